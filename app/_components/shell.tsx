@@ -1,0 +1,113 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import type { ReactNode } from "react";
+import { useI18n } from "./i18n";
+import { useTRPC } from "./trpc";
+
+export function LanguageSwitch() {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <button
+      type="button"
+      aria-label={t("nav.languageLabel")}
+      onClick={() => setLocale(locale === "zh-CN" ? "en" : "zh-CN")}
+      className="min-h-11 min-w-11 rounded-lg px-3 text-sm font-medium text-white/95 hover:bg-white/10"
+    >
+      {t("nav.language")}
+    </button>
+  );
+}
+
+/** The top bar of signed-in screens: who is logged in, the language switch and logout. */
+export function AppShell({ children, title }: { children: ReactNode; title: string }) {
+  const { t } = useI18n();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSettled: async () => {
+        queryClient.clear();
+        router.replace("/login");
+      },
+    }),
+  );
+  const user = me.data;
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="sticky top-0 z-10 bg-brand text-white shadow">
+        <div className="mx-auto flex max-w-3xl items-center gap-2 px-3 py-1">
+          <Link href="/register" className="flex min-h-11 items-center text-lg font-bold">
+            {t("app.name")}
+          </Link>
+          <span className="ml-1 truncate text-sm text-white/85">{title}</span>
+          <span className="flex-1" />
+          <LanguageSwitch />
+          {user && (
+            <button
+              type="button"
+              onClick={() => logout.mutate()}
+              className="min-h-11 rounded-lg px-3 text-sm font-medium hover:bg-white/10"
+            >
+              {t("nav.logout")}
+            </button>
+          )}
+        </div>
+        {user && (
+          <p className="mx-auto max-w-3xl truncate px-3 pb-2 text-sm text-white/85" data-testid="whoami">
+            {t("auth.loggedInAs", { name: user.displayName, role: t(`role.${user.role}`) })} · {user.areaName}
+          </p>
+        )}
+      </header>
+      <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-3 py-3">
+        {me.isFetched && !user ? <SignInPrompt /> : children}
+      </main>
+    </div>
+  );
+}
+
+function SignInPrompt() {
+  const { t } = useI18n();
+  return (
+    <div className="rounded-xl bg-white p-6 text-center shadow-sm">
+      <p className="mb-4 text-base">{t("auth.required")}</p>
+      <Link
+        href="/login"
+        className="inline-flex min-h-11 items-center rounded-lg bg-brand px-6 font-medium text-white"
+      >
+        {t("auth.submit")}
+      </Link>
+    </div>
+  );
+}
+
+export function ErrorPanel({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div role="alert" className="rounded-xl border border-red-300 bg-red-50 p-4 text-red-900">
+      <p>{message}</p>
+      {onRetry && (
+        <button
+          type="button"
+          onClick={onRetry}
+          className="mt-3 min-h-11 rounded-lg border border-red-400 bg-white px-4 font-medium"
+        >
+          {t("errors.retry")}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p className="p-6 text-center text-gray-600" aria-live="polite">
+      {t("register.loading")}
+    </p>
+  );
+}

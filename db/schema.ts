@@ -1,0 +1,510 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+});
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/**
+ * Columns every register row carries. `version` is bumped by the service that changes the row
+ * (optimistic concurrency for field-level merge); `changeXid` is stamped by a trigger with the
+ * writing transaction's id so pulls can stop below the oldest still-running writer.
+ */
+const registerColumns = () => ({
+  gridId: uuid("grid_id")
+    .notNull()
+    .references(() => areas.id),
+  version: integer("version").notNull().default(1),
+  changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
+  source: text("source").notNull().default("import"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+  endedAt: ts("ended_at"),
+  endReason: text("end_reason"),
+});
+
+export type GeoJsonPolygon = { type: "Polygon"; coordinates: number[][][] };
+
+/** district → street → community → grid; `path` is the chain of codes, so scope is a prefix match. */
+export const areas = pgTable(
+  "areas",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    parentId: uuid("parent_id"),
+    level: text("level", { enum: ["city", "district", "street", "community", "grid"] }).notNull(),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    path: text("path").notNull(),
+    boundary: jsonb("boundary").$type<GeoJsonPolygon>(),
+    centerLat: doublePrecision("center_lat"),
+    centerLng: doublePrecision("center_lng"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("areas_code_uq").on(t.code),
+    uniqueIndex("areas_path_uq").on(t.path),
+    index("areas_parent_idx").on(t.parentId),
+  ],
+);
+
+export const buildings = pgTable(
+  "buildings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...registerColumns(),
+    code: text("code").notNull(),
+    address: text("address").notNull(),
+    name: text("name"),
+    floors: smallint("floors"),
+    use: text("use"),
+    propertyType: text("property_type"),
+    lat: doublePrecision("lat"),
+    lng: doublePrecision("lng"),
+  },
+  (t) => [
+    uniqueIndex("buildings_code_uq").on(t.code),
+    index("buildings_grid_idx").on(t.gridId),
+    index("buildings_pull_idx").on(t.gridId, t.changeXid),
+  ],
+);
+
+export const rooms = pgTable(
+  "rooms",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...registerColumns(),
+    buildingId: uuid("building_id")
+      .notNull()
+      .references(() => buildings.id),
+    unitNo: text("unit_no"),
+    floor: smallint("floor").notNull(),
+    roomNo: text("room_no").notNull(),
+    use: text("use").notNull().default("1"),
+    areaM2: numeric("area_m2", { precision: 8, scale: 2, mode: "number" }),
+    ownerName: text("owner_name"),
+  },
+  (t) => [
+    uniqueIndex("rooms_natural_uq").on(t.buildingId, t.unitNo, t.roomNo),
+    index("rooms_building_idx").on(t.buildingId),
+    index("rooms_pull_idx").on(t.gridId, t.changeXid),
+  ],
+);
+
+export const households = pgTable(
+  "households",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...registerColumns(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    householdNo: text("household_no").notNull(),
+    kind: text("kind").notNull().default("1"),
+    lowIncome: boolean("low_income").notNull().default(false),
+    fiveGuarantee: boolean("five_guarantee").notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex("households_no_uq").on(t.householdNo),
+    index("households_room_idx").on(t.roomId),
+    index("households_pull_idx").on(t.gridId, t.changeXid),
+  ],
+);
+
+export const persons = pgTable(
+  "persons",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...registerColumns(),
+    householdId: uuid("household_id").references(() => households.id),
+    roomId: uuid("room_id").references(() => rooms.id),
+    name: text("name").notNull(),
+    idType: text("id_type").notNull().default("1"),
+    idNumber: text("id_number").notNull(),
+    sex: text("sex").notNull(),
+    birthDate: date("birth_date", { mode: "string" }).notNull(),
+    ethnicity: text("ethnicity"),
+    relation: text("relation"),
+    marital: text("marital"),
+    education: text("education"),
+    politics: text("politics"),
+    hukouCategory: text("hukou_category"),
+    hukouAddress: text("hukou_address"),
+    currentAddress: text("current_address"),
+    residenceMatch: text("residence_match"),
+    personType: text("person_type").notNull().default("01"),
+    phone: text("phone"),
+    employment: text("employment"),
+    disability: boolean("disability").notNull().default(false),
+    lowIncome: boolean("low_income").notNull().default(false),
+    unemployed: boolean("unemployed").notNull().default(false),
+    leftBehind: text("left_behind"),
+    arrivalDate: date("arrival_date", { mode: "string" }),
+    origin: text("origin"),
+    residencePermitNo: text("residence_permit_no"),
+  },
+  (t) => [
+    uniqueIndex("persons_id_number_uq").on(t.idType, t.idNumber),
+    index("persons_household_idx").on(t.householdId),
+    index("persons_room_idx").on(t.roomId),
+    index("persons_pull_idx").on(t.gridId, t.changeXid),
+  ],
+);
+
+export const units = pgTable(
+  "units",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...registerColumns(),
+    buildingId: uuid("building_id")
+      .notNull()
+      .references(() => buildings.id),
+    roomId: uuid("room_id").references(() => rooms.id),
+    name: text("name").notNull(),
+    uscc: text("uscc"),
+    legalRep: text("legal_rep"),
+    legalRepPhone: text("legal_rep_phone"),
+    industry: text("industry"),
+    employees: integer("employees"),
+    status: text("status").notNull().default("1"),
+    kind: text("kind").notNull().default("1"),
+    registeredAddress: text("registered_address"),
+    actualAddress: text("actual_address"),
+    phone: text("phone"),
+    safetyContact: text("safety_contact"),
+  },
+  (t) => [
+    uniqueIndex("units_uscc_uq").on(t.uscc),
+    index("units_building_idx").on(t.buildingId),
+    index("units_pull_idx").on(t.gridId, t.changeXid),
+  ],
+);
+
+export const rentals = pgTable(
+  "rentals",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...registerColumns(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    landlordName: text("landlord_name").notNull(),
+    landlordIdNumber: text("landlord_id_number"),
+    landlordPhone: text("landlord_phone"),
+    use: text("use").notNull().default("1"),
+    areaM2: numeric("area_m2", { precision: 8, scale: 2, mode: "number" }),
+    roomsLet: smallint("rooms_let"),
+    monthlyRent: integer("monthly_rent"),
+    leaseStart: date("lease_start", { mode: "string" }),
+    leaseEnd: date("lease_end", { mode: "string" }),
+    filingNo: text("filing_no"),
+    maxOccupants: smallint("max_occupants"),
+    actualOccupants: smallint("actual_occupants"),
+    fireExtinguisher: boolean("fire_extinguisher"),
+    escapeRoute: boolean("escape_route"),
+    hazardLevel: text("hazard_level").notNull().default("0"),
+    hazardNote: text("hazard_note"),
+  },
+  (t) => [index("rentals_room_idx").on(t.roomId), index("rentals_pull_idx").on(t.gridId, t.changeXid)],
+);
+
+/** A tenant is a person (with ID, phone, arrival date) living in a rental room for a while. */
+export const rentalTenants = pgTable(
+  "rental_tenants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ...registerColumns(),
+    rentalId: uuid("rental_id")
+      .notNull()
+      .references(() => rentals.id),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => persons.id),
+    moveInDate: date("move_in_date", { mode: "string" }),
+  },
+  (t) => [
+    index("rental_tenants_rental_idx").on(t.rentalId),
+    index("rental_tenants_person_idx").on(t.personId),
+    index("rental_tenants_pull_idx").on(t.gridId, t.changeXid),
+  ],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    username: text("username").notNull(),
+    displayName: text("display_name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: ["admin", "supervisor", "officer"] }).notNull(),
+    areaId: uuid("area_id")
+      .notNull()
+      .references(() => areas.id),
+    phone: text("phone"),
+    demo: boolean("demo").notNull().default(false),
+    disabledAt: ts("disabled_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_username_uq").on(t.username)],
+);
+
+/** The cookie holds a random token; only its SHA-256 is stored, so a database leak opens no session. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Failed logins per key (a username, or a client address): kept in the database so every instance sees them. */
+export const loginThrottle = pgTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: ts("last_failure_at").notNull().defaultNow(),
+  lockedUntil: ts("locked_until"),
+});
+
+export const campaigns = pgTable("campaigns", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  status: text("status", { enum: ["draft", "open", "closed"] })
+    .notNull()
+    .default("open"),
+  startsOn: date("starts_on", { mode: "string" }).notNull(),
+  endsOn: date("ends_on", { mode: "string" }),
+  createdBy: uuid("created_by").references(() => users.id),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  closedAt: ts("closed_at"),
+});
+
+export const campaignAreas = pgTable(
+  "campaign_areas",
+  {
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    areaId: uuid("area_id")
+      .notNull()
+      .references(() => areas.id),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.areaId] })],
+);
+
+export const assignments = pgTable(
+  "assignments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    gridId: uuid("grid_id")
+      .notNull()
+      .references(() => areas.id),
+    officerId: uuid("officer_id")
+      .notNull()
+      .references(() => users.id),
+    assignedAt: ts("assigned_at").notNull().defaultNow(),
+    endedAt: ts("ended_at"),
+  },
+  (t) => [
+    index("assignments_officer_idx").on(t.officerId, t.campaignId),
+    index("assignments_grid_idx").on(t.gridId, t.campaignId),
+  ],
+);
+
+export const devices = pgTable(
+  "devices",
+  {
+    id: uuid("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    appVersion: text("app_version"),
+    userAgent: text("user_agent"),
+    lastSyncAt: ts("last_sync_at"),
+    unsentCount: integer("unsent_count").notNull().default(0),
+    oldestUnsentAt: ts("oldest_unsent_at"),
+    storagePersisted: boolean("storage_persisted"),
+    storageUsage: bigint("storage_usage", { mode: "number" }),
+    storageQuota: bigint("storage_quota", { mode: "number" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("devices_user_idx").on(t.userId)],
+);
+
+/** One call at one room. The id is made on the phone, so a replayed push can never create a second visit. */
+export const visits = pgTable(
+  "visits",
+  {
+    id: uuid("id").primaryKey(),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    gridId: uuid("grid_id")
+      .notNull()
+      .references(() => areas.id),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    subjectType: text("subject_type", { enum: ["room", "household", "unit", "rental"] }).notNull(),
+    subjectId: uuid("subject_id"),
+    officerId: uuid("officer_id")
+      .notNull()
+      .references(() => users.id),
+    deviceId: uuid("device_id"),
+    outcome: text("outcome").notNull(),
+    attempt: smallint("attempt").notNull().default(1),
+    revisitDue: date("revisit_due", { mode: "string" }),
+    visitedAt: ts("visited_at").notNull(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+    lat: doublePrecision("lat"),
+    lng: doublePrecision("lng"),
+    accuracyM: doublePrecision("accuracy_m"),
+    note: text("note"),
+    reviewState: text("review_state", { enum: ["submitted", "approved", "returned"] })
+      .notNull()
+      .default("submitted"),
+    reviewComment: text("review_comment"),
+    reviewedBy: uuid("reviewed_by").references(() => users.id),
+    reviewedAt: ts("reviewed_at"),
+    version: integer("version").notNull().default(1),
+    changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
+  },
+  (t) => [
+    index("visits_room_idx").on(t.roomId),
+    index("visits_campaign_grid_idx").on(t.campaignId, t.gridId),
+    index("visits_pull_idx").on(t.gridId, t.changeXid),
+    index("visits_review_idx").on(t.reviewState, t.gridId),
+  ],
+);
+
+/** One corrected field: the register value the officer saw beside the value they observed. */
+export const changes = pgTable(
+  "changes",
+  {
+    id: uuid("id").primaryKey(),
+    visitId: uuid("visit_id")
+      .notNull()
+      .references(() => visits.id),
+    gridId: uuid("grid_id")
+      .notNull()
+      .references(() => areas.id),
+    entity: text("entity", {
+      enum: ["person", "household", "unit", "rental", "rental_tenant", "room", "building"],
+    }).notNull(),
+    entityId: uuid("entity_id").notNull(),
+    field: text("field").notNull(),
+    registerValue: jsonb("register_value"),
+    observedValue: jsonb("observed_value"),
+    status: text("status", { enum: ["applied", "unchanged", "conflict", "resolved"] })
+      .notNull()
+      .default("applied"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("changes_visit_idx").on(t.visitId), index("changes_entity_idx").on(t.entity, t.entityId)],
+);
+
+/** Photos are stored by content hash, so uploading the same photo twice stores it once. */
+export const attachments = pgTable(
+  "attachments",
+  {
+    sha256: text("sha256").primaryKey(),
+    mime: text("mime").notNull(),
+    bytes: integer("bytes").notNull(),
+    data: bytea("data").notNull(),
+    uploadedBy: uuid("uploaded_by")
+      .notNull()
+      .references(() => users.id),
+    gridId: uuid("grid_id")
+      .notNull()
+      .references(() => areas.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("attachments_grid_idx").on(t.gridId)],
+);
+
+export const visitAttachments = pgTable(
+  "visit_attachments",
+  {
+    visitId: uuid("visit_id")
+      .notNull()
+      .references(() => visits.id),
+    sha256: text("sha256")
+      .notNull()
+      .references(() => attachments.sha256),
+    kind: text("kind").notNull().default("doorplate"),
+  },
+  (t) => [primaryKey({ columns: [t.visitId, t.sha256] })],
+);
+
+/** Written in the same transaction as the change it records: a replayed mutation returns `result`. */
+export const mutationLedger = pgTable(
+  "mutation_ledger",
+  {
+    id: uuid("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    deviceId: uuid("device_id").notNull(),
+    kind: text("kind").notNull(),
+    payloadHash: text("payload_hash").notNull(),
+    result: jsonb("result").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("mutation_ledger_device_idx").on(t.deviceId)],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: ts("at").notNull().defaultNow(),
+    userId: uuid("user_id"),
+    action: text("action").notNull(),
+    entity: text("entity"),
+    entityId: text("entity_id"),
+    areaPath: text("area_path"),
+    ip: text("ip"),
+    detail: jsonb("detail"),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_user_idx").on(t.userId, t.at)],
+);
+
+export const REGISTER_TABLES = [
+  "buildings",
+  "rooms",
+  "households",
+  "persons",
+  "units",
+  "rentals",
+  "rental_tenants",
+  "visits",
+] as const;

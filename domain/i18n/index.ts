@@ -1,0 +1,42 @@
+import { en, zhCN } from "./messages";
+import { validationMessages } from "./validation";
+
+export const LOCALES = ["zh-CN", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "zh-CN";
+export const LOCALE_COOKIE = "doorstep_locale";
+
+const catalogues = {
+  "zh-CN": { ...zhCN, ...validationMessages["zh-CN"] },
+  en: { ...en, ...validationMessages.en },
+} as const;
+
+export type MessageKey = keyof (typeof catalogues)["zh-CN"];
+export type MessageParams = Record<string, string | number>;
+export type Translate = (key: MessageKey | (string & {}), params?: MessageParams) => string;
+
+export function isLocale(value: unknown): value is Locale {
+  return value === "zh-CN" || value === "en";
+}
+
+/** Picks the locale from a cookie value, then from Accept-Language; Chinese is the default. */
+export function negotiateLocale(cookieValue?: string | null, acceptLanguage?: string | null): Locale {
+  if (isLocale(cookieValue)) return cookieValue;
+  if (acceptLanguage && /^\s*en(?![a-z])/i.test(acceptLanguage)) return "en";
+  return DEFAULT_LOCALE;
+}
+
+export function hasMessage(key: string): key is MessageKey {
+  return key in catalogues["zh-CN"];
+}
+
+export function createTranslator(locale: Locale): Translate {
+  const messages = catalogues[locale] as Record<string, string>;
+  return (key, params) => {
+    const template = messages[key] ?? key;
+    if (!params) return template;
+    return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+      name in params ? String(params[name]) : match,
+    );
+  };
+}

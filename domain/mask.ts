@@ -1,0 +1,48 @@
+// Masked by default (PIPL): names, ID numbers and phones are shown this way
+// unless the viewer asks to unmask, which is an audited event elsewhere.
+
+// Two-character surnames, so 欧阳修 masks to 欧阳* rather than 欧*. 区 (Ou) is
+// a single-character surname and needs no entry.
+export const COMPOUND_SURNAMES: readonly string[] = [
+  "欧阳", "司徒", "上官", "诸葛", "司马", "东方", "皇甫", "尉迟", "公孙",
+  "慕容", "长孙", "夏侯", "轩辕", "令狐", "钟离", "宇文", "端木", "申屠",
+  "澹台", "公冶", "太史", "南宫", "西门", "闻人", "万俟", "呼延", "独孤",
+];
+
+const HAN = /\p{Script=Han}/u;
+
+export function maskName(name: string | null | undefined): string {
+  // Array.from keeps surrogate pairs (rare characters in names) whole.
+  const chars = Array.from((name ?? "").trim());
+  if (chars.length === 0) return "";
+  if (!HAN.test(chars[0])) return `${chars[0]}***`;
+  // A lone character would be shown in full as 张*, so hide it entirely.
+  if (chars.length === 1) return "*";
+  const surname = chars.slice(0, 2).join("");
+  if (chars.length > 2 && COMPOUND_SURNAMES.includes(surname)) return `${surname}*`;
+  return `${chars[0]}*`;
+}
+
+function stars(n: number): string {
+  return "*".repeat(Math.max(n, 0));
+}
+
+/**
+ * 440104195001010020 → 440***********0020. Anything shorter than a citizen ID
+ * is masked in full: keeping 7 of 9 passport characters would hide nothing.
+ */
+export function maskIdNumber(id: string | null | undefined): string {
+  const value = (id ?? "").replace(/\s+/g, "");
+  if (value.length === 0) return "";
+  if (value.length < 15) return stars(value.length);
+  return `${value.slice(0, 3)}${stars(value.length - 7)}${value.slice(-4)}`;
+}
+
+/** 13812341234 → 138****1234; shorter numbers keep at most their last 4 digits. */
+export function maskPhone(phone: string | null | undefined): string {
+  const value = (phone ?? "").replace(/[\s-]+/g, "");
+  if (value.length === 0) return "";
+  if (value.length >= 11) return `${value.slice(0, 3)}${stars(value.length - 7)}${value.slice(-4)}`;
+  if (value.length >= 8) return `${stars(value.length - 4)}${value.slice(-4)}`;
+  return stars(value.length);
+}

@@ -1,0 +1,13 @@
+export {
+  birthDateFromCitizenId,
+  type CitizenIdResult,
+  citizenIdCheckChar,
+  MIN_BIRTH_YEAR,
+  PROVINCE_CODES,
+  parseCitizenId,
+  sexFromCitizenId,
+} from "./citizen-id";
+export { isIsoDate, isRealDate, toIsoDate } from "./date";
+export { type MobileResult, type PhoneResult, parseMobile, parsePhone } from "./mobile";
+export { toHalfWidth } from "./text";
+export { orgCodeCheckChar, parseUscc, USCC_ALPHABET, type UsccResult, usccCheckChar } from "./uscc";

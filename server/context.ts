@@ -1,0 +1,38 @@
+import "server-only";
+import type { Database } from "@/db/client";
+import { LOCALE_COOKIE, negotiateLocale } from "@/domain/i18n";
+import { getDatabase } from "./db";
+import { readEnv } from "./env";
+import { readCookie } from "./http/cookies";
+import { clientIp } from "./http/request";
+import { resolveSession, SESSION_COOKIE } from "./services/auth";
+import type { Context } from "./trpc";
+
+/** Builds a request's context from its headers; tests call this with a database of their own. */
+export async function createContextFor(
+  database: Database,
+  headers: Headers,
+  resHeaders: Headers = new Headers(),
+  now: Date = new Date(),
+): Promise<Context> {
+  const env = readEnv();
+  const cookie = headers.get("cookie");
+  const session = await resolveSession(database.db, env, readCookie(cookie, SESSION_COOKIE), now);
+  return {
+    db: database.db,
+    dbKind: database.kind,
+    env,
+    user: session?.user ?? null,
+    sessionTokenHash: session?.tokenHash ?? null,
+    locale: negotiateLocale(readCookie(cookie, LOCALE_COOKIE), headers.get("accept-language")),
+    ip: clientIp(headers, env),
+    userAgent: headers.get("user-agent"),
+    resHeaders,
+    secureCookies: headers.get("x-forwarded-proto") === "https",
+    now,
+  };
+}
+
+export async function createContext(headers: Headers, resHeaders: Headers): Promise<Context> {
+  return createContextFor(await getDatabase(), headers, resHeaders);
+}

@@ -1,0 +1,97 @@
+import "server-only";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Db, DbKind } from "@/db/client";
+import { createTranslator, DEFAULT_LOCALE, hasMessage, type Locale, type MessageKey } from "@/domain/i18n";
+import { issueMessage } from "@/domain/i18n/issues";
+import type { Env } from "./env";
+import { AppError } from "./errors";
+import type { Role, SessionUser } from "./services/auth";
+
+export interface Context {
+  db: Db;
+  dbKind: DbKind;
+  env: Env;
+  user: SessionUser | null;
+  sessionTokenHash: string | null;
+  locale: Locale;
+  ip: string;
+  userAgent: string | null;
+  /** Response headers the procedure may add to (Set-Cookie). */
+  resHeaders: Headers;
+  secureCookies: boolean;
+  now: Date;
+}
+
+function errorKey(error: TRPCError): { key: MessageKey; params?: Record<string, string | number> } {
+  if (error.cause instanceof AppError) return { key: error.cause.key, params: error.cause.params };
+  if (error.cause instanceof ZodError) return { key: "errors.badRequest" };
+  switch (error.code) {
+    case "NOT_FOUND":
+      return { key: "errors.unknownProcedure" };
+    case "PARSE_ERROR":
+    case "BAD_REQUEST":
+      return { key: "errors.badRequest" };
+    case "UNAUTHORIZED":
+      return { key: "auth.required" };
+    case "FORBIDDEN":
+      return { key: "auth.forbidden" };
+    case "PAYLOAD_TOO_LARGE":
+      return { key: "errors.tooLarge" };
+    case "UNSUPPORTED_MEDIA_TYPE":
+      return { key: "errors.notJson" };
+    case "METHOD_NOT_SUPPORTED":
+      return { key: "errors.badRequest" };
+    default:
+      return hasMessage(error.message) ? { key: error.message } : { key: "errors.internal" };
+  }
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error, ctx }) {
+    const translate = createTranslator(ctx?.locale ?? DEFAULT_LOCALE);
+    const { key, params } = errorKey(error);
+    const fieldErrors: Record<string, string> = {};
+    if (error.cause instanceof ZodError) {
+      for (const issue of error.cause.issues) {
+        const path = issue.path.join(".") || "_";
+        const message = issueMessage(issue);
+        fieldErrors[path] ??= translate(message.key, message.params);
+      }
+    }
+    // No stack and no internal message ever leave the server.
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, message: translate(key, params), data: { ...data, key, fieldErrors } };
+  },
+});
+
+/** Services throw AppError; this turns it into the matching tRPC error so the HTTP status fits. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    throw new TRPCError({
+      code: result.error.cause.kind,
+      message: result.error.cause.key,
+      cause: result.error.cause,
+    });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(appErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export function roleProcedure(...roles: Role[]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.user.role)) throw new TRPCError({ code: "FORBIDDEN", message: "auth.forbidden" });
+    return next();
+  });
+}

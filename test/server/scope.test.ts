@@ -1,0 +1,106 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { appRouter } from "@/server/routers";
+import { databaseKinds, openTestDatabase } from "../support/db";
+import { callerFor, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
+
+type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
+type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
+
+/**
+ * Every procedure that takes an object, and how to ask it for one. A procedure missing from both this
+ * table and SELF_ONLY fails the first test, so a new procedure cannot skip the scope check.
+ */
+const OBJECT_PROCEDURES: Record<string, (caller: Caller, objects: Objects) => Promise<unknown>> = {
+  "area.get": (caller, o) => caller.area.get({ id: o.gridId }),
+  "building.get": (caller, o) => caller.building.get({ id: o.buildingId }),
+  "household.get": (caller, o) => caller.household.get({ id: o.householdId }),
+  "person.reveal": (caller, o) => caller.person.reveal({ id: o.personId }),
+};
+/** Procedures that only ever act on the caller's own session. */
+const SELF_ONLY = ["auth.login", "auth.logout", "auth.me"];
+
+const procedurePaths = Object.keys(appRouter._def.procedures);
+
+it("every procedure is either scope-checked here or acts on the caller alone", () => {
+  expect(procedurePaths.length).toBeGreaterThan(SELF_ONLY.length);
+  for (const path of procedurePaths) {
+    expect(path in OBJECT_PROCEDURES || SELF_ONLY.includes(path), `${path} has no scope test`).toBe(true);
+  }
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+describe.each(databaseKinds)("object-level authorisation on %s", (kind) => {
+  let database: Database;
+  let own: Objects;
+  let other: Objects;
+  let officer1: Caller;
+  let supervisor: Caller;
+  let anonymous: Caller;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await seedSmallStreet(database);
+    own = await objectsOfOfficer(database, "officer1");
+    other = await objectsOfOfficer(database, "officer2");
+    officer1 = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    anonymous = (await callerFor(database)).caller;
+  });
+  afterAll(() => database?.close());
+
+  it("the two officers' grids and objects differ", () => {
+    expect(own.gridId).not.toBe(other.gridId);
+    expect(own.buildingId).not.toBe(other.buildingId);
+  });
+
+  for (const [path, call] of Object.entries(OBJECT_PROCEDURES)) {
+    it(`${path}: an officer reads their own grid's object`, async () => {
+      expect(await codeOf(call(officer1, own))).toBe("OK");
+    });
+    it(`${path}: an officer asking for another grid's object is refused`, async () => {
+      expect(await codeOf(call(officer1, other))).toBe("NOT_FOUND");
+    });
+    it(`${path}: the street supervisor reads both grids`, async () => {
+      expect(await codeOf(call(supervisor, own))).toBe("OK");
+      expect(await codeOf(call(supervisor, other))).toBe("OK");
+    });
+    it(`${path}: without a session it is refused`, async () => {
+      expect(await codeOf(call(anonymous, own))).toBe("UNAUTHORIZED");
+    });
+  }
+
+  it("an officer cannot climb to their own community", async () => {
+    expect(await codeOf(officer1.area.get({ id: own.communityId }))).toBe("NOT_FOUND");
+  });
+
+  it("an officer's default area is their grid, listing only its buildings", async () => {
+    const view = await officer1.area.get({});
+    expect(view.area.id).toBe(own.gridId);
+    expect(view.area.level).toBe("grid");
+    expect(view.buildings.length).toBeGreaterThan(0);
+    expect(view.buildings.map((b) => b.id)).toContain(own.buildingId);
+    expect(view.buildings.map((b) => b.id)).not.toContain(other.buildingId);
+    expect(view.breadcrumbs).toEqual([{ id: own.gridId, name: view.area.name, level: "grid" }]);
+  });
+
+  it("the household view is masked", async () => {
+    const view = await officer1.household.get({ id: own.householdId });
+    expect(view.members.length).toBeGreaterThan(0);
+    for (const member of view.members) {
+      expect(member.idNumber).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+      expect(member.name).toContain("*");
+      if (member.phone) expect(member.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import { Client } from "pg";
+import { type Database, type DbKind, openDatabase } from "@/db/client";
+
+/** PGlite always; PostgreSQL too whenever TEST_DATABASE_URL names a server to make databases on. */
+export const databaseKinds: DbKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgresql"] : ["pglite"];
+
+async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh, migrated database: PGlite in memory, or a new PostgreSQL database that is dropped on close,
+ * so test files never share state.
+ */
+export async function openTestDatabase(kind: DbKind): Promise<Database> {
+  if (kind === "pglite") return openDatabase({ kind: "pglite" });
+  const name = `doorstep_test_${randomBytes(6).toString("hex")}`;
+  await admin((client) => client.query(`create database ${name}`));
+  const url = new URL(process.env.TEST_DATABASE_URL as string);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: "postgresql", url: url.toString(), poolSize: 4 });
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}

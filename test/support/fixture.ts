@@ -1,0 +1,80 @@
+import { and, eq, isNotNull } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { areas, buildings, households, persons, users } from "@/db/schema";
+import { seedDemo } from "@/db/seed";
+import { hashPassword } from "@/server/auth/password";
+import { createContextFor } from "@/server/context";
+import { readCookie } from "@/server/http/cookies";
+import { createCaller } from "@/server/routers";
+import { SESSION_COOKIE } from "@/server/services/auth";
+
+export const DEMO_PASSWORD = "doorstep";
+
+/** A small demo street (every community, about 1,200 persons) with the demo accounts. */
+export async function seedSmallStreet(database: Database) {
+  return seedDemo(database.db, { scale: 0.03, passwordHash: await hashPassword(DEMO_PASSWORD) });
+}
+
+export interface CallOptions {
+  cookie?: string;
+  ip?: string;
+  headers?: Record<string, string>;
+}
+
+/** A caller that goes through the real context: cookie parsing, session lookup, locale. */
+export async function callerFor(database: Database, options: CallOptions = {}) {
+  const headers = new Headers(options.headers);
+  if (options.cookie) headers.set("cookie", options.cookie);
+  headers.set("x-forwarded-for", options.ip ?? "203.0.113.7");
+  const resHeaders = new Headers();
+  const ctx = await createContextFor(database, headers, resHeaders);
+  return { caller: createCaller(ctx), resHeaders };
+}
+
+export async function loginAs(
+  database: Database,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<string> {
+  const { caller, resHeaders } = await callerFor(database);
+  await caller.auth.login({ username, password });
+  const token = readCookie(resHeaders.get("set-cookie")?.split(";")[0], SESSION_COOKIE);
+  if (!token) throw new Error("login set no session cookie");
+  return `${SESSION_COOKIE}=${token}`;
+}
+
+/** One building, household and person inside the grid of an officer, for scope tests. */
+export async function objectsOfOfficer(database: Database, username: string) {
+  const { db } = database;
+  const [user] = await db
+    .select({ gridId: users.areaId, gridPath: areas.path })
+    .from(users)
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(eq(users.username, username));
+  const [building] = await db
+    .select({ id: buildings.id })
+    .from(buildings)
+    .where(eq(buildings.gridId, user.gridId))
+    .limit(1);
+  const [household] = await db
+    .select({ id: households.id })
+    .from(households)
+    .where(eq(households.gridId, user.gridId))
+    .limit(1);
+  const [person] = await db
+    .select({ id: persons.id })
+    .from(persons)
+    .where(and(eq(persons.gridId, user.gridId), isNotNull(persons.householdId)))
+    .limit(1);
+  const [grid] = await db
+    .select({ id: areas.id, parentId: areas.parentId })
+    .from(areas)
+    .where(eq(areas.id, user.gridId));
+  return {
+    gridId: grid.id,
+    communityId: grid.parentId as string,
+    buildingId: building.id,
+    householdId: household.id,
+    personId: person.id,
+  };
+}
