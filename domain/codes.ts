@@ -2,7 +2,7 @@
 // the user's language. Tables are `as const` so each table's codes form a
 // union type (Code<typeof SEX> = "0" | "1" | "2" | "9").
 
-import type { Locale } from "./i18n/validation";
+import type { Locale } from "./i18n";
 
 export type CodeEntry = { readonly code: string; readonly zh: string; readonly en: string };
 export type CodeTable = readonly CodeEntry[];
@@ -278,7 +278,11 @@ export const INDUSTRY = [
   { code: "F", zh: "批发和零售业", en: "Wholesale and retail trade" },
   { code: "G", zh: "交通运输、仓储和邮政业", en: "Transport, storage and postal services" },
   { code: "H", zh: "住宿和餐饮业", en: "Accommodation and catering" },
-  { code: "I", zh: "信息传输、软件和信息技术服务业", en: "Information transmission, software and IT services" },
+  {
+    code: "I",
+    zh: "信息传输、软件和信息技术服务业",
+    en: "Information transmission, software and IT services",
+  },
   { code: "J", zh: "金融业", en: "Finance" },
   { code: "K", zh: "房地产业", en: "Real estate" },
   { code: "L", zh: "租赁和商务服务业", en: "Leasing and business services" },
@@ -288,7 +292,11 @@ export const INDUSTRY = [
   { code: "P", zh: "教育", en: "Education" },
   { code: "Q", zh: "卫生和社会工作", en: "Health and social work" },
   { code: "R", zh: "文化、体育和娱乐业", en: "Culture, sports and entertainment" },
-  { code: "S", zh: "公共管理、社会保障和社会组织", en: "Public administration, social security and social organisations" },
+  {
+    code: "S",
+    zh: "公共管理、社会保障和社会组织",
+    en: "Public administration, social security and social organisations",
+  },
   { code: "T", zh: "国际组织", en: "International organisations" },
 ] as const satisfies CodeTable;
 
@@ -383,7 +391,13 @@ type VisitOutcomeEntry = CodeEntry & {
 
 /** 走访结果 */
 export const VISIT_OUTCOME = [
-  { code: "verified", zh: "已核实无变化", en: "Verified, no change", group: "confirmed", needsRevisit: false },
+  {
+    code: "verified",
+    zh: "已核实无变化",
+    en: "Verified, no change",
+    group: "confirmed",
+    needsRevisit: false,
+  },
   { code: "changed", zh: "信息变更", en: "Information changed", group: "changed", needsRevisit: false },
   { code: "new_person", zh: "新增人员", en: "New person", group: "new", needsRevisit: false },
   { code: "new_household", zh: "新增户", en: "New household", group: "new", needsRevisit: false },
@@ -394,7 +408,13 @@ export const VISIT_OUTCOME = [
   { code: "vacant", zh: "空置", en: "Vacant", group: "premises", needsRevisit: false },
   { code: "demolished", zh: "拆除", en: "Demolished", group: "premises", needsRevisit: false },
   { code: "became_rental", zh: "转为出租", en: "Now rented out", group: "premises", needsRevisit: false },
-  { code: "rental_ended", zh: "停止出租", en: "No longer rented out", group: "premises", needsRevisit: false },
+  {
+    code: "rental_ended",
+    zh: "停止出租",
+    en: "No longer rented out",
+    group: "premises",
+    needsRevisit: false,
+  },
   { code: "unit_closed", zh: "单位歇业/注销", en: "Unit closed", group: "premises", needsRevisit: false },
   {
     code: "residence_mismatch",
@@ -405,7 +425,13 @@ export const VISIT_OUTCOME = [
   },
   { code: "refused", zh: "拒访", en: "Refused", group: "no_contact", needsRevisit: true },
   { code: "no_answer", zh: "无人应答", en: "No answer", group: "no_contact", needsRevisit: true },
-  { code: "address_missing", zh: "地址不存在", en: "Address does not exist", group: "bad_address", needsRevisit: false },
+  {
+    code: "address_missing",
+    zh: "地址不存在",
+    en: "Address does not exist",
+    group: "bad_address",
+    needsRevisit: false,
+  },
   {
     code: "nonstandard_address",
     zh: "非标准地址",

@@ -3,11 +3,10 @@
 
 // Two-character surnames, so 欧阳修 masks to 欧阳* rather than 欧*. 区 (Ou) is
 // a single-character surname and needs no entry.
-export const COMPOUND_SURNAMES: readonly string[] = [
-  "欧阳", "司徒", "上官", "诸葛", "司马", "东方", "皇甫", "尉迟", "公孙",
-  "慕容", "长孙", "夏侯", "轩辕", "令狐", "钟离", "宇文", "端木", "申屠",
-  "澹台", "公冶", "太史", "南宫", "西门", "闻人", "万俟", "呼延", "独孤",
-];
+export const COMPOUND_SURNAMES: readonly string[] = (
+  "欧阳 司徒 上官 诸葛 司马 东方 皇甫 尉迟 公孙 慕容 长孙 夏侯 轩辕 令狐 " +
+  "钟离 宇文 端木 申屠 澹台 公冶 太史 南宫 西门 闻人 万俟 呼延 独孤"
+).split(" ");
 
 const HAN = /\p{Script=Han}/u;
 

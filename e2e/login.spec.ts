@@ -43,16 +43,16 @@ test("officer1 logs in and sees their own grid and nothing else", async ({ page,
   await supervisorContext.close();
 
   await page.goto(`/register?id=${otherGrid}`);
-  await expect(page.getByRole("alert")).toContainText("不在您的管辖范围内");
+  await expect(page.getByTestId("error")).toContainText("不在您的管辖范围内");
   await page.screenshot({ path: `${SCREENS}/refused.png` });
 });
 
 test("a wrong password is refused with a clear message, in English too", async ({ page }) => {
   await login(page, "officer1", "wrong-password");
-  await expect(page.getByRole("alert")).toHaveText("用户名或密码不正确，请重新输入");
+  await expect(page.getByTestId("error")).toHaveText("用户名或密码不正确，请重新输入");
   await page.getByRole("button", { name: "切换语言" }).click();
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong username or password. Please try again.");
+  await expect(page.getByTestId("error")).toHaveText("Wrong username or password. Please try again.");
   await page.screenshot({ path: `${SCREENS}/login-error-en.png` });
 });
 

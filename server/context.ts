@@ -24,7 +24,8 @@ export async function createContextFor(
     env,
     user: session?.user ?? null,
     sessionTokenHash: session?.tokenHash ?? null,
-    locale: negotiateLocale(readCookie(cookie, LOCALE_COOKIE), headers.get("accept-language")),
+    // The UI is Chinese unless switched, whatever the browser says; errors follow the UI's choice.
+    locale: negotiateLocale(readCookie(cookie, LOCALE_COOKIE)),
     ip: clientIp(headers, env),
     userAgent: headers.get("user-agent"),
     resHeaders,

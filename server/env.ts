@@ -6,7 +6,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
   const demoFlag = source.DOORSTEP_DEMO?.trim();
   return {
     databaseUrl,
-    dataDir: path.resolve(source.DOORSTEP_DATA_DIR?.trim() || "data"),
+    dataDir: path.resolve(/*turbopackIgnore: true*/ source.DOORSTEP_DATA_DIR?.trim() || "data"),
     // Demo data is on by default only for the embedded database: a real PostgreSQL must opt in.
     demo: demoFlag === undefined || demoFlag === "" ? !databaseUrl : demoFlag === "1" || demoFlag === "true",
     // Smaller demo streets make end-to-end tests quick; 1 is the real size of 光塔街.

@@ -72,7 +72,7 @@ export default function LoginPage() {
             )}
           </label>
           {login.error && (
-            <p role="alert" className="rounded-lg bg-red-50 p-3 text-base text-red-800">
+            <p role="alert" data-testid="error" className="rounded-lg bg-red-50 p-3 text-base text-red-800">
               {login.error.message}
             </p>
           )}

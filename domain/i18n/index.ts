@@ -19,10 +19,10 @@ export function isLocale(value: unknown): value is Locale {
   return value === "zh-CN" || value === "en";
 }
 
-/** Picks the locale from a cookie value, then from Accept-Language; Chinese is the default. */
-export function negotiateLocale(cookieValue?: string | null, acceptLanguage?: string | null): Locale {
-  if (isLocale(cookieValue)) return cookieValue;
-  if (acceptLanguage && /^\s*en(?![a-z])/i.test(acceptLanguage)) return "en";
+/** The locale chosen (a cookie value), else a language hint such as LANG for commands; Chinese is the default. */
+export function negotiateLocale(chosen?: string | null, languageHint?: string | null): Locale {
+  if (isLocale(chosen)) return chosen;
+  if (languageHint && /^\s*en(?![a-z])/i.test(languageHint)) return "en";
   return DEFAULT_LOCALE;
 }
 

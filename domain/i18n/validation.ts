@@ -116,23 +116,9 @@ const en = {
 
 export const validationMessages = { "zh-CN": zh, en } as const;
 
-export type Locale = keyof typeof validationMessages;
 export type ValidationKey = keyof (typeof validationMessages)["zh-CN"];
 export type ValidationParams = Record<string, string | number>;
 
 export function isValidationKey(value: unknown): value is ValidationKey {
   return typeof value === "string" && Object.hasOwn(zh, value);
-}
-
-// Unknown keys come back as-is so a missing translation is visible, not blank.
-export function formatValidationMessage(
-  key: string,
-  params: ValidationParams = {},
-  locale: Locale = "zh-CN",
-): string {
-  const catalogue: Record<string, string> = validationMessages[locale];
-  const template = Object.hasOwn(catalogue, key) ? catalogue[key] : key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
 }

@@ -10,7 +10,14 @@ import { toHalfWidth } from "../validators/text";
 import { parseUscc } from "../validators/uscc";
 import { keyError } from "./issues";
 
-export const MAX = { name: 50, unitName: 100, address: 200, note: 500, docNumber: 30, shortText: 50 } as const;
+export const MAX = {
+  name: 50,
+  unitName: 100,
+  address: 200,
+  note: 500,
+  docNumber: 30,
+  shortText: 50,
+} as const;
 
 /** Schema params that make every issue a message key. */
 export const withKeys = { error: keyError } as const;
@@ -107,7 +114,7 @@ export function docNumberField() {
     .overwrite((v) => toHalfWidth(v).replace(/\s+/g, "").toUpperCase())
     .min(1, { error: "validation.required" })
     .max(MAX.docNumber)
-    .regex(/^[0-9A-Z()\-]+$/, { error: "validation.idNumber.characters" });
+    .regex(/^[0-9A-Z()-]+$/, { error: "validation.idNumber.characters" });
 }
 
 export function intField(min: number, max: number) {

@@ -1,14 +1,14 @@
-export { householdSchema, type HouseholdInput, type HouseholdOutput } from "./household";
+export { type HouseholdInput, type HouseholdOutput, householdSchema } from "./household";
 export { issuesByPath, keyError, zodIssueKey } from "./issues";
 export {
   checkCitizenIdentity,
   normaliseCitizenId,
+  type PersonInput,
+  type PersonOutput,
   personObject,
   personSchema,
   personShape,
-  type PersonInput,
-  type PersonOutput,
 } from "./person";
-export { rentalSchema, type RentalInput, type RentalOutput } from "./rental";
-export { tenantObject, tenantSchema, type TenantInput, type TenantOutput } from "./tenant";
-export { unitSchema, type UnitInput, type UnitOutput } from "./unit";
+export { type RentalInput, type RentalOutput, rentalSchema } from "./rental";
+export { type TenantInput, type TenantOutput, tenantObject, tenantSchema } from "./tenant";
+export { type UnitInput, type UnitOutput, unitSchema } from "./unit";

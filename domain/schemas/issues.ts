@@ -25,7 +25,10 @@ function genericKey(issue: AnyIssue): { key: ValidationKey; params: ValidationPa
   }
   switch (issue.code) {
     case "invalid_type":
-      return { key: issue.expected === "int" ? "validation.notInteger" : "validation.invalidType", params: {} };
+      return {
+        key: issue.expected === "int" ? "validation.notInteger" : "validation.invalidType",
+        params: {},
+      };
     case "too_small": {
       const min = toNumber(issue.minimum) ?? 0;
       const isLength = issue.origin === "string" || issue.origin === "array" || issue.origin === "set";

@@ -39,27 +39,30 @@ function landlordIdField() {
 
 /** 出租屋 */
 export const rentalSchema = z
-  .object({
-    landlordName: requiredText(MAX.name),
-    landlordIdNumber: optional(landlordIdField()),
-    landlordPhone: optional(mobileField()),
-    use: requiredCode(RENTAL_USE),
-    areaM2: numberField(0, 100_000).nullable().optional(),
-    roomsLet: intField(0, 1_000).nullable().optional(),
-    /** 元 per month */
-    monthlyRent: numberField(0, 10_000_000).nullable().optional(),
-    leaseStart: optional(dateField()),
-    leaseEnd: optional(dateField()),
-    /** 租赁备案证号, due within 30 days of signing */
-    filingNo: optionalText(MAX.shortText),
-    /** 限住人数 and 实住人数: more occupants than allowed is recorded, not refused. */
-    maxOccupants: intField(0, 10_000).nullable().optional(),
-    actualOccupants: intField(0, 10_000).nullable().optional(),
-    fireExtinguisher: optionalFlag(),
-    escapeRoute: optionalFlag(),
-    hazardLevel: optionalCode(HAZARD_LEVEL),
-    hazardNote: optionalText(MAX.note),
-  }, withKeys)
+  .object(
+    {
+      landlordName: requiredText(MAX.name),
+      landlordIdNumber: optional(landlordIdField()),
+      landlordPhone: optional(mobileField()),
+      use: requiredCode(RENTAL_USE),
+      areaM2: numberField(0, 100_000).nullable().optional(),
+      roomsLet: intField(0, 1_000).nullable().optional(),
+      /** 元 per month */
+      monthlyRent: numberField(0, 10_000_000).nullable().optional(),
+      leaseStart: optional(dateField()),
+      leaseEnd: optional(dateField()),
+      /** 租赁备案证号, due within 30 days of signing */
+      filingNo: optionalText(MAX.shortText),
+      /** 限住人数 and 实住人数: more occupants than allowed is recorded, not refused. */
+      maxOccupants: intField(0, 10_000).nullable().optional(),
+      actualOccupants: intField(0, 10_000).nullable().optional(),
+      fireExtinguisher: optionalFlag(),
+      escapeRoute: optionalFlag(),
+      hazardLevel: optionalCode(HAZARD_LEVEL),
+      hazardNote: optionalText(MAX.note),
+    },
+    withKeys,
+  )
   .superRefine(
     (v, ctx) => {
       if (v.leaseStart && v.leaseEnd && v.leaseEnd < v.leaseStart) {

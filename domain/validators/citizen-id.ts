@@ -9,15 +9,19 @@ const CHECK_CHARS = "10X98765432";
 // Only the province is checked: county codes are abolished and merged all the
 // time, and old cards keep their old codes for life. 81/82/83 also cover the
 // residence permits of Hong Kong, Macao and Taiwan residents.
-export const PROVINCE_CODES: ReadonlySet<string> = new Set([
-  "11", "12", "13", "14", "15",
-  "21", "22", "23",
-  "31", "32", "33", "34", "35", "36", "37",
-  "41", "42", "43", "44", "45", "46",
-  "50", "51", "52", "53", "54",
-  "61", "62", "63", "64", "65",
-  "71", "81", "82", "83",
-]);
+export const PROVINCE_CODES: ReadonlySet<string> = new Set(
+  [
+    "11 12 13 14 15",
+    "21 22 23",
+    "31 32 33 34 35 36 37",
+    "41 42 43 44 45 46",
+    "50 51 52 53 54",
+    "61 62 63 64 65",
+    "71 81 82 83",
+  ]
+    .join(" ")
+    .split(" "),
+);
 
 // 1880, not later: GB 11643's own example (440524188001010014) is born in 1880,
 // and registers still hold records of very old and deceased people.

@@ -20,7 +20,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 function refusal(headers: Headers, status: number, key: MessageKey): Response {
   const t = createTranslator(
-    negotiateLocale(readCookie(headers.get("cookie"), LOCALE_COOKIE), headers.get("accept-language")),
+    negotiateLocale(readCookie(headers.get("cookie"), LOCALE_COOKIE)),
   );
   return Response.json({ error: { key, message: t(key) } }, { status });
 }

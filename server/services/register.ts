@@ -36,7 +36,9 @@ export async function getAreaView(db: Db, user: SessionUser, areaId?: string) {
     .where(eq(areas.id, areaId ?? user.areaId));
   if (!area || !inScope(user, area.path)) throw notFound();
 
-  const grids = sql`(select g.id from ${areas} g where g.level = 'grid' and starts_with(g.path, ${areas.path}))`;
+  // Correlated subqueries name the outer table in full: drizzle renders a lone column unqualified,
+  // which inside the subquery would silently bind to the inner table's column of the same name.
+  const grids = sql`(select g.id from ${areas} g where g.level = 'grid' and starts_with(g.path, "areas"."path"))`;
   const children = await db
     .select({
       id: areas.id,
@@ -59,8 +61,8 @@ export async function getAreaView(db: Db, user: SessionUser, areaId?: string) {
             address: buildings.address,
             name: buildings.name,
             floors: buildings.floors,
-            rooms: sql<number>`(select count(*)::int from ${rooms} r where r.building_id = ${buildings.id} and r.ended_at is null)`,
-            households: sql<number>`(select count(*)::int from ${households} h join ${rooms} r on r.id = h.room_id where r.building_id = ${buildings.id} and h.ended_at is null)`,
+            rooms: sql<number>`(select count(*)::int from ${rooms} r where r.building_id = "buildings"."id" and r.ended_at is null)`,
+            households: sql<number>`(select count(*)::int from ${households} h join ${rooms} r on r.id = h.room_id where r.building_id = "buildings"."id" and h.ended_at is null)`,
           })
           .from(buildings)
           .where(and(eq(buildings.gridId, area.id), isNull(buildings.endedAt)))
@@ -120,7 +122,7 @@ export async function getBuildingView(db: Db, user: SessionUser, buildingId: str
           use: rentals.use,
           maxOccupants: rentals.maxOccupants,
           actualOccupants: rentals.actualOccupants,
-          tenants: sql<number>`(select count(*)::int from ${rentalTenants} t where t.rental_id = ${rentals.id} and t.ended_at is null)`,
+          tenants: sql<number>`(select count(*)::int from ${rentalTenants} t where t.rental_id = "rentals"."id" and t.ended_at is null)`,
         })
         .from(rentals)
         .where(and(inArray(rentals.roomId, roomIds), isNull(rentals.endedAt)))

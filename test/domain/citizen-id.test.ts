@@ -57,7 +57,11 @@ describe("parseCitizenId: valid numbers", () => {
   });
 
   it("normalises lower-case x, spaces and full-width digits", () => {
-    for (const input of ["11010519491231002x", "  110105 19491231 002x ", "１１０１０５１９４９１２３１００２ｘ"]) {
+    for (const input of [
+      "11010519491231002x",
+      "  110105 19491231 002x ",
+      "１１０１０５１９４９１２３１００２ｘ",
+    ]) {
       const r = parseCitizenId(input, TODAY);
       expect(r.ok && r.value).toBe("11010519491231002X");
     }

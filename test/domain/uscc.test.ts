@@ -15,17 +15,14 @@ describe("USCC check characters", () => {
   it("computes GB 11714 organisation code check characters", () => {
     expect(orgCodeCheckChar("60003734")).toBe("1");
     expect(orgCodeCheckChar("MA5D2B3C")).toBe("6");
-    // Well-known organisation code D2143612-5 from GB 11714's worked example.
-    expect(orgCodeCheckChar("D2143612")).toBe("5");
+    // Letters count 10–35: D=13 → 39+14+9+40+15+48+4+4 = 173, 11 − 173 mod 11 = 3.
+    expect(orgCodeCheckChar("D2143612")).toBe("3");
   });
 
   it("maps 10 to X and 11 to 0", () => {
-    // Find bodies that produce each special case rather than hard-coding them.
-    const bodies = Array.from({ length: 200 }, (_, i) => String(10_000_000 + i * 7919).slice(0, 8));
-    const checks = new Set(bodies.map(orgCodeCheckChar));
-    expect(checks.has("X")).toBe(true);
-    expect(checks.has("0")).toBe(true);
-    for (const c of checks) expect(c).toMatch(/^[0-9X]$/);
+    // Sum 0 → 11 → "0"; last weight 2 × 6 = 12, 12 mod 11 = 1 → 10 → "X".
+    expect(orgCodeCheckChar("00000000")).toBe("0");
+    expect(orgCodeCheckChar("00000006")).toBe("X");
   });
 
   it("refuses characters outside the alphabet", () => {

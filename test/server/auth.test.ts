@@ -3,6 +3,7 @@ import { count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { auditLog, loginThrottle, persons, sessions, users } from "@/db/schema";
+import type { AppError } from "@/server/errors";
 import { hashToken, SESSION_COOKIE } from "@/server/services/auth";
 import { disableUser, setPassword } from "@/server/services/users";
 import { databaseKinds, openTestDatabase } from "../support/db";
@@ -86,7 +87,8 @@ describe.each(databaseKinds)("login and sessions on %s", (kind) => {
       }),
     );
     expect(locked.code).toBe("TOO_MANY_REQUESTS");
-    expect(locked.message).toMatch(/秒后再试/);
+    expect(locked.message).toBe("auth.tooManyAttempts");
+    expect((locked.cause as AppError).params?.seconds).toBeGreaterThan(0);
     const [row] = await database.db
       .select()
       .from(loginThrottle)

@@ -1,0 +1,197 @@
+// Puts the generated demo register into a database, with a campaign and demo accounts to log in
+// with. All in one transaction: a seed that is interrupted (killed server, full disk) leaves an empty
+// database that the next start seeds again, never half a street that `isSeeded` would take as done.
+
+import { getTableColumns, getTableName, is, sql } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
+import type { Db } from "../client";
+import * as schema from "../schema";
+import { areas, assignments, campaignAreas, campaigns, users } from "../schema";
+import { DEFAULT_SEED, type GeneratedData, generateStreets, type SeedCounts, summarize } from "./generate";
+import { personName } from "./names";
+import { Random } from "./random";
+
+export {
+  DEFAULT_SEED,
+  type GeneratedData,
+  type GenerateOptions,
+  generateStreets,
+  REFERENCE_DATE,
+  type SeedCounts,
+  summarize,
+} from "./generate";
+
+export const DEMO_CAMPAIGN = { name: "2026年第四季度入户核查", startsOn: "2026-11-01", endsOn: "2026-12-31" } as const;
+
+export interface SeedOptions {
+  seed?: number;
+  streets?: number;
+  scale?: number;
+  /** Hash of the demo password, made once by the caller (hashing is slow on purpose). */
+  passwordHash: string;
+  log?: (message: string) => void;
+}
+
+export interface SeedResult {
+  counts: SeedCounts;
+  /** admin, supervisor, officer1 … officerN */
+  usernames: string[];
+  campaignId: string;
+  /** Rows written, all tables together. */
+  rows: number;
+  generateMs: number;
+  insertMs: number;
+  elapsedMs: number;
+}
+
+/** The demo accounts a seed with `grids` grids creates: one officer per grid. */
+export function demoUsernames(grids: number): string[] {
+  return ["admin", "supervisor", ...Array.from({ length: grids }, (_, i) => `officer${i + 1}`)];
+}
+
+/** PostgreSQL's protocol counts bind parameters in 16 bits: no statement may carry more. */
+const MAX_BIND_PARAMETERS = 65_535;
+
+// The transaction handle has the same query API as the database; the cast keeps one signature.
+type Writer = Pick<Db, "insert" | "execute">;
+
+async function insertChunked(
+  tx: Writer,
+  table: PgTable,
+  rows: readonly Record<string, unknown>[],
+  log?: (message: string) => void,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const started = performance.now();
+  // Each row binds at most one parameter per column (unset columns are sent as DEFAULT).
+  const columns = Object.keys(getTableColumns(table)).length;
+  const chunk = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / columns));
+  for (let i = 0; i < rows.length; i += chunk) {
+    // biome-ignore lint/suspicious/noExplicitAny: rows were typed as this table's $inferInsert by the generator
+    await tx.insert(table).values(rows.slice(i, i + chunk) as any);
+  }
+  const ms = performance.now() - started;
+  log?.(`  ${getTableName(table).padEnd(15)} ${rows.length.toLocaleString("en").padStart(9)} rows  ${(ms / 1000).toFixed(1)} s`);
+}
+
+/** Every table in the schema, for `truncateAll`. */
+function allTables(): PgTable[] {
+  const tables: PgTable[] = [];
+  for (const value of Object.values(schema) as unknown[]) if (is(value, PgTable)) tables.push(value);
+  return tables;
+}
+
+/** Empties every application table (not the migrations journal) in one statement, so foreign keys never block it. */
+export async function truncateAll(db: Db): Promise<void> {
+  const names = allTables()
+    .map((t) => `"${getTableName(t)}"`)
+    .join(", ");
+  await db.execute(sql.raw(`TRUNCATE TABLE ${names} RESTART IDENTITY CASCADE`));
+}
+
+/** True once any area exists: the app then never seeds over real or earlier data. */
+export async function isSeeded(db: Db): Promise<boolean> {
+  const rows = await db.select({ id: areas.id }).from(areas).limit(1);
+  return rows.length > 0;
+}
+
+/** Generates the demo street(s) and writes them with a campaign and demo users, in one transaction. */
+export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult> {
+  const log = options.log;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const started = performance.now();
+  const data = generateStreets({ seed, streets: options.streets, scale: options.scale });
+  const counts = summarize(data);
+  const generateMs = performance.now() - started;
+  log?.(
+    `generated ${counts.persons.toLocaleString("en")} persons in ${counts.grids} grids in ${(generateMs / 1000).toFixed(1)} s`,
+  );
+
+  const accounts = demoAccounts(data, seed, options.passwordHash);
+  const insertStarted = performance.now();
+  await db.transaction(async (tx) => {
+    const w = tx as unknown as Writer;
+    // Parents before children: the order of GeneratedData's fields.
+    await insertChunked(w, areas, data.areas, log);
+    await insertChunked(w, schema.buildings, data.buildings, log);
+    await insertChunked(w, schema.rooms, data.rooms, log);
+    await insertChunked(w, schema.households, data.households, log);
+    await insertChunked(w, schema.persons, data.persons, log);
+    await insertChunked(w, schema.units, data.units, log);
+    await insertChunked(w, schema.rentals, data.rentals, log);
+    await insertChunked(w, schema.rentalTenants, data.rentalTenants, log);
+    await insertChunked(w, users, accounts.users, log);
+    await insertChunked(w, campaigns, [accounts.campaign], log);
+    await insertChunked(w, campaignAreas, accounts.campaignAreas, log);
+    await insertChunked(w, assignments, accounts.assignments, log);
+  });
+  const insertMs = performance.now() - insertStarted;
+
+  const rows =
+    (Object.values(data) as unknown[][]).reduce((sum, list) => sum + list.length, 0) +
+    accounts.users.length +
+    1 +
+    accounts.campaignAreas.length +
+    accounts.assignments.length;
+  return {
+    counts,
+    usernames: accounts.users.map((u) => u.username),
+    campaignId: accounts.campaign.id as string,
+    rows,
+    generateMs,
+    insertMs,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/**
+ * The campaign over the seeded street(s) and the demo accounts: admin over the city, supervisor
+ * over 光塔街, and one officer per grid in grid-code order, each assigned to that grid.
+ */
+function demoAccounts(data: GeneratedData, seed: number, passwordHash: string) {
+  const r = new Random(seed).fork("demo-accounts");
+  const city = data.areas.find((a) => a.level === "city");
+  const streets = data.areas.filter((a) => a.level === "street");
+  const guangta = streets.find((a) => a.code === "440104007") ?? streets[0];
+  if (!city || !guangta) throw new Error("generated data has no city or street");
+  const grids = data.areas.filter((a) => a.level === "grid").sort((a, b) => (a.code < b.code ? -1 : 1));
+
+  const user = (username: string, displayName: string, role: "admin" | "supervisor" | "officer", areaId: string) => ({
+    id: r.uuid(),
+    username,
+    displayName,
+    passwordHash,
+    role,
+    areaId,
+    phone: `139${r.digits(8)}`,
+    demo: true,
+  });
+  const taken = new Set<string>();
+  const uniqueName = () => {
+    for (;;) {
+      const name = personName(r, r.chance(0.55) ? "1" : "2", r.int(1972, 2000));
+      if (!taken.has(name)) {
+        taken.add(name);
+        return name;
+      }
+    }
+  };
+
+  const admin = user("admin", "系统管理员", "admin", city.id as string);
+  const supervisor = user("supervisor", uniqueName(), "supervisor", guangta.id as string);
+  const officers = grids.map((g, i) => user(`officer${i + 1}`, uniqueName(), "officer", g.id as string));
+  const campaign = {
+    id: r.uuid(),
+    name: DEMO_CAMPAIGN.name,
+    status: "open" as const,
+    startsOn: DEMO_CAMPAIGN.startsOn,
+    endsOn: DEMO_CAMPAIGN.endsOn,
+    createdBy: admin.id,
+  };
+  return {
+    users: [admin, supervisor, ...officers],
+    campaign,
+    campaignAreas: streets.map((s) => ({ campaignId: campaign.id, areaId: s.id as string })),
+    assignments: officers.map((o) => ({ id: r.uuid(), campaignId: campaign.id, gridId: o.areaId, officerId: o.id })),
+  };
+}
