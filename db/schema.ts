@@ -15,6 +15,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -104,7 +105,8 @@ export const rooms = pgTable(
     ownerName: text("owner_name"),
   },
   (t) => [
-    uniqueIndex("rooms_natural_uq").on(t.buildingId, t.unitNo, t.roomNo),
+    // A building with one entrance leaves unit_no empty; its room numbers must still be unique.
+    unique("rooms_natural_uq").on(t.buildingId, t.unitNo, t.roomNo).nullsNotDistinct(),
     index("rooms_building_idx").on(t.buildingId),
     index("rooms_pull_idx").on(t.gridId, t.changeXid),
   ],

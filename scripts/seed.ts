@@ -40,7 +40,8 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case "--streets":
         args.streets = value();
-        if (!Number.isInteger(args.streets) || args.streets < 1) usage("--streets must be a whole number ≥ 1");
+        if (!Number.isInteger(args.streets) || args.streets < 1)
+          usage("--streets must be a whole number ≥ 1");
         break;
       case "--scale":
         args.scale = value();
@@ -78,7 +79,9 @@ async function main(): Promise<void> {
   try {
     if (await isSeeded(database.db)) {
       if (!args.reset) {
-        console.error("The database already has areas. Run with --reset to empty every table and seed again.");
+        console.error(
+          "The database already has areas. Run with --reset to empty every table and seed again.",
+        );
         process.exitCode = 1;
         return;
       }
@@ -104,10 +107,16 @@ async function main(): Promise<void> {
     console.log(`generate      ${(result.generateMs / 1000).toFixed(2)} s`);
     console.log(`insert        ${(result.insertMs / 1000).toFixed(2)} s (one transaction)`);
     console.log(`total         ${(result.elapsedMs / 1000).toFixed(2)} s`);
-    console.log(`rows          ${fmt(result.rows)} (${fmt(Math.round(result.rows / (result.insertMs / 1000)))} rows/s)`);
-    console.log(`streets       ${fmt(c.streets)}   communities ${fmt(c.communities)}   grids ${fmt(c.grids)}`);
+    console.log(
+      `rows          ${fmt(result.rows)} (${fmt(Math.round(result.rows / (result.insertMs / 1000)))} rows/s)`,
+    );
+    console.log(
+      `streets       ${fmt(c.streets)}   communities ${fmt(c.communities)}   grids ${fmt(c.grids)}`,
+    );
     console.log(`persons       ${fmt(c.persons)}   aged 60+ ${fmt(c.aged60Plus)}`);
-    console.log(`households    ${fmt(c.households)}   (${c.personsPerFamilyHousehold} persons per family household)`);
+    console.log(
+      `households    ${fmt(c.households)}   (${c.personsPerFamilyHousehold} persons per family household)`,
+    );
     console.log(`buildings     ${fmt(c.buildings)}   rooms ${fmt(c.rooms)}`);
     console.log(`units         ${fmt(c.units)}   rentals ${fmt(c.rentals)}   tenants ${fmt(c.tenants)}`);
     console.log(

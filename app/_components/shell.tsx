@@ -88,7 +88,11 @@ function SignInPrompt() {
 export function ErrorPanel({ message, onRetry }: { message: string; onRetry?: () => void }) {
   const { t } = useI18n();
   return (
-    <div role="alert" data-testid="error" className="rounded-xl border border-red-300 bg-red-50 p-4 text-red-900">
+    <div
+      role="alert"
+      data-testid="error"
+      className="rounded-xl border border-red-300 bg-red-50 p-4 text-red-900"
+    >
       <p>{message}</p>
       {onRetry && (
         <button

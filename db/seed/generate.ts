@@ -171,7 +171,9 @@ const ELDER_TEMPLATES: ReadonlySet<TemplateKey> = new Set([
 // the reported share, households with old people are a little likelier, and above it a little less.
 // Every seed and scale then lands on the share, and templates keep their variety.
 const reweighted = (factor: number) =>
-  weightedPicker(TEMPLATE_WEIGHTS.map(([key, w]) => [key, ELDER_TEMPLATES.has(key) ? w * factor : w] as const));
+  weightedPicker(
+    TEMPLATE_WEIGHTS.map(([key, w]) => [key, ELDER_TEMPLATES.has(key) ? w * factor : w] as const),
+  );
 const pickTemplateOlder = reweighted(1.3);
 const pickTemplateYounger = reweighted(0.75);
 
@@ -309,7 +311,13 @@ function buildTemplate(r: Random, key: TemplateKey): MemberSpec[] {
         add("50", "2", Math.min(100, parentAge), "20", "own");
       } else {
         const parentSex: Sex = r.chance(0.7) ? "2" : "1";
-        add("50", parentSex, Math.min(100, parentAge), r.chance(0.85) ? "30" : "20", parentSex === "1" ? "head" : "own");
+        add(
+          "50",
+          parentSex,
+          Math.min(100, parentAge),
+          r.chance(0.85) ? "30" : "20",
+          parentSex === "1" ? "head" : "own",
+        );
       }
       break;
     }
@@ -342,7 +350,13 @@ function buildTemplate(r: Random, key: TemplateKey): MemberSpec[] {
       const grandkids = r.chance(0.7) ? 1 : 2;
       for (let i = 0; i < grandkids; i++) {
         const sex: Sex = r.chance(0.52) ? "1" : "2";
-        add(sex === "1" ? "41" : "42", sex, childAge(r, wife, 20), "10", members[0].sex === "1" ? "head" : "paternal");
+        add(
+          sex === "1" ? "41" : "42",
+          sex,
+          childAge(r, wife, 20),
+          "10",
+          members[0].sex === "1" ? "head" : "paternal",
+        );
       }
       // A widow heads her late husband's household: the son and grandchildren carry his surname.
       if (!couple) for (const m of members.slice(1)) if (m.relation !== "38") m.surname = "paternal";
@@ -367,11 +381,15 @@ function buildTemplate(r: Random, key: TemplateKey): MemberSpec[] {
     case "siblings": {
       const sex: Sex = r.chance(0.5) ? "1" : "2";
       const age = r.int(48, 82);
-      head(sex, age, r.weighted([
-        ["10", 50],
-        ["30", 30],
-        ["40", 20],
-      ]));
+      head(
+        sex,
+        age,
+        r.weighted([
+          ["10", 50],
+          ["30", 30],
+          ["40", 20],
+        ]),
+      );
       const sibSex: Sex = r.chance(0.5) ? "1" : "2";
       const sibAge = Math.max(40, age + r.int(-8, 8));
       const older = sibAge > age;
@@ -391,12 +409,13 @@ function educationFor(r: Random, age: number, birthYear: number): string | null 
   if (age < 12) return "80";
   if (age < 15) return "70";
   if (age < 18) return r.chance(0.8) ? "60" : "40";
-  if (age < 23) return r.weighted([
-    ["60", 45],
-    ["30", 20],
-    ["20", 25],
-    ["40", 10],
-  ]);
+  if (age < 23)
+    return r.weighted([
+      ["60", 45],
+      ["30", 20],
+      ["20", 25],
+      ["40", 10],
+    ]);
   if (birthYear < 1950)
     return r.weighted([
       ["80", 38],
@@ -805,7 +824,14 @@ class Generator {
       const strips = equalAreaStrips(cells[i], gridCount);
       strips.forEach((strip, g) => {
         const code = `${cp.code}${String(g + 1).padStart(3, "0")}`;
-        const grid: GridCtx = { id: this.ids.uuid(), code, poly: strip, community, buildingSeq: 0, placed: [] };
+        const grid: GridCtx = {
+          id: this.ids.uuid(),
+          code,
+          poly: strip,
+          community,
+          buildingSeq: 0,
+          placed: [],
+        };
         const [glng, glat] = this.projection.toLngLat(centroid(strip));
         this.data.areas.push({
           id: grid.id,
@@ -947,13 +973,15 @@ class Generator {
           this.data.rooms.push(row);
           const room: RoomCtx = { row, id: row.id as string, gridId: grid.id, address: roomAddress };
           if (shop || isOffice) {
-            if (propertyType === "1") row.ownerName = personName(r, r.chance(0.6) ? "1" : "2", r.int(1950, 1985));
+            if (propertyType === "1")
+              row.ownerName = personName(r, r.chance(0.6) ? "1" : "2", r.int(1950, 1985));
             // A few shopfronts stand empty.
             if (!shop || r.chance(0.92)) this.unit(room, id, grid, shop && r.chance(0.85) ? "2" : "1");
             continue;
           }
           if (r.chance(VACANCY)) {
-            if (propertyType === "1") row.ownerName = personName(r, r.chance(0.6) ? "1" : "2", r.int(1945, 1990));
+            if (propertyType === "1")
+              row.ownerName = personName(r, r.chance(0.6) ? "1" : "2", r.int(1945, 1990));
             continue;
           }
           if (propertyType === "1" && r.chance(RENTAL_SHARE_OF_PRIVATE)) {
@@ -1062,7 +1090,8 @@ class Generator {
     const headSurname = surname(r);
     const spouse = specs.find((m) => m.relation === "10");
     const spouseSurname = surname(r);
-    const fatherSurname = head.sex === "1" ? headSurname : spouse ? spouseSurname : r.chance(0.6) ? surname(r) : headSurname;
+    const fatherSurname =
+      head.sex === "1" ? headSurname : spouse ? spouseSurname : r.chance(0.6) ? surname(r) : headSurname;
     const leftBehindElderly =
       (key === "singleElder" && r.chance(0.12)) || (key === "elderCouple" && r.chance(0.06));
 
@@ -1082,9 +1111,11 @@ class Generator {
       const idArea = this.localIdArea(birthYear);
       const x = r.next();
       // 人户一致 for most; a few live here with their hukou elsewhere, or are registered here but away.
-      const residenceMatch = x < 0.03 ? "2" : x < 0.07 && spec.age >= 18 && spec.age <= 50 && i > 0 ? "3" : "1";
+      const residenceMatch =
+        x < 0.03 ? "2" : x < 0.07 && spec.age >= 18 && spec.age <= 50 && i > 0 ? "3" : "1";
       const ethnicity = r.chance(0.985) ? "01" : r.weighted(LOCAL_MINORITIES);
-      const phoneChance = spec.age < 12 ? 0 : spec.age < 16 ? 0.3 : spec.age < 75 ? 0.96 : spec.age < 85 ? 0.75 : 0.5;
+      const phoneChance =
+        spec.age < 12 ? 0 : spec.age < 16 ? 0.3 : spec.age < 75 ? 0.96 : spec.age < 85 ? 0.75 : 0.5;
       const employment = employmentFor(r, spec.age, spec.sex);
       let leftBehind: string | null = null;
       if (leftBehindElderly && spec.age >= 60) leftBehind = "elderly";
@@ -1123,7 +1154,8 @@ class Generator {
       });
     });
     this.count(specs);
-    if (privateFlat && r.chance(0.85)) room.row.ownerName = this.data.persons[this.data.persons.length - specs.length].name;
+    if (privateFlat && r.chance(0.85))
+      room.row.ownerName = this.data.persons[this.data.persons.length - specs.length].name;
     else if (privateFlat) room.row.ownerName = personName(r, r.chance(0.6) ? "1" : "2", r.int(1945, 1990));
     return specs.length;
   }
@@ -1204,7 +1236,10 @@ class Generator {
       hazardLevel = r.chance(0.8) ? "1" : "2";
       hazardNote = r.pick(HAZARD_NOTES);
     }
-    const rent = Math.min(4500, Math.max(1500, Math.round((1500 + (area - 20) * 40 + r.normal(0, 300)) / 50) * 50));
+    const rent = Math.min(
+      4500,
+      Math.max(1500, Math.round((1500 + (area - 20) * 40 + r.normal(0, 300)) / 50) * 50),
+    );
     const source = r.chance(0.6) ? "police" : "field";
     const rentalId = this.ids.uuid();
     this.data.rentals.push({
@@ -1246,11 +1281,21 @@ class Generator {
       for (let i = 2; i < tenantCount; i++) {
         if (i === 3 && r.chance(0.3)) {
           // A grandparent who came to mind the children.
-          specs.push({ sex: r.chance(0.7) ? "2" : "1", age: r.int(58, 72), marital: "20", origin: homeOrigin });
+          specs.push({
+            sex: r.chance(0.7) ? "2" : "1",
+            age: r.int(58, 72),
+            marital: "20",
+            origin: homeOrigin,
+          });
           continue;
         }
         const sexK: Sex = r.chance(0.52) ? "1" : "2";
-        specs.push({ sex: sexK, age: childAge(r, sex === "2" ? age : partner, 17), marital: "10", origin: homeOrigin });
+        specs.push({
+          sex: sexK,
+          age: childAge(r, sex === "2" ? age : partner, 17),
+          marital: "10",
+          origin: homeOrigin,
+        });
       }
     } else {
       const sameSex: Sex | null = r.chance(0.7) ? (r.chance(0.6) ? "1" : "2") : null;
@@ -1277,7 +1322,10 @@ class Generator {
         r.chance(0.75) ? leaseStartDay + r.int(0, 20) : r.int(leaseStartDay, REF_DAY - 1),
       );
       const adultDay = addYears(birthDay, 16);
-      const arrivalDay = Math.max(Math.min(adultDay, moveInDay), moveInDay - Math.floor(r.exponential(3 * 365)));
+      const arrivalDay = Math.max(
+        Math.min(adultDay, moveInDay),
+        moveInDay - Math.floor(r.exponential(3 * 365)),
+      );
       const permit =
         REF_DAY - arrivalDay > 183 && spec.age >= 16 && r.chance(0.65)
           ? `穗居${isoOf(Math.min(REF_DAY, arrivalDay + r.int(183, 400))).slice(0, 4)}${String(++this.permitSeq).padStart(8, "0")}`
@@ -1286,14 +1334,20 @@ class Generator {
         spec.age < 18
           ? employmentFor(r, spec.age, spec.sex)
           : spec.age >= 58
-            ? (r.chance(0.6) ? "90" : "30")
+            ? r.chance(0.6)
+              ? "90"
+              : "30"
             : r.weighted([
                 ["10", 92],
                 ["20", 3],
                 ["90", 5],
               ]);
       const ethnicity =
-        origin?.minorities && r.chance(origin.minorityShare ?? 0) ? r.weighted(origin.minorities) : r.chance(0.99) ? "01" : r.weighted(LOCAL_MINORITIES);
+        origin?.minorities && r.chance(origin.minorityShare ?? 0)
+          ? r.weighted(origin.minorities)
+          : r.chance(0.99)
+            ? "01"
+            : r.weighted(LOCAL_MINORITIES);
       const pool: NamePool = origin && origin.province !== "广东省" ? "national" : "guangzhou";
       const personId = this.ids.uuid();
       this.data.persons.push({
@@ -1414,7 +1468,9 @@ class Generator {
         ["3", 4],
       ]),
       kind,
-      registeredAddress: registeredElsewhere ? `${this.elsewhereInGuangzhou()}${r.int(2, 30)}0${r.int(1, 9)}房` : room.address,
+      registeredAddress: registeredElsewhere
+        ? `${this.elsewhereInGuangzhou()}${r.int(2, 30)}0${r.int(1, 9)}房`
+        : room.address,
       actualAddress: room.address,
       phone: r.chance(0.6) ? `020-${r.pick(["8", "3"])}${r.digits(7)}` : this.mobile(),
       safetyContact: r.chance(0.6) ? rep : personName(r, r.chance(0.5) ? "1" : "2", r.int(1965, 2000)),

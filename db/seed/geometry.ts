@@ -75,7 +75,10 @@ function dedupe(poly: Poly): Poly {
     const last = out[out.length - 1];
     if (!last || Math.hypot(p.x - last.x, p.y - last.y) > 1e-6) out.push(p);
   }
-  while (out.length > 1 && Math.hypot(out[0].x - out[out.length - 1].x, out[0].y - out[out.length - 1].y) <= 1e-6) {
+  while (
+    out.length > 1 &&
+    Math.hypot(out[0].x - out[out.length - 1].x, out[0].y - out[out.length - 1].y) <= 1e-6
+  ) {
     out.pop();
   }
   return out;
@@ -89,7 +92,12 @@ export function voronoiCells(sites: readonly Pt[], bounds: Poly): Poly[] {
       if (j === i) continue;
       const o = sites[j];
       // |p − s|² ≤ |p − o|²  ⇔  2(o − s)·p ≤ |o|² − |s|²
-      cell = clipHalfPlane(cell, 2 * (o.x - s.x), 2 * (o.y - s.y), o.x * o.x + o.y * o.y - s.x * s.x - s.y * s.y);
+      cell = clipHalfPlane(
+        cell,
+        2 * (o.x - s.x),
+        2 * (o.y - s.y),
+        o.x * o.x + o.y * o.y - s.x * s.x - s.y * s.y,
+      );
     }
     return cell;
   });

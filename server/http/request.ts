@@ -19,9 +19,7 @@ export function clientIp(headers: Headers, env: Pick<Env, "trustProxy">): string
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 function refusal(headers: Headers, status: number, key: MessageKey): Response {
-  const t = createTranslator(
-    negotiateLocale(readCookie(headers.get("cookie"), LOCALE_COOKIE)),
-  );
+  const t = createTranslator(negotiateLocale(readCookie(headers.get("cookie"), LOCALE_COOKIE)));
   return Response.json({ error: { key, message: t(key) } }, { status });
 }
 

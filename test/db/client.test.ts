@@ -51,9 +51,13 @@ describe.each(databaseKinds)("change stamps on %s", (kind) => {
       await db.execute(
         sql`insert into buildings (id, grid_id, code, address) values (gen_random_uuid(), ${city.id}, 'B1', '光塔路1号')`,
       );
-      const [first] = rowsOf<{ xid: string }>(await db.execute(sql`select change_xid::text as xid from buildings`));
+      const [first] = rowsOf<{ xid: string }>(
+        await db.execute(sql`select change_xid::text as xid from buildings`),
+      );
       await db.execute(sql`update buildings set address = '光塔路2号'`);
-      const [second] = rowsOf<{ xid: string }>(await db.execute(sql`select change_xid::text as xid from buildings`));
+      const [second] = rowsOf<{ xid: string }>(
+        await db.execute(sql`select change_xid::text as xid from buildings`),
+      );
       expect(BigInt(first.xid)).toBeGreaterThan(0n);
       expect(BigInt(second.xid)).toBeGreaterThan(BigInt(first.xid));
     } finally {

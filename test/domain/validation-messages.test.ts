@@ -46,7 +46,9 @@ describe("validation message catalogues", () => {
 
   it("interpolate parameters and fall back to the key", () => {
     expect(createTranslator("zh-CN")("validation.tooLong", { max: 50 })).toBe("最多 50 个字符，请删减");
-    expect(createTranslator("en")("validation.tooLong", { max: 50 })).toBe("Too long — use at most 50 characters");
+    expect(createTranslator("en")("validation.tooLong", { max: 50 })).toBe(
+      "Too long — use at most 50 characters",
+    );
     expect(createTranslator("en")("validation.tooLong", {})).toContain("{max}");
     expect(createTranslator("en")("validation.nope")).toBe("validation.nope");
     expect(isValidationKey("validation.required")).toBe(true);

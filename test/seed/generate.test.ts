@@ -2,8 +2,6 @@
 // and consistent geography. The full street takes well under a second to generate.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseCitizenId } from "../../domain/validators/citizen-id";
-import { parseUscc } from "../../domain/validators/uscc";
 import {
   ageOn,
   type GeneratedData,
@@ -15,6 +13,8 @@ import {
 } from "../../db/seed/generate";
 import { pointInRing } from "../../db/seed/geometry";
 import { GUANGTA, GUANGTA_COMMUNITIES } from "../../db/seed/places";
+import { parseCitizenId } from "../../domain/validators/citizen-id";
+import { parseUscc } from "../../domain/validators/uscc";
 
 const TODAY = new Date("2026-11-24T12:00:00");
 const MOBILE = /^1[3-9]\d{9}$/;
@@ -151,7 +151,8 @@ describe("generateStreets: 光塔街 at scale 1", () => {
 
   it("puts 1–4 migrant tenants in each rental room", () => {
     const tenantsOf = new Map<string, string[]>();
-    for (const t of data.rentalTenants) tenantsOf.set(t.rentalId, [...(tenantsOf.get(t.rentalId) ?? []), t.personId]);
+    for (const t of data.rentalTenants)
+      tenantsOf.set(t.rentalId, [...(tenantsOf.get(t.rentalId) ?? []), t.personId]);
     const people = byId(data.persons);
     for (const r of data.rentals) {
       const tenants = tenantsOf.get(r.id as string) ?? [];
@@ -202,12 +203,33 @@ describe("generateStreets: 光塔街 at scale 1", () => {
       const grid = areas.get(b.gridId);
       const ring = grid?.boundary?.coordinates[0];
       if (!ring) throw new Error(`grid of ${b.code} has no boundary`);
-      if (!pointInRing(b.lng as number, b.lat as number, ring)) throw new Error(`${b.code} lies outside ${grid?.code}`);
+      if (!pointInRing(b.lng as number, b.lat as number, ring))
+        throw new Error(`${b.code} lies outside ${grid?.code}`);
       const community = areas.get(grid?.parentId as string);
-      expect(pointInRing(b.lng as number, b.lat as number, community?.boundary?.coordinates[0] ?? [])).toBe(true);
+      expect(pointInRing(b.lng as number, b.lat as number, community?.boundary?.coordinates[0] ?? [])).toBe(
+        true,
+      );
     }
     for (const g of data.areas.filter((a) => a.level === "grid")) {
-      expect(pointInRing(g.centerLng as number, g.centerLat as number, g.boundary?.coordinates[0] ?? [])).toBe(true);
+      expect(
+        pointInRing(g.centerLng as number, g.centerLat as number, g.boundary?.coordinates[0] ?? []),
+      ).toBe(true);
+    }
+  });
+
+  it("tiles each community with its grids and the street with its communities", () => {
+    const ringArea = (ring: readonly (readonly number[])[]) => {
+      let sum = 0;
+      for (let i = 0; i + 1 < ring.length; i++)
+        sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+      return sum / 2; // positive: counter-clockwise, as GeoJSON asks
+    };
+    const area = (a: (typeof data.areas)[number]) => ringArea(a.boundary?.coordinates[0] ?? []);
+    for (const parent of data.areas.filter((a) => a.level === "street" || a.level === "community")) {
+      const children = data.areas.filter((a) => a.parentId === parent.id);
+      for (const c of children) expect(area(c)).toBeGreaterThan(0);
+      const sum = children.reduce((total, c) => total + area(c), 0);
+      expect(Math.abs(sum - area(parent)) / area(parent)).toBeLessThan(1e-4);
     }
   });
 
@@ -227,7 +249,14 @@ describe("generateStreets: 光塔街 at scale 1", () => {
 
   it("puts every register row in a grid that exists", () => {
     const grids = new Set(data.areas.filter((a) => a.level === "grid").map((a) => a.id));
-    for (const list of [data.buildings, data.rooms, data.households, data.persons, data.units, data.rentals]) {
+    for (const list of [
+      data.buildings,
+      data.rooms,
+      data.households,
+      data.persons,
+      data.units,
+      data.rentals,
+    ]) {
       for (const row of list) expect(grids.has(row.gridId)).toBe(true);
     }
   });
@@ -242,7 +271,8 @@ describe("generateStreets: small scale and more streets", () => {
     expect(c.persons).toBeGreaterThan(1_000);
     expect(c.persons).toBeLessThan(1_450);
     const withBuildings = new Set(data.buildings.map((b) => b.gridId));
-    for (const g of data.areas.filter((a) => a.level === "grid")) expect(withBuildings.has(g.id as string)).toBe(true);
+    for (const g of data.areas.filter((a) => a.level === "grid"))
+      expect(withBuildings.has(g.id as string)).toBe(true);
   });
 
   it("adds synthetic streets with their own codes and no repeated identifiers", () => {

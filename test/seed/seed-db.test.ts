@@ -2,9 +2,9 @@
 // is set. A small street (scale 0.03) keeps it quick.
 
 import { asc, count, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { Database, Db } from "../../db/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../db/client";
 import { rowsOf } from "../../db/client";
 import {
   areas,
@@ -20,7 +20,14 @@ import {
   units,
   users,
 } from "../../db/schema";
-import { DEMO_CAMPAIGN, demoUsernames, isSeeded, type SeedResult, seedDemo, truncateAll } from "../../db/seed";
+import {
+  DEMO_CAMPAIGN,
+  demoUsernames,
+  isSeeded,
+  type SeedResult,
+  seedDemo,
+  truncateAll,
+} from "../../db/seed";
 import { databaseKinds, openTestDatabase } from "../support/db";
 
 const PASSWORD_HASH = "scrypt$test-hash-not-used-for-login";
@@ -68,6 +75,18 @@ describe.each(databaseKinds)("seedDemo on %s", (kind) => {
     expect(rowsOf<{ n: number }>(res)[0].n).toBe(result.counts.aged60Plus);
   });
 
+  it("stores boundaries as GeoJSON objects and typed values as their types", async () => {
+    const [grid] = await database.db.select().from(areas).where(eq(areas.level, "grid")).limit(1);
+    expect(grid.boundary?.type).toBe("Polygon");
+    expect(grid.boundary?.coordinates[0].length).toBeGreaterThanOrEqual(4);
+    const [room] = await database.db.select().from(rooms).limit(1);
+    expect(typeof room.areaM2).toBe("number");
+    const [tenant] = await database.db.select().from(persons).where(eq(persons.personType, "02")).limit(1);
+    expect(tenant.arrivalDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(tenant.householdId).toBeNull();
+    expect(typeof tenant.disability).toBe("boolean");
+  });
+
   it("stamps every register row with its transaction id", async () => {
     for (const table of [buildings, rooms, households, persons, units, rentals, rentalTenants]) {
       const [row] = await database.db
@@ -84,7 +103,13 @@ describe.each(databaseKinds)("seedDemo on %s", (kind) => {
 
   it("creates the demo accounts, one officer per grid in grid-code order", async () => {
     const list = await database.db
-      .select({ username: users.username, role: users.role, demo: users.demo, hash: users.passwordHash, area: areas })
+      .select({
+        username: users.username,
+        role: users.role,
+        demo: users.demo,
+        hash: users.passwordHash,
+        area: areas,
+      })
       .from(users)
       .innerJoin(areas, eq(areas.id, users.areaId));
     expect(list.map((u) => u.username).sort()).toEqual([...result.usernames].sort());
@@ -100,13 +125,20 @@ describe.each(databaseKinds)("seedDemo on %s", (kind) => {
     expect(supervisor?.role).toBe("supervisor");
     expect(supervisor?.area.code).toBe("440104007");
 
-    const grids = await database.db.select().from(areas).where(eq(areas.level, "grid")).orderBy(asc(areas.code));
+    const grids = await database.db
+      .select()
+      .from(areas)
+      .where(eq(areas.level, "grid"))
+      .orderBy(asc(areas.code));
     const officers = list.filter((u) => u.role === "officer");
     expect(officers.length).toBe(grids.length);
     grids.forEach((g, i) => {
       expect(officers.find((o) => o.username === `officer${i + 1}`)?.area.id).toBe(g.id);
     });
-    const names = await database.db.select({ name: users.displayName }).from(users).where(eq(users.role, "officer"));
+    const names = await database.db
+      .select({ name: users.displayName })
+      .from(users)
+      .where(eq(users.role, "officer"));
     for (const n of names) expect(n.name).toMatch(/^[\u4e00-\u9fff]{2,4}$/);
   });
 
@@ -143,30 +175,24 @@ describe.each(databaseKinds)("seedDemo on %s", (kind) => {
   });
 
   it("writes nothing when a seed fails half-way", async () => {
-    // A database whose transaction refuses the persons insert, after areas, buildings, rooms and
-    // households went in: the whole seed must roll back.
-    const failing = new Proxy(database.db, {
-      get(target, prop, receiver) {
-        if (prop !== "transaction") return Reflect.get(target, prop, receiver);
-        return (run: (tx: Db) => Promise<unknown>) =>
-          target.transaction((tx) =>
-            run(
-              new Proxy(tx, {
-                get(t, p) {
-                  const value = Reflect.get(t, p, t);
-                  if (p !== "insert") return typeof value === "function" ? value.bind(t) : value;
-                  return (table: PgTable) => {
-                    if (table === persons) throw new Error("simulated failure: disk full");
-                    return t.insert(table);
-                  };
-                },
-              }) as unknown as Db,
-            ),
-          );
-      },
-    });
-    await expect(seedDemo(failing, { scale: 0.03, passwordHash: PASSWORD_HASH })).rejects.toThrow(/disk full/);
+    // The database refuses persons, after areas, buildings, rooms and households went in: the whole
+    // seed must roll back, leaving a database the next start seeds again.
+    await database.db.execute(sql`
+      create function seed_test_fail() returns trigger language plpgsql as $$
+      begin raise exception 'simulated failure: disk full'; end $$`);
+    await database.db.execute(
+      sql`create trigger seed_test_fail before insert on persons for each statement execute function seed_test_fail()`,
+    );
+    try {
+      await expect(seedDemo(database.db, { scale: 0.03, passwordHash: PASSWORD_HASH })).rejects.toThrow(
+        /inserting persons .*simulated failure/,
+      );
+    } finally {
+      await database.db.execute(sql`drop trigger seed_test_fail on persons`);
+      await database.db.execute(sql`drop function seed_test_fail()`);
+    }
     expect(await isSeeded(database.db)).toBe(false);
-    for (const table of [areas, buildings, rooms, households, persons, users]) expect(await countOf(table)).toBe(0);
+    for (const table of [areas, buildings, rooms, households, persons, users])
+      expect(await countOf(table)).toBe(0);
   });
 });
