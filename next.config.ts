@@ -1,10 +1,10 @@
+import { withSerwist } from "@serwist/turbopack";
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files relative to its own module URL; bundling breaks that.
   serverExternalPackages: ["@electric-sql/pglite", "pg"],
   poweredByHeader: false,
-  typedRoutes: false,
 };
 
-export default nextConfig;
+export default withSerwist(nextConfig);

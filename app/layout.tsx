@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { I18nProvider } from "./_components/i18n";
+import { ServiceWorkerUpdates } from "./_components/service-worker";
 import { TrpcProviders } from "./_components/trpc";
 import "./globals.css";
 
@@ -8,6 +9,8 @@ export const metadata: Metadata = {
   title: { default: "入户核查 Doorstep", template: "%s · 入户核查" },
   description: "社区实有人口、单位与出租屋入户核查",
   applicationName: "入户核查",
+  appleWebApp: { capable: true, title: "入户核查", statusBarStyle: "default" },
+  icons: { apple: "/icons/apple-touch-icon.png" },
 };
 
 export const viewport: Viewport = {
@@ -22,6 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="antialiased">
         <I18nProvider>
           <TrpcProviders>{children}</TrpcProviders>
+          <ServiceWorkerUpdates />
         </I18nProvider>
       </body>
     </html>

@@ -7,6 +7,9 @@ test("officer1 logs in and sees their own grid and nothing else", async ({ page,
   await page.screenshot({ path: `${SCREENS}/home.png` });
 
   await login(page, "officer1");
+  // Officers land in the field app; the register view is the online read path.
+  await expect(page).toHaveURL(/\/field$/);
+  await page.goto("/register");
   await expect(page.getByTestId("whoami")).toContainText("信息员");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("网格");
   const buildings = page.getByRole("list", { name: "楼栋" }).getByRole("link");

@@ -20,9 +20,10 @@ export default function LoginPage() {
   });
   const login = useMutation(
     trpc.auth.login.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (user) => {
         await queryClient.invalidateQueries();
-        router.replace("/register");
+        // Officers work in the offline field app; everyone else starts from the register.
+        router.replace(user.role === "officer" ? "/field" : "/register");
       },
     }),
   );

@@ -2,6 +2,7 @@ import "server-only";
 import { createCallerFactory, router } from "../trpc";
 import { authRouter } from "./auth";
 import { areaRouter, buildingRouter, householdRouter, personRouter } from "./register";
+import { syncRouter } from "./sync";
 
 export const appRouter = router({
   auth: authRouter,
@@ -9,6 +10,7 @@ export const appRouter = router({
   building: buildingRouter,
   household: householdRouter,
   person: personRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

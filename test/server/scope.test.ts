@@ -18,8 +18,11 @@ const OBJECT_PROCEDURES: Record<string, (caller: Caller, objects: Objects) => Pr
   "household.get": (caller, o) => caller.household.get({ id: o.householdId }),
   "person.reveal": (caller, o) => caller.person.reveal({ id: o.personId }),
 };
-/** Procedures that only ever act on the caller's own session. */
-const SELF_ONLY = ["auth.login", "auth.logout", "auth.me"];
+/**
+ * Procedures that only ever act on the caller's own session (sync.pull takes no object: it reads the
+ * caller's own assignments, cut to their area; pull.test.ts proves it).
+ */
+const SELF_ONLY = ["auth.login", "auth.logout", "auth.me", "sync.pull"];
 
 const procedurePaths = Object.keys(appRouter._def.procedures);
 

@@ -15,12 +15,15 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** `url` names the fresh PostgreSQL database, for tests that need connections of their own. */
+export type TestDatabase = Database & { url: string | null };
+
 /**
  * A fresh, migrated database: PGlite in memory, or a new PostgreSQL database that is dropped on close,
  * so test files never share state.
  */
-export async function openTestDatabase(kind: DbKind): Promise<Database> {
-  if (kind === "pglite") return openDatabase({ kind: "pglite" });
+export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
+  if (kind === "pglite") return { ...(await openDatabase({ kind: "pglite" })), url: null };
   const name = `doorstep_test_${randomBytes(6).toString("hex")}`;
   await admin((client) => client.query(`create database ${name}`));
   const url = new URL(process.env.TEST_DATABASE_URL as string);
@@ -28,6 +31,7 @@ export async function openTestDatabase(kind: DbKind): Promise<Database> {
   const database = await openDatabase({ kind: "postgresql", url: url.toString(), poolSize: 4 });
   return {
     ...database,
+    url: url.toString(),
     close: async () => {
       await database.close();
       await admin((client) => client.query(`drop database if exists ${name} with (force)`));

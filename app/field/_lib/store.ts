@@ -1,0 +1,120 @@
+import "client-only";
+import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import { PULL_TABLES, type PullResponse, pullRecords } from "@/domain/sync";
+
+/**
+ * The phone's copy of the officer's grids: one IndexedDB database per user, so two officers sharing
+ * a phone never see each other's work, and logging out never deletes unsent work.
+ */
+
+export const REGISTER_STORES = ["grids", ...PULL_TABLES] as const;
+export type RegisterStore = (typeof REGISTER_STORES)[number];
+
+export type Row = { id: string; gridId?: string; endedAt?: string | Date | null } & Record<string, unknown>;
+
+interface FieldDb extends DBSchema {
+  meta: { key: string; value: unknown };
+  grids: { key: string; value: Row };
+  buildings: { key: string; value: Row; indexes: { gridId: string } };
+  rooms: { key: string; value: Row; indexes: { gridId: string; buildingId: string } };
+  households: { key: string; value: Row; indexes: { gridId: string; roomId: string } };
+  persons: { key: string; value: Row; indexes: { gridId: string; householdId: string } };
+  units: { key: string; value: Row; indexes: { gridId: string; buildingId: string } };
+  rentals: { key: string; value: Row; indexes: { gridId: string; roomId: string } };
+  rentalTenants: { key: string; value: Row; indexes: { gridId: string; rentalId: string } };
+  visits: { key: string; value: Row; indexes: { gridId: string; roomId: string } };
+}
+
+export type FieldDatabase = IDBPDatabase<FieldDb>;
+
+const INDEXES: Record<Exclude<RegisterStore, "grids">, string[]> = {
+  buildings: ["gridId"],
+  rooms: ["gridId", "buildingId"],
+  households: ["gridId", "roomId"],
+  persons: ["gridId", "householdId"],
+  units: ["gridId", "buildingId"],
+  rentals: ["gridId", "roomId"],
+  rentalTenants: ["gridId", "rentalId"],
+  visits: ["gridId", "roomId"],
+};
+
+export function openFieldDb(userId: string): Promise<FieldDatabase> {
+  return openDB<FieldDb>(`doorstep-${userId}`, 1, {
+    upgrade(db) {
+      db.createObjectStore("meta");
+      db.createObjectStore("grids", { keyPath: "id" });
+      for (const [name, indexes] of Object.entries(INDEXES)) {
+        // biome-ignore lint/suspicious/noExplicitAny: idb's typed names cannot be iterated generically
+        const store = db.createObjectStore(name as any, { keyPath: "id" });
+        for (const index of indexes) store.createIndex(index as never, index);
+      }
+    },
+  });
+}
+
+/**
+ * Writes one pulled page and its cursor in a single strict transaction: after a crash or a lost
+ * signal the phone holds either the whole page and the cursor after it, or neither.
+ */
+export async function applyPullPage(db: FieldDatabase, page: PullResponse): Promise<number> {
+  const tx = db.transaction(["meta", ...REGISTER_STORES], "readwrite", { durability: "strict" });
+  try {
+    const written = await writePage(tx, page);
+    await tx.done;
+    return written;
+  } catch (error) {
+    // A failed request alone does not undo the requests before it: abort, or half a page commits.
+    tx.done.catch(() => {});
+    try {
+      tx.abort();
+    } catch {
+      // already finished
+    }
+    throw error;
+  }
+}
+
+async function writePage(
+  // biome-ignore lint/suspicious/noExplicitAny: the transaction spans every store; idb's types cannot name that union
+  tx: any,
+  page: PullResponse,
+): Promise<number> {
+  let written = 0;
+  for (const gridId of page.dropGridIds) {
+    for (const name of REGISTER_STORES) {
+      if (name === "grids") continue;
+      const index = tx.objectStore(name).index("gridId");
+      for (let cursor = await index.openCursor(gridId); cursor; cursor = await cursor.continue()) {
+        await cursor.delete();
+      }
+    }
+    await tx.objectStore("grids").delete(gridId);
+  }
+  for (const grid of page.grids ?? []) {
+    await tx.objectStore("grids").put({ ...grid });
+  }
+  for (const name of PULL_TABLES) {
+    const store = tx.objectStore(name);
+    for (const row of pullRecords(page.tables[name]) as Row[]) {
+      // A tombstone: the register ended this row (moved out, deceased, closed…); the phone drops it.
+      if (row.endedAt) await store.delete(row.id);
+      else await store.put(row);
+      written += 1;
+    }
+  }
+  await tx.objectStore("meta").put(page.cursor, "cursor");
+  await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
+  return written;
+}
+
+export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | undefined> {
+  return (await db.get("meta", key)) as T | undefined;
+}
+
+export async function readAll(db: FieldDatabase) {
+  const tx = db.transaction(REGISTER_STORES, "readonly");
+  const [grids, buildings, rooms, households, persons, units, rentals, rentalTenants, visits] =
+    await Promise.all(REGISTER_STORES.map((name) => tx.objectStore(name).getAll()));
+  await tx.done;
+  return { grids, buildings, rooms, households, persons, units, rentals, rentalTenants, visits };
+}

@@ -1,0 +1,302 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { maskIdNumber } from "@/domain/mask";
+import {
+  buildSearchIndex,
+  buildWorkList,
+  ROOM_STATUSES,
+  type RoomStatus,
+  searchGrid,
+  type WorkBuilding,
+  type WorkHousehold,
+  type WorkPerson,
+  type WorkRoom,
+  type WorkVisit,
+} from "@/domain/worklist";
+import { useI18n } from "../_components/i18n";
+import { LanguageSwitch } from "../_components/shell";
+import { StatusChip } from "../_components/status";
+import { useTRPCClient } from "../_components/trpc";
+import { type LocalUser, readLocalUser, rememberLocalUser } from "./_lib/session";
+import { applyPullPage, type FieldDatabase, openFieldDb, readAll, readMeta } from "./_lib/store";
+
+type GridData = Awaited<ReturnType<typeof readAll>>;
+
+type Download = { state: "idle" } | { state: "running"; rows: number } | { state: "failed"; rows: number };
+
+function useLocalUser() {
+  const client = useTRPCClient();
+  const [user, setUser] = useState<LocalUser | null | undefined>(undefined);
+  useEffect(() => {
+    const local = readLocalUser();
+    setUser(local);
+    // Online, the server has the last word on who is logged in; offline, the phone's memory will do.
+    client.auth.me
+      .query()
+      .then((me) => {
+        if (me) {
+          rememberLocalUser(me);
+          setUser(me);
+        } else if (!local) setUser(null);
+      })
+      .catch(() => {
+        if (!local) setUser(null);
+      });
+  }, [client]);
+  return user;
+}
+
+export default function FieldPage() {
+  const { t } = useI18n();
+  const user = useLocalUser();
+  const client = useTRPCClient();
+  const [db, setDb] = useState<FieldDatabase | null>(null);
+  const [data, setData] = useState<GridData | null>(null);
+  const [pulledAt, setPulledAt] = useState<string | undefined>();
+  const [download, setDownload] = useState<Download>({ state: "idle" });
+
+  useEffect(() => {
+    if (!user) return;
+    let closed = false;
+    openFieldDb(user.id).then(async (opened) => {
+      if (closed) return opened.close();
+      setDb(opened);
+      setData(await readAll(opened));
+      setPulledAt(await readMeta<string>(opened, "pulledAt"));
+    });
+    return () => {
+      closed = true;
+    };
+  }, [user]);
+
+  const pull = useCallback(async () => {
+    if (!db) return;
+    let rows = 0;
+    setDownload({ state: "running", rows });
+    try {
+      // Each page is committed with its cursor, so an interrupted download resumes where it stopped.
+      for (;;) {
+        const cursor = (await readMeta<string>(db, "cursor")) ?? null;
+        const page = await client.sync.pull.mutate({ cursor });
+        rows += await applyPullPage(db, page);
+        setDownload({ state: "running", rows });
+        if (!page.hasMore) break;
+      }
+      setData(await readAll(db));
+      setPulledAt(await readMeta<string>(db, "pulledAt"));
+      setDownload({ state: "idle" });
+    } catch (error) {
+      console.warn("pull failed", error);
+      setData(await readAll(db));
+      setDownload({ state: "failed", rows });
+    }
+  }, [db, client]);
+
+  if (user === undefined) return null;
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="sticky top-0 z-10 bg-brand text-white shadow">
+        <div className="mx-auto flex max-w-3xl items-center gap-2 px-3 py-1">
+          <span className="text-lg font-bold">{t("app.name")}</span>
+          <span className="truncate text-sm text-white/85">{user?.displayName}</span>
+          <span className="flex-1" />
+          <span className="rounded-full bg-white/15 px-2.5 py-1 text-sm" data-testid="pending">
+            {t("field.pending", { count: 0 })}
+          </span>
+          <LanguageSwitch />
+        </div>
+      </header>
+      <main className="mx-auto w-full max-w-3xl flex-1 px-3 py-3">
+        {!user ? (
+          <div className="rounded-xl bg-white p-6 text-center shadow-sm">
+            <p className="mb-4">{t("field.needLogin")}</p>
+            <Link
+              href="/login"
+              className="inline-flex min-h-11 items-center rounded-lg bg-brand px-6 font-bold text-white"
+            >
+              {t("auth.submit")}
+            </Link>
+          </div>
+        ) : (
+          <>
+            <DownloadPanel
+              download={download}
+              hasData={!!data && data.rooms.length > 0}
+              pulledAt={pulledAt}
+              onPull={pull}
+            />
+            {data && data.rooms.length > 0 && <WorkList data={data} />}
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function DownloadPanel({
+  download,
+  hasData,
+  pulledAt,
+  onPull,
+}: {
+  download: Download;
+  hasData: boolean;
+  pulledAt?: string;
+  onPull: () => void;
+}) {
+  const { t, locale } = useI18n();
+  if (download.state === "running") {
+    return (
+      <div className="mb-3 rounded-xl bg-white p-4 shadow-sm" aria-live="polite">
+        <p className="mb-2 text-base">{t("field.downloading", { rows: download.rows })}</p>
+        <progress className="h-3 w-full accent-brand" aria-label={t("field.download")} />
+      </div>
+    );
+  }
+  return (
+    <div className="mb-3 rounded-xl bg-white p-4 shadow-sm">
+      {download.state === "failed" && (
+        <p role="alert" data-testid="error" className="mb-3 rounded-lg bg-red-50 p-3 text-red-900">
+          {t("field.downloadFailed")}
+        </p>
+      )}
+      {!hasData && <p className="mb-1 text-lg font-semibold">{t("field.noGrid")}</p>}
+      {!hasData && <p className="mb-3 text-gray-700">{t("field.downloadHint")}</p>}
+      <div className="flex items-center gap-3">
+        <button
+          type="button"
+          onClick={onPull}
+          className="min-h-12 rounded-lg bg-brand px-5 text-lg font-bold text-white"
+        >
+          {download.state === "failed"
+            ? t("field.resume")
+            : hasData
+              ? t("field.refresh")
+              : t("field.download")}
+        </button>
+        {pulledAt && (
+          <span className="text-sm text-gray-600" data-testid="pulled-at">
+            {t("field.lastPulled", { time: new Date(pulledAt).toLocaleString(locale) })}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function WorkList({ data }: { data: GridData }) {
+  const { t } = useI18n();
+  const [query, setQuery] = useState("");
+  const [filter, setFilter] = useState<RoomStatus | "all">("all");
+  const deferredQuery = useDeferredValue(query);
+  const input = useMemo(
+    () => ({
+      buildings: data.buildings as unknown as WorkBuilding[],
+      rooms: data.rooms as unknown as WorkRoom[],
+      households: data.households as unknown as WorkHousehold[],
+      persons: data.persons as unknown as WorkPerson[],
+      visits: data.visits as unknown as WorkVisit[],
+    }),
+    [data],
+  );
+  const list = useMemo(() => buildWorkList(input), [input]);
+  const index = useMemo(() => buildSearchIndex(input), [input]);
+  const hits = useMemo(() => searchGrid(index, deferredQuery), [index, deferredQuery]);
+  const totals = list.reduce(
+    (acc, b) => {
+      for (const status of ROOM_STATUSES) acc[status] += b.counts[status];
+      return acc;
+    },
+    { todo: 0, done: 0, revisit: 0, returned: 0, conflict: 0, approved: 0 } as Record<RoomStatus, number>,
+  );
+  const total = ROOM_STATUSES.reduce((sum, s) => sum + totals[s], 0);
+  const done = totals.done + totals.approved;
+
+  return (
+    <>
+      <section className="mb-3 rounded-xl bg-white p-4 shadow-sm">
+        <p className="mb-2 text-base font-semibold" data-testid="grid-progress">
+          {t("field.progress", { done, total })}
+        </p>
+        <div className="h-3 w-full overflow-hidden rounded-full bg-gray-200" aria-hidden>
+          <div className="h-full bg-status-done" style={{ width: `${total ? (100 * done) / total : 0}%` }} />
+        </div>
+        <div className="mt-3 flex gap-2 overflow-x-auto pb-1">
+          {(["all", ...ROOM_STATUSES] as const).map((status) => (
+            <button
+              key={status}
+              type="button"
+              aria-pressed={filter === status}
+              onClick={() => setFilter(status)}
+              className="min-h-11 shrink-0 rounded-full border border-gray-300 px-3 text-sm aria-pressed:border-brand aria-pressed:bg-brand aria-pressed:text-white"
+            >
+              {status === "all" ? t("field.all") : t(`status.${status}`)}{" "}
+              {status === "all" ? total : totals[status]}
+            </button>
+          ))}
+        </div>
+      </section>
+      <label className="mb-3 block">
+        <span className="sr-only">{t("field.searchLabel")}</span>
+        <input
+          type="search"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          placeholder={t("field.search")}
+          className="min-h-12 w-full rounded-xl border border-gray-400 bg-white px-4 text-lg"
+        />
+      </label>
+      {deferredQuery.trim() ? (
+        <ul className="flex flex-col gap-2" aria-label={t("field.searchLabel")} data-testid="search-hits">
+          {hits.length === 0 && (
+            <li className="rounded-xl bg-white p-4 text-gray-700">{t("field.noHits")}</li>
+          )}
+          {hits.map((hit) => (
+            <li key={hit.roomId} className="rounded-xl bg-white p-3 shadow-sm">
+              <span className="block text-lg font-semibold">{hit.label}</span>
+              <span className="text-sm text-gray-600">
+                {/^\d|X$/.test(hit.match) && hit.match.length >= 15 ? maskIdNumber(hit.match) : hit.match}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <ul className="flex flex-col gap-3">
+          {list.map((building) => {
+            const rooms = building.floors
+              .flatMap((f) => f.rooms)
+              .filter((r) => filter === "all" || r.status === filter);
+            if (rooms.length === 0) return null;
+            return (
+              <li key={building.id} className="rounded-xl bg-white p-3 shadow-sm" data-testid="work-building">
+                <h2 className="mb-2 flex items-baseline justify-between gap-2">
+                  <span className="text-lg font-bold">{building.address}</span>
+                  <span className="shrink-0 text-sm text-gray-600">
+                    {t("field.rooms", { count: rooms.length })}
+                  </span>
+                </h2>
+                <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
+                  {rooms.map((room) => (
+                    <li
+                      key={room.id}
+                      className="flex min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1"
+                      data-testid="work-room"
+                    >
+                      <span className="text-base font-semibold">
+                        {room.unitNo ? `${room.unitNo}-` : ""}
+                        {room.roomNo}
+                      </span>
+                      <StatusChip status={room.status} label={t(`status.${room.status}`)} />
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,207 @@
+/**
+ * The officer's work list, built from the rows of a downloaded grid: buildings → floors → rooms,
+ * each room with its status, and an offline search. Pure, so it runs the same in tests and phones.
+ */
+
+export type RoomStatus = "todo" | "done" | "revisit" | "returned" | "conflict" | "approved";
+
+/** One set of status names and their order of urgency, used by chips, map markers and legends. */
+export const ROOM_STATUSES: readonly RoomStatus[] = [
+  "returned",
+  "conflict",
+  "revisit",
+  "todo",
+  "done",
+  "approved",
+];
+
+export interface WorkBuilding {
+  id: string;
+  address: string;
+  lat: number | null;
+  lng: number | null;
+}
+export interface WorkRoom {
+  id: string;
+  buildingId: string;
+  unitNo: string | null;
+  floor: number;
+  roomNo: string;
+}
+export interface WorkHousehold {
+  id: string;
+  roomId: string;
+}
+export interface WorkPerson {
+  id: string;
+  householdId: string | null;
+  roomId: string | null;
+  name: string;
+  idNumber: string;
+}
+export interface WorkVisit {
+  id: string;
+  roomId: string;
+  outcome: string;
+  reviewState: "submitted" | "approved" | "returned";
+  visitedAt: string | Date;
+  revisitDue?: string | null;
+  conflict?: boolean;
+}
+
+const NEEDS_REVISIT = new Set(["refused", "no_answer"]);
+
+/** A room's status follows its latest visit: returned and conflicts first, then revisits, done, approved. */
+export function roomStatus(visits: readonly WorkVisit[]): RoomStatus {
+  if (visits.length === 0) return "todo";
+  const latest = [...visits].sort((a, b) => String(b.visitedAt).localeCompare(String(a.visitedAt)))[0];
+  if (latest.conflict) return "conflict";
+  if (latest.reviewState === "returned") return "returned";
+  if (NEEDS_REVISIT.has(latest.outcome)) return "revisit";
+  if (latest.reviewState === "approved") return "approved";
+  return "done";
+}
+
+export interface WorkListRoom extends WorkRoom {
+  status: RoomStatus;
+  names: string[];
+}
+export interface WorkListFloor {
+  key: string;
+  unitNo: string | null;
+  floor: number;
+  rooms: WorkListRoom[];
+}
+export interface WorkListBuilding extends WorkBuilding {
+  floors: WorkListFloor[];
+  counts: Record<RoomStatus, number>;
+}
+
+function emptyCounts(): Record<RoomStatus, number> {
+  return { todo: 0, done: 0, revisit: 0, returned: 0, conflict: 0, approved: 0 };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string | null | undefined): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k == null) continue;
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+const collator = new Intl.Collator("zh-CN", { numeric: true });
+
+export function buildWorkList(input: {
+  buildings: readonly WorkBuilding[];
+  rooms: readonly WorkRoom[];
+  households: readonly WorkHousehold[];
+  persons: readonly WorkPerson[];
+  visits: readonly WorkVisit[];
+}): WorkListBuilding[] {
+  const roomsByBuilding = groupBy(input.rooms, (r) => r.buildingId);
+  const visitsByRoom = groupBy(input.visits, (v) => v.roomId);
+  const roomOfHousehold = new Map(input.households.map((h) => [h.id, h.roomId]));
+  const namesByRoom = groupBy(
+    input.persons,
+    (p) => p.roomId ?? (p.householdId ? roomOfHousehold.get(p.householdId) : null),
+  );
+
+  return [...input.buildings]
+    .sort((a, b) => collator.compare(a.address, b.address))
+    .map((building) => {
+      const counts = emptyCounts();
+      const floors = new Map<string, WorkListFloor>();
+      const rooms = [...(roomsByBuilding.get(building.id) ?? [])].sort(
+        (a, b) =>
+          collator.compare(a.unitNo ?? "", b.unitNo ?? "") ||
+          a.floor - b.floor ||
+          collator.compare(a.roomNo, b.roomNo),
+      );
+      for (const room of rooms) {
+        const status = roomStatus(visitsByRoom.get(room.id) ?? []);
+        counts[status] += 1;
+        const key = `${room.unitNo ?? ""}|${room.floor}`;
+        let floor = floors.get(key);
+        if (!floor) {
+          floor = { key, unitNo: room.unitNo, floor: room.floor, rooms: [] };
+          floors.set(key, floor);
+        }
+        floor.rooms.push({ ...room, status, names: (namesByRoom.get(room.id) ?? []).map((p) => p.name) });
+      }
+      return { ...building, floors: [...floors.values()], counts };
+    });
+}
+
+export interface SearchHit {
+  roomId: string;
+  buildingId: string;
+  label: string;
+  match: string;
+}
+
+export interface SearchIndex {
+  entries: {
+    roomId: string;
+    buildingId: string;
+    label: string;
+    text: string;
+    idTails: string[];
+    names: string[];
+  }[];
+}
+
+/** Built once after a download, so each keystroke scans plain strings only. */
+export function buildSearchIndex(input: {
+  buildings: readonly WorkBuilding[];
+  rooms: readonly WorkRoom[];
+  households: readonly WorkHousehold[];
+  persons: readonly WorkPerson[];
+}): SearchIndex {
+  const address = new Map(input.buildings.map((b) => [b.id, b.address]));
+  const roomOfHousehold = new Map(input.households.map((h) => [h.id, h.roomId]));
+  const personsByRoom = groupBy(
+    input.persons,
+    (p) => p.roomId ?? (p.householdId ? roomOfHousehold.get(p.householdId) : null),
+  );
+  return {
+    entries: input.rooms.map((room) => {
+      const people = personsByRoom.get(room.id) ?? [];
+      const label = `${address.get(room.buildingId) ?? ""} ${room.unitNo ? `${room.unitNo}单元` : ""}${room.roomNo}`;
+      return {
+        roomId: room.id,
+        buildingId: room.buildingId,
+        label,
+        text: label.toLowerCase(),
+        idTails: people.map((p) => p.idNumber.toUpperCase()),
+        names: people.map((p) => p.name),
+      };
+    }),
+  };
+}
+
+/**
+ * Digits (4 or more, an X allowed last) match the end of an ID number; anything else matches an
+ * address or a name. At most `limit` hits, in list order.
+ */
+export function searchGrid(index: SearchIndex, query: string, limit = 50): SearchHit[] {
+  const q = query.trim();
+  if (!q) return [];
+  const hits: SearchHit[] = [];
+  const idTail = /^\d{3,17}[\dXx]?$/.test(q) && q.length >= 4 ? q.toUpperCase() : null;
+  const lower = q.toLowerCase();
+  for (const entry of index.entries) {
+    let match: string | undefined;
+    if (idTail) match = entry.idTails.find((id) => id.endsWith(idTail));
+    if (!match && entry.text.includes(lower)) match = entry.label;
+    if (!match) match = entry.names.find((name) => name.includes(q));
+    if (match) {
+      hits.push({ roomId: entry.roomId, buildingId: entry.buildingId, label: entry.label, match });
+      if (hits.length >= limit) break;
+    }
+  }
+  return hits;
+}

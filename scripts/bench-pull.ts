@@ -1,0 +1,96 @@
+/**
+ * How big one officer's full grid download is on the wire: the demo street at full size (scale 1,
+ * about 40k persons) in an in-memory PGlite, then officer1's first pull as superjson JSON and gzipped.
+ *   npx tsx --conditions=react-server scripts/bench-pull.ts [--scale 1] [--user officer1]
+ */
+import { parseArgs } from "node:util";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+import { count, eq } from "drizzle-orm";
+import superjson from "superjson";
+import { openDatabase } from "../db/client";
+import { households, users } from "../db/schema";
+import { seedDemo } from "../db/seed";
+import type { PullResponse } from "../domain/sync";
+import { PULL_LIMIT_MAX } from "../domain/sync";
+import { hashPassword } from "../server/auth/password";
+import { createContextFor } from "../server/context";
+import { readEnv } from "../server/env";
+import { createCaller } from "../server/routers";
+import { loginUser, SESSION_COOKIE } from "../server/services/auth";
+
+const { values } = parseArgs({
+  options: { scale: { type: "string", default: "1" }, user: { type: "string", default: "officer1" } },
+});
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function main() {
+  const database = await openDatabase({ kind: "pglite" });
+  const seeded = await seedDemo(database.db, {
+    scale: Number(values.scale),
+    passwordHash: await hashPassword("doorstep"),
+  });
+  console.log(`seeded ${seeded.counts.persons} persons in ${seeded.counts.grids} grids`);
+
+  const { token } = await loginUser(database.db, readEnv(), {
+    username: values.user as string,
+    password: "doorstep",
+    ip: "127.0.0.1",
+    userAgent: null,
+    now: new Date(),
+  });
+  const headers = new Headers({ cookie: `${SESSION_COOKIE}=${token}` });
+  const caller = createCaller(await createContextFor(database, headers));
+
+  const started = performance.now();
+  const pages: PullResponse[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: PullResponse = await caller.sync.pull({ cursor, limit: PULL_LIMIT_MAX });
+    pages.push(page);
+    cursor = page.cursor;
+  } while (pages.at(-1)?.hasMore);
+  const ms = performance.now() - started;
+
+  const [user] = await database.db
+    .select({ gridId: users.areaId })
+    .from(users)
+    .where(eq(users.username, values.user as string));
+  const [{ n: householdCount }] = await database.db
+    .select({ n: count() })
+    .from(households)
+    .where(eq(households.gridId, user.gridId));
+
+  let json = 0;
+  let gzip = 0;
+  let brotli = 0;
+  for (const page of pages) {
+    const text = superjson.stringify(page);
+    json += Buffer.byteLength(text);
+    gzip += gzipSync(text).length;
+    brotli += brotliCompressSync(text).length;
+  }
+  console.log(`${values.user}: ${pages.length} page(s) in ${ms.toFixed(0)} ms, ${householdCount} households`);
+  for (const [name, table] of Object.entries(pages[0].tables)) {
+    const text = JSON.stringify(table);
+    console.log(
+      `  ${name.padEnd(14)} ${String(table.rows.length).padStart(5)} rows  ${kb(Buffer.byteLength(text)).padStart(9)} JSON  ${kb(gzipSync(text).length).padStart(8)} gzip`,
+    );
+  }
+  const gridsText = JSON.stringify(pages[0].grids ?? []);
+  console.log(
+    `  ${"grids".padEnd(14)} ${String(pages[0].grids?.length ?? 0).padStart(5)} rows  ${kb(Buffer.byteLength(gridsText)).padStart(9)} JSON  ${kb(gzipSync(gridsText).length).padStart(8)} gzip`,
+  );
+  console.log(
+    `total: ${json} B JSON (${kb(json)}), ${gzip} B gzip (${kb(gzip)}), ${brotli} B brotli (${kb(brotli)})`,
+  );
+  console.log(
+    `per household: ${Math.round(json / householdCount)} B JSON, ${Math.round(gzip / householdCount)} B gzip, ${Math.round(brotli / householdCount)} B brotli`,
+  );
+  await database.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

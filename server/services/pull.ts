@@ -1,0 +1,435 @@
+import { and, asc, desc, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/client";
+import {
+  areas,
+  assignments,
+  buildings,
+  campaigns,
+  households,
+  persons,
+  rentals,
+  rentalTenants,
+  rooms,
+  units,
+  visits,
+} from "@/db/schema";
+import {
+  PULL_COLUMNS,
+  PULL_LIMIT_DEFAULT,
+  PULL_TABLES,
+  type PullCursor,
+  type PullGrid,
+  type PullResponse,
+  type PullTable,
+  type PullTableName,
+  pullCursorSchema,
+} from "@/domain/sync";
+import { AppError } from "../errors";
+import { writeAudit } from "./audit";
+import type { SessionUser } from "./auth";
+
+const TABLES = {
+  buildings,
+  rooms,
+  households,
+  persons,
+  units,
+  rentals,
+  rentalTenants,
+  visits,
+} as const satisfies Record<PullTableName, PgTable>;
+
+// The wire's column names are the schema's property names; this fails to compile when one drifts.
+const _columnsExist: {
+  [K in PullTableName]: readonly (keyof (typeof TABLES)[K]["_"]["columns"])[];
+} = PULL_COLUMNS;
+
+interface Source {
+  table: PgTable;
+  id: PgColumn;
+  gridId: PgColumn;
+  changeXid: PgColumn;
+  endedAt: PgColumn | null;
+  selection: Record<string, PgColumn>;
+}
+
+const SOURCES = Object.fromEntries(
+  PULL_TABLES.map((name) => {
+    const table = TABLES[name];
+    const all = getTableColumns(table) as Record<string, PgColumn>;
+    const selection: Record<string, PgColumn> = { _xid: all.changeXid };
+    for (const column of PULL_COLUMNS[name]) selection[column] = all[column];
+    const source: Source = {
+      table,
+      id: all.id,
+      gridId: all.gridId,
+      changeXid: all.changeXid,
+      endedAt: all.endedAt ?? null,
+      selection,
+    };
+    return [name, source];
+  }),
+) as Record<PullTableName, Source>;
+
+/** What a tombstone keeps: enough to find and drop the row, nothing about the person or place. */
+const TOMBSTONE_COLUMNS = new Set(["id", "gridId", "version", "endedAt", "endReason"]);
+
+export interface PullOptions {
+  campaignId?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface PullMeta {
+  ip: string;
+  now: Date;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cursor
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+export function encodeCursor(cursor: PullCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+/** A cursor the phone cannot have got from us is refused in words, never a 500. */
+export function decodeCursor(text: string): PullCursor {
+  const refuse = () => new AppError("BAD_REQUEST", "sync.badCursor");
+  // Buffer skips characters outside the alphabet silently; check first so junk cannot half-decode.
+  if (!BASE64URL.test(text)) throw refuse();
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    throw refuse();
+  }
+  const parsed = pullCursorSchema.safeParse(json);
+  if (!parsed.success) throw refuse();
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whose grids
+
+/**
+ * The campaign asked for; else the one the cursor is on while it is still open and assigned (so
+ * two overlapping campaigns do not flap); else the newest open campaign the caller is assigned in.
+ */
+async function resolveCampaign(
+  tx: Db,
+  user: SessionUser,
+  requested: string | undefined,
+  held: string | null,
+): Promise<string | null> {
+  if (requested) return requested;
+  const open = await tx
+    .selectDistinct({ id: campaigns.id, startsOn: campaigns.startsOn, createdAt: campaigns.createdAt })
+    .from(assignments)
+    .innerJoin(campaigns, eq(campaigns.id, assignments.campaignId))
+    .where(and(eq(assignments.officerId, user.id), isNull(assignments.endedAt), eq(campaigns.status, "open")))
+    .orderBy(desc(campaigns.startsOn), desc(campaigns.createdAt));
+  if (held && open.some((campaign) => campaign.id === held)) return held;
+  return open[0]?.id ?? null;
+}
+
+/** Active assignments in the campaign, cut down to grids under the caller's area. */
+async function assignedGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
+  const rows = await tx
+    .selectDistinct({ id: areas.id })
+    .from(assignments)
+    .innerJoin(areas, eq(areas.id, assignments.gridId))
+    .where(
+      and(
+        eq(assignments.campaignId, campaignId),
+        eq(assignments.officerId, user.id),
+        isNull(assignments.endedAt),
+        eq(areas.level, "grid"),
+        sql`starts_with(${areas.path}, ${user.areaPath})`,
+      ),
+    )
+    .orderBy(asc(areas.id));
+  return rows.map((row) => row.id);
+}
+
+const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
+
+async function gridRows(tx: Db, gridIds: string[]): Promise<PullGrid[]> {
+  if (gridIds.length === 0) return [];
+  const rows = await tx
+    .select({
+      id: areas.id,
+      code: areas.code,
+      name: areas.name,
+      boundary: areas.boundary,
+      centerLat: areas.centerLat,
+      centerLng: areas.centerLng,
+    })
+    .from(areas)
+    // One array parameter rather than an IN list: any number of grids stays one bind parameter.
+    .where(sql`${areas.id} = any(${sql.param(gridIds)}::uuid[])`)
+    .orderBy(asc(areas.code));
+  return rows.map((row) => ({
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    // A tenth of a metre is finer than any phone's GPS; the generator's 15 digits are not.
+    boundary: row.boundary
+      ? {
+          type: "Polygon",
+          coordinates: row.boundary.coordinates.map((ring) => ring.map((point) => point.map(round6))),
+        }
+      : null,
+    center: row.centerLat !== null && row.centerLng !== null ? [row.centerLat, row.centerLng] : null,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The round
+
+interface Plan {
+  /** Every grid pulled now, with the stamp it is complete below. */
+  floors: Map<string, bigint>;
+  dropGridIds: string[];
+  ceiling: bigint;
+  table: number;
+  after: [string, string] | null;
+  /** True when this page opens a round (rather than continuing one). */
+  opensRound: boolean;
+}
+
+function planRound(
+  held: PullCursor | null,
+  campaignId: string | null,
+  gridIds: string[],
+  xmin: bigint,
+): Plan {
+  const sameCampaign = held !== null && held.campaignId === campaignId;
+  const heldFloors = new Map<string, bigint>();
+  for (const [floor, ids] of held?.floors ?? []) for (const id of ids) heldFloors.set(id, BigInt(floor));
+  const current = new Set(gridIds);
+  const dropGridIds = [...heldFloors.keys()].filter((id) => !current.has(id)).sort();
+  // Another campaign brings other visits: everything starts again from zero.
+  const floors = new Map(gridIds.map((id) => [id, sameCampaign ? (heldFloors.get(id) ?? 0n) : 0n]));
+  const joined = gridIds.some((id) => !sameCampaign || !heldFloors.has(id));
+  // A round in progress goes on unless a grid joined, which must start from the first table; the
+  // grids already held then repeat part of a round, which the phone's upserts absorb.
+  if (sameCampaign && held.range && !joined) {
+    const ceiling = BigInt(held.range.ceiling);
+    return {
+      floors,
+      dropGridIds,
+      // Never above what is finished now, whatever a cursor claims.
+      ceiling: minXid(ceiling, xmin),
+      table: held.range.table,
+      after: held.range.after,
+      opensRound: false,
+    };
+  }
+  return { floors, dropGridIds, ceiling: xmin, table: 0, after: null, opensRound: true };
+}
+
+// Math.min and Math.max refuse bigints.
+const minXid = (a: bigint, b: bigint) => (a < b ? a : b);
+const maxXid = (a: bigint, b: bigint) => (a > b ? a : b);
+
+function groupFloors(floors: Map<string, bigint>): [string, string[]][] {
+  const groups = new Map<bigint, string[]>();
+  for (const [id, floor] of floors) groups.set(floor, [...(groups.get(floor) ?? []), id]);
+  return [...groups]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([floor, ids]) => [floor.toString(), ids.sort()]);
+}
+
+/**
+ * Rows of one table in [floor, ceiling) per floor group, after the keyset position, in (stamp, id)
+ * order. A grid pulled from zero gets no tombstones: the phone has nothing of it to drop.
+ */
+function readTable(
+  tx: Db,
+  name: PullTableName,
+  groups: [string, string[]][],
+  ceiling: bigint,
+  after: [string, string] | null,
+  campaignId: string,
+  limit: number,
+): Promise<Record<string, unknown>[]> {
+  const source = SOURCES[name];
+  const byFloor = groups.map(([floor, ids]) =>
+    and(
+      sql`${source.gridId} = any(${sql.param(ids)}::uuid[])`,
+      sql`${source.changeXid} >= ${floor}::bigint`,
+      BigInt(floor) === 0n && source.endedAt ? isNull(source.endedAt) : undefined,
+    ),
+  );
+  return tx
+    .select(source.selection)
+    .from(source.table)
+    .where(
+      and(
+        byFloor.length === 1 ? byFloor[0] : or(...byFloor),
+        sql`${source.changeXid} < ${ceiling.toString()}::bigint`,
+        after
+          ? sql`(${source.changeXid}, ${source.id}) > (${after[0]}::bigint, ${after[1]}::uuid)`
+          : undefined,
+        name === "visits" ? eq(visits.campaignId, campaignId) : undefined,
+      ),
+    )
+    .orderBy(asc(source.changeXid), asc(source.id))
+    .limit(limit);
+}
+
+/** ISO to the second: the phone needs no milliseconds, and every byte crosses a weak signal. */
+function wire(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return `${value.toISOString().slice(0, 19)}Z`;
+  return value;
+}
+
+/**
+ * The order rows go out in within a page. The keyset needs (stamp, id) order only to choose a page's
+ * rows; the phone applies a page as a whole, so they are then regrouped by what they hang off:
+ * members of one household side by side repeat its ids and address inside gzip's 32 KB window,
+ * which takes about a sixth off a full grid.
+ */
+const LOCALITY: Record<PullTableName, readonly string[]> = {
+  buildings: ["code"],
+  rooms: ["buildingId", "unitNo", "floor", "roomNo"],
+  households: ["roomId"],
+  persons: ["householdId", "roomId", "relation"],
+  units: ["buildingId", "roomId"],
+  rentals: ["roomId"],
+  rentalTenants: ["rentalId"],
+  visits: ["roomId", "visitedAt"],
+};
+
+function compareWire(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return (a as string | number) < (b as string | number) ? -1 : 1;
+}
+
+function encodeTable(name: PullTableName, rows: Record<string, unknown>[]): PullTable {
+  const columns: string[] = [...PULL_COLUMNS[name]];
+  const tuples = rows.map((row) =>
+    row.endedAt
+      ? columns.map((column) => (TOMBSTONE_COLUMNS.has(column) ? wire(row[column]) : null))
+      : columns.map((column) => wire(row[column])),
+  );
+  const keys = LOCALITY[name].map((column) => columns.indexOf(column));
+  tuples.sort((a, b) => {
+    for (const index of keys) {
+      const order = compareWire(a[index], b[index]);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+  return { columns, rows: tuples };
+}
+
+/**
+ * One page of the caller's grids: every register row changed since the cursor, tombstones included.
+ *
+ * Rows are stamped with their writer's transaction id, and ids are handed out before commit, so a
+ * smaller stamp can become visible after a larger one was pulled. Reading only below the snapshot's
+ * xmin (every transaction below it has ended) closes that hole; the snapshot and the rows come from
+ * one REPEATABLE READ transaction so they agree. The ceiling stays fixed while a round is paged, and
+ * becomes the next floor once the round is done.
+ *
+ * The officer's own grid goes out unmasked (they compare ID numbers at the door), so each page that
+ * carries rows is one audited read.
+ */
+export async function pullChanges(
+  db: Db,
+  user: SessionUser,
+  options: PullOptions,
+  meta: PullMeta,
+): Promise<PullResponse> {
+  const held = options.cursor ? decodeCursor(options.cursor) : null;
+  const limit = options.limit ?? PULL_LIMIT_DEFAULT;
+
+  return db.transaction(
+    async (transaction) => {
+      const tx = transaction as unknown as Db;
+      // The first statement fixes the transaction's snapshot; its xmin is the ceiling of a new round.
+      const [{ xmin }] = rowsOf<{ xmin: string }>(
+        await tx.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`),
+      );
+      const campaignId = await resolveCampaign(tx, user, options.campaignId, held?.campaignId ?? null);
+      const gridIds = campaignId ? await assignedGridIds(tx, user, campaignId) : [];
+      const plan = planRound(held, campaignId, gridIds, BigInt(xmin));
+      const groups = groupFloors(plan.floors);
+
+      const tables: PullResponse["tables"] = {};
+      const counts: Partial<Record<PullTableName, number>> = {};
+      let remaining = limit;
+      let stop: { table: number; after: [string, string] | null } | null = null;
+      if (campaignId && groups.length > 0) {
+        for (let index = plan.table; index < PULL_TABLES.length; index++) {
+          const name = PULL_TABLES[index];
+          const after = index === plan.table ? plan.after : null;
+          // One more than fits tells whether the table goes on; with nothing left it is a probe.
+          const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1);
+          const taken = rows.slice(0, remaining);
+          if (taken.length > 0) {
+            tables[name] = encodeTable(name, taken);
+            counts[name] = taken.length;
+            remaining -= taken.length;
+          }
+          if (rows.length > taken.length) {
+            const last = taken.at(-1);
+            stop = { table: index, after: last ? [String(last._xid), String(last.id)] : after };
+            break;
+          }
+        }
+      }
+
+      const grids = plan.opensRound
+        ? await gridRows(
+            tx,
+            gridIds.filter((id) => plan.floors.get(id) === 0n),
+          )
+        : [];
+
+      // Once the round is done every grid is complete below its ceiling.
+      const nextFloors = stop
+        ? plan.floors
+        : new Map([...plan.floors].map(([id, floor]) => [id, maxXid(floor, plan.ceiling)]));
+      const cursor: PullCursor = {
+        v: 1,
+        campaignId,
+        floors: groupFloors(nextFloors),
+        ...(stop
+          ? { range: { ceiling: plan.ceiling.toString(), table: stop.table, after: stop.after } }
+          : {}),
+      };
+
+      if (Object.keys(counts).length > 0 || grids.length > 0) {
+        await writeAudit(tx, {
+          userId: user.id,
+          action: "pull",
+          entity: "campaign",
+          entityId: campaignId ?? undefined,
+          areaPath: user.areaPath,
+          ip: meta.ip,
+          detail: { campaignId, gridIds, grids: grids.length, rows: counts, hasMore: stop !== null },
+        });
+      }
+
+      return {
+        cursor: encodeCursor(cursor),
+        hasMore: stop !== null,
+        serverTime: meta.now.toISOString(),
+        campaignId,
+        ...(grids.length > 0 ? { grids } : {}),
+        dropGridIds: plan.dropGridIds,
+        tables,
+      };
+    },
+    { isolationLevel: "repeatable read" },
+  );
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { buildSearchIndex, buildWorkList, roomStatus, searchGrid, type WorkVisit } from "@/domain/worklist";
+
+const buildings = [
+  { id: "b2", address: "光塔路10号", lat: null, lng: null },
+  { id: "b1", address: "光塔路2号", lat: null, lng: null },
+];
+const rooms = [
+  { id: "r3", buildingId: "b1", unitNo: null, floor: 2, roomNo: "201" },
+  { id: "r1", buildingId: "b1", unitNo: null, floor: 1, roomNo: "101" },
+  { id: "r2", buildingId: "b1", unitNo: null, floor: 1, roomNo: "102" },
+  { id: "r4", buildingId: "b2", unitNo: "1", floor: 1, roomNo: "101" },
+];
+const households = [{ id: "h1", roomId: "r1" }];
+const persons = [
+  { id: "p1", householdId: "h1", roomId: null, name: "陈志强", idNumber: "440104195001010020" },
+  { id: "p2", householdId: null, roomId: "r4", name: "李秀兰", idNumber: "11010519491231002X" },
+];
+const visit = (over: Partial<WorkVisit>): WorkVisit => ({
+  id: "v",
+  roomId: "r1",
+  outcome: "verified",
+  reviewState: "submitted",
+  visitedAt: "2026-11-20T10:00:00Z",
+  ...over,
+});
+
+describe("room status", () => {
+  it("follows the latest visit", () => {
+    expect(roomStatus([])).toBe("todo");
+    expect(roomStatus([visit({})])).toBe("done");
+    expect(roomStatus([visit({ reviewState: "approved" })])).toBe("approved");
+    expect(roomStatus([visit({ outcome: "no_answer" })])).toBe("revisit");
+    expect(roomStatus([visit({ reviewState: "returned" })])).toBe("returned");
+    expect(roomStatus([visit({ conflict: true })])).toBe("conflict");
+    expect(
+      roomStatus([visit({ outcome: "no_answer" }), visit({ id: "v2", visitedAt: "2026-11-21T09:00:00Z" })]),
+    ).toBe("done");
+  });
+});
+
+describe("work list", () => {
+  it("orders buildings by address (numbers numerically), then entrances, floors and rooms", () => {
+    const list = buildWorkList({ buildings, rooms, households, persons, visits: [visit({ roomId: "r2" })] });
+    expect(list.map((b) => b.address)).toEqual(["光塔路2号", "光塔路10号"]);
+    expect(list[0].floors.map((f) => f.rooms.map((r) => r.roomNo))).toEqual([["101", "102"], ["201"]]);
+    expect(list[0].counts).toMatchObject({ todo: 2, done: 1 });
+    expect(list[0].floors[0].rooms[0].names).toEqual(["陈志强"]);
+    expect(list[1].floors[0].rooms[0].names).toEqual(["李秀兰"]);
+  });
+});
+
+describe("offline search", () => {
+  const index = buildSearchIndex({ buildings, rooms, households, persons });
+  it("finds a room by the last digits of an ID number, an X included", () => {
+    expect(searchGrid(index, "0020").map((h) => h.roomId)).toEqual(["r1"]);
+    expect(searchGrid(index, "002x").map((h) => h.roomId)).toEqual(["r4"]);
+  });
+  it("finds rooms by address or by name", () => {
+    expect(
+      searchGrid(index, "光塔路2号")
+        .map((h) => h.roomId)
+        .sort(),
+    ).toEqual(["r1", "r2", "r3"]);
+    expect(searchGrid(index, "秀兰").map((h) => h.roomId)).toEqual(["r4"]);
+  });
+  it("returns nothing for an empty query or no match", () => {
+    expect(searchGrid(index, "  ")).toEqual([]);
+    expect(searchGrid(index, "9999")).toEqual([]);
+  });
+});
