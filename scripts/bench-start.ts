@@ -11,9 +11,23 @@ const { values } = parseArgs({
 });
 const port = Number(values.port);
 
+/** The server's own child can outlive the npx wrapper a little; the next run must not meet it. */
+async function portClosed(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/api/health`);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`port ${port} is still answering`);
+}
+
 async function once(): Promise<number> {
+  await portClosed();
   const started = performance.now();
-  const child = spawn("npx", ["next", "start", "-p", String(port)], {
+  const child = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
     stdio: "ignore",
     env: process.env,
     detached: true,
@@ -31,8 +45,10 @@ async function once(): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {
-    process.kill(-(child.pid as number), "SIGTERM");
+    // A hard stop: a graceful one waits for idle keep-alive connections and would skew the next run.
+    process.kill(-(child.pid as number), "SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
+    await portClosed();
   }
 }
 
