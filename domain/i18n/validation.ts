@@ -50,6 +50,13 @@ const zh = {
 
   "validation.rental.leaseEndBeforeStart": "租赁结束日期早于开始日期，请核对",
   "validation.rental.hazardNoteRequired": "存在安全隐患时请简要描述隐患情况",
+
+  "validation.visit.subjectMissing": "请选择本次核查的对象（住户、单位或出租屋）",
+  "validation.visit.revisitDueMissing": "拒访或无人应答需要安排复访日期",
+  "validation.visit.revisitDuePast": "复访日期不能早于走访日期，请核对",
+  "validation.visit.positionIncomplete": "定位不完整，请重新获取定位，或不带定位保存",
+  "validation.visit.photoHash": "照片校验值无效，请重新拍摄",
+  "validation.visit.field": "更正的字段名无效",
 } as const;
 
 const en = {
@@ -112,6 +119,13 @@ const en = {
 
   "validation.rental.leaseEndBeforeStart": "The lease end date is before the start date — check both dates",
   "validation.rental.hazardNoteRequired": "A safety hazard was recorded — describe it briefly",
+
+  "validation.visit.subjectMissing": "Choose what this visit verified (a household, unit or rental room)",
+  "validation.visit.revisitDueMissing": "A refusal or no answer needs a revisit date",
+  "validation.visit.revisitDuePast": "The revisit date cannot be before the visit — check it",
+  "validation.visit.positionIncomplete": "The position is incomplete — get it again, or save without it",
+  "validation.visit.photoHash": "The photo's checksum is not valid — take the photo again",
+  "validation.visit.field": "The corrected field's name is not valid",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export const validationMessages = { "zh-CN": zh, en } as const;

@@ -45,6 +45,9 @@ describe("the phone's grid store", () => {
     expect(all.rooms.map((r) => r.id).sort()).toEqual(["r1", "r2"]);
     expect(all.rooms[0]).toMatchObject({ buildingId: "b1", roomNo: "101", gridId: "g1" });
     expect(await readMeta(db, "cursor")).toBe("after-page-1");
+    expect(await readMeta(db, "campaignId")).toBeUndefined();
+    await applyPullPage(db, page({ cursor: "c2", campaignId: "7b0c2a52-8f0f-4f77-9d51-2d7c1f1e9a10" }));
+    expect(await readMeta(db, "campaignId")).toBe("7b0c2a52-8f0f-4f77-9d51-2d7c1f1e9a10");
   });
 
   it("drops tombstones and every row of a grid no longer assigned", async () => {

@@ -26,14 +26,21 @@ describe.each(databaseKinds)("managing real users on %s", (kind) => {
   });
   afterAll(() => database?.close());
 
-  const base = { displayName: "黄丽华", role: "supervisor" as const, areaCode: "440104007103", password: "long-enough-1" };
+  const base = {
+    displayName: "黄丽华",
+    role: "supervisor" as const,
+    areaCode: "440104007103",
+    password: "long-enough-1",
+  };
 
   it("adds a community supervisor who logs in and sees only that community", async () => {
     await createUser(database.db, { ...base, username: "Huang.LH" });
     const [stored] = await database.db.select().from(users).where(eq(users.username, "huang.lh"));
     expect(stored.demo).toBe(false);
     expect(stored.passwordHash).toMatch(/^scrypt\$/);
-    const { caller } = await callerFor(database, { cookie: await loginAs(database, "huang.lh", "long-enough-1") });
+    const { caller } = await callerFor(database, {
+      cookie: await loginAs(database, "huang.lh", "long-enough-1"),
+    });
     const view = await caller.area.get({});
     expect(view.area.code).toBe("440104007103");
     expect(view.children.every((child) => child.code.startsWith("440104007103"))).toBe(true);
@@ -44,12 +51,12 @@ describe.each(databaseKinds)("managing real users on %s", (kind) => {
   it("refuses bad input with a reason and writes nothing", async () => {
     const before = (await database.db.select().from(users)).length;
     expect(await refusedKey(createUser(database.db, { ...base, username: "x y" }))).toBe("users.badUsername");
-    expect(await refusedKey(createUser(database.db, { ...base, username: "shortpw", password: "1234567" }))).toBe(
-      "users.passwordTooShort",
-    );
-    expect(await refusedKey(createUser(database.db, { ...base, username: "nowhere", areaCode: "999999" }))).toBe(
-      "users.unknownArea",
-    );
+    expect(
+      await refusedKey(createUser(database.db, { ...base, username: "shortpw", password: "1234567" })),
+    ).toBe("users.passwordTooShort");
+    expect(
+      await refusedKey(createUser(database.db, { ...base, username: "nowhere", areaCode: "999999" })),
+    ).toBe("users.unknownArea");
     expect(await refusedKey(createUser(database.db, { ...base, username: "officer1" }))).toBe("users.exists");
     expect((await database.db.select().from(users)).length).toBe(before);
   });

@@ -1,6 +1,7 @@
 import "client-only";
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import { PULL_TABLES, type PullResponse, pullRecords } from "@/domain/sync";
+import type { Change, Visit } from "@/domain/visit";
 
 /**
  * The phone's copy of the officer's grids: one IndexedDB database per user, so two officers sharing
@@ -23,6 +24,38 @@ interface FieldDb extends DBSchema {
   rentals: { key: string; value: Row; indexes: { gridId: string; roomId: string } };
   rentalTenants: { key: string; value: Row; indexes: { gridId: string; rentalId: string } };
   visits: { key: string; value: Row; indexes: { gridId: string; roomId: string } };
+  // Version 2: the officer's own work, kept until the server has answered for it.
+  outbox: { key: string; value: OutboxEntry; indexes: { createdAt: string } };
+  changes: { key: string; value: Change; indexes: { visitId: string } };
+  drafts: { key: string; value: DraftRow };
+  photos: { key: string; value: PhotoRow };
+}
+
+/** One mutation waiting for the server; its id is the mutation id the server's ledger keys on. */
+export interface OutboxEntry {
+  id: string;
+  kind: "visit";
+  createdAt: string;
+  payload: { visit: Visit; changes: Change[] };
+  state: "pending" | "rejected";
+  attempts: number;
+  lastError?: string;
+}
+
+/** Typed-but-unsaved input of a room's visit form, so nothing is lost to a reload or a dead battery. */
+export interface DraftRow {
+  roomId: string;
+  savedAt: string;
+  values: unknown;
+}
+
+/** A compressed photo, stored by the SHA-256 of its bytes so an upload can be retried idempotently. */
+export interface PhotoRow {
+  sha256: string;
+  blob: Blob;
+  mime: string;
+  bytes: number;
+  createdAt: string;
 }
 
 export type FieldDatabase = IDBPDatabase<FieldDb>;
@@ -39,15 +72,27 @@ const INDEXES: Record<Exclude<RegisterStore, "grids">, string[]> = {
 };
 
 export function openFieldDb(userId: string): Promise<FieldDatabase> {
-  return openDB<FieldDb>(`doorstep-${userId}`, 1, {
-    upgrade(db) {
-      db.createObjectStore("meta");
-      db.createObjectStore("grids", { keyPath: "id" });
-      for (const [name, indexes] of Object.entries(INDEXES)) {
-        // biome-ignore lint/suspicious/noExplicitAny: idb's typed names cannot be iterated generically
-        const store = db.createObjectStore(name as any, { keyPath: "id" });
-        for (const index of indexes) store.createIndex(index as never, index);
+  return openDB<FieldDb>(`doorstep-${userId}`, 2, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore("meta");
+        db.createObjectStore("grids", { keyPath: "id" });
+        for (const [name, indexes] of Object.entries(INDEXES)) {
+          // biome-ignore lint/suspicious/noExplicitAny: idb's typed names cannot be iterated generically
+          const store = db.createObjectStore(name as any, { keyPath: "id" });
+          for (const index of indexes) store.createIndex(index as never, index);
+        }
       }
+      if (oldVersion < 2) {
+        db.createObjectStore("outbox", { keyPath: "id" }).createIndex("createdAt", "createdAt");
+        db.createObjectStore("changes", { keyPath: "id" }).createIndex("visitId", "visitId");
+        db.createObjectStore("drafts", { keyPath: "roomId" });
+        db.createObjectStore("photos", { keyPath: "sha256" });
+      }
+    },
+    // Another tab (a newer version of the app) wants to upgrade the database: let it, rather than stall it.
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase).close();
     },
   });
 }
@@ -104,6 +149,8 @@ async function writePage(
   }
   await tx.objectStore("meta").put(page.cursor, "cursor");
   await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
+  // Visits recorded from now on belong to the campaign the grid was downloaded for.
+  if (page.campaignId) await tx.objectStore("meta").put(page.campaignId, "campaignId");
   return written;
 }
 

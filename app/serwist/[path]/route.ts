@@ -3,7 +3,7 @@ import { createSerwistRoute } from "@serwist/turbopack";
 
 // Pages the officer must be able to open with no signal; a new build gets a new revision.
 const revision = randomUUID();
-const OFFLINE_PAGES = ["/field", "/offline", "/login", "/"];
+const OFFLINE_PAGES = ["/field", "/field/room", "/offline", "/login", "/"];
 
 export const { dynamic, dynamicParams, revalidate, generateStaticParams, GET } = createSerwistRoute({
   swSrc: "app/sw.ts",

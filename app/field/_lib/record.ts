@@ -1,0 +1,441 @@
+/**
+ * From what the officer did on the room screen (a serialisable draft) to what is saved: the visit,
+ * its change rows and the corrections to the phone's own register rows. Pure, so it is tested
+ * without a browser.
+ */
+
+import { PULL_COLUMNS } from "@/domain/sync";
+import { toIsoDate } from "@/domain/validators/date";
+import {
+  type Change,
+  diffFields,
+  endChanges,
+  fieldChanges,
+  MEMBER_FIELDS,
+  type MemberFormOutput,
+  type NewId,
+  needsRevisit,
+  newPersonChange,
+  newRowChange,
+  nextAttempt,
+  outcomeGroup,
+  RENTAL_FIELDS,
+  revisitDueFor,
+  type SubjectType,
+  TENANT_FIELDS,
+  type TenantFormOutput,
+  UNIT_FIELDS,
+  type VisitInput,
+} from "@/domain/visit";
+import type { LocalUpdate } from "./outbox";
+import type { Row } from "./store";
+
+/** What the room screen reads from the phone's store. */
+export interface RoomData {
+  room: Row;
+  building: Row | undefined;
+  households: Row[];
+  members: Record<string, Row[]>;
+  rentals: Row[];
+  tenants: Record<string, { link: Row; person: Row | undefined }[]>;
+  units: Row[];
+  visits: Row[];
+  campaignId: string | null;
+}
+
+export type MemberAction =
+  | { kind: "confirm" }
+  | { kind: "correct"; values: MemberFormOutput }
+  | { kind: "moved_out"; destination: string | null }
+  | { kind: "deceased"; date: string };
+
+export type RentalAction =
+  | { kind: "confirm" }
+  | { kind: "correct"; values: Record<string, unknown> }
+  | { kind: "ended" };
+
+export type UnitAction =
+  | { kind: "confirm" }
+  | { kind: "correct"; values: Record<string, unknown> }
+  | { kind: "closed"; status: "2" | "3" | "4" };
+
+export interface NewMember {
+  id: string;
+  householdId: string;
+  values: MemberFormOutput;
+}
+
+export interface NewTenant {
+  id: string;
+  linkId: string;
+  rentalId: string;
+  values: TenantFormOutput;
+}
+
+export interface Position {
+  lat: number;
+  lng: number;
+  accuracyM: number;
+}
+
+/** Everything typed on the room screen; saved as a draft while the officer works. */
+export interface RoomDraft {
+  v: 1;
+  /** Fixed for the whole visit, so a restored draft saves under the same mutation id. */
+  visitId: string;
+  outcome: string | null;
+  note: string;
+  position: Position | null;
+  /** The door-plate photo, by the SHA-256 it is stored under. */
+  photoSha256: string | null;
+  members: Record<string, MemberAction>;
+  newHouseholds: { id: string; kind: string }[];
+  newMembers: NewMember[];
+  rentals: Record<string, RentalAction>;
+  /** Tenancies ended, by rental_tenant id: the day the tenant left. */
+  endedTenancies: Record<string, { date: string }>;
+  newTenants: NewTenant[];
+  /** 实住人数 as observed, by rental id, when it differs from the register's. */
+  occupants: Record<string, number>;
+  units: Record<string, UnitAction>;
+  /** A form still being filled in: its key and raw values. */
+  open: { key: string; values: unknown } | null;
+}
+
+export function emptyDraft(visitId: string): RoomDraft {
+  return {
+    v: 1,
+    visitId,
+    outcome: null,
+    note: "",
+    position: null,
+    photoSha256: null,
+    members: {},
+    newHouseholds: [],
+    newMembers: [],
+    rentals: {},
+    endedTenancies: {},
+    newTenants: [],
+    occupants: {},
+    units: {},
+    open: null,
+  };
+}
+
+/** True when the officer has entered anything worth keeping. */
+export function draftHasInput(draft: RoomDraft): boolean {
+  return (
+    draft.outcome !== null ||
+    draft.note.trim() !== "" ||
+    draft.position !== null ||
+    (draft.photoSha256 ?? null) !== null ||
+    Object.keys(draft.members).length > 0 ||
+    draft.newHouseholds.length > 0 ||
+    draft.newMembers.length > 0 ||
+    Object.keys(draft.rentals).length > 0 ||
+    Object.keys(draft.endedTenancies).length > 0 ||
+    draft.newTenants.length > 0 ||
+    Object.keys(draft.occupants).length > 0 ||
+    Object.keys(draft.units).length > 0 ||
+    draft.open !== null
+  );
+}
+
+/** 实住人数 as it stands: the officer's count, else the register's adjusted by tenants added and ended. */
+export function observedOccupants(data: RoomData, draft: RoomDraft, rental: Row): number | null {
+  if (rental.id in draft.occupants) return draft.occupants[rental.id];
+  const register = rental.actualOccupants as number | null | undefined;
+  const added = draft.newTenants.filter((t) => t.rentalId === rental.id).length;
+  const ended = (data.tenants[rental.id] ?? []).filter((t) => t.link.id in draft.endedTenancies).length;
+  if (register == null && added === 0 && ended === 0) return null;
+  return Math.max(0, (register ?? (data.tenants[rental.id] ?? []).length) + added - ended);
+}
+
+function emptyRow(table: keyof typeof PULL_COLUMNS): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const column of PULL_COLUMNS[table]) row[column] = null;
+  return row;
+}
+
+function personRow(
+  id: string,
+  gridId: unknown,
+  values: Record<string, unknown>,
+  place: { householdId: string | null; roomId: string },
+): Row {
+  return {
+    ...emptyRow("persons"),
+    disability: false,
+    lowIncome: false,
+    unemployed: false,
+    ...values,
+    ...place,
+    id,
+    gridId: gridId as string,
+    version: 0,
+    pending: true,
+  } as Row;
+}
+
+function pick(values: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) if (field in values) out[field] = values[field];
+  return out;
+}
+
+export interface BuiltRecord {
+  visit: VisitInput;
+  changes: Change[];
+  localUpdates: LocalUpdate[];
+  attempt: number;
+}
+
+/** Which subject the visit is about: the one the officer worked on, or the room's only one. */
+export function visitSubject(data: RoomData, draft: RoomDraft): { type: SubjectType; id: string | null } {
+  const subjects: { type: SubjectType; id: string; touched: boolean }[] = [
+    ...data.households.map((h) => ({
+      type: "household" as const,
+      id: h.id,
+      touched:
+        (data.members[h.id] ?? []).some((m) => m.id in draft.members) ||
+        draft.newMembers.some((m) => m.householdId === h.id),
+    })),
+    ...draft.newHouseholds.map((h) => ({ type: "household" as const, id: h.id, touched: true })),
+    ...data.rentals.map((r) => ({
+      type: "rental" as const,
+      id: r.id,
+      touched:
+        r.id in draft.rentals ||
+        r.id in draft.occupants ||
+        draft.newTenants.some((t) => t.rentalId === r.id) ||
+        (data.tenants[r.id] ?? []).some((t) => t.link.id in draft.endedTenancies),
+    })),
+    ...data.units.map((u) => ({ type: "unit" as const, id: u.id, touched: u.id in draft.units })),
+  ];
+  const touched = subjects.filter((s) => s.touched);
+  const chosen = touched.length === 1 ? touched : touched.length === 0 ? subjects : [];
+  if (chosen.length === 1) return { type: chosen[0].type, id: chosen[0].id };
+  return { type: "room", id: null };
+}
+
+/**
+ * The visit, its changes and the local corrections. Throws nothing: problems the officer must fix
+ * come from `recordProblems`.
+ */
+export function buildRecord(
+  data: RoomData,
+  draft: RoomDraft,
+  options: { now: Date; newId?: NewId },
+): BuiltRecord {
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const visitId = draft.visitId;
+  const room = data.room;
+  const gridId = room.gridId as string;
+  const visitDate = toIsoDate(options.now);
+  const changes: Change[] = [];
+  const localUpdates: LocalUpdate[] = [];
+
+  // Household members: corrected field by field, moved out, deceased.
+  for (const household of data.households) {
+    for (const member of data.members[household.id] ?? []) {
+      const action = draft.members[member.id];
+      if (!action || action.kind === "confirm") continue;
+      if (action.kind === "correct") {
+        const diffs = diffFields(member, action.values, MEMBER_FIELDS);
+        if (diffs.length === 0) continue;
+        changes.push(...fieldChanges(visitId, "person", member, diffs, newId));
+        localUpdates.push({
+          op: "patch",
+          store: "persons",
+          id: member.id,
+          values: Object.fromEntries(diffs.map((d) => [d.field, d.observedValue])),
+        });
+      } else {
+        const reason =
+          action.kind === "deceased"
+            ? { code: "deceased" as const, deathDate: action.date }
+            : { code: "moved_out" as const, destination: action.destination };
+        changes.push(...endChanges(visitId, "person", member, reason, visitDate, newId));
+        localUpdates.push({ op: "delete", store: "persons", id: member.id });
+      }
+    }
+  }
+
+  // Households found in the field, then their members.
+  for (const household of draft.newHouseholds) {
+    const observed = { roomId: room.id, kind: household.kind, householdNo: null };
+    changes.push(newRowChange(visitId, "household", household.id, observed, newId));
+    localUpdates.push({
+      op: "put",
+      store: "households",
+      row: {
+        ...emptyRow("households"),
+        ...observed,
+        lowIncome: false,
+        fiveGuarantee: false,
+        id: household.id,
+        gridId,
+        version: 0,
+        pending: true,
+      } as Row,
+    });
+  }
+  for (const member of draft.newMembers) {
+    const values = pick(member.values, MEMBER_FIELDS);
+    const place = { householdId: member.householdId, roomId: room.id };
+    changes.push(newPersonChange(visitId, values, place, newId, member.id).change);
+    localUpdates.push({ op: "put", store: "persons", row: personRow(member.id, gridId, values, place) });
+  }
+
+  // Rental rooms: the rental itself, its tenants and its occupancy.
+  for (const rental of data.rentals) {
+    const action = draft.rentals[rental.id];
+    if (action?.kind === "ended") {
+      changes.push(...endChanges(visitId, "rental", rental, { code: "rental_ended" }, visitDate, newId));
+      localUpdates.push({ op: "delete", store: "rentals", id: rental.id });
+      continue;
+    }
+    const observed: Record<string, unknown> =
+      action?.kind === "correct" ? pick(action.values, RENTAL_FIELDS) : {};
+    const occupants = observedOccupants(data, draft, rental);
+    if (occupants !== null) observed.actualOccupants = occupants;
+    const diffs = diffFields(rental, observed, [...RENTAL_FIELDS, "actualOccupants"]);
+    if (diffs.length > 0) {
+      changes.push(...fieldChanges(visitId, "rental", rental, diffs, newId));
+      localUpdates.push({
+        op: "patch",
+        store: "rentals",
+        id: rental.id,
+        values: Object.fromEntries(diffs.map((d) => [d.field, d.observedValue])),
+      });
+    }
+    for (const { link, person } of data.tenants[rental.id] ?? []) {
+      const ended = draft.endedTenancies[link.id];
+      if (!ended) continue;
+      const reason = { code: "moved_out" as const };
+      changes.push(...endChanges(visitId, "rental_tenant", link, reason, ended.date, newId));
+      localUpdates.push({ op: "delete", store: "rentalTenants", id: link.id });
+      if (person) {
+        changes.push(...endChanges(visitId, "person", person, reason, ended.date, newId));
+        localUpdates.push({ op: "delete", store: "persons", id: person.id });
+      }
+    }
+  }
+  for (const tenant of draft.newTenants) {
+    const values = pick(tenant.values, TENANT_FIELDS);
+    const place = { householdId: null, roomId: room.id };
+    changes.push(newPersonChange(visitId, values, place, newId, tenant.id).change);
+    localUpdates.push({ op: "put", store: "persons", row: personRow(tenant.id, gridId, values, place) });
+    const link = {
+      rentalId: tenant.rentalId,
+      personId: tenant.id,
+      moveInDate: tenant.values.moveInDate ?? null,
+    };
+    changes.push(newRowChange(visitId, "rental_tenant", tenant.linkId, link, newId));
+    localUpdates.push({
+      op: "put",
+      store: "rentalTenants",
+      row: {
+        ...emptyRow("rentalTenants"),
+        ...link,
+        id: tenant.linkId,
+        gridId,
+        version: 0,
+        pending: true,
+      } as Row,
+    });
+  }
+
+  // Units: corrected, or closed (歇业/停业 keep the row; 注销 ends it).
+  for (const unit of data.units) {
+    const action = draft.units[unit.id];
+    if (!action || action.kind === "confirm") continue;
+    const observed = action.kind === "correct" ? pick(action.values, UNIT_FIELDS) : { status: action.status };
+    const diffs = diffFields(unit, observed, UNIT_FIELDS);
+    if (diffs.length > 0) changes.push(...fieldChanges(visitId, "unit", unit, diffs, newId));
+    if (action.kind === "closed" && action.status === "4") {
+      changes.push(...endChanges(visitId, "unit", unit, { code: "closed" }, visitDate, newId));
+      localUpdates.push({ op: "delete", store: "units", id: unit.id });
+    } else if (diffs.length > 0) {
+      localUpdates.push({
+        op: "patch",
+        store: "units",
+        id: unit.id,
+        values: Object.fromEntries(diffs.map((d) => [d.field, d.observedValue])),
+      });
+    }
+  }
+
+  const outcome = draft.outcome ?? "";
+  const subject = visitSubject(data, draft);
+  const attempt = nextAttempt(data.visits);
+  const note = draft.note.trim();
+  const visit: VisitInput = {
+    id: visitId,
+    campaignId: data.campaignId,
+    gridId,
+    roomId: room.id,
+    subjectType: subject.type,
+    subjectId: subject.id,
+    outcome: outcome as VisitInput["outcome"],
+    attempt,
+    revisitDue: outcome ? revisitDueFor(outcome, options.now) : null,
+    visitedAt: options.now.toISOString(),
+    lat: draft.position?.lat ?? null,
+    lng: draft.position?.lng ?? null,
+    accuracyM: draft.position?.accuracyM ?? null,
+    note: note === "" ? null : note,
+    photoSha256: draft.photoSha256 ?? null,
+  };
+  return { visit, changes, localUpdates, attempt };
+}
+
+/** Message keys of what stops the save, in the order the officer should fix them. */
+export function recordProblems(draft: RoomDraft, record: BuiltRecord): string[] {
+  const problems: string[] = [];
+  if (draft.open) problems.push("visit.error.openForm");
+  if (!draft.outcome) problems.push("visit.error.outcome");
+  else if (record.changes.length > 0 && draft.outcome === "verified") {
+    problems.push("visit.error.verifiedWithChanges");
+  } else if (record.changes.length > 0 && needsRevisit(draft.outcome)) {
+    problems.push("visit.error.noContactWithChanges");
+  }
+  if (draft.newHouseholds.some((h) => !draft.newMembers.some((m) => m.householdId === h.id))) {
+    problems.push("visit.error.emptyHousehold");
+  }
+  return problems;
+}
+
+/** The outcome the officer's edits point to, offered when none is picked yet. */
+export function suggestOutcome(draft: RoomDraft): string | null {
+  const memberActions = Object.values(draft.members).map((a) => a.kind);
+  const kinds = new Set<string>();
+  for (const kind of memberActions) if (kind !== "confirm") kinds.add(kind === "correct" ? "changed" : kind);
+  if (draft.newHouseholds.length > 0) kinds.add("new_household");
+  else if (draft.newMembers.length > 0 || draft.newTenants.length > 0) kinds.add("new_person");
+  for (const action of Object.values(draft.rentals)) {
+    if (action.kind === "ended") kinds.add("rental_ended");
+    else if (action.kind === "correct") kinds.add("changed");
+  }
+  if (Object.keys(draft.endedTenancies).length > 0 || Object.keys(draft.occupants).length > 0) {
+    kinds.add("changed");
+  }
+  for (const action of Object.values(draft.units)) {
+    if (action.kind === "closed") kinds.add("unit_closed");
+    else if (action.kind === "correct") kinds.add("changed");
+  }
+  if (kinds.size === 1) return [...kinds][0];
+  if (kinds.size > 1) return "changed";
+  if (
+    memberActions.length > 0 ||
+    Object.keys(draft.rentals).length > 0 ||
+    Object.keys(draft.units).length > 0
+  ) {
+    return "verified";
+  }
+  return null;
+}
+
+export function isNoContact(outcome: string | null): boolean {
+  return outcome !== null && outcomeGroup(outcome) === "no_contact";
+}

@@ -1,0 +1,66 @@
+import "client-only";
+import type { RoomData } from "./record";
+import type { FieldDatabase, Row } from "./store";
+
+/** Everything the room screen shows, read from the phone's store in one transaction. */
+export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomData | null> {
+  const tx = db.transaction(
+    ["meta", "buildings", "rooms", "households", "persons", "units", "rentals", "rentalTenants", "visits"],
+    "readonly",
+  );
+  const room = await tx.objectStore("rooms").get(roomId);
+  if (!room) {
+    await tx.done;
+    return null;
+  }
+  const [building, households, rentals, buildingUnits, visits, campaignId] = await Promise.all([
+    tx.objectStore("buildings").get(room.buildingId as string),
+    tx.objectStore("households").index("roomId").getAll(roomId),
+    tx.objectStore("rentals").index("roomId").getAll(roomId),
+    tx
+      .objectStore("units")
+      .index("buildingId")
+      .getAll(room.buildingId as string),
+    tx.objectStore("visits").index("roomId").getAll(roomId),
+    tx.objectStore("meta").get("campaignId"),
+  ]);
+  const members: Record<string, Row[]> = {};
+  for (const household of households) {
+    members[household.id] = sortMembers(
+      await tx.objectStore("persons").index("householdId").getAll(household.id),
+    );
+  }
+  const tenants: RoomData["tenants"] = {};
+  for (const rental of rentals) {
+    const links = await tx.objectStore("rentalTenants").index("rentalId").getAll(rental.id);
+    tenants[rental.id] = await Promise.all(
+      links.map(async (link) => ({
+        link,
+        person: await tx.objectStore("persons").get(link.personId as string),
+      })),
+    );
+  }
+  await tx.done;
+  return {
+    room,
+    building,
+    households: households.filter((h) => !h.endedAt),
+    members,
+    rentals: rentals.filter((r) => !r.endedAt),
+    tenants,
+    units: buildingUnits.filter((u) => u.roomId === roomId && !u.endedAt),
+    visits: visits.sort((a, b) => String(a.visitedAt).localeCompare(String(b.visitedAt))),
+    campaignId: typeof campaignId === "string" ? campaignId : null,
+  };
+}
+
+/** The head first, then by relation code (spouse, children, parents…), then by birth date. */
+function sortMembers(rows: Row[]): Row[] {
+  return rows
+    .filter((row) => !row.endedAt)
+    .sort(
+      (a, b) =>
+        String(a.relation ?? "99").localeCompare(String(b.relation ?? "99")) ||
+        String(a.birthDate ?? "").localeCompare(String(b.birthDate ?? "")),
+    );
+}

@@ -1,0 +1,94 @@
+"use client";
+
+import { useState } from "react";
+import { codeLabel, VISIT_OUTCOME, VISIT_OUTCOME_GROUP } from "@/domain/codes";
+import { ESCALATE_AFTER_ATTEMPTS, needsRevisit, nextDay, shouldEscalate } from "@/domain/visit";
+import { useI18n } from "../../../_components/i18n";
+import { Button, Section } from "./ui";
+
+/** Outcomes grouped as in DOMAIN.md, large buttons; once chosen it folds to one line. */
+export function OutcomePicker({
+  value,
+  suggestion,
+  attempt,
+  onChange,
+}: {
+  value: string | null;
+  suggestion: string | null;
+  attempt: number;
+  onChange: (outcome: string) => void;
+}) {
+  const { t, locale } = useI18n();
+  const [expanded, setExpanded] = useState(false);
+  const open = expanded || value === null;
+  return (
+    <Section title={t("visit.outcome")} testId="outcome">
+      {open ? (
+        <div className="flex flex-col gap-3">
+          {VISIT_OUTCOME_GROUP.map((group) => (
+            <fieldset key={group.code}>
+              <legend className="mb-1 text-sm font-semibold text-gray-700">
+                {codeLabel(VISIT_OUTCOME_GROUP, group.code, locale)}
+              </legend>
+              <div className="grid grid-cols-2 gap-2">
+                {VISIT_OUTCOME.filter((o) => o.group === group.code).map((outcome) => (
+                  <button
+                    key={outcome.code}
+                    type="button"
+                    aria-pressed={value === outcome.code}
+                    onClick={() => {
+                      onChange(outcome.code);
+                      setExpanded(false);
+                    }}
+                    className={`relative min-h-12 rounded-lg border-2 px-2 py-1 text-base font-semibold aria-pressed:border-brand aria-pressed:bg-brand aria-pressed:text-white ${
+                      suggestion === outcome.code && value === null
+                        ? "border-status-approved bg-blue-50 text-gray-950"
+                        : "border-gray-400 bg-white text-gray-950"
+                    }`}
+                  >
+                    {codeLabel(VISIT_OUTCOME, outcome.code, locale)}
+                    {suggestion === outcome.code && value === null && (
+                      <span className="block text-xs font-semibold text-status-approved">
+                        {t("visit.suggested")}
+                      </span>
+                    )}
+                  </button>
+                ))}
+              </div>
+            </fieldset>
+          ))}
+        </div>
+      ) : (
+        <div className="flex items-center justify-between gap-2">
+          <span className="text-xl font-bold" data-testid="chosen-outcome">
+            {codeLabel(VISIT_OUTCOME, value, locale)}
+          </span>
+          <Button variant="plain" onClick={() => setExpanded(true)}>
+            {t("visit.change")}
+          </Button>
+        </div>
+      )}
+      {value !== null && needsRevisit(value) && <RevisitNote attempt={attempt} testId="revisit" />}
+    </Section>
+  );
+}
+
+/** What a no-contact call means: which call this is, when to come back, and when it is reported. */
+export function RevisitNote({ attempt, testId }: { attempt: number; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <div
+      className={`mt-3 rounded-lg p-3 text-base font-semibold ${
+        shouldEscalate(attempt) ? "bg-red-50 text-red-900" : "bg-amber-50 text-amber-950"
+      }`}
+      data-testid={testId}
+    >
+      <p>
+        {shouldEscalate(attempt)
+          ? t("visit.escalate", { attempt })
+          : t("visit.attempt", { attempt, max: ESCALATE_AFTER_ATTEMPTS })}
+      </p>
+      <p className="font-normal">{t("visit.revisitOn", { date: nextDay(new Date()) })}</p>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+"use client";
+
+import { useEffect, useId, useState } from "react";
+import { useI18n } from "../../../_components/i18n";
+import { compressPhoto, readPhoto, storePhoto } from "../../_lib/photo";
+import type { FieldDatabase } from "../../_lib/store";
+import { Button, Section } from "./ui";
+
+/** A door-plate photo, compressed on the phone and kept by its SHA-256 until it is uploaded. */
+export function PhotoCard({
+  db,
+  sha256,
+  onPhoto,
+}: {
+  db: FieldDatabase;
+  sha256: string | null;
+  onPhoto: (sha256: string | null) => void;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const [url, setUrl] = useState<string | null>(null);
+  const [size, setSize] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    if (!sha256) {
+      setUrl(null);
+      return;
+    }
+    let objectUrl: string | null = null;
+    let live = true;
+    readPhoto(db, sha256).then((row) => {
+      if (!live || !row) return;
+      objectUrl = URL.createObjectURL(row.blob);
+      setUrl(objectUrl);
+      setSize(row.bytes);
+    });
+    return () => {
+      live = false;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [db, sha256]);
+
+  const take = async (file: File | undefined) => {
+    if (!file) return;
+    setBusy(true);
+    setFailed(false);
+    try {
+      const row = await storePhoto(db, await compressPhoto(file));
+      onPhoto(row.sha256);
+    } catch (error) {
+      console.warn("photo failed", error);
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Section title={t("visit.photo.title")} testId="photo">
+      {url && (
+        // biome-ignore lint/performance/noImgElement: a local blob: URL, nothing for next/image to optimise
+        <img
+          src={url}
+          alt={t("visit.photo.alt")}
+          className="mb-2 max-h-48 w-auto rounded-lg border border-gray-300"
+        />
+      )}
+      {size !== null && url && (
+        <p className="mb-2 text-sm text-gray-700">{t("visit.photo.size", { kb: Math.round(size / 1024) })}</p>
+      )}
+      {failed && (
+        <p role="alert" className="mb-2 rounded-lg bg-amber-50 p-3 text-base text-amber-950">
+          {t("visit.photo.failed")}
+        </p>
+      )}
+      <div className="grid grid-cols-2 gap-2">
+        <label
+          htmlFor={id}
+          className="flex min-h-11 cursor-pointer items-center justify-center rounded-lg border-2 border-brand bg-white px-3 text-base font-semibold text-brand"
+        >
+          {busy ? t("visit.photo.working") : url ? t("visit.photo.again") : t("visit.photo.take")}
+        </label>
+        <input
+          id={id}
+          type="file"
+          accept="image/*"
+          capture="environment"
+          className="sr-only"
+          disabled={busy}
+          onChange={(event) => {
+            void take(event.target.files?.[0]);
+            event.target.value = "";
+          }}
+        />
+        {url && (
+          <Button variant="plain" onClick={() => onPhoto(null)}>
+            {t("visit.photo.remove")}
+          </Button>
+        )}
+      </div>
+    </Section>
+  );
+}

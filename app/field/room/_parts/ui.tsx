@@ -1,0 +1,148 @@
+"use client";
+
+import type { ButtonHTMLAttributes, ReactNode } from "react";
+import { type CodeTable, codeLabel } from "@/domain/codes";
+import type { Locale, Translate } from "@/domain/i18n";
+
+/** Buttons a thumb can hit in a dark stairwell: at least 44 px, bold labels, strong borders. */
+const VARIANTS = {
+  primary: "bg-brand text-white border-brand",
+  secondary: "bg-white text-brand border-brand",
+  plain: "bg-white text-gray-900 border-gray-400",
+  danger: "bg-white text-red-800 border-red-700",
+} as const;
+
+export function Button({
+  variant = "secondary",
+  className = "",
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof VARIANTS }) {
+  return (
+    <button
+      type="button"
+      {...props}
+      className={`min-h-11 rounded-lg border-2 px-3 text-base font-semibold disabled:opacity-50 ${VARIANTS[variant]} ${className}`}
+    />
+  );
+}
+
+export function Section({
+  title,
+  children,
+  testId,
+  aside,
+}: {
+  title: string;
+  children: ReactNode;
+  testId?: string;
+  aside?: ReactNode;
+}) {
+  return (
+    <section className="mb-3 rounded-xl bg-white p-3 shadow-sm" data-testid={testId}>
+      <h2 className="mb-2 flex items-baseline justify-between gap-2 text-lg font-bold">
+        <span>{title}</span>
+        {aside && <span className="text-sm font-normal text-gray-700">{aside}</span>}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** A done/changed/ended mark beside a record, with its text so colour is never the only sign. */
+export function Mark({
+  tone,
+  children,
+}: {
+  tone: "done" | "changed" | "ended" | "warn";
+  children: ReactNode;
+}) {
+  const cls = {
+    done: "bg-status-done text-white",
+    changed: "bg-status-approved text-white",
+    ended: "bg-gray-700 text-white",
+    warn: "bg-status-revisit text-white",
+  }[tone];
+  return (
+    <span className={`inline-flex min-h-7 items-center rounded-full px-2.5 text-sm font-semibold ${cls}`}>
+      {children}
+    </span>
+  );
+}
+
+export const inputClass =
+  "min-h-12 w-full rounded-lg border-2 border-gray-400 bg-white px-3 text-lg text-gray-900 aria-invalid:border-red-700";
+
+export function FieldShell({
+  label,
+  error,
+  hint,
+  children,
+  htmlFor,
+}: {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  children: ReactNode;
+  htmlFor?: string;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={htmlFor} className="text-base font-medium text-gray-900">
+        {label}
+      </label>
+      {children}
+      {hint}
+      {error && (
+        <span className="text-base font-medium text-red-800" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Options of a code table in the user's language, with an empty "choose" first. */
+export function CodeOptions({
+  table,
+  locale,
+  t,
+  empty = true,
+}: {
+  table: CodeTable;
+  locale: Locale;
+  t: Translate;
+  empty?: boolean;
+}) {
+  return (
+    <>
+      {empty && <option value="">{t("visit.choose")}</option>}
+      {table.map((entry) => (
+        <option key={entry.code} value={entry.code}>
+          {codeLabel(table, entry.code, locale)}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** Full years between a YYYY-MM-DD birth date and today. */
+export function ageOf(birthDate: unknown, today = new Date()): number | null {
+  if (typeof birthDate !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(birthDate)) return null;
+  const [y, m, d] = birthDate.slice(0, 10).split("-").map(Number);
+  let age = today.getFullYear() - y;
+  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age -= 1;
+  return age;
+}
+
+/** A register value as the officer reads it: code labels, yes/no, dates; "—" for nothing. */
+export function displayValue(
+  value: unknown,
+  table: CodeTable | undefined,
+  locale: Locale,
+  t: Translate,
+): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "boolean") return value ? t("visit.yes") : t("visit.no");
+  if (table) return codeLabel(table, String(value), locale);
+  return String(value);
+}

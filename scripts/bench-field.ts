@@ -1,0 +1,186 @@
+/**
+ * The field app's figures, measured in Chromium on a production build (`npm run build` first):
+ * bytes on the wire for one grid, time to write it into IndexedDB, offline search time, each beside
+ * a baseline run in the same page (a bare object store; a plain substring scan), so a noisy machine
+ * shows in both. Uses its own data folder with the full demo street.
+ *   npm run bench:field [-- --user officer1]
+ */
+import { spawn } from "node:child_process";
+import { parseArgs } from "node:util";
+import { chromium } from "@playwright/test";
+
+const { values } = parseArgs({
+  options: {
+    user: { type: "string", default: "officer1" },
+    port: { type: "string", default: "3198" },
+    data: { type: "string", default: "/tmp/doorstep-bench-field" },
+  },
+});
+const base = `http://127.0.0.1:${values.port}`;
+
+async function waitHealthy(deadline: number) {
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error("server did not become healthy");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const server = spawn("node_modules/.bin/next", ["start", "-p", values.port as string], {
+    env: { ...process.env, DOORSTEP_DATA_DIR: values.data, DATABASE_URL: "" },
+    stdio: "ignore",
+    detached: true,
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  try {
+    await waitHealthy(Date.now() + 180_000);
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: base });
+    const page = await context.newPage();
+    await page.goto("/login");
+    await page.getByLabel("用户名").fill(values.user as string);
+    await page.getByLabel("密码").fill("doorstep");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForURL(/\/field$/);
+
+    let wireBytes = 0;
+    let jsonBytes = 0;
+    page.on("requestfinished", async (request) => {
+      if (!request.url().includes("sync.pull")) return;
+      const sizes = await request.sizes();
+      wireBytes += sizes.responseBodySize + sizes.responseHeadersSize;
+      jsonBytes += (await (await request.response())?.body())?.length ?? 0;
+    });
+    await page.getByRole("button", { name: "下载网格数据" }).click();
+    await page.getByTestId("grid-progress").waitFor({ timeout: 120_000 });
+    const households = await page.evaluate(async () => {
+      const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(`doorstep-${user.id}`);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const count = await new Promise<number>((resolve) => {
+        const req = db.transaction("households").objectStore("households").count();
+        req.onsuccess = () => resolve(req.result);
+      });
+      db.close();
+      return count;
+    });
+
+    const write = await page.evaluate(async () => {
+      const measured = performance
+        .getEntriesByName("doorstep:idb-write")
+        .reduce((sum, e) => sum + e.duration, 0);
+      // Baseline: the same rows into one bare store (no indexes), one strict transaction.
+      const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
+      const source = await new Promise<IDBDatabase>((resolve) => {
+        const open = indexedDB.open(`doorstep-${user.id}`);
+        open.onsuccess = () => resolve(open.result);
+      });
+      const rows: unknown[] = [];
+      for (const name of [
+        "buildings",
+        "rooms",
+        "households",
+        "persons",
+        "units",
+        "rentals",
+        "rentalTenants",
+      ]) {
+        const all = await new Promise<unknown[]>((resolve) => {
+          const req = source.transaction(name).objectStore(name).getAll();
+          req.onsuccess = () => resolve(req.result);
+        });
+        rows.push(...all);
+      }
+      source.close();
+      const bare = await new Promise<IDBDatabase>((resolve) => {
+        const open = indexedDB.open(`bench-baseline-${Date.now()}`, 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("rows", { keyPath: "id" });
+        open.onsuccess = () => resolve(open.result);
+      });
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const tx = bare.transaction("rows", "readwrite", { durability: "strict" });
+        const store = tx.objectStore("rows");
+        for (const row of rows) store.put(row);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      return { measured, baseline: performance.now() - started, rows: rows.length };
+    });
+
+    const search = page.getByPlaceholder("搜索地址、姓名或身份证号后几位");
+    const queries = ["0020", "101", "陈", "华宁里", "12345", "梁", "302", "X"];
+    for (let round = 0; round < 5; round++) {
+      for (const query of queries) {
+        await search.fill(query);
+        await page.waitForTimeout(30);
+      }
+    }
+    const searchTimes = await page.evaluate(() =>
+      performance.getEntriesByName("doorstep:search").map((entry) => entry.duration),
+    );
+    const searchBaseline = await page.evaluate((qs) => {
+      // Baseline: a plain substring scan over every room label on the page's own list.
+      const labels = [...document.querySelectorAll("[data-testid=work-room]")].map(
+        (el) => el.textContent ?? "",
+      );
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        for (const q of qs) {
+          const started = performance.now();
+          labels.filter((label) => label.includes(q));
+          times.push(performance.now() - started);
+        }
+      }
+      return times;
+    }, queries);
+
+    console.log(`grid of ${values.user}: ${households} households, ${write.rows} rows`);
+    console.log("figure                          aim        measured   baseline   ratio");
+    const line = (name: string, aim: string, measured: string, baseline = "", ratio = "") =>
+      console.log(`${name.padEnd(32)}${aim.padEnd(11)}${measured.padEnd(11)}${baseline.padEnd(11)}${ratio}`);
+    line(
+      "grid on the wire (gzip)",
+      "≤ 100 KB",
+      `${(wireBytes / 1024).toFixed(1)} KB`,
+      `${(jsonBytes / 1024).toFixed(0)} KB raw`,
+    );
+    line("per household on the wire", "", `${Math.round(wireBytes / Math.max(1, households))} B`);
+    line(
+      "IndexedDB write (whole grid)",
+      "< 500 ms",
+      `${write.measured.toFixed(0)} ms`,
+      `${write.baseline.toFixed(0)} ms`,
+      (write.measured / write.baseline).toFixed(2),
+    );
+    line(
+      "offline search (median)",
+      "< 50 ms",
+      `${median(searchTimes).toFixed(2)} ms`,
+      `${median(searchBaseline).toFixed(3)} ms`,
+      // Below the timer's resolution a ratio says nothing.
+      median(searchBaseline) >= 0.01 ? (median(searchTimes) / median(searchBaseline)).toFixed(1) : "n/a",
+    );
+    line("offline search (max)", "< 50 ms", `${Math.max(...searchTimes).toFixed(2)} ms`);
+  } finally {
+    await browser.close();
+    process.kill(-(server.pid as number), "SIGKILL");
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
