@@ -1,9 +1,8 @@
 /**
- * The pull envelope: what `sync.pull` answers and what the phone's store applies. Pure (zod only),
- * so the server, the browser store and tests share one definition of the wire format.
+ * The pull envelope: what `sync.pull` answers and what the phone's store applies, shared by the
+ * server, the browser store and tests. No zod here: the work list imports this and has a JS budget;
+ * the input and cursor schemas live in `sync-input.ts`.
  */
-
-import { z } from "zod";
 
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
 export const PULL_TABLES = [
@@ -210,48 +209,6 @@ export const PULL_LIMIT_DEFAULT = 5_000;
 export const PULL_LIMIT_MAX = 20_000;
 /** Room for hundreds of grids (about 55 characters each), low enough that junk is refused undecoded. */
 export const PULL_CURSOR_MAX_LENGTH = 65_536;
-
-export const pullInputSchema = z
-  .object({
-    /** Default: the newest open campaign the caller has an active assignment in. */
-    campaignId: z.uuid().optional(),
-    cursor: z.string().max(PULL_CURSOR_MAX_LENGTH).nullish(),
-    limit: z.number().int().min(1).max(PULL_LIMIT_MAX).default(PULL_LIMIT_DEFAULT),
-  })
-  .prefault({});
-export type PullInput = z.input<typeof pullInputSchema>;
-
-/** A transaction id (xid8) as decimal text: JSON numbers lose precision above 2^53. */
-const xidSchema = z.string().regex(/^\d{1,20}$/);
-
-/**
- * What the opaque cursor holds, before base64url. `floors` gives each grid the stamp it is complete
- * below (several groups only while a newly assigned grid catches up from 0). `range` is present while
- * a round is being paged: its ceiling is fixed for the whole round, and `table`/`after` is the keyset
- * position, so pages neither skip nor repeat rows.
- */
-export const pullCursorSchema = z
-  .object({
-    v: z.literal(1),
-    campaignId: z.uuid().nullable(),
-    floors: z.array(z.tuple([xidSchema, z.array(z.uuid()).min(1)])).max(1_000),
-    range: z
-      .object({
-        ceiling: xidSchema,
-        table: z
-          .number()
-          .int()
-          .min(0)
-          .max(PULL_TABLES.length - 1),
-        after: z.tuple([xidSchema, z.uuid()]).nullable(),
-      })
-      .optional(),
-  })
-  .refine((cursor) => {
-    const ids = cursor.floors.flatMap(([, gridIds]) => gridIds);
-    return new Set(ids).size === ids.length;
-  });
-export type PullCursor = z.infer<typeof pullCursorSchema>;
 
 /** Tuples back into objects keyed by column, for a store that indexes by field. */
 export function pullRecords(table: PullTable | undefined): Record<string, unknown>[] {

@@ -9,12 +9,17 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 
 const { values } = parseArgs({ options: { page: { type: "string", multiple: true } } });
-const pages = values.page?.length ? values.page : ["field", "index", "login", "register"];
+const pages = values.page?.length ? values.page : ["field", "field/room", "index", "login", "register"];
 
 export function pageScripts(page: string): string[] {
   const html = fs.readFileSync(path.join(".next/server/app", `${page}.html`), "utf8");
   const sources = new Set<string>();
-  for (const match of html.matchAll(/<script[^>]+src="([^"]+\.js)"/g)) sources.add(match[1]);
+  for (const match of html.matchAll(/<script([^>]+)>/g)) {
+    // Legacy polyfills (noModule) are never loaded by the browsers that run the app.
+    if (/\bnoModule\b/i.test(match[1])) continue;
+    const src = match[1].match(/src="([^"]+\.js)"/);
+    if (src) sources.add(src[1]);
+  }
   return [...sources];
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { pullInputSchema } from "@/domain/sync";
+import { pullInputSchema } from "@/domain/sync-input";
 import { pullChanges } from "../services/pull";
 import { authedProcedure, router } from "../trpc";
 

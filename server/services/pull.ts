@@ -19,13 +19,12 @@ import {
   PULL_COLUMNS,
   PULL_LIMIT_DEFAULT,
   PULL_TABLES,
-  type PullCursor,
   type PullGrid,
   type PullResponse,
   type PullTable,
   type PullTableName,
-  pullCursorSchema,
 } from "@/domain/sync";
+import { type PullCursor, pullCursorSchema } from "@/domain/sync-input";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";

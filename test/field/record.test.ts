@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
-import { countPending, saveVisit } from "@/app/field/_lib/outbox";
+import { saveVisit } from "@/app/field/_lib/outbox";
+import { countPending } from "@/app/field/_lib/pending";
 import {
   buildRecord,
   emptyDraft,

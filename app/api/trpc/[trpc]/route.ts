@@ -5,7 +5,7 @@ import { appRouter } from "@/server/routers";
 
 export const dynamic = "force-dynamic";
 
-function handler(req: Request): Promise<Response> | Response {
+async function handler(req: Request): Promise<Response> {
   const refused = guardMutation(req);
   if (refused) return refused;
   return fetchRequestHandler({
