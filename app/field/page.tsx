@@ -19,9 +19,10 @@ import { useI18n } from "../_components/i18n";
 import { LanguageSwitch } from "../_components/shell";
 import { StatusChip } from "../_components/status";
 import { useTRPCClient } from "../_components/trpc";
-import { usePendingCount } from "./_lib/outbox";
+import { usePendingCount } from "./_lib/pending";
 import { type LocalUser, readLocalUser, rememberLocalUser } from "./_lib/session";
 import { applyPullPage, type FieldDatabase, openFieldDb, readAll, readMeta } from "./_lib/store";
+import { GridMap } from "./_parts/grid-map";
 
 type GridData = Awaited<ReturnType<typeof readAll>>;
 
@@ -195,6 +196,8 @@ function WorkList({ data }: { data: GridData }) {
   const { t } = useI18n();
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<RoomStatus | "all">("all");
+  const [mode, setMode] = useState<"list" | "map">("list");
+  const [scrollTo, setScrollTo] = useState<string | null>(null);
   const deferredQuery = useDeferredValue(query);
   const input = useMemo(
     () => ({
@@ -223,6 +226,20 @@ function WorkList({ data }: { data: GridData }) {
   );
   const total = ROOM_STATUSES.reduce((sum, s) => sum + totals[s], 0);
   const done = totals.done + totals.approved;
+  const mapBuildings = useMemo(
+    () => (filter === "all" ? list : list.filter((b) => b.counts[filter] > 0)),
+    [list, filter],
+  );
+  const pickBuilding = useCallback((buildingId: string) => {
+    setQuery("");
+    setMode("list");
+    setScrollTo(buildingId);
+  }, []);
+  useEffect(() => {
+    if (mode !== "list" || !scrollTo) return;
+    document.getElementById(`building-${scrollTo}`)?.scrollIntoView({ block: "start" });
+    setScrollTo(null);
+  }, [mode, scrollTo]);
 
   return (
     <>
@@ -248,7 +265,24 @@ function WorkList({ data }: { data: GridData }) {
           ))}
         </div>
       </section>
-      <label className="mb-3 block">
+      <fieldset className="mb-3 grid grid-cols-2 gap-1 rounded-xl bg-white p-1 shadow-sm">
+        <legend className="sr-only">{t("field.viewLabel")}</legend>
+        {(["list", "map"] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            aria-pressed={mode === m}
+            onClick={() => setMode(m)}
+            className="min-h-11 rounded-lg text-base font-semibold text-gray-800 aria-pressed:bg-brand aria-pressed:text-white"
+          >
+            {m === "list" ? t("field.viewList") : t("field.viewMap")}
+          </button>
+        ))}
+      </fieldset>
+      {mode === "map" && (
+        <GridMap grids={data.grids} buildings={mapBuildings} onPickBuilding={pickBuilding} />
+      )}
+      <label className="mb-3 block" hidden={mode === "map"}>
         <span className="sr-only">{t("field.searchLabel")}</span>
         <input
           type="search"
@@ -259,7 +293,12 @@ function WorkList({ data }: { data: GridData }) {
         />
       </label>
       {deferredQuery.trim() ? (
-        <ul className="flex flex-col gap-2" aria-label={t("field.searchLabel")} data-testid="search-hits">
+        <ul
+          className="flex flex-col gap-2"
+          aria-label={t("field.searchLabel")}
+          data-testid="search-hits"
+          hidden={mode === "map"}
+        >
           {hits.length === 0 && (
             <li className="rounded-xl bg-white p-4 text-gray-700">{t("field.noHits")}</li>
           )}
@@ -273,14 +312,19 @@ function WorkList({ data }: { data: GridData }) {
           ))}
         </ul>
       ) : (
-        <ul className="flex flex-col gap-3">
+        <ul className="flex flex-col gap-3" hidden={mode === "map"}>
           {list.map((building) => {
             const rooms = building.floors
               .flatMap((f) => f.rooms)
               .filter((r) => filter === "all" || r.status === filter);
             if (rooms.length === 0) return null;
             return (
-              <li key={building.id} className="rounded-xl bg-white p-3 shadow-sm" data-testid="work-building">
+              <li
+                key={building.id}
+                id={`building-${building.id}`}
+                className="scroll-mt-16 rounded-xl bg-white p-3 shadow-sm"
+                data-testid="work-building"
+              >
                 <h2 className="mb-2 flex items-baseline justify-between gap-2">
                   <span className="text-lg font-bold">{building.address}</span>
                   <span className="shrink-0 text-sm text-gray-600">
