@@ -7,6 +7,7 @@ test("an officer downloads the grid, goes offline, reloads and still has the gri
 }) => {
   await login(page, "officer1");
   await expect(page).toHaveURL(/\/field$/);
+  await expect(page.getByTestId("campaign")).toHaveText("核查任务：2026年第四季度入户核查");
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toContainText(/已核查 0 \/ \d+ 间/);
   const rooms = await page.getByTestId("work-room").count();

@@ -26,6 +26,8 @@ import { GridMap } from "./_parts/grid-map";
 
 type GridData = Awaited<ReturnType<typeof readAll>>;
 
+type Campaign = { id: string; name: string };
+
 type Download = { state: "idle" } | { state: "running"; rows: number } | { state: "failed"; rows: number };
 
 function useLocalUser() {
@@ -59,6 +61,20 @@ export default function FieldPage() {
   const [pulledAt, setPulledAt] = useState<string | undefined>();
   const [download, setDownload] = useState<Download>({ state: "idle" });
   const pending = usePendingCount(db);
+  const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
+  const [campaignId, setCampaignId] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!user) return;
+    // Online only; offline the phone keeps working on the campaign it downloaded.
+    client.sync.campaigns
+      .query()
+      .then((list) => {
+        setCampaigns(list);
+        setCampaignId((held) => held ?? list[0]?.id ?? null);
+      })
+      .catch(() => setCampaigns(null));
+  }, [client, user]);
 
   useEffect(() => {
     if (!user) return;
@@ -66,6 +82,8 @@ export default function FieldPage() {
     openFieldDb(user.id).then(async (opened) => {
       if (closed) return opened.close();
       setDb(opened);
+      const held = await readMeta<string>(opened, "campaignId");
+      if (held) setCampaignId(held);
       setData(await readAll(opened));
       setPulledAt(await readMeta<string>(opened, "pulledAt"));
     });
@@ -82,7 +100,7 @@ export default function FieldPage() {
       // Each page is committed with its cursor, so an interrupted download resumes where it stopped.
       for (;;) {
         const cursor = (await readMeta<string>(db, "cursor")) ?? null;
-        const page = await client.sync.pull.mutate({ cursor });
+        const page = await client.sync.pull.mutate({ cursor, campaignId: campaignId ?? undefined });
         // Named measures let `npm run bench:field` read the real code path's timings from Chromium.
         const started = performance.now();
         rows += await applyPullPage(db, page);
@@ -98,7 +116,7 @@ export default function FieldPage() {
       setData(await readAll(db));
       setDownload({ state: "failed", rows });
     }
-  }, [db, client]);
+  }, [db, client, campaignId]);
 
   if (user === undefined) return null;
   return (
@@ -132,6 +150,9 @@ export default function FieldPage() {
               hasData={!!data && data.rooms.length > 0}
               pulledAt={pulledAt}
               onPull={pull}
+              campaigns={campaigns}
+              campaignId={campaignId}
+              onCampaign={setCampaignId}
             />
             {data && data.rooms.length > 0 && <WorkList data={data} />}
           </>
@@ -146,11 +167,17 @@ function DownloadPanel({
   hasData,
   pulledAt,
   onPull,
+  campaigns,
+  campaignId,
+  onCampaign,
 }: {
   download: Download;
   hasData: boolean;
   pulledAt?: string;
   onPull: () => void;
+  campaigns: Campaign[] | null;
+  campaignId: string | null;
+  onCampaign: (id: string) => void;
 }) {
   const { t, locale } = useI18n();
   if (download.state === "running") {
@@ -170,6 +197,31 @@ function DownloadPanel({
       )}
       {!hasData && <p className="mb-1 text-lg font-semibold">{t("field.noGrid")}</p>}
       {!hasData && <p className="mb-3 text-gray-700">{t("field.downloadHint")}</p>}
+      {campaigns && campaigns.length === 0 && (
+        <p className="mb-3 rounded-lg bg-amber-50 p-3 text-amber-950">{t("field.noCampaign")}</p>
+      )}
+      {campaigns && campaigns.length === 1 && (
+        <p className="mb-3 text-base" data-testid="campaign">
+          {t("field.campaign", { name: campaigns[0].name })}
+        </p>
+      )}
+      {campaigns && campaigns.length > 1 && (
+        <fieldset className="mb-3">
+          <legend className="mb-1 text-base font-semibold">{t("field.chooseCampaign")}</legend>
+          {campaigns.map((campaign) => (
+            <label key={campaign.id} className="flex min-h-11 items-center gap-3 text-base">
+              <input
+                type="radio"
+                name="campaign"
+                className="h-5 w-5"
+                checked={campaignId === campaign.id}
+                onChange={() => onCampaign(campaign.id)}
+              />
+              {campaign.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <div className="flex items-center gap-3">
         <button
           type="button"

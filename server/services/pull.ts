@@ -114,6 +114,22 @@ export function decodeCursor(text: string): PullCursor {
 // ---------------------------------------------------------------------------------------------
 // Whose grids
 
+/** Open campaigns the caller has an active assignment in, newest first: what a phone may download. */
+export async function openCampaignsOf(db: Db, user: SessionUser) {
+  return db
+    .selectDistinct({
+      id: campaigns.id,
+      name: campaigns.name,
+      startsOn: campaigns.startsOn,
+      endsOn: campaigns.endsOn,
+      createdAt: campaigns.createdAt,
+    })
+    .from(assignments)
+    .innerJoin(campaigns, eq(campaigns.id, assignments.campaignId))
+    .where(and(eq(assignments.officerId, user.id), isNull(assignments.endedAt), eq(campaigns.status, "open")))
+    .orderBy(desc(campaigns.startsOn), desc(campaigns.createdAt));
+}
+
 /**
  * The campaign asked for; else the one the cursor is on while it is still open and assigned (so
  * two overlapping campaigns do not flap); else the newest open campaign the caller is assigned in.
@@ -125,12 +141,7 @@ async function resolveCampaign(
   held: string | null,
 ): Promise<string | null> {
   if (requested) return requested;
-  const open = await tx
-    .selectDistinct({ id: campaigns.id, startsOn: campaigns.startsOn, createdAt: campaigns.createdAt })
-    .from(assignments)
-    .innerJoin(campaigns, eq(campaigns.id, assignments.campaignId))
-    .where(and(eq(assignments.officerId, user.id), isNull(assignments.endedAt), eq(campaigns.status, "open")))
-    .orderBy(desc(campaigns.startsOn), desc(campaigns.createdAt));
+  const open = await openCampaignsOf(tx, user);
   if (held && open.some((campaign) => campaign.id === held)) return held;
   return open[0]?.id ?? null;
 }

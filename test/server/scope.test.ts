@@ -22,7 +22,7 @@ const OBJECT_PROCEDURES: Record<string, (caller: Caller, objects: Objects) => Pr
  * Procedures that only ever act on the caller's own session (sync.pull takes no object: it reads the
  * caller's own assignments, cut to their area; pull.test.ts proves it).
  */
-const SELF_ONLY = ["auth.login", "auth.logout", "auth.me", "sync.pull"];
+const SELF_ONLY = ["auth.login", "auth.logout", "auth.me", "sync.pull", "sync.campaigns"];
 
 const procedurePaths = Object.keys(appRouter._def.procedures);
 
