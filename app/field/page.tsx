@@ -366,10 +366,14 @@ function WorkList({ data }: { data: GridData }) {
       ) : (
         <ul className="flex flex-col gap-3" hidden={mode === "map"}>
           {list.map((building) => {
-            const rooms = building.floors
-              .flatMap((f) => f.rooms)
-              .filter((r) => filter === "all" || r.status === filter);
-            if (rooms.length === 0) return null;
+            const floors = building.floors
+              .map((floor) => ({
+                ...floor,
+                rooms: floor.rooms.filter((r) => filter === "all" || r.status === filter),
+              }))
+              .filter((floor) => floor.rooms.length > 0);
+            const roomCount = floors.reduce((sum, floor) => sum + floor.rooms.length, 0);
+            if (roomCount === 0) return null;
             return (
               <li
                 key={building.id}
@@ -380,27 +384,35 @@ function WorkList({ data }: { data: GridData }) {
                 <h2 className="mb-2 flex items-baseline justify-between gap-2">
                   <span className="text-lg font-bold">{building.address}</span>
                   <span className="shrink-0 text-sm text-gray-600">
-                    {t("field.rooms", { count: rooms.length })}
+                    {t("field.rooms", { count: roomCount })}
                   </span>
                 </h2>
-                <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
-                  {rooms.map((room) => (
-                    <li key={room.id} data-testid="work-room">
-                      {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
-                      <Link
-                        href={`/field/room?id=${room.id}`}
-                        prefetch={false}
-                        className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
-                      >
-                        <span className="text-base font-semibold">
-                          {room.unitNo ? `${room.unitNo}-` : ""}
-                          {room.roomNo}
-                        </span>
-                        <StatusChip status={room.status} label={t(`status.${room.status}`)} />
-                      </Link>
-                    </li>
-                  ))}
-                </ul>
+                {floors.map((floor) => (
+                  <section key={floor.key} className="mt-2 first-of-type:mt-0">
+                    <h3 className="mb-1 text-sm font-semibold text-gray-600">
+                      {floor.unitNo ? `${t("register.unitNo", { unit: floor.unitNo })} · ` : ""}
+                      {t("register.floor", { floor: floor.floor })}
+                    </h3>
+                    <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
+                      {floor.rooms.map((room) => (
+                        <li key={room.id} data-testid="work-room">
+                          {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
+                          <Link
+                            href={`/field/room?id=${room.id}`}
+                            prefetch={false}
+                            className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
+                          >
+                            <span className="text-base font-semibold">
+                              {room.unitNo ? `${room.unitNo}-` : ""}
+                              {room.roomNo}
+                            </span>
+                            <StatusChip status={room.status} label={t(`status.${room.status}`)} />
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                ))}
               </li>
             );
           })}
