@@ -33,7 +33,7 @@ import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "@/server/services/pull";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
-import { callerFor, DEMO_PASSWORD, loginAs, objectsOfOfficer } from "../support/fixture";
+import { callerFor, codeOf, DEMO_PASSWORD, loginAs, objectsOfOfficer } from "../support/fixture";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
@@ -95,16 +95,6 @@ async function liveIds(db: Db, table: PullTableName, gridId: string, campaignId:
       ),
     );
   return rows.map((row) => row.id as string).sort();
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
 }
 
 describe.each(databaseKinds)("sync.pull on %s", (kind) => {

@@ -1,9 +1,8 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { appRouter } from "@/server/routers";
 import { databaseKinds, openTestDatabase } from "../support/db";
-import { callerFor, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
+import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
 
 type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
@@ -32,16 +31,6 @@ it("every procedure is either scope-checked here or acts on the caller alone", (
     expect(path in OBJECT_PROCEDURES || SELF_ONLY.includes(path), `${path} has no scope test`).toBe(true);
   }
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 describe.each(databaseKinds)("object-level authorisation on %s", (kind) => {
   let database: Database;

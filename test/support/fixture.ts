@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { areas, buildings, households, persons, users } from "@/db/schema";
@@ -77,4 +78,15 @@ export async function objectsOfOfficer(database: Database, username: string) {
     householdId: household.id,
     personId: person.id,
   };
+}
+
+/** "OK", or the tRPC code a call was refused with: refusal tables read as plain data. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
 }

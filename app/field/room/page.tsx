@@ -339,15 +339,7 @@ function RoomScreen({ roomId }: { roomId: string }) {
   if (data === null) {
     return (
       <Shell db={db}>
-        <Notice>
-          <p className="mb-4">{t("visit.roomMissing")}</p>
-          <Link
-            href="/field"
-            className="inline-flex min-h-11 items-center rounded-lg bg-brand px-6 font-bold text-white"
-          >
-            {t("visit.backToList")}
-          </Link>
-        </Notice>
+        <RoomMissing />
       </Shell>
     );
   }
@@ -474,20 +466,11 @@ function SaveBar({ save, changes, onSave }: { save: SaveState; changes: number; 
 }
 
 function RoomPageBody() {
-  const { t } = useI18n();
   const id = useSearchParams().get("id");
   if (!id) {
     return (
       <Shell db={null}>
-        <Notice>
-          <p className="mb-4">{t("visit.roomMissing")}</p>
-          <Link
-            href="/field"
-            className="inline-flex min-h-11 items-center rounded-lg bg-brand px-6 font-bold text-white"
-          >
-            {t("visit.backToList")}
-          </Link>
-        </Notice>
+        <RoomMissing />
       </Shell>
     );
   }
@@ -500,5 +483,21 @@ export default function RoomPage() {
     <Suspense fallback={<Loading />}>
       <RoomPageBody />
     </Suspense>
+  );
+}
+
+/** A room id that is missing or not on this phone: say so and lead back to the list. */
+function RoomMissing() {
+  const { t } = useI18n();
+  return (
+    <Notice>
+      <p className="mb-4">{t("visit.roomMissing")}</p>
+      <Link
+        href="/field"
+        className="inline-flex min-h-11 items-center rounded-lg bg-brand px-6 font-bold text-white"
+      >
+        {t("visit.backToList")}
+      </Link>
+    </Notice>
   );
 }
