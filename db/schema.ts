@@ -24,6 +24,16 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
 });
 
+/**
+ * A JSON value of any shape, strings included. Drizzle's jsonb parses what the driver already parsed,
+ * so a stored "13912345678" would come back as a number; both drivers here hand back parsed JSON.
+ */
+const jsonValue = customType<{ data: unknown; driverData: unknown }>({
+  dataType: () => "jsonb",
+  toDriver: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
+  fromDriver: (value) => value,
+});
+
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /**
@@ -424,14 +434,24 @@ export const changes = pgTable(
     }).notNull(),
     entityId: uuid("entity_id").notNull(),
     field: text("field").notNull(),
-    registerValue: jsonb("register_value"),
-    observedValue: jsonb("observed_value"),
+    registerValue: jsonValue("register_value"),
+    observedValue: jsonValue("observed_value"),
     status: text("status", { enum: ["applied", "unchanged", "conflict", "resolved"] })
       .notNull()
       .default("applied"),
+    /** For a conflict: what the server held when the change arrived (someone else's value). */
+    serverValue: jsonValue("server_value"),
+    /** For a settled conflict: the value chosen, by whom and when. */
+    resolvedValue: jsonValue("resolved_value"),
+    resolvedBy: uuid("resolved_by").references(() => users.id),
+    resolvedAt: ts("resolved_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("changes_visit_idx").on(t.visitId), index("changes_entity_idx").on(t.entity, t.entityId)],
+  (t) => [
+    index("changes_visit_idx").on(t.visitId),
+    index("changes_entity_idx").on(t.entity, t.entityId),
+    index("changes_conflict_idx").on(t.gridId).where(sql`status = 'conflict'`),
+  ],
 );
 
 /** Photos are stored by content hash, so uploading the same photo twice stores it once. */

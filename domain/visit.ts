@@ -21,6 +21,7 @@
 
 import { z } from "zod";
 import { END_REASON, VISIT_OUTCOME } from "./codes";
+import { normaliseValue, sameValue } from "./merge";
 import { dateField, MAX, optionalText, requiredCode, whenValid, withKeys } from "./schemas/fields";
 import { checkCitizenIdentity, normaliseCitizenId, personObject } from "./schemas/person";
 import { tenantObject } from "./schemas/tenant";
@@ -131,24 +132,6 @@ export function outcomeGroup(outcome: string): string | undefined {
   return VISIT_OUTCOME.find((o) => o.code === outcome)?.group;
 }
 
-/** "" and undefined mean "no value" on a form; the register says null. */
-function normalise(value: unknown): unknown {
-  if (value === undefined || value === "") return null;
-  if (typeof value === "string") return value;
-  return value;
-}
-
-function same(a: unknown, b: unknown): boolean {
-  const x = normalise(a);
-  const y = normalise(b);
-  if (x === y) return true;
-  // Numeric columns arrive as numbers or numeric strings ("38.50") depending on the driver.
-  if ((typeof x === "number" || typeof y === "number") && x !== null && y !== null) {
-    return Number(x) === Number(y);
-  }
-  return false;
-}
-
 export interface FieldDiff {
   field: string;
   registerValue: unknown;
@@ -169,8 +152,12 @@ export function diffFields(
     if (!(field in observedValues)) continue;
     const registerValue = registerRow[field];
     const observedValue = observedValues[field];
-    if (!same(registerValue, observedValue)) {
-      out.push({ field, registerValue: normalise(registerValue), observedValue: normalise(observedValue) });
+    if (!sameValue(registerValue, observedValue)) {
+      out.push({
+        field,
+        registerValue: normaliseValue(registerValue),
+        observedValue: normaliseValue(observedValue),
+      });
     }
   }
   return out;
@@ -258,14 +245,14 @@ export function endChanges(
       id: newId(),
       ...base,
       field: "endedAt",
-      registerValue: normalise(row.endedAt),
+      registerValue: normaliseValue(row.endedAt),
       observedValue: endedAt,
     },
     {
       id: newId(),
       ...base,
       field: "endReason",
-      registerValue: normalise(row.endReason),
+      registerValue: normaliseValue(row.endReason),
       observedValue: detail,
     },
   ];

@@ -293,6 +293,16 @@ export const zhCN = {
   "visit.error.saveFailed": "保存失败，填写内容仍在。请再试一次；如果反复失败，请检查手机存储空间。",
 
   "sync.badCursor": "同步进度标记无效，请重新下载网格数据",
+  "sync.idReused": "这条记录的编号已用于另一份内容，服务器未接收。请在“待处理”中重新录入这次走访",
+  "sync.campaignClosed": "这次核查任务已结束或您已不再负责该网格，记录未被接收，请联系社区管理员",
+  "sync.photoMissing": "门牌照片尚未上传，稍后会自动重试",
+  "sync.applyFailed": "服务器无法保存这条记录，请联系管理员并保留手机上的记录",
+  "sync.deviceTaken": "本机的设备编号属于另一个账号，请退出后重新登录并下载网格",
+  "photo.badHash": "照片校验值格式不正确（应为 64 位小写十六进制 SHA-256），请更新应用后重新同步",
+  "photo.hashMismatch": "照片内容与校验值不一致，可能在传输中损坏，请重新同步；反复失败请重新拍照",
+  "photo.tooLarge": "照片过大（最大 {max} MB），请重新拍照，应用会自动压缩",
+  "photo.empty": "照片内容为空，请重新拍照",
+  "photo.badType": "只能上传 JPEG、PNG 或 WebP 照片，且声明的类型须与文件内容一致，请重新拍照",
 
   "health.ok": "正常",
 } as const;
@@ -597,6 +607,23 @@ export const en: Catalogue = {
     "Saving failed; your input is still here. Try again; if it keeps failing, check the phone's free storage.",
 
   "sync.badCursor": "The sync position is not valid. Download the grid data again.",
+  "sync.idReused":
+    "This record's number was already used for different content, so the server did not take it. Record this visit again from “Needs action”.",
+  "sync.campaignClosed":
+    "This survey campaign has ended or the grid is no longer yours, so the record was not taken. Contact your community administrator.",
+  "sync.photoMissing": "The door-plate photo has not been uploaded yet; it will be retried automatically.",
+  "sync.applyFailed":
+    "The server could not save this record. Contact your administrator and keep the record on the phone.",
+  "sync.deviceTaken":
+    "This phone's device number belongs to another account. Log out, log in again and download the grid.",
+  "photo.badHash":
+    "The photo's checksum is not a valid SHA-256 (64 lowercase hex digits). Update the app, then sync again.",
+  "photo.hashMismatch":
+    "The photo does not match its checksum; it may have been damaged in transit. Sync again; if it keeps failing, take the photo again.",
+  "photo.tooLarge": "The photo is too large (at most {max} MB). Take it again; the app compresses it.",
+  "photo.empty": "The photo is empty. Take it again.",
+  "photo.badType":
+    "Only JPEG, PNG or WebP photos are accepted, and the declared type must match the file. Take the photo again.",
 
   "health.ok": "OK",
 };

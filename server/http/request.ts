@@ -1,4 +1,10 @@
-import { createTranslator, LOCALE_COOKIE, type MessageKey, negotiateLocale } from "@/domain/i18n";
+import {
+  createTranslator,
+  LOCALE_COOKIE,
+  type MessageKey,
+  type MessageParams,
+  negotiateLocale,
+} from "@/domain/i18n";
 import type { Env } from "../env";
 import { readCookie } from "./cookies";
 
@@ -18,9 +24,29 @@ export function clientIp(headers: Headers, env: Pick<Env, "trustProxy">): string
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function refusal(headers: Headers, status: number, key: MessageKey): Response {
+/** A JSON refusal `{ error: { key, message } }`, translated by the locale cookie (Chinese unless switched). */
+export function refusal(headers: Headers, status: number, key: MessageKey, params?: MessageParams): Response {
   const t = createTranslator(negotiateLocale(readCookie(headers.get("cookie"), LOCALE_COOKIE)));
-  return Response.json({ error: { key, message: t(key) } }, { status });
+  return Response.json({ error: { key, message: t(key, params) } }, { status });
+}
+
+/**
+ * Whether a request comes from our own pages, by Sec-Fetch-Site and Origin. A client that sends
+ * neither (curl, an old browser) passes: browsers send at least one of them on a cross-site write.
+ */
+export function isSameOrigin(headers: Headers): boolean {
+  const site = headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return false;
+  const origin = headers.get("origin");
+  if (!origin) return true;
+  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = null;
+  }
+  return Boolean(host) && originHost === host;
 }
 
 /**
@@ -30,19 +56,7 @@ function refusal(headers: Headers, status: number, key: MessageKey): Response {
 export function guardMutation(req: Request): Response | null {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return null;
   const { headers } = req;
-  const site = headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return refusal(headers, 403, "errors.crossSite");
-  const origin = headers.get("origin");
-  if (origin) {
-    const host = headers.get("x-forwarded-host") ?? headers.get("host");
-    let originHost: string | null = null;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = null;
-    }
-    if (!host || originHost !== host) return refusal(headers, 403, "errors.crossSite");
-  }
+  if (!isSameOrigin(headers)) return refusal(headers, 403, "errors.crossSite");
   const type = (headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") return refusal(headers, 415, "errors.notJson");
   const length = Number(headers.get("content-length") ?? "0");

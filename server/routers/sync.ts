@@ -1,6 +1,10 @@
 import "server-only";
+import { createTranslator } from "@/domain/i18n";
+import type { PushInput } from "@/domain/push";
+import { pushInputSchema } from "@/domain/push-input";
 import { pullInputSchema } from "@/domain/sync-input";
 import { openCampaignsOf, pullChanges } from "../services/pull";
+import { pushMutations } from "../services/push";
 import { authedProcedure, router } from "../trpc";
 
 export const syncRouter = router({
@@ -11,4 +15,15 @@ export const syncRouter = router({
   pull: authedProcedure
     .input(pullInputSchema)
     .mutation(({ ctx, input }) => pullChanges(ctx.db, ctx.user, input, { ip: ctx.ip, now: ctx.now })),
+
+  // Any role may push; every object a mutation names is checked against the caller's writable grids,
+  // and an out-of-scope one is rejected alone, like a missing one.
+  push: authedProcedure.input(pushInputSchema).mutation(({ ctx, input }) =>
+    pushMutations(ctx.db, ctx.user, input as PushInput, {
+      now: ctx.now,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      translate: createTranslator(ctx.locale),
+    }),
+  ),
 });

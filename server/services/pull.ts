@@ -28,6 +28,7 @@ import { type PullCursor, pullCursorSchema } from "@/domain/sync-input";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { assignedGridIds } from "./scope";
 
 const TABLES = {
   buildings,
@@ -144,25 +145,6 @@ async function resolveCampaign(
   const open = await openCampaignsOf(tx, user);
   if (held && open.some((campaign) => campaign.id === held)) return held;
   return open[0]?.id ?? null;
-}
-
-/** Active assignments in the campaign, cut down to grids under the caller's area. */
-async function assignedGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
-  const rows = await tx
-    .selectDistinct({ id: areas.id })
-    .from(assignments)
-    .innerJoin(areas, eq(areas.id, assignments.gridId))
-    .where(
-      and(
-        eq(assignments.campaignId, campaignId),
-        eq(assignments.officerId, user.id),
-        isNull(assignments.endedAt),
-        eq(areas.level, "grid"),
-        sql`starts_with(${areas.path}, ${user.areaPath})`,
-      ),
-    )
-    .orderBy(asc(areas.id));
-  return rows.map((row) => row.id);
 }
 
 const round6 = (value: number) => Math.round(value * 1e6) / 1e6;

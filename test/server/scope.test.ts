@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
+import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { appRouter } from "@/server/routers";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
+import { visitMutation } from "../support/push";
 
 type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
@@ -16,6 +19,24 @@ const OBJECT_PROCEDURES: Record<string, (caller: Caller, objects: Objects) => Pr
   "building.get": (caller, o) => caller.building.get({ id: o.buildingId }),
   "household.get": (caller, o) => caller.household.get({ id: o.householdId }),
   "person.reveal": (caller, o) => caller.person.reveal({ id: o.personId }),
+  // A push answers per mutation; an out-of-scope object is that mutation's refusal, read as its code.
+  "sync.push": async (caller, o) => {
+    const mutation = visitMutation({
+      gridId: o.gridId,
+      roomId: o.roomId,
+      subjectType: "household",
+      subjectId: o.householdId,
+    });
+    const { results } = await caller.sync.push({ deviceId: randomUUID(), mutations: [mutation] });
+    const [result] = results;
+    if (result.status === "rejected") {
+      throw new TRPCError({
+        code: result.key === "errors.notFound" ? "NOT_FOUND" : "BAD_REQUEST",
+        message: result.key,
+      });
+    }
+    return result;
+  },
 };
 /**
  * Procedures that only ever act on the caller's own session (sync.pull takes no object: it reads the

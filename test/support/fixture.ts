@@ -58,7 +58,7 @@ export async function objectsOfOfficer(database: Database, username: string) {
     .where(eq(buildings.gridId, user.gridId))
     .limit(1);
   const [household] = await db
-    .select({ id: households.id })
+    .select({ id: households.id, roomId: households.roomId })
     .from(households)
     .where(eq(households.gridId, user.gridId))
     .limit(1);
@@ -76,6 +76,7 @@ export async function objectsOfOfficer(database: Database, username: string) {
     communityId: grid.parentId as string,
     buildingId: building.id,
     householdId: household.id,
+    roomId: household.roomId,
     personId: person.id,
   };
 }

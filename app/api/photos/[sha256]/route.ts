@@ -1,0 +1,93 @@
+import { createContext } from "@/server/context";
+import { AppError, type AppErrorKind } from "@/server/errors";
+import { isSameOrigin, refusal } from "@/server/http/request";
+import { MAX_PHOTO_BYTES, photoExists, photoType, storePhoto } from "@/server/services/photos";
+
+/**
+ * Door-plate photos by hash, uploaded before the visit that names them.
+ * PUT /api/photos/<sha256>?grid=<uuid> with the raw image (image/jpeg, image/png or image/webp):
+ * 201 stored, 200 already there. HEAD /api/photos/<sha256>: 200 if stored in a grid the caller may
+ * write to, else 404. Refusals are JSON `{ error: { key, message } }` in the caller's language.
+ */
+
+export const dynamic = "force-dynamic";
+
+interface PhotoRoute {
+  params: Promise<{ sha256: string }>;
+}
+
+/** The same statuses the tRPC adapter gives these codes. */
+const STATUS: Record<AppErrorKind, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+};
+
+const NO_STORE = { "cache-control": "no-store" };
+
+/** The body, or null as soon as it passes `limit` bytes (the rest is never read). */
+async function readLimited(req: Request, limit: number): Promise<Uint8Array | null> {
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+function failure(req: Request, error: unknown): Response {
+  if (error instanceof AppError) return refusal(req.headers, STATUS[error.kind], error.key, error.params);
+  console.error("[photos]", error);
+  return refusal(req.headers, 500, "errors.internal");
+}
+
+export async function PUT(req: Request, { params }: PhotoRoute): Promise<Response> {
+  const { headers } = req;
+  if (!isSameOrigin(headers)) return refusal(headers, 403, "errors.crossSite");
+  try {
+    const ctx = await createContext(headers, new Headers());
+    if (!ctx.user) return refusal(headers, 401, "auth.required");
+    const mime = photoType(headers.get("content-type"));
+    if (!mime) return refusal(headers, 415, "photo.badType");
+    const tooLarge = () => refusal(headers, 413, "photo.tooLarge", { max: MAX_PHOTO_BYTES / (1024 * 1024) });
+    if (Number(headers.get("content-length") ?? "0") > MAX_PHOTO_BYTES) return tooLarge();
+    const bytes = await readLimited(req, MAX_PHOTO_BYTES);
+    if (!bytes) return tooLarge();
+    const { sha256 } = await params;
+    const gridId = new URL(req.url).searchParams.get("grid") ?? "";
+    const result = await storePhoto(ctx.db, ctx.user, { sha256, gridId, mime, bytes }, { ip: ctx.ip });
+    return Response.json(result, { status: result.stored ? 201 : 200, headers: NO_STORE });
+  } catch (error) {
+    return failure(req, error);
+  }
+}
+
+export async function HEAD(req: Request, { params }: PhotoRoute): Promise<Response> {
+  try {
+    const ctx = await createContext(req.headers, new Headers());
+    if (!ctx.user) return new Response(null, { status: 401, headers: NO_STORE });
+    const found = await photoExists(ctx.db, ctx.user, (await params).sha256);
+    return new Response(null, { status: found ? 200 : 404, headers: NO_STORE });
+  } catch (error) {
+    console.error("[photos]", error);
+    return new Response(null, { status: 500, headers: NO_STORE });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Field-level merge: what happens to one field an officer changed, given what the server holds now.
+ * Pure, so the server's push, the property tests and the phone's conflict screen agree on it.
+ */
+
+/** "" and undefined mean "no value" on a form; the register says null. */
+export function normaliseValue(value: unknown): unknown {
+  if (value === undefined || value === "") return null;
+  return value;
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** JSON with sorted keys: equal values give equal text, whatever order their keys came in. */
+export const canonicalJson = stableJson;
+
+/** Two field values are the same fact: "" = null, 38.5 = "38.50", objects by content. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  const x = normaliseValue(a);
+  const y = normaliseValue(b);
+  if (x === y) return true;
+  if (x === null || y === null) return false;
+  // Numeric columns arrive as numbers or numeric strings ("38.50") depending on the driver.
+  if (typeof x === "number" || typeof y === "number") return Number(x) === Number(y);
+  if (typeof x === "object" || typeof y === "object") return stableJson(x) === stableJson(y);
+  return false;
+}
+
+/**
+ * - `apply`: the server still holds what the officer saw, so their value goes in;
+ * - `unchanged`: the server already holds the officer's value, nothing to do;
+ * - `conflict`: someone else changed it meanwhile; keep both, overwrite nothing.
+ */
+export type MergeDecision = "apply" | "unchanged" | "conflict";
+
+export function mergeField(serverValue: unknown, seenValue: unknown, newValue: unknown): MergeDecision {
+  if (sameValue(serverValue, newValue)) return "unchanged";
+  if (sameValue(serverValue, seenValue)) return "apply";
+  return "conflict";
+}

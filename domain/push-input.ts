@@ -1,0 +1,37 @@
+/** What `sync.push` accepts. The visit inside each mutation is judged on its own, so one bad visit is
+ * rejected alone; only a malformed envelope refuses the whole request. */
+
+import { z } from "zod";
+import { PUSH_MAX_MUTATIONS } from "./push";
+
+const visitMutationSchema = z.object({
+  id: z.uuid(),
+  kind: z.literal("visit"),
+  payload: z.object({
+    visit: z.record(z.string(), z.unknown()),
+    changes: z.array(z.record(z.string(), z.unknown())).max(1_000),
+  }),
+});
+
+const resolveMutationSchema = z.object({
+  id: z.uuid(),
+  kind: z.literal("resolve"),
+  payload: z.object({ changeId: z.uuid(), value: z.unknown(), serverValue: z.unknown() }),
+});
+
+export const mutationSchema = z.discriminatedUnion("kind", [visitMutationSchema, resolveMutationSchema]);
+
+export const deviceHealthSchema = z.object({
+  appVersion: z.string().max(64),
+  unsentCount: z.number().int().min(0).max(1_000_000),
+  oldestUnsentAt: z.iso.datetime({ offset: true }).nullable(),
+  storagePersisted: z.boolean().nullable(),
+  storageUsage: z.number().int().min(0).nullable(),
+  storageQuota: z.number().int().min(0).nullable(),
+});
+
+export const pushInputSchema = z.object({
+  deviceId: z.uuid(),
+  mutations: z.array(mutationSchema).max(PUSH_MAX_MUTATIONS),
+  device: deviceHealthSchema.optional(),
+});

@@ -1,0 +1,79 @@
+/**
+ * The push envelope: what the phone sends from its outbox and what `sync.push` answers, per mutation.
+ * No zod here (the work list imports this and has a JS budget); the input schema is in `push-input.ts`.
+ *
+ * A mutation is one outbox entry: a visit with its changes, or the resolution of a conflict. Its id is
+ * made on the phone and is the ledger's key, so a replay answers from the ledger and writes nothing.
+ */
+
+import type { Change, Visit } from "./visit";
+
+/** Per request; the phone sends at most this many and the server refuses more. */
+export const PUSH_MAX_MUTATIONS = 250;
+/** What the phone aims for per request, below the server's body limit (1 MiB). */
+export const PUSH_BATCH_BYTES = 600 * 1024;
+
+export interface VisitMutation {
+  id: string;
+  kind: "visit";
+  payload: { visit: Visit; changes: Change[] };
+}
+
+/**
+ * Settling a conflict: the value chosen, and the server's value the resolver saw beside it. If the
+ * server has moved on since, it is a conflict again, judged like any field.
+ */
+export interface ResolveMutation {
+  id: string;
+  kind: "resolve";
+  payload: { changeId: string; value: unknown; serverValue: unknown };
+}
+
+export type Mutation = VisitMutation | ResolveMutation;
+export type MutationKind = Mutation["kind"];
+
+/** What the phone reports about itself on every push, kept per device for the supervisor. */
+export interface DeviceHealth {
+  appVersion: string;
+  unsentCount: number;
+  /** ISO time of the oldest entry still in the outbox, or null when it is empty. */
+  oldestUnsentAt: string | null;
+  storagePersisted: boolean | null;
+  storageUsage: number | null;
+  storageQuota: number | null;
+}
+
+export interface PushInput {
+  deviceId: string;
+  mutations: Mutation[];
+  device?: DeviceHealth;
+}
+
+/** One field the server did not take: what the officer saw, what the server holds now, what they set. */
+export interface ConflictField {
+  changeId: string;
+  entity: string;
+  entityId: string;
+  field: string;
+  registerValue: unknown;
+  serverValue: unknown;
+  observedValue: unknown;
+}
+
+export type MutationResult =
+  /** Written; `versions` holds each register row's new version. */
+  | { status: "applied"; versions: Record<string, number> }
+  /** Written, except these fields, which wait for someone to settle them. */
+  | { status: "conflict"; versions: Record<string, number>; conflicts: ConflictField[] }
+  /** Nothing written; the officer must act. `message` is in the caller's language. */
+  | { status: "rejected"; key: string; message: string; field?: string };
+
+/** The ledger's answer to a replay is the stored result, marked as such. */
+export type PushResult = { id: string; duplicate: boolean } & MutationResult;
+
+export interface PushResponse {
+  results: PushResult[];
+}
+
+/** Rejections a later push can clear by itself (the photo uploads first), so the phone retries them. */
+export const RETRYABLE_REJECTIONS = new Set(["sync.photoMissing"]);

@@ -1,0 +1,883 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { z } from "zod";
+import type { Db } from "@/db/client";
+import {
+  attachments,
+  changes,
+  devices,
+  households,
+  mutationLedger,
+  persons,
+  rentals,
+  rentalTenants,
+  rooms,
+  units,
+  visitAttachments,
+  visits,
+} from "@/db/schema";
+import type { MessageKey, MessageParams, Translate } from "@/domain/i18n";
+import { issueMessage } from "@/domain/i18n/issues";
+import { canonicalJson, mergeField, normaliseValue } from "@/domain/merge";
+import type {
+  ConflictField,
+  DeviceHealth,
+  Mutation,
+  MutationResult,
+  PushResponse,
+  PushResult,
+  ResolveMutation,
+  VisitMutation,
+} from "@/domain/push";
+import { householdSchema } from "@/domain/schemas/household";
+import { checkCitizenIdentity, personObject, personSchema, personShape } from "@/domain/schemas/person";
+import { rentalSchema } from "@/domain/schemas/rental";
+import { tenantObject } from "@/domain/schemas/tenant";
+import { unitSchema } from "@/domain/schemas/unit";
+import {
+  type Change,
+  type ChangeEntity,
+  changeSchema,
+  END_CODES,
+  type Visit,
+  visitSchema,
+} from "@/domain/visit";
+import { AppError } from "../errors";
+import { writeAudit } from "./audit";
+import type { SessionUser } from "./auth";
+import { writableGrids } from "./scope";
+
+/**
+ * `sync.push`: a batch of the phone's outbox, applied in order, exactly once.
+ *
+ * The whole batch runs in one transaction: every register row it names is read once and locked
+ * (`for update`, in one fixed order, so two phones cannot deadlock), each mutation is judged and
+ * merged in memory against what the earlier mutations of the batch left, and the result is written
+ * in a few bulk statements together with the ledger rows. A rejected mutation writes nothing and is
+ * not kept in the ledger, so the same entry can be sent again once its cause is cleared. If a write
+ * trips a constraint nobody foresaw, the batch is replayed one mutation per transaction so only the
+ * guilty one is rejected.
+ */
+
+type Row = Record<string, unknown> & { id: string; gridId: string; version: number };
+
+const TABLES = {
+  room: rooms,
+  household: households,
+  person: persons,
+  unit: units,
+  rental: rentals,
+  rental_tenant: rentalTenants,
+} as const satisfies Record<ChangeEntity, PgTable>;
+
+/** Parents first: rows are locked and inserted in this order. */
+const ENTITY_ORDER: ChangeEntity[] = ["room", "household", "person", "unit", "rental", "rental_tenant"];
+
+type FieldRules = Record<string, z.ZodType>;
+
+function rulesFor(entity: ChangeEntity, shape: FieldRules): FieldRules {
+  const columns = getTableColumns(TABLES[entity]) as Record<string, PgColumn>;
+  return Object.fromEntries(Object.entries(shape).filter(([field]) => field in columns));
+}
+
+/** The register columns an officer may correct, each with its validator from domain/. */
+const FIELD_RULES: Record<ChangeEntity, FieldRules> = {
+  room: {},
+  household: rulesFor("household", {
+    kind: householdSchema.shape.kind,
+    lowIncome: householdSchema.shape.lowIncome,
+    fiveGuarantee: householdSchema.shape.fiveGuarantee,
+  }),
+  person: rulesFor("person", personShape),
+  unit: rulesFor("unit", unitSchema.shape),
+  rental: rulesFor("rental", rentalSchema.shape),
+  rental_tenant: { moveInDate: tenantObject.shape.moveInDate },
+};
+
+const IDENTITY_FIELDS = new Set(["idType", "idNumber", "sex", "birthDate"]);
+
+/** Postgres refuses a statement with more bind parameters than this. */
+const MAX_BIND_PARAMETERS = 65_535;
+
+// ---------------------------------------------------------------------------------------------
+// Values: the wire's form beside the column's
+
+/** End dates are calendar days in China; the column is a timestamp. */
+const CHINA_OFFSET = "+08:00";
+
+function dayOf(value: Date): string {
+  return new Date(value.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** A row's value in the form the phone sees and sends. */
+function wireValue(row: Row, field: string): unknown {
+  const value = row[field];
+  if (value instanceof Date) return dayOf(value);
+  return normaliseValue(value);
+}
+
+/** The officer's value as the column keeps it: an end reason's code, an end date's day. */
+function columnForm(field: string, value: unknown): unknown {
+  if (field === "endReason" && value && typeof value === "object" && "code" in value) {
+    return (value as { code: unknown }).code;
+  }
+  return normaliseValue(value);
+}
+
+function toColumn(field: string, value: unknown): unknown {
+  const plain = columnForm(field, value);
+  if (field === "endedAt" && typeof plain === "string") return new Date(`${plain}T00:00:00${CHINA_OFFSET}`);
+  return plain;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Judging one mutation
+
+class Rejection extends Error {
+  constructor(
+    readonly key: MessageKey,
+    readonly params?: MessageParams,
+    readonly field?: string,
+  ) {
+    super(key);
+  }
+}
+
+const notFound = () => new Rejection("errors.notFound");
+
+function rejectIssues(error: { issues: z.core.$ZodIssue[] }, prefix?: string): Rejection {
+  const issue = error.issues[0];
+  const { key, params } = issueMessage(issue);
+  const path = issue.path.map(String).join(".");
+  return new Rejection(key, params, prefix ? `${prefix}${path ? `.${path}` : ""}` : path || undefined);
+}
+
+export function payloadHash(mutation: Mutation): string {
+  return createHash("sha256")
+    .update(canonicalJson({ kind: mutation.kind, payload: mutation.payload }))
+    .digest("hex");
+}
+
+/** Everything one batch reads up front, and what its mutations change, in memory. */
+interface Batch {
+  user: SessionUser;
+  deviceId: string;
+  now: Date;
+  grids: Map<string, Set<string>>;
+  rows: Map<string, Row>;
+  photos: Set<string>;
+  visitIdsTaken: Set<string>;
+  conflictChanges: Map<string, typeof changes.$inferSelect>;
+  // writes
+  created: Set<string>;
+  dirty: Set<string>;
+  visitRows: (typeof visits.$inferInsert)[];
+  changeRows: (typeof changes.$inferInsert)[];
+  changeUpdates: Map<string, Partial<typeof changes.$inferInsert>>;
+  attachmentRows: (typeof visitAttachments.$inferInsert)[];
+  ledgerRows: (typeof mutationLedger.$inferInsert)[];
+}
+
+const keyOf = (entity: ChangeEntity, id: string) => `${entity}:${id}`;
+
+/** Reads and writes of one mutation, over the batch's rows; kept only if the mutation is accepted. */
+class Scratch {
+  readonly rows = new Map<string, Row>();
+  readonly created = new Set<string>();
+  readonly touched = new Set<string>();
+  constructor(private readonly batch: Batch) {}
+
+  get(entity: ChangeEntity, id: unknown): Row | undefined {
+    if (typeof id !== "string") return undefined;
+    const key = keyOf(entity, id);
+    return this.rows.get(key) ?? this.batch.rows.get(key);
+  }
+
+  /** A copy this mutation may change. */
+  edit(entity: ChangeEntity, id: string): Row {
+    const key = keyOf(entity, id);
+    let row = this.rows.get(key);
+    if (!row) {
+      const base = this.batch.rows.get(key);
+      if (!base) throw notFound();
+      row = { ...base };
+      this.rows.set(key, row);
+    }
+    this.touched.add(key);
+    return row;
+  }
+
+  create(entity: ChangeEntity, row: Row): void {
+    const key = keyOf(entity, row.id);
+    this.rows.set(key, row);
+    this.created.add(key);
+  }
+
+  commit(): Record<string, number> {
+    const versions: Record<string, number> = {};
+    for (const key of this.touched) {
+      const row = this.rows.get(key) as Row;
+      if (!this.created.has(key)) {
+        row.version += 1;
+        row.updatedAt = this.batch.now;
+      }
+    }
+    for (const [key, row] of this.rows) {
+      if (!this.touched.has(key) && !this.created.has(key)) continue;
+      this.batch.rows.set(key, row);
+      if (this.created.has(key)) this.batch.created.add(key);
+      else this.batch.dirty.add(key);
+      versions[row.id] = row.version;
+    }
+    return versions;
+  }
+}
+
+function validateField(entity: ChangeEntity, field: string, value: unknown): void {
+  if (field === "endedAt") {
+    if (value !== null && (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value))) {
+      throw new Rejection("validation.date.format", undefined, field);
+    }
+    return;
+  }
+  if (field === "endReason") {
+    const code = columnForm(field, value);
+    if (code !== null && !END_CODES.includes(code as never)) {
+      throw new Rejection("validation.invalidValue", undefined, field);
+    }
+    return;
+  }
+  const rule = FIELD_RULES[entity][field];
+  if (!rule) throw new Rejection("validation.visit.field", undefined, field);
+  const parsed = rule.safeParse(value === null ? undefined : value);
+  if (!parsed.success && !(value === null && rule.safeParse(null).success)) {
+    throw rejectIssues(parsed.error, field);
+  }
+}
+
+function createRow(scratch: Scratch, visit: Visit, change: Change, now: Date): void {
+  const observed = change.observedValue;
+  if (!observed || typeof observed !== "object")
+    throw new Rejection("validation.visit.field", undefined, "*");
+  if (scratch.get(change.entity, change.entityId) || scratch.get("person", change.entityId)) {
+    throw new Rejection("sync.idReused");
+  }
+  const values = observed as Record<string, unknown>;
+  const base = {
+    id: change.entityId,
+    gridId: visit.gridId,
+    version: 1,
+    source: "field",
+    createdAt: now,
+    updatedAt: now,
+    endedAt: null,
+    endReason: null,
+  };
+  const inGrid = (row: Row | undefined) => row && row.gridId === visit.gridId && !row.endedAt;
+
+  switch (change.entity) {
+    case "household": {
+      if (values.roomId !== visit.roomId) throw notFound();
+      const parsed = householdSchema.pick({ householdNo: true, kind: true }).safeParse(values);
+      if (!parsed.success) throw rejectIssues(parsed.error);
+      // Households found in the field have no number yet; one derived from the id keeps it unique.
+      const householdNo =
+        parsed.data.householdNo ?? `F${change.entityId.replace(/-/g, "").slice(0, 15).toUpperCase()}`;
+      scratch.create("household", {
+        ...base,
+        roomId: visit.roomId,
+        householdNo,
+        kind: parsed.data.kind,
+        lowIncome: false,
+        fiveGuarantee: false,
+      });
+      return;
+    }
+    case "person": {
+      const householdId = (values.householdId as string | null | undefined) ?? null;
+      const roomId = (values.roomId as string | null | undefined) ?? null;
+      if (householdId !== null && !inGrid(scratch.get("household", householdId))) throw notFound();
+      if (roomId !== null && !inGrid(scratch.get("room", roomId))) throw notFound();
+      if (householdId === null && roomId === null) throw notFound();
+      const fields = Object.fromEntries(
+        Object.entries(values).filter(([field]) => field in FIELD_RULES.person),
+      );
+      const parsed = personSchema.safeParse(fields);
+      if (!parsed.success) throw rejectIssues(parsed.error);
+      scratch.create("person", { ...base, ...parsed.data, householdId, roomId });
+      return;
+    }
+    case "rental_tenant": {
+      const rental = scratch.get("rental", values.rentalId);
+      const person = scratch.get("person", values.personId);
+      if (!inGrid(rental) || !inGrid(person)) throw notFound();
+      const parsed = tenantObject.pick({ moveInDate: true }).safeParse(values);
+      if (!parsed.success) throw rejectIssues(parsed.error);
+      scratch.create("rental_tenant", {
+        ...base,
+        rentalId: (rental as Row).id,
+        personId: (person as Row).id,
+        moveInDate: parsed.data.moveInDate ?? null,
+      });
+      return;
+    }
+    default:
+      throw new Rejection("validation.visit.field", undefined, "*");
+  }
+}
+
+/** A corrected ID number, birth date or sex must still agree with the others. */
+const identitySchema = personObject
+  .pick({ idType: true, idNumber: true, sex: true, birthDate: true })
+  .superRefine(checkCitizenIdentity);
+
+function checkIdentity(row: Row): void {
+  const parsed = identitySchema.safeParse(row);
+  if (!parsed.success) throw rejectIssues(parsed.error);
+}
+
+function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
+  const visitParsed = visitSchema.safeParse(mutation.payload.visit);
+  if (!visitParsed.success) throw rejectIssues(visitParsed.error, "visit");
+  const visit = visitParsed.data;
+  if (visit.id !== mutation.id || batch.visitIdsTaken.has(visit.id)) throw new Rejection("sync.idReused");
+
+  const campaigns = batch.grids.get(visit.gridId);
+  if (!campaigns) throw notFound();
+  const campaignId = visit.campaignId ?? (campaigns.size === 1 ? [...campaigns][0] : null);
+  if (!campaignId || !campaigns.has(campaignId)) throw new Rejection("sync.campaignClosed");
+
+  const scratch = new Scratch(batch);
+  const room = scratch.get("room", visit.roomId);
+  if (!room || room.gridId !== visit.gridId) throw notFound();
+  if (visit.photoSha256 && !batch.photos.has(visit.photoSha256)) throw new Rejection("sync.photoMissing");
+
+  const parsedChanges: Change[] = [];
+  for (const [index, raw] of mutation.payload.changes.entries()) {
+    const parsed = changeSchema.safeParse(raw);
+    if (!parsed.success) throw rejectIssues(parsed.error, `changes.${index}`);
+    if (parsed.data.visitId !== visit.id) throw new Rejection("sync.idReused");
+    parsedChanges.push(parsed.data);
+  }
+  // New rows first, parents before children, so a member can name the household added beside it.
+  const rank = (change: Change) =>
+    change.field === "*" ? ENTITY_ORDER.indexOf(change.entity) : ENTITY_ORDER.length;
+  const ordered = parsedChanges.map((change, index) => ({ change, index }));
+  ordered.sort((a, b) => rank(a.change) - rank(b.change) || a.index - b.index);
+
+  const statuses = new Map<string, { status: "applied" | "unchanged" | "conflict"; serverValue?: unknown }>();
+  const conflicts: ConflictField[] = [];
+  const identityTouched = new Set<string>();
+  for (const { change } of ordered) {
+    if (change.field === "*") {
+      createRow(scratch, visit, change, batch.now);
+      statuses.set(change.id, { status: "applied" });
+      continue;
+    }
+    const current = scratch.get(change.entity, change.entityId);
+    if (!current || current.gridId !== visit.gridId) throw notFound();
+    validateField(change.entity, change.field, change.observedValue);
+    const serverValue = wireValue(current, change.field);
+    const decision = mergeField(
+      serverValue,
+      columnForm(change.field, change.registerValue),
+      columnForm(change.field, change.observedValue),
+    );
+    if (decision === "apply") {
+      scratch.edit(change.entity, change.entityId)[change.field] = toColumn(
+        change.field,
+        change.observedValue,
+      );
+      if (change.entity === "person" && IDENTITY_FIELDS.has(change.field))
+        identityTouched.add(change.entityId);
+    }
+    if (decision === "conflict") {
+      conflicts.push({
+        changeId: change.id,
+        entity: change.entity,
+        entityId: change.entityId,
+        field: change.field,
+        registerValue: change.registerValue,
+        serverValue,
+        observedValue: change.observedValue,
+      });
+    }
+    statuses.set(change.id, { status: decision === "apply" ? "applied" : decision, serverValue });
+  }
+  for (const personId of identityTouched) checkIdentity(scratch.get("person", personId) as Row);
+
+  if (visit.subjectId) {
+    const subjectEntity: ChangeEntity | null =
+      visit.subjectType === "household"
+        ? "household"
+        : visit.subjectType === "unit"
+          ? "unit"
+          : visit.subjectType === "rental"
+            ? "rental"
+            : null;
+    const subject = subjectEntity ? scratch.get(subjectEntity, visit.subjectId) : undefined;
+    if (!subject || subject.roomId !== visit.roomId) throw notFound();
+  }
+
+  // Accepted: from here on nothing can refuse it.
+  const versions = scratch.commit();
+  batch.visitIdsTaken.add(visit.id);
+  batch.visitRows.push({
+    id: visit.id,
+    campaignId,
+    gridId: visit.gridId,
+    roomId: visit.roomId,
+    subjectType: visit.subjectType,
+    subjectId: visit.subjectId,
+    officerId: batch.user.id,
+    deviceId: batch.deviceId,
+    outcome: visit.outcome,
+    attempt: visit.attempt,
+    revisitDue: visit.revisitDue,
+    visitedAt: new Date(visit.visitedAt),
+    receivedAt: batch.now,
+    lat: visit.lat,
+    lng: visit.lng,
+    accuracyM: visit.accuracyM,
+    note: visit.note,
+  });
+  versions[visit.id] = 1;
+  for (const change of parsedChanges) {
+    const judged = statuses.get(change.id);
+    batch.changeRows.push({
+      id: change.id,
+      visitId: visit.id,
+      gridId: visit.gridId,
+      entity: change.entity,
+      entityId: change.entityId,
+      field: change.field,
+      registerValue: change.registerValue ?? null,
+      observedValue: change.observedValue ?? null,
+      status: judged?.status ?? "applied",
+      serverValue: judged?.status === "conflict" ? (judged.serverValue ?? null) : null,
+      createdAt: batch.now,
+    });
+  }
+  if (visit.photoSha256) batch.attachmentRows.push({ visitId: visit.id, sha256: visit.photoSha256 });
+  return conflicts.length > 0 ? { status: "conflict", versions, conflicts } : { status: "applied", versions };
+}
+
+function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
+  const { changeId, value, serverValue: seen } = mutation.payload;
+  const change = batch.conflictChanges.get(changeId);
+  if (!change || !batch.grids.has(change.gridId)) throw notFound();
+  const pending = batch.changeUpdates.get(changeId);
+  // Settled already (by someone else, or earlier in this batch): nothing left to do.
+  if ((pending?.status ?? change.status) !== "conflict") return { status: "applied", versions: {} };
+  const entity = change.entity as ChangeEntity;
+  const scratch = new Scratch(batch);
+  const current = scratch.get(entity, change.entityId);
+  if (!current) throw notFound();
+  validateField(entity, change.field, value);
+  const serverValue = wireValue(current, change.field);
+  const decision = mergeField(serverValue, columnForm(change.field, seen), columnForm(change.field, value));
+  if (decision === "conflict") {
+    batch.changeUpdates.set(changeId, { serverValue });
+    return {
+      status: "conflict",
+      versions: {},
+      conflicts: [
+        {
+          changeId,
+          entity,
+          entityId: change.entityId,
+          field: change.field,
+          registerValue: change.registerValue,
+          serverValue,
+          observedValue: value,
+        },
+      ],
+    };
+  }
+  if (decision === "apply") {
+    scratch.edit(entity, change.entityId)[change.field] = toColumn(change.field, value);
+    if (entity === "person" && IDENTITY_FIELDS.has(change.field))
+      checkIdentity(scratch.get("person", change.entityId) as Row);
+  }
+  const versions = scratch.commit();
+  batch.changeUpdates.set(changeId, {
+    status: "resolved",
+    resolvedValue: value ?? null,
+    resolvedBy: batch.user.id,
+    resolvedAt: batch.now,
+  });
+  return { status: "applied", versions };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading and writing a batch
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function idsNamed(mutations: readonly Mutation[], conflictChanges: Iterable<typeof changes.$inferSelect>) {
+  const ids = new Map<ChangeEntity, Set<string>>(ENTITY_ORDER.map((entity) => [entity, new Set()]));
+  const add = (entity: ChangeEntity, id: unknown) => {
+    if (typeof id === "string" && UUID.test(id)) ids.get(entity)?.add(id.toLowerCase());
+  };
+  for (const mutation of mutations) {
+    if (mutation.kind !== "visit") continue;
+    const visit = mutation.payload.visit as Record<string, unknown>;
+    add("room", visit.roomId);
+    const subject = visit.subjectType;
+    if (subject === "household" || subject === "unit" || subject === "rental") add(subject, visit.subjectId);
+    for (const change of mutation.payload.changes as Record<string, unknown>[]) {
+      if (ENTITY_ORDER.includes(change.entity as ChangeEntity))
+        add(change.entity as ChangeEntity, change.entityId);
+      const observed = change.observedValue;
+      if (change.field === "*" && observed && typeof observed === "object") {
+        const place = observed as Record<string, unknown>;
+        add("household", place.householdId);
+        add("room", place.roomId);
+        add("rental", place.rentalId);
+        add("person", place.personId);
+        // A new row's own id: found only if it is taken already.
+        add("person", change.entityId);
+      }
+    }
+  }
+  for (const change of conflictChanges) add(change.entity as ChangeEntity, change.entityId);
+  return ids;
+}
+
+const anyOf = (column: PgColumn, values: readonly string[]) =>
+  sql`${column} = any(${sql.param(values)}::uuid[])`;
+
+async function readBatch(
+  tx: Db,
+  user: SessionUser,
+  deviceId: string,
+  mutations: readonly Mutation[],
+  now: Date,
+): Promise<Batch> {
+  const resolveIds = mutations.filter((m) => m.kind === "resolve").map((m) => m.payload.changeId);
+  const conflictChanges = new Map<string, typeof changes.$inferSelect>();
+  if (resolveIds.length > 0) {
+    const found = await tx
+      .select()
+      .from(changes)
+      .where(anyOf(changes.id, resolveIds))
+      .orderBy(changes.id)
+      .for("update");
+    for (const change of found) conflictChanges.set(change.id, change);
+  }
+
+  const rows = new Map<string, Row>();
+  const ids = idsNamed(mutations, conflictChanges.values());
+  // One fixed order of tables and ids: two batches lock what they share in the same order.
+  for (const entity of ENTITY_ORDER) {
+    const wanted = [...(ids.get(entity) ?? [])].sort();
+    if (wanted.length === 0) continue;
+    const table = TABLES[entity];
+    const found = (await tx
+      .select()
+      .from(table)
+      .where(anyOf(table.id, wanted))
+      .orderBy(table.id)
+      .for("update")) as Row[];
+    for (const row of found) rows.set(keyOf(entity, row.id), row);
+  }
+
+  const gridIds = new Set<string>();
+  for (const mutation of mutations) {
+    const gridId =
+      mutation.kind === "visit" ? (mutation.payload.visit as Record<string, unknown>).gridId : null;
+    if (typeof gridId === "string" && UUID.test(gridId)) gridIds.add(gridId);
+  }
+  for (const change of conflictChanges.values()) gridIds.add(change.gridId);
+  const grids = await writableGrids(tx, user, [...gridIds]);
+
+  const hashes = mutations.flatMap((m) => {
+    const sha = m.kind === "visit" ? (m.payload.visit as Record<string, unknown>).photoSha256 : null;
+    return typeof sha === "string" && /^[0-9a-f]{64}$/.test(sha) ? [sha] : [];
+  });
+  const photos = new Set<string>();
+  if (hashes.length > 0) {
+    const found = await tx
+      .select({ sha256: attachments.sha256 })
+      .from(attachments)
+      .where(sql`${attachments.sha256} = any(${sql.param(hashes)}::text[])`);
+    for (const row of found) photos.add(row.sha256);
+  }
+
+  const visitIds = mutations.filter((m) => m.kind === "visit").map((m) => m.id);
+  const taken = visitIds.length
+    ? await tx.select({ id: visits.id }).from(visits).where(anyOf(visits.id, visitIds))
+    : [];
+
+  return {
+    user,
+    deviceId,
+    now,
+    grids,
+    rows,
+    photos,
+    visitIdsTaken: new Set(taken.map((row) => row.id)),
+    conflictChanges,
+    created: new Set(),
+    dirty: new Set(),
+    visitRows: [],
+    changeRows: [],
+    changeUpdates: new Map(),
+    attachmentRows: [],
+    ledgerRows: [],
+  };
+}
+
+/** Multi-row inserts, cut so no statement passes Postgres's bind-parameter limit. */
+export async function insertChunked<T extends PgTable>(
+  tx: Db,
+  table: T,
+  rows: readonly T["$inferInsert"][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const perRow = Object.keys(getTableColumns(table)).length;
+  const size = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / perRow));
+  for (let start = 0; start < rows.length; start += size) {
+    await tx.insert(table).values(rows.slice(start, start + size) as never);
+  }
+}
+
+function withoutBookkeeping(row: Row): Record<string, unknown> {
+  const { changeXid: _xid, ...rest } = row;
+  return rest;
+}
+
+async function writeBatch(tx: Db, batch: Batch): Promise<void> {
+  for (const entity of ENTITY_ORDER) {
+    const table = TABLES[entity];
+    const inserts: Record<string, unknown>[] = [];
+    for (const key of batch.created)
+      if (key.startsWith(`${entity}:`)) inserts.push(withoutBookkeeping(batch.rows.get(key) as Row));
+    await insertChunked(tx, table, inserts as never);
+  }
+  for (const key of batch.dirty) {
+    if (batch.created.has(key)) continue;
+    const entity = key.slice(0, key.indexOf(":")) as ChangeEntity;
+    const table = TABLES[entity] as PgTable & { id: PgColumn };
+    const { id, createdAt: _created, ...values } = withoutBookkeeping(batch.rows.get(key) as Row);
+    await tx
+      .update(table)
+      .set(values)
+      .where(eq(table.id, id as string));
+  }
+  await insertChunked(tx, visits, batch.visitRows);
+  await insertChunked(tx, changes, batch.changeRows);
+  for (const [id, values] of batch.changeUpdates)
+    await tx.update(changes).set(values).where(eq(changes.id, id));
+  await insertChunked(tx, visitAttachments, batch.attachmentRows);
+  await insertChunked(tx, mutationLedger, batch.ledgerRows);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service
+
+export interface PushMeta {
+  now: Date;
+  ip: string;
+  userAgent: string | null;
+  translate: Translate;
+}
+
+interface PushRequest {
+  deviceId: string;
+  mutations: Mutation[];
+  device?: DeviceHealth;
+}
+
+function pgCode(error: unknown): string | undefined {
+  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** Another push of the same mutation committed first, or two batches crossed: run it again. */
+const isRace = (error: unknown) => ["23505", "40001", "40P01"].includes(pgCode(error) ?? "");
+/** The data broke a rule of the database: that mutation's fault, not the server's. */
+const isDataError = (error: unknown) => /^(22|23)/.test(pgCode(error) ?? "") && !isRace(error);
+
+async function runBatch(
+  db: Db,
+  user: SessionUser,
+  request: PushRequest,
+  meta: PushMeta,
+): Promise<PushResult[]> {
+  return db.transaction(async (tx) => {
+    const { deviceId, mutations } = request;
+    // Lock first, then read the ledger: a concurrent push of the same mutation holds the same room,
+    // so by the time this one reads the ledger, the other's ledger row is there to be found.
+    const batch = await readBatch(tx, user, deviceId, mutations, meta.now);
+    const ledger = new Map<string, { userId: string; payloadHash: string; result: MutationResult }>();
+    if (mutations.length > 0) {
+      const found = await tx
+        .select({
+          id: mutationLedger.id,
+          userId: mutationLedger.userId,
+          payloadHash: mutationLedger.payloadHash,
+          result: mutationLedger.result,
+        })
+        .from(mutationLedger)
+        .where(
+          anyOf(
+            mutationLedger.id,
+            mutations.map((m) => m.id),
+          ),
+        );
+      for (const row of found) ledger.set(row.id, { ...row, result: row.result as MutationResult });
+    }
+
+    const results: PushResult[] = [];
+    for (const mutation of mutations) {
+      const hash = payloadHash(mutation);
+      const stored = ledger.get(mutation.id);
+      if (stored) {
+        results.push(
+          stored.payloadHash === hash && stored.userId === user.id
+            ? { id: mutation.id, duplicate: true, ...stored.result }
+            : rejected(mutation.id, new Rejection("sync.idReused"), meta.translate),
+        );
+        continue;
+      }
+      let result: MutationResult;
+      try {
+        result = mutation.kind === "visit" ? judgeVisit(batch, mutation) : judgeResolve(batch, mutation);
+      } catch (error) {
+        if (!(error instanceof Rejection)) throw error;
+        results.push(rejected(mutation.id, error, meta.translate));
+        continue;
+      }
+      ledger.set(mutation.id, { userId: user.id, payloadHash: hash, result });
+      batch.ledgerRows.push({
+        id: mutation.id,
+        userId: user.id,
+        deviceId,
+        kind: mutation.kind,
+        payloadHash: hash,
+        result,
+        createdAt: meta.now,
+      });
+      results.push({ id: mutation.id, duplicate: false, ...result });
+    }
+    await writeBatch(tx, batch);
+    await recordDevice(tx, user, request, meta);
+    const count = (status: string) => results.filter((r) => r.status === status && !r.duplicate).length;
+    if (mutations.length > 0) {
+      await writeAudit(tx, {
+        userId: user.id,
+        action: "sync.push",
+        entity: "device",
+        entityId: deviceId,
+        areaPath: user.areaPath,
+        ip: meta.ip,
+        detail: {
+          mutations: mutations.length,
+          applied: count("applied"),
+          conflict: count("conflict"),
+          rejected: count("rejected"),
+          duplicate: results.filter((r) => r.duplicate).length,
+        },
+      });
+    }
+    return results;
+  });
+}
+
+function rejected(id: string, rejection: Rejection, translate: Translate): PushResult {
+  return {
+    id,
+    duplicate: false,
+    status: "rejected",
+    key: rejection.key,
+    message: translate(rejection.key, rejection.params),
+    ...(rejection.field ? { field: rejection.field } : {}),
+  };
+}
+
+async function recordDevice(tx: Db, user: SessionUser, request: PushRequest, meta: PushMeta): Promise<void> {
+  const health = request.device;
+  const values = {
+    lastSyncAt: meta.now,
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    ...(health
+      ? {
+          appVersion: health.appVersion,
+          unsentCount: health.unsentCount,
+          oldestUnsentAt: health.oldestUnsentAt ? new Date(health.oldestUnsentAt) : null,
+          storagePersisted: health.storagePersisted,
+          storageUsage: health.storageUsage,
+          storageQuota: health.storageQuota,
+        }
+      : {}),
+  };
+  const written = await tx
+    .insert(devices)
+    .values({ id: request.deviceId, userId: user.id, ...values })
+    .onConflictDoUpdate({ target: devices.id, set: values, setWhere: eq(devices.userId, user.id) })
+    .returning({ id: devices.id });
+  // A device id is made per user on the phone; another user's means a forged or copied store.
+  if (written.length === 0) throw new AppError("FORBIDDEN", "sync.deviceTaken");
+}
+
+const RACE_RETRIES = 3;
+
+/**
+ * Applies a batch in order and answers per mutation. Replays answer from the ledger; a mutation that
+ * cannot be applied is rejected alone, with its reason in the caller's language.
+ */
+export async function pushMutations(
+  db: Db,
+  user: SessionUser,
+  request: PushRequest,
+  meta: PushMeta,
+): Promise<PushResponse> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { results: await runBatch(db, user, request, meta) };
+    } catch (error) {
+      if (isRace(error) && attempt < RACE_RETRIES) continue;
+      if (!isDataError(error) || request.mutations.length <= 1) {
+        if (isDataError(error)) return { results: [unexpected(request.mutations[0].id, error, meta)] };
+        throw error;
+      }
+      return { results: await oneByOne(db, user, request, meta) };
+    }
+  }
+}
+
+function unexpected(id: string, error: unknown, meta: PushMeta): PushResult {
+  console.error(`[sync.push] mutation ${id} refused by the database:`, error);
+  return rejected(id, new Rejection("sync.applyFailed"), meta.translate);
+}
+
+/** The slow path: each mutation in its own transaction, so one the database refuses is named alone. */
+async function oneByOne(
+  db: Db,
+  user: SessionUser,
+  request: PushRequest,
+  meta: PushMeta,
+): Promise<PushResult[]> {
+  const results: PushResult[] = [];
+  for (const mutation of request.mutations) {
+    const single = { ...request, mutations: [mutation] };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        results.push(...(await runBatch(db, user, single, meta)));
+        break;
+      } catch (error) {
+        if (isRace(error) && attempt < RACE_RETRIES) continue;
+        if (!isDataError(error)) throw error;
+        results.push(unexpected(mutation.id, error, meta));
+        break;
+      }
+    }
+  }
+  return results;
+}
