@@ -19,10 +19,13 @@ import { useI18n } from "../_components/i18n";
 import { LanguageSwitch } from "../_components/shell";
 import { StatusChip } from "../_components/status";
 import { useTRPCClient } from "../_components/trpc";
+import { pullAll } from "./_lib/download";
 import { usePendingCount } from "./_lib/pending";
 import { type LocalUser, readLocalUser, rememberLocalUser } from "./_lib/session";
-import { applyPullPage, type FieldDatabase, openFieldDb, readAll, readMeta } from "./_lib/store";
+import { type FieldDatabase, openFieldDb, readAll, readMeta } from "./_lib/store";
+import { useSync } from "./_lib/use-sync";
 import { GridMap } from "./_parts/grid-map";
+import { SyncChip, SyncPanel } from "./_parts/sync-bar";
 
 type GridData = Awaited<ReturnType<typeof readAll>>;
 
@@ -94,29 +97,40 @@ export default function FieldPage() {
 
   const pull = useCallback(async () => {
     if (!db) return;
-    let rows = 0;
-    setDownload({ state: "running", rows });
+    setDownload({ state: "running", rows: 0 });
     try {
-      // Each page is committed with its cursor, so an interrupted download resumes where it stopped.
-      for (;;) {
-        const cursor = (await readMeta<string>(db, "cursor")) ?? null;
-        const page = await client.sync.pull.mutate({ cursor, campaignId: campaignId ?? undefined });
-        // Named measures let `npm run bench:field` read the real code path's timings from Chromium.
-        const started = performance.now();
-        rows += await applyPullPage(db, page);
-        performance.measure("doorstep:idb-write", { start: started, end: performance.now() });
-        setDownload({ state: "running", rows });
-        if (!page.hasMore) break;
-      }
+      await pullAll(
+        db,
+        (input) => client.sync.pull.mutate(input),
+        campaignId,
+        (rows) => setDownload({ state: "running", rows }),
+      );
       setData(await readAll(db));
       setPulledAt(await readMeta<string>(db, "pulledAt"));
       setDownload({ state: "idle" });
     } catch (error) {
       console.warn("pull failed", error);
       setData(await readAll(db));
-      setDownload({ state: "failed", rows });
+      setDownload((d) => ({ state: "failed", rows: d.state === "running" ? d.rows : 0 }));
     }
   }, [db, client, campaignId]);
+
+  const hasData = !!data && data.rooms.length > 0;
+  // After each sync, bring in what others changed (and visits returned for rework), quietly.
+  const refresh = useCallback(async () => {
+    if (!db || !(await readMeta<string>(db, "cursor"))) return;
+    await pullAll(db, (input) => client.sync.pull.mutate(input), campaignId);
+    setData(await readAll(db));
+    setPulledAt(await readMeta<string>(db, "pulledAt"));
+  }, [db, client, campaignId]);
+  const { state: syncState, syncNow } = useSync(db, user?.id ?? null, refresh);
+
+  const logout = async () => {
+    if (pending && !window.confirm(t("field.logoutUnsent", { count: pending }))) return;
+    // Only the session ends: the phone's database, outbox included, stays for the next login.
+    await client.auth.logout.mutate().catch(() => {});
+    window.location.assign("/login");
+  };
 
   if (user === undefined) return null;
   return (
@@ -126,9 +140,7 @@ export default function FieldPage() {
           <span className="text-lg font-bold">{t("app.name")}</span>
           <span className="truncate text-sm text-white/85">{user?.displayName}</span>
           <span className="flex-1" />
-          <span className="rounded-full bg-white/15 px-2.5 py-1 text-sm" data-testid="pending">
-            {t("field.pending", { count: pending ?? 0 })}
-          </span>
+          <SyncChip pending={pending} state={syncState} onSync={() => void syncNow()} />
           <LanguageSwitch />
         </div>
       </header>
@@ -145,16 +157,33 @@ export default function FieldPage() {
           </div>
         ) : (
           <>
+            <SyncPanel
+              db={db}
+              username={user.username}
+              pending={pending}
+              state={syncState}
+              onSync={() => void syncNow()}
+            />
             <DownloadPanel
               download={download}
-              hasData={!!data && data.rooms.length > 0}
+              hasData={hasData}
               pulledAt={pulledAt}
               onPull={pull}
               campaigns={campaigns}
               campaignId={campaignId}
               onCampaign={setCampaignId}
             />
-            {data && data.rooms.length > 0 && <WorkList data={data} />}
+            {hasData && data && <WorkList data={data} />}
+            <div className="mt-6 flex justify-center">
+              <button
+                type="button"
+                onClick={() => void logout()}
+                className="min-h-11 rounded-lg px-4 text-base text-gray-700 underline"
+                data-testid="logout"
+              >
+                {t("field.logout")}
+              </button>
+            </div>
           </>
         )}
       </main>

@@ -1,5 +1,6 @@
 import "client-only";
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import type { ConflictField, ResolveMutation } from "@/domain/push";
 import { PULL_TABLES, type PullResponse, pullRecords } from "@/domain/sync";
 import type { Change, Visit } from "@/domain/visit";
 
@@ -29,17 +30,33 @@ interface FieldDb extends DBSchema {
   changes: { key: string; value: Change; indexes: { visitId: string } };
   drafts: { key: string; value: DraftRow };
   photos: { key: string; value: PhotoRow };
+  // Version 3: fields the server did not take because someone else changed them first.
+  conflicts: { key: string; value: ConflictRow; indexes: { visitId: string } };
 }
 
-/** One mutation waiting for the server; its id is the mutation id the server's ledger keys on. */
-export interface OutboxEntry {
+/**
+ * One mutation waiting for the server; its id is the mutation id the server's ledger keys on. It
+ * leaves the outbox only on the server's answer: accepted, or moved aside as `rejected` for the
+ * officer to act on.
+ */
+export type OutboxEntry = {
   id: string;
-  kind: "visit";
   createdAt: string;
-  payload: { visit: Visit; changes: Change[] };
   state: "pending" | "rejected";
   attempts: number;
+  /** The server's refusal, in the words it sent, and its catalogue key. */
   lastError?: string;
+  errorKey?: string;
+} & (
+  | { kind: "visit"; payload: { visit: Visit; changes: Change[] } }
+  | { kind: "resolve"; payload: ResolveMutation["payload"]; conflict: ConflictRow }
+);
+
+/** A field the server kept someone else's value for, shown with both values until it is settled. */
+export interface ConflictRow extends ConflictField {
+  visitId: string;
+  roomId: string;
+  receivedAt: string;
 }
 
 /** Typed-but-unsaved input of a room's visit form, so nothing is lost to a reload or a dead battery. */
@@ -56,6 +73,8 @@ export interface PhotoRow {
   mime: string;
   bytes: number;
   createdAt: string;
+  /** Set once the server holds it; a visit naming it is pushed only after. */
+  uploadedAt?: string;
 }
 
 export type FieldDatabase = IDBPDatabase<FieldDb>;
@@ -72,7 +91,7 @@ const INDEXES: Record<Exclude<RegisterStore, "grids">, string[]> = {
 };
 
 export function openFieldDb(userId: string): Promise<FieldDatabase> {
-  return openDB<FieldDb>(`doorstep-${userId}`, 2, {
+  return openDB<FieldDb>(`doorstep-${userId}`, 3, {
     upgrade(db, oldVersion) {
       if (oldVersion < 1) {
         db.createObjectStore("meta");
@@ -88,6 +107,9 @@ export function openFieldDb(userId: string): Promise<FieldDatabase> {
         db.createObjectStore("changes", { keyPath: "id" }).createIndex("visitId", "visitId");
         db.createObjectStore("drafts", { keyPath: "roomId" });
         db.createObjectStore("photos", { keyPath: "sha256" });
+      }
+      if (oldVersion < 3) {
+        db.createObjectStore("conflicts", { keyPath: "changeId" }).createIndex("visitId", "visitId");
       }
     },
     // Another tab (a newer version of the app) wants to upgrade the database: let it, rather than stall it.

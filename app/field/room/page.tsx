@@ -25,6 +25,8 @@ import {
 import { loadRoom } from "../_lib/room";
 import { type LocalUser, readLocalUser } from "../_lib/session";
 import { type FieldDatabase, openFieldDb } from "../_lib/store";
+import { useSync } from "../_lib/use-sync";
+import { SyncChip } from "../_parts/sync-bar";
 import { RoomContext, type RoomContextValue } from "./_parts/context";
 import { GpsCard } from "./_parts/gps";
 import { AddHouseholdQuietly, HouseholdsSection } from "./_parts/household";
@@ -48,6 +50,10 @@ type SaveState =
 function Header({ db }: { db: FieldDatabase | null }) {
   const { t } = useI18n();
   const pending = usePendingCount(db);
+  const [userId, setUserId] = useState<string | null>(null);
+  useEffect(() => setUserId(readLocalUser()?.id ?? null), []);
+  // Saves made here go out as soon as there is a signal, without going back to the list.
+  const { state, syncNow } = useSync(db, userId);
   return (
     <header className="sticky top-0 z-20 bg-brand text-white shadow">
       <div className="mx-auto flex max-w-3xl items-center gap-1 px-2 py-1">
@@ -61,9 +67,7 @@ function Header({ db }: { db: FieldDatabase | null }) {
           {t("field.title")}
         </Link>
         <span className="flex-1" />
-        <span className="shrink-0 rounded-full bg-white/15 px-2.5 py-1 text-sm" data-testid="pending">
-          {t("field.pending", { count: pending ?? 0 })}
-        </span>
+        <SyncChip pending={pending} state={state} onSync={() => void syncNow()} />
         <LanguageSwitch />
       </div>
     </header>

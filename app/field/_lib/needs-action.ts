@@ -1,0 +1,90 @@
+import "client-only";
+import { useEffect, useState } from "react";
+import { notifyOutboxChanged, onOutboxChanged } from "./pending";
+import type { ConflictRow, FieldDatabase, OutboxEntry } from "./store";
+
+/**
+ * What the server gave back for the officer to settle: visits it refused, and fields where someone
+ * else's value got there first. Kept apart from the outbox writer so the work list stays small.
+ */
+
+export interface NeedsAction {
+  rejected: OutboxEntry[];
+  conflicts: ConflictRow[];
+}
+
+export async function readNeedsAction(db: FieldDatabase): Promise<NeedsAction> {
+  const [entries, conflicts] = await Promise.all([db.getAll("outbox"), db.getAll("conflicts")]);
+  return {
+    rejected: entries
+      .filter((entry) => entry.state === "rejected")
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    conflicts: conflicts.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),
+  };
+}
+
+export function useNeedsAction(db: FieldDatabase | null): NeedsAction | null {
+  const [state, setState] = useState<NeedsAction | null>(null);
+  useEffect(() => {
+    if (!db) return;
+    let live = true;
+    const read = () =>
+      readNeedsAction(db)
+        .then((next) => {
+          if (live) setState(next);
+        })
+        .catch((error) => console.warn("reading rejected work failed", error));
+    void read();
+    const off = onOutboxChanged(() => void read());
+    return () => {
+      live = false;
+      off();
+    };
+  }, [db]);
+  return state;
+}
+
+/**
+ * Settles a conflict with the value chosen: the resolution is itself a mutation, queued in the
+ * outbox like a visit, and the conflict leaves the list in the same transaction. If the server has
+ * moved on again by the time it arrives, the answer brings the conflict back with the new value.
+ */
+export async function resolveConflict(
+  db: FieldDatabase,
+  conflict: ConflictRow,
+  value: unknown,
+): Promise<void> {
+  const entry: OutboxEntry = {
+    id: crypto.randomUUID(),
+    kind: "resolve",
+    createdAt: new Date().toISOString(),
+    state: "pending",
+    attempts: 0,
+    payload: { changeId: conflict.changeId, value, serverValue: conflict.serverValue },
+    conflict,
+  };
+  const tx = db.transaction(["outbox", "conflicts"], "readwrite", { durability: "strict" });
+  await Promise.all([
+    tx.objectStore("outbox").add(entry),
+    tx.objectStore("conflicts").delete(conflict.changeId),
+    tx.done,
+  ]);
+  notifyOutboxChanged();
+}
+
+/** Drops a visit the server refused, after the officer confirmed it: the entry, and the phone's copy. */
+export async function discardRejected(db: FieldDatabase, entry: OutboxEntry): Promise<void> {
+  const tx = db.transaction(["outbox", "visits", "changes", "conflicts"], "readwrite", {
+    durability: "strict",
+  });
+  const work: Promise<unknown>[] = [tx.objectStore("outbox").delete(entry.id)];
+  if (entry.kind === "visit") {
+    work.push(tx.objectStore("visits").delete(entry.payload.visit.id));
+    for (const change of entry.payload.changes) work.push(tx.objectStore("changes").delete(change.id));
+  } else {
+    // A refused resolution: the conflict goes back on the list, unsettled.
+    work.push(tx.objectStore("conflicts").put(entry.conflict));
+  }
+  await Promise.all([...work, tx.done]);
+  notifyOutboxChanged();
+}

@@ -1,0 +1,199 @@
+import "client-only";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { PushInput } from "@/domain/push";
+import { useTRPCClient } from "../../_components/trpc";
+import { countPending, onOutboxChanged } from "./pending";
+import type { FieldDatabase, PhotoRow } from "./store";
+import { backoffDelay, HttpError, type SyncRun, type SyncTransport, syncOutbox } from "./sync";
+
+/** Shown in device health; set at build time from package.json. */
+export const APP_VERSION = process.env.NEXT_PUBLIC_APP_VERSION ?? "dev";
+
+/** How often to try while work is waiting, and to report health when there is none. */
+const TICK_MS = 60_000;
+const HEALTH_EVERY_MS = 5 * 60_000;
+/** A save is followed by a sync this soon, so a burst of saves goes in one request. */
+const AFTER_SAVE_MS = 800;
+
+/** Smaller batches on request (`localStorage["doorstep.sync.maxBatch"]`), for fault runs and weak links. */
+function maxBatchSetting(): number | undefined {
+  try {
+    const value = Number(localStorage.getItem("doorstep.sync.maxBatch"));
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type SyncState =
+  | { phase: "idle"; lastSyncedAt: number | null }
+  | { phase: "syncing"; lastSyncedAt: number | null }
+  /** The last try failed (no signal, server down); the next one is at `retryAt`. */
+  | { phase: "waiting"; lastSyncedAt: number | null; retryAt: number; failures: number }
+  | { phase: "unauthorized"; lastSyncedAt: number | null };
+
+async function uploadPhoto(photo: PhotoRow, gridId: string): Promise<void> {
+  const response = await fetch(`/api/photos/${photo.sha256}?grid=${encodeURIComponent(gridId)}`, {
+    method: "PUT",
+    headers: { "content-type": photo.mime },
+    body: photo.blob,
+    credentials: "same-origin",
+  });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new HttpError(response.status, body?.error?.message ?? response.statusText);
+  }
+}
+
+/**
+ * Keeps the outbox flowing: after a save, on a timer, when the app comes back to the foreground,
+ * when the browser says it is online, and on "sync now". Never asks `navigator.onLine` first: it
+ * lies after an offline reload, so the only test of the network is to try.
+ */
+export function useSync(db: FieldDatabase | null, userId: string | null, afterSync?: () => Promise<void>) {
+  const client = useTRPCClient();
+  const [state, setState] = useState<SyncState>({ phase: "idle", lastSyncedAt: null });
+  const running = useRef(false);
+  const again = useRef(false);
+  const failures = useRef(0);
+  const lastRun = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const afterSyncRef = useRef(afterSync);
+  afterSyncRef.current = afterSync;
+
+  const run = useCallback(async () => {
+    if (!db || !userId) return;
+    if (running.current) {
+      again.current = true;
+      return;
+    }
+    running.current = true;
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    setState((s) => ({ phase: "syncing", lastSyncedAt: s.lastSyncedAt }));
+    const transport: SyncTransport = {
+      push: (input: PushInput) => client.sync.push.mutate(input),
+      uploadPhoto,
+    };
+    let result: SyncRun;
+    try {
+      result = await syncOutbox(db, transport, {
+        appVersion: APP_VERSION,
+        lockName: `doorstep-sync-${userId}`,
+      });
+      if (result.state === "done" && afterSyncRef.current) await afterSyncRef.current().catch(() => {});
+    } catch (error) {
+      result = { state: "failed", error };
+    }
+    lastRun.current = Date.now();
+    running.current = false;
+    if (result.state === "unauthorized") {
+      setState((s) => ({ phase: "unauthorized", lastSyncedAt: s.lastSyncedAt }));
+      return;
+    }
+    if (result.state === "failed") {
+      failures.current += 1;
+      const delay = backoffDelay(failures.current);
+      console.warn("sync failed; retrying in", delay, "ms", result.error);
+      setState((s) => ({
+        phase: "waiting",
+        lastSyncedAt: s.lastSyncedAt,
+        retryAt: Date.now() + delay,
+        failures: failures.current,
+      }));
+      timer.current = setTimeout(() => void run(), delay);
+      return;
+    }
+    failures.current = 0;
+    setState((s) => ({ phase: "idle", lastSyncedAt: result.state === "done" ? Date.now() : s.lastSyncedAt }));
+    if (again.current) {
+      again.current = false;
+      void run();
+    }
+  }, [db, userId, client]);
+
+  // Triggers.
+  useEffect(() => {
+    if (!db || !userId) return;
+    let soon: ReturnType<typeof setTimeout> | null = null;
+    const runIfPending = async () => {
+      const pending = await countPending(db).catch(() => 0);
+      if (pending > 0 || Date.now() - lastRun.current > HEALTH_EVERY_MS) void run();
+    };
+    const offChanged = onOutboxChanged(() => {
+      if (running.current) return;
+      if (soon) clearTimeout(soon);
+      soon = setTimeout(() => void runIfPending(), AFTER_SAVE_MS);
+    });
+    const onVisible = () => {
+      if (document.visibilityState === "visible") void runIfPending();
+    };
+    const onOnline = () => void run();
+    document.addEventListener("visibilitychange", onVisible);
+    window.addEventListener("online", onOnline);
+    const tick = setInterval(() => void runIfPending(), TICK_MS);
+    void run();
+    return () => {
+      offChanged();
+      if (soon) clearTimeout(soon);
+      document.removeEventListener("visibilitychange", onVisible);
+      window.removeEventListener("online", onOnline);
+      clearInterval(tick);
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, [db, userId, run]);
+
+  // A warning before leaving with unsent work (the browser shows its own words).
+  useEffect(() => {
+    if (!db) return;
+    let pending = 0;
+    const read = () => {
+      countPending(db)
+        .then((n) => {
+          pending = n;
+        })
+        .catch(() => {});
+    };
+    read();
+    const off = onOutboxChanged(read);
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (pending === 0) return;
+      event.preventDefault();
+      // Older browsers need a return value to show the prompt.
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => {
+      off();
+      window.removeEventListener("beforeunload", onBeforeUnload);
+    };
+  }, [db]);
+
+  return { state, syncNow: run };
+}
+
+export interface StorageState {
+  persisted: boolean | null;
+  usage: number | null;
+  quota: number | null;
+}
+
+/** Asks once for persistent storage (so the browser does not evict unsent work) and reports its state. */
+export function useStorageState(ask: boolean): StorageState | null {
+  const [state, setState] = useState<StorageState | null>(null);
+  useEffect(() => {
+    if (typeof navigator === "undefined" || !navigator.storage) return;
+    let live = true;
+    (async () => {
+      let persisted = (await navigator.storage.persisted?.().catch(() => null)) ?? null;
+      if (ask && persisted === false)
+        persisted = (await navigator.storage.persist?.().catch(() => false)) ?? false;
+      const estimate = await navigator.storage.estimate?.().catch(() => undefined);
+      if (live) setState({ persisted, usage: estimate?.usage ?? null, quota: estimate?.quota ?? null });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [ask]);
+  return state;
+}

@@ -1,0 +1,268 @@
+"use client";
+
+import Link from "next/link";
+import { type FormEvent, useEffect, useState } from "react";
+import { useI18n } from "../../_components/i18n";
+import { useTRPCClient } from "../../_components/trpc";
+import { discardRejected, resolveConflict, useNeedsAction } from "../_lib/needs-action";
+import type { FieldDatabase, OutboxEntry } from "../_lib/store";
+import { type SyncState, useStorageState } from "../_lib/use-sync";
+import { FIELD_INFO } from "../room/_parts/fields";
+import { displayValue } from "../room/_parts/ui";
+
+/** Above this share of the quota the officer is told to sync and free space. */
+const QUOTA_WARNING = 0.8;
+
+/** The header's chip: the pending count and what the sync is doing, always in view; a tap syncs. */
+export function SyncChip({
+  pending,
+  state,
+  onSync,
+}: {
+  pending: number | null;
+  state: SyncState;
+  onSync: () => void;
+}) {
+  const { t } = useI18n();
+  const label =
+    state.phase === "syncing"
+      ? t("sync.syncing")
+      : state.phase === "waiting"
+        ? t("sync.offlineShort")
+        : state.phase === "unauthorized"
+          ? t("sync.expiredShort")
+          : pending
+            ? null
+            : t("field.synced");
+  return (
+    <button
+      type="button"
+      onClick={onSync}
+      className="flex min-h-11 shrink-0 items-center gap-1.5 rounded-full bg-white/15 px-2.5 text-sm"
+      aria-label={t("sync.now")}
+      data-testid="sync-chip"
+      data-phase={state.phase}
+    >
+      <span data-testid="pending">{t("field.pending", { count: pending ?? 0 })}</span>
+      {label && <span className="text-white/85">· {label}</span>}
+    </button>
+  );
+}
+
+function useNow(every: number) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), every);
+    return () => clearInterval(id);
+  }, [every]);
+  return now;
+}
+
+/** The sync panel of the work list: state, "sync now", an expired session, storage, and work to act on. */
+export function SyncPanel({
+  db,
+  username,
+  pending,
+  state,
+  onSync,
+}: {
+  db: FieldDatabase | null;
+  username: string;
+  pending: number | null;
+  state: SyncState;
+  onSync: () => void;
+}) {
+  const { t, locale } = useI18n();
+  const storage = useStorageState(true);
+  const now = useNow(1_000);
+  const nearQuota = !!storage?.usage && !!storage.quota && storage.usage / storage.quota > QUOTA_WARNING;
+  return (
+    <section
+      className="mb-3 rounded-xl bg-white p-4 shadow-sm"
+      aria-labelledby="sync-title"
+      data-testid="sync-panel"
+    >
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 id="sync-title" className="text-lg font-semibold">
+          {t("field.pending", { count: pending ?? 0 })}
+        </h2>
+        <span className="flex-1 text-sm text-gray-700" aria-live="polite" data-testid="sync-state">
+          {state.phase === "syncing"
+            ? t("sync.syncing")
+            : state.phase === "waiting"
+              ? t("sync.retrying", { seconds: Math.max(0, Math.ceil((state.retryAt - now) / 1000)) })
+              : state.lastSyncedAt
+                ? t("sync.lastSynced", { time: new Date(state.lastSyncedAt).toLocaleTimeString(locale) })
+                : ""}
+        </span>
+        <button
+          type="button"
+          onClick={onSync}
+          disabled={state.phase === "syncing"}
+          className="min-h-12 rounded-lg border-2 border-brand bg-white px-4 text-base font-bold text-brand disabled:opacity-50"
+          data-testid="sync-now"
+        >
+          {t("sync.now")}
+        </button>
+      </div>
+      {state.phase === "unauthorized" && <Relogin username={username} onDone={onSync} />}
+      {storage && (
+        <p className="mt-2 text-sm text-gray-700" data-testid="storage">
+          {storage.persisted ? t("sync.storagePersisted") : t("sync.storageNotPersisted")}
+          {storage.usage != null && storage.quota
+            ? ` · ${t("sync.storageUsage", { percent: Math.round((storage.usage / storage.quota) * 100) })}`
+            : ""}
+        </p>
+      )}
+      {nearQuota && (
+        <p role="alert" className="mt-2 rounded-lg bg-amber-50 p-3 text-amber-950">
+          {t("sync.quotaWarning")}
+        </p>
+      )}
+      <NeedsActionList db={db} />
+    </section>
+  );
+}
+
+function Relogin({ username, onDone }: { username: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const client = useTRPCClient();
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await client.auth.login.mutate({ username, password });
+      setPassword("");
+      onDone();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : t("errors.internal"));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} className="mt-3 rounded-lg bg-amber-50 p-3" data-testid="relogin">
+      <p className="mb-2 text-amber-950">{t("sync.expired")}</p>
+      <label className="mb-2 block">
+        <span className="mb-1 block text-sm font-semibold">{t("auth.password")}</span>
+        <input
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          className="min-h-12 w-full rounded-lg border-2 border-gray-400 px-3 text-lg"
+          required
+        />
+      </label>
+      {error && (
+        <p role="alert" className="mb-2 text-red-800">
+          {error}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={busy}
+        className="min-h-12 rounded-lg bg-brand px-5 font-bold text-white"
+      >
+        {t("sync.relogin")}
+      </button>
+    </form>
+  );
+}
+
+function NeedsActionList({ db }: { db: FieldDatabase | null }) {
+  const { t, locale } = useI18n();
+  const needs = useNeedsAction(db);
+  if (!db || !needs || (needs.rejected.length === 0 && needs.conflicts.length === 0)) return null;
+  const show = (field: string, value: unknown) => displayValue(value, FIELD_INFO[field]?.table, locale, t);
+  const discard = async (entry: OutboxEntry) => {
+    if (!window.confirm(t("sync.discardConfirm"))) return;
+    await discardRejected(db, entry);
+  };
+  return (
+    <div className="mt-3 flex flex-col gap-3">
+      {needs.rejected.length > 0 && (
+        <div data-testid="rejected">
+          <h3 className="mb-1 text-base font-semibold text-red-900">
+            {t("sync.rejectedTitle", { count: needs.rejected.length })}
+          </h3>
+          <ul className="flex flex-col gap-2">
+            {needs.rejected.map((entry) => (
+              <li key={entry.id} className="rounded-lg border-2 border-red-200 bg-red-50 p-3">
+                <p className="mb-2 text-red-950">{entry.lastError}</p>
+                <div className="flex flex-wrap gap-2">
+                  {entry.kind === "visit" && (
+                    <Link
+                      href={`/field/room?id=${entry.payload.visit.roomId}`}
+                      className="inline-flex min-h-11 items-center rounded-lg border-2 border-brand bg-white px-3 font-semibold text-brand"
+                    >
+                      {t("sync.openRoom")}
+                    </Link>
+                  )}
+                  <button
+                    type="button"
+                    onClick={() => void discard(entry)}
+                    className="min-h-11 rounded-lg border-2 border-red-700 bg-white px-3 font-semibold text-red-800"
+                  >
+                    {t("sync.discard")}
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {needs.conflicts.length > 0 && (
+        <div data-testid="conflicts">
+          <h3 className="mb-1 text-base font-semibold text-purple-900">
+            {t("sync.conflictsTitle", { count: needs.conflicts.length })}
+          </h3>
+          <p className="mb-2 text-sm text-gray-700">{t("sync.conflictHint")}</p>
+          <ul className="flex flex-col gap-2">
+            {needs.conflicts.map((conflict) => (
+              <li
+                key={conflict.changeId}
+                className="rounded-lg border-2 border-purple-200 bg-purple-50 p-3"
+                data-testid="conflict"
+              >
+                <p className="mb-1 font-semibold">{t(FIELD_INFO[conflict.field]?.label ?? conflict.field)}</p>
+                <dl className="mb-2 grid grid-cols-[auto_1fr] gap-x-3 text-base">
+                  <dt className="text-gray-700">{t("sync.registerValue")}</dt>
+                  <dd>{show(conflict.field, conflict.registerValue)}</dd>
+                  <dt className="text-gray-700">{t("sync.serverValue")}</dt>
+                  <dd className="font-semibold" data-testid="server-value">
+                    {show(conflict.field, conflict.serverValue)}
+                  </dd>
+                  <dt className="text-gray-700">{t("sync.yourValue")}</dt>
+                  <dd className="font-semibold" data-testid="your-value">
+                    {show(conflict.field, conflict.observedValue)}
+                  </dd>
+                </dl>
+                <div className="flex flex-wrap gap-2">
+                  <button
+                    type="button"
+                    onClick={() => void resolveConflict(db, conflict, conflict.serverValue)}
+                    className="min-h-11 rounded-lg border-2 border-gray-400 bg-white px-3 font-semibold"
+                  >
+                    {t("sync.keepServer")}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => void resolveConflict(db, conflict, conflict.observedValue)}
+                    className="min-h-11 rounded-lg border-2 border-brand bg-white px-3 font-semibold text-brand"
+                  >
+                    {t("sync.useMine")}
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
