@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { citizenIdCheckChar } from "../domain/validators/citizen-id";
-import { login, SCREENS } from "./support";
+import { answerDialogs, login, SCREENS, syncUntilEmpty } from "./support";
 
 /** A valid citizen ID for someone born on `birth` (YYYYMMDD), odd sequence = male. */
 function citizenId(birth: string, male: boolean): string {
@@ -81,6 +81,7 @@ async function saveAndReturn(page: Page, shot: string) {
 
 test("an officer records three visits offline, and they survive a reload", async ({ page, context }) => {
   test.setTimeout(180_000);
+  const dialogs = answerDialogs(page);
   await login(page, "officer1");
   await expect(page).toHaveURL(/\/field$/);
   await page.getByRole("button", { name: "下载网格数据" }).click();
@@ -173,8 +174,10 @@ test("an officer records three visits offline, and they survive a reload", async
   await saveAndReturn(page, "visit-saved-rental.png");
   await expect(page.getByTestId("pending")).toHaveText("待同步 3");
 
-  // Reload offline: the three visits and the pending count are still there.
+  // Reload offline: the three visits and the pending count are still there (after the browser asked
+  // whether to leave a page with unsent work).
   await page.reload();
+  expect(dialogs.leaveWarnings).toBeGreaterThan(0);
   await expect(page.getByTestId("pending")).toHaveText("待同步 3");
   await expect(page.getByTestId("grid-progress")).toContainText(/已核查 3 \/ \d+ 间/);
   for (const roomId of [rooms.confirmRoom, rooms.correctRoom, rooms.rentalRoom]) {
@@ -291,10 +294,22 @@ test("an officer records three visits offline, and they survive a reload", async
   await page.screenshot({ path: `${SCREENS}/visit-320-en.png`, fullPage: true });
   await page.getByRole("button", { name: "Switch language" }).click();
 
+  // A signal again: the three visits go to the server and leave the outbox.
   await context.setOffline(false);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/field");
+  await expect(page.getByTestId("pending")).toHaveText(/待同步 [0-3]/);
+  await syncUntilEmpty(page);
+  await expect(page.getByTestId("sync-state")).toContainText("上次同步");
+  await page.screenshot({ path: `${SCREENS}/sync-done.png` });
+  await openRoom(page, rooms.correctRoom);
+  await expect(page.getByTestId("previous-visits")).toContainText("信息变更");
+  await expect(page.getByTestId("previous-visits")).not.toContainText("待同步");
+  await expect(page.getByTestId("member").filter({ hasText: "测试小童" })).toBeVisible();
 });
 
 test("a unit is corrected field by field, then recorded as closed", async ({ page, context }) => {
+  answerDialogs(page);
   // officer3's grid has units in the e2e data set (officer1's has none).
   await login(page, "officer3");
   await expect(page).toHaveURL(/\/field$/);

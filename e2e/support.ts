@@ -8,3 +8,58 @@ export async function login(page: Page, username: string, password = "doorstep")
   await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole("button", { name: /^(登录|Log in)$/ }).click();
 }
+
+/**
+ * Answers the page's dialogs: the "leave with unsent work?" prompt is accepted (and counted, so a test
+ * can prove it was asked); confirms are accepted only while `acceptConfirms` is set.
+ */
+export function answerDialogs(page: Page) {
+  const state = { leaveWarnings: 0, confirms: [] as string[], acceptConfirms: false };
+  page.on("dialog", (dialog) => {
+    if (dialog.type() === "beforeunload") {
+      state.leaveWarnings += 1;
+      void dialog.accept();
+      return;
+    }
+    state.confirms.push(dialog.message());
+    void (state.acceptConfirms ? dialog.accept() : dialog.dismiss());
+  });
+  return state;
+}
+
+/** The entries still waiting in the phone's outbox, read from IndexedDB itself. */
+export async function outboxPending(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open(`doorstep-${user.id}`);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const entries: { state: string }[] = await new Promise((resolve, reject) => {
+      const request = db.transaction("outbox").objectStore("outbox").getAll();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    return entries.filter((entry) => entry.state === "pending").length;
+  });
+}
+
+/** Taps "sync now" until the outbox is empty: backoff may be waiting from an offline spell. */
+export async function syncUntilEmpty(page: Page, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const shown = await page
+      .getByTestId("pending")
+      .first()
+      .textContent()
+      .catch(() => null);
+    if (shown?.match(/待同步 0|^0 to sync/) && (await outboxPending(page).catch(() => -1)) === 0) return;
+    if (Date.now() > deadline) throw new Error("the outbox did not empty");
+    const chip = page.getByTestId("sync-chip").first();
+    if ((await chip.getAttribute("data-phase").catch(() => "syncing")) !== "syncing")
+      await chip.click().catch(() => {});
+    await page.waitForTimeout(500);
+  }
+}

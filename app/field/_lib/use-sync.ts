@@ -80,6 +80,7 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
       result = await syncOutbox(db, transport, {
         appVersion: APP_VERSION,
         lockName: `doorstep-sync-${userId}`,
+        maxBatch: maxBatchSetting(),
       });
       if (result.state === "done" && afterSyncRef.current) await afterSyncRef.current().catch(() => {});
     } catch (error) {

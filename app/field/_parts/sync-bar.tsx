@@ -43,7 +43,9 @@ export function SyncChip({
       data-testid="sync-chip"
       data-phase={state.phase}
     >
-      <span data-testid="pending">{t("field.pending", { count: pending ?? 0 })}</span>
+      <span data-testid="pending">
+        {pending === null ? t("field.pendingUnknown") : t("field.pending", { count: pending })}
+      </span>
       {label && <span className="text-white/85">· {label}</span>}
     </button>
   );
@@ -84,7 +86,7 @@ export function SyncPanel({
     >
       <div className="flex flex-wrap items-center gap-3">
         <h2 id="sync-title" className="text-lg font-semibold">
-          {t("field.pending", { count: pending ?? 0 })}
+          {pending ? t("field.pending", { count: pending }) : t("sync.allSent")}
         </h2>
         <span className="flex-1 text-sm text-gray-700" aria-live="polite" data-testid="sync-state">
           {state.phase === "syncing"
