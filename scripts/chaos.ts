@@ -14,7 +14,7 @@ const { values } = parseArgs({
   },
 });
 
-const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+const run = (command: string, args: string[], env: Record<string, string> = {}) => {
   const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };

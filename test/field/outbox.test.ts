@@ -211,7 +211,7 @@ describe("drafts", () => {
 });
 
 describe("the store upgrade", () => {
-  it("keeps a version 1 database's data and adds the outbox, changes and drafts", async () => {
+  it("keeps a version 1 database's data and adds the outbox, changes, drafts and conflicts", async () => {
     const userId = `upgrade-${Date.now()}`;
     // Version 1 exactly as phones in the field have it.
     const v1 = await openDB(`doorstep-${userId}`, 1, {
@@ -245,11 +245,12 @@ describe("the store upgrade", () => {
     v1.close();
 
     const db = await openFieldDb(userId);
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(3);
     expect([...db.objectStoreNames].sort()).toEqual(
       [
         "buildings",
         "changes",
+        "conflicts",
         "drafts",
         "grids",
         "households",

@@ -10,16 +10,41 @@ import type { ConflictRow, FieldDatabase, OutboxEntry } from "./store";
 
 export interface NeedsAction {
   rejected: OutboxEntry[];
-  conflicts: ConflictRow[];
+  conflicts: (ConflictRow & { where: string })[];
+}
+
+const STORE_OF = {
+  person: "persons",
+  household: "households",
+  unit: "units",
+  rental: "rentals",
+  rental_tenant: "rentalTenants",
+  room: "rooms",
+} as const;
+
+/** "3栋 502 · 张三": which door and whose record, so the officer knows where to check. */
+async function whereOf(db: FieldDatabase, conflict: ConflictRow): Promise<string> {
+  const store = STORE_OF[conflict.entity as keyof typeof STORE_OF];
+  const [room, row] = await Promise.all([
+    db.get("rooms", conflict.roomId),
+    store ? db.get(store, conflict.entityId) : undefined,
+  ]);
+  const building = room?.buildingId ? await db.get("buildings", room.buildingId as string) : undefined;
+  const who = (row?.name ?? row?.landlordName ?? "") as string;
+  const door = [building?.name ?? building?.address, room?.roomNo].filter(Boolean).join(" ");
+  return [door, who].filter(Boolean).join(" · ");
 }
 
 export async function readNeedsAction(db: FieldDatabase): Promise<NeedsAction> {
   const [entries, conflicts] = await Promise.all([db.getAll("outbox"), db.getAll("conflicts")]);
+  conflicts.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   return {
     rejected: entries
       .filter((entry) => entry.state === "rejected")
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-    conflicts: conflicts.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),
+    conflicts: await Promise.all(
+      conflicts.map(async (conflict) => ({ ...conflict, where: await whereOf(db, conflict) })),
+    ),
   };
 }
 
@@ -51,7 +76,7 @@ export function useNeedsAction(db: FieldDatabase | null): NeedsAction | null {
  */
 export async function resolveConflict(
   db: FieldDatabase,
-  conflict: ConflictRow,
+  { where: _where, ...conflict }: ConflictRow & { where?: string },
   value: unknown,
 ): Promise<void> {
   const entry: OutboxEntry = {

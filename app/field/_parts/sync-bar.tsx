@@ -231,6 +231,9 @@ function NeedsActionList({ db }: { db: FieldDatabase | null }) {
                 className="rounded-lg border-2 border-purple-200 bg-purple-50 p-3"
                 data-testid="conflict"
               >
+                <p className="text-sm text-gray-700" data-testid="conflict-where">
+                  {conflict.where}
+                </p>
                 <p className="mb-1 font-semibold">{t(FIELD_INFO[conflict.field]?.label ?? conflict.field)}</p>
                 <dl className="mb-2 grid grid-cols-[auto_1fr] gap-x-3 text-base">
                   <dt className="text-gray-700">{t("sync.registerValue")}</dt>
