@@ -6,8 +6,10 @@
 // seed, so a failure can be replayed with CHAOS_SEED.
 
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { type BrowserContext, expect, type Page, type Route, test } from "@playwright/test";
+import { Client } from "pg";
 import { answerDialogs, login, syncUntilEmpty } from "./support";
 
 const PORT = Number(process.env.CHAOS_PORT ?? 3200);
@@ -16,6 +18,14 @@ const RUNS = Number(process.env.CHAOS_RUNS ?? 3);
 const SEED = Number(process.env.CHAOS_SEED ?? 20261124);
 const VISITS = 50;
 const DATA_DIR = ".chaos-data";
+/** PGlite always; PostgreSQL as well when there is a server to make a database on (CI has one). */
+const KINDS = (
+  process.env.CHAOS_DB
+    ? [process.env.CHAOS_DB]
+    : process.env.TEST_DATABASE_URL
+      ? ["pglite", "postgresql"]
+      : ["pglite"]
+) as ("pglite" | "postgresql")[];
 
 test.use({ baseURL: BASE });
 test.describe.configure({ mode: "serial" });
@@ -35,6 +45,18 @@ function prng(seed: number) {
 // -- our own server, so it can be restarted --------------------------------------------------------
 
 let server: ChildProcess | null = null;
+/** The app's database for the suite running now: "" for PGlite in DATA_DIR, else a PostgreSQL URL. */
+let databaseUrl = "";
+
+async function onAdmin(sql: string) {
+  const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
 async function waitHealthy(timeout = 120_000) {
   const deadline = Date.now() + timeout;
@@ -51,7 +73,13 @@ async function waitHealthy(timeout = 120_000) {
 
 async function startServer() {
   server = spawn("node", ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
-    env: { ...process.env, DOORSTEP_DATA_DIR: DATA_DIR, DOORSTEP_DEMO_SCALE: "0.1", DATABASE_URL: "" },
+    env: {
+      ...process.env,
+      DOORSTEP_DATA_DIR: DATA_DIR,
+      DOORSTEP_DEMO_SCALE: "0.1",
+      DATABASE_URL: databaseUrl,
+      DOORSTEP_DEMO: "1",
+    },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
@@ -67,16 +95,6 @@ async function stopServer() {
   process.kill(-running.pid, "SIGKILL");
   await exited;
 }
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  rmSync(DATA_DIR, { recursive: true, force: true });
-  rmSync(`${DATA_DIR}.lock`, { force: true });
-  await startServer();
-});
-test.afterAll(async () => {
-  await stopServer();
-});
 
 // -- the phone's store, read and written from the page ------------------------------------------------
 
@@ -219,114 +237,143 @@ async function download(page: Page) {
 }
 
 /** What each officer's grid should hold on the server: every visit ever queued for it, once. */
-const expectedVisits = new Map<string, Set<string>>();
+for (const kind of KINDS) {
+  test.describe(`on ${kind}`, () => {
+    const expectedVisits = new Map<string, Set<string>>();
+    let databaseName = "";
 
-for (let run = 0; run < RUNS; run++) {
-  const seed = SEED + run;
-  test(`chaos run ${run + 1}/${RUNS} (seed ${seed})`, async ({ browser }) => {
-    test.setTimeout(240_000);
-    const random = prng(seed);
-    const officer = `officer${(run % 16) + 1}`;
-    const restartOnce = run === 0;
-    console.log(`[chaos] run ${run + 1}, seed ${seed}, ${officer}${restartOnce ? ", server restart" : ""}`);
-
-    // Without the service worker: requests it forwards are out of the test's reach. Surviving an
-    // offline reload from its cache is proven in field-visit.spec.ts.
-    const context: BrowserContext = await browser.newContext({ baseURL: BASE, serviceWorkers: "block" });
-    // Small batches, so one sync takes many requests and each can be hit.
-    const maxBatch = 3 + Math.floor(random() * 10);
-    await context.addInitScript((n) => localStorage.setItem("doorstep.sync.maxBatch", String(n)), maxBatch);
-    const page = await context.newPage();
-    answerDialogs(page);
-
-    await login(page, officer);
-    await expect(page).toHaveURL(/\/field$/);
-    await download(page);
-
-    // Offline: 50 visits saved; the app hears of them as it hears of another tab's saves.
-    await context.setOffline(true);
-    const queued = await queueVisits(page, VISITS, seed);
-    expect(queued).toHaveLength(VISITS);
-    await page.evaluate(() =>
-      new BroadcastChannel("doorstep-outbox").postMessage({ type: "outbox-changed" }),
-    );
-    await expect(page.getByTestId("pending").first()).toHaveText(`待同步 ${VISITS}`);
-
-    // A signal comes back, and with it every kind of trouble.
-    const faults = { before: 0, after: 0, reloads: 0, restarts: 0 };
-    let pushes = 0;
-    let troubleLeft = 6 + Math.floor(random() * 6);
-    await context.route("**/api/trpc/**", async (route: Route) => {
-      if (!route.request().url().includes("sync.push")) return route.continue();
-      pushes += 1;
-      if (restartOnce && faults.restarts === 0 && pushes === 2) {
-        faults.restarts += 1;
-        // The request reaches a server that dies under it; the next ones find nobody, then a new one.
-        const answer = route.fetch().catch(() => null);
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        await stopServer();
-        await answer;
-        await route.abort("connectionreset").catch(() => {});
-        await startServer();
-        return;
+    test.beforeAll(async () => {
+      test.setTimeout(180_000);
+      rmSync(DATA_DIR, { recursive: true, force: true });
+      rmSync(`${DATA_DIR}.lock`, { force: true });
+      databaseUrl = "";
+      if (kind === "postgresql") {
+        databaseName = `doorstep_chaos_${randomBytes(5).toString("hex")}`;
+        await onAdmin(`create database ${databaseName}`);
+        const url = new URL(process.env.TEST_DATABASE_URL as string);
+        url.pathname = `/${databaseName}`;
+        databaseUrl = url.toString();
       }
-      const roll = random();
-      if (troubleLeft > 0 && roll < 0.25) {
-        troubleLeft -= 1;
-        faults.before += 1;
-        return route.abort("internetdisconnected");
-      }
-      if (troubleLeft > 0 && roll < 0.5) {
-        troubleLeft -= 1;
-        faults.after += 1;
-        // The server commits; its answer never reaches the phone.
-        await route.fetch().catch(() => null);
-        return route.abort("connectionreset");
-      }
-      if (troubleLeft > 0 && roll < 0.6) {
-        troubleLeft -= 1;
-        faults.reloads += 1;
-        // The officer reloads while the batch is on its way.
-        const reply = route.fetch().catch(() => null);
-        await page.reload({ waitUntil: "commit" }).catch(() => {});
-        await reply;
-        return route.abort("connectionreset").catch(() => {});
-      }
-      return route.continue();
+      await startServer();
     });
-    await context.setOffline(false);
-    await syncUntilEmpty(page, 150_000);
-    await context.unroute("**/api/trpc/**");
-    console.log(
-      `[chaos] run ${run + 1}: ${pushes} push requests, faults ${JSON.stringify(faults)}, batch ${maxBatch}`,
-    );
-    expect(faults.before + faults.after + faults.reloads + faults.restarts).toBeGreaterThan(0);
+    test.afterAll(async () => {
+      await stopServer();
+      if (databaseName) await onAdmin(`drop database if exists ${databaseName} with (force)`);
+    });
 
-    // The phone: nothing left to send, nothing refused, its copies as corrected.
-    expect(await readStore(page, "outbox")).toEqual([]);
-    const phonePersons = new Map((await readStore(page, "persons")).map((p) => [p.id as string, p]));
-    for (const q of queued) expect(phonePersons.get(q.personId)?.phone).toBe(q.phone);
-    await context.close();
+    for (let run = 0; run < RUNS; run++) {
+      const seed = SEED + run;
+      test(`chaos run ${run + 1}/${RUNS} (seed ${seed})`, async ({ browser }) => {
+        test.setTimeout(240_000);
+        const random = prng(seed);
+        const officer = `officer${(run % 16) + 1}`;
+        const restartOnce = run === 0;
+        console.log(
+          `[chaos] ${kind} run ${run + 1}, seed ${seed}, ${officer}${restartOnce ? ", server restart" : ""}`,
+        );
 
-    // The server, seen through a fresh download on a new phone: the same values, each applied once,
-    // and every visit of the grid exactly once.
-    const fresh = await browser.newContext({ baseURL: BASE, serviceWorkers: "block" });
-    const check = await fresh.newPage();
-    await login(check, officer);
-    await download(check);
-    const serverPersons = new Map((await readStore(check, "persons")).map((p) => [p.id as string, p]));
-    for (const q of queued) {
-      const row = serverPersons.get(q.personId);
-      expect(row?.phone, `person ${q.personId}`).toBe(q.phone);
-      expect(row?.version, `person ${q.personId} applied once`).toBe(q.version + 1);
+        // Without the service worker: requests it forwards are out of the test's reach. Surviving an
+        // offline reload from its cache is proven in field-visit.spec.ts.
+        const context: BrowserContext = await browser.newContext({ baseURL: BASE, serviceWorkers: "block" });
+        // Small batches, so one sync takes many requests and each can be hit.
+        const maxBatch = 3 + Math.floor(random() * 10);
+        await context.addInitScript(
+          (n) => localStorage.setItem("doorstep.sync.maxBatch", String(n)),
+          maxBatch,
+        );
+        const page = await context.newPage();
+        answerDialogs(page);
+
+        await login(page, officer);
+        await expect(page).toHaveURL(/\/field$/);
+        await download(page);
+
+        // Offline: 50 visits saved; the app hears of them as it hears of another tab's saves.
+        await context.setOffline(true);
+        const queued = await queueVisits(page, VISITS, seed);
+        expect(queued).toHaveLength(VISITS);
+        await page.evaluate(() =>
+          new BroadcastChannel("doorstep-outbox").postMessage({ type: "outbox-changed" }),
+        );
+        await expect(page.getByTestId("pending").first()).toHaveText(`待同步 ${VISITS}`);
+
+        // A signal comes back, and with it every kind of trouble.
+        const faults = { before: 0, after: 0, reloads: 0, restarts: 0 };
+        let pushes = 0;
+        let troubleLeft = 6 + Math.floor(random() * 6);
+        await context.route("**/api/trpc/**", async (route: Route) => {
+          if (!route.request().url().includes("sync.push")) return route.continue();
+          pushes += 1;
+          if (restartOnce && faults.restarts === 0 && pushes === 2) {
+            faults.restarts += 1;
+            // The request reaches a server that dies under it; the next ones find nobody, then a new one.
+            const answer = route.fetch().catch(() => null);
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            await stopServer();
+            await answer;
+            await route.abort("connectionreset").catch(() => {});
+            await startServer();
+            return;
+          }
+          const roll = random();
+          if (troubleLeft > 0 && roll < 0.25) {
+            troubleLeft -= 1;
+            faults.before += 1;
+            return route.abort("internetdisconnected");
+          }
+          if (troubleLeft > 0 && roll < 0.5) {
+            troubleLeft -= 1;
+            faults.after += 1;
+            // The server commits; its answer never reaches the phone.
+            await route.fetch().catch(() => null);
+            return route.abort("connectionreset");
+          }
+          if (troubleLeft > 0 && roll < 0.6) {
+            troubleLeft -= 1;
+            faults.reloads += 1;
+            // The officer reloads while the batch is on its way.
+            const reply = route.fetch().catch(() => null);
+            await page.reload({ waitUntil: "commit" }).catch(() => {});
+            await reply;
+            return route.abort("connectionreset").catch(() => {});
+          }
+          return route.continue();
+        });
+        await context.setOffline(false);
+        await syncUntilEmpty(page, 150_000);
+        await context.unroute("**/api/trpc/**");
+        console.log(
+          `[chaos] run ${run + 1}: ${pushes} push requests, faults ${JSON.stringify(faults)}, batch ${maxBatch}`,
+        );
+        expect(faults.before + faults.after + faults.reloads + faults.restarts).toBeGreaterThan(0);
+
+        // The phone: nothing left to send, nothing refused, its copies as corrected.
+        expect(await readStore(page, "outbox")).toEqual([]);
+        const phonePersons = new Map((await readStore(page, "persons")).map((p) => [p.id as string, p]));
+        for (const q of queued) expect(phonePersons.get(q.personId)?.phone).toBe(q.phone);
+        await context.close();
+
+        // The server, seen through a fresh download on a new phone: the same values, each applied once,
+        // and every visit of the grid exactly once.
+        const fresh = await browser.newContext({ baseURL: BASE, serviceWorkers: "block" });
+        const check = await fresh.newPage();
+        await login(check, officer);
+        await download(check);
+        const serverPersons = new Map((await readStore(check, "persons")).map((p) => [p.id as string, p]));
+        for (const q of queued) {
+          const row = serverPersons.get(q.personId);
+          expect(row?.phone, `person ${q.personId}`).toBe(q.phone);
+          expect(row?.version, `person ${q.personId} applied once`).toBe(q.version + 1);
+        }
+        const seen = expectedVisits.get(officer) ?? new Set<string>();
+        for (const q of queued) seen.add(q.visitId);
+        expectedVisits.set(officer, seen);
+        const serverVisits = (await readStore(check, "visits")).map((v) => v.id as string);
+        expect(new Set(serverVisits).size).toBe(serverVisits.length);
+        expect(serverVisits.filter((id) => seen.has(id)).length).toBe(seen.size);
+        expect(serverVisits.length).toBe(seen.size);
+        await fresh.close();
+      });
     }
-    const seen = expectedVisits.get(officer) ?? new Set<string>();
-    for (const q of queued) seen.add(q.visitId);
-    expectedVisits.set(officer, seen);
-    const serverVisits = (await readStore(check, "visits")).map((v) => v.id as string);
-    expect(new Set(serverVisits).size).toBe(serverVisits.length);
-    expect(serverVisits.filter((id) => seen.has(id)).length).toBe(seen.size);
-    expect(serverVisits.length).toBe(seen.size);
-    await fresh.close();
   });
 }
