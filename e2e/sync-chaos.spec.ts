@@ -255,6 +255,8 @@ for (const kind of KINDS) {
         databaseUrl = url.toString();
       }
       await startServer();
+      // The suite runs on the database it names, not on whatever the server fell back to.
+      expect((await (await fetch(`${BASE}/api/health`)).json()).database).toBe(kind);
     });
     test.afterAll(async () => {
       await stopServer();
@@ -343,7 +345,7 @@ for (const kind of KINDS) {
         await syncUntilEmpty(page, 150_000);
         await context.unroute("**/api/trpc/**");
         console.log(
-          `[chaos] run ${run + 1}: ${pushes} push requests, faults ${JSON.stringify(faults)}, batch ${maxBatch}`,
+          `[chaos] ${kind} run ${run + 1}: ${pushes} push requests, faults ${JSON.stringify(faults)}, batch ${maxBatch}`,
         );
         expect(faults.before + faults.after + faults.reloads + faults.restarts).toBeGreaterThan(0);
 

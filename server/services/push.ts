@@ -172,7 +172,8 @@ interface Batch {
   conflictChanges: Map<string, typeof changes.$inferSelect>;
   // writes
   created: Set<string>;
-  dirty: Set<string>;
+  /** Existing rows changed by the batch, with the fields changed. */
+  dirty: Map<string, Set<string>>;
   visitRows: (typeof visits.$inferInsert)[];
   changeRows: (typeof changes.$inferInsert)[];
   changeUpdates: Map<string, Partial<typeof changes.$inferInsert>>;
@@ -195,8 +196,10 @@ class Scratch {
     return this.rows.get(key) ?? this.batch.rows.get(key);
   }
 
-  /** A copy this mutation may change. */
-  edit(entity: ChangeEntity, id: string): Row {
+  readonly fields = new Map<string, Set<string>>();
+
+  /** Sets a field on this mutation's copy of the row, and remembers which field it was. */
+  set(entity: ChangeEntity, id: string, field: string, value: unknown): void {
     const key = keyOf(entity, id);
     let row = this.rows.get(key);
     if (!row) {
@@ -205,8 +208,11 @@ class Scratch {
       row = { ...base };
       this.rows.set(key, row);
     }
+    row[field] = value;
     this.touched.add(key);
-    return row;
+    const fields = this.fields.get(key) ?? new Set<string>();
+    fields.add(field);
+    this.fields.set(key, fields);
   }
 
   create(entity: ChangeEntity, row: Row): void {
@@ -228,7 +234,11 @@ class Scratch {
       if (!this.touched.has(key) && !this.created.has(key)) continue;
       this.batch.rows.set(key, row);
       if (this.created.has(key)) this.batch.created.add(key);
-      else this.batch.dirty.add(key);
+      else {
+        const dirty = this.batch.dirty.get(key) ?? new Set<string>();
+        for (const field of this.fields.get(key) ?? []) dirty.add(field);
+        this.batch.dirty.set(key, dirty);
+      }
       versions[row.id] = row.version;
     }
     return versions;
@@ -386,10 +396,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
       columnForm(change.field, change.observedValue),
     );
     if (decision === "apply") {
-      scratch.edit(change.entity, change.entityId)[change.field] = toColumn(
-        change.field,
-        change.observedValue,
-      );
+      scratch.set(change.entity, change.entityId, change.field, toColumn(change.field, change.observedValue));
       if (change.entity === "person" && IDENTITY_FIELDS.has(change.field))
         identityTouched.add(change.entityId);
     }
@@ -497,7 +504,7 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
     };
   }
   if (decision === "apply") {
-    scratch.edit(entity, change.entityId)[change.field] = toColumn(change.field, value);
+    scratch.set(entity, change.entityId, change.field, toColumn(change.field, value));
     if (entity === "person" && IDENTITY_FIELDS.has(change.field))
       checkIdentity(scratch.get("person", change.entityId) as Row);
   }
@@ -621,7 +628,7 @@ async function readBatch(
     visitIdsTaken: new Set(taken.map((row) => row.id)),
     conflictChanges,
     created: new Set(),
-    dirty: new Set(),
+    dirty: new Map(),
     visitRows: [],
     changeRows: [],
     changeUpdates: new Map(),
@@ -649,6 +656,42 @@ function withoutBookkeeping(row: Row): Record<string, unknown> {
   return rest;
 }
 
+/**
+ * Changed register rows: one statement per table and set of changed fields, the rows travelling as
+ * one JSON parameter, so neither the number of statements nor of bind parameters grows with the batch.
+ */
+async function updateChanged(tx: Db, batch: Batch): Promise<void> {
+  const groups = new Map<string, { entity: ChangeEntity; fields: string[]; rows: Row[] }>();
+  for (const [key, changed] of batch.dirty) {
+    if (batch.created.has(key)) continue;
+    const entity = key.slice(0, key.indexOf(":")) as ChangeEntity;
+    const fields = [...changed].sort();
+    const groupKey = `${entity}|${fields.join(",")}`;
+    const group = groups.get(groupKey) ?? { entity, fields, rows: [] };
+    group.rows.push(batch.rows.get(key) as Row);
+    groups.set(groupKey, group);
+  }
+  for (const { entity, fields, rows } of groups.values()) {
+    const table = TABLES[entity];
+    const columns = getTableColumns(table) as Record<string, PgColumn>;
+    const written = [...fields, "version", "updatedAt"];
+    const quoted = (field: string) => `"${columns[field].name}"`;
+    const shape = ["id uuid", ...written.map((field) => `${quoted(field)} ${columns[field].getSQLType()}`)];
+    const assignments = written.map((field) => `${quoted(field)} = d.${quoted(field)}`);
+    const data = rows.map((row) =>
+      Object.fromEntries([
+        ["id", row.id],
+        ...written.map((field) => [columns[field].name, row[field] ?? null]),
+      ]),
+    );
+    await tx.execute(
+      sql`update ${table} as t set ${sql.raw(assignments.join(", "))}
+          from jsonb_to_recordset(${JSON.stringify(data)}::jsonb) as d(${sql.raw(shape.join(", "))})
+          where t.id = d.id`,
+    );
+  }
+}
+
 async function writeBatch(tx: Db, batch: Batch): Promise<void> {
   for (const entity of ENTITY_ORDER) {
     const table = TABLES[entity];
@@ -657,16 +700,7 @@ async function writeBatch(tx: Db, batch: Batch): Promise<void> {
       if (key.startsWith(`${entity}:`)) inserts.push(withoutBookkeeping(batch.rows.get(key) as Row));
     await insertChunked(tx, table, inserts as never);
   }
-  for (const key of batch.dirty) {
-    if (batch.created.has(key)) continue;
-    const entity = key.slice(0, key.indexOf(":")) as ChangeEntity;
-    const table = TABLES[entity] as PgTable & { id: PgColumn };
-    const { id, createdAt: _created, ...values } = withoutBookkeeping(batch.rows.get(key) as Row);
-    await tx
-      .update(table)
-      .set(values)
-      .where(eq(table.id, id as string));
-  }
+  await updateChanged(tx, batch);
   await insertChunked(tx, visits, batch.visitRows);
   await insertChunked(tx, changes, batch.changeRows);
   for (const [id, values] of batch.changeUpdates)

@@ -76,8 +76,13 @@ export async function deviceIdOf(db: FieldDatabase): Promise<string> {
 }
 
 /** What the server keeps per device for the supervisor: version, backlog, storage. */
-export async function deviceHealth(db: FieldDatabase, appVersion: string): Promise<DeviceHealth> {
-  const entries = await db.getAll("outbox");
+export async function deviceHealth(
+  db: FieldDatabase,
+  appVersion: string,
+  sending: ReadonlySet<string> = new Set(),
+): Promise<DeviceHealth> {
+  // What stays unsent once the batch this report travels with has landed.
+  const entries = (await db.getAll("outbox")).filter((entry) => !sending.has(entry.id));
   const pending = entries.filter((entry) => entry.state === "pending");
   const oldest = entries.reduce<string | null>(
     (min, e) => (min === null || e.createdAt < min ? e.createdAt : min),
@@ -248,17 +253,21 @@ export async function syncOutbox(
   const run = await withLock(options.lockName, async (): Promise<SyncRun> => {
     const tally = { sent: 0, rejected: 0, conflicts: 0 };
     let maxCount = Math.min(options.maxBatch ?? PUSH_MAX_MUTATIONS, PUSH_MAX_MUTATIONS);
+    let pushed = false;
     try {
       const deviceId = await deviceIdOf(db);
       for (;;) {
         const batch = await nextBatch(db, maxCount);
         if (batch.length === 0) {
-          // Nothing to send: still report the device's health now and then (the caller decides when).
-          await transport.push({
-            deviceId,
-            mutations: [],
-            device: await deviceHealth(db, options.appVersion),
-          });
+          // Nothing was sent this time: still report the device's health (the caller decides how
+          // often). After a batch the report went with it, so the last batch needs no request of its own.
+          if (!pushed) {
+            await transport.push({
+              deviceId,
+              mutations: [],
+              device: await deviceHealth(db, options.appVersion),
+            });
+          }
           break;
         }
         await uploadPhotos(db, batch, transport);
@@ -267,8 +276,9 @@ export async function syncOutbox(
           answer = await transport.push({
             deviceId,
             mutations: batch.map(toMutation),
-            device: await deviceHealth(db, options.appVersion),
+            device: await deviceHealth(db, options.appVersion, new Set(batch.map((entry) => entry.id))),
           });
+          pushed = true;
         } catch (error) {
           const status = statusOf(error);
           // The envelope was refused (an entry from an older app, a body too big): halve the batch
