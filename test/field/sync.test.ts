@@ -43,7 +43,6 @@ function transportFor(caller: Caller): SyncTransport & { calls: number } {
 
 let database: Database;
 let officer1: Caller;
-let officer2: Caller;
 let otherGridId: string;
 let n = 0;
 
@@ -51,7 +50,6 @@ beforeAll(async () => {
   database = await openTestDatabase("pglite");
   await seedSmallStreet(database);
   officer1 = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
-  officer2 = (await callerFor(database, { cookie: await loginAs(database, "officer2") })).caller;
   otherGridId = (await objectsOfOfficer(database, "officer2")).gridId;
 });
 afterAll(() => database?.close());
@@ -272,13 +270,31 @@ describe("the phone's sync", () => {
     expect(await syncOutbox(db, transportFor(officer1), OPTIONS)).toMatchObject({ state: "done", sent: 1 });
   });
 
-  it("reports the device's health with each push", async () => {
+  it("reports the device's health with each push: what stays unsent once the batch lands", async () => {
     const db = await downloadedPhone();
+    const [a, b] = (await members(db)).slice(50, 52);
+    await correctPhone(db, a, "13860000001");
+    await correctPhone(db, b, "13860000002");
     const pushes: PushInput[] = [];
-    const real = transportFor(officer2);
-    await syncOutbox(db, { ...real, push: (input) => (pushes.push(input), real.push(input)) }, OPTIONS);
-    expect(pushes).toHaveLength(1);
-    expect(pushes[0].device).toMatchObject({ appVersion: "test", unsentCount: 0, oldestUnsentAt: null });
+    const real = transportFor(officer1);
+    const recording: SyncTransport = {
+      ...real,
+      push: (input) => {
+        pushes.push(input);
+        return real.push(input);
+      },
+    };
+    await syncOutbox(db, recording, { ...OPTIONS, maxBatch: 1 });
+    // Two batches of one, each reporting the backlog after it; no extra request at the end.
+    expect(pushes.map((p) => [p.mutations.length, p.device?.unsentCount])).toEqual([
+      [1, 1],
+      [1, 0],
+    ]);
+    expect(pushes[0].device?.oldestUnsentAt).not.toBeNull();
+    expect(pushes[1].device).toMatchObject({ appVersion: "test", oldestUnsentAt: null });
+    // With nothing to send, one request carries the health report alone.
+    await syncOutbox(db, recording, OPTIONS);
+    expect(pushes.slice(2).map((p) => p.mutations.length)).toEqual([0]);
   });
 
   it("waits longer after each failure, with jitter, up to five minutes", () => {
