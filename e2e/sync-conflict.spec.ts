@@ -129,5 +129,18 @@ test("two phones: different fields both land, the same field is a conflict shown
   await expect(a).toHaveURL(/\/field$/);
   await expect(a.getByTestId("pending")).toHaveText("待同步 1");
 
+  // The session expires while the work waits: the phone asks for the password and keeps everything.
+  await contextA.clearCookies();
+  await contextA.setOffline(false);
+  await a.getByTestId("sync-now").click();
+  const relogin = a.getByTestId("relogin");
+  await expect(relogin).toBeVisible();
+  await expect(a.getByTestId("pending")).toHaveText("待同步 1");
+  await a.screenshot({ path: `${SCREENS}/sync-relogin.png` });
+  await relogin.getByLabel("密码").fill("doorstep");
+  await relogin.getByRole("button", { name: "重新登录并同步" }).click();
+  await syncUntilEmpty(a);
+  await expect(relogin).toHaveCount(0);
+
   await Promise.all([contextA.close(), contextB.close(), contextC.close()]);
 });

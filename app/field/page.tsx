@@ -137,8 +137,8 @@ export default function FieldPage() {
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-10 bg-brand text-white shadow">
         <div className="mx-auto flex max-w-3xl items-center gap-2 px-3 py-1">
-          <span className="text-lg font-bold">{t("app.name")}</span>
-          <span className="truncate text-sm text-white/85">{user?.displayName}</span>
+          <span className="shrink-0 whitespace-nowrap text-lg font-bold">{t("app.name")}</span>
+          <span className="min-w-0 truncate text-sm text-white/85">{user?.displayName}</span>
           <span className="flex-1" />
           <SyncChip pending={pending} state={syncState} onSync={() => void syncNow()} />
           <LanguageSwitch />
