@@ -22,8 +22,8 @@ export default function LoginPage() {
     trpc.auth.login.mutationOptions({
       onSuccess: async (user) => {
         await queryClient.invalidateQueries();
-        // Officers work in the offline field app; everyone else starts from the register.
-        router.replace(user.role === "officer" ? "/field" : "/register");
+        // Officers work in the offline field app; supervisors and administrators start from the map.
+        router.replace(user.role === "officer" ? "/field" : "/supervise");
       },
     }),
   );

@@ -1,4 +1,7 @@
+import { mapMessages } from "./map";
 import { en, zhCN } from "./messages";
+import { progressMessages } from "./progress";
+import { superviseMessages } from "./supervise";
 import { validationMessages } from "./validation";
 
 export const LOCALES = ["zh-CN", "en"] as const;
@@ -6,9 +9,16 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 export const LOCALE_COOKIE = "doorstep_locale";
 
+// One catalogue per locale, assembled from the UI's, the validators' and each screen family's.
 const catalogues = {
-  "zh-CN": { ...zhCN, ...validationMessages["zh-CN"] },
-  en: { ...en, ...validationMessages.en },
+  "zh-CN": {
+    ...zhCN,
+    ...validationMessages["zh-CN"],
+    ...superviseMessages["zh-CN"],
+    ...progressMessages["zh-CN"],
+    ...mapMessages["zh-CN"],
+  },
+  en: { ...en, ...validationMessages.en, ...superviseMessages.en, ...progressMessages.en, ...mapMessages.en },
 } as const;
 
 export type MessageKey = keyof (typeof catalogues)["zh-CN"];

@@ -1,7 +1,10 @@
 import "server-only";
 import { createCallerFactory, router } from "../trpc";
 import { authRouter } from "./auth";
+import { mapRouter } from "./map";
+import { progressRouter } from "./progress";
 import { areaRouter, buildingRouter, householdRouter, personRouter } from "./register";
+import { conflictRouter, deviceRouter, reviewRouter } from "./supervise";
 import { syncRouter } from "./sync";
 
 export const appRouter = router({
@@ -11,6 +14,11 @@ export const appRouter = router({
   household: householdRouter,
   person: personRouter,
   sync: syncRouter,
+  review: reviewRouter,
+  conflict: conflictRouter,
+  device: deviceRouter,
+  progress: progressRouter,
+  map: mapRouter,
 });
 
 export type AppRouter = typeof appRouter;

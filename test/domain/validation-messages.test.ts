@@ -2,7 +2,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createTranslator } from "@/domain/i18n";
+import { mapMessages } from "@/domain/i18n/map";
 import { en as uiEn, zhCN as uiZh } from "@/domain/i18n/messages";
+import { progressMessages } from "@/domain/i18n/progress";
+import { superviseMessages } from "@/domain/i18n/supervise";
 import { isValidationKey, validationMessages } from "@/domain/i18n/validation";
 import { parseCitizenId, parseMobile, parsePhone, parseUscc } from "@/domain/validators";
 
@@ -20,6 +23,18 @@ function sourceFiles(dir: string): string[] {
 function placeholders(text: string): string[] {
   return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 }
+
+describe("the screen families' catalogues", () => {
+  it("have the same keys and placeholders in both locales", () => {
+    for (const catalogue of [superviseMessages, progressMessages, mapMessages]) {
+      const zhKeys = Object.keys(catalogue["zh-CN"]).sort();
+      expect(Object.keys(catalogue.en).sort()).toEqual(zhKeys);
+      for (const key of zhKeys as (keyof (typeof catalogue)["zh-CN"])[]) {
+        expect(placeholders(catalogue.en[key]), key).toEqual(placeholders(catalogue["zh-CN"][key]));
+      }
+    }
+  });
+});
 
 describe("the UI catalogue", () => {
   it("has the same keys and placeholders in both locales", () => {

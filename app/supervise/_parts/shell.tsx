@@ -1,0 +1,105 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import type { ReactNode } from "react";
+import { useI18n } from "../../_components/i18n";
+import { LanguageSwitch } from "../../_components/shell";
+import { useTRPC } from "../../_components/trpc";
+
+const TABS = [
+  { href: "/supervise", label: "map.title" },
+  { href: "/supervise/progress", label: "progress.title" },
+  { href: "/supervise/review", label: "supervise.review" },
+  { href: "/supervise/conflicts", label: "supervise.conflicts" },
+  { href: "/supervise/devices", label: "supervise.devices" },
+] as const;
+
+/**
+ * The supervisor's screens: a tablet or desktop, online. Tabs for the map, progress, review,
+ * conflicts and devices; officers are sent to their field app.
+ */
+export function SuperviseShell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const queryClient = useQueryClient();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSettled: async () => {
+        queryClient.clear();
+        router.replace("/login");
+      },
+    }),
+  );
+  const user = me.data;
+  const allowed = user && (user.role === "supervisor" || user.role === "admin");
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="sticky top-0 z-[1000] bg-brand text-white shadow">
+        <div className="mx-auto flex max-w-6xl items-center gap-2 px-3 py-1">
+          <Link href="/supervise" className="flex min-h-11 shrink-0 items-center text-lg font-bold">
+            {t("app.name")}
+          </Link>
+          <span className="min-w-0 truncate text-sm text-white/85">
+            {user ? `${user.displayName} · ${user.areaName}` : ""}
+          </span>
+          <span className="flex-1" />
+          <LanguageSwitch />
+          {user && (
+            <button
+              type="button"
+              onClick={() => logout.mutate()}
+              className="min-h-11 shrink-0 rounded-lg px-3 text-sm font-medium hover:bg-white/10"
+            >
+              {t("nav.logout")}
+            </button>
+          )}
+        </div>
+        <nav className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-2" aria-label={t("supervise.title")}>
+          {TABS.map((tab) => {
+            const active = tab.href === "/supervise" ? pathname === tab.href : pathname.startsWith(tab.href);
+            return (
+              <Link
+                key={tab.href}
+                href={tab.href}
+                aria-current={active ? "page" : undefined}
+                className={`flex min-h-11 shrink-0 items-center border-b-4 px-3 text-base font-semibold ${
+                  active ? "border-white text-white" : "border-transparent text-white/80 hover:text-white"
+                }`}
+              >
+                {t(tab.label)}
+              </Link>
+            );
+          })}
+        </nav>
+      </header>
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-3 py-3">
+        {!me.isFetched ? null : !user ? (
+          <Notice text={t("auth.required")} href="/login" action={t("auth.submit")} />
+        ) : !allowed ? (
+          <Notice text={t("supervise.officerHere")} href="/field" action={t("field.title")} />
+        ) : (
+          children
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Notice({ text, href, action }: { text: string; href: string; action: string }) {
+  return (
+    <div className="mx-auto max-w-md rounded-xl bg-white p-6 text-center shadow-sm">
+      <p className="mb-4 text-base">{text}</p>
+      <Link
+        href={href}
+        className="inline-flex min-h-11 items-center rounded-lg bg-brand px-6 font-medium text-white"
+      >
+        {action}
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+import "server-only";
+import { router } from "../trpc";
+
+export const progressRouter = router({});
