@@ -45,3 +45,34 @@ export function maskPhone(phone: string | null | undefined): string {
   if (value.length >= 8) return `${stars(value.length - 4)}${value.slice(-4)}`;
   return stars(value.length);
 }
+
+/** Register fields holding a name, an ID number or a phone, and how each is masked. */
+const MASKS: Partial<Record<string, (value: string) => string>> = {
+  name: maskName,
+  landlordName: maskName,
+  legalRep: maskName,
+  safetyContact: maskName,
+  idNumber: maskIdNumber,
+  landlordIdNumber: maskIdNumber,
+  phone: maskPhone,
+  landlordPhone: maskPhone,
+  legalRepPhone: maskPhone,
+};
+
+/**
+ * A change's value as a reviewer sees it by default: a masked name, ID number or phone; a new row
+ * (an object) with those of its fields masked; anything else as it is.
+ */
+export function maskFieldValue(field: string, value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (typeof value === "object" && !Array.isArray(value)) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
+        key,
+        maskFieldValue(key, inner),
+      ]),
+    );
+  }
+  const mask = MASKS[field];
+  return mask && typeof value === "string" ? mask(value) : value;
+}

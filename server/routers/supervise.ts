@@ -1,6 +1,74 @@
 import "server-only";
-import { router } from "../trpc";
+import { z } from "zod";
+import { createTranslator } from "@/domain/i18n";
+import {
+  conflictInbox,
+  decideVisits,
+  deviceList,
+  resolveFromInbox,
+  reviewQueue,
+  reviewVisit,
+} from "../services/review";
+import { roleProcedure, router } from "../trpc";
 
-export const reviewRouter = router({});
-export const conflictRouter = router({});
-export const deviceRouter = router({});
+const supervisor = roleProcedure("supervisor", "admin");
+
+export const reviewRouter = router({
+  queue: supervisor
+    .input(
+      z.object({
+        state: z.enum(["submitted", "approved", "returned"]).default("submitted"),
+        campaignId: z.uuid().optional(),
+        gridId: z.uuid().optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
+      }),
+    )
+    .query(({ ctx, input }) => reviewQueue(ctx.db, ctx.user, input)),
+
+  visit: supervisor
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => reviewVisit(ctx.db, ctx.user, input.id)),
+
+  // A mutation: it writes an audit row, and must never be prefetched or cached.
+  reveal: supervisor
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => reviewVisit(ctx.db, ctx.user, input.id, { reveal: true, ip: ctx.ip })),
+
+  decide: supervisor
+    .input(
+      z.object({
+        visitIds: z.array(z.uuid()).min(1).max(200),
+        decision: z.enum(["approve", "return"]),
+        comment: z.string().trim().max(500).nullish(),
+      }),
+    )
+    .mutation(({ ctx, input }) => decideVisits(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
+});
+
+export const conflictRouter = router({
+  list: supervisor.query(({ ctx }) => conflictInbox(ctx.db, ctx.user)),
+
+  resolve: supervisor
+    .input(
+      z.object({
+        mutationId: z.uuid(),
+        deviceId: z.uuid(),
+        changeId: z.uuid(),
+        choice: z.enum(["server", "observed", "other"]),
+        value: z.unknown().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      resolveFromInbox(ctx.db, ctx.user, input, {
+        now: ctx.now,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        translate: createTranslator(ctx.locale),
+      }),
+    ),
+});
+
+export const deviceRouter = router({
+  list: supervisor.query(({ ctx }) => deviceList(ctx.db, ctx.user, ctx.now)),
+});

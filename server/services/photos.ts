@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { attachments } from "@/db/schema";
+import { areas, attachments } from "@/db/schema";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
@@ -127,4 +127,30 @@ export async function photoExists(db: Db, user: SessionUser, sha256: string): Pr
     .limit(1);
   if (!row) return false;
   return (await writableGrids(db, user, [row.gridId])).has(row.gridId);
+}
+
+/**
+ * A photo for viewing: to whoever may write to its grid (its officer) or oversees the area it lies in
+ * (a supervisor reviewing the visit). Anyone else is answered as if it did not exist.
+ */
+export async function readPhoto(db: Db, user: SessionUser, sha256: string) {
+  if (!isPhotoHash(sha256)) throw notFound();
+  const [row] = await db
+    .select({
+      mime: attachments.mime,
+      data: attachments.data,
+      gridId: attachments.gridId,
+      gridPath: areas.path,
+    })
+    .from(attachments)
+    .innerJoin(areas, eq(areas.id, attachments.gridId))
+    .where(eq(attachments.sha256, sha256))
+    .limit(1);
+  if (!row) throw notFound();
+  const visible =
+    user.role === "officer"
+      ? (await writableGrids(db, user, [row.gridId])).has(row.gridId)
+      : row.gridPath.startsWith(user.areaPath);
+  if (!visible) throw notFound();
+  return { mime: row.mime, data: row.data };
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
+import { changes } from "@/db/schema";
 import { appRouter } from "@/server/routers";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
-import { visitMutation } from "../support/push";
+import { supervisorOf, visitMutation } from "../support/push";
 
 type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
@@ -39,6 +41,35 @@ const OBJECT_PROCEDURES: Record<string, (caller: Caller, objects: Objects) => Pr
   },
 };
 /**
+ * Supervisor procedures that take an object in an officer's grid: the supervisor of that officer's
+ * community may, the supervisor of another community gets NOT_FOUND, officers FORBIDDEN.
+ */
+const SUPERVISOR_PROCEDURES: Record<
+  string,
+  (caller: Caller, objects: Objects & { visitId: string; changeId: string }) => Promise<unknown>
+> = {
+  "review.visit": (caller, o) => caller.review.visit({ id: o.visitId }),
+  "review.reveal": (caller, o) => caller.review.reveal({ id: o.visitId }),
+  "review.decide": (caller, o) => caller.review.decide({ visitIds: [o.visitId], decision: "approve" }),
+  "conflict.resolve": (caller, o) =>
+    caller.conflict.resolve({
+      mutationId: randomUUID(),
+      deviceId: randomUUID(),
+      changeId: o.changeId,
+      choice: "observed",
+    }),
+};
+/**
+ * Supervisor lists: they take no object and return only what lies under the caller's area (proved,
+ * community against community, in the test file named).
+ */
+const SUPERVISOR_LISTS: Record<string, string> = {
+  "review.queue": "review.test.ts",
+  "conflict.list": "review.test.ts",
+  "device.list": "review.test.ts",
+};
+
+/**
  * Procedures that only ever act on the caller's own session (sync.pull takes no object: it reads the
  * caller's own assignments, cut to their area; pull.test.ts proves it).
  */
@@ -49,7 +80,12 @@ const procedurePaths = Object.keys(appRouter._def.procedures);
 it("every procedure is either scope-checked here or acts on the caller alone", () => {
   expect(procedurePaths.length).toBeGreaterThan(SELF_ONLY.length);
   for (const path of procedurePaths) {
-    expect(path in OBJECT_PROCEDURES || SELF_ONLY.includes(path), `${path} has no scope test`).toBe(true);
+    const covered =
+      path in OBJECT_PROCEDURES ||
+      path in SUPERVISOR_PROCEDURES ||
+      path in SUPERVISOR_LISTS ||
+      SELF_ONLY.includes(path);
+    expect(covered, `${path} has no scope test`).toBe(true);
   }
 });
 
@@ -92,6 +128,55 @@ describe.each(databaseKinds)("object-level authorisation on %s", (kind) => {
       expect(await codeOf(call(anonymous, own))).toBe("UNAUTHORIZED");
     });
   }
+
+  describe("supervisor procedures", () => {
+    let objects: Objects & { visitId: string; changeId: string };
+    let ownCommunity: Caller;
+    let otherCommunity: Caller;
+
+    beforeAll(async () => {
+      const mutation = visitMutation({
+        gridId: own.gridId,
+        roomId: own.roomId,
+        subjectType: "household",
+        subjectId: own.householdId,
+        changes: [
+          {
+            entity: "household",
+            entityId: own.householdId,
+            field: "kind",
+            registerValue: "1",
+            observedValue: "2",
+            baseVersion: 1,
+          },
+        ],
+      });
+      const { results } = await officer1.sync.push({ deviceId: randomUUID(), mutations: [mutation] });
+      expect(results[0].status).not.toBe("rejected");
+      const [change] = await database.db
+        .select({ id: changes.id })
+        .from(changes)
+        .where(eq(changes.visitId, mutation.id));
+      objects = { ...own, visitId: mutation.id, changeId: change.id };
+      ownCommunity = await supervisorOf(database, own.communityId, "scope-community-1");
+      otherCommunity = await supervisorOf(database, other.communityId, "scope-community-2");
+    });
+
+    for (const [path, call] of Object.entries(SUPERVISOR_PROCEDURES)) {
+      it(`${path}: the supervisor of the officer's community may`, async () => {
+        expect(await codeOf(call(ownCommunity, objects))).toBe("OK");
+      });
+      it(`${path}: the supervisor of another community gets NOT_FOUND`, async () => {
+        expect(await codeOf(call(otherCommunity, objects))).toBe("NOT_FOUND");
+      });
+      it(`${path}: an officer, even of that grid, is refused`, async () => {
+        expect(await codeOf(call(officer1, objects))).toBe("FORBIDDEN");
+      });
+      it(`${path}: without a session it is refused`, async () => {
+        expect(await codeOf(call(anonymous, objects))).toBe("UNAUTHORIZED");
+      });
+    }
+  });
 
   it("an officer cannot climb to their own community", async () => {
     expect(await codeOf(officer1.area.get({ id: own.communityId }))).toBe("NOT_FOUND");

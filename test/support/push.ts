@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { campaigns, persons } from "@/db/schema";
+import { campaigns, persons, users } from "@/db/schema";
 import type { VisitMutation } from "@/domain/push";
 import type { Change, Visit } from "@/domain/visit";
+import { hashPassword } from "@/server/auth/password";
+import { callerFor, DEMO_PASSWORD, loginAs } from "./fixture";
 
 export type ChangeSpec = Omit<Change, "id" | "visitId"> & { id?: string };
 
@@ -84,4 +86,16 @@ export async function openCampaignId(database: Database): Promise<string> {
     .from(campaigns)
     .where(eq(campaigns.status, "open"));
   return campaign.id;
+}
+
+/** A supervisor of one area (a community, say), logged in. */
+export async function supervisorOf(database: Database, areaId: string, username: string) {
+  await database.db.insert(users).values({
+    username,
+    displayName: username,
+    passwordHash: await hashPassword(DEMO_PASSWORD),
+    role: "supervisor",
+    areaId,
+  });
+  return (await callerFor(database, { cookie: await loginAs(database, username) })).caller;
 }

@@ -1,13 +1,14 @@
 import { createContext } from "@/server/context";
 import { AppError, type AppErrorKind } from "@/server/errors";
 import { isSameOrigin, refusal } from "@/server/http/request";
-import { MAX_PHOTO_BYTES, photoExists, photoType, storePhoto } from "@/server/services/photos";
+import { MAX_PHOTO_BYTES, photoExists, photoType, readPhoto, storePhoto } from "@/server/services/photos";
 
 /**
  * Door-plate photos by hash, uploaded before the visit that names them.
  * PUT /api/photos/<sha256>?grid=<uuid> with the raw image (image/jpeg, image/png or image/webp):
  * 201 stored, 200 already there. HEAD /api/photos/<sha256>: 200 if stored in a grid the caller may
- * write to, else 404. Refusals are JSON `{ error: { key, message } }` in the caller's language.
+ * write to, else 404. GET /api/photos/<sha256>: the image, to its officer or a supervisor over its
+ * area (private, cached by content since the hash names it). Refusals are JSON `{ error: { key, message } }` in the caller's language.
  */
 
 export const dynamic = "force-dynamic";
@@ -89,5 +90,23 @@ export async function HEAD(req: Request, { params }: PhotoRoute): Promise<Respon
   } catch (error) {
     console.error("[photos]", error);
     return new Response(null, { status: 500, headers: NO_STORE });
+  }
+}
+
+export async function GET(req: Request, { params }: PhotoRoute): Promise<Response> {
+  try {
+    const ctx = await createContext(req.headers, new Headers());
+    if (!ctx.user) return refusal(req.headers, 401, "auth.required");
+    const photo = await readPhoto(ctx.db, ctx.user, (await params).sha256);
+    return new Response(photo.data as unknown as BodyInit, {
+      headers: {
+        "content-type": photo.mime,
+        // The hash is the content: it never changes, but it is personal, so no shared cache keeps it.
+        "cache-control": "private, max-age=31536000, immutable",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  } catch (error) {
+    return failure(req, error);
   }
 }

@@ -1,0 +1,401 @@
+import "server-only";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import {
+  areas,
+  buildings,
+  campaigns,
+  changes,
+  devices,
+  rooms,
+  users,
+  visitAttachments,
+  visits,
+} from "@/db/schema";
+import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
+import { maskFieldValue } from "@/domain/mask";
+import { AppError, notFound } from "../errors";
+import { writeAudit } from "./audit";
+import type { SessionUser } from "./auth";
+import { type PushMeta, pushMutations } from "./push";
+
+/**
+ * The supervisor's side of a visit: the queue of submitted visits, one visit with its evidence, the
+ * decision (approve, or return with a comment that reaches the officer's phone on the next pull),
+ * the inbox of conflicts and the health of officers' devices. Everything is cut to the caller's area.
+ */
+
+const underCaller = (user: SessionUser) => sql`starts_with(${areas.path}, ${user.areaPath})`;
+
+export type ReviewState = "submitted" | "approved" | "returned";
+
+export interface QueueInput {
+  state: ReviewState;
+  campaignId?: string;
+  gridId?: string;
+  limit: number;
+  offset: number;
+}
+
+/** A clean confirmation: verified unchanged, no corrections, and recorded at the building if located. */
+function isClean(row: { outcome: string; changeCount: number; distanceM: number | null }): boolean {
+  return (
+    row.outcome === "verified" &&
+    row.changeCount === 0 &&
+    (row.distanceM === null || row.distanceM <= FAR_FROM_BUILDING_M)
+  );
+}
+
+function distanceOf(row: {
+  lat: number | null;
+  lng: number | null;
+  buildingLat: number | null;
+  buildingLng: number | null;
+}): number | null {
+  if (row.lat === null || row.lng === null || row.buildingLat === null || row.buildingLng === null)
+    return null;
+  return Math.round(
+    distanceMeters({ lat: row.lat, lng: row.lng }, { lat: row.buildingLat, lng: row.buildingLng }),
+  );
+}
+
+export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) {
+  const where = and(
+    underCaller(user),
+    eq(visits.reviewState, input.state),
+    input.campaignId ? eq(visits.campaignId, input.campaignId) : undefined,
+    input.gridId ? eq(visits.gridId, input.gridId) : undefined,
+  );
+  const changeCount = sql<number>`(select count(*)::int from ${changes} c where c.visit_id = "visits"."id")`;
+  const conflictCount = sql<number>`(select count(*)::int from ${changes} c where c.visit_id = "visits"."id" and c.status = 'conflict')`;
+  const rows = await db
+    .select({
+      id: visits.id,
+      visitedAt: visits.visitedAt,
+      outcome: visits.outcome,
+      reviewState: visits.reviewState,
+      reviewComment: visits.reviewComment,
+      attempt: visits.attempt,
+      lat: visits.lat,
+      lng: visits.lng,
+      officerName: users.displayName,
+      gridName: areas.name,
+      address: buildings.address,
+      buildingName: buildings.name,
+      buildingLat: buildings.lat,
+      buildingLng: buildings.lng,
+      unitNo: rooms.unitNo,
+      roomNo: rooms.roomNo,
+      changeCount,
+      conflictCount,
+      photos: sql<number>`(select count(*)::int from ${visitAttachments} a where a.visit_id = "visits"."id")`,
+    })
+    .from(visits)
+    .innerJoin(areas, eq(areas.id, visits.gridId))
+    .innerJoin(rooms, eq(rooms.id, visits.roomId))
+    .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
+    .innerJoin(users, eq(users.id, visits.officerId))
+    .where(where)
+    // Oldest first: the queue is worked from the front.
+    .orderBy(asc(visits.visitedAt), asc(visits.id))
+    .limit(input.limit)
+    .offset(input.offset);
+  const [{ total }] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(visits)
+    .innerJoin(areas, eq(areas.id, visits.gridId))
+    .where(where);
+  return {
+    total,
+    visits: rows.map(({ lat, lng, buildingLat, buildingLng, ...row }) => {
+      const distanceM = distanceOf({ lat, lng, buildingLat, buildingLng });
+      return {
+        ...row,
+        distanceM,
+        far: distanceM !== null && distanceM > FAR_FROM_BUILDING_M,
+        clean: isClean({ ...row, distanceM }),
+      };
+    }),
+  };
+}
+
+async function visitInScope(db: Db, user: SessionUser, visitId: string) {
+  const [row] = await db
+    .select({ visit: visits, gridPath: areas.path, gridName: areas.name })
+    .from(visits)
+    .innerJoin(areas, eq(areas.id, visits.gridId))
+    .where(eq(visits.id, visitId));
+  if (!row || !row.gridPath.startsWith(user.areaPath)) throw notFound();
+  return row;
+}
+
+/**
+ * One visit with everything a reviewer weighs: each changed field with the register value beside the
+ * observed one (names, ID numbers and phones masked unless `reveal`, which is audited), the photo,
+ * how far from the building it was recorded, and the room's earlier visits with their decisions.
+ */
+export async function reviewVisit(
+  db: Db,
+  user: SessionUser,
+  visitId: string,
+  options: { reveal?: boolean; ip?: string } = {},
+) {
+  const { visit, gridPath, gridName } = await visitInScope(db, user, visitId);
+  const [place] = await db
+    .select({
+      address: buildings.address,
+      buildingName: buildings.name,
+      buildingLat: buildings.lat,
+      buildingLng: buildings.lng,
+      unitNo: rooms.unitNo,
+      floor: rooms.floor,
+      roomNo: rooms.roomNo,
+    })
+    .from(rooms)
+    .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
+    .where(eq(rooms.id, visit.roomId));
+  const [officer] = await db
+    .select({ name: users.displayName, username: users.username })
+    .from(users)
+    .where(eq(users.id, visit.officerId));
+  const [campaign] = await db
+    .select({ name: campaigns.name })
+    .from(campaigns)
+    .where(eq(campaigns.id, visit.campaignId));
+  const changed = await db
+    .select()
+    .from(changes)
+    .where(eq(changes.visitId, visitId))
+    .orderBy(asc(changes.createdAt), asc(changes.id));
+  const photos = await db
+    .select({ sha256: visitAttachments.sha256, kind: visitAttachments.kind })
+    .from(visitAttachments)
+    .where(eq(visitAttachments.visitId, visitId));
+  const history = await db
+    .select({
+      id: visits.id,
+      visitedAt: visits.visitedAt,
+      outcome: visits.outcome,
+      reviewState: visits.reviewState,
+      reviewComment: visits.reviewComment,
+      officerName: users.displayName,
+    })
+    .from(visits)
+    .innerJoin(users, eq(users.id, visits.officerId))
+    .where(eq(visits.roomId, visit.roomId))
+    .orderBy(desc(visits.visitedAt));
+  if (options.reveal) {
+    await writeAudit(db, {
+      userId: user.id,
+      action: "reveal_visit",
+      entity: "visit",
+      entityId: visitId,
+      areaPath: gridPath,
+      ip: options.ip,
+    });
+  }
+  const show = (field: string, value: unknown) => (options.reveal ? value : maskFieldValue(field, value));
+  const distanceM = distanceOf({
+    lat: visit.lat,
+    lng: visit.lng,
+    buildingLat: place?.buildingLat ?? null,
+    buildingLng: place?.buildingLng ?? null,
+  });
+  return {
+    id: visit.id,
+    campaignName: campaign?.name ?? null,
+    gridName,
+    officerName: officer?.name ?? null,
+    outcome: visit.outcome,
+    attempt: visit.attempt,
+    visitedAt: visit.visitedAt,
+    receivedAt: visit.receivedAt,
+    revisitDue: visit.revisitDue,
+    note: visit.note,
+    reviewState: visit.reviewState,
+    reviewComment: visit.reviewComment,
+    reviewedAt: visit.reviewedAt,
+    lat: visit.lat,
+    lng: visit.lng,
+    accuracyM: visit.accuracyM,
+    distanceM,
+    far: distanceM !== null && distanceM > FAR_FROM_BUILDING_M,
+    place: place ?? null,
+    revealed: !!options.reveal,
+    changes: changed.map((change) => ({
+      id: change.id,
+      entity: change.entity,
+      entityId: change.entityId,
+      field: change.field,
+      status: change.status,
+      registerValue: show(change.field, change.registerValue),
+      observedValue: show(change.field, change.observedValue),
+      serverValue: change.status === "conflict" ? show(change.field, change.serverValue) : null,
+    })),
+    photos,
+    history,
+  };
+}
+
+export interface DecisionInput {
+  visitIds: string[];
+  decision: "approve" | "return";
+  comment?: string | null;
+}
+
+/**
+ * Approves visits, or returns them with a comment. Only submitted visits in the caller's area are
+ * decided; the version bump (and the change stamp the trigger writes) carries the decision to the
+ * officer's phone on its next pull.
+ */
+export async function decideVisits(
+  db: Db,
+  user: SessionUser,
+  input: DecisionInput,
+  meta: { now: Date; ip: string },
+) {
+  const comment = input.comment?.trim() || null;
+  if (input.decision === "return" && !comment) throw new AppError("BAD_REQUEST", "review.commentRequired");
+  return db.transaction(async (tx) => {
+    const found = await tx
+      .select({ id: visits.id, reviewState: visits.reviewState, gridPath: areas.path })
+      .from(visits)
+      .innerJoin(areas, eq(areas.id, visits.gridId))
+      .where(inArray(visits.id, input.visitIds))
+      .for("update", { of: visits });
+    const inScope = found.filter((row) => row.gridPath.startsWith(user.areaPath));
+    // Asking about a visit one may not see answers like a missing one.
+    if (inScope.length !== input.visitIds.length) throw notFound();
+    const open = inScope.filter((row) => row.reviewState === "submitted").map((row) => row.id);
+    if (open.length > 0) {
+      await tx
+        .update(visits)
+        .set({
+          reviewState: input.decision === "approve" ? "approved" : "returned",
+          reviewComment: comment,
+          reviewedBy: user.id,
+          reviewedAt: meta.now,
+          version: sql`${visits.version} + 1`,
+        })
+        .where(inArray(visits.id, open));
+    }
+    await writeAudit(tx, {
+      userId: user.id,
+      action: input.decision === "approve" ? "visit_approved" : "visit_returned",
+      entity: "visit",
+      entityId: open.length === 1 ? open[0] : undefined,
+      areaPath: user.areaPath,
+      ip: meta.ip,
+      detail: { visits: open, comment },
+    });
+    // Visits decided already (by a colleague a moment ago) are left as they are and reported.
+    return { decided: open.length, alreadyDecided: inScope.length - open.length };
+  });
+}
+
+/** Conflicts waiting in the caller's area, oldest first, with both values and who recorded which. */
+export async function conflictInbox(db: Db, user: SessionUser) {
+  const rows = await db
+    .select({
+      changeId: changes.id,
+      visitId: changes.visitId,
+      entity: changes.entity,
+      entityId: changes.entityId,
+      field: changes.field,
+      registerValue: changes.registerValue,
+      serverValue: changes.serverValue,
+      observedValue: changes.observedValue,
+      createdAt: changes.createdAt,
+      visitedAt: visits.visitedAt,
+      officerName: users.displayName,
+      gridName: areas.name,
+      address: buildings.address,
+      roomNo: rooms.roomNo,
+      unitNo: rooms.unitNo,
+    })
+    .from(changes)
+    .innerJoin(visits, eq(visits.id, changes.visitId))
+    .innerJoin(users, eq(users.id, visits.officerId))
+    .innerJoin(areas, eq(areas.id, changes.gridId))
+    .innerJoin(rooms, eq(rooms.id, visits.roomId))
+    .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
+    .where(and(eq(changes.status, "conflict"), underCaller(user)))
+    .orderBy(asc(changes.createdAt), asc(changes.id))
+    .limit(500);
+  return rows.map((row) => ({
+    ...row,
+    registerValue: maskFieldValue(row.field, row.registerValue),
+    serverValue: maskFieldValue(row.field, row.serverValue),
+    observedValue: maskFieldValue(row.field, row.observedValue),
+  }));
+}
+
+export interface InboxResolution {
+  /** Made in the browser, so a double click or a retry settles it once (the ledger's key). */
+  mutationId: string;
+  deviceId: string;
+  changeId: string;
+  choice: "server" | "observed" | "other";
+  /** The value typed when the choice is "other". */
+  value?: unknown;
+}
+
+/**
+ * Settles a conflict from the inbox. The values stay on the server (the inbox shows them masked), so
+ * the choice is named and the value looked up here; the settlement itself is a resolve mutation
+ * through the same ledger and merge as the phones' — if the field moved on again, it stays a conflict.
+ */
+export async function resolveFromInbox(db: Db, user: SessionUser, input: InboxResolution, meta: PushMeta) {
+  const [change] = await db
+    .select({ change: changes, gridPath: areas.path })
+    .from(changes)
+    .innerJoin(areas, eq(areas.id, changes.gridId))
+    .where(eq(changes.id, input.changeId));
+  if (!change || !change.gridPath.startsWith(user.areaPath)) throw notFound();
+  const { serverValue, observedValue } = change.change;
+  const value =
+    input.choice === "server" ? serverValue : input.choice === "observed" ? observedValue : input.value;
+  const { results } = await pushMutations(
+    db,
+    user,
+    {
+      deviceId: input.deviceId,
+      mutations: [
+        { id: input.mutationId, kind: "resolve", payload: { changeId: input.changeId, value, serverValue } },
+      ],
+    },
+    meta,
+  );
+  return results[0];
+}
+
+/** Stale: unsent work older than this stands out. */
+const STALE_MS = 24 * 3_600_000;
+
+/** Officers' devices in the caller's area: last sync, version, backlog and storage. */
+export async function deviceList(db: Db, user: SessionUser, now: Date) {
+  const rows = await db
+    .select({
+      id: devices.id,
+      username: users.username,
+      displayName: users.displayName,
+      appVersion: devices.appVersion,
+      lastSyncAt: devices.lastSyncAt,
+      unsentCount: devices.unsentCount,
+      oldestUnsentAt: devices.oldestUnsentAt,
+      storagePersisted: devices.storagePersisted,
+      storageUsage: devices.storageUsage,
+      storageQuota: devices.storageQuota,
+      userAgent: devices.userAgent,
+    })
+    .from(devices)
+    .innerJoin(users, eq(users.id, devices.userId))
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(underCaller(user))
+    .orderBy(asc(devices.oldestUnsentAt), desc(devices.lastSyncAt));
+  return rows.map((row) => ({
+    ...row,
+    stale:
+      row.unsentCount > 0 && !!row.oldestUnsentAt && now.getTime() - row.oldestUnsentAt.getTime() > STALE_MS,
+  }));
+}
