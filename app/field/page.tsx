@@ -169,6 +169,7 @@ export default function FieldPage() {
               hasData={hasData}
               pulledAt={pulledAt}
               onPull={pull}
+              ready={!!db}
               campaigns={campaigns}
               campaignId={campaignId}
               onCampaign={setCampaignId}
@@ -196,6 +197,7 @@ function DownloadPanel({
   hasData,
   pulledAt,
   onPull,
+  ready,
   campaigns,
   campaignId,
   onCampaign,
@@ -204,6 +206,8 @@ function DownloadPanel({
   hasData: boolean;
   pulledAt?: string;
   onPull: () => void;
+  /** The phone's database is open: until then a tap would have nowhere to write. */
+  ready: boolean;
   campaigns: Campaign[] | null;
   campaignId: string | null;
   onCampaign: (id: string) => void;
@@ -255,7 +259,8 @@ function DownloadPanel({
         <button
           type="button"
           onClick={onPull}
-          className="min-h-12 rounded-lg bg-brand px-5 text-lg font-bold text-white"
+          disabled={!ready}
+          className="min-h-12 rounded-lg bg-brand px-5 text-lg font-bold text-white disabled:opacity-60"
         >
           {download.state === "failed"
             ? t("field.resume")
