@@ -313,6 +313,7 @@ export const zhCN = {
   "visit.saveWithChanges": "保存（{count} 项变更）",
   "visit.saving": "正在保存…",
   "visit.saved": "已保存，待同步",
+  "visit.returnedTitle": "被退回：",
   "visit.error.outcome": "请选择走访结果",
   "visit.error.openForm": "还有未完成的表单：请点“确定”或“取消”后再保存",
   "visit.error.verifiedWithChanges": "有更正或新增时，结果不能是“已核实无变化”，请选择“信息变更”等结果",
@@ -656,6 +657,7 @@ export const en: Catalogue = {
   "visit.saveWithChanges": "Save ({count} changes)",
   "visit.saving": "Saving…",
   "visit.saved": "Saved, waiting to sync",
+  "visit.returnedTitle": "Returned:",
   "visit.error.outcome": "Choose an outcome",
   "visit.error.openForm": "A form is still open: tap Done or Cancel first",
   "visit.error.verifiedWithChanges":

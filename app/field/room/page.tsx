@@ -104,6 +104,11 @@ function RoomHeading({
   const visits = data.visits as unknown as WorkVisit[];
   const status = roomStatus(saved ? [...visits, saved] : visits);
   const room = data.room;
+  // The supervisor sent the latest visit back: their words first, so the officer knows what to fix.
+  const latest = [...(data.visits as Record<string, unknown>[])].sort((a, b) =>
+    String(b.visitedAt).localeCompare(String(a.visitedAt)),
+  )[0];
+  const returned = latest?.reviewState === "returned" ? latest : null;
   return (
     <section className="mb-3 rounded-xl bg-white p-3 shadow-sm">
       <p className="text-base text-gray-800">{String(data.building?.address ?? "")}</p>
@@ -117,6 +122,15 @@ function RoomHeading({
       <p className="mt-1 text-sm text-gray-800">
         {t("register.floor", { floor: String(room.floor ?? "") })} · {t("visit.attemptNo", { attempt })}
       </p>
+      {returned && !saved && (
+        <p
+          role="alert"
+          className="mt-2 rounded-lg border-2 border-status-returned bg-red-50 p-3 text-red-950"
+          data-testid="returned-note"
+        >
+          <strong>{t("visit.returnedTitle")}</strong> {String(returned.reviewComment ?? "")}
+        </p>
+      )}
       {outcome !== null && needsRevisit(outcome) && <RevisitNote attempt={attempt} testId="revisit-top" />}
       {outcome === null && (
         // Most calls end at a closed door: those two outcomes are one tap from the top.
@@ -144,6 +158,9 @@ function RoomHeading({
               {new Date(String(visit.visitedAt)).toLocaleDateString(locale)} ·{" "}
               {codeLabel(VISIT_OUTCOME, String(visit.outcome), locale)}
               {visit.pending ? ` · ${t("visit.pendingSync")}` : ""}
+              {visit.reviewState && visit.reviewState !== "submitted" && !visit.pending
+                ? ` · ${t(visit.reviewState === "returned" ? "status.returned" : "status.approved")}`
+                : ""}
             </li>
           ))}
         </ul>

@@ -1,0 +1,87 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useI18n } from "../../_components/i18n";
+import { useTRPC } from "../../_components/trpc";
+
+const mb = (bytes: number | null) => (bytes == null ? "—" : `${Math.round(bytes / 1_048_576)} MB`);
+
+/** Officers' phones: who synced when, what they still hold, and whether the browser may evict it. */
+export default function DevicesPage() {
+  const { t, locale } = useI18n();
+  const trpc = useTRPC();
+  const list = useQuery(trpc.device.list.queryOptions());
+  if (list.isPending) return <p className="p-4 text-gray-700">{t("review.loading")}</p>;
+  if (list.isError)
+    return (
+      <p role="alert" className="rounded-lg bg-red-50 p-3 text-red-900">
+        {list.error.message}
+      </p>
+    );
+  const stale = list.data.filter((device) => device.stale).length;
+  const time = (value: Date | null) => (value ? new Date(value).toLocaleString(locale) : t("devices.never"));
+  return (
+    <section aria-labelledby="devices-title">
+      <h1 id="devices-title" className="mb-2 text-lg font-bold">
+        {t("supervise.devices")} · {list.data.length}
+      </h1>
+      {stale > 0 && (
+        <p role="alert" className="mb-3 rounded-lg bg-red-50 p-3 font-semibold text-red-950">
+          {t("devices.staleCount", { count: stale })}
+        </p>
+      )}
+      {list.data.length === 0 ? (
+        <p className="rounded-xl bg-white p-6 text-center text-gray-700 shadow-sm">{t("devices.empty")}</p>
+      ) : (
+        <div className="overflow-x-auto rounded-xl bg-white shadow-sm">
+          <table className="w-full min-w-[44rem] text-left text-base">
+            <thead>
+              <tr className="border-b border-gray-300 text-sm text-gray-700">
+                <th className="p-2">{t("devices.officer")}</th>
+                <th className="p-2">{t("devices.lastSync")}</th>
+                <th className="p-2">{t("devices.unsent")}</th>
+                <th className="p-2">{t("devices.oldest")}</th>
+                <th className="p-2">{t("devices.storage")}</th>
+                <th className="p-2">{t("devices.version")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.map((device) => (
+                <tr
+                  key={device.id}
+                  className={`border-b border-gray-100 ${device.stale ? "bg-red-50" : ""}`}
+                  data-testid="device-row"
+                  data-stale={device.stale}
+                >
+                  <td className="p-2 font-semibold">
+                    {device.displayName}
+                    <span className="block text-sm font-normal text-gray-700">{device.username}</span>
+                  </td>
+                  <td className="p-2">{time(device.lastSyncAt)}</td>
+                  <td className="p-2 font-semibold">{device.unsentCount}</td>
+                  <td className="p-2">
+                    {device.oldestUnsentAt ? time(device.oldestUnsentAt) : "—"}
+                    {device.stale && (
+                      <span className="block text-sm font-semibold text-red-800">{t("devices.stale")}</span>
+                    )}
+                  </td>
+                  <td className="p-2">
+                    {device.storagePersisted === null
+                      ? "—"
+                      : device.storagePersisted
+                        ? t("devices.persisted")
+                        : t("devices.notPersisted")}
+                    <span className="block text-sm text-gray-700">
+                      {mb(device.storageUsage)} / {mb(device.storageQuota)}
+                    </span>
+                  </td>
+                  <td className="p-2">{device.appVersion ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
