@@ -4,6 +4,8 @@
  * the input and cursor schemas live in `sync-input.ts`.
  */
 
+import type { PullRows } from "./wire";
+
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
 export const PULL_TABLES = [
   "buildings",
@@ -18,9 +20,9 @@ export const PULL_TABLES = [
 export type PullTableName = (typeof PULL_TABLES)[number];
 
 /**
- * The columns each table sends, in tuple order. Every table starts with id, gridId, version (the
- * phone drops rows by grid and needs the version for field-level merge) and register tables end
- * with endedAt, endReason. Server bookkeeping (change stamp, created/updated, source) stays home.
+ * The columns each table sends. Every table starts with id, gridId, version (the phone drops rows by
+ * grid and needs the version for field-level merge) and register tables end with endedAt, endReason.
+ * Server bookkeeping (change stamp, created/updated, source) stays home.
  */
 export const PULL_COLUMNS = {
   buildings: [
@@ -167,16 +169,12 @@ export const PULL_COLUMNS = {
 } as const satisfies Record<PullTableName, readonly string[]>;
 
 /**
- * Rows as tuples in the order of `columns`: a grid goes to a phone over a weak signal, and repeating
- * every key in every row would double it. Timestamps are ISO to the second (`2026-11-24T08:30:00Z`),
- * dates `YYYY-MM-DD`. A row with `endedAt` set is a tombstone: the phone drops it. It carries only
- * id, gridId, version, endedAt and endReason; its other columns are null, since an ended person's
- * details are no business of the phone. Rows within a page come in no promised order.
+ * The wire format of a page's `rows`: bumped on any change to the encoding, so a phone running an
+ * older app refuses a page in words (`PullFormatError`) rather than storing garbage. Format 1 (tuples
+ * under `tables`) had no such field; a phone still on it fails on the missing `tables` and its strict
+ * transaction writes nothing.
  */
-export interface PullTable {
-  columns: string[];
-  rows: unknown[][];
-}
+export const PULL_FORMAT = 2;
 
 // A type alias, not an interface, so a store may treat it as Record<string, unknown>.
 export type PullGrid = {
@@ -190,6 +188,8 @@ export type PullGrid = {
 };
 
 export interface PullResponse {
+  /** `PULL_FORMAT` of the server that answered. */
+  format: number;
   /** Send back on the next pull. Opaque; store it in the same transaction as the page. */
   cursor: string;
   /** More of this round waits: pull again at once with `cursor`. */
@@ -201,23 +201,17 @@ export interface PullResponse {
   grids?: PullGrid[];
   /** Grids no longer assigned: the phone deletes every row of them (after keeping unsent work). */
   dropGridIds: string[];
-  /** Only tables with rows on this page. */
-  tables: Partial<Record<PullTableName, PullTable>>;
+  /**
+   * Only tables with rows on this page, every column of `PULL_COLUMNS` encoded by `domain/wire.ts`;
+   * read them with `decodePullRows`. Timestamps are ISO to the second (`2026-11-24T08:30:00Z`), dates
+   * `YYYY-MM-DD`. A row with `endedAt` set is a tombstone: the phone drops it. It carries only id,
+   * gridId, version, endedAt and endReason; its other columns are null, since an ended person's
+   * details are no business of the phone. Rows within a page come in no promised order.
+   */
+  rows: PullRows;
 }
 
 export const PULL_LIMIT_DEFAULT = 5_000;
 export const PULL_LIMIT_MAX = 20_000;
 /** Room for hundreds of grids (about 55 characters each), low enough that junk is refused undecoded. */
 export const PULL_CURSOR_MAX_LENGTH = 65_536;
-
-/** Tuples back into objects keyed by column, for a store that indexes by field. */
-export function pullRecords(table: PullTable | undefined): Record<string, unknown>[] {
-  if (!table) return [];
-  return table.rows.map((tuple) => {
-    const record: Record<string, unknown> = {};
-    table.columns.forEach((column, i) => {
-      record[column] = tuple[i];
-    });
-    return record;
-  });
-}

@@ -1,6 +1,7 @@
 /**
  * How big one officer's full grid download is on the wire: the demo street at full size (scale 1,
- * about 40k persons) in an in-memory PGlite, then officer1's first pull as superjson JSON and gzipped.
+ * about 40k persons) in an in-memory PGlite, then officer1's first pull as superjson JSON and gzipped
+ * (what `next start` sends). For comparison, the same rows as format 1 sent them (a tuple a row).
  *   npx tsx --conditions=react-server scripts/bench-pull.ts [--scale 1] [--user officer1]
  */
 import { parseArgs } from "node:util";
@@ -11,7 +12,8 @@ import { openDatabase } from "../db/client";
 import { households, users } from "../db/schema";
 import { seedDemo } from "../db/seed";
 import type { PullResponse } from "../domain/sync";
-import { PULL_LIMIT_MAX } from "../domain/sync";
+import { PULL_COLUMNS, PULL_LIMIT_MAX } from "../domain/sync";
+import { decodePullRows } from "../domain/wire";
 import { hashPassword } from "../server/auth/password";
 import { createContextFor } from "../server/context";
 import { readEnv } from "../server/env";
@@ -64,28 +66,46 @@ async function main() {
   let json = 0;
   let gzip = 0;
   let brotli = 0;
+  let tuples = 0;
   for (const page of pages) {
     const text = superjson.stringify(page);
     json += Buffer.byteLength(text);
     gzip += gzipSync(text).length;
     brotli += brotliCompressSync(text).length;
+    // Format 1: the same page with each table as { columns, rows: tuples }.
+    const { rows, format: _format, ...envelope } = page;
+    const decoded = decodePullRows(page.format, rows);
+    const tables = Object.fromEntries(
+      Object.entries(decoded).map(([name, records]) => {
+        const columns = PULL_COLUMNS[name as keyof typeof PULL_COLUMNS];
+        return [name, { columns, rows: records.map((record) => columns.map((column) => record[column])) }];
+      }),
+    );
+    tuples += gzipSync(superjson.stringify({ ...envelope, tables })).length;
   }
+  const first = pages[0];
+  const decoded = decodePullRows(first.format, first.rows);
   console.log(`${values.user}: ${pages.length} page(s) in ${ms.toFixed(0)} ms, ${householdCount} households`);
-  for (const [name, table] of Object.entries(pages[0].tables)) {
+  console.log(`encoding: pull format ${first.format} (columnar, ids as hex, in-page references as indexes)`);
+  for (const [name, table] of Object.entries(first.rows)) {
     const text = JSON.stringify(table);
+    const count = decoded[name as keyof typeof decoded]?.length ?? 0;
     console.log(
-      `  ${name.padEnd(14)} ${String(table.rows.length).padStart(5)} rows  ${kb(Buffer.byteLength(text)).padStart(9)} JSON  ${kb(gzipSync(text).length).padStart(8)} gzip`,
+      `  ${name.padEnd(14)} ${String(count).padStart(5)} rows  ${kb(Buffer.byteLength(text)).padStart(9)} JSON  ${kb(gzipSync(text).length).padStart(8)} gzip`,
     );
   }
-  const gridsText = JSON.stringify(pages[0].grids ?? []);
+  const gridsText = JSON.stringify(first.grids ?? []);
   console.log(
-    `  ${"grids".padEnd(14)} ${String(pages[0].grids?.length ?? 0).padStart(5)} rows  ${kb(Buffer.byteLength(gridsText)).padStart(9)} JSON  ${kb(gzipSync(gridsText).length).padStart(8)} gzip`,
+    `  ${"grids".padEnd(14)} ${String(first.grids?.length ?? 0).padStart(5)} rows  ${kb(Buffer.byteLength(gridsText)).padStart(9)} JSON  ${kb(gzipSync(gridsText).length).padStart(8)} gzip`,
   );
   console.log(
     `total: ${json} B JSON (${kb(json)}), ${gzip} B gzip (${kb(gzip)}), ${brotli} B brotli (${kb(brotli)})`,
   );
   console.log(
     `per household: ${Math.round(json / householdCount)} B JSON, ${Math.round(gzip / householdCount)} B gzip, ${Math.round(brotli / householdCount)} B brotli`,
+  );
+  console.log(
+    `same rows as format 1 (a tuple a row): ${tuples} B gzip (${kb(tuples)}), ${Math.round(tuples / householdCount)} B gzip per household`,
   );
   await database.close();
 }

@@ -17,14 +17,15 @@ import {
 } from "@/db/schema";
 import {
   PULL_COLUMNS,
+  PULL_FORMAT,
   PULL_LIMIT_DEFAULT,
   PULL_TABLES,
   type PullGrid,
   type PullResponse,
-  type PullTable,
   type PullTableName,
 } from "@/domain/sync";
 import { type PullCursor, pullCursorSchema } from "@/domain/sync-input";
+import { encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
@@ -281,46 +282,13 @@ function wire(value: unknown): unknown {
   return value;
 }
 
-/**
- * The order rows go out in within a page. The keyset needs (stamp, id) order only to choose a page's
- * rows; the phone applies a page as a whole, so they are then regrouped by what they hang off:
- * members of one household side by side repeat its ids and address inside gzip's 32 KB window,
- * which takes about a sixth off a full grid.
- */
-const LOCALITY: Record<PullTableName, readonly string[]> = {
-  buildings: ["code"],
-  rooms: ["buildingId", "unitNo", "floor", "roomNo"],
-  households: ["roomId"],
-  persons: ["householdId", "roomId", "relation"],
-  units: ["buildingId", "roomId"],
-  rentals: ["roomId"],
-  rentalTenants: ["rentalId"],
-  visits: ["roomId", "visitedAt"],
-};
-
-function compareWire(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return (a as string | number) < (b as string | number) ? -1 : 1;
-}
-
-function encodeTable(name: PullTableName, rows: Record<string, unknown>[]): PullTable {
-  const columns: string[] = [...PULL_COLUMNS[name]];
-  const tuples = rows.map((row) =>
-    row.endedAt
-      ? columns.map((column) => (TOMBSTONE_COLUMNS.has(column) ? wire(row[column]) : null))
-      : columns.map((column) => wire(row[column])),
-  );
-  const keys = LOCALITY[name].map((column) => columns.indexOf(column));
-  tuples.sort((a, b) => {
-    for (const index of keys) {
-      const order = compareWire(a[index], b[index]);
-      if (order !== 0) return order;
-    }
-    return 0;
-  });
-  return { columns, rows: tuples };
+/** A row as it crosses the wire: every column, a tombstone with only what finds and drops it. */
+function wireRecord(name: PullTableName, row: Record<string, unknown>): PullRecord {
+  const record: PullRecord = {};
+  for (const column of PULL_COLUMNS[name]) {
+    record[column] = row.endedAt && !TOMBSTONE_COLUMNS.has(column) ? null : wire(row[column]);
+  }
+  return record;
 }
 
 /**
@@ -356,7 +324,7 @@ export async function pullChanges(
       const plan = planRound(held, campaignId, gridIds, BigInt(xmin));
       const groups = groupFloors(plan.floors);
 
-      const tables: PullResponse["tables"] = {};
+      const records: PullTables = {};
       const counts: Partial<Record<PullTableName, number>> = {};
       let remaining = limit;
       let stop: { table: number; after: [string, string] | null } | null = null;
@@ -368,7 +336,7 @@ export async function pullChanges(
           const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1);
           const taken = rows.slice(0, remaining);
           if (taken.length > 0) {
-            tables[name] = encodeTable(name, taken);
+            records[name] = taken.map((row) => wireRecord(name, row));
             counts[name] = taken.length;
             remaining -= taken.length;
           }
@@ -413,13 +381,15 @@ export async function pullChanges(
       }
 
       return {
+        format: PULL_FORMAT,
         cursor: encodeCursor(cursor),
         hasMore: stop !== null,
         serverTime: meta.now.toISOString(),
         campaignId,
         ...(grids.length > 0 ? { grids } : {}),
         dropGridIds: plan.dropGridIds,
-        tables,
+        // Grouped by what rows hang off, references within the page as indexes: see domain/wire.ts.
+        rows: encodePullRows(records),
       };
     },
     { isolationLevel: "repeatable read" },

@@ -1,6 +1,7 @@
 // sync.pull on every database kind: an officer gets exactly their grid, page by page, then only what
 // changed; on PostgreSQL a write that commits after a later one is never skipped.
 
+import "fake-indexeddb/auto";
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { TRPCError } from "@trpc/server";
@@ -10,6 +11,7 @@ import { Client } from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
+import { applyPullPage, openFieldDb, readAll } from "@/app/field/_lib/store";
 import { type Db, rowsOf } from "@/db/client";
 import {
   areas,
@@ -28,7 +30,8 @@ import {
 } from "@/db/schema";
 import { type SeedResult, seedDemo } from "@/db/seed";
 import { zhCN } from "@/domain/i18n/messages";
-import { PULL_TABLES, type PullResponse, type PullTableName, pullRecords } from "@/domain/sync";
+import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullResponse, type PullTableName } from "@/domain/sync";
+import { decodePullRows, encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";
 import { decodeCursor, encodeCursor } from "@/server/services/pull";
@@ -79,8 +82,28 @@ async function drain(caller: Caller, cursor: string | null, limit?: number) {
 }
 
 function recordsOf(pages: PullResponse[], table: PullTableName) {
-  return pages.flatMap((page) => pullRecords(page.tables[table]));
+  return pages.flatMap((page) => decodePullRows(page.format, page.rows)[table] ?? []);
 }
+
+const rowCount = (page: PullResponse) =>
+  Object.values(decodePullRows(page.format, page.rows)).reduce((sum, rows) => sum + rows.length, 0);
+
+/**
+ * A database row as format 1 sent it and the phone has stored it since: every pulled column, times ISO
+ * to the second, a tombstone with only id, gridId, version, endedAt and endReason. Written out here
+ * rather than taken from the server, so the test holds the server to it.
+ */
+function formatOne(table: PullTableName, row: Record<string, unknown>): PullRecord {
+  const kept = new Set(["id", "gridId", "version", "endedAt", "endReason"]);
+  const record: PullRecord = {};
+  for (const column of PULL_COLUMNS[table]) {
+    const value = row.endedAt && !kept.has(column) ? null : (row[column] ?? null);
+    record[column] = value instanceof Date ? `${value.toISOString().slice(0, 19)}Z` : value;
+  }
+  return record;
+}
+
+const byId = (rows: PullRecord[]) => [...rows].sort((a, b) => String(a.id).localeCompare(String(b.id)));
 
 /** Live rows of one grid, straight from the database: what a fresh pull must deliver. */
 async function liveIds(db: Db, table: PullTableName, gridId: string, campaignId: string) {
@@ -192,23 +215,88 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
       expect(String(person.name)).not.toContain("*");
     }
     // Nothing server-only crosses the wire.
-    for (const table of Object.values(page.tables)) {
-      expect(table.columns).not.toContain("changeXid");
-      expect(table.columns).not.toContain("createdAt");
-      expect(table.columns).not.toContain("source");
-      expect(table.columns).toContain("version");
+    expect(page.format).toBe(PULL_FORMAT);
+    for (const [name, table] of Object.entries(page.rows)) {
+      expect(Object.keys(table.columns), name).not.toContain("changeXid");
+      expect(Object.keys(table.columns), name).not.toContain("createdAt");
+      expect(Object.keys(table.columns), name).not.toContain("source");
+      expect(Object.keys(table.columns), name).toContain("version");
     }
     latest = cursor;
+  });
+
+  it("rebuilds on the phone exactly the rows format 1 sent, and stores exactly those", async () => {
+    const { pages } = await drain(officer1, null);
+    // Through JSON as the HTTP response carries it.
+    const wired = pages.map((page) => superjson.parse<PullResponse>(superjson.stringify(page)));
+    const expected: Record<string, PullRecord[]> = {};
+    for (const table of PULL_TABLES) {
+      const source = TABLES[table];
+      const rows = await database.db
+        .select()
+        .from(source)
+        .where(
+          and(
+            eq(source.gridId, own.gridId),
+            source.endedAt ? isNull(source.endedAt) : eq(visits.campaignId, seed.campaignId),
+          ),
+        );
+      expected[table] = byId(rows.map((row) => formatOne(table, row)));
+      expect(byId(recordsOf(wired, table)), table).toStrictEqual(expected[table]);
+    }
+
+    const phone = await openFieldDb(`pull-test-${kind}-${Date.now()}`);
+    for (const page of wired) await applyPullPage(phone, page);
+    const stored = await readAll(phone);
+    for (const table of PULL_TABLES) expect(byId(stored[table]), table).toStrictEqual(expected[table]);
+    phone.close();
+  });
+
+  it("encodes and decodes every row of the street exactly, tombstones and references off the page too", async () => {
+    const street: PullTables = {};
+    for (const table of PULL_TABLES) {
+      const rows = await database.db.select().from(TABLES[table]);
+      street[table] = rows.map((row) => formatOne(table, row));
+    }
+    const roundTrip = (tables: PullTables) =>
+      decodePullRows(PULL_FORMAT, JSON.parse(JSON.stringify(encodePullRows(tables))));
+    const check = (tables: PullTables) => {
+      const decoded = roundTrip(tables);
+      expect(Object.keys(decoded)).toEqual(
+        Object.keys(tables).filter((name) => tables[name as PullTableName]?.length),
+      );
+      for (const [name, rows] of Object.entries(tables)) {
+        expect(byId(decoded[name as PullTableName] ?? []), name).toStrictEqual(byId(rows));
+      }
+    };
+    expect(street.persons?.length).toBeGreaterThan(1_000);
+    check(street);
+    // A page that holds children without their parents sends those references whole; every fifth row
+    // a tombstone.
+    const ragged = Object.fromEntries(
+      Object.entries(street).map(([name, rows]) => [
+        name,
+        rows
+          .filter((_, i) => i % 3 !== 1)
+          .map((row, i) =>
+            i % 5 === 0
+              ? formatOne(name as PullTableName, {
+                  ...row,
+                  endedAt: new Date("2026-11-24T08:00:00Z"),
+                  endReason: "x",
+                })
+              : row,
+          ),
+      ]),
+    );
+    check(ragged);
   });
 
   it("pages with a small limit deliver every row exactly once, one audit row per page", async () => {
     const auditBefore = await auditCount();
     const { pages, cursor } = await drain(officer1, null, 37);
     expect(pages.length).toBeGreaterThan(5);
-    for (const page of pages) {
-      const rows = Object.values(page.tables).reduce((sum, table) => sum + table.rows.length, 0);
-      expect(rows).toBeLessThanOrEqual(37);
-    }
+    for (const page of pages) expect(rowCount(page)).toBeLessThanOrEqual(37);
     expect(pages[0].grids).toHaveLength(1);
     expect(pages.slice(1).every((page) => page.grids === undefined)).toBe(true);
     for (const table of PULL_TABLES) {
@@ -216,11 +304,11 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
       expect(new Set(ids).size, `${table} repeats a row`).toBe(ids.length);
       expect(ids.sort(), table).toEqual(await liveIds(database.db, table, own.gridId, seed.campaignId));
     }
-    const withRows = pages.filter((page) => Object.keys(page.tables).length > 0 || page.grids).length;
+    const withRows = pages.filter((page) => rowCount(page) > 0 || page.grids).length;
     expect((await auditCount()) - auditBefore).toBe(withRows);
 
     const again = await officer1.sync.pull({ cursor });
-    expect(again.tables).toEqual({});
+    expect(again.rows).toEqual({});
     expect(again.hasMore).toBe(false);
     expect(again.grids).toBeUndefined();
   });
@@ -272,7 +360,7 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
     await settle(database.db);
 
     const { pages, cursor } = await drain(officer1, latest);
-    expect(pages.map((page) => Object.keys(page.tables))).toEqual([["persons"]]);
+    expect(pages.map((page) => Object.keys(page.rows))).toEqual([["persons"]]);
     const records = recordsOf(pages, "persons");
     expect(records.map((row) => row.id).sort()).toEqual([changed.id, ended.id].sort());
     const updated = records.find((row) => row.id === changed.id);
@@ -288,7 +376,7 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
       idNumber: null,
     });
     expect(pages[0].grids).toBeUndefined();
-    expect((await officer1.sync.pull({ cursor })).tables).toEqual({});
+    expect((await officer1.sync.pull({ cursor })).rows).toEqual({});
     latest = cursor;
   });
 
@@ -345,7 +433,7 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
 
   it("gives a caller without assignments nothing, and ignores an assignment outside the caller's area", async () => {
     const empty = await supervisor.sync.pull({});
-    expect(empty).toMatchObject({ campaignId: null, hasMore: false, dropGridIds: [], tables: {} });
+    expect(empty).toMatchObject({ campaignId: null, hasMore: false, dropGridIds: [], rows: {} });
     expect(empty.grids).toBeUndefined();
 
     // officer1's area is their own grid: an assignment to officer2's grid must not widen it.

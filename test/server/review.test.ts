@@ -20,17 +20,9 @@ import {
 } from "@/db/schema";
 import { maskPhone } from "@/domain/mask";
 import type { PullResponse } from "@/domain/sync";
-import { pullRecords } from "@/domain/sync";
-import { hashPassword } from "@/server/auth/password";
+import { decodePullRows } from "@/domain/wire";
 import { databaseKinds, openTestDatabase } from "../support/db";
-import {
-  callerFor,
-  codeOf,
-  DEMO_PASSWORD,
-  loginAs,
-  objectsOfOfficer,
-  seedSmallStreet,
-} from "../support/fixture";
+import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
 import { correction, membersOfGrid, supervisorOf, visitMutation } from "../support/push";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
@@ -185,7 +177,7 @@ describe.each(databaseKinds)("review on %s", (kind) => {
     });
 
     const after = await officer1.sync.pull({ cursor });
-    const returned = pullRecords(after.tables.visits).find((v) => v.id === first.id);
+    const returned = (decodePullRows(after.format, after.rows).visits ?? []).find((v) => v.id === first.id);
     expect(returned).toMatchObject({ reviewState: "returned", reviewComment: "请拍门牌照片" });
 
     // The officer goes back and records the room again: the new visit is in the queue.

@@ -1,8 +1,9 @@
 import "client-only";
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type { ConflictField, ResolveMutation } from "@/domain/push";
-import { PULL_TABLES, type PullResponse, pullRecords } from "@/domain/sync";
+import { PULL_TABLES, type PullResponse } from "@/domain/sync";
 import type { Change, Visit } from "@/domain/visit";
+import { decodePullRows, type PullTables } from "@/domain/wire";
 
 /**
  * The phone's copy of the officer's grids: one IndexedDB database per user, so two officers sharing
@@ -124,9 +125,11 @@ export function openFieldDb(userId: string): Promise<FieldDatabase> {
  * signal the phone holds either the whole page and the cursor after it, or neither.
  */
 export async function applyPullPage(db: FieldDatabase, page: PullResponse): Promise<number> {
+  // Before anything is touched: a page of a format this app cannot read is refused whole, in words.
+  const tables = decodePullRows(page.format, page.rows);
   const tx = db.transaction(["meta", ...REGISTER_STORES], "readwrite", { durability: "strict" });
   try {
-    const written = await writePage(tx, page);
+    const written = await writePage(tx, page, tables);
     await tx.done;
     return written;
   } catch (error) {
@@ -145,6 +148,7 @@ async function writePage(
   // biome-ignore lint/suspicious/noExplicitAny: the transaction spans every store; idb's types cannot name that union
   tx: any,
   page: PullResponse,
+  tables: PullTables,
 ): Promise<number> {
   let written = 0;
   for (const gridId of page.dropGridIds) {
@@ -162,7 +166,7 @@ async function writePage(
   }
   for (const name of PULL_TABLES) {
     const store = tx.objectStore(name);
-    for (const row of pullRecords(page.tables[name]) as Row[]) {
+    for (const row of (tables[name] ?? []) as Row[]) {
       // A tombstone: the register ended this row (moved out, deceased, closed…); the phone drops it.
       if (row.endedAt) await store.delete(row.id);
       else await store.put(row);
