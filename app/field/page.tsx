@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { maskIdNumber } from "@/domain/mask";
+import { PullFormatError } from "@/domain/wire";
 import {
   buildSearchIndex,
   buildWorkList,
@@ -31,7 +32,11 @@ type GridData = Awaited<ReturnType<typeof readAll>>;
 
 type Campaign = { id: string; name: string };
 
-type Download = { state: "idle" } | { state: "running"; rows: number } | { state: "failed"; rows: number };
+type Download =
+  | { state: "idle" }
+  | { state: "running"; rows: number }
+  /** `outdated`: the server speaks a newer download format than this app reads. */
+  | { state: "failed"; rows: number; outdated?: boolean };
 
 function useLocalUser() {
   const client = useTRPCClient();
@@ -111,7 +116,8 @@ export default function FieldPage() {
     } catch (error) {
       console.warn("pull failed", error);
       setData(await readAll(db));
-      setDownload((d) => ({ state: "failed", rows: d.state === "running" ? d.rows : 0 }));
+      const outdated = error instanceof PullFormatError;
+      setDownload((d) => ({ state: "failed", rows: d.state === "running" ? d.rows : 0, outdated }));
     }
   }, [db, client, campaignId]);
 
@@ -225,7 +231,7 @@ function DownloadPanel({
     <div className="mb-3 rounded-xl bg-white p-4 shadow-sm">
       {download.state === "failed" && (
         <p role="alert" data-testid="error" className="mb-3 rounded-lg bg-red-50 p-3 text-red-900">
-          {t("field.downloadFailed")}
+          {t(download.outdated ? "field.appOutdated" : "field.downloadFailed")}
         </p>
       )}
       {!hasData && <p className="mb-1 text-lg font-semibold">{t("field.noGrid")}</p>}
