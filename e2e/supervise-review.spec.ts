@@ -3,57 +3,28 @@
 // pull, the officer records it again, and the supervisor approves.
 
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { answerDialogs, login, SCREENS, syncUntilEmpty } from "./support";
+import { answerDialogs, login, readStore, SCREENS, syncUntilEmpty } from "./support";
+
+type Row = Record<string, string | null> & { id: string };
 
 /** A room with one plain household, from the phone's own store, with its building. */
 async function pickRoom(page: Page) {
-  return page.evaluate(async () => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    type Row = Record<string, string | null> & { id: string };
-    const all = (name: string) =>
-      new Promise<Row[]>((resolve, reject) => {
-        const request = db.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    const [households, rooms, rentals, units] = await Promise.all(
-      ["households", "rooms", "rentals", "units"].map(all),
-    );
-    db.close();
-    const busy = new Set([...rentals.map((r) => r.roomId), ...units.map((u) => u.roomId)]);
-    const household = households.find(
-      (h) => !busy.has(h.roomId) && households.filter((o) => o.roomId === h.roomId).length === 1,
-    );
-    if (!household) throw new Error("no plain household");
-    const room = rooms.find((r) => r.id === household.roomId) as Row;
-    return { roomId: room.id, buildingId: room.buildingId as string };
-  });
+  const [households, rooms, rentals, units] = await Promise.all(
+    ["households", "rooms", "rentals", "units"].map((name) => readStore<Row>(page, name)),
+  );
+  const busy = new Set([...rentals.map((r) => r.roomId), ...units.map((u) => u.roomId)]);
+  const household = households.find(
+    (h) => !busy.has(h.roomId) && households.filter((o) => o.roomId === h.roomId).length === 1,
+  );
+  if (!household) throw new Error("no plain household");
+  const room = rooms.find((r) => r.id === household.roomId) as Row;
+  return { roomId: room.id, buildingId: room.buildingId as string };
 }
 
 async function latestVisitId(page: Page, roomId: string): Promise<string> {
-  return page.evaluate(async (roomId) => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const visits: { id: string; roomId: string; visitedAt: string }[] = await new Promise(
-      (resolve, reject) => {
-        const request = db.transaction("visits").objectStore("visits").getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      },
-    );
-    db.close();
-    return visits.filter((v) => v.roomId === roomId).sort((a, b) => b.visitedAt.localeCompare(a.visitedAt))[0]
-      .id;
-  }, roomId);
+  const visits = await readStore<{ id: string; roomId: string; visitedAt: string }>(page, "visits");
+  return visits.filter((v) => v.roomId === roomId).sort((a, b) => b.visitedAt.localeCompare(a.visitedAt))[0]
+    .id;
 }
 
 async function confirmRoom(page: Page, roomId: string) {

@@ -29,21 +29,8 @@ export function answerDialogs(page: Page) {
 
 /** The entries still waiting in the phone's outbox, read from IndexedDB itself. */
 export async function outboxPending(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const entries: { state: string }[] = await new Promise((resolve, reject) => {
-      const request = db.transaction("outbox").objectStore("outbox").getAll();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    db.close();
-    return entries.filter((entry) => entry.state === "pending").length;
-  });
+  return (await readStore<{ state: string }>(page, "outbox")).filter((entry) => entry.state === "pending")
+    .length;
 }
 
 /** Taps "sync now" until the outbox is empty: backoff may be waiting from an offline spell. */
@@ -62,4 +49,25 @@ export async function syncUntilEmpty(page: Page, timeout = 60_000) {
       await chip.click().catch(() => {});
     await page.waitForTimeout(500);
   }
+}
+
+/** Every row of one store of the phone's IndexedDB (the logged-in user's database), read in the page. */
+export async function readStore<T = Record<string, unknown>>(page: Page, name: string): Promise<T[]> {
+  return page.evaluate(async (name) => {
+    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open(`doorstep-${user.id}`);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      return await new Promise<T[]>((resolve, reject) => {
+        const request = db.transaction(name).objectStore(name).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      db.close();
+    }
+  }, name);
 }

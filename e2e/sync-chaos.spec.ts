@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { type BrowserContext, expect, type Page, type Route, test } from "@playwright/test";
 import { Client } from "pg";
-import { answerDialogs, login, syncUntilEmpty } from "./support";
+import { answerDialogs, login, readStore, syncUntilEmpty } from "./support";
 
 const PORT = Number(process.env.CHAOS_PORT ?? 3200);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -211,24 +211,6 @@ async function queueVisits(page: Page, count: number, seed: number): Promise<Que
     },
     { count, seed },
   );
-}
-
-async function readStore(page: Page, name: string): Promise<Record<string, unknown>[]> {
-  return page.evaluate(async (name) => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const rows: Record<string, unknown>[] = await new Promise((resolve, reject) => {
-      const request = db.transaction(name).objectStore(name).getAll();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    db.close();
-    return rows;
-  }, name);
 }
 
 async function download(page: Page) {

@@ -2,48 +2,31 @@
 // second phone as a conflict showing both values, and settling it is synced like a visit.
 
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { answerDialogs, login, SCREENS, syncUntilEmpty } from "./support";
+import { answerDialogs, login, readStore, SCREENS, syncUntilEmpty } from "./support";
 
 /** A household member with a mobile, alone in a plain room, from the phone's own store. */
 async function pickMember(page: Page) {
-  return page.evaluate(async () => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    type Row = Record<string, string | null> & { id: string; roomId: string };
-    const all = (name: string) =>
-      new Promise<Row[]>((resolve, reject) => {
-        const request = db.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    const [households, persons, rentals, units] = await Promise.all(
-      ["households", "persons", "rentals", "units"].map(all),
-    );
-    db.close();
-    const busy = new Set([...rentals.map((r) => r.roomId), ...units.map((u) => u.roomId)]);
-    const plain = households.filter(
-      (h) => !busy.has(h.roomId) && households.filter((o) => o.roomId === h.roomId).length === 1,
-    );
-    for (const household of plain) {
-      const member = persons.find(
-        (p) => p.householdId === household.id && /^1[3-9]\d{9}$/.test(p.phone ?? ""),
-      );
-      if (member) {
-        const ethnicity = member.ethnicity === "03" ? "04" : "03";
-        return {
-          roomId: household.roomId,
-          name: member.name as string,
-          phone: member.phone as string,
-          ethnicity,
-        };
-      }
+  type Row = Record<string, string | null> & { id: string; roomId: string };
+  const [households, persons, rentals, units] = await Promise.all(
+    ["households", "persons", "rentals", "units"].map((name) => readStore<Row>(page, name)),
+  );
+  const busy = new Set([...rentals.map((r) => r.roomId), ...units.map((u) => u.roomId)]);
+  const plain = households.filter(
+    (h) => !busy.has(h.roomId) && households.filter((o) => o.roomId === h.roomId).length === 1,
+  );
+  for (const household of plain) {
+    const member = persons.find((p) => p.householdId === household.id && /^1[3-9]\d{9}$/.test(p.phone ?? ""));
+    if (member) {
+      const ethnicity = member.ethnicity === "03" ? "04" : "03";
+      return {
+        roomId: household.roomId,
+        name: member.name as string,
+        phone: member.phone as string,
+        ethnicity,
+      };
     }
-    throw new Error("no member with a mobile in a plain room");
-  });
+  }
+  throw new Error("no member with a mobile in a plain room");
 }
 
 async function phone(context: BrowserContext) {

@@ -51,6 +51,7 @@ const SUPERVISOR_PROCEDURES: Record<
   "review.visit": (caller, o) => caller.review.visit({ id: o.visitId }),
   "review.reveal": (caller, o) => caller.review.reveal({ id: o.visitId }),
   "review.decide": (caller, o) => caller.review.decide({ visitIds: [o.visitId], decision: "approve" }),
+  "progress.summary": (caller, o) => caller.progress.summary({ areaId: o.gridId }),
   "conflict.resolve": (caller, o) =>
     caller.conflict.resolve({
       mutationId: randomUUID(),

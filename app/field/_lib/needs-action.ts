@@ -1,7 +1,7 @@
 import "client-only";
 import { useEffect, useState } from "react";
 import { notifyOutboxChanged, onOutboxChanged } from "./pending";
-import type { ConflictRow, FieldDatabase, OutboxEntry } from "./store";
+import { type ConflictRow, type FieldDatabase, type OutboxEntry, STORE_OF_ENTITY } from "./store";
 
 /**
  * What the server gave back for the officer to settle: visits it refused, and fields where someone
@@ -13,18 +13,9 @@ export interface NeedsAction {
   conflicts: (ConflictRow & { where: string })[];
 }
 
-const STORE_OF = {
-  person: "persons",
-  household: "households",
-  unit: "units",
-  rental: "rentals",
-  rental_tenant: "rentalTenants",
-  room: "rooms",
-} as const;
-
 /** "3栋 502 · 张三": which door and whose record, so the officer knows where to check. */
 async function whereOf(db: FieldDatabase, conflict: ConflictRow): Promise<string> {
-  const store = STORE_OF[conflict.entity as keyof typeof STORE_OF];
+  const store = STORE_OF_ENTITY[conflict.entity as keyof typeof STORE_OF_ENTITY];
   const [room, row] = await Promise.all([
     db.get("rooms", conflict.roomId),
     store ? db.get(store, conflict.entityId) : undefined,

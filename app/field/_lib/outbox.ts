@@ -1,7 +1,7 @@
 import "client-only";
 import { type Change, changeSchema, type Visit, visitSchema } from "@/domain/visit";
 import { notifyOutboxChanged } from "./pending";
-import type { DraftRow, FieldDatabase, OutboxEntry, Row } from "./store";
+import { abandon, type DraftRow, type FieldDatabase, type OutboxEntry, type Row } from "./store";
 
 /**
  * The officer's unsent work. A save writes the visit, its changes, the corrected register rows and
@@ -91,13 +91,7 @@ export async function saveVisit(db: FieldDatabase, input: SaveVisitInput): Promi
     await store("drafts").delete(visit.roomId);
     await tx.done;
   } catch (error) {
-    // A failed request does not undo the ones before it: abort, or half a visit commits.
-    tx.done.catch(() => {});
-    try {
-      tx.abort();
-    } catch {
-      // already finished
-    }
+    abandon(tx);
     throw error;
   }
   notifyOutboxChanged();

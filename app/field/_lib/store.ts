@@ -121,6 +121,29 @@ export function openFieldDb(userId: string): Promise<FieldDatabase> {
 }
 
 /**
+ * Gives up on a transaction after a failed request. A failed request does not undo the requests
+ * before it: without the abort, half of the transaction commits.
+ */
+export function abandon(tx: { abort(): void; done: Promise<unknown> }): void {
+  tx.done.catch(() => {});
+  try {
+    tx.abort();
+  } catch {
+    // already finished
+  }
+}
+
+/** The phone's store of each kind of register row a change can name. */
+export const STORE_OF_ENTITY = {
+  person: "persons",
+  household: "households",
+  unit: "units",
+  rental: "rentals",
+  rental_tenant: "rentalTenants",
+  room: "rooms",
+} as const;
+
+/**
  * Writes one pulled page and its cursor in a single strict transaction: after a crash or a lost
  * signal the phone holds either the whole page and the cursor after it, or neither.
  */
@@ -133,13 +156,7 @@ export async function applyPullPage(db: FieldDatabase, page: PullResponse): Prom
     await tx.done;
     return written;
   } catch (error) {
-    // A failed request alone does not undo the requests before it: abort, or half a page commits.
-    tx.done.catch(() => {});
-    try {
-      tx.abort();
-    } catch {
-      // already finished
-    }
+    abandon(tx);
     throw error;
   }
 }

@@ -11,7 +11,15 @@ import {
 } from "@/domain/push";
 import type { ChangeEntity } from "@/domain/visit";
 import { notifyOutboxChanged } from "./pending";
-import type { ConflictRow, FieldDatabase, OutboxEntry, PhotoRow, Row } from "./store";
+import {
+  abandon,
+  type ConflictRow,
+  type FieldDatabase,
+  type OutboxEntry,
+  type PhotoRow,
+  type Row,
+  STORE_OF_ENTITY,
+} from "./store";
 
 /**
  * The phone's side of the sync: push the outbox in order, in batches, and take the server's answer
@@ -49,18 +57,6 @@ export function statusOf(error: unknown): number | undefined {
   const data = (error as { data?: { httpStatus?: unknown } } | null)?.data;
   return typeof data?.httpStatus === "number" ? data.httpStatus : undefined;
 }
-
-const STORE_OF: Record<
-  ChangeEntity,
-  "persons" | "households" | "units" | "rentals" | "rentalTenants" | "rooms"
-> = {
-  person: "persons",
-  household: "households",
-  unit: "units",
-  rental: "rentals",
-  rental_tenant: "rentalTenants",
-  room: "rooms",
-};
 
 export async function deviceIdOf(db: FieldDatabase): Promise<string> {
   const held = (await db.get("meta", "deviceId")) as string | undefined;
@@ -157,7 +153,13 @@ async function uploadPhotos(
  */
 async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: PushResult[]) {
   const byId = new Map(results.map((result) => [result.id, result]));
-  const stores = ["outbox", "visits", "conflicts", "photos", ...new Set(Object.values(STORE_OF))] as const;
+  const stores = [
+    "outbox",
+    "visits",
+    "conflicts",
+    "photos",
+    ...new Set(Object.values(STORE_OF_ENTITY)),
+  ] as const;
   const tx = db.transaction(stores as unknown as ["outbox"], "readwrite", { durability: "strict" });
   // biome-ignore lint/suspicious/noExplicitAny: the transaction spans a dynamic set of stores
   const store = (name: string) => tx.objectStore(name as any) as any;
@@ -203,7 +205,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
         for (const change of entry.payload.changes) entities.set(change.entityId, change.entity);
       else entities.set(entry.conflict.entityId, entry.conflict.entity as ChangeEntity);
       for (const [id, version] of Object.entries(result.versions)) {
-        const name = id === visitId ? "visits" : STORE_OF[entities.get(id) as ChangeEntity];
+        const name = id === visitId ? "visits" : STORE_OF_ENTITY[entities.get(id) as ChangeEntity];
         if (!name) continue;
         const row = (await store(name).get(id)) as Row | undefined;
         if (row) await store(name).put({ ...row, version, pending: false });
@@ -218,12 +220,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
     }
     await tx.done;
   } catch (error) {
-    tx.done.catch(() => {});
-    try {
-      tx.abort();
-    } catch {
-      // already finished
-    }
+    abandon(tx);
     throw error;
   }
   return tally;

@@ -1,0 +1,435 @@
+import "server-only";
+import { and, desc, eq, sql } from "drizzle-orm";
+import ExcelJS from "exceljs";
+import { type Db, rowsOf } from "@/db/client";
+import { areas, assignments, campaignAreas, campaigns, rooms, users, visits } from "@/db/schema";
+import { VISIT_OUTCOME } from "@/domain/codes";
+import type { Translate } from "@/domain/i18n";
+import {
+  type CampaignOption,
+  chinaDay,
+  type DayCount,
+  type ExportTable,
+  type ExportTableKey,
+  exportTables,
+  fillDays,
+  type GridProgress,
+  measures,
+  type OfficerProgress,
+  type ProgressSummary,
+  sumMeasures,
+  toCsv,
+} from "@/domain/progress";
+import { notFound } from "../errors";
+import { writeAudit } from "./audit";
+import type { SessionUser } from "./auth";
+import { inScope } from "./register";
+
+/**
+ * Supervisor progress by grid, officer and day, for the screen and its exports. The measures and
+ * their exact definitions are written down once, on `ProgressMeasures` in domain/progress.ts:
+ *
+ *   assigned     active rooms in the campaign's assigned grids under the area (plus rooms ended
+ *                after a visit in the campaign, so completion never passes 100 %)
+ *   visited      distinct rooms with at least one visit in the campaign
+ *   approved     rooms whose latest visit in the campaign is approved
+ *   returned     rooms whose latest visit in the campaign is returned
+ *   revisitsDue  rooms whose latest visit needs a revisit, due on or before today (China time)
+ *   completion   visited ÷ assigned
+ *
+ * Everything is set-based: a handful of statements with GROUP BY in one read-only snapshot, whatever
+ * the number of grids, officers or rooms. Every area, grid and room is cut to the caller's area path.
+ */
+
+export interface ProgressInput {
+  campaignId?: string;
+  areaId?: string;
+}
+
+/** Outcomes after which the room must be visited again (no answer, refused). */
+const REVISIT_OUTCOMES: string[] = VISIT_OUTCOME.filter((o) => o.needsRevisit).map((o) => o.code);
+
+const campaignColumns = {
+  id: campaigns.id,
+  name: campaigns.name,
+  status: campaigns.status,
+  startsOn: campaigns.startsOn,
+  endsOn: campaigns.endsOn,
+};
+
+/**
+ * Campaigns the caller may report on: one whose areas overlap the caller's (above it or under it),
+ * or with an assignment under it. Drafts have no work yet and are left out. Newest first.
+ */
+async function visibleCampaigns(db: Db, user: SessionUser): Promise<CampaignOption[]> {
+  const overlaps = sql`exists (
+    select 1 from ${campaignAreas} ca join ${areas} x on x.id = ca.area_id
+    where ca.campaign_id = "campaigns"."id"
+      and (starts_with(x.path, ${user.areaPath}) or starts_with(${user.areaPath}, x.path)))`;
+  const assignedUnder = sql`exists (
+    select 1 from ${assignments} a join ${areas} g on g.id = a.grid_id
+    where a.campaign_id = "campaigns"."id" and starts_with(g.path, ${user.areaPath}))`;
+  return db
+    .select(campaignColumns)
+    .from(campaigns)
+    .where(and(sql`${campaigns.status} <> 'draft'`, sql`(${overlaps} or ${assignedUnder})`))
+    .orderBy(desc(campaigns.startsOn), desc(campaigns.createdAt), desc(campaigns.id));
+}
+
+/** The area asked for (the caller's own by default), or not found when it lies outside their area. */
+async function areaInScope(db: Db, user: SessionUser, areaId: string | undefined) {
+  const [area] = await db
+    .select({ id: areas.id, name: areas.name, level: areas.level, path: areas.path })
+    .from(areas)
+    .where(eq(areas.id, areaId ?? user.areaId));
+  if (!area || !inScope(user, area.path)) throw notFound();
+  return area;
+}
+
+const zeroMeasures = () => measures({ assigned: 0, visited: 0, approved: 0, returned: 0, revisitsDue: 0 });
+
+/**
+ * The statements below share these CTEs:
+ *   scope_grids    the grids under the area with an active assignment in the campaign
+ *   scoped_visits  the campaign's visits to rooms of those grids (by the room's grid)
+ *   latest         each visited room's latest visit (by visited_at, then arrival, then id), with its flags
+ *
+ * Rooms are counted in UNION ALL branches added up with GROUP BY rather than by joining two large
+ * derived sets: a fresh PGlite database has no statistics (no autovacuum), and a planner that
+ * believes every CTE holds one row would otherwise nest loops over 16,000 rooms × 16,000 visits.
+ * Every join here either goes through an index or is between sets of grid or officer size.
+ */
+type Ctes = ReturnType<typeof scopeCtes>;
+
+function scopeCtes(campaignId: string, areaPath: string, today: string) {
+  return sql`
+    with scope_grids as (
+      select g.id
+      from ${areas} g
+      where g.level = 'grid' and starts_with(g.path, ${areaPath})
+        and exists (
+          select 1 from ${assignments} a
+          where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null)
+    ),
+    scoped_visits as (
+      select v.id, v.room_id, r.grid_id, r.ended_at is not null as room_ended, v.officer_id,
+        v.outcome, v.review_state, v.revisit_due, v.visited_at, v.received_at
+      from scope_grids sg
+      join ${rooms} r on r.grid_id = sg.id
+      join ${visits} v on v.room_id = r.id
+      where v.campaign_id = ${campaignId}
+    ),
+    latest as (
+      select distinct on (sv.room_id) sv.room_id, sv.grid_id, sv.room_ended, sv.officer_id,
+        case when sv.review_state = 'approved' then 1 else 0 end as approved,
+        case when sv.review_state = 'returned' then 1 else 0 end as returned,
+        case when sv.outcome = any(${sql.param(REVISIT_OUTCOMES)}::text[])
+          and sv.revisit_due <= ${today}::date then 1 else 0 end as revisit_due
+      from scoped_visits sv
+      order by sv.room_id, sv.visited_at desc, sv.received_at desc, sv.id desc
+    )`;
+}
+
+type Counts = { assigned: number; visited: number; approved: number; returned: number; revisitsDue: number };
+
+const SUM_MEASURES = sql`
+  sum(u.assigned)::int as "assigned",
+  sum(u.visited)::int as "visited",
+  sum(u.approved)::int as "approved",
+  sum(u.returned)::int as "returned",
+  sum(u.revisit_due)::int as "revisitsDue"`;
+
+/** Drivers hand back JSON columns parsed; this only guards against a string slipping through. */
+const jsonList = (value: unknown): string[] =>
+  Array.isArray(value) ? (value as string[]) : typeof value === "string" ? JSON.parse(value) : [];
+
+async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
+  const rows = rowsOf<
+    Counts & {
+      gridId: string;
+      gridCode: string;
+      gridName: string;
+      communityId: string | null;
+      communityName: string | null;
+      officers: unknown;
+    }
+  >(
+    await tx.execute(sql`${ctes},
+      grid_measures as (
+        select u.grid_id, ${SUM_MEASURES}
+        from (
+          -- every grid, rooms or not
+          select sg.id as grid_id, 0 as assigned, 0 as visited, 0 as approved, 0 as returned, 0 as revisit_due
+          from scope_grids sg
+          union all
+          -- active rooms
+          select r.grid_id, 1, 0, 0, 0, 0
+          from scope_grids sg join ${rooms} r on r.grid_id = sg.id
+          where r.ended_at is null
+          union all
+          -- visited rooms, by their latest visit (an ended one is still assigned)
+          select l.grid_id, case when l.room_ended then 1 else 0 end, 1, l.approved, l.returned, l.revisit_due
+          from latest l
+        ) u
+        group by u.grid_id
+      )
+      select g.id as "gridId", g.code as "gridCode", g.name as "gridName",
+        c.id as "communityId", c.name as "communityName",
+        to_json(array(
+          select distinct o.display_name from ${assignments} a join ${users} o on o.id = a.officer_id
+          where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null
+          order by 1)) as "officers",
+        gm.assigned as "assigned", gm."visited", gm."approved", gm."returned", gm."revisitsDue"
+      from grid_measures gm
+      join ${areas} g on g.id = gm.grid_id
+      left join ${areas} c on c.id = g.parent_id
+      order by c.code nulls last, g.code`),
+  );
+  return rows.map(
+    ({ assigned, visited, approved, returned, revisitsDue, officers, ...grid }): GridProgress => ({
+      ...grid,
+      officers: jsonList(officers),
+      ...measures({ assigned, visited, approved, returned, revisitsDue }),
+    }),
+  );
+}
+
+async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: string) {
+  const rows = rowsOf<Counts & { officerId: string; name: string; username: string; grids: unknown }>(
+    await tx.execute(sql`${ctes},
+      officer_grids as (
+        select distinct a.officer_id, a.grid_id
+        from scope_grids sg join ${assignments} a on a.grid_id = sg.id
+        where a.campaign_id = ${campaignId} and a.ended_at is null
+      ),
+      officer_measures as (
+        select u.officer_id, ${SUM_MEASURES}
+        from (
+          -- the rooms of the officer's grids: active ones, and ended ones visited in the campaign
+          select og.officer_id, 1 as assigned, 0 as visited, 0 as approved, 0 as returned, 0 as revisit_due
+          from officer_grids og join ${rooms} r on r.grid_id = og.grid_id
+          where r.ended_at is null
+            or exists (select 1 from ${visits} v where v.room_id = r.id and v.campaign_id = ${campaignId})
+          union all
+          -- rooms the officer visited at least once
+          select x.officer_id, 0, 1, 0, 0, 0
+          from (select distinct sv.officer_id, sv.room_id from scoped_visits sv) x
+          union all
+          -- rooms whose latest visit is the officer's
+          select l.officer_id, 0, 0, l.approved, l.returned, l.revisit_due
+          from latest l
+          union all
+          -- an assigned officer with no rooms yet still has a row
+          select og.officer_id, 0, 0, 0, 0, 0 from officer_grids og
+        ) u
+        group by u.officer_id
+      )
+      select o.id as "officerId", o.display_name as "name", o.username as "username",
+        to_json(array(
+          select g.name from ${assignments} a join ${areas} g on g.id = a.grid_id
+          where a.officer_id = o.id and a.campaign_id = ${campaignId} and a.ended_at is null
+            and g.level = 'grid' and starts_with(g.path, ${areaPath})
+          group by g.name, g.code
+          order by g.code)) as "grids",
+        om."assigned", om."visited", om."approved", om."returned", om."revisitsDue"
+      from officer_measures om
+      join ${users} o on o.id = om.officer_id
+      order by o.username`),
+  );
+  return rows.map(
+    ({ assigned, visited, approved, returned, revisitsDue, grids, ...officer }): OfficerProgress => ({
+      ...officer,
+      grids: jsonList(grids),
+      ...measures({ assigned, visited, approved, returned, revisitsDue }),
+    }),
+  );
+}
+
+async function dayRows(tx: Db, ctes: Ctes): Promise<DayCount[]> {
+  // A day is the calendar day in China: the instant in UTC moved eight hours (China keeps no
+  // daylight saving), whatever the session's time zone.
+  return rowsOf<DayCount>(
+    await tx.execute(sql`${ctes},
+      visit_days as (
+        select sv.room_id, ((sv.visited_at at time zone 'UTC') + interval '8 hours')::date as day
+        from scoped_visits sv
+      )
+      select to_char(u.day, 'YYYY-MM-DD') as "day", sum(u.visits)::int as "visits",
+        sum(u.first_visits)::int as "firstVisits"
+      from (
+        select day, 1 as visits, 0 as first_visits from visit_days
+        union all
+        select min(day), 0, 1 from visit_days group by room_id
+      ) u
+      group by u.day
+      order by u.day`),
+  );
+}
+
+/** Communities under the caller's area with grids assigned in the campaign, to narrow the report. */
+async function communityOptions(tx: Db, user: SessionUser, campaignId: string) {
+  return rowsOf<{ id: string; name: string }>(
+    await tx.execute(sql`
+      select c.id, c.name from ${areas} c
+      where c.level = 'community' and starts_with(c.path, ${user.areaPath})
+        and exists (
+          select 1 from ${areas} g join ${assignments} a on a.grid_id = g.id
+          where g.parent_id = c.id and g.level = 'grid' and a.campaign_id = ${campaignId}
+            and a.ended_at is null)
+      order by c.code`),
+  );
+}
+
+async function buildSummary(db: Db, user: SessionUser, input: ProgressInput, now: Date) {
+  const area = await areaInScope(db, user, input.areaId);
+  const list = await visibleCampaigns(db, user);
+  let campaign: CampaignOption | null;
+  if (input.campaignId) {
+    campaign = list.find((c) => c.id === input.campaignId) ?? null;
+    if (!campaign) throw notFound();
+  } else {
+    campaign = list.find((c) => c.status === "open") ?? list[0] ?? null;
+  }
+  const today = chinaDay(now);
+  const { path, ...areaView } = area;
+  const summary: ProgressSummary = {
+    campaign,
+    campaigns: list,
+    area: areaView,
+    communities: [],
+    today,
+    totals: zeroMeasures(),
+    grids: [],
+    officers: [],
+    days: [],
+  };
+  if (!campaign) return { summary, areaPath: path };
+  const campaignId = campaign.id;
+
+  // One snapshot for all statements, so the totals, tables and days agree with each other.
+  await db.transaction(
+    async (transaction) => {
+      const tx = transaction as unknown as Db;
+      const ctes = scopeCtes(campaignId, path, today);
+      summary.grids = await gridRows(tx, ctes, campaignId);
+      summary.officers = await officerRows(tx, ctes, campaignId, path);
+      summary.totals = sumMeasures(summary.grids);
+      summary.days = fillDays(await dayRows(tx, ctes), summary.totals.assigned);
+      summary.communities = await communityOptions(tx, user, campaignId);
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+  return { summary, areaPath: path };
+}
+
+/** Progress of one campaign (the newest open one by default) over an area under the caller's. */
+export async function progressSummary(
+  db: Db,
+  user: SessionUser,
+  input: ProgressInput,
+  now: Date,
+): Promise<ProgressSummary> {
+  return (await buildSummary(db, user, input, now)).summary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+export type ExportFormat = "csv" | "xlsx";
+
+export interface ExportInput extends ProgressInput {
+  format: ExportFormat;
+  /** CSV only: one table; without it the CSV holds all three, each under its title. */
+  table?: ExportTableKey;
+}
+
+export interface ExportFile {
+  body: Uint8Array;
+  contentType: string;
+  fileName: string;
+  /** A plain ASCII name for clients that ignore `filename*`. */
+  asciiFileName: string;
+}
+
+const UTF8_BOM = "\uFEFF";
+
+/** No path separators, reserved characters or spaces in a download's name. */
+const safeFileName = (name: string) => name.replace(/[\\/:*?"<>|\s]+/g, "_");
+
+async function xlsxOf(tables: readonly ExportTable[], title: string): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "Doorstep";
+  workbook.title = title;
+  for (const table of tables) {
+    const sheet = workbook.addWorksheet(table.title, { views: [{ state: "frozen", ySplit: 1 }] });
+    sheet.columns = table.columns.map((column) => ({
+      header: column.header,
+      width: column.width,
+      style: column.kind === "percent" ? { numFmt: "0.0" } : {},
+    }));
+    sheet.getRow(1).font = { bold: true };
+    // Cells are written as typed values: text stays text (never a formula), numbers stay numbers.
+    for (const row of table.rows) sheet.addRow(row.map((cell) => cell ?? undefined));
+  }
+  const buffer = await workbook.xlsx.writeBuffer();
+  return new Uint8Array(buffer as ArrayBuffer);
+}
+
+/**
+ * An export of the progress report: the same numbers as the screen, as CSV (UTF-8 with a byte-order
+ * mark, so Excel reads the Chinese) or XLSX (one sheet per breakdown). Exports leave the system, so
+ * each one is written to the audit log.
+ */
+export async function exportProgress(
+  db: Db,
+  user: SessionUser,
+  input: ExportInput,
+  options: { now: Date; ip: string; translate: Translate },
+): Promise<ExportFile> {
+  const { summary, areaPath } = await buildSummary(db, user, input, options.now);
+  const t = options.translate;
+  const all = exportTables(summary, t);
+  const tables = input.format === "csv" && input.table ? all.filter((x) => x.key === input.table) : all;
+  const one = input.format === "csv" && input.table ? `_${tables[0].title}` : "";
+  const base = safeFileName(
+    `${t("progress.export.fileName", { area: summary.area.name, date: summary.today })}${one}`,
+  );
+  await writeAudit(db, {
+    userId: user.id,
+    action: "export_progress",
+    entity: "campaign",
+    entityId: summary.campaign?.id,
+    areaPath,
+    ip: options.ip,
+    detail: {
+      format: input.format,
+      table: input.table ?? null,
+      areaId: summary.area.id,
+      rows: Object.fromEntries(tables.map((x) => [x.key, x.rows.length])),
+    },
+  });
+  const asciiFileName = `progress-${summary.today}.${input.format}`;
+  if (input.format === "csv") {
+    return {
+      body: new TextEncoder().encode(UTF8_BOM + toCsv(tables)),
+      contentType: "text/csv; charset=utf-8",
+      fileName: `${base}.csv`,
+      asciiFileName,
+    };
+  }
+  return {
+    body: await xlsxOf(tables, base),
+    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    fileName: `${base}.xlsx`,
+    asciiFileName,
+  };
+}
+
+/** `attachment` with the name in RFC 6266/5987 form (UTF-8, percent-encoded) and an ASCII fallback. */
+export function contentDisposition(file: Pick<ExportFile, "fileName" | "asciiFileName">): string {
+  const encoded = encodeURIComponent(file.fileName).replace(
+    /['()*!]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${file.asciiFileName}"; filename*=UTF-8''${encoded}`;
+}
