@@ -21,14 +21,12 @@ export function LanguageSwitch() {
   );
 }
 
-/** The top bar of signed-in screens: who is logged in, the language switch and logout. */
-export function AppShell({ children, title }: { children: ReactNode; title: string }) {
-  const { t } = useI18n();
+/** Ends the session, forgets what was cached for it, and goes to the login page. */
+export function useLogout() {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const me = useQuery(trpc.auth.me.queryOptions());
-  const logout = useMutation(
+  return useMutation(
     trpc.auth.logout.mutationOptions({
       onSettled: async () => {
         queryClient.clear();
@@ -36,6 +34,14 @@ export function AppShell({ children, title }: { children: ReactNode; title: stri
       },
     }),
   );
+}
+
+/** The top bar of signed-in screens: who is logged in, the language switch and logout. */
+export function AppShell({ children, title }: { children: ReactNode; title: string }) {
+  const { t } = useI18n();
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const logout = useLogout();
   const user = me.data;
   return (
     <div className="flex min-h-dvh flex-col">

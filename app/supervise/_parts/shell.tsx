@@ -1,11 +1,11 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter } from "next/navigation";
+import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { useI18n } from "../../_components/i18n";
-import { LanguageSwitch } from "../../_components/shell";
+import { LanguageSwitch, useLogout } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 
 const TABS = [
@@ -23,18 +23,9 @@ const TABS = [
 export function SuperviseShell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const trpc = useTRPC();
-  const router = useRouter();
   const pathname = usePathname();
-  const queryClient = useQueryClient();
   const me = useQuery(trpc.auth.me.queryOptions());
-  const logout = useMutation(
-    trpc.auth.logout.mutationOptions({
-      onSettled: async () => {
-        queryClient.clear();
-        router.replace("/login");
-      },
-    }),
-  );
+  const logout = useLogout();
   const user = me.data;
   const allowed = user && (user.role === "supervisor" || user.role === "admin");
   return (
