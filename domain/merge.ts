@@ -23,14 +23,28 @@ function stableJson(value: unknown): string {
 /** JSON with sorted keys: equal values give equal text, whatever order their keys came in. */
 export const canonicalJson = stableJson;
 
+/** A number written out: "38.50", "-2", "1e+21", "Infinity" — not "", " ", "0x10" or "true". */
+const NUMERIC = /^[-+]?((\d+\.?\d*|\.\d+)(e[-+]?\d+)?|Infinity)$/i;
+
+function asNumber(value: unknown): number | null {
+  if (typeof value === "number") return Number.isNaN(value) ? null : value;
+  if (typeof value === "string" && NUMERIC.test(value.trim())) return Number(value.trim());
+  return null;
+}
+
 /** Two field values are the same fact: "" = null, 38.5 = "38.50", objects by content. */
 export function sameValue(a: unknown, b: unknown): boolean {
   const x = normaliseValue(a);
   const y = normaliseValue(b);
   if (x === y) return true;
   if (x === null || y === null) return false;
-  // Numeric columns arrive as numbers or numeric strings ("38.50") depending on the driver.
-  if (typeof x === "number" || typeof y === "number") return Number(x) === Number(y);
+  // Numeric columns arrive as numbers or numeric strings ("38.50") depending on the driver; anything
+  // else beside a number (an object, a flag, a blank) is simply a different value.
+  if (typeof x === "number" || typeof y === "number") {
+    const a = asNumber(x);
+    const b = asNumber(y);
+    return a !== null && b !== null && a === b;
+  }
   if (typeof x === "object" || typeof y === "object") return stableJson(x) === stableJson(y);
   return false;
 }

@@ -245,26 +245,30 @@ class Scratch {
   }
 }
 
-function validateField(entity: ChangeEntity, field: string, value: unknown): void {
+/**
+ * Checks a value an officer set against the field's rule from domain/, and returns it in the form the
+ * register keeps (a phone without spaces, an ID number with an upper-case X…).
+ */
+function validateField(entity: ChangeEntity, field: string, value: unknown): unknown {
   if (field === "endedAt") {
     if (value !== null && (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value))) {
       throw new Rejection("validation.date.format", undefined, field);
     }
-    return;
+    return value;
   }
   if (field === "endReason") {
     const code = columnForm(field, value);
     if (code !== null && !END_CODES.includes(code as never)) {
       throw new Rejection("validation.invalidValue", undefined, field);
     }
-    return;
+    return value;
   }
   const rule = FIELD_RULES[entity][field];
   if (!rule) throw new Rejection("validation.visit.field", undefined, field);
   const parsed = rule.safeParse(value === null ? undefined : value);
-  if (!parsed.success && !(value === null && rule.safeParse(null).success)) {
-    throw rejectIssues(parsed.error, field);
-  }
+  if (parsed.success) return parsed.data ?? null;
+  if (value === null && rule.safeParse(null).success) return null;
+  throw rejectIssues(parsed.error, field);
 }
 
 function createRow(scratch: Scratch, visit: Visit, change: Change, now: Date): void {
@@ -388,15 +392,15 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     }
     const current = scratch.get(change.entity, change.entityId);
     if (!current || current.gridId !== visit.gridId) throw notFound();
-    validateField(change.entity, change.field, change.observedValue);
+    const observed = validateField(change.entity, change.field, change.observedValue);
     const serverValue = wireValue(current, change.field);
     const decision = mergeField(
       serverValue,
       columnForm(change.field, change.registerValue),
-      columnForm(change.field, change.observedValue),
+      columnForm(change.field, observed),
     );
     if (decision === "apply") {
-      scratch.set(change.entity, change.entityId, change.field, toColumn(change.field, change.observedValue));
+      scratch.set(change.entity, change.entityId, change.field, toColumn(change.field, observed));
       if (change.entity === "person" && IDENTITY_FIELDS.has(change.field))
         identityTouched.add(change.entityId);
     }
@@ -482,9 +486,9 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
   const scratch = new Scratch(batch);
   const current = scratch.get(entity, change.entityId);
   if (!current) throw notFound();
-  validateField(entity, change.field, value);
+  const chosen = validateField(entity, change.field, value);
   const serverValue = wireValue(current, change.field);
-  const decision = mergeField(serverValue, columnForm(change.field, seen), columnForm(change.field, value));
+  const decision = mergeField(serverValue, columnForm(change.field, seen), columnForm(change.field, chosen));
   if (decision === "conflict") {
     batch.changeUpdates.set(changeId, { serverValue });
     return {
@@ -504,7 +508,7 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
     };
   }
   if (decision === "apply") {
-    scratch.set(entity, change.entityId, change.field, toColumn(change.field, value));
+    scratch.set(entity, change.entityId, change.field, toColumn(change.field, chosen));
     if (entity === "person" && IDENTITY_FIELDS.has(change.field))
       checkIdentity(scratch.get("person", change.entityId) as Row);
   }

@@ -3,13 +3,15 @@
 // The server property: three devices (three officers on one grid, or two officers and a second phone of
 // the first) each build visits from their own local copy of the register, as the phone does, and push
 // them in any interleaving, in batches, with lost answers (a batch sent again), old mutations replayed
-// inside new batches, forged replays (same id, other payload), invalid values, pulls that refresh a
-// device's copy, and two pushes at once. Whatever the order, every answer, the register rows, the visits,
-// change rows and ledger equal those of a small pure model that applies the first arrival of each
-// mutation one by one with `mergeField` (the spec). Sending any batch again changes nothing.
+// inside new batches, forged replays (same id, other payload), invalid values, conflicts settled by any
+// officer of the grid, pulls that refresh a device's copy, and two pushes at once. Whatever the order,
+// every answer, the register rows, the visits, change rows and ledger equal those of a small pure model
+// that applies the first arrival of each mutation one by one with `mergeField` (the spec); two pushes at
+// once must answer like one of the two serial orders. Sending any batch again changes nothing.
 //
+// Each run works on persons of its own, inserted for it, so the street is seeded once per database kind.
 // Deterministic by default (a fixed seed); FC_SEED and FC_RUNS override it, e.g.
-//   FC_SEED=123 FC_RUNS=200 npx vitest run test/server/push.property.test.ts
+//   FC_SEED=123 FC_RUNS=300 npx vitest run test/server/push.property.test.ts
 
 import { randomBytes, randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
@@ -19,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { assignments, changes, mutationLedger, persons, users, visits } from "@/db/schema";
 import { canonicalJson, mergeField, normaliseValue, sameValue } from "@/domain/merge";
-import type { Mutation, PushResult, VisitMutation } from "@/domain/push";
+import type { ConflictField, Mutation, PushResult, ResolveMutation, VisitMutation } from "@/domain/push";
 import { hashPassword } from "@/server/auth/password";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, DEMO_PASSWORD, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
@@ -41,6 +43,16 @@ const fieldValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom({ destination: "天河区", code: "moved_out" }, { code: "deceased" }),
 );
 const EMPTY = [null, "", undefined] as const;
+
+/** A JSON object with an own `toString` or `valueOf` key: see the known bug below. */
+function hasPrimitiveHook(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasPrimitiveHook);
+  if (!value || typeof value !== "object") return false;
+  return Object.entries(value).some(
+    ([key, inner]) => key === "toString" || key === "valueOf" || hasPrimitiveHook(inner),
+  );
+}
+const plainJson = fc.jsonValue().filter((value) => !hasPrimitiveHook(value));
 
 describe("mergeField (pure)", () => {
   const options = { numRuns: 500, seed: SEED };
@@ -108,7 +120,7 @@ describe("mergeField (pure)", () => {
 
   it("sameValue: reflexive and symmetric on JSON values, numbers equal their numeric strings, objects by content", () => {
     fc.assert(
-      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+      fc.property(plainJson, plainJson, (a, b) => {
         expect(sameValue(a, structuredClone(a))).toBe(true);
         expect(sameValue(a, b)).toBe(sameValue(b, a));
       }),
@@ -134,6 +146,20 @@ describe("mergeField (pure)", () => {
         },
       ),
       options,
+    );
+  });
+
+  // KNOWN BUG, reported, not fixed here: beside a number, sameValue calls Number() on the other value,
+  // and Number() throws on a JSON object whose `toString` is not a function ({"toString": 1}). A phone
+  // that sends such a registerValue for a numeric field (a rental's monthlyRent, say) gets a 500 for its
+  // whole batch instead of that one mutation being rejected, and its ordered outbox is stuck behind it.
+  it("never throws, whatever JSON the phone sends ({toString: 1} beside a number once did)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        sameValue(a, b);
+        mergeField(a, b, a);
+      }),
+      { ...options, examples: [[3650, { toString: 1 }]] },
     );
   });
 
@@ -174,7 +200,9 @@ const INVALID: Record<Field, string> = { phone: "1380000000", ethnicity: "00", m
 type Intent =
   | { kind: "edit"; edits: { person: number; field: Field; pick: number }[] }
   | { kind: "verify" }
-  | { kind: "invalid"; person: number; field: Field };
+  | { kind: "invalid"; person: number; field: Field }
+  /** Settle a conflict of the grid: the officer's value, the server's, or another. */
+  | { kind: "resolve"; pick: number; choice: "mine" | "theirs" | "other"; other: number };
 
 interface PushSpec {
   device: number;
@@ -206,8 +234,16 @@ interface Scenario {
   finalReplays: number[];
 }
 
-const person = fc.nat({ max: PERSONS - 1 });
-const field = fc.constantFrom(...FIELDS);
+// Biased to one person's phone, so that devices meet often: conflicts, and conflicts settled while the
+// value moves on again.
+const person = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.nat({ max: PERSONS - 1 }) },
+);
+const field = fc.oneof(
+  { weight: 2, arbitrary: fc.constant("phone" as const) },
+  { weight: 3, arbitrary: fc.constantFrom(...FIELDS) },
+);
 const device = fc.nat({ max: 2 });
 const intentArb: fc.Arbitrary<Intent> = fc.oneof(
   {
@@ -219,6 +255,15 @@ const intentArb: fc.Arbitrary<Intent> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant({ kind: "verify" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("invalid" as const), person, field }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("resolve" as const),
+      pick: fc.nat(),
+      choice: fc.constantFrom("mine" as const, "theirs" as const, "other" as const),
+      other: fc.nat({ max: 9 }),
+    }),
+  },
 );
 const pushArb: fc.Arbitrary<PushSpec> = fc.record({
   device,
@@ -253,6 +298,51 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   finalReplays: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
 });
 
+const edit = (device: number, ...edits: [number, Field, number][]): PushSpec => ({
+  device,
+  intents: [{ kind: "edit", edits: edits.map(([person, field, pick]) => ({ person, field, pick })) }],
+  replays: [],
+  echoLast: false,
+});
+
+/**
+ * Run first, whatever the seed: two officers collide on a phone while a third changes it again, then the
+ * conflicts are settled after the value moved on (a conflict again) and once it came back (unchanged).
+ */
+const settledLate: Scenario = {
+  secondPhone: false,
+  initial: [0, 1, 2].map(() => ({ phone: 0, ethnicity: 0, marital: 0 })),
+  events: [
+    { type: "push", push: edit(0, [0, "phone", 1]) },
+    { type: "together", a: edit(1, [0, "phone", 2]), b: edit(2, [0, "phone", 3], [1, "ethnicity", 1]) },
+    { type: "push", push: { ...edit(0, [0, "phone", 4]), replays: [{ pick: 0, at: 0 }] } },
+    {
+      type: "push",
+      push: {
+        device: 2,
+        intents: [{ kind: "resolve", pick: 0, choice: "theirs", other: 0 }],
+        replays: [],
+        echoLast: false,
+      },
+    },
+    {
+      type: "push",
+      push: {
+        device: 1,
+        intents: [
+          { kind: "resolve", pick: 1, choice: "mine", other: 0 },
+          { kind: "invalid", person: 2, field: "marital" },
+        ],
+        replays: [{ pick: 0, at: 1 }],
+        echoLast: true,
+      },
+    },
+    { type: "forge", device: 1, pick: 0 },
+    { type: "resend", device: 2, pick: 0 },
+  ],
+  finalReplays: [0, 3],
+};
+
 // ---------------------------------------------------------------------------------------------
 // The model: the first arrival of each mutation, applied one by one with mergeField
 
@@ -260,10 +350,21 @@ type Values = Record<Field, unknown>;
 /** A push answer without its translated message; validation keys are told apart only from the others. */
 type Answer = Record<string, unknown>;
 
+interface ChangeState {
+  visitId: string;
+  entityId: string;
+  field: string;
+  registerValue: unknown;
+  status: string;
+  serverValue: unknown;
+  resolvedValue: unknown;
+  resolvedBy: string | null;
+}
+
 interface Model {
   persons: Map<string, { values: Values; version: number }>;
-  ledger: Map<string, { userId: string; deviceId: string; hash: string; result: Answer }>;
-  changes: Map<string, { visitId: string; status: string; serverValue: unknown }>;
+  ledger: Map<string, { kind: string; userId: string; deviceId: string; hash: string; result: Answer }>;
+  changes: Map<string, ChangeState>;
 }
 
 const isValid = (name: string, value: unknown) =>
@@ -273,7 +374,7 @@ function judge(model: Model, mutation: VisitMutation): Answer {
   const drafts = new Map<string, { values: Values; version: number }>();
   const touched = new Set<string>();
   const conflicts: Answer[] = [];
-  const statuses: [string, { visitId: string; status: string; serverValue: unknown }][] = [];
+  const statuses: [string, ChangeState][] = [];
   for (const change of mutation.payload.changes) {
     const field = change.field as Field;
     const base = model.persons.get(change.entityId);
@@ -302,8 +403,13 @@ function judge(model: Model, mutation: VisitMutation): Answer {
       change.id,
       {
         visitId: mutation.id,
+        entityId: change.entityId,
+        field,
+        registerValue: change.registerValue,
         status: decision === "apply" ? "applied" : decision,
         serverValue: decision === "conflict" ? normaliseValue(server) : null,
+        resolvedValue: null,
+        resolvedBy: null,
       },
     ]);
   }
@@ -319,6 +425,40 @@ function judge(model: Model, mutation: VisitMutation): Answer {
   return conflicts.length > 0 ? { status: "conflict", versions, conflicts } : { status: "applied", versions };
 }
 
+/** Settling a conflict is judged like a field: the value chosen against the server value the resolver saw. */
+function judgeResolve(model: Model, mutation: ResolveMutation, userId: string): Answer {
+  const { changeId, value, serverValue: seen } = mutation.payload;
+  const change = model.changes.get(changeId);
+  if (!change) throw new Error(`the model knows no change ${changeId}`);
+  // Settled already, by someone else or by an earlier replay: nothing to do.
+  if (change.status !== "conflict") return { status: "applied", versions: {} };
+  if (!isValid(change.field, value)) return { status: "rejected", key: "validation.*", field: change.field };
+  const target = model.persons.get(change.entityId) as { values: Values; version: number };
+  const server = target.values[change.field as Field];
+  const decision = mergeField(server, seen, value);
+  if (decision === "conflict") {
+    change.serverValue = normaliseValue(server);
+    const conflict = {
+      changeId,
+      entity: "person",
+      entityId: change.entityId,
+      field: change.field,
+      registerValue: change.registerValue,
+      serverValue: normaliseValue(server),
+      observedValue: value,
+    };
+    return { status: "conflict", versions: {}, conflicts: [conflict] };
+  }
+  const versions: Record<string, number> = {};
+  if (decision === "apply") {
+    target.values[change.field as Field] = normaliseValue(value);
+    target.version += 1;
+    versions[change.entityId] = target.version;
+  }
+  Object.assign(change, { status: "resolved", resolvedValue: value ?? null, resolvedBy: userId });
+  return { status: "applied", versions };
+}
+
 /** What the server must answer to a batch, and the model's state after it. */
 function modelPush(model: Model, userId: string, deviceId: string, batch: Mutation[]): Answer[] {
   return batch.map((mutation) => {
@@ -329,8 +469,12 @@ function modelPush(model: Model, userId: string, deviceId: string, batch: Mutati
         ? { id: mutation.id, duplicate: true, ...stored.result }
         : { id: mutation.id, duplicate: false, status: "rejected", key: "sync.idReused" };
     }
-    const result = judge(model, mutation as VisitMutation);
-    if (result.status !== "rejected") model.ledger.set(mutation.id, { userId, deviceId, hash, result });
+    // Judged on a copy, kept only if accepted: a rejected mutation leaves no trace.
+    const draft = structuredClone(model);
+    const result = mutation.kind === "visit" ? judge(draft, mutation) : judgeResolve(draft, mutation, userId);
+    if (result.status === "rejected") return { id: mutation.id, duplicate: false, ...result };
+    Object.assign(model, draft);
+    model.ledger.set(mutation.id, { kind: mutation.kind, userId, deviceId, hash, result });
     return { id: mutation.id, duplicate: false, ...result };
   });
 }
@@ -455,19 +599,31 @@ describe.each(databaseKinds)("sync.push properties on %s", (kind) => {
       expect(rest).toEqual(was);
     }
     const accepted = [...model.ledger.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    // Each accepted mutation once in visits and once in the ledger; no rejected one in either.
+    // Each accepted visit once in visits, each accepted mutation once in the ledger; no rejected one.
     expect(visitRows.map((v) => [v.id, v.officerId, v.deviceId])).toEqual(
-      accepted.map(([id, entry]) => [id, entry.userId, entry.deviceId]),
+      accepted
+        .filter(([, entry]) => entry.kind === "visit")
+        .map(([id, entry]) => [id, entry.userId, entry.deviceId]),
     );
     expect(ledger.map((l) => [l.id, l.userId, l.deviceId, l.payloadHash.length])).toEqual(
       accepted.map(([id, entry]) => [id, entry.userId, entry.deviceId, 64]),
     );
     for (const row of ledger) expect(row.result).toEqual(model.ledger.get(row.id)?.result);
-    expect(
-      new Map(
-        changeRows.map((c) => [c.id, { visitId: c.visitId, status: c.status, serverValue: c.serverValue }]),
-      ),
-    ).toEqual(model.changes);
+    const stored = changeRows.map((c) => {
+      const { visitId, entityId, field, registerValue, status, serverValue, resolvedValue, resolvedBy } = c;
+      const state = {
+        visitId,
+        entityId,
+        field,
+        registerValue,
+        status,
+        serverValue,
+        resolvedValue,
+        resolvedBy,
+      };
+      return [c.id, state] as const;
+    });
+    expect(new Map(stored)).toEqual(model.changes);
   }
 
   async function runScenario(scenario: Scenario) {
@@ -518,13 +674,33 @@ describe.each(databaseKinds)("sync.push properties on %s", (kind) => {
       sent: [],
       batches: [],
     }));
+    /** Conflicts the server answered, which every officer of the grid sees and may settle. */
+    const conflicts: ConflictField[] = [];
     const pushed = new Set<string>();
     const everyBatch: { device: Device; batch: Mutation[] }[] = [];
 
     /** The phone saves a visit: change rows from its copy, then patches its copy. */
-    function newMutation(dev: Device, intent: Intent): VisitMutation {
+    function newMutation(dev: Device, intent: Intent): Mutation {
       const roomOf = (index: number) => homes[(run * PERSONS + index) % homes.length].roomId;
-      if (intent.kind === "verify") return visitMutation({ gridId, roomId: roomOf(0) });
+      if (intent.kind === "verify" || (intent.kind === "resolve" && conflicts.length === 0))
+        return visitMutation({ gridId, roomId: roomOf(0) });
+      if (intent.kind === "resolve") {
+        const conflict = conflicts[intent.pick % conflicts.length];
+        const pool = VALID[conflict.field as Field];
+        const value =
+          intent.choice === "mine"
+            ? conflict.observedValue
+            : intent.choice === "theirs"
+              ? conflict.serverValue
+              : pool[intent.other % pool.length];
+        // The phone patches its copy with the value chosen.
+        (dev.view.get(conflict.entityId) as { values: Values }).values[conflict.field as Field] = value;
+        return {
+          id: randomUUID(),
+          kind: "resolve",
+          payload: { changeId: conflict.changeId, value, serverValue: conflict.serverValue },
+        };
+      }
       if (intent.kind === "invalid") {
         const id = ids[intent.person];
         const seen = dev.view.get(id) as { values: Values; version: number };
@@ -585,7 +761,9 @@ describe.each(databaseKinds)("sync.push properties on %s", (kind) => {
     const send = async (dev: Device, batch: Mutation[]) => {
       for (const m of batch) pushed.add(m.id);
       everyBatch.push({ device: dev, batch });
-      return answersOf((await dev.caller.sync.push({ deviceId: dev.deviceId, mutations: batch })).results);
+      const { results } = await dev.caller.sync.push({ deviceId: dev.deviceId, mutations: batch });
+      for (const result of results) if (result.status === "conflict") conflicts.push(...result.conflicts);
+      return answersOf(results);
     };
     const sendAndCheck = async (dev: Device, batch: Mutation[]) => {
       const expected = modelPush(model, dev.userId, dev.deviceId, batch);
@@ -613,8 +791,9 @@ describe.each(databaseKinds)("sync.push properties on %s", (kind) => {
         case "forge": {
           const dev = devices[event.device];
           if (dev.sent.length === 0) break;
-          const forged = structuredClone(dev.sent[event.pick % dev.sent.length]) as VisitMutation;
-          forged.payload.visit.note = "改过的";
+          const forged = structuredClone(dev.sent[event.pick % dev.sent.length]);
+          if (forged.kind === "visit") forged.payload.visit.note = "改过的";
+          else forged.payload.serverValue = `${forged.payload.serverValue}改过的`;
           await sendAndCheck(dev, [forged]);
           break;
         }
@@ -670,6 +849,7 @@ describe.each(databaseKinds)("sync.push properties on %s", (kind) => {
       {
         numRuns: RUNS,
         seed: SEED,
+        examples: [[settledLate]],
         plugins: [fc.interruptAfterTimeLimit(150_000, { failOnInterrupt: true })],
       },
     );

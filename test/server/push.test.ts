@@ -257,6 +257,17 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
     expect(settled.resolvedBy).not.toBeNull();
   });
 
+  it("keeps a corrected value in the register's form, as the field's rule writes it", async () => {
+    const member = freshMember();
+    const mutation = visitMutation({
+      gridId,
+      roomId: member.roomId as string,
+      changes: [correction("person", member, "phone", "139 1234 5670")],
+    });
+    expect((await push(officer1, [mutation])).results[0].status).toBe("applied");
+    expect((await person(member.id)).phone).toBe("13912345670");
+  });
+
   it("a value the server already holds is 'unchanged', not a conflict, and bumps no version", async () => {
     const member = freshMember();
     const first = visitMutation({
