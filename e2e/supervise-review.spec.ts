@@ -31,6 +31,7 @@ async function confirmRoom(page: Page, roomId: string) {
   await page.goto(`/field/room?id=${roomId}`);
   await expect(page.getByTestId("room-title")).toBeVisible();
   await page.getByRole("button", { name: "全户核实无误" }).click();
+  await page.getByRole("button", { name: /^已核实无变化/ }).click();
   await expect(page.getByTestId("chosen-outcome")).toHaveText("已核实无变化");
   await page.getByRole("button", { name: /^保存/ }).click();
   await expect(page.getByTestId("saved")).toHaveText(/已保存，待同步/);
