@@ -1,6 +1,13 @@
 /// <reference lib="webworker" />
 import { defaultCache } from "@serwist/turbopack/worker";
-import { type PrecacheEntry, Serwist, type SerwistGlobalConfig } from "serwist";
+import {
+  CacheFirst,
+  type PrecacheEntry,
+  type RuntimeCaching,
+  Serwist,
+  type SerwistGlobalConfig,
+} from "serwist";
+import { OFFLINE_TILE_CACHE } from "../domain/tiles";
 
 declare global {
   interface WorkerGlobalScope extends SerwistGlobalConfig {
@@ -10,6 +17,28 @@ declare global {
 
 declare const self: ServiceWorkerGlobalScope;
 
+/**
+ * Basemap tiles: cross-origin image requests (the configured tile server; the app's own images are
+ * same-origin) are answered from the offline-map cache that "下载离线地图" fills
+ * (app/field/_lib/offline-map.ts), else from the network WITHOUT storing the answer: only the explicit
+ * download fills that cache, so its size limit holds, and browsing the map never eats the phone's
+ * storage. Cross-origin fetch() calls (destination "") take the same route: the app's only ones are
+ * the download's own tile requests, which defaultCache's cross-origin route would otherwise store a
+ * second time. Placed ahead of defaultCache so it wins. `ignoreVary`: tiles were stored from a CORS
+ * fetch and are asked for by <img> without an Origin header.
+ */
+const offlineTiles: RuntimeCaching = {
+  matcher: ({ request, sameOrigin }) =>
+    !sameOrigin &&
+    request.method === "GET" &&
+    (request.destination === "image" || request.destination === ""),
+  handler: new CacheFirst({
+    cacheName: OFFLINE_TILE_CACHE,
+    matchOptions: { ignoreVary: true },
+    plugins: [{ cacheWillUpdate: async () => null }],
+  }),
+};
+
 const serwist = new Serwist({
   precacheEntries: self.__SW_MANIFEST,
   // A new version waits until the officer chooses to reload: never swap code under a half-filled form.
@@ -17,7 +46,7 @@ const serwist = new Serwist({
   clientsClaim: true,
   navigationPreload: true,
   precacheOptions: { ignoreURLParametersMatching: [/.*/] },
-  runtimeCaching: defaultCache,
+  runtimeCaching: [offlineTiles, ...defaultCache],
   fallbacks: {
     entries: [{ url: "/offline", matcher: ({ request }) => request.destination === "document" }],
   },

@@ -34,6 +34,9 @@ test("officer1 logs in and sees their own grid and nothing else", async ({ page,
   const supervisorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   const supervisor = await supervisorContext.newPage();
   await login(supervisor, "supervisor");
+  // Supervisors land on the completion map; the register is one tab away.
+  await expect(supervisor).toHaveURL(/\/supervise$/);
+  await supervisor.getByRole("link", { name: "台账" }).click();
   await expect(supervisor.getByTestId("whoami")).toContainText("督导员");
   const communities = supervisor.getByRole("list", { name: "下辖" }).getByRole("link");
   await expect(communities).toHaveCount(16);

@@ -47,7 +47,10 @@ export function AppShell({ children, title }: { children: ReactNode; title: stri
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-10 bg-brand text-white shadow">
         <div className="mx-auto flex max-w-3xl items-center gap-2 px-3 py-1">
-          <Link href="/register" className="flex min-h-11 items-center text-lg font-bold">
+          <Link
+            href={user && user.role !== "officer" ? "/supervise" : "/register"}
+            className="flex min-h-11 items-center text-lg font-bold"
+          >
             {t("app.name")}
           </Link>
           <span className="ml-1 truncate text-sm text-white/85">{title}</span>

@@ -26,6 +26,7 @@ import { type LocalUser, readLocalUser, rememberLocalUser } from "./_lib/session
 import { type FieldDatabase, openFieldDb, readAll, readMeta } from "./_lib/store";
 import { useSync } from "./_lib/use-sync";
 import { GridMap } from "./_parts/grid-map";
+import { OfflineMapPanel } from "./_parts/offline-map";
 import { SyncChip, SyncPanel } from "./_parts/sync-bar";
 
 type GridData = Awaited<ReturnType<typeof readAll>>;
@@ -180,6 +181,7 @@ export default function FieldPage() {
               campaignId={campaignId}
               onCampaign={setCampaignId}
             />
+            {hasData && data && <OfflineMapPanel grids={data.grids} buildings={data.buildings} />}
             {hasData && data && <WorkList data={data} />}
             <div className="mt-6 flex justify-center">
               <button

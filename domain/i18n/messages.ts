@@ -121,7 +121,8 @@ export const zhCN = {
   "field.downloadHint": "下载后可在没有信号的楼道里离线核查。",
   "field.downloading": "正在下载… 已收到 {rows} 条",
   "field.downloadFailed": "下载中断，已保存的部分不会丢失。请在有信号时点“继续下载”。",
-  "field.appOutdated": "服务器已升级，这个版本的应用读不懂新的数据。请刷新页面以更新应用（未同步的记录不会丢失），再下载。",
+  "field.appOutdated":
+    "服务器已升级，这个版本的应用读不懂新的数据。请刷新页面以更新应用（未同步的记录不会丢失），再下载。",
   "field.resume": "继续下载",
   "field.refresh": "更新数据",
   "field.lastPulled": "数据更新于 {time}",
@@ -179,6 +180,44 @@ export const zhCN = {
   "field.mapHint": "点圆点看这栋楼；颜色是楼里最需要处理的状态。",
   "field.mapLegend": "图例",
   "field.mapShowRooms": "查看房间",
+
+  "offlineMap.title": "离线地图",
+  "offlineMap.notConfigured":
+    "未配置底图。网格地图只显示网格边界和楼栋，没有信号也能用，不用下载；需要街道底图请联系管理员。",
+  "offlineMap.intro": "在有信号时（最好连 Wi-Fi）下载本网格的街道底图，进楼道没有信号时地图也能显示。",
+  "offlineMap.preparing": "正在计算需要下载的图块…",
+  "offlineMap.noPosition": "网格和楼栋都还没有位置信息，无法下载离线地图。请改用列表核查。",
+  "offlineMap.range": "缩放级别",
+  "offlineMap.rangeFull": "15–19 级：能看清每栋楼（{tiles} 张）",
+  "offlineMap.rangeReduced": "15–18 级：更省空间（{tiles} 张）",
+  "offlineMap.estimate": "约 {tiles} 张图块，约 {mb} MB",
+  "offlineMap.cached": "已缓存 {count} 张",
+  "offlineMap.coveredOf": "本网格已缓存 {covered} / {total} 张",
+  "offlineMap.complete": "离线地图已下载完整（{count} 张），没有信号也能看底图。",
+  "offlineMap.download": "下载离线地图",
+  "offlineMap.resume": "继续下载（还差 {count} 张）",
+  "offlineMap.summaryRunning": "正在下载…",
+  "offlineMap.downloading": "正在下载 {done} / {total} 张…",
+  "offlineMap.progressLabel": "离线地图下载进度",
+  "offlineMap.cancel": "取消下载",
+  "offlineMap.cancelled": "已取消。已下载的 {count} 张会保留，点“继续下载”可以接着下。",
+  "offlineMap.done": "下载完成：新下载 {count} 张。",
+  "offlineMap.doneBytes": "下载完成：新下载 {count} 张，共 {mb} MB。",
+  "offlineMap.failed": "有 {count} 张没能下载，其余已保存。请在信号好时点“继续下载”补齐。",
+  "offlineMap.noNetwork": "没能下载：请连上网络（最好是 Wi-Fi）后再试。",
+  "offlineMap.tooMany": "图块太多：{tiles} 张，一次最多 {max} 张。请选“15–18 级”，或请管理员把网格分小一些。",
+  "offlineMap.tooManyReduced": "图块太多：{tiles} 张，一次最多 {max} 张。请联系管理员把网格分小一些。",
+  "offlineMap.storage":
+    "手机存储空间不够：再下载约 {mb} MB 会用掉可用空间的 80% 以上。请选“15–18 级”，或删除手机上不用的照片和应用后再试。",
+  "offlineMap.storageReduced":
+    "手机存储空间不够：再下载约 {mb} MB 会用掉可用空间的 80% 以上。请删除手机上不用的照片和应用后再试。",
+  "offlineMap.storageStopped":
+    "手机存储空间快满了，下载已停止；已下载的 {count} 张会保留，核查记录不受影响。请清理手机空间后再点“继续下载”。",
+  "offlineMap.clear": "清除离线地图",
+  "offlineMap.cleared": "已清除离线地图。需要时可以重新下载。",
+  "offlineMap.unsupported": "这个浏览器不能保存离线地图。请用手机自带的 Chrome 或系统浏览器打开本应用。",
+  "offlineMap.unsupportedShort": "此浏览器不支持",
+  "offlineMap.error": "离线地图出错了。请刷新页面后重试；核查记录不受影响。",
 
   "visit.outcome": "走访结果",
   "visit.suggested": "建议",
@@ -458,7 +497,8 @@ export const en: Catalogue = {
   "field.downloadHint": "Once downloaded, you can verify offline in stairwells with no signal.",
   "field.downloading": "Downloading… {rows} rows received",
   "field.downloadFailed": "The download stopped. What arrived is kept; tap Resume when you have a signal.",
-  "field.appOutdated": "The server has been upgraded and this version of the app cannot read its data. Reload the page to update the app (unsent records are kept), then download again.",
+  "field.appOutdated":
+    "The server has been upgraded and this version of the app cannot read its data. Reload the page to update the app (unsent records are kept), then download again.",
   "field.resume": "Resume download",
   "field.refresh": "Update data",
   "field.lastPulled": "Data updated {time}",
@@ -520,6 +560,52 @@ export const en: Catalogue = {
   "field.mapHint": "Tap a dot to see the building; its colour is the most urgent status inside.",
   "field.mapLegend": "Legend",
   "field.mapShowRooms": "Show rooms",
+
+  "offlineMap.title": "Offline map",
+  "offlineMap.notConfigured":
+    "No basemap is configured. The grid map shows boundaries and buildings only and works without a signal, so there is nothing to download; ask your administrator if you need a street map.",
+  "offlineMap.intro":
+    "Download your grid's street map while you have a signal (Wi-Fi is best), so the map still shows in stairwells with none.",
+  "offlineMap.preparing": "Working out which map tiles to download…",
+  "offlineMap.noPosition":
+    "Neither the grid nor its buildings have a location yet, so there is no map to download. Use the list instead.",
+  "offlineMap.range": "Zoom levels",
+  "offlineMap.rangeFull": "15–19: every building readable ({tiles} tiles)",
+  "offlineMap.rangeReduced": "15–18: less space ({tiles} tiles)",
+  "offlineMap.estimate": "About {tiles} tiles, about {mb} MB",
+  "offlineMap.cached": "{count} tiles cached",
+  "offlineMap.coveredOf": "{covered} of {total} tiles of this grid cached",
+  "offlineMap.complete": "The offline map is complete ({count} tiles): the basemap shows without a signal.",
+  "offlineMap.download": "Download offline map",
+  "offlineMap.resume": "Resume download ({count} tiles to go)",
+  "offlineMap.summaryRunning": "Downloading…",
+  "offlineMap.downloading": "Downloading {done} of {total} tiles…",
+  "offlineMap.progressLabel": "Offline map download progress",
+  "offlineMap.cancel": "Cancel download",
+  "offlineMap.cancelled": "Cancelled. The {count} tiles downloaded are kept; tap Resume to carry on.",
+  "offlineMap.done": "Done: {count} new tiles downloaded.",
+  "offlineMap.doneBytes": "Done: {count} new tiles downloaded, {mb} MB.",
+  "offlineMap.failed":
+    "{count} tiles could not be downloaded; the rest are saved. Tap Resume when the signal is better.",
+  "offlineMap.noNetwork":
+    "Nothing could be downloaded. Connect to a network (Wi-Fi is best), then try again.",
+  "offlineMap.tooMany":
+    "Too many tiles: {tiles}, and one download holds at most {max}. Choose 15–18, or ask your administrator to split the grid.",
+  "offlineMap.tooManyReduced":
+    "Too many tiles: {tiles}, and one download holds at most {max}. Ask your administrator to split the grid.",
+  "offlineMap.storage":
+    "Not enough storage: another {mb} MB would fill more than 80% of the space this app may use. Choose 15–18, or delete photos and apps you no longer need, then try again.",
+  "offlineMap.storageReduced":
+    "Not enough storage: another {mb} MB would fill more than 80% of the space this app may use. Delete photos and apps you no longer need, then try again.",
+  "offlineMap.storageStopped":
+    "The phone's storage is nearly full, so the download stopped. The {count} tiles downloaded are kept and your records are safe. Free some space, then tap Resume.",
+  "offlineMap.clear": "Delete offline map",
+  "offlineMap.cleared": "The offline map is deleted. Download it again when you need it.",
+  "offlineMap.unsupported":
+    "This browser cannot keep an offline map. Open the app in the phone's own Chrome or system browser.",
+  "offlineMap.unsupportedShort": "not supported in this browser",
+  "offlineMap.error":
+    "Something went wrong with the offline map. Reload the page and try again; your records are safe.",
 
   "visit.outcome": "Outcome",
   "visit.suggested": "Suggested",

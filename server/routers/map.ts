@@ -1,4 +1,31 @@
 import "server-only";
-import { router } from "../trpc";
+import { z } from "zod";
+import { codeValues, VISIT_OUTCOME } from "@/domain/codes";
+import { getBuildingCompletion, getCompletion, getCompletionFilters } from "../services/completion";
+import { roleProcedure, router } from "../trpc";
 
-export const mapRouter = router({});
+const supervisorProcedure = roleProcedure("supervisor", "admin");
+
+const day = z.iso.date();
+const filters = z.object({
+  campaignId: z.uuid().optional(),
+  officerId: z.uuid().optional(),
+  outcome: z.enum(codeValues(VISIT_OUTCOME)).optional(),
+  from: day.optional(),
+  to: day.optional(),
+});
+
+export const mapRouter = router({
+  /** Areas to draw and every building under the caller's (or the chosen) area, as compact columns. */
+  completion: supervisorProcedure
+    .input(filters.extend({ areaId: z.uuid().optional() }))
+    .query(({ ctx, input }) => getCompletion(ctx.db, ctx.user, input)),
+  /** One building's rooms, each with its latest counted visit and state. */
+  building: supervisorProcedure
+    .input(filters.extend({ buildingId: z.uuid() }))
+    .query(({ ctx, input: { buildingId, ...rest } }) =>
+      getBuildingCompletion(ctx.db, ctx.user, buildingId, rest),
+    ),
+  /** The filter form's choices: campaigns, officers, communities and grids under the caller's area. */
+  filters: supervisorProcedure.query(({ ctx }) => getCompletionFilters(ctx.db, ctx.user)),
+});

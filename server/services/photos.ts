@@ -6,6 +6,7 @@ import { areas, attachments } from "@/db/schema";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { inScope } from "./register";
 import { writableGrids } from "./scope";
 
 /**
@@ -150,7 +151,7 @@ export async function readPhoto(db: Db, user: SessionUser, sha256: string) {
   const visible =
     user.role === "officer"
       ? (await writableGrids(db, user, [row.gridId])).has(row.gridId)
-      : row.gridPath.startsWith(user.areaPath);
+      : inScope(user, row.gridPath);
   if (!visible) throw notFound();
   return { mime: row.mime, data: row.data };
 }

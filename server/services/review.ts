@@ -18,6 +18,7 @@ import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type PushMeta, pushMutations } from "./push";
+import { inScope } from "./register";
 
 /**
  * The supervisor's side of a visit: the queue of submitted visits, one visit with its evidence, the
@@ -125,7 +126,7 @@ async function visitInScope(db: Db, user: SessionUser, visitId: string) {
     .from(visits)
     .innerJoin(areas, eq(areas.id, visits.gridId))
     .where(eq(visits.id, visitId));
-  if (!row || !row.gridPath.startsWith(user.areaPath)) throw notFound();
+  if (!row || !inScope(user, row.gridPath)) throw notFound();
   return row;
 }
 
@@ -263,10 +264,10 @@ export async function decideVisits(
       .innerJoin(areas, eq(areas.id, visits.gridId))
       .where(inArray(visits.id, input.visitIds))
       .for("update", { of: visits });
-    const inScope = found.filter((row) => row.gridPath.startsWith(user.areaPath));
+    const visible = found.filter((row) => inScope(user, row.gridPath));
     // Asking about a visit one may not see answers like a missing one.
-    if (inScope.length !== input.visitIds.length) throw notFound();
-    const open = inScope.filter((row) => row.reviewState === "submitted").map((row) => row.id);
+    if (visible.length !== input.visitIds.length) throw notFound();
+    const open = visible.filter((row) => row.reviewState === "submitted").map((row) => row.id);
     if (open.length > 0) {
       await tx
         .update(visits)
@@ -289,7 +290,7 @@ export async function decideVisits(
       detail: { visits: open, comment },
     });
     // Visits decided already (by a colleague a moment ago) are left as they are and reported.
-    return { decided: open.length, alreadyDecided: inScope.length - open.length };
+    return { decided: open.length, alreadyDecided: visible.length - open.length };
   });
 }
 
@@ -351,7 +352,7 @@ export async function resolveFromInbox(db: Db, user: SessionUser, input: InboxRe
     .from(changes)
     .innerJoin(areas, eq(areas.id, changes.gridId))
     .where(eq(changes.id, input.changeId));
-  if (!change || !change.gridPath.startsWith(user.areaPath)) throw notFound();
+  if (!change || !inScope(user, change.gridPath)) throw notFound();
   const { serverValue, observedValue } = change.change;
   const value =
     input.choice === "server" ? serverValue : input.choice === "observed" ? observedValue : input.value;

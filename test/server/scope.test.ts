@@ -52,6 +52,8 @@ const SUPERVISOR_PROCEDURES: Record<
   "review.reveal": (caller, o) => caller.review.reveal({ id: o.visitId }),
   "review.decide": (caller, o) => caller.review.decide({ visitIds: [o.visitId], decision: "approve" }),
   "progress.summary": (caller, o) => caller.progress.summary({ areaId: o.gridId }),
+  "map.completion": (caller, o) => caller.map.completion({ areaId: o.gridId }),
+  "map.building": (caller, o) => caller.map.building({ buildingId: o.buildingId }),
   "conflict.resolve": (caller, o) =>
     caller.conflict.resolve({
       mutationId: randomUUID(),
@@ -68,6 +70,7 @@ const SUPERVISOR_LISTS: Record<string, string> = {
   "review.queue": "review.test.ts",
   "conflict.list": "review.test.ts",
   "device.list": "review.test.ts",
+  "map.filters": "completion.test.ts",
 };
 
 /**

@@ -1,12 +1,15 @@
 /**
  * The Leaflet side of the grid map. Loaded only with a dynamic import from `grid-map.tsx` (together
  * with Leaflet itself), so neither Leaflet nor its stylesheet is in the /field page's first load.
- * No tile layer: the grid boundary and the buildings are our own vector data, so the map works with
- * no tile server and no signal.
+ * The grid boundary and the buildings are our own vector data, so the map works with no tile server
+ * and no signal; a configured basemap (NEXT_PUBLIC_TILE_URL, read by the supervisor map's
+ * `basemap()`) is drawn under them, from the offline-map cache when its tiles were downloaded.
  */
 import "leaflet/dist/leaflet.css";
 import type * as Leaflet from "leaflet";
+import { OFFLINE_MAX_ZOOM } from "@/domain/tiles";
 import { ROOM_STATUSES, type RoomStatus } from "@/domain/worklist";
+import type { DisplayTransform, MapTiles } from "../../supervise/_map/render";
 
 type LeafletModule = typeof Leaflet;
 
@@ -116,20 +119,39 @@ function popupContent(building: MapBuilding, input: DrawInput, colors: Record<Ro
   return root;
 }
 
-export function createGridMap(L: LeafletModule, el: HTMLElement): GridMapView {
+export interface GridMapOptions {
+  /** The basemap, when one is configured. */
+  tiles?: MapTiles | null;
+  /** WGS-84 → the basemap's coordinates (GCJ-02 for Chinese providers); none: drawn as they are. */
+  toDisplay?: DisplayTransform | null;
+}
+
+export function createGridMap(L: LeafletModule, el: HTMLElement, options: GridMapOptions = {}): GridMapView {
+  const tiles = options.tiles ?? null;
+  const show = (lat: number, lng: number): [number, number] =>
+    options.toDisplay ? options.toDisplay(lat, lng) : [lat, lng];
   // A generous hit tolerance: a dot of radius 9 plus 13 px around it is a 44 px touch target.
   const renderer = L.canvas({ tolerance: 13 });
   const map = L.map(el, {
     preferCanvas: true,
     renderer,
     zoomControl: true,
-    attributionControl: false,
+    attributionControl: !!tiles,
     maxZoom: 20,
     // Quarter steps let the grid fill a small screen; whole levels can leave it at half the size.
     zoomSnap: 0.25,
   });
   // Bottom right: under the thumb, and clear of the popups, which open above their dot.
   map.zoomControl.setPosition("bottomright");
+  if (tiles) {
+    // Native tiles up to the highest zoom the offline download caches, so what is cached is what is shown.
+    L.tileLayer(tiles.url, {
+      attribution: tiles.attribution,
+      subdomains: tiles.subdomains ?? "abc",
+      maxNativeZoom: OFFLINE_MAX_ZOOM,
+      maxZoom: 20,
+    }).addTo(map);
+  }
   const boundaries = L.featureGroup().addTo(map);
   const markers = L.featureGroup().addTo(map);
   const colors = statusColors(el);
@@ -142,7 +164,9 @@ export function createGridMap(L: LeafletModule, el: HTMLElement): GridMapView {
 
       for (const grid of input.grids) {
         if (!grid.boundary) continue;
-        const rings = grid.boundary.coordinates.map((ring) => ring.map(([lng, lat]) => L.latLng(lat, lng)));
+        const rings = grid.boundary.coordinates.map((ring) =>
+          ring.map(([lng, lat]) => L.latLng(show(lat, lng))),
+        );
         L.polygon(rings, {
           renderer,
           interactive: false,
@@ -160,7 +184,7 @@ export function createGridMap(L: LeafletModule, el: HTMLElement): GridMapView {
         .sort((a, b) => ROOM_STATUSES.indexOf(b.status) - ROOM_STATUSES.indexOf(a.status));
       const popupWidth = Math.max(160, Math.min(260, el.clientWidth - 64));
       for (const { building, status } of located) {
-        L.circleMarker([building.lat!, building.lng!], {
+        L.circleMarker(show(building.lat!, building.lng!), {
           renderer,
           radius: 9,
           color: "#ffffff",
@@ -187,7 +211,7 @@ export function createGridMap(L: LeafletModule, el: HTMLElement): GridMapView {
       if (bounds.isValid()) {
         // Room for a whole dot at every edge, and no dot under the zoom buttons on the right.
         map.fitBounds(bounds, { paddingTopLeft: [16, 16], paddingBottomRight: [64, 16], maxZoom: 18 });
-      } else if (center) map.setView(center, 17);
+      } else if (center) map.setView(show(center[0], center[1]), 17);
       else return;
       fitted = true;
     },

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { ROOM_STATUSES, type RoomStatus } from "@/domain/worklist";
 import { useI18n } from "../../_components/i18n";
 import { STATUS_CLASSES } from "../../_components/status";
+import { basemap } from "../../supervise/_map/basemap";
 import type { GridMapView, MapBuilding, MapGrid } from "./grid-map-view";
 
 function asMapGrid(row: Record<string, unknown>): MapGrid {
@@ -48,10 +49,19 @@ export function GridMap({
     if (!el || !hasGeometry) return;
     let cancelled = false;
     let created: GridMapView | null = null;
-    Promise.all([import("leaflet"), import("./grid-map-view")])
-      .then(([leaflet, module]) => {
+    // The same basemap and GCJ-02 handling as the supervisor's map; gcoord loads only when needed.
+    const base = basemap();
+    Promise.all([
+      import("leaflet"),
+      import("./grid-map-view"),
+      base?.crs === "gcj02" ? import("../../supervise/_map/gcj") : null,
+    ])
+      .then(([leaflet, module, gcj]) => {
         if (cancelled) return;
-        created = module.createGridMap(module.leafletApi(leaflet), el);
+        created = module.createGridMap(module.leafletApi(leaflet), el, {
+          tiles: base?.tiles ?? null,
+          toDisplay: gcj?.wgs84ToGcj02 ?? null,
+        });
         setView(created);
       })
       .catch((error) => {

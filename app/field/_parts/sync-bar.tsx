@@ -1,14 +1,14 @@
 "use client";
 
-import Link from "next/link";
+import dynamic from "next/dynamic";
 import { type FormEvent, useEffect, useState } from "react";
 import { useI18n } from "../../_components/i18n";
 import { useTRPCClient } from "../../_components/trpc";
-import { discardRejected, resolveConflict, useNeedsAction } from "../_lib/needs-action";
-import type { FieldDatabase, OutboxEntry } from "../_lib/store";
+import { useNeedsAction } from "../_lib/needs-action";
+import type { FieldDatabase } from "../_lib/store";
 import { type SyncState, useStorageState } from "../_lib/use-sync";
-import { FIELD_INFO } from "../room/_parts/fields";
-import { displayValue } from "../room/_parts/ui";
+
+const NeedsActionList = dynamic(() => import("./needs-action-list"), { ssr: false });
 
 /** Above this share of the quota the officer is told to sync and free space. */
 const QUOTA_WARNING = 0.8;
@@ -121,7 +121,7 @@ export function SyncPanel({
           {t("sync.quotaWarning")}
         </p>
       )}
-      <NeedsActionList db={db} />
+      <NeedsAction db={db} />
     </section>
   );
 }
@@ -176,98 +176,9 @@ function Relogin({ username, onDone }: { username: string; onDone: () => void })
   );
 }
 
-function NeedsActionList({ db }: { db: FieldDatabase | null }) {
-  const { t, locale } = useI18n();
+/** Mounts the list only when the server gave something back to act on. */
+function NeedsAction({ db }: { db: FieldDatabase | null }) {
   const needs = useNeedsAction(db);
   if (!db || !needs || (needs.rejected.length === 0 && needs.conflicts.length === 0)) return null;
-  const show = (field: string, value: unknown) => displayValue(value, FIELD_INFO[field]?.table, locale, t);
-  const discard = async (entry: OutboxEntry) => {
-    if (!window.confirm(t("sync.discardConfirm"))) return;
-    await discardRejected(db, entry);
-  };
-  return (
-    <div className="mt-3 flex flex-col gap-3">
-      {needs.rejected.length > 0 && (
-        <div data-testid="rejected">
-          <h3 className="mb-1 text-base font-semibold text-red-900">
-            {t("sync.rejectedTitle", { count: needs.rejected.length })}
-          </h3>
-          <ul className="flex flex-col gap-2">
-            {needs.rejected.map((entry) => (
-              <li key={entry.id} className="rounded-lg border-2 border-red-200 bg-red-50 p-3">
-                <p className="mb-2 text-red-950">{entry.lastError}</p>
-                <div className="flex flex-wrap gap-2">
-                  {entry.kind === "visit" && (
-                    <Link
-                      href={`/field/room?id=${entry.payload.visit.roomId}`}
-                      className="inline-flex min-h-11 items-center rounded-lg border-2 border-brand bg-white px-3 font-semibold text-brand"
-                    >
-                      {t("sync.openRoom")}
-                    </Link>
-                  )}
-                  <button
-                    type="button"
-                    onClick={() => void discard(entry)}
-                    className="min-h-11 rounded-lg border-2 border-red-700 bg-white px-3 font-semibold text-red-800"
-                  >
-                    {t("sync.discard")}
-                  </button>
-                </div>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {needs.conflicts.length > 0 && (
-        <div data-testid="conflicts">
-          <h3 className="mb-1 text-base font-semibold text-purple-900">
-            {t("sync.conflictsTitle", { count: needs.conflicts.length })}
-          </h3>
-          <p className="mb-2 text-sm text-gray-700">{t("sync.conflictHint")}</p>
-          <ul className="flex flex-col gap-2">
-            {needs.conflicts.map((conflict) => (
-              <li
-                key={conflict.changeId}
-                className="rounded-lg border-2 border-purple-200 bg-purple-50 p-3"
-                data-testid="conflict"
-              >
-                <p className="text-sm text-gray-700" data-testid="conflict-where">
-                  {conflict.where}
-                </p>
-                <p className="mb-1 font-semibold">{t(FIELD_INFO[conflict.field]?.label ?? conflict.field)}</p>
-                <dl className="mb-2 grid grid-cols-[auto_1fr] gap-x-3 text-base">
-                  <dt className="text-gray-700">{t("sync.registerValue")}</dt>
-                  <dd>{show(conflict.field, conflict.registerValue)}</dd>
-                  <dt className="text-gray-700">{t("sync.serverValue")}</dt>
-                  <dd className="font-semibold" data-testid="server-value">
-                    {show(conflict.field, conflict.serverValue)}
-                  </dd>
-                  <dt className="text-gray-700">{t("sync.yourValue")}</dt>
-                  <dd className="font-semibold" data-testid="your-value">
-                    {show(conflict.field, conflict.observedValue)}
-                  </dd>
-                </dl>
-                <div className="flex flex-wrap gap-2">
-                  <button
-                    type="button"
-                    onClick={() => void resolveConflict(db, conflict, conflict.serverValue)}
-                    className="min-h-11 rounded-lg border-2 border-gray-400 bg-white px-3 font-semibold"
-                  >
-                    {t("sync.keepServer")}
-                  </button>
-                  <button
-                    type="button"
-                    onClick={() => void resolveConflict(db, conflict, conflict.observedValue)}
-                    className="min-h-11 rounded-lg border-2 border-brand bg-white px-3 font-semibold text-brand"
-                  >
-                    {t("sync.useMine")}
-                  </button>
-                </div>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </div>
-  );
+  return <NeedsActionList db={db} />;
 }

@@ -1,0 +1,334 @@
+/**
+ * Completion on the supervisor's map: a building's state from the counts of its rooms, the compact
+ * payload the map is sent, and its decoding. Pure: no framework, no DOM.
+ *
+ * A ROOM's state follows its latest counted visit (the map's filters choose which visits count),
+ * in the order of `roomStatus` in worklist.ts, except that an unsettled conflict on any counted visit
+ * of the room wins:
+ *
+ *   unsettled conflict → conflict · latest returned → returned · latest outcome needs a revisit
+ *   (refused, no answer…) → revisit · latest approved → approved · any other visit → done · none → todo
+ *
+ * A BUILDING's state, from those room counts, first rule that holds:
+ *
+ * | rule                                                     | state    | colour              |
+ * |----------------------------------------------------------|----------|---------------------|
+ * | a room in conflict                                       | conflict | purple              |
+ * | a room returned by review                                | returned | red                 |
+ * | no rooms at all                                          | todo     | grey                |
+ * | every room approved                                      | approved | blue                |
+ * | every room done (visited, no revisit pending)            | done     | green               |
+ * | every room called, some only need a revisit              | revisit  | amber               |
+ * | some rooms done, others not yet visited                  | partial  | light green + share |
+ * | only unanswered calls so far                             | revisit  | amber               |
+ * | no counted visit                                         | todo     | grey                |
+ *
+ * "Done share" = rooms done or approved (visited, no revisit pending) ÷ rooms.
+ */
+
+import type { RoomStatus } from "./worklist";
+
+/** A building's state: the one room palette plus `partial`, drawn as a lighter green with its share. */
+export type BuildingStatus = RoomStatus | "partial";
+
+/** Legend order: what needs a supervisor first, then progress. Also the drawing order reversed (urgent on top). */
+export const BUILDING_STATUSES: readonly BuildingStatus[] = [
+  "conflict",
+  "returned",
+  "revisit",
+  "todo",
+  "partial",
+  "done",
+  "approved",
+];
+
+/**
+ * Disjoint room counts of one building. `visited` counts rooms with any counted visit; `approved`,
+ * `returned`, `revisit` and `conflicts` are disjoint parts of it; the rest of `visited` is plain done.
+ */
+export interface CompletionCounts {
+  rooms: number;
+  visited: number;
+  approved: number;
+  returned: number;
+  revisit: number;
+  conflicts: number;
+}
+
+/** Rooms visited with no revisit pending (done or approved, and returned/conflict rooms, which were visited too). */
+export function doneRooms(c: CompletionCounts): number {
+  return Math.max(0, c.visited - c.revisit);
+}
+
+/** Share of rooms done, 0…1 (0 for a building without rooms). */
+export function doneShare(c: CompletionCounts): number {
+  return c.rooms > 0 ? Math.min(1, doneRooms(c) / c.rooms) : 0;
+}
+
+/** The building's state; the table at the top of this file is the rule. */
+export function buildingStatus(c: CompletionCounts): BuildingStatus {
+  if (c.conflicts > 0) return "conflict";
+  if (c.returned > 0) return "returned";
+  if (c.rooms <= 0) return "todo";
+  if (c.approved >= c.rooms) return "approved";
+  const done = doneRooms(c);
+  if (done >= c.rooms) return "done";
+  if (c.revisit > 0 && c.visited >= c.rooms) return "revisit";
+  if (done > 0) return "partial";
+  if (c.revisit > 0) return "revisit";
+  return "todo";
+}
+
+/** One room's state from its latest counted visit (null: none) and whether any counted visit has an unsettled conflict. */
+export function roomCompletionStatus(
+  latest: { reviewState: string; needsRevisit: boolean } | null,
+  conflict: boolean,
+): RoomStatus {
+  if (!latest) return "todo";
+  if (conflict) return "conflict";
+  if (latest.reviewState === "returned") return "returned";
+  if (latest.needsRevisit) return "revisit";
+  if (latest.reviewState === "approved") return "approved";
+  return "done";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The payload of map.completion: areas as objects (a street has tens of them), buildings as columns
+// of small numbers, so 10,000 buildings stay a small response.
+
+/** Coordinates travel as integer micro-degrees from `origin` (about 0.1 m): short numbers, no float noise. */
+export const MICRODEGREES = 1_000_000;
+
+export interface CompletionArea {
+  id: string;
+  parentId: string | null;
+  level: "street" | "community" | "grid";
+  code: string;
+  name: string;
+  /** GeoJSON polygon rings, [lng, lat] pairs (WGS-84); null when the area has no boundary. */
+  boundary: number[][][] | null;
+  /** [lat, lng] (WGS-84) or null. */
+  center: [number, number] | null;
+  /** Grids only: the start every building address of the grid shares; each building sends the rest. */
+  addressPrefix: string;
+}
+
+export interface CompletionColumns {
+  id: string[];
+  /** Index into `areas` of the building's grid. */
+  grid: number[];
+  /** Micro-degrees from `origin`; null when the building has no coordinates. */
+  lat: (number | null)[];
+  lng: (number | null)[];
+  /** The address after its grid's `addressPrefix`. */
+  address: string[];
+  rooms: number[];
+  visited: number[];
+  approved: number[];
+  returned: number[];
+  revisit: number[];
+  conflicts: number[];
+}
+
+export interface CompletionPayload {
+  /** [lat, lng] the building coordinates are offsets from. */
+  origin: [number, number];
+  areas: CompletionArea[];
+  buildings: CompletionColumns;
+}
+
+/** Decoded for drawing: typed arrays, one status and share per building, and totals for the legend. */
+export interface DecodedCompletion {
+  areas: CompletionArea[];
+  count: number;
+  ids: string[];
+  grid: Int32Array;
+  /** WGS-84 degrees; NaN when unknown. */
+  lat: Float64Array;
+  lng: Float64Array;
+  rooms: Uint32Array;
+  visited: Uint32Array;
+  approved: Uint32Array;
+  returned: Uint32Array;
+  revisit: Uint32Array;
+  conflicts: Uint32Array;
+  status: BuildingStatus[];
+  share: Float32Array;
+  /** Full address (grid prefix + rest). */
+  address(index: number): string;
+  indexOf(id: string): number;
+  totals: { buildings: Record<BuildingStatus, number>; rooms: number; done: number };
+}
+
+export function emptyStatusCounts(): Record<BuildingStatus, number> {
+  return { conflict: 0, returned: 0, revisit: 0, todo: 0, partial: 0, done: 0, approved: 0 };
+}
+
+export function countsAt(d: Pick<DecodedCompletion, keyof CompletionCounts>, i: number): CompletionCounts {
+  return {
+    rooms: d.rooms[i],
+    visited: d.visited[i],
+    approved: d.approved[i],
+    returned: d.returned[i],
+    revisit: d.revisit[i],
+    conflicts: d.conflicts[i],
+  };
+}
+
+export function decodeCompletion(payload: CompletionPayload): DecodedCompletion {
+  const b = payload.buildings;
+  const n = b.id.length;
+  const [lat0, lng0] = payload.origin;
+  const lat = new Float64Array(n);
+  const lng = new Float64Array(n);
+  const share = new Float32Array(n);
+  const status: BuildingStatus[] = new Array(n);
+  const byStatus = emptyStatusCounts();
+  const cols = {
+    rooms: Uint32Array.from(b.rooms),
+    visited: Uint32Array.from(b.visited),
+    approved: Uint32Array.from(b.approved),
+    returned: Uint32Array.from(b.returned),
+    revisit: Uint32Array.from(b.revisit),
+    conflicts: Uint32Array.from(b.conflicts),
+  };
+  let rooms = 0;
+  let done = 0;
+  for (let i = 0; i < n; i++) {
+    const la = b.lat[i];
+    const ln = b.lng[i];
+    lat[i] = la == null ? Number.NaN : lat0 + la / MICRODEGREES;
+    lng[i] = ln == null ? Number.NaN : lng0 + ln / MICRODEGREES;
+    const counts = countsAt(cols, i);
+    const s = buildingStatus(counts);
+    status[i] = s;
+    share[i] = doneShare(counts);
+    byStatus[s] += 1;
+    rooms += counts.rooms;
+    done += Math.min(counts.rooms, doneRooms(counts));
+  }
+  const grid = Int32Array.from(b.grid);
+  let index: Map<string, number> | null = null;
+  return {
+    areas: payload.areas,
+    count: n,
+    ids: b.id,
+    grid,
+    lat,
+    lng,
+    ...cols,
+    status,
+    share,
+    address: (i) => (payload.areas[grid[i]]?.addressPrefix ?? "") + b.address[i],
+    indexOf(id) {
+      index ??= new Map(b.id.map((value, i) => [value, i]));
+      return index.get(id) ?? -1;
+    },
+    totals: { buildings: byStatus, rooms, done },
+  };
+}
+
+/** The longest start all strings share (for a grid's addresses). */
+export function commonPrefix(values: readonly string[]): string {
+  if (values.length === 0) return "";
+  let prefix = values[0];
+  for (const value of values) {
+    let i = 0;
+    while (i < prefix.length && i < value.length && prefix.charCodeAt(i) === value.charCodeAt(i)) i++;
+    prefix = prefix.slice(0, i);
+    if (!prefix) break;
+  }
+  // Never split a surrogate pair.
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? prefix.slice(0, -1) : prefix;
+}
+
+/** Encodes a degree value as micro-degrees from an origin. */
+export function toMicro(value: number | null, origin: number): number | null {
+  return value == null || !Number.isFinite(value) ? null : Math.round((value - origin) * MICRODEGREES);
+}
+
+/** An area as the database holds it. */
+export interface CompletionAreaRow {
+  id: string;
+  parentId: string | null;
+  level: CompletionArea["level"];
+  code: string;
+  name: string;
+  boundary: { type: string; coordinates: number[][][] } | null;
+  centerLat: number | null;
+  centerLng: number | null;
+}
+
+/** A building with its room counts, in the order the map lists them (grid by grid). */
+export interface CompletionBuildingRow extends CompletionCounts {
+  id: string;
+  gridId: string;
+  lat: number | null;
+  lng: number | null;
+  address: string;
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/** Rows to the compact payload: addresses after their grid's shared start, coordinates as micro-degree offsets. */
+export function encodeCompletion(
+  areaRows: readonly CompletionAreaRow[],
+  buildingRows: readonly CompletionBuildingRow[],
+): CompletionPayload {
+  const areaIndex = new Map(areaRows.map((a, i) => [a.id, i]));
+  const addressesByGrid = new Map<string, string[]>();
+  for (const b of buildingRows) {
+    const list = addressesByGrid.get(b.gridId);
+    if (list) list.push(b.address);
+    else addressesByGrid.set(b.gridId, [b.address]);
+  }
+  const areas: CompletionArea[] = areaRows.map((a) => ({
+    id: a.id,
+    parentId: a.parentId,
+    level: a.level,
+    code: a.code,
+    name: a.name,
+    boundary:
+      a.boundary?.type === "Polygon" && Array.isArray(a.boundary.coordinates) ? a.boundary.coordinates : null,
+    center: a.centerLat != null && a.centerLng != null ? [a.centerLat, a.centerLng] : null,
+    addressPrefix: a.level === "grid" ? commonPrefix(addressesByGrid.get(a.id) ?? []) : "",
+  }));
+
+  const located = buildingRows.find((b) => b.lat != null && b.lng != null);
+  const center = areas.find((a) => a.center)?.center;
+  const origin: [number, number] = center
+    ? [round3(center[0]), round3(center[1])]
+    : located
+      ? [round3(located.lat as number), round3(located.lng as number)]
+      : [0, 0];
+
+  const columns: CompletionColumns = {
+    id: [],
+    grid: [],
+    lat: [],
+    lng: [],
+    address: [],
+    rooms: [],
+    visited: [],
+    approved: [],
+    returned: [],
+    revisit: [],
+    conflicts: [],
+  };
+  for (const b of buildingRows) {
+    const grid = areaIndex.get(b.gridId) ?? -1;
+    columns.id.push(b.id);
+    columns.grid.push(grid);
+    columns.lat.push(toMicro(b.lat, origin[0]));
+    columns.lng.push(toMicro(b.lng, origin[1]));
+    columns.address.push(b.address.slice(areas[grid]?.addressPrefix.length ?? 0));
+    columns.rooms.push(b.rooms);
+    columns.visited.push(b.visited);
+    columns.approved.push(b.approved);
+    columns.returned.push(b.returned);
+    columns.revisit.push(b.revisit);
+    columns.conflicts.push(b.conflicts);
+  }
+  return { origin, areas, buildings: columns };
+}

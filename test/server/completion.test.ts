@@ -1,0 +1,368 @@
+// The completion map on every database kind: visits pushed through the real sync.push show up in
+// their building's counts and state; filters narrow which visits count; a community supervisor sees
+// only their community; officers and strangers are refused.
+
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import superjson from "superjson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wgs84ToGcj02 } from "@/app/supervise/_map/gcj";
+import type { Database } from "@/db/client";
+import { areas, buildings, changes, rooms, users, visits } from "@/db/schema";
+import {
+  buildingStatus,
+  type CompletionCounts,
+  type CompletionPayload,
+  decodeCompletion,
+} from "@/domain/completion";
+import { distanceMeters } from "@/domain/geo";
+import { hashPassword } from "@/server/auth/password";
+import { databaseKinds, openTestDatabase } from "../support/db";
+import {
+  callerFor,
+  codeOf,
+  DEMO_PASSWORD,
+  loginAs,
+  objectsOfOfficer,
+  seedSmallStreet,
+} from "../support/fixture";
+import { openCampaignId, type VisitSpec, visitMutation } from "../support/push";
+
+type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
+type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
+
+/** The counts the map holds for one building (throws when the building is not on it). */
+function countsOf(payload: CompletionPayload, buildingId: string): CompletionCounts {
+  const i = payload.buildings.id.indexOf(buildingId);
+  if (i < 0) throw new Error(`building ${buildingId} is not on the map`);
+  const b = payload.buildings;
+  return {
+    rooms: b.rooms[i],
+    visited: b.visited[i],
+    approved: b.approved[i],
+    returned: b.returned[i],
+    revisit: b.revisit[i],
+    conflicts: b.conflicts[i],
+  };
+}
+
+describe.each(databaseKinds)("the completion map on %s", (kind) => {
+  let database: Database;
+  let own: Objects;
+  let campaignId: string;
+  let officer1Id: string;
+  let officer2Id: string;
+  let officer1: Caller;
+  let supervisor: Caller;
+  let communitySupervisor: Caller;
+  let anonymous: Caller;
+  /** A building of officer1's grid with at least four rooms, and those rooms. */
+  let buildingId: string;
+  let roomIds: string[];
+  /** A community other than officer1's, with one of its buildings. */
+  let otherCommunity: { id: string; path: string; buildingId: string; gridId: string };
+  const visitIds: Record<string, string> = {};
+
+  const pushVisit = async (name: string, spec: Omit<VisitSpec, "gridId">, revisitDue?: string) => {
+    const mutation = visitMutation({ gridId: own.gridId, ...spec });
+    if (revisitDue) mutation.payload.visit.revisitDue = revisitDue;
+    const { results } = await officer1.sync.push({ deviceId: randomUUID(), mutations: [mutation] });
+    expect(results[0].status, JSON.stringify(results[0])).toBe("applied");
+    visitIds[name] = mutation.id;
+  };
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await seedSmallStreet(database);
+    const { db } = database;
+    own = await objectsOfOfficer(database, "officer1");
+    campaignId = await openCampaignId(database);
+    const ids = await db
+      .select({ id: users.id, username: users.username })
+      .from(users)
+      .where(sql`${users.username} in ('officer1', 'officer2')`);
+    officer1Id = ids.find((u) => u.username === "officer1")?.id as string;
+    officer2Id = ids.find((u) => u.username === "officer2")?.id as string;
+
+    const [building] = await db
+      .select({ id: buildings.id, rooms: sql<number>`count(${rooms.id})::int` })
+      .from(buildings)
+      .innerJoin(rooms, and(eq(rooms.buildingId, buildings.id), isNull(rooms.endedAt)))
+      .where(eq(buildings.gridId, own.gridId))
+      .groupBy(buildings.id)
+      .having(sql`count(${rooms.id}) >= 4`)
+      .orderBy(asc(buildings.id))
+      .limit(1);
+    buildingId = building.id;
+    roomIds = (
+      await db
+        .select({ id: rooms.id })
+        .from(rooms)
+        .where(and(eq(rooms.buildingId, buildingId), isNull(rooms.endedAt)))
+        .orderBy(asc(rooms.unitNo), asc(rooms.floor), asc(rooms.roomNo))
+    ).map((r) => r.id);
+
+    const [community] = await db
+      .select({ id: areas.id, path: areas.path })
+      .from(areas)
+      .where(and(eq(areas.level, "community"), ne(areas.id, own.communityId)))
+      .orderBy(asc(areas.code))
+      .limit(1);
+    const [theirs] = await db
+      .select({ id: buildings.id, gridId: buildings.gridId })
+      .from(buildings)
+      .innerJoin(areas, eq(areas.id, buildings.gridId))
+      .where(sql`starts_with(${areas.path}, ${community.path})`)
+      .limit(1);
+    otherCommunity = { ...community, buildingId: theirs.id, gridId: theirs.gridId };
+
+    await db.insert(users).values({
+      username: "community-supervisor",
+      displayName: "社区督导",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      role: "supervisor",
+      areaId: otherCommunity.id,
+    });
+
+    officer1 = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    communitySupervisor = (
+      await callerFor(database, { cookie: await loginAs(database, "community-supervisor") })
+    ).caller;
+    anonymous = (await callerFor(database)).caller;
+  });
+  afterAll(() => database?.close());
+
+  it("starts with every building of the street not visited, in a small columnar payload", async () => {
+    const payload = await supervisor.map.completion({ campaignId });
+    const { db } = database;
+    const [{ n }] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(buildings)
+      .where(isNull(buildings.endedAt));
+    expect(payload.buildings.id).toHaveLength(n);
+    for (const column of Object.values(payload.buildings)) expect(column).toHaveLength(n);
+    expect(new Set(payload.areas.map((a) => a.level))).toEqual(new Set(["street", "community", "grid"]));
+    expect(payload.areas.filter((a) => a.level === "street")).toHaveLength(1);
+    expect(payload.areas.every((a) => a.boundary === null || Array.isArray(a.boundary[0]))).toBe(true);
+    expect(countsOf(payload, buildingId)).toEqual({
+      rooms: roomIds.length,
+      visited: 0,
+      approved: 0,
+      returned: 0,
+      revisit: 0,
+      conflicts: 0,
+    });
+
+    // Addresses and coordinates come back whole after decoding.
+    const decoded = decodeCompletion(payload);
+    const [row] = await db.select().from(buildings).where(eq(buildings.id, buildingId));
+    const i = decoded.indexOf(buildingId);
+    expect(decoded.address(i)).toBe(row.address);
+    expect(decoded.lat[i]).toBeCloseTo(row.lat as number, 5);
+    expect(decoded.lng[i]).toBeCloseTo(row.lng as number, 5);
+    expect(decoded.status[i]).toBe("todo");
+
+    // Small: the building columns cost well under 150 bytes a building as they go over the wire
+    // (a UUID is 39 of them); the boundaries are a fixed cost of the street.
+    const bytes = JSON.stringify(superjson.serialize(payload.buildings)).length;
+    expect(bytes / n).toBeLessThan(150);
+  });
+
+  it("counts visits pushed through sync.push: a done room and a no-answer make the building partial", async () => {
+    await pushVisit("done", { roomId: roomIds[0], campaignId, visitedAt: "2026-11-20T10:00:00+08:00" });
+    await pushVisit(
+      "noAnswer",
+      {
+        roomId: roomIds[1],
+        campaignId,
+        outcome: "no_answer",
+        visitedAt: "2026-11-20T23:30:00+08:00",
+      },
+      "2026-11-27",
+    );
+    const payload = await supervisor.map.completion({ campaignId });
+    const counts = countsOf(payload, buildingId);
+    expect(counts).toEqual({
+      rooms: roomIds.length,
+      visited: 2,
+      approved: 0,
+      returned: 0,
+      revisit: 1,
+      conflicts: 0,
+    });
+    expect(buildingStatus(counts)).toBe("partial");
+
+    const view = await supervisor.map.building({ buildingId, campaignId });
+    expect(view.rooms.map((r) => r.id)).toEqual(roomIds);
+    expect(view.rooms[0]).toMatchObject({ status: "done", visits: 1 });
+    expect(view.rooms[0].latest).toMatchObject({ outcome: "verified", reviewState: "submitted", attempt: 1 });
+    expect(view.rooms[0].latest?.officerName).toBeTruthy();
+    expect(view.rooms[1]).toMatchObject({ status: "revisit", visits: 1 });
+    expect(view.rooms[2]).toMatchObject({ status: "todo", visits: 0, latest: null });
+    expect(view.counts).toEqual(counts);
+    expect(view.status).toBe("partial");
+  });
+
+  it("a later visit replaces the room's state; approval, return and conflicts are shown", async () => {
+    // The no-answer room is answered the next day.
+    await pushVisit("answered", { roomId: roomIds[1], campaignId, visitedAt: "2026-11-21T09:00:00+08:00" });
+    let counts = countsOf(await supervisor.map.completion({ campaignId }), buildingId);
+    expect(counts).toMatchObject({ visited: 2, revisit: 0 });
+
+    const { db } = database;
+    await db.update(visits).set({ reviewState: "approved" }).where(eq(visits.id, visitIds.done));
+    counts = countsOf(await supervisor.map.completion({ campaignId }), buildingId);
+    expect(counts).toMatchObject({ visited: 2, approved: 1, returned: 0 });
+    expect(buildingStatus(counts)).toBe("partial");
+
+    await db.update(visits).set({ reviewState: "returned" }).where(eq(visits.id, visitIds.answered));
+    counts = countsOf(await supervisor.map.completion({ campaignId }), buildingId);
+    expect(counts).toMatchObject({ visited: 2, approved: 1, returned: 1 });
+    expect(buildingStatus(counts)).toBe("returned");
+
+    // An unsettled conflict on any counted visit of a room wins over its latest state.
+    const conflictId = randomUUID();
+    await db.insert(changes).values({
+      id: conflictId,
+      visitId: visitIds.noAnswer,
+      gridId: own.gridId,
+      entity: "room",
+      entityId: roomIds[1],
+      field: "use",
+      registerValue: "1",
+      observedValue: "2",
+      serverValue: "3",
+      status: "conflict",
+    });
+    counts = countsOf(await supervisor.map.completion({ campaignId }), buildingId);
+    expect(counts).toMatchObject({ visited: 2, approved: 1, returned: 0, conflicts: 1 });
+    expect(buildingStatus(counts)).toBe("conflict");
+    const view = await supervisor.map.building({ buildingId, campaignId });
+    expect(view.rooms[1].status).toBe("conflict");
+    expect(view.counts).toEqual(counts);
+
+    await db.update(changes).set({ status: "resolved" }).where(eq(changes.id, conflictId));
+    await db.update(visits).set({ reviewState: "submitted" }).where(eq(visits.id, visitIds.answered));
+    counts = countsOf(await supervisor.map.completion({ campaignId }), buildingId);
+    expect(counts).toMatchObject({ visited: 2, approved: 1, returned: 0, conflicts: 0, revisit: 0 });
+  });
+
+  it("the per-room view and the map's counts agree for every building of the grid", async () => {
+    const payload = await supervisor.map.completion({ campaignId, areaId: own.gridId });
+    expect(payload.areas.map((a) => a.id)).toEqual([own.gridId]);
+    for (const id of payload.buildings.id.slice(0, 8)) {
+      const view = await supervisor.map.building({ buildingId: id, campaignId });
+      expect(view.counts, id).toEqual(countsOf(payload, id));
+    }
+  });
+
+  it("filters by officer, outcome and date narrow what counts", async () => {
+    const byOfficer1 = await supervisor.map.completion({ campaignId, officerId: officer1Id });
+    expect(countsOf(byOfficer1, buildingId)).toMatchObject({ visited: 2 });
+    // Only the officer's grids are on the map.
+    const gridIds = new Set(byOfficer1.areas.filter((a) => a.level === "grid").map((a) => a.id));
+    expect([...gridIds]).toEqual([own.gridId]);
+
+    const byOfficer2 = await supervisor.map.completion({ campaignId, officerId: officer2Id });
+    expect(byOfficer2.buildings.id).not.toContain(buildingId);
+
+    const noAnswers = await supervisor.map.completion({ campaignId, outcome: "no_answer" });
+    expect(countsOf(noAnswers, buildingId)).toMatchObject({ visited: 1, revisit: 1, approved: 0 });
+    const refusals = await supervisor.map.completion({ campaignId, outcome: "refused" });
+    expect(countsOf(refusals, buildingId)).toMatchObject({ visited: 0 });
+
+    // Days are China's: the 23:30 no-answer belongs to 20 November, the answer to the 21st.
+    const on20th = await supervisor.map.completion({ campaignId, from: "2026-11-20", to: "2026-11-20" });
+    expect(countsOf(on20th, buildingId)).toMatchObject({ visited: 2, revisit: 1, approved: 1 });
+    const from21st = await supervisor.map.completion({ campaignId, from: "2026-11-21" });
+    expect(countsOf(from21st, buildingId)).toMatchObject({ visited: 1, revisit: 0, approved: 0 });
+    const before20th = await supervisor.map.completion({ campaignId, to: "2026-11-19" });
+    expect(countsOf(before20th, buildingId)).toMatchObject({ visited: 0 });
+
+    const view = await supervisor.map.building({ buildingId, campaignId, to: "2026-11-20" });
+    expect(view.rooms[1]).toMatchObject({ status: "revisit", visits: 1 });
+  });
+
+  it("a community supervisor sees only their community", async () => {
+    const payload = await communitySupervisor.map.completion({});
+    expect(payload.buildings.id.length).toBeGreaterThan(0);
+    expect(payload.buildings.id).toContain(otherCommunity.buildingId);
+    expect(payload.buildings.id).not.toContain(buildingId);
+    expect(payload.areas.map((a) => a.level)).not.toContain("street");
+    const { db } = database;
+    const paths = await db
+      .select({ id: areas.id, path: areas.path })
+      .from(areas)
+      .where(sql`${areas.id} = any(${sql.param(payload.areas.map((a) => a.id))}::uuid[])`);
+    expect(paths).toHaveLength(payload.areas.length);
+    for (const area of paths) expect(area.path.startsWith(otherCommunity.path)).toBe(true);
+
+    expect(await codeOf(communitySupervisor.map.building({ buildingId: otherCommunity.buildingId }))).toBe(
+      "OK",
+    );
+    expect(await codeOf(communitySupervisor.map.building({ buildingId }))).toBe("NOT_FOUND");
+    expect(await codeOf(communitySupervisor.map.completion({ areaId: own.communityId }))).toBe("NOT_FOUND");
+    expect(await codeOf(communitySupervisor.map.completion({ areaId: own.gridId }))).toBe("NOT_FOUND");
+    expect(await codeOf(communitySupervisor.map.completion({ areaId: otherCommunity.gridId }))).toBe("OK");
+    // Filtering by an officer of another community is refused like any other out-of-scope id.
+    expect(await codeOf(communitySupervisor.map.completion({ officerId: officer1Id }))).toBe("NOT_FOUND");
+    const filters = await communitySupervisor.map.filters();
+    expect(filters.officers.map((o) => o.id)).not.toContain(officer1Id);
+    expect(filters.campaigns.map((c) => c.id)).toContain(campaignId);
+  });
+
+  it("missing ids are NOT_FOUND; officers are FORBIDDEN; without a session UNAUTHORIZED", async () => {
+    expect(await codeOf(supervisor.map.building({ buildingId: randomUUID() }))).toBe("NOT_FOUND");
+    expect(await codeOf(supervisor.map.completion({ areaId: randomUUID() }))).toBe("NOT_FOUND");
+    expect(await codeOf(supervisor.map.completion({ campaignId: randomUUID() }))).toBe("NOT_FOUND");
+    expect(await codeOf(supervisor.map.completion({ from: "2026-13-01" }))).toBe("BAD_REQUEST");
+
+    expect(await codeOf(officer1.map.completion({}))).toBe("FORBIDDEN");
+    expect(await codeOf(officer1.map.building({ buildingId }))).toBe("FORBIDDEN");
+    expect(await codeOf(officer1.map.filters())).toBe("FORBIDDEN");
+    expect(await codeOf(anonymous.map.completion({}))).toBe("UNAUTHORIZED");
+    expect(await codeOf(anonymous.map.building({ buildingId }))).toBe("UNAUTHORIZED");
+    expect(await codeOf(anonymous.map.filters())).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("a building's state from its counts", () => {
+  const c = (counts: Partial<CompletionCounts>): CompletionCounts => ({
+    rooms: 10,
+    visited: 0,
+    approved: 0,
+    returned: 0,
+    revisit: 0,
+    conflicts: 0,
+    ...counts,
+  });
+  it.each([
+    [c({}), "todo"],
+    [c({ rooms: 0 }), "todo"],
+    [c({ visited: 3 }), "partial"],
+    [c({ visited: 10 }), "done"],
+    [c({ visited: 10, approved: 10 }), "approved"],
+    [c({ visited: 10, approved: 9 }), "done"],
+    [c({ visited: 10, revisit: 2 }), "revisit"],
+    [c({ visited: 5, revisit: 2 }), "partial"],
+    [c({ visited: 2, revisit: 2 }), "revisit"],
+    [c({ visited: 10, approved: 9, returned: 1 }), "returned"],
+    [c({ visited: 10, returned: 1, conflicts: 1 }), "conflict"],
+  ] as const)("%o → %s", (counts, status) => {
+    expect(buildingStatus(counts)).toBe(status);
+  });
+});
+
+describe("a GCJ-02 basemap (NEXT_PUBLIC_TILE_CRS=gcj02)", () => {
+  it("moves our WGS-84 points in China by the usual few hundred metres, and leaves others alone", () => {
+    const wgs = { lat: 23.1225, lng: 113.2614 }; // 光塔街
+    const [lat, lng] = wgs84ToGcj02(wgs.lat, wgs.lng);
+    expect(lat - wgs.lat).toBeCloseTo(-0.0027, 3);
+    expect(lng - wgs.lng).toBeCloseTo(0.0053, 3);
+    const shift = distanceMeters(wgs, { lat, lng });
+    expect(shift).toBeGreaterThan(500);
+    expect(shift).toBeLessThan(700);
+    expect(wgs84ToGcj02(51.5, -0.12)).toEqual([51.5, -0.12]);
+  });
+});
