@@ -6,12 +6,14 @@
  * `basemap()`) is drawn under them, from the offline-map cache when its tiles were downloaded.
  */
 import "leaflet/dist/leaflet.css";
-import type * as Leaflet from "leaflet";
 import { OFFLINE_MAX_ZOOM } from "@/domain/tiles";
 import { ROOM_STATUSES, type RoomStatus } from "@/domain/worklist";
-import type { DisplayTransform, MapTiles } from "../../supervise/_map/render";
+import { type LeafletModule, readStatusColors } from "../../_components/map-kit";
 
-type LeafletModule = typeof Leaflet;
+// Re-exported so the page reaches Leaflet through this lazily loaded module only.
+export { leafletApi } from "../../_components/map-kit";
+
+import type { DisplayTransform, MapTiles } from "../../supervise/_map/render";
 
 export interface MapGrid {
   id: string;
@@ -47,35 +49,9 @@ export interface GridMapView {
   remove(): void;
 }
 
-/** The same values as `--color-status-*` in app/globals.css, for when the variable cannot be read. */
-const FALLBACK_COLORS: Record<RoomStatus, string> = {
-  todo: "#6b7280",
-  done: "#15803d",
-  revisit: "#b45309",
-  returned: "#b91c1c",
-  conflict: "#7e22ce",
-  approved: "#1d4ed8",
-};
-
 /** A building takes the most urgent status any of its rooms has (ROOM_STATUSES is in urgency order). */
 export function urgentStatus(counts: Record<RoomStatus, number>): RoomStatus {
   return ROOM_STATUSES.find((status) => counts[status] > 0) ?? "todo";
-}
-
-function statusColors(el: HTMLElement): Record<RoomStatus, string> {
-  // Canvas needs colour values, not classes: read the palette from the theme so it stays one palette.
-  const style = getComputedStyle(el);
-  const colors = { ...FALLBACK_COLORS };
-  for (const status of ROOM_STATUSES) {
-    const value = style.getPropertyValue(`--color-status-${status}`).trim();
-    if (value) colors[status] = value;
-  }
-  return colors;
-}
-
-/** Leaflet is a UMD bundle: depending on the bundler's interop, its API is the namespace or its default. */
-export function leafletApi(module: LeafletModule & { default?: LeafletModule }): LeafletModule {
-  return module.default ?? module;
 }
 
 function popupContent(building: MapBuilding, input: DrawInput, colors: Record<RoomStatus, string>) {
@@ -154,7 +130,7 @@ export function createGridMap(L: LeafletModule, el: HTMLElement, options: GridMa
   }
   const boundaries = L.featureGroup().addTo(map);
   const markers = L.featureGroup().addTo(map);
-  const colors = statusColors(el);
+  const colors = readStatusColors(el);
   let fitted = false;
 
   return {
