@@ -405,6 +405,8 @@ export const visits = pgTable(
       .notNull()
       .default("submitted"),
     reviewComment: text("review_comment"),
+    /** A returned visit's fields the reviewer wants corrected, comma-separated register columns. */
+    reviewFields: text("review_fields"),
     reviewedBy: uuid("reviewed_by").references(() => users.id),
     reviewedAt: ts("reviewed_at"),
     version: integer("version").notNull().default(1),

@@ -164,6 +164,7 @@ export const PULL_COLUMNS = {
     "note",
     "reviewState",
     "reviewComment",
+    "reviewFields",
     "reviewedAt",
   ],
 } as const satisfies Record<PullTableName, readonly string[]>;

@@ -354,6 +354,7 @@ export const zhCN = {
   "visit.saving": "正在保存…",
   "visit.saved": "已保存，待同步",
   "visit.returnedTitle": "被退回：",
+  "visit.returnedFields": "请重新核实：{fields}",
   "visit.error.outcome": "请选择走访结果",
   "visit.error.openForm": "还有未完成的表单：请点“确定”或“取消”后再保存",
   "visit.error.verifiedWithChanges": "有更正或新增时，结果不能是“已核实无变化”，请选择“信息变更”等结果",
@@ -746,6 +747,7 @@ export const en: Catalogue = {
   "visit.saving": "Saving…",
   "visit.saved": "Saved, waiting to sync",
   "visit.returnedTitle": "Returned:",
+  "visit.returnedFields": "Check again: {fields}",
   "visit.error.outcome": "Choose an outcome",
   "visit.error.openForm": "A form is still open: tap Done or Cancel first",
   "visit.error.verifiedWithChanges":

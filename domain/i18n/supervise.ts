@@ -41,6 +41,7 @@ const zh = {
   "review.comment": "审核意见",
   "review.commentHint": "退回时必填：写明需要补充或更正的内容",
   "review.approve": "通过",
+  "review.fieldsToFix": "需重新核实的字段",
   "review.return": "退回信息员",
   "conflicts.empty": "没有待处理的冲突。",
   "conflicts.hint":
@@ -111,6 +112,7 @@ const en = {
   "review.comment": "Review comment",
   "review.commentHint": "Required to return: say what to add or correct",
   "review.approve": "Approve",
+  "review.fieldsToFix": "Fields to check again",
   "review.return": "Return to the officer",
   "conflicts.empty": "No conflicts to settle.",
   "conflicts.hint":

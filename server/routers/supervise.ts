@@ -41,6 +41,10 @@ export const reviewRouter = router({
         visitIds: z.array(z.uuid()).min(1).max(200),
         decision: z.enum(["approve", "return"]),
         comment: z.string().trim().max(500).nullish(),
+        fields: z
+          .array(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/))
+          .max(40)
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => decideVisits(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),

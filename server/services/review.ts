@@ -215,6 +215,7 @@ export async function reviewVisit(
     note: visit.note,
     reviewState: visit.reviewState,
     reviewComment: visit.reviewComment,
+    reviewFields: visit.reviewFields?.split(",") ?? [],
     reviewedAt: visit.reviewedAt,
     lat: visit.lat,
     lng: visit.lng,
@@ -242,6 +243,8 @@ export interface DecisionInput {
   visitIds: string[];
   decision: "approve" | "return";
   comment?: string | null;
+  /** For a return: the register fields the officer should look at again (they are shown on the phone). */
+  fields?: string[];
 }
 
 /**
@@ -274,6 +277,7 @@ export async function decideVisits(
         .set({
           reviewState: input.decision === "approve" ? "approved" : "returned",
           reviewComment: comment,
+          reviewFields: input.decision === "return" && input.fields?.length ? [...new Set(input.fields)].join(",") : null,
           reviewedBy: user.id,
           reviewedAt: meta.now,
           version: sql`${visits.version} + 1`,
@@ -287,7 +291,7 @@ export async function decideVisits(
       entityId: open.length === 1 ? open[0] : undefined,
       areaPath: user.areaPath,
       ip: meta.ip,
-      detail: { visits: open, comment },
+      detail: { visits: open, comment, fields: input.fields ?? [] },
     });
     // Visits decided already (by a colleague a moment ago) are left as they are and reported.
     return { decided: open.length, alreadyDecided: visible.length - open.length };

@@ -165,7 +165,12 @@ describe.each(databaseKinds)("review on %s", (kind) => {
       await codeOf(supervisor.review.decide({ visitIds: [first.id], decision: "return", comment: " " })),
     ).toBe("BAD_REQUEST");
     expect(
-      await supervisor.review.decide({ visitIds: [first.id], decision: "return", comment: "请拍门牌照片" }),
+      await supervisor.review.decide({
+        visitIds: [first.id],
+        decision: "return",
+        comment: "请拍门牌照片",
+        fields: ["phone"],
+      }),
     ).toEqual({
       decided: 1,
       alreadyDecided: 0,
@@ -178,7 +183,12 @@ describe.each(databaseKinds)("review on %s", (kind) => {
 
     const after = await officer1.sync.pull({ cursor });
     const returned = (decodePullRows(after.format, after.rows).visits ?? []).find((v) => v.id === first.id);
-    expect(returned).toMatchObject({ reviewState: "returned", reviewComment: "请拍门牌照片" });
+    expect(returned).toMatchObject({
+      reviewState: "returned",
+      reviewComment: "请拍门牌照片",
+      reviewFields: "phone",
+    });
+    expect((await supervisor.review.visit({ id: first.id })).reviewFields).toEqual(["phone"]);
 
     // The officer goes back and records the room again: the new visit is in the queue.
     const again = visitMutation({ gridId, roomId: member.roomId as string, outcome: "verified" });

@@ -28,6 +28,7 @@ import { type FieldDatabase, openFieldDb } from "../_lib/store";
 import { useSync } from "../_lib/use-sync";
 import { SyncChip } from "../_parts/sync-bar";
 import { RoomContext, type RoomContextValue } from "./_parts/context";
+import { FIELD_INFO } from "./_parts/fields";
 import { GpsCard } from "./_parts/gps";
 import { AddHouseholdQuietly, HouseholdsSection } from "./_parts/household";
 import { OutcomePicker, RevisitNote } from "./_parts/outcome";
@@ -129,6 +130,16 @@ function RoomHeading({
           data-testid="returned-note"
         >
           <strong>{t("visit.returnedTitle")}</strong> {String(returned.reviewComment ?? "")}
+          {returned.reviewFields ? (
+            <span className="mt-1 block" data-testid="returned-fields">
+              {t("visit.returnedFields", {
+                fields: String(returned.reviewFields)
+                  .split(",")
+                  .map((field) => t(FIELD_INFO[field]?.label ?? field))
+                  .join("、"),
+              })}
+            </span>
+          ) : null}
         </p>
       )}
       {outcome !== null && needsRevisit(outcome) && <RevisitNote attempt={attempt} testId="revisit-top" />}

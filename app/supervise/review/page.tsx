@@ -172,6 +172,7 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
   const visit = useQuery(trpc.review.visit.queryOptions({ id }));
   const reveal = useMutation(trpc.review.reveal.mutationOptions());
   const [comment, setComment] = useState("");
+  const [fields, setFields] = useState<string[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const decide = useMutation(
     trpc.review.decide.mutationOptions({
@@ -191,6 +192,10 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
       </p>
     );
   const data = reveal.data ?? visit.data;
+  // The fields a return can point at: those the officer changed.
+  const correctable = [
+    ...new Set(data.changes.map((change) => change.field).filter((field) => field !== "*")),
+  ];
   const place = data.place;
   const show = (field: string, value: unknown): string => {
     if (field === "endReason" && value && typeof value === "object") {
@@ -208,7 +213,12 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
       setProblem(t("review.commentRequired"));
       return;
     }
-    decide.mutate({ visitIds: [data.id], decision, comment: comment.trim() || null });
+    decide.mutate({
+      visitIds: [data.id],
+      decision,
+      comment: comment.trim() || null,
+      fields: decision === "return" ? fields : undefined,
+    });
   };
   return (
     <article className="rounded-xl bg-white p-4 shadow-sm" data-testid="visit-review">
@@ -323,6 +333,28 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
               placeholder={t("review.commentHint")}
             />
           </label>
+          {correctable.length > 0 && (
+            <fieldset className="mb-2">
+              <legend className="mb-1 font-semibold">{t("review.fieldsToFix")}</legend>
+              <div className="flex flex-wrap gap-x-4">
+                {correctable.map((field) => (
+                  <label key={field} className="flex min-h-11 items-center gap-2 text-base">
+                    <input
+                      type="checkbox"
+                      className="h-5 w-5"
+                      checked={fields.includes(field)}
+                      onChange={(e) =>
+                        setFields((held) =>
+                          e.target.checked ? [...held, field] : held.filter((f) => f !== field),
+                        )
+                      }
+                    />
+                    {t(EXTRA_LABELS[field] ?? FIELD_INFO[field]?.label ?? field)}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          )}
           {problem && (
             <p role="alert" className="mb-2 text-red-800">
               {problem}
@@ -348,7 +380,13 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
           </div>
         </div>
       ) : (
-        data.reviewComment && <p className="rounded-lg bg-red-50 p-3 text-red-950">{data.reviewComment}</p>
+        (data.reviewComment || data.reviewFields.length > 0) && (
+          <p className="rounded-lg bg-red-50 p-3 text-red-950">
+            {data.reviewComment}
+            {data.reviewFields.length > 0 &&
+              ` · ${t("review.fieldsToFix")}：${data.reviewFields.map((f) => t(EXTRA_LABELS[f] ?? FIELD_INFO[f]?.label ?? f)).join("、")}`}
+          </p>
+        )
       )}
     </article>
   );
