@@ -24,7 +24,7 @@ const zh = {
   "progress.measure.revisitsDue": "待复访",
   "progress.measure.completion": "完成率",
   "progress.measure.completionPct": "完成率（%）",
-  "progress.completionOf": "已走访 {visited} / 应核查 {assigned} 户",
+  "progress.completionOf": "已走访 {visited} / 应核查 {assigned} 间",
 
   "progress.byGrid": "按网格",
   "progress.byOfficer": "按信息员",
@@ -40,7 +40,7 @@ const zh = {
   "progress.col.grids": "负责网格",
   "progress.col.day": "日期",
   "progress.col.visits": "走访次数",
-  "progress.col.firstVisits": "首次走访户数",
+  "progress.col.firstVisits": "首次走访房间数",
   "progress.col.cumulativeVisited": "累计已走访",
   "progress.col.cumulativeCompletion": "累计完成率",
   "progress.col.cumulativeCompletionPct": "累计完成率（%）",
@@ -67,9 +67,9 @@ const zh = {
 
   "progress.def.title": "统计口径",
   "progress.def.assigned":
-    "应核查：本任务已分配网格中的在册房屋（户）数；任务中走访后注销的房屋仍计入，完成率不会超过 100%。",
+    "应核查：本任务已分配网格中的在册房屋间数；任务中走访后注销的房屋仍计入，完成率不会超过 100%。",
   "progress.def.visited": "已走访：本任务中至少有一次走访记录的房屋数。",
-  "progress.def.review": "已审核、被退回：按每户在本任务中最近一次走访的审核状态统计；尚未审核的不计入。",
+  "progress.def.review": "已审核、被退回：按每间房屋在本任务中最近一次走访的审核状态统计；尚未审核的不计入。",
   "progress.def.revisitsDue":
     "待复访：最近一次走访为无人应答或拒访，且约定复访日期不晚于今天（{date}，北京时间）的房屋数。",
   "progress.def.completion": "完成率：已走访 ÷ 应核查。",
