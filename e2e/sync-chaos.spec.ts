@@ -297,8 +297,10 @@ for (const kind of KINDS) {
         const faults = { before: 0, after: 0, reloads: 0, restarts: 0 };
         let pushes = 0;
         let troubleLeft = 6 + Math.floor(random() * 6);
+        // A reload may cancel a request the handler still holds: every answer to the route tolerates
+        // "already handled", since the request is gone either way.
         await context.route("**/api/trpc/**", async (route: Route) => {
-          if (!route.request().url().includes("sync.push")) return route.continue();
+          if (!route.request().url().includes("sync.push")) return route.continue().catch(() => {});
           pushes += 1;
           if (restartOnce && faults.restarts === 0 && pushes === 2) {
             faults.restarts += 1;
@@ -315,14 +317,14 @@ for (const kind of KINDS) {
           if (troubleLeft > 0 && roll < 0.25) {
             troubleLeft -= 1;
             faults.before += 1;
-            return route.abort("internetdisconnected");
+            return route.abort("internetdisconnected").catch(() => {});
           }
           if (troubleLeft > 0 && roll < 0.5) {
             troubleLeft -= 1;
             faults.after += 1;
             // The server commits; its answer never reaches the phone.
             await route.fetch().catch(() => null);
-            return route.abort("connectionreset");
+            return route.abort("connectionreset").catch(() => {});
           }
           if (troubleLeft > 0 && roll < 0.6) {
             troubleLeft -= 1;
@@ -333,7 +335,7 @@ for (const kind of KINDS) {
             await reply;
             return route.abort("connectionreset").catch(() => {});
           }
-          return route.continue();
+          return route.continue().catch(() => {});
         });
         await context.setOffline(false);
         await syncUntilEmpty(page, 150_000);
