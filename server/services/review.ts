@@ -277,7 +277,8 @@ export async function decideVisits(
         .set({
           reviewState: input.decision === "approve" ? "approved" : "returned",
           reviewComment: comment,
-          reviewFields: input.decision === "return" && input.fields?.length ? [...new Set(input.fields)].join(",") : null,
+          reviewFields:
+            input.decision === "return" && input.fields?.length ? [...new Set(input.fields)].join(",") : null,
           reviewedBy: user.id,
           reviewedAt: meta.now,
           version: sql`${visits.version} + 1`,
