@@ -30,6 +30,9 @@ export type OpenOptions =
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.kind === "postgresql") {
     const pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server drops (a restart, a failover) must not take the process with it:
+    // the pool replaces it on the next query.
+    pool.on("error", (error) => console.error(`[doorstep] database connection lost: ${error.message}`));
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return { db: db as unknown as Db, kind: "postgresql", close: () => pool.end() };

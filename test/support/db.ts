@@ -34,7 +34,19 @@ export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
     url: url.toString(),
     close: async () => {
       await database.close();
-      await admin((client) => client.query(`drop database if exists ${name} with (force)`));
+      await admin(async (client) => {
+        // Let the pool's connections finish closing; forcing them while they say goodbye makes the
+        // server's "terminating connection" land on a client nobody listens to any more.
+        for (let tries = 0; tries < 40; tries++) {
+          const { rows } = await client.query(
+            "select count(*)::int as n from pg_stat_activity where datname = $1",
+            [name],
+          );
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await client.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }
