@@ -1,47 +1,33 @@
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
-import { login, SCREENS } from "./support";
+import { login, SCREENS, trpcMutate, trpcQuery } from "./support";
 
 // An officer no other spec works as, so the state of their buildings is this spec's own.
 const OFFICER = "officer11";
 
 const LEGEND = ["有冲突", "被退回", "待复访", "未核查", "部分核查", "已核查", "已审核"];
 
-async function query<T>(api: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const response = await api.get(
-    `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
-  );
-  expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
-  return (await response.json()).result.data.json as T;
-}
-
-async function mutate<T>(api: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const response = await api.post(`/api/trpc/${path}`, { data: { json: input } });
-  expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
-  return (await response.json()).result.data.json as T;
-}
-
 /**
  * One verified room in a building of the officer's grid with at least two rooms, pushed the way the
  * phone sends it (sync.push): the building is then partly done.
  */
 async function visitOneRoom(api: APIRequestContext) {
-  await mutate(api, "auth.login", { username: OFFICER, password: "doorstep" });
-  const grid = await query<{ area: { id: string }; buildings: { id: string; rooms: number }[] }>(
+  await trpcMutate(api, "auth.login", { username: OFFICER, password: "doorstep" });
+  const grid = await trpcQuery<{ area: { id: string }; buildings: { id: string; rooms: number }[] }>(
     api,
     "area.get",
     {},
   );
   const target = grid.buildings.find((b) => b.rooms >= 2);
   expect(target, "a building with two rooms or more").toBeTruthy();
-  const building = await query<{ building: { id: string; address: string }; rooms: { id: string }[] }>(
+  const building = await trpcQuery<{ building: { id: string; address: string }; rooms: { id: string }[] }>(
     api,
     "building.get",
     { id: target?.id },
   );
   const id = randomUUID();
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const { results } = await mutate<{ results: { status: string }[] }>(api, "sync.push", {
+  const { results } = await trpcMutate<{ results: { status: string }[] }>(api, "sync.push", {
     deviceId: randomUUID(),
     mutations: [
       {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { type APIRequestContext, expect, type Locator, test } from "@playwright/test";
-import { login, SCREENS } from "./support";
+import { login, SCREENS, trpcMutate, trpcQuery } from "./support";
 
 // An officer no other spec works as, so the numbers of their grid are this spec's own.
 const OFFICER = "officer7";
@@ -11,28 +11,14 @@ function chinaDay(offset = 0): string {
   return new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function query<T>(api: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const response = await api.get(
-    `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
-  );
-  expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
-  return (await response.json()).result.data.json as T;
-}
-
-async function mutate<T>(api: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const response = await api.post(`/api/trpc/${path}`, { data: { json: input } });
-  expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
-  return (await response.json()).result.data.json as T;
-}
-
 /**
  * Two visits by the officer, recorded the way the phone sends them (sync.push): one verified room
  * yesterday and one no-answer today with its revisit due today.
  */
 async function recordVisits(api: APIRequestContext) {
-  await mutate(api, "auth.login", { username: OFFICER, password: "doorstep" });
-  const grid = await query<{ area: { id: string }; buildings: { id: string }[] }>(api, "area.get", {});
-  const building = await query<{ rooms: { id: string }[] }>(api, "building.get", {
+  await trpcMutate(api, "auth.login", { username: OFFICER, password: "doorstep" });
+  const grid = await trpcQuery<{ area: { id: string }; buildings: { id: string }[] }>(api, "area.get", {});
+  const building = await trpcQuery<{ rooms: { id: string }[] }>(api, "building.get", {
     id: grid.buildings[0].id,
   });
   const [first, second] = building.rooms;
@@ -64,7 +50,7 @@ async function recordVisits(api: APIRequestContext) {
     };
   };
   const today = chinaDay();
-  const { results } = await mutate<{ results: { status: string }[] }>(api, "sync.push", {
+  const { results } = await trpcMutate<{ results: { status: string }[] }>(api, "sync.push", {
     deviceId: randomUUID(),
     mutations: [
       visit(first.id, "verified", `${chinaDay(-1)}T10:00:00+08:00`, null),

@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { type APIRequestContext, expect, type Page } from "@playwright/test";
 
 export const SCREENS = "test-results/screens";
 
@@ -70,4 +70,20 @@ export async function readStore<T = Record<string, unknown>>(page: Page, name: s
       db.close();
     }
   }, name);
+}
+
+/** A tRPC query over HTTP with superjson's envelope, as the app's client sends it. */
+export async function trpcQuery<T>(api: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const response = await api.get(
+    `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+  );
+  expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
+  return (await response.json()).result.data.json as T;
+}
+
+/** A tRPC mutation over HTTP with superjson's envelope. */
+export async function trpcMutate<T>(api: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const response = await api.post(`/api/trpc/${path}`, { data: { json: input } });
+  expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
+  return (await response.json()).result.data.json as T;
 }
