@@ -522,6 +522,56 @@ export const auditLog = pgTable(
   (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_user_idx").on(t.userId, t.at)],
 );
 
+/**
+ * A household's self-check code for one campaign: printed on the visit slip, typed by the resident on
+ * /check with a member's name and ID number. Valid while the campaign is open.
+ */
+export const householdCodes = pgTable(
+  "household_codes",
+  {
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    householdId: uuid("household_id")
+      .notNull()
+      .references(() => households.id),
+    code: text("code").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.householdId] }),
+    uniqueIndex("household_codes_code_uq").on(t.code),
+  ],
+);
+
+/** What a resident said about their household on /check: a confirmation, or a dispute of some fields. */
+export const residentFeedback = pgTable(
+  "resident_feedback",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    householdId: uuid("household_id")
+      .notNull()
+      .references(() => households.id),
+    gridId: uuid("grid_id")
+      .notNull()
+      .references(() => areas.id),
+    kind: text("kind", { enum: ["confirm", "dispute"] }).notNull(),
+    /** For a dispute: [{ personId (null for the household), field, comment }]. */
+    fields: jsonb("fields").$type<{ personId: string | null; field: string; comment: string }[]>(),
+    comment: text("comment"),
+    phone: text("phone"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    handledAt: ts("handled_at"),
+  },
+  (t) => [
+    index("resident_feedback_household_idx").on(t.householdId, t.createdAt),
+    index("resident_feedback_open_idx").on(t.gridId).where(sql`handled_at is null`),
+  ],
+);
+
 export const REGISTER_TABLES = [
   "buildings",
   "rooms",

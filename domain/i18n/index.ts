@@ -1,3 +1,4 @@
+import { checkMessages } from "./check";
 import { mapMessages } from "./map";
 import { en, zhCN } from "./messages";
 import { progressMessages } from "./progress";
@@ -17,8 +18,16 @@ const catalogues = {
     ...superviseMessages["zh-CN"],
     ...progressMessages["zh-CN"],
     ...mapMessages["zh-CN"],
+    ...checkMessages["zh-CN"],
   },
-  en: { ...en, ...validationMessages.en, ...superviseMessages.en, ...progressMessages.en, ...mapMessages.en },
+  en: {
+    ...en,
+    ...validationMessages.en,
+    ...superviseMessages.en,
+    ...progressMessages.en,
+    ...mapMessages.en,
+    ...checkMessages.en,
+  },
 } as const;
 
 export type MessageKey = keyof (typeof catalogues)["zh-CN"];

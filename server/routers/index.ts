@@ -1,6 +1,7 @@
 import "server-only";
 import { createCallerFactory, router } from "../trpc";
 import { authRouter } from "./auth";
+import { checkRouter } from "./check";
 import { mapRouter } from "./map";
 import { progressRouter } from "./progress";
 import { areaRouter, buildingRouter, householdRouter, personRouter } from "./register";
@@ -19,6 +20,7 @@ export const appRouter = router({
   device: deviceRouter,
   progress: progressRouter,
   map: mapRouter,
+  check: checkRouter,
 });
 
 export type AppRouter = typeof appRouter;

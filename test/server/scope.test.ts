@@ -71,12 +71,18 @@ const SUPERVISOR_LISTS: Record<string, string> = {
   "conflict.list": "review.test.ts",
   "device.list": "review.test.ts",
   "map.filters": "completion.test.ts",
+  "check.disputes": "check.test.ts",
 };
 
 /**
  * Procedures that only ever act on the caller's own session (sync.pull takes no object: it reads the
  * caller's own assignments, cut to their area; pull.test.ts proves it).
  */
+/**
+ * Public procedures that act only on what the caller proves (name + ID number + visit-slip code);
+ * check.test.ts proves every kind of miss answers alike and the limits hold.
+ */
+const PUBLIC_PROOF = ["check.lookup", "check.confirm", "check.dispute"];
 const SELF_ONLY = ["auth.login", "auth.logout", "auth.me", "sync.pull", "sync.campaigns"];
 
 const procedurePaths = Object.keys(appRouter._def.procedures);
@@ -88,7 +94,8 @@ it("every procedure is either scope-checked here or acts on the caller alone", (
       path in OBJECT_PROCEDURES ||
       path in SUPERVISOR_PROCEDURES ||
       path in SUPERVISOR_LISTS ||
-      SELF_ONLY.includes(path);
+      SELF_ONLY.includes(path) ||
+      PUBLIC_PROOF.includes(path);
     expect(covered, `${path} has no scope test`).toBe(true);
   }
 });

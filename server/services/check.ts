@@ -1,0 +1,482 @@
+import "server-only";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type Db, rowsOf } from "@/db/client";
+import { areas, buildings, households, loginThrottle, persons, residentFeedback, rooms } from "@/db/schema";
+import {
+  type CheckDisputeInput,
+  type CheckLookupInput,
+  generateCode,
+  isWellFormedCode,
+  normaliseName,
+} from "@/domain/check";
+import { codeValues, ID_TYPE } from "@/domain/codes";
+import { maskIdNumber, maskName, maskPhone } from "@/domain/mask";
+import { AppError } from "../errors";
+import { writeAudit } from "./audit";
+import type { SessionUser } from "./auth";
+import { inScope } from "./register";
+
+/**
+ * The resident self-check: a household member proves themselves with name + ID number + the code on the
+ * visit slip, sees the household masked, and confirms it or disputes fields. Every miss (unknown ID,
+ * wrong name, wrong or expired code) runs the same statements and ends in the same error, and every
+ * attempt is counted in `login_throttle` (the login throttle's table, so all instances share it).
+ */
+
+/** The one answer to every miss: no parameters, so no miss can differ from another. */
+const noMatch = () => new AppError("NOT_FOUND", "check.noMatch");
+
+export interface CheckLimits {
+  /** Lookups one client address may make in a minute. */
+  ipPerMinute: number;
+  /** Failed lookups one client address may make in a day (room for an office or a carrier's NAT). */
+  ipFailuresPerDay: number;
+  /** Failed lookups for one ID number in a day, from anywhere. */
+  idFailuresPerDay: number;
+}
+
+export const CHECK_LIMITS: CheckLimits = { ipPerMinute: 5, ipFailuresPerDay: 30, idFailuresPerDay: 10 };
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+// Every ID type, so the lookup by number alone can use the (id_type, id_number) index.
+const ID_TYPES = [...codeValues(ID_TYPE)];
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
+
+export interface CheckMeta {
+  ip: string;
+  now: Date;
+  limits?: CheckLimits;
+}
+
+/** The ID number as the audit and the throttle know it: never in clear. */
+export function hashIdNumber(idNumber: string): string {
+  return createHash("sha256").update(`check-id:${idNumber}`).digest("hex");
+}
+
+const digest = (label: string, value: string) => createHash("sha256").update(`${label}\0${value}`).digest();
+const same = (label: string, a: string, b: string) => timingSafeEqual(digest(label, a), digest(label, b));
+
+// ── codes ──────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Gives every active household in the campaign's areas a code, leaving existing codes alone. The
+ * households without one are found in one statement and inserted in chunks; a (vanishingly rare)
+ * clash with another code is skipped and retried. Returns how many codes were created.
+ */
+export async function ensureCodes(db: Db, campaignId: string): Promise<number> {
+  let created = 0;
+  for (let round = 0; round < 5; round++) {
+    const missing = rowsOf<{ id: string }>(
+      await db.execute(sql`
+        select h.id from households h join areas g on g.id = h.grid_id
+        where h.ended_at is null
+          and exists (
+            select 1 from campaign_areas ca join areas a on a.id = ca.area_id
+            where ca.campaign_id = ${campaignId} and starts_with(g.path, a.path))
+          and not exists (
+            select 1 from household_codes hc
+            where hc.campaign_id = ${campaignId} and hc.household_id = h.id)`),
+    );
+    if (missing.length === 0) break;
+    for (let i = 0; i < missing.length; i += 2000) {
+      const rows = missing.slice(i, i + 2000).map((row) => ({
+        campaignId,
+        householdId: row.id,
+        code: generateCode(randomBytes),
+      }));
+      const inserted = rowsOf<{ n: number }>(
+        await db.execute(sql`
+          with ins as (
+            insert into household_codes (campaign_id, household_id, code)
+            select ${campaignId}::uuid, x.household_id, x.code
+            from unnest(${sql.param(rows.map((r) => r.householdId))}::uuid[],
+                        ${sql.param(rows.map((r) => r.code))}::text[]) as x(household_id, code)
+            on conflict do nothing
+            returning 1)
+          select count(*)::int as n from ins`),
+      );
+      created += inserted[0]?.n ?? 0;
+    }
+  }
+  return created;
+}
+
+// ── throttle ───────────────────────────────────────────────────────────────────────────────────────
+
+interface Counter {
+  key: string;
+  windowMs: number;
+  max: number;
+}
+
+function countersFor(idHash: string, ip: string, limits: CheckLimits) {
+  return {
+    attempts: { key: `check:ip:${ip}`, windowMs: MINUTE_MS, max: limits.ipPerMinute },
+    ipFailures: { key: `check:ip-day:${ip}`, windowMs: DAY_MS, max: limits.ipFailuresPerDay },
+    idFailures: { key: `check:id:${idHash}`, windowMs: DAY_MS, max: limits.idFailuresPerDay },
+  } satisfies Record<string, Counter>;
+}
+
+/**
+ * Adds `increment` (0 or 1) to a counter in one statement, so instances counting at once lose nothing.
+ * The window is fixed: it starts at the first count (kept in last_failure_at) and a count after it ends
+ * starts a new one. Reaching `max` locks the key until the window ends. Returns the count.
+ */
+async function bump(db: Db, counter: Counter, increment: 0 | 1, now: Date): Promise<number> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const window = sql`(${counter.windowMs}::int * interval '1 millisecond')`;
+  const expired = sql`${loginThrottle.lastFailureAt} <= ${at} - ${window}`;
+  const count = sql`(case when ${expired} then ${increment}::int else ${loginThrottle.failures} + ${increment}::int end)`;
+  const start = sql`(case when ${expired} then ${at} else ${loginThrottle.lastFailureAt} end)`;
+  const [row] = await db
+    .insert(loginThrottle)
+    .values({
+      key: counter.key,
+      failures: increment,
+      lastFailureAt: now,
+      lockedUntil: increment >= counter.max ? new Date(now.getTime() + counter.windowMs) : null,
+    })
+    .onConflictDoUpdate({
+      target: loginThrottle.key,
+      set: {
+        failures: count,
+        lastFailureAt: start,
+        lockedUntil: sql`case when ${count} >= ${counter.max}::int then ${start} + ${window} else ${loginThrottle.lockedUntil} end`,
+      },
+    })
+    .returning({ failures: loginThrottle.failures });
+  return row.failures;
+}
+
+/** Refuses a locked client or ID number, and counts the attempt against the client's per-minute limit. */
+async function gate(db: Db, counters: ReturnType<typeof countersFor>, now: Date): Promise<number> {
+  const keys = [counters.attempts.key, counters.ipFailures.key, counters.idFailures.key];
+  const locks = await db
+    .select({ lockedUntil: loginThrottle.lockedUntil })
+    .from(loginThrottle)
+    .where(inArray(loginThrottle.key, keys));
+  let waitMs = 0;
+  for (const { lockedUntil } of locks) {
+    if (lockedUntil && lockedUntil > now) waitMs = Math.max(waitMs, lockedUntil.getTime() - now.getTime());
+  }
+  if (waitMs > 0) return waitMs;
+  const attempts = await bump(db, counters.attempts, 1, now);
+  // Two instances may both have read "unlocked": the count itself is the last word.
+  return attempts > counters.attempts.max ? counters.attempts.windowMs : 0;
+}
+
+// ── the proof ──────────────────────────────────────────────────────────────────────────────────────
+
+export type CheckPurpose = "lookup" | "confirm" | "dispute";
+
+export interface CheckMember {
+  /** Opaque: lets a dispute name the member. */
+  id: string;
+  name: string;
+  idNumber: string;
+  relation: string | null;
+  sex: string;
+}
+
+export interface CheckView {
+  campaign: { name: string; open: boolean };
+  address: { address: string; unitNo: string | null; roomNo: string };
+  members: CheckMember[];
+  state: {
+    /** The latest visit of the household's room in the campaign, if any. */
+    visit: { outcome: string; reviewState: string; visitedAt: Date } | null;
+    /** The resident's latest confirmation or dispute in the campaign, if any. */
+    feedback: { kind: "confirm" | "dispute"; at: Date } | null;
+  };
+}
+
+interface Proof {
+  hit: boolean;
+  view: CheckView;
+  campaignId: string;
+  householdId: string;
+  gridId: string;
+  gridPath: string;
+}
+
+interface CandidateRow {
+  campaignId: string | null;
+  codeHousehold: string | null;
+  open: boolean;
+  householdActive: boolean;
+  personId: string | null;
+  personName: string | null;
+  personHousehold: string | null;
+  personActive: boolean;
+}
+
+interface HouseholdRow {
+  gridId: string | null;
+  gridPath: string | null;
+  campaignName: string | null;
+  address: string | null;
+  unitNo: string | null;
+  roomNo: string | null;
+  outcome: string | null;
+  reviewState: string | null;
+  visitedAt: Date | string | null;
+  feedbackKind: "confirm" | "dispute" | null;
+  feedbackAt: Date | string | null;
+}
+
+const asDate = (value: Date | string | null) => (value === null ? null : new Date(value));
+
+/**
+ * Runs the same three statements and the same comparisons whether it hits or misses, and counts the
+ * outcome on both failure counters either way (adding 0 on a hit), so a miss costs what a hit costs.
+ */
+async function prove(
+  db: Db,
+  input: CheckLookupInput,
+  meta: CheckMeta,
+  purpose: CheckPurpose,
+): Promise<Proof> {
+  const idHash = hashIdNumber(input.idNumber);
+  const counters = countersFor(idHash, meta.ip, meta.limits ?? CHECK_LIMITS);
+  const waitMs = await gate(db, counters, meta.now);
+  if (waitMs > 0) {
+    await writeAudit(db, {
+      action: "resident_lookup",
+      ip: meta.ip,
+      detail: { result: "throttled", purpose, idHash },
+    });
+    throw new AppError("TOO_MANY_REQUESTS", "check.tooMany", {
+      minutes: Math.max(1, Math.ceil(waitMs / MINUTE_MS)),
+    });
+  }
+
+  // A malformed code still runs the lookup (with a code no row has), so it takes as long as a wrong one.
+  const code = isWellFormedCode(input.code) ? input.code : "-";
+  // One statement finds the code's household and the ID number's persons, whichever exist.
+  const candidates = rowsOf<CandidateRow>(
+    await db.execute(sql`
+      select hc.campaign_id as "campaignId", hc.household_id as "codeHousehold",
+             coalesce(c.status = 'open', false) as "open",
+             coalesce(h.ended_at is null, false) as "householdActive",
+             p.id as "personId", p.name as "personName", p.household_id as "personHousehold",
+             coalesce(p.ended_at is null, false) as "personActive"
+      from (select 1) as one
+      left join household_codes hc on hc.code = ${code}
+      left join campaigns c on c.id = hc.campaign_id
+      left join households h on h.id = hc.household_id
+      left join persons p on p.id_type = any(${sql.param(ID_TYPES)}::text[]) and p.id_number = ${input.idNumber}
+      order by p.id`),
+  );
+  const codeRow = candidates[0];
+  const codeHousehold = codeRow.codeHousehold ?? NIL_UUID;
+
+  let matched = 0;
+  let viewHousehold = codeRow.codeHousehold ?? NIL_UUID;
+  for (const row of candidates) {
+    // Compared as fixed-length digests in constant time; a missing person compares a decoy.
+    const nameOk = same("name", normaliseName(row.personName ?? "\u0000decoy"), input.name);
+    const householdOk = same("household", row.personHousehold ?? "-", codeHousehold);
+    const ok = Number(nameOk) & Number(householdOk) & Number(row.personActive);
+    matched |= ok;
+    if (!codeRow.codeHousehold && row.personHousehold) viewHousehold = row.personHousehold;
+  }
+  const hit = (matched & Number(codeRow.open) & Number(codeRow.householdActive)) === 1;
+
+  // The view is always built, for the code's household (or, without one, the person's), so a miss
+  // does the work of a hit; only a hit returns it.
+  const campaignId = codeRow.campaignId ?? NIL_UUID;
+  const [household] = rowsOf<HouseholdRow>(
+    await db.execute(sql`
+      select h.grid_id as "gridId", g.path as "gridPath", c.name as "campaignName",
+             b.address, r.unit_no as "unitNo", r.room_no as "roomNo",
+             v.outcome, v.review_state as "reviewState", v.visited_at as "visitedAt",
+             f.kind as "feedbackKind", f.created_at as "feedbackAt"
+      from (select 1) as one
+      left join households h on h.id = ${viewHousehold}
+      left join areas g on g.id = h.grid_id
+      left join rooms r on r.id = h.room_id
+      left join buildings b on b.id = r.building_id
+      left join campaigns c on c.id = ${campaignId}
+      left join lateral (
+        select v.outcome, v.review_state, v.visited_at from visits v
+        where v.campaign_id = ${campaignId} and v.room_id = h.room_id
+        order by v.visited_at desc, v.received_at desc limit 1) v on true
+      left join lateral (
+        select f.kind, f.created_at from resident_feedback f
+        where f.campaign_id = ${campaignId} and f.household_id = h.id
+        order by f.created_at desc limit 1) f on true`),
+  );
+  const members = await db
+    .select({
+      id: persons.id,
+      name: persons.name,
+      idNumber: persons.idNumber,
+      relation: persons.relation,
+      sex: persons.sex,
+    })
+    .from(persons)
+    .where(and(eq(persons.householdId, viewHousehold), isNull(persons.endedAt)))
+    .orderBy(asc(persons.relation), asc(persons.birthDate), asc(persons.id));
+  const visitedAt = asDate(household.visitedAt);
+  const feedbackAt = asDate(household.feedbackAt);
+  const view: CheckView = {
+    campaign: { name: household.campaignName ?? "", open: codeRow.open },
+    address: {
+      address: household.address ?? "",
+      unitNo: household.unitNo,
+      roomNo: household.roomNo ?? "",
+    },
+    members: members.map((m) => ({
+      id: m.id,
+      name: maskName(m.name),
+      idNumber: maskIdNumber(m.idNumber),
+      relation: m.relation,
+      sex: m.sex,
+    })),
+    state: {
+      visit:
+        household.outcome && household.reviewState && visitedAt
+          ? { outcome: household.outcome, reviewState: household.reviewState, visitedAt }
+          : null,
+      feedback:
+        household.feedbackKind && feedbackAt ? { kind: household.feedbackKind, at: feedbackAt } : null,
+    },
+  };
+
+  const failed = hit ? 0 : 1;
+  await bump(db, counters.idFailures, failed, meta.now);
+  await bump(db, counters.ipFailures, failed, meta.now);
+  await writeAudit(db, {
+    action: "resident_lookup",
+    entity: "household",
+    entityId: hit ? viewHousehold : undefined,
+    areaPath: hit ? (household.gridPath ?? undefined) : undefined,
+    ip: meta.ip,
+    detail: { result: hit ? "hit" : "miss", purpose, idHash },
+  });
+  if (!hit) throw noMatch();
+  return {
+    hit,
+    view,
+    campaignId,
+    householdId: viewHousehold,
+    gridId: household.gridId as string,
+    gridPath: household.gridPath as string,
+  };
+}
+
+/** name + ID number + code → the household, masked. Any miss: NOT_FOUND `check.noMatch`. */
+export async function lookupHousehold(db: Db, input: CheckLookupInput, meta: CheckMeta): Promise<CheckView> {
+  return (await prove(db, input, meta, "lookup")).view;
+}
+
+export interface FeedbackResult {
+  id: string;
+  kind: "confirm" | "dispute";
+  at: Date;
+}
+
+/** The resident confirms the household as shown; the proof is given again, so there is no session. */
+export async function confirmHousehold(
+  db: Db,
+  input: CheckLookupInput,
+  meta: CheckMeta,
+): Promise<FeedbackResult> {
+  const proof = await prove(db, input, meta, "confirm");
+  const [row] = await db
+    .insert(residentFeedback)
+    .values({
+      campaignId: proof.campaignId,
+      householdId: proof.householdId,
+      gridId: proof.gridId,
+      kind: "confirm",
+      createdAt: meta.now,
+    })
+    .returning({ id: residentFeedback.id, at: residentFeedback.createdAt });
+  return { id: row.id, kind: "confirm", at: row.at };
+}
+
+/** The resident disputes fields of the household or of named members, with a comment and maybe a phone. */
+export async function disputeHousehold(
+  db: Db,
+  input: CheckDisputeInput,
+  meta: CheckMeta,
+): Promise<FeedbackResult> {
+  const proof = await prove(db, input, meta, "dispute");
+  const memberIds = new Set(proof.view.members.map((m) => m.id));
+  if (input.fields.some((f) => f.personId !== null && !memberIds.has(f.personId))) {
+    throw new AppError("BAD_REQUEST", "check.badPerson");
+  }
+  const [row] = await db
+    .insert(residentFeedback)
+    .values({
+      campaignId: proof.campaignId,
+      householdId: proof.householdId,
+      gridId: proof.gridId,
+      kind: "dispute",
+      fields: input.fields.map((f) => ({ personId: f.personId, field: f.field, comment: f.comment })),
+      comment: input.comment || null,
+      phone: input.phone,
+      createdAt: meta.now,
+    })
+    .returning({ id: residentFeedback.id, at: residentFeedback.createdAt });
+  return { id: row.id, kind: "dispute", at: row.at };
+}
+
+// ── the supervisor's list ──────────────────────────────────────────────────────────────────────────
+
+export interface DisputesInput {
+  campaignId?: string;
+  /** Open disputes only (the default), or handled ones too. */
+  includeHandled?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** Residents' disputes under the caller's area, newest first; the phone is masked. */
+export async function listDisputes(db: Db, user: SessionUser, input: DisputesInput) {
+  const rows = await db
+    .select({
+      id: residentFeedback.id,
+      campaignId: residentFeedback.campaignId,
+      householdId: residentFeedback.householdId,
+      householdNo: households.householdNo,
+      gridId: residentFeedback.gridId,
+      gridName: areas.name,
+      gridPath: areas.path,
+      roomId: rooms.id,
+      address: buildings.address,
+      unitNo: rooms.unitNo,
+      roomNo: rooms.roomNo,
+      fields: residentFeedback.fields,
+      comment: residentFeedback.comment,
+      phone: residentFeedback.phone,
+      createdAt: residentFeedback.createdAt,
+      handledAt: residentFeedback.handledAt,
+    })
+    .from(residentFeedback)
+    .innerJoin(areas, eq(areas.id, residentFeedback.gridId))
+    .innerJoin(households, eq(households.id, residentFeedback.householdId))
+    .innerJoin(rooms, eq(rooms.id, households.roomId))
+    .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
+    .where(
+      and(
+        eq(residentFeedback.kind, "dispute"),
+        sql`starts_with(${areas.path}, ${user.areaPath})`,
+        input.campaignId ? eq(residentFeedback.campaignId, input.campaignId) : undefined,
+        input.includeHandled ? undefined : isNull(residentFeedback.handledAt),
+      ),
+    )
+    .orderBy(desc(residentFeedback.createdAt), asc(residentFeedback.id))
+    .limit(input.limit)
+    .offset(input.offset);
+  return rows
+    .filter((row) => inScope(user, row.gridPath))
+    .map(({ gridPath: _path, phone, ...row }) => ({
+      ...row,
+      fields: row.fields ?? [],
+      phone: maskPhone(phone),
+    }));
+}
