@@ -537,10 +537,20 @@ export const householdCodes = pgTable(
       .references(() => households.id),
     code: text("code").notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
+    // Pulled with the officer's grid (the visit slip is printed offline): an id, grid and stamp like
+    // any pulled row.
+    id: uuid("id").notNull().defaultRandom(),
+    gridId: uuid("grid_id")
+      .notNull()
+      .references(() => areas.id),
+    version: integer("version").notNull().default(1),
+    changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
   },
   (t) => [
     primaryKey({ columns: [t.campaignId, t.householdId] }),
     uniqueIndex("household_codes_code_uq").on(t.code),
+    uniqueIndex("household_codes_id_uq").on(t.id),
+    index("household_codes_pull_idx").on(t.gridId, t.changeXid),
   ],
 );
 
@@ -564,11 +574,18 @@ export const residentFeedback = pgTable(
     comment: text("comment"),
     phone: text("phone"),
     createdAt: ts("created_at").notNull().defaultNow(),
+    /** A dispute is handled when a supervisor marks it so, with what was done. */
     handledAt: ts("handled_at"),
+    handledBy: uuid("handled_by").references(() => users.id),
+    handledNote: text("handled_note"),
+    // Pulled with the officer's grid, so a dispute reaches the revisit list and leaves it when handled.
+    version: integer("version").notNull().default(1),
+    changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
   },
   (t) => [
     index("resident_feedback_household_idx").on(t.householdId, t.createdAt),
     index("resident_feedback_open_idx").on(t.gridId).where(sql`handled_at is null`),
+    index("resident_feedback_pull_idx").on(t.gridId, t.changeXid),
   ],
 );
 

@@ -16,6 +16,8 @@ export const PULL_TABLES = [
   "rentals",
   "rentalTenants",
   "visits",
+  "householdCodes",
+  "residentFeedback",
 ] as const;
 export type PullTableName = (typeof PULL_TABLES)[number];
 
@@ -166,6 +168,23 @@ export const PULL_COLUMNS = {
     "reviewComment",
     "reviewFields",
     "reviewedAt",
+  ],
+  // The visit slip's self-check code of each household, for the campaign pulled.
+  householdCodes: ["id", "gridId", "version", "campaignId", "householdId", "code"],
+  // What residents said on /check: a dispute sends the officer back to the door until it is handled.
+  residentFeedback: [
+    "id",
+    "gridId",
+    "version",
+    "campaignId",
+    "householdId",
+    "kind",
+    "fields",
+    "comment",
+    "phone",
+    "createdAt",
+    "handledAt",
+    "handledNote",
   ],
 } as const satisfies Record<PullTableName, readonly string[]>;
 

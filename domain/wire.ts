@@ -57,6 +57,8 @@ const REFS: Partial<Record<PullTableName, Record<string, PullTableName>>> = {
   rentals: { roomId: "rooms" },
   rentalTenants: { rentalId: "rentals", personId: "persons" },
   visits: { roomId: "rooms" },
+  householdCodes: { householdId: "households" },
+  residentFeedback: { householdId: "households" },
 };
 
 /** Columns that are never text (numbers, booleans): sent as they are. */
@@ -81,6 +83,9 @@ const PLAIN = new Set([
   "attempt",
   "accuracyM",
 ]);
+
+/** Columns holding JSON arrays or objects: always sent raw, since a lone array would read as a column. */
+const JSON_COLUMNS = new Set(["fields"]);
 
 const CITIZEN_ID = /^\d{17}[\dX]$/;
 
@@ -114,6 +119,8 @@ const LOCALITY: Record<PullTableName, readonly string[]> = {
   rentals: ["roomId"],
   rentalTenants: ["rentalId", "personId"],
   visits: ["roomId", "visitedAt"],
+  householdCodes: ["householdId"],
+  residentFeedback: ["householdId", "createdAt"],
 };
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
@@ -138,6 +145,7 @@ function encodeColumn(
   indexes: Partial<Record<PullTableName, Map<string, number>>>,
 ): WireColumn {
   const values = rows.map((row) => (row[column] === undefined ? null : (row[column] as Scalar)));
+  if (JSON_COLUMNS.has(column)) return { raw: values };
   if (values.every((value) => value === values[0])) return values[0];
   const target = REFS[table]?.[column];
   if (target) {

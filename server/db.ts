@@ -3,6 +3,7 @@ import { type Database, openDatabase } from "@/db/client";
 import { isSeeded, seedDemo } from "@/db/seed";
 import { hashPassword } from "./auth/password";
 import { readEnv } from "./env";
+import { ensureOpenCampaignCodes } from "./services/check";
 
 declare global {
   // Next bundles instrumentation and route handlers separately; one process must still open PGlite once.
@@ -38,6 +39,13 @@ async function startDatabase(): Promise<Database> {
     });
     console.log(
       `[doorstep] demo seeded in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.counts.persons} persons, ${result.counts.households} households, ${result.counts.grids} grids`,
+    );
+  }
+  const codesStarted = performance.now();
+  const codes = await ensureOpenCampaignCodes(database.db);
+  if (codes > 0) {
+    console.log(
+      `[doorstep] ${codes} visit-slip codes made for open campaigns in ${Math.round(performance.now() - codesStarted)} ms`,
     );
   }
   if (env.demo) {

@@ -7,10 +7,12 @@ import {
   assignments,
   buildings,
   campaigns,
+  householdCodes,
   households,
   persons,
   rentals,
   rentalTenants,
+  residentFeedback,
   rooms,
   units,
   visits,
@@ -40,7 +42,16 @@ const TABLES = {
   rentals,
   rentalTenants,
   visits,
+  householdCodes,
+  residentFeedback,
 } as const satisfies Record<PullTableName, PgTable>;
+
+/** Tables whose rows belong to one campaign: only the pulled campaign's go out. */
+const CAMPAIGN_OF: Partial<Record<PullTableName, PgColumn>> = {
+  visits: visits.campaignId,
+  householdCodes: householdCodes.campaignId,
+  residentFeedback: residentFeedback.campaignId,
+};
 
 // The wire's column names are the schema's property names; this fails to compile when one drifts.
 const _columnsExist: {
@@ -268,7 +279,7 @@ function readTable(
         after
           ? sql`(${source.changeXid}, ${source.id}) > (${after[0]}::bigint, ${after[1]}::uuid)`
           : undefined,
-        name === "visits" ? eq(visits.campaignId, campaignId) : undefined,
+        CAMPAIGN_OF[name] ? eq(CAMPAIGN_OF[name], campaignId) : undefined,
       ),
     )
     .orderBy(asc(source.changeXid), asc(source.id))

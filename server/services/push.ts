@@ -47,6 +47,7 @@ import {
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { ensureCodes } from "./check";
 import { writableGrids } from "./scope";
 
 /**
@@ -711,6 +712,15 @@ async function writeBatch(tx: Db, batch: Batch): Promise<void> {
     await tx.update(changes).set(values).where(eq(changes.id, id));
   await insertChunked(tx, visitAttachments, batch.attachmentRows);
   await insertChunked(tx, mutationLedger, batch.ledgerRows);
+  // A household found at the door gets its visit-slip code in the same transaction, so the officer's
+  // next pull brings it.
+  const newHouseholds = [...batch.created].flatMap((key) =>
+    key.startsWith("household:") ? [key.slice("household:".length)] : [],
+  );
+  if (newHouseholds.length > 0) {
+    const campaignIds = new Set(batch.visitRows.map((visit) => visit.campaignId));
+    for (const campaignId of campaignIds) await ensureCodes(tx, campaignId, newHouseholds);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

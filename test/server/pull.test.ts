@@ -19,10 +19,12 @@ import {
   auditLog,
   buildings,
   campaigns,
+  householdCodes,
   households,
   persons,
   rentals,
   rentalTenants,
+  residentFeedback,
   rooms,
   units,
   users,
@@ -34,6 +36,7 @@ import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullResponse, type PullTab
 import { decodePullRows, encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";
+import { ensureCodes } from "@/server/services/check";
 import { decodeCursor, encodeCursor } from "@/server/services/pull";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
 import { callerFor, codeOf, DEMO_PASSWORD, loginAs, objectsOfOfficer } from "../support/fixture";
@@ -41,7 +44,10 @@ import { callerFor, codeOf, DEMO_PASSWORD, loginAs, objectsOfOfficer } from "../
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
 
-const TABLES: Record<PullTableName, PgTable & { id: PgColumn; gridId: PgColumn; endedAt?: PgColumn }> = {
+const TABLES: Record<
+  PullTableName,
+  PgTable & { id: PgColumn; gridId: PgColumn; endedAt?: PgColumn; campaignId?: PgColumn }
+> = {
   buildings,
   rooms,
   households,
@@ -50,6 +56,8 @@ const TABLES: Record<PullTableName, PgTable & { id: PgColumn; gridId: PgColumn; 
   rentals,
   rentalTenants,
   visits,
+  householdCodes,
+  residentFeedback,
 };
 
 /**
@@ -114,7 +122,7 @@ async function liveIds(db: Db, table: PullTableName, gridId: string, campaignId:
     .where(
       and(
         eq(source.gridId, gridId),
-        source.endedAt ? isNull(source.endedAt) : eq(visits.campaignId, campaignId),
+        source.campaignId ? eq(source.campaignId, campaignId) : isNull(source.endedAt as PgColumn),
       ),
     );
   return rows.map((row) => row.id as string).sort();
@@ -138,6 +146,7 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
     database = await openTestDatabase(kind);
     // Scale 0.1: 16 grids of about 250 persons, enough for paging and quick to seed.
     seed = await seedDemo(database.db, { scale: 0.1, passwordHash: await hashPassword(DEMO_PASSWORD) });
+    await ensureCodes(database.db, seed.campaignId);
     own = await objectsOfOfficer(database, "officer1");
     other = await objectsOfOfficer(database, "officer2");
     [{ id: officer1Id }] = await database.db
@@ -175,6 +184,31 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
         visit(seed.campaignId, other.gridId, otherRoom.id),
         visit(oldCampaign.id, own.gridId, ownRoom.id),
       ]);
+    // A resident's dispute in each grid: only the officer's own comes down, its fields intact.
+    const [ownHousehold] = await database.db
+      .select({ id: households.id })
+      .from(households)
+      .where(eq(households.gridId, own.gridId))
+      .limit(1);
+    const [otherHousehold] = await database.db
+      .select({ id: households.id })
+      .from(households)
+      .where(eq(households.gridId, other.gridId))
+      .limit(1);
+    await database.db.insert(residentFeedback).values(
+      [
+        [ownHousehold.id, own.gridId],
+        [otherHousehold.id, other.gridId],
+      ].map(([householdId, gridId]) => ({
+        campaignId: seed.campaignId,
+        householdId,
+        gridId,
+        kind: "dispute" as const,
+        fields: [{ personId: null, field: "address", comment: "门牌是 12 号" }],
+        comment: "请核实",
+        createdAt: new Date("2026-11-21T10:00:00Z"),
+      })),
+    );
     // Ended before the officer ever pulled: a first download has no reason to carry it.
     [{ id: endedRentalId }] = await database.db
       .update(rentals)
@@ -208,6 +242,11 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
     expect(recordsOf(pages, "persons").length).toBeGreaterThan(100);
     expect(recordsOf(pages, "visits")).toHaveLength(1);
     expect(recordsOf(pages, "visits")[0].visitedAt).toBe("2026-11-20T09:15:30Z");
+    expect(recordsOf(pages, "residentFeedback")).toMatchObject([
+      { kind: "dispute", fields: [{ personId: null, field: "address", comment: "门牌是 12 号" }] },
+    ]);
+    // Every household of the grid has its visit-slip code.
+    expect(recordsOf(pages, "householdCodes")).toHaveLength(recordsOf(pages, "households").length);
     expect(recordsOf(pages, "rentals").map((row) => row.id)).not.toContain(endedRentalId);
     // The officer compares ID numbers at the door: these are whole.
     for (const person of recordsOf(pages, "persons")) {
@@ -218,7 +257,8 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
     expect(page.format).toBe(PULL_FORMAT);
     for (const [name, table] of Object.entries(page.rows)) {
       expect(Object.keys(table.columns), name).not.toContain("changeXid");
-      expect(Object.keys(table.columns), name).not.toContain("createdAt");
+      // A resident's feedback is dated by when they gave it; elsewhere createdAt is bookkeeping.
+      if (name !== "residentFeedback") expect(Object.keys(table.columns), name).not.toContain("createdAt");
       expect(Object.keys(table.columns), name).not.toContain("source");
       expect(Object.keys(table.columns), name).toContain("version");
     }
@@ -238,7 +278,7 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
         .where(
           and(
             eq(source.gridId, own.gridId),
-            source.endedAt ? isNull(source.endedAt) : eq(visits.campaignId, seed.campaignId),
+            source.campaignId ? eq(source.campaignId, seed.campaignId) : isNull(source.endedAt as PgColumn),
           ),
         );
       expected[table] = byId(rows.map((row) => formatOne(table, row)));

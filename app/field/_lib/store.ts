@@ -26,6 +26,9 @@ interface FieldDb extends DBSchema {
   rentals: { key: string; value: Row; indexes: { gridId: string; roomId: string } };
   rentalTenants: { key: string; value: Row; indexes: { gridId: string; rentalId: string } };
   visits: { key: string; value: Row; indexes: { gridId: string; roomId: string } };
+  // Version 4: the visit slip's codes and what residents said on /check.
+  householdCodes: { key: string; value: Row; indexes: { gridId: string; householdId: string } };
+  residentFeedback: { key: string; value: Row; indexes: { gridId: string; householdId: string } };
   // Version 2: the officer's own work, kept until the server has answered for it.
   outbox: { key: string; value: OutboxEntry; indexes: { createdAt: string } };
   changes: { key: string; value: Change; indexes: { visitId: string } };
@@ -89,19 +92,36 @@ const INDEXES: Record<Exclude<RegisterStore, "grids">, string[]> = {
   rentals: ["gridId", "roomId"],
   rentalTenants: ["gridId", "rentalId"],
   visits: ["gridId", "roomId"],
+  householdCodes: ["gridId", "householdId"],
+  residentFeedback: ["gridId", "householdId"],
 };
 
+/** Register stores of the first version; later versions add theirs in their own step. */
+const VERSION_1_STORES = [
+  "buildings",
+  "rooms",
+  "households",
+  "persons",
+  "units",
+  "rentals",
+  "rentalTenants",
+  "visits",
+] as const;
+
+function createRegisterStores(db: IDBPDatabase<FieldDb>, names: readonly Exclude<RegisterStore, "grids">[]) {
+  for (const name of names) {
+    const store = db.createObjectStore(name, { keyPath: "id" });
+    for (const index of INDEXES[name]) store.createIndex(index as never, index);
+  }
+}
+
 export function openFieldDb(userId: string): Promise<FieldDatabase> {
-  return openDB<FieldDb>(`doorstep-${userId}`, 3, {
-    upgrade(db, oldVersion) {
+  return openDB<FieldDb>(`doorstep-${userId}`, 4, {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("meta");
         db.createObjectStore("grids", { keyPath: "id" });
-        for (const [name, indexes] of Object.entries(INDEXES)) {
-          // biome-ignore lint/suspicious/noExplicitAny: idb's typed names cannot be iterated generically
-          const store = db.createObjectStore(name as any, { keyPath: "id" });
-          for (const index of indexes) store.createIndex(index as never, index);
-        }
+        createRegisterStores(db, VERSION_1_STORES);
       }
       if (oldVersion < 2) {
         db.createObjectStore("outbox", { keyPath: "id" }).createIndex("createdAt", "createdAt");
@@ -111,6 +131,12 @@ export function openFieldDb(userId: string): Promise<FieldDatabase> {
       }
       if (oldVersion < 3) {
         db.createObjectStore("conflicts", { keyPath: "changeId" }).createIndex("visitId", "visitId");
+      }
+      if (oldVersion < 4) {
+        createRegisterStores(db, ["householdCodes", "residentFeedback"]);
+        // The grid held was pulled without them: the next pull starts over and brings them, its
+        // upserts absorbing the rows already here.
+        if (oldVersion >= 1) void transaction.objectStore("meta").delete("cursor");
       }
     },
     // Another tab (a newer version of the app) wants to upgrade the database: let it, rather than stall it.
@@ -203,8 +229,7 @@ export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | u
 
 export async function readAll(db: FieldDatabase) {
   const tx = db.transaction(REGISTER_STORES, "readonly");
-  const [grids, buildings, rooms, households, persons, units, rentals, rentalTenants, visits] =
-    await Promise.all(REGISTER_STORES.map((name) => tx.objectStore(name).getAll()));
+  const all = await Promise.all(REGISTER_STORES.map((name) => tx.objectStore(name).getAll()));
   await tx.done;
-  return { grids, buildings, rooms, households, persons, units, rentals, rentalTenants, visits };
+  return Object.fromEntries(REGISTER_STORES.map((name, i) => [name, all[i]])) as Record<RegisterStore, Row[]>;
 }
