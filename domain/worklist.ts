@@ -49,15 +49,49 @@ export interface WorkVisit {
   conflict?: boolean;
 }
 
+/** What a resident said on /check about a household (the pulled `residentFeedback` row). */
+export interface WorkFeedback {
+  householdId: string;
+  kind: "confirm" | "dispute";
+  createdAt: string | Date;
+  handledAt?: string | Date | null;
+}
+
 const NEEDS_REVISIT = new Set(["refused", "no_answer"]);
 
-/** A room's status follows its latest visit: returned and conflicts first, then revisits, done, approved. */
-export function roomStatus(visits: readonly WorkVisit[]): RoomStatus {
-  if (visits.length === 0) return "todo";
+const timeOf = (value: string | Date) => new Date(value).getTime();
+
+/**
+ * The latest dispute per room that a supervisor has not marked handled: the officer goes back to
+ * that door, whatever the visits say, until a visit after the dispute or the supervisor settles it.
+ */
+export function openDisputesByRoom(
+  households: readonly WorkHousehold[],
+  feedback: readonly WorkFeedback[],
+): Map<string, string | Date> {
+  const roomOf = new Map(households.map((h) => [h.id, h.roomId]));
+  const open = new Map<string, string | Date>();
+  for (const row of feedback) {
+    if (row.kind !== "dispute" || row.handledAt) continue;
+    const roomId = roomOf.get(row.householdId);
+    if (!roomId) continue;
+    const held = open.get(roomId);
+    if (!held || timeOf(row.createdAt) > timeOf(held)) open.set(roomId, row.createdAt);
+  }
+  return open;
+}
+
+/**
+ * A room's status follows its latest visit: returned and conflicts first, then revisits (a refusal,
+ * no answer, or a resident's open dispute newer than the visit), done, approved.
+ */
+export function roomStatus(visits: readonly WorkVisit[], disputedAt?: string | Date | null): RoomStatus {
+  if (visits.length === 0) return disputedAt ? "revisit" : "todo";
   const latest = [...visits].sort((a, b) => String(b.visitedAt).localeCompare(String(a.visitedAt)))[0];
   if (latest.conflict) return "conflict";
   if (latest.reviewState === "returned") return "returned";
   if (NEEDS_REVISIT.has(latest.outcome)) return "revisit";
+  if (disputedAt && timeOf(disputedAt) > timeOf(latest.visitedAt)) return "revisit";
   if (latest.reviewState === "approved") return "approved";
   return "done";
 }
@@ -101,9 +135,11 @@ export function buildWorkList(input: {
   households: readonly WorkHousehold[];
   persons: readonly WorkPerson[];
   visits: readonly WorkVisit[];
+  residentFeedback?: readonly WorkFeedback[];
 }): WorkListBuilding[] {
   const roomsByBuilding = groupBy(input.rooms, (r) => r.buildingId);
   const visitsByRoom = groupBy(input.visits, (v) => v.roomId);
+  const disputes = openDisputesByRoom(input.households, input.residentFeedback ?? []);
   const roomOfHousehold = new Map(input.households.map((h) => [h.id, h.roomId]));
   const namesByRoom = groupBy(
     input.persons,
@@ -122,7 +158,7 @@ export function buildWorkList(input: {
           collator.compare(a.roomNo, b.roomNo),
       );
       for (const room of rooms) {
-        const status = roomStatus(visitsByRoom.get(room.id) ?? []);
+        const status = roomStatus(visitsByRoom.get(room.id) ?? [], disputes.get(room.id));
         counts[status] += 1;
         const key = `${room.unitNo ?? ""}|${room.floor}`;
         let floor = floors.get(key);

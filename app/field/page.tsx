@@ -11,6 +11,7 @@ import {
   type RoomStatus,
   searchGrid,
   type WorkBuilding,
+  type WorkFeedback,
   type WorkHousehold,
   type WorkPerson,
   type WorkRoom,
@@ -300,6 +301,7 @@ function WorkList({ data }: { data: GridData }) {
       households: data.households as unknown as WorkHousehold[],
       persons: data.persons as unknown as WorkPerson[],
       visits: data.visits as unknown as WorkVisit[],
+      residentFeedback: data.residentFeedback as unknown as WorkFeedback[],
     }),
     [data],
   );

@@ -5,6 +5,7 @@ import {
   type CheckMeta,
   confirmHousehold,
   disputeHousehold,
+  handleDispute,
   listDisputes,
   lookupHousehold,
 } from "../services/check";
@@ -40,4 +41,8 @@ export const checkRouter = router({
       }),
     )
     .query(({ ctx, input }) => listDisputes(ctx.db, ctx.user, input)),
+  /** A supervisor marks a dispute handled, with what was done. */
+  handle: roleProcedure("supervisor", "admin")
+    .input(z.object({ id: z.uuid(), note: z.string().trim().min(1, "dispute.noteRequired").max(500) }))
+    .mutation(({ ctx, input }) => handleDispute(ctx.db, ctx.user, input)),
 });

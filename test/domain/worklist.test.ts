@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildSearchIndex, buildWorkList, roomStatus, searchGrid, type WorkVisit } from "@/domain/worklist";
+import {
+  buildSearchIndex,
+  buildWorkList,
+  openDisputesByRoom,
+  roomStatus,
+  searchGrid,
+  type WorkVisit,
+} from "@/domain/worklist";
 
 const buildings = [
   { id: "b2", address: "光塔路10号", lat: null, lng: null },
@@ -36,6 +43,47 @@ describe("room status", () => {
     expect(
       roomStatus([visit({ outcome: "no_answer" }), visit({ id: "v2", visitedAt: "2026-11-21T09:00:00Z" })]),
     ).toBe("done");
+  });
+
+  it("sends the officer back for a resident's open dispute newer than the latest visit", () => {
+    expect(roomStatus([], "2026-11-21T08:00:00Z")).toBe("revisit");
+    expect(roomStatus([visit({})], "2026-11-21T08:00:00Z")).toBe("revisit");
+    expect(roomStatus([visit({ reviewState: "approved" })], new Date("2026-11-21T08:00:00Z"))).toBe(
+      "revisit",
+    );
+    // A visit after the dispute answers it; returns and conflicts still come first.
+    expect(roomStatus([visit({})], "2026-11-19T08:00:00Z")).toBe("done");
+    expect(roomStatus([visit({ reviewState: "returned" })], "2026-11-21T08:00:00Z")).toBe("returned");
+  });
+});
+
+describe("open disputes", () => {
+  it("keeps the latest unhandled dispute per room and ignores confirmations and handled ones", () => {
+    const open = openDisputesByRoom(
+      [...households, { id: "h2", roomId: "r2" }, { id: "h3", roomId: "r3" }],
+      [
+        { householdId: "h1", kind: "dispute", createdAt: "2026-11-21T08:00:00Z" },
+        { householdId: "h1", kind: "dispute", createdAt: "2026-11-22T08:00:00Z" },
+        { householdId: "h2", kind: "confirm", createdAt: "2026-11-22T08:00:00Z" },
+        {
+          householdId: "h3",
+          kind: "dispute",
+          createdAt: "2026-11-22T08:00:00Z",
+          handledAt: "2026-11-23T08:00:00Z",
+        },
+        { householdId: "gone", kind: "dispute", createdAt: "2026-11-22T08:00:00Z" },
+      ],
+    );
+    expect([...open]).toEqual([["r1", "2026-11-22T08:00:00Z"]]);
+    const list = buildWorkList({
+      buildings,
+      rooms,
+      households,
+      persons,
+      visits: [],
+      residentFeedback: [{ householdId: "h1", kind: "dispute", createdAt: "2026-11-21T08:00:00Z" }],
+    });
+    expect(list[0].counts).toMatchObject({ revisit: 1, todo: 2 });
   });
 });
 

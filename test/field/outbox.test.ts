@@ -211,7 +211,7 @@ describe("drafts", () => {
 });
 
 describe("the store upgrade", () => {
-  it("keeps a version 1 database's data and adds the outbox, changes, drafts and conflicts", async () => {
+  it("keeps a version 1 database's data, adds the later stores, and pulls again for the new tables", async () => {
     const userId = `upgrade-${Date.now()}`;
     // Version 1 exactly as phones in the field have it.
     const v1 = await openDB(`doorstep-${userId}`, 1, {
@@ -245,7 +245,7 @@ describe("the store upgrade", () => {
     v1.close();
 
     const db = await openFieldDb(userId);
-    expect(db.version).toBe(3);
+    expect(db.version).toBe(4);
     expect([...db.objectStoreNames].sort()).toEqual(
       [
         "buildings",
@@ -253,6 +253,7 @@ describe("the store upgrade", () => {
         "conflicts",
         "drafts",
         "grids",
+        "householdCodes",
         "households",
         "meta",
         "outbox",
@@ -260,12 +261,15 @@ describe("the store upgrade", () => {
         "photos",
         "rentalTenants",
         "rentals",
+        "residentFeedback",
         "rooms",
         "units",
         "visits",
       ].sort(),
     );
-    expect(await db.get("meta", "cursor")).toBe("cursor-7");
+    // Version 4's tables were never pulled: the cursor goes, so the next pull brings them; rows stay.
+    expect(await db.get("meta", "cursor")).toBeUndefined();
+    expect(await db.getAllFromIndex("householdCodes", "householdId", "h1")).toEqual([]);
     expect((await db.get("rooms", roomId))?.roomNo).toBe("101");
     expect(await db.getAllFromIndex("visits", "roomId", roomId)).toHaveLength(1);
     // And the new stores work on the upgraded database.

@@ -67,6 +67,8 @@ function data(over: Partial<RoomData> = {}): RoomData {
     units: [],
     visits: [],
     campaignId: null,
+    codes: {},
+    feedback: [],
     ...over,
   };
 }

@@ -408,6 +408,48 @@ describe.each(databaseKinds)("resident self-check on %s", (kind) => {
     const officer = await callerAt(freshIp(), await loginAs(database, "officer1"));
     expect(await codeOf(officer.check.disputes({}))).toBe("FORBIDDEN");
     expect(await codeOf((await callerAt(freshIp())).check.disputes({}))).toBe("UNAUTHORIZED");
+    // The member named is shown by masked name only.
+    expect(mine?.fields).toEqual([
+      {
+        personId: r.personId,
+        personName: expect.stringMatching(/\*/),
+        field: "phone",
+        comment: "号码已更换",
+      },
+      { personId: null, personName: null, field: "members", comment: "女儿已迁出" },
+    ]);
+    expect(mine?.fields[0].personName).not.toBe(r.name);
+
+    // Handling needs a note; it stamps the row (so the officer's next pull sees it) and is audited once.
+    expect(await codeOf(supervisor.check.handle({ id: disputed.id, note: "  " }))).toBe("BAD_REQUEST");
+    const before = await database.db
+      .select({ xid: residentFeedback.changeXid, version: residentFeedback.version })
+      .from(residentFeedback)
+      .where(eq(residentFeedback.id, disputed.id));
+    const handled = await supervisor.check.handle({ id: disputed.id, note: "已电话联系，周五复访" });
+    expect(handled.handledNote).toBe("已电话联系，周五复访");
+    const after = await database.db
+      .select({ xid: residentFeedback.changeXid, version: residentFeedback.version })
+      .from(residentFeedback)
+      .where(eq(residentFeedback.id, disputed.id));
+    expect(after[0].version).toBe(before[0].version + 1);
+    expect(after[0].xid > before[0].xid).toBe(true);
+    // A second handling keeps the first answer.
+    expect((await supervisor.check.handle({ id: disputed.id, note: "另一说明" })).handledNote).toBe(
+      "已电话联系，周五复访",
+    );
+    expect((await supervisor.check.disputes({})).map((row) => row.id)).not.toContain(disputed.id);
+    expect(
+      (await supervisor.check.disputes({ includeHandled: true })).find((row) => row.id === disputed.id),
+    ).toMatchObject({ handledNote: "已电话联系，周五复访" });
+    const audits = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "dispute_handled"), eq(auditLog.entityId, disputed.id)));
+    expect(audits).toHaveLength(1);
+    // Unknown ids and officers get nowhere.
+    expect(await codeOf(supervisor.check.handle({ id: randomUUID(), note: "x" }))).toBe("NOT_FOUND");
+    expect(await codeOf(officer.check.handle({ id: disputed.id, note: "x" }))).toBe("FORBIDDEN");
   });
 
   it("audits every lookup without an ID number in clear", async () => {

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { changes } from "@/db/schema";
+import { campaigns, changes, residentFeedback } from "@/db/schema";
 import { appRouter } from "@/server/routers";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
@@ -46,7 +46,10 @@ const OBJECT_PROCEDURES: Record<string, (caller: Caller, objects: Objects) => Pr
  */
 const SUPERVISOR_PROCEDURES: Record<
   string,
-  (caller: Caller, objects: Objects & { visitId: string; changeId: string }) => Promise<unknown>
+  (
+    caller: Caller,
+    objects: Objects & { visitId: string; changeId: string; disputeId: string },
+  ) => Promise<unknown>
 > = {
   "review.visit": (caller, o) => caller.review.visit({ id: o.visitId }),
   "review.reveal": (caller, o) => caller.review.reveal({ id: o.visitId }),
@@ -61,6 +64,7 @@ const SUPERVISOR_PROCEDURES: Record<
       changeId: o.changeId,
       choice: "observed",
     }),
+  "check.handle": (caller, o) => caller.check.handle({ id: o.disputeId, note: "已复访" }),
 };
 /**
  * Supervisor lists: they take no object and return only what lies under the caller's area (proved,
@@ -141,7 +145,7 @@ describe.each(databaseKinds)("object-level authorisation on %s", (kind) => {
   }
 
   describe("supervisor procedures", () => {
-    let objects: Objects & { visitId: string; changeId: string };
+    let objects: Objects & { visitId: string; changeId: string; disputeId: string };
     let ownCommunity: Caller;
     let otherCommunity: Caller;
 
@@ -168,7 +172,19 @@ describe.each(databaseKinds)("object-level authorisation on %s", (kind) => {
         .select({ id: changes.id })
         .from(changes)
         .where(eq(changes.visitId, mutation.id));
-      objects = { ...own, visitId: mutation.id, changeId: change.id };
+      // A resident's dispute on the officer's household (handling it is idempotent, so every test may).
+      const [campaign] = await database.db.select({ id: campaigns.id }).from(campaigns).limit(1);
+      const [dispute] = await database.db
+        .insert(residentFeedback)
+        .values({
+          campaignId: campaign.id,
+          householdId: own.householdId,
+          gridId: own.gridId,
+          kind: "dispute",
+          fields: [{ personId: null, field: "address", comment: "" }],
+        })
+        .returning({ id: residentFeedback.id });
+      objects = { ...own, visitId: mutation.id, changeId: change.id, disputeId: dispute.id };
       ownCommunity = await supervisorOf(database, own.communityId, "scope-community-1");
       otherCommunity = await supervisorOf(database, other.communityId, "scope-community-2");
     });

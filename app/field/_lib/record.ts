@@ -41,6 +41,10 @@ export interface RoomData {
   units: Row[];
   visits: Row[];
   campaignId: string | null;
+  /** The visit slip's self-check code of each household, for the campaign held. */
+  codes: Record<string, string>;
+  /** What residents said on /check about this room's households, oldest first. */
+  feedback: Row[];
 }
 
 export type MemberAction =

@@ -5,7 +5,19 @@ import type { FieldDatabase, Row } from "./store";
 /** Everything the room screen shows, read from the phone's store in one transaction. */
 export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomData | null> {
   const tx = db.transaction(
-    ["meta", "buildings", "rooms", "households", "persons", "units", "rentals", "rentalTenants", "visits"],
+    [
+      "meta",
+      "buildings",
+      "rooms",
+      "households",
+      "persons",
+      "units",
+      "rentals",
+      "rentalTenants",
+      "visits",
+      "householdCodes",
+      "residentFeedback",
+    ],
     "readonly",
   );
   const room = await tx.objectStore("rooms").get(roomId);
@@ -25,10 +37,18 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     tx.objectStore("meta").get("campaignId"),
   ]);
   const members: Record<string, Row[]> = {};
+  const codes: Record<string, string> = {};
+  const feedback: Row[] = [];
   for (const household of households) {
     members[household.id] = sortMembers(
       await tx.objectStore("persons").index("householdId").getAll(household.id),
     );
+    for (const code of await tx.objectStore("householdCodes").index("householdId").getAll(household.id)) {
+      if (code.campaignId === campaignId) codes[household.id] = String(code.code);
+    }
+    for (const row of await tx.objectStore("residentFeedback").index("householdId").getAll(household.id)) {
+      if (row.campaignId === campaignId) feedback.push(row);
+    }
   }
   const tenants: RoomData["tenants"] = {};
   for (const rental of rentals) {
@@ -51,6 +71,8 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     units: buildingUnits.filter((u) => u.roomId === roomId && !u.endedAt),
     visits: visits.sort((a, b) => String(a.visitedAt).localeCompare(String(b.visitedAt))),
     campaignId: typeof campaignId === "string" ? campaignId : null,
+    codes,
+    feedback: feedback.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt))),
   };
 }
 

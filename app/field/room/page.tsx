@@ -6,7 +6,13 @@ import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "rea
 import { codeLabel, VISIT_OUTCOME } from "@/domain/codes";
 import { issuesByPath } from "@/domain/schemas/issues";
 import { needsRevisit, visitSchema } from "@/domain/visit";
-import { roomStatus, type WorkVisit } from "@/domain/worklist";
+import {
+  openDisputesByRoom,
+  roomStatus,
+  type WorkFeedback,
+  type WorkHousehold,
+  type WorkVisit,
+} from "@/domain/worklist";
 import { useI18n } from "../../_components/i18n";
 import { markFormDirty } from "../../_components/service-worker";
 import { LanguageSwitch, Loading } from "../../_components/shell";
@@ -103,8 +109,12 @@ function RoomHeading({
 }) {
   const { t, locale } = useI18n();
   const visits = data.visits as unknown as WorkVisit[];
-  const status = roomStatus(saved ? [...visits, saved] : visits);
   const room = data.room;
+  const disputedAt = openDisputesByRoom(
+    data.households as unknown as WorkHousehold[],
+    data.feedback as unknown as WorkFeedback[],
+  ).get(room.id);
+  const status = roomStatus(saved ? [...visits, saved] : visits, disputedAt);
   // The supervisor sent the latest visit back: their words first, so the officer knows what to fix.
   const latest = [...(data.visits as Record<string, unknown>[])].sort((a, b) =>
     String(b.visitedAt).localeCompare(String(a.visitedAt)),

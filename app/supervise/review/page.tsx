@@ -8,15 +8,17 @@ import { StatusChip } from "../../_components/status";
 import { useTRPC } from "../../_components/trpc";
 import { FIELD_INFO } from "../../field/room/_parts/fields";
 import { displayValue } from "../../field/room/_parts/ui";
+import { Disputes } from "./_parts/disputes";
 
 type ReviewState = "submitted" | "returned" | "approved";
+type ReviewTab = ReviewState | "disputes";
 
 const STATE_STATUS = { submitted: "done", returned: "returned", approved: "approved" } as const;
 
 /** The review queue beside the visit being reviewed: approve, or return with a comment. */
 export default function ReviewPage() {
   const { t } = useI18n();
-  const [state, setState] = useState<ReviewState>("submitted");
+  const [state, setState] = useState<ReviewTab>("submitted");
   const [selected, setSelected] = useState<string | null>(null);
   return (
     <div className="grid gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
@@ -25,7 +27,7 @@ export default function ReviewPage() {
           {t("supervise.review")}
         </h1>
         <div className="mb-2 flex gap-1 rounded-xl bg-white p-1 shadow-sm" role="tablist">
-          {(["submitted", "returned", "approved"] as const).map((option) => (
+          {(["submitted", "returned", "approved", "disputes"] as const).map((option) => (
             <button
               key={option}
               type="button"
@@ -43,15 +45,21 @@ export default function ReviewPage() {
             </button>
           ))}
         </div>
-        <Queue state={state} selected={selected} onSelect={setSelected} />
-      </section>
-      <section aria-label={t("review.detail")} className="min-w-0" id="review-detail">
-        {selected ? (
-          <VisitReview id={selected} onDecided={() => setSelected(null)} />
+        {state === "disputes" ? (
+          <Disputes />
         ) : (
-          <p className="rounded-xl bg-white p-6 text-center text-gray-700 shadow-sm">{t("review.pick")}</p>
+          <Queue state={state} selected={selected} onSelect={setSelected} />
         )}
       </section>
+      {state !== "disputes" && (
+        <section aria-label={t("review.detail")} className="min-w-0" id="review-detail">
+          {selected ? (
+            <VisitReview id={selected} onDecided={() => setSelected(null)} />
+          ) : (
+            <p className="rounded-xl bg-white p-6 text-center text-gray-700 shadow-sm">{t("review.pick")}</p>
+          )}
+        </section>
+      )}
     </div>
   );
 }

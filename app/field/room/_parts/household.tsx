@@ -10,6 +10,7 @@ import type { Row } from "../../_lib/store";
 import { useRoom } from "./context";
 import { DiffList } from "./diff-list";
 import { EndForm } from "./end-form";
+import { ResidentFeedback, SlipButton } from "./feedback";
 import { PersonForm } from "./person-form";
 import { ageOf, Button, Mark, Section } from "./ui";
 
@@ -224,7 +225,9 @@ function HouseholdCard({
             {t("visit.household.progress", { done: handled, total: members.length })}
           </span>
         )}
+        {!isNew && <SlipButton household={row} />}
       </div>
+      {!isNew && <ResidentFeedback householdId={household.id} />}
       {members.length > 0 && handled < members.length && (
         <Button
           variant="primary"
