@@ -150,11 +150,6 @@ async function main(): Promise<void> {
       console.error(JSON.stringify({ ...report, errors: report.errors.slice(0, 5) }, null, 2));
       throw new Error("the import did not insert every row");
     }
-    const counted = rowsOf<{ n: number }>(
-      await database.db.execute(
-        sql`select count(*)::int as n from persons where source = 'import' and household_id is not null and id_number like '440104%'`,
-      ),
-    )[0].n;
 
     // Baseline: PostgreSQL's own COPY of the same file into a bare table.
     await database.db.execute(
