@@ -1,4 +1,5 @@
 import { checkMessages } from "./check";
+import { importMessages } from "./import";
 import { mapMessages } from "./map";
 import { en, zhCN } from "./messages";
 import { progressMessages } from "./progress";
@@ -19,6 +20,7 @@ const catalogues = {
     ...progressMessages["zh-CN"],
     ...mapMessages["zh-CN"],
     ...checkMessages["zh-CN"],
+    ...importMessages["zh-CN"],
   },
   en: {
     ...en,
@@ -27,6 +29,7 @@ const catalogues = {
     ...progressMessages.en,
     ...mapMessages.en,
     ...checkMessages.en,
+    ...importMessages.en,
   },
 } as const;
 

@@ -1,4 +1,7 @@
 import "server-only";
+
+export { insertChunked } from "./bulk";
+
 import { createHash } from "node:crypto";
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
@@ -47,6 +50,7 @@ import {
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { insertChunked, updateFromRecordset } from "./bulk";
 import { ensureCodes } from "./check";
 import { writableGrids } from "./scope";
 
@@ -98,9 +102,6 @@ const FIELD_RULES: Record<ChangeEntity, FieldRules> = {
 };
 
 const IDENTITY_FIELDS = new Set(["idType", "idNumber", "sex", "birthDate"]);
-
-/** Postgres refuses a statement with more bind parameters than this. */
-const MAX_BIND_PARAMETERS = 65_535;
 
 // ---------------------------------------------------------------------------------------------
 // Values: the wire's form beside the column's
@@ -642,20 +643,6 @@ async function readBatch(
   };
 }
 
-/** Multi-row inserts, cut so no statement passes Postgres's bind-parameter limit. */
-export async function insertChunked<T extends PgTable>(
-  tx: Db,
-  table: T,
-  rows: readonly T["$inferInsert"][],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const perRow = Object.keys(getTableColumns(table)).length;
-  const size = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / perRow));
-  for (let start = 0; start < rows.length; start += size) {
-    await tx.insert(table).values(rows.slice(start, start + size) as never);
-  }
-}
-
 function withoutBookkeeping(row: Row): Record<string, unknown> {
   const { changeXid: _xid, ...rest } = row;
   return rest;
@@ -677,23 +664,7 @@ async function updateChanged(tx: Db, batch: Batch): Promise<void> {
     groups.set(groupKey, group);
   }
   for (const { entity, fields, rows } of groups.values()) {
-    const table = TABLES[entity];
-    const columns = getTableColumns(table) as Record<string, PgColumn>;
-    const written = [...fields, "version", "updatedAt"];
-    const quoted = (field: string) => `"${columns[field].name}"`;
-    const shape = ["id uuid", ...written.map((field) => `${quoted(field)} ${columns[field].getSQLType()}`)];
-    const assignments = written.map((field) => `${quoted(field)} = d.${quoted(field)}`);
-    const data = rows.map((row) =>
-      Object.fromEntries([
-        ["id", row.id],
-        ...written.map((field) => [columns[field].name, row[field] ?? null]),
-      ]),
-    );
-    await tx.execute(
-      sql`update ${table} as t set ${sql.raw(assignments.join(", "))}
-          from jsonb_to_recordset(${JSON.stringify(data)}::jsonb) as d(${sql.raw(shape.join(", "))})
-          where t.id = d.id`,
-    );
+    await updateFromRecordset(tx, TABLES[entity], [...fields, "version", "updatedAt"], rows);
   }
 }
 

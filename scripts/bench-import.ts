@@ -1,0 +1,189 @@
+/**
+ * How fast a register file imports: N valid persons (default 100,000) in a CSV with Chinese headers,
+ * imported by the real service into a fresh PostgreSQL database (seeded with a small demo street for
+ * its communities, buildings and rooms), beside PostgreSQL's own COPY of the same file into a bare
+ * table of text columns in the same run. Aim (from the issue): import ≥ 0.2 × COPY's rows per second.
+ *   npm run bench:import [-- --rows 100000 --batch 2000 --pg postgres://postgres@127.0.0.1:5432/postgres]
+ * Makes a database `doorstep_bench_<random>` and drops it at the end, even on failure. COPY reads the
+ * file server-side (`COPY … FROM '/tmp/…'`), so the server must run on this machine and the user be a
+ * superuser (or in pg_read_server_files), as the stock postgres user on 127.0.0.1 is.
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { eq, sql } from "drizzle-orm";
+import pg from "pg";
+import { openDatabase, rowsOf } from "../db/client";
+import { areas, buildings, rooms } from "../db/schema";
+import { seedDemo } from "../db/seed";
+import { personName } from "../db/seed/names";
+import { Random } from "../db/seed/random";
+import { createTranslator } from "../domain/i18n";
+import { citizenIdCheckChar } from "../domain/validators/citizen-id";
+import { importPersons } from "../server/services/import";
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: "string", default: "100000" },
+    batch: { type: "string", default: "2000" },
+    pg: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+  },
+});
+const ROWS = Number(values.rows);
+const BATCH = Number(values.batch);
+const AIM = 0.2;
+
+const HEADERS = [
+  "姓名",
+  "公民身份号码",
+  "性别",
+  "出生日期",
+  "民族",
+  "与户主关系",
+  "户号",
+  "户别",
+  "社区代码",
+  "建筑物编码",
+  "单元",
+  "房号",
+  "联系电话",
+];
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en");
+
+async function main(): Promise<void> {
+  const adminUrl = values.pg as string;
+  const dbName = `doorstep_bench_${randomBytes(5).toString("hex")}`;
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${dbName}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const file = path.join(os.tmpdir(), `${dbName}.csv`);
+  const database = await openDatabase({ kind: "postgresql", url: url.toString(), poolSize: 2 });
+  try {
+    const seeded = performance.now();
+    await seedDemo(database.db, { scale: 0.1, passwordHash: "bench-no-login" });
+    const places = await database.db
+      .select({
+        buildingCode: buildings.code,
+        unitNo: rooms.unitNo,
+        roomNo: rooms.roomNo,
+        communityCode: sql<string>`(select c.code from areas c where c.id = ${areas.parentId})`,
+      })
+      .from(rooms)
+      .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
+      .innerJoin(areas, eq(areas.id, buildings.gridId));
+    console.log(
+      `setup         demo street (scale 0.1) seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s; ${fmt(places.length)} rooms`,
+    );
+
+    // The file: households of 1–4 persons spread over the street's rooms, valid IDs and names.
+    const made = performance.now();
+    const rng = new Random(7);
+    const out = fs.createWriteStream(file, { mode: 0o644 });
+    out.write(`${HEADERS.join(",")}\n`);
+    let household = 0;
+    let left = 0;
+    const day0 = Date.UTC(1940, 0, 1);
+    for (let i = 0; i < ROWS; i++) {
+      if (left === 0) {
+        household += 1;
+        left = 1 + Math.floor(rng.next() * 4);
+      }
+      left -= 1;
+      const p = places[household % places.length];
+      const birth = new Date(day0 + (i % 25_000) * 86_400_000);
+      const ymd = birth.toISOString().slice(0, 10);
+      const seq = 1 + Math.floor(i / 25_000) * 2 + (i % 2); // odd male, even female; unique with the date
+      const body = `440104${ymd.replaceAll("-", "")}${String(seq).padStart(3, "0")}`;
+      const sex = seq % 2 === 1 ? "1" : "2";
+      const name = personName(rng, sex, birth.getUTCFullYear());
+      const line = [
+        name,
+        body + citizenIdCheckChar(body),
+        sex === "1" ? "男" : "女",
+        ymd,
+        "汉族",
+        left === 0 ? "户主" : "其他亲属",
+        `B${String(household).padStart(8, "0")}`,
+        "家庭户",
+        p.communityCode,
+        p.buildingCode,
+        p.unitNo ?? "",
+        p.roomNo,
+        `138${String(i).padStart(8, "0")}`,
+      ].join(",");
+      if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    }
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+    const bytes = fs.statSync(file).size;
+    console.log(
+      `file          ${fmt(ROWS)} rows, ${(bytes / 1_048_576).toFixed(1)} MiB, ${fmt(household)} households, written in ${((performance.now() - made) / 1000).toFixed(1)} s`,
+    );
+
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 100);
+    const started = performance.now();
+    const report = await importPersons(database.db, {
+      file,
+      translate: createTranslator("zh-CN"),
+      batchSize: BATCH,
+      rejectedPath: null,
+    });
+    const importMs = performance.now() - started;
+    clearInterval(sampler);
+    // A few generated IDs may match demo persons: those rows are updates.
+    if (report.inserted + report.updated !== ROWS || report.stoppedAt) {
+      console.error(JSON.stringify({ ...report, errors: report.errors.slice(0, 5) }, null, 2));
+      throw new Error("the import did not insert every row");
+    }
+
+    // Baseline: PostgreSQL's own COPY of the same file into a bare table.
+    await database.db.execute(
+      sql.raw(`create table bare_persons (${HEADERS.map((_, i) => `c${i} text`).join(", ")})`),
+    );
+    const copyStarted = performance.now();
+    await database.db.execute(sql.raw(`copy bare_persons from '${file}' with (format csv, header true)`));
+    const copyMs = performance.now() - copyStarted;
+    const copied = rowsOf<{ n: number }>(
+      await database.db.execute(sql`select count(*)::int as n from bare_persons`),
+    )[0].n;
+
+    const importRate = ROWS / (importMs / 1000);
+    const copyRate = copied / (copyMs / 1000);
+    const ratio = importRate / copyRate;
+    console.log("");
+    console.log(
+      `import        ${fmt(ROWS)} rows in ${(importMs / 1000).toFixed(2)} s = ${fmt(importRate)} rows/s (${report.batches} batches of ${fmt(BATCH)}; ${fmt(report.inserted)} inserted, ${fmt(report.updated)} updated (IDs the demo street already had); ${fmt(report.householdsCreated)} households created)`,
+    );
+    console.log(
+      `memory        peak RSS ${(peakRss / 1_048_576).toFixed(0)} MiB (before ${(rssBefore / 1_048_576).toFixed(0)} MiB) for a ${(bytes / 1_048_576).toFixed(1)} MiB file`,
+    );
+    console.log(
+      `COPY          ${fmt(copied)} rows in ${(copyMs / 1000).toFixed(2)} s = ${fmt(copyRate)} rows/s (bare table, text columns, no index)`,
+    );
+    console.log(`ratio         ${ratio.toFixed(3)} of COPY (aim ≥ ${AIM}) ${ratio >= AIM ? "✓" : "✗"}`);
+  } finally {
+    await database.close();
+    fs.rmSync(file, { force: true });
+    await admin(`drop database if exists ${dbName} with (force)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

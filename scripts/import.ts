@@ -1,0 +1,135 @@
+/**
+ * Imports a register file returned by a department into the database the app would open
+ * (DATABASE_URL → PostgreSQL, otherwise PGlite in DOORSTEP_DATA_DIR, default ./data):
+ *
+ *   npm run import -- --kind persons --file F.csv [--dry-run] [--json] [--mapping M.json] [--batch N]
+ *
+ * CSV in UTF-8 (with or without BOM) or GB18030/GBK; Chinese headers as in domain/import/persons.ts
+ * (PERSON_COLUMNS); a mapping file {"表头": "field"} adds or overrides headers. Prints a zh-CN summary
+ * (LANG=en… for English), or the report as JSON with --json. Rejected rows go to F.rejected.csv
+ * (UTF-8 with BOM, same headers plus 错误原因) to fix and import again.
+ *
+ * Exit status: 0 all rows imported, 1 some row rejected or the import stopped, 2 bad arguments.
+ * Stop the app first when using PGlite: it has no file locking.
+ */
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import { openDatabase } from "@/db/client";
+import { createTranslator, negotiateLocale } from "@/domain/i18n";
+import { type ImportField, parseMapping } from "@/domain/import/persons";
+import { readEnv } from "@/server/env";
+import { DEFAULT_BATCH_SIZE, type ImportReport, importPersons } from "@/server/services/import";
+
+const USAGE =
+  "usage: npm run import -- --kind persons --file F.csv [--dry-run] [--json] [--mapping M.json] [--batch N]";
+
+function usage(message: string): never {
+  console.error(message);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+function args() {
+  try {
+    return parseArgs({
+      options: {
+        kind: { type: "string" },
+        file: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        mapping: { type: "string" },
+        batch: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    usage((error as Error).message);
+  }
+}
+
+const SHOWN_ERRORS = 20;
+
+function printSummary(report: ImportReport, t: ReturnType<typeof createTranslator>): void {
+  const lines = [
+    t("import.summary.title", { kind: t("import.summary.kind.persons"), file: report.file }),
+    t("import.summary.encoding", { encoding: report.encoding ?? "—" }),
+  ];
+  if (report.dryRun) lines.push(t("import.summary.dryRun"));
+  lines.push(
+    t("import.summary.totals", {
+      read: report.read,
+      inserted: report.inserted,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      rejected: report.rejected,
+    }),
+    t("import.summary.households", { households: report.householdsCreated, batches: report.batches }),
+  );
+  if (report.ignoredColumns.length > 0) {
+    lines.push(t("import.summary.ignored", { columns: report.ignoredColumns.join("、") }));
+  }
+  if (report.stoppedAt) lines.push(t("import.summary.stopped", report.stoppedAt));
+  if (report.errors.length > 0) {
+    const shown = report.errors.slice(0, SHOWN_ERRORS);
+    lines.push(t("import.summary.errors", { shown: shown.length, total: report.errors.length }));
+    for (const e of shown) lines.push(`  ${t("import.summary.error", { ...e })}`);
+  }
+  if (report.rejectedFile) lines.push(t("import.summary.rejectedFile", { path: report.rejectedFile }));
+  const seconds = report.elapsedMs / 1000;
+  lines.push(
+    t("import.summary.elapsed", {
+      seconds: seconds.toFixed(1),
+      rate: Math.round(report.read / Math.max(seconds, 0.001)).toLocaleString("en"),
+    }),
+  );
+  console.log(lines.join("\n"));
+}
+
+async function main(): Promise<void> {
+  const values = args();
+  if (values.help) usage("");
+  if (values.kind !== "persons") usage(`--kind must be persons (got ${values.kind ?? "nothing"})`);
+  if (!values.file) usage("--file is required");
+  if (!fs.existsSync(values.file) || !fs.statSync(values.file).isFile())
+    usage(`no such file: ${values.file}`);
+  const batchSize = values.batch === undefined ? DEFAULT_BATCH_SIZE : Number(values.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1) usage("--batch must be a whole number ≥ 1");
+  let mapping: Record<string, ImportField> | undefined;
+  if (values.mapping) {
+    let content: unknown;
+    try {
+      content = JSON.parse(fs.readFileSync(values.mapping, "utf8"));
+    } catch (error) {
+      usage(`--mapping: ${(error as Error).message}`);
+    }
+    const checked = parseMapping(content);
+    if (!checked.ok) usage(`--mapping: ${checked.error}`);
+    mapping = checked.mapping;
+  }
+
+  const t = createTranslator(negotiateLocale(null, process.env.LANG));
+  const env = readEnv();
+  const database = env.databaseUrl
+    ? await openDatabase({ kind: "postgresql", url: env.databaseUrl })
+    : await openDatabase({ kind: "pglite", dataDir: env.dataDir });
+  try {
+    const report = await importPersons(database.db, {
+      file: values.file,
+      translate: t,
+      dryRun: values["dry-run"],
+      mapping,
+      batchSize,
+      rejectedPath: `${values.file.replace(/\.csv$/i, "")}.rejected.csv`,
+    });
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else printSummary(report, t);
+    process.exitCode = report.rejected > 0 || report.stoppedAt ? 1 : 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import "server-only";
+import { getTableColumns, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/client";
+
+// Bulk writes shared by services (push, import). Rows travel as one JSON parameter where they can, so
+// neither the number of statements nor of bind parameters grows with the batch.
+
+/** Postgres refuses a statement with more bind parameters than this. */
+const MAX_BIND_PARAMETERS = 65_535;
+
+/** Multi-row inserts, cut so no statement passes Postgres's bind-parameter limit. */
+export async function insertChunked<T extends PgTable>(
+  tx: Db,
+  table: T,
+  rows: readonly T["$inferInsert"][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const perRow = Object.keys(getTableColumns(table)).length;
+  const size = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / perRow));
+  for (let start = 0; start < rows.length; start += size) {
+    await tx.insert(table).values(rows.slice(start, start + size) as never);
+  }
+}
+
+function recordset(table: PgTable, fields: readonly string[], rows: readonly Record<string, unknown>[]) {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const quoted = (field: string) => `"${columns[field].name}"`;
+  const shape = fields.map((field) => `${quoted(field)} ${columns[field].getSQLType()}`).join(", ");
+  const data = rows.map((row) =>
+    Object.fromEntries(
+      fields.map((field) => {
+        const value = row[field] ?? null;
+        return [columns[field].name, value instanceof Date ? value.toISOString() : value];
+      }),
+    ),
+  );
+  return { quoted, shape, json: JSON.stringify(data) };
+}
+
+/**
+ * One INSERT of many rows from a JSON recordset: one bind parameter whatever the batch size, and no
+ * per-value work in the query builder. `fields` are the table's property names; the others keep their
+ * database defaults.
+ */
+export async function insertFromRecordset(
+  tx: Db,
+  table: PgTable,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { quoted, shape, json } = recordset(table, fields, rows);
+  const list = fields.map(quoted).join(", ");
+  await tx.execute(
+    sql`insert into ${table} (${sql.raw(list)})
+        select ${sql.raw(list)} from jsonb_to_recordset(${json}::jsonb) as d(${sql.raw(shape)})`,
+  );
+}
+
+/** One UPDATE of many rows by id: `fields` are set from each row, the rows travelling as one JSON parameter. */
+export async function updateFromRecordset(
+  tx: Db,
+  table: PgTable,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { quoted, shape, json } = recordset(table, ["id", ...fields], rows);
+  const assignments = fields.map((field) => `${quoted(field)} = d.${quoted(field)}`).join(", ");
+  await tx.execute(
+    sql`update ${table} as t set ${sql.raw(assignments)}
+        from jsonb_to_recordset(${json}::jsonb) as d(${sql.raw(shape)})
+        where t.id = d.id`,
+  );
+}

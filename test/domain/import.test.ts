@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { EDUCATION, ETHNICITY, RELATION, SEX } from "@/domain/codes";
+import { mapHeaders, parseMapping, parsePersonRow, toCode, toIsoDateText } from "@/domain/import/persons";
+
+const HEADERS = ["姓名", "身份证号", "性别", "出生日期", "户号", "社区代码", "楼栋编码", "房号", "是否低保"];
+const row = (over: Record<number, string> = {}) => {
+  const cells = ["张秀英", "440104195001010020", "女", "1950/1/1", "T1", "440104007101", "B1", "101", "是"];
+  for (const [i, v] of Object.entries(over)) cells[Number(i)] = v;
+  return cells;
+};
+
+describe("import header mapping", () => {
+  it("maps canonical headers and aliases, ignoring spaces, full-width forms and a required marker", () => {
+    const map = mapHeaders([
+      "*姓名",
+      " 身份证号 ",
+      "性别",
+      "出生日期",
+      "户号",
+      "社区代码",
+      "楼栋编码",
+      "房号",
+      "备注",
+    ]);
+    expect(map.problems).toEqual([]);
+    expect(map.index).toMatchObject({ name: 0, idNumber: 1, buildingCode: 6, roomNo: 7 });
+    expect(map.ignored).toEqual(["备注"]);
+  });
+
+  it("names every missing required column and a column given twice", () => {
+    const map = mapHeaders(["姓名", "身份证号", "公民身份号码", "性别"]);
+    expect(map.problems.map((p) => [p.column, p.key])).toEqual([
+      ["公民身份号码", "import.column.duplicate"],
+      ["出生日期", "import.column.missing"],
+      ["户号", "import.column.missing"],
+      ["社区代码", "import.column.missing"],
+      ["建筑物编码", "import.column.missing"],
+      ["房号", "import.column.missing"],
+    ]);
+  });
+
+  it("takes overrides from a mapping file and refuses unknown fields", () => {
+    const checked = parseMapping({ 证件号: "idNumber" });
+    expect(checked.ok).toBe(true);
+    const map = mapHeaders(["证件号"], checked.ok ? checked.mapping : {});
+    expect(map.index.idNumber).toBe(0);
+    expect(parseMapping({ 证件号: "nope" }).ok).toBe(false);
+  });
+});
+
+describe("import values", () => {
+  it("takes codes or Chinese labels", () => {
+    expect([toCode(SEX, "女"), toCode(SEX, "2"), toCode(ETHNICITY, "汉"), toCode(ETHNICITY, "1")]).toEqual([
+      "2",
+      "2",
+      "01",
+      "01",
+    ]);
+    expect([toCode(RELATION, "户主"), toCode(EDUCATION, "21"), toCode(SEX, "外星")]).toEqual([
+      "02",
+      "20",
+      "外星",
+    ]);
+  });
+
+  it("reads the usual date spellings", () => {
+    expect(["1990/2/3", "1990.02.03", "19900203", "1990年2月3日", "1990-2-30"].map(toIsoDateText)).toEqual([
+      "1990-02-03",
+      "1990-02-03",
+      "1990-02-03",
+      "1990-02-03",
+      "1990-02-30",
+    ]);
+  });
+});
+
+describe("import rows", () => {
+  const map = mapHeaders(HEADERS);
+
+  it("makes a validated record with only the fields the row gave", () => {
+    const result = parsePersonRow(map, row());
+    expect(result).toEqual({
+      ok: true,
+      record: {
+        person: {
+          name: "张秀英",
+          idType: "1",
+          idNumber: "440104195001010020",
+          sex: "2",
+          birthDate: "1950-01-01",
+          lowIncome: true,
+        },
+        household: { householdNo: "T1", kind: null },
+        place: { communityCode: "440104007101", buildingCode: "B1", unitNo: null, roomNo: "101" },
+      },
+    });
+  });
+
+  it("lists every problem of a row with its column and value", () => {
+    const result = parsePersonRow(
+      map,
+      row({ 1: "440104195001010021", 3: "1950-02-30", 5: "4401", 7: "", 8: "也许" }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => [p.column, p.value, p.key])).toEqual([
+      ["是否低保", "也许", "import.flag"],
+      ["出生日期", "1950-02-30", "validation.date.invalid"],
+      ["身份证号", "440104195001010021", "validation.citizenId.checksum"],
+      ["社区代码", "4401", "import.community.format"],
+      ["房号", "", "validation.required"],
+    ]);
+  });
+
+  it("checks sex and birth date against the citizen ID", () => {
+    const result = parsePersonRow(map, row({ 2: "男", 3: "1950-01-02" }));
+    expect(result.ok ? [] : result.problems.map((p) => [p.column, p.key])).toEqual([
+      ["出生日期", "validation.person.birthDateMismatch"],
+      ["性别", "validation.person.sexMismatch"],
+    ]);
+  });
+});
