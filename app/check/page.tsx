@@ -31,7 +31,7 @@ type Step =
  * The resident self-check: name + ID number + the visit slip's code → the household, masked; confirm
  * it or report what is wrong. There is no session: the proof is kept in this component's state only
  * (never in storage or the URL), sent again with the confirmation or the dispute, and forgotten on
- * "start over", after sending, and when the page goes. The mutations keep no copy either (gcTime 0).
+ * "start over", after sending, and when the page goes.
  */
 export default function CheckPage() {
   const { t, locale } = useI18n();
@@ -44,9 +44,13 @@ export default function CheckPage() {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstStep = useRef(true);
 
-  const lookup = useMutation(trpc.check.lookup.mutationOptions({ gcTime: 0 }));
-  const confirm = useMutation(trpc.check.confirm.mutationOptions({ gcTime: 0 }));
-  const dispute = useMutation(trpc.check.dispute.mutationOptions({ gcTime: 0 }));
+  // gcTime 0: no finished call lingers in the cache with the proof in its variables. networkMode
+  // "always": try even when the phone claims to be offline (it lies), and say so when it fails,
+  // rather than wait silently with the button greyed out.
+  const calls = { gcTime: 0, networkMode: "always" } as const;
+  const lookup = useMutation(trpc.check.lookup.mutationOptions(calls));
+  const confirm = useMutation(trpc.check.confirm.mutationOptions(calls));
+  const dispute = useMutation(trpc.check.dispute.mutationOptions(calls));
   const { reset: resetLookup } = lookup;
   const { reset: resetConfirm } = confirm;
   const { reset: resetDispute } = dispute;
@@ -133,7 +137,7 @@ export default function CheckPage() {
         )}
 
         {step.kind === "result" && proof && (
-          <>
+          <div className="flex flex-col gap-4" data-testid="check-result">
             <h1 ref={headingRef} tabIndex={-1} className="text-2xl font-bold text-balance text-gray-900">
               {t("check.page.result.heading")}
             </h1>
@@ -169,7 +173,7 @@ export default function CheckPage() {
               </button>
             </div>
             <StartOver onClick={startOver} hint />
-          </>
+          </div>
         )}
 
         {step.kind === "dispute" && proof && (

@@ -68,7 +68,7 @@ const zh = {
   "check.page.field.relation": "与户主关系",
   "check.page.field.phone": "联系电话",
   "check.page.field.other": "其他",
-  "check.page.fieldComment": "“{field}”的正确情况（选填）",
+  "check.page.fieldComment": "{field}：补充说明（选填）",
   "check.page.comment": "其他说明（选填）",
   "check.page.phone": "回电号码（选填）",
   "check.page.phoneHint": "留下电话，社区工作人员可以打电话与您核实。手机或带区号的固定电话均可。",
@@ -155,7 +155,7 @@ const en = {
   "check.page.field.relation": "Relation to head",
   "check.page.field.phone": "Phone",
   "check.page.field.other": "Other",
-  "check.page.fieldComment": 'What is right for "{field}" (optional)',
+  "check.page.fieldComment": "{field}: details (optional)",
   "check.page.comment": "Anything else (optional)",
   "check.page.phone": "Phone to call you back (optional)",
   "check.page.phoneHint":
