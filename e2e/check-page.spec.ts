@@ -388,10 +388,21 @@ test("English, large text, and a 320 px phone", async ({ browser }) => {
   await context.close();
 });
 
-test("no network and too many tries are said in words", async ({ browser }) => {
+test("nothing cached, and no network and too many tries are said in words", async ({ browser }) => {
   const [context, page] = await residentPhone(browser, "10.9.0.4");
+  // Opened again once the service worker controls the page: the link's code is stored in no cache.
+  await page.goto("/check");
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
   await page.goto(`/check?code=${resident.code}`);
   await expect(page.getByLabel("核查码", { exact: true })).toHaveValue(resident.code);
+  const cached = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+    }
+    return urls;
+  });
+  expect(cached.filter((url) => url.includes("/check"))).toEqual([]);
   // A number no register holds, so this spec's household keeps its own daily allowance.
   await fillProof(page, "王小明", "110105194912310021");
 
