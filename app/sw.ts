@@ -2,6 +2,7 @@
 import { defaultCache } from "@serwist/turbopack/worker";
 import {
   CacheFirst,
+  NetworkOnly,
   type PrecacheEntry,
   type RuntimeCaching,
   Serwist,
@@ -39,6 +40,17 @@ const offlineTiles: RuntimeCaching = {
   }),
 };
 
+/**
+ * The resident self-check is online only, and the visit slip's QR link carries the household's code in
+ * its URL (`/check?code=…`): never store it. defaultCache would keep the page under that URL in its
+ * "others" cache; this route, ahead of it, goes to the network only (offline: the /offline fallback).
+ */
+const residentCheck: RuntimeCaching = {
+  matcher: ({ url, sameOrigin }) =>
+    sameOrigin && (url.pathname === "/check" || url.pathname.startsWith("/check/")),
+  handler: new NetworkOnly(),
+};
+
 const serwist = new Serwist({
   precacheEntries: self.__SW_MANIFEST,
   // A new version waits until the officer chooses to reload: never swap code under a half-filled form.
@@ -46,7 +58,7 @@ const serwist = new Serwist({
   clientsClaim: true,
   navigationPreload: true,
   precacheOptions: { ignoreURLParametersMatching: [/.*/] },
-  runtimeCaching: [offlineTiles, ...defaultCache],
+  runtimeCaching: [residentCheck, offlineTiles, ...defaultCache],
   fallbacks: {
     entries: [{ url: "/offline", matcher: ({ request }) => request.destination === "document" }],
   },
