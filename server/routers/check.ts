@@ -43,6 +43,6 @@ export const checkRouter = router({
     .query(({ ctx, input }) => listDisputes(ctx.db, ctx.user, input)),
   /** A supervisor marks a dispute handled, with what was done. */
   handle: roleProcedure("supervisor", "admin")
-    .input(z.object({ id: z.uuid(), note: z.string().trim().min(1, "dispute.noteRequired").max(500) }))
+    .input(z.object({ id: z.uuid(), note: z.string().trim().max(500) }))
     .mutation(({ ctx, input }) => handleDispute(ctx.db, ctx.user, input)),
 });

@@ -529,6 +529,7 @@ export interface HandleDisputeInput {
  * their next pull. Handling twice keeps the first answer.
  */
 export async function handleDispute(db: Db, user: SessionUser, input: HandleDisputeInput) {
+  if (!input.note) throw new AppError("BAD_REQUEST", "dispute.noteRequired");
   return db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db;
     const [row] = await tx

@@ -152,7 +152,7 @@ export function DisputeForm({
                 className="size-6 shrink-0 accent-brand"
                 data-field={field}
               />
-              <span>{t(`check.page.field.${field}`)}</span>
+              <span>{t(`dispute.field.${field}`)}</span>
             </label>
           );
         })}
@@ -165,7 +165,7 @@ export function DisputeForm({
         return (
           <div key={field} className="mt-3 flex flex-col gap-1.5">
             <label htmlFor={inputId} className="text-base font-medium text-gray-900">
-              {t("check.page.fieldComment", { field: t(`check.page.field.${field}`) })}
+              {t("check.page.fieldComment", { field: t(`dispute.field.${field}`) })}
             </label>
             <input
               id={inputId}

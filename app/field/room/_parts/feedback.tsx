@@ -38,7 +38,7 @@ export function ResidentFeedback({ householdId }: { householdId: string }) {
         }
         const fields = ((row.fields as DisputedField[] | null) ?? []).map((f) => {
           const who = f.personId ? (nameOf.get(f.personId) ?? "?") : t("feedback.household");
-          return `${who}·${t(`feedback.field.${f.field}`)}${f.comment ? `（${f.comment}）` : ""}`;
+          return `${who}·${t(`dispute.field.${f.field}`)}${f.comment ? `（${f.comment}）` : ""}`;
         });
         return (
           <li

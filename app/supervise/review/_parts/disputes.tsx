@@ -90,7 +90,7 @@ function DisputeItem({ row }: { row: DisputeRow }) {
             key={`${f.personId}-${f.field}`}
             className="rounded-full bg-amber-100 px-2 py-0.5 font-medium text-amber-950"
           >
-            {f.personName ?? t("feedback.household")}·{t(`feedback.field.${f.field}`)}
+            {f.personName ?? t("feedback.household")}·{t(`dispute.field.${f.field}`)}
             {f.comment ? `：${f.comment}` : ""}
           </li>
         ))}
