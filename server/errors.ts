@@ -8,6 +8,16 @@ export type AppErrorKind =
   | "CONFLICT"
   | "TOO_MANY_REQUESTS";
 
+/** The HTTP status of each kind, for route handlers that answer outside tRPC. */
+export const HTTP_STATUS: Record<AppErrorKind, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+};
+
 /** A refusal a user can act on: a kind (the HTTP family) and a catalogue key, translated at the edge. */
 export class AppError extends Error {
   constructor(

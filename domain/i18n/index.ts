@@ -1,5 +1,6 @@
 import { checkMessages } from "./check";
 import { importMessages } from "./import";
+import { importPageMessages } from "./import-page";
 import { mapMessages } from "./map";
 import { en, zhCN } from "./messages";
 import { progressMessages } from "./progress";
@@ -20,6 +21,7 @@ const catalogues = {
     ...progressMessages["zh-CN"],
     ...mapMessages["zh-CN"],
     ...checkMessages["zh-CN"],
+    ...importPageMessages["zh-CN"],
     ...importMessages["zh-CN"],
   },
   en: {
@@ -29,6 +31,7 @@ const catalogues = {
     ...progressMessages.en,
     ...mapMessages.en,
     ...checkMessages.en,
+    ...importPageMessages.en,
     ...importMessages.en,
   },
 } as const;

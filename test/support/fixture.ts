@@ -5,6 +5,7 @@ import { areas, buildings, households, persons, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { hashPassword } from "@/server/auth/password";
 import { createContextFor } from "@/server/context";
+import { AppError } from "@/server/errors";
 import { readCookie } from "@/server/http/cookies";
 import { createCaller } from "@/server/routers";
 import { SESSION_COOKIE } from "@/server/services/auth";
@@ -81,13 +82,14 @@ export async function objectsOfOfficer(database: Database, username: string) {
   };
 }
 
-/** "OK", or the tRPC code a call was refused with: refusal tables read as plain data. */
+/** "OK", or the tRPC code (or a service's AppError kind) a call was refused with: refusal tables read as plain data. */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
     return "OK";
   } catch (error) {
     if (error instanceof TRPCError) return error.code;
+    if (error instanceof AppError) return error.kind;
     throw error;
   }
 }

@@ -8,14 +8,16 @@ import { useI18n } from "../../_components/i18n";
 import { LanguageSwitch, useLogout } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 
-const TABS = [
+/** Tabs with `admin` only are the administrator's (imports, campaigns): supervisors do not see them. */
+const TABS: readonly { href: string; label: string; admin?: boolean }[] = [
   { href: "/supervise", label: "map.title" },
   { href: "/supervise/progress", label: "progress.title" },
   { href: "/supervise/review", label: "supervise.review" },
   { href: "/supervise/conflicts", label: "supervise.conflicts" },
   { href: "/supervise/devices", label: "supervise.devices" },
   { href: "/register", label: "nav.register" },
-] as const;
+  { href: "/supervise/import", label: "importPage.title", admin: true },
+];
 
 /**
  * The supervisor's screens: a tablet or desktop, online. Tabs for the map, progress, review,
@@ -52,7 +54,7 @@ export function SuperviseShell({ children }: { children: ReactNode }) {
           )}
         </div>
         <nav className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-2" aria-label={t("supervise.title")}>
-          {TABS.map((tab) => {
+          {TABS.filter((tab) => !tab.admin || user?.role === "admin").map((tab) => {
             const active = tab.href === "/supervise" ? pathname === tab.href : pathname.startsWith(tab.href);
             return (
               <Link

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createTranslator } from "@/domain/i18n";
 import { createContext } from "@/server/context";
-import { AppError, type AppErrorKind } from "@/server/errors";
+import { AppError, HTTP_STATUS } from "@/server/errors";
 import { isSameOrigin, refusal } from "@/server/http/request";
 import { contentDisposition, exportProgress } from "@/server/services/progress";
 
@@ -16,15 +16,6 @@ import { contentDisposition, exportProgress } from "@/server/services/progress";
  */
 
 export const dynamic = "force-dynamic";
-
-const STATUS: Record<AppErrorKind, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  TOO_MANY_REQUESTS: 429,
-};
 
 const query = z.object({
   format: z.enum(["csv", "xlsx"]),
@@ -61,7 +52,7 @@ export async function GET(req: Request): Promise<Response> {
       },
     });
   } catch (error) {
-    if (error instanceof AppError) return refusal(headers, STATUS[error.kind], error.key, error.params);
+    if (error instanceof AppError) return refusal(headers, HTTP_STATUS[error.kind], error.key, error.params);
     console.error("[export/progress]", error);
     return refusal(headers, 500, "errors.internal");
   }

@@ -1,5 +1,5 @@
 import { createContext } from "@/server/context";
-import { AppError, type AppErrorKind } from "@/server/errors";
+import { AppError, HTTP_STATUS } from "@/server/errors";
 import { isSameOrigin, refusal } from "@/server/http/request";
 import { MAX_PHOTO_BYTES, photoExists, photoType, readPhoto, storePhoto } from "@/server/services/photos";
 
@@ -18,15 +18,6 @@ interface PhotoRoute {
 }
 
 /** The same statuses the tRPC adapter gives these codes. */
-const STATUS: Record<AppErrorKind, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  TOO_MANY_REQUESTS: 429,
-};
-
 const NO_STORE = { "cache-control": "no-store" };
 
 /** The body, or null as soon as it passes `limit` bytes (the rest is never read). */
@@ -55,7 +46,8 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array | nu
 }
 
 function failure(req: Request, error: unknown): Response {
-  if (error instanceof AppError) return refusal(req.headers, STATUS[error.kind], error.key, error.params);
+  if (error instanceof AppError)
+    return refusal(req.headers, HTTP_STATUS[error.kind], error.key, error.params);
   console.error("[photos]", error);
   return refusal(req.headers, 500, "errors.internal");
 }

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { createTranslator } from "@/domain/i18n";
+import { createContext } from "@/server/context";
+import { AppError } from "@/server/errors";
+import { isSameOrigin, refusal } from "@/server/http/request";
+import { importUpload } from "@/server/services/import-upload";
+
+/**
+ * POST /api/import?kind=persons&dryRun=0|1&name=<file name>, the file as the raw body (administrators).
+ * Refusals before the import starts are JSON `{ error: { key, message } }`: 401 without a session, 403
+ * for other roles or a cross-site request, 400 for a bad query. Then the answer is NDJSON, a line per
+ * event as the import goes: `{"type":"progress",…}`, and last `{"type":"report","report":…}` (rejected
+ * rows as a file from /api/import/rejected?id=<report.uploadId>) or `{"type":"error","error":{key,message}}`
+ * (an empty body, a file type the engine does not read, a file over the size limit).
+ */
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({
+  kind: z.enum(["persons"]),
+  dryRun: z.enum(["0", "1"]).default("0"),
+  name: z.string().max(255).optional(),
+});
+
+export async function POST(req: Request): Promise<Response> {
+  const { headers } = req;
+  if (!isSameOrigin(headers)) return refusal(headers, 403, "errors.crossSite");
+  const ctx = await createContext(headers, new Headers());
+  if (!ctx.user) return refusal(headers, 401, "auth.required");
+  if (ctx.user.role !== "admin") return refusal(headers, 403, "auth.forbidden");
+  const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  if (!parsed.success) return refusal(headers, 400, "errors.badRequest");
+  const user = ctx.user;
+  const t = createTranslator(ctx.locale);
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (event: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+      try {
+        const report = await importUpload(ctx.db, user, req.body, {
+          kind: parsed.data.kind,
+          dryRun: parsed.data.dryRun === "1",
+          name: parsed.data.name ?? null,
+          translate: t,
+          onProgress: (progress) => send({ type: "progress", ...progress }),
+        });
+        send({ type: "report", report });
+      } catch (error) {
+        if (error instanceof AppError) {
+          send({ type: "error", error: { key: error.key, message: t(error.key, error.params) } });
+        } else {
+          console.error("[import]", error);
+          send({ type: "error", error: { key: "errors.internal", message: t("errors.internal") } });
+        }
+      }
+      controller.close();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
