@@ -20,7 +20,7 @@ interface Report {
   batches: number;
   ignoredColumns: string[];
   stoppedAt?: { row: number; reason: string };
-  errors: { row: number; column: string; value: string; reason: string }[];
+  errors: { row: number; column: string; value: string; reason: string; key: string }[];
   rejectedFile?: string;
   elapsedMs: number;
 }
@@ -267,31 +267,24 @@ function ReportView({ report }: { report: Report }) {
           {report.errors.length > SHOWN_ERRORS && (
             <p className="text-sm text-gray-700">{t("importPage.errorsShown", { shown: SHOWN_ERRORS })}</p>
           )}
-          <div className="mt-1 overflow-x-auto">
-            <table className="w-full min-w-[32rem] text-left text-sm" data-testid="import-errors">
-              <thead>
-                <tr className="border-b border-gray-300">
-                  <th className="p-1">{t("importPage.col.row")}</th>
-                  <th className="p-1">{t("importPage.col.column")}</th>
-                  <th className="p-1">{t("importPage.col.value")}</th>
-                  <th className="p-1">{t("importPage.col.reason")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.errors.slice(0, SHOWN_ERRORS).map((error, i) => (
-                  <tr
-                    key={`${error.row}-${error.column}-${i}`}
-                    className="border-b border-gray-100 align-top"
-                  >
-                    <td className="p-1 tabular-nums">{error.row}</td>
-                    <td className="p-1">{error.column}</td>
-                    <td className="p-1 break-all">{error.value}</td>
-                    <td className="p-1">{error.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          {/* One card per problem: readable on a phone, where a four-column table is not. */}
+          <ol className="mt-1 flex flex-col gap-1" data-testid="import-errors">
+            {report.errors.slice(0, SHOWN_ERRORS).map((error) => (
+              <li
+                key={`${error.row}-${error.column}-${error.key}`}
+                className="rounded-lg border border-gray-200 p-2 text-sm"
+                data-testid="import-error"
+              >
+                <span className="font-semibold">
+                  {t("importPage.rowNo", { row: error.row })} · {error.column}
+                </span>
+                {error.value && (
+                  <span className="ml-1 break-all font-mono text-gray-800">“{error.value}”</span>
+                )}
+                <span className="block text-gray-900">{error.reason}</span>
+              </li>
+            ))}
+          </ol>
         </>
       )}
     </section>
