@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { EDUCATION, ETHNICITY, RELATION, SEX } from "@/domain/codes";
-import { mapHeaders, parseMapping, parsePersonRow, toCode, toIsoDateText } from "@/domain/import/persons";
+import {
+  mapHeaders as mapAny,
+  parseMapping as parseAny,
+  toCode,
+  toIsoDateText,
+} from "@/domain/import/columns";
+import { type ImportField, PERSON_COLUMNS, parsePersonRow } from "@/domain/import/persons";
+
+const mapHeaders = (headers: string[], overrides: Record<string, string> = {}) =>
+  mapAny<ImportField>(PERSON_COLUMNS, headers, overrides);
+const parseMapping = (value: unknown) => parseAny(PERSON_COLUMNS, value);
 
 const HEADERS = ["姓名", "身份证号", "性别", "出生日期", "户号", "社区代码", "楼栋编码", "房号", "是否低保"];
 const row = (over: Record<number, string> = {}) => {

@@ -7,7 +7,7 @@ import { rowsOf } from "@/db/client";
 import { areas, auditLog, buildings, households, persons, rooms } from "@/db/schema";
 import { createTranslator } from "@/domain/i18n";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
-import { type ImportReport, importPersons } from "@/server/services/import";
+import { type ImportReport, importFile } from "@/server/services/import";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
 import { seedSmallStreet } from "../support/fixture";
 import { encodeGb18030 } from "../support/gb18030";
@@ -56,8 +56,14 @@ describe.each(databaseKinds)("import persons (%s)", (kind) => {
     fs.writeFileSync(p, content);
     return p;
   };
-  const run = (p: string, extra: Partial<Parameters<typeof importPersons>[1]> = {}) =>
-    importPersons(database.db, { file: p, translate: t, rejectedPath: `${p}.rejected.csv`, ...extra });
+  const run = (p: string, extra: Partial<Parameters<typeof importFile>[1]> = {}) =>
+    importFile(database.db, {
+      kind: "persons",
+      file: p,
+      translate: t,
+      rejectedPath: `${p}.rejected.csv`,
+      ...extra,
+    });
   const totalsAddUp = (r: ImportReport) =>
     expect(r.inserted + r.updated + r.unchanged + r.rejected).toBe(r.read);
   /** A person row in `place`, household `no`. */
