@@ -218,10 +218,10 @@ export class RowReader<F extends string> {
   }
 
   /** A failed schema parse as problems; `fieldOf` maps the schema's path head to a column's field. */
-  zodProblems(error: z.ZodError, fieldOf: (head: string) => F): void {
-    for (const issue of error.issues) {
+  zodProblems(issues: readonly z.core.$ZodIssue[], fieldOf: (head: string) => F): void {
+    for (const issue of issues) {
       const field = fieldOf(String(issue.path[0] ?? ""));
-      const { key, params } = zodIssueKey(issue as z.core.$ZodIssue);
+      const { key, params } = zodIssueKey(issue);
       this.problem(field, key, params);
     }
   }

@@ -117,12 +117,12 @@ export function parsePersonRow(
   personInput.idType ??= "1";
 
   const parsed = personSchema.safeParse(personInput);
-  if (!parsed.success) reader.zodProblems(parsed.error, (head) => (head || "idNumber") as ImportField);
+  if (!parsed.success) reader.zodProblems(parsed.error.issues, (head) => (head || "idNumber") as ImportField);
 
   const householdNo = reader.required("householdNo");
   if (householdNo !== "") {
     const noCheck = householdSchema.shape.householdNo.safeParse(householdNo);
-    if (!noCheck.success) reader.zodProblems(noCheck.error, () => "householdNo");
+    if (!noCheck.success) reader.zodProblems(noCheck.error.issues, () => "householdNo");
   }
   const kindRaw = reader.cell("householdKind");
   const kind = kindRaw === "" ? null : toCode(HOUSEHOLD_KIND, kindRaw);

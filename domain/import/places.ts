@@ -62,7 +62,8 @@ export function parseBuildingRow(
   const reader = new RowReader(BUILDING_COLUMNS, map, cells);
   const input = reader.input(BUILDING_FIELDS);
   const parsed = buildingSchema.safeParse(input);
-  if (!parsed.success) reader.zodProblems(parsed.error, (head) => (head || "address") as BuildingField);
+  if (!parsed.success)
+    reader.zodProblems(parsed.error.issues, (head) => (head || "address") as BuildingField);
   const place = readPlace(reader, { room: "none" });
   const gridCode = reader.cell("gridCode") || null;
   if (gridCode !== null && !/^\d{15}$/.test(gridCode)) reader.problem("gridCode", "import.grid.format");
@@ -108,7 +109,7 @@ export function parseRoomRow(
   const input = reader.input(ROOM_FIELDS);
   // A new room is residential unless the file says otherwise; an existing one keeps its use.
   const parsed = roomSchema.safeParse({ use: "1", ...input });
-  if (!parsed.success) reader.zodProblems(parsed.error, (head) => (head || "floor") as RoomField);
+  if (!parsed.success) reader.zodProblems(parsed.error.issues, (head) => (head || "floor") as RoomField);
   const place = readPlace(reader, { room: "required" });
   if (reader.problems.length > 0 || !parsed.success) return { ok: false, problems: reader.problems };
   return {

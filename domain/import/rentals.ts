@@ -125,7 +125,8 @@ export function parseRentalRow(
   const input = reader.input(RENTAL_FIELDS);
   // The schema wants a use; a new rental is let for living in unless the file says otherwise.
   const parsed = rentalSchema.safeParse({ use: "1", ...input });
-  if (!parsed.success) reader.zodProblems(parsed.error, (head) => (head || "landlordName") as RentalField);
+  if (!parsed.success)
+    reader.zodProblems(parsed.error.issues, (head) => (head || "landlordName") as RentalField);
 
   let tenant: ImportTenant | null = null;
   const tenantCells = reader.input(TENANT_FIELDS);
@@ -145,7 +146,17 @@ export function parseRentalRow(
     }
     const checked = tenantSchema.safeParse(tenantInput);
     if (!checked.success) {
-      reader.zodProblems(checked.error, (head) => COLUMN_OF_TENANT_FIELD.get(head) ?? "tenantIdNumber");
+      // Sex and birth date left blank were to come from the ID: when the ID is wrong, that is the one problem.
+      const idWrong = checked.error.issues.some((issue) => issue.path[0] === "idNumber");
+      const issues = checked.error.issues.filter(
+        (issue) =>
+          !(
+            idWrong &&
+            (issue.path[0] === "sex" || issue.path[0] === "birthDate") &&
+            !(String(issue.path[0]) in tenantInput)
+          ),
+      );
+      reader.zodProblems(issues, (head) => COLUMN_OF_TENANT_FIELD.get(head) ?? "tenantIdNumber");
     } else {
       tenant = given(checked.data, tenantInput) as ImportTenant;
     }

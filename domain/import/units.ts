@@ -73,7 +73,7 @@ export function parseUnitRow(
   const input = reader.input(UNIT_FIELDS);
   // The schema wants a status and a kind; a new unit gets these defaults, an existing one keeps its own.
   const parsed = unitSchema.safeParse({ status: "1", kind: "1", ...input });
-  if (!parsed.success) reader.zodProblems(parsed.error, (head) => (head || "uscc") as UnitField);
+  if (!parsed.success) reader.zodProblems(parsed.error.issues, (head) => (head || "uscc") as UnitField);
   if (reader.cell("uscc") === "" && !reader.problems.some((p) => p.column === reader.column("uscc"))) {
     reader.problem("uscc", "validation.required");
   }
