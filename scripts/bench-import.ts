@@ -22,7 +22,7 @@ import { personName } from "../db/seed/names";
 import { Random } from "../db/seed/random";
 import { createTranslator } from "../domain/i18n";
 import { citizenIdCheckChar } from "../domain/validators/citizen-id";
-import { importPersons } from "../server/services/import";
+import { importFile } from "../server/services/import";
 
 const { values } = parseArgs({
   options: {
@@ -137,7 +137,8 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 100);
     const started = performance.now();
-    const report = await importPersons(database.db, {
+    const report = await importFile(database.db, {
+      kind: "persons",
       file,
       translate: createTranslator("zh-CN"),
       batchSize: BATCH,

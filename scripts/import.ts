@@ -2,10 +2,11 @@
  * Imports a register file returned by a department into the database the app would open
  * (DATABASE_URL → PostgreSQL, otherwise PGlite in DOORSTEP_DATA_DIR, default ./data):
  *
- *   npm run import -- --kind persons --file F.csv [--dry-run] [--json] [--mapping M.json] [--batch N]
+ *   npm run import -- --kind persons|buildings|rooms|units|rentals --file F.csv|F.xlsx [--dry-run] [--json]
+ *                     [--mapping M.json] [--batch N]
  *
- * CSV in UTF-8 (with or without BOM) or GB18030/GBK; Chinese headers as in domain/import/persons.ts
- * (PERSON_COLUMNS); a mapping file {"表头": "field"} adds or overrides headers. Prints a zh-CN summary
+ * CSV in UTF-8 (with or without BOM) or GB18030/GBK, or XLSX (first sheet); Chinese headers as in
+ * domain/import/ (IMPORT_COLUMNS); a mapping file {"表头": "field"} adds or overrides headers. Prints a zh-CN summary
  * (LANG=en… for English), or the report as JSON with --json. Rejected rows go to F.rejected.csv
  * (UTF-8 with BOM, same headers plus 错误原因) to fix and import again.
  *
@@ -16,12 +17,12 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
 import { createTranslator, negotiateLocale } from "@/domain/i18n";
-import { type ImportField, parseMapping } from "@/domain/import/persons";
+import { IMPORT_COLUMNS, IMPORT_KINDS, isImportKind } from "@/domain/import";
+import { parseMapping } from "@/domain/import/columns";
 import { readEnv } from "@/server/env";
-import { DEFAULT_BATCH_SIZE, type ImportReport, importPersons } from "@/server/services/import";
+import { DEFAULT_BATCH_SIZE, type ImportReport, importFile } from "@/server/services/import";
 
-const USAGE =
-  "usage: npm run import -- --kind persons --file F.csv [--dry-run] [--json] [--mapping M.json] [--batch N]";
+const USAGE = `usage: npm run import -- --kind ${IMPORT_KINDS.join("|")} --file F.csv|F.xlsx [--dry-run] [--json] [--mapping M.json] [--batch N]`;
 
 function usage(message: string): never {
   console.error(message);
@@ -51,8 +52,8 @@ const SHOWN_ERRORS = 20;
 
 function printSummary(report: ImportReport, t: ReturnType<typeof createTranslator>): void {
   const lines = [
-    t("import.summary.title", { kind: t("import.summary.kind.persons"), file: report.file }),
-    t("import.summary.encoding", { encoding: report.encoding ?? "—" }),
+    t("import.summary.title", { kind: t(`import.summary.kind.${report.kind}`), file: report.file }),
+    t("import.summary.encoding", { encoding: report.format === "xlsx" ? "XLSX" : (report.encoding ?? "—") }),
   ];
   if (report.dryRun) lines.push(t("import.summary.dryRun"));
   lines.push(
@@ -63,7 +64,11 @@ function printSummary(report: ImportReport, t: ReturnType<typeof createTranslato
       unchanged: report.unchanged,
       rejected: report.rejected,
     }),
-    t("import.summary.households", { households: report.householdsCreated, batches: report.batches }),
+    report.kind === "persons"
+      ? t("import.summary.households", { households: report.householdsCreated, batches: report.batches })
+      : report.kind === "rentals"
+        ? t("import.summary.persons", { persons: report.personsCreated, batches: report.batches })
+        : t("import.summary.batches", { batches: report.batches }),
   );
   if (report.ignoredColumns.length > 0) {
     lines.push(t("import.summary.ignored", { columns: report.ignoredColumns.join("、") }));
@@ -88,13 +93,15 @@ function printSummary(report: ImportReport, t: ReturnType<typeof createTranslato
 async function main(): Promise<void> {
   const values = args();
   if (values.help) usage("");
-  if (values.kind !== "persons") usage(`--kind must be persons (got ${values.kind ?? "nothing"})`);
+  const kind = values.kind;
+  if (!isImportKind(kind))
+    usage(`--kind must be one of ${IMPORT_KINDS.join(", ")} (got ${kind ?? "nothing"})`);
   if (!values.file) usage("--file is required");
   if (!fs.existsSync(values.file) || !fs.statSync(values.file).isFile())
     usage(`no such file: ${values.file}`);
   const batchSize = values.batch === undefined ? DEFAULT_BATCH_SIZE : Number(values.batch);
   if (!Number.isInteger(batchSize) || batchSize < 1) usage("--batch must be a whole number ≥ 1");
-  let mapping: Record<string, ImportField> | undefined;
+  let mapping: Record<string, string> | undefined;
   if (values.mapping) {
     let content: unknown;
     try {
@@ -102,7 +109,7 @@ async function main(): Promise<void> {
     } catch (error) {
       usage(`--mapping: ${(error as Error).message}`);
     }
-    const checked = parseMapping(content);
+    const checked = parseMapping(IMPORT_COLUMNS[kind], content);
     if (!checked.ok) usage(`--mapping: ${checked.error}`);
     mapping = checked.mapping;
   }
@@ -113,13 +120,14 @@ async function main(): Promise<void> {
     ? await openDatabase({ kind: "postgresql", url: env.databaseUrl })
     : await openDatabase({ kind: "pglite", dataDir: env.dataDir });
   try {
-    const report = await importPersons(database.db, {
+    const report = await importFile(database.db, {
+      kind,
       file: values.file,
       translate: t,
       dryRun: values["dry-run"],
       mapping,
       batchSize,
-      rejectedPath: `${values.file.replace(/\.csv$/i, "")}.rejected.csv`,
+      rejectedPath: `${values.file.replace(/\.(csv|xlsx)$/i, "")}.rejected.csv`,
     });
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else printSummary(report, t);

@@ -6,9 +6,9 @@ const zh = {
   "import.column.duplicate": "“{column}”与“{other}”都对应“{field}”，请删除其中一列",
   "import.encoding":
     "文件编码无法识别：请在 Excel 或 WPS 中另存为“CSV UTF-8”或 GB18030（GBK）编码的 CSV 后重新导入",
-  "import.empty": "文件是空的：第 1 行应为表头，从第 2 行起每行一人",
+  "import.empty": "文件是空的：第 1 行应为表头，从第 2 行起每行一条记录",
   "import.flag": "请填写“是”或“否”",
-  "import.duplicate": "与第 {row} 行的证件号码重复：同一人在文件中只能出现一次，请核对后删除一行",
+  "import.duplicate": "与第 {row} 行重复（同一{column}在文件中只能出现一次），请核对后删除一行",
   "import.community.format": "社区代码应为 12 位数字（统计用区划代码），请核对",
   "import.community.unknown": "系统中没有这个社区代码，请核对（应为本辖区社区的 12 位统计用区划代码）",
   "import.building.unknown": "系统中没有这个建筑物编码，请核对，或先导入该楼栋",
@@ -29,6 +29,20 @@ const zh = {
   "import.summary.rejectedFile": "被拒绝的行已写入 {path}，修改后可直接重新导入",
   "import.summary.stopped": "导入在第 {row} 行处停止：{reason}",
   "import.summary.elapsed": "用时 {seconds} 秒（{rate} 行/秒）",
+  "import.number": "请填写数字",
+  "import.xlsx.unreadable": "无法读取这个 XLSX 文件：请在 Excel 或 WPS 中打开后另存为 .xlsx（或 CSV）再导入",
+  "import.grid.format": "网格编码应为 15 位数字（社区代码加 3 位序号），请核对",
+  "import.grid.unknown": "系统中没有这个网格编码，请核对",
+  "import.grid.outsideCommunity": "该网格不在所填社区内，请核对社区代码或网格编码",
+  "import.grid.required": "新楼栋须填写网格编码（所属网格），请补上后重新导入",
+  "import.building.otherGrid": "该楼栋已登记在另一个网格，导入不改变楼栋所属网格；如确需调整请联系管理员",
+  "import.rental.conflict": "与第 {row} 行同一房屋的出租信息不一致：同一出租屋的各行应填写相同的出租信息",
+  "import.summary.kind.buildings": "楼栋",
+  "import.summary.kind.rooms": "房屋",
+  "import.summary.kind.units": "单位",
+  "import.summary.kind.rentals": "出租屋与承租人",
+  "import.summary.persons": "新建承租人（流动人口）{persons} 人，共 {batches} 批",
+  "import.summary.batches": "共 {batches} 批",
   "import.rejectedReason": "错误原因",
 } as const;
 
@@ -37,10 +51,10 @@ const en = {
   "import.column.duplicate": '"{column}" and "{other}" both mean "{field}": delete one of them',
   "import.encoding":
     "The file's encoding is not recognised: save it as CSV UTF-8 or as GB18030 (GBK) CSV in Excel or WPS and import again",
-  "import.empty": "The file is empty: row 1 holds the headers, then one person per row",
+  "import.empty": "The file is empty: row 1 holds the headers, then one record per row",
   "import.flag": 'Enter "是" (yes) or "否" (no)',
   "import.duplicate":
-    "Same document number as row {row}: a person may appear only once in a file — check and delete one row",
+    "Same as row {row}: a {column} may appear only once in a file — check and delete one row",
   "import.community.format": "The community code has 12 digits (statistical area code) — check it",
   "import.community.unknown":
     "No community has this code — check it (the 12-digit statistical code of a community here)",
@@ -66,6 +80,24 @@ const en = {
   "import.summary.rejectedFile": "Rejected rows were written to {path}: fix them and import that file again",
   "import.summary.stopped": "The import stopped at row {row}: {reason}",
   "import.summary.elapsed": "{seconds} s ({rate} rows/s)",
+  "import.number": "Enter a number",
+  "import.xlsx.unreadable":
+    "This XLSX file cannot be read: open it in Excel or WPS, save it as .xlsx (or CSV) and import again",
+  "import.grid.format": "The grid code has 15 digits (the community code and a 3-digit number) — check it",
+  "import.grid.unknown": "No grid has this code — check it",
+  "import.grid.outsideCommunity":
+    "This grid is not in the community given — check the community code or the grid code",
+  "import.grid.required": "A new building needs its grid code: add it and import again",
+  "import.building.otherGrid":
+    "This building is registered in another grid; an import does not move buildings between grids — ask an administrator if it must move",
+  "import.rental.conflict":
+    "Rental details differ from row {row} for the same room: every row of one rental room must give the same rental details",
+  "import.summary.kind.buildings": "buildings",
+  "import.summary.kind.rooms": "rooms",
+  "import.summary.kind.units": "units",
+  "import.summary.kind.rentals": "rental rooms and tenants",
+  "import.summary.persons": "{persons} tenants created (as migrants), {batches} batches",
+  "import.summary.batches": "{batches} batches",
   "import.rejectedReason": "Reason",
 } as const satisfies Record<keyof typeof zh, string>;
 

@@ -13,9 +13,7 @@
 //   a column missing from the file leaves its field untouched. Only new persons get defaults.
 // - 性别 and 出生日期 must agree with a citizen ID (the existing person schema checks it).
 
-import type { z } from "zod";
 import {
-  type CodeTable,
   EDUCATION,
   EMPLOYMENT,
   ETHNICITY,
@@ -30,12 +28,18 @@ import {
   RESIDENCE_MATCH,
   SEX,
 } from "../codes";
-import type { ImportKey } from "../i18n/import";
-import type { ValidationParams } from "../i18n/validation";
 import { householdSchema } from "../schemas/household";
-import { zodIssueKey } from "../schemas/issues";
 import { type PersonOutput, personSchema } from "../schemas/person";
-import { toHalfWidth } from "../validators/text";
+import {
+  type ColumnSpec,
+  given,
+  type HeaderMap,
+  PLACE_COLUMNS,
+  RowReader,
+  type RowResult,
+  readPlace,
+  toCode,
+} from "./columns";
 
 export type PersonField = keyof PersonOutput;
 export type PlaceField =
@@ -47,20 +51,8 @@ export type PlaceField =
   | "roomNo";
 export type ImportField = PersonField | PlaceField;
 
-export interface ColumnSpec {
-  field: ImportField;
-  /** The header written in templates and in the rejected-rows file. */
-  header: string;
-  aliases: readonly string[];
-  /** The file is refused when this column is absent. */
-  required?: boolean;
-  /** Values may be a code of this table or its Chinese label. */
-  codes?: CodeTable;
-  kind?: "date" | "flag";
-}
-
 /** 中文表头 → field. Documented in README ("导入人员与户"). */
-export const PERSON_COLUMNS: readonly ColumnSpec[] = [
+export const PERSON_COLUMNS: readonly ColumnSpec<ImportField>[] = [
   { field: "name", header: "姓名", aliases: [], required: true },
   { field: "idType", header: "证件类型", aliases: ["证件种类"], codes: ID_TYPE },
   {
@@ -92,114 +84,11 @@ export const PERSON_COLUMNS: readonly ColumnSpec[] = [
   { field: "residencePermitNo", header: "居住证号", aliases: ["居住证号码", "居住登记号"] },
   { field: "householdNo", header: "户号", aliases: ["户编号"], required: true },
   { field: "householdKind", header: "户别", aliases: ["户类型"], codes: HOUSEHOLD_KIND },
-  {
-    field: "communityCode",
-    header: "社区代码",
-    aliases: ["社区编码", "社区统计代码", "居委会代码"],
-    required: true,
-  },
-  { field: "buildingCode", header: "建筑物编码", aliases: ["楼栋编码", "建筑物代码"], required: true },
-  { field: "unitNo", header: "单元", aliases: ["单元号"] },
-  { field: "roomNo", header: "房号", aliases: ["房间号", "户室号"], required: true },
+  PLACE_COLUMNS.communityCode,
+  PLACE_COLUMNS.buildingCode,
+  PLACE_COLUMNS.unitNo,
+  PLACE_COLUMNS.roomNo,
 ];
-
-const SPEC_BY_FIELD = new Map(PERSON_COLUMNS.map((spec) => [spec.field, spec]));
-export const IMPORT_FIELDS: readonly ImportField[] = PERSON_COLUMNS.map((spec) => spec.field);
-
-export function isImportField(value: unknown): value is ImportField {
-  return typeof value === "string" && SPEC_BY_FIELD.has(value as ImportField);
-}
-
-/** Header text as people type it: BOM, spaces, full-width forms and a required-marker `*` removed. */
-export function normaliseHeader(header: string): string {
-  return toHalfWidth(header.replace(/^\uFEFF/, ""))
-    .replace(/\s+/g, "")
-    .replace(/^\*+|\*+$/g, "");
-}
-
-export interface ColumnProblem {
-  column: string;
-  key: ImportKey;
-  params?: ValidationParams;
-}
-
-export interface HeaderMap {
-  /** field → index of its column in the file */
-  index: Partial<Record<ImportField, number>>;
-  /** The headers as written in the file, by index. */
-  headers: string[];
-  /** Headers that map to no field: ignored, and listed in the report. */
-  ignored: string[];
-  /** Missing required columns, or two columns for one field: the file cannot be imported. */
-  problems: ColumnProblem[];
-}
-
-/**
- * Which column holds which field. `overrides` (header → field) come first, then the canonical headers
- * and their aliases.
- */
-export function mapHeaders(
-  headers: readonly string[],
-  overrides: Record<string, ImportField> = {},
-): HeaderMap {
-  const lookup = new Map<string, ImportField>();
-  for (const spec of PERSON_COLUMNS) {
-    for (const name of [spec.header, ...spec.aliases]) lookup.set(normaliseHeader(name), spec.field);
-  }
-  for (const [name, field] of Object.entries(overrides)) lookup.set(normaliseHeader(name), field);
-
-  const index: HeaderMap["index"] = {};
-  const ignored: string[] = [];
-  const problems: ColumnProblem[] = [];
-  headers.forEach((raw, i) => {
-    const field = lookup.get(normaliseHeader(raw));
-    if (!field) {
-      if (normaliseHeader(raw) !== "") ignored.push(raw);
-      return;
-    }
-    const earlier = index[field];
-    if (earlier !== undefined) {
-      problems.push({
-        column: raw,
-        key: "import.column.duplicate",
-        params: { other: headers[earlier], field: SPEC_BY_FIELD.get(field)?.header ?? field },
-      });
-      return;
-    }
-    index[field] = i;
-  });
-  for (const spec of PERSON_COLUMNS) {
-    if (spec.required && index[spec.field] === undefined) {
-      problems.push({ column: spec.header, key: "import.column.missing" });
-    }
-  }
-  return { index, headers: [...headers], ignored, problems };
-}
-
-/** A code, or its Chinese label, as the table's code; anything else comes back as written. */
-export function toCode(table: CodeTable, value: string): string {
-  const v = toHalfWidth(value).trim();
-  if (table.some((entry) => entry.code === v)) return v;
-  // Spreadsheets drop leading zeros: 1 → 01 for two-digit tables.
-  const padded = v.padStart(table[0].code.length, "0");
-  if (/^\d+$/.test(v) && table.some((entry) => entry.code === padded)) return padded;
-  if (table === EDUCATION && /^[1-9]\d$/.test(v)) return `${v[0]}0`;
-  const label = table.find((entry) => entry.zh === v || entry.zh.replace(/族$/, "") === v);
-  return label ? label.code : v;
-}
-
-/** 1990-02-03, 1990/2/3, 1990.2.3, 1990年2月3日 and 19900203 as YYYY-MM-DD; anything else unchanged. */
-export function toIsoDateText(value: string): string {
-  const v = toHalfWidth(value).trim();
-  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(v);
-  if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}`;
-  const parts = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(v);
-  if (parts) return `${parts[1]}-${parts[2].padStart(2, "0")}-${parts[3].padStart(2, "0")}`;
-  return v;
-}
-
-const YES = new Set(["是", "有", "1", "y", "yes", "true", "√"]);
-const NO = new Set(["否", "无", "0", "n", "no", "false", "×"]);
 
 export interface PersonImportRecord {
   /** Only the fields the row gave a value for (plus idType, which defaults to 居民身份证). */
@@ -207,15 +96,6 @@ export interface PersonImportRecord {
   household: { householdNo: string; kind: string | null };
   place: { communityCode: string; buildingCode: string; unitNo: string | null; roomNo: string };
 }
-
-export interface RowProblem {
-  column: string;
-  value: string;
-  key: string;
-  params?: ValidationParams;
-}
-
-export type RowResult = { ok: true; record: PersonImportRecord } | { ok: false; problems: RowProblem[] };
 
 const PLACE_FIELDS: ReadonlySet<string> = new Set<PlaceField>([
   "householdNo",
@@ -225,88 +105,39 @@ const PLACE_FIELDS: ReadonlySet<string> = new Set<PlaceField>([
   "unitNo",
   "roomNo",
 ]);
+const PERSON_FIELDS = PERSON_COLUMNS.map((spec) => spec.field).filter((f) => !PLACE_FIELDS.has(f));
 
 /** One data row (cells in file order) → a validated record, or every problem found in it. */
-export function parsePersonRow(map: HeaderMap, cells: readonly string[]): RowResult {
-  const problems: RowProblem[] = [];
-  const columnOf = (field: ImportField) => {
-    const i = map.index[field];
-    return i === undefined ? (SPEC_BY_FIELD.get(field)?.header ?? field) : map.headers[i];
-  };
-  const cellOf = (field: ImportField) => {
-    const i = map.index[field];
-    return i === undefined ? "" : (cells[i] ?? "");
-  };
-
-  const personInput: Record<string, unknown> = {};
-  for (const spec of PERSON_COLUMNS) {
-    if (PLACE_FIELDS.has(spec.field)) continue;
-    const raw = cellOf(spec.field).trim();
-    if (raw === "") continue;
-    if (spec.kind === "flag") {
-      const v = raw.toLowerCase();
-      if (YES.has(v)) personInput[spec.field] = true;
-      else if (NO.has(v)) personInput[spec.field] = false;
-      else problems.push({ column: columnOf(spec.field), value: raw, key: "import.flag" });
-    } else if (spec.kind === "date") personInput[spec.field] = toIsoDateText(raw);
-    else if (spec.codes) personInput[spec.field] = toCode(spec.codes, raw);
-    else personInput[spec.field] = raw;
-  }
+export function parsePersonRow(
+  map: HeaderMap<ImportField>,
+  cells: readonly string[],
+): RowResult<PersonImportRecord> {
+  const reader = new RowReader(PERSON_COLUMNS, map, cells);
+  const personInput = reader.input(PERSON_FIELDS);
   personInput.idType ??= "1";
 
   const parsed = personSchema.safeParse(personInput);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? "idNumber") as ImportField;
-      const { key, params } = zodIssueKey(issue as z.core.$ZodIssue);
-      problems.push({ column: columnOf(field), value: cellOf(field).trim(), key, params });
-    }
-  }
+  if (!parsed.success) reader.zodProblems(parsed.error.issues, (head) => (head || "idNumber") as ImportField);
 
-  const householdNo = cellOf("householdNo").trim();
-  const noCheck = householdSchema.shape.householdNo.safeParse(householdNo);
-  if (householdNo === "")
-    problems.push({ column: columnOf("householdNo"), value: "", key: "validation.required" });
-  else if (!noCheck.success) {
-    const { key, params } = zodIssueKey(noCheck.error.issues[0]);
-    problems.push({ column: columnOf("householdNo"), value: householdNo, key, params });
+  const householdNo = reader.required("householdNo");
+  if (householdNo !== "") {
+    const noCheck = householdSchema.shape.householdNo.safeParse(householdNo);
+    if (!noCheck.success) reader.zodProblems(noCheck.error.issues, () => "householdNo");
   }
-  const kindRaw = cellOf("householdKind").trim();
+  const kindRaw = reader.cell("householdKind");
   const kind = kindRaw === "" ? null : toCode(HOUSEHOLD_KIND, kindRaw);
   if (kind !== null && !HOUSEHOLD_KIND.some((entry) => entry.code === kind)) {
-    problems.push({ column: columnOf("householdKind"), value: kindRaw, key: "validation.invalidValue" });
+    reader.problem("householdKind", "validation.invalidValue");
   }
+  const place = readPlace(reader, { room: "required" });
 
-  const communityCode = toHalfWidth(cellOf("communityCode")).trim();
-  if (communityCode === "")
-    problems.push({ column: columnOf("communityCode"), value: "", key: "validation.required" });
-  else if (!/^\d{12}$/.test(communityCode)) {
-    problems.push({
-      column: columnOf("communityCode"),
-      value: communityCode,
-      key: "import.community.format",
-    });
-  }
-  const buildingCode = toHalfWidth(cellOf("buildingCode")).trim();
-  if (buildingCode === "")
-    problems.push({ column: columnOf("buildingCode"), value: "", key: "validation.required" });
-  const roomNo = toHalfWidth(cellOf("roomNo")).trim();
-  if (roomNo === "") problems.push({ column: columnOf("roomNo"), value: "", key: "validation.required" });
-  const unitNo = toHalfWidth(cellOf("unitNo")).trim() || null;
-
-  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
-
-  // Keep only what the row said: a blank cell never clears a register value.
-  const person: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(parsed.data)) {
-    if (field in personInput) person[field] = value;
-  }
+  if (reader.problems.length > 0 || !parsed.success) return { ok: false, problems: reader.problems };
   return {
     ok: true,
     record: {
-      person: person as PersonImportRecord["person"],
+      person: given(parsed.data, personInput) as PersonImportRecord["person"],
       household: { householdNo, kind },
-      place: { communityCode, buildingCode, unitNo, roomNo },
+      place: { ...place, roomNo: place.roomNo as string },
     },
   };
 }
@@ -314,21 +145,4 @@ export function parsePersonRow(map: HeaderMap, cells: readonly string[]): RowRes
 /** The natural key of a person: document type and normalised number. */
 export function personKey(person: { idType: string; idNumber: string }): string {
   return `${person.idType}:${person.idNumber}`;
-}
-
-/** A mapping file's content ({"表头": "field"}) checked; the unknown fields named. */
-export function parseMapping(
-  value: unknown,
-): { ok: true; mapping: Record<string, ImportField> } | { ok: false; error: string } {
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    return { ok: false, error: 'mapping must be a JSON object {"表头": "field"}' };
-  }
-  const bad = Object.entries(value).filter(([, field]) => !isImportField(field));
-  if (bad.length > 0) {
-    return {
-      ok: false,
-      error: `unknown field(s): ${bad.map(([h, f]) => `${h} → ${String(f)}`).join(", ")}; known: ${IMPORT_FIELDS.join(", ")}`,
-    };
-  }
-  return { ok: true, mapping: value as Record<string, ImportField> };
 }

@@ -9,6 +9,7 @@ export {
   personSchema,
   personShape,
 } from "./person";
+export { type BuildingOutput, buildingSchema, type RoomOutput, roomSchema } from "./place";
 export { type RentalInput, type RentalOutput, rentalSchema } from "./rental";
 export { type TenantInput, type TenantOutput, tenantObject, tenantSchema } from "./tenant";
 export { type UnitInput, type UnitOutput, unitSchema } from "./unit";

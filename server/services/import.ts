@@ -1,53 +1,64 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline, Readable } from "node:stream";
 import { parse } from "csv-parse";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import type { Db } from "@/db/client";
-import { areas, buildings, households, persons, rooms } from "@/db/schema";
 import type { Translate } from "@/domain/i18n";
 import {
-  type HeaderMap,
-  type ImportField,
-  mapHeaders,
-  type PersonImportRecord,
-  parsePersonRow,
-  personKey,
-  type RowProblem,
-} from "@/domain/import/persons";
+  buildingsSpec,
+  type ImportKind,
+  type KindSpec,
+  personsSpec,
+  rentalsSpec,
+  roomsSpec,
+  unitsSpec,
+} from "@/domain/import";
+import { type HeaderMap, mapHeaders } from "@/domain/import/columns";
 import { writeAudit } from "./audit";
-import { insertFromRecordset, updateFromRecordset } from "./bulk";
+import {
+  type BatchResult,
+  buildingsWriter,
+  type KindWriter,
+  type Pending,
+  Places,
+  personsWriter,
+  rentalsWriter,
+  roomsWriter,
+  unitsWriter,
+} from "./import-kinds";
 
 /**
- * Import of persons and their households from a CSV file (`npm run import -- --kind persons`).
+ * Import of a register file (`npm run import -- --kind persons|buildings|rooms|units|rentals`): one
+ * engine for every kind. A kind brings its header table, row parser and natural key (domain/import/)
+ * and its write step (./import-kinds.ts); the engine reads, batches, reports and audits.
  *
- * - The file is streamed: read → decoded → csv-parse, a batch of rows at a time; 100,000 rows never sit
- *   in memory together. Only the natural keys already seen (for duplicates) and the places resolved
- *   (communities, buildings, rooms, households) are kept.
- * - Encoding: UTF-8 (with or without BOM), else GB18030 (which covers GBK and GB2312). The whole file
- *   is checked by a first streamed pass before anything is written; a file that is neither is refused
- *   as "wrong encoding" and nothing is written.
- * - Each batch (2,000 rows by default) is written in ONE transaction: households created by 户号 when
- *   missing (their room must exist: building code + unit + room number, inside the community named),
- *   persons upserted by (证件类型, 证件号码) — inserted, updated (changed fields only, version bumped) or
- *   counted unchanged. A batch that fails on the database rolls back alone; the import stops there,
- *   and the report's `stoppedAt` gives the first row not imported. Rows of earlier batches stay
- *   committed; re-running the same file finds them unchanged and imports the rest.
+ * - Formats, chosen by the file's extension: `.xlsx` (the first sheet) or CSV (anything else).
+ * - The file is streamed: CSV read → decoded → csv-parse, XLSX through exceljs's streaming reader, a
+ *   batch of rows at a time; 100,000 rows never sit in memory together. Only the natural keys already
+ *   seen (for duplicates) and the places resolved (communities, grids, buildings, rooms) are kept.
+ * - CSV encoding: UTF-8 (with or without BOM), else GB18030 (which covers GBK and GB2312). The whole
+ *   file is checked by a first streamed pass before anything is written; a file that is neither is
+ *   refused as "wrong encoding" and nothing is written.
+ * - Each batch (2,000 rows by default) is written in ONE transaction. A batch that fails on the
+ *   database rolls back alone; the import stops there, and the report's `stoppedAt` gives the first
+ *   row not imported. Rows of earlier batches stay committed; re-running the same file finds them
+ *   unchanged and imports the rest.
  * - Totals cover the settled rows: read = inserted + updated + unchanged + rejected. The rows of a batch
  *   that failed are not counted (they were not imported, and `stoppedAt` names where they start).
- * - A blank cell or a missing column never clears a register value (see domain/import/persons.ts).
- * - An existing household keeps its room: a row naming another room for it is rejected, not moved.
- * - A person ended earlier (moved out, deceased) who appears in a returned register is made current
+ * - A blank cell or a missing column never clears a register value (see domain/import/columns.ts).
+ * - A record ended earlier (moved out, closed) that appears in a returned register is made current
  *   again (ended_at cleared): the department's file is the newer word.
  * - `dryRun` reads and judges every batch exactly as a real run would, but issues no write at all
- *   (households "created" by earlier rows are remembered in memory so later rows agree).
+ *   (records "created" by earlier rows are remembered in memory so later rows agree).
  * - Row numbers are the spreadsheet's: the header is row 1. Fully blank rows are skipped (not counted)
  *   but keep the numbering true.
+ * - `onProgress` is called after each settled batch (the admin page's progress bar).
  */
 
 export type ImportEncoding = "utf-8" | "gb18030";
+export type ImportFormat = "csv" | "xlsx";
 
 export interface ImportError {
   row: number;
@@ -59,7 +70,9 @@ export interface ImportError {
 
 export interface ImportReport {
   file: string;
-  kind: "persons";
+  kind: ImportKind;
+  format: ImportFormat;
+  /** CSV only; null for XLSX, and for a CSV that is neither UTF-8 nor GB18030. */
   encoding: ImportEncoding | null;
   dryRun: boolean;
   read: number;
@@ -67,7 +80,10 @@ export interface ImportReport {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** persons: households created by 户号. */
   householdsCreated: number;
+  /** rentals: tenants not yet in the register, created as migrants. */
+  personsCreated: number;
   batches: number;
   ignoredColumns: string[];
   stoppedAt?: { row: number; reason: string };
@@ -76,15 +92,29 @@ export interface ImportReport {
   elapsedMs: number;
 }
 
+/**
+ * Where an import has got to, after each batch. `rowsRead` counts settled data rows (as `read` in the
+ * report); `bytesRead` of `totalBytes` is how far into the file the reader is (it reads ahead up to
+ * 1 MiB, so a small file shows its full size from the first batch). Stable: the admin page relies on it.
+ */
+export interface ImportProgress {
+  rowsRead: number;
+  bytesRead: number;
+  totalBytes: number;
+}
+
 export interface ImportOptions {
+  kind: ImportKind;
   file: string;
   translate: Translate;
   dryRun?: boolean;
-  mapping?: Record<string, ImportField>;
+  /** Header → field overrides from a mapping file (see parseMapping in domain/import/columns.ts). */
+  mapping?: Record<string, string>;
   batchSize?: number;
   userId?: string | null;
   /** Where rejected rows go (UTF-8 with BOM, same headers + 错误原因); null writes none. */
   rejectedPath?: string | null;
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 export const DEFAULT_BATCH_SIZE = 2_000;
@@ -123,10 +153,23 @@ export async function detectEncoding(file: string): Promise<ImportEncoding | nul
   return null;
 }
 
-async function* decoded(file: string, encoding: ImportEncoding): AsyncGenerator<string> {
+/** The file as a stream whose bytes are counted into `counter` as they are read. */
+function counted(file: string, counter: { bytes: number }): fs.ReadStream {
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  stream.on("data", (chunk) => {
+    counter.bytes += chunk.length;
+  });
+  return stream;
+}
+
+async function* decoded(
+  file: string,
+  encoding: ImportEncoding,
+  counter: { bytes: number },
+): AsyncGenerator<string> {
   // A UTF-8 BOM is consumed by the decoder (ignoreBOM is false).
   const decoder = new TextDecoder(encoding, { fatal: true });
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of counted(file, counter)) {
     const text = decoder.decode(chunk as Buffer, { stream: true });
     if (text) yield text;
   }
@@ -134,10 +177,69 @@ async function* decoded(file: string, encoding: ImportEncoding): AsyncGenerator<
   if (rest) yield rest;
 }
 
-function records(file: string, encoding: ImportEncoding): AsyncIterable<string[]> {
+interface FileRow {
+  /** The spreadsheet's row number: the header is row 1. */
+  row: number;
+  cells: string[];
+}
+
+async function* csvRows(
+  file: string,
+  encoding: ImportEncoding,
+  counter: { bytes: number },
+): AsyncGenerator<FileRow> {
   const parser = parse({ relax_column_count: true, skip_empty_lines: false });
-  pipeline(Readable.from(decoded(file, encoding)), parser, () => {});
-  return parser;
+  pipeline(Readable.from(decoded(file, encoding, counter)), parser, () => {});
+  let row = 0;
+  for await (const cells of parser as AsyncIterable<string[]>) {
+    row += 1;
+    yield { row, cells };
+  }
+}
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/** A cell as the text a CSV export of it would hold: dates as YYYY-MM-DD, formulas as their result. */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) {
+    // Excel stores a date as a day count; exceljs hands it back as that day's UTC midnight.
+    return `${value.getUTCFullYear()}-${pad2(value.getUTCMonth() + 1)}-${pad2(value.getUTCDate())}`;
+  }
+  if (typeof value === "object") {
+    if ("richText" in value) return value.richText.map((part) => part.text).join("");
+    if ("result" in value) return cellText((value.result ?? null) as ExcelJS.CellValue);
+    if ("text" in value) return String(value.text);
+    if ("error" in value) return String(value.error);
+    return "";
+  }
+  return String(value);
+}
+
+/** The first sheet of a workbook, a row at a time (exceljs's streaming reader: the file is never whole in memory). */
+async function* xlsxRows(file: string, counter: { bytes: number }): AsyncGenerator<FileRow> {
+  const input = counted(file, counter);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: "emit",
+    sharedStrings: "cache",
+    styles: "cache",
+    hyperlinks: "ignore",
+    entries: "ignore",
+  });
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = row.values as ExcelJS.CellValue[];
+        const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) =>
+          cellText(values[i + 1]),
+        );
+        yield { row: row.number, cells };
+      }
+      break;
+    }
+  } finally {
+    input.destroy();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,301 +277,6 @@ class RejectedWriter {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Places: cached for the whole file (a street has a few thousand buildings and rooms)
-
-interface Room {
-  id: string;
-  gridId: string;
-  label: string;
-}
-interface Household {
-  id: string;
-  roomId: string;
-  gridId: string;
-  kind: string;
-  version: number;
-  where: string;
-  created: boolean;
-}
-
-class Places {
-  communities = new Map<string, string | null>(); // code → path
-  buildings = new Map<string, { id: string; gridId: string; gridPath: string } | null>();
-  rooms = new Map<string, Room>(); // buildingId|unit|room
-  roomsLoaded = new Set<string>();
-  households = new Map<string, Household>();
-
-  async load(db: Db, batch: readonly Pending[]): Promise<void> {
-    const communityCodes = new Set<string>();
-    const buildingCodes = new Set<string>();
-    for (const p of batch) {
-      if (!p.record) continue;
-      if (!this.communities.has(p.record.place.communityCode))
-        communityCodes.add(p.record.place.communityCode);
-      if (!this.buildings.has(p.record.place.buildingCode)) buildingCodes.add(p.record.place.buildingCode);
-    }
-    if (communityCodes.size > 0) {
-      const found = await db
-        .select({ code: areas.code, path: areas.path })
-        .from(areas)
-        .where(and(eq(areas.level, "community"), inArray(areas.code, [...communityCodes])));
-      for (const code of communityCodes) this.communities.set(code, null);
-      for (const row of found) this.communities.set(row.code, row.path);
-    }
-    if (buildingCodes.size > 0) {
-      const found = await db
-        .select({ id: buildings.id, code: buildings.code, gridId: buildings.gridId, gridPath: areas.path })
-        .from(buildings)
-        .innerJoin(areas, eq(areas.id, buildings.gridId))
-        .where(inArray(buildings.code, [...buildingCodes]));
-      for (const code of buildingCodes) this.buildings.set(code, null);
-      for (const row of found) this.buildings.set(row.code, row);
-      const ids = found.map((row) => row.id).filter((id) => !this.roomsLoaded.has(id));
-      if (ids.length > 0) {
-        const roomRows = await db
-          .select({
-            id: rooms.id,
-            gridId: rooms.gridId,
-            buildingId: rooms.buildingId,
-            unitNo: rooms.unitNo,
-            roomNo: rooms.roomNo,
-          })
-          .from(rooms)
-          .where(inArray(rooms.buildingId, ids));
-        const codeOf = new Map(found.map((row) => [row.id, row.code]));
-        for (const r of roomRows) {
-          this.rooms.set(roomKey(r.buildingId, r.unitNo, r.roomNo), {
-            id: r.id,
-            gridId: r.gridId,
-            label: placeLabel(codeOf.get(r.buildingId) ?? "", r.unitNo, r.roomNo),
-          });
-        }
-        for (const id of ids) this.roomsLoaded.add(id);
-      }
-    }
-    const numbers = new Set<string>();
-    for (const p of batch) {
-      if (p.record && !this.households.has(p.record.household.householdNo))
-        numbers.add(p.record.household.householdNo);
-    }
-    if (numbers.size > 0) {
-      const found = await db
-        .select({
-          id: households.id,
-          householdNo: households.householdNo,
-          roomId: households.roomId,
-          gridId: households.gridId,
-          kind: households.kind,
-          version: households.version,
-          buildingCode: buildings.code,
-          unitNo: rooms.unitNo,
-          roomNo: rooms.roomNo,
-        })
-        .from(households)
-        .innerJoin(rooms, eq(rooms.id, households.roomId))
-        .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
-        .where(inArray(households.householdNo, [...numbers]));
-      for (const h of found) {
-        this.households.set(h.householdNo, {
-          id: h.id,
-          roomId: h.roomId,
-          gridId: h.gridId,
-          kind: h.kind,
-          version: h.version,
-          where: placeLabel(h.buildingCode, h.unitNo, h.roomNo),
-          created: false,
-        });
-      }
-    }
-  }
-}
-
-const roomKey = (buildingId: string, unitNo: string | null, roomNo: string) =>
-  `${buildingId}|${unitNo ?? ""}|${roomNo}`;
-const placeLabel = (building: string, unitNo: string | null, roomNo: string) =>
-  [building, unitNo ? `${unitNo}单元` : null, roomNo].filter(Boolean).join(" ");
-
-// ---------------------------------------------------------------------------------------------
-// One batch
-
-interface Pending {
-  row: number;
-  cells: string[];
-  record: PersonImportRecord | null;
-  problems: RowProblem[];
-}
-
-type Outcome = "inserted" | "updated" | "unchanged" | "rejected";
-
-type PersonRow = typeof persons.$inferSelect;
-
-const PERSON_DEFAULTS = { personType: "01", disability: false, lowIncome: false, unemployed: false };
-
-const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
-
-interface BatchResult {
-  outcomes: Outcome[];
-  householdsCreated: number;
-}
-
-async function judgeAndWrite(
-  db: Db,
-  places: Places,
-  batch: Pending[],
-  columnOf: (field: ImportField) => string,
-  write: boolean,
-  now: Date,
-): Promise<BatchResult> {
-  await places.load(db, batch);
-  const outcomes: Outcome[] = batch.map((p) => (p.problems.length > 0 ? "rejected" : "inserted"));
-  const newHouseholds: Record<string, unknown>[] = [];
-  const householdKinds: Record<string, unknown>[] = [];
-  const placed = new Map<number, { household: Household; room: Room }>();
-
-  batch.forEach((p, i) => {
-    if (!p.record) return;
-    const { place, household } = p.record;
-    const reject = (
-      field: ImportField,
-      value: string,
-      key: string,
-      params?: Record<string, string>,
-    ): void => {
-      p.problems.push({ column: columnOf(field), value, key, params });
-      outcomes[i] = "rejected";
-    };
-    const communityPath = places.communities.get(place.communityCode);
-    if (!communityPath) {
-      reject("communityCode", place.communityCode, "import.community.unknown");
-      return;
-    }
-    const building = places.buildings.get(place.buildingCode);
-    if (!building) {
-      reject("buildingCode", place.buildingCode, "import.building.unknown");
-      return;
-    }
-    if (!building.gridPath.startsWith(communityPath)) {
-      reject("buildingCode", place.buildingCode, "import.building.outsideCommunity");
-      return;
-    }
-    const room = places.rooms.get(roomKey(building.id, place.unitNo, place.roomNo));
-    if (!room) {
-      reject("roomNo", place.roomNo, "import.room.unknown", { unit: place.unitNo ?? "—" });
-      return;
-    }
-
-    let hh = places.households.get(household.householdNo);
-    if (!hh) {
-      hh = {
-        id: randomUUID(),
-        roomId: room.id,
-        gridId: room.gridId,
-        kind: household.kind ?? "1",
-        version: 1,
-        where: room.label,
-        created: true,
-      };
-      places.households.set(household.householdNo, hh);
-      newHouseholds.push({
-        id: hh.id,
-        gridId: hh.gridId,
-        roomId: hh.roomId,
-        householdNo: household.householdNo,
-        kind: hh.kind,
-        source: "import",
-      });
-    } else if (hh.roomId !== room.id) {
-      reject("householdNo", household.householdNo, "import.household.otherRoom", {
-        householdNo: household.householdNo,
-        where: hh.where,
-      });
-      return;
-    } else if (household.kind && household.kind !== hh.kind) {
-      hh.kind = household.kind;
-      if (!hh.created) {
-        hh.version += 1;
-        householdKinds.push({ id: hh.id, kind: hh.kind, version: hh.version, updatedAt: now });
-      } else {
-        const pendingRow = newHouseholds.find((row) => row.id === hh?.id);
-        if (pendingRow) pendingRow.kind = hh.kind;
-      }
-    }
-    placed.set(i, { household: hh, room });
-  });
-
-  // Persons: read the batch's existing rows by natural key, in one statement.
-  const keys = batch.flatMap((p, i) =>
-    placed.has(i) && p.record
-      ? [{ id_type: p.record.person.idType, id_number: p.record.person.idNumber }]
-      : [],
-  );
-  const existing = new Map<string, PersonRow>();
-  if (keys.length > 0) {
-    const found = await db
-      .select()
-      .from(persons)
-      .where(
-        sql`(${persons.idType}, ${persons.idNumber}) in (select k.id_type, k.id_number from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(id_type text, id_number text))`,
-      );
-    for (const row of found) existing.set(personKey(row), row);
-  }
-
-  const inserts: Record<string, unknown>[] = [];
-  const updates = new Map<string, { fields: string[]; rows: Record<string, unknown>[] }>();
-  batch.forEach((p, i) => {
-    const at = placed.get(i);
-    if (!at || !p.record) return;
-    const wanted: Record<string, unknown> = {
-      ...p.record.person,
-      householdId: at.household.id,
-      roomId: at.room.id,
-      gridId: at.room.gridId,
-    };
-    const current = existing.get(personKey(p.record.person));
-    if (!current) {
-      inserts.push({ ...PERSON_DEFAULTS, ...wanted, id: randomUUID(), source: "import" });
-      outcomes[i] = "inserted";
-      return;
-    }
-    const changed = Object.keys(wanted).filter(
-      (field) => !same(current[field as keyof PersonRow], wanted[field]),
-    );
-    if (current.endedAt) {
-      changed.push("endedAt", "endReason");
-      wanted.endedAt = null;
-      wanted.endReason = null;
-    }
-    if (changed.length === 0) {
-      outcomes[i] = "unchanged";
-      return;
-    }
-    changed.sort();
-    const group = updates.get(changed.join(",")) ?? { fields: changed, rows: [] };
-    group.rows.push({ ...wanted, id: current.id, version: current.version + 1, updatedAt: now });
-    updates.set(changed.join(","), group);
-    outcomes[i] = "updated";
-  });
-
-  if (write) {
-    await insertFromRecordset(
-      db,
-      households,
-      ["id", "gridId", "roomId", "householdNo", "kind", "source"],
-      newHouseholds,
-    );
-    await updateFromRecordset(db, households, ["kind", "version", "updatedAt"], householdKinds);
-    if (inserts.length > 0) {
-      const fields = [...new Set(inserts.flatMap((row) => Object.keys(row)))];
-      await insertFromRecordset(db, persons, fields, inserts);
-    }
-    for (const { fields, rows } of updates.values()) {
-      await updateFromRecordset(db, persons, [...fields, "version", "updatedAt"], rows);
-    }
-  }
-  return { outcomes, householdsCreated: newHouseholds.length };
-}
-
 function dbMessage(error: unknown): string {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
     if (e instanceof Error && !/^Failed query/.test(e.message)) return e.message;
@@ -481,14 +288,38 @@ function dbMessage(error: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // The service
 
-export async function importPersons(db: Db, options: ImportOptions): Promise<ImportReport> {
+export function importFile(db: Db, options: ImportOptions): Promise<ImportReport> {
+  switch (options.kind) {
+    case "persons":
+      return runImport(db, options, personsSpec, personsWriter());
+    case "buildings":
+      return runImport(db, options, buildingsSpec, buildingsWriter());
+    case "rooms":
+      return runImport(db, options, roomsSpec, roomsWriter());
+    case "units":
+      return runImport(db, options, unitsSpec, unitsWriter());
+    case "rentals":
+      return runImport(db, options, rentalsSpec, rentalsWriter());
+  }
+}
+
+export const importFormatOf = (file: string): ImportFormat => (/\.xlsx$/i.test(file) ? "xlsx" : "csv");
+
+async function runImport<F extends string, R>(
+  db: Db,
+  options: ImportOptions,
+  spec: KindSpec<F, R>,
+  writer: KindWriter<R>,
+): Promise<ImportReport> {
   const started = performance.now();
   const t = options.translate;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const dryRun = options.dryRun ?? false;
+  const format = importFormatOf(options.file);
   const report: ImportReport = {
     file: options.file,
-    kind: "persons",
+    kind: options.kind,
+    format,
     encoding: null,
     dryRun,
     read: 0,
@@ -497,6 +328,7 @@ export async function importPersons(db: Db, options: ImportOptions): Promise<Imp
     unchanged: 0,
     rejected: 0,
     householdsCreated: 0,
+    personsCreated: 0,
     batches: 0,
     ignoredColumns: [],
     errors: [],
@@ -510,9 +342,10 @@ export async function importPersons(db: Db, options: ImportOptions): Promise<Imp
     await writeAudit(db, {
       userId: options.userId ?? null,
       action: dryRun ? "import_dry_run" : "import",
-      entity: "persons",
+      entity: options.kind,
       detail: {
         file: path.basename(options.file),
+        format,
         encoding: report.encoding,
         read: report.read,
         inserted: report.inserted,
@@ -520,6 +353,7 @@ export async function importPersons(db: Db, options: ImportOptions): Promise<Imp
         unchanged: report.unchanged,
         rejected: report.rejected,
         householdsCreated: report.householdsCreated,
+        personsCreated: report.personsCreated,
         batches: report.batches,
         stoppedAt: report.stoppedAt ?? null,
       },
@@ -527,34 +361,48 @@ export async function importPersons(db: Db, options: ImportOptions): Promise<Imp
     return report;
   };
 
-  report.encoding = await detectEncoding(options.file);
-  if (!report.encoding) {
-    fileError("import.encoding");
-    report.stoppedAt = { row: 1, reason: t("import.encoding") };
-    return finish();
+  const totalBytes = fs.statSync(options.file).size;
+  const counter = { bytes: 0 };
+  let source: AsyncGenerator<FileRow>;
+  if (format === "xlsx") source = xlsxRows(options.file, counter);
+  else {
+    report.encoding = await detectEncoding(options.file);
+    if (!report.encoding) {
+      fileError("import.encoding");
+      report.stoppedAt = { row: 1, reason: t("import.encoding") };
+      return finish();
+    }
+    source = csvRows(options.file, report.encoding, counter);
   }
 
-  const iterator = records(options.file, report.encoding)[Symbol.asyncIterator]();
-  let map: HeaderMap | null = null;
+  let map: HeaderMap<F> | null = null;
   let rejectedWriter: RejectedWriter | null = null;
   const seen = new Map<string, number>();
   const places = new Places();
-  let row = 1;
-  let batch: Pending[] = [];
+  let lastRow = 1;
+  let batch: Pending<R>[] = [];
 
-  const columnOf = (field: ImportField): string => {
-    const i = map?.index[field];
-    return i === undefined || !map ? field : map.headers[i];
+  const columnOf = (field: string): string => {
+    const i = map?.index[field as F];
+    return i === undefined || !map
+      ? (spec.columns.find((c) => c.field === field)?.header ?? field)
+      : map.headers[i];
+  };
+  const cellOf = (cells: readonly string[], field: string): string => {
+    const i = map?.index[field as F];
+    return i === undefined ? "" : (cells[i] ?? "").trim();
   };
 
-  const settle = async (pending: Pending[]): Promise<boolean> => {
+  const settle = async (pending: Pending<R>[]): Promise<boolean> => {
     if (pending.length === 0) return true;
     const now = new Date();
     let result: BatchResult;
     try {
       result = dryRun
-        ? await judgeAndWrite(db, places, pending, columnOf, false, now)
-        : await db.transaction((tx) => judgeAndWrite(tx, places, pending, columnOf, true, now));
+        ? await writer({ db, places, batch: pending, columnOf, cellOf, write: false, now })
+        : await db.transaction((tx) =>
+            writer({ db: tx, places, batch: pending, columnOf, cellOf, write: true, now }),
+          );
     } catch (error) {
       const first = pending[0].row;
       report.stoppedAt = {
@@ -565,6 +413,7 @@ export async function importPersons(db: Db, options: ImportOptions): Promise<Imp
     }
     report.batches += 1;
     report.householdsCreated += result.householdsCreated;
+    report.personsCreated += result.personsCreated;
     for (const [i, outcome] of result.outcomes.entries()) {
       const p = pending[i];
       report.read += 1;
@@ -584,26 +433,31 @@ export async function importPersons(db: Db, options: ImportOptions): Promise<Imp
       }
       await rejectedWriter?.write(p.cells, reasons.join("；"));
     }
+    options.onProgress?.({ rowsRead: report.read, bytesRead: counter.bytes, totalBytes });
     return true;
   };
 
   try {
     while (true) {
-      let next: IteratorResult<string[]>;
+      let next: IteratorResult<FileRow>;
       try {
-        next = await iterator.next();
+        next = await source.next();
       } catch (error) {
-        // A CSV syntax error (an unclosed quote…): what came before it is imported, the rest is not.
-        if (await settle(batch)) {
-          report.stoppedAt = { row: row + 1, reason: dbMessage(error) };
+        // A broken file (an unclosed CSV quote, a damaged workbook): what came before is imported, the
+        // rest is not.
+        if (!map) {
+          fileError(format === "xlsx" ? "import.xlsx.unreadable" : "import.empty");
+          report.stoppedAt = { row: 1, reason: `${report.errors[0].reason} (${dbMessage(error)})` };
+          return await finish();
         }
+        if (await settle(batch)) report.stoppedAt = { row: lastRow + 1, reason: dbMessage(error) };
         batch = [];
         break;
       }
       if (next.done) break;
-      const cells = next.value;
+      const { row, cells } = next.value;
       if (!map) {
-        map = mapHeaders(cells, options.mapping);
+        map = mapHeaders(spec.columns, cells, options.mapping);
         report.ignoredColumns = map.ignored;
         if (map.problems.length > 0) {
           for (const problem of map.problems)
@@ -617,22 +471,23 @@ export async function importPersons(db: Db, options: ImportOptions): Promise<Imp
         }
         continue;
       }
-      row += 1;
+      lastRow = row;
       if (cells.every((cell) => cell.trim() === "")) continue;
-      const parsed = parsePersonRow(map, cells);
-      const pending: Pending = {
+      const parsed = spec.parse(map, cells);
+      const pending: Pending<R> = {
         row,
         cells,
         record: parsed.ok ? parsed.record : null,
         problems: parsed.ok ? [] : parsed.problems,
       };
       if (parsed.ok) {
-        const key = personKey(parsed.record.person);
+        const key = spec.key(parsed.record);
         const first = seen.get(key);
         if (first !== undefined) {
+          const field = spec.keyField(parsed.record);
           pending.problems.push({
-            column: columnOf("idNumber"),
-            value: cells[map.index.idNumber ?? 0] ?? "",
+            column: columnOf(field),
+            value: cellOf(cells, field),
             key: "import.duplicate",
             params: { row: first },
           });
@@ -653,7 +508,7 @@ export async function importPersons(db: Db, options: ImportOptions): Promise<Imp
     }
     if (!report.stoppedAt) await settle(batch);
   } finally {
-    await iterator.return?.();
+    await source.return(undefined);
     await rejectedWriter?.close();
   }
   if (rejectedWriter?.written && options.rejectedPath) report.rejectedFile = options.rejectedPath;

@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { EDUCATION, ETHNICITY, RELATION, SEX } from "@/domain/codes";
-import { mapHeaders, parseMapping, parsePersonRow, toCode, toIsoDateText } from "@/domain/import/persons";
+import {
+  mapHeaders as mapAny,
+  parseMapping as parseAny,
+  toCode,
+  toIsoDateText,
+} from "@/domain/import/columns";
+import { type ImportField, PERSON_COLUMNS, parsePersonRow } from "@/domain/import/persons";
+import { BUILDING_COLUMNS, parseBuildingRow, parseRoomRow, ROOM_COLUMNS } from "@/domain/import/places";
+import { parseRentalRow, RENTAL_COLUMNS } from "@/domain/import/rentals";
+import { parseUnitRow, UNIT_COLUMNS } from "@/domain/import/units";
+
+const mapHeaders = (headers: string[], overrides: Record<string, string> = {}) =>
+  mapAny<ImportField>(PERSON_COLUMNS, headers, overrides);
+const parseMapping = (value: unknown) => parseAny(PERSON_COLUMNS, value);
 
 const HEADERS = ["姓名", "身份证号", "性别", "出生日期", "户号", "社区代码", "楼栋编码", "房号", "是否低保"];
 const row = (over: Record<number, string> = {}) => {
@@ -118,5 +131,56 @@ describe("import rows", () => {
       ["出生日期", "validation.person.birthDateMismatch"],
       ["性别", "validation.person.sexMismatch"],
     ]);
+  });
+});
+
+describe("import rows of the other kinds", () => {
+  it("units: a credit code is required and checked; industry takes its name", () => {
+    const map = mapAny(UNIT_COLUMNS, ["单位名称", "统一社会信用代码", "行业", "社区代码", "建筑物编码"]);
+    const ok = parseUnitRow(map, ["某公司", "91440104MA5D2B3C4A", "批发和零售业", "440104007101", "B1"]);
+    expect(ok.ok && ok.record.unit).toEqual({ name: "某公司", uscc: "91440104MA5D2B3C4A", industry: "F" });
+    const bad = parseUnitRow(map, ["某公司", "91440104MA5D2B3C4B", "", "440104007101", "B1"]);
+    expect(bad.ok ? [] : bad.problems.map((p) => [p.column, p.key])).toEqual([
+      ["统一社会信用代码", "validation.uscc.checksum"],
+    ]);
+    const none = parseUnitRow(map, ["某公司", "", "", "440104007101", "B1"]);
+    expect(none.ok ? [] : none.problems.map((p) => [p.column, p.key])).toEqual([
+      ["统一社会信用代码", "validation.required"],
+    ]);
+  });
+
+  it("rentals: a tenant's sex and birth date come from the citizen ID; a wrong ID is the one problem", () => {
+    const map = mapAny(RENTAL_COLUMNS, [
+      "社区代码",
+      "建筑物编码",
+      "房号",
+      "出租人姓名",
+      "承租人姓名",
+      "承租人证件号码",
+    ]);
+    const ok = parseRentalRow(map, ["440104007101", "B1", "101", "李房东", "陈一", "440104195001010020"]);
+    expect(ok.ok && ok.record.tenant).toEqual({
+      name: "陈一",
+      idType: "1",
+      idNumber: "440104195001010020",
+      sex: "2",
+      birthDate: "1950-01-01",
+    });
+    const bad = parseRentalRow(map, ["440104007101", "B1", "101", "李房东", "陈一", "440104195001010021"]);
+    expect(bad.ok ? [] : bad.problems.map((p) => [p.column, p.key])).toEqual([
+      ["承租人证件号码", "validation.citizenId.checksum"],
+    ]);
+  });
+
+  it("buildings and rooms: numbers, codes and a grid code's form", () => {
+    const b = mapAny(BUILDING_COLUMNS, ["建筑物编码", "标准地址", "层数", "社区代码", "网格编码"]);
+    const bad = parseBuildingRow(b, ["B1", "某巷1号", "7.5", "440104007101", "4401"]);
+    expect(bad.ok ? [] : bad.problems.map((p) => [p.column, p.key])).toEqual([
+      ["层数", "validation.notInteger"],
+      ["网格编码", "import.grid.format"],
+    ]);
+    const r = mapAny(ROOM_COLUMNS, ["社区代码", "建筑物编码", "房号", "楼层", "房屋用途", "面积"]);
+    const room = parseRoomRow(r, ["440104007101", "B1", "101", "1", "商业", "35.5"]);
+    expect(room.ok && room.record.room).toEqual({ floor: 1, use: "2", areaM2: 35.5 });
   });
 });

@@ -2,12 +2,20 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/client";
-import { areas, auditLog, buildings, households, persons, rooms } from "@/db/schema";
+import { areas, auditLog, buildings, households, persons, rooms, units } from "@/db/schema";
 import { createTranslator } from "@/domain/i18n";
+import type { ImportKind } from "@/domain/import";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
-import { type ImportReport, importPersons } from "@/server/services/import";
+import { usccCheckChar } from "@/domain/validators/uscc";
+import {
+  type ImportOptions,
+  type ImportProgress,
+  type ImportReport,
+  importFile,
+} from "@/server/services/import";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
 import { seedSmallStreet } from "../support/fixture";
 import { encodeGb18030 } from "../support/gb18030";
@@ -56,8 +64,14 @@ describe.each(databaseKinds)("import persons (%s)", (kind) => {
     fs.writeFileSync(p, content);
     return p;
   };
-  const run = (p: string, extra: Partial<Parameters<typeof importPersons>[1]> = {}) =>
-    importPersons(database.db, { file: p, translate: t, rejectedPath: `${p}.rejected.csv`, ...extra });
+  const run = (p: string, extra: Partial<Parameters<typeof importFile>[1]> = {}) =>
+    importFile(database.db, {
+      kind: "persons",
+      file: p,
+      translate: t,
+      rejectedPath: `${p}.rejected.csv`,
+      ...extra,
+    });
   const totalsAddUp = (r: ImportReport) =>
     expect(r.inserted + r.updated + r.unchanged + r.rejected).toBe(r.read);
   /** A person row in `place`, household `no`. */
@@ -346,5 +360,477 @@ describe.each(databaseKinds)("import persons (%s)", (kind) => {
     } finally {
       await database.db.execute(sql.raw("alter table persons drop constraint if exists import_test_trap"));
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The other kinds: buildings, rooms, units, rentals with tenants; XLSX; progress
+
+/** A valid credit code from 17 characters (the check character appended). */
+const uscc = (first17: string) => first17 + usccCheckChar(first17);
+
+const rowsOfReport = (r: ImportReport) => r.errors.map((e) => [e.row, e.column, e.value, e.key]);
+const totals = (r: ImportReport) => [r.read, r.inserted, r.updated, r.unchanged, r.rejected];
+
+describe.each(databaseKinds)("import buildings, rooms, units and rentals (%s)", (dbKind) => {
+  let database: TestDatabase;
+  let dir: string;
+  // A grid of one community, a grid of another, a seeded building in the first with two free rooms.
+  let seed: {
+    community: string;
+    grid: string;
+    otherGrid: string;
+    building: string;
+    address: string;
+    floors: number | null;
+    unitNo: string;
+    roomA: string;
+    roomB: string;
+    roomC: string;
+  };
+  const file = (name: string, content: string | Buffer) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, content);
+    return p;
+  };
+  const run = (kind: ImportKind, p: string, extra: Partial<ImportOptions> = {}) =>
+    importFile(database.db, { kind, file: p, translate: t, rejectedPath: `${p}.rejected.csv`, ...extra });
+  const totalsAddUp = (r: ImportReport) =>
+    expect(r.inserted + r.updated + r.unchanged + r.rejected).toBe(r.read);
+
+  beforeAll(async () => {
+    database = await openTestDatabase(dbKind);
+    await seedSmallStreet(database);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "doorstep-import-kinds-"));
+    const [b] = rowsOf<{
+      code: string;
+      address: string;
+      floors: number | null;
+      grid: string;
+      community: string;
+      community_id: string;
+      building_id: string;
+    }>(
+      await database.db.execute(sql`
+        select b.id as building_id, b.code, b.address, b.floors, g.code as grid, c.code as community, c.id as community_id
+        from buildings b join areas g on g.id = b.grid_id join areas c on c.id = g.parent_id
+        where (select count(*) from rooms r where r.building_id = b.id and r.unit_no is not null
+               and not exists (select 1 from rentals x where x.room_id = r.id)) >= 3
+        order by b.code limit 1`),
+    );
+    const free = rowsOf<{ unit_no: string; room_no: string }>(
+      await database.db.execute(sql`
+        select r.unit_no, r.room_no from rooms r
+        where r.building_id = ${b.building_id} and r.unit_no is not null
+          and not exists (select 1 from rentals x where x.room_id = r.id)
+        order by r.unit_no, r.room_no limit 3`),
+    );
+    const [other] = rowsOf<{ code: string }>(
+      await database.db.execute(
+        sql`select code from areas where level = 'grid' and parent_id <> ${b.community_id} order by code limit 1`,
+      ),
+    );
+    const sameUnit = free.filter((r) => r.unit_no === free[0].unit_no);
+    seed = {
+      community: b.community,
+      grid: b.grid,
+      otherGrid: other.code,
+      building: b.code,
+      address: b.address,
+      floors: b.floors,
+      unitNo: free[0].unit_no,
+      roomA: sameUnit[0].room_no,
+      roomB: sameUnit[1]?.room_no ?? free[1].room_no,
+      roomC: sameUnit[2]?.room_no ?? free[2].room_no,
+    };
+  });
+
+  afterAll(async () => {
+    await database?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("buildings: upserted by 建筑物编码 in the grid named; bad rows reported row by row; re-import unchanged", async () => {
+    const H = ["建筑物编码", "标准地址", "层数", "房屋用途", "社区代码", "网格编码", "经度", "纬度"];
+    const p = file(
+      "buildings.csv",
+      csv([
+        H,
+        ["B-NEW-1", "越秀区测试巷1号", "7", "住宅", seed.community, seed.grid, "113.26", "23.12"], // 2 new
+        [seed.building, seed.address, String((seed.floors ?? 1) + 1), "", seed.community, "", "", ""], // 3 update
+        ["B-NEW-2", "越秀区测试巷2号", "5", "", "440104007999", seed.grid, "", ""], // 4 unknown community
+        ["B-NEW-1", "越秀区测试巷1号", "7", "住宅", seed.community, seed.grid, "", ""], // 5 duplicate of 2
+        ["B-NEW-3", "越秀区测试巷3号", "5", "", seed.community, "", "", ""], // 6 new without grid
+        ["B-NEW-4", "越秀区测试巷4号", "5", "", seed.community, seed.otherGrid, "", ""], // 7 other community's grid
+        ["B-NEW-5", "越秀区测试巷5号", "三", "", seed.community, seed.grid, "", ""], // 8 floors not a number
+      ]),
+    );
+    const report = await run("buildings", p);
+    expect(totals(report)).toEqual([7, 1, 1, 0, 5]);
+    totalsAddUp(report);
+    expect(rowsOfReport(report)).toEqual([
+      [4, "社区代码", "440104007999", "import.community.unknown"],
+      [5, "建筑物编码", "B-NEW-1", "import.duplicate"],
+      [6, "网格编码", "", "import.grid.required"],
+      [7, "网格编码", seed.otherGrid, "import.grid.outsideCommunity"],
+      [8, "层数", "三", "validation.notInteger"],
+    ]);
+    expect(report.errors.every((e) => !/^(import|validation)\./.test(e.reason))).toBe(true);
+    const [made] = await database.db.select().from(buildings).where(eq(buildings.code, "B-NEW-1"));
+    const [grid] = await database.db.select().from(areas).where(eq(areas.code, seed.grid));
+    expect(made).toMatchObject({
+      address: "越秀区测试巷1号",
+      floors: 7,
+      use: "1",
+      gridId: grid.id,
+      lng: 113.26,
+    });
+    const [updated] = await database.db.select().from(buildings).where(eq(buildings.code, seed.building));
+    expect([updated.floors, updated.version]).toEqual([(seed.floors ?? 1) + 1, 2]);
+
+    const again = await run("buildings", p);
+    expect(totals(again)).toEqual([7, 0, 0, 2, 5]);
+    expect(rowsOfReport(again)).toEqual(rowsOfReport(report));
+  });
+
+  it("rooms: upserted by building + unit + room; unknown community and building, duplicates, missing floor", async () => {
+    const H = ["社区代码", "建筑物编码", "单元", "房号", "楼层", "房屋用途", "面积"];
+    const p = file(
+      "rooms.csv",
+      csv([
+        H,
+        [seed.community, seed.building, seed.unitNo, "9901", "99", "办公", "42.5"], // 2 new
+        [seed.community, seed.building, seed.unitNo, seed.roomA, "1", "", "77.25"], // 3 update (floor, area)
+        ["440104007999", seed.building, seed.unitNo, "9902", "99", "", ""], // 4 unknown community
+        [seed.community, "NO-SUCH-BUILDING", "", "101", "1", "", ""], // 5 unknown building
+        [seed.community, seed.building, seed.unitNo, "9901", "99", "办公", "42.5"], // 6 duplicate of 2
+        [seed.community, seed.building, seed.unitNo, "9903", "", "", ""], // 7 floor missing
+      ]),
+    );
+    const report = await run("rooms", p);
+    expect(totals(report)).toEqual([6, 1, 1, 0, 4]);
+    totalsAddUp(report);
+    expect(rowsOfReport(report)).toEqual([
+      [4, "社区代码", "440104007999", "import.community.unknown"],
+      [5, "建筑物编码", "NO-SUCH-BUILDING", "import.building.unknown"],
+      [6, "房号", "9901", "import.duplicate"],
+      [7, "楼层", "", "validation.required"],
+    ]);
+    const made = rowsOf<{ use: string; floor: number; area_m2: string; grid_id: string; b_grid: string }>(
+      await database.db.execute(sql`
+        select r.use, r.floor, r.area_m2, r.grid_id, b.grid_id as b_grid from rooms r join buildings b on b.id = r.building_id
+        where b.code = ${seed.building} and r.unit_no = ${seed.unitNo} and r.room_no = '9901'`),
+    );
+    expect(made).toHaveLength(1);
+    expect([made[0].use, made[0].floor, Number(made[0].area_m2), made[0].grid_id]).toEqual([
+      "3",
+      99,
+      42.5,
+      made[0].b_grid,
+    ]);
+    const again = await run("rooms", p);
+    expect(totals(again)).toEqual([6, 0, 0, 2, 4]);
+  });
+
+  it("units: upserted by credit code; a bad USCC, unknown community, duplicate and unknown room rejected", async () => {
+    const good = uscc("91440104MA5TEAM01");
+    const shop = uscc("92440104MA5TEAM02");
+    const bad = `${good.slice(0, 17)}${good[17] === "0" ? "1" : "0"}`;
+    const H = [
+      "单位名称",
+      "统一社会信用代码",
+      "行业",
+      "从业人数",
+      "单位状态",
+      "单位类型",
+      "社区代码",
+      "建筑物编码",
+      "单元",
+      "房号",
+    ];
+    const p = file(
+      "units.csv",
+      csv([
+        H,
+        [
+          "测试贸易有限公司",
+          good,
+          "批发和零售业",
+          "12",
+          "开业",
+          "单位",
+          seed.community,
+          seed.building,
+          "",
+          "",
+        ], // 2
+        [
+          "测试小卖部",
+          shop,
+          "F",
+          "",
+          "",
+          "店铺/个体户",
+          seed.community,
+          seed.building,
+          seed.unitNo,
+          seed.roomA,
+        ], // 3
+        ["坏代码公司", bad, "", "", "", "", seed.community, seed.building, "", ""], // 4 bad USCC
+        ["外区公司", uscc("91440104MA5TEAM03"), "", "", "", "", "440104007999", seed.building, "", ""], // 5
+        ["测试贸易有限公司", good, "F", "12", "", "", seed.community, seed.building, "", ""], // 6 duplicate
+        [
+          "无房公司",
+          uscc("91440104MA5TEAM04"),
+          "",
+          "",
+          "",
+          "",
+          seed.community,
+          seed.building,
+          seed.unitNo,
+          "无此房",
+        ], // 7
+        ["", uscc("91440104MA5TEAM05"), "", "", "", "", seed.community, seed.building, "", ""], // 8 no name
+      ]),
+    );
+    const report = await run("units", p);
+    expect(totals(report)).toEqual([7, 2, 0, 0, 5]);
+    totalsAddUp(report);
+    expect(rowsOfReport(report)).toEqual([
+      [4, "统一社会信用代码", bad, "validation.uscc.checksum"],
+      [5, "社区代码", "440104007999", "import.community.unknown"],
+      [6, "统一社会信用代码", good, "import.duplicate"],
+      [7, "房号", "无此房", "import.room.unknown"],
+      [8, "单位名称", "", "validation.required"],
+    ]);
+    expect(report.errors[0].reason).toBe(t("validation.uscc.checksum"));
+    const [company] = await database.db.select().from(units).where(eq(units.uscc, good));
+    expect(company).toMatchObject({
+      name: "测试贸易有限公司",
+      industry: "F",
+      employees: 12,
+      status: "1",
+      roomId: null,
+    });
+    const [store] = await database.db.select().from(units).where(eq(units.uscc, shop));
+    expect([store.kind, store.roomId === null]).toEqual(["2", false]);
+
+    const again = await run("units", p);
+    expect(totals(again)).toEqual([7, 0, 0, 2, 5]);
+  });
+
+  it("rentals: one row per tenant; new tenants become migrants; conflicts and duplicates rejected; re-import unchanged", async () => {
+    const t1 = citizenId("19950505", 201);
+    const t2 = citizenId("19960606", 202);
+    const badTenant = `${t1.slice(0, 17)}${t1[17] === "0" ? "1" : "0"}`;
+    const H = [
+      "社区代码",
+      "建筑物编码",
+      "单元",
+      "房号",
+      "出租人姓名",
+      "租赁用途",
+      "月租金",
+      "承租人姓名",
+      "承租人证件号码",
+      "承租人联系电话",
+      "来穗日期",
+    ];
+    const A = [seed.community, seed.building, seed.unitNo, seed.roomA];
+    const B = [seed.community, seed.building, seed.unitNo, seed.roomB];
+    const p = file(
+      "rentals.csv",
+      csv([
+        H,
+        [...A, "李房东", "居住", "1500", "陈一", t1, "13800000001", "2023-03-01"], // 2 new rental, new tenant
+        [...A, "李房东", "", "1500", "陈二", t2, "", ""], // 3 second tenant
+        [...A, "李房东", "", "1800", "陈三", citizenId("19970707", 203), "", ""], // 4 rent differs from row 2
+        [...A, "李房东", "", "", "陈一", t1, "", ""], // 5 duplicate tenant of row 2
+        ["440104007999", seed.building, seed.unitNo, seed.roomC, "王房东", "", "", "", "", "", ""], // 6
+        [...B, "王房东", "经营", "", "", "", "", ""], // 7 rental without tenants
+        [...B, "王房东", "", "", "坏号", badTenant, "", ""], // 8 tenant's ID check character
+      ]),
+    );
+    const report = await run("rentals", p);
+    expect(totals(report)).toEqual([7, 3, 0, 0, 4]);
+    totalsAddUp(report);
+    expect(report.personsCreated).toBe(2);
+    expect(rowsOfReport(report)).toEqual([
+      [4, "月租金", "1800", "import.rental.conflict"],
+      [5, "承租人证件号码", t1, "import.duplicate"],
+      [6, "社区代码", "440104007999", "import.community.unknown"],
+      [8, "承租人证件号码", badTenant, "validation.citizenId.checksum"],
+    ]);
+    expect(report.errors[0].reason).toContain("第 2 行");
+
+    const tenants = rowsOf<{
+      id_number: string;
+      person_type: string;
+      sex: string;
+      birth_date: string;
+      phone: string | null;
+      arrival_date: string | null;
+      monthly_rent: number;
+      same_room: boolean;
+    }>(
+      await database.db.execute(sql`
+        select p.id_number, p.person_type, p.sex, p.birth_date::text, p.phone, p.arrival_date::text, x.monthly_rent,
+               p.room_id = x.room_id as same_room
+        from rental_tenants rt join rentals x on x.id = rt.rental_id join persons p on p.id = rt.person_id
+        join rooms r on r.id = x.room_id join buildings b on b.id = r.building_id
+        where b.code = ${seed.building} and r.unit_no = ${seed.unitNo} and r.room_no = ${seed.roomA}
+        order by p.id_number`),
+    );
+    expect(tenants).toEqual(
+      [
+        {
+          id_number: t1,
+          person_type: "02",
+          sex: "1",
+          birth_date: "1995-05-05",
+          phone: "13800000001",
+          arrival_date: "2023-03-01",
+          monthly_rent: 1500,
+          same_room: true,
+        },
+        {
+          id_number: t2,
+          person_type: "02",
+          sex: "2",
+          birth_date: "1996-06-06",
+          phone: null,
+          arrival_date: null,
+          monthly_rent: 1500,
+          same_room: true,
+        },
+      ].sort((a, b) => a.id_number.localeCompare(b.id_number)),
+    );
+    const [roomB] = rowsOf<{ use: string; landlord_name: string; n: number }>(
+      await database.db.execute(sql`
+        select x.use, x.landlord_name, (select count(*)::int from rental_tenants rt where rt.rental_id = x.id) as n
+        from rentals x join rooms r on r.id = x.room_id join buildings b on b.id = r.building_id
+        where b.code = ${seed.building} and r.unit_no = ${seed.unitNo} and r.room_no = ${seed.roomB}`),
+    );
+    expect(roomB).toEqual({ use: "2", landlord_name: "王房东", n: 0 });
+
+    const again = await run("rentals", p);
+    expect(totals(again)).toEqual([7, 0, 0, 3, 4]);
+    expect(again.personsCreated).toBe(0);
+    expect(rowsOfReport(again)).toEqual(rowsOfReport(report));
+  });
+
+  it("an XLSX file gives the same report as the equivalent CSV", async () => {
+    const H = [
+      "社区代码",
+      "建筑物编码",
+      "单元",
+      "房号",
+      "出租人姓名",
+      "月租金",
+      "承租人姓名",
+      "承租人证件号码",
+      "来穗日期",
+    ];
+    const tenant = citizenId("19880101", 301);
+    const rows = [
+      [seed.community, seed.building, seed.unitNo, seed.roomC, "赵房东", "900", "林一", tenant, "2022-09-01"],
+      [seed.community, seed.building, seed.unitNo, seed.roomC, "赵房东", "900", "林二", "123", ""],
+      ["440104007999", seed.building, seed.unitNo, seed.roomC, "赵房东", "", "", "", ""],
+      [seed.community, seed.building, seed.unitNo, seed.roomC, "赵房东", "900", "林一", tenant, ""],
+    ];
+    const csvPath = file("rentals-same.csv", csv([H, ...rows]));
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("出租屋");
+    sheet.addRow(H);
+    for (const r of rows) {
+      // As Excel holds them: the rent a number, the date a date cell, codes and IDs as text.
+      sheet.addRow(
+        r.map((v, i) => (i === 5 && v ? Number(v) : i === 8 && v ? new Date(`${v}T00:00:00Z`) : v)),
+      );
+    }
+    sheet.addRow([]);
+    workbook.addWorksheet("说明").addRow(["这一页不导入"]);
+    const xlsxPath = path.join(dir, "rentals-same.xlsx");
+    await workbook.xlsx.writeFile(xlsxPath);
+
+    const fromCsv = await run("rentals", csvPath, { dryRun: true });
+    const fromXlsx = await run("rentals", xlsxPath, { dryRun: true });
+    expect([fromXlsx.format, fromXlsx.encoding, fromCsv.format]).toEqual(["xlsx", null, "csv"]);
+    expect(totals(fromCsv)).toEqual([4, 1, 0, 0, 3]);
+    expect(totals(fromXlsx)).toEqual(totals(fromCsv));
+    expect(fromXlsx.errors).toEqual(fromCsv.errors);
+    expect(rowsOfReport(fromCsv)).toEqual([
+      [3, "承租人证件号码", "123", "validation.citizenId.length"],
+      [4, "社区代码", "440104007999", "import.community.unknown"],
+      [5, "承租人证件号码", tenant, "import.duplicate"],
+    ]);
+
+    // Imported for real from the XLSX, then the CSV finds everything there.
+    const real = await run("rentals", xlsxPath);
+    expect(totals(real)).toEqual([4, 1, 0, 0, 3]);
+    const [arrived] = await database.db.select().from(persons).where(eq(persons.idNumber, tenant));
+    expect([arrived.arrivalDate, arrived.personType]).toEqual(["2022-09-01", "02"]);
+    expect(totals(await run("rentals", csvPath))).toEqual([4, 0, 0, 1, 3]);
+  });
+
+  it("refuses a file missing a required column, for every kind, writing nothing", async () => {
+    const cases: [ImportKind, string[], string][] = [
+      ["buildings", ["建筑物编码", "社区代码", "网格编码"], "标准地址"],
+      ["rooms", ["社区代码", "建筑物编码", "单元", "房号"], "楼层"],
+      ["units", ["单位名称", "社区代码", "建筑物编码"], "统一社会信用代码"],
+      ["rentals", ["社区代码", "建筑物编码", "单元", "房号", "承租人证件号码"], "出租人姓名"],
+    ];
+    for (const [kind, headers, missing] of cases) {
+      const p = file(`missing-${kind}.csv`, csv([headers, headers.map(() => "x")]));
+      const report = await run(kind, p);
+      expect([report.read, report.stoppedAt?.row]).toEqual([0, 1]);
+      expect(rowsOfReport(report)).toEqual([[1, missing, "", "import.column.missing"]]);
+    }
+  });
+
+  it("units: a batch that fails on the database rolls back whole; earlier batches stay; the report says where", async () => {
+    await database.db.execute(
+      sql.raw(`alter table units add constraint import_kinds_trap check (name <> '故障')`),
+    );
+    try {
+      const H = ["单位名称", "统一社会信用代码", "社区代码", "建筑物编码"];
+      const codes = Array.from({ length: 5 }, (_, i) => uscc(`91440104MA5KEEP0${i}`));
+      const rows = codes.map((code, i) => [
+        i === 3 ? "故障" : `批次公司${i}`,
+        code,
+        seed.community,
+        seed.building,
+      ]);
+      const p = file("units-killed.csv", csv([H, ...rows]));
+      const report = await run("units", p, { batchSize: 2 });
+      expect(report.stoppedAt?.row).toBe(4);
+      expect(totals(report)).toEqual([2, 2, 0, 0, 0]);
+      const stored = await database.db
+        .select({ uscc: units.uscc })
+        .from(units)
+        .where(sql`${units.name} like '批次公司%'`);
+      expect(stored.map((u) => u.uscc).sort()).toEqual(codes.slice(0, 2).sort());
+    } finally {
+      await database.db.execute(sql.raw("alter table units drop constraint if exists import_kinds_trap"));
+    }
+  });
+
+  it("reports progress after each batch, ending at the file's size", async () => {
+    const H = ["建筑物编码", "标准地址", "社区代码", "网格编码"];
+    const rows = Array.from({ length: 5 }, (_, i) => [
+      `B-PROG-${i}`,
+      `进度巷${i}号`,
+      seed.community,
+      seed.grid,
+    ]);
+    const p = file("progress.csv", csv([H, ...rows]));
+    const seenProgress: ImportProgress[] = [];
+    const report = await run("buildings", p, { batchSize: 2, onProgress: (x) => seenProgress.push(x) });
+    expect(report.batches).toBe(3);
+    expect(seenProgress.map((x) => x.rowsRead)).toEqual([2, 4, 5]);
+    const size = fs.statSync(p).size;
+    expect(seenProgress.every((x) => x.totalBytes === size && x.bytesRead <= size)).toBe(true);
+    expect(seenProgress.at(-1)?.bytesRead).toBe(size);
   });
 });

@@ -1,0 +1,91 @@
+// The import kinds: each a header table, a row parser and a natural key. The engine that reads files and
+// writes batches (server/services/import.ts) is one for all of them.
+
+import type { ColumnSpec, HeaderMap, RowResult } from "./columns";
+import {
+  type ImportField,
+  PERSON_COLUMNS,
+  type PersonImportRecord,
+  parsePersonRow,
+  personKey,
+} from "./persons";
+import {
+  BUILDING_COLUMNS,
+  type BuildingField,
+  type BuildingImportRecord,
+  buildingKey,
+  parseBuildingRow,
+  parseRoomRow,
+  ROOM_COLUMNS,
+  type RoomField,
+  type RoomImportRecord,
+  roomImportKey,
+} from "./places";
+import {
+  parseRentalRow,
+  RENTAL_COLUMNS,
+  type RentalField,
+  type RentalImportRecord,
+  rentalKey,
+} from "./rentals";
+import { parseUnitRow, UNIT_COLUMNS, type UnitField, type UnitImportRecord, unitKey } from "./units";
+
+export const IMPORT_KINDS = ["persons", "buildings", "rooms", "units", "rentals"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+export function isImportKind(value: unknown): value is ImportKind {
+  return IMPORT_KINDS.includes(value as ImportKind);
+}
+
+export interface KindSpec<F extends string, R> {
+  columns: readonly ColumnSpec<F>[];
+  parse(map: HeaderMap<F>, cells: readonly string[]): RowResult<R>;
+  /** Natural key: two rows with one key in a file are a duplicate. */
+  key(record: R): string;
+  /** The field a duplicate is reported against. */
+  keyField(record: R): F;
+}
+
+export const personsSpec: KindSpec<ImportField, PersonImportRecord> = {
+  columns: PERSON_COLUMNS,
+  parse: parsePersonRow,
+  key: (r) => personKey(r.person),
+  keyField: () => "idNumber",
+};
+
+export const buildingsSpec: KindSpec<BuildingField, BuildingImportRecord> = {
+  columns: BUILDING_COLUMNS,
+  parse: parseBuildingRow,
+  key: buildingKey,
+  keyField: () => "buildingCode",
+};
+
+export const roomsSpec: KindSpec<RoomField, RoomImportRecord> = {
+  columns: ROOM_COLUMNS,
+  parse: parseRoomRow,
+  key: roomImportKey,
+  keyField: () => "roomNo",
+};
+
+export const unitsSpec: KindSpec<UnitField, UnitImportRecord> = {
+  columns: UNIT_COLUMNS,
+  parse: parseUnitRow,
+  key: unitKey,
+  keyField: () => "uscc",
+};
+
+export const rentalsSpec: KindSpec<RentalField, RentalImportRecord> = {
+  columns: RENTAL_COLUMNS,
+  parse: parseRentalRow,
+  key: rentalKey,
+  keyField: (r) => (r.tenant ? "tenantIdNumber" : "roomNo"),
+};
+
+/** Each kind's header table, for mapping files and templates. */
+export const IMPORT_COLUMNS: Record<ImportKind, readonly ColumnSpec[]> = {
+  persons: PERSON_COLUMNS,
+  buildings: BUILDING_COLUMNS,
+  rooms: ROOM_COLUMNS,
+  units: UNIT_COLUMNS,
+  rentals: RENTAL_COLUMNS,
+};
