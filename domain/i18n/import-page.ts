@@ -6,9 +6,10 @@ const zh = {
   "importPage.intro":
     "导入部门回流的登记数据。每一行都按国家标准校验；有问题的行会逐条列出，可下载后修改再导入，其余行照常导入。",
   "importPage.kind": "数据类型",
-  "importPage.kind.persons": "人员与户",
+  "importPage.rows": "已处理 {rows} 行",
   "importPage.file": "文件",
-  "importPage.fileHint": "CSV 文件（UTF-8 或 GB18030 编码），第 1 行为表头，表头对照见 README。",
+  "importPage.fileHint":
+    "CSV 文件（UTF-8 或 GB18030 编码）或 Excel 文件（.xlsx，读第一个工作表），第 1 行为表头，表头对照见 README。",
   "importPage.dryRun": "只校验，不写入（试导入）",
   "importPage.start": "开始导入",
   "importPage.check": "开始校验",
@@ -31,7 +32,7 @@ const zh = {
   "importPage.downloadRejected": "下载被拒绝的行（CSV）",
   "importPage.adminOnly": "只有管理员可以导入数据。",
   "importPage.noFile": "请选择要导入的文件",
-  "importPage.badType": "只能导入 CSV 文件（.csv）",
+  "importPage.badType": "只能导入 CSV（.csv）或 Excel（.xlsx）文件",
   "importPage.tooLarge": "文件超过 {mb} MB，请拆分后分批导入",
   "importPage.failed": "上传失败，请检查网络后重试",
 } as const;
@@ -41,9 +42,10 @@ const en = {
   "importPage.intro":
     "Import register data returned by departments. Every row is checked against the national standards; rows with problems are listed one by one and can be downloaded, fixed and imported again, while the others are imported.",
   "importPage.kind": "Kind of data",
-  "importPage.kind.persons": "Persons and households",
+  "importPage.rows": "{rows} rows done",
   "importPage.file": "File",
-  "importPage.fileHint": "A CSV file (UTF-8 or GB18030), headers in row 1; the README lists the headers.",
+  "importPage.fileHint":
+    "A CSV file (UTF-8 or GB18030) or an Excel file (.xlsx, first sheet), headers in row 1; the README lists the headers.",
   "importPage.dryRun": "Check only, write nothing (dry run)",
   "importPage.start": "Import",
   "importPage.check": "Check",
@@ -66,7 +68,7 @@ const en = {
   "importPage.downloadRejected": "Download the rejected rows (CSV)",
   "importPage.adminOnly": "Only administrators can import data.",
   "importPage.noFile": "Choose a file to import",
-  "importPage.badType": "Only CSV files (.csv) can be imported",
+  "importPage.badType": "Only CSV (.csv) and Excel (.xlsx) files can be imported",
   "importPage.tooLarge": "The file is over {mb} MB: split it and import the parts",
   "importPage.failed": "The upload failed: check the network and try again",
 } as const satisfies Record<keyof typeof zh, string>;

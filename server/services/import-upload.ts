@@ -7,10 +7,11 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Db } from "@/db/client";
 import type { Translate } from "@/domain/i18n";
+import type { ImportKind } from "@/domain/import";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-import { type ImportReport, importPersons } from "./import";
+import { type ImportProgress, type ImportReport, importFile } from "./import";
 
 /**
  * The admin page's import: the browser uploads the file as the request body, it is streamed to a
@@ -21,7 +22,7 @@ import { type ImportReport, importPersons } from "./import";
 export const IMPORT_UPLOAD_MAX_BYTES = 512 * 1024 * 1024;
 const KEEP_MS = 24 * 60 * 60 * 1000;
 const ROOT = path.join(os.tmpdir(), "doorstep-imports");
-const EXTENSIONS = new Set([".csv", ".txt"]);
+const EXTENSIONS = new Set([".csv", ".txt", ".xlsx"]);
 
 export interface UploadedImport {
   id: string;
@@ -94,7 +95,7 @@ async function saveUpload(
 }
 
 export interface UploadOptions {
-  kind: "persons";
+  kind: ImportKind;
   dryRun: boolean;
   /** The name the file had on the admin's computer. */
   name: string | null;
@@ -102,13 +103,6 @@ export interface UploadOptions {
   maxBytes?: number;
   /** Called as the import goes (after each batch), for a progress bar. */
   onProgress?: (progress: ImportProgress) => void;
-}
-
-export interface ImportProgress {
-  /** Rows read so far. */
-  rowsRead: number;
-  /** The file's size. */
-  totalBytes: number;
 }
 
 /**
@@ -123,8 +117,10 @@ export async function importUpload(
 ): Promise<ImportReport & { uploadId: string }> {
   const upload = await saveUpload(user, uploadName(options.name), body, options.maxBytes);
   const totalBytes = (await fs.promises.stat(upload.file)).size;
-  options.onProgress?.({ rowsRead: 0, totalBytes });
-  const report = await importPersons(db, {
+  options.onProgress?.({ rowsRead: 0, bytesRead: 0, totalBytes });
+  const report = await importFile(db, {
+    kind: options.kind,
+    onProgress: options.onProgress,
     file: upload.file,
     translate: options.translate,
     dryRun: options.dryRun,

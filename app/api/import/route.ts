@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { createTranslator } from "@/domain/i18n";
+import { IMPORT_KINDS } from "@/domain/import";
 import { createContext } from "@/server/context";
 import { AppError } from "@/server/errors";
 import { isSameOrigin, refusal } from "@/server/http/request";
 import { importUpload } from "@/server/services/import-upload";
 
 /**
- * POST /api/import?kind=persons&dryRun=0|1&name=<file name>, the file as the raw body (administrators).
+ * POST /api/import?kind=persons|buildings|rooms|units|rentals&dryRun=0|1&name=<file name>, the file as the raw body (administrators).
  * Refusals before the import starts are JSON `{ error: { key, message } }`: 401 without a session, 403
  * for other roles or a cross-site request, 400 for a bad query. Then the answer is NDJSON, a line per
  * event as the import goes: `{"type":"progress",…}`, and last `{"type":"report","report":…}` (rejected
@@ -17,7 +18,7 @@ import { importUpload } from "@/server/services/import-upload";
 export const dynamic = "force-dynamic";
 
 const query = z.object({
-  kind: z.enum(["persons"]),
+  kind: z.enum(IMPORT_KINDS),
   dryRun: z.enum(["0", "1"]).default("0"),
   name: z.string().max(255).optional(),
 });

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
+import { IMPORT_KINDS, type ImportKind } from "@/domain/import";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
 
@@ -28,7 +29,7 @@ interface Report {
 type Phase =
   | { step: "idle" }
   | { step: "uploading"; percent: number }
-  | { step: "importing"; rowsRead: number }
+  | { step: "importing"; rowsRead: number; percent: number | null }
   | { step: "done"; report: Report }
   | { step: "failed"; message: string };
 
@@ -59,8 +60,10 @@ function upload(
       end = text.indexOf("\n", seen);
       if (!line.trim()) continue;
       const event = JSON.parse(line);
-      if (event.type === "progress") onPhase({ step: "importing", rowsRead: event.rowsRead });
-      else if (event.type === "report") {
+      if (event.type === "progress") {
+        const percent = event.totalBytes > 0 ? Math.round((event.bytesRead / event.totalBytes) * 100) : null;
+        onPhase({ step: "importing", rowsRead: event.rowsRead, percent });
+      } else if (event.type === "report") {
         finished = true;
         onPhase({ step: "done", report: event.report });
       } else if (event.type === "error") {
@@ -74,7 +77,7 @@ function upload(
       onPhase({ step: "uploading", percent: Math.round((event.loaded / event.total) * 100) });
     }
   };
-  xhr.upload.onload = () => onPhase({ step: "importing", rowsRead: 0 });
+  xhr.upload.onload = () => onPhase({ step: "importing", rowsRead: 0, percent: null });
   xhr.onprogress = () => {
     if (xhr.status === 200) readLines();
   };
@@ -101,6 +104,7 @@ export default function ImportPage() {
   const ids = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const [dryRun, setDryRun] = useState(false);
+  const [kind, setKind] = useState<ImportKind>("persons");
   const [phase, setPhase] = useState<Phase>({ step: "idle" });
   const [fileError, setFileError] = useState<string | null>(null);
   const busy = phase.step === "uploading" || phase.step === "importing";
@@ -118,7 +122,7 @@ export default function ImportPage() {
       return;
     }
     setFileError(null);
-    const query = new URLSearchParams({ kind: "persons", dryRun: dryRun ? "1" : "0", name: file.name });
+    const query = new URLSearchParams({ kind, dryRun: dryRun ? "1" : "0", name: file.name });
     setPhase({ step: "uploading", percent: 0 });
     upload(file, query, setPhase, t("importPage.failed"));
   };
@@ -151,7 +155,7 @@ export default function ImportPage() {
               ref={fileInput}
               id={`${ids}-file`}
               type="file"
-              accept=".csv,text/csv"
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               aria-describedby={`${ids}-hint${fileError ? ` ${ids}-error` : ""}`}
               aria-invalid={!!fileError}
               className="min-h-11 rounded-lg border border-gray-400 p-2 text-base"
@@ -196,6 +200,7 @@ export default function ImportPage() {
 function Progress({ phase }: { phase: Phase }) {
   const { t } = useI18n();
   const uploading = phase.step === "uploading";
+  const percent = phase.step === "uploading" || phase.step === "importing" ? phase.percent : null;
   return (
     <div className="mt-3" data-testid="import-progress">
       <p className="text-base" aria-live="polite">
@@ -204,11 +209,13 @@ function Progress({ phase }: { phase: Phase }) {
       <progress
         className="mt-1 h-3 w-full"
         max={100}
-        value={uploading ? phase.percent : undefined}
+        value={percent ?? undefined}
         aria-label={t("importPage.title")}
       />
       {phase.step === "importing" && phase.rowsRead > 0 && (
-        <p className="text-sm text-gray-700">{phase.rowsRead.toLocaleString()}</p>
+        <p className="text-sm text-gray-700">
+          {t("importPage.rows", { rows: phase.rowsRead.toLocaleString() })}
+        </p>
       )}
     </div>
   );
