@@ -142,9 +142,14 @@ export default function ImportPage() {
             <span className="font-medium">{t("importPage.kind")}</span>
             <select
               className="min-h-11 rounded-lg border border-gray-400 px-2 text-base"
-              defaultValue="persons"
+              value={kind}
+              onChange={(event) => setKind(event.target.value as ImportKind)}
             >
-              <option value="persons">{t("importPage.kind.persons")}</option>
+              {IMPORT_KINDS.map((option) => (
+                <option key={option} value={option}>
+                  {t(`import.summary.kind.${option}`)}
+                </option>
+              ))}
             </select>
           </label>
           <div className="flex flex-col gap-1">
