@@ -1,4 +1,5 @@
 import { checkMessages } from "./check";
+import { exportMessages } from "./export";
 import { importMessages } from "./import";
 import { mapMessages } from "./map";
 import { en, zhCN } from "./messages";
@@ -21,6 +22,7 @@ const catalogues = {
     ...mapMessages["zh-CN"],
     ...checkMessages["zh-CN"],
     ...importMessages["zh-CN"],
+    ...exportMessages["zh-CN"],
   },
   en: {
     ...en,
@@ -30,6 +32,7 @@ const catalogues = {
     ...mapMessages.en,
     ...checkMessages.en,
     ...importMessages.en,
+    ...exportMessages.en,
   },
 } as const;
 
