@@ -16,7 +16,7 @@ import { GET as registerRoute } from "@/app/api/export/register/route";
 import { GET as resultsRoute } from "@/app/api/export/results/route";
 import { GET as statisticsRoute } from "@/app/api/export/statistics/route";
 import { rowsOf } from "@/db/client";
-import { areas, auditLog, buildings, households, persons, rooms, users, visits } from "@/db/schema";
+import { areas, auditLog, households, persons, rooms, users, visits } from "@/db/schema";
 import { AGE_BANDS, ageBandOf, ageOn } from "@/domain/export";
 import { createTranslator } from "@/domain/i18n";
 import { PERSON_COLUMNS } from "@/domain/import/persons";

@@ -14,6 +14,7 @@ const TABS = [
   { href: "/supervise/review", label: "supervise.review" },
   { href: "/supervise/conflicts", label: "supervise.conflicts" },
   { href: "/supervise/devices", label: "supervise.devices" },
+  { href: "/supervise/export", label: "export.title" },
   { href: "/register", label: "nav.register" },
 ] as const;
 
