@@ -213,8 +213,8 @@ export interface ExportColumn {
   kind: "text" | "int" | "percent" | "date";
 }
 
-export interface ExportTable {
-  key: ExportTableKey;
+export interface ExportTable<K extends string = ExportTableKey> {
+  key: K;
   title: string;
   columns: ExportColumn[];
   rows: ExportCell[][];
@@ -319,7 +319,7 @@ export function csvLines(rows: readonly (readonly ExportCell[])[]): string {
  * CSV text (without the byte-order mark) of one table, header first; or of several, each as its
  * title line, header and rows, separated by an empty line.
  */
-export function toCsv(tables: readonly ExportTable[]): string {
+export function toCsv(tables: readonly ExportTable<string>[]): string {
   if (tables.length === 1) {
     const [table] = tables;
     return `${csvLines([table.columns.map((c) => c.header), ...table.rows])}\r\n`;

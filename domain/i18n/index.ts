@@ -1,4 +1,5 @@
 import { checkMessages } from "./check";
+import { exportMessages } from "./export";
 import { importMessages } from "./import";
 import { importPageMessages } from "./import-page";
 import { mapMessages } from "./map";
@@ -23,6 +24,7 @@ const catalogues = {
     ...checkMessages["zh-CN"],
     ...importPageMessages["zh-CN"],
     ...importMessages["zh-CN"],
+    ...exportMessages["zh-CN"],
   },
   en: {
     ...en,
@@ -33,6 +35,7 @@ const catalogues = {
     ...checkMessages.en,
     ...importPageMessages.en,
     ...importMessages.en,
+    ...exportMessages.en,
   },
 } as const;
 

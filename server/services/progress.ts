@@ -1,6 +1,5 @@
 import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
-import ExcelJS from "exceljs";
 import { type Db, rowsOf } from "@/db/client";
 import { areas, assignments, campaignAreas, campaigns, rooms, users, visits } from "@/db/schema";
 import { VISIT_OUTCOME } from "@/domain/codes";
@@ -9,7 +8,6 @@ import {
   type CampaignOption,
   chinaDay,
   type DayCount,
-  type ExportTable,
   type ExportTableKey,
   exportTables,
   fillDays,
@@ -18,11 +16,11 @@ import {
   type OfficerProgress,
   type ProgressSummary,
   sumMeasures,
-  toCsv,
 } from "@/domain/progress";
 import { notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
 import { inScope } from "./register";
 
 /**
@@ -61,7 +59,7 @@ const campaignColumns = {
  * Campaigns the caller may report on: one whose areas overlap the caller's (above it or under it),
  * or with an assignment under it. Drafts have no work yet and are left out. Newest first.
  */
-async function visibleCampaigns(db: Db, user: SessionUser): Promise<CampaignOption[]> {
+export async function visibleCampaigns(db: Db, user: SessionUser): Promise<CampaignOption[]> {
   const overlaps = sql`exists (
     select 1 from ${campaignAreas} ca join ${areas} x on x.id = ca.area_id
     where ca.campaign_id = "campaigns"."id"
@@ -77,7 +75,7 @@ async function visibleCampaigns(db: Db, user: SessionUser): Promise<CampaignOpti
 }
 
 /** The area asked for (the caller's own by default), or not found when it lies outside their area. */
-async function areaInScope(db: Db, user: SessionUser, areaId: string | undefined) {
+export async function areaInScope(db: Db, user: SessionUser, areaId: string | undefined) {
   const [area] = await db
     .select({ id: areas.id, name: areas.name, level: areas.level, path: areas.path })
     .from(areas)
@@ -335,44 +333,10 @@ export async function progressSummary(
 // ---------------------------------------------------------------------------------------------
 // Exports
 
-export type ExportFormat = "csv" | "xlsx";
-
 export interface ExportInput extends ProgressInput {
   format: ExportFormat;
   /** CSV only: one table; without it the CSV holds all three, each under its title. */
   table?: ExportTableKey;
-}
-
-export interface ExportFile {
-  body: Uint8Array;
-  contentType: string;
-  fileName: string;
-  /** A plain ASCII name for clients that ignore `filename*`. */
-  asciiFileName: string;
-}
-
-const UTF8_BOM = "\uFEFF";
-
-/** No path separators, reserved characters or spaces in a download's name. */
-const safeFileName = (name: string) => name.replace(/[\\/:*?"<>|\s]+/g, "_");
-
-async function xlsxOf(tables: readonly ExportTable[], title: string): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = "Doorstep";
-  workbook.title = title;
-  for (const table of tables) {
-    const sheet = workbook.addWorksheet(table.title, { views: [{ state: "frozen", ySplit: 1 }] });
-    sheet.columns = table.columns.map((column) => ({
-      header: column.header,
-      width: column.width,
-      style: column.kind === "percent" ? { numFmt: "0.0" } : {},
-    }));
-    sheet.getRow(1).font = { bold: true };
-    // Cells are written as typed values: text stays text (never a formula), numbers stay numbers.
-    for (const row of table.rows) sheet.addRow(row.map((cell) => cell ?? undefined));
-  }
-  const buffer = await workbook.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
 }
 
 /**
@@ -391,9 +355,7 @@ export async function exportProgress(
   const all = exportTables(summary, t);
   const tables = input.format === "csv" && input.table ? all.filter((x) => x.key === input.table) : all;
   const one = input.format === "csv" && input.table ? `_${tables[0].title}` : "";
-  const base = safeFileName(
-    `${t("progress.export.fileName", { area: summary.area.name, date: summary.today })}${one}`,
-  );
+  const base = `${t("progress.export.fileName", { area: summary.area.name, date: summary.today })}${one}`;
   await writeAudit(db, {
     userId: user.id,
     action: "export_progress",
@@ -408,28 +370,5 @@ export async function exportProgress(
       rows: Object.fromEntries(tables.map((x) => [x.key, x.rows.length])),
     },
   });
-  const asciiFileName = `progress-${summary.today}.${input.format}`;
-  if (input.format === "csv") {
-    return {
-      body: new TextEncoder().encode(UTF8_BOM + toCsv(tables)),
-      contentType: "text/csv; charset=utf-8",
-      fileName: `${base}.csv`,
-      asciiFileName,
-    };
-  }
-  return {
-    body: await xlsxOf(tables, base),
-    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    fileName: `${base}.xlsx`,
-    asciiFileName,
-  };
-}
-
-/** `attachment` with the name in RFC 6266/5987 form (UTF-8, percent-encoded) and an ASCII fallback. */
-export function contentDisposition(file: Pick<ExportFile, "fileName" | "asciiFileName">): string {
-  const encoded = encodeURIComponent(file.fileName).replace(
-    /['()*!]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${file.asciiFileName}"; filename*=UTF-8''${encoded}`;
+  return tableFile(tables, input.format, base, `progress-${summary.today}`);
 }

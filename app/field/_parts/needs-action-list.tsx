@@ -1,10 +1,10 @@
 "use client";
 
 import Link from "next/link";
+import { FIELD_INFO } from "@/domain/fields";
 import { useI18n } from "../../_components/i18n";
 import { discardRejected, resolveConflict, useNeedsAction } from "../_lib/needs-action";
 import type { FieldDatabase, OutboxEntry } from "../_lib/store";
-import { FIELD_INFO } from "../room/_parts/fields";
 import { displayValue } from "../room/_parts/ui";
 
 /**

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { codeLabel, VISIT_OUTCOME } from "@/domain/codes";
+import { FIELD_INFO } from "@/domain/fields";
 import { issuesByPath } from "@/domain/schemas/issues";
 import { needsRevisit, visitSchema } from "@/domain/visit";
 import {
@@ -34,7 +35,6 @@ import { type FieldDatabase, openFieldDb } from "../_lib/store";
 import { useSync } from "../_lib/use-sync";
 import { SyncChip } from "../_parts/sync-bar";
 import { RoomContext, type RoomContextValue } from "./_parts/context";
-import { FIELD_INFO } from "./_parts/fields";
 import { GpsCard } from "./_parts/gps";
 import { AddHouseholdQuietly, HouseholdsSection } from "./_parts/household";
 import { OutcomePicker, RevisitNote } from "./_parts/outcome";

@@ -15,6 +15,7 @@ const TABS: readonly { href: string; label: string; admin?: boolean }[] = [
   { href: "/supervise/review", label: "supervise.review" },
   { href: "/supervise/conflicts", label: "supervise.conflicts" },
   { href: "/supervise/devices", label: "supervise.devices" },
+  { href: "/supervise/export", label: "export.title" },
   { href: "/register", label: "nav.register" },
   { href: "/supervise/import", label: "importPage.title", admin: true },
 ];

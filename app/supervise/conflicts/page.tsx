@@ -2,9 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { FIELD_INFO } from "@/domain/fields";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
-import { FIELD_INFO } from "../../field/room/_parts/fields";
 import { displayValue } from "../../field/room/_parts/ui";
 import { browserDeviceId } from "../_parts/device-id";
 

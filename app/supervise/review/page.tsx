@@ -3,10 +3,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { codeLabel, END_REASON, VISIT_OUTCOME } from "@/domain/codes";
+import { FIELD_INFO } from "@/domain/fields";
 import { useI18n } from "../../_components/i18n";
 import { StatusChip } from "../../_components/status";
 import { useTRPC } from "../../_components/trpc";
-import { FIELD_INFO } from "../../field/room/_parts/fields";
 import { displayValue } from "../../field/room/_parts/ui";
 import { Disputes } from "./_parts/disputes";
 

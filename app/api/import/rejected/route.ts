@@ -4,8 +4,8 @@ import { z } from "zod";
 import { createContext } from "@/server/context";
 import { AppError, HTTP_STATUS } from "@/server/errors";
 import { isSameOrigin, refusal } from "@/server/http/request";
+import { contentDisposition } from "@/server/services/export-file";
 import { rejectedRows } from "@/server/services/import-upload";
-import { contentDisposition } from "@/server/services/progress";
 
 /**
  * GET /api/import/rejected?id=<uploadId>: the rejected rows of an import made on the admin page, as

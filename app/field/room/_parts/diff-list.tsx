@@ -1,8 +1,8 @@
 "use client";
 
+import { FIELD_INFO } from "@/domain/fields";
 import type { FieldDiff } from "@/domain/visit";
 import { useI18n } from "../../../_components/i18n";
-import { FIELD_INFO } from "./fields";
 import { displayValue } from "./ui";
 
 /** Register value beside the observed one, field by field: what the supervisor will review. */

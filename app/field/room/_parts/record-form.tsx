@@ -5,9 +5,9 @@ import { useEffect, useId } from "react";
 import { Controller, type FieldError, type Resolver, useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import type { CodeTable } from "@/domain/codes";
+import { FIELD_INFO } from "@/domain/fields";
 import { useI18n } from "../../../_components/i18n";
 import type { Row } from "../../_lib/store";
-import { FIELD_INFO } from "./fields";
 import { Button, CodeOptions, displayValue, FieldShell, inputClass } from "./ui";
 
 type Values = Record<string, unknown>;

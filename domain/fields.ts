@@ -1,3 +1,6 @@
+// The label key and code table of each register field an officer can correct: one name for a field
+// across the room screen, the review, conflicts and the changes export.
+
 import {
   type CodeTable,
   ETHNICITY,
@@ -10,7 +13,7 @@ import {
   SEX,
   UNIT_KIND,
   UNIT_STATUS,
-} from "@/domain/codes";
+} from "./codes";
 
 /** The label key and code table of every field the room screen can correct, for diff lists. */
 export const FIELD_INFO: Record<string, { label: string; table?: CodeTable }> = {

@@ -1,0 +1,479 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { type Db, rowsOf } from "@/db/client";
+import {
+  areas,
+  buildings,
+  changes,
+  households,
+  persons,
+  rentals,
+  rentalTenants,
+  rooms,
+  units,
+  users,
+  visits,
+} from "@/db/schema";
+import {
+  AGE_BANDS,
+  type ChangeRow,
+  changesTable,
+  ELDERLY_FROM_AGE,
+  emptyCounts,
+  type IndustryRow,
+  MIGRANT_PERSON_TYPE,
+  type ResultRow,
+  registerTable,
+  resultsTable,
+  type StatisticsRow,
+  type StatisticsTableKey,
+  statisticsTables,
+} from "@/domain/export";
+import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
+import type { Locale, Translate } from "@/domain/i18n";
+import { PERSON_COLUMNS } from "@/domain/import/persons";
+import type { ExportTable } from "@/domain/progress";
+import { chinaDay } from "@/domain/progress";
+import { AppError, notFound } from "../errors";
+import { writeAudit } from "./audit";
+import type { SessionUser } from "./auth";
+import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
+import { areaInScope, visibleCampaigns } from "./progress";
+
+/**
+ * The files that leave the system upward: a campaign's visit results and changes, the persons
+ * register of an area, and statistics per community and grid. Each is cut to an area under the
+ * caller's (anything else answers NOT_FOUND, like a missing area), written to the audit log with its
+ * row counts, and read in one repeatable-read snapshot so its tables agree.
+ *
+ * Masking: results and changes mask names, ID numbers and phones (a reviewer's default view; a file
+ * that leaves the system gets no more). The register cannot be masked and still re-import, so it is
+ * for administrators only and its audit row says it was unmasked and how many persons it held.
+ */
+
+export interface ExportOptions {
+  now: Date;
+  ip: string;
+  locale: Locale;
+  translate: Translate;
+}
+
+export interface CampaignExportInput {
+  format: ExportFormat;
+  campaignId: string;
+  areaId?: string;
+}
+
+export interface AreaExportInput {
+  format: ExportFormat;
+  areaId?: string;
+  /** Statistics as CSV: one of the tables (a CSV holding all three has title lines between them). */
+  table?: StatisticsTableKey;
+}
+
+type Area = Awaited<ReturnType<typeof areaInScope>>;
+
+function readSnapshot<T>(db: Db, run: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction((transaction) => run(transaction as unknown as Db), {
+    isolationLevel: "repeatable read",
+    accessMode: "read only",
+  });
+}
+
+async function campaignInScope(db: Db, user: SessionUser, campaignId: string) {
+  const campaign = (await visibleCampaigns(db, user)).find((c) => c.id === campaignId);
+  if (!campaign) throw notFound();
+  return campaign;
+}
+
+async function finish(
+  db: Db,
+  user: SessionUser,
+  options: ExportOptions,
+  audit: { action: string; entity: string; entityId: string; area: Area; detail?: Record<string, unknown> },
+  tables: ExportTable<string>[],
+  format: ExportFormat,
+  names: { name: string; ascii: string },
+): Promise<ExportFile> {
+  const date = chinaDay(options.now);
+  await writeAudit(db, {
+    userId: user.id,
+    action: audit.action,
+    entity: audit.entity,
+    entityId: audit.entityId,
+    areaPath: audit.area.path,
+    ip: options.ip,
+    detail: {
+      format,
+      areaId: audit.area.id,
+      rows: Object.fromEntries(tables.map((x) => [x.key, x.rows.length])),
+      ...audit.detail,
+    },
+  });
+  const t = options.translate;
+  return tableFile(
+    tables,
+    format,
+    t("export.fileName", { name: names.name, area: audit.area.name, date }),
+    `${names.ascii}-${date}`,
+  );
+}
+
+/** Community and grid of a grid row: `g` is the grid, `c` its community. */
+const placeJoins = sql`
+  join ${areas} g on g.id = r.grid_id
+  left join ${areas} c on c.id = g.parent_id
+  join ${buildings} b on b.id = r.building_id`;
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+type ResultSql = Omit<ResultRow, "distanceM" | "far" | "visitedAt"> & {
+  visitedAt: Date | string;
+  lat: number | null;
+  lng: number | null;
+  buildingLat: number | null;
+  buildingLng: number | null;
+};
+
+/** One row per visit of the campaign to a room under the area, by grid, address and time. */
+export async function exportResults(
+  db: Db,
+  user: SessionUser,
+  input: CampaignExportInput,
+  options: ExportOptions,
+): Promise<ExportFile> {
+  const area = await areaInScope(db, user, input.areaId);
+  const campaign = await campaignInScope(db, user, input.campaignId);
+  const rows = await readSnapshot(db, async (tx) =>
+    rowsOf<ResultSql>(
+      await tx.execute(sql`
+        select c.name as "communityName", g.name as "gridName", b.address as "address",
+          r.unit_no as "unitNo", r.room_no as "roomNo", v.subject_type as "subjectType",
+          h.household_no as "householdNo", u.name as "unitName", rt.landlord_name as "landlordName",
+          v.outcome as "outcome", v.attempt as "attempt", v.visited_at as "visitedAt",
+          o.display_name as "officer", v.lat as "lat", v.lng as "lng",
+          b.lat as "buildingLat", b.lng as "buildingLng",
+          v.review_state as "reviewState", v.review_comment as "reviewComment"
+        from ${visits} v
+        join ${rooms} r on r.id = v.room_id
+        ${placeJoins}
+        join ${users} o on o.id = v.officer_id
+        left join ${households} h on v.subject_type = 'household' and h.id = v.subject_id
+        left join ${units} u on v.subject_type = 'unit' and u.id = v.subject_id
+        left join ${rentals} rt on v.subject_type = 'rental' and rt.id = v.subject_id
+        where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
+        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no, v.visited_at, v.id`),
+    ),
+  );
+  const results: ResultRow[] = rows.map(({ lat, lng, buildingLat, buildingLng, visitedAt, ...row }) => {
+    const distanceM =
+      lat !== null && lng !== null && buildingLat !== null && buildingLng !== null
+        ? distanceMeters({ lat, lng }, { lat: buildingLat, lng: buildingLng })
+        : null;
+    return {
+      ...row,
+      visitedAt: new Date(visitedAt),
+      distanceM,
+      far: distanceM === null ? null : distanceM > FAR_FROM_BUILDING_M,
+    };
+  });
+  const t = options.translate;
+  return finish(
+    db,
+    user,
+    options,
+    { action: "export_results", entity: "campaign", entityId: campaign.id, area },
+    [resultsTable(results, options.locale, t)],
+    input.format,
+    { name: t("export.results.name"), ascii: "results" },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes
+
+/** Every changed field recorded in the campaign's visits under the area, register beside observed. */
+export async function exportChanges(
+  db: Db,
+  user: SessionUser,
+  input: CampaignExportInput,
+  options: ExportOptions,
+): Promise<ExportFile> {
+  const area = await areaInScope(db, user, input.areaId);
+  const campaign = await campaignInScope(db, user, input.campaignId);
+  const rows = await readSnapshot(db, async (tx) =>
+    rowsOf<Omit<ChangeRow, "visitedAt"> & { visitedAt: Date | string }>(
+      await tx.execute(sql`
+        select c.name as "communityName", g.name as "gridName", b.address as "address",
+          r.unit_no as "unitNo", r.room_no as "roomNo", ch.entity as "entity",
+          case ch.entity
+            when 'person' then p.name
+            when 'rental_tenant' then tp.name
+            when 'household' then h.household_no
+            when 'unit' then u.name
+            when 'rental' then rt.landlord_name
+            when 'building' then eb.code
+            else null
+          end as "record",
+          ch.field as "field", ch.register_value as "registerValue", ch.observed_value as "observedValue",
+          ch.status as "status", ch.resolved_value as "resolvedValue",
+          o.display_name as "officer", v.visited_at as "visitedAt", v.review_state as "reviewState"
+        from ${changes} ch
+        join ${visits} v on v.id = ch.visit_id
+        join ${rooms} r on r.id = v.room_id
+        ${placeJoins}
+        join ${users} o on o.id = v.officer_id
+        left join ${persons} p on ch.entity = 'person' and p.id = ch.entity_id
+        left join ${rentalTenants} t on ch.entity = 'rental_tenant' and t.id = ch.entity_id
+        left join ${persons} tp on tp.id = t.person_id
+        left join ${households} h on ch.entity = 'household' and h.id = ch.entity_id
+        left join ${units} u on ch.entity = 'unit' and u.id = ch.entity_id
+        left join ${rentals} rt on ch.entity = 'rental' and rt.id = ch.entity_id
+        left join ${buildings} eb on ch.entity = 'building' and eb.id = ch.entity_id
+        where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
+        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no, v.visited_at,
+          ch.created_at, ch.id`),
+    ),
+  );
+  const t = options.translate;
+  return finish(
+    db,
+    user,
+    options,
+    { action: "export_changes", entity: "campaign", entityId: campaign.id, area },
+    [
+      changesTable(
+        rows.map((row) => ({ ...row, visitedAt: new Date(row.visitedAt) })),
+        options.locale,
+        t,
+      ),
+    ],
+    input.format,
+    { name: t("export.changes.name"), ascii: "changes" },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Register
+
+/** Person columns by their register field; place columns filled from the joins. */
+const PERSON_FIELD_SQL = PERSON_COLUMNS.filter(
+  (spec) =>
+    !["householdNo", "householdKind", "communityCode", "buildingCode", "unitNo", "roomNo"].includes(
+      spec.field,
+    ),
+).map((spec) => spec.field);
+
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The current persons register of an area, unmasked, in the import's header table: active persons
+ * (not ended) who belong to a household, with the household and its room. Tenants without a household
+ * are not in this file (the persons import needs a 户号). Administrators only.
+ */
+export async function exportRegister(
+  db: Db,
+  user: SessionUser,
+  input: AreaExportInput,
+  options: ExportOptions,
+): Promise<ExportFile> {
+  // Refused before anything is read: the route already keeps officers out, this keeps supervisors out.
+  if (user.role !== "admin") throw new AppError("FORBIDDEN", "export.register.adminOnly");
+  const area = await areaInScope(db, user, input.areaId);
+  const personColumns = sql.join(
+    PERSON_FIELD_SQL.map((field) => sql`p.${sql.identifier(snake(field))} as ${sql.identifier(field)}`),
+    sql`, `,
+  );
+  const rows = await readSnapshot(db, async (tx) =>
+    rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`
+        select ${personColumns},
+          h.household_no as "householdNo", h.kind as "householdKind", c.code as "communityCode",
+          b.code as "buildingCode", r.unit_no as "unitNo", r.room_no as "roomNo"
+        from ${persons} p
+        join ${households} h on h.id = p.household_id
+        join ${rooms} r on r.id = h.room_id
+        ${placeJoins}
+        where p.ended_at is null and starts_with(g.path, ${area.path})
+        order by c.code nulls last, g.code, b.code, r.unit_no nulls first, r.room_no, h.household_no,
+          p.relation nulls last, p.id_number`),
+    ),
+  );
+  const t = options.translate;
+  return finish(
+    db,
+    user,
+    options,
+    {
+      action: "export_register",
+      entity: "area",
+      entityId: area.id,
+      area,
+      detail: { kind: "persons", unmasked: true, persons: rows.length },
+    },
+    [registerTable(rows, t)],
+    input.format,
+    { name: t("export.register.name"), ascii: "register-persons" },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+type Counted = { gridId: string } & Record<string, number | string | null>;
+
+/**
+ * Statistics per grid under the area (communities are the sums of their grids), each figure counted
+ * with GROUP BY in the database: active persons by age band at today's date in China, 60+, special
+ * groups and migrants; active households by kind and flag; active units by state and by industry;
+ * active rental rooms and the active tenants of those rooms.
+ */
+export async function exportStatistics(
+  db: Db,
+  user: SessionUser,
+  input: AreaExportInput,
+  options: ExportOptions,
+): Promise<ExportFile> {
+  const area = await areaInScope(db, user, input.areaId);
+  const today = chinaDay(options.now);
+  const age = sql`extract(year from age(${today}::date, p.birth_date))`;
+  const bandColumns = sql.join(
+    AGE_BANDS.map(
+      (band, i) =>
+        sql`count(*) filter (where ${age} >= ${band.min}${band.max === null ? sql`` : sql` and ${age} <= ${band.max}`})::int as ${sql.identifier(`band${i}`)}`,
+    ),
+    sql`, `,
+  );
+  const scope = sql`with sg as (
+    select g.id from ${areas} g where g.level = 'grid' and starts_with(g.path, ${area.path}))`;
+  const { grids, industries } = await readSnapshot(db, async (tx) => {
+    const gridRows = rowsOf<{
+      gridId: string;
+      gridCode: string;
+      gridName: string;
+      communityCode: string;
+      communityName: string;
+    }>(
+      await tx.execute(sql`
+        select g.id as "gridId", g.code as "gridCode", g.name as "gridName",
+          coalesce(c.code, '') as "communityCode", coalesce(c.name, '') as "communityName"
+        from ${areas} g left join ${areas} c on c.id = g.parent_id
+        where g.level = 'grid' and starts_with(g.path, ${area.path})
+        order by c.code nulls last, g.code`),
+    );
+    const personRows = rowsOf<Counted>(
+      await tx.execute(sql`${scope}
+        select p.grid_id as "gridId", count(*)::int as "population", ${bandColumns},
+          count(*) filter (where ${age} >= ${ELDERLY_FROM_AGE})::int as "elderly",
+          count(*) filter (where p.disability)::int as "disability",
+          count(*) filter (where p.low_income)::int as "lowIncome",
+          count(*) filter (where p.unemployed)::int as "unemployed",
+          count(*) filter (where p.left_behind is not null)::int as "leftBehind",
+          count(*) filter (where p.person_type = ${MIGRANT_PERSON_TYPE})::int as "migrants"
+        from sg join ${persons} p on p.grid_id = sg.id
+        where p.ended_at is null
+        group by p.grid_id`),
+    );
+    const householdRows = rowsOf<Counted>(
+      await tx.execute(sql`${scope}
+        select h.grid_id as "gridId", h.kind as "kind", count(*)::int as "n",
+          count(*) filter (where h.low_income)::int as "lowIncome",
+          count(*) filter (where h.five_guarantee)::int as "fiveGuarantee"
+        from sg join ${households} h on h.grid_id = sg.id
+        where h.ended_at is null
+        group by h.grid_id, h.kind`),
+    );
+    const unitRows = rowsOf<Counted>(
+      await tx.execute(sql`${scope}
+        select u.grid_id as "gridId", u.status as "status", count(*)::int as "n"
+        from sg join ${units} u on u.grid_id = sg.id
+        where u.ended_at is null
+        group by u.grid_id, u.status`),
+    );
+    const industryRows = rowsOf<{ gridId: string; industry: string | null; n: number }>(
+      await tx.execute(sql`${scope}
+        select u.grid_id as "gridId", u.industry as "industry", count(*)::int as "n"
+        from sg join ${units} u on u.grid_id = sg.id
+        where u.ended_at is null
+        group by u.grid_id, u.industry
+        order by u.industry nulls last`),
+    );
+    const rentalRows = rowsOf<Counted>(
+      await tx.execute(sql`${scope}
+        select rt.grid_id as "gridId", count(*)::int as "rentals",
+          coalesce(sum((select count(*) from ${rentalTenants} t
+            where t.rental_id = rt.id and t.ended_at is null)), 0)::int as "tenants"
+        from sg join ${rentals} rt on rt.grid_id = sg.id
+        where rt.ended_at is null
+        group by rt.grid_id`),
+    );
+
+    const byGrid = new Map<string, StatisticsRow>(
+      gridRows.map((g) => [g.gridId, { ...g, ...emptyCounts() }]),
+    );
+    const num = (value: unknown) => Number(value ?? 0);
+    for (const row of personRows) {
+      const g = byGrid.get(row.gridId);
+      if (!g) continue;
+      for (const key of [
+        "population",
+        "elderly",
+        "disability",
+        "lowIncome",
+        "unemployed",
+        "leftBehind",
+        "migrants",
+      ] as const) {
+        g[key] = num(row[key]);
+      }
+      g.ageBands = AGE_BANDS.map((_, i) => num(row[`band${i}`]));
+    }
+    for (const row of householdRows) {
+      const g = byGrid.get(row.gridId);
+      if (!g) continue;
+      g.households += num(row.n);
+      g.householdKinds[String(row.kind)] = (g.householdKinds[String(row.kind)] ?? 0) + num(row.n);
+      g.lowIncomeHouseholds += num(row.lowIncome);
+      g.fiveGuaranteeHouseholds += num(row.fiveGuarantee);
+    }
+    for (const row of unitRows) {
+      const g = byGrid.get(row.gridId);
+      if (!g) continue;
+      g.units += num(row.n);
+      g.unitStatuses[String(row.status)] = (g.unitStatuses[String(row.status)] ?? 0) + num(row.n);
+    }
+    for (const row of rentalRows) {
+      const g = byGrid.get(row.gridId);
+      if (!g) continue;
+      g.rentals = num(row.rentals);
+      g.tenants = num(row.tenants);
+    }
+    const order = new Map(gridRows.map((g, i) => [g.gridId, i]));
+    const industryList: IndustryRow[] = industryRows
+      .filter((row) => byGrid.has(row.gridId))
+      .sort((a, b) => (order.get(a.gridId) ?? 0) - (order.get(b.gridId) ?? 0))
+      .map((row) => {
+        const g = byGrid.get(row.gridId) as StatisticsRow;
+        return {
+          communityName: g.communityName,
+          gridName: g.gridName,
+          industry: row.industry,
+          units: num(row.n),
+        };
+      });
+    return { grids: [...byGrid.values()], industries: industryList };
+  });
+  const t = options.translate;
+  const tables = statisticsTables(grids, industries, options.locale, t);
+  const chosen = input.format === "csv" && input.table ? tables.filter((x) => x.key === input.table) : tables;
+  return finish(
+    db,
+    user,
+    options,
+    { action: "export_statistics", entity: "area", entityId: area.id, area, detail: { today } },
+    chosen,
+    input.format,
+    { name: t("export.statistics.name"), ascii: "statistics" },
+  );
+}
