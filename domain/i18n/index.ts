@@ -1,3 +1,4 @@
+import { campaignMessages } from "./campaigns";
 import { checkMessages } from "./check";
 import { importMessages } from "./import";
 import { mapMessages } from "./map";
@@ -21,6 +22,7 @@ const catalogues = {
     ...mapMessages["zh-CN"],
     ...checkMessages["zh-CN"],
     ...importMessages["zh-CN"],
+    ...campaignMessages["zh-CN"],
   },
   en: {
     ...en,
@@ -30,6 +32,7 @@ const catalogues = {
     ...mapMessages.en,
     ...checkMessages.en,
     ...importMessages.en,
+    ...campaignMessages.en,
   },
 } as const;
 
