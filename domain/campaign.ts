@@ -11,7 +11,8 @@ export const CAMPAIGN_AREAS_MAX = 50;
 export const campaignCreateInput = z
   .object({
     name: requiredText(CAMPAIGN_NAME_MAX),
-    startsOn: dateField(),
+    // An untouched date input sends "": that is a missing date, not a badly written one.
+    startsOn: z.string(withKeys).trim().min(1, { error: "validation.required" }).pipe(dateField()),
     endsOn: optional(dateField()),
     areaIds: z
       .array(z.uuid(withKeys), withKeys)

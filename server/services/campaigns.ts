@@ -314,11 +314,7 @@ export async function assignGrid(db: Db, user: SessionUser, input: AssignInput, 
       .where(eq(users.id, input.officerId));
     const containsGrid = !!officer && grid.path.startsWith(officer.path);
     // An officer neither under the caller nor over the grid is none of the caller's business.
-    if (
-      officer?.role !== "officer" ||
-      officer.disabledAt ||
-      !(containsGrid || inScope(user, officer.path))
-    ) {
+    if (officer?.role !== "officer" || officer.disabledAt || !(containsGrid || inScope(user, officer.path))) {
       throw notFound();
     }
     if (!containsGrid) throw new AppError("BAD_REQUEST", "campaign.error.officerOutsideGrid");
