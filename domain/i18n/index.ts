@@ -1,3 +1,4 @@
+import { campaignMessages } from "./campaigns";
 import { checkMessages } from "./check";
 import { exportMessages } from "./export";
 import { importMessages } from "./import";
@@ -25,6 +26,7 @@ const catalogues = {
     ...importPageMessages["zh-CN"],
     ...importMessages["zh-CN"],
     ...exportMessages["zh-CN"],
+    ...campaignMessages["zh-CN"],
   },
   en: {
     ...en,
@@ -36,6 +38,7 @@ const catalogues = {
     ...importPageMessages.en,
     ...importMessages.en,
     ...exportMessages.en,
+    ...campaignMessages.en,
   },
 } as const;
 

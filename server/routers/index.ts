@@ -1,6 +1,7 @@
 import "server-only";
 import { createCallerFactory, router } from "../trpc";
 import { authRouter } from "./auth";
+import { campaignRouter } from "./campaign";
 import { checkRouter } from "./check";
 import { mapRouter } from "./map";
 import { progressRouter } from "./progress";
@@ -21,6 +22,7 @@ export const appRouter = router({
   progress: progressRouter,
   map: mapRouter,
   check: checkRouter,
+  campaign: campaignRouter,
 });
 
 export type AppRouter = typeof appRouter;

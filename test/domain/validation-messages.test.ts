@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createTranslator } from "@/domain/i18n";
+import { campaignMessages } from "@/domain/i18n/campaigns";
 import { checkMessages } from "@/domain/i18n/check";
 import { mapMessages } from "@/domain/i18n/map";
 import { en as uiEn, zhCN as uiZh } from "@/domain/i18n/messages";
@@ -27,7 +28,13 @@ function placeholders(text: string): string[] {
 
 describe("the screen families' catalogues", () => {
   it("have the same keys and placeholders in both locales", () => {
-    for (const catalogue of [superviseMessages, progressMessages, mapMessages, checkMessages]) {
+    for (const catalogue of [
+      superviseMessages,
+      progressMessages,
+      mapMessages,
+      checkMessages,
+      campaignMessages,
+    ]) {
       const zhKeys = Object.keys(catalogue["zh-CN"]).sort();
       expect(Object.keys(catalogue.en).sort()).toEqual(zhKeys);
       for (const key of zhKeys as (keyof (typeof catalogue)["zh-CN"])[]) {

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { campaigns, changes, residentFeedback } from "@/db/schema";
+import { campaigns, changes, residentFeedback, users } from "@/db/schema";
 import { appRouter } from "@/server/routers";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
@@ -11,6 +11,13 @@ import { supervisorOf, visitMutation } from "../support/push";
 
 type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
+type SupervisorObjects = Objects & {
+  visitId: string;
+  changeId: string;
+  disputeId: string;
+  campaignId: string;
+  officerId: string;
+};
 
 /**
  * Every procedure that takes an object, and how to ask it for one. A procedure missing from both this
@@ -46,10 +53,7 @@ const OBJECT_PROCEDURES: Record<string, (caller: Caller, objects: Objects) => Pr
  */
 const SUPERVISOR_PROCEDURES: Record<
   string,
-  (
-    caller: Caller,
-    objects: Objects & { visitId: string; changeId: string; disputeId: string },
-  ) => Promise<unknown>
+  (caller: Caller, objects: SupervisorObjects) => Promise<unknown>
 > = {
   "review.visit": (caller, o) => caller.review.visit({ id: o.visitId }),
   "review.reveal": (caller, o) => caller.review.reveal({ id: o.visitId }),
@@ -65,7 +69,30 @@ const SUPERVISOR_PROCEDURES: Record<
       choice: "observed",
     }),
   "check.handle": (caller, o) => caller.check.handle({ id: o.disputeId, note: "已复访" }),
+  // The officer already holds the grid: giving it to them again changes nothing.
+  "campaign.assign": (caller, o) =>
+    caller.campaign.assign({ campaignId: o.campaignId, gridId: o.gridId, officerId: o.officerId }),
+  // Given back at once, so the procedures after it still find the officer assigned.
+  "campaign.unassign": async (caller, o) => {
+    await caller.campaign.unassign({ campaignId: o.campaignId, gridId: o.gridId });
+    return caller.campaign.assign({ campaignId: o.campaignId, gridId: o.gridId, officerId: o.officerId });
+  },
 };
+/**
+ * Administrator procedures: supervisors and officers are refused here; campaigns.test.ts proves an
+ * administrator's areas (outside them: NOT_FOUND).
+ */
+const ADMIN_PROCEDURES: Record<string, (caller: Caller, campaignId: string, o: Objects) => Promise<unknown>> =
+  {
+    "campaign.create": (caller, _campaignId, o) =>
+      caller.campaign.create({
+        name: "越权",
+        startsOn: "2027-01-01",
+        endsOn: null,
+        areaIds: [o.communityId],
+      }),
+    "campaign.close": (caller, campaignId) => caller.campaign.close({ id: campaignId }),
+  };
 /**
  * Supervisor lists: they take no object and return only what lies under the caller's area (proved,
  * community against community, in the test file named).
@@ -76,6 +103,9 @@ const SUPERVISOR_LISTS: Record<string, string> = {
   "device.list": "review.test.ts",
   "map.filters": "completion.test.ts",
   "check.disputes": "check.test.ts",
+  // A campaign is visible where its areas overlap the caller's, its grids cut to the caller's area.
+  "campaign.list": "campaigns.test.ts",
+  "campaign.get": "campaigns.test.ts",
 };
 
 /**
@@ -98,6 +128,7 @@ it("every procedure is either scope-checked here or acts on the caller alone", (
       path in OBJECT_PROCEDURES ||
       path in SUPERVISOR_PROCEDURES ||
       path in SUPERVISOR_LISTS ||
+      path in ADMIN_PROCEDURES ||
       SELF_ONLY.includes(path) ||
       PUBLIC_PROOF.includes(path);
     expect(covered, `${path} has no scope test`).toBe(true);
@@ -145,7 +176,7 @@ describe.each(databaseKinds)("object-level authorisation on %s", (kind) => {
   }
 
   describe("supervisor procedures", () => {
-    let objects: Objects & { visitId: string; changeId: string; disputeId: string };
+    let objects: SupervisorObjects;
     let ownCommunity: Caller;
     let otherCommunity: Caller;
 
@@ -184,7 +215,18 @@ describe.each(databaseKinds)("object-level authorisation on %s", (kind) => {
           fields: [{ personId: null, field: "address", comment: "" }],
         })
         .returning({ id: residentFeedback.id });
-      objects = { ...own, visitId: mutation.id, changeId: change.id, disputeId: dispute.id };
+      const [officer] = await database.db
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.username, "officer1"));
+      objects = {
+        ...own,
+        visitId: mutation.id,
+        changeId: change.id,
+        disputeId: dispute.id,
+        campaignId: campaign.id,
+        officerId: officer.id,
+      };
       ownCommunity = await supervisorOf(database, own.communityId, "scope-community-1");
       otherCommunity = await supervisorOf(database, other.communityId, "scope-community-2");
     });
@@ -201,6 +243,22 @@ describe.each(databaseKinds)("object-level authorisation on %s", (kind) => {
       });
       it(`${path}: without a session it is refused`, async () => {
         expect(await codeOf(call(anonymous, objects))).toBe("UNAUTHORIZED");
+      });
+    }
+  });
+
+  describe("administrator procedures", () => {
+    let campaignId: string;
+    beforeAll(async () => {
+      [{ id: campaignId }] = await database.db.select({ id: campaigns.id }).from(campaigns).limit(1);
+    });
+    for (const [path, call] of Object.entries(ADMIN_PROCEDURES)) {
+      it(`${path}: supervisors and officers are refused, and nothing changes`, async () => {
+        const before = await database.db.select().from(campaigns);
+        expect(await codeOf(call(supervisor, campaignId, own))).toBe("FORBIDDEN");
+        expect(await codeOf(call(officer1, campaignId, own))).toBe("FORBIDDEN");
+        expect(await codeOf(call(anonymous, campaignId, own))).toBe("UNAUTHORIZED");
+        expect(await database.db.select().from(campaigns)).toEqual(before);
       });
     }
   });

@@ -12,6 +12,7 @@ import { useTRPC } from "../../_components/trpc";
 const TABS: readonly { href: string; label: string; admin?: boolean }[] = [
   { href: "/supervise", label: "map.title" },
   { href: "/supervise/progress", label: "progress.title" },
+  { href: "/supervise/campaigns", label: "campaign.title" },
   { href: "/supervise/review", label: "supervise.review" },
   { href: "/supervise/conflicts", label: "supervise.conflicts" },
   { href: "/supervise/devices", label: "supervise.devices" },

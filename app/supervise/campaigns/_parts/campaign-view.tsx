@@ -1,0 +1,268 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { CampaignDetail, CampaignGrid } from "@/domain/campaign";
+import { chinaDay } from "@/domain/progress";
+import { useI18n } from "../../../_components/i18n";
+import { ErrorPanel } from "../../../_components/shell";
+import { useTRPC } from "../../../_components/trpc";
+import { CampaignStatusChip, campaignDates } from "./ui";
+
+/**
+ * One campaign: its grids under the caller's area, each with a select of the officers who cover it
+ * (choosing another reassigns at once), and closing it behind a confirmation.
+ */
+export function CampaignView({
+  id,
+  notice,
+  onBack,
+}: {
+  id: string;
+  notice: string | null;
+  onBack: () => void;
+}) {
+  const { t } = useI18n();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const query = useQuery(trpc.campaign.get.queryOptions({ id }));
+  const [said, setSaid] = useState<string | null>(notice);
+  const [confirming, setConfirming] = useState(false);
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.campaign.get.queryKey({ id }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.campaign.list.queryKey() }),
+    ]);
+  const close = useMutation(
+    trpc.campaign.close.mutationOptions({
+      onSuccess: async () => {
+        setConfirming(false);
+        setSaid(t("campaign.close.done", { name: query.data?.name ?? "" }));
+        await refresh();
+      },
+    }),
+  );
+
+  const back = (
+    <button
+      type="button"
+      onClick={onBack}
+      className="min-h-11 self-start rounded-lg border border-gray-400 bg-white px-4 font-medium hover:bg-gray-50"
+    >
+      ← {t("campaign.back")}
+    </button>
+  );
+  if (query.isPending) {
+    return (
+      <div className="flex flex-col gap-3">
+        {back}
+        <p className="p-6 text-center text-gray-600" aria-live="polite">
+          {t("campaign.loading")}
+        </p>
+      </div>
+    );
+  }
+  if (query.error) {
+    return (
+      <div className="flex flex-col gap-3">
+        {back}
+        <ErrorPanel message={query.error.message} onRetry={() => query.refetch()} />
+      </div>
+    );
+  }
+  const campaign = query.data;
+  const officerName = new Map(campaign.officerList.map((o) => [o.id, o]));
+
+  return (
+    <div className="flex min-w-0 flex-col gap-3">
+      {back}
+      <section
+        className="flex flex-col gap-2 rounded-xl bg-white p-4 shadow-sm"
+        aria-labelledby="campaign-name"
+      >
+        <div className="flex flex-wrap items-start gap-2">
+          <h1 id="campaign-name" className="min-w-0 flex-1 text-2xl font-bold">
+            {campaign.name}
+          </h1>
+          <CampaignStatusChip status={campaign.status} />
+        </div>
+        <p className="text-sm text-gray-700">{campaignDates(t, campaign)}</p>
+        <p className="text-sm text-gray-700">
+          {t("campaign.areas", {
+            areas: campaign.areas.map((area) => area.name).join(t("campaign.listSeparator")),
+          })}
+        </p>
+        <p className="text-base font-medium">
+          {t("campaign.staffing", {
+            assigned: campaign.assignedGrids,
+            grids: campaign.grids,
+            officers: campaign.officers,
+          })}
+        </p>
+        {campaign.closedAt && (
+          <p className="text-sm text-gray-700">
+            {t("campaign.closedAt", { date: chinaDay(new Date(campaign.closedAt)) })}
+          </p>
+        )}
+        <p aria-live="polite" className="text-base font-medium text-green-900" data-testid="campaign-notice">
+          {said ?? ""}
+        </p>
+        {campaign.canClose && !confirming && (
+          <button
+            type="button"
+            onClick={() => setConfirming(true)}
+            className="min-h-11 self-start rounded-lg border border-red-700 bg-white px-4 font-medium text-red-800 hover:bg-red-50"
+          >
+            {t("campaign.close")}
+          </button>
+        )}
+        {confirming && (
+          <div
+            role="alertdialog"
+            aria-labelledby="close-confirm"
+            className="rounded-lg border border-red-300 bg-red-50 p-3"
+          >
+            <p id="close-confirm" className="mb-3 text-base text-red-950">
+              {t("campaign.close.confirm", { name: campaign.name })}
+            </p>
+            {close.error && (
+              <p role="alert" className="mb-2 text-sm font-medium text-red-900">
+                {close.error.message}
+              </p>
+            )}
+            <div className="flex flex-wrap gap-2">
+              <button
+                type="button"
+                disabled={close.isPending}
+                onClick={() => close.mutate({ id })}
+                className="min-h-11 rounded-lg bg-red-800 px-4 font-medium text-white hover:bg-red-900 disabled:opacity-60"
+              >
+                {t("campaign.close.yes")}
+              </button>
+              <button
+                type="button"
+                onClick={() => setConfirming(false)}
+                className="min-h-11 rounded-lg border border-gray-400 bg-white px-4 font-medium hover:bg-gray-50"
+              >
+                {t("campaign.close.no")}
+              </button>
+            </div>
+          </div>
+        )}
+      </section>
+
+      <section
+        className="flex flex-col gap-2 rounded-xl bg-white p-4 shadow-sm"
+        aria-labelledby="campaign-grids"
+      >
+        <h2 id="campaign-grids" className="text-xl font-bold">
+          {t("campaign.grids.heading")}
+        </h2>
+        <p className="text-sm text-gray-700">
+          {campaign.status === "closed" ? t("campaign.closedNote") : t("campaign.grids.hint")}
+        </p>
+        {campaign.gridList.length === 0 ? (
+          <p className="p-4 text-center text-gray-700">{t("campaign.grids.empty")}</p>
+        ) : (
+          <ul className="flex flex-col divide-y divide-gray-200">
+            {campaign.gridList.map((grid) => (
+              <GridRow
+                key={grid.id}
+                campaign={campaign}
+                grid={grid}
+                officerName={officerName}
+                onSaved={async (message) => {
+                  setSaid(message);
+                  await refresh();
+                }}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function GridRow({
+  campaign,
+  grid,
+  officerName,
+  onSaved,
+}: {
+  campaign: CampaignDetail;
+  grid: CampaignGrid;
+  officerName: Map<string, { displayName: string; username: string }>;
+  onSaved: (message: string) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const trpc = useTRPC();
+  const assign = useMutation(trpc.campaign.assign.mutationOptions());
+  const unassign = useMutation(trpc.campaign.unassign.mutationOptions());
+  const [error, setError] = useState<string | null>(null);
+  const pending = assign.isPending || unassign.isPending;
+  const options = [...new Set([...(grid.officer ? [grid.officer.id] : []), ...grid.eligibleOfficerIds])];
+  const gridLabel = `${grid.communityName} · ${grid.name}`;
+  const selectId = `grid-${grid.id}`;
+
+  const change = async (officerId: string) => {
+    setError(null);
+    try {
+      if (officerId) {
+        await assign.mutateAsync({ campaignId: campaign.id, gridId: grid.id, officerId });
+        const officer = officerName.get(officerId);
+        await onSaved(t("campaign.grid.saved", { grid: gridLabel, officer: officer?.displayName ?? "" }));
+      } else {
+        await unassign.mutateAsync({ campaignId: campaign.id, gridId: grid.id });
+        await onSaved(t("campaign.grid.cleared", { grid: gridLabel }));
+      }
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
+
+  return (
+    <li className="flex flex-col gap-1 py-3" data-testid="campaign-grid">
+      <label htmlFor={selectId} className="flex flex-col">
+        <span className="text-base font-semibold text-gray-900">{gridLabel}</span>
+        <span className="text-sm text-gray-600">{grid.code}</span>
+        <span className="sr-only">{t("campaign.grid.officerFor", { grid: gridLabel })}</span>
+      </label>
+      <select
+        id={selectId}
+        value={grid.officer?.id ?? ""}
+        disabled={pending || campaign.status === "closed" || options.length === 0}
+        onChange={(event) => change(event.target.value)}
+        aria-describedby={error ? `${selectId}-error` : undefined}
+        className={`min-h-11 w-full rounded-lg border bg-white px-2 text-base disabled:bg-gray-100 ${
+          grid.officer ? "border-gray-400 text-gray-900" : "border-amber-600 text-amber-900"
+        }`}
+      >
+        <option value="">
+          {options.length === 0 ? t("campaign.grid.noEligible") : t("campaign.grid.none")}
+        </option>
+        {options.map((officerId) => {
+          const officer = officerName.get(officerId);
+          return (
+            <option key={officerId} value={officerId}>
+              {t("campaign.officerOption", {
+                name: officer?.displayName ?? "",
+                username: officer?.username ?? "",
+              })}
+            </option>
+          );
+        })}
+      </select>
+      {pending && (
+        <p className="text-sm text-gray-700" aria-live="polite">
+          {t("campaign.grid.saving")}
+        </p>
+      )}
+      {error && (
+        <p id={`${selectId}-error`} role="alert" className="text-sm font-medium text-red-800">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,42 @@
+"use client";
+
+import type { CampaignStatus } from "@/domain/campaign";
+import type { Translate } from "@/domain/i18n";
+import { useI18n } from "../../../_components/i18n";
+
+const STATUS_CLASSES: Record<CampaignStatus, string> = {
+  draft: "border-gray-400 bg-gray-100 text-gray-800",
+  open: "border-green-700 bg-green-50 text-green-900",
+  closed: "border-gray-500 bg-gray-200 text-gray-800",
+};
+
+/** The campaign's state in words, on a tint: never colour alone. */
+export function CampaignStatusChip({ status }: { status: CampaignStatus }) {
+  const { t } = useI18n();
+  return (
+    <span
+      className={`inline-flex min-h-7 shrink-0 items-center rounded-full border px-3 text-sm font-semibold ${STATUS_CLASSES[status]}`}
+      data-testid="campaign-status"
+    >
+      {t(`campaign.status.${status}`)}
+    </span>
+  );
+}
+
+export function campaignDates(t: Translate, campaign: { startsOn: string; endsOn: string | null }) {
+  return campaign.endsOn
+    ? t("campaign.dates", { from: campaign.startsOn, to: campaign.endsOn })
+    : t("campaign.datesFrom", { from: campaign.startsOn });
+}
+
+export const INPUT_CLASS =
+  "min-h-11 w-full rounded-lg border border-gray-400 bg-white px-3 text-base text-gray-900 aria-[invalid=true]:border-red-700";
+
+export function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="text-sm font-medium text-red-800">
+      {message}
+    </p>
+  );
+}

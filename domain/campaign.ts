@@ -1,0 +1,74 @@
+// A campaign (核查任务) is one survey round over some areas; assignments tie officers to its grids.
+// The create form's schema lives here so the page and the server validate alike. Pure: no I/O.
+
+import { z } from "zod";
+import { dateField, optional, requiredText, whenValid, withKeys } from "./schemas/fields";
+
+export const CAMPAIGN_NAME_MAX = 60;
+/** More areas than a street has communities would be a mistake in the form, not a survey. */
+export const CAMPAIGN_AREAS_MAX = 50;
+
+export const campaignCreateInput = z
+  .object({
+    name: requiredText(CAMPAIGN_NAME_MAX),
+    // An untouched date input sends "": that is a missing date, not a badly written one.
+    startsOn: z.string(withKeys).trim().min(1, { error: "validation.required" }).pipe(dateField()),
+    endsOn: optional(dateField()),
+    areaIds: z
+      .array(z.uuid(withKeys), withKeys)
+      .min(1, { error: "campaign.error.areasRequired" })
+      .max(CAMPAIGN_AREAS_MAX),
+  })
+  .superRefine(
+    (value, ctx) => {
+      if (value.endsOn && value.endsOn < value.startsOn) {
+        ctx.addIssue({
+          code: "custom",
+          message: "campaign.error.endsBeforeStart",
+          path: ["endsOn"],
+          input: value.endsOn,
+        });
+      }
+    },
+    { when: whenValid("startsOn", "endsOn") },
+  );
+
+export type CampaignCreateInput = z.output<typeof campaignCreateInput>;
+export type CampaignCreateValues = z.input<typeof campaignCreateInput>;
+
+export const CAMPAIGN_STATUSES = ["draft", "open", "closed"] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** A campaign as the list shows it: how far its grids are staffed. */
+export interface CampaignSummary {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  startsOn: string;
+  endsOn: string | null;
+  closedAt: Date | null;
+  areas: { id: string; name: string; level: string }[];
+  /** Grids the campaign covers under the caller's area. */
+  grids: number;
+  /** Of those, grids with an officer assigned now. */
+  assignedGrids: number;
+  /** Distinct officers assigned now to those grids. */
+  officers: number;
+}
+
+export interface CampaignGrid {
+  id: string;
+  code: string;
+  name: string;
+  communityName: string;
+  officer: { id: string; displayName: string; username: string } | null;
+  /** Officers whose own area contains the grid: the only ones it may be given to. */
+  eligibleOfficerIds: string[];
+}
+
+export interface CampaignDetail extends CampaignSummary {
+  gridList: CampaignGrid[];
+  officerList: { id: string; displayName: string; username: string }[];
+  /** Whether the caller may close it (an administrator over all its areas). */
+  canClose: boolean;
+}

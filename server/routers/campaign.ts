@@ -1,0 +1,41 @@
+import "server-only";
+import { z } from "zod";
+import { campaignCreateInput } from "@/domain/campaign";
+import {
+  assignGrid,
+  closeCampaign,
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  unassignGrid,
+} from "../services/campaigns";
+import { roleProcedure, router } from "../trpc";
+
+const supervisor = roleProcedure("supervisor", "admin");
+const admin = roleProcedure("admin");
+
+const gridInput = z.object({ campaignId: z.uuid(), gridId: z.uuid() });
+
+export const campaignRouter = router({
+  list: supervisor.query(({ ctx }) => listCampaigns(ctx.db, ctx.user)),
+
+  get: supervisor
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => getCampaign(ctx.db, ctx.user, input.id)),
+
+  create: admin
+    .input(campaignCreateInput)
+    .mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
+
+  assign: supervisor
+    .input(gridInput.extend({ officerId: z.uuid() }))
+    .mutation(({ ctx, input }) => assignGrid(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
+
+  unassign: supervisor
+    .input(gridInput)
+    .mutation(({ ctx, input }) => unassignGrid(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
+
+  close: admin
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => closeCampaign(ctx.db, ctx.user, input.id, { now: ctx.now, ip: ctx.ip })),
+});
