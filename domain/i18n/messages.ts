@@ -387,6 +387,7 @@ export const zhCN = {
   "sync.badCursor": "同步进度标记无效，请重新下载网格数据",
   "sync.idReused": "这条记录的编号已用于另一份内容，服务器未接收。请在“待处理”中重新录入这次走访",
   "sync.campaignClosed": "这次核查任务已结束或您已不再负责该网格，记录未被接收，请联系社区管理员",
+  "sync.gridReassigned": "该网格已改派给其他信息员，这条记录是在改派之后保存的，未被接收；请联系社区管理员",
   "sync.photoMissing": "门牌照片尚未上传，稍后会自动重试",
   "sync.applyFailed": "服务器无法保存这条记录，请联系管理员并保留手机上的记录",
   "sync.deviceTaken": "本机的设备编号属于另一个账号，请退出后重新登录并下载网格",
@@ -808,6 +809,8 @@ export const en: Catalogue = {
     "This record's number was already used for different content, so the server did not take it. Record this visit again from “Needs action”.",
   "sync.campaignClosed":
     "This survey campaign has ended or the grid is no longer yours, so the record was not taken. Contact your community administrator.",
+  "sync.gridReassigned":
+    "This grid was reassigned to another officer and this record was saved after that, so it was not taken; contact the community administrator",
   "sync.photoMissing": "The door-plate photo has not been uploaded yet; it will be retried automatically.",
   "sync.applyFailed":
     "The server could not save this record. Contact your administrator and keep the record on the phone.",

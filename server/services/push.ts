@@ -52,7 +52,7 @@ import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { insertChunked, updateFromRecordset } from "./bulk";
 import { ensureCodes } from "./check";
-import { writableGrids } from "./scope";
+import { holdsNow, writableGrids } from "./scope";
 
 /**
  * `sync.push`: a batch of the phone's outbox, applied in order, exactly once.
@@ -167,7 +167,8 @@ interface Batch {
   user: SessionUser;
   deviceId: string;
   now: Date;
-  grids: Map<string, Set<string>>;
+  /** Writable grids: campaign → null while assigned, or when the assignment ended (see writableGrids). */
+  grids: Map<string, Map<string, Date | null>>;
   rows: Map<string, Row>;
   photos: Set<string>;
   visitIdsTaken: Set<string>;
@@ -362,8 +363,11 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
 
   const campaigns = batch.grids.get(visit.gridId);
   if (!campaigns) throw notFound();
-  const campaignId = visit.campaignId ?? (campaigns.size === 1 ? [...campaigns][0] : null);
+  const campaignId = visit.campaignId ?? (campaigns.size === 1 ? [...campaigns.keys()][0] : null);
   if (!campaignId || !campaigns.has(campaignId)) throw new Rejection("sync.campaignClosed");
+  // A grid reassigned since: what was recorded before goes in, anything after was not the officer's.
+  const endedAt = campaigns.get(campaignId);
+  if (endedAt && new Date(visit.visitedAt) >= endedAt) throw new Rejection("sync.gridReassigned");
 
   const scratch = new Scratch(batch);
   const room = scratch.get("room", visit.roomId);
@@ -480,7 +484,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
 function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
   const { changeId, value, serverValue: seen } = mutation.payload;
   const change = batch.conflictChanges.get(changeId);
-  if (!change || !batch.grids.has(change.gridId)) throw notFound();
+  if (!change || !holdsNow(batch.grids.get(change.gridId))) throw notFound();
   const pending = batch.changeUpdates.get(changeId);
   // Settled already (by someone else, or earlier in this batch): nothing left to do.
   if ((pending?.status ?? change.status) !== "conflict") return { status: "applied", versions: {} };

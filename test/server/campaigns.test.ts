@@ -31,7 +31,7 @@ import {
   objectsOfOfficer,
   seedSmallStreet,
 } from "../support/fixture";
-import { supervisorOf } from "../support/push";
+import { supervisorOf, visitMutation } from "../support/push";
 
 describe.each(databaseKinds)("the campaigns a phone may download, on %s", (kind) => {
   let database: Database;
@@ -465,7 +465,9 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     const communityOfficer = (
       await callerFor(database, { cookie: await loginAs(database, "campaign-officer-c") })
     ).caller;
-    await admin.campaign.assign({
+    // A caller made now: its clock dates the reassignment after the visit above.
+    const adminNow = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+    await adminNow.campaign.assign({
       campaignId: seededCampaignId,
       gridId: own.gridId,
       officerId: communityOfficerId,
@@ -496,6 +498,25 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
       .from(households)
       .where(and(eq(households.gridId, own.gridId), isNull(households.endedAt)));
     expect(idsOf(fresh.pages, "households")).toEqual(live.map((h) => h.id).sort());
+
+    // The kept visit, recorded before the reassignment, still goes in when the phone next pushes;
+    // a visit recorded after it does not, and says why.
+    const kept = await officer1.sync.push({
+      deviceId: randomUUID(),
+      mutations: [{ id: visitId, kind: "visit", payload: outbox[0].payload } as never],
+    });
+    expect(kept.results[0], JSON.stringify(kept.results[0])).toMatchObject({
+      id: visitId,
+      status: "applied",
+    });
+    const after = visitMutation({
+      gridId: own.gridId,
+      roomId: own.roomId,
+      campaignId: seededCampaignId,
+      visitedAt: new Date().toISOString(),
+    });
+    const refused = await officer1.sync.push({ deviceId: randomUUID(), mutations: [after] });
+    expect(refused.results[0]).toMatchObject({ status: "rejected", key: "sync.gridReassigned" });
   });
 
   it("closes a campaign: its codes stop working, its grids can no longer change, and closing twice changes nothing", async () => {
