@@ -36,7 +36,7 @@ const zh = {
 
   "campaign.grids.heading": "网格与信息员",
   "campaign.grids.hint":
-    "只能分配负责区域包含该网格的信息员。改派后，原信息员的手机下次同步时移除该网格，手机上尚未上传的记录不会丢失。",
+    "只能分配负责区域包含该网格的信息员。改派后，原信息员的手机下次同步时移除该网格；改派前保存、尚未上传的记录仍会照常提交。",
   "campaign.grids.empty": "这个核查任务在您的辖区内没有网格。",
   "campaign.grid.col": "网格",
   "campaign.grid.officer": "信息员",
@@ -102,7 +102,7 @@ const en = {
 
   "campaign.grids.heading": "Grids and officers",
   "campaign.grids.hint":
-    "Only officers whose own area contains the grid can take it. After a change, the previous officer's phone drops the grid at its next sync; unsent work on that phone is not lost.",
+    "Only officers whose own area contains the grid can take it. After a change, the previous officer's phone drops the grid at its next sync; work saved there before the change is still sent and taken.",
   "campaign.grids.empty": "This campaign has no grids in your area.",
   "campaign.grid.col": "Grid",
   "campaign.grid.officer": "Officer",
