@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { useI18n } from "../../_components/i18n";
 import { LanguageSwitch, useLogout } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
@@ -33,6 +33,14 @@ export function SuperviseShell({ children }: { children: ReactNode }) {
   const logout = useLogout();
   const user = me.data;
   const allowed = user && (user.role === "supervisor" || user.role === "admin");
+  const nav = useRef<HTMLElement>(null);
+  // Nine tabs overflow a phone: bring the current one into view, wherever it sits.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again when the page (pathname) or the tabs (user) change
+  useEffect(() => {
+    nav.current
+      ?.querySelector('[aria-current="page"]')
+      ?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [pathname, user]);
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-[1000] bg-brand text-white shadow">
@@ -55,7 +63,11 @@ export function SuperviseShell({ children }: { children: ReactNode }) {
             </button>
           )}
         </div>
-        <nav className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-2" aria-label={t("supervise.title")}>
+        <nav
+          ref={nav}
+          className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-2"
+          aria-label={t("supervise.title")}
+        >
           {TABS.filter((tab) => !tab.admin || user?.role === "admin").map((tab) => {
             const active = tab.href === "/supervise" ? pathname === tab.href : pathname.startsWith(tab.href);
             return (
