@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/trpc/[trpc]/route";
 import { saveVisit } from "@/app/field/_lib/outbox";
 import { applyPullPage, openFieldDb, readAll } from "@/app/field/_lib/store";
-import { type Database, type Db, rowsOf } from "@/db/client";
+import { type Database, rowsOf } from "@/db/client";
 import {
   areas,
   assignments,
@@ -22,7 +22,7 @@ import type { PullResponse, PullTableName } from "@/domain/sync";
 import { decodePullRows } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";
-import { databaseKinds, openTestDatabase } from "../support/db";
+import { databaseKinds, openTestDatabase, settle } from "../support/db";
 import {
   callerFor,
   codeOf,
@@ -80,20 +80,6 @@ async function httpMutation(path: string, input: unknown, cookie: string, locale
     }),
   );
   return { status: response.status, body: await response.json() };
-}
-
-/** Waits until every transaction that began before now has ended (pulls read below the oldest writer). */
-async function settle(db: Db) {
-  const [{ xid }] = rowsOf<{ xid: string }>(await db.execute(sql`select pg_current_xact_id()::text as xid`));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [{ xmin }] = rowsOf<{ xmin: string }>(
-      await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`),
-    );
-    if (BigInt(xmin) > BigInt(xid)) return;
-    if (Date.now() > deadline) throw new Error(`xmin ${xmin} stayed at or below ${xid}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];

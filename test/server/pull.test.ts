@@ -12,7 +12,7 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import { applyPullPage, openFieldDb, readAll } from "@/app/field/_lib/store";
-import { type Db, rowsOf } from "@/db/client";
+import type { Db } from "@/db/client";
 import {
   areas,
   assignments,
@@ -38,7 +38,7 @@ import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";
 import { ensureCodes } from "@/server/services/check";
 import { decodeCursor, encodeCursor } from "@/server/services/pull";
-import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
+import { databaseKinds, openTestDatabase, settle, type TestDatabase } from "../support/db";
 import { callerFor, codeOf, DEMO_PASSWORD, loginAs, objectsOfOfficer } from "../support/fixture";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
@@ -59,23 +59,6 @@ const TABLES: Record<
   householdCodes,
   residentFeedback,
 };
-
-/**
- * Waits until every transaction that began before now has ended. xids are cluster-wide, so on
- * PostgreSQL another test file's open transaction (a seed, say) holds back what a pull may return.
- */
-async function settle(db: Db) {
-  const [{ xid }] = rowsOf<{ xid: string }>(await db.execute(sql`select pg_current_xact_id()::text as xid`));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [{ xmin }] = rowsOf<{ xmin: string }>(
-      await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`),
-    );
-    if (BigInt(xmin) > BigInt(xid)) return;
-    if (Date.now() > deadline) throw new Error(`xmin ${xmin} stayed at or below ${xid}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Pages until the round is done. */
 async function drain(caller: Caller, cursor: string | null, limit?: number) {

@@ -21,7 +21,7 @@ import {
 import { maskPhone } from "@/domain/mask";
 import type { PullResponse } from "@/domain/sync";
 import { decodePullRows } from "@/domain/wire";
-import { databaseKinds, openTestDatabase } from "../support/db";
+import { databaseKinds, openTestDatabase, settle } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
 import { correction, membersOfGrid, supervisorOf, visitMutation } from "../support/push";
 
@@ -156,6 +156,7 @@ describe.each(databaseKinds)("review on %s", (kind) => {
     // The phone is up to date before the decision.
     let page: PullResponse;
     let cursor: string | null = null;
+    await settle(database.db);
     do {
       page = await officer1.sync.pull({ cursor });
       cursor = page.cursor;
@@ -181,6 +182,7 @@ describe.each(databaseKinds)("review on %s", (kind) => {
       alreadyDecided: 1,
     });
 
+    await settle(database.db);
     const after = await officer1.sync.pull({ cursor });
     const returned = (decodePullRows(after.format, after.rows).visits ?? []).find((v) => v.id === first.id);
     expect(returned).toMatchObject({

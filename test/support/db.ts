@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { Client } from "pg";
-import { type Database, type DbKind, openDatabase } from "@/db/client";
+import { type Database, type Db, type DbKind, openDatabase, rowsOf } from "@/db/client";
 
 /** PGlite always; PostgreSQL too whenever TEST_DATABASE_URL names a server to make databases on. */
 export const databaseKinds: DbKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgresql"] : ["pglite"];
@@ -49,4 +50,22 @@ export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
       });
     },
   };
+}
+
+/**
+ * Waits until every transaction that began before now has ended. Pulls read only below the oldest
+ * running writer and xids are cluster-wide, so on PostgreSQL another test file's open transaction (a
+ * seed, say) holds back what a pull may return: a test that pulls what it just wrote settles first.
+ */
+export async function settle(db: Db): Promise<void> {
+  const [{ xid }] = rowsOf<{ xid: string }>(await db.execute(sql`select pg_current_xact_id()::text as xid`));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [{ xmin }] = rowsOf<{ xmin: string }>(
+      await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`),
+    );
+    if (BigInt(xmin) > BigInt(xid)) return;
+    if (Date.now() > deadline) throw new Error(`xmin ${xmin} stayed at or below ${xid}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
