@@ -23,6 +23,7 @@ import { Random } from "../db/seed/random";
 import { createTranslator } from "../domain/i18n";
 import { citizenIdCheckChar } from "../domain/validators/citizen-id";
 import { importFile } from "../server/services/import";
+import { emitFigures } from "./support/figures";
 
 const { values } = parseArgs({
   options: {
@@ -177,6 +178,17 @@ async function main(): Promise<void> {
       `COPY          ${fmt(copied)} rows in ${(copyMs / 1000).toFixed(2)} s = ${fmt(copyRate)} rows/s (bare table, text columns, no index)`,
     );
     console.log(`ratio         ${ratio.toFixed(3)} of COPY (aim ≥ ${AIM}) ${ratio >= AIM ? "✓" : "✗"}`);
+    emitFigures("import", [
+      {
+        figure: `import of ${fmt(ROWS)} persons (rows/s; baseline COPY)`,
+        unit: "rows/s",
+        measured: importRate,
+        baseline: copyRate,
+        ratio,
+        aim: `ratio ≥ ${AIM}`,
+        met: ratio >= AIM,
+      },
+    ]);
   } finally {
     await database.close();
     fs.rmSync(file, { force: true });

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
+import { emitFigures } from "./support/figures";
 
 const { values } = parseArgs({ options: { page: { type: "string", multiple: true } } });
 const pages = values.page?.length ? values.page : ["field", "field/room", "index", "login", "register"];
@@ -40,6 +41,14 @@ function main() {
       `${row.page.padEnd(16)}${String(row.scripts).padStart(7)}${(row.raw / 1024).toFixed(1).padStart(9)}${(row.gzip / 1024).toFixed(1).padStart(10)}`,
     );
   }
+  emitFigures(
+    "js",
+    rows.map((row) => ({
+      figure: `JavaScript of ${row.page} (gzip)`,
+      unit: "KB",
+      measured: row.gzip / 1024,
+    })),
+  );
 }
 
 main();

@@ -19,6 +19,7 @@ import { createContextFor } from "../server/context";
 import { readEnv } from "../server/env";
 import { createCaller } from "../server/routers";
 import { loginUser, SESSION_COOKIE } from "../server/services/auth";
+import { emitFigures } from "./support/figures";
 
 const { values } = parseArgs({
   options: { scale: { type: "string", default: "1" }, user: { type: "string", default: "officer1" } },
@@ -107,6 +108,15 @@ async function main() {
   console.log(
     `same rows as format 1 (a tuple a row): ${tuples} B gzip (${kb(tuples)}), ${Math.round(tuples / householdCount)} B gzip per household`,
   );
+  emitFigures("pull", [
+    {
+      figure: `${values.user}'s grid pull (gzip, scale ${values.scale})`,
+      unit: "KB",
+      measured: gzip / 1024,
+      baseline: tuples / 1024,
+    },
+    { figure: "pull per household (gzip)", unit: "B", measured: gzip / householdCount },
+  ]);
   await database.close();
 }
 

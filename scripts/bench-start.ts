@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
+import { emitFigures } from "./support/figures";
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "3" }, port: { type: "string", default: "3199" } },
@@ -64,6 +65,9 @@ async function main() {
   console.log(
     `cold start median: ${median.toFixed(2)} s (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"})`,
   );
+  emitFigures("start", [
+    { figure: "cold start to healthy /api/health", unit: "ms", measured: median * 1000 },
+  ]);
 }
 
 main();
