@@ -1,3 +1,4 @@
+import "@/domain/i18n/all";
 /**
  * How fast a register file imports: N valid persons (default 100,000) in a CSV with Chinese headers,
  * imported by the real service into a fresh PostgreSQL database (seeded with a small demo street for

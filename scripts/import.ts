@@ -1,3 +1,4 @@
+import "@/domain/i18n/all";
 /**
  * Imports a register file returned by a department into the database the app would open
  * (DATABASE_URL → PostgreSQL, otherwise PGlite in DOORSTEP_DATA_DIR, default ./data):

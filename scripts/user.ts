@@ -1,3 +1,4 @@
+import "@/domain/i18n/all";
 /**
  * Manages real users:
  *   npm run user -- add USERNAME --role officer|supervisor|admin --area AREA_CODE --name 显示名 [--phone P]

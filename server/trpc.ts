@@ -1,4 +1,5 @@
 import "server-only";
+import "@/domain/i18n/all";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";

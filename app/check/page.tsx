@@ -3,6 +3,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { CheckDisputeInput, CheckLookupInput } from "@/domain/check";
+import { registerMessages } from "@/domain/i18n";
+import { checkMessages } from "@/domain/i18n/check";
 import { useI18n } from "../_components/i18n";
 import { markFormDirty } from "../_components/service-worker";
 import { useTRPC } from "../_components/trpc";
@@ -20,6 +22,9 @@ import {
   QUIET_BUTTON,
   SECONDARY_BUTTON,
 } from "./_parts/ui";
+
+// The resident's screen carries its own messages only.
+registerMessages(checkMessages);
 
 type Step =
   | { kind: "form" }

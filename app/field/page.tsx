@@ -68,6 +68,7 @@ export default function FieldPage() {
   const client = useTRPCClient();
   const [db, setDb] = useState<FieldDatabase | null>(null);
   const [data, setData] = useState<GridData | null>(null);
+  const [storeFailed, setStoreFailed] = useState(false);
   const [pulledAt, setPulledAt] = useState<string | undefined>();
   const [download, setDownload] = useState<Download>({ state: "idle" });
   const pending = usePendingCount(db);
@@ -89,14 +90,17 @@ export default function FieldPage() {
   useEffect(() => {
     if (!user) return;
     let closed = false;
-    openFieldDb(user.id).then(async (opened) => {
-      if (closed) return opened.close();
-      setDb(opened);
-      const held = await readMeta<string>(opened, "campaignId");
-      if (held) setCampaignId(held);
-      setData(await readAll(opened));
-      setPulledAt(await readMeta<string>(opened, "pulledAt"));
-    });
+    openFieldDb(user.id)
+      .then(async (opened) => {
+        if (closed) return opened.close();
+        setDb(opened);
+        const held = await readMeta<string>(opened, "campaignId");
+        if (held) setCampaignId(held);
+        setData(await readAll(opened));
+        setPulledAt(await readMeta<string>(opened, "pulledAt"));
+      })
+      // Without a store (a private window that refuses IndexedDB) the panels still show, and say so.
+      .catch(() => setStoreFailed(true));
     return () => {
       closed = true;
     };
@@ -140,7 +144,9 @@ export default function FieldPage() {
     window.location.assign("/login");
   };
 
-  if (user === undefined) return null;
+  // The header is drawn at once and the rest only when the phone's store has been read, all together:
+  // panels that appeared one by one pushed each other down the screen.
+  const ready = user === null || (user !== undefined && (data !== null || storeFailed));
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-10 bg-brand text-white shadow">
@@ -153,7 +159,7 @@ export default function FieldPage() {
         </div>
       </header>
       <main className="mx-auto w-full max-w-3xl flex-1 px-3 py-3">
-        {!user ? (
+        {!ready ? null : !user ? (
           <div className="rounded-xl bg-white p-6 text-center shadow-sm">
             <p className="mb-4">{t("field.needLogin")}</p>
             <Link

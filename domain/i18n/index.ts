@@ -1,12 +1,12 @@
-import { campaignMessages } from "./campaigns";
-import { checkMessages } from "./check";
-import { exportMessages } from "./export";
-import { importMessages } from "./import";
-import { importPageMessages } from "./import-page";
-import { mapMessages } from "./map";
+import type { campaignMessages } from "./campaigns";
+import type { checkMessages } from "./check";
+import type { exportMessages } from "./export";
+import type { importMessages } from "./import";
+import type { importPageMessages } from "./import-page";
+import type { mapMessages } from "./map";
 import { en, zhCN } from "./messages";
-import { progressMessages } from "./progress";
-import { superviseMessages } from "./supervise";
+import type { progressMessages } from "./progress";
+import type { superviseMessages } from "./supervise";
 import { validationMessages } from "./validation";
 
 export const LOCALES = ["zh-CN", "en"] as const;
@@ -14,35 +14,39 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 export const LOCALE_COOKIE = "doorstep_locale";
 
-// One catalogue per locale, assembled from the UI's, the validators' and each screen family's.
-const catalogues = {
-  "zh-CN": {
-    ...zhCN,
-    ...validationMessages["zh-CN"],
-    ...superviseMessages["zh-CN"],
-    ...progressMessages["zh-CN"],
-    ...mapMessages["zh-CN"],
-    ...checkMessages["zh-CN"],
-    ...importPageMessages["zh-CN"],
-    ...importMessages["zh-CN"],
-    ...exportMessages["zh-CN"],
-    ...campaignMessages["zh-CN"],
-  },
-  en: {
-    ...en,
-    ...validationMessages.en,
-    ...superviseMessages.en,
-    ...progressMessages.en,
-    ...mapMessages.en,
-    ...checkMessages.en,
-    ...importPageMessages.en,
-    ...importMessages.en,
-    ...exportMessages.en,
-    ...campaignMessages.en,
-  },
+/**
+ * The catalogue every page carries: the UI's shared messages and the validators'. Each other screen
+ * family's messages (the supervisor's, the resident's, imports…) are a bundle its pages register with
+ * `registerMessages`, so the officer's field app does not carry them (it has a JavaScript budget); the
+ * server registers every bundle (`./all`).
+ */
+const core = {
+  "zh-CN": { ...zhCN, ...validationMessages["zh-CN"] },
+  en: { ...en, ...validationMessages.en },
 } as const;
 
-export type MessageKey = keyof (typeof catalogues)["zh-CN"];
+/** A screen family's messages, zh-CN and English with the same keys. */
+export type MessageBundle = { "zh-CN": Record<string, string>; en: Record<string, string> };
+
+const registered: Record<Locale, Record<string, string>> = { "zh-CN": {}, en: {} };
+
+export function registerMessages(bundle: MessageBundle): void {
+  Object.assign(registered["zh-CN"], bundle["zh-CN"]);
+  Object.assign(registered.en, bundle.en);
+}
+
+type Keys<B extends MessageBundle> = keyof B["zh-CN"];
+
+export type MessageKey =
+  | keyof (typeof core)["zh-CN"]
+  | Keys<typeof superviseMessages>
+  | Keys<typeof progressMessages>
+  | Keys<typeof mapMessages>
+  | Keys<typeof checkMessages>
+  | Keys<typeof importPageMessages>
+  | Keys<typeof importMessages>
+  | Keys<typeof exportMessages>
+  | Keys<typeof campaignMessages>;
 export type MessageParams = Record<string, string | number>;
 export type Translate = (key: MessageKey | (string & {}), params?: MessageParams) => string;
 
@@ -58,13 +62,15 @@ export function negotiateLocale(chosen?: string | null, languageHint?: string | 
 }
 
 export function hasMessage(key: string): key is MessageKey {
-  return key in catalogues["zh-CN"];
+  return key in core["zh-CN"] || key in registered["zh-CN"];
 }
 
 export function createTranslator(locale: Locale): Translate {
-  const messages = catalogues[locale] as Record<string, string>;
+  const messages = core[locale] as Record<string, string>;
+  // Looked up at each call: a bundle registered after the translator was made still counts.
+  const more = registered[locale];
   return (key, params) => {
-    const template = messages[key] ?? key;
+    const template = messages[key] ?? more[key] ?? key;
     if (!params) return template;
     return template.replace(/\{(\w+)\}/g, (match, name: string) =>
       name in params ? String(params[name]) : match,

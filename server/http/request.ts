@@ -1,3 +1,4 @@
+import "@/domain/i18n/all";
 import {
   createTranslator,
   LOCALE_COOKIE,

@@ -1,4 +1,5 @@
 "use client";
+import "@/domain/i18n/all";
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
