@@ -144,6 +144,28 @@ export function toIsoDateText(value: string): string {
 const YES = new Set(["是", "有", "1", "y", "yes", "true", "√"]);
 const NO = new Set(["否", "无", "0", "n", "no", "false", "×"]);
 
+/** A yes/no cell (是/否, 1/0, yes/no…) as a boolean; null when it is neither. */
+export function toFlag(value: string): boolean | null {
+  const v = toHalfWidth(value).toLowerCase();
+  return YES.has(v) ? true : NO.has(v) ? false : null;
+}
+
+/**
+ * toCode remembered per table and value: a file repeats the same few codes and labels on every row,
+ * and toCode scans its table. Same answers, by construction.
+ */
+export function cachedToCode(table: CodeTable): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    let code = seen.get(value);
+    if (code === undefined) {
+      code = toCode(table, value);
+      if (seen.size < 10_000) seen.set(value, code);
+    }
+    return code;
+  };
+}
+
 export interface RowProblem {
   column: string;
   value: string;
@@ -202,10 +224,9 @@ export class RowReader<F extends string> {
       const raw = this.raw(spec.field);
       if (raw === "") continue;
       if (spec.kind === "flag") {
-        const v = toHalfWidth(raw).toLowerCase();
-        if (YES.has(v)) out[spec.field] = true;
-        else if (NO.has(v)) out[spec.field] = false;
-        else this.problem(spec.field, "import.flag");
+        const flag = toFlag(raw);
+        if (flag === null) this.problem(spec.field, "import.flag");
+        else out[spec.field] = flag;
       } else if (spec.kind === "int" || spec.kind === "number") {
         const n = Number(toHalfWidth(raw).replace(/,/g, ""));
         if (Number.isFinite(n) && (spec.kind === "number" || Number.isInteger(n))) out[spec.field] = n;

@@ -6,8 +6,8 @@ import {
   type ImportField,
   PERSON_COLUMNS,
   type PersonImportRecord,
-  parsePersonRow,
   personKey,
+  personRowParser,
 } from "./persons";
 import {
   BUILDING_COLUMNS,
@@ -39,7 +39,8 @@ export function isImportKind(value: unknown): value is ImportKind {
 
 export interface KindSpec<F extends string, R> {
   columns: readonly ColumnSpec<F>[];
-  parse(map: HeaderMap<F>, cells: readonly string[]): RowResult<R>;
+  /** The row parser for one file, made once its headers are mapped (so per-file lookups happen once). */
+  parser(map: HeaderMap<F>): (cells: readonly string[]) => RowResult<R>;
   /** Natural key: two rows with one key in a file are a duplicate. */
   key(record: R): string;
   /** The field a duplicate is reported against. */
@@ -48,35 +49,35 @@ export interface KindSpec<F extends string, R> {
 
 export const personsSpec: KindSpec<ImportField, PersonImportRecord> = {
   columns: PERSON_COLUMNS,
-  parse: parsePersonRow,
+  parser: personRowParser,
   key: (r) => personKey(r.person),
   keyField: () => "idNumber",
 };
 
 export const buildingsSpec: KindSpec<BuildingField, BuildingImportRecord> = {
   columns: BUILDING_COLUMNS,
-  parse: parseBuildingRow,
+  parser: (map) => (cells) => parseBuildingRow(map, cells),
   key: buildingKey,
   keyField: () => "buildingCode",
 };
 
 export const roomsSpec: KindSpec<RoomField, RoomImportRecord> = {
   columns: ROOM_COLUMNS,
-  parse: parseRoomRow,
+  parser: (map) => (cells) => parseRoomRow(map, cells),
   key: roomImportKey,
   keyField: () => "roomNo",
 };
 
 export const unitsSpec: KindSpec<UnitField, UnitImportRecord> = {
   columns: UNIT_COLUMNS,
-  parse: parseUnitRow,
+  parser: (map) => (cells) => parseUnitRow(map, cells),
   key: unitKey,
   keyField: () => "uscc",
 };
 
 export const rentalsSpec: KindSpec<RentalField, RentalImportRecord> = {
   columns: RENTAL_COLUMNS,
-  parse: parseRentalRow,
+  parser: (map) => (cells) => parseRentalRow(map, cells),
   key: rentalKey,
   keyField: (r) => (r.tenant ? "tenantIdNumber" : "roomNo"),
 };

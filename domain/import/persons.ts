@@ -14,12 +14,14 @@
 // - 性别 and 出生日期 must agree with a citizen ID (the existing person schema checks it).
 
 import {
+  type CodeTable,
   EDUCATION,
   EMPLOYMENT,
   ETHNICITY,
   HOUSEHOLD_KIND,
   HUKOU_CATEGORY,
   ID_TYPE,
+  isCode,
   LEFT_BEHIND,
   MARITAL,
   PERSON_TYPE,
@@ -28,10 +30,14 @@ import {
   RESIDENCE_MATCH,
   SEX,
 } from "../codes";
+import { dateProblem, MAX } from "../schemas/fields";
 import { householdSchema } from "../schemas/household";
 import { type PersonOutput, personSchema } from "../schemas/person";
+import { parseCitizenId } from "../validators/citizen-id";
+import { parsePhone } from "../validators/mobile";
 import {
   type ColumnSpec,
+  cachedToCode,
   given,
   type HeaderMap,
   PLACE_COLUMNS,
@@ -39,6 +45,8 @@ import {
   type RowResult,
   readPlace,
   toCode,
+  toFlag,
+  toIsoDateText,
 } from "./columns";
 
 export type PersonField = keyof PersonOutput;
@@ -145,4 +153,143 @@ export function parsePersonRow(
 /** The natural key of a person: document type and normalised number. */
 export function personKey(person: { idType: string; idNumber: string }): string {
   return `${person.idType}:${person.idNumber}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path. A register file is mostly well-formed rows, and running each through zod costs more
+// than reading and writing it. For such a row the checks the schemas make are repeated here directly;
+// when any is not plainly met, the row goes through parsePersonRow, so every message comes from the
+// schemas as before. test/domain/import-fast.test.ts holds the two paths to the same answers.
+
+/** Characters toHalfWidth folds: a row holding any is left to the reference path. */
+const FOLDED = /[\uFF01-\uFF5E\u3000]/;
+const CITIZEN_ID_18 = /^\d{17}[0-9X]$/;
+const COMMUNITY_CODE = /^\d{12}$/;
+
+/** Not proven: the reference path decides. */
+const UNPROVEN = Symbol("unproven");
+type Check = (raw: string) => unknown;
+
+/** Free-text fields of personShape and the length each allows (optionalText / requiredText). */
+const TEXT_MAX: Partial<Record<PersonField, number>> = {
+  name: MAX.name,
+  hukouAddress: MAX.address,
+  currentAddress: MAX.address,
+  origin: MAX.address,
+  residencePermitNo: MAX.shortText,
+};
+
+/** The cell → value step of RowReader.input fused with the schema's check of that field. */
+function checkOf(spec: ColumnSpec<ImportField>): Check {
+  const field = spec.field as PersonField;
+  if (spec.kind === "flag") return (raw) => toFlag(raw) ?? UNPROVEN;
+  if (spec.kind === "date") {
+    return (raw) => {
+      const v = toIsoDateText(raw);
+      return dateProblem(v, true) === null ? v : UNPROVEN;
+    };
+  }
+  if (spec.codes) {
+    const table: CodeTable = spec.codes;
+    const code = cachedToCode(table);
+    // Other document types have rules of their own: the reference path takes them.
+    if (field === "idType") return (raw) => (code(raw) === "1" ? "1" : UNPROVEN);
+    return (raw) => {
+      const c = code(raw);
+      return isCode(table, c) ? c : UNPROVEN;
+    };
+  }
+  if (field === "idNumber") return (raw) => (CITIZEN_ID_18.test(raw) ? raw : UNPROVEN);
+  if (field === "phone") {
+    return (raw) => {
+      const phone = parsePhone(raw);
+      return phone.ok ? phone.value : UNPROVEN;
+    };
+  }
+  const max = TEXT_MAX[field];
+  if (max === undefined) return () => UNPROVEN;
+  return (raw) => (raw.length <= max ? raw : UNPROVEN);
+}
+
+/** One file's fast path: column indexes and checks resolved once. */
+export interface FastPersonRows {
+  person: { field: PersonField; index: number; check: Check }[];
+  householdNo: number;
+  householdKind: number | undefined;
+  communityCode: number;
+  buildingCode: number;
+  unitNo: number | undefined;
+  roomNo: number;
+  kindCode: (value: string) => string;
+}
+
+export function fastPersonRows(map: HeaderMap<ImportField>): FastPersonRows | null {
+  const { index } = map;
+  const required = [index.householdNo, index.communityCode, index.buildingCode, index.roomNo];
+  if (required.some((i) => i === undefined)) return null;
+  return {
+    person: PERSON_COLUMNS.flatMap((spec) =>
+      PLACE_FIELDS.has(spec.field) || index[spec.field] === undefined
+        ? []
+        : [{ field: spec.field as PersonField, index: index[spec.field] as number, check: checkOf(spec) }],
+    ),
+    householdNo: index.householdNo as number,
+    householdKind: index.householdKind,
+    communityCode: index.communityCode as number,
+    buildingCode: index.buildingCode as number,
+    unitNo: index.unitNo,
+    roomNo: index.roomNo as number,
+    kindCode: cachedToCode(HOUSEHOLD_KIND),
+  };
+}
+
+/**
+ * The record parsePersonRow would return for a row it accepts, when that can be shown without zod;
+ * null when not (a problem, or anything unusual: another document type, full-width characters…).
+ */
+export function fastPersonRow(fast: FastPersonRows, cells: readonly string[]): PersonImportRecord | null {
+  for (const cell of cells) if (FOLDED.test(cell)) return null;
+  const at = (i: number | undefined) => (i === undefined ? "" : (cells[i] ?? "").trim());
+  const person: Record<string, unknown> = {};
+  for (const { field, index, check } of fast.person) {
+    const raw = (cells[index] ?? "").trim();
+    if (raw === "") continue;
+    const value = check(raw);
+    if (value === UNPROVEN) return null;
+    person[field] = value;
+  }
+  person.idType ??= "1";
+  const { name, idNumber, sex, birthDate } = person;
+  if (name === undefined || typeof idNumber !== "string" || sex === undefined || birthDate === undefined) {
+    return null;
+  }
+  // personSchema's cross-check: the citizen ID carries the birth date and sex.
+  const id = parseCitizenId(idNumber);
+  if (!id.ok || id.value !== idNumber || id.birthDate !== birthDate || id.sex !== sex) return null;
+
+  const householdNo = at(fast.householdNo);
+  if (householdNo === "" || householdNo.length > MAX.docNumber) return null;
+  const kindRaw = at(fast.householdKind);
+  const kind = kindRaw === "" ? null : fast.kindCode(kindRaw);
+  if (kind !== null && !isCode(HOUSEHOLD_KIND, kind)) return null;
+  const communityCode = at(fast.communityCode);
+  const buildingCode = at(fast.buildingCode);
+  const roomNo = at(fast.roomNo);
+  if (!COMMUNITY_CODE.test(communityCode) || buildingCode === "" || roomNo === "") return null;
+  return {
+    person: person as PersonImportRecord["person"],
+    household: { householdNo, kind },
+    place: { communityCode, buildingCode, unitNo: at(fast.unitNo) || null, roomNo },
+  };
+}
+
+/** The persons row parser for one file: the fast path where it can prove a row, parsePersonRow otherwise. */
+export function personRowParser(
+  map: HeaderMap<ImportField>,
+): (cells: readonly string[]) => RowResult<PersonImportRecord> {
+  const fast = fastPersonRows(map);
+  return (cells) => {
+    const record = fast && fastPersonRow(fast, cells);
+    return record ? { ok: true, record } : parsePersonRow(map, cells);
+  };
 }

@@ -63,7 +63,8 @@ export function optionalCode<T extends CodeTable>(table: T) {
     .optional();
 }
 
-function dateProblem(v: string, notFuture: boolean): ValidationKey | null {
+/** Why a trimmed date text fails dateField, or null when it passes (the import's fast path asks too). */
+export function dateProblem(v: string, notFuture: boolean): ValidationKey | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return "validation.date.format";
   if (!isIsoDate(v)) return "validation.date.invalid";
   if (notFuture && v > toIsoDate(new Date())) return "validation.date.future";
