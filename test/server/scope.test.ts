@@ -11,6 +11,7 @@ import { ensureOpenCampaignCodes } from "@/server/services/check";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs } from "../support/fixture";
 import { visitMutation } from "../support/push";
+import { routeHandlers } from "../support/routes";
 import {
   firstOfficerUnder,
   JPEG,
@@ -276,30 +277,6 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
 
 const BASE = "http://localhost:3000";
 type RouteCall = Omit<Call, "caller">;
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-const ROUTES_DIR = path.resolve(__dirname, "../../app/api");
-
-/** Every exported handler under app/api, as "METHOD dir" (dir relative to app/api). */
-function routeHandlers(): Map<string, () => Promise<Handler>> {
-  const out = new Map<string, () => Promise<Handler>>();
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === "route.ts") {
-        const rel = path.relative(ROUTES_DIR, dir).split(path.sep).join("/");
-        const source = fs.readFileSync(full, "utf8");
-        // Methods are exported as `export async function GET`, `export const GET =` or `export { h as GET }`.
-        for (const method of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]) {
-          if (new RegExp(`export (async function|const) ${method}\\b|as ${method}\\b`).test(source))
-            out.set(`${method} ${rel}`, async () => (await import(/* @vite-ignore */ full))[method]);
-        }
-      }
-    }
-  };
-  walk(ROUTES_DIR);
-  return out;
-}
 const handlers = routeHandlers();
 
 function request(url: string, cookie: string | undefined, init: RequestInit = {}) {
