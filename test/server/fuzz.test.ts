@@ -310,6 +310,32 @@ describe.each(databaseKinds)("fuzzing every procedure and route on %s", (kind) =
     expect(Object.keys(VALID).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
   });
 
+  // Found by this fuzzer: a NUL in a text field reached PostgreSQL, which refuses it, and came back a 500.
+  it("a NUL in a text field is a 400 in the user's language, and writes nothing", async () => {
+    const nul = "\u0000\ud800'\"\\";
+    const cases: [string, unknown][] = [
+      ["auth.login", { username: nul, password: "doorstep" }],
+      ["check.dispute", { ...(VALID["check.dispute"](side) as object), comment: nul }],
+    ];
+    for (const [path, input] of cases) {
+      const before = await fingerprint(database);
+      const response = await trpcPost(
+        new Request(`${BASE}/api/trpc/${path}`, {
+          method: "POST",
+          body: JSON.stringify({ json: input }),
+          headers: {
+            host: "localhost:3000",
+            "content-type": "application/json",
+            "x-forwarded-for": "198.18.255.1",
+          },
+        }),
+      );
+      expect(response.status, path).toBe(400);
+      expect((await response.json()).error.json.message).toBe("请求格式不正确");
+      expect(await fingerprint(database)).toEqual(before);
+    }
+  });
+
   let ip = 0;
   for (const path of Object.keys(appRouter._def.procedures)) {
     it(`${path}: random and malformed input`, async () => {
