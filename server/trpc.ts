@@ -81,9 +81,27 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Whether a NUL character hides anywhere in a value, keys included. */
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 64 || value === null || typeof value !== "object") return false;
+  for (const [key, inner] of Object.entries(value))
+    if (key.includes("\u0000") || hasNul(inner, depth + 1)) return true;
+  return false;
+}
+
+/**
+ * PostgreSQL stores no NUL in text or jsonb: a NUL reaching a query fails it as a server error (found
+ * by test/server/fuzz.test.ts). No form can type one, so any input holding one is refused up front.
+ */
+const noNul = t.middleware(async ({ getRawInput, next }) => {
+  if (hasNul(await getRawInput())) throw new TRPCError({ code: "BAD_REQUEST", message: "errors.badRequest" });
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors);
+export const publicProcedure = t.procedure.use(appErrors).use(noNul);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
