@@ -28,6 +28,7 @@ export interface UploadedImport {
   id: string;
   dir: string;
   file: string;
+  bytes: number;
 }
 
 interface Owner {
@@ -91,7 +92,7 @@ async function saveUpload(
   }
   const owner: Owner = { userId: user.id, name, createdAt: new Date().toISOString() };
   await fs.promises.writeFile(path.join(dir, "owner.json"), JSON.stringify(owner), { mode: 0o600 });
-  return { id, dir, file };
+  return { id, dir, file, bytes };
 }
 
 export interface UploadOptions {
@@ -116,8 +117,7 @@ export async function importUpload(
   options: UploadOptions,
 ): Promise<ImportReport & { uploadId: string }> {
   const upload = await saveUpload(user, uploadName(options.name), body, options.maxBytes);
-  const totalBytes = (await fs.promises.stat(upload.file)).size;
-  options.onProgress?.({ rowsRead: 0, bytesRead: 0, totalBytes });
+  options.onProgress?.({ rowsRead: 0, bytesRead: 0, totalBytes: upload.bytes });
   const report = await importFile(db, {
     kind: options.kind,
     onProgress: options.onProgress,
