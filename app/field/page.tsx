@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { maskIdNumber } from "@/domain/mask";
 import { PullFormatError } from "@/domain/wire";
 import {
@@ -96,7 +96,10 @@ export default function FieldPage() {
         setDb(opened);
         const held = await readMeta<string>(opened, "campaignId");
         if (held) setCampaignId(held);
-        setData(await readAll(opened));
+        const stored = await readAll(opened);
+        // A grid is hundreds of rooms: a transition lets React draw them in slices between the
+        // phone's other work rather than in one long task.
+        startTransition(() => setData(stored));
         setPulledAt(await readMeta<string>(opened, "pulledAt"));
       })
       // Without a store (a private window that refuses IndexedDB) the panels still show, and say so.
@@ -312,8 +315,11 @@ function WorkList({ data }: { data: GridData }) {
     [data],
   );
   const list = useMemo(() => buildWorkList(input), [input]);
-  const index = useMemo(() => buildSearchIndex(input), [input]);
+  // Built on the first search, not on load: the list alone is what the officer sees first.
+  const searching = deferredQuery.trim() !== "";
+  const index = useMemo(() => (searching ? buildSearchIndex(input) : null), [input, searching]);
   const hits = useMemo(() => {
+    if (!index) return [];
     const started = performance.now();
     const found = searchGrid(index, deferredQuery);
     if (deferredQuery) performance.measure("doorstep:search", { start: started, end: performance.now() });
