@@ -124,6 +124,8 @@ async function main() {
         "units",
         "rentals",
         "rentalTenants",
+        "householdCodes",
+        "residentFeedback",
       ]) {
         const all = await new Promise<unknown[]>((resolve) => {
           const req = source.transaction(name).objectStore(name).getAll();

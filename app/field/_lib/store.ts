@@ -207,15 +207,18 @@ async function writePage(
   for (const grid of page.grids ?? []) {
     await tx.objectStore("grids").put({ ...grid });
   }
+  // Every request is issued before any is awaited: waiting on each put in turn made the browser
+  // answer thousands of them one by one. A failure still rejects, and the caller aborts the whole.
+  const requests: Promise<unknown>[] = [];
   for (const name of PULL_TABLES) {
     const store = tx.objectStore(name);
     for (const row of (tables[name] ?? []) as Row[]) {
       // A tombstone: the register ended this row (moved out, deceased, closed…); the phone drops it.
-      if (row.endedAt) await store.delete(row.id);
-      else await store.put(row);
+      requests.push(row.endedAt ? store.delete(row.id) : store.put(row));
       written += 1;
     }
   }
+  await Promise.all(requests);
   await tx.objectStore("meta").put(page.cursor, "cursor");
   await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
   // Visits recorded from now on belong to the campaign the grid was downloaded for.
