@@ -1,15 +1,4 @@
 import "@/domain/i18n/all";
-/**
- * How fast a register file imports: N valid persons (default 100,000) in a CSV with Chinese headers,
- * imported by the real service into a fresh PostgreSQL database (seeded with a small demo street for
- * its communities, buildings and rooms), beside PostgreSQL's own COPY of the same file into a bare
- * table of text columns in the same run. Aim (from the issue): import ≥ 0.2 × COPY's rows per second.
- *   npm run bench:import [-- --rows 100000 --batch 2000 --pg postgres://postgres@127.0.0.1:5432/postgres]
- * Makes a database `doorstep_bench_<random>` and drops it at the end, even on failure. COPY reads the
- * file server-side (`COPY … FROM '/tmp/…'`), so the server must run on this machine and the user be a
- * superuser (or in pg_read_server_files), as the stock postgres user on 127.0.0.1 is.
- */
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +14,7 @@ import { createTranslator } from "../domain/i18n";
 import { citizenIdCheckChar } from "../domain/validators/citizen-id";
 import { importFile } from "../server/services/import";
 import { emitFigures } from "./support/figures";
+import { createScratchDatabase } from "./support/scratch-db";
 
 /**
  * Time spent in database round trips, summed over every query the pg driver sends (from the call to its
@@ -77,20 +67,9 @@ const HEADERS = [
 const fmt = (n: number) => Math.round(n).toLocaleString("en");
 
 async function main(): Promise<void> {
-  const adminUrl = values.pg as string;
-  const dbName = `doorstep_bench_${randomBytes(5).toString("hex")}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
+  const scratch = await createScratchDatabase(values.pg as string, "doorstep_bench");
+  const dbName = scratch.name;
+  const url = scratch.url;
   const file = path.join(os.tmpdir(), `${dbName}.csv`);
   const database = await openDatabase({ kind: "postgresql", url: url.toString(), poolSize: 2 });
   try {
@@ -253,7 +232,7 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     fs.rmSync(file, { force: true });
-    await admin(`drop database if exists ${dbName} with (force)`);
+    await scratch.drop();
   }
 }
 

@@ -8,7 +8,6 @@ import { parseArgs } from "node:util";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { count, eq } from "drizzle-orm";
 import superjson from "superjson";
-import { openDatabase } from "../db/client";
 import { households, users } from "../db/schema";
 import { seedDemo } from "../db/seed";
 import type { PullResponse } from "../domain/sync";
@@ -20,6 +19,7 @@ import { readEnv } from "../server/env";
 import { createCaller } from "../server/routers";
 import { loginUser, SESSION_COOKIE } from "../server/services/auth";
 import { emitFigures } from "./support/figures";
+import { openBenchDatabase } from "./support/scratch-db";
 
 const { values } = parseArgs({
   options: { scale: { type: "string", default: "1" }, user: { type: "string", default: "officer1" } },
@@ -28,96 +28,107 @@ const { values } = parseArgs({
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function main() {
-  const database = await openDatabase({ kind: "pglite" });
-  const seeded = await seedDemo(database.db, {
-    scale: Number(values.scale),
-    passwordHash: await hashPassword("doorstep"),
-  });
-  console.log(`seeded ${seeded.counts.persons} persons in ${seeded.counts.grids} grids`);
+  // The bench seeds the demo street, so its demo accounts log in, on PostgreSQL too.
+  process.env.DOORSTEP_DEMO = "1";
+  const bench = await openBenchDatabase();
+  const { database } = bench;
+  console.log(`database: ${bench.kind}`);
+  try {
+    const seeded = await seedDemo(database.db, {
+      scale: Number(values.scale),
+      passwordHash: await hashPassword("doorstep"),
+    });
+    console.log(`seeded ${seeded.counts.persons} persons in ${seeded.counts.grids} grids`);
 
-  const { token } = await loginUser(database.db, readEnv(), {
-    username: values.user as string,
-    password: "doorstep",
-    ip: "127.0.0.1",
-    userAgent: null,
-    now: new Date(),
-  });
-  const headers = new Headers({ cookie: `${SESSION_COOKIE}=${token}` });
-  const caller = createCaller(await createContextFor(database, headers));
+    const { token } = await loginUser(database.db, readEnv(), {
+      username: values.user as string,
+      password: "doorstep",
+      ip: "127.0.0.1",
+      userAgent: null,
+      now: new Date(),
+    });
+    const headers = new Headers({ cookie: `${SESSION_COOKIE}=${token}` });
+    const caller = createCaller(await createContextFor(database, headers));
 
-  const started = performance.now();
-  const pages: PullResponse[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: PullResponse = await caller.sync.pull({ cursor, limit: PULL_LIMIT_MAX });
-    pages.push(page);
-    cursor = page.cursor;
-  } while (pages.at(-1)?.hasMore);
-  const ms = performance.now() - started;
+    const started = performance.now();
+    const pages: PullResponse[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: PullResponse = await caller.sync.pull({ cursor, limit: PULL_LIMIT_MAX });
+      pages.push(page);
+      cursor = page.cursor;
+    } while (pages.at(-1)?.hasMore);
+    const ms = performance.now() - started;
 
-  const [user] = await database.db
-    .select({ gridId: users.areaId })
-    .from(users)
-    .where(eq(users.username, values.user as string));
-  const [{ n: householdCount }] = await database.db
-    .select({ n: count() })
-    .from(households)
-    .where(eq(households.gridId, user.gridId));
+    const [user] = await database.db
+      .select({ gridId: users.areaId })
+      .from(users)
+      .where(eq(users.username, values.user as string));
+    const [{ n: householdCount }] = await database.db
+      .select({ n: count() })
+      .from(households)
+      .where(eq(households.gridId, user.gridId));
 
-  let json = 0;
-  let gzip = 0;
-  let brotli = 0;
-  let tuples = 0;
-  for (const page of pages) {
-    const text = superjson.stringify(page);
-    json += Buffer.byteLength(text);
-    gzip += gzipSync(text).length;
-    brotli += brotliCompressSync(text).length;
-    // Format 1: the same page with each table as { columns, rows: tuples }.
-    const { rows, format: _format, ...envelope } = page;
-    const decoded = decodePullRows(page.format, rows);
-    const tables = Object.fromEntries(
-      Object.entries(decoded).map(([name, records]) => {
-        const columns = PULL_COLUMNS[name as keyof typeof PULL_COLUMNS];
-        return [name, { columns, rows: records.map((record) => columns.map((column) => record[column])) }];
-      }),
-    );
-    tuples += gzipSync(superjson.stringify({ ...envelope, tables })).length;
-  }
-  const first = pages[0];
-  const decoded = decodePullRows(first.format, first.rows);
-  console.log(`${values.user}: ${pages.length} page(s) in ${ms.toFixed(0)} ms, ${householdCount} households`);
-  console.log(`encoding: pull format ${first.format} (columnar, ids as hex, in-page references as indexes)`);
-  for (const [name, table] of Object.entries(first.rows)) {
-    const text = JSON.stringify(table);
-    const count = decoded[name as keyof typeof decoded]?.length ?? 0;
+    let json = 0;
+    let gzip = 0;
+    let brotli = 0;
+    let tuples = 0;
+    for (const page of pages) {
+      const text = superjson.stringify(page);
+      json += Buffer.byteLength(text);
+      gzip += gzipSync(text).length;
+      brotli += brotliCompressSync(text).length;
+      // Format 1: the same page with each table as { columns, rows: tuples }.
+      const { rows, format: _format, ...envelope } = page;
+      const decoded = decodePullRows(page.format, rows);
+      const tables = Object.fromEntries(
+        Object.entries(decoded).map(([name, records]) => {
+          const columns = PULL_COLUMNS[name as keyof typeof PULL_COLUMNS];
+          return [name, { columns, rows: records.map((record) => columns.map((column) => record[column])) }];
+        }),
+      );
+      tuples += gzipSync(superjson.stringify({ ...envelope, tables })).length;
+    }
+    const first = pages[0];
+    const decoded = decodePullRows(first.format, first.rows);
     console.log(
-      `  ${name.padEnd(14)} ${String(count).padStart(5)} rows  ${kb(Buffer.byteLength(text)).padStart(9)} JSON  ${kb(gzipSync(text).length).padStart(8)} gzip`,
+      `${values.user}: ${pages.length} page(s) in ${ms.toFixed(0)} ms, ${householdCount} households`,
     );
+    console.log(
+      `encoding: pull format ${first.format} (columnar, ids as hex, in-page references as indexes)`,
+    );
+    for (const [name, table] of Object.entries(first.rows)) {
+      const text = JSON.stringify(table);
+      const count = decoded[name as keyof typeof decoded]?.length ?? 0;
+      console.log(
+        `  ${name.padEnd(14)} ${String(count).padStart(5)} rows  ${kb(Buffer.byteLength(text)).padStart(9)} JSON  ${kb(gzipSync(text).length).padStart(8)} gzip`,
+      );
+    }
+    const gridsText = JSON.stringify(first.grids ?? []);
+    console.log(
+      `  ${"grids".padEnd(14)} ${String(first.grids?.length ?? 0).padStart(5)} rows  ${kb(Buffer.byteLength(gridsText)).padStart(9)} JSON  ${kb(gzipSync(gridsText).length).padStart(8)} gzip`,
+    );
+    console.log(
+      `total: ${json} B JSON (${kb(json)}), ${gzip} B gzip (${kb(gzip)}), ${brotli} B brotli (${kb(brotli)})`,
+    );
+    console.log(
+      `per household: ${Math.round(json / householdCount)} B JSON, ${Math.round(gzip / householdCount)} B gzip, ${Math.round(brotli / householdCount)} B brotli`,
+    );
+    console.log(
+      `same rows as format 1 (a tuple a row): ${tuples} B gzip (${kb(tuples)}), ${Math.round(tuples / householdCount)} B gzip per household`,
+    );
+    emitFigures("pull", [
+      {
+        figure: `${values.user}'s grid pull (gzip, scale ${values.scale})`,
+        unit: "KB",
+        measured: gzip / 1024,
+        baseline: tuples / 1024,
+      },
+      { figure: "pull per household (gzip)", unit: "B", measured: gzip / householdCount },
+    ]);
+  } finally {
+    await bench.close();
   }
-  const gridsText = JSON.stringify(first.grids ?? []);
-  console.log(
-    `  ${"grids".padEnd(14)} ${String(first.grids?.length ?? 0).padStart(5)} rows  ${kb(Buffer.byteLength(gridsText)).padStart(9)} JSON  ${kb(gzipSync(gridsText).length).padStart(8)} gzip`,
-  );
-  console.log(
-    `total: ${json} B JSON (${kb(json)}), ${gzip} B gzip (${kb(gzip)}), ${brotli} B brotli (${kb(brotli)})`,
-  );
-  console.log(
-    `per household: ${Math.round(json / householdCount)} B JSON, ${Math.round(gzip / householdCount)} B gzip, ${Math.round(brotli / householdCount)} B brotli`,
-  );
-  console.log(
-    `same rows as format 1 (a tuple a row): ${tuples} B gzip (${kb(tuples)}), ${Math.round(tuples / householdCount)} B gzip per household`,
-  );
-  emitFigures("pull", [
-    {
-      figure: `${values.user}'s grid pull (gzip, scale ${values.scale})`,
-      unit: "KB",
-      measured: gzip / 1024,
-      baseline: tuples / 1024,
-    },
-    { figure: "pull per household (gzip)", unit: "B", measured: gzip / householdCount },
-  ]);
-  await database.close();
 }
 
 main().catch((error) => {

@@ -46,6 +46,7 @@ import { citizenIdCheckChar } from "../domain/validators/citizen-id";
 import type { Change } from "../domain/visit";
 import type { AppRouter } from "../server/routers";
 import { emitFigures } from "./support/figures";
+import { createScratchDatabase, type ScratchDatabase } from "./support/scratch-db";
 
 const { values } = parseArgs({
   options: {
@@ -678,24 +679,11 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 const met = (ok: boolean) => (ok ? "met" : "NOT met");
 
 async function main() {
-  const dbName = `doorstep_bench_${randomBytes(5).toString("hex")}`;
-  const adminUrl = values.pg as string;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
+  let scratch: ScratchDatabase | undefined;
 
   let server: http.Server | undefined;
   let appDatabase: Database | undefined;
   let rawClient: pg.Client | undefined;
-  let created = false;
   // Once only, whether the run ends, fails or is interrupted (the two can overlap).
   let cleaning: Promise<void> | undefined;
   const cleanup = () => {
@@ -706,9 +694,9 @@ async function main() {
       }
       await rawClient?.end().catch(() => {});
       await appDatabase?.close().catch(() => {});
-      if (created) {
-        await admin(`drop database if exists ${dbName} with (force)`);
-        console.log(`dropped database ${dbName}`);
+      if (scratch) {
+        await scratch.drop();
+        console.log(`dropped database ${scratch.name}`);
       }
     })();
     return cleaning;
@@ -718,9 +706,9 @@ async function main() {
   });
 
   try {
-    await admin(`create database ${dbName}`);
-    created = true;
-    console.log(`created database ${dbName}`);
+    scratch = await createScratchDatabase(values.pg as string, "doorstep_bench");
+    const url = scratch.url;
+    console.log(`created database ${scratch.name}`);
 
     // Seed with a connection of our own, then point the app at it. DOORSTEP_DEMO=1 because demo accounts
     // only log in while the demo is on; the app then finds the database seeded and leaves it alone.

@@ -4,9 +4,10 @@
  * bench-results/bench.json. Each bench prints as it always does (into bench-results/<name>.log here) and
  * hands its figures over through the file BENCH_JSON names (scripts/support/figures.ts).
  *   npm run bench [-- --quick] [-- --only push,import]
- * On the embedded database by default; with DATABASE_URL, `start` runs against that PostgreSQL. push,
- * import and load always make a fresh PostgreSQL database on 127.0.0.1:5432 (and drop it); pull, check
- * and map run in process or in the browser with no server database. start, js, field, lighthouse and load
+ * On the embedded database by default; with DATABASE_URL, `start` runs against that PostgreSQL and pull
+ * and check seed a scratch database on its server (and drop it; the database it names is never
+ * touched). push, import and load always make a fresh PostgreSQL database on 127.0.0.1:5432 (and drop
+ * it); map runs in the browser with no server database. start, js, field, lighthouse and load
  * need a production build, made first (under the build lock) unless `.next` is current.
  */
 import { spawnSync } from "node:child_process";

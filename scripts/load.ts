@@ -12,7 +12,7 @@
  * With --duration each officer repeats pull-then-push rounds until the time is up. Builds first unless
  * `.next` is current; makes `doorstep_load_<random>` and drops it, and stops the servers, even on failure.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import superjson from "superjson";
@@ -26,6 +26,7 @@ import { ensureOpenCampaignCodes } from "../server/services/check";
 import { visitMutation } from "../test/support/push";
 import { emitFigures, type Figure } from "./support/figures";
 import { ensureBuild, type NextServer, startNext, stopNext, waitHealthy } from "./support/next-server";
+import { createScratchDatabase, type ScratchDatabase } from "./support/scratch-db";
 
 const { values } = parseArgs({
   options: {
@@ -268,29 +269,16 @@ const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : "—");
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const adminUrl = values.pg as string;
-  const dbName = `doorstep_load_${randomBytes(5).toString("hex")}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
+  let scratch: ScratchDatabase | undefined;
 
   const servers: NextServer[] = [];
-  let created = false;
   let cleaning: Promise<void> | undefined;
   const cleanup = () => {
     cleaning ??= (async () => {
       await Promise.all(servers.map(stopNext));
-      if (created) {
-        await admin(`drop database if exists ${dbName} with (force)`);
-        console.log(`dropped database ${dbName}`);
+      if (scratch) {
+        await scratch.drop();
+        console.log(`dropped database ${scratch.name}`);
       }
     })();
     return cleaning;
@@ -304,8 +292,9 @@ async function main() {
   let failed = false;
   try {
     ensureBuild();
-    await admin(`create database ${dbName}`);
-    created = true;
+    scratch = await createScratchDatabase(values.pg as string, "doorstep_load");
+    const dbName = scratch.name;
+    const url = scratch.url;
     const seeding = await openDatabase({ kind: "postgresql", url: url.toString(), poolSize: 4 });
     try {
       const seeded = await seedDemo(seeding.db, {
