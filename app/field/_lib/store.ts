@@ -210,13 +210,19 @@ async function writePage(
   // Every request is issued before any is awaited: waiting on each put in turn made the browser
   // answer thousands of them one by one. A failure still rejects, and the caller aborts the whole.
   const requests: Promise<unknown>[] = [];
-  for (const name of PULL_TABLES) {
-    const store = tx.objectStore(name);
-    for (const row of (tables[name] ?? []) as Row[]) {
-      // A tombstone: the register ended this row (moved out, deceased, closed…); the phone drops it.
-      requests.push(row.endedAt ? store.delete(row.id) : store.put(row));
-      written += 1;
+  try {
+    for (const name of PULL_TABLES) {
+      const store = tx.objectStore(name);
+      for (const row of (tables[name] ?? []) as Row[]) {
+        // A tombstone: the register ended this row (moved out, deceased, closed…); the phone drops it.
+        requests.push(row.endedAt ? store.delete(row.id) : store.put(row));
+        written += 1;
+      }
     }
+  } catch (error) {
+    // A request refused as it was made (a bad key): the caller aborts, failing those already made.
+    for (const request of requests) request.catch(() => {});
+    throw error;
   }
   await Promise.all(requests);
   await tx.objectStore("meta").put(page.cursor, "cursor");
