@@ -262,11 +262,13 @@ describe.skipIf(!existsSync(CHROMIUM))("offline map download in Chromium", () =>
     expect(stopped.result.failed).toBe(0);
     expect(stopped.result.fetched).toBeGreaterThanOrEqual(4);
     expect(stopped.result.fetched).toBeLessThan(8);
+    // Nothing more is asked for once the run has returned: the requests in flight at the abort (at most
+    // the concurrency) may still reach the server on a busy machine, and then no more.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const requested = tileServer.total();
-    // Nothing more is asked for once the run has returned.
+    expect(requested).toBeLessThanOrEqual(stopped.result.fetched + 2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(tileServer.total()).toBe(requested);
-    expect(requested).toBeLessThanOrEqual(stopped.result.fetched + 2);
     expect((await stats(urls)).covered).toBe(stopped.result.fetched);
 
     tileServer.delayMs = 0;
