@@ -36,17 +36,22 @@ const jsonValue = customType<{ data: unknown; driverData: unknown }>({
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
+/** What every row a phone pulls carries: its grid, version and change stamp (see registerColumns). */
+const pulledColumns = () => ({
+  gridId: uuid("grid_id")
+    .notNull()
+    .references(() => areas.id),
+  version: integer("version").notNull().default(1),
+  changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
+});
+
 /**
  * Columns every register row carries. `version` is bumped by the service that changes the row
  * (optimistic concurrency for field-level merge); `changeXid` is stamped by a trigger with the
  * writing transaction's id so pulls can stop below the oldest still-running writer.
  */
 const registerColumns = () => ({
-  gridId: uuid("grid_id")
-    .notNull()
-    .references(() => areas.id),
-  version: integer("version").notNull().default(1),
-  changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
+  ...pulledColumns(),
   source: text("source").notNull().default("import"),
   createdAt: ts("created_at").notNull().defaultNow(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -540,11 +545,7 @@ export const householdCodes = pgTable(
     // Pulled with the officer's grid (the visit slip is printed offline): an id, grid and stamp like
     // any pulled row.
     id: uuid("id").notNull().defaultRandom(),
-    gridId: uuid("grid_id")
-      .notNull()
-      .references(() => areas.id),
-    version: integer("version").notNull().default(1),
-    changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
+    ...pulledColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.campaignId, t.householdId] }),
@@ -565,9 +566,6 @@ export const residentFeedback = pgTable(
     householdId: uuid("household_id")
       .notNull()
       .references(() => households.id),
-    gridId: uuid("grid_id")
-      .notNull()
-      .references(() => areas.id),
     kind: text("kind", { enum: ["confirm", "dispute"] }).notNull(),
     /** For a dispute: [{ personId (null for the household), field, comment }]. */
     fields: jsonb("fields").$type<{ personId: string | null; field: string; comment: string }[]>(),
@@ -579,8 +577,7 @@ export const residentFeedback = pgTable(
     handledBy: uuid("handled_by").references(() => users.id),
     handledNote: text("handled_note"),
     // Pulled with the officer's grid, so a dispute reaches the revisit list and leaves it when handled.
-    version: integer("version").notNull().default(1),
-    changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
+    ...pulledColumns(),
   },
   (t) => [
     index("resident_feedback_household_idx").on(t.householdId, t.createdAt),

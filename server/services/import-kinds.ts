@@ -80,6 +80,20 @@ class Updates {
     group.rows.push(row);
     this.groups.set(key, group);
   }
+  /**
+   * Queues `current` to take the fields of `wanted` that differ, with its version bumped; false when
+   * nothing differs (the row is unchanged).
+   */
+  change(
+    current: Record<string, unknown> & { id: string; version: number },
+    wanted: Record<string, unknown>,
+    now: Date,
+  ): boolean {
+    const changed = diff(current, wanted);
+    if (changed.length === 0) return false;
+    this.add(changed, { ...wanted, id: current.id, version: current.version + 1, updatedAt: now });
+    return true;
+  }
   async run(db: Db, table: PgTable): Promise<void> {
     for (const { fields, rows } of this.groups.values()) {
       await updateFromRecordset(db, table, [...fields, "version", "updatedAt"], rows);
@@ -376,10 +390,7 @@ export function personsWriter(): KindWriter<PersonImportRecord> {
         outcomes[i] = "inserted";
         return;
       }
-      const changed = diff(current, wanted);
-      if (changed.length === 0) return;
-      updates.add(changed, { ...wanted, id: current.id, version: current.version + 1, updatedAt: now });
-      outcomes[i] = "updated";
+      if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
 
     if (write) {
@@ -462,10 +473,7 @@ export function buildingsWriter(): KindWriter<BuildingImportRecord> {
         return;
       }
       const wanted: Record<string, unknown> = { ...building };
-      const changed = diff(current, wanted);
-      if (changed.length === 0) return;
-      updates.add(changed, { ...wanted, id: current.id, version: current.version + 1, updatedAt: now });
-      outcomes[i] = "updated";
+      if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
 
     if (write) {
@@ -532,10 +540,7 @@ export function roomsWriter(): KindWriter<RoomImportRecord> {
         return;
       }
       const wanted: Record<string, unknown> = { ...room };
-      const changed = diff(current, wanted);
-      if (changed.length === 0) return;
-      updates.add(changed, { ...wanted, id: current.id, version: current.version + 1, updatedAt: now });
-      outcomes[i] = "updated";
+      if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
 
     if (write) {
@@ -590,10 +595,7 @@ export function unitsWriter(): KindWriter<UnitImportRecord> {
         outcomes[i] = "inserted";
         return;
       }
-      const changed = diff(current, wanted);
-      if (changed.length === 0) return;
-      updates.add(changed, { ...wanted, id: current.id, version: current.version + 1, updatedAt: now });
-      outcomes[i] = "updated";
+      if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
     if (write) {
       await insertRows(db, units, inserts);
@@ -714,17 +716,7 @@ export function rentalsWriter(): KindWriter<RentalImportRecord> {
           mark(i, "inserted");
         } else {
           mine = { id: existing.id, row: p.row, given: rental };
-          const wanted: Record<string, unknown> = { ...rental };
-          const changed = diff(existing, wanted);
-          if (changed.length > 0) {
-            rentalUpdates.add(changed, {
-              ...wanted,
-              id: existing.id,
-              version: existing.version + 1,
-              updatedAt: now,
-            });
-            mark(i, "updated");
-          }
+          if (rentalUpdates.change(existing, { ...rental }, now)) mark(i, "updated");
         }
         fileRentals.set(room.id, mine);
       }
