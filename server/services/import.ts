@@ -135,6 +135,7 @@ export interface ImportOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 2_000;
+const YIELD_EVERY_ROWS = 50;
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -525,6 +526,10 @@ async function runImport<F extends string, R>(
         continue;
       }
       lastRow = row;
+      // Buffered rows come through promise jobs only, which never let the previous batch's database
+      // answers in: without a turn of the event loop now and then, each of its statements would wait
+      // for this whole batch to be read.
+      if (row % YIELD_EVERY_ROWS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       if (cells.every((cell) => cell.trim() === "")) continue;
       const validateStarted = performance.now();
       const parsed = (parseRow as NonNullable<typeof parseRow>)(cells);
