@@ -17,7 +17,7 @@ test("a supervisor downloads results, changes and statistics; the register is fo
   await expect(page.getByRole("heading", { name: "数据导出" })).toBeVisible();
   await expect(page.getByText(/范围：.+。文件只包含您辖区内的数据/)).toBeVisible();
   await expect(page.getByLabel("核查任务")).toHaveValue(/.+/);
-  await expect(page.getByText("人口台账含完整个人信息，仅管理员可导出。")).toBeVisible();
+  await expect(page.getByText("台账不脱敏，含完整姓名、证件号码和电话，仅管理员可导出。")).toBeVisible();
   await expect(page.getByRole("link", { name: /下载人口台账/ })).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/export.png` });
   await page.screenshot({ path: `${SCREENS}/export-full.png`, fullPage: true });

@@ -18,7 +18,7 @@ const zh = {
   "export.register.name": "人口台账",
   "export.register.hint":
     "在册人员及其户，表头与导入模板相同，可修改后重新导入。含完整姓名和证件号码：仅管理员可导出，导出的行数记入审计日志。",
-  "export.register.adminOnly": "人口台账含完整个人信息，仅管理员可导出。",
+  "export.register.adminOnly": "台账不脱敏，含完整姓名、证件号码和电话，仅管理员可导出。",
   "export.statistics.name": "统计报表",
   "export.statistics.hint":
     "按社区和网格：人口年龄段、60岁以上老人、特殊人群、户、单位（按状态和行业）、出租屋和承租人、流动人口。年龄按今天（{date}，北京时间）计算。",
@@ -30,6 +30,10 @@ const zh = {
   "export.sheet.results": "走访结果",
   "export.sheet.changes": "变更明细",
   "export.sheet.persons": "人口台账",
+  "export.sheet.buildings": "楼栋台账",
+  "export.sheet.rooms": "房屋台账",
+  "export.sheet.units": "单位台账",
+  "export.sheet.rentals": "出租屋台账",
   "export.sheet.communities": "按社区",
   "export.sheet.grids": "按网格",
   "export.sheet.industries": "单位按行业",
@@ -113,7 +117,7 @@ const en = {
   "export.register.hint":
     "Current persons with their households, under the import template's headers, so the file can be edited and imported again. It holds full names and ID numbers: administrators only, and the row count goes to the audit log.",
   "export.register.adminOnly":
-    "The persons register holds full personal data; only administrators may export it.",
+    "Registers are exported unmasked, with full names, ID numbers and phones; only administrators may export them.",
   "export.statistics.name": "Statistics",
   "export.statistics.hint":
     "By community and grid: population by age band, aged 60+, special groups, households, units by state and industry, rental rooms and tenants, migrants. Ages are taken today ({date}, China time).",
@@ -125,6 +129,10 @@ const en = {
   "export.sheet.results": "Visit results",
   "export.sheet.changes": "Changes",
   "export.sheet.persons": "Persons register",
+  "export.sheet.buildings": "Buildings register",
+  "export.sheet.rooms": "Rooms register",
+  "export.sheet.units": "Units register",
+  "export.sheet.rentals": "Rental rooms register",
   "export.sheet.communities": "By community",
   "export.sheet.grids": "By grid",
   "export.sheet.industries": "Units by industry",
