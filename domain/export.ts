@@ -13,8 +13,8 @@ import {
 } from "./codes";
 import { FIELD_INFO } from "./fields";
 import type { Locale, Translate } from "./i18n";
+import { IMPORT_COLUMNS, type ImportKind } from "./import";
 import type { ColumnSpec } from "./import/columns";
-import { PERSON_COLUMNS } from "./import/persons";
 import { maskFieldValue, maskName } from "./mask";
 import type { ExportCell, ExportColumn, ExportTable } from "./progress";
 
@@ -343,27 +343,30 @@ export function changesTable(
 }
 
 /**
- * The persons register in EXACTLY the import's header table (PERSON_COLUMNS, canonical headers, same
- * order), so the file re-imports with `npm run import -- --kind persons` and changes nothing. Codes
- * are written as codes (what departments exchange; the import also takes labels), flags as 是/否,
- * dates as YYYY-MM-DD, and an empty value as an empty cell (which the import reads as "says nothing").
+ * A register (one import kind) in EXACTLY that kind's import header table (IMPORT_COLUMNS: canonical
+ * headers, same order), so the file re-imports with `npm run import -- --kind <kind>` and changes
+ * nothing. `rows` are keyed by the import's field names. Codes are written as codes (what departments
+ * exchange; the import also takes labels), flags as 是/否, dates as YYYY-MM-DD, and an empty value as an
+ * empty cell (which the import reads as "says nothing").
  */
-export function registerTable(
+export function registerTable<K extends ImportKind>(
+  kind: K,
   rows: readonly Record<string, unknown>[],
   t: Translate,
-): ExportTable<"persons"> {
+): ExportTable<K> {
+  const columns = IMPORT_COLUMNS[kind];
   const cell = (spec: ColumnSpec, value: unknown): ExportCell => {
     if (value === null || value === undefined) return "";
     if (spec.kind === "flag") return value ? "是" : "否";
     return String(value);
   };
   return {
-    key: "persons",
-    title: t("export.sheet.persons"),
-    columns: PERSON_COLUMNS.map((spec) =>
+    key: kind,
+    title: t(`export.sheet.${kind}`),
+    columns: columns.map((spec) =>
       col(spec.header, spec.kind === "date" ? 12 : Math.max(8, spec.header.length * 2 + 4)),
     ),
-    rows: rows.map((row) => PERSON_COLUMNS.map((spec) => cell(spec, row[spec.field]))),
+    rows: rows.map((row) => columns.map((spec) => cell(spec, row[spec.field]))),
   };
 }
 

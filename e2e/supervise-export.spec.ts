@@ -17,7 +17,7 @@ test("a supervisor downloads results, changes and statistics; the register is fo
   await expect(page.getByRole("heading", { name: "数据导出" })).toBeVisible();
   await expect(page.getByText(/范围：.+。文件只包含您辖区内的数据/)).toBeVisible();
   await expect(page.getByLabel("核查任务")).toHaveValue(/.+/);
-  await expect(page.getByText("人口台账含完整个人信息，仅管理员可导出。")).toBeVisible();
+  await expect(page.getByText("台账不脱敏，含完整姓名、证件号码和电话，仅管理员可导出。")).toBeVisible();
   await expect(page.getByRole("link", { name: /下载人口台账/ })).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/export.png` });
   await page.screenshot({ path: `${SCREENS}/export-full.png`, fullPage: true });
@@ -44,19 +44,41 @@ test("a supervisor downloads results, changes and statistics; the register is fo
   await page.screenshot({ path: `${SCREENS}/export-en.png`, fullPage: true });
 });
 
-test("an administrator also downloads the persons register; an officer gets no export page", async ({
+test("an administrator also downloads the registers, persons by default or another kind; an officer gets no export page", async ({
   page,
   browser,
 }) => {
   await login(page, "admin");
   await page.waitForURL(/\/(supervise|register)/);
   await page.goto("/supervise/export");
+  const kind = page.getByLabel("台账类型");
+  await expect(kind).toHaveValue("persons");
   const register = await download(page, /^下载人口台账（CSV）$/);
   expect(register.name).toMatch(/^人口台账_.+\.csv$/);
   expect(register.bytes.toString("utf8").slice(1).split("\r\n")[0]).toMatch(
     /^姓名,证件类型,公民身份号码,性别,出生日期,/,
   );
   await page.screenshot({ path: `${SCREENS}/export-admin.png` });
+
+  // Another kind: the rental rooms, one row per tenant, under the rentals import's headers.
+  await kind.selectOption({ label: "出租屋台账" });
+  await expect(page.getByText(/每位承租人一行/)).toBeVisible();
+  await kind.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENS}/export-register-kind.png` });
+  const rentals = await download(page, /^下载出租屋台账（XLSX）$/);
+  expect(rentals.name).toMatch(/^出租屋台账_.+\.xlsx$/);
+  expect(rentals.bytes.subarray(0, 2).toString()).toBe("PK");
+  await kind.selectOption("buildings");
+  const buildingsFile = await download(page, /^下载楼栋台账（CSV）$/);
+  expect(buildingsFile.name).toMatch(/^楼栋台账_.+\.csv$/);
+  expect(buildingsFile.bytes.toString("utf8").slice(1).split("\r\n")[0]).toBe(
+    "建筑物编码,标准地址,建筑物名称,层数,房屋用途,产权类型,经度,纬度,社区代码,网格编码",
+  );
+  await page.getByRole("button", { name: "切换语言" }).click();
+  await expect(page.getByLabel("Register", { exact: true })).toHaveValue("buildings");
+  await expect(page.getByRole("link", { name: "Download Buildings register (CSV)" })).toBeVisible();
+  await page.getByLabel("Register", { exact: true }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENS}/export-register-kind-en.png` });
 
   const officer = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await login(officer, "officer14");

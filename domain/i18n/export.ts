@@ -15,10 +15,18 @@ const zh = {
   "export.changes.name": "变更明细",
   "export.changes.hint":
     "每个被更正的字段一行：台账值、核查值、信息员、时间、合并结果和审核状态。姓名、证件号码和电话已脱敏。",
-  "export.register.name": "人口台账",
+  "export.register.name": "登记台账",
   "export.register.hint":
-    "在册人员及其户，表头与导入模板相同，可修改后重新导入。含完整姓名和证件号码：仅管理员可导出，导出的行数记入审计日志。",
-  "export.register.adminOnly": "人口台账含完整个人信息，仅管理员可导出。",
+    "在册的人员、楼栋、房屋、单位或出租屋，一类一个文件，表头与该类的导入模板相同，可修改后重新导入。文件不脱敏：仅管理员可导出，导出的行数记入审计日志。",
+  "export.register.kind": "台账类型",
+  "export.register.rows.persons": "每位在册人员一行，带其户号、户别和房间。没有户的承租人在出租屋台账里。",
+  "export.register.rows.buildings": "每栋在册楼栋一行，带社区代码和网格编码。",
+  "export.register.rows.rooms": "每间在册房屋一行，带所在楼栋、单元和房号。",
+  "export.register.rows.units":
+    "每个在册单位一行，带所在楼栋和房间。没有统一社会信用代码的单位（小摊档等）无法按导入模板回导，不在文件里。",
+  "export.register.rows.rentals":
+    "每位承租人一行，出租屋的各列在每行重复；没有承租人的出租屋占一行，承租人各列留空。",
+  "export.register.adminOnly": "台账不脱敏，含完整姓名、证件号码和电话，仅管理员可导出。",
   "export.statistics.name": "统计报表",
   "export.statistics.hint":
     "按社区和网格：人口年龄段、60岁以上老人、特殊人群、户、单位（按状态和行业）、出租屋和承租人、流动人口。年龄按今天（{date}，北京时间）计算。",
@@ -30,6 +38,10 @@ const zh = {
   "export.sheet.results": "走访结果",
   "export.sheet.changes": "变更明细",
   "export.sheet.persons": "人口台账",
+  "export.sheet.buildings": "楼栋台账",
+  "export.sheet.rooms": "房屋台账",
+  "export.sheet.units": "单位台账",
+  "export.sheet.rentals": "出租屋台账",
   "export.sheet.communities": "按社区",
   "export.sheet.grids": "按网格",
   "export.sheet.industries": "单位按行业",
@@ -109,11 +121,20 @@ const en = {
   "export.changes.name": "Changes",
   "export.changes.hint":
     "One row per corrected field: register value, observed value, officer, time, merge result and review state. Names, ID numbers and phones are masked.",
-  "export.register.name": "Persons register",
+  "export.register.name": "Registers",
   "export.register.hint":
-    "Current persons with their households, under the import template's headers, so the file can be edited and imported again. It holds full names and ID numbers: administrators only, and the row count goes to the audit log.",
+    "The current persons, buildings, rooms, units or rental rooms, one kind per file, under that kind's import template headers, so the file can be edited and imported again. It is not masked: administrators only, and the row count goes to the audit log.",
+  "export.register.kind": "Register",
+  "export.register.rows.persons":
+    "One row per current person, with their household number, household kind and room. Tenants without a household are in the rental rooms register.",
+  "export.register.rows.buildings": "One row per current building, with its community code and grid code.",
+  "export.register.rows.rooms": "One row per current room, with its building, entrance and room number.",
+  "export.register.rows.units":
+    "One row per current unit, with its building and room. Units without a unified social credit code (small stalls and the like) cannot be imported back by the template and are left out.",
+  "export.register.rows.rentals":
+    "One row per tenant, the rental room's columns repeated on each; a rental room without tenants is one row with the tenant columns blank.",
   "export.register.adminOnly":
-    "The persons register holds full personal data; only administrators may export it.",
+    "Registers are exported unmasked, with full names, ID numbers and phones; only administrators may export them.",
   "export.statistics.name": "Statistics",
   "export.statistics.hint":
     "By community and grid: population by age band, aged 60+, special groups, households, units by state and industry, rental rooms and tenants, migrants. Ages are taken today ({date}, China time).",
@@ -125,6 +146,10 @@ const en = {
   "export.sheet.results": "Visit results",
   "export.sheet.changes": "Changes",
   "export.sheet.persons": "Persons register",
+  "export.sheet.buildings": "Buildings register",
+  "export.sheet.rooms": "Rooms register",
+  "export.sheet.units": "Units register",
+  "export.sheet.rentals": "Rental rooms register",
   "export.sheet.communities": "By community",
   "export.sheet.grids": "By grid",
   "export.sheet.industries": "Units by industry",

@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import {
   areas,
@@ -31,7 +31,7 @@ import {
 } from "@/domain/export";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import type { Locale, Translate } from "@/domain/i18n";
-import { PERSON_COLUMNS } from "@/domain/import/persons";
+import { IMPORT_COLUMNS, type ImportKind } from "@/domain/import";
 import type { ExportTable } from "@/domain/progress";
 import { chinaDay } from "@/domain/progress";
 import { AppError, notFound } from "../errors";
@@ -41,14 +41,14 @@ import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
 import { areaInScope, visibleCampaigns } from "./progress";
 
 /**
- * The files that leave the system upward: a campaign's visit results and changes, the persons
- * register of an area, and statistics per community and grid. Each is cut to an area under the
+ * The files that leave the system upward: a campaign's visit results and changes, the register of an
+ * area (any import kind), and statistics per community and grid. Each is cut to an area under the
  * caller's (anything else answers NOT_FOUND, like a missing area), written to the audit log with its
  * row counts, and read in one repeatable-read snapshot so its tables agree.
  *
  * Masking: results and changes mask names, ID numbers and phones (a reviewer's default view; a file
  * that leaves the system gets no more). The register cannot be masked and still re-import, so it is
- * for administrators only and its audit row says it was unmasked and how many persons it held.
+ * for administrators only and its audit row says it was unmasked, which kind, and how many records.
  */
 
 export interface ExportOptions {
@@ -257,49 +257,139 @@ export async function exportChanges(
 // ---------------------------------------------------------------------------------------------
 // Register
 
-/** Person columns by their register field; place columns filled from the joins. */
-const PERSON_FIELD_SQL = PERSON_COLUMNS.filter(
-  (spec) =>
-    !["householdNo", "householdKind", "communityCode", "buildingCode", "unitNo", "roomNo"].includes(
-      spec.field,
-    ),
-).map((spec) => spec.field);
-
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** Place columns of every kind that names a room: `c` community, `b` building, `r` room. */
+const PLACE_SQL = {
+  communityCode: sql`c.code`,
+  buildingCode: sql`b.code`,
+  unitNo: sql`r.unit_no`,
+  roomNo: sql`r.room_no`,
+};
+
+/** Each tenant column (承租人…) is the tenant person's own field: tenantIdNumber is tp.id_number. */
+const TENANT_SQL = Object.fromEntries(
+  IMPORT_COLUMNS.rentals
+    .filter((spec) => spec.field.startsWith("tenant"))
+    .map((spec) => {
+      const own = spec.field.slice("tenant".length);
+      return [spec.field, sql`tp.${sql.identifier(snake(own[0].toLowerCase() + own.slice(1)))}`];
+    }),
+);
+
+interface RegisterSql {
+  /** The alias of the kind's own table: an import field not in `fields` is its column of that name. */
+  own: string;
+  /** Import fields read from elsewhere (place, household, tenant). */
+  fields: Record<string, SQL>;
+  /** From and joins, with `g` the grid that puts a row in scope. */
+  from: SQL;
+  /** Current rows only, and only rows the import can take back. */
+  where: SQL;
+  order: SQL;
+}
+
 /**
- * The current persons register of an area, unmasked, in the import's header table: active persons
- * (not ended) who belong to a household, with the household and its room. Tenants without a household
- * are not in this file (the persons import needs a 户号). Administrators only.
+ * Where each kind's register is read from. A row's community code is its grid's parent, its place the
+ * building and room it stands in, as the import names them.
+ */
+const REGISTER_SQL: Record<ImportKind, RegisterSql> = {
+  persons: {
+    own: "p",
+    fields: { ...PLACE_SQL, householdNo: sql`h.household_no`, householdKind: sql`h.kind` },
+    // Tenants without a household are not in this file: the persons import needs a 户号.
+    from: sql`from ${persons} p
+      join ${households} h on h.id = p.household_id
+      join ${rooms} r on r.id = h.room_id
+      ${placeJoins}`,
+    where: sql`p.ended_at is null`,
+    order: sql`c.code nulls last, g.code, b.code, r.unit_no nulls first, r.room_no, h.household_no,
+      p.relation nulls last, p.id_number`,
+  },
+  buildings: {
+    own: "b",
+    fields: { communityCode: sql`c.code`, buildingCode: sql`b.code`, gridCode: sql`g.code` },
+    from: sql`from ${buildings} b
+      join ${areas} g on g.id = b.grid_id
+      left join ${areas} c on c.id = g.parent_id`,
+    where: sql`b.ended_at is null`,
+    order: sql`c.code nulls last, g.code, b.code`,
+  },
+  rooms: {
+    own: "r",
+    fields: PLACE_SQL,
+    from: sql`from ${rooms} r ${placeJoins}`,
+    where: sql`r.ended_at is null`,
+    order: sql`c.code nulls last, g.code, b.code, r.unit_no nulls first, r.room_no`,
+  },
+  units: {
+    own: "u",
+    fields: PLACE_SQL,
+    from: sql`from ${units} u
+      join ${areas} g on g.id = u.grid_id
+      left join ${areas} c on c.id = g.parent_id
+      join ${buildings} b on b.id = u.building_id
+      left join ${rooms} r on r.id = u.room_id`,
+    // The import keys units by their credit code: a stall without one could not come back.
+    where: sql`u.ended_at is null and u.uscc is not null`,
+    order: sql`c.code nulls last, g.code, b.code, r.unit_no nulls first, r.room_no nulls first, u.uscc`,
+  },
+  rentals: {
+    own: "rt",
+    fields: { ...PLACE_SQL, ...TENANT_SQL, moveInDate: sql`t.move_in_date` },
+    // One row per current tenant, as the import reads them; a rental without tenants is one row.
+    from: sql`from ${rentals} rt
+      join ${rooms} r on r.id = rt.room_id
+      ${placeJoins}
+      left join ${rentalTenants} t on t.rental_id = rt.id and t.ended_at is null
+      left join ${persons} tp on tp.id = t.person_id`,
+    where: sql`rt.ended_at is null`,
+    order: sql`c.code nulls last, g.code, b.code, r.unit_no nulls first, r.room_no, rt.created_at, rt.id,
+      tp.id_number nulls first`,
+  },
+};
+
+export interface RegisterExportInput {
+  format: ExportFormat;
+  kind: ImportKind;
+  areaId?: string;
+}
+
+/**
+ * The current register of one import kind in an area, unmasked, in that kind's import header table,
+ * so it re-imports with no changes: persons with their households and rooms, buildings, rooms, units
+ * (those with a credit code), or rental rooms with one row per tenant. Administrators only.
  */
 export async function exportRegister(
   db: Db,
   user: SessionUser,
-  input: AreaExportInput,
+  input: RegisterExportInput,
   options: ExportOptions,
 ): Promise<ExportFile> {
   // Refused before anything is read: the route already keeps officers out, this keeps supervisors out.
   if (user.role !== "admin") throw new AppError("FORBIDDEN", "export.register.adminOnly");
   const area = await areaInScope(db, user, input.areaId);
-  const personColumns = sql.join(
-    PERSON_FIELD_SQL.map((field) => sql`p.${sql.identifier(snake(field))} as ${sql.identifier(field)}`),
+  const { kind } = input;
+  const spec = REGISTER_SQL[kind];
+  const columns = sql.join(
+    IMPORT_COLUMNS[kind].map(
+      ({ field }) =>
+        sql`${spec.fields[field] ?? sql`${sql.identifier(spec.own)}.${sql.identifier(snake(field))}`} as ${sql.identifier(field)}`,
+    ),
     sql`, `,
   );
   const rows = await readSnapshot(db, async (tx) =>
     rowsOf<Record<string, unknown>>(
       await tx.execute(sql`
-        select ${personColumns},
-          h.household_no as "householdNo", h.kind as "householdKind", c.code as "communityCode",
-          b.code as "buildingCode", r.unit_no as "unitNo", r.room_no as "roomNo"
-        from ${persons} p
-        join ${households} h on h.id = p.household_id
-        join ${rooms} r on r.id = h.room_id
-        ${placeJoins}
-        where p.ended_at is null and starts_with(g.path, ${area.path})
-        order by c.code nulls last, g.code, b.code, r.unit_no nulls first, r.room_no, h.household_no,
-          p.relation nulls last, p.id_number`),
+        select ${columns}, ${sql.identifier(spec.own)}.id as "recordId"
+        ${spec.from}
+        where ${spec.where} and starts_with(g.path, ${area.path})
+        order by ${spec.order}`),
     ),
   );
+  // A rental has a row per tenant: the audit says how many rentals and how many tenants left.
+  const counts: Record<string, number> = { [kind]: new Set(rows.map((row) => row.recordId)).size };
+  if (kind === "rentals") counts.tenants = rows.filter((row) => row.tenantIdNumber !== null).length;
   const t = options.translate;
   return finish(
     db,
@@ -310,11 +400,11 @@ export async function exportRegister(
       entity: "area",
       entityId: area.id,
       area,
-      detail: { kind: "persons", unmasked: true, persons: rows.length },
+      detail: { kind, unmasked: true, ...counts },
     },
-    [registerTable(rows, t)],
+    [registerTable(kind, rows, t)],
     input.format,
-    { name: t("export.register.name"), ascii: "register-persons" },
+    { name: t(`export.sheet.${kind}`), ascii: `register-${kind}` },
   );
 }
 

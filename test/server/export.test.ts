@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { and, asc, count, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { parse as parseCsv } from "csv-parse/sync";
+import { and, asc, count, desc, eq, isNull, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as changesRoute } from "@/app/api/export/changes/route";
@@ -16,10 +17,26 @@ import { GET as registerRoute } from "@/app/api/export/register/route";
 import { GET as resultsRoute } from "@/app/api/export/results/route";
 import { GET as statisticsRoute } from "@/app/api/export/statistics/route";
 import { rowsOf } from "@/db/client";
-import { areas, auditLog, households, persons, rooms, users, visits } from "@/db/schema";
+import {
+  areas,
+  auditLog,
+  buildings,
+  households,
+  persons,
+  rentals,
+  rentalTenants,
+  rooms,
+  units,
+  users,
+  visits,
+} from "@/db/schema";
 import { AGE_BANDS, ageBandOf, ageOn } from "@/domain/export";
 import { createTranslator } from "@/domain/i18n";
+import { IMPORT_COLUMNS, IMPORT_KINDS, type ImportKind } from "@/domain/import";
 import { PERSON_COLUMNS } from "@/domain/import/persons";
+import { BUILDING_COLUMNS, ROOM_COLUMNS } from "@/domain/import/places";
+import { RENTAL_COLUMNS } from "@/domain/import/rentals";
+import { UNIT_COLUMNS } from "@/domain/import/units";
 import { chinaDay } from "@/domain/progress";
 import { hashPassword } from "@/server/auth/password";
 import { importFile } from "@/server/services/import";
@@ -537,90 +554,419 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
   });
 
   describe("register", () => {
-    it("re-imports with no changes: a community's persons, exported to CSV, imported again", async () => {
-      const before = (await audits("export_register")).length;
-      const response = await get(
-        registerRoute,
-        "register",
-        `format=csv&areaId=${community1.id}`,
-        cookies.admin,
-      );
-      const text = await csvText(response);
-      const lines = text.trimEnd().split("\r\n");
-      expect(lines[0]).toBe(PERSON_COLUMNS.map((c) => c.header).join(","));
-      const [{ n }] = rowsOf<{ n: number }>(
-        await database.db.execute(sql`select count(*)::int as n from persons p
-          join households h on h.id = p.household_id join areas g on g.id = h.grid_id
-          where p.ended_at is null and starts_with(g.path, ${community1.path})`),
-      );
-      expect(n).toBeGreaterThan(10);
-      expect(lines.length - 1).toBe(n);
-      // The corrected phone is the register's value now, in full: this file is unmasked.
-      expect(text).toContain(newPhone);
-      const audited = (await audits("export_register"))[0];
-      expect((await audits("export_register")).length).toBe(before + 1);
-      expect(audited.areaPath).toBe(community1.path);
-      expect(audited.detail).toMatchObject({ unmasked: true, persons: n, rows: { persons: n } });
+    /** Each register table's versions summed: an import that changes nothing bumps none of them. */
+    const versions = async () =>
+      rowsOf<Record<string, number>>(
+        await database.db.execute(sql`select
+          (select coalesce(sum(version), 0)::int from persons) as persons,
+          (select coalesce(sum(version), 0)::int from households) as households,
+          (select coalesce(sum(version), 0)::int from buildings) as buildings,
+          (select coalesce(sum(version), 0)::int from rooms) as rooms,
+          (select coalesce(sum(version), 0)::int from units) as units,
+          (select coalesce(sum(version), 0)::int from rentals) as rentals,
+          (select coalesce(sum(version), 0)::int from rental_tenants) as "rentalTenants"`),
+      )[0];
 
+    /** The rows a kind's file should hold under the area, counted straight from the tables. */
+    const expectedRows = async (kind: ImportKind, areaPath: string) => {
+      const queries: Record<ImportKind, ReturnType<typeof sql>> = {
+        persons: sql`select count(*)::int as n from persons p
+          join households h on h.id = p.household_id join areas g on g.id = h.grid_id
+          where p.ended_at is null and starts_with(g.path, ${areaPath})`,
+        buildings: sql`select count(*)::int as n from buildings b join areas g on g.id = b.grid_id
+          where b.ended_at is null and starts_with(g.path, ${areaPath})`,
+        rooms: sql`select count(*)::int as n from rooms r join areas g on g.id = r.grid_id
+          where r.ended_at is null and starts_with(g.path, ${areaPath})`,
+        units: sql`select count(*)::int as n from units u join areas g on g.id = u.grid_id
+          where u.ended_at is null and u.uscc is not null and starts_with(g.path, ${areaPath})`,
+        // One row per current tenant of a current rental, one for a rental with none.
+        rentals: sql`select count(*)::int as n from rentals r join areas g on g.id = r.grid_id
+          left join rental_tenants t on t.rental_id = r.id and t.ended_at is null
+          where r.ended_at is null and starts_with(g.path, ${areaPath})`,
+      };
+      return rowsOf<{ n: number }>(await database.db.execute(queries[kind]))[0].n;
+    };
+
+    /** A register CSV as an administrator downloads it: its bytes, header line and rows by header. */
+    async function registerCsv(query: string) {
+      const response = await get(registerRoute, "register", query, cookies.admin);
+      const bytes = await response.clone().arrayBuffer();
+      const text = await csvText(response);
+      const [header, ...rows] = parseCsv(text) as string[][];
+      return {
+        response,
+        bytes,
+        text,
+        header,
+        records: rows.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]]))),
+      };
+    }
+
+    /** The file written to disk and imported again as its kind: the import's report. */
+    async function reimport(kind: ImportKind, format: "csv" | "xlsx", bytes: ArrayBuffer) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "doorstep-export-"));
       try {
-        const file = path.join(dir, "register.csv");
-        fs.writeFileSync(
-          file,
-          Buffer.from(
-            await (
-              await get(registerRoute, "register", `format=csv&areaId=${community1.id}`, cookies.admin)
-            ).arrayBuffer(),
-          ),
-        );
-        const versions = async () =>
-          (await database.db.select({ v: sql<number>`sum(${persons.version})::int` }).from(persons))[0].v;
-        const versionsBefore = await versions();
-        const report = await importFile(database.db, {
-          kind: "persons",
+        const file = path.join(dir, `register.${format}`);
+        fs.writeFileSync(file, Buffer.from(bytes));
+        return await importFile(database.db, {
+          kind,
           file,
           translate: createTranslator("zh-CN"),
           rejectedPath: null,
         });
-        expect(report.errors).toEqual([]);
-        expect(report).toMatchObject({
-          encoding: "utf-8",
-          read: n,
-          inserted: 0,
-          updated: 0,
-          unchanged: n,
-          rejected: 0,
-          householdsCreated: 0,
-          ignoredColumns: [],
-        });
-        expect(report.stoppedAt).toBeUndefined();
-        expect(await versions()).toBe(versionsBefore);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }
 
-    it("XLSX: the import's headers as the first row, one row per person", async () => {
-      const response = await get(registerRoute, "register", `format=xlsx&areaId=${g1.id}`, cookies.admin);
-      const workbook = await workbookOf(response);
-      const sheet = workbook.getWorksheet("人口台账") as ExcelJS.Worksheet;
-      expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(PERSON_COLUMNS.map((c) => c.header));
-      const [{ n }] = await database.db
-        .select({ n: count() })
-        .from(persons)
-        .where(and(eq(persons.gridId, g1.id), isNull(persons.endedAt), isNotNull(persons.householdId)));
-      expect(sheet.rowCount - 1).toBe(n);
-    });
-
-    it("is for administrators only: a supervisor is told so, nothing is written to the audit log", async () => {
-      const before = (await audits("export_register")).length;
-      const response = await get(registerRoute, "register", "format=csv", cookies.supervisor);
-      expect(response.status).toBe(403);
-      expect(await response.json()).toEqual({
-        error: { key: "export.register.adminOnly", message: "人口台账含完整个人信息，仅管理员可导出。" },
+    /** Imported again: nothing inserted, updated or rejected, every one of the `n` rows unchanged. */
+    async function expectRoundTrip(kind: ImportKind, format: "csv" | "xlsx", bytes: ArrayBuffer, n: number) {
+      const versionsBefore = await versions();
+      const report = await reimport(kind, format, bytes);
+      expect(report.errors).toEqual([]);
+      expect(report).toMatchObject({
+        kind,
+        format,
+        read: n,
+        inserted: 0,
+        updated: 0,
+        unchanged: n,
+        rejected: 0,
+        householdsCreated: 0,
+        personsCreated: 0,
+        ignoredColumns: [],
       });
-      expect((await audits("export_register")).length).toBe(before);
+      expect(report.stoppedAt).toBeUndefined();
+      expect(await versions()).toEqual(versionsBefore);
+      return report;
+    }
+
+    const cell = (value: string | number | null | undefined) =>
+      value === null || value === undefined ? "" : String(value);
+
+    it("re-imports with no changes: a community's persons, exported to CSV (no kind given), imported again", async () => {
+      const before = (await audits("export_register")).length;
+      const file = await registerCsv(`format=csv&areaId=${community1.id}`);
+      expect(file.header).toEqual(PERSON_COLUMNS.map((c) => c.header));
+      expect(
+        decodeURIComponent((file.response.headers.get("content-disposition") ?? "").split("UTF-8''")[1]),
+      ).toMatch(/^人口台账_.+_\d{4}-\d{2}-\d{2}\.csv$/);
+      const n = await expectedRows("persons", community1.path);
+      expect(n).toBeGreaterThan(10);
+      expect(file.records).toHaveLength(n);
+      // The corrected phone is the register's value now, in full: this file is unmasked.
+      expect(file.text).toContain(newPhone);
+      const audited = (await audits("export_register"))[0];
+      expect((await audits("export_register")).length).toBe(before + 1);
+      expect(audited.areaPath).toBe(community1.path);
+      expect(audited.detail).toMatchObject({
+        kind: "persons",
+        unmasked: true,
+        persons: n,
+        rows: { persons: n },
+      });
+      // Asking for the kind by name gives the same file.
+      const named = await registerCsv(`format=csv&kind=persons&areaId=${community1.id}`);
+      expect(named.text).toBe(file.text);
+
+      const report = await expectRoundTrip("persons", "csv", file.bytes, n);
+      expect(report.encoding).toBe("utf-8");
     });
+
+    it("buildings: one row per building under the buildings import's headers, with its grid code; re-imports with no changes", async () => {
+      const file = await registerCsv(`format=csv&kind=buildings&areaId=${community1.id}`);
+      expect(file.header).toEqual(BUILDING_COLUMNS.map((c) => c.header));
+      expect(file.response.headers.get("content-disposition")).toMatch(/filename="register-buildings-/);
+      expect(
+        decodeURIComponent((file.response.headers.get("content-disposition") ?? "").split("UTF-8''")[1]),
+      ).toMatch(/^楼栋台账_.+_\d{4}-\d{2}-\d{2}\.csv$/);
+      const n = await expectedRows("buildings", community1.path);
+      expect(n).toBeGreaterThan(0);
+      expect(file.records).toHaveLength(n);
+      // A building of grid 1, every column as the register holds it.
+      const [b] = await database.db
+        .select()
+        .from(buildings)
+        .where(eq(buildings.gridId, g1.id))
+        .orderBy(asc(buildings.code))
+        .limit(1);
+      const [grid] = await database.db.select({ code: areas.code }).from(areas).where(eq(areas.id, g1.id));
+      expect(file.records.find((r) => r.建筑物编码 === b.code)).toEqual({
+        建筑物编码: b.code,
+        标准地址: b.address,
+        建筑物名称: cell(b.name),
+        层数: cell(b.floors),
+        房屋用途: cell(b.use),
+        产权类型: cell(b.propertyType),
+        经度: cell(b.lng),
+        纬度: cell(b.lat),
+        社区代码: community1.code,
+        网格编码: grid.code,
+      });
+      expect((await audits("export_register"))[0].detail).toMatchObject({
+        kind: "buildings",
+        unmasked: true,
+        buildings: n,
+      });
+      await expectRoundTrip("buildings", "csv", file.bytes, n);
+    });
+
+    it("rooms: one row per room under the rooms import's headers; re-imports with no changes", async () => {
+      const file = await registerCsv(`format=csv&kind=rooms&areaId=${community1.id}`);
+      expect(file.header).toEqual(ROOM_COLUMNS.map((c) => c.header));
+      const n = await expectedRows("rooms", community1.path);
+      expect(n).toBeGreaterThan(10);
+      expect(file.records).toHaveLength(n);
+      // A room with an owner, every column as the register holds it.
+      const [r] = await database.db
+        .select({ room: rooms, buildingCode: buildings.code })
+        .from(rooms)
+        .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
+        .where(and(eq(rooms.gridId, g1.id), sql`${rooms.ownerName} is not null`))
+        .orderBy(asc(rooms.id))
+        .limit(1);
+      expect(
+        file.records.find(
+          (x) =>
+            x.建筑物编码 === r.buildingCode && x.单元 === cell(r.room.unitNo) && x.房号 === r.room.roomNo,
+        ),
+      ).toEqual({
+        社区代码: community1.code,
+        建筑物编码: r.buildingCode,
+        单元: cell(r.room.unitNo),
+        房号: r.room.roomNo,
+        楼层: cell(r.room.floor),
+        房屋用途: r.room.use,
+        面积: expect.stringMatching(/^\d+(\.\d+)?$/),
+        产权人: cell(r.room.ownerName),
+      });
+      expect((await audits("export_register"))[0].detail).toMatchObject({ kind: "rooms", rooms: n });
+      await expectRoundTrip("rooms", "csv", file.bytes, n);
+    });
+
+    it("units: the administrator's whole area under the units import's headers, a stall without a credit code left out; re-imports with no changes", async () => {
+      const { db } = database;
+      const [room] = await db
+        .select({ id: rooms.id, buildingId: rooms.buildingId })
+        .from(rooms)
+        .where(eq(rooms.gridId, g1.id))
+        .limit(1);
+      const stall = "无证小摊测试档";
+      await db.insert(units).values({
+        gridId: g1.id,
+        buildingId: room.buildingId,
+        roomId: room.id,
+        name: stall,
+        kind: "2",
+        source: "field",
+      });
+      const file = await registerCsv("format=csv&kind=units");
+      expect(file.header).toEqual(UNIT_COLUMNS.map((c) => c.header));
+      // The seeded community of grid 1 may have no shops: the whole area has.
+      const [{ adminPath }] = await db
+        .select({ adminPath: areas.path })
+        .from(users)
+        .innerJoin(areas, eq(areas.id, users.areaId))
+        .where(eq(users.username, "admin"));
+      const n = await expectedRows("units", adminPath);
+      expect(n).toBeGreaterThan(0);
+      expect(file.records).toHaveLength(n);
+      expect(file.text).not.toContain(stall);
+      // A unit, every column as the register holds it, in its building's community.
+      const [u] = await db
+        .select({ unit: units, buildingCode: buildings.code, unitNo: rooms.unitNo, roomNo: rooms.roomNo })
+        .from(units)
+        .innerJoin(buildings, eq(buildings.id, units.buildingId))
+        .leftJoin(rooms, eq(rooms.id, units.roomId))
+        .where(sql`${units.uscc} is not null`)
+        .orderBy(asc(units.uscc))
+        .limit(1);
+      const [{ communityCode }] = rowsOf<{ communityCode: string }>(
+        await db.execute(sql`select c.code as "communityCode" from areas g join areas c on c.id = g.parent_id
+          where g.id = ${u.unit.gridId}`),
+      );
+      expect(file.records.find((x) => x.统一社会信用代码 === u.unit.uscc)).toEqual({
+        单位名称: u.unit.name,
+        统一社会信用代码: u.unit.uscc,
+        法定代表人: cell(u.unit.legalRep),
+        法定代表人电话: cell(u.unit.legalRepPhone),
+        行业: cell(u.unit.industry),
+        从业人数: cell(u.unit.employees),
+        单位状态: u.unit.status,
+        单位类型: u.unit.kind,
+        注册地址: cell(u.unit.registeredAddress),
+        实际地址: cell(u.unit.actualAddress),
+        联系电话: cell(u.unit.phone),
+        消防治安负责人: cell(u.unit.safetyContact),
+        社区代码: communityCode,
+        建筑物编码: u.buildingCode,
+        单元: cell(u.unitNo),
+        房号: cell(u.roomNo),
+      });
+      expect((await audits("export_register"))[0].detail).toMatchObject({ kind: "units", units: n });
+      await expectRoundTrip("units", "csv", file.bytes, n);
+    });
+
+    it("rentals: one row per tenant, the rental repeated, and one row for a rental without tenants; re-imports with no changes", async () => {
+      const { db } = database;
+      // One rental of grid 1 whose tenants have all moved out: it stays, as one row with no tenant.
+      const [emptied] = await db
+        .select({ id: rentals.id, roomId: rentals.roomId, landlordName: rentals.landlordName })
+        .from(rentals)
+        .where(and(eq(rentals.gridId, g1.id), isNull(rentals.endedAt)))
+        .orderBy(asc(rentals.id))
+        .limit(1);
+      await db
+        .update(rentalTenants)
+        .set({ endedAt: new Date(), endReason: "moved_out" })
+        .where(eq(rentalTenants.rentalId, emptied.id));
+      // And a tenant of another rental, with everything the file says of them and of their rental.
+      const [tenancy] = await db
+        .select({ person: persons, rental: rentals, link: rentalTenants })
+        .from(rentalTenants)
+        .innerJoin(persons, eq(persons.id, rentalTenants.personId))
+        .innerJoin(rentals, eq(rentals.id, rentalTenants.rentalId))
+        .where(and(eq(rentals.gridId, g1.id), isNull(rentalTenants.endedAt), isNull(rentals.endedAt)))
+        .orderBy(asc(persons.idNumber))
+        .limit(1);
+      const placeOf = async (roomId: string) =>
+        (
+          await db
+            .select({ buildingCode: buildings.code, unitNo: rooms.unitNo, roomNo: rooms.roomNo })
+            .from(rooms)
+            .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
+            .where(eq(rooms.id, roomId))
+        )[0];
+
+      const file = await registerCsv(`format=csv&kind=rentals&areaId=${community1.id}`);
+      expect(file.header).toEqual(RENTAL_COLUMNS.map((c) => c.header));
+      const n = await expectedRows("rentals", community1.path);
+      expect(file.records).toHaveLength(n);
+
+      const emptyRoom = await placeOf(emptied.roomId);
+      const emptyRows = file.records.filter(
+        (x) =>
+          x.建筑物编码 === emptyRoom.buildingCode &&
+          x.单元 === cell(emptyRoom.unitNo) &&
+          x.房号 === emptyRoom.roomNo,
+      );
+      expect(emptyRows).toHaveLength(1);
+      expect(emptyRows[0].出租人姓名).toBe(emptied.landlordName);
+      for (const spec of RENTAL_COLUMNS.filter(
+        (c) => c.field.startsWith("tenant") || c.field === "moveInDate",
+      )) {
+        expect(emptyRows[0][spec.header], spec.header).toBe("");
+      }
+
+      const { person: p, rental: rt, link } = tenancy;
+      const room = await placeOf(rt.roomId);
+      const yesNo = (flag: boolean | null) => (flag === null ? "" : flag ? "是" : "否");
+      expect(file.records.find((x) => x.承租人证件号码 === p.idNumber)).toEqual({
+        社区代码: community1.code,
+        建筑物编码: room.buildingCode,
+        单元: cell(room.unitNo),
+        房号: room.roomNo,
+        出租人姓名: rt.landlordName,
+        出租人证件号码: cell(rt.landlordIdNumber),
+        出租人电话: cell(rt.landlordPhone),
+        租赁用途: rt.use,
+        出租面积: expect.stringMatching(/^\d+(\.\d+)?$/),
+        出租间数: cell(rt.roomsLet),
+        月租金: cell(rt.monthlyRent),
+        租赁开始日期: cell(rt.leaseStart),
+        租赁结束日期: cell(rt.leaseEnd),
+        租赁备案证号: cell(rt.filingNo),
+        限住人数: cell(rt.maxOccupants),
+        实住人数: cell(rt.actualOccupants),
+        灭火器: yesNo(rt.fireExtinguisher),
+        逃生通道: yesNo(rt.escapeRoute),
+        隐患等级: rt.hazardLevel,
+        隐患描述: cell(rt.hazardNote),
+        承租人姓名: p.name,
+        承租人证件类型: p.idType,
+        承租人证件号码: p.idNumber,
+        承租人性别: p.sex,
+        承租人出生日期: p.birthDate,
+        承租人电话: cell(p.phone),
+        来穗日期: cell(p.arrivalDate),
+        来源地: cell(p.origin),
+        入住日期: cell(link.moveInDate),
+      });
+      // Every tenant row of that rental repeats the rental's columns.
+      const sameRoom = file.records.filter(
+        (x) => x.建筑物编码 === room.buildingCode && x.单元 === cell(room.unitNo) && x.房号 === room.roomNo,
+      );
+      expect(new Set(sameRoom.map((x) => `${x.出租人姓名}|${x.月租金}|${x.租赁开始日期}`)).size).toBe(1);
+
+      const [{ rentalCount, tenantCount }] = rowsOf<{ rentalCount: number; tenantCount: number }>(
+        await db.execute(sql`select count(distinct r.id)::int as "rentalCount", count(t.id)::int as "tenantCount"
+          from rentals r join areas g on g.id = r.grid_id
+          left join rental_tenants t on t.rental_id = r.id and t.ended_at is null
+          where r.ended_at is null and starts_with(g.path, ${community1.path})`),
+      );
+      expect(tenantCount).toBeGreaterThan(rentalCount);
+      expect((await audits("export_register"))[0].detail).toMatchObject({
+        kind: "rentals",
+        unmasked: true,
+        rentals: rentalCount,
+        tenants: tenantCount,
+        rows: { rentals: n },
+      });
+
+      await expectRoundTrip("rentals", "csv", file.bytes, n);
+      // The moved-out tenants stay moved out.
+      const [{ revived }] = await db
+        .select({ revived: count() })
+        .from(rentalTenants)
+        .where(and(eq(rentalTenants.rentalId, emptied.id), isNull(rentalTenants.endedAt)));
+      expect(revived).toBe(0);
+    });
+
+    it.each([
+      ["persons", "人口台账"],
+      ["rentals", "出租屋台账"],
+    ] as const)(
+      "XLSX of %s for a grid: the import's headers in row 1, one row per record; re-imports with no changes",
+      async (kind, sheetName) => {
+        const response = await get(
+          registerRoute,
+          "register",
+          `format=xlsx&kind=${kind}&areaId=${g1.id}`,
+          cookies.admin,
+        );
+        const bytes = await response.clone().arrayBuffer();
+        const workbook = await workbookOf(response);
+        expect(workbook.worksheets.map((x) => x.name)).toEqual([sheetName]);
+        const sheet = workbook.worksheets[0];
+        expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(
+          IMPORT_COLUMNS[kind].map((c) => c.header),
+        );
+        const [{ path: gridPath }] = await database.db
+          .select({ path: areas.path })
+          .from(areas)
+          .where(eq(areas.id, g1.id));
+        const n = await expectedRows(kind, gridPath);
+        expect(n).toBeGreaterThan(0);
+        expect(sheet.rowCount - 1).toBe(n);
+        await expectRoundTrip(kind, "xlsx", bytes, n);
+      },
+    );
+
+    it.each(IMPORT_KINDS)(
+      "%s: a supervisor is told it is for administrators; nothing is written to the audit log",
+      async (kind) => {
+        const before = (await audits("export_register")).length;
+        const response = await get(registerRoute, "register", `format=csv&kind=${kind}`, cookies.supervisor);
+        expect(response.status).toBe(403);
+        expect(await response.json()).toEqual({
+          error: {
+            key: "export.register.adminOnly",
+            message: "台账不脱敏，含完整姓名、证件号码和电话，仅管理员可导出。",
+          },
+        });
+        expect((await audits("export_register")).length).toBe(before);
+      },
+    );
   });
 
   it("refuses without a session (401), officers (403), a malformed query (400), cross-site (403); none audited", async () => {
@@ -633,6 +979,7 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
       [resultsRoute, "results", `format=csv&campaignId=${campaignId}`],
       [changesRoute, "changes", `format=xlsx&campaignId=${campaignId}`],
       [registerRoute, "register", "format=csv"],
+      [registerRoute, "register", "format=csv&kind=rentals"],
       [statisticsRoute, "statistics", "format=csv"],
     ];
     for (const [route, name, query] of routes) {
@@ -649,6 +996,8 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
     }
     const noCampaign = await get(resultsRoute, "results", "format=csv", cookies.supervisor);
     expect(noCampaign.status).toBe(400);
+    const noSuchKind = await get(registerRoute, "register", "format=csv&kind=households", cookies.admin);
+    expect(noSuchKind.status).toBe(400);
     expect(await all()).toBe(before);
   });
 });

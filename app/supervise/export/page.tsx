@@ -1,7 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useId, useState } from "react";
+import { IMPORT_KINDS, type ImportKind } from "@/domain/import";
 import { chinaDay } from "@/domain/progress";
 import { useI18n } from "../../_components/i18n";
 import { ErrorPanel } from "../../_components/shell";
@@ -9,20 +10,27 @@ import { useTRPC } from "../../_components/trpc";
 
 type Kind = "results" | "changes" | "register" | "statistics";
 type Format = "xlsx" | "csv";
+interface Params {
+  campaignId?: string;
+  areaId?: string;
+  /** Which register (an import kind); the route's default, persons, when not given. */
+  registerKind?: ImportKind;
+}
 
 /** The export route's address; an empty parameter is left out (the caller's own area). */
-function exportHref(kind: Kind, format: Format, params: { campaignId?: string; areaId?: string }) {
+function exportHref(kind: Kind, format: Format, params: Params) {
   const query = new URLSearchParams({ format });
   if (params.campaignId && (kind === "results" || kind === "changes"))
     query.set("campaignId", params.campaignId);
+  if (params.registerKind && kind === "register") query.set("kind", params.registerKind);
   if (params.areaId) query.set("areaId", params.areaId);
   return `/api/export/${kind}?${query}`;
 }
 
 /**
- * Exports for supervisors and administrators: a campaign's visit results and changes, the persons
- * register (administrators only: it is unmasked) and statistics by community and grid, each as XLSX
- * or CSV, for the caller's area or a part of it. The files are made and audited by the server.
+ * Exports for supervisors and administrators: a campaign's visit results and changes, the register of
+ * any import kind (administrators only: it is unmasked) and statistics by community and grid, each as
+ * XLSX or CSV, for the caller's area or a part of it. The files are made and audited by the server.
  */
 export default function ExportPage() {
   const { t } = useI18n();
@@ -31,6 +39,8 @@ export default function ExportPage() {
   const filters = useQuery(trpc.map.filters.queryOptions());
   const [campaignId, setCampaignId] = useState<string | undefined>(undefined);
   const [areaId, setAreaId] = useState<string>("");
+  const [registerKind, setRegisterKind] = useState<ImportKind>("persons");
+  const registerKindId = useId();
 
   if (filters.isPending || me.isPending) {
     return (
@@ -124,37 +134,65 @@ export default function ExportPage() {
       />
       <ExportCard
         kind="register"
-        name={t("export.register.name")}
+        heading={t("export.register.name")}
+        name={t(`export.sheet.${registerKind}`)}
         hint={t("export.register.hint")}
-        params={params}
+        params={{ ...params, registerKind }}
         disabledNote={user?.role === "admin" ? null : t("export.register.adminOnly")}
-      />
+      >
+        <label htmlFor={registerKindId} className="text-sm font-medium text-gray-700">
+          {t("export.register.kind")}
+        </label>
+        <select
+          id={registerKindId}
+          value={registerKind}
+          onChange={(event) => setRegisterKind(event.target.value as ImportKind)}
+          aria-describedby={`${registerKindId}-rows`}
+          className="mt-1 min-h-11 w-full max-w-full rounded-lg border border-gray-300 bg-white px-2 text-base text-gray-900 sm:w-auto"
+        >
+          {IMPORT_KINDS.map((option) => (
+            <option key={option} value={option}>
+              {t(`export.sheet.${option}`)}
+            </option>
+          ))}
+        </select>
+        <p id={`${registerKindId}-rows`} className="mt-1 text-sm text-gray-700">
+          {t(`export.register.rows.${registerKind}`)}
+        </p>
+      </ExportCard>
     </div>
   );
 }
 
 function ExportCard({
   kind,
+  heading,
   name,
   hint,
   params,
   disabledNote,
+  children,
 }: {
   kind: Kind;
+  /** The card's title when it is not the file's name (the register: one card, a file per kind). */
+  heading?: string;
   name: string;
   hint: string;
-  params: { campaignId?: string; areaId?: string };
+  params: Params;
   /** Why the file cannot be had here (no campaign, not an administrator); null offers the buttons. */
   disabledNote: string | null;
+  /** Choices that shape the file, shown above the buttons when they are offered. */
+  children?: React.ReactNode;
 }) {
   const { t } = useI18n();
   const headingId = `export-${kind}`;
   return (
     <section aria-labelledby={headingId} className="rounded-xl bg-white p-3 shadow-sm sm:p-4">
       <h2 id={headingId} className="text-lg font-bold">
-        {name}
+        {heading ?? name}
       </h2>
       <p className="mt-1 text-sm text-gray-700">{hint}</p>
+      {!disabledNote && children && <div className="mt-2">{children}</div>}
       {disabledNote ? (
         <p className="mt-2 rounded-lg bg-gray-100 p-2 text-sm text-gray-800">{disabledNote}</p>
       ) : (
