@@ -30,7 +30,7 @@ const zh = {
   "importPage.errorsShown": "只显示前 {shown} 条；完整内容请下载被拒绝的行。",
   "importPage.rowNo": "第 {row} 行",
   "importPage.warnings": "提醒（共 {count} 条）",
-  "importPage.warningsIntro": "这些行已导入，但有需要留意的地方，请核对。",
+  "importPage.warningsIntro": "这些行照常导入，但有需要留意的地方，请核对。",
   "importPage.warningsShown": "只显示前 {shown} 条。",
   "importPage.downloadRejected": "下载被拒绝的行（CSV）",
   "importPage.adminOnly": "只有管理员可以导入数据。",
@@ -69,7 +69,8 @@ const en = {
   "importPage.errorsShown": "The first {shown} are shown; download the rejected rows for all of them.",
   "importPage.rowNo": "Row {row}",
   "importPage.warnings": "Warnings ({count})",
-  "importPage.warningsIntro": "These rows were imported, but something in them needs a look: check them.",
+  "importPage.warningsIntro":
+    "These rows are imported as usual, but something in them needs a look: check them.",
   "importPage.warningsShown": "The first {shown} are shown.",
   "importPage.downloadRejected": "Download the rejected rows (CSV)",
   "importPage.adminOnly": "Only administrators can import data.",
