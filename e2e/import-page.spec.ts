@@ -1,9 +1,10 @@
 // The administrator's import page: a CSV with good and bad rows is uploaded, the report lists every
 // rejected row with its reason, the totals add up, the rejected rows come back as a file to fix, and a
-// supervisor neither sees the tab nor may upload.
+// supervisor neither sees the tab nor may upload. A units file shows the warnings of rows imported all
+// the same (a credit code's check character overridden by 校验说明).
 
 import { expect, type Page, test } from "@playwright/test";
-import { citizenIdCheckChar } from "../domain/validators";
+import { citizenIdCheckChar, orgCodeCheckChar, usccCheckChar } from "../domain/validators";
 import { login, SCREENS, trpcQuery } from "./support";
 
 interface AreaView {
@@ -111,4 +112,49 @@ test("an administrator imports a CSV: totals, every rejected row, the rejected f
   expect(refused.status()).toBe(403);
   expect((await refused.json()).error.key).toBe("auth.forbidden");
   await context.close();
+});
+
+/** A credit code that passes both checks (organisation code and its own), and one with a wrong check character. */
+function creditCodes(org8: string) {
+  const first17 = `91440104${org8}${orgCodeCheckChar(org8)}`;
+  const good = first17 + usccCheckChar(first17);
+  return { good, wrongCheck: `${first17}${good[17] === "0" ? "1" : "0"}` };
+}
+
+test("a unit whose credit code fails its check is imported with the reason in 校验说明, listed as a warning", async ({
+  page,
+}) => {
+  await login(page, "admin");
+  await expect(page).toHaveURL(/\/supervise$/);
+  const place = await somePlace(page);
+  const overridden = creditCodes("E2EW0001").wrongCheck;
+  const csv = [
+    "单位名称,统一社会信用代码,校验说明,社区代码,建筑物编码",
+    `校验说明公司,${overridden},与营业执照一致，已电话核实,${place.communityCode},${place.buildingCode}`,
+    `无说明公司,${creditCodes("E2EW0002").wrongCheck},,${place.communityCode},${place.buildingCode}`,
+    `正常公司,${creditCodes("E2EW0003").good},,${place.communityCode},${place.buildingCode}`,
+  ].join("\r\n");
+
+  await page.getByRole("link", { name: "数据导入" }).click();
+  await page.getByLabel("数据类型").selectOption("units");
+  await page.getByLabel("文件", { exact: true }).setInputFiles({
+    name: "单位.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(csv, "utf8"),
+  });
+  await page.getByRole("button", { name: "开始导入" }).click();
+  const report = page.getByTestId("import-report");
+  await expect(report).toContainText("导入完成", { timeout: 30_000 });
+  await expect(page.getByTestId("total-inserted")).toHaveText("2");
+  await expect(page.getByTestId("total-rejected")).toHaveText("1");
+  const errors = page.getByTestId("import-error");
+  await expect(errors).toHaveCount(1);
+  await expect(errors.first()).toContainText("请在“校验说明”列填写原因后重新导入");
+  await expect(report.getByRole("heading", { name: "提醒（共 1 条）" })).toBeVisible();
+  const warnings = page.getByTestId("import-warning");
+  await expect(warnings).toHaveCount(1);
+  await expect(warnings.first()).toContainText("第 2 行");
+  await expect(warnings.first()).toContainText(overridden);
+  await expect(warnings.first()).toContainText("已按“校验说明”导入：与营业执照一致，已电话核实");
+  await page.screenshot({ path: `${SCREENS}/import-warnings.png`, fullPage: true });
 });

@@ -9,9 +9,11 @@ import "@/domain/i18n/all";
  * CSV in UTF-8 (with or without BOM) or GB18030/GBK, or XLSX (first sheet); Chinese headers as in
  * domain/import/ (IMPORT_COLUMNS); a mapping file {"表头": "field"} adds or overrides headers. Prints a zh-CN summary
  * (LANG=en… for English), or the report as JSON with --json. Rejected rows go to F.rejected.csv
- * (UTF-8 with BOM, same headers plus 错误原因) to fix and import again.
+ * (UTF-8 with BOM, same headers plus 错误原因) to fix and import again. Warnings of imported rows are
+ * printed after the problems (the first 20; --json holds up to MAX_WARNINGS and the total).
  *
- * Exit status: 0 all rows imported, 1 some row rejected or the import stopped, 2 bad arguments.
+ * Exit status: 0 all rows imported (warnings or not), 1 some row rejected or the import stopped, 2 bad
+ * arguments.
  * Stop the app first when using PGlite: it has no file locking.
  */
 import fs from "node:fs";
@@ -49,7 +51,8 @@ function args() {
   }
 }
 
-const SHOWN_ERRORS = 20;
+/** Lines printed of each list (problems, warnings); the rejected rows file and --json have more. */
+const SHOWN = 20;
 
 function printSummary(report: ImportReport, t: ReturnType<typeof createTranslator>): void {
   const lines = [
@@ -76,9 +79,14 @@ function printSummary(report: ImportReport, t: ReturnType<typeof createTranslato
   }
   if (report.stoppedAt) lines.push(t("import.summary.stopped", report.stoppedAt));
   if (report.errors.length > 0) {
-    const shown = report.errors.slice(0, SHOWN_ERRORS);
+    const shown = report.errors.slice(0, SHOWN);
     lines.push(t("import.summary.errors", { shown: shown.length, total: report.errors.length }));
     for (const e of shown) lines.push(`  ${t("import.summary.error", { ...e })}`);
+  }
+  if (report.warnings.length > 0) {
+    const shown = report.warnings.slice(0, SHOWN);
+    lines.push(t("import.summary.warnings", { shown: shown.length, total: report.warningsTotal }));
+    for (const w of shown) lines.push(`  ${t("import.summary.error", { ...w })}`);
   }
   if (report.rejectedFile) lines.push(t("import.summary.rejectedFile", { path: report.rejectedFile }));
   const seconds = report.elapsedMs / 1000;

@@ -44,6 +44,9 @@ const zh = {
   "import.summary.persons": "新建承租人（流动人口）{persons} 人，共 {batches} 批",
   "import.summary.batches": "共 {batches} 批",
   "import.rejectedReason": "错误原因",
+  "import.uscc.checkReason": "统一社会信用代码校验位不符；如与证照一致，请在“校验说明”列填写原因后重新导入",
+  "import.uscc.checkOverridden": "统一社会信用代码校验位不符，已按“校验说明”导入：{reason}",
+  "import.summary.warnings": "提醒（这些行照常导入，请核对；前 {shown} 条，共 {total} 条）：",
 } as const;
 
 const en = {
@@ -99,6 +102,12 @@ const en = {
   "import.summary.persons": "{persons} tenants created (as migrants), {batches} batches",
   "import.summary.batches": "{batches} batches",
   "import.rejectedReason": "Reason",
+  "import.uscc.checkReason":
+    "The credit code's check character does not match; if it is as on the licence, give the reason in a “校验说明” column and import again",
+  "import.uscc.checkOverridden":
+    "The credit code's check character does not match; imported on the reason in “校验说明”: {reason}",
+  "import.summary.warnings":
+    "Warnings (these rows are imported as usual; check them — first {shown} of {total}):",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export type ImportKey = keyof typeof zh;

@@ -13,9 +13,11 @@
 import type { z } from "zod";
 import { type CodeTable, EDUCATION } from "../codes";
 import type { ImportKey } from "../i18n/import";
-import type { ValidationParams } from "../i18n/validation";
+import type { ValidationKey, ValidationParams } from "../i18n/validation";
+import { MAX } from "../schemas/fields";
 import { zodIssueKey } from "../schemas/issues";
 import { toHalfWidth } from "../validators/text";
+import { normaliseUscc } from "../validators/uscc";
 
 export interface ColumnSpec<F extends string = string> {
   field: F;
@@ -46,6 +48,16 @@ export const PLACE_COLUMNS = {
   unitNo: { field: "unitNo", header: "单元", aliases: ["单元号"] },
   roomNo: { field: "roomNo", header: "房号", aliases: ["房间号", "户室号"], required: true },
 } as const satisfies Record<string, ColumnSpec>;
+
+/**
+ * 校验说明: why a credit code that fails its check character is right all the same (see
+ * takeUsccOverride). Every kind that imports a credit code has it.
+ */
+export const OVERRIDE_REASON_COLUMN = {
+  field: "overrideReason",
+  header: "校验说明",
+  aliases: ["覆盖原因", "校验覆盖原因", "校验位说明"],
+} as const satisfies ColumnSpec;
 
 /** Header text as people type it: BOM, spaces, full-width forms and a required-marker `*` removed. */
 export function normaliseHeader(header: string): string {
@@ -173,11 +185,18 @@ export interface RowProblem {
   params?: ValidationParams;
 }
 
-export type RowResult<R> = { ok: true; record: R } | { ok: false; problems: RowProblem[] };
+/**
+ * A row's verdict. An accepted row may carry warnings (a validator's, a check overridden): it is
+ * imported all the same, and the report lists them.
+ */
+export type RowResult<R> =
+  | { ok: true; record: R; warnings: RowProblem[] }
+  | { ok: false; problems: RowProblem[] };
 
 /** Reading one row's cells: the column a field came from, its text, and problems found so far. */
 export class RowReader<F extends string> {
   readonly problems: RowProblem[] = [];
+  readonly warnings: RowProblem[] = [];
   constructor(
     private readonly columns: readonly ColumnSpec<F>[],
     private readonly map: HeaderMap<F>,
@@ -204,6 +223,10 @@ export class RowReader<F extends string> {
 
   problem(field: F, key: string, params?: ValidationParams, value = this.raw(field)): void {
     this.problems.push({ column: this.column(field), value, key, params });
+  }
+
+  warning(field: F, key: string, params?: ValidationParams, value = this.raw(field)): void {
+    this.warnings.push({ column: this.column(field), value, key, params });
   }
 
   /** A required text cell (a place or key column): blank is a problem. */
@@ -246,6 +269,45 @@ export class RowReader<F extends string> {
       this.problem(field, key, params);
     }
   }
+}
+
+/** The warning an overridden credit code leaves in the report; the engine also audits each one. */
+export const USCC_OVERRIDDEN = "import.uscc.checkOverridden" satisfies ImportKey;
+
+/**
+ * A credit code that fails only its check character, as an import takes it. DOMAIN.md: real registries
+ * hold such codes, so on imported data the failure is a warning that needs a reason; on field entry it
+ * stays an error, which is why this lives here and the shared schemas keep refusing it.
+ *
+ * `verdict` is what the column's own validator said of the cell. When that is anything but a failed check
+ * character, nothing happens and null comes back: the schema judges the cell as usual (a wrong length or
+ * character is refused whatever the reason says). Otherwise the cell is settled here and taken out of
+ * `input`, so the schema never sees it: with a reason in 校验说明 the code is returned (normalised) and the
+ * row carries a warning naming the reason; without one, the row is refused with a message that says how
+ * to proceed, and null comes back.
+ */
+export function takeUsccOverride<F extends string>(
+  reader: RowReader<F>,
+  input: Record<string, unknown>,
+  field: F,
+  reasonField: F,
+  verdict: { ok: true } | { ok: false; error: ValidationKey },
+): string | null {
+  if (verdict.ok || verdict.error !== "validation.uscc.checksum") return null;
+  delete input[field];
+  const reason = reader.raw(reasonField);
+  if (reason === "") {
+    reader.problem(field, "import.uscc.checkReason");
+    return null;
+  }
+  // The reason goes into the report and the audit log: as long as a note, no longer.
+  if (reason.length > MAX.note) {
+    reader.problem(reasonField, "validation.tooLong", { max: MAX.note });
+    return null;
+  }
+  const code = normaliseUscc(reader.cell(field));
+  reader.warning(field, USCC_OVERRIDDEN, { reason }, code);
+  return code;
 }
 
 /** Only what the row said: the parsed values of the fields present in the input. */

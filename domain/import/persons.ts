@@ -140,6 +140,11 @@ export function parsePersonRow(
   const place = readPlace(reader, { room: "required" });
 
   if (reader.problems.length > 0 || !parsed.success) return { ok: false, problems: reader.problems };
+  // The schema drops the ID validator's warnings (field entry has no use for them); the report wants them.
+  if (parsed.data.idType === "1") {
+    const id = parseCitizenId(parsed.data.idNumber);
+    if (id.ok) for (const key of id.warnings) reader.warning("idNumber", key);
+  }
   return {
     ok: true,
     record: {
@@ -147,6 +152,7 @@ export function parsePersonRow(
       household: { householdNo, kind },
       place: { ...place, roomNo: place.roomNo as string },
     },
+    warnings: reader.warnings,
   };
 }
 
@@ -214,6 +220,8 @@ function checkOf(spec: ColumnSpec<ImportField>): Check {
 /** One file's fast path: column indexes and checks resolved once. */
 export interface FastPersonRows {
   person: { field: PersonField; index: number; check: Check }[];
+  /** The ID column's header as written, for warnings. */
+  idColumn: string;
   householdNo: number;
   householdKind: number | undefined;
   communityCode: number;
@@ -233,6 +241,7 @@ export function fastPersonRows(map: HeaderMap<ImportField>): FastPersonRows | nu
         ? []
         : [{ field: spec.field as PersonField, index: index[spec.field] as number, check: checkOf(spec) }],
     ),
+    idColumn: index.idNumber === undefined ? "" : map.headers[index.idNumber],
     householdNo: index.householdNo as number,
     householdKind: index.householdKind,
     communityCode: index.communityCode as number,
@@ -243,11 +252,18 @@ export function fastPersonRows(map: HeaderMap<ImportField>): FastPersonRows | nu
   };
 }
 
+/** An accepted row: its record and warnings. */
+export type AcceptedRow<R> = Extract<RowResult<R>, { ok: true }>;
+
 /**
- * The record parsePersonRow would return for a row it accepts, when that can be shown without zod;
- * null when not (a problem, or anything unusual: another document type, full-width characters…).
+ * What parsePersonRow would return for a row it accepts (record and warnings), when that can be shown
+ * without zod; null when not (a problem, or anything unusual: another document type, full-width
+ * characters…).
  */
-export function fastPersonRow(fast: FastPersonRows, cells: readonly string[]): PersonImportRecord | null {
+export function fastPersonRow(
+  fast: FastPersonRows,
+  cells: readonly string[],
+): AcceptedRow<PersonImportRecord> | null {
   for (const cell of cells) if (FOLDED.test(cell)) return null;
   const at = (i: number | undefined) => (i === undefined ? "" : (cells[i] ?? "").trim());
   const person: Record<string, unknown> = {};
@@ -277,9 +293,14 @@ export function fastPersonRow(fast: FastPersonRows, cells: readonly string[]): P
   const roomNo = at(fast.roomNo);
   if (!COMMUNITY_CODE.test(communityCode) || buildingCode === "" || roomNo === "") return null;
   return {
-    person: person as PersonImportRecord["person"],
-    household: { householdNo, kind },
-    place: { communityCode, buildingCode, unitNo: at(fast.unitNo) || null, roomNo },
+    ok: true,
+    record: {
+      person: person as PersonImportRecord["person"],
+      household: { householdNo, kind },
+      place: { communityCode, buildingCode, unitNo: at(fast.unitNo) || null, roomNo },
+    },
+    // As parsePersonRow words them: the ID here is the cell as written (trimmed, nothing folded).
+    warnings: id.warnings.map((key) => ({ column: fast.idColumn, value: idNumber, key })),
   };
 }
 
@@ -288,8 +309,5 @@ export function personRowParser(
   map: HeaderMap<ImportField>,
 ): (cells: readonly string[]) => RowResult<PersonImportRecord> {
   const fast = fastPersonRows(map);
-  return (cells) => {
-    const record = fast && fastPersonRow(fast, cells);
-    return record ? { ok: true, record } : parsePersonRow(map, cells);
-  };
+  return (cells) => (fast && fastPersonRow(fast, cells)) || parsePersonRow(map, cells);
 }

@@ -71,6 +71,7 @@ export function parseBuildingRow(
   return {
     ok: true,
     record: { building: given(parsed.data, input) as BuildingImportRecord["building"], place, gridCode },
+    warnings: reader.warnings,
   };
 }
 
@@ -118,6 +119,7 @@ export function parseRoomRow(
       room: given(parsed.data, input) as RoomImportRecord["room"],
       place: { ...place, roomNo: place.roomNo as string },
     },
+    warnings: reader.warnings,
   };
 }
 

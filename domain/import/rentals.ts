@@ -7,20 +7,24 @@
 // the register is created as a migrant (人员类别 02 流动人口) living in that room. An existing person is
 // linked as is: the persons import is the authority on a person's own fields.
 // The natural key of a row is room + tenant: the same tenant twice in one room is a duplicate.
+// A company landlord's credit code that fails only its check character is taken when the row says why in
+// 校验说明 (see takeUsccOverride); each row that carries the code needs the reason.
 
 import { HAZARD_LEVEL, ID_TYPE, RENTAL_USE, SEX } from "../codes";
-import { type RentalOutput, rentalSchema } from "../schemas/rental";
+import { parseLandlordId, type RentalOutput, rentalSchema } from "../schemas/rental";
 import { type TenantOutput, tenantSchema } from "../schemas/tenant";
 import { parseCitizenId } from "../validators/citizen-id";
 import {
   type ColumnSpec,
   given,
   type HeaderMap,
+  OVERRIDE_REASON_COLUMN,
   PLACE_COLUMNS,
   type PlaceRef,
   RowReader,
   type RowResult,
   readPlace,
+  takeUsccOverride,
 } from "./columns";
 import { roomKeyOf } from "./places";
 
@@ -35,7 +39,7 @@ export type TenantField =
   | "tenantArrivalDate"
   | "tenantOrigin"
   | "moveInDate";
-export type RentalField = RentalFieldName | TenantField | keyof typeof PLACE_COLUMNS;
+export type RentalField = RentalFieldName | TenantField | "overrideReason" | keyof typeof PLACE_COLUMNS;
 
 /** 中文表头 → field. Documented in README ("导入出租屋与承租人"). */
 export const RENTAL_COLUMNS: readonly ColumnSpec<RentalField>[] = [
@@ -46,6 +50,7 @@ export const RENTAL_COLUMNS: readonly ColumnSpec<RentalField>[] = [
   { field: "landlordName", header: "出租人姓名", aliases: ["出租人", "房东姓名", "房东"], required: true },
   { field: "landlordIdNumber", header: "出租人证件号码", aliases: ["出租人身份证号", "房东身份证号"] },
   { field: "landlordPhone", header: "出租人电话", aliases: ["出租人联系电话", "房东电话"] },
+  OVERRIDE_REASON_COLUMN,
   { field: "use", header: "租赁用途", aliases: ["出租用途"], codes: RENTAL_USE },
   { field: "areaM2", header: "出租面积", aliases: ["租赁面积"], kind: "number" },
   { field: "roomsLet", header: "出租间数", aliases: [], kind: "int" },
@@ -123,6 +128,10 @@ export function parseRentalRow(
   const reader = new RowReader(RENTAL_COLUMNS, map, cells);
   const place = readPlace(reader, { room: "required" });
   const input = reader.input(RENTAL_FIELDS);
+  const landlordId = reader.cell("landlordIdNumber");
+  const landlordCheck = landlordId === "" ? null : parseLandlordId(landlordId);
+  const overridden =
+    landlordCheck && takeUsccOverride(reader, input, "landlordIdNumber", "overrideReason", landlordCheck);
   // The schema wants a use; a new rental is let for living in unless the file says otherwise.
   const parsed = rentalSchema.safeParse({ use: "1", ...input });
   if (!parsed.success)
@@ -142,6 +151,7 @@ export function parseRentalRow(
       if (id.ok) {
         tenantInput.sex ??= id.sex;
         tenantInput.birthDate ??= id.birthDate;
+        for (const key of id.warnings) reader.warning("tenantIdNumber", key);
       }
     }
     const checked = tenantSchema.safeParse(tenantInput);
@@ -162,13 +172,14 @@ export function parseRentalRow(
     }
   }
   if (reader.problems.length > 0 || !parsed.success) return { ok: false, problems: reader.problems };
+  // The schema drops the validator's warnings (field entry has no use for them); the report wants them.
+  if (landlordCheck?.ok) for (const key of landlordCheck.warnings) reader.warning("landlordIdNumber", key);
+  const rental = given(parsed.data, input) as RentalImportRecord["rental"];
+  if (overridden) rental.landlordIdNumber = overridden;
   return {
     ok: true,
-    record: {
-      rental: given(parsed.data, input) as RentalImportRecord["rental"],
-      tenant,
-      place: { ...place, roomNo: place.roomNo as string },
-    },
+    record: { rental, tenant, place: { ...place, roomNo: place.roomNo as string } },
+    warnings: reader.warnings,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HAZARD_LEVEL, RENTAL_USE } from "../codes";
+import type { ValidationKey } from "../i18n/validation";
 import { parseCitizenId } from "../validators/citizen-id";
 import { toHalfWidth } from "../validators/text";
 import { parseUscc } from "../validators/uscc";
@@ -19,20 +20,30 @@ import {
   withKeys,
 } from "./fields";
 
+export type LandlordIdResult =
+  | { ok: true; value: string; warnings: ValidationKey[] }
+  | { ok: false; error: ValidationKey };
+
 /**
  * 出租人证件号码: a citizen ID, or a credit code when the landlord is a
  * company. Letters other than a final X mean a credit code was meant, so its
  * error is the helpful one; otherwise the citizen-ID error is.
  */
+export function parseLandlordId(v: string): LandlordIdResult {
+  const person = parseCitizenId(v);
+  if (person.ok) return person;
+  const company = parseUscc(v);
+  if (company.ok) return company;
+  const compact = toHalfWidth(v).replace(/\s+/g, "").toUpperCase();
+  const looksLikeUscc = /[A-WYZ]/.test(compact) || /X./.test(compact);
+  return { ok: false, error: looksLikeUscc ? company.error : person.error };
+}
+
 function landlordIdField() {
   return z.string(withKeys).transform((v, ctx) => {
-    const person = parseCitizenId(v);
-    if (person.ok) return person.value;
-    const company = parseUscc(v);
-    if (company.ok) return company.value;
-    const compact = toHalfWidth(v).replace(/\s+/g, "").toUpperCase();
-    const looksLikeUscc = /[A-WYZ]/.test(compact) || /X./.test(compact);
-    ctx.addIssue({ code: "custom", message: looksLikeUscc ? company.error : person.error, input: v });
+    const id = parseLandlordId(v);
+    if (id.ok) return id.value;
+    ctx.addIssue({ code: "custom", message: id.error, input: v });
     return z.NEVER;
   });
 }

@@ -10,4 +10,11 @@ export {
 export { isIsoDate, isRealDate, toIsoDate } from "./date";
 export { type MobileResult, type PhoneResult, parseMobile, parsePhone } from "./mobile";
 export { toHalfWidth } from "./text";
-export { orgCodeCheckChar, parseUscc, USCC_ALPHABET, type UsccResult, usccCheckChar } from "./uscc";
+export {
+  normaliseUscc,
+  orgCodeCheckChar,
+  parseUscc,
+  USCC_ALPHABET,
+  type UsccResult,
+  usccCheckChar,
+} from "./uscc";

@@ -39,10 +39,15 @@ export function orgCodeCheckChar(first8: string): string {
   return c === 10 ? "X" : c === 11 ? "0" : String(c);
 }
 
-export function parseUscc(input: string): UsccResult {
-  const raw = toHalfWidth(input ?? "")
+/** The code as stored: half-width, no spaces, upper case. */
+export function normaliseUscc(input: string): string {
+  return toHalfWidth(input ?? "")
     .replace(/\s+/g, "")
     .toUpperCase();
+}
+
+export function parseUscc(input: string): UsccResult {
+  const raw = normaliseUscc(input);
   if (raw === "") return { ok: false, error: "validation.uscc.empty" };
   for (const ch of raw) {
     if (!USCC_ALPHABET.includes(ch)) return { ok: false, error: "validation.uscc.characters" };

@@ -22,6 +22,8 @@ export interface Pending<R> {
   cells: string[];
   record: R | null;
   problems: RowProblem[];
+  /** Reported only when the row is not rejected. */
+  warnings: RowProblem[];
 }
 
 export interface BatchContext<R> {

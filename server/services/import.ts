@@ -15,7 +15,7 @@ import {
   roomsSpec,
   unitsSpec,
 } from "@/domain/import";
-import { type HeaderMap, mapHeaders } from "@/domain/import/columns";
+import { type HeaderMap, mapHeaders, type RowProblem, USCC_OVERRIDDEN } from "@/domain/import/columns";
 import { writeAudit } from "./audit";
 import {
   type BatchResult,
@@ -55,6 +55,11 @@ import {
  * - Row numbers are the spreadsheet's: the header is row 1. Fully blank rows are skipped (not counted)
  *   but keep the numbering true.
  * - `onProgress` is called after each settled batch (the admin page's progress bar).
+ * - A row imported (or, in a dry run, one that would be) may carry warnings: a validator's (an
+ *   organisation code inside a credit code that fails its own check…) or a credit code's check
+ *   character overridden by the row's 校验说明. They are counted in full but listed only up to
+ *   MAX_WARNINGS, since no file carries them as the rejected rows file carries errors; each override is
+ *   written to the audit entry (row, code, reason), so the decision stays traceable.
  */
 
 export type ImportEncoding = "utf-8" | "gb18030";
@@ -66,6 +71,19 @@ export interface ImportError {
   value: string;
   reason: string;
   key: string;
+}
+
+/** Same shape as an error; the row was imported all the same. */
+export type ImportWarning = ImportError;
+
+/** Warnings listed in a report; more are counted in `warningsTotal` only. */
+export const MAX_WARNINGS = 1_000;
+
+/** A credit code taken despite its check character, and the reason the file gave. */
+export interface UsccOverride {
+  row: number;
+  uscc: string;
+  reason: string;
 }
 
 export interface ImportReport {
@@ -88,6 +106,10 @@ export interface ImportReport {
   ignoredColumns: string[];
   stoppedAt?: { row: number; reason: string };
   errors: ImportError[];
+  /** The first MAX_WARNINGS warnings of imported rows, in file order. */
+  warnings: ImportWarning[];
+  /** Every warning of imported rows; more than `warnings` holds when the list was cut. */
+  warningsTotal: number;
   rejectedFile?: string;
   elapsedMs: number;
   /** Where the time went (see ImportTimings). */
@@ -350,12 +372,27 @@ async function runImport<F extends string, R>(
     batches: 0,
     ignoredColumns: [],
     errors: [],
+    warnings: [],
+    warningsTotal: 0,
     elapsedMs: 0,
     timings: { readMs: 0, validateMs: 0, writeMs: 0, waitMs: 0 },
   };
   const { timings } = report;
   const fileError = (key: string, column = "", params: Record<string, string> = {}) => {
     report.errors.push({ row: 1, column, value: "", reason: t(key, { column, ...params }), key });
+  };
+  const overrides: UsccOverride[] = [];
+  /** An imported row's warnings into the report, and its overrides for the audit entry. */
+  const noteWarnings = (row: number, warnings: readonly RowProblem[]) => {
+    for (const warning of warnings) {
+      report.warningsTotal += 1;
+      if (warning.key === USCC_OVERRIDDEN) {
+        overrides.push({ row, uscc: warning.value, reason: String(warning.params?.reason ?? "") });
+      }
+      if (report.warnings.length >= MAX_WARNINGS) continue;
+      const reason = t(warning.key, { ...warning.params, column: warning.column });
+      report.warnings.push({ row, column: warning.column, value: warning.value, reason, key: warning.key });
+    }
   };
   const finish = async (): Promise<ImportReport> => {
     report.elapsedMs = Math.round(performance.now() - started);
@@ -376,6 +413,8 @@ async function runImport<F extends string, R>(
         personsCreated: report.personsCreated,
         batches: report.batches,
         stoppedAt: report.stoppedAt ?? null,
+        warnings: report.warningsTotal,
+        overrides,
       },
     });
     return report;
@@ -447,7 +486,10 @@ async function runImport<F extends string, R>(
       const p = pending[i];
       report.read += 1;
       report[outcome] += 1;
-      if (outcome !== "rejected") continue;
+      if (outcome !== "rejected") {
+        noteWarnings(p.row, p.warnings);
+        continue;
+      }
       const reasons: string[] = [];
       for (const problem of p.problems) {
         const reason = t(problem.key, { ...problem.params, column: problem.column });
@@ -538,6 +580,7 @@ async function runImport<F extends string, R>(
         cells,
         record: parsed.ok ? parsed.record : null,
         problems: parsed.ok ? [] : parsed.problems,
+        warnings: parsed.ok ? parsed.warnings : [],
       };
       if (parsed.ok) {
         const key = spec.key(parsed.record);

@@ -10,6 +10,18 @@ import { type ImportField, PERSON_COLUMNS, parsePersonRow } from "@/domain/impor
 import { BUILDING_COLUMNS, parseBuildingRow, parseRoomRow, ROOM_COLUMNS } from "@/domain/import/places";
 import { parseRentalRow, RENTAL_COLUMNS } from "@/domain/import/rentals";
 import { parseUnitRow, UNIT_COLUMNS } from "@/domain/import/units";
+import { rentalSchema } from "@/domain/schemas/rental";
+import { unitSchema } from "@/domain/schemas/unit";
+import { citizenIdCheckChar, parseCitizenId } from "@/domain/validators/citizen-id";
+import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
+
+/** A credit code that passes both checks: its organisation code (characters 9–17) and its own. */
+const cleanUscc = (head8: string, org8: string) => {
+  const first17 = head8 + org8 + orgCodeCheckChar(org8);
+  return first17 + usccCheckChar(first17);
+};
+/** The same code with a wrong check character. */
+const wrongCheck = (code: string) => `${code.slice(0, 17)}${code[17] === "0" ? "1" : "0"}`;
 
 const mapHeaders = (headers: string[], overrides: Record<string, string> = {}) =>
   mapAny<ImportField>(PERSON_COLUMNS, headers, overrides);
@@ -106,7 +118,23 @@ describe("import rows", () => {
         household: { householdNo: "T1", kind: null },
         place: { communityCode: "440104007101", buildingCode: "B1", unitNo: null, roomNo: "101" },
       },
+      warnings: [],
     });
+  });
+
+  it("imports an ID whose county code is unknown, with exactly the warnings its validator gives", () => {
+    // 44 is a province, 9999 no county of it. citizen-id.ts checks only the province (counties are
+    // merged and renamed, old cards keep old codes), so it warns of nothing today and the row carries
+    // no warning; whatever it does report comes through.
+    const body = "44999919500101002";
+    const unknownCounty = body + citizenIdCheckChar(body);
+    const result = parsePersonRow(map, row({ 1: unknownCounty }));
+    expect(result.ok).toBe(true);
+    const id = parseCitizenId(unknownCounty);
+    expect(id.ok && id.warnings).toEqual([]);
+    expect(result.ok && result.warnings).toEqual(
+      (id.ok ? id.warnings : []).map((key) => ({ column: "身份证号", value: unknownCounty, key })),
+    );
   });
 
   it("lists every problem of a row with its column and value", () => {
@@ -137,15 +165,115 @@ describe("import rows", () => {
 describe("import rows of the other kinds", () => {
   it("units: a credit code is required and checked; industry takes its name", () => {
     const map = mapAny(UNIT_COLUMNS, ["单位名称", "统一社会信用代码", "行业", "社区代码", "建筑物编码"]);
-    const ok = parseUnitRow(map, ["某公司", "91440104MA5D2B3C4A", "批发和零售业", "440104007101", "B1"]);
-    expect(ok.ok && ok.record.unit).toEqual({ name: "某公司", uscc: "91440104MA5D2B3C4A", industry: "F" });
-    const bad = parseUnitRow(map, ["某公司", "91440104MA5D2B3C4B", "", "440104007101", "B1"]);
+    const good = cleanUscc("91440104", "MA5D2B3C");
+    const ok = parseUnitRow(map, ["某公司", good, "批发和零售业", "440104007101", "B1"]);
+    expect(ok).toEqual({
+      ok: true,
+      record: {
+        unit: { name: "某公司", uscc: good, industry: "F" },
+        place: { communityCode: "440104007101", buildingCode: "B1", unitNo: null, roomNo: null },
+      },
+      warnings: [],
+    });
+    // Without a 校验说明 column a failed check character is refused, saying how to proceed.
+    const bad = parseUnitRow(map, ["某公司", wrongCheck(good), "", "440104007101", "B1"]);
     expect(bad.ok ? [] : bad.problems.map((p) => [p.column, p.key])).toEqual([
-      ["统一社会信用代码", "validation.uscc.checksum"],
+      ["统一社会信用代码", "import.uscc.checkReason"],
     ]);
     const none = parseUnitRow(map, ["某公司", "", "", "440104007101", "B1"]);
     expect(none.ok ? [] : none.problems.map((p) => [p.column, p.key])).toEqual([
       ["统一社会信用代码", "validation.required"],
+    ]);
+  });
+
+  it("units: a failed check character with a reason in 校验说明 is imported with a warning naming it", () => {
+    const map = mapAny(UNIT_COLUMNS, ["单位名称", "统一社会信用代码", "覆盖原因", "社区代码", "建筑物编码"]);
+    const code = cleanUscc("91440104", "MA5D2B3C");
+    const reason = "与营业执照一致，登记机关赋码有误";
+    const row = (uscc: string, why: string) => ["某公司", uscc, why, "440104007101", "B1"];
+
+    const taken = parseUnitRow(map, row(` ${wrongCheck(code).toLowerCase()} `, reason));
+    expect(taken.ok && taken.record.unit).toEqual({ name: "某公司", uscc: wrongCheck(code) });
+    expect(taken.ok && taken.warnings).toEqual([
+      {
+        column: "统一社会信用代码",
+        value: wrongCheck(code),
+        key: "import.uscc.checkOverridden",
+        params: { reason },
+      },
+    ]);
+    // A blank reason is no reason.
+    const blank = parseUnitRow(map, row(wrongCheck(code), "  "));
+    expect(blank.ok ? [] : blank.problems.map((p) => [p.column, p.key])).toEqual([
+      ["统一社会信用代码", "import.uscc.checkReason"],
+    ]);
+    // Only the check character may be overridden: a wrong length or character is refused whatever the reason.
+    for (const [uscc, key] of [
+      [code.slice(0, 17), "validation.uscc.length"],
+      [`${code.slice(0, 16)}O${code[17]}`, "validation.uscc.characters"],
+    ]) {
+      const refused = parseUnitRow(map, row(uscc, reason));
+      expect(refused.ok ? [] : refused.problems.map((p) => [p.column, p.key])).toEqual([
+        ["统一社会信用代码", key],
+      ]);
+    }
+    // A reason for a code that passes changes nothing; an over-long one is refused on its own column.
+    expect(parseUnitRow(map, row(code, reason))).toMatchObject({ ok: true, warnings: [] });
+    const long = parseUnitRow(map, row(wrongCheck(code), "因".repeat(501)));
+    expect(long.ok ? [] : long.problems.map((p) => [p.column, p.key])).toEqual([
+      ["覆盖原因", "validation.tooLong"],
+    ]);
+  });
+
+  it("units: the credit code validator's own warning (organisation code) is kept for the report", () => {
+    const map = mapAny(UNIT_COLUMNS, ["单位名称", "统一社会信用代码", "社区代码", "建筑物编码"]);
+    const first17 = "91440104MA5D2B3C0"; // organisation code MA5D2B3C, whose check character is not 0
+    expect(orgCodeCheckChar("MA5D2B3C")).not.toBe("0");
+    const code = first17 + usccCheckChar(first17);
+    const result = parseUnitRow(map, ["某公司", code, "440104007101", "B1"]);
+    expect(result.ok && result.warnings.map((w) => [w.column, w.value, w.key])).toEqual([
+      ["统一社会信用代码", code, "validation.uscc.orgCodeChecksum"],
+    ]);
+  });
+
+  it("field entry still refuses a failed check character: the leniency is the import's alone", () => {
+    const bad = wrongCheck(cleanUscc("91440104", "MA5D2B3C"));
+    const unit = unitSchema.safeParse({ name: "某公司", uscc: bad, status: "1", kind: "1" });
+    expect(unit.success ? [] : unit.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["uscc", "validation.uscc.checksum"],
+    ]);
+    // The push checks each field on its own (server/services/push.ts rulesFor): the same refusal.
+    expect(unitSchema.shape.uscc.safeParse(bad).success).toBe(false);
+    const rental = rentalSchema.safeParse({ landlordName: "某公司", landlordIdNumber: bad, use: "1" });
+    expect(rental.success ? [] : rental.error.issues.map((i) => i.message)).toEqual([
+      "validation.uscc.checksum",
+    ]);
+  });
+
+  it("rentals: a company landlord's failed check character takes a reason too; a citizen ID's never does", () => {
+    const map = mapAny(RENTAL_COLUMNS, [
+      "社区代码",
+      "建筑物编码",
+      "房号",
+      "出租人姓名",
+      "出租人证件号码",
+      "校验说明",
+    ]);
+    const bad = wrongCheck(cleanUscc("91440104", "MA5D2B3C"));
+    const row = (id: string, why: string) => ["440104007101", "B1", "101", "某公司", id, why];
+    const taken = parseRentalRow(map, row(bad, "与营业执照一致"));
+    expect(taken.ok && taken.record.rental.landlordIdNumber).toBe(bad);
+    expect(taken.ok && taken.warnings.map((w) => [w.column, w.value, w.key, w.params])).toEqual([
+      ["出租人证件号码", bad, "import.uscc.checkOverridden", { reason: "与营业执照一致" }],
+    ]);
+    const refused = parseRentalRow(map, row(bad, ""));
+    expect(refused.ok ? [] : refused.problems.map((p) => [p.column, p.key])).toEqual([
+      ["出租人证件号码", "import.uscc.checkReason"],
+    ]);
+    const badPerson = wrongCheck(`44010419500101002${citizenIdCheckChar("44010419500101002")}`);
+    const person = parseRentalRow(map, row(badPerson, "与身份证一致"));
+    expect(person.ok ? [] : person.problems.map((p) => [p.column, p.key])).toEqual([
+      ["出租人证件号码", "validation.citizenId.checksum"],
     ]);
   });
 

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { createTranslator } from "@/domain/i18n";
 import { campaignMessages } from "@/domain/i18n/campaigns";
 import { checkMessages } from "@/domain/i18n/check";
+import { importMessages } from "@/domain/i18n/import";
+import { importPageMessages } from "@/domain/i18n/import-page";
 import { mapMessages } from "@/domain/i18n/map";
 import { en as uiEn, zhCN as uiZh } from "@/domain/i18n/messages";
 import { progressMessages } from "@/domain/i18n/progress";
@@ -34,6 +36,8 @@ describe("the screen families' catalogues", () => {
       mapMessages,
       checkMessages,
       campaignMessages,
+      importMessages,
+      importPageMessages,
     ]) {
       const zhKeys = Object.keys(catalogue["zh-CN"]).sort();
       expect(Object.keys(catalogue.en).sort()).toEqual(zhKeys);

@@ -6,6 +6,15 @@ import { IMPORT_KINDS, type ImportKind } from "@/domain/import";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
 
+/** A problem or a warning of one row, as the report gives it. */
+interface RowNote {
+  row: number;
+  column: string;
+  value: string;
+  reason: string;
+  key: string;
+}
+
 /** What /api/import sends back: the engine's report with the upload it came from. */
 interface Report {
   uploadId: string;
@@ -21,7 +30,10 @@ interface Report {
   batches: number;
   ignoredColumns: string[];
   stoppedAt?: { row: number; reason: string };
-  errors: { row: number; column: string; value: string; reason: string; key: string }[];
+  errors: RowNote[];
+  /** Rows imported all the same; `warningsTotal` counts those beyond the list too. */
+  warnings: RowNote[];
+  warningsTotal: number;
   rejectedFile?: string;
   elapsedMs: number;
 }
@@ -33,7 +45,8 @@ type Phase =
   | { step: "done"; report: Report }
   | { step: "failed"; message: string };
 
-const SHOWN_ERRORS = 200;
+/** Cards shown of each list (problems, warnings). */
+const SHOWN = 200;
 const TOTALS = ["read", "inserted", "updated", "unchanged", "rejected"] as const;
 
 /**
@@ -276,29 +289,44 @@ function ReportView({ report }: { report: Report }) {
       {report.errors.length > 0 && (
         <>
           <h3 className="mt-3 font-semibold">{t("importPage.errors", { count: report.errors.length })}</h3>
-          {report.errors.length > SHOWN_ERRORS && (
-            <p className="text-sm text-gray-700">{t("importPage.errorsShown", { shown: SHOWN_ERRORS })}</p>
+          {report.errors.length > SHOWN && (
+            <p className="text-sm text-gray-700">{t("importPage.errorsShown", { shown: SHOWN })}</p>
           )}
-          {/* One card per problem: readable on a phone, where a four-column table is not. */}
-          <ol className="mt-1 flex flex-col gap-1" data-testid="import-errors">
-            {report.errors.slice(0, SHOWN_ERRORS).map((error) => (
-              <li
-                key={`${error.row}-${error.column}-${error.key}`}
-                className="rounded-lg border border-gray-200 p-2 text-sm"
-                data-testid="import-error"
-              >
-                <span className="font-semibold">
-                  {t("importPage.rowNo", { row: error.row })} · {error.column}
-                </span>
-                {error.value && (
-                  <span className="ml-1 break-all font-mono text-gray-800">“{error.value}”</span>
-                )}
-                <span className="block text-gray-900">{error.reason}</span>
-              </li>
-            ))}
-          </ol>
+          <RowNotes notes={report.errors.slice(0, SHOWN)} kind="error" />
+        </>
+      )}
+      {report.warnings.length > 0 && (
+        <>
+          <h3 className="mt-3 font-semibold">{t("importPage.warnings", { count: report.warningsTotal })}</h3>
+          <p className="text-sm text-gray-700">
+            {t("importPage.warningsIntro")}
+            {report.warningsTotal > SHOWN && ` ${t("importPage.warningsShown", { shown: SHOWN })}`}
+          </p>
+          <RowNotes notes={report.warnings.slice(0, SHOWN)} kind="warning" />
         </>
       )}
     </section>
+  );
+}
+
+/** One card per row's problem or warning: readable on a phone, where a four-column table is not. */
+function RowNotes({ notes, kind }: { notes: RowNote[]; kind: "error" | "warning" }) {
+  const { t } = useI18n();
+  return (
+    <ol className="mt-1 flex flex-col gap-1" data-testid={`import-${kind}s`}>
+      {notes.map((note) => (
+        <li
+          key={`${note.row}-${note.column}-${note.key}`}
+          className={`rounded-lg border p-2 text-sm ${kind === "warning" ? "border-amber-300 bg-amber-50" : "border-gray-200"}`}
+          data-testid={`import-${kind}`}
+        >
+          <span className="font-semibold">
+            {t("importPage.rowNo", { row: note.row })} · {note.column}
+          </span>
+          {note.value && <span className="ml-1 break-all font-mono text-gray-800">“{note.value}”</span>}
+          <span className="block text-gray-900">{note.reason}</span>
+        </li>
+      ))}
+    </ol>
   );
 }
