@@ -17,6 +17,8 @@ import { IMPORT_COLUMNS, type ImportKind } from "./import";
 import type { ColumnSpec } from "./import/columns";
 import { maskFieldValue, maskName } from "./mask";
 import type { ExportCell, ExportColumn, ExportTable } from "./progress";
+import { parseLandlordId } from "./schemas/rental";
+import { parseUscc } from "./validators/uscc";
 
 // ---------------------------------------------------------------------------------------------
 // Statistics rules
@@ -360,13 +362,24 @@ export function registerTable<K extends ImportKind>(
     if (spec.kind === "flag") return value ? "是" : "否";
     return String(value);
   };
+  // A credit code taken earlier on a 校验说明 fails its check still: without a reason in the file, the
+  // re-import would refuse the row the register holds.
+  const checkedCode = kind === "units" ? "uscc" : kind === "rentals" ? "landlordIdNumber" : null;
+  const withReason = (row: Record<string, unknown>): Record<string, unknown> => {
+    const code = checkedCode ? row[checkedCode] : null;
+    if (typeof code !== "string") return row;
+    const verdict = kind === "units" ? parseUscc(code) : parseLandlordId(code);
+    return !verdict.ok && verdict.error === "validation.uscc.checksum"
+      ? { ...row, overrideReason: t("export.register.overrideKept") }
+      : row;
+  };
   return {
     key: kind,
     title: t(`export.sheet.${kind}`),
     columns: columns.map((spec) =>
       col(spec.header, spec.kind === "date" ? 12 : Math.max(8, spec.header.length * 2 + 4)),
     ),
-    rows: rows.map((row) => columns.map((spec) => cell(spec, row[spec.field]))),
+    rows: rows.map(withReason).map((row) => columns.map((spec) => cell(spec, row[spec.field]))),
   };
 }
 

@@ -27,6 +27,7 @@ const zh = {
   "export.register.rows.rentals":
     "每位承租人一行，出租屋的各列在每行重复；没有承租人的出租屋占一行，承租人各列留空。",
   "export.register.adminOnly": "台账不脱敏，含完整姓名、证件号码和电话，仅管理员可导出。",
+  "export.register.overrideKept": "此前导入时已按校验说明接收",
   "export.statistics.name": "统计报表",
   "export.statistics.hint":
     "按社区和网格：人口年龄段、60岁以上老人、特殊人群、户、单位（按状态和行业）、出租屋和承租人、流动人口。年龄按今天（{date}，北京时间）计算。",
@@ -135,6 +136,7 @@ const en = {
     "One row per tenant, the rental room's columns repeated on each; a rental room without tenants is one row with the tenant columns blank.",
   "export.register.adminOnly":
     "Registers are exported unmasked, with full names, ID numbers and phones; only administrators may export them.",
+  "export.register.overrideKept": "Accepted with a check note when it was imported",
   "export.statistics.name": "Statistics",
   "export.statistics.hint":
     "By community and grid: population by age band, aged 60+, special groups, households, units by state and industry, rental rooms and tenants, migrants. Ages are taken today ({date}, China time).",

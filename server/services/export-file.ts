@@ -1,13 +1,15 @@
 import "server-only";
+import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
-import { type ExportTable, toCsv } from "@/domain/progress";
+import { csvLines, type ExportCell, type ExportColumn, type ExportTable, toCsv } from "@/domain/progress";
 
 /** The file side of every export (progress, results, changes, register, statistics): CSV or XLSX. */
 
 export type ExportFormat = "csv" | "xlsx";
 
 export interface ExportFile {
-  body: Uint8Array;
+  /** Whole, or written as it is read (a paged table: see pagedTableFile). */
+  body: Uint8Array | ReadableStream<Uint8Array>;
   contentType: string;
   fileName: string;
   /** A plain ASCII name for clients that ignore `filename*`. */
@@ -19,25 +21,37 @@ const UTF8_BOM = "\uFEFF";
 /** No path separators, reserved characters or spaces in a download's name. */
 export const safeFileName = (name: string) => name.replace(/[\\/:*?"<>|\s]+/g, "_");
 
+type Sheet = ExcelJS.Worksheet;
+
+/** A sheet with its header row (bold, frozen); sheet names are capped at 31 characters by the format. */
+function addSheet(
+  workbook: ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter,
+  table: Pick<ExportTable<string>, "title" | "columns">,
+): Sheet {
+  const sheet = workbook.addWorksheet(table.title.slice(0, 31), { views: [{ state: "frozen", ySplit: 1 }] });
+  sheet.columns = table.columns.map((column) => ({
+    header: column.header,
+    width: column.width,
+    style: column.kind === "percent" ? { numFmt: "0.0" } : {},
+  }));
+  sheet.getRow(1).font = { bold: true };
+  return sheet;
+}
+
+/**
+ * Cells as typed values: text stays text (never a formula), numbers stay numbers. An empty text is a
+ * blank cell, not a cell holding "".
+ */
+const xlsxRow = (row: readonly ExportCell[]) =>
+  row.map((cell) => (cell === "" || cell === null ? undefined : cell));
+
 async function xlsxOf(tables: readonly ExportTable<string>[], title: string): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Doorstep";
   workbook.title = title;
   for (const table of tables) {
-    // Sheet names are capped at 31 characters by the format.
-    const sheet = workbook.addWorksheet(table.title.slice(0, 31), {
-      views: [{ state: "frozen", ySplit: 1 }],
-    });
-    sheet.columns = table.columns.map((column) => ({
-      header: column.header,
-      width: column.width,
-      style: column.kind === "percent" ? { numFmt: "0.0" } : {},
-    }));
-    sheet.getRow(1).font = { bold: true };
-    // Cells are written as typed values: text stays text (never a formula), numbers stay numbers.
-    // An empty text is a blank cell, not a cell holding "".
-    for (const row of table.rows)
-      sheet.addRow(row.map((cell) => (cell === "" || cell === null ? undefined : cell)));
+    const sheet = addSheet(workbook, table);
+    for (const row of table.rows) sheet.addRow(xlsxRow(row));
   }
   const buffer = await workbook.xlsx.writeBuffer();
   return new Uint8Array(buffer as ArrayBuffer);
@@ -69,6 +83,107 @@ export async function tableFile(
     fileName: `${base}.xlsx`,
     asciiFileName: `${asciiName}.xlsx`,
   };
+}
+
+/**
+ * One table whose rows come a page at a time, for files that grow with the register (a district's
+ * persons): nothing holds more than a page. `pages` is called once, when the download starts.
+ */
+export interface PagedTable {
+  title: string;
+  columns: ExportColumn[];
+  pages: () => AsyncIterable<ExportCell[][]>;
+}
+
+/** A pull stream over `chunks`: the next chunk is made only when the reader wants it. */
+function streamOf(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
+async function* csvChunks(table: PagedTable): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  yield encoder.encode(`${UTF8_BOM}${csvLines([table.columns.map((c) => c.header)])}\r\n`);
+  for await (const page of table.pages()) {
+    if (page.length > 0) yield encoder.encode(`${csvLines(page)}\r\n`);
+  }
+}
+
+/**
+ * exceljs's streaming writer (no shared-strings table, rows committed as written) feeding the download;
+ * the pages are read only as fast as the reader takes the file.
+ */
+async function* xlsxChunks(table: PagedTable, title: string): AsyncGenerator<Uint8Array> {
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  workbook.creator = "Doorstep";
+  workbook.title = title;
+  let stopped = false;
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        out.off("drain", done);
+        out.off("close", done);
+        resolve();
+      };
+      out.once("drain", done);
+      out.once("close", done);
+    });
+  const writing = (async () => {
+    const sheet = addSheet(workbook, table);
+    for await (const page of table.pages()) {
+      if (stopped) return;
+      for (const row of page) sheet.addRow(xlsxRow(row)).commit();
+      if (out.writableNeedDrain) await drained();
+    }
+    sheet.commit();
+    await workbook.commit();
+  })();
+  writing.catch((error) => out.destroy(error as Error));
+  try {
+    for await (const chunk of out) yield chunk as Uint8Array;
+    await writing;
+  } finally {
+    // The reader went away (a cancelled download): stop reading pages.
+    stopped = true;
+    out.destroy();
+  }
+}
+
+/** A paged table as a download written while it is read (CSV as tableFile's; XLSX with one sheet). */
+export function pagedTableFile(
+  table: PagedTable,
+  format: ExportFormat,
+  name: string,
+  asciiName: string,
+): ExportFile {
+  const base = safeFileName(name);
+  return format === "csv"
+    ? {
+        body: streamOf(csvChunks(table)),
+        contentType: "text/csv; charset=utf-8",
+        fileName: `${base}.csv`,
+        asciiFileName: `${asciiName}.csv`,
+      }
+    : {
+        body: streamOf(xlsxChunks(table, base)),
+        contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        fileName: `${base}.xlsx`,
+        asciiFileName: `${asciiName}.xlsx`,
+      };
 }
 
 /** `attachment` with the name in RFC 6266/5987 form (UTF-8, percent-encoded) and an ASCII fallback. */

@@ -37,14 +37,15 @@ import { chinaDay } from "@/domain/progress";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
+import { type ExportFile, type ExportFormat, pagedTableFile, tableFile } from "./export-file";
 import { areaInScope, visibleCampaigns } from "./progress";
 
 /**
  * The files that leave the system upward: a campaign's visit results and changes, the register of an
  * area (any import kind), and statistics per community and grid. Each is cut to an area under the
  * caller's (anything else answers NOT_FOUND, like a missing area), written to the audit log with its
- * row counts, and read in one repeatable-read snapshot so its tables agree.
+ * row counts, and read in one repeatable-read snapshot so its tables agree; except the register, which
+ * grows with the area (a district's persons) and is written as it is read, a run of buildings at a time.
  *
  * Masking: results and changes mask names, ID numbers and phones (a reviewer's default view; a file
  * that leaves the system gets no more). The register cannot be masked and still re-import, so it is
@@ -56,7 +57,12 @@ export interface ExportOptions {
   ip: string;
   locale: Locale;
   translate: Translate;
+  /** Buildings per page of a register file (tests make pages small to cross many page boundaries). */
+  registerPageBuildings?: number;
 }
+
+/** A page of the register file: a street's buildings hold a few thousand persons at most per 100. */
+const REGISTER_PAGE_BUILDINGS = 100;
 
 export interface CampaignExportInput {
   format: ExportFormat;
@@ -324,7 +330,8 @@ const REGISTER_SQL: Record<ImportKind, RegisterSql> = {
   },
   units: {
     own: "u",
-    fields: PLACE_SQL,
+    // 校验说明 is not stored (the audit keeps it); registerTable fills it where the code needs one.
+    fields: { ...PLACE_SQL, overrideReason: sql`null::text` },
     from: sql`from ${units} u
       join ${areas} g on g.id = u.grid_id
       left join ${areas} c on c.id = g.parent_id
@@ -336,7 +343,7 @@ const REGISTER_SQL: Record<ImportKind, RegisterSql> = {
   },
   rentals: {
     own: "rt",
-    fields: { ...PLACE_SQL, ...TENANT_SQL, moveInDate: sql`t.move_in_date` },
+    fields: { ...PLACE_SQL, ...TENANT_SQL, moveInDate: sql`t.move_in_date`, overrideReason: sql`null::text` },
     // One row per current tenant, as the import reads them; a rental without tenants is one row.
     from: sql`from ${rentals} rt
       join ${rooms} r on r.id = rt.room_id
@@ -378,33 +385,70 @@ export async function exportRegister(
     ),
     sql`, `,
   );
-  const rows = await readSnapshot(db, async (tx) =>
-    rowsOf<Record<string, unknown>>(
-      await tx.execute(sql`
-        select ${columns}, ${sql.identifier(spec.own)}.id as "recordId"
-        ${spec.from}
-        where ${spec.where} and starts_with(g.path, ${area.path})
-        order by ${spec.order}`),
-    ),
+  const own = sql.identifier(spec.own);
+  const inArea = sql`${spec.where} and starts_with(g.path, ${area.path})`;
+  // Counted before the first row leaves, so the audit row exists whatever becomes of the download. A
+  // rental has a row per tenant: the audit says how many rentals and how many tenants.
+  const [count] = rowsOf<{ rows: number; records: number; tenants: number }>(
+    await db.execute(sql`
+      select count(*)::int as rows, count(distinct ${own}.id)::int as records,
+        ${kind === "rentals" ? sql`count(tp.id_number)::int` : sql`0`} as tenants
+      ${spec.from} where ${inArea}`),
   );
-  // A rental has a row per tenant: the audit says how many rentals and how many tenants left.
-  const counts: Record<string, number> = { [kind]: new Set(rows.map((row) => row.recordId)).size };
-  if (kind === "rentals") counts.tenants = rows.filter((row) => row.tenantIdNumber !== null).length;
+  const counts: Record<string, number> = { [kind]: count.records };
+  if (kind === "rentals") counts.tenants = count.tenants;
   const t = options.translate;
-  return finish(
-    db,
-    user,
-    options,
-    {
-      action: "export_register",
-      entity: "area",
-      entityId: area.id,
-      area,
-      detail: { kind, unmasked: true, ...counts },
+  const date = chinaDay(options.now);
+  await writeAudit(db, {
+    userId: user.id,
+    action: "export_register",
+    entity: "area",
+    entityId: area.id,
+    areaPath: area.path,
+    ip: options.ip,
+    detail: {
+      format: input.format,
+      areaId: area.id,
+      rows: { [kind]: count.rows },
+      kind,
+      unmasked: true,
+      ...counts,
     },
-    [registerTable(kind, rows, t)],
+  });
+  const pageSize = options.registerPageBuildings ?? REGISTER_PAGE_BUILDINGS;
+  const table = registerTable(kind, [], t);
+  return pagedTableFile(
+    {
+      title: table.title,
+      columns: table.columns,
+      pages: async function* () {
+        // A page is the rows of a run of buildings, in the file's order; each is its own statement, so no
+        // connection (PGlite has one) is held while the file travels, and a record changed during a long
+        // download goes out as it stood when its page was read.
+        const order = rowsOf<{ id: string }>(
+          await db.execute(sql`
+            select b.id from (select distinct on (b.id) b.id, c.code as c, g.code as g, b.code as b
+              ${spec.from} where ${inArea} order by b.id) b
+            order by b.c nulls last, b.g, b.b`),
+        ).map((row) => row.id);
+        for (let start = 0; start < order.length; start += pageSize) {
+          const ids = order.slice(start, start + pageSize);
+          const rows = rowsOf<Record<string, unknown>>(
+            await db.execute(sql`
+              select ${columns} ${spec.from}
+              where ${inArea} and b.id in (${sql.join(
+                ids.map((id) => sql`${id}::uuid`),
+                sql`, `,
+              )})
+              order by ${spec.order}`),
+          );
+          yield registerTable(kind, rows, t).rows;
+        }
+      },
+    },
     input.format,
-    { name: t(`export.sheet.${kind}`), ascii: `register-${kind}` },
+    t("export.fileName", { name: t(`export.sheet.${kind}`), area: area.name, date }),
+    `register-${kind}-${date}`,
   );
 }
 
