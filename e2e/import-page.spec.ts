@@ -147,6 +147,9 @@ test("a unit whose credit code fails its check is imported with the reason in �
   await expect(report).toContainText("导入完成", { timeout: 30_000 });
   await expect(page.getByTestId("total-inserted")).toHaveText("2");
   await expect(page.getByTestId("total-rejected")).toHaveText("1");
+  // Units make no households: the line says only the batches.
+  await expect(report).toContainText(/共 1 批，用时 [\d.]+ 秒/);
+  await expect(report).not.toContainText("新建户");
   const errors = page.getByTestId("import-error");
   await expect(errors).toHaveCount(1);
   await expect(errors.first()).toContainText("请在“校验说明”列填写原因后重新导入");

@@ -26,7 +26,9 @@ interface Report {
   updated: number;
   unchanged: number;
   rejected: number;
+  kind: ImportKind;
   householdsCreated: number;
+  personsCreated: number;
   batches: number;
   ignoredColumns: string[];
   stoppedAt?: { row: number; reason: string };
@@ -261,11 +263,18 @@ function ReportView({ report }: { report: Report }) {
         ))}
       </dl>
       <p className="mt-2 text-sm text-gray-800">
-        {t("importPage.households", {
-          count: report.householdsCreated,
-          batches: report.batches,
-          seconds: (report.elapsedMs / 1000).toFixed(1),
-        })}
+        {t(
+          report.kind === "persons"
+            ? "importPage.households"
+            : report.kind === "rentals"
+              ? "importPage.tenants"
+              : "importPage.batches",
+          {
+            count: report.kind === "persons" ? report.householdsCreated : report.personsCreated,
+            batches: report.batches,
+            seconds: (report.elapsedMs / 1000).toFixed(1),
+          },
+        )}
       </p>
       {report.ignoredColumns.length > 0 && (
         <p className="text-sm text-gray-800">
