@@ -234,6 +234,25 @@ export function subjectText(
   return "";
 }
 
+/** Where a visit was: the first columns of the results and the changes. */
+const placeColumns = (t: Translate): ExportColumn[] => [
+  col(t("export.col.community"), 12),
+  col(t("export.col.grid"), 16),
+  col(t("export.col.address"), 36),
+  col(t("export.col.room"), 12),
+];
+
+const placeCells = (
+  r: {
+    communityName: string | null;
+    gridName: string;
+    address: string;
+    unitNo: string | null;
+    roomNo: string;
+  },
+  t: Translate,
+): ExportCell[] => [r.communityName ?? "", r.gridName, r.address, roomLabel(r.unitNo, r.roomNo, t)];
+
 export function resultsTable(
   rows: readonly ResultRow[],
   locale: Locale,
@@ -243,10 +262,7 @@ export function resultsTable(
     key: "results",
     title: t("export.sheet.results"),
     columns: [
-      col(t("export.col.community"), 12),
-      col(t("export.col.grid"), 16),
-      col(t("export.col.address"), 36),
-      col(t("export.col.room"), 12),
+      ...placeColumns(t),
       col(t("export.col.subjectType"), 10),
       col(t("export.col.subject"), 22),
       col(t("export.col.outcome"), 14),
@@ -259,10 +275,7 @@ export function resultsTable(
       col(t("export.col.reviewComment"), 30),
     ],
     rows: rows.map((r): ExportCell[] => [
-      r.communityName ?? "",
-      r.gridName,
-      r.address,
-      roomLabel(r.unitNo, r.roomNo, t),
+      ...placeCells(r, t),
       t(`export.subject.${r.subjectType}`),
       subjectText(r),
       codeLabel(VISIT_OUTCOME, r.outcome, locale),
@@ -310,10 +323,7 @@ export function changesTable(
     key: "changes",
     title: t("export.sheet.changes"),
     columns: [
-      col(t("export.col.community"), 12),
-      col(t("export.col.grid"), 16),
-      col(t("export.col.address"), 36),
-      col(t("export.col.room"), 12),
+      ...placeColumns(t),
       col(t("export.col.entity"), 10),
       col(t("export.col.record"), 20),
       col(t("export.col.field"), 14),
@@ -326,10 +336,7 @@ export function changesTable(
       col(t("export.col.reviewState"), 10),
     ],
     rows: rows.map((r): ExportCell[] => [
-      r.communityName ?? "",
-      r.gridName,
-      r.address,
-      roomLabel(r.unitNo, r.roomNo, t),
+      ...placeCells(r, t),
       t(`export.entity.${r.entity}`),
       r.record === null ? "" : PERSONAL_ENTITIES.has(r.entity) ? maskName(r.record) : r.record,
       fieldLabel(r.field, t),

@@ -75,25 +75,6 @@ export const RENTAL_COLUMNS: readonly ColumnSpec<RentalField>[] = [
   { field: "moveInDate", header: "入住日期", aliases: ["入住时间"], kind: "date" },
 ];
 
-const RENTAL_FIELDS: RentalField[] = [
-  "landlordName",
-  "landlordIdNumber",
-  "landlordPhone",
-  "use",
-  "areaM2",
-  "roomsLet",
-  "monthlyRent",
-  "leaseStart",
-  "leaseEnd",
-  "filingNo",
-  "maxOccupants",
-  "actualOccupants",
-  "fireExtinguisher",
-  "escapeRoute",
-  "hazardLevel",
-  "hazardNote",
-];
-
 /** Tenant column → the tenant schema's field. */
 const TENANT_SCHEMA_FIELD: Record<TenantField, keyof TenantOutput> = {
   tenantName: "name",
@@ -107,6 +88,10 @@ const TENANT_SCHEMA_FIELD: Record<TenantField, keyof TenantOutput> = {
   moveInDate: "moveInDate",
 };
 const TENANT_FIELDS = Object.keys(TENANT_SCHEMA_FIELD) as TenantField[];
+/** The rental's own columns: neither its place, nor a tenant's, nor the check note. */
+const RENTAL_FIELDS = RENTAL_COLUMNS.map((c) => c.field).filter(
+  (f) => !(f in PLACE_COLUMNS) && !(f in TENANT_SCHEMA_FIELD) && f !== OVERRIDE_REASON_COLUMN.field,
+);
 const COLUMN_OF_TENANT_FIELD = new Map(
   Object.entries(TENANT_SCHEMA_FIELD).map(([column, field]) => [field as string, column as TenantField]),
 );

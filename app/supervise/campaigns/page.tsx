@@ -8,7 +8,7 @@ import { ErrorPanel } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 import { CampaignForm } from "./_parts/campaign-form";
 import { CampaignView } from "./_parts/campaign-view";
-import { CampaignStatusChip, campaignDates } from "./_parts/ui";
+import { CampaignFacts, CampaignStatusChip } from "./_parts/ui";
 
 /**
  * Campaigns (核查任务) for supervisors and administrators: the list cut to the caller's area, a new
@@ -100,19 +100,7 @@ function CampaignCard({ campaign, onOpen }: { campaign: CampaignSummary; onOpen:
         <h2 className="min-w-0 flex-1 text-lg font-bold text-gray-900">{campaign.name}</h2>
         <CampaignStatusChip status={campaign.status} />
       </div>
-      <p className="text-sm text-gray-700">{campaignDates(t, campaign)}</p>
-      <p className="text-sm text-gray-700">
-        {t("campaign.areas", {
-          areas: campaign.areas.map((area) => area.name).join(t("campaign.listSeparator")),
-        })}
-      </p>
-      <p className="text-base font-medium text-gray-900">
-        {t("campaign.staffing", {
-          assigned: campaign.assignedGrids,
-          grids: campaign.grids,
-          officers: campaign.officers,
-        })}
-      </p>
+      <CampaignFacts campaign={campaign} />
       {campaign.status !== "closed" && unstaffed > 0 && (
         <p className="text-sm font-medium text-amber-800">{t("campaign.unstaffed", { count: unstaffed })}</p>
       )}

@@ -7,7 +7,7 @@ import { chinaDay } from "@/domain/progress";
 import { useI18n } from "../../../_components/i18n";
 import { ErrorPanel } from "../../../_components/shell";
 import { useTRPC } from "../../../_components/trpc";
-import { CampaignStatusChip, campaignDates } from "./ui";
+import { CampaignFacts, CampaignStatusChip } from "./ui";
 
 /**
  * One campaign: its grids under the caller's area, each with a select of the officers who cover it
@@ -86,19 +86,7 @@ export function CampaignView({
           </h1>
           <CampaignStatusChip status={campaign.status} />
         </div>
-        <p className="text-sm text-gray-700">{campaignDates(t, campaign)}</p>
-        <p className="text-sm text-gray-700">
-          {t("campaign.areas", {
-            areas: campaign.areas.map((area) => area.name).join(t("campaign.listSeparator")),
-          })}
-        </p>
-        <p className="text-base font-medium">
-          {t("campaign.staffing", {
-            assigned: campaign.assignedGrids,
-            grids: campaign.grids,
-            officers: campaign.officers,
-          })}
-        </p>
+        <CampaignFacts campaign={campaign} />
         {campaign.closedAt && (
           <p className="text-sm text-gray-700">
             {t("campaign.closedAt", { date: chinaDay(new Date(campaign.closedAt)) })}

@@ -23,10 +23,43 @@ export function CampaignStatusChip({ status }: { status: CampaignStatus }) {
   );
 }
 
-export function campaignDates(t: Translate, campaign: { startsOn: string; endsOn: string | null }) {
+function campaignDates(t: Translate, campaign: { startsOn: string; endsOn: string | null }) {
   return campaign.endsOn
     ? t("campaign.dates", { from: campaign.startsOn, to: campaign.endsOn })
     : t("campaign.datesFrom", { from: campaign.startsOn });
+}
+
+/** When, where and how staffed: the same lines on the list's card and the campaign's own view. */
+export function CampaignFacts({
+  campaign,
+}: {
+  campaign: {
+    startsOn: string;
+    endsOn: string | null;
+    areas: readonly { name: string }[];
+    assignedGrids: number;
+    grids: number;
+    officers: number;
+  };
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <p className="text-sm text-gray-700">{campaignDates(t, campaign)}</p>
+      <p className="text-sm text-gray-700">
+        {t("campaign.areas", {
+          areas: campaign.areas.map((area) => area.name).join(t("campaign.listSeparator")),
+        })}
+      </p>
+      <p className="text-base font-medium text-gray-900">
+        {t("campaign.staffing", {
+          assigned: campaign.assignedGrids,
+          grids: campaign.grids,
+          officers: campaign.officers,
+        })}
+      </p>
+    </>
+  );
 }
 
 export const INPUT_CLASS =
