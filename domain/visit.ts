@@ -21,6 +21,7 @@
 
 import { z } from "zod";
 import { END_REASON, VISIT_OUTCOME } from "./codes";
+import { jsonValueProblem } from "./json-value";
 import { normaliseValue, sameValue } from "./merge";
 import { dateField, MAX, optionalText, requiredCode, whenValid, withKeys } from "./schemas/fields";
 import { checkCitizenIdentity, normaliseCitizenId, personObject } from "./schemas/person";
@@ -93,6 +94,12 @@ export const visitSchema = z
 export type VisitInput = z.input<typeof visitSchema>;
 export type Visit = z.output<typeof visitSchema>;
 
+/** A change's values are stored and shown to supervisors as they came: bounded, well-formed JSON. */
+function plainJson(value: unknown, ctx: z.RefinementCtx) {
+  const problem = jsonValueProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+}
+
 export const changeSchema = z.object(
   {
     id: z.uuid(withKeys),
@@ -102,9 +109,9 @@ export const changeSchema = z.object(
     /** A register column in camelCase, or "*" for a whole new row. */
     field: z.string(withKeys).regex(/^(\*|[a-z][A-Za-z0-9]{0,63})$/, { error: "validation.visit.field" }),
     /** What the officer saw (null for a new row). */
-    registerValue: z.unknown(),
+    registerValue: z.unknown().superRefine(plainJson),
     /** What the officer set. */
-    observedValue: z.unknown(),
+    observedValue: z.unknown().superRefine(plainJson),
     /** The register row's version the officer saw; 0 for a new row. */
     baseVersion: z.number(withKeys).int().min(0),
   },

@@ -399,6 +399,11 @@ export const zhCN = {
   "sync.gridReassigned": "该网格已改派给其他信息员，这条记录是在改派之后保存的，未被接收；请联系社区管理员",
   "sync.photoMissing": "门牌照片尚未上传，稍后会自动重试",
   "sync.applyFailed": "服务器无法保存这条记录，请联系管理员并保留手机上的记录",
+  "sync.personRegistered.here":
+    "此人已登记在本网格（可能在另一户或另一房间），不能重复新增：请在原记录上核对，或请督导员办理户内迁移",
+  "sync.personRegistered.elsewhere": "此人已登记在其他网格，不能重复新增：如已搬来本户，请联系督导员办理迁入",
+  "sync.personRegistered.ended":
+    "此人曾经登记，已注销（迁出或死亡），不能重复新增：如已迁回，请联系督导员办理迁入",
   "sync.deviceTaken": "本机的设备编号属于另一个账号，请退出后重新登录并下载网格",
   "photo.badHash": "照片校验值格式不正确（应为 64 位小写十六进制 SHA-256），请更新应用后重新同步",
   "photo.hashMismatch": "照片内容与校验值不一致，可能在传输中损坏，请重新同步；反复失败请重新拍照",
@@ -832,6 +837,12 @@ export const en: Catalogue = {
   "sync.photoMissing": "The door-plate photo has not been uploaded yet; it will be retried automatically.",
   "sync.applyFailed":
     "The server could not save this record. Contact your administrator and keep the record on the phone.",
+  "sync.personRegistered.here":
+    "This person is already registered in this grid (perhaps in another household or room), so they cannot be added again: check the existing record, or ask your supervisor to move them",
+  "sync.personRegistered.elsewhere":
+    "This person is already registered in another grid, so they cannot be added again: if they moved here, ask your supervisor to register the move-in",
+  "sync.personRegistered.ended":
+    "This person was registered before and has been removed (moved out or deceased), so they cannot be added again: if they came back, ask your supervisor to register the move-in",
   "sync.deviceTaken":
     "This phone's device number belongs to another account. Log out, log in again and download the grid.",
   "photo.badHash":

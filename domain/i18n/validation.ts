@@ -57,6 +57,9 @@ const zh = {
   "validation.visit.positionIncomplete": "定位不完整，请重新获取定位，或不带定位保存",
   "validation.visit.photoHash": "照片校验值无效，请重新拍摄",
   "validation.visit.field": "更正的字段名无效",
+  "validation.json.tooDeep": "数据层级过深，不是本应用生成的内容，请重新录入",
+  "validation.json.tooLarge": "内容过长（最多 16000 个字符），请精简后重新录入",
+  "validation.text.malformed": "文字中含有无法识别的字符，请删除后重新输入",
 } as const;
 
 const en = {
@@ -126,6 +129,10 @@ const en = {
   "validation.visit.positionIncomplete": "The position is incomplete — get it again, or save without it",
   "validation.visit.photoHash": "The photo's checksum is not valid — take the photo again",
   "validation.visit.field": "The corrected field's name is not valid",
+  "validation.json.tooDeep": "The data is nested too deeply; it was not made by this app. Record it again",
+  "validation.json.tooLarge":
+    "The content is too long (at most 16,000 characters); shorten it and record it again",
+  "validation.text.malformed": "The text contains a character that cannot be read; delete it and type again",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export const validationMessages = { "zh-CN": zh, en } as const;

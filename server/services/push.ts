@@ -23,6 +23,7 @@ import {
 } from "@/db/schema";
 import type { MessageKey, MessageParams, Translate } from "@/domain/i18n";
 import { issueMessage } from "@/domain/i18n/issues";
+import { JSON_VALUE_MAX_DEPTH, jsonValueProblem } from "@/domain/json-value";
 import { canonicalJson, mergeField, normaliseValue } from "@/domain/merge";
 import type {
   ConflictField,
@@ -35,7 +36,13 @@ import type {
   VisitMutation,
 } from "@/domain/push";
 import { householdSchema } from "@/domain/schemas/household";
-import { checkCitizenIdentity, personObject, personSchema, personShape } from "@/domain/schemas/person";
+import {
+  checkCitizenIdentity,
+  normaliseCitizenId,
+  personObject,
+  personSchema,
+  personShape,
+} from "@/domain/schemas/person";
 import { rentalSchema } from "@/domain/schemas/rental";
 import { tenantObject } from "@/domain/schemas/tenant";
 import { unitSchema } from "@/domain/schemas/unit";
@@ -84,7 +91,7 @@ type FieldRules = Record<string, z.ZodType>;
 
 function rulesFor(entity: ChangeEntity, shape: FieldRules): FieldRules {
   const columns = getTableColumns(TABLES[entity]) as Record<string, PgColumn>;
-  return Object.fromEntries(Object.entries(shape).filter(([field]) => field in columns));
+  return Object.fromEntries(Object.entries(shape).filter(([field]) => Object.hasOwn(columns, field)));
 }
 
 /** The register columns an officer may correct, each with its validator from domain/. */
@@ -172,6 +179,10 @@ interface Batch {
   rows: Map<string, Row>;
   photos: Set<string>;
   visitIdsTaken: Set<string>;
+  /** Change ids already stored (by any visit), and those taken earlier in this batch. */
+  changeIdsTaken: Set<string>;
+  /** Persons already in the register, by `idType|idNumber`: a new member must not be one of them. */
+  registeredIds: Map<string, { gridId: string; ended: boolean }>;
   conflictChanges: Map<string, typeof changes.$inferSelect>;
   // writes
   created: Set<string>;
@@ -185,6 +196,7 @@ interface Batch {
 }
 
 const keyOf = (entity: ChangeEntity, id: string) => `${entity}:${id}`;
+const personKey = (person: { idType: unknown; idNumber: unknown }) => `${person.idType}|${person.idNumber}`;
 
 /** Reads and writes of one mutation, over the batch's rows; kept only if the mutation is accepted. */
 class Scratch {
@@ -200,6 +212,16 @@ class Scratch {
   }
 
   readonly fields = new Map<string, Set<string>>();
+  private readonly newIds = new Map<string, string>();
+
+  registered(key: string) {
+    const added = this.newIds.get(key);
+    return added ? { gridId: added, ended: false } : this.batch.registeredIds.get(key);
+  }
+
+  register(key: string, gridId: string): void {
+    this.newIds.set(key, gridId);
+  }
 
   /** Sets a field on this mutation's copy of the row, and remembers which field it was. */
   set(entity: ChangeEntity, id: string, field: string, value: unknown): void {
@@ -244,6 +266,7 @@ class Scratch {
       }
       versions[row.id] = row.version;
     }
+    for (const [key, gridId] of this.newIds) this.batch.registeredIds.set(key, { gridId, ended: false });
     return versions;
   }
 }
@@ -266,7 +289,8 @@ function validateField(entity: ChangeEntity, field: string, value: unknown): unk
     }
     return value;
   }
-  const rule = FIELD_RULES[entity][field];
+  // Own properties only: a field named "constructor" or "toString" is not a rule.
+  const rule = Object.hasOwn(FIELD_RULES[entity], field) ? FIELD_RULES[entity][field] : undefined;
   if (!rule) throw new Rejection("validation.visit.field", undefined, field);
   const parsed = rule.safeParse(value === null ? undefined : value);
   if (parsed.success) return parsed.data ?? null;
@@ -319,11 +343,26 @@ function createRow(scratch: Scratch, visit: Visit, change: Change, now: Date): v
       if (roomId !== null && !inGrid(scratch.get("room", roomId))) throw notFound();
       if (householdId === null && roomId === null) throw notFound();
       const fields = Object.fromEntries(
-        Object.entries(values).filter(([field]) => field in FIELD_RULES.person),
+        Object.entries(values).filter(([field]) => Object.hasOwn(FIELD_RULES.person, field)),
       );
       const parsed = personSchema.safeParse(fields);
       if (!parsed.success) throw rejectIssues(parsed.error);
+      // A person is in the register once (unique by document). Adding them again would trip the
+      // database's unique index and, before, refuse the whole batch: say where they are instead.
+      const registered = scratch.registered(personKey(parsed.data));
+      if (registered) {
+        throw new Rejection(
+          registered.ended
+            ? "sync.personRegistered.ended"
+            : registered.gridId === visit.gridId
+              ? "sync.personRegistered.here"
+              : "sync.personRegistered.elsewhere",
+          undefined,
+          "idNumber",
+        );
+      }
       scratch.create("person", { ...base, ...parsed.data, householdId, roomId });
+      scratch.register(personKey(parsed.data), visit.gridId);
       return;
     }
     case "rental_tenant": {
@@ -356,6 +395,8 @@ function checkIdentity(row: Row): void {
 }
 
 function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
+  const visitProblem = jsonValueProblem(mutation.payload.visit, 2);
+  if (visitProblem) throw new Rejection(visitProblem, undefined, "visit");
   const visitParsed = visitSchema.safeParse(mutation.payload.visit);
   if (!visitParsed.success) throw rejectIssues(visitParsed.error, "visit");
   const visit = visitParsed.data;
@@ -379,6 +420,8 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     const parsed = changeSchema.safeParse(raw);
     if (!parsed.success) throw rejectIssues(parsed.error, `changes.${index}`);
     if (parsed.data.visitId !== visit.id) throw new Rejection("sync.idReused");
+    if (batch.changeIdsTaken.has(parsed.data.id) || parsedChanges.some((c) => c.id === parsed.data.id))
+      throw new Rejection("sync.idReused");
     parsedChanges.push(parsed.data);
   }
   // New rows first, parents before children, so a member can name the household added beside it.
@@ -441,6 +484,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   // Accepted: from here on nothing can refuse it.
   const versions = scratch.commit();
   batch.visitIdsTaken.add(visit.id);
+  for (const change of parsedChanges) batch.changeIdsTaken.add(change.id);
   batch.visitRows.push({
     id: visit.id,
     campaignId,
@@ -483,6 +527,8 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
 
 function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
   const { changeId, value, serverValue: seen } = mutation.payload;
+  const valueProblem = jsonValueProblem(value) ?? jsonValueProblem(seen);
+  if (valueProblem) throw new Rejection(valueProblem, undefined, "value");
   const change = batch.conflictChanges.get(changeId);
   if (!change || !holdsNow(batch.grids.get(change.gridId))) throw notFound();
   const pending = batch.changeUpdates.get(changeId);
@@ -627,6 +673,17 @@ async function readBatch(
   const taken = visitIds.length
     ? await tx.select({ id: visits.id }).from(visits).where(anyOf(visits.id, visitIds))
     : [];
+  const changeIds = mutations.flatMap((m) =>
+    m.kind === "visit"
+      ? (m.payload.changes as Record<string, unknown>[]).flatMap((c) =>
+          typeof c.id === "string" && UUID.test(c.id) ? [c.id.toLowerCase()] : [],
+        )
+      : [],
+  );
+  const changesTaken = changeIds.length
+    ? await tx.select({ id: changes.id }).from(changes).where(anyOf(changes.id, changeIds))
+    : [];
+  const registeredIds = await registeredPersons(tx, mutations);
 
   return {
     user,
@@ -636,6 +693,8 @@ async function readBatch(
     rows,
     photos,
     visitIdsTaken: new Set(taken.map((row) => row.id)),
+    changeIdsTaken: new Set(changesTaken.map((row) => row.id)),
+    registeredIds,
     conflictChanges,
     created: new Set(),
     dirty: new Map(),
@@ -645,6 +704,40 @@ async function readBatch(
     attachmentRows: [],
     ledgerRows: [],
   };
+}
+
+/** The register's persons holding the documents of the members a batch adds, current or ended. */
+async function registeredPersons(tx: Db, mutations: readonly Mutation[]) {
+  const wanted = new Map<string, { idType: string; idNumber: string }>();
+  for (const mutation of mutations) {
+    if (mutation.kind !== "visit") continue;
+    for (const change of mutation.payload.changes as Record<string, unknown>[]) {
+      const observed = change.observedValue as Record<string, unknown> | null;
+      if (change.entity !== "person" || change.field !== "*" || !observed || typeof observed !== "object")
+        continue;
+      const parsed = personObject
+        .pick({ idType: true, idNumber: true })
+        .transform(normaliseCitizenId)
+        .safeParse(observed);
+      if (parsed.success) wanted.set(personKey(parsed.data), parsed.data);
+    }
+  }
+  const found = new Map<string, { gridId: string; ended: boolean }>();
+  if (wanted.size === 0) return found;
+  const rows = await tx
+    .select({
+      idType: persons.idType,
+      idNumber: persons.idNumber,
+      gridId: persons.gridId,
+      endedAt: persons.endedAt,
+    })
+    .from(persons)
+    .where(sql`${persons.idNumber} = any(${sql.param([...wanted.values()].map((w) => w.idNumber))}::text[])`);
+  for (const row of rows) {
+    const key = personKey(row);
+    if (wanted.has(key)) found.set(key, { gridId: row.gridId, ended: row.endedAt !== null });
+  }
+  return found;
 }
 
 function withoutBookkeeping(row: Row): Record<string, unknown> {
@@ -724,8 +817,18 @@ function pgCode(error: unknown): string | undefined {
 
 /** Another push of the same mutation committed first, or two batches crossed: run it again. */
 const isRace = (error: unknown) => ["23505", "40001", "40P01"].includes(pgCode(error) ?? "");
-/** The data broke a rule of the database: that mutation's fault, not the server's. */
-const isDataError = (error: unknown) => /^(22|23)/.test(pgCode(error) ?? "") && !isRace(error);
+/**
+ * The data broke a rule or a limit of the database (22 data exception, 23 integrity, 54 program
+ * limit such as a stack too deep): that mutation's fault, not the server's.
+ */
+const isDataError = (error: unknown) => /^(22|23|54)/.test(pgCode(error) ?? "") && !isRace(error);
+
+/** The error's class and code, never its message or parameters: those can hold names and ID numbers. */
+function errorName(error: unknown): string {
+  const name = error instanceof Error ? error.constructor.name : typeof error;
+  const code = pgCode(error);
+  return code ? `${name} ${code}` : name;
+}
 
 async function runBatch(
   db: Db,
@@ -759,6 +862,13 @@ async function runBatch(
 
     const results: PushResult[] = [];
     for (const mutation of mutations) {
+      // Hashing walks the payload: one nested beyond any form's depth is refused before it can
+      // overflow the stack (and so fail the whole batch).
+      const shapeProblem = jsonValueProblem(mutation.payload, PAYLOAD_MAX_DEPTH, Number.POSITIVE_INFINITY);
+      if (shapeProblem) {
+        results.push(rejected(mutation.id, new Rejection(shapeProblem), meta.translate));
+        continue;
+      }
       const hash = payloadHash(mutation);
       const stored = ledger.get(mutation.id);
       if (stored) {
@@ -773,8 +883,12 @@ async function runBatch(
       try {
         result = mutation.kind === "visit" ? judgeVisit(batch, mutation) : judgeResolve(batch, mutation);
       } catch (error) {
-        if (!(error instanceof Rejection)) throw error;
-        results.push(rejected(mutation.id, error, meta.translate));
+        // Judging reads nothing from the database: whatever it throws is this mutation's input
+        // meeting a bug, so this mutation alone is refused and the rest of the batch goes on.
+        if (!(error instanceof Rejection))
+          console.error(`[sync.push] mutation ${mutation.id} could not be judged: ${errorName(error)}`);
+        const reason = error instanceof Rejection ? error : new Rejection("sync.applyFailed");
+        results.push(rejected(mutation.id, reason, meta.translate));
         continue;
       }
       ledger.set(mutation.id, { userId: user.id, payloadHash: hash, result });
@@ -850,6 +964,8 @@ async function recordDevice(tx: Db, user: SessionUser, request: PushRequest, met
 }
 
 const RACE_RETRIES = 3;
+/** payload → changes → change → value → the value's own depth. */
+const PAYLOAD_MAX_DEPTH = 4 + JSON_VALUE_MAX_DEPTH;
 
 /**
  * Applies a batch in order and answers per mutation. Replays answer from the ledger; a mutation that
@@ -866,17 +982,18 @@ export async function pushMutations(
       return { results: await runBatch(db, user, request, meta) };
     } catch (error) {
       if (isRace(error) && attempt < RACE_RETRIES) continue;
-      if (!isDataError(error) || request.mutations.length <= 1) {
-        if (isDataError(error)) return { results: [unexpected(request.mutations[0].id, error, meta)] };
-        throw error;
-      }
+      // A race that keeps coming back is one mutation's data meeting a unique index: find it alone.
+      const mutationsFault = isDataError(error) || isRace(error);
+      if (!mutationsFault) throw error;
+      if (request.mutations.length <= 1)
+        return { results: [unexpected(request.mutations[0].id, error, meta)] };
       return { results: await oneByOne(db, user, request, meta) };
     }
   }
 }
 
 function unexpected(id: string, error: unknown, meta: PushMeta): PushResult {
-  console.error(`[sync.push] mutation ${id} refused by the database:`, error);
+  console.error(`[sync.push] mutation ${id} refused by the database: ${errorName(error)}`);
   return rejected(id, new Rejection("sync.applyFailed"), meta.translate);
 }
 
@@ -896,7 +1013,7 @@ async function oneByOne(
         break;
       } catch (error) {
         if (isRace(error) && attempt < RACE_RETRIES) continue;
-        if (!isDataError(error)) throw error;
+        if (!isDataError(error) && !isRace(error)) throw error;
         results.push(unexpected(mutation.id, error, meta));
         break;
       }
