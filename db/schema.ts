@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { CHANGE_STATUSES } from "../domain/push";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
@@ -320,6 +321,8 @@ export const campaigns = pgTable("campaigns", {
   createdBy: uuid("created_by").references(() => users.id),
   createdAt: ts("created_at").notNull().defaultNow(),
   closedAt: ts("closed_at"),
+  /** Plain confirmations (verified unchanged, no correction) are approved as they arrive. */
+  autoApprove: boolean("auto_approve").notNull().default(false),
 });
 
 export const campaignAreas = pgTable(
@@ -443,21 +446,35 @@ export const changes = pgTable(
     field: text("field").notNull(),
     registerValue: jsonValue("register_value"),
     observedValue: jsonValue("observed_value"),
-    status: text("status", { enum: ["applied", "unchanged", "conflict", "resolved"] })
-      .notNull()
-      .default("applied"),
-    /** For a conflict: what the server held when the change arrived (someone else's value). */
+    /**
+     * pending: waiting for its visit's approval (the register does not hold it yet); applied: in the
+     * register; unchanged: the register held the value already; conflict: the register moved away
+     * from what the officer saw, waiting to be settled; resolved: settled; returned: its visit was
+     * returned, so it never reaches the register.
+     */
+    status: text("status", { enum: CHANGE_STATUSES }).notNull().default("pending"),
+    /**
+     * For a conflict: what the server held when the change arrived (someone else's value). For a
+     * pending change: what the register held at the push; approval applies it while it still does.
+     */
     serverValue: jsonValue("server_value"),
     /** For a settled conflict: the value chosen, by whom and when. */
     resolvedValue: jsonValue("resolved_value"),
     resolvedBy: uuid("resolved_by").references(() => users.id),
     resolvedAt: ts("resolved_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
+    /**
+     * The order changes arrived in, within a batch too (its rows share one time): pending
+     * corrections are laid over the register, and approved, in this order.
+     */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
   },
   (t) => [
     index("changes_visit_idx").on(t.visitId),
     index("changes_entity_idx").on(t.entity, t.entityId),
     index("changes_conflict_idx").on(t.gridId).where(sql`status = 'conflict'`),
+    // What a push lays over the register rows it reads, and what an approval applies.
+    index("changes_pending_idx").on(t.entityId).where(sql`status = 'pending'`),
   ],
 );
 

@@ -9,6 +9,17 @@
 import type { Change, Visit } from "./visit";
 
 /** Per request; the phone sends at most this many and the server refuses more. */
+/** What became of one change row; see the `changes` table for each state's meaning. */
+export const CHANGE_STATUSES = [
+  "pending",
+  "applied",
+  "unchanged",
+  "conflict",
+  "resolved",
+  "returned",
+] as const;
+export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
+
 export const PUSH_MAX_MUTATIONS = 250;
 /** What the phone aims for per request, below the server's body limit (1 MiB). */
 export const PUSH_BATCH_BYTES = 600 * 1024;

@@ -13,7 +13,8 @@ import { CODE_ALPHABET, CODE_LENGTH, checkLookupInput } from "../domain/check";
 import { citizenIdCheckChar } from "../domain/validators";
 import { hashPassword } from "../server/auth/password";
 import { AppError } from "../server/errors";
-import { type CheckLimits, ensureCodes, lookupHousehold } from "../server/services/check";
+import { type CheckLimits, lookupHousehold } from "../server/services/check";
+import { ensureCodes } from "../server/services/codes";
 import { emitFigures } from "./support/figures";
 import { openBenchDatabase } from "./support/scratch-db";
 

@@ -22,7 +22,7 @@ import type { PushResponse, VisitMutation } from "../domain/push";
 import type { PullResponse } from "../domain/sync";
 import { decodePullRows } from "../domain/wire";
 import { hashPassword } from "../server/auth/password";
-import { ensureOpenCampaignCodes } from "../server/services/check";
+import { ensureOpenCampaignCodes } from "../server/services/codes";
 import { visitMutation } from "../test/support/push";
 import { emitFigures, type Figure } from "./support/figures";
 import { ensureBuild, type NextServer, startNext, stopNext, waitHealthy } from "./support/next-server";

@@ -3,7 +3,7 @@ import { type Database, openDatabase } from "@/db/client";
 import { isSeeded, seedDemo } from "@/db/seed";
 import { hashPassword } from "./auth/password";
 import { readEnv } from "./env";
-import { ensureOpenCampaignCodes } from "./services/check";
+import { ensureOpenCampaignCodes } from "./services/codes";
 
 declare global {
   // Next bundles instrumentation and route handlers separately; one process must still open PGlite once.

@@ -7,6 +7,22 @@ const zh = {
   "supervise.devices": "设备",
   "supervise.officerHere": "督导页面供社区、街道工作人员使用。信息员请使用入户核查。",
   "review.commentRequired": "退回时请写明原因，告诉信息员需要补充或更正什么",
+  "review.parentPending":
+    "这次走访新增的记录所属的住户、成员或出租屋尚未审核通过：请先审核新增它们的那次走访，或退回本次走访",
+  "review.personRegistered":
+    "这次走访新增的成员已在台账中登记（证件号码重复），不能通过：请退回，说明应在原记录上核对或办理迁入",
+  "review.identityConflict":
+    "更正后的身份证号码与出生日期、性别不一致（台账已有其他更正）：请退回本次走访核对",
+  "review.stale": "这次走访刚被他人处理或已有更新，未作决定：请刷新后再审核",
+  "review.registerNow": "台账现值",
+  "review.changeState": "状态",
+  "review.changeState.pending": "待审核",
+  "review.changeState.applied": "已入台账",
+  "review.changeState.unchanged": "台账已是此值",
+  "review.changeState.conflict": "有冲突",
+  "review.changeState.resolved": "冲突已处理",
+  "review.changeState.returned": "已退回，未入台账",
+  "review.pendingNote": "通过后这些更正才写入台账；退回则不写入。",
   "review.state.submitted": "待审核",
   "review.state.returned": "已退回",
   "review.state.approved": "已通过",
@@ -88,6 +104,24 @@ const en = {
   "supervise.officerHere":
     "These screens are for community and street staff. Information officers use the field app.",
   "review.commentRequired": "Say why the visit is returned: what the officer should add or correct.",
+  "review.parentPending":
+    "A record this visit adds belongs to a household, member or rental that has not been approved yet: approve the visit that added it first, or return this one",
+  "review.personRegistered":
+    "A member this visit adds is already in the register (the same document number), so it cannot be approved: return it, saying to check the existing record or register a move-in",
+  "review.identityConflict":
+    "The corrected ID number no longer agrees with the birth date and sex (the register has other corrections): return the visit to be checked",
+  "review.stale":
+    "Someone has just decided or updated this visit, so nothing was decided: refresh and review it again",
+  "review.registerNow": "Register now",
+  "review.changeState": "State",
+  "review.changeState.pending": "Awaiting review",
+  "review.changeState.applied": "In the register",
+  "review.changeState.unchanged": "Register already holds it",
+  "review.changeState.conflict": "Conflict",
+  "review.changeState.resolved": "Conflict settled",
+  "review.changeState.returned": "Returned, not in the register",
+  "review.pendingNote":
+    "These corrections reach the register only when the visit is approved; a returned visit's never do.",
   "review.state.submitted": "To review",
   "review.state.returned": "Returned",
   "review.state.approved": "Approved",

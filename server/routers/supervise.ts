@@ -38,7 +38,10 @@ export const reviewRouter = router({
   decide: supervisor
     .input(
       z.object({
-        visitIds: z.array(z.uuid()).min(1).max(200),
+        visits: z
+          .array(z.object({ id: z.uuid(), version: z.number().int().min(1) }))
+          .min(1)
+          .max(200),
         decision: z.enum(["approve", "return"]),
         comment: z.string().trim().max(500).nullish(),
         fields: z

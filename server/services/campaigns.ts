@@ -12,7 +12,7 @@ import type {
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-import { ensureCodes } from "./check";
+import { ensureCodes } from "./codes";
 import { inScope } from "./register";
 
 /**

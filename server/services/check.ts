@@ -1,21 +1,11 @@
 import "server-only";
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import {
-  areas,
-  buildings,
-  campaigns,
-  households,
-  loginThrottle,
-  persons,
-  residentFeedback,
-  rooms,
-} from "@/db/schema";
+import { areas, buildings, households, loginThrottle, persons, residentFeedback, rooms } from "@/db/schema";
 import {
   type CheckDisputeInput,
   type CheckLookupInput,
-  generateCode,
   isWellFormedCode,
   normaliseName,
 } from "@/domain/check";
@@ -66,63 +56,6 @@ export function hashIdNumber(idNumber: string): string {
 
 const digest = (label: string, value: string) => createHash("sha256").update(`${label}\0${value}`).digest();
 const same = (label: string, a: string, b: string) => timingSafeEqual(digest(label, a), digest(label, b));
-
-// ── codes ──────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * Gives every active household in the campaign's areas (or only those of `householdIds`) a code,
- * leaving existing codes alone. The households without one are found in one statement and inserted
- * in chunks; a (vanishingly rare) clash with another code is skipped and retried. Returns how many
- * codes were created.
- */
-export async function ensureCodes(db: Db, campaignId: string, householdIds?: string[]): Promise<number> {
-  if (householdIds?.length === 0) return 0;
-  const only = householdIds ? sql`and h.id = any(${sql.param(householdIds)}::uuid[])` : sql``;
-  let created = 0;
-  for (let round = 0; round < 5; round++) {
-    const missing = rowsOf<{ id: string; gridId: string }>(
-      await db.execute(sql`
-        select h.id, h.grid_id as "gridId" from households h join areas g on g.id = h.grid_id
-        where h.ended_at is null ${only}
-          and exists (
-            select 1 from campaign_areas ca join areas a on a.id = ca.area_id
-            where ca.campaign_id = ${campaignId} and starts_with(g.path, a.path))
-          and not exists (
-            select 1 from household_codes hc
-            where hc.campaign_id = ${campaignId} and hc.household_id = h.id)`),
-    );
-    if (missing.length === 0) break;
-    for (let i = 0; i < missing.length; i += 2000) {
-      const rows = missing.slice(i, i + 2000);
-      const inserted = rowsOf<{ n: number }>(
-        await db.execute(sql`
-          with ins as (
-            insert into household_codes (campaign_id, household_id, grid_id, code)
-            select ${campaignId}::uuid, x.household_id, x.grid_id, x.code
-            from unnest(${sql.param(rows.map((r) => r.id))}::uuid[],
-                        ${sql.param(rows.map((r) => r.gridId))}::uuid[],
-                        ${sql.param(rows.map(() => generateCode(randomBytes)))}::text[])
-                 as x(household_id, grid_id, code)
-            on conflict do nothing
-            returning 1)
-          select count(*)::int as n from ins`),
-      );
-      created += inserted[0]?.n ?? 0;
-    }
-  }
-  return created;
-}
-
-/**
- * Codes for every open campaign, run at start: households imported or added since a campaign opened
- * get theirs before any phone pulls. Cheap when nothing is missing (one anti-join per campaign).
- */
-export async function ensureOpenCampaignCodes(db: Db): Promise<number> {
-  const open = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.status, "open"));
-  let created = 0;
-  for (const campaign of open) created += await ensureCodes(db, campaign.id);
-  return created;
-}
 
 // ── throttle ───────────────────────────────────────────────────────────────────────────────────────
 

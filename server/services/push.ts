@@ -3,28 +3,24 @@ import "server-only";
 export { insertChunked } from "./bulk";
 
 import { createHash } from "node:crypto";
-import { eq, getTableColumns, sql } from "drizzle-orm";
-import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import {
   attachments,
+  campaigns,
   changes,
   devices,
-  households,
   mutationLedger,
   persons,
-  rentals,
-  rentalTenants,
-  rooms,
-  units,
   visitAttachments,
   visits,
 } from "@/db/schema";
 import type { MessageKey, MessageParams, Translate } from "@/domain/i18n";
 import { issueMessage } from "@/domain/i18n/issues";
 import { JSON_VALUE_MAX_DEPTH, jsonValueProblem } from "@/domain/json-value";
-import { canonicalJson, mergeField, normaliseValue } from "@/domain/merge";
+import { canonicalJson, mergeField } from "@/domain/merge";
 import type {
   ConflictField,
   DeviceHealth,
@@ -36,13 +32,7 @@ import type {
   VisitMutation,
 } from "@/domain/push";
 import { householdSchema } from "@/domain/schemas/household";
-import {
-  checkCitizenIdentity,
-  normaliseCitizenId,
-  personObject,
-  personSchema,
-  personShape,
-} from "@/domain/schemas/person";
+import { normaliseCitizenId, personObject, personSchema, personShape } from "@/domain/schemas/person";
 import { rentalSchema } from "@/domain/schemas/rental";
 import { tenantObject } from "@/domain/schemas/tenant";
 import { unitSchema } from "@/domain/schemas/unit";
@@ -58,11 +48,27 @@ import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { insertChunked, updateFromRecordset } from "./bulk";
-import { ensureCodes } from "./check";
+import {
+  columnForm,
+  ENTITY_ORDER,
+  IDENTITY_FIELDS,
+  identitySchema,
+  keyOf,
+  type Row,
+  TABLES,
+  toColumn,
+  wireValue,
+} from "./register-values";
 import { holdsNow, writableGrids } from "./scope";
 
 /**
- * `sync.push`: a batch of the phone's outbox, applied in order, exactly once.
+ * `sync.push`: a batch of the phone's outbox, taken in order, exactly once.
+ *
+ * The register holds reviewed data: a visit's corrections and new rows are stored as *pending*
+ * change rows, judged field by field against the register as the earlier pending corrections leave
+ * it (so an officer's second visit builds on their first), and written into the register only when
+ * a supervisor approves the visit (see approve.ts). Settling a conflict (`resolve`) is itself a
+ * decision, so it writes the register at once.
  *
  * The whole batch runs in one transaction: every register row it names is read once and locked
  * (`for update`, in one fixed order, so two phones cannot deadlock), each mutation is judged and
@@ -72,20 +78,6 @@ import { holdsNow, writableGrids } from "./scope";
  * trips a constraint nobody foresaw, the batch is replayed one mutation per transaction so only the
  * guilty one is rejected.
  */
-
-type Row = Record<string, unknown> & { id: string; gridId: string; version: number };
-
-const TABLES = {
-  room: rooms,
-  household: households,
-  person: persons,
-  unit: units,
-  rental: rentals,
-  rental_tenant: rentalTenants,
-} as const satisfies Record<ChangeEntity, PgTable>;
-
-/** Parents first: rows are locked and inserted in this order. */
-const ENTITY_ORDER: ChangeEntity[] = ["room", "household", "person", "unit", "rental", "rental_tenant"];
 
 type FieldRules = Record<string, z.ZodType>;
 
@@ -107,39 +99,6 @@ const FIELD_RULES: Record<ChangeEntity, FieldRules> = {
   rental: rulesFor("rental", rentalSchema.shape),
   rental_tenant: { moveInDate: tenantObject.shape.moveInDate },
 };
-
-const IDENTITY_FIELDS = new Set(["idType", "idNumber", "sex", "birthDate"]);
-
-// ---------------------------------------------------------------------------------------------
-// Values: the wire's form beside the column's
-
-/** End dates are calendar days in China; the column is a timestamp. */
-const CHINA_OFFSET = "+08:00";
-
-function dayOf(value: Date): string {
-  return new Date(value.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-/** A row's value in the form the phone sees and sends. */
-function wireValue(row: Row, field: string): unknown {
-  const value = row[field];
-  if (value instanceof Date) return dayOf(value);
-  return normaliseValue(value);
-}
-
-/** The officer's value as the column keeps it: an end reason's code, an end date's day. */
-function columnForm(field: string, value: unknown): unknown {
-  if (field === "endReason" && value && typeof value === "object" && "code" in value) {
-    return (value as { code: unknown }).code;
-  }
-  return normaliseValue(value);
-}
-
-function toColumn(field: string, value: unknown): unknown {
-  const plain = columnForm(field, value);
-  if (field === "endedAt" && typeof plain === "string") return new Date(`${plain}T00:00:00${CHINA_OFFSET}`);
-  return plain;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Judging one mutation
@@ -176,7 +135,12 @@ interface Batch {
   now: Date;
   /** Writable grids: campaign → null while assigned, or when the assignment ended (see writableGrids). */
   grids: Map<string, Map<string, Date | null>>;
+  /** Rows as the batch sees them: the register, with pending corrections and new rows laid over it. */
   rows: Map<string, Row>;
+  /** The register's own rows, as read: what a pending correction is judged against at approval. */
+  register: Map<string, Row>;
+  /** Campaigns that approve plain confirmations without a reviewer. */
+  autoApprove: Set<string>;
   photos: Set<string>;
   visitIdsTaken: Set<string>;
   /** Change ids already stored (by any visit), and those taken earlier in this batch. */
@@ -195,7 +159,6 @@ interface Batch {
   ledgerRows: (typeof mutationLedger.$inferInsert)[];
 }
 
-const keyOf = (entity: ChangeEntity, id: string) => `${entity}:${id}`;
 const personKey = (person: { idType: unknown; idNumber: unknown }) => `${person.idType}|${person.idNumber}`;
 
 /** Reads and writes of one mutation, over the batch's rows; kept only if the mutation is accepted. */
@@ -246,8 +209,18 @@ class Scratch {
     this.created.add(key);
   }
 
-  commit(): Record<string, number> {
+  /**
+   * Keeps this mutation's reads and writes for the rest of the batch. `pending`: they are a visit's
+   * corrections, laid over the register for the mutations after it but not written to it.
+   */
+  commit(mode: "write" | "pending" = "write"): Record<string, number> {
     const versions: Record<string, number> = {};
+    if (mode === "pending") {
+      for (const [key, row] of this.rows)
+        if (this.touched.has(key) || this.created.has(key)) this.batch.rows.set(key, row);
+      for (const [key, gridId] of this.newIds) this.batch.registeredIds.set(key, { gridId, ended: false });
+      return versions;
+    }
     for (const key of this.touched) {
       const row = this.rows.get(key) as Row;
       if (!this.created.has(key)) {
@@ -384,11 +357,6 @@ function createRow(scratch: Scratch, visit: Visit, change: Change, now: Date): v
   }
 }
 
-/** A corrected ID number, birth date or sex must still agree with the others. */
-const identitySchema = personObject
-  .pick({ idType: true, idNumber: true, sex: true, birthDate: true })
-  .superRefine(checkCitizenIdentity);
-
 function checkIdentity(row: Row): void {
   const parsed = identitySchema.safeParse(row);
   if (!parsed.success) throw rejectIssues(parsed.error);
@@ -430,13 +398,29 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   const ordered = parsedChanges.map((change, index) => ({ change, index }));
   ordered.sort((a, b) => rank(a.change) - rank(b.change) || a.index - b.index);
 
-  const statuses = new Map<string, { status: "applied" | "unchanged" | "conflict"; serverValue?: unknown }>();
+  const statuses = new Map<
+    string,
+    { status: "pending" | "unchanged" | "conflict"; serverValue?: unknown; observedValue?: unknown }
+  >();
   const conflicts: ConflictField[] = [];
   const identityTouched = new Set<string>();
   for (const { change } of ordered) {
     if (change.field === "*") {
       createRow(scratch, visit, change, batch.now);
-      statuses.set(change.id, { status: "applied" });
+      // Kept as the register will take it at approval: validated, normalised, with its place.
+      const {
+        id: _id,
+        gridId: _grid,
+        version: _v,
+        source: _s,
+        createdAt: _c,
+        updatedAt: _u,
+        ...values
+      } = scratch.get(change.entity, change.entityId) as Row;
+      statuses.set(change.id, {
+        status: "pending",
+        observedValue: { ...values, endedAt: null, endReason: null },
+      });
       continue;
     }
     const current = scratch.get(change.entity, change.entityId);
@@ -464,7 +448,21 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
         observedValue: change.observedValue,
       });
     }
-    statuses.set(change.id, { status: decision === "apply" ? "applied" : decision, serverValue });
+    statuses.set(
+      change.id,
+      decision === "apply"
+        ? // The value in the register's form (as its rule writes it), and what the register itself
+          // held at the push: approval applies the change while it still does.
+          {
+            observedValue: observed,
+            status: "pending",
+            serverValue: wireValue(
+              batch.register.get(keyOf(change.entity, change.entityId)) ?? {},
+              change.field,
+            ),
+          }
+        : { status: decision, serverValue },
+    );
   }
   for (const personId of identityTouched) checkIdentity(scratch.get("person", personId) as Row);
 
@@ -482,7 +480,10 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   }
 
   // Accepted: from here on nothing can refuse it.
-  const versions = scratch.commit();
+  const versions = scratch.commit("pending");
+  // A plain confirmation in a campaign that trusts them needs no reviewer.
+  const autoApproved =
+    batch.autoApprove.has(campaignId) && visit.outcome === "verified" && parsedChanges.length === 0;
   batch.visitIdsTaken.add(visit.id);
   for (const change of parsedChanges) batch.changeIdsTaken.add(change.id);
   batch.visitRows.push({
@@ -503,6 +504,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     lng: visit.lng,
     accuracyM: visit.accuracyM,
     note: visit.note,
+    ...(autoApproved ? { reviewState: "approved" as const, reviewedAt: batch.now } : {}),
   });
   versions[visit.id] = 1;
   for (const change of parsedChanges) {
@@ -515,9 +517,10 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
       entityId: change.entityId,
       field: change.field,
       registerValue: change.registerValue ?? null,
-      observedValue: change.observedValue ?? null,
-      status: judged?.status ?? "applied",
-      serverValue: judged?.status === "conflict" ? (judged.serverValue ?? null) : null,
+      observedValue:
+        (judged && "observedValue" in judged ? judged.observedValue : change.observedValue) ?? null,
+      status: judged?.status ?? "pending",
+      serverValue: judged?.status === "unchanged" ? null : (judged?.serverValue ?? null),
       createdAt: batch.now,
     });
   }
@@ -646,6 +649,8 @@ async function readBatch(
       .for("update")) as Row[];
     for (const row of found) rows.set(keyOf(entity, row.id), row);
   }
+  const register = new Map([...rows].map(([key, row]) => [key, { ...row }]));
+  await layPendingOver(tx, rows, ids);
 
   const gridIds = new Set<string>();
   for (const mutation of mutations) {
@@ -692,6 +697,8 @@ async function readBatch(
     grids,
     rows,
     photos,
+    register,
+    autoApprove: await autoApproving(tx, grids),
     visitIdsTaken: new Set(taken.map((row) => row.id)),
     changeIdsTaken: new Set(changesTaken.map((row) => row.id)),
     registeredIds,
@@ -704,6 +711,16 @@ async function readBatch(
     attachmentRows: [],
     ledgerRows: [],
   };
+}
+
+async function autoApproving(tx: Db, grids: Map<string, Map<string, Date | null>>): Promise<Set<string>> {
+  const ids = [...new Set([...grids.values()].flatMap((campaignsOfGrid) => [...campaignsOfGrid.keys()]))];
+  if (ids.length === 0) return new Set();
+  const found = await tx
+    .select({ id: campaigns.id })
+    .from(campaigns)
+    .where(and(anyOf(campaigns.id, ids), eq(campaigns.autoApprove, true)));
+  return new Set(found.map((row) => row.id));
 }
 
 /** The register's persons holding the documents of the members a batch adds, current or ended. */
@@ -740,7 +757,45 @@ async function registeredPersons(tx: Db, mutations: readonly Mutation[]) {
   return found;
 }
 
-function withoutBookkeeping(row: Row): Record<string, unknown> {
+/**
+ * Lays the corrections still waiting for review over the register rows a batch read, oldest first,
+ * and adds the rows still waiting to be created: a visit judged now builds on the officer's earlier
+ * visits (their phone shows those values), and can name a member added in one of them.
+ */
+async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEntity, Set<string>>) {
+  const named = [...new Set([...ids.values()].flatMap((set) => [...set]))];
+  if (named.length === 0) return;
+  const pending = await tx
+    .select({
+      entity: changes.entity,
+      entityId: changes.entityId,
+      field: changes.field,
+      observedValue: changes.observedValue,
+      gridId: changes.gridId,
+    })
+    .from(changes)
+    .where(and(eq(changes.status, "pending"), anyOf(changes.entityId, named)))
+    .orderBy(asc(changes.seq));
+  for (const change of pending) {
+    const entity = change.entity as ChangeEntity;
+    if (!ENTITY_ORDER.includes(entity)) continue;
+    const key = keyOf(entity, change.entityId);
+    if (change.field === "*") {
+      if (!rows.has(key) && change.observedValue && typeof change.observedValue === "object")
+        rows.set(key, {
+          ...(change.observedValue as Record<string, unknown>),
+          id: change.entityId,
+          gridId: change.gridId,
+          version: 0,
+        });
+      continue;
+    }
+    const row = rows.get(key);
+    if (row) row[change.field] = toColumn(change.field, change.observedValue);
+  }
+}
+
+function _withoutBookkeeping(row: Row): Record<string, unknown> {
   const { changeXid: _xid, ...rest } = row;
   return rest;
 }
@@ -766,13 +821,7 @@ async function updateChanged(tx: Db, batch: Batch): Promise<void> {
 }
 
 async function writeBatch(tx: Db, batch: Batch): Promise<void> {
-  for (const entity of ENTITY_ORDER) {
-    const table = TABLES[entity];
-    const inserts: Record<string, unknown>[] = [];
-    for (const key of batch.created)
-      if (key.startsWith(`${entity}:`)) inserts.push(withoutBookkeeping(batch.rows.get(key) as Row));
-    await insertChunked(tx, table, inserts as never);
-  }
+  // Only a settled conflict writes the register here; a visit's corrections wait for approval.
   await updateChanged(tx, batch);
   await insertChunked(tx, visits, batch.visitRows);
   await insertChunked(tx, changes, batch.changeRows);
@@ -780,15 +829,6 @@ async function writeBatch(tx: Db, batch: Batch): Promise<void> {
     await tx.update(changes).set(values).where(eq(changes.id, id));
   await insertChunked(tx, visitAttachments, batch.attachmentRows);
   await insertChunked(tx, mutationLedger, batch.ledgerRows);
-  // A household found at the door gets its visit-slip code in the same transaction, so the officer's
-  // next pull brings it.
-  const newHouseholds = [...batch.created].flatMap((key) =>
-    key.startsWith("household:") ? [key.slice("household:".length)] : [],
-  );
-  if (newHouseholds.length > 0) {
-    const campaignIds = new Set(batch.visitRows.map((visit) => visit.campaignId));
-    for (const campaignId of campaignIds) await ensureCodes(tx, campaignId, newHouseholds);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

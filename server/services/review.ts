@@ -14,11 +14,14 @@ import {
 } from "@/db/schema";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import { maskFieldValue } from "@/domain/mask";
+import type { ChangeEntity } from "@/domain/visit";
 import { AppError, notFound } from "../errors";
+import { applyApprovedChanges, returnChanges } from "./approve";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type PushMeta, pushMutations } from "./push";
 import { inScope } from "./register";
+import { TABLES, wireValue } from "./register-values";
 
 /**
  * The supervisor's side of a visit: the queue of submitted visits, one visit with its evidence, the
@@ -72,6 +75,7 @@ export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) 
   const rows = await db
     .select({
       id: visits.id,
+      version: visits.version,
       visitedAt: visits.visitedAt,
       outcome: visits.outcome,
       reviewState: visits.reviewState,
@@ -168,6 +172,7 @@ export async function reviewVisit(
     .from(changes)
     .where(eq(changes.visitId, visitId))
     .orderBy(asc(changes.createdAt), asc(changes.id));
+  const registerNow = await registerValuesOf(db, changed);
   const photos = await db
     .select({ sha256: visitAttachments.sha256, kind: visitAttachments.kind })
     .from(visitAttachments)
@@ -204,6 +209,7 @@ export async function reviewVisit(
   });
   return {
     id: visit.id,
+    version: visit.version,
     campaignName: campaign?.name ?? null,
     gridName,
     officerName: officer?.name ?? null,
@@ -233,14 +239,45 @@ export async function reviewVisit(
       registerValue: show(change.field, change.registerValue),
       observedValue: show(change.field, change.observedValue),
       serverValue: change.status === "conflict" ? show(change.field, change.serverValue) : null,
+      // What the register holds now, beside a correction still waiting: what approval would replace.
+      registerNow:
+        change.status === "pending" && change.field !== "*"
+          ? show(change.field, registerNow.get(`${change.entity}:${change.entityId}`)?.[change.field] ?? null)
+          : null,
     })),
     photos,
     history,
   };
 }
 
+/** The register rows a visit's pending corrections name, in the wire's form, by `entity:id`. */
+async function registerValuesOf(db: Db, changed: (typeof changes.$inferSelect)[]) {
+  const wanted = new Map<ChangeEntity, Set<string>>();
+  for (const change of changed) {
+    if (change.status !== "pending" || change.field === "*") continue;
+    const entity = change.entity as ChangeEntity;
+    if (!(entity in TABLES)) continue;
+    wanted.set(entity, (wanted.get(entity) ?? new Set()).add(change.entityId));
+  }
+  const out = new Map<string, Record<string, unknown>>();
+  for (const [entity, ids] of wanted) {
+    const table = TABLES[entity];
+    const rows = (await db
+      .select()
+      .from(table)
+      .where(inArray(table.id, [...ids]))) as Record<string, unknown>[];
+    for (const row of rows) {
+      const values: Record<string, unknown> = {};
+      for (const field of Object.keys(row)) values[field] = wireValue(row, field);
+      out.set(`${entity}:${row.id}`, values);
+    }
+  }
+  return out;
+}
+
 export interface DecisionInput {
-  visitIds: string[];
+  /** Each visit with the version the reviewer has on screen: a decision on anything else is refused. */
+  visits: { id: string; version: number }[];
   decision: "approve" | "return";
   comment?: string | null;
   /** For a return: the register fields the officer should look at again (they are shown on the phone). */
@@ -249,8 +286,10 @@ export interface DecisionInput {
 
 /**
  * Approves visits, or returns them with a comment. Only submitted visits in the caller's area are
- * decided; the version bump (and the change stamp the trigger writes) carries the decision to the
- * officer's phone on its next pull.
+ * decided, and only at the version the reviewer was shown: if any moved on since (a colleague's
+ * decision, a later write), nothing is decided. Approval writes the visits' pending corrections into
+ * the register (approve.ts); a return leaves them out of it for good. The version bump (and the
+ * change stamp the trigger writes) carries the decision to the officer's phone on its next pull.
  */
 export async function decideVisits(
   db: Db,
@@ -261,16 +300,27 @@ export async function decideVisits(
   const comment = input.comment?.trim() || null;
   if (input.decision === "return" && !comment) throw new AppError("BAD_REQUEST", "review.commentRequired");
   return db.transaction(async (tx) => {
+    const asked = new Map(input.visits.map((visit) => [visit.id, visit.version]));
     const found = await tx
-      .select({ id: visits.id, reviewState: visits.reviewState, gridPath: areas.path })
+      .select({
+        id: visits.id,
+        version: visits.version,
+        reviewState: visits.reviewState,
+        gridPath: areas.path,
+      })
       .from(visits)
       .innerJoin(areas, eq(areas.id, visits.gridId))
-      .where(inArray(visits.id, input.visitIds))
+      .where(inArray(visits.id, [...asked.keys()]))
+      .orderBy(visits.id)
       .for("update", { of: visits });
     const visible = found.filter((row) => inScope(user, row.gridPath));
     // Asking about a visit one may not see answers like a missing one.
-    if (visible.length !== input.visitIds.length) throw notFound();
+    if (visible.length !== asked.size) throw notFound();
+    if (visible.some((row) => row.version !== asked.get(row.id)))
+      throw new AppError("CONFLICT", "review.stale");
     const open = visible.filter((row) => row.reviewState === "submitted").map((row) => row.id);
+    if (input.decision === "approve") await applyApprovedChanges(tx, open, meta.now);
+    else await returnChanges(tx, open);
     if (open.length > 0) {
       await tx
         .update(visits)

@@ -7,7 +7,7 @@ import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
 import type { Database } from "@/db/client";
 import * as schema from "@/db/schema";
 import { appRouter } from "@/server/routers";
-import { ensureOpenCampaignCodes } from "@/server/services/check";
+import { ensureOpenCampaignCodes } from "@/server/services/codes";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { loginAs, seedSmallStreet } from "../support/fixture";
 import { visitMutation } from "../support/push";
@@ -62,7 +62,7 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "review.visit": (s) => ({ id: s.visitId }),
   "review.reveal": (s) => ({ id: s.visitId }),
   "review.decide": (s) => ({
-    visitIds: [s.visitId],
+    visits: [{ id: s.visitId, version: 1 }],
     decision: "return",
     comment: "请补拍门牌",
     fields: ["kind"],

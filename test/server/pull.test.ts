@@ -36,7 +36,7 @@ import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullResponse, type PullTab
 import { decodePullRows, encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";
-import { ensureCodes } from "@/server/services/check";
+import { ensureCodes } from "@/server/services/codes";
 import { decodeCursor, encodeCursor } from "@/server/services/pull";
 import { databaseKinds, openTestDatabase, settle, type TestDatabase } from "../support/db";
 import { callerFor, codeOf, DEMO_PASSWORD, loginAs, objectsOfOfficer } from "../support/fixture";

@@ -2,7 +2,7 @@
 // refused alone and in words, and scoped to the caller's grids.
 
 import { randomUUID } from "node:crypto";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import {
@@ -58,6 +58,14 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
     caller.sync.push({ deviceId, mutations });
   const person = async (id: string) =>
     (await database.db.select().from(persons).where(eq(persons.id, id)))[0];
+  /** The supervisor approves these visits at the versions they are at now. */
+  const approve = async (...ids: string[]) => {
+    const held = await database.db
+      .select({ id: visits.id, version: visits.version })
+      .from(visits)
+      .where(inArray(visits.id, ids));
+    return supervisor.review.decide({ visits: held, decision: "approve" });
+  };
   const rowCount = async (table: typeof visits | typeof changes | typeof mutationLedger) =>
     (await database.db.select({ n: count() }).from(table))[0].n;
 
@@ -89,7 +97,7 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
   });
   afterAll(() => database?.close());
 
-  it("applies a corrected field once, with the visit, its change row and the ledger row", async () => {
+  it("takes a corrected field once, as pending, with the visit, its change row and the ledger row; approval writes it", async () => {
     const member = freshMember();
     const mutation = visitMutation({
       gridId,
@@ -104,13 +112,12 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
         id: mutation.id,
         duplicate: false,
         status: "applied",
-        versions: { [member.id]: member.version + 1, [mutation.id]: 1 },
+        versions: { [mutation.id]: 1 },
       },
     ]);
-    const after = await person(member.id);
-    expect(after.phone).toBe("13912345678");
-    expect(after.version).toBe(member.version + 1);
-    expect(after.changeXid).not.toBe(member.changeXid);
+    // The register holds reviewed data: nothing changed yet.
+    const untouched = await person(member.id);
+    expect([untouched.phone, untouched.version]).toEqual([member.phone, member.version]);
     const [visit] = await database.db.select().from(visits).where(eq(visits.id, mutation.id));
     expect(visit).toMatchObject({
       campaignId,
@@ -125,7 +132,7 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
       field: "phone",
       registerValue: member.phone,
       observedValue: "13912345678",
-      status: "applied",
+      status: "pending",
     });
     const [ledger] = await database.db
       .select()
@@ -133,6 +140,14 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
       .where(eq(mutationLedger.id, mutation.id));
     expect(ledger).toMatchObject({ deviceId: device1, kind: "visit" });
     expect(ledger.payloadHash).toMatch(/^[0-9a-f]{64}$/);
+
+    expect(await approve(mutation.id)).toEqual({ decided: 1, alreadyDecided: 0 });
+    const after = await person(member.id);
+    expect(after.phone).toBe("13912345678");
+    expect(after.version).toBe(member.version + 1);
+    expect(after.changeXid).not.toBe(member.changeXid);
+    const [approved] = await database.db.select().from(changes).where(eq(changes.visitId, mutation.id));
+    expect(approved.status).toBe("applied");
   });
 
   it("a replayed batch answers from the ledger and writes nothing", async () => {
@@ -189,7 +204,8 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
     forged.payload.changes[0].observedValue = "13722222222";
     const { results } = await push(officer1, [forged]);
     expect(results[0]).toMatchObject({ status: "rejected", key: "sync.idReused" });
-    expect((await person(member.id)).phone).toBe("13711111111");
+    const [kept] = await database.db.select().from(changes).where(eq(changes.visitId, mutation.id));
+    expect(kept.observedValue).toBe("13711111111");
   });
 
   it("two officers changing different fields of one person both land; the same field is a conflict with both values", async () => {
@@ -213,6 +229,8 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
 
     expect((await push(officer1, [phoneFix])).results[0].status).toBe("applied");
     expect((await push(officer1b, [ethnicityFix], device1b)).results[0].status).toBe("applied");
+    await approve(phoneFix.id);
+    await approve(ethnicityFix.id);
     let after = await person(member.id);
     expect([after.phone, after.ethnicity, after.version]).toEqual(["13633333333", "03", member.version + 2]);
 
@@ -265,6 +283,9 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
       changes: [correction("person", member, "phone", "139 1234 5670")],
     });
     expect((await push(officer1, [mutation])).results[0].status).toBe("applied");
+    const [stored] = await database.db.select().from(changes).where(eq(changes.visitId, mutation.id));
+    expect(stored.observedValue).toBe("13912345670");
+    await approve(mutation.id);
     expect((await person(member.id)).phone).toBe("13912345670");
   });
 
@@ -281,6 +302,7 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
       changes: [correction("person", member, "phone", "13555555555")],
     });
     await push(officer1, [first]);
+    await approve(first.id);
     const version = (await person(member.id)).version;
     const { results } = await push(officer1b, [same], device1b);
     expect(results[0].status).toBe("applied");
@@ -426,10 +448,12 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
       ],
     });
     const { results } = await push(officer1, [mutation]);
-    expect(results[0]).toMatchObject({
-      status: "applied",
-      versions: { [householdId]: 1, [childId]: 1, [member.id]: member.version + 1 },
-    });
+    expect(results[0]).toMatchObject({ status: "applied", versions: { [mutation.id]: 1 } });
+    // Waiting for review: neither the household nor the child is in the register, the member is current.
+    expect(await database.db.select().from(households).where(eq(households.id, householdId))).toEqual([]);
+    expect(await person(childId)).toBeUndefined();
+    expect((await person(member.id)).endedAt).toBeNull();
+    await approve(mutation.id);
     const [household] = await database.db.select().from(households).where(eq(households.id, householdId));
     expect(household).toMatchObject({ roomId, gridId, source: "field", version: 1 });
     expect(household.householdNo).toMatch(/^F[0-9A-F]{15}$/);
@@ -477,6 +501,8 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
       ],
     });
     expect((await push(officer1, [tenancy])).results[0].status).toBe("applied");
+    expect(await database.db.select().from(rentalTenants).where(eq(rentalTenants.id, linkId))).toEqual([]);
+    await approve(tenancy.id);
     const [link] = await database.db.select().from(rentalTenants).where(eq(rentalTenants.id, linkId));
     expect(link).toMatchObject({ rentalId: rental.id, personId: tenantId, moveInDate: "2026-10-01" });
   });
@@ -575,6 +601,10 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
     const { results } = await push(officer1, batch);
     expect(results.filter((r) => r.status !== "applied")).toEqual([]);
     expect(await rowCount(changes)).toBe(changesBefore + PUSH_MAX_MUTATIONS * 20);
+    expect((await person(member.id)).phone).toBe(member.phone);
+    // Approved in the order they arrived, the chain of edits ends where the officer left it.
+    await approve(...batch.slice(0, 200).map((m) => m.id));
+    await approve(...batch.slice(200).map((m) => m.id));
     expect((await person(member.id)).phone).toBe(current.phone);
   });
 
@@ -598,6 +628,6 @@ describe.each(databaseKinds)("sync.push on %s", (kind) => {
     expect(answers.map((a) => a.results[0].status)).toEqual(["applied", "applied"]);
     expect(answers.map((a) => a.results[0].duplicate).sort()).toEqual([false, true]);
     expect(await database.db.select().from(visits).where(eq(visits.id, mutation.id))).toHaveLength(1);
-    expect((await person(member.id)).version).toBe(member.version + 1);
+    expect(await database.db.select().from(changes).where(eq(changes.visitId, mutation.id))).toHaveLength(1);
   });
 });

@@ -163,11 +163,17 @@ describe.each(databaseKinds)("review on %s", (kind) => {
     } while (page.hasMore);
 
     expect(
-      await codeOf(supervisor.review.decide({ visitIds: [first.id], decision: "return", comment: " " })),
+      await codeOf(
+        supervisor.review.decide({
+          visits: [{ id: first.id, version: 1 }],
+          decision: "return",
+          comment: " ",
+        }),
+      ),
     ).toBe("BAD_REQUEST");
     expect(
       await supervisor.review.decide({
-        visitIds: [first.id],
+        visits: [{ id: first.id, version: 1 }],
         decision: "return",
         comment: "请拍门牌照片",
         fields: ["phone"],
@@ -176,11 +182,14 @@ describe.each(databaseKinds)("review on %s", (kind) => {
       decided: 1,
       alreadyDecided: 0,
     });
-    // Deciding again does nothing: it is no longer waiting.
-    expect(await supervisor.review.decide({ visitIds: [first.id], decision: "approve" })).toEqual({
-      decided: 0,
-      alreadyDecided: 1,
-    });
+    // Deciding again on the version the return replaced is refused: the screen was out of date.
+    expect(
+      await codeOf(supervisor.review.decide({ visits: [{ id: first.id, version: 1 }], decision: "approve" })),
+    ).toBe("CONFLICT");
+    // On the current version it does nothing: it is no longer waiting.
+    expect(
+      await supervisor.review.decide({ visits: [{ id: first.id, version: 2 }], decision: "approve" }),
+    ).toEqual({ decided: 0, alreadyDecided: 1 });
 
     await settle(database.db);
     const after = await officer1.sync.pull({ cursor });
@@ -203,7 +212,7 @@ describe.each(databaseKinds)("review on %s", (kind) => {
       reviewState: "returned",
       reviewComment: "请拍门牌照片",
     });
-    await supervisor.review.decide({ visitIds: [again.id], decision: "approve" });
+    await supervisor.review.decide({ visits: [{ id: again.id, version: 1 }], decision: "approve" });
     expect((await supervisor.review.queue({ state: "approved" })).visits.map((v) => v.id)).toContain(
       again.id,
     );
@@ -221,9 +230,9 @@ describe.each(databaseKinds)("review on %s", (kind) => {
     await push(officer1, batch);
     const clean = (await supervisor.review.queue({ limit: 200 })).visits
       .filter((v) => v.clean)
-      .map((v) => v.id);
-    expect(clean).toEqual(expect.arrayContaining(batch.map((m) => m.id)));
-    expect((await supervisor.review.decide({ visitIds: clean, decision: "approve" })).decided).toBe(
+      .map((v) => ({ id: v.id, version: v.version }));
+    expect(clean.map((v) => v.id)).toEqual(expect.arrayContaining(batch.map((m) => m.id)));
+    expect((await supervisor.review.decide({ visits: clean, decision: "approve" })).decided).toBe(
       clean.length,
     );
     expect((await supervisor.review.queue({ limit: 200 })).visits.filter((v) => v.clean)).toEqual([]);
@@ -244,7 +253,13 @@ describe.each(databaseKinds)("review on %s", (kind) => {
     expect(await codeOf(communitySupervisor.review.reveal({ id: theirs.id }))).toBe("NOT_FOUND");
     expect(
       await codeOf(
-        communitySupervisor.review.decide({ visitIds: [ours.id, theirs.id], decision: "approve" }),
+        communitySupervisor.review.decide({
+          visits: [
+            { id: ours.id, version: 1 },
+            { id: theirs.id, version: 1 },
+          ],
+          decision: "approve",
+        }),
       ),
     ).toBe("NOT_FOUND");
     // Nothing was decided half-way.
@@ -252,13 +267,18 @@ describe.each(databaseKinds)("review on %s", (kind) => {
       expect.arrayContaining([ours.id, theirs.id]),
     );
     expect(
-      await codeOf(otherCommunitySupervisor.review.decide({ visitIds: [theirs.id], decision: "approve" })),
+      await codeOf(
+        otherCommunitySupervisor.review.decide({
+          visits: [{ id: theirs.id, version: 1 }],
+          decision: "approve",
+        }),
+      ),
     ).toBe("OK");
 
     expect(await codeOf(officer1.review.queue({}))).toBe("FORBIDDEN");
-    expect(await codeOf(officer1.review.decide({ visitIds: [ours.id], decision: "approve" }))).toBe(
-      "FORBIDDEN",
-    );
+    expect(
+      await codeOf(officer1.review.decide({ visits: [{ id: ours.id, version: 1 }], decision: "approve" })),
+    ).toBe("FORBIDDEN");
     expect(await codeOf((await callerFor(database)).caller.review.queue({}))).toBe("UNAUTHORIZED");
   });
 

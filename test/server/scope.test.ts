@@ -5,9 +5,9 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { campaignAreas, campaigns, users } from "@/db/schema";
+import { campaignAreas, campaigns, users, visits } from "@/db/schema";
 import { appRouter } from "@/server/routers";
-import { ensureOpenCampaignCodes } from "@/server/services/check";
+import { ensureOpenCampaignCodes } from "@/server/services/codes";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs } from "../support/fixture";
 import { visitMutation } from "../support/push";
@@ -193,8 +193,14 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   },
   "review.visit": ({ caller, side }) => caller.review.visit({ id: side.visitId }),
   "review.reveal": ({ caller, side }) => caller.review.reveal({ id: side.visitId }),
-  "review.decide": ({ caller, side }) =>
-    caller.review.decide({ visitIds: [side.visitId], decision: "approve" }),
+  // At the version the visit is at now: earlier rows of the matrix may have decided it already.
+  "review.decide": async ({ caller, side, database }) => {
+    const [{ version }] = await database.db
+      .select({ version: visits.version })
+      .from(visits)
+      .where(eq(visits.id, side.visitId));
+    return caller.review.decide({ visits: [{ id: side.visitId, version }], decision: "approve" });
+  },
   // A list answers with what the caller may see: the side's visit missing from it reads as NOT_FOUND.
   "review.queue": async ({ caller, side }) => {
     for (const state of ["submitted", "approved", "returned"] as const) {

@@ -210,6 +210,14 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
         const row = (await store(name).get(id)) as Row | undefined;
         if (row) await store(name).put({ ...row, version, pending: false });
       }
+      // A visit's corrections wait for review on the server: the rows keep their register version,
+      // and are no longer unsent.
+      for (const [id, entity] of entities) {
+        if (id in result.versions) continue;
+        const name = STORE_OF_ENTITY[entity];
+        const row = (await store(name).get(id)) as Row | undefined;
+        if (row?.pending) await store(name).put({ ...row, pending: false });
+      }
       if (result.status === "conflict") {
         for (const conflict of result.conflicts) {
           const row: ConflictRow = { ...conflict, visitId, roomId, receivedAt: new Date().toISOString() };

@@ -54,7 +54,9 @@ export default function ReviewPage() {
       {state !== "disputes" && (
         <section aria-label={t("review.detail")} className="min-w-0" id="review-detail">
           {selected ? (
-            <VisitReview id={selected} onDecided={() => setSelected(null)} />
+            // Keyed by the visit: nothing of the last visit (a reveal, a comment, ticked fields)
+            // survives into the next one.
+            <VisitReview key={selected} id={selected} onDecided={() => setSelected(null)} />
           ) : (
             <p className="rounded-xl bg-white p-6 text-center text-gray-700 shadow-sm">{t("review.pick")}</p>
           )}
@@ -90,7 +92,9 @@ function Queue({
       </p>
     );
   const visits = queue.data.visits;
-  const clean = visits.filter((visit) => visit.clean).map((visit) => visit.id);
+  const clean = visits
+    .filter((visit) => visit.clean)
+    .map((visit) => ({ id: visit.id, version: visit.version }));
   return (
     <div className="rounded-xl bg-white p-3 shadow-sm">
       <div className="mb-2 flex flex-wrap items-center gap-2">
@@ -101,7 +105,7 @@ function Queue({
           <button
             type="button"
             disabled={decide.isPending}
-            onClick={() => decide.mutate({ visitIds: clean.slice(0, 200), decision: "approve" })}
+            onClick={() => decide.mutate({ visits: clean.slice(0, 200), decision: "approve" })}
             className="min-h-11 rounded-lg border-2 border-brand px-3 font-semibold text-brand disabled:opacity-50"
             data-testid="approve-clean"
           >
@@ -189,7 +193,12 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
         setComment("");
         onDecided();
       },
-      onError: (error) => setProblem(error.message),
+      onError: async (error) => {
+        setProblem(error.message);
+        // Refused as stale: show the visit as it is now, for a decision on that.
+        await queryClient.invalidateQueries({ queryKey: trpc.review.visit.queryKey({ id }) });
+        await queryClient.invalidateQueries({ queryKey: trpc.review.queue.queryKey() });
+      },
     }),
   );
   if (visit.isPending) return <p className="p-4 text-gray-700">{t("review.loading")}</p>;
@@ -199,12 +208,14 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
         {visit.error.message}
       </p>
     );
-  const data = reveal.data ?? visit.data;
+  // A reveal answers for the visit it was asked about; never show it for another.
+  const data = reveal.data?.id === id ? reveal.data : visit.data;
   // The fields a return can point at: those the officer changed.
   const correctable = [
     ...new Set(data.changes.map((change) => change.field).filter((field) => field !== "*")),
   ];
   const place = data.place;
+  const hasPending = data.changes.some((change) => change.status === "pending");
   const show = (field: string, value: unknown): string => {
     if (field === "endReason" && value && typeof value === "object") {
       return codeLabel(END_REASON, String((value as { code: unknown }).code), locale);
@@ -222,7 +233,7 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
       return;
     }
     decide.mutate({
-      visitIds: [data.id],
+      visits: [{ id: data.id, version: data.version }],
       decision,
       comment: comment.trim() || null,
       fields: decision === "return" ? fields : undefined,
@@ -258,6 +269,8 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
                 <th className="py-1 pr-2">{t("review.field")}</th>
                 <th className="py-1 pr-2">{t("review.registerValue")}</th>
                 <th className="py-1 pr-2">{t("review.observedValue")}</th>
+                {hasPending && <th className="py-1 pr-2">{t("review.registerNow")}</th>}
+                <th className="py-1 pr-2">{t("review.changeState")}</th>
               </tr>
             </thead>
             <tbody>
@@ -265,20 +278,30 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
                 <tr key={change.id} className="border-b border-gray-100 align-top">
                   <td className="py-1 pr-2 font-semibold">
                     {t(EXTRA_LABELS[change.field] ?? FIELD_INFO[change.field]?.label ?? change.field)}
-                    {change.status === "conflict" && (
-                      <span className="ml-1">
-                        <Tag tone="purple">{t("status.conflict")}</Tag>
-                      </span>
-                    )}
                   </td>
                   <td className="py-1 pr-2 text-gray-700">
                     {change.field === "*" ? "—" : show(change.field, change.registerValue)}
                   </td>
                   <td className="py-1 pr-2 font-semibold">{show(change.field, change.observedValue)}</td>
+                  {hasPending && (
+                    <td className="py-1 pr-2 text-gray-700" data-testid="register-now">
+                      {change.status === "pending" && change.field !== "*"
+                        ? show(change.field, change.registerNow)
+                        : ""}
+                    </td>
+                  )}
+                  <td className="py-1 pr-2 text-sm" data-testid="change-state">
+                    {change.status === "conflict" ? (
+                      <Tag tone="purple">{t("review.changeState.conflict")}</Tag>
+                    ) : (
+                      t(`review.changeState.${change.status}`)
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {hasPending && <p className="mt-1 text-sm text-gray-700">{t("review.pendingNote")}</p>}
           {!data.revealed && (
             <button
               type="button"
