@@ -172,11 +172,36 @@ export function buildWorkList(input: {
     });
 }
 
+/** The room screen's address; with a person, the screen opens scrolled to them. */
+export function roomHref(roomId: string, personId?: string | null): string {
+  const params = new URLSearchParams({ id: roomId });
+  if (personId) params.set("person", personId);
+  return `/field/room?${params}`;
+}
+
+/**
+ * A room found by its address, or one person in it found by name or ID ending (`personId` and
+ * `name` set): each person found is a hit of their own, so two matching members are two links.
+ */
 export interface SearchHit {
   roomId: string;
   buildingId: string;
+  /** The searchable text of the room (Chinese unit word included); screens show the parts below. */
   label: string;
+  address: string;
+  unitNo: string | null;
+  roomNo: string;
   match: string;
+  personId?: string;
+  name?: string;
+  /** Set when the match is the end of an ID number, so the screen can mask it. */
+  byIdNumber?: boolean;
+}
+
+interface IndexedPerson {
+  id: string;
+  name: string;
+  idNumber: string;
 }
 
 export interface SearchIndex {
@@ -184,9 +209,11 @@ export interface SearchIndex {
     roomId: string;
     buildingId: string;
     label: string;
+    address: string;
+    unitNo: string | null;
+    roomNo: string;
     text: string;
-    idTails: string[];
-    names: string[];
+    people: IndexedPerson[];
   }[];
 }
 
@@ -206,14 +233,17 @@ export function buildSearchIndex(input: {
   return {
     entries: input.rooms.map((room) => {
       const people = personsByRoom.get(room.id) ?? [];
-      const label = `${address.get(room.buildingId) ?? ""} ${room.unitNo ? `${room.unitNo}单元` : ""}${room.roomNo}`;
+      const where = address.get(room.buildingId) ?? "";
+      const label = `${where} ${room.unitNo ? `${room.unitNo}单元` : ""}${room.roomNo}`;
       return {
         roomId: room.id,
         buildingId: room.buildingId,
         label,
+        address: where,
+        unitNo: room.unitNo,
+        roomNo: room.roomNo,
         text: label.toLowerCase(),
-        idTails: people.map((p) => p.idNumber.toUpperCase()),
-        names: people.map((p) => p.name),
+        people: people.map((p) => ({ id: p.id, name: p.name, idNumber: p.idNumber.toUpperCase() })),
       };
     }),
   };
@@ -221,7 +251,8 @@ export function buildSearchIndex(input: {
 
 /**
  * Digits (4 or more, an X allowed last) match the end of an ID number; anything else matches an
- * address or a name. At most `limit` hits, in list order.
+ * address or a name. A room matched by its address is one hit; otherwise each person matched is one.
+ * At most `limit` hits, in list order.
  */
 export function searchGrid(index: SearchIndex, query: string, limit = 50): SearchHit[] {
   const q = query.trim();
@@ -230,13 +261,22 @@ export function searchGrid(index: SearchIndex, query: string, limit = 50): Searc
   const idTail = /^\d{3,17}[\dXx]?$/.test(q) && q.length >= 4 ? q.toUpperCase() : null;
   const lower = q.toLowerCase();
   for (const entry of index.entries) {
-    let match: string | undefined;
-    if (idTail) match = entry.idTails.find((id) => id.endsWith(idTail));
-    if (!match && entry.text.includes(lower)) match = entry.label;
-    if (!match) match = entry.names.find((name) => name.includes(q));
-    if (match) {
-      hits.push({ roomId: entry.roomId, buildingId: entry.buildingId, label: entry.label, match });
-      if (hits.length >= limit) break;
+    const { text: _, people, ...room } = entry;
+    let found: SearchHit[] = [];
+    if (idTail) {
+      found = people
+        .filter((p) => p.idNumber.endsWith(idTail))
+        .map((p) => ({ ...room, match: p.idNumber, personId: p.id, name: p.name, byIdNumber: true }));
+    }
+    if (found.length === 0 && entry.text.includes(lower)) found = [{ ...room, match: entry.label }];
+    if (found.length === 0) {
+      found = people
+        .filter((p) => p.name.includes(q))
+        .map((p) => ({ ...room, match: p.name, personId: p.id, name: p.name }));
+    }
+    for (const hit of found) {
+      hits.push(hit);
+      if (hits.length >= limit) return hits;
     }
   }
   return hits;

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { maskIdNumber } from "@/domain/mask";
 import { PullFormatError } from "@/domain/wire";
 import {
@@ -9,6 +9,7 @@ import {
   buildWorkList,
   ROOM_STATUSES,
   type RoomStatus,
+  roomHref,
   searchGrid,
   type WorkBuilding,
   type WorkFeedback,
@@ -31,6 +32,9 @@ import { OfflineMapPanel } from "./_parts/offline-map";
 import { SyncChip, SyncPanel } from "./_parts/sync-bar";
 
 type GridData = Awaited<ReturnType<typeof readAll>>;
+
+/** Hits listed at most: past this the officer is asked to type more, not to scroll a street. */
+const HIT_LIMIT = 50;
 
 type Campaign = { id: string; name: string };
 
@@ -302,6 +306,7 @@ function WorkList({ data }: { data: GridData }) {
   const [filter, setFilter] = useState<RoomStatus | "all">("all");
   const [mode, setMode] = useState<"list" | "map">("list");
   const [scrollTo, setScrollTo] = useState<string | null>(null);
+  const searchBox = useRef<HTMLLabelElement>(null);
   const deferredQuery = useDeferredValue(query);
   const input = useMemo(
     () => ({
@@ -321,10 +326,16 @@ function WorkList({ data }: { data: GridData }) {
   const hits = useMemo(() => {
     if (!index) return [];
     const started = performance.now();
-    const found = searchGrid(index, deferredQuery);
+    // One more than shown, to know whether there were more.
+    const found = searchGrid(index, deferredQuery, HIT_LIMIT + 1);
     if (deferredQuery) performance.measure("doorstep:search", { start: started, end: performance.now() });
     return found;
   }, [index, deferredQuery]);
+  const statusOf = useMemo(
+    () => new Map(list.flatMap((b) => b.floors.flatMap((f) => f.rooms.map((r) => [r.id, r.status])))),
+    [list],
+  );
+  const showHits = deferredQuery.trim() !== "";
   const totals = list.reduce(
     (acc, b) => {
       for (const status of ROOM_STATUSES) acc[status] += b.counts[status];
@@ -390,34 +401,77 @@ function WorkList({ data }: { data: GridData }) {
       {mode === "map" && (
         <GridMap grids={data.grids} buildings={mapBuildings} onPickBuilding={pickBuilding} />
       )}
-      <label className="mb-3 block" hidden={mode === "map"}>
+      {/* scroll-mt clears the sticky header when a first keystroke brings the box to the top. */}
+      <label ref={searchBox} className="mb-3 block scroll-mt-16" hidden={mode === "map"}>
         <span className="sr-only">{t("field.searchLabel")}</span>
         <input
           type="search"
           value={query}
-          onChange={(event) => setQuery(event.target.value)}
+          onChange={(event) => {
+            const next = event.target.value;
+            // The box sits below the panels, so hits would open below the fold (and under the phone's
+            // keyboard): on the first keystroke it moves to the top, with the hits right under it.
+            if (!query.trim() && next.trim()) searchBox.current?.scrollIntoView({ block: "start" });
+            setQuery(next);
+          }}
           placeholder={t("field.search")}
           className="min-h-12 w-full rounded-xl border border-gray-400 bg-white px-4 text-lg"
         />
       </label>
-      {deferredQuery.trim() ? (
+      {/* Always in the page, so a screen reader hears the count change as the officer types. */}
+      <p
+        role="status"
+        aria-live="polite"
+        className={showHits ? "mb-2 px-1 text-base text-gray-800" : "sr-only"}
+        data-testid="search-count"
+        hidden={mode === "map"}
+      >
+        {!showHits
+          ? ""
+          : hits.length === 0
+            ? t("field.noHits")
+            : hits.length > HIT_LIMIT
+              ? t("field.hitsMore", { count: HIT_LIMIT })
+              : t("field.hits", { count: hits.length })}
+      </p>
+      {showHits ? (
+        // At least a screen tall, so the page stays long enough to keep the box at the top.
         <ul
-          className="flex flex-col gap-2"
+          className="flex min-h-dvh flex-col gap-2"
           aria-label={t("field.searchLabel")}
           data-testid="search-hits"
           hidden={mode === "map"}
         >
-          {hits.length === 0 && (
-            <li className="rounded-xl bg-white p-4 text-gray-700">{t("field.noHits")}</li>
-          )}
-          {hits.map((hit) => (
-            <li key={hit.roomId} className="rounded-xl bg-white p-3 shadow-sm">
-              <span className="block text-lg font-semibold">{hit.label}</span>
-              <span className="text-sm text-gray-600">
-                {/^\d|X$/.test(hit.match) && hit.match.length >= 15 ? maskIdNumber(hit.match) : hit.match}
-              </span>
-            </li>
-          ))}
+          {hits.slice(0, HIT_LIMIT).map((hit) => {
+            const status = statusOf.get(hit.roomId);
+            return (
+              <li key={`${hit.roomId}:${hit.personId ?? ""}`}>
+                <Link
+                  href={roomHref(hit.roomId, hit.personId)}
+                  prefetch={false}
+                  className="flex min-h-14 items-center gap-3 rounded-xl border-2 border-transparent bg-white p-3 shadow-sm hover:border-brand"
+                >
+                  <span className="min-w-0 flex-1">
+                    <span className="block text-base text-gray-800">{hit.address}</span>
+                    <span className="block text-lg font-semibold">
+                      {hit.unitNo ? `${t("register.unitNo", { unit: hit.unitNo })} ` : ""}
+                      {t("register.room", { room: hit.roomNo })}
+                    </span>
+                    {hit.personId && (
+                      <span className="block text-base font-semibold text-gray-900">
+                        {hit.name}
+                        {hit.byIdNumber ? ` · ${maskIdNumber(hit.match)}` : ""}
+                      </span>
+                    )}
+                  </span>
+                  {status && <StatusChip status={status} label={t(`status.${status}`)} />}
+                  <span aria-hidden className="text-2xl leading-none text-gray-700">
+                    ›
+                  </span>
+                </Link>
+              </li>
+            );
+          })}
         </ul>
       ) : (
         <ul className="flex flex-col gap-3" hidden={mode === "map"}>
@@ -454,7 +508,7 @@ function WorkList({ data }: { data: GridData }) {
                         <li key={room.id} data-testid="work-room">
                           {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
                           <Link
-                            href={`/field/room?id=${room.id}`}
+                            href={roomHref(room.id)}
                             prefetch={false}
                             className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
                           >

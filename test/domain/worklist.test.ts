@@ -3,6 +3,7 @@ import {
   buildSearchIndex,
   buildWorkList,
   openDisputesByRoom,
+  roomHref,
   roomStatus,
   searchGrid,
   type WorkVisit,
@@ -112,8 +113,64 @@ describe("offline search", () => {
     ).toEqual(["r1", "r2", "r3"]);
     expect(searchGrid(index, "秀兰").map((h) => h.roomId)).toEqual(["r4"]);
   });
+  it("names the person found, so the hit can open the room at them", () => {
+    expect(searchGrid(index, "0020")).toEqual([
+      {
+        roomId: "r1",
+        buildingId: "b1",
+        label: "光塔路2号 101",
+        address: "光塔路2号",
+        unitNo: null,
+        roomNo: "101",
+        match: "440104195001010020",
+        personId: "p1",
+        name: "陈志强",
+        byIdNumber: true,
+      },
+    ]);
+    expect(searchGrid(index, "秀兰")[0]).toMatchObject({
+      personId: "p2",
+      name: "李秀兰",
+      match: "李秀兰",
+      unitNo: "1",
+      roomNo: "101",
+    });
+    // A room found by its address is the room, not anyone in it.
+    expect(searchGrid(index, "光塔路2号 101")).toEqual([
+      {
+        roomId: "r1",
+        buildingId: "b1",
+        label: "光塔路2号 101",
+        address: "光塔路2号",
+        unitNo: null,
+        roomNo: "101",
+        match: "光塔路2号 101",
+      },
+    ]);
+  });
+  it("gives each matching member of one room a hit of their own, within the limit", () => {
+    const family = buildSearchIndex({
+      buildings,
+      rooms,
+      households,
+      persons: [
+        ...persons,
+        { id: "p3", householdId: "h1", roomId: null, name: "陈小红", idNumber: "440104198001010021" },
+      ],
+    });
+    expect(searchGrid(family, "陈").map((h) => h.personId)).toEqual(["p1", "p3"]);
+    expect(searchGrid(family, "陈", 1).map((h) => h.personId)).toEqual(["p1"]);
+  });
   it("returns nothing for an empty query or no match", () => {
     expect(searchGrid(index, "  ")).toEqual([]);
     expect(searchGrid(index, "9999")).toEqual([]);
+  });
+});
+
+describe("room links", () => {
+  it("open a room, or a room at one person", () => {
+    expect(roomHref("r1")).toBe("/field/room?id=r1");
+    expect(roomHref("r1", "p1")).toBe("/field/room?id=r1&person=p1");
+    expect(roomHref("r1", null)).toBe("/field/room?id=r1");
   });
 });

@@ -46,7 +46,8 @@ export function SyncChip({
       <span data-testid="pending">
         {pending === null ? t("field.pendingUnknown") : t("field.pending", { count: pending })}
       </span>
-      {label && <span className="text-white/85">· {label}</span>}
+      {/* Full white: dimmed text on the chip's lighter blue fell below 4.5:1. */}
+      {label && <span>· {label}</span>}
     </button>
   );
 }

@@ -190,7 +190,7 @@ function RoomHeading({
   );
 }
 
-function RoomScreen({ roomId }: { roomId: string }) {
+function RoomScreen({ roomId, personId }: { roomId: string; personId: string | null }) {
   const { t } = useI18n();
   const router = useRouter();
   const [user, setUser] = useState<LocalUser | null | undefined>(undefined);
@@ -318,8 +318,23 @@ function RoomScreen({ roomId }: { roomId: string }) {
       },
       initialFor: (key) =>
         restoredOpen.current?.key === key ? (restoredOpen.current.values ?? undefined) : undefined,
+      found: personId,
     };
-  }, [data, draft, update, schedule]);
+  }, [data, draft, update, schedule, personId]);
+
+  // Opened from a search hit for a person: bring them into view once the room is drawn, and move focus
+  // there so a screen reader starts at them rather than at the top of the page. Once per person: the
+  // officer scrolls on from there, and edits redraw the room without pulling them back.
+  const foundShown = useRef<string | null>(null);
+  useEffect(() => {
+    if (!personId || !context || foundShown.current === personId) return;
+    foundShown.current = personId;
+    const item = document.querySelector<HTMLElement>(`[data-person-id="${CSS.escape(personId)}"]`);
+    if (!item) return;
+    // Centred: clear of the sticky header above and the save bar fixed below.
+    item.scrollIntoView({ block: "center" });
+    item.focus({ preventScroll: true });
+  }, [personId, context]);
 
   const record = useMemo(
     () => (data && draft ? buildRecord(data, draft, { now: new Date() }) : null),
@@ -508,7 +523,8 @@ function SaveBar({ save, changes, onSave }: { save: SaveState; changes: number; 
 }
 
 function RoomPageBody() {
-  const id = useSearchParams().get("id");
+  const params = useSearchParams();
+  const id = params.get("id");
   if (!id) {
     return (
       <Shell db={null}>
@@ -517,7 +533,7 @@ function RoomPageBody() {
     );
   }
   // A new room starts a new screen: no draft state carries over between rooms.
-  return <RoomScreen key={id} roomId={id} />;
+  return <RoomScreen key={id} roomId={id} personId={params.get("person")} />;
 }
 
 export default function RoomPage() {

@@ -14,6 +14,8 @@ export interface RoomContextValue {
   setOpenValues: (values: unknown) => void;
   /** Values a restored draft held for the form with this key, once. */
   initialFor: (key: string) => unknown;
+  /** The person a search hit opened the screen at (`?person=`), marked and focused; else null. */
+  found: string | null;
 }
 
 export const RoomContext = createContext<RoomContextValue | null>(null);

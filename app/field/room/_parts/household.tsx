@@ -12,7 +12,7 @@ import { DiffList } from "./diff-list";
 import { EndForm } from "./end-form";
 import { ResidentFeedback, SlipButton } from "./feedback";
 import { PersonForm } from "./person-form";
-import { ageOf, Button, Mark, Section } from "./ui";
+import { ageOf, Button, Mark, personItemProps, Section } from "./ui";
 
 /** The person's one-line summary: relation · sex · age. */
 export function PersonLine({ person }: { person: Row }) {
@@ -48,7 +48,7 @@ export function MaskedValue({ value, kind }: { value: unknown; kind: "id" | "pho
 
 function MemberItem({ member }: { member: Row }) {
   const { t, locale } = useI18n();
-  const { draft, update, openForm, closeForm, setOpenValues, initialFor } = useRoom();
+  const { draft, update, openForm, closeForm, setOpenValues, initialFor, found } = useRoom();
   const action = draft.members[member.id];
   const open = draft.open?.key;
   const setAction = (next?: MemberAction) =>
@@ -62,9 +62,10 @@ function MemberItem({ member }: { member: Row }) {
   const formKey = (kind: string) => `${kind}:${member.id}`;
 
   return (
-    <li className="rounded-lg border-2 border-gray-200 p-3" data-testid="member">
+    <li {...personItemProps(member.id, found, "member")}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <span className="text-xl font-bold">{member.name as string}</span>
+        {found === member.id && <Mark tone="found">{t("visit.member.found")}</Mark>}
         {action?.kind === "confirm" && <Mark tone="done">{t("visit.member.confirmed")}</Mark>}
         {action?.kind === "correct" && <Mark tone="changed">{t("visit.member.corrected")}</Mark>}
         {action?.kind === "moved_out" && <Mark tone="ended">{t("visit.member.movedOut")}</Mark>}

@@ -14,7 +14,7 @@ import { EndForm } from "./end-form";
 import { MaskedValue, PersonLine } from "./household";
 import { PersonForm } from "./person-form";
 import { type RecordFieldSpec, RecordForm } from "./record-form";
-import { Button, Mark, Section } from "./ui";
+import { Button, Mark, personItemProps, Section } from "./ui";
 
 const RENTAL_FORM: RecordFieldSpec[] = [
   { name: "landlordName", label: "visit.rental.landlordName", kind: "text", max: MAX.name },
@@ -105,7 +105,7 @@ function Occupancy({ rental }: { rental: Row }) {
 
 function Tenants({ rental }: { rental: Row }) {
   const { t } = useI18n();
-  const { data, draft, update, openForm, closeForm, setOpenValues, initialFor } = useRoom();
+  const { data, draft, update, openForm, closeForm, setOpenValues, initialFor, found } = useRoom();
   const tenants = data.tenants[rental.id] ?? [];
   const added = draft.newTenants.filter((n) => n.rentalId === rental.id);
   const addKey = `tenant:${rental.id}`;
@@ -120,9 +120,10 @@ function Tenants({ rental }: { rental: Row }) {
           const ended = draft.endedTenancies[link.id];
           const endKey = `leave:${link.id}`;
           return (
-            <li key={link.id} className="rounded-lg border-2 border-gray-200 p-3" data-testid="tenant">
+            <li key={link.id} {...personItemProps(String(link.personId), found, "tenant")}>
               <div className="flex flex-wrap items-center justify-between gap-2">
                 <span className="text-lg font-bold">{(person?.name as string) ?? "—"}</span>
+                {found === link.personId && <Mark tone="found">{t("visit.member.found")}</Mark>}
                 {ended && <Mark tone="ended">{t("visit.tenant.left", { date: ended.date })}</Mark>}
               </div>
               {person && <PersonLine person={person} />}

@@ -53,7 +53,7 @@ export function Mark({
   tone,
   children,
 }: {
-  tone: "done" | "changed" | "ended" | "warn";
+  tone: "done" | "changed" | "ended" | "warn" | "found";
   children: ReactNode;
 }) {
   const cls = {
@@ -61,12 +61,27 @@ export function Mark({
     changed: "bg-status-approved text-white",
     ended: "bg-gray-700 text-white",
     warn: "bg-status-revisit text-white",
+    found: "bg-brand text-white",
   }[tone];
   return (
     <span className={`inline-flex min-h-7 items-center rounded-full px-2.5 text-sm font-semibold ${cls}`}>
       {children}
     </span>
   );
+}
+
+/**
+ * The list item of one person: the one a search opened the screen at is framed, marked in words, and
+ * focusable from script (not by Tab) so the screen can move focus, and a screen reader, onto it.
+ */
+export function personItemProps(personId: string, found: string | null, testId: string) {
+  const here = personId === found;
+  return {
+    "data-testid": testId,
+    "data-person-id": personId,
+    tabIndex: here ? -1 : undefined,
+    className: `rounded-lg border-2 p-3 ${here ? "border-brand bg-sky-50" : "border-gray-200"}`,
+  };
 }
 
 export const inputClass =
