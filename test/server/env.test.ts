@@ -105,7 +105,9 @@ describe("where configuration is read", () => {
   it("NEXT_PUBLIC_* only in app/_components/public-env.ts, each written out (Next inlines only those)", () => {
     // Comments name the variables elsewhere; only reads count.
     const readers = files
-      .filter((file) => /process\.env\.NEXT_PUBLIC_|NEXT_PUBLIC_\w*["'`]\s*\]/.test(readFileSync(file, "utf8")))
+      .filter((file) =>
+        /process\.env\.NEXT_PUBLIC_|NEXT_PUBLIC_\w*["'`]\s*\]/.test(readFileSync(file, "utf8")),
+      )
       .map(relative);
     expect(readers).toEqual(["app/_components/public-env.ts"]);
     // Its comments say what not to write; the code is what counts.
@@ -125,7 +127,7 @@ describe("where configuration is read", () => {
     ]);
   });
 
-  it("every file under server/ starts with import \"server-only\"", () => {
+  it('every file under server/ starts with import "server-only"', () => {
     const missing = files
       .filter((file) => relative(file).startsWith(`server${path.sep}`))
       .filter((file) => !readFileSync(file, "utf8").startsWith('import "server-only";\n'))
