@@ -33,6 +33,10 @@ const zh = {
   "validation.uscc.length": "统一社会信用代码应为 18 位，请对照营业执照核对位数",
   "validation.uscc.characters":
     "统一社会信用代码只含数字和大写字母（不含 I、O、S、V、Z），请检查是否把 0 输成了 O",
+  "validation.uscc.department":
+    "统一社会信用代码第 1 位（登记管理部门代码）不是国家标准中的代码，请对照营业执照核对第 1 位",
+  "validation.uscc.category":
+    "统一社会信用代码第 2 位（机构类别代码）不属于第 1 位所示的登记管理部门，请对照营业执照核对前两位",
   "validation.uscc.checksum": "统一社会信用代码校验位不正确，请对照营业执照核对最后一位",
   "validation.uscc.orgCodeChecksum":
     "统一社会信用代码第 9–17 位（组织机构代码）校验不通过，请对照营业执照核对",
@@ -98,6 +102,10 @@ const en = {
     "A unified social credit code has 18 characters — compare it with the business licence",
   "validation.uscc.characters":
     "A unified social credit code has only digits and capital letters without I, O, S, V, Z — check for O typed instead of 0",
+  "validation.uscc.department":
+    "The credit code's first character (the registering department) is not one the national standard assigns — compare it with the business licence",
+  "validation.uscc.category":
+    "The credit code's second character (the kind of organisation) is not one its registering department (the first character) uses — compare the first two with the business licence",
   "validation.uscc.checksum":
     "The credit code's check character is wrong — compare the last character with the business licence",
   "validation.uscc.orgCodeChecksum":

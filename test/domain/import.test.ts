@@ -236,6 +236,51 @@ describe("import rows of the other kinds", () => {
     ]);
   });
 
+  it("units: a department or kind outside GB 32100's table takes a reason like the check character", () => {
+    const map = mapAny(UNIT_COLUMNS, ["单位名称", "统一社会信用代码", "校验说明", "社区代码", "建筑物编码"]);
+    const reason = "与登记证书一致";
+    const row = (uscc: string, why: string) => ["某单位", uscc, why, "440104007101", "B1"];
+    const keysOf = (result: ReturnType<typeof parseUnitRow>) =>
+      result.ok
+        ? result.warnings.map((w) => [w.value, w.key, w.params])
+        : result.problems.map((p) => [p.value, p.key]);
+    // B is no registering department; 94: 工商 registers kinds 1–3 only; 51: 民政's 社会团体 is fine.
+    const noDepartment = cleanUscc("B1440104", "MA5D2B3C");
+    const noKind = cleanUscc("94440104", "MA5D2B3C");
+    expect(keysOf(parseUnitRow(map, row(noDepartment, "")))).toEqual([
+      [noDepartment, "import.uscc.departmentReason"],
+    ]);
+    expect(keysOf(parseUnitRow(map, row(noKind, "")))).toEqual([[noKind, "import.uscc.categoryReason"]]);
+    expect(keysOf(parseUnitRow(map, row(noDepartment, reason)))).toEqual([
+      [noDepartment, "import.uscc.departmentOverridden", { reason }],
+    ]);
+    expect(keysOf(parseUnitRow(map, row(noKind, reason)))).toEqual([
+      [noKind, "import.uscc.categoryOverridden", { reason }],
+    ]);
+    // Two faults on one code: without a reason the first is named; with one, both are listed.
+    expect(keysOf(parseUnitRow(map, row(wrongCheck(noKind), "")))).toEqual([
+      [wrongCheck(noKind), "import.uscc.categoryReason"],
+    ]);
+    expect(keysOf(parseUnitRow(map, row(wrongCheck(noKind), reason)))).toEqual([
+      [wrongCheck(noKind), "import.uscc.categoryOverridden", { reason }],
+      [wrongCheck(noKind), "import.uscc.checkOverridden", { reason }],
+    ]);
+    expect(parseUnitRow(map, row(cleanUscc("51440104", "MA5D2B3C"), ""))).toMatchObject({
+      ok: true,
+      warnings: [],
+    });
+    // The officer's form refuses both, as it refuses a failed check character.
+    for (const [code, key] of [
+      [noDepartment, "validation.uscc.department"],
+      [noKind, "validation.uscc.category"],
+    ]) {
+      const unit = unitSchema.safeParse({ name: "某单位", uscc: code, status: "1", kind: "1" });
+      expect(unit.success ? [] : unit.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+        ["uscc", key],
+      ]);
+    }
+  });
+
   it("field entry still refuses a failed check character: the leniency is the import's alone", () => {
     const bad = wrongCheck(cleanUscc("91440104", "MA5D2B3C"));
     const unit = unitSchema.safeParse({ name: "某公司", uscc: bad, status: "1", kind: "1" });

@@ -718,6 +718,46 @@ describe.each(databaseKinds)("import buildings, rooms, units and rentals (%s)", 
     expect(warningsOf(again)).toEqual(warningsOf(report));
   });
 
+  it("units: a department or kind outside GB 32100's table is taken on a 校验说明 too, and audited once per code", async () => {
+    // B: no registering department; 94: 工商 registers kinds 1–3 only.
+    const noDepartment = cleanUscc("B1440104", "QKRD0011");
+    const twoFaults = wrongCheck(cleanUscc("94440104", "QKRD0012"));
+    const noReason = cleanUscc("94440104", "QKRD0013");
+    const reason = "与登记证书一致";
+    const at = [seed.community, seed.building];
+    const report = await run(
+      "units",
+      file(
+        "units-department.csv",
+        csv([
+          ["单位名称", "统一社会信用代码", "校验说明", "社区代码", "建筑物编码"],
+          ["无部门单位", noDepartment, reason, ...at],
+          ["双错单位", twoFaults, reason, ...at],
+          ["无说明单位", noReason, "", ...at],
+        ]),
+      ),
+    );
+    expect(totals(report)).toEqual([3, 2, 0, 0, 1]);
+    expect(rowsOfReport(report)).toEqual([[4, "统一社会信用代码", noReason, "import.uscc.categoryReason"]]);
+    expect(warningsOf(report)).toEqual([
+      [2, "统一社会信用代码", noDepartment, "import.uscc.departmentOverridden"],
+      [3, "统一社会信用代码", twoFaults, "import.uscc.categoryOverridden"],
+      [3, "统一社会信用代码", twoFaults, "import.uscc.checkOverridden"],
+    ]);
+    expect(report.warnings[0].reason).toBe(
+      `统一社会信用代码第 1 位（登记管理部门代码）不是国家标准中的代码，已按“校验说明”导入：${reason}`,
+    );
+    const [audit] = rowsOf<{ detail: { overrides: unknown[] } }>(
+      await database.db.execute(
+        sql`select detail from audit_log where action = 'import' and detail->>'file' = 'units-department.csv'`,
+      ),
+    );
+    expect(audit.detail.overrides).toEqual([
+      { row: 2, uscc: noDepartment, reason },
+      { row: 3, uscc: twoFaults, reason },
+    ]);
+  });
+
   it("a company landlord's failed check character is taken with a reason, per row", async () => {
     const landlord = wrongCheck(cleanUscc("91440104", "LAND0001"));
     const H = [
