@@ -26,6 +26,8 @@ const zh = {
   "validation.citizenId.birthFuture": "公民身份号码中的出生日期晚于今天，请核对第 7–14 位",
   "validation.citizenId.birthTooEarly": "公民身份号码中的出生年份过早，请核对第 7–10 位",
   "validation.citizenId.checksum": "公民身份号码校验位不正确，请核对最后一位",
+  "validation.citizenId.county":
+    "公民身份号码前 6 位（地址码）不在行政区划代码表中（已含撤销的旧代码），请对照身份证核对前 6 位",
 
   "validation.idNumber.characters": "证件号码只能包含字母、数字、括号和短横线，请检查是否输错",
 
@@ -93,6 +95,8 @@ const en = {
   "validation.citizenId.birthTooEarly":
     "The birth year inside the ID number is too early — check characters 7–10",
   "validation.citizenId.checksum": "The ID number's check character is wrong — check the last character",
+  "validation.citizenId.county":
+    "The first six digits (the area code) are not in the table of county codes, abolished ones included — check them against the ID card",
 
   "validation.idNumber.characters":
     "A document number may contain only letters, digits, brackets and hyphens — check for typos",

@@ -8,7 +8,7 @@ import { rowsOf } from "@/db/client";
 import { areas, auditLog, buildings, households, persons, rooms, units } from "@/db/schema";
 import { createTranslator } from "@/domain/i18n";
 import type { ImportKind } from "@/domain/import";
-import { citizenIdCheckChar, parseCitizenId } from "@/domain/validators/citizen-id";
+import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
 import {
   type ImportOptions,
@@ -323,22 +323,30 @@ describe.each(databaseKinds)("import persons (%s)", (kind) => {
     expect(found).toEqual([]);
   });
 
-  it("a person whose ID has an unknown county code is imported, with what the ID validator warns of", async () => {
-    // 44 is a province, 449999 no county of it. citizen-id.ts checks only the province, so today it
-    // warns of nothing here and neither does the report; whatever it reports would be listed.
-    const body = "44999919850505003";
-    const id = body + citizenIdCheckChar(body);
-    const checked = parseCitizenId(id);
-    const expected = checked.ok ? checked.warnings : ["not ok"];
+  it("a person whose ID has a county code in no GB/T 2260 table is imported with a warning; one of a known county, with none", async () => {
+    // 4401 is Guangzhou, which has no county 99 (domain/validators/area-codes.ts); citizenId() gives 440104 越秀区.
+    const body = "44019919850505003";
+    const unknownCounty = body + citizenIdCheckChar(body);
+    const known = citizenId("19850505", 5);
     const report = await run(
-      file("county.csv", csv([HEADERS, person("区外人", id, "男", "1985-05-05", "T0400")])),
+      file(
+        "county.csv",
+        csv([
+          HEADERS,
+          person("区外人", unknownCounty, "男", "1985-05-05", "T0400"),
+          person("区内人", known, "男", "1985-05-05", "T0400"),
+        ]),
+      ),
     );
-    expect(totals(report)).toEqual([1, 1, 0, 0, 0]);
-    expect(report.warnings.map((w) => [w.row, w.column, w.value, w.key])).toEqual(
-      expected.map((key) => [2, "公民身份号码", id, key]),
+    expect(totals(report)).toEqual([2, 2, 0, 0, 0]);
+    expect(report.warnings.map((w) => [w.row, w.column, w.value, w.key])).toEqual([
+      [2, "公民身份号码", unknownCounty, "validation.citizenId.county"],
+    ]);
+    expect(report.warnings[0].reason).toBe(
+      "公民身份号码前 6 位（地址码）不在行政区划代码表中（已含撤销的旧代码），请对照身份证核对前 6 位",
     );
-    expect(report.warningsTotal).toBe(expected.length);
-    const [stored] = await database.db.select().from(persons).where(eq(persons.idNumber, id));
+    expect(report.warningsTotal).toBe(1);
+    const [stored] = await database.db.select().from(persons).where(eq(persons.idNumber, unknownCounty));
     expect(stored.name).toBe("区外人");
   });
 
