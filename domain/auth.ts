@@ -1,7 +1,5 @@
 import { z } from "zod";
 
-export const ROLES = ["admin", "supervisor", "officer"] as const;
-
 export const USERNAME_MAX = 64;
 export const PASSWORD_MAX = 256;
 

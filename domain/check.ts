@@ -82,9 +82,6 @@ export const checkLookupInput = z.object({
 });
 export type CheckLookupInput = z.output<typeof checkLookupInput>;
 
-export const checkConfirmInput = checkLookupInput;
-export type CheckConfirmInput = CheckLookupInput;
-
 const optionalPhone = z
   .string()
   .trim()

@@ -14,7 +14,7 @@ import {
 import { FIELD_INFO } from "./fields";
 import type { Locale, Translate } from "./i18n";
 import { IMPORT_COLUMNS, type ImportKind } from "./import";
-import type { ColumnSpec } from "./import/columns";
+import { type ColumnSpec, isUsccOverridable } from "./import/columns";
 import { maskFieldValue, maskName } from "./mask";
 import type { ExportCell, ExportColumn, ExportTable } from "./progress";
 import { parseLandlordId } from "./schemas/rental";
@@ -369,14 +369,14 @@ export function registerTable<K extends ImportKind>(
     if (spec.kind === "flag") return value ? "是" : "否";
     return String(value);
   };
-  // A credit code taken earlier on a 校验说明 fails its check still: without a reason in the file, the
-  // re-import would refuse the row the register holds.
+  // A credit code taken earlier on a 校验说明 fails its check (character, department or kind) still:
+  // without a reason in the file, the re-import would refuse the row the register holds.
   const checkedCode = kind === "units" ? "uscc" : kind === "rentals" ? "landlordIdNumber" : null;
   const withReason = (row: Record<string, unknown>): Record<string, unknown> => {
     const code = checkedCode ? row[checkedCode] : null;
     if (typeof code !== "string") return row;
     const verdict = kind === "units" ? parseUscc(code) : parseLandlordId(code);
-    return !verdict.ok && verdict.error === "validation.uscc.checksum"
+    return !verdict.ok && isUsccOverridable(verdict.error)
       ? { ...row, overrideReason: t("export.register.overrideKept") }
       : row;
   };

@@ -203,7 +203,6 @@ export function sortRows<T>(rows: readonly T[], value: (row: T) => SortValue, di
 // Exports: the same three tables for CSV and XLSX
 
 export type ExportTableKey = "grids" | "officers" | "days";
-export const EXPORT_TABLES: readonly ExportTableKey[] = ["grids", "officers", "days"];
 export type ExportCell = string | number | null;
 
 export interface ExportColumn {

@@ -135,10 +135,6 @@ export function needsRevisit(outcome: string): boolean {
   return VISIT_OUTCOME.some((o) => o.code === outcome && o.needsRevisit);
 }
 
-export function outcomeGroup(outcome: string): string | undefined {
-  return VISIT_OUTCOME.find((o) => o.code === outcome)?.group;
-}
-
 export interface FieldDiff {
   field: string;
   registerValue: unknown;

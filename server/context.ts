@@ -2,20 +2,23 @@ import "server-only";
 import type { Database } from "@/db/client";
 import { LOCALE_COOKIE, negotiateLocale } from "@/domain/i18n";
 import { getDatabase } from "./db";
-import { readEnv } from "./env";
+import { type Env, readEnv } from "./env";
 import { readCookie } from "./http/cookies";
 import { clientIp } from "./http/request";
 import { resolveSession, SESSION_COOKIE } from "./services/auth";
 import type { Context } from "./trpc";
 
-/** Builds a request's context from its headers; tests call this with a database of their own. */
+/**
+ * Builds a request's context from its headers; tests call this with a database of their own, and with a
+ * configuration of their own where they need one (the process's is read once).
+ */
 export async function createContextFor(
   database: Database,
   headers: Headers,
   resHeaders: Headers = new Headers(),
   now: Date = new Date(),
+  env: Env = readEnv(),
 ): Promise<Context> {
-  const env = readEnv();
   const cookie = headers.get("cookie");
   const session = await resolveSession(database.db, env, readCookie(cookie, SESSION_COOKIE), now);
   return {

@@ -1,3 +1,4 @@
+import "server-only";
 import type { MessageKey, MessageParams } from "@/domain/i18n";
 
 export type AppErrorKind =

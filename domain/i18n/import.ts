@@ -46,6 +46,14 @@ const zh = {
   "import.rejectedReason": "错误原因",
   "import.uscc.checkReason": "统一社会信用代码校验位不符；如与证照一致，请在“校验说明”列填写原因后重新导入",
   "import.uscc.checkOverridden": "统一社会信用代码校验位不符，已按“校验说明”导入：{reason}",
+  "import.uscc.departmentReason":
+    "统一社会信用代码第 1 位（登记管理部门代码）不是国家标准中的代码；如与证照一致，请在“校验说明”列填写原因后重新导入",
+  "import.uscc.departmentOverridden":
+    "统一社会信用代码第 1 位（登记管理部门代码）不是国家标准中的代码，已按“校验说明”导入：{reason}",
+  "import.uscc.categoryReason":
+    "统一社会信用代码第 2 位（机构类别代码）不属于第 1 位的登记管理部门；如与证照一致，请在“校验说明”列填写原因后重新导入",
+  "import.uscc.categoryOverridden":
+    "统一社会信用代码第 2 位（机构类别代码）不属于第 1 位的登记管理部门，已按“校验说明”导入：{reason}",
   "import.summary.warnings": "提醒（这些行照常导入，请核对；前 {shown} 条，共 {total} 条）：",
 } as const;
 
@@ -106,6 +114,14 @@ const en = {
     "The credit code's check character does not match; if it is as on the licence, give the reason in a “校验说明” column and import again",
   "import.uscc.checkOverridden":
     "The credit code's check character does not match; imported on the reason in “校验说明”: {reason}",
+  "import.uscc.departmentReason":
+    "The credit code's first character (the registering department) is not one the national standard assigns; if it is as on the licence, give the reason in a “校验说明” column and import again",
+  "import.uscc.departmentOverridden":
+    "The credit code's first character (the registering department) is not one the national standard assigns; imported on the reason in “校验说明”: {reason}",
+  "import.uscc.categoryReason":
+    "The credit code's second character (the kind of organisation) is not one its registering department uses; if it is as on the licence, give the reason in a “校验说明” column and import again",
+  "import.uscc.categoryOverridden":
+    "The credit code's second character (the kind of organisation) is not one its registering department uses; imported on the reason in “校验说明”: {reason}",
   "import.summary.warnings":
     "Warnings (these rows are imported as usual; check them — first {shown} of {total}):",
 } as const satisfies Record<keyof typeof zh, string>;

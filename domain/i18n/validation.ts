@@ -26,6 +26,8 @@ const zh = {
   "validation.citizenId.birthFuture": "公民身份号码中的出生日期晚于今天，请核对第 7–14 位",
   "validation.citizenId.birthTooEarly": "公民身份号码中的出生年份过早，请核对第 7–10 位",
   "validation.citizenId.checksum": "公民身份号码校验位不正确，请核对最后一位",
+  "validation.citizenId.county":
+    "公民身份号码前 6 位（地址码）不在行政区划代码表中（已含撤销的旧代码），请对照身份证核对前 6 位",
 
   "validation.idNumber.characters": "证件号码只能包含字母、数字、括号和短横线，请检查是否输错",
 
@@ -33,6 +35,10 @@ const zh = {
   "validation.uscc.length": "统一社会信用代码应为 18 位，请对照营业执照核对位数",
   "validation.uscc.characters":
     "统一社会信用代码只含数字和大写字母（不含 I、O、S、V、Z），请检查是否把 0 输成了 O",
+  "validation.uscc.department":
+    "统一社会信用代码第 1 位（登记管理部门代码）不是国家标准中的代码，请对照营业执照核对第 1 位",
+  "validation.uscc.category":
+    "统一社会信用代码第 2 位（机构类别代码）不属于第 1 位所示的登记管理部门，请对照营业执照核对前两位",
   "validation.uscc.checksum": "统一社会信用代码校验位不正确，请对照营业执照核对最后一位",
   "validation.uscc.orgCodeChecksum":
     "统一社会信用代码第 9–17 位（组织机构代码）校验不通过，请对照营业执照核对",
@@ -92,6 +98,8 @@ const en = {
   "validation.citizenId.birthTooEarly":
     "The birth year inside the ID number is too early — check characters 7–10",
   "validation.citizenId.checksum": "The ID number's check character is wrong — check the last character",
+  "validation.citizenId.county":
+    "The first six digits (the area code) are not in the table of county codes, abolished ones included — check them against the ID card",
 
   "validation.idNumber.characters":
     "A document number may contain only letters, digits, brackets and hyphens — check for typos",
@@ -101,6 +109,10 @@ const en = {
     "A unified social credit code has 18 characters — compare it with the business licence",
   "validation.uscc.characters":
     "A unified social credit code has only digits and capital letters without I, O, S, V, Z — check for O typed instead of 0",
+  "validation.uscc.department":
+    "The credit code's first character (the registering department) is not one the national standard assigns — compare it with the business licence",
+  "validation.uscc.category":
+    "The credit code's second character (the kind of organisation) is not one its registering department (the first character) uses — compare the first two with the business licence",
   "validation.uscc.checksum":
     "The credit code's check character is wrong — compare the last character with the business licence",
   "validation.uscc.orgCodeChecksum":

@@ -17,7 +17,7 @@ import type { ValidationKey, ValidationParams } from "../i18n/validation";
 import { MAX } from "../schemas/fields";
 import { zodIssueKey } from "../schemas/issues";
 import { toHalfWidth } from "../validators/text";
-import { normaliseUscc } from "../validators/uscc";
+import { normaliseUscc, usccFaults } from "../validators/uscc";
 
 export interface ColumnSpec<F extends string = string> {
   field: F;
@@ -50,8 +50,8 @@ export const PLACE_COLUMNS = {
 } as const satisfies Record<string, ColumnSpec>;
 
 /**
- * 校验说明: why a credit code that fails its check character is right all the same (see
- * takeUsccOverride). Every kind that imports a credit code has it.
+ * 校验说明: why a credit code that fails its check character (or the standard's department and kind
+ * tables) is right all the same (see takeUsccOverride). Every kind that imports a credit code has it.
  */
 export const OVERRIDE_REASON_COLUMN = {
   field: "overrideReason",
@@ -271,20 +271,49 @@ export class RowReader<F extends string> {
   }
 }
 
-/** The warning an overridden credit code leaves in the report; the engine also audits each one. */
-export const USCC_OVERRIDDEN = "import.uscc.checkOverridden" satisfies ImportKey;
+/**
+ * The checks of a credit code that an import lets a reason override, each with the problem a row without
+ * one gets (saying how to proceed) and the warning a row with one leaves in the report. DOMAIN.md: real
+ * registries hold codes that fail the check character, and codes from before the tables were settled;
+ * the code on the licence is still the organisation's key. A wrong length or character is never taken.
+ */
+export const USCC_OVERRIDES = {
+  "validation.uscc.checksum": {
+    reason: "import.uscc.checkReason",
+    overridden: "import.uscc.checkOverridden",
+  },
+  "validation.uscc.department": {
+    reason: "import.uscc.departmentReason",
+    overridden: "import.uscc.departmentOverridden",
+  },
+  "validation.uscc.category": {
+    reason: "import.uscc.categoryReason",
+    overridden: "import.uscc.categoryOverridden",
+  },
+} as const satisfies Partial<Record<ValidationKey, { reason: ImportKey; overridden: ImportKey }>>;
+
+type OverridableKey = keyof typeof USCC_OVERRIDES;
+
+export function isUsccOverridable(key: string): key is OverridableKey {
+  return Object.hasOwn(USCC_OVERRIDES, key);
+}
+
+/** The warnings an overridden credit code leaves in the report; the engine also audits each such code. */
+export const USCC_OVERRIDDEN: ReadonlySet<string> = new Set(
+  Object.values(USCC_OVERRIDES).map((entry) => entry.overridden),
+);
 
 /**
- * A credit code that fails only its check character, as an import takes it. DOMAIN.md: real registries
- * hold such codes, so on imported data the failure is a warning that needs a reason; on field entry it
- * stays an error, which is why this lives here and the shared schemas keep refusing it.
+ * A credit code that fails only checks an import may override (USCC_OVERRIDES), as an import takes it. On
+ * field entry such a code stays an error, which is why this lives here and the shared schemas keep
+ * refusing it.
  *
- * `verdict` is what the column's own validator said of the cell. When that is anything but a failed check
- * character, nothing happens and null comes back: the schema judges the cell as usual (a wrong length or
+ * `verdict` is what the column's own validator said of the cell. When that is anything but an overridable
+ * failure, nothing happens and null comes back: the schema judges the cell as usual (a wrong length or
  * character is refused whatever the reason says). Otherwise the cell is settled here and taken out of
  * `input`, so the schema never sees it: with a reason in 校验说明 the code is returned (normalised) and the
- * row carries a warning naming the reason; without one, the row is refused with a message that says how
- * to proceed, and null comes back.
+ * row carries a warning for each check it fails, naming the reason; without one, the row is refused with a
+ * message that says how to proceed, and null comes back.
  */
 export function takeUsccOverride<F extends string>(
   reader: RowReader<F>,
@@ -293,11 +322,11 @@ export function takeUsccOverride<F extends string>(
   reasonField: F,
   verdict: { ok: true } | { ok: false; error: ValidationKey },
 ): string | null {
-  if (verdict.ok || verdict.error !== "validation.uscc.checksum") return null;
+  if (verdict.ok || !isUsccOverridable(verdict.error)) return null;
   delete input[field];
   const reason = reader.raw(reasonField);
   if (reason === "") {
-    reader.problem(field, "import.uscc.checkReason");
+    reader.problem(field, USCC_OVERRIDES[verdict.error].reason);
     return null;
   }
   // The reason goes into the report and the audit log: as long as a note, no longer.
@@ -306,7 +335,9 @@ export function takeUsccOverride<F extends string>(
     return null;
   }
   const code = normaliseUscc(reader.cell(field));
-  reader.warning(field, USCC_OVERRIDDEN, { reason }, code);
+  for (const fault of usccFaults(code)) {
+    if (isUsccOverridable(fault)) reader.warning(field, USCC_OVERRIDES[fault].overridden, { reason }, code);
+  }
   return code;
 }
 

@@ -2,6 +2,7 @@
 // writes batches (server/services/import.ts) is one for all of them.
 
 import type { ColumnSpec, HeaderMap, RowResult } from "./columns";
+import type { ImportKind } from "./kinds";
 import {
   type ImportField,
   PERSON_COLUMNS,
@@ -30,12 +31,7 @@ import {
 } from "./rentals";
 import { parseUnitRow, UNIT_COLUMNS, type UnitField, type UnitImportRecord, unitKey } from "./units";
 
-export const IMPORT_KINDS = ["persons", "buildings", "rooms", "units", "rentals"] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
-
-export function isImportKind(value: unknown): value is ImportKind {
-  return IMPORT_KINDS.includes(value as ImportKind);
-}
+export { IMPORT_KINDS, type ImportKind, isImportKind } from "./kinds";
 
 export interface KindSpec<F extends string, R> {
   columns: readonly ColumnSpec<F>[];

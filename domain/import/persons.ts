@@ -33,7 +33,7 @@ import {
 import { dateProblem, MAX } from "../schemas/fields";
 import { householdSchema } from "../schemas/household";
 import { type PersonOutput, personSchema } from "../schemas/person";
-import { parseCitizenId } from "../validators/citizen-id";
+import { parseCitizenIdWithArea } from "../validators/area";
 import { parsePhone } from "../validators/mobile";
 import {
   type ColumnSpec,
@@ -140,9 +140,10 @@ export function parsePersonRow(
   const place = readPlace(reader, { room: "required" });
 
   if (reader.problems.length > 0 || !parsed.success) return { ok: false, problems: reader.problems };
-  // The schema drops the ID validator's warnings (field entry has no use for them); the report wants them.
+  // The schema drops the ID validator's warnings (field entry has no use for them); the report wants them,
+  // with the county check that only an import makes (see domain/validators/area.ts).
   if (parsed.data.idType === "1") {
-    const id = parseCitizenId(parsed.data.idNumber);
+    const id = parseCitizenIdWithArea(parsed.data.idNumber);
     if (id.ok) for (const key of id.warnings) reader.warning("idNumber", key);
   }
   return {
@@ -280,7 +281,7 @@ export function fastPersonRow(
     return null;
   }
   // personSchema's cross-check: the citizen ID carries the birth date and sex.
-  const id = parseCitizenId(idNumber);
+  const id = parseCitizenIdWithArea(idNumber);
   if (!id.ok || id.value !== idNumber || id.birthDate !== birthDate || id.sex !== sex) return null;
 
   const householdNo = at(fast.householdNo);

@@ -7,13 +7,15 @@
 // the register is created as a migrant (人员类别 02 流动人口) living in that room. An existing person is
 // linked as is: the persons import is the authority on a person's own fields.
 // The natural key of a row is room + tenant: the same tenant twice in one room is a duplicate.
-// A company landlord's credit code that fails only its check character is taken when the row says why in
-// 校验说明 (see takeUsccOverride); each row that carries the code needs the reason.
+// A company landlord's credit code that fails only a check the standard's tables make (check character,
+// department, kind) is taken when the row says why in 校验说明 (see takeUsccOverride); each row that
+// carries the code needs the reason. Citizen IDs (landlord's, tenants') are read with the county table:
+// an unknown county is a warning.
 
 import { HAZARD_LEVEL, ID_TYPE, RENTAL_USE, SEX } from "../codes";
 import { parseLandlordId, type RentalOutput, rentalSchema } from "../schemas/rental";
 import { type TenantOutput, tenantSchema } from "../schemas/tenant";
-import { parseCitizenId } from "../validators/citizen-id";
+import { isKnownAreaCode, parseCitizenIdWithArea } from "../validators/area";
 import {
   type ColumnSpec,
   given,
@@ -114,7 +116,7 @@ export function parseRentalRow(
   const place = readPlace(reader, { room: "required" });
   const input = reader.input(RENTAL_FIELDS);
   const landlordId = reader.cell("landlordIdNumber");
-  const landlordCheck = landlordId === "" ? null : parseLandlordId(landlordId);
+  const landlordCheck = landlordId === "" ? null : parseLandlordId(landlordId, isKnownAreaCode);
   const overridden =
     landlordCheck && takeUsccOverride(reader, input, "landlordIdNumber", "overrideReason", landlordCheck);
   // The schema wants a use; a new rental is let for living in unless the file says otherwise.
@@ -132,7 +134,7 @@ export function parseRentalRow(
     tenantInput.idType ??= "1";
     // A citizen ID carries sex and birth date: a tenant list rarely repeats them.
     if (tenantInput.idType === "1" && typeof tenantInput.idNumber === "string") {
-      const id = parseCitizenId(tenantInput.idNumber);
+      const id = parseCitizenIdWithArea(tenantInput.idNumber);
       if (id.ok) {
         tenantInput.sex ??= id.sex;
         tenantInput.birthDate ??= id.birthDate;

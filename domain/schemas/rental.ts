@@ -27,10 +27,11 @@ export type LandlordIdResult =
 /**
  * 出租人证件号码: a citizen ID, or a credit code when the landlord is a
  * company. Letters other than a final X mean a credit code was meant, so its
- * error is the helpful one; otherwise the citizen-ID error is.
+ * error is the helpful one; otherwise the citizen-ID error is. `knownArea` is
+ * the citizen ID's county check, which only an import passes (see parseCitizenId).
  */
-export function parseLandlordId(v: string): LandlordIdResult {
-  const person = parseCitizenId(v);
+export function parseLandlordId(v: string, knownArea?: (areaCode: string) => boolean): LandlordIdResult {
+  const person = parseCitizenId(v, undefined, knownArea);
   if (person.ok) return person;
   const company = parseUscc(v);
   if (company.ok) return company;

@@ -6,9 +6,11 @@ import { toHalfWidth } from "./text";
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = "10X98765432";
 
-// Only the province is checked: county codes are abolished and merged all the
-// time, and old cards keep their old codes for life. 81/82/83 also cover the
-// residence permits of Hong Kong, Macao and Taiwan residents.
+// The province must be known. County codes are abolished and merged all the
+// time, and old cards keep their old codes for life, so an unknown county is
+// only a warning, and only where the caller has the county table (./area.ts).
+// 81/82/83 also cover the residence permits of Hong Kong, Macao and Taiwan
+// residents.
 export const PROVINCE_CODES: ReadonlySet<string> = new Set(
   [
     "11 12 13 14 15",
@@ -58,7 +60,16 @@ function fail(error: ValidationKey): CitizenIdResult {
   return { ok: false, error };
 }
 
-export function parseCitizenId(input: string, today: Date = new Date()): CitizenIdResult {
+/**
+ * `knownArea`, when given, judges the 6-digit area code: false adds the warning
+ * validation.citizenId.county. It is passed in rather than imported so the
+ * table stays out of the bundles that use this validator (./area.ts).
+ */
+export function parseCitizenId(
+  input: string,
+  today: Date = new Date(),
+  knownArea?: (areaCode: string) => boolean,
+): CitizenIdResult {
   const raw = toHalfWidth(input ?? "")
     .replace(/\s+/g, "")
     .toUpperCase();
@@ -88,14 +99,15 @@ export function parseCitizenId(input: string, today: Date = new Date()): Citizen
   const check = citizenIdCheckChar(first17);
   if (!upgradedFrom15 && raw[17] !== check) return fail("validation.citizenId.checksum");
 
+  const areaCode = first17.slice(0, 6);
   return {
     ok: true,
     value: first17 + check,
     birthDate,
     sex: Number(first17[16]) % 2 === 1 ? "1" : "2",
-    areaCode: first17.slice(0, 6),
+    areaCode,
     upgradedFrom15,
-    warnings: [],
+    warnings: knownArea && !knownArea(areaCode) ? ["validation.citizenId.county"] : [],
   };
 }
 

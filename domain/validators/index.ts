@@ -17,4 +17,5 @@ export {
   USCC_ALPHABET,
   type UsccResult,
   usccCheckChar,
+  usccFaults,
 } from "./uscc";

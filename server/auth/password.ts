@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 // scrypt is memory-hard (N·r·128 bytes = 32 MiB per hash here) and ships with Node: no native addon.

@@ -1,3 +1,5 @@
+import "server-only";
+
 /** Reads one cookie from a Cookie header; a malformed header yields undefined rather than an error. */
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
   if (!header || header.length > 8192) return undefined;

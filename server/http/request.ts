@@ -1,3 +1,4 @@
+import "server-only";
 import "@/domain/i18n/all";
 import {
   createTranslator,

@@ -386,7 +386,9 @@ async function runImport<F extends string, R>(
   const noteWarnings = (row: number, warnings: readonly RowProblem[]) => {
     for (const warning of warnings) {
       report.warningsTotal += 1;
-      if (warning.key === USCC_OVERRIDDEN) {
+      // A code that fails two overridable checks warns twice; it is one override of one code.
+      const last = overrides.at(-1);
+      if (USCC_OVERRIDDEN.has(warning.key) && !(last?.row === row && last.uscc === warning.value)) {
         overrides.push({ row, uscc: warning.value, reason: String(warning.params?.reason ?? "") });
       }
       if (report.warnings.length >= MAX_WARNINGS) continue;

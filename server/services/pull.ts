@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";

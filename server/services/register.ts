@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, buildings, households, persons, rentals, rentalTenants, rooms, units } from "@/db/schema";

@@ -12,7 +12,7 @@ import { parseRentalRow, RENTAL_COLUMNS } from "@/domain/import/rentals";
 import { parseUnitRow, UNIT_COLUMNS } from "@/domain/import/units";
 import { rentalSchema } from "@/domain/schemas/rental";
 import { unitSchema } from "@/domain/schemas/unit";
-import { citizenIdCheckChar, parseCitizenId } from "@/domain/validators/citizen-id";
+import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
 
 /** A credit code that passes both checks: its organisation code (characters 9–17) and its own. */
@@ -122,19 +122,20 @@ describe("import rows", () => {
     });
   });
 
-  it("imports an ID whose county code is unknown, with exactly the warnings its validator gives", () => {
-    // 44 is a province, 9999 no county of it. citizen-id.ts checks only the province (counties are
-    // merged and renamed, old cards keep old codes), so it warns of nothing today and the row carries
-    // no warning; whatever it does report comes through.
-    const body = "44999919500101002";
-    const unknownCounty = body + citizenIdCheckChar(body);
-    const result = parsePersonRow(map, row({ 1: unknownCounty }));
-    expect(result.ok).toBe(true);
-    const id = parseCitizenId(unknownCounty);
-    expect(id.ok && id.warnings).toEqual([]);
-    expect(result.ok && result.warnings).toEqual(
-      (id.ok ? id.warnings : []).map((key) => ({ column: "身份证号", value: unknownCounty, key })),
-    );
+  it("imports an ID whose county code is in no GB/T 2260 table with a warning; a known one, current or abolished, has none", () => {
+    // 44 is a province; 4499 is no prefecture of it, and 4401 (Guangzhou) has no county 99.
+    for (const body of ["44999919500101002", "44019919500101002"]) {
+      const unknownCounty = body + citizenIdCheckChar(body);
+      const result = parsePersonRow(map, row({ 1: unknownCounty }));
+      expect(result.ok && result.warnings).toEqual([
+        { column: "身份证号", value: unknownCounty, key: "validation.citizenId.county" },
+      ]);
+    }
+    // 440104 越秀区 today; 440102 东山区, merged into it in 2005, on an old card.
+    expect(parsePersonRow(map, row({ 1: "440104195001010020" }))).toMatchObject({ ok: true, warnings: [] });
+    const oldBody = "44010219500101002";
+    const oldCounty = oldBody + citizenIdCheckChar(oldBody);
+    expect(parsePersonRow(map, row({ 1: oldCounty }))).toMatchObject({ ok: true, warnings: [] });
   });
 
   it("lists every problem of a row with its column and value", () => {
@@ -236,6 +237,51 @@ describe("import rows of the other kinds", () => {
     ]);
   });
 
+  it("units: a department or kind outside GB 32100's table takes a reason like the check character", () => {
+    const map = mapAny(UNIT_COLUMNS, ["单位名称", "统一社会信用代码", "校验说明", "社区代码", "建筑物编码"]);
+    const reason = "与登记证书一致";
+    const row = (uscc: string, why: string) => ["某单位", uscc, why, "440104007101", "B1"];
+    const keysOf = (result: ReturnType<typeof parseUnitRow>) =>
+      result.ok
+        ? result.warnings.map((w) => [w.value, w.key, w.params])
+        : result.problems.map((p) => [p.value, p.key]);
+    // B is no registering department; 94: 工商 registers kinds 1–3 only; 51: 民政's 社会团体 is fine.
+    const noDepartment = cleanUscc("B1440104", "MA5D2B3C");
+    const noKind = cleanUscc("94440104", "MA5D2B3C");
+    expect(keysOf(parseUnitRow(map, row(noDepartment, "")))).toEqual([
+      [noDepartment, "import.uscc.departmentReason"],
+    ]);
+    expect(keysOf(parseUnitRow(map, row(noKind, "")))).toEqual([[noKind, "import.uscc.categoryReason"]]);
+    expect(keysOf(parseUnitRow(map, row(noDepartment, reason)))).toEqual([
+      [noDepartment, "import.uscc.departmentOverridden", { reason }],
+    ]);
+    expect(keysOf(parseUnitRow(map, row(noKind, reason)))).toEqual([
+      [noKind, "import.uscc.categoryOverridden", { reason }],
+    ]);
+    // Two faults on one code: without a reason the first is named; with one, both are listed.
+    expect(keysOf(parseUnitRow(map, row(wrongCheck(noKind), "")))).toEqual([
+      [wrongCheck(noKind), "import.uscc.categoryReason"],
+    ]);
+    expect(keysOf(parseUnitRow(map, row(wrongCheck(noKind), reason)))).toEqual([
+      [wrongCheck(noKind), "import.uscc.categoryOverridden", { reason }],
+      [wrongCheck(noKind), "import.uscc.checkOverridden", { reason }],
+    ]);
+    expect(parseUnitRow(map, row(cleanUscc("51440104", "MA5D2B3C"), ""))).toMatchObject({
+      ok: true,
+      warnings: [],
+    });
+    // The officer's form refuses both, as it refuses a failed check character.
+    for (const [code, key] of [
+      [noDepartment, "validation.uscc.department"],
+      [noKind, "validation.uscc.category"],
+    ]) {
+      const unit = unitSchema.safeParse({ name: "某单位", uscc: code, status: "1", kind: "1" });
+      expect(unit.success ? [] : unit.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+        ["uscc", key],
+      ]);
+    }
+  });
+
   it("field entry still refuses a failed check character: the leniency is the import's alone", () => {
     const bad = wrongCheck(cleanUscc("91440104", "MA5D2B3C"));
     const unit = unitSchema.safeParse({ name: "某公司", uscc: bad, status: "1", kind: "1" });
@@ -275,6 +321,37 @@ describe("import rows of the other kinds", () => {
     expect(person.ok ? [] : person.problems.map((p) => [p.column, p.key])).toEqual([
       ["出租人证件号码", "validation.citizenId.checksum"],
     ]);
+  });
+
+  it("rentals: a landlord's or tenant's citizen ID with an unknown county code is imported with a warning", () => {
+    const map = mapAny(RENTAL_COLUMNS, [
+      "社区代码",
+      "建筑物编码",
+      "房号",
+      "出租人姓名",
+      "出租人证件号码",
+      "承租人姓名",
+      "承租人证件号码",
+    ]);
+    const withCheck = (body: string) => body + citizenIdCheckChar(body);
+    const landlord = withCheck("44019919600101001");
+    const tenant = withCheck("45999919900202002");
+    const result = parseRentalRow(map, ["440104007101", "B1", "101", "李房东", landlord, "陈一", tenant]);
+    expect(result.ok && result.warnings.map((w) => [w.column, w.value, w.key])).toEqual([
+      ["承租人证件号码", tenant, "validation.citizenId.county"],
+      ["出租人证件号码", landlord, "validation.citizenId.county"],
+    ]);
+    // 450102 兴宁区 (南宁) and 440104 越秀区 are counties: no warning.
+    const known = parseRentalRow(map, [
+      "440104007101",
+      "B1",
+      "101",
+      "李房东",
+      withCheck("44010419600101001"),
+      "陈一",
+      withCheck("45010219900202002"),
+    ]);
+    expect(known).toMatchObject({ ok: true, warnings: [] });
   });
 
   it("rentals: a tenant's sex and birth date come from the citizen ID; a wrong ID is the one problem", () => {

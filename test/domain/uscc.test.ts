@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orgCodeCheckChar, parseUscc, USCC_ALPHABET, usccCheckChar } from "@/domain/validators";
+import { orgCodeCheckChar, parseUscc, USCC_ALPHABET, usccCheckChar, usccFaults } from "@/domain/validators";
 
 describe("USCC check characters", () => {
   it("has the 31-character alphabet without I O S V Z", () => {
@@ -65,9 +65,45 @@ describe("parseUscc", () => {
     ["wrong check character", "91110000600037341K", "validation.uscc.checksum"],
     ["a transposed pair", "91110000600073341L", "validation.uscc.checksum"],
   ];
+  // Check characters computed by hand-checked usccCheckChar above, so only the first two characters vary.
+  const withCheck = (first17: string) => first17 + usccCheckChar(first17);
+  cases.push(
+    ["department B (none in GB 32100)", withCheck("B1440104MA5D2B3C6"), "validation.uscc.department"],
+    ["department 0", withCheck("01440104MA5D2B3C6"), "validation.uscc.department"],
+    ["工商 (9) with kind 4", withCheck("94440104MA5D2B3C6"), "validation.uscc.category"],
+    ["工商 (9) with kind 9", withCheck("99440104MA5D2B3C6"), "validation.uscc.category"],
+    ["其他 (Y) with kind 2", withCheck("Y2440104MA5D2B3C6"), "validation.uscc.category"],
+    ["外交 (2) with kind 2", withCheck("22440104MA5D2B3C6"), "validation.uscc.category"],
+    // Department before check character: it points at the character to re-read.
+    ["department B and a wrong check character", "B1440104MA5D2B3C60", "validation.uscc.department"],
+  );
   for (const [label, input, key] of cases) {
     it(`rejects: ${label}`, () => {
       expect(parseUscc(input)).toEqual({ ok: false, error: key });
     });
   }
+});
+
+describe("GB 32100's department and kind table", () => {
+  const withCheck = (first17: string) => first17 + usccCheckChar(first17);
+  // From the brief and the standard's table (see the comment in domain/validators/uscc.ts).
+  const accepted = ["11", "12", "13", "19", "21", "29", "31", "35", "39", "41", "49", "51", "52", "53", "59"]
+    .concat(["61", "62", "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1", "A9", "N1", "N2"])
+    .concat(["N3", "N9", "Y1"]);
+
+  it.each(accepted)("accepts %s", (head) => {
+    const r = parseUscc(withCheck(`${head}440104MA5D2B3C6`));
+    expect(r.ok, head).toBe(true);
+  });
+
+  it("lists every fault of a code: department or kind, then the check character", () => {
+    expect(usccFaults("91110000600037341L")).toEqual([]);
+    expect(usccFaults("91110000600037341K")).toEqual(["validation.uscc.checksum"]);
+    const noKind = withCheck("94440104MA5D2B3C6");
+    const noKindWrongCheck = noKind.slice(0, 17) + (noKind[17] === "0" ? "1" : "0");
+    expect(usccFaults(noKind)).toEqual(["validation.uscc.category"]);
+    expect(usccFaults(noKindWrongCheck)).toEqual(["validation.uscc.category", "validation.uscc.checksum"]);
+    // An unknown department has no kinds to judge.
+    expect(usccFaults(withCheck("B9440104MA5D2B3C6"))).toEqual(["validation.uscc.department"]);
+  });
 });

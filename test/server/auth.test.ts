@@ -29,8 +29,6 @@ describe.each(databaseKinds)("login and sessions on %s", (kind) => {
   afterAll(() => database?.close());
   beforeEach(async () => {
     await database.db.delete(loginThrottle);
-    delete process.env.DOORSTEP_DEMO;
-    delete process.env.DOORSTEP_SESSION_IDLE_MINUTES;
   });
 
   const countOf = async (table: typeof sessions | typeof auditLog | typeof loginThrottle) =>
@@ -160,12 +158,17 @@ describe.each(databaseKinds)("login and sessions on %s", (kind) => {
 
   it("refuses demo accounts when demo data is off", async () => {
     const cookie = await loginAs(database, "officer5");
-    process.env.DOORSTEP_DEMO = "0";
+    const demoOff = { demo: false };
     const error = await refusal(
-      (await callerFor(database)).caller.auth.login({ username: "officer5", password: "doorstep" }),
+      (await callerFor(database, { env: demoOff })).caller.auth.login({
+        username: "officer5",
+        password: "doorstep",
+      }),
     );
     expect(error.code).toBe("FORBIDDEN");
-    expect(await (await callerFor(database, { cookie })).caller.auth.me()).toBeNull();
+    expect(await (await callerFor(database, { cookie, env: demoOff })).caller.auth.me()).toBeNull();
+    // The same session with demo data on: it was refused for the setting, not lost.
+    expect((await (await callerFor(database, { cookie })).caller.auth.me())?.username).toBe("officer5");
   });
 
   it("a disabled user or a changed password closes sessions", async () => {

@@ -38,7 +38,7 @@ import { BUILDING_COLUMNS, ROOM_COLUMNS } from "@/domain/import/places";
 import { RENTAL_COLUMNS } from "@/domain/import/rentals";
 import { UNIT_COLUMNS } from "@/domain/import/units";
 import { chinaDay } from "@/domain/progress";
-import { parseUscc } from "@/domain/validators/uscc";
+import { parseUscc, usccCheckChar } from "@/domain/validators/uscc";
 import { hashPassword } from "@/server/auth/password";
 import { readEnv } from "@/server/env";
 import { resolveSession } from "@/server/services/auth";
@@ -825,16 +825,21 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
       const code = unit.uscc as string;
       const wrong = `${code.slice(0, 17)}${code[17] === "0" ? "1" : "0"}`;
       expect(parseUscc(wrong)).toEqual({ ok: false, error: "validation.uscc.checksum" });
-      await db.update(units).set({ uscc: wrong }).where(eq(units.id, unit.id));
-      try {
-        const file = await registerCsv("format=csv&kind=units");
-        const rows = file.records.filter((x) => x.校验说明 !== "");
-        expect(rows.map((x) => [x.统一社会信用代码, x.校验说明])).toEqual([
-          [wrong, "此前导入时已按校验说明接收"],
-        ]);
-        await expectRoundTrip("units", "csv", file.bytes, file.records.length);
-      } finally {
-        await db.update(units).set({ uscc: code }).where(eq(units.id, unit.id));
+      // Or a kind its department does not register (工商 has kinds 1–3), with a right check character.
+      const kind4 = `94${code.slice(2, 17)}${usccCheckChar(`94${code.slice(2, 17)}`)}`;
+      expect(parseUscc(kind4)).toEqual({ ok: false, error: "validation.uscc.category" });
+      for (const taken of [wrong, kind4]) {
+        await db.update(units).set({ uscc: taken }).where(eq(units.id, unit.id));
+        try {
+          const file = await registerCsv("format=csv&kind=units");
+          const rows = file.records.filter((x) => x.校验说明 !== "");
+          expect(rows.map((x) => [x.统一社会信用代码, x.校验说明])).toEqual([
+            [taken, "此前导入时已按校验说明接收"],
+          ]);
+          await expectRoundTrip("units", "csv", file.bytes, file.records.length);
+        } finally {
+          await db.update(units).set({ uscc: code }).where(eq(units.id, unit.id));
+        }
       }
     });
 

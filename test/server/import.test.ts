@@ -8,7 +8,7 @@ import { rowsOf } from "@/db/client";
 import { areas, auditLog, buildings, households, persons, rooms, units } from "@/db/schema";
 import { createTranslator } from "@/domain/i18n";
 import type { ImportKind } from "@/domain/import";
-import { citizenIdCheckChar, parseCitizenId } from "@/domain/validators/citizen-id";
+import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
 import {
   type ImportOptions,
@@ -323,22 +323,30 @@ describe.each(databaseKinds)("import persons (%s)", (kind) => {
     expect(found).toEqual([]);
   });
 
-  it("a person whose ID has an unknown county code is imported, with what the ID validator warns of", async () => {
-    // 44 is a province, 449999 no county of it. citizen-id.ts checks only the province, so today it
-    // warns of nothing here and neither does the report; whatever it reports would be listed.
-    const body = "44999919850505003";
-    const id = body + citizenIdCheckChar(body);
-    const checked = parseCitizenId(id);
-    const expected = checked.ok ? checked.warnings : ["not ok"];
+  it("a person whose ID has a county code in no GB/T 2260 table is imported with a warning; one of a known county, with none", async () => {
+    // 4401 is Guangzhou, which has no county 99 (domain/validators/area-codes.ts); citizenId() gives 440104 越秀区.
+    const body = "44019919850505003";
+    const unknownCounty = body + citizenIdCheckChar(body);
+    const known = citizenId("19850505", 5);
     const report = await run(
-      file("county.csv", csv([HEADERS, person("区外人", id, "男", "1985-05-05", "T0400")])),
+      file(
+        "county.csv",
+        csv([
+          HEADERS,
+          person("区外人", unknownCounty, "男", "1985-05-05", "T0400"),
+          person("区内人", known, "男", "1985-05-05", "T0400"),
+        ]),
+      ),
     );
-    expect(totals(report)).toEqual([1, 1, 0, 0, 0]);
-    expect(report.warnings.map((w) => [w.row, w.column, w.value, w.key])).toEqual(
-      expected.map((key) => [2, "公民身份号码", id, key]),
+    expect(totals(report)).toEqual([2, 2, 0, 0, 0]);
+    expect(report.warnings.map((w) => [w.row, w.column, w.value, w.key])).toEqual([
+      [2, "公民身份号码", unknownCounty, "validation.citizenId.county"],
+    ]);
+    expect(report.warnings[0].reason).toBe(
+      "公民身份号码前 6 位（地址码）不在行政区划代码表中（已含撤销的旧代码），请对照身份证核对前 6 位",
     );
-    expect(report.warningsTotal).toBe(expected.length);
-    const [stored] = await database.db.select().from(persons).where(eq(persons.idNumber, id));
+    expect(report.warningsTotal).toBe(1);
+    const [stored] = await database.db.select().from(persons).where(eq(persons.idNumber, unknownCounty));
     expect(stored.name).toBe("区外人");
   });
 
@@ -716,6 +724,46 @@ describe.each(databaseKinds)("import buildings, rooms, units and rentals (%s)", 
     const again = await run("units", p);
     expect(totals(again)).toEqual([5, 0, 0, 2, 3]);
     expect(warningsOf(again)).toEqual(warningsOf(report));
+  });
+
+  it("units: a department or kind outside GB 32100's table is taken on a 校验说明 too, and audited once per code", async () => {
+    // B: no registering department; 94: 工商 registers kinds 1–3 only.
+    const noDepartment = cleanUscc("B1440104", "QKRD0011");
+    const twoFaults = wrongCheck(cleanUscc("94440104", "QKRD0012"));
+    const noReason = cleanUscc("94440104", "QKRD0013");
+    const reason = "与登记证书一致";
+    const at = [seed.community, seed.building];
+    const report = await run(
+      "units",
+      file(
+        "units-department.csv",
+        csv([
+          ["单位名称", "统一社会信用代码", "校验说明", "社区代码", "建筑物编码"],
+          ["无部门单位", noDepartment, reason, ...at],
+          ["双错单位", twoFaults, reason, ...at],
+          ["无说明单位", noReason, "", ...at],
+        ]),
+      ),
+    );
+    expect(totals(report)).toEqual([3, 2, 0, 0, 1]);
+    expect(rowsOfReport(report)).toEqual([[4, "统一社会信用代码", noReason, "import.uscc.categoryReason"]]);
+    expect(warningsOf(report)).toEqual([
+      [2, "统一社会信用代码", noDepartment, "import.uscc.departmentOverridden"],
+      [3, "统一社会信用代码", twoFaults, "import.uscc.categoryOverridden"],
+      [3, "统一社会信用代码", twoFaults, "import.uscc.checkOverridden"],
+    ]);
+    expect(report.warnings[0].reason).toBe(
+      `统一社会信用代码第 1 位（登记管理部门代码）不是国家标准中的代码，已按“校验说明”导入：${reason}`,
+    );
+    const [audit] = rowsOf<{ detail: { overrides: unknown[] } }>(
+      await database.db.execute(
+        sql`select detail from audit_log where action = 'import' and detail->>'file' = 'units-department.csv'`,
+      ),
+    );
+    expect(audit.detail.overrides).toEqual([
+      { row: 2, uscc: noDepartment, reason },
+      { row: 3, uscc: twoFaults, reason },
+    ]);
   });
 
   it("a company landlord's failed check character is taken with a reason, per row", async () => {

@@ -5,6 +5,7 @@ import { areas, buildings, households, persons, users } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
 import { hashPassword } from "@/server/auth/password";
 import { createContextFor } from "@/server/context";
+import { type Env, readEnv } from "@/server/env";
 import { AppError } from "@/server/errors";
 import { readCookie } from "@/server/http/cookies";
 import { createCaller } from "@/server/routers";
@@ -21,6 +22,8 @@ export interface CallOptions {
   cookie?: string;
   ip?: string;
   headers?: Record<string, string>;
+  /** Configuration to change for this call (the process's is read once, so tests say it here). */
+  env?: Partial<Env>;
 }
 
 /** A caller that goes through the real context: cookie parsing, session lookup, locale. */
@@ -29,7 +32,8 @@ export async function callerFor(database: Database, options: CallOptions = {}) {
   if (options.cookie) headers.set("cookie", options.cookie);
   headers.set("x-forwarded-for", options.ip ?? "203.0.113.7");
   const resHeaders = new Headers();
-  const ctx = await createContextFor(database, headers, resHeaders);
+  const env = { ...readEnv(), ...options.env };
+  const ctx = await createContextFor(database, headers, resHeaders, new Date(), env);
   return { caller: createCaller(ctx), resHeaders };
 }
 

@@ -18,7 +18,6 @@ import {
   newPersonChange,
   newRowChange,
   nextAttempt,
-  outcomeGroup,
   RENTAL_FIELDS,
   revisitDueFor,
   type SubjectType,
@@ -438,8 +437,4 @@ export function suggestOutcome(draft: RoomDraft): string | null {
     return "verified";
   }
   return null;
-}
-
-export function isNoContact(outcome: string | null): boolean {
-  return outcome !== null && outcomeGroup(outcome) === "no_contact";
 }

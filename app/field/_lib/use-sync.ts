@@ -1,13 +1,11 @@
 import "client-only";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { PushInput } from "@/domain/push";
+import { appVersion } from "../../_components/public-env";
 import { useTRPCClient } from "../../_components/trpc";
 import { countPending, onOutboxChanged } from "./pending";
 import type { FieldDatabase, PhotoRow } from "./store";
 import { backoffDelay, HttpError, type SyncRun, type SyncTransport, syncOutbox } from "./sync";
-
-/** Shown in device health; set at build time from package.json. */
-export const APP_VERSION = process.env.NEXT_PUBLIC_APP_VERSION ?? "dev";
 
 /** How often to try while work is waiting, and to report health when there is none. */
 const TICK_MS = 60_000;
@@ -78,7 +76,7 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
     let result: SyncRun;
     try {
       result = await syncOutbox(db, transport, {
-        appVersion: APP_VERSION,
+        appVersion: appVersion(),
         lockName: `doorstep-sync-${userId}`,
         maxBatch: maxBatchSetting(),
       });

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { IMPORT_KINDS, type ImportKind } from "@/domain/import";
+import { IMPORT_KINDS, type ImportKind } from "@/domain/import/kinds";
 import { chinaDay } from "@/domain/progress";
 import { useI18n } from "../../_components/i18n";
 import { ErrorPanel } from "../../_components/shell";

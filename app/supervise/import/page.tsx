@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
-import { IMPORT_KINDS, type ImportKind } from "@/domain/import";
+import { IMPORT_KINDS, type ImportKind } from "@/domain/import/kinds";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
 

@@ -5,12 +5,13 @@ import { toSvgPath } from "lean-qr/extras/svg";
 import { useEffect, useMemo } from "react";
 import { createPortal } from "react-dom";
 import { useI18n } from "../../../_components/i18n";
+import { publicUrl } from "../../../_components/public-env";
 import { readLocalUser } from "../../_lib/session";
 import { Button } from "./ui";
 
 /** Where residents open /check: the public address when officers reach the app by another one. */
 export function checkUrl(code: string): string {
-  const base = process.env.NEXT_PUBLIC_PUBLIC_URL || window.location.origin;
+  const base = publicUrl() ?? window.location.origin;
   return `${base.replace(/\/+$/, "")}/check?code=${encodeURIComponent(code)}`;
 }
 
