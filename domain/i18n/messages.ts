@@ -159,6 +159,9 @@ export const zhCN = {
   "sync.openRoom": "打开房屋重新录入",
   "sync.discard": "放弃这条记录",
   "sync.discardConfirm": "放弃后这条记录将从手机上删除，无法恢复。确定放弃吗？",
+  "sync.retryEntry": "重新上传",
+  "sync.serverFailed":
+    "服务器多次处理这条记录都出错了，已暂停上传它，其他记录照常上传。请稍后点“重新上传”；仍不行请联系管理员。记录仍保存在手机上。",
   "sync.conflictsTitle": "数据冲突 {count} 处",
   "sync.conflictHint": "您离线期间，其他人已先修改了以下字段。请核实后选择保留哪个值。",
   "sync.registerValue": "您看到的原值",
@@ -579,6 +582,9 @@ export const en: Catalogue = {
   "sync.openRoom": "Open the room and record again",
   "sync.discard": "Discard this record",
   "sync.discardConfirm": "The record will be deleted from the phone and cannot be recovered. Discard it?",
+  "sync.retryEntry": "Send again",
+  "sync.serverFailed":
+    "The server failed on this record several times, so it is set aside and the others upload as usual. Tap “Send again” later; if it still fails, contact your administrator. The record is still saved on the phone.",
   "sync.conflictsTitle": "{count} conflicting fields",
   "sync.conflictHint":
     "While you were offline, someone else changed these fields first. Check, then choose which value to keep.",

@@ -88,6 +88,22 @@ export async function resolveConflict(
   notifyOutboxChanged();
 }
 
+/**
+ * Puts an entry the officer has been shown back in line to be sent: its cause may be cleared (the
+ * server fixed, a campaign reopened). It keeps its place (the time it was saved) and starts its
+ * count of server failures afresh, so a parked entry gets its chances again.
+ */
+export async function retryRejected(db: FieldDatabase, entry: OutboxEntry): Promise<void> {
+  const tx = db.transaction("outbox", "readwrite", { durability: "strict" });
+  const current = await tx.store.get(entry.id);
+  if (current?.state === "rejected") {
+    const { lastError: _lastError, errorKey: _errorKey, ...rest } = current;
+    await tx.store.put({ ...rest, state: "pending", serverErrors: 0, suspect: false });
+  }
+  await tx.done;
+  notifyOutboxChanged();
+}
+
 /** Drops a visit the server refused, after the officer confirmed it: the entry, and the phone's copy. */
 export async function discardRejected(db: FieldDatabase, entry: OutboxEntry): Promise<void> {
   const tx = db.transaction(["outbox", "visits", "changes", "conflicts"], "readwrite", {

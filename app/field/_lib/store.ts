@@ -51,6 +51,13 @@ export type OutboxEntry = {
   /** The server's refusal, in the words it sent, and its catalogue key. */
   lastError?: string;
   errorKey?: string;
+  /**
+   * Runs in a row in which the server failed (5xx) on this entry sent alone while it served others:
+   * kept here, not in memory, so a reload does not give a poisoned entry a fresh start.
+   */
+  serverErrors?: number;
+  /** The server failed on it sent alone (5xx): later runs send it last, so it holds nothing else back. */
+  suspect?: boolean;
 } & (
   | { kind: "visit"; payload: { visit: Visit; changes: Change[] } }
   | { kind: "resolve"; payload: ResolveMutation["payload"]; conflict: ConflictRow }

@@ -54,6 +54,8 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
   const running = useRef(false);
   const again = useRef(false);
   const failures = useRef(0);
+  /** Runs in a row that left entries held back (the server failed on them, or gave no answer). */
+  const heldRuns = useRef(0);
   const lastRun = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const afterSyncRef = useRef(afterSync);
@@ -105,6 +107,14 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
     }
     failures.current = 0;
     setState((s) => ({ phase: "idle", lastSyncedAt: result.state === "done" ? Date.now() : s.lastSyncedAt }));
+    // Everything else went in, but some entries wait: try them again, backing off like a failure,
+    // without telling the officer the server is out of reach (it is not).
+    if (result.state === "done" && result.held > 0) {
+      heldRuns.current += 1;
+      timer.current = setTimeout(() => void run(), backoffDelay(heldRuns.current));
+    } else {
+      heldRuns.current = 0;
+    }
     if (again.current) {
       again.current = false;
       void run();

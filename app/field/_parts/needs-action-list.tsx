@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { FIELD_INFO } from "@/domain/fields";
 import { useI18n } from "../../_components/i18n";
-import { discardRejected, resolveConflict, useNeedsAction } from "../_lib/needs-action";
+import { discardRejected, resolveConflict, retryRejected, useNeedsAction } from "../_lib/needs-action";
 import type { FieldDatabase, OutboxEntry } from "../_lib/store";
+import { SERVER_FAILED_KEY } from "../_lib/sync";
 import { displayValue } from "../room/_parts/ui";
 
 /**
- * Visits the server refused and fields in conflict, for the officer to act on. Loaded only when there
- * is something to show: its code tables stay out of the work list's first load.
+ * Visits the server refused or the phone parked, and fields in conflict, for the officer to act on.
+ * Loaded only when there is something to show: its code tables stay out of the work list's first load.
  */
 export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
   const { t, locale } = useI18n();
@@ -30,8 +31,20 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
           <ul className="flex flex-col gap-2">
             {needs.rejected.map((entry) => (
               <li key={entry.id} className="rounded-lg border-2 border-red-200 bg-red-50 p-3">
-                <p className="mb-2 text-red-950">{entry.lastError}</p>
+                <p className="mb-2 text-red-950" data-testid="rejected-reason">
+                  {/* Parked by the phone: its own words, in the officer's language; else the server's. */}
+                  {entry.errorKey === SERVER_FAILED_KEY ? t(SERVER_FAILED_KEY) : entry.lastError}
+                </p>
                 <div className="flex flex-wrap gap-2">
+                  {/* The server keeps no refused entry in its ledger, so once the cause is cleared (a
+                      server fixed, a campaign reopened) the same entry can simply go again. */}
+                  <button
+                    type="button"
+                    onClick={() => void retryRejected(db, entry)}
+                    className="min-h-11 rounded-lg border-2 border-brand bg-brand px-3 font-semibold text-white"
+                  >
+                    {t("sync.retryEntry")}
+                  </button>
                   {entry.kind === "visit" && (
                     <Link
                       href={`/field/room?id=${entry.payload.visit.roomId}`}
