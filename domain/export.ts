@@ -17,6 +17,7 @@ import { IMPORT_COLUMNS, type ImportKind } from "./import";
 import { type ColumnSpec, isUsccOverridable } from "./import/columns";
 import { maskFieldValue, maskName } from "./mask";
 import type { ExportCell, ExportColumn, ExportTable } from "./progress";
+import type { ChangeStatus } from "./push";
 import { parseLandlordId } from "./schemas/rental";
 import { parseUscc } from "./validators/uscc";
 
@@ -304,7 +305,7 @@ export interface ChangeRow {
   field: string;
   registerValue: unknown;
   observedValue: unknown;
-  status: "applied" | "unchanged" | "conflict" | "resolved";
+  status: ChangeStatus;
   resolvedValue: unknown;
   officer: string;
   visitedAt: Date;

@@ -88,6 +88,8 @@ const zh = {
   "export.merge.unchanged": "无需修改",
   "export.merge.conflict": "冲突待处理",
   "export.merge.resolved": "冲突已处理",
+  "export.merge.pending": "待审核，未写入台账",
+  "export.merge.returned": "已退回，未写入台账",
 
   "export.stat.population": "实有人口",
   "export.stat.ageBand": "{band}岁",
@@ -197,6 +199,8 @@ const en = {
   "export.merge.unchanged": "Already so",
   "export.merge.conflict": "Conflict open",
   "export.merge.resolved": "Conflict settled",
+  "export.merge.pending": "Awaiting review, not in the register",
+  "export.merge.returned": "Returned, not in the register",
 
   "export.stat.population": "Population",
   "export.stat.ageBand": "Aged {band}",

@@ -8,6 +8,7 @@ import {
   assignments,
   buildings,
   campaigns,
+  changes,
   householdCodes,
   households,
   persons,
@@ -28,10 +29,12 @@ import {
   type PullTableName,
 } from "@/domain/sync";
 import { type PullCursor, pullCursorSchema } from "@/domain/sync-input";
+import type { ChangeEntity } from "@/domain/visit";
 import { encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { toColumn } from "./register-values";
 import { assignedGridIds } from "./scope";
 
 const TABLES = {
@@ -287,6 +290,44 @@ function readTable(
     .limit(limit);
 }
 
+/** The change entity each pulled register table holds. */
+const ENTITY_OF: Partial<Record<PullTableName, ChangeEntity>> = {
+  rooms: "room",
+  households: "household",
+  persons: "person",
+  units: "unit",
+  rentals: "rental",
+  rentalTenants: "rental_tenant",
+};
+
+/**
+ * The phone sees what the push judges against: the register with the corrections still waiting for
+ * review laid over it, oldest first. So an officer's own corrections survive a new download, and a
+ * second phone on the grid builds on them instead of meeting them as a conflict. (The push touches
+ * the stamp of every row it leaves a pending correction on, so the rows come down again.)
+ */
+async function layPendingOverPulled(tx: Db, name: PullTableName, rows: Record<string, unknown>[]) {
+  const entity = ENTITY_OF[name];
+  if (!entity || rows.length === 0) return;
+  const byId = new Map(rows.map((row) => [String(row.id), row]));
+  const pending = await tx
+    .select({ entityId: changes.entityId, field: changes.field, observedValue: changes.observedValue })
+    .from(changes)
+    .where(
+      and(
+        eq(changes.status, "pending"),
+        eq(changes.entity, entity),
+        sql`${changes.entityId} = any(${sql.param([...byId.keys()])}::uuid[])`,
+      ),
+    )
+    .orderBy(asc(changes.seq));
+  for (const change of pending) {
+    const row = byId.get(change.entityId);
+    if (row && change.field !== "*" && change.field in row)
+      row[change.field] = toColumn(change.field, change.observedValue);
+  }
+}
+
 /** ISO to the second: the phone needs no milliseconds, and every byte crosses a weak signal. */
 function wire(value: unknown): unknown {
   if (value === undefined) return null;
@@ -347,6 +388,7 @@ export async function pullChanges(
           // One more than fits tells whether the table goes on; with nothing left it is a probe.
           const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1);
           const taken = rows.slice(0, remaining);
+          await layPendingOverPulled(tx, name, taken);
           if (taken.length > 0) {
             records[name] = taken.map((row) => wireRecord(name, row));
             counts[name] = taken.length;

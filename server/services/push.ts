@@ -137,8 +137,10 @@ interface Batch {
   grids: Map<string, Map<string, Date | null>>;
   /** Rows as the batch sees them: the register, with pending corrections and new rows laid over it. */
   rows: Map<string, Row>;
-  /** The register's own rows, as read: what a pending correction is judged against at approval. */
+  /** The register's own rows, as read (and as a settled conflict writes them). */
   register: Map<string, Row>;
+  /** The corrections waiting for review on these rows, oldest first: laid over `register` to give `rows`. */
+  overlays: { key: string; field: string; value: unknown }[];
   /** Campaigns that approve plain confirmations without a reviewer. */
   autoApprove: Set<string>;
   photos: Set<string>;
@@ -236,6 +238,17 @@ class Scratch {
         const dirty = this.batch.dirty.get(key) ?? new Set<string>();
         for (const field of this.fields.get(key) ?? []) dirty.add(field);
         this.batch.dirty.set(key, dirty);
+        // Written to the register; what the batch judges against stays the register with the
+        // corrections still waiting laid over it, as the next batch will read it.
+        const held = this.batch.register.get(key);
+        if (held) {
+          for (const field of this.fields.get(key) ?? []) held[field] = row[field];
+          held.version = row.version;
+          held.updatedAt = row.updatedAt;
+          for (const overlay of this.batch.overlays)
+            if (overlay.key === key && this.fields.get(key)?.has(overlay.field))
+              row[overlay.field] = overlay.value;
+        }
       }
       versions[row.id] = row.version;
     }
@@ -485,6 +498,11 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   const autoApproved =
     batch.autoApprove.has(campaignId) && visit.outcome === "verified" && parsedChanges.length === 0;
   batch.visitIdsTaken.add(visit.id);
+  for (const change of parsedChanges)
+    if (change.field !== "*" && statuses.get(change.id)?.status === "pending") {
+      const key = keyOf(change.entity, change.entityId);
+      batch.overlays.push({ key, field: change.field, value: batch.rows.get(key)?.[change.field] });
+    }
   for (const change of parsedChanges) batch.changeIdsTaken.add(change.id);
   batch.visitRows.push({
     id: visit.id,
@@ -541,6 +559,8 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
   const scratch = new Scratch(batch);
   const current = scratch.get(entity, change.entityId);
   if (!current) throw notFound();
+  // A row still waiting for its own visit's review has no register value to settle yet.
+  if (!batch.register.has(keyOf(entity, change.entityId))) throw new Rejection("review.parentPending");
   const chosen = validateField(entity, change.field, value);
   const serverValue = wireValue(current, change.field);
   const decision = mergeField(serverValue, columnForm(change.field, seen), columnForm(change.field, chosen));
@@ -650,7 +670,7 @@ async function readBatch(
     for (const row of found) rows.set(keyOf(entity, row.id), row);
   }
   const register = new Map([...rows].map(([key, row]) => [key, { ...row }]));
-  await layPendingOver(tx, rows, ids);
+  const overlays = await layPendingOver(tx, rows, ids);
 
   const gridIds = new Set<string>();
   for (const mutation of mutations) {
@@ -702,6 +722,7 @@ async function readBatch(
     visitIdsTaken: new Set(taken.map((row) => row.id)),
     changeIdsTaken: new Set(changesTaken.map((row) => row.id)),
     registeredIds,
+    overlays,
     conflictChanges,
     created: new Set(),
     dirty: new Map(),
@@ -741,6 +762,7 @@ async function registeredPersons(tx: Db, mutations: readonly Mutation[]) {
   }
   const found = new Map<string, { gridId: string; ended: boolean }>();
   if (wanted.size === 0) return found;
+  const numbers = [...wanted.values()].map((w) => w.idNumber);
   const rows = await tx
     .select({
       idType: persons.idType,
@@ -749,10 +771,26 @@ async function registeredPersons(tx: Db, mutations: readonly Mutation[]) {
       endedAt: persons.endedAt,
     })
     .from(persons)
-    .where(sql`${persons.idNumber} = any(${sql.param([...wanted.values()].map((w) => w.idNumber))}::text[])`);
+    .where(sql`${persons.idNumber} = any(${sql.param(numbers)}::text[])`);
   for (const row of rows) {
     const key = personKey(row);
     if (wanted.has(key)) found.set(key, { gridId: row.gridId, ended: row.endedAt !== null });
+  }
+  // A member another visit added, still waiting for review, is registered for this purpose too.
+  const waiting = await tx
+    .select({ gridId: changes.gridId, observed: changes.observedValue })
+    .from(changes)
+    .where(
+      and(
+        eq(changes.status, "pending"),
+        eq(changes.entity, "person"),
+        eq(changes.field, "*"),
+        sql`${changes.observedValue}->>'idNumber' = any(${sql.param(numbers)}::text[])`,
+      ),
+    );
+  for (const row of waiting) {
+    const key = personKey(row.observed as { idType: unknown; idNumber: unknown });
+    if (wanted.has(key) && !found.has(key)) found.set(key, { gridId: row.gridId, ended: false });
   }
   return found;
 }
@@ -763,8 +801,9 @@ async function registeredPersons(tx: Db, mutations: readonly Mutation[]) {
  * visits (their phone shows those values), and can name a member added in one of them.
  */
 async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEntity, Set<string>>) {
+  const overlays: Batch["overlays"] = [];
   const named = [...new Set([...ids.values()].flatMap((set) => [...set]))];
-  if (named.length === 0) return;
+  if (named.length === 0) return overlays;
   const pending = await tx
     .select({
       entity: changes.entity,
@@ -791,8 +830,11 @@ async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEnt
       continue;
     }
     const row = rows.get(key);
-    if (row) row[change.field] = toColumn(change.field, change.observedValue);
+    if (!row) continue;
+    row[change.field] = toColumn(change.field, change.observedValue);
+    overlays.push({ key, field: change.field, value: row[change.field] });
   }
+  return overlays;
 }
 
 function _withoutBookkeeping(row: Row): Record<string, unknown> {
@@ -812,7 +854,8 @@ async function updateChanged(tx: Db, batch: Batch): Promise<void> {
     const fields = [...changed].sort();
     const groupKey = `${entity}|${fields.join(",")}`;
     const group = groups.get(groupKey) ?? { entity, fields, rows: [] };
-    group.rows.push(batch.rows.get(key) as Row);
+    // The register's row: a settled conflict writes its value, never a pending one laid over it.
+    group.rows.push(batch.register.get(key) as Row);
     groups.set(groupKey, group);
   }
   for (const { entity, fields, rows } of groups.values()) {
@@ -820,9 +863,32 @@ async function updateChanged(tx: Db, batch: Batch): Promise<void> {
   }
 }
 
+/**
+ * Register rows a visit left a pending correction on get a new change stamp (their values and
+ * version stay): the next pull brings them down again with the correction laid over, so the
+ * officer's other phones and their colleagues on the grid see it too.
+ */
+async function touchPending(tx: Db, batch: Batch): Promise<void> {
+  const ids = new Map<ChangeEntity, Set<string>>();
+  for (const change of batch.changeRows) {
+    if (change.status !== "pending" || change.field === "*") continue;
+    const entity = change.entity as ChangeEntity;
+    if (!batch.register.has(keyOf(entity, change.entityId))) continue;
+    ids.set(entity, (ids.get(entity) ?? new Set()).add(change.entityId));
+  }
+  for (const [entity, set] of ids) {
+    const table = TABLES[entity];
+    await tx
+      .update(table)
+      .set({ version: sql`${table.version}` } as never)
+      .where(anyOf(table.id, [...set]));
+  }
+}
+
 async function writeBatch(tx: Db, batch: Batch): Promise<void> {
   // Only a settled conflict writes the register here; a visit's corrections wait for approval.
   await updateChanged(tx, batch);
+  await touchPending(tx, batch);
   await insertChunked(tx, visits, batch.visitRows);
   await insertChunked(tx, changes, batch.changeRows);
   for (const [id, values] of batch.changeUpdates)

@@ -178,11 +178,6 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
     });
     expect(pushed2.results[0].status).toBe("applied");
 
-    await db
-      .update(visits)
-      .set({ reviewState: "approved", reviewComment: "核实无误" })
-      .where(eq(visits.id, changedVisitId));
-
     await db.insert(users).values({
       username: "community",
       displayName: "社区督导",
@@ -193,6 +188,13 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
     cookies.community = await loginAs(database, "community");
     cookies.supervisor = await loginAs(database, "supervisor");
     cookies.admin = await loginAs(database, "admin");
+    // Approved through the review gate: only then is the corrected phone the register's.
+    const reviewer = (await callerFor(database, { cookie: cookies.supervisor })).caller;
+    await reviewer.review.decide({
+      visits: [{ id: changedVisitId, version: 1 }],
+      decision: "approve",
+      comment: "核实无误",
+    });
   });
   afterAll(async () => {
     globalThis.__doorstepDatabase = undefined;

@@ -15,7 +15,7 @@
 
 import { randomBytes, randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
@@ -362,7 +362,13 @@ interface ChangeState {
 }
 
 interface Model {
+  /**
+   * The register's own rows. The review gate keeps a visit's corrections out of it (approval is not
+   * modelled): only a settled conflict writes here.
+   */
   persons: Map<string, { values: Values; version: number }>;
+  /** Corrections waiting for review, oldest first: pushes are judged against the register with these laid over. */
+  pending: { entityId: string; field: Field; value: unknown }[];
   ledger: Map<string, { kind: string; userId: string; deviceId: string; hash: string; result: Answer }>;
   changes: Map<string, ChangeState>;
 }
@@ -370,24 +376,34 @@ interface Model {
 const isValid = (name: string, value: unknown) =>
   (FIELDS as readonly string[]).includes(name) && VALID[name as Field].includes(value as string | null);
 
+/** A person as a push judges against it: the register with the pending corrections laid over, in order. */
+function effective(model: Model, id: string): { values: Values; version: number } | undefined {
+  const row = model.persons.get(id);
+  if (!row) return undefined;
+  const values = { ...row.values };
+  for (const waiting of model.pending) if (waiting.entityId === id) values[waiting.field] = waiting.value;
+  return { values, version: row.version };
+}
+
 function judge(model: Model, mutation: VisitMutation): Answer {
   const drafts = new Map<string, { values: Values; version: number }>();
-  const touched = new Set<string>();
+  const waiting: Model["pending"] = [];
   const conflicts: Answer[] = [];
   const statuses: [string, ChangeState][] = [];
   for (const change of mutation.payload.changes) {
     const field = change.field as Field;
-    const base = model.persons.get(change.entityId);
+    const base = effective(model, change.entityId);
     if (!base) throw new Error(`the model knows no person ${change.entityId}`);
-    const draft = drafts.get(change.entityId) ?? structuredClone(base);
+    const draft = drafts.get(change.entityId) ?? base;
     drafts.set(change.entityId, draft);
     if (!isValid(field, change.observedValue)) return { status: "rejected", key: "validation.*", field };
     const server = draft.values[field];
     const decision = mergeField(server, change.registerValue, change.observedValue);
     if (decision === "apply") {
       draft.values[field] = normaliseValue(change.observedValue);
-      touched.add(change.entityId);
+      waiting.push({ entityId: change.entityId, field, value: normaliseValue(change.observedValue) });
     }
+    const held = (model.persons.get(change.entityId) as { values: Values }).values;
     if (decision === "conflict") {
       conflicts.push({
         changeId: change.id,
@@ -406,21 +422,22 @@ function judge(model: Model, mutation: VisitMutation): Answer {
         entityId: change.entityId,
         field,
         registerValue: change.registerValue,
-        status: decision === "apply" ? "applied" : decision,
-        serverValue: decision === "conflict" ? normaliseValue(server) : null,
+        status: decision === "apply" ? "pending" : decision,
+        // A pending change keeps what the register itself held at the push.
+        serverValue:
+          decision === "conflict"
+            ? normaliseValue(server)
+            : decision === "apply"
+              ? normaliseValue(held[field])
+              : null,
         resolvedValue: null,
         resolvedBy: null,
       },
     ]);
   }
-  const versions: Record<string, number> = {};
-  for (const id of touched) {
-    const draft = drafts.get(id) as { values: Values; version: number };
-    draft.version += 1;
-    model.persons.set(id, draft);
-    versions[id] = draft.version;
-  }
-  versions[mutation.id] = 1;
+  // Pending corrections change what later pushes are judged against, not the register or its versions.
+  model.pending.push(...waiting);
+  const versions: Record<string, number> = { [mutation.id]: 1 };
   for (const [id, status] of statuses) model.changes.set(id, status);
   return conflicts.length > 0 ? { status: "conflict", versions, conflicts } : { status: "applied", versions };
 }
@@ -434,7 +451,7 @@ function judgeResolve(model: Model, mutation: ResolveMutation, userId: string): 
   if (change.status !== "conflict") return { status: "applied", versions: {} };
   if (!isValid(change.field, value)) return { status: "rejected", key: "validation.*", field: change.field };
   const target = model.persons.get(change.entityId) as { values: Values; version: number };
-  const server = target.values[change.field as Field];
+  const server = (effective(model, change.entityId) as { values: Values }).values[change.field as Field];
   const decision = mergeField(server, seen, value);
   if (decision === "conflict") {
     change.serverValue = normaliseValue(server);
@@ -451,6 +468,7 @@ function judgeResolve(model: Model, mutation: ResolveMutation, userId: string): 
   }
   const versions: Record<string, number> = {};
   if (decision === "apply") {
+    // Settling is a decision: it writes the register at once.
     target.values[change.field as Field] = normaliseValue(value);
     target.version += 1;
     versions[change.entityId] = target.version;
@@ -663,6 +681,7 @@ describe.each(databaseKinds)("sync.push properties on %s", (kind) => {
 
     let model: Model = {
       persons: new Map(ordered.map((row) => [row.id, current(row)])),
+      pending: [],
       ledger: new Map(),
       changes: new Map(),
     };
@@ -784,8 +803,19 @@ describe.each(databaseKinds)("sync.push properties on %s", (kind) => {
           break;
         }
         case "pull": {
+          // As sync.pull sends them: the register with the pending corrections laid over, oldest first.
           const dev = devices[event.device];
-          for (const row of await readPersons(ids)) dev.view.set(row.id, current(row));
+          const waiting = await database.db
+            .select()
+            .from(changes)
+            .where(and(inArray(changes.entityId, ids), eq(changes.status, "pending")))
+            .orderBy(asc(changes.seq));
+          for (const row of await readPersons(ids)) {
+            const view = current(row);
+            for (const change of waiting)
+              if (change.entityId === row.id) view.values[change.field as Field] = change.observedValue;
+            dev.view.set(row.id, view);
+          }
           break;
         }
         case "forge": {
