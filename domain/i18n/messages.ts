@@ -254,6 +254,9 @@ export const zhCN = {
   "visit.member.deceased": "已死亡",
   "visit.member.added": "新增",
   "visit.member.found": "搜索结果",
+  "visit.member.awaitingReview": "更正待审核",
+  "visit.returnedCarried":
+    "上次退回的 {count} 项更正未写入台账，本次保存时会再次提交（按您现在看到的值）；如需修改请先更正",
   "visit.member.destination": "迁往：{place}",
   "visit.member.deathDate": "死亡日期：{date}",
   "visit.member.correctTitle": "更正 {name} 的信息",
@@ -687,6 +690,9 @@ export const en: Catalogue = {
   "visit.member.deceased": "Deceased",
   "visit.member.added": "New",
   "visit.member.found": "Search result",
+  "visit.member.awaitingReview": "Correction awaiting review",
+  "visit.returnedCarried":
+    "The {count} corrections of the returned visit did not reach the register; saving this visit submits them again (as you see them now). Correct them first if needed",
   "visit.member.destination": "Moved to: {place}",
   "visit.member.deathDate": "Date of death: {date}",
   "visit.member.correctTitle": "Correct {name}'s details",

@@ -245,3 +245,78 @@ describe("building the record of a visit", () => {
     expect((await db.get("persons", head.id))?.phone).toBe("13900002222");
   });
 });
+
+describe("a visit after the supervisor returned the last one", () => {
+  // The returned visit corrected the phone; the phone still shows the officer's value.
+  const heldHead = { ...head, phone: "13900002222" };
+  const returnedVisit = id();
+  const returnedPhone = {
+    id: id(),
+    visitId: returnedVisit,
+    entity: "person" as const,
+    entityId: head.id,
+    field: "phone",
+    registerValue: "13800001111",
+    observedValue: "13900002222",
+    baseVersion: 3,
+  };
+  const returnedMember = {
+    id: id(),
+    visitId: returnedVisit,
+    entity: "person" as const,
+    entityId: id(),
+    field: "*",
+    registerValue: null,
+    observedValue: { name: "王小芳", householdId: household.id, roomId: room.id },
+    baseVersion: 0,
+  };
+  const after = (over: Partial<RoomData>) =>
+    data({ members: { [household.id]: [heldHead] }, returnedChanges: [returnedPhone], ...over });
+
+  it("sends the returned correction again, against the register value first seen, not 'no corrections'", () => {
+    const record = buildRecord(after({}), draft({ outcome: "changed" }), { now });
+    expect(record.changes).toHaveLength(1);
+    expect(record.changes[0]).toMatchObject({
+      entity: "person",
+      entityId: head.id,
+      field: "phone",
+      registerValue: "13800001111",
+      observedValue: "13900002222",
+      visitId: record.visit.id,
+    });
+    expect(record.changes[0].id).not.toBe(returnedPhone.id);
+    expect(
+      recordProblems(
+        draft({ outcome: "verified" }),
+        buildRecord(after({}), draft({ outcome: "verified" }), { now }),
+      ),
+    ).toContain("visit.error.verifiedWithChanges");
+  });
+
+  it("a field corrected again keeps the register value first seen as its base", () => {
+    const values = memberFormSchema.parse({ ...heldHead, phone: "13700003333" });
+    const record = buildRecord(after({}), draft({ members: { [head.id]: { kind: "correct", values } } }), {
+      now,
+    });
+    const phone = record.changes.filter((c) => c.field === "phone");
+    expect(phone).toHaveLength(1);
+    expect(phone[0]).toMatchObject({ registerValue: "13800001111", observedValue: "13700003333" });
+  });
+
+  it("a field set back to the register's value is not sent; a new member still on the phone is added again", () => {
+    const record = buildRecord(
+      after({
+        members: { [household.id]: [{ ...head }, { ...head, id: returnedMember.entityId, name: "王小芳" }] },
+        returnedChanges: [returnedPhone, returnedMember],
+      }),
+      draft({ outcome: "changed" }),
+      { now },
+    );
+    expect(record.changes.map((c) => [c.entityId, c.field])).toEqual([[returnedMember.entityId, "*"]]);
+  });
+
+  it("nothing is carried when the last visit was not returned", () => {
+    const record = buildRecord(after({ returnedChanges: [] }), draft({ outcome: "verified" }), { now });
+    expect(record.changes).toEqual([]);
+  });
+});

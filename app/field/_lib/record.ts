@@ -4,6 +4,7 @@
  * without a browser.
  */
 
+import { normaliseValue, sameValue } from "@/domain/merge";
 import { PULL_COLUMNS } from "@/domain/sync";
 import { toIsoDate } from "@/domain/validators/date";
 import {
@@ -44,6 +45,17 @@ export interface RoomData {
   codes: Record<string, string>;
   /** What residents said on /check about this room's households, oldest first. */
   feedback: Row[];
+  /**
+   * Rows this phone corrected in visits still waiting for review (or still unsent): their values on
+   * the phone are not the register's yet. By row id, the time of the latest such visit.
+   */
+  awaitingReview?: Record<string, string>;
+  /**
+   * The corrections of this room's latest visit when the supervisor returned it. They never reached
+   * the register, though the phone still shows them: the next visit sends them again, against the
+   * register's values, unless the officer changes them.
+   */
+  returnedChanges?: Change[];
 }
 
 export type MemberAction =
@@ -369,6 +381,8 @@ export function buildRecord(
     }
   }
 
+  carryReturned(data, changes, visitId, newId);
+
   const outcome = draft.outcome ?? "";
   const subject = visitSubject(data, draft);
   const attempt = nextAttempt(data.visits);
@@ -391,6 +405,54 @@ export function buildRecord(
     photoSha256: draft.photoSha256 ?? null,
   };
   return { visit, changes, localUpdates, attempt };
+}
+
+/** The row a change names, as the room screen holds it now (undefined once the phone dropped it). */
+function heldRow(data: RoomData, entity: Change["entity"], id: string): Row | undefined {
+  const all: Row[] = [
+    data.room,
+    ...data.households,
+    ...Object.values(data.members).flat(),
+    ...data.rentals,
+    ...Object.values(data.tenants).flatMap((links) =>
+      links.flatMap((l) => (l.person ? [l.link, l.person] : [l.link])),
+    ),
+    ...data.units,
+  ];
+  // Ids are UUIDs: one list serves every kind of row.
+  void entity;
+  return all.find((row) => row.id === id);
+}
+
+/**
+ * A returned visit's corrections never reached the register, but the phone still shows them, so a
+ * diff against the phone's rows would find nothing to send ("没有更正" while it carries corrections).
+ * Each one goes again, measured against the register value the officer first saw: the officer's
+ * newer value where they changed the field since, else the value the phone holds; a field set back
+ * to the register's value is dropped. New rows the phone still holds are added again.
+ */
+function carryReturned(data: RoomData, changes: Change[], visitId: string, newId: NewId): void {
+  const returned = data.returnedChanges ?? [];
+  if (returned.length === 0) return;
+  const made = new Map(changes.map((c) => [`${c.entity}:${c.entityId}:${c.field}`, c]));
+  for (const old of returned) {
+    const key = `${old.entity}:${old.entityId}:${old.field}`;
+    const again = made.get(key);
+    if (again) {
+      // The register never took the returned value: what the officer saw there is still the base.
+      if (old.field !== "*") again.registerValue = old.registerValue;
+      continue;
+    }
+    const row = heldRow(data, old.entity, old.entityId);
+    if (old.field === "*") {
+      if (row) changes.push({ ...old, id: newId(), visitId });
+      continue;
+    }
+    // A row the phone dropped (moved out, ended): the returned change says what the officer found.
+    const observed = row ? normaliseValue(row[old.field]) : old.observedValue;
+    if (sameValue(observed, old.registerValue)) continue;
+    changes.push({ ...old, id: newId(), visitId, observedValue: observed });
+  }
 }
 
 /** Message keys of what stops the save, in the order the officer should fix them. */

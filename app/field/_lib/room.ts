@@ -17,6 +17,7 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
       "visits",
       "householdCodes",
       "residentFeedback",
+      "changes",
     ],
     "readonly",
   );
@@ -60,8 +61,23 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
       })),
     );
   }
+  // The officer's own corrections the register does not hold yet: waiting for review, or returned.
+  const awaitingReview: Record<string, string> = {};
+  const byTime = [...visits].sort((a, b) => String(a.visitedAt).localeCompare(String(b.visitedAt)));
+  for (const visit of byTime) {
+    if (!visit.pending && visit.reviewState !== "submitted") continue;
+    for (const change of await tx.objectStore("changes").index("visitId").getAll(visit.id))
+      awaitingReview[change.entityId] = String(visit.visitedAt);
+  }
+  const latest = byTime.at(-1);
+  const returnedChanges =
+    latest?.reviewState === "returned"
+      ? await tx.objectStore("changes").index("visitId").getAll(latest.id)
+      : [];
   await tx.done;
   return {
+    awaitingReview,
+    returnedChanges,
     room,
     building,
     households: households.filter((h) => !h.endedAt),

@@ -150,6 +150,11 @@ function RoomHeading({
               })}
             </span>
           ) : null}
+          {data.returnedChanges?.length ? (
+            <span className="mt-1 block" data-testid="returned-carried">
+              {t("visit.returnedCarried", { count: data.returnedChanges.length })}
+            </span>
+          ) : null}
         </p>
       )}
       {outcome !== null && needsRevisit(outcome) && <RevisitNote attempt={attempt} testId="revisit-top" />}

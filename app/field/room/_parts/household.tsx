@@ -48,7 +48,8 @@ export function MaskedValue({ value, kind }: { value: unknown; kind: "id" | "pho
 
 function MemberItem({ member }: { member: Row }) {
   const { t, locale } = useI18n();
-  const { draft, update, openForm, closeForm, setOpenValues, initialFor, found } = useRoom();
+  const { data, draft, update, openForm, closeForm, setOpenValues, initialFor, found } = useRoom();
+  const awaitingReview = data.awaitingReview;
   const action = draft.members[member.id];
   const open = draft.open?.key;
   const setAction = (next?: MemberAction) =>
@@ -66,6 +67,9 @@ function MemberItem({ member }: { member: Row }) {
       <div className="flex flex-wrap items-center justify-between gap-2">
         <span className="text-xl font-bold">{member.name as string}</span>
         {found === member.id && <Mark tone="found">{t("visit.member.found")}</Mark>}
+        {awaitingReview?.[member.id] && !action && (
+          <Mark tone="review">{t("visit.member.awaitingReview")}</Mark>
+        )}
         {action?.kind === "confirm" && <Mark tone="done">{t("visit.member.confirmed")}</Mark>}
         {action?.kind === "correct" && <Mark tone="changed">{t("visit.member.corrected")}</Mark>}
         {action?.kind === "moved_out" && <Mark tone="ended">{t("visit.member.movedOut")}</Mark>}

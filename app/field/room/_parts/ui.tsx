@@ -53,7 +53,7 @@ export function Mark({
   tone,
   children,
 }: {
-  tone: "done" | "changed" | "ended" | "warn" | "found";
+  tone: "done" | "changed" | "ended" | "warn" | "found" | "review";
   children: ReactNode;
 }) {
   const cls = {
@@ -62,6 +62,8 @@ export function Mark({
     ended: "bg-gray-700 text-white",
     warn: "bg-status-revisit text-white",
     found: "bg-brand text-white",
+    // Recorded, not yet the register's: outlined, so it never reads as a decision.
+    review: "border-2 border-status-done bg-white text-gray-950",
   }[tone];
   return (
     <span className={`inline-flex min-h-7 items-center rounded-full px-2.5 text-sm font-semibold ${cls}`}>
