@@ -46,8 +46,28 @@ export function maskPhone(phone: string | null | undefined): string {
   return stars(value.length);
 }
 
-/** Register fields holding a name, an ID number or a phone, and how each is masked. */
+/** 1950-01-01 → 1950-**-**: the year tells a reviewer the age band, the day identifies. */
+export function maskBirthDate(date: string | null | undefined): string {
+  const value = (date ?? "").trim();
+  if (value.length === 0) return "";
+  return /^\d{4}-/.test(value) ? `${value.slice(0, 4)}-**-**` : stars(value.length);
+}
+
+/** 广州市越秀区光塔路12号3楼 → 广州市越秀区****: the district, not the door. At most half is kept. */
+export function maskAddress(address: string | null | undefined): string {
+  const chars = Array.from((address ?? "").trim());
+  if (chars.length === 0) return "";
+  return `${chars.slice(0, Math.min(6, Math.floor(chars.length / 2))).join("")}****`;
+}
+
+/** Register fields holding a name, an ID number, a phone, a birth date or a home address, and how each is masked. */
 const MASKS: Partial<Record<string, (value: string) => string>> = {
+  birthDate: maskBirthDate,
+  hukouAddress: maskAddress,
+  currentAddress: maskAddress,
+  // A moved-out member's destination, inside an end reason.
+  destination: maskAddress,
+  residencePermitNo: maskIdNumber,
   name: maskName,
   landlordName: maskName,
   legalRep: maskName,

@@ -19,6 +19,7 @@ import {
 } from "@/db/schema";
 import type { MessageKey, MessageParams, Translate } from "@/domain/i18n";
 import { issueMessage } from "@/domain/i18n/issues";
+import { maskFieldValue } from "@/domain/mask";
 import { JSON_VALUE_MAX_DEPTH, jsonValueProblem } from "@/domain/json-value";
 import { canonicalJson, mergeField } from "@/domain/merge";
 import type {
@@ -375,6 +376,16 @@ function checkIdentity(row: Row): void {
   if (!parsed.success) throw rejectIssues(parsed.error);
 }
 
+/**
+ * The server's value as a conflict answer carries it. An officer holds their grid unmasked on the
+ * phone (they compare documents at the door, and settle the conflict with this value), so they get
+ * it in clear and the answer is audited as a reveal; anyone else gets it masked as their screens show
+ * it: a push with an invented "seen" value must not read the register.
+ */
+function answered(batch: Batch, field: string, value: unknown): unknown {
+  return batch.user.role === "officer" ? value : maskFieldValue(field, value);
+}
+
 function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   const visitProblem = jsonValueProblem(mutation.payload.visit, 2);
   if (visitProblem) throw new Rejection(visitProblem, undefined, "visit");
@@ -457,7 +468,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
         entityId: change.entityId,
         field: change.field,
         registerValue: change.registerValue,
-        serverValue,
+        serverValue: answered(batch, change.field, serverValue),
         observedValue: change.observedValue,
       });
     }
@@ -576,7 +587,7 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
           entityId: change.entityId,
           field: change.field,
           registerValue: change.registerValue,
-          serverValue,
+          serverValue: answered(batch, change.field, serverValue),
           observedValue: value,
         },
       ],
@@ -1012,6 +1023,21 @@ async function runBatch(
     await writeBatch(tx, batch);
     await recordDevice(tx, user, request, meta);
     const count = (status: string) => results.filter((r) => r.status === status && !r.duplicate).length;
+    const revealed = results.flatMap((r) =>
+      r.status === "conflict" && user.role === "officer" ? r.conflicts.map((c) => c.changeId) : [],
+    );
+    if (revealed.length > 0) {
+      // Conflict answers carry the register's values in clear: an unmasked read like any other.
+      await writeAudit(tx, {
+        userId: user.id,
+        action: "reveal_conflict",
+        entity: "change",
+        entityId: revealed.length === 1 ? revealed[0] : undefined,
+        areaPath: user.areaPath,
+        ip: meta.ip,
+        detail: { changes: revealed },
+      });
+    }
     if (mutations.length > 0) {
       await writeAudit(tx, {
         userId: user.id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskIdNumber, maskName, maskPhone } from "@/domain/mask";
+import { maskFieldValue, maskIdNumber, maskName, maskPhone } from "@/domain/mask";
 
 describe("maskName", () => {
   const cases: [string, string][] = [
@@ -70,5 +70,20 @@ describe("maskPhone", () => {
     expect(maskPhone("")).toBe("");
     expect(maskPhone(null)).toBe("");
     expect(maskPhone(undefined)).toBe("");
+  });
+});
+
+describe("maskFieldValue: birth dates and home addresses too", () => {
+  it("keeps the year of a birth date and the district of an address", () => {
+    expect(maskFieldValue("birthDate", "1950-01-01")).toBe("1950-**-**");
+    expect(maskFieldValue("hukouAddress", "广州市越秀区光塔路12号3楼")).toBe("广州市越秀区****");
+    expect(maskFieldValue("currentAddress", "光塔路12号")).toBe("光塔路****");
+    expect(maskFieldValue("residencePermitNo", "440100202400001234")).toBe("440***********1234");
+  });
+  it("masks a moved-out member's destination inside the end reason", () => {
+    expect(maskFieldValue("endReason", { code: "moved_out", destination: "天河区天河路385号" })).toEqual({
+      code: "moved_out",
+      destination: "天河区天河****",
+    });
   });
 });
