@@ -13,8 +13,31 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
     demoScale: Number(source.DOORSTEP_DEMO_SCALE ?? 1),
     sessionIdleMinutes: Number(source.DOORSTEP_SESSION_IDLE_MINUTES ?? 120),
     sessionMaxHours: Number(source.DOORSTEP_SESSION_MAX_HOURS ?? 12),
-    trustProxy: source.DOORSTEP_TRUST_PROXY === "1",
+    trustProxyHops: proxyHops(source.DOORSTEP_TRUST_PROXY),
   };
+}
+
+/**
+ * How many reverse proxies stand in front of the app, each appending the address it was reached from
+ * to X-Forwarded-For: 0 (the default) believes no forwarded header at all. "true" counts as one.
+ * Anything else that is not a small whole number is 0, the setting that cannot be spoofed.
+ */
+function proxyHops(value: string | undefined): number {
+  const text = value?.trim().toLowerCase() ?? "";
+  if (text === "true") return 1;
+  if (!/^\d{1,2}$/.test(text)) {
+    if (text !== "" && text !== "false")
+      warnOnce(`DOORSTEP_TRUST_PROXY=${value} is not a number of proxies: using 0`);
+    return 0;
+  }
+  return Number(text);
+}
+
+let warned = false;
+function warnOnce(message: string) {
+  if (warned) return;
+  warned = true;
+  console.warn(`[doorstep] ${message}`);
 }
 
 export type Env = ReturnType<typeof readEnv>;

@@ -24,7 +24,7 @@ import { checkRouter } from "@/server/routers/check";
 import { type CheckMeta, ensureCodes, hashIdNumber, lookupHousehold } from "@/server/services/check";
 import { createCallerFactory, router } from "@/server/trpc";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
-import { codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
+import { codeOf, fromAddress, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
 
 const testRouter = router({ check: checkRouter });
 const createCaller = createCallerFactory(testRouter);
@@ -74,7 +74,7 @@ describe.each(databaseKinds)("resident self-check on %s", (kind) => {
     const req = new Request(`${BASE}/api/trpc/${path}`, {
       method,
       body: method === "POST" ? JSON.stringify({ json: input }) : undefined,
-      headers: { "content-type": "application/json", "x-forwarded-for": ip },
+      headers: { "content-type": "application/json", ...fromAddress(ip) },
     });
     const res = await fetchRequestHandler({
       endpoint: "/api/trpc",
@@ -86,7 +86,7 @@ describe.each(databaseKinds)("resident self-check on %s", (kind) => {
   }
 
   async function callerAt(ip: string, cookie?: string, db: Database = database) {
-    const headers = new Headers({ "x-forwarded-for": ip });
+    const headers = new Headers(fromAddress(ip));
     if (cookie) headers.set("cookie", cookie);
     return createCaller(await createContextFor(db, headers));
   }

@@ -9,7 +9,7 @@ import * as schema from "@/db/schema";
 import { appRouter } from "@/server/routers";
 import { ensureOpenCampaignCodes } from "@/server/services/check";
 import { databaseKinds, openTestDatabase } from "../support/db";
-import { loginAs, seedSmallStreet } from "../support/fixture";
+import { fromAddress, loginAs, seedSmallStreet } from "../support/fixture";
 import { visitMutation } from "../support/push";
 import { type RouteHandler, routeHandlers } from "../support/routes";
 import { JPEG, type Side, sideOf } from "../support/sides";
@@ -326,7 +326,7 @@ describe.each(databaseKinds)("fuzzing every procedure and route on %s", (kind) =
           headers: {
             host: "localhost:3000",
             "content-type": "application/json",
-            "x-forwarded-for": "198.18.255.1",
+            ...fromAddress("198.18.255.1"),
           },
         }),
       );
@@ -352,7 +352,7 @@ describe.each(databaseKinds)("fuzzing every procedure and route on %s", (kind) =
             "content-type": "application/json",
             cookie: cookieFor(path),
             // Its own address each time, so the login and self-check limits do not answer every call.
-            "x-forwarded-for": `198.18.${(ip >> 8) & 255}.${ip & 255}`,
+            ...fromAddress(`198.18.${(ip >> 8) & 255}.${ip & 255}`),
           };
           const before = await fingerprint(database);
           const response = isQuery
@@ -425,7 +425,7 @@ describe.each(databaseKinds)("fuzzing every procedure and route on %s", (kind) =
           ip += 1;
           const headers = new Headers({
             host: "localhost:3000",
-            "x-forwarded-for": `198.19.${(ip >> 8) & 255}.${ip & 255}`,
+            ...fromAddress(`198.19.${(ip >> 8) & 255}.${ip & 255}`),
           });
           if (parts.who !== "none") headers.set("cookie", cookies[parts.who as "admin"]);
           if (parts.contentType) headers.set("content-type", parts.contentType);

@@ -7,6 +7,7 @@ import { hashPassword } from "@/server/auth/password";
 import { createContextFor } from "@/server/context";
 import { AppError } from "@/server/errors";
 import { readCookie } from "@/server/http/cookies";
+import { PEER_HEADER, peerStamp } from "@/server/http/peer";
 import { createCaller } from "@/server/routers";
 import { SESSION_COOKIE } from "@/server/services/auth";
 
@@ -27,10 +28,18 @@ export interface CallOptions {
 export async function callerFor(database: Database, options: CallOptions = {}) {
   const headers = new Headers(options.headers);
   if (options.cookie) headers.set("cookie", options.cookie);
-  headers.set("x-forwarded-for", options.ip ?? "203.0.113.7");
+  headers.set(PEER_HEADER, peerStamp(options.ip ?? "203.0.113.7"));
   const resHeaders = new Headers();
   const ctx = await createContextFor(database, headers, resHeaders);
   return { caller: createCaller(ctx), resHeaders };
+}
+
+/**
+ * Headers that make a request come from `address`, as the HTTP server stamps the socket's address
+ * (server/http/peer.ts): tests hand requests straight to the handlers, with no socket.
+ */
+export function fromAddress(address: string): Record<string, string> {
+  return { [PEER_HEADER]: peerStamp(address) };
 }
 
 export async function loginAs(
