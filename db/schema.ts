@@ -301,13 +301,28 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** Failed logins per key (a username, or a client address): kept in the database so every instance sees them. */
-export const loginThrottle = pgTable("login_throttle", {
-  key: text("key").primaryKey(),
-  failures: integer("failures").notNull().default(0),
-  lastFailureAt: ts("last_failure_at").notNull().defaultNow(),
-  lockedUntil: ts("locked_until"),
-});
+/**
+ * Attempts counted per key (login: an account, a client address, an account on one client; the resident
+ * check: a client address, an ID number's hash), kept in the database so every instance sees them.
+ * server/services/throttle.ts counts and admits in one statement per key.
+ */
+export const loginThrottle = pgTable(
+  "login_throttle",
+  {
+    key: text("key").primaryKey(),
+    /** Attempts counted in the current window (not yet proven good). */
+    failures: integer("failures").notNull().default(0),
+    /** The latest attempt counted. */
+    lastFailureAt: ts("last_failure_at").notNull().defaultNow(),
+    /** Until when the key waits: no attempt is admitted before. */
+    lockedUntil: ts("locked_until"),
+    /** The first attempt of the current window: the count starts again a window after it. */
+    startedAt: ts("started_at").notNull().defaultNow(),
+    /** When the row says nothing any more (window over, no wait left): deleted from then on. */
+    expiresAt: ts("expires_at").notNull().defaultNow(),
+  },
+  (t) => [index("login_throttle_expires_idx").on(t.expiresAt)],
+);
 
 export const campaigns = pgTable("campaigns", {
   id: uuid("id").primaryKey().defaultRandom(),

@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { areas, loginThrottle, sessions, users } from "@/db/schema";
+import { areas, sessions, users } from "@/db/schema";
 import { DECOY_HASH, verifyPassword } from "../auth/password";
 import type { Env } from "../env";
 import { AppError } from "../errors";
+import { throttleAddress } from "../http/peer";
 import { writeAudit } from "./audit";
+import { admit, clear, forgive, type Limit } from "./throttle";
 
 export const SESSION_COOKIE = "doorstep_session";
 
@@ -22,12 +24,24 @@ export interface SessionUser {
   areaLevel: string;
 }
 
-// Failures before a key starts to wait, and the longest wait; a client address gets more room
-// because one office's officers may share it.
-const USER_FREE_FAILURES = 5;
-const IP_FREE_FAILURES = 30;
+// Attempts before a key starts to wait, and the waits: a client address gets more room because one
+// office's officers may share it.
 const FAILURE_WINDOW_MS = 15 * 60_000;
-const MAX_LOCK_MS = 15 * 60_000;
+const userLimit = (username: string): Limit => ({
+  key: `user:${username}`,
+  free: 5,
+  windowMs: FAILURE_WINDOW_MS,
+  waitMs: 2000,
+  maxWaitMs: 15 * 60_000,
+});
+const ipLimit = (ip: string): Limit => ({
+  key: `ip:${ip}`,
+  free: 30,
+  windowMs: FAILURE_WINDOW_MS,
+  waitMs: 2000,
+  maxWaitMs: 15 * 60_000,
+});
+
 // Refresh last_seen_at at most this often, so reading pages does not write on every request.
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -86,45 +100,6 @@ export async function resolveSession(
   return { user: toSessionUser(user), tokenHash };
 }
 
-function lockMs(failures: number, free: number): number {
-  if (failures < free) return 0;
-  return Math.min(MAX_LOCK_MS, 1000 * 2 ** Math.min(20, failures - free + 1));
-}
-
-async function throttleWait(db: Db, keys: string[], now: Date): Promise<number> {
-  let waitMs = 0;
-  for (const key of keys) {
-    const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key));
-    if (row?.lockedUntil && row.lockedUntil > now) {
-      waitMs = Math.max(waitMs, row.lockedUntil.getTime() - now.getTime());
-    }
-  }
-  return waitMs;
-}
-
-async function recordFailure(db: Db, key: string, free: number, now: Date): Promise<void> {
-  const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS);
-  // One statement, so two instances counting the same key at once cannot lose a failure.
-  const [row] = await db
-    .insert(loginThrottle)
-    .values({ key, failures: 1, lastFailureAt: now })
-    .onConflictDoUpdate({
-      target: loginThrottle.key,
-      set: {
-        failures: sql`case when ${loginThrottle.lastFailureAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-        lastFailureAt: now,
-      },
-    })
-    .returning({ failures: loginThrottle.failures });
-  const ms = lockMs(row.failures, free);
-  if (ms > 0) {
-    await db
-      .update(loginThrottle)
-      .set({ lockedUntil: new Date(now.getTime() + ms) })
-      .where(eq(loginThrottle.key, key));
-  }
-}
-
 export interface LoginInput {
   username: string;
   password: string;
@@ -139,12 +114,16 @@ export async function loginUser(
   input: LoginInput,
 ): Promise<{ user: SessionUser; token: string; maxAgeSeconds: number }> {
   const username = input.username.trim().toLowerCase();
-  const userKey = `user:${username}`;
-  const ipKey = `ip:${input.ip}`;
-  const waitMs = await throttleWait(db, [userKey, ipKey], input.now);
-  if (waitMs > 0) {
+  const userKey = userLimit(username);
+  const ipKey = ipLimit(throttleAddress(input.ip));
+  // Counted before the password is checked, so a burst cannot have every attempt checked before the
+  // first failure is written; a good password takes its attempt back below.
+  const admission = await admit(db, [userKey, ipKey], input.now);
+  if (!admission.admitted) {
     await writeAudit(db, { action: "login_throttled", ip: input.ip, detail: { username } });
-    throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyAttempts", { seconds: Math.ceil(waitMs / 1000) });
+    throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyAttempts", {
+      seconds: Math.ceil(admission.waitMs / 1000),
+    });
   }
 
   const [row] = await db
@@ -156,17 +135,17 @@ export async function loginUser(
   // An unknown user costs one full hash too, so timing does not tell which usernames exist.
   const passwordOk = await verifyPassword(input.password, row?.passwordHash ?? DECOY_HASH);
   if (!row || !passwordOk || row.disabledAt) {
-    await recordFailure(db, userKey, USER_FREE_FAILURES, input.now);
-    await recordFailure(db, ipKey, IP_FREE_FAILURES, input.now);
     await writeAudit(db, { userId: row?.id, action: "login_failed", ip: input.ip, detail: { username } });
     throw new AppError("UNAUTHORIZED", "auth.invalidCredentials");
   }
+  // The password is right: this attempt was no guess.
+  await clear(db, userKey.key);
+  await forgive(db, [ipKey], 1);
   if (row.demo && !env.demo) {
     await writeAudit(db, { userId: row.id, action: "login_refused_demo", ip: input.ip });
     throw new AppError("FORBIDDEN", "auth.demoDisabled");
   }
 
-  await db.delete(loginThrottle).where(eq(loginThrottle.key, userKey));
   const token = randomBytes(32).toString("base64url");
   const maxAgeSeconds = env.sessionMaxHours * 3600;
   await db.insert(sessions).values({
