@@ -14,6 +14,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env) {
     sessionIdleMinutes: Number(source.DOORSTEP_SESSION_IDLE_MINUTES ?? 120),
     sessionMaxHours: Number(source.DOORSTEP_SESSION_MAX_HOURS ?? 12),
     trustProxyHops: proxyHops(source.DOORSTEP_TRUST_PROXY),
+    // The largest register file the admin page takes (the command line has no bound).
+    importMaxBytes: Math.max(1, Number(source.DOORSTEP_IMPORT_MAX_MB) || 512) * 1024 * 1024,
   };
 }
 

@@ -6,6 +6,7 @@ export type AppErrorKind =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
   | "TOO_MANY_REQUESTS";
 
 /** The HTTP status of each kind, for route handlers that answer outside tRPC. */
@@ -15,6 +16,7 @@ export const HTTP_STATUS: Record<AppErrorKind, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
 };
 

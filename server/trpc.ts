@@ -8,6 +8,7 @@ import { createTranslator, DEFAULT_LOCALE, hasMessage, type Locale, type Message
 import { issueMessage } from "@/domain/i18n/issues";
 import type { Env } from "./env";
 import { AppError } from "./errors";
+import { MAX_BODY_BYTES } from "./http/request";
 import type { Role, SessionUser } from "./services/auth";
 
 export interface Context {
@@ -39,7 +40,7 @@ function errorKey(error: TRPCError): { key: MessageKey; params?: Record<string, 
     case "FORBIDDEN":
       return { key: "auth.forbidden" };
     case "PAYLOAD_TOO_LARGE":
-      return { key: "errors.tooLarge" };
+      return { key: "errors.tooLarge", params: { mb: MAX_BODY_BYTES / (1024 * 1024) } };
     case "UNSUPPORTED_MEDIA_TYPE":
       return { key: "errors.notJson" };
     case "METHOD_NOT_SUPPORTED":

@@ -57,6 +57,7 @@ const zh = {
   "validation.visit.positionIncomplete": "定位不完整，请重新获取定位，或不带定位保存",
   "validation.visit.photoHash": "照片校验值无效，请重新拍摄",
   "validation.visit.field": "更正的字段名无效",
+  "validation.visit.valueTooLarge": "更正的内容过长（每项最多 {max} KB），请删减后重新保存",
 } as const;
 
 const en = {
@@ -126,6 +127,8 @@ const en = {
   "validation.visit.positionIncomplete": "The position is incomplete — get it again, or save without it",
   "validation.visit.photoHash": "The photo's checksum is not valid — take the photo again",
   "validation.visit.field": "The corrected field's name is not valid",
+  "validation.visit.valueTooLarge":
+    "The corrected value is too long (at most {max} KB each): shorten it and save again",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export const validationMessages = { "zh-CN": zh, en } as const;

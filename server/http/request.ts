@@ -55,7 +55,47 @@ export function isSecureRequest(headers: Headers, env: Pick<Env, "trustProxyHops
   return readPeer(headers)?.secure ?? false;
 }
 
+/** The most a tRPC call may send (a push batch is cut at 600 KB by the phone, domain/push.ts). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The declared Content-Length is over `max` (a refusal before a byte is read). */
+export function declaresOver(headers: Headers, max: number): boolean {
+  return Number(headers.get("content-length") ?? "0") > max;
+}
+
+/**
+ * The request body, or null as soon as more than `max` bytes have arrived: counted as read, so a
+ * chunked body (no Content-Length) or a false Content-Length is held to the same bound, and the rest
+ * is never read nor kept (the stream is cancelled).
+ */
+export async function readCapped(req: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** 413 in the caller's language, naming the bound. */
+export function tooLarge(headers: Headers, max = MAX_BODY_BYTES): Response {
+  return refusal(headers, 413, "errors.tooLarge", { mb: Math.round((max / (1024 * 1024)) * 10) / 10 });
+}
 
 /** A JSON refusal `{ error: { key, message } }`, translated by the locale cookie (Chinese unless switched). */
 export function refusal(headers: Headers, status: number, key: MessageKey, params?: MessageParams): Response {
@@ -92,7 +132,7 @@ export function guardMutation(req: Request): Response | null {
   if (!isSameOrigin(headers)) return refusal(headers, 403, "errors.crossSite");
   const type = (headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") return refusal(headers, 415, "errors.notJson");
-  const length = Number(headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) return refusal(headers, 413, "errors.tooLarge");
+  // Only what is declared; the body itself is counted as it is read (readCapped).
+  if (declaresOver(headers, MAX_BODY_BYTES)) return tooLarge(headers);
   return null;
 }
