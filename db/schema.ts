@@ -302,6 +302,27 @@ export const sessions = pgTable(
 );
 
 /**
+ * Browsers an account has logged in from: the `doorstep_device` cookie's token (only its SHA-256 here)
+ * recorded at a successful login. From such a device the account is throttled on its own key, so no
+ * stranger's failures slow its owner down there (server/services/auth.ts).
+ */
+export const loginDevices = pgTable(
+  "login_devices",
+  {
+    tokenHash: text("token_hash").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastLoginAt: ts("last_login_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tokenHash, t.userId] }),
+    index("login_devices_last_login_idx").on(t.lastLoginAt),
+  ],
+);
+
+/**
  * Attempts counted per key (login: an account, a client address, an account on one client; the resident
  * check: a client address, an ID number's hash), kept in the database so every instance sees them.
  * server/services/throttle.ts counts and admits in one statement per key.

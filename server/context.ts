@@ -5,7 +5,7 @@ import { getDatabase } from "./db";
 import { readEnv } from "./env";
 import { readCookie } from "./http/cookies";
 import { clientAddress, isSecureRequest } from "./http/request";
-import { resolveSession, SESSION_COOKIE } from "./services/auth";
+import { DEVICE_COOKIE, resolveSession, SESSION_COOKIE } from "./services/auth";
 import type { Context } from "./trpc";
 
 /** Builds a request's context from its headers; tests call this with a database of their own. */
@@ -30,6 +30,7 @@ export async function createContextFor(
     userAgent: headers.get("user-agent"),
     resHeaders,
     secureCookies: isSecureRequest(headers, env),
+    deviceToken: readCookie(cookie, DEVICE_COOKIE),
     now,
   };
 }

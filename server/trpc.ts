@@ -23,6 +23,8 @@ export interface Context {
   /** Response headers the procedure may add to (Set-Cookie). */
   resHeaders: Headers;
   secureCookies: boolean;
+  /** The browser's device cookie (login only reads it). */
+  deviceToken: string | undefined;
   now: Date;
 }
 

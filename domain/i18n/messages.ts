@@ -27,6 +27,8 @@ export const zhCN = {
   "auth.submitting": "正在登录…",
   "auth.invalidCredentials": "用户名或密码不正确，请重新输入",
   "auth.tooManyAttempts": "登录失败次数过多，请在 {seconds} 秒后再试",
+  "auth.accountSlowed":
+    "此账号近期在别的设备上登录失败较多，请在 {seconds} 秒后再试；在以前登录过的设备上可直接登录",
   "auth.demoDisabled": "演示数据已关闭，演示账号不能登录",
   "auth.required": "请先登录",
   "auth.sessionExpired": "登录已过期，请重新登录",
@@ -436,6 +438,8 @@ export const en: Catalogue = {
   "auth.submitting": "Logging in…",
   "auth.invalidCredentials": "Wrong username or password. Please try again.",
   "auth.tooManyAttempts": "Too many failed logins. Try again in {seconds} seconds.",
+  "auth.accountSlowed":
+    "This account has had many failed logins from other devices. Try again in {seconds} seconds, or log in on a device you have logged in from before.",
   "auth.demoDisabled": "Demo data is turned off, so demo accounts cannot log in.",
   "auth.required": "Please log in first.",
   "auth.sessionExpired": "Your session has expired. Please log in again.",

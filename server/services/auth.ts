@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { areas, sessions, users } from "@/db/schema";
+import { areas, loginDevices, sessions, users } from "@/db/schema";
 import { DECOY_HASH, verifyPassword } from "../auth/password";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { throttleAddress } from "../http/peer";
 import { writeAudit } from "./audit";
-import { admit, clear, forgive, type Limit } from "./throttle";
+import { admit, clear, forgive, type Limit, sweepExpired } from "./throttle";
 
 export const SESSION_COOKIE = "doorstep_session";
 
@@ -24,22 +24,43 @@ export interface SessionUser {
   areaLevel: string;
 }
 
-// Attempts before a key starts to wait, and the waits: a client address gets more room because one
-// office's officers may share it.
-const FAILURE_WINDOW_MS = 15 * 60_000;
-const userLimit = (username: string): Limit => ({
-  key: `user:${username}`,
+export const DEVICE_COOKIE = "doorstep_device";
+/** How long a browser stays a known device without logging in again. */
+export const DEVICE_MAX_AGE_SECONDS = 365 * 24 * 3600;
+
+/**
+ * Login limits (threat model: README, "Security"). Every attempt is counted before the password is
+ * checked, on these keys:
+ * - the account on this client: the client's address, or the device cookie of a browser that has
+ *   logged in to the account before. 5 at once, then waits from 2 s doubling to 15 min. It stops one
+ *   client guessing, and only that client waits.
+ * - the account from clients it has not logged in from (any address): 10 a day at once, then waits
+ *   from 1 s doubling to 15 min. It slows guessing spread over many addresses; the owner on a device
+ *   they logged in from before is not counted here and never waits for it.
+ * - the client address, whatever the account: 30 at once, then waits from 2 s doubling to 15 min
+ *   (room for an office's officers behind one address). Not counted from a known device either.
+ */
+const MINUTE_MS = 60_000;
+const accountOnClient = (client: string): Limit => ({
+  key: `login:client:${client}`,
   free: 5,
-  windowMs: FAILURE_WINDOW_MS,
+  windowMs: 15 * MINUTE_MS,
   waitMs: 2000,
-  maxWaitMs: 15 * 60_000,
+  maxWaitMs: 15 * MINUTE_MS,
 });
-const ipLimit = (ip: string): Limit => ({
-  key: `ip:${ip}`,
+const accountAnywhere = (username: string): Limit => ({
+  key: `login:account:${username}`,
+  free: 10,
+  windowMs: 24 * 60 * MINUTE_MS,
+  waitMs: 1000,
+  maxWaitMs: 15 * MINUTE_MS,
+});
+const address = (ip: string): Limit => ({
+  key: `login:ip:${ip}`,
   free: 30,
-  windowMs: FAILURE_WINDOW_MS,
+  windowMs: 15 * MINUTE_MS,
   waitMs: 2000,
-  maxWaitMs: 15 * 60_000,
+  maxWaitMs: 15 * MINUTE_MS,
 });
 
 // Refresh last_seen_at at most this often, so reading pages does not write on every request.
@@ -105,24 +126,87 @@ export interface LoginInput {
   password: string;
   ip: string;
   userAgent: string | null;
+  /** The `doorstep_device` cookie as the browser sent it, if any. */
+  deviceToken?: string;
   now: Date;
 }
 
-export async function loginUser(
-  db: Db,
-  env: Env,
-  input: LoginInput,
-): Promise<{ user: SessionUser; token: string; maxAgeSeconds: number }> {
+export interface LoginResult {
+  user: SessionUser;
+  token: string;
+  maxAgeSeconds: number;
+  /** The device cookie to set: the browser's own if we issued it, else a new one. */
+  deviceToken: string;
+}
+
+/** Whether this browser's device token was recorded at a successful login of `username`. */
+async function knownDevice(db: Db, username: string, tokenHash: string | null): Promise<boolean> {
+  if (!tokenHash) return false;
+  const [row] = await db
+    .select({ userId: loginDevices.userId })
+    .from(loginDevices)
+    .innerJoin(users, eq(users.id, loginDevices.userId))
+    .where(and(eq(loginDevices.tokenHash, tokenHash), eq(users.username, username)))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * Records the browser as a device of the account and returns its token: the one it sent if we issued
+ * it (it is recorded for some account), else a fresh one, so a value planted in a browser by someone
+ * else never becomes a known device.
+ */
+async function recordDevice(db: Db, userId: string, sent: string | undefined, now: Date): Promise<string> {
+  let token = sent && TOKEN_PATTERN.test(sent) ? sent : null;
+  if (token) {
+    const [issued] = await db
+      .select({ userId: loginDevices.userId })
+      .from(loginDevices)
+      .where(eq(loginDevices.tokenHash, hashToken(token)))
+      .limit(1);
+    if (!issued) token = null;
+  }
+  token ??= randomBytes(32).toString("base64url");
+  await db
+    .insert(loginDevices)
+    .values({ tokenHash: hashToken(token), userId, createdAt: now, lastLoginAt: now })
+    .onConflictDoUpdate({
+      target: [loginDevices.tokenHash, loginDevices.userId],
+      set: { lastLoginAt: now },
+    });
+  return token;
+}
+
+/** Devices not logged in from for a year are strangers again (bounded, like the throttle's sweep). */
+async function forgetOldDevices(db: Db, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - DEVICE_MAX_AGE_SECONDS * 1000);
+  await db.execute(sql`
+    delete from login_devices where (token_hash, user_id) in (
+      select token_hash, user_id from login_devices where last_login_at < ${cutoff.toISOString()}::timestamptz limit 500)`);
+}
+
+export async function loginUser(db: Db, env: Env, input: LoginInput): Promise<LoginResult> {
   const username = input.username.trim().toLowerCase();
-  const userKey = userLimit(username);
-  const ipKey = ipLimit(throttleAddress(input.ip));
+  const ip = throttleAddress(input.ip);
+  const deviceHash =
+    input.deviceToken && TOKEN_PATTERN.test(input.deviceToken) ? hashToken(input.deviceToken) : null;
+  const known = await knownDevice(db, username, deviceHash);
+  const onClient = accountOnClient(known ? `${username}:device:${deviceHash}` : `${username}:ip:${ip}`);
+  const limits = known ? [onClient] : [onClient, accountAnywhere(username), address(ip)];
   // Counted before the password is checked, so a burst cannot have every attempt checked before the
-  // first failure is written; a good password takes its attempt back below.
-  const admission = await admit(db, [userKey, ipKey], input.now);
+  // first failure is written; a right password takes its attempt back below.
+  const admission = await admit(db, limits, input.now);
   if (!admission.admitted) {
-    await writeAudit(db, { action: "login_throttled", ip: input.ip, detail: { username } });
-    throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyAttempts", {
-      seconds: Math.ceil(admission.waitMs / 1000),
+    await writeAudit(db, {
+      action: "login_throttled",
+      ip: input.ip,
+      detail: { username, keys: admission.waiting.map((key) => key.replace(/:device:.*/, ":device")) },
+    });
+    const seconds = Math.ceil(admission.waitMs / 1000);
+    // The owner can get past a slowdown of the account by using a device they logged in from before.
+    const accountWide = admission.waiting.includes(accountAnywhere(username).key);
+    throw new AppError("TOO_MANY_REQUESTS", accountWide ? "auth.accountSlowed" : "auth.tooManyAttempts", {
+      seconds,
     });
   }
 
@@ -138,14 +222,16 @@ export async function loginUser(
     await writeAudit(db, { userId: row?.id, action: "login_failed", ip: input.ip, detail: { username } });
     throw new AppError("UNAUTHORIZED", "auth.invalidCredentials");
   }
-  // The password is right: this attempt was no guess.
-  await clear(db, userKey.key);
-  await forgive(db, [ipKey], 1);
+  // The password is right: this attempt was no guess. The client starts afresh; the wider keys only
+  // take this attempt back (other clients' failures stand).
+  await clear(db, onClient.key);
+  await forgive(db, limits.slice(1), 1);
   if (row.demo && !env.demo) {
     await writeAudit(db, { userId: row.id, action: "login_refused_demo", ip: input.ip });
     throw new AppError("FORBIDDEN", "auth.demoDisabled");
   }
 
+  const deviceToken = await recordDevice(db, row.id, input.deviceToken, input.now);
   const token = randomBytes(32).toString("base64url");
   const maxAgeSeconds = env.sessionMaxHours * 3600;
   await db.insert(sessions).values({
@@ -157,9 +243,17 @@ export async function loginUser(
     userAgent: input.userAgent?.slice(0, 300),
     ip: input.ip,
   });
-  await writeAudit(db, { userId: row.id, action: "login", ip: input.ip, areaPath: row.areaPath });
+  await writeAudit(db, {
+    userId: row.id,
+    action: "login",
+    ip: input.ip,
+    areaPath: row.areaPath,
+    detail: { knownDevice: known },
+  });
+  await sweepExpired(db, input.now);
+  await forgetOldDevices(db, input.now);
   const { passwordHash: _hash, ...user } = row;
-  return { user: toSessionUser(user), token, maxAgeSeconds };
+  return { user: toSessionUser(user), token, maxAgeSeconds, deviceToken };
 }
 
 export async function logoutSession(

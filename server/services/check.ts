@@ -29,12 +29,20 @@ import { admit, forgive, type Limit } from "./throttle";
 /** The one answer to every miss: no parameters, so no miss can differ from another. */
 const noMatch = () => new AppError("NOT_FOUND", "check.noMatch");
 
+/**
+ * How many attempts go through at once before a key waits (threat model: README, "Security"). The
+ * code on the slip is the secret (31^10 codes): the limits keep guessing it hopeless, and the two a
+ * stranger can run up for someone else (an ID number, a carrier's shared address) slow down instead
+ * of locking, so a resident is kept waiting minutes, never a day.
+ */
 export interface CheckLimits {
-  /** Lookups one client address may make in a minute. */
+  /** Lookups one client address may make in a minute; then it waits out the minute. */
   ipPerMinute: number;
-  /** Failed lookups one client address may make in a day (room for an office or a carrier's NAT). */
+  /** Failed lookups from one client address in a day before each further one waits, from a minute
+   * doubling to an hour (room for an office or a carrier's NAT). */
   ipFailuresPerDay: number;
-  /** Failed lookups for one ID number in a day, from anywhere. */
+  /** Failed lookups for one ID number in a day, from anywhere, before each further one waits, from a
+   * minute doubling to ten. */
   idFailuresPerDay: number;
 }
 
@@ -120,11 +128,28 @@ export async function ensureOpenCampaignCodes(db: Db): Promise<number> {
 // ── throttle ───────────────────────────────────────────────────────────────────────────────────────
 
 function limitsFor(idHash: string, ip: string, limits: CheckLimits) {
-  const lock = (ms: number) => ({ windowMs: ms, waitMs: ms, maxWaitMs: ms });
   return {
-    attempts: { key: `check:ip:${ip}`, free: limits.ipPerMinute, ...lock(MINUTE_MS) },
-    ipFailures: { key: `check:ip-day:${ip}`, free: limits.ipFailuresPerDay, ...lock(DAY_MS) },
-    idFailures: { key: `check:id:${idHash}`, free: limits.idFailuresPerDay, ...lock(DAY_MS) },
+    attempts: {
+      key: `check:ip:${ip}`,
+      free: limits.ipPerMinute,
+      windowMs: MINUTE_MS,
+      waitMs: MINUTE_MS,
+      maxWaitMs: MINUTE_MS,
+    },
+    ipFailures: {
+      key: `check:ip-day:${ip}`,
+      free: limits.ipFailuresPerDay,
+      windowMs: DAY_MS,
+      waitMs: MINUTE_MS,
+      maxWaitMs: 60 * MINUTE_MS,
+    },
+    idFailures: {
+      key: `check:id:${idHash}`,
+      free: limits.idFailuresPerDay,
+      windowMs: DAY_MS,
+      waitMs: MINUTE_MS,
+      maxWaitMs: 10 * MINUTE_MS,
+    },
   } satisfies Record<string, Limit>;
 }
 

@@ -28,7 +28,10 @@ export interface Limit {
   maxWaitMs: number;
 }
 
-export type Admission = { admitted: true } | { admitted: false; waitMs: number };
+export type Admission =
+  | { admitted: true }
+  /** Refused: the longest wait, and the keys that wait. */
+  | { admitted: false; waitMs: number; waiting: string[] };
 
 class Refused extends Error {}
 
@@ -69,6 +72,8 @@ async function count(db: Db, limit: Limit, now: Date): Promise<boolean> {
  * when any key is waiting.
  */
 export async function admit(db: Db, limits: Limit[], now: Date): Promise<Admission> {
+  // Keys nobody uses again (an address seen once) would pile up: now and then, clear some.
+  if (Math.random() < SWEEP_CHANCE) await sweepExpired(db, now);
   const ordered = [...limits].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   try {
     if (ordered.length === 1) {
@@ -85,7 +90,7 @@ export async function admit(db: Db, limits: Limit[], now: Date): Promise<Admissi
     if (!(error instanceof Refused)) throw error;
   }
   const locks = await db
-    .select({ lockedUntil: loginThrottle.lockedUntil })
+    .select({ key: loginThrottle.key, lockedUntil: loginThrottle.lockedUntil })
     .from(loginThrottle)
     .where(
       inArray(
@@ -93,8 +98,9 @@ export async function admit(db: Db, limits: Limit[], now: Date): Promise<Admissi
         ordered.map((l) => l.key),
       ),
     );
-  const waitMs = Math.max(1000, ...locks.map((l) => (l.lockedUntil?.getTime() ?? 0) - now.getTime()));
-  return { admitted: false, waitMs };
+  const waiting = locks.filter((l) => l.lockedUntil && l.lockedUntil > now);
+  const waitMs = Math.max(1000, ...waiting.map((l) => (l.lockedUntil as Date).getTime() - now.getTime()));
+  return { admitted: false, waitMs, waiting: waiting.map((l) => l.key) };
 }
 
 /**
@@ -111,6 +117,21 @@ export async function forgive(db: Db, limits: Limit[], attempts: 0 | 1): Promise
     from unnest(${sql.param(limits.map((l) => l.key))}::text[], ${sql.param(limits.map((l) => l.free))}::int[])
       as f(key, free)
     where t.key = f.key`);
+}
+
+/** How often an attempt also clears expired rows (besides every successful login). */
+const SWEEP_CHANCE = 1 / 64;
+
+/**
+ * Deletes up to `batch` rows that say nothing any more: their window is over and they do not wait.
+ * Bounded, so one request never pays for a backlog; the index on expires_at finds them.
+ */
+export async function sweepExpired(db: Db, now: Date, batch = 500): Promise<number> {
+  const result = await db.execute(sql`
+    delete from login_throttle where key in (
+      select key from login_throttle where expires_at < ${now.toISOString()}::timestamptz limit ${batch})
+    returning key`);
+  return (result as { rows: unknown[] }).rows.length;
 }
 
 /** Forgets a key altogether (a login that proved the password from this client). */
