@@ -84,21 +84,30 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Whether a NUL character hides anywhere in a value, keys included. */
-function hasNul(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
+/**
+ * Text PostgreSQL cannot store: a NUL (refused in text and jsonb), or half of a UTF-16 surrogate pair
+ * (JSON writes it as a lone "\ud800" escape, which jsonb refuses; as text it would become U+FFFD). In
+ * a `u` regular expression \p{Cs} matches only a surrogate that has no partner.
+ */
+const unstorable = (text: string) => text.includes("\u0000") || /\p{Cs}/u.test(text);
+
+/** Whether unstorable text hides anywhere in a value, keys included. */
+function hasUnstorable(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return unstorable(value);
   if (depth > 64 || value === null || typeof value !== "object") return false;
   for (const [key, inner] of Object.entries(value))
-    if (key.includes("\u0000") || hasNul(inner, depth + 1)) return true;
+    if (unstorable(key) || hasUnstorable(inner, depth + 1)) return true;
   return false;
 }
 
 /**
- * PostgreSQL stores no NUL in text or jsonb: a NUL reaching a query fails it as a server error (found
- * by test/server/fuzz.test.ts). No form can type one, so any input holding one is refused up front.
+ * A NUL or a lone surrogate reaching a query fails it as a server error (found by
+ * test/server/fuzz.test.ts, and a login name's lone surrogate failing the audit row's jsonb). No form
+ * can type either, so any input holding one is refused up front as malformed.
  */
 const noNul = t.middleware(async ({ getRawInput, next }) => {
-  if (hasNul(await getRawInput())) throw new TRPCError({ code: "BAD_REQUEST", message: "errors.badRequest" });
+  if (hasUnstorable(await getRawInput()))
+    throw new TRPCError({ code: "BAD_REQUEST", message: "errors.badRequest" });
   return next();
 });
 
