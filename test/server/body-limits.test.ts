@@ -149,6 +149,24 @@ describe.each(databaseKinds)("request bodies bounded by the bytes read on %s", (
         headers: { "content-type": "application/json" },
       });
       expect(next.status).toBe(200);
+      // A chunked body under the bound is read and answered like any other.
+      const text = new TextEncoder().encode(
+        JSON.stringify({ json: { username: "officer9", password: "doorstep" } }),
+      );
+      const small = await fetch(`${app.url}/api/trpc/auth.login`, {
+        method: "POST",
+        body: new ReadableStream({
+          start(controller) {
+            controller.enqueue(text.slice(0, 10));
+            controller.enqueue(text.slice(10));
+            controller.close();
+          },
+        }),
+        headers: { "content-type": "application/json" },
+        duplex: "half",
+      } as RequestInit);
+      expect(small.status).toBe(200);
+      expect((await small.json()).result.data.json.username).toBe("officer9");
     } finally {
       await app.close();
     }
