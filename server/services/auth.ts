@@ -182,7 +182,8 @@ async function forgetOldDevices(db: Db, now: Date): Promise<void> {
   const cutoff = new Date(now.getTime() - DEVICE_MAX_AGE_SECONDS * 1000);
   await db.execute(sql`
     delete from login_devices where (token_hash, user_id) in (
-      select token_hash, user_id from login_devices where last_login_at < ${cutoff.toISOString()}::timestamptz limit 500)`);
+      select token_hash, user_id from login_devices where last_login_at < ${cutoff.toISOString()}::timestamptz
+      limit 500 for update skip locked)`);
 }
 
 export async function loginUser(db: Db, env: Env, input: LoginInput): Promise<LoginResult> {

@@ -105,18 +105,18 @@ export async function admit(db: Db, limits: Limit[], now: Date): Promise<Admissi
 
 /**
  * Takes back `attempts` (0 or 1) counted attempts, for an attempt that turned out good; a key back under
- * its free attempts stops waiting. With 0 it runs the same statement and changes nothing, so a caller
- * that must take as long on a miss as on a hit can call it either way.
+ * its free attempts stops waiting. With 0 it runs the same statements and changes nothing, so a caller
+ * that must take as long on a miss as on a hit can call it either way. One statement per key, each on
+ * its own: holding one row at a time, it cannot deadlock with an admission holding the others.
  */
 export async function forgive(db: Db, limits: Limit[], attempts: 0 | 1): Promise<void> {
-  if (limits.length === 0) return;
-  await db.execute(sql`
-    update login_throttle t set
-      failures = greatest(t.failures - ${attempts}::int, 0),
-      locked_until = case when t.failures - ${attempts}::int < f.free then null else t.locked_until end
-    from unnest(${sql.param(limits.map((l) => l.key))}::text[], ${sql.param(limits.map((l) => l.free))}::int[])
-      as f(key, free)
-    where t.key = f.key`);
+  for (const limit of limits) {
+    await db.execute(sql`
+      update login_throttle set
+        failures = greatest(failures - ${attempts}::int, 0),
+        locked_until = case when failures - ${attempts}::int < ${limit.free}::int then null else locked_until end
+      where key = ${limit.key}`);
+  }
 }
 
 /** How often an attempt also clears expired rows (besides every successful login). */
@@ -124,12 +124,14 @@ const SWEEP_CHANCE = 1 / 64;
 
 /**
  * Deletes up to `batch` rows that say nothing any more: their window is over and they do not wait.
- * Bounded, so one request never pays for a backlog; the index on expires_at finds them.
+ * Bounded, so one request never pays for a backlog; the index on expires_at finds them. Rows an
+ * attempt holds are skipped (SKIP LOCKED), so the sweep never waits for one nor deadlocks with it.
  */
 export async function sweepExpired(db: Db, now: Date, batch = 500): Promise<number> {
   const result = await db.execute(sql`
     delete from login_throttle where key in (
-      select key from login_throttle where expires_at < ${now.toISOString()}::timestamptz limit ${batch})
+      select key from login_throttle where expires_at < ${now.toISOString()}::timestamptz
+      limit ${batch} for update skip locked)
     returning key`);
   return (result as { rows: unknown[] }).rows.length;
 }

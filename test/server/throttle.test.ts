@@ -6,7 +6,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/trpc/[trpc]/route";
 import type { Database } from "@/db/client";
-import { householdCodes, loginThrottle, persons } from "@/db/schema";
+import { householdCodes, loginDevices, loginThrottle, persons, users } from "@/db/schema";
 import { CODE_ALPHABET } from "@/domain/check";
 import { ensureOpenCampaignCodes } from "@/server/services/check";
 import { databaseKinds, openTestDatabase } from "../support/db";
@@ -221,7 +221,7 @@ describe.each(databaseKinds)("throttles under bursts on %s", (kind) => {
     expect((await lookup(resident, "198.51.100.31")).status).toBe(200);
   });
 
-  it("expired rows are deleted: a successful login sweeps them", async () => {
+  it("expired rows and year-old devices are deleted: a successful login sweeps them", async () => {
     const long = new Date(Date.now() - 2 * 24 * 3600_000);
     await database.db.insert(loginThrottle).values(
       Array.from({ length: 20 }, (_, i) => ({
@@ -238,7 +238,24 @@ describe.each(databaseKinds)("throttles under bursts on %s", (kind) => {
       lockedUntil: new Date(Date.now() + 60_000),
       expiresAt: new Date(Date.now() + 60_000),
     });
+    // A device not logged in from for two years is forgotten too.
+    const [officer2] = await database.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, "officer2"));
+    await database.db.insert(loginDevices).values({
+      tokenHash: "0".repeat(64),
+      userId: officer2.id,
+      createdAt: new Date(Date.now() - 800 * 24 * 3600_000),
+      lastLoginAt: new Date(Date.now() - 730 * 24 * 3600_000),
+    });
     expect((await login("doorstep", "198.51.100.40", undefined, "officer3")).status).toBe(200);
+    expect(
+      await database.db
+        .select()
+        .from(loginDevices)
+        .where(eq(loginDevices.tokenHash, "0".repeat(64))),
+    ).toEqual([]);
     const left = (await database.db.select({ key: loginThrottle.key }).from(loginThrottle)).map((r) => r.key);
     // The waiting row stays, and the rows of the login itself (its attempt taken back).
     expect(left.filter((key) => key.startsWith("login:ip:192.0.2."))).toEqual(["login:ip:192.0.2.250"]);
