@@ -61,7 +61,9 @@ test("X-Forwarded-For does not choose the client's address: 12 rotating ones get
   for (let i = 0; i < 12; i++) {
     const response = await request.post(`${BASE}/api/trpc/check.lookup`, {
       headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.${i + 1}` },
-      data: { json: { name: "张三", idNumber: `44010419700101${String(1000 + i).slice(1)}X`, code: "23456789AB" } },
+      data: {
+        json: { name: "张三", idNumber: `44010419700101${String(1000 + i).slice(1)}X`, code: "23456789AB" },
+      },
     });
     statuses.push(response.status());
   }
