@@ -39,12 +39,19 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // A fresh embedded database every run, seeded with a tenth of the demo street.
+    // A fresh embedded database every run, seeded with a tenth of the demo street. The specs play
+    // residents on phones of their own by sending X-Forwarded-For, as a reverse proxy would write it,
+    // so the server trusts one proxy (e2e/client-address.spec.ts runs a server of its own without).
     command: `rm -rf .e2e-data .e2e-data.lock && npx next start -p ${PORT}`,
     url: `${baseURL}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { DOORSTEP_DATA_DIR: ".e2e-data", DOORSTEP_DEMO_SCALE: "0.1", DATABASE_URL: "" },
+    env: {
+      DOORSTEP_DATA_DIR: ".e2e-data",
+      DOORSTEP_DEMO_SCALE: "0.1",
+      DATABASE_URL: "",
+      DOORSTEP_TRUST_PROXY: "1",
+    },
   },
 });

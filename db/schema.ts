@@ -302,13 +302,49 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** Failed logins per key (a username, or a client address): kept in the database so every instance sees them. */
-export const loginThrottle = pgTable("login_throttle", {
-  key: text("key").primaryKey(),
-  failures: integer("failures").notNull().default(0),
-  lastFailureAt: ts("last_failure_at").notNull().defaultNow(),
-  lockedUntil: ts("locked_until"),
-});
+/**
+ * Browsers an account has logged in from: the `doorstep_device` cookie's token (only its SHA-256 here)
+ * recorded at a successful login. From such a device the account is throttled on its own key, so no
+ * stranger's failures slow its owner down there (server/services/auth.ts).
+ */
+export const loginDevices = pgTable(
+  "login_devices",
+  {
+    tokenHash: text("token_hash").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastLoginAt: ts("last_login_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tokenHash, t.userId] }),
+    index("login_devices_last_login_idx").on(t.lastLoginAt),
+  ],
+);
+
+/**
+ * Attempts counted per key (login: an account, a client address, an account on one client; the resident
+ * check: a client address, an ID number's hash), kept in the database so every instance sees them.
+ * server/services/throttle.ts counts and admits in one statement per key.
+ */
+export const loginThrottle = pgTable(
+  "login_throttle",
+  {
+    key: text("key").primaryKey(),
+    /** Attempts counted in the current window (not yet proven good). */
+    failures: integer("failures").notNull().default(0),
+    /** The latest attempt counted. */
+    lastFailureAt: ts("last_failure_at").notNull().defaultNow(),
+    /** Until when the key waits: no attempt is admitted before. */
+    lockedUntil: ts("locked_until"),
+    /** The first attempt of the current window: the count starts again a window after it. */
+    startedAt: ts("started_at").notNull().defaultNow(),
+    /** When the row says nothing any more (window over, no wait left): deleted from then on. */
+    expiresAt: ts("expires_at").notNull().defaultNow(),
+  },
+  (t) => [index("login_throttle_expires_idx").on(t.expiresAt)],
+);
 
 export const campaigns = pgTable("campaigns", {
   id: uuid("id").primaryKey().defaultRandom(),

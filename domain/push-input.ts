@@ -3,6 +3,7 @@
 
 import { z } from "zod";
 import { PUSH_MAX_MUTATIONS } from "./push";
+import { CHANGE_VALUE_MAX_BYTES, jsonUpTo } from "./visit";
 
 const visitMutationSchema = z.object({
   id: z.uuid(),
@@ -16,7 +17,13 @@ const visitMutationSchema = z.object({
 const resolveMutationSchema = z.object({
   id: z.uuid(),
   kind: z.literal("resolve"),
-  payload: z.object({ changeId: z.uuid(), value: z.unknown(), serverValue: z.unknown() }),
+  // One field's values, as a phone took them from a conflict: never near the bound, so a resolve over it
+  // is a malformed envelope (a change's values are judged with its visit instead: domain/visit.ts).
+  payload: z.object({
+    changeId: z.uuid(),
+    value: jsonUpTo(CHANGE_VALUE_MAX_BYTES),
+    serverValue: jsonUpTo(CHANGE_VALUE_MAX_BYTES),
+  }),
 });
 
 export const mutationSchema = z.discriminatedUnion("kind", [visitMutationSchema, resolveMutationSchema]);

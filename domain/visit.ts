@@ -94,7 +94,50 @@ export const visitSchema = z
 export type VisitInput = z.input<typeof visitSchema>;
 export type Visit = z.output<typeof visitSchema>;
 
-/** A change's values are stored and shown to supervisors as they came: bounded, well-formed JSON. */
+/**
+ * The most one value of a change may weigh, as UTF-8 JSON. The largest honest value is a whole new row
+ * (a person: about 2 KB with every text field full); this leaves room eight times over and keeps a
+ * change row, its conflict and its export line small whatever a phone sends.
+ */
+export const CHANGE_VALUE_MAX_BYTES = 16 * 1024;
+
+/** UTF-8 length of a string that has no lone surrogates (JSON.stringify escapes those). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Any JSON value of at most `maxBytes` as UTF-8 JSON; a value JSON cannot write is invalid. */
+export function jsonUpTo(maxBytes: number) {
+  return z.unknown().superRefine((value, ctx) => {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "validation.invalidType" });
+      return;
+    }
+    // A UTF-16 unit is at least one UTF-8 byte: a long text is too big before it is measured.
+    if (text !== undefined && (text.length > maxBytes || utf8Length(text) > maxBytes)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "validation.visit.valueTooLarge",
+        params: { max: Math.floor(maxBytes / 1024) },
+      });
+    }
+  });
+}
+
+/** A change's values are stored and shown to supervisors as they came: shallow, well-formed JSON. */
 function plainJson(value: unknown, ctx: z.RefinementCtx) {
   const problem = jsonValueProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -109,9 +152,9 @@ export const changeSchema = z.object(
     /** A register column in camelCase, or "*" for a whole new row. */
     field: z.string(withKeys).regex(/^(\*|[a-z][A-Za-z0-9]{0,63})$/, { error: "validation.visit.field" }),
     /** What the officer saw (null for a new row). */
-    registerValue: z.unknown().superRefine(plainJson),
+    registerValue: jsonUpTo(CHANGE_VALUE_MAX_BYTES).superRefine(plainJson),
     /** What the officer set. */
-    observedValue: z.unknown().superRefine(plainJson),
+    observedValue: jsonUpTo(CHANGE_VALUE_MAX_BYTES).superRefine(plainJson),
     /** The register row's version the officer saw; 0 for a new row. */
     baseVersion: z.number(withKeys).int().min(0),
   },

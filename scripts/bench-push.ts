@@ -44,6 +44,7 @@ import type { DeviceHealth, Mutation, PushResult, VisitMutation } from "../domai
 import { PUSH_BATCH_BYTES, PUSH_MAX_MUTATIONS } from "../domain/push";
 import { citizenIdCheckChar } from "../domain/validators/citizen-id";
 import type { Change } from "../domain/visit";
+import { installPeerStamp } from "../server/http/peer";
 import type { AppRouter } from "../server/routers";
 import { emitFigures } from "./support/figures";
 import { createScratchDatabase, type ScratchDatabase } from "./support/scratch-db";
@@ -153,6 +154,8 @@ interface ServerLog {
 }
 
 function serve(handler: (req: Request) => Promise<Response>, log: ServerLog[]) {
+  // What instrumentation.ts does under `next start`: the socket's address reaches the handlers.
+  installPeerStamp();
   const server = http.createServer(async (req, res) => {
     const started = performance.now();
     const before = snapshot();
@@ -165,8 +168,6 @@ function serve(handler: (req: Request) => Promise<Response>, log: ServerLog[]) {
         if (Array.isArray(value)) for (const v of value) headers.append(name, v);
         else if (value !== undefined) headers.set(name, value);
       }
-      // Next fills X-Forwarded-For from the socket when the client sent none.
-      if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", req.socket.remoteAddress ?? "");
       const method = req.method ?? "GET";
       const request = new Request(`http://${req.headers.host}${req.url}`, {
         method,

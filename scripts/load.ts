@@ -74,6 +74,9 @@ class Officer {
   private turn: number;
   responseBytes = 0;
 
+  /** The phone's own address, as the balancer in front of the instances would append it. */
+  private readonly address: string;
+
   constructor(
     readonly username: string,
     private readonly servers: NextServer[],
@@ -81,6 +84,8 @@ class Officer {
     first: number,
   ) {
     this.turn = first;
+    const n = Number(/\d+$/.exec(username)?.[0] ?? 0);
+    this.address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
   }
 
   /** The instance the next request goes to, and the one after (for the replay). */
@@ -101,6 +106,7 @@ class Officer {
         method: "POST",
         headers: {
           "content-type": "application/json",
+          "x-forwarded-for": this.address,
           origin: server.origin,
           "sec-fetch-site": "same-origin",
           ...(this.cookie ? { cookie: this.cookie } : {}),
@@ -314,7 +320,15 @@ async function main() {
       await seeding.close();
     }
 
-    const env = { DATABASE_URL: url.toString(), DOORSTEP_DEMO: "1", DOORSTEP_DEMO_SCALE: String(SCALE) };
+    // The instances trust one proxy, and each officer's requests carry the address a balancer would
+    // append for that phone: otherwise every phone is 127.0.0.1 to the login limits, and a crowd of
+    // logins in flight at once from one address waits as a password spray would (README, "Security").
+    const env = {
+      DATABASE_URL: url.toString(),
+      DOORSTEP_DEMO: "1",
+      DOORSTEP_DEMO_SCALE: String(SCALE),
+      DOORSTEP_TRUST_PROXY: "1",
+    };
     for (const port of PORTS) servers.push(startNext(port, env));
     await Promise.all(servers.map((s) => waitHealthy(s)));
     console.log(`instances: ${servers.map((s) => s.origin).join(", ")} (next start, one PostgreSQL)`);

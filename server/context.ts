@@ -4,8 +4,8 @@ import { LOCALE_COOKIE, negotiateLocale } from "@/domain/i18n";
 import { getDatabase } from "./db";
 import { type Env, readEnv } from "./env";
 import { readCookie } from "./http/cookies";
-import { clientIp } from "./http/request";
-import { resolveSession, SESSION_COOKIE } from "./services/auth";
+import { clientAddress, isSecureRequest } from "./http/request";
+import { DEVICE_COOKIE, resolveSession, SESSION_COOKIE } from "./services/auth";
 import type { Context } from "./trpc";
 
 /**
@@ -29,10 +29,11 @@ export async function createContextFor(
     sessionTokenHash: session?.tokenHash ?? null,
     // The UI is Chinese unless switched, whatever the browser says; errors follow the UI's choice.
     locale: negotiateLocale(readCookie(cookie, LOCALE_COOKIE)),
-    ip: clientIp(headers, env),
+    ip: clientAddress(headers, env),
     userAgent: headers.get("user-agent"),
     resHeaders,
-    secureCookies: headers.get("x-forwarded-proto") === "https",
+    secureCookies: isSecureRequest(headers, env),
+    deviceToken: readCookie(cookie, DEVICE_COOKIE),
     now,
   };
 }

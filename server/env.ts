@@ -48,7 +48,20 @@ const envSchema = z.object({
   DOORSTEP_DEMO_SCALE: positiveNumber(1),
   DOORSTEP_SESSION_IDLE_MINUTES: positiveNumber(120),
   DOORSTEP_SESSION_MAX_HOURS: positiveNumber(12),
-  DOORSTEP_TRUST_PROXY: flag,
+  // How many reverse proxies stand in front of the app, each appending the address it was reached
+  // from to X-Forwarded-For: 0 (unset) believes no forwarded header at all; "true" counts as one.
+  DOORSTEP_TRUST_PROXY: optionalText.transform((value, ctx) => {
+    const text = value?.toLowerCase();
+    if (text === undefined || text === "false") return 0;
+    if (text === "true") return 1;
+    if (!/^\d{1,2}$/.test(text)) {
+      ctx.addIssue({ code: "custom", message: `expected a number of proxies (0–99), got "${value}"` });
+      return z.NEVER;
+    }
+    return Number(text);
+  }),
+  // The largest register file the admin page takes, in MB (the command line has no bound).
+  DOORSTEP_IMPORT_MAX_MB: positiveNumber(512),
 });
 
 /** The configuration in `source`; throws an EnvError naming each variable that has a bad value. */
@@ -67,7 +80,8 @@ export function parseEnv(source: Record<string, string | undefined>) {
     demoScale: e.DOORSTEP_DEMO_SCALE,
     sessionIdleMinutes: e.DOORSTEP_SESSION_IDLE_MINUTES,
     sessionMaxHours: e.DOORSTEP_SESSION_MAX_HOURS,
-    trustProxy: e.DOORSTEP_TRUST_PROXY ?? false,
+    trustProxyHops: e.DOORSTEP_TRUST_PROXY,
+    importMaxBytes: Math.ceil(e.DOORSTEP_IMPORT_MAX_MB * 1024 * 1024),
   };
 }
 
@@ -82,4 +96,13 @@ let cached: Env | undefined;
 export function readEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/**
+ * Forgets the parsed configuration, so the next `readEnv` reads process.env again. For tests that
+ * start the real app under another setting (a proxy in front, a smaller upload bound); the app
+ * itself never changes its environment after start.
+ */
+export function rereadEnv(): void {
+  cached = undefined;
 }

@@ -7,6 +7,7 @@ export type AppErrorKind =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
   | "TOO_MANY_REQUESTS";
 
 /** The HTTP status of each kind, for route handlers that answer outside tRPC. */
@@ -16,6 +17,7 @@ export const HTTP_STATUS: Record<AppErrorKind, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
 };
 

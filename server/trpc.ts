@@ -8,6 +8,7 @@ import { createTranslator, DEFAULT_LOCALE, hasMessage, type Locale, type Message
 import { issueMessage } from "@/domain/i18n/issues";
 import type { Env } from "./env";
 import { AppError } from "./errors";
+import { MAX_BODY_BYTES } from "./http/request";
 import type { Role, SessionUser } from "./services/auth";
 
 export interface Context {
@@ -22,6 +23,8 @@ export interface Context {
   /** Response headers the procedure may add to (Set-Cookie). */
   resHeaders: Headers;
   secureCookies: boolean;
+  /** The browser's device cookie (login only reads it). */
+  deviceToken: string | undefined;
   now: Date;
 }
 
@@ -39,7 +42,7 @@ function errorKey(error: TRPCError): { key: MessageKey; params?: Record<string, 
     case "FORBIDDEN":
       return { key: "auth.forbidden" };
     case "PAYLOAD_TOO_LARGE":
-      return { key: "errors.tooLarge" };
+      return { key: "errors.tooLarge", params: { mb: MAX_BODY_BYTES / (1024 * 1024) } };
     case "UNSUPPORTED_MEDIA_TYPE":
       return { key: "errors.notJson" };
     case "METHOD_NOT_SUPPORTED":
@@ -81,21 +84,30 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Whether a NUL character hides anywhere in a value, keys included. */
-function hasNul(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
+/**
+ * Text PostgreSQL cannot store: a NUL (refused in text and jsonb), or half of a UTF-16 surrogate pair
+ * (JSON writes it as a lone "\ud800" escape, which jsonb refuses; as text it would become U+FFFD). In
+ * a `u` regular expression \p{Cs} matches only a surrogate that has no partner.
+ */
+const unstorable = (text: string) => text.includes("\u0000") || /\p{Cs}/u.test(text);
+
+/** Whether unstorable text hides anywhere in a value, keys included. */
+function hasUnstorable(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return unstorable(value);
   if (depth > 64 || value === null || typeof value !== "object") return false;
   for (const [key, inner] of Object.entries(value))
-    if (key.includes("\u0000") || hasNul(inner, depth + 1)) return true;
+    if (unstorable(key) || hasUnstorable(inner, depth + 1)) return true;
   return false;
 }
 
 /**
- * PostgreSQL stores no NUL in text or jsonb: a NUL reaching a query fails it as a server error (found
- * by test/server/fuzz.test.ts). No form can type one, so any input holding one is refused up front.
+ * A NUL or a lone surrogate reaching a query fails it as a server error (found by
+ * test/server/fuzz.test.ts, and a login name's lone surrogate failing the audit row's jsonb). No form
+ * can type either, so any input holding one is refused up front as malformed.
  */
 const noNul = t.middleware(async ({ getRawInput, next }) => {
-  if (hasNul(await getRawInput())) throw new TRPCError({ code: "BAD_REQUEST", message: "errors.badRequest" });
+  if (hasUnstorable(await getRawInput()))
+    throw new TRPCError({ code: "BAD_REQUEST", message: "errors.badRequest" });
   return next();
 });
 

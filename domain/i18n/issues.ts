@@ -7,6 +7,12 @@ export function issueMessage(issue: z.core.$ZodIssue): { key: MessageKey; params
   const bounds: MessageParams = {};
   if ("maximum" in issue) bounds.max = Number(issue.maximum);
   if ("minimum" in issue) bounds.min = Number(issue.minimum);
+  // A refinement's own parameters (`params: { max }` on a custom issue) fill its message too.
+  if (issue.code === "custom" && issue.params) {
+    for (const [name, value] of Object.entries(issue.params)) {
+      if (typeof value === "string" || typeof value === "number") bounds[name] = value;
+    }
+  }
   if (hasMessage(issue.message)) return { key: issue.message, params: bounds };
   const mapped = zodIssueKey(issue);
   return {

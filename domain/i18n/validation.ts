@@ -64,8 +64,8 @@ const zh = {
   "validation.visit.photoHash": "照片校验值无效，请重新拍摄",
   "validation.visit.field": "更正的字段名无效",
   "validation.json.tooDeep": "数据层级过深，不是本应用生成的内容，请重新录入",
-  "validation.json.tooLarge": "内容过长（最多 16000 个字符），请精简后重新录入",
   "validation.text.malformed": "文字中含有无法识别的字符，请删除后重新输入",
+  "validation.visit.valueTooLarge": "更正的内容过长（每项最多 {max} KB），请删减后重新保存",
 } as const;
 
 const en = {
@@ -142,9 +142,9 @@ const en = {
   "validation.visit.photoHash": "The photo's checksum is not valid — take the photo again",
   "validation.visit.field": "The corrected field's name is not valid",
   "validation.json.tooDeep": "The data is nested too deeply; it was not made by this app. Record it again",
-  "validation.json.tooLarge":
-    "The content is too long (at most 16,000 characters); shorten it and record it again",
   "validation.text.malformed": "The text contains a character that cannot be read; delete it and type again",
+  "validation.visit.valueTooLarge":
+    "The corrected value is too long (at most {max} KB each): shorten it and save again",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export const validationMessages = { "zh-CN": zh, en } as const;

@@ -2,11 +2,13 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { areas, loginThrottle, sessions, users } from "@/db/schema";
+import { areas, loginDevices, sessions, users } from "@/db/schema";
 import { DECOY_HASH, verifyPassword } from "../auth/password";
 import type { Env } from "../env";
 import { AppError } from "../errors";
+import { throttleAddress } from "../http/peer";
 import { writeAudit } from "./audit";
+import { admit, clear, forgive, type Limit, sweepExpired } from "./throttle";
 
 export const SESSION_COOKIE = "doorstep_session";
 
@@ -23,12 +25,45 @@ export interface SessionUser {
   areaLevel: string;
 }
 
-// Failures before a key starts to wait, and the longest wait; a client address gets more room
-// because one office's officers may share it.
-const USER_FREE_FAILURES = 5;
-const IP_FREE_FAILURES = 30;
-const FAILURE_WINDOW_MS = 15 * 60_000;
-const MAX_LOCK_MS = 15 * 60_000;
+export const DEVICE_COOKIE = "doorstep_device";
+/** How long a browser stays a known device without logging in again. */
+export const DEVICE_MAX_AGE_SECONDS = 365 * 24 * 3600;
+
+/**
+ * Login limits (threat model: README, "Security"). Every attempt is counted before the password is
+ * checked, on these keys:
+ * - the account on this client: the client's address, or the device cookie of a browser that has
+ *   logged in to the account before. 5 at once, then waits from 2 s doubling to 15 min. It stops one
+ *   client guessing, and only that client waits.
+ * - the account from clients it has not logged in from (any address): 10 a day at once, then waits
+ *   from 1 s doubling to 15 min. It slows guessing spread over many addresses; the owner on a device
+ *   they logged in from before is not counted here and never waits for it.
+ * - the client address, whatever the account: 30 at once, then waits from 2 s doubling to 15 min
+ *   (room for an office's officers behind one address). Not counted from a known device either.
+ */
+const MINUTE_MS = 60_000;
+const accountOnClient = (client: string): Limit => ({
+  key: `login:client:${client}`,
+  free: 5,
+  windowMs: 15 * MINUTE_MS,
+  waitMs: 2000,
+  maxWaitMs: 15 * MINUTE_MS,
+});
+const accountAnywhere = (username: string): Limit => ({
+  key: `login:account:${username}`,
+  free: 10,
+  windowMs: 24 * 60 * MINUTE_MS,
+  waitMs: 1000,
+  maxWaitMs: 15 * MINUTE_MS,
+});
+const address = (ip: string): Limit => ({
+  key: `login:ip:${ip}`,
+  free: 30,
+  windowMs: 15 * MINUTE_MS,
+  waitMs: 2000,
+  maxWaitMs: 15 * MINUTE_MS,
+});
+
 // Refresh last_seen_at at most this often, so reading pages does not write on every request.
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -87,65 +122,94 @@ export async function resolveSession(
   return { user: toSessionUser(user), tokenHash };
 }
 
-function lockMs(failures: number, free: number): number {
-  if (failures < free) return 0;
-  return Math.min(MAX_LOCK_MS, 1000 * 2 ** Math.min(20, failures - free + 1));
-}
-
-async function throttleWait(db: Db, keys: string[], now: Date): Promise<number> {
-  let waitMs = 0;
-  for (const key of keys) {
-    const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key));
-    if (row?.lockedUntil && row.lockedUntil > now) {
-      waitMs = Math.max(waitMs, row.lockedUntil.getTime() - now.getTime());
-    }
-  }
-  return waitMs;
-}
-
-async function recordFailure(db: Db, key: string, free: number, now: Date): Promise<void> {
-  const windowStart = new Date(now.getTime() - FAILURE_WINDOW_MS);
-  // One statement, so two instances counting the same key at once cannot lose a failure.
-  const [row] = await db
-    .insert(loginThrottle)
-    .values({ key, failures: 1, lastFailureAt: now })
-    .onConflictDoUpdate({
-      target: loginThrottle.key,
-      set: {
-        failures: sql`case when ${loginThrottle.lastFailureAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-        lastFailureAt: now,
-      },
-    })
-    .returning({ failures: loginThrottle.failures });
-  const ms = lockMs(row.failures, free);
-  if (ms > 0) {
-    await db
-      .update(loginThrottle)
-      .set({ lockedUntil: new Date(now.getTime() + ms) })
-      .where(eq(loginThrottle.key, key));
-  }
-}
-
 export interface LoginInput {
   username: string;
   password: string;
   ip: string;
   userAgent: string | null;
+  /** The `doorstep_device` cookie as the browser sent it, if any. */
+  deviceToken?: string;
   now: Date;
 }
 
-export async function loginUser(
-  db: Db,
-  env: Env,
-  input: LoginInput,
-): Promise<{ user: SessionUser; token: string; maxAgeSeconds: number }> {
+export interface LoginResult {
+  user: SessionUser;
+  token: string;
+  maxAgeSeconds: number;
+  /** The device cookie to set: the browser's own if we issued it, else a new one. */
+  deviceToken: string;
+}
+
+/** Whether this browser's device token was recorded at a successful login of `username`. */
+async function knownDevice(db: Db, username: string, tokenHash: string | null): Promise<boolean> {
+  if (!tokenHash) return false;
+  const [row] = await db
+    .select({ userId: loginDevices.userId })
+    .from(loginDevices)
+    .innerJoin(users, eq(users.id, loginDevices.userId))
+    .where(and(eq(loginDevices.tokenHash, tokenHash), eq(users.username, username)))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * Records the browser as a device of the account and returns its token: the one it sent if we issued
+ * it (it is recorded for some account), else a fresh one, so a value planted in a browser by someone
+ * else never becomes a known device.
+ */
+async function recordDevice(db: Db, userId: string, sent: string | undefined, now: Date): Promise<string> {
+  let token = sent && TOKEN_PATTERN.test(sent) ? sent : null;
+  if (token) {
+    const [issued] = await db
+      .select({ userId: loginDevices.userId })
+      .from(loginDevices)
+      .where(eq(loginDevices.tokenHash, hashToken(token)))
+      .limit(1);
+    if (!issued) token = null;
+  }
+  token ??= randomBytes(32).toString("base64url");
+  await db
+    .insert(loginDevices)
+    .values({ tokenHash: hashToken(token), userId, createdAt: now, lastLoginAt: now })
+    .onConflictDoUpdate({
+      target: [loginDevices.tokenHash, loginDevices.userId],
+      set: { lastLoginAt: now },
+    });
+  return token;
+}
+
+/** Devices not logged in from for a year are strangers again (bounded, like the throttle's sweep). */
+async function forgetOldDevices(db: Db, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - DEVICE_MAX_AGE_SECONDS * 1000);
+  await db.execute(sql`
+    delete from login_devices where (token_hash, user_id) in (
+      select token_hash, user_id from login_devices where last_login_at < ${cutoff.toISOString()}::timestamptz
+      limit 500 for update skip locked)`);
+}
+
+export async function loginUser(db: Db, env: Env, input: LoginInput): Promise<LoginResult> {
   const username = input.username.trim().toLowerCase();
-  const userKey = `user:${username}`;
-  const ipKey = `ip:${input.ip}`;
-  const waitMs = await throttleWait(db, [userKey, ipKey], input.now);
-  if (waitMs > 0) {
-    await writeAudit(db, { action: "login_throttled", ip: input.ip, detail: { username } });
-    throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyAttempts", { seconds: Math.ceil(waitMs / 1000) });
+  const ip = throttleAddress(input.ip);
+  const deviceHash =
+    input.deviceToken && TOKEN_PATTERN.test(input.deviceToken) ? hashToken(input.deviceToken) : null;
+  const known = await knownDevice(db, username, deviceHash);
+  const onClient = accountOnClient(known ? `${username}:device:${deviceHash}` : `${username}:ip:${ip}`);
+  const limits = known ? [onClient] : [onClient, accountAnywhere(username), address(ip)];
+  // Counted before the password is checked, so a burst cannot have every attempt checked before the
+  // first failure is written; a right password takes its attempt back below.
+  const admission = await admit(db, limits, input.now);
+  if (!admission.admitted) {
+    await writeAudit(db, {
+      action: "login_throttled",
+      ip: input.ip,
+      detail: { username, keys: admission.waiting.map((key) => key.replace(/:device:.*/, ":device")) },
+    });
+    const seconds = Math.ceil(admission.waitMs / 1000);
+    // The owner can get past a slowdown of the account by using a device they logged in from before.
+    const accountWide = admission.waiting.includes(accountAnywhere(username).key);
+    throw new AppError("TOO_MANY_REQUESTS", accountWide ? "auth.accountSlowed" : "auth.tooManyAttempts", {
+      seconds,
+    });
   }
 
   const [row] = await db
@@ -157,17 +221,19 @@ export async function loginUser(
   // An unknown user costs one full hash too, so timing does not tell which usernames exist.
   const passwordOk = await verifyPassword(input.password, row?.passwordHash ?? DECOY_HASH);
   if (!row || !passwordOk || row.disabledAt) {
-    await recordFailure(db, userKey, USER_FREE_FAILURES, input.now);
-    await recordFailure(db, ipKey, IP_FREE_FAILURES, input.now);
     await writeAudit(db, { userId: row?.id, action: "login_failed", ip: input.ip, detail: { username } });
     throw new AppError("UNAUTHORIZED", "auth.invalidCredentials");
   }
+  // The password is right: this attempt was no guess. The client starts afresh; the wider keys only
+  // take this attempt back (other clients' failures stand).
+  await clear(db, onClient.key);
+  await forgive(db, limits.slice(1), 1);
   if (row.demo && !env.demo) {
     await writeAudit(db, { userId: row.id, action: "login_refused_demo", ip: input.ip });
     throw new AppError("FORBIDDEN", "auth.demoDisabled");
   }
 
-  await db.delete(loginThrottle).where(eq(loginThrottle.key, userKey));
+  const deviceToken = await recordDevice(db, row.id, input.deviceToken, input.now);
   const token = randomBytes(32).toString("base64url");
   const maxAgeSeconds = env.sessionMaxHours * 3600;
   await db.insert(sessions).values({
@@ -179,9 +245,17 @@ export async function loginUser(
     userAgent: input.userAgent?.slice(0, 300),
     ip: input.ip,
   });
-  await writeAudit(db, { userId: row.id, action: "login", ip: input.ip, areaPath: row.areaPath });
+  await writeAudit(db, {
+    userId: row.id,
+    action: "login",
+    ip: input.ip,
+    areaPath: row.areaPath,
+    detail: { knownDevice: known },
+  });
+  await sweepExpired(db, input.now);
+  await forgetOldDevices(db, input.now);
   const { passwordHash: _hash, ...user } = row;
-  return { user: toSessionUser(user), token, maxAgeSeconds };
+  return { user: toSessionUser(user), token, maxAgeSeconds, deviceToken };
 }
 
 export async function logoutSession(

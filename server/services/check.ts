@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { areas, buildings, households, loginThrottle, persons, residentFeedback, rooms } from "@/db/schema";
+import { areas, buildings, households, persons, residentFeedback, rooms } from "@/db/schema";
 import {
   type CheckDisputeInput,
   type CheckLookupInput,
@@ -12,9 +12,11 @@ import {
 import { codeValues, ID_TYPE } from "@/domain/codes";
 import { maskIdNumber, maskName, maskPhone } from "@/domain/mask";
 import { AppError } from "../errors";
+import { throttleAddress } from "../http/peer";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { inScope } from "./register";
+import { admit, forgive, type Limit } from "./throttle";
 
 /**
  * The resident self-check: a household member proves themselves with name + ID number + the code on the
@@ -26,12 +28,20 @@ import { inScope } from "./register";
 /** The one answer to every miss: no parameters, so no miss can differ from another. */
 const noMatch = () => new AppError("NOT_FOUND", "check.noMatch");
 
+/**
+ * How many attempts go through at once before a key waits (threat model: README, "Security"). The
+ * code on the slip is the secret (31^10 codes): the limits keep guessing it hopeless, and the two a
+ * stranger can run up for someone else (an ID number, a carrier's shared address) slow down instead
+ * of locking, so a resident is kept waiting minutes, never a day.
+ */
 export interface CheckLimits {
-  /** Lookups one client address may make in a minute. */
+  /** Lookups one client address may make in a minute; then it waits out the minute. */
   ipPerMinute: number;
-  /** Failed lookups one client address may make in a day (room for an office or a carrier's NAT). */
+  /** Failed lookups from one client address in a day before each further one waits, from a minute
+   * doubling to an hour (room for an office or a carrier's NAT). */
   ipFailuresPerDay: number;
-  /** Failed lookups for one ID number in a day, from anywhere. */
+  /** Failed lookups for one ID number in a day, from anywhere, before each further one waits, from a
+   * minute doubling to ten. */
   idFailuresPerDay: number;
 }
 
@@ -59,66 +69,30 @@ const same = (label: string, a: string, b: string) => timingSafeEqual(digest(lab
 
 // ── throttle ───────────────────────────────────────────────────────────────────────────────────────
 
-interface Counter {
-  key: string;
-  windowMs: number;
-  max: number;
-}
-
-function countersFor(idHash: string, ip: string, limits: CheckLimits) {
+function limitsFor(idHash: string, ip: string, limits: CheckLimits) {
   return {
-    attempts: { key: `check:ip:${ip}`, windowMs: MINUTE_MS, max: limits.ipPerMinute },
-    ipFailures: { key: `check:ip-day:${ip}`, windowMs: DAY_MS, max: limits.ipFailuresPerDay },
-    idFailures: { key: `check:id:${idHash}`, windowMs: DAY_MS, max: limits.idFailuresPerDay },
-  } satisfies Record<string, Counter>;
-}
-
-/**
- * Adds `increment` (0 or 1) to a counter in one statement, so instances counting at once lose nothing.
- * The window is fixed: it starts at the first count (kept in last_failure_at) and a count after it ends
- * starts a new one. Reaching `max` locks the key until the window ends. Returns the count.
- */
-async function bump(db: Db, counter: Counter, increment: 0 | 1, now: Date): Promise<number> {
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const window = sql`(${counter.windowMs}::int * interval '1 millisecond')`;
-  const expired = sql`${loginThrottle.lastFailureAt} <= ${at} - ${window}`;
-  const count = sql`(case when ${expired} then ${increment}::int else ${loginThrottle.failures} + ${increment}::int end)`;
-  const start = sql`(case when ${expired} then ${at} else ${loginThrottle.lastFailureAt} end)`;
-  const [row] = await db
-    .insert(loginThrottle)
-    .values({
-      key: counter.key,
-      failures: increment,
-      lastFailureAt: now,
-      lockedUntil: increment >= counter.max ? new Date(now.getTime() + counter.windowMs) : null,
-    })
-    .onConflictDoUpdate({
-      target: loginThrottle.key,
-      set: {
-        failures: count,
-        lastFailureAt: start,
-        lockedUntil: sql`case when ${count} >= ${counter.max}::int then ${start} + ${window} else ${loginThrottle.lockedUntil} end`,
-      },
-    })
-    .returning({ failures: loginThrottle.failures });
-  return row.failures;
-}
-
-/** Refuses a locked client or ID number, and counts the attempt against the client's per-minute limit. */
-async function gate(db: Db, counters: ReturnType<typeof countersFor>, now: Date): Promise<number> {
-  const keys = [counters.attempts.key, counters.ipFailures.key, counters.idFailures.key];
-  const locks = await db
-    .select({ lockedUntil: loginThrottle.lockedUntil })
-    .from(loginThrottle)
-    .where(inArray(loginThrottle.key, keys));
-  let waitMs = 0;
-  for (const { lockedUntil } of locks) {
-    if (lockedUntil && lockedUntil > now) waitMs = Math.max(waitMs, lockedUntil.getTime() - now.getTime());
-  }
-  if (waitMs > 0) return waitMs;
-  const attempts = await bump(db, counters.attempts, 1, now);
-  // Two instances may both have read "unlocked": the count itself is the last word.
-  return attempts > counters.attempts.max ? counters.attempts.windowMs : 0;
+    attempts: {
+      key: `check:ip:${ip}`,
+      free: limits.ipPerMinute,
+      windowMs: MINUTE_MS,
+      waitMs: MINUTE_MS,
+      maxWaitMs: MINUTE_MS,
+    },
+    ipFailures: {
+      key: `check:ip-day:${ip}`,
+      free: limits.ipFailuresPerDay,
+      windowMs: DAY_MS,
+      waitMs: MINUTE_MS,
+      maxWaitMs: 60 * MINUTE_MS,
+    },
+    idFailures: {
+      key: `check:id:${idHash}`,
+      free: limits.idFailuresPerDay,
+      windowMs: DAY_MS,
+      waitMs: MINUTE_MS,
+      maxWaitMs: 10 * MINUTE_MS,
+    },
+  } satisfies Record<string, Limit>;
 }
 
 // ── the proof ──────────────────────────────────────────────────────────────────────────────────────
@@ -183,8 +157,8 @@ interface HouseholdRow {
 const asDate = (value: Date | string | null) => (value === null ? null : new Date(value));
 
 /**
- * Runs the same three statements and the same comparisons whether it hits or misses, and counts the
- * outcome on both failure counters either way (adding 0 on a hit), so a miss costs what a hit costs.
+ * Runs the same statements and the same comparisons whether it hits or misses, and settles both
+ * failure counters either way (taking back nothing on a miss), so a miss costs what a hit costs.
  */
 async function prove(
   db: Db,
@@ -193,16 +167,18 @@ async function prove(
   purpose: CheckPurpose,
 ): Promise<Proof> {
   const idHash = hashIdNumber(input.idNumber);
-  const counters = countersFor(idHash, meta.ip, meta.limits ?? CHECK_LIMITS);
-  const waitMs = await gate(db, counters, meta.now);
-  if (waitMs > 0) {
+  const counters = limitsFor(idHash, throttleAddress(meta.ip), meta.limits ?? CHECK_LIMITS);
+  // Every attempt is counted before the proof is looked at (a hit takes its failures back below), so
+  // concurrent attempts cannot all be evaluated before the first failure is written.
+  const admission = await admit(db, [counters.attempts, counters.ipFailures, counters.idFailures], meta.now);
+  if (!admission.admitted) {
     await writeAudit(db, {
       action: "resident_lookup",
       ip: meta.ip,
       detail: { result: "throttled", purpose, idHash },
     });
     throw new AppError("TOO_MANY_REQUESTS", "check.tooMany", {
-      minutes: Math.max(1, Math.ceil(waitMs / MINUTE_MS)),
+      minutes: Math.max(1, Math.ceil(admission.waitMs / MINUTE_MS)),
     });
   }
 
@@ -299,9 +275,8 @@ async function prove(
     },
   };
 
-  const failed = hit ? 0 : 1;
-  await bump(db, counters.idFailures, failed, meta.now);
-  await bump(db, counters.ipFailures, failed, meta.now);
+  // The same statement either way (taking back nothing on a miss), so a miss costs what a hit costs.
+  await forgive(db, [counters.idFailures, counters.ipFailures], hit ? 1 : 0);
   await writeAudit(db, {
     action: "resident_lookup",
     entity: "household",

@@ -55,8 +55,11 @@ export function uploadName(name: string | null): string {
   return base.slice(-120);
 }
 
-/** Streams the request body to disk, refusing past the size limit without keeping a partial file. */
-async function saveUpload(
+/**
+ * Streams the request body to disk, refusing past the size limit (bytes as they arrive, so a chunked
+ * body is held to it too) without keeping a partial file or reading the rest.
+ */
+export async function saveUpload(
   user: SessionUser,
   name: string,
   body: ReadableStream<Uint8Array> | null,
@@ -72,7 +75,8 @@ async function saveUpload(
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      if (bytes > maxBytes) done(new AppError("BAD_REQUEST", "importPage.tooLarge", { mb: maxBytes >> 20 }));
+      if (bytes > maxBytes)
+        done(new AppError("PAYLOAD_TOO_LARGE", "importPage.tooLarge", { mb: Math.max(1, maxBytes >> 20) }));
       else done(null, chunk);
     },
   });
@@ -117,6 +121,16 @@ export async function importUpload(
   options: UploadOptions,
 ): Promise<ImportReport & { uploadId: string }> {
   const upload = await saveUpload(user, uploadName(options.name), body, options.maxBytes);
+  return importSaved(db, user, upload, options);
+}
+
+/** Imports a saved upload (the route saves first, so a refused upload is refused with its own status). */
+export async function importSaved(
+  db: Db,
+  user: SessionUser,
+  upload: UploadedImport,
+  options: UploadOptions,
+): Promise<ImportReport & { uploadId: string }> {
   options.onProgress?.({ rowsRead: 0, bytesRead: 0, totalBytes: upload.bytes });
   const report = await importFile(db, {
     kind: options.kind,

@@ -19,8 +19,8 @@ import {
 } from "@/db/schema";
 import type { MessageKey, MessageParams, Translate } from "@/domain/i18n";
 import { issueMessage } from "@/domain/i18n/issues";
-import { maskFieldValue } from "@/domain/mask";
 import { JSON_VALUE_MAX_DEPTH, jsonValueProblem } from "@/domain/json-value";
+import { maskFieldValue } from "@/domain/mask";
 import { canonicalJson, mergeField } from "@/domain/merge";
 import type {
   ConflictField,
@@ -981,7 +981,7 @@ async function runBatch(
     for (const mutation of mutations) {
       // Hashing walks the payload: one nested beyond any form's depth is refused before it can
       // overflow the stack (and so fail the whole batch).
-      const shapeProblem = jsonValueProblem(mutation.payload, PAYLOAD_MAX_DEPTH, Number.POSITIVE_INFINITY);
+      const shapeProblem = jsonValueProblem(mutation.payload, PAYLOAD_MAX_DEPTH);
       if (shapeProblem) {
         results.push(rejected(mutation.id, new Rejection(shapeProblem), meta.translate));
         continue;

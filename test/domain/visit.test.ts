@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { issuesByPath } from "@/domain/schemas/issues";
 import {
+  CHANGE_VALUE_MAX_BYTES,
   changeSchema,
   diffFields,
   endChanges,
@@ -109,6 +110,37 @@ describe("the visit envelope", () => {
     expect(changeSchema.safeParse({ ...change, field: "drop table" }).success).toBe(false);
     expect(changeSchema.safeParse({ ...change, entity: "building" }).success).toBe(false);
     expect(changeSchema.safeParse({ ...change, baseVersion: -1 }).success).toBe(false);
+  });
+
+  it("bounds each value of a change at 16 KB of UTF-8 JSON", () => {
+    const change = {
+      id: crypto.randomUUID(),
+      visitId: ids.visit,
+      entity: "person",
+      entityId: ids.person,
+      field: "note",
+      registerValue: null,
+      observedValue: null,
+      baseVersion: 3,
+    };
+    // A JSON string is its text and two quotes.
+    const ascii = (bytes: number) => "a".repeat(bytes - 2);
+    expect(changeSchema.safeParse({ ...change, observedValue: ascii(CHANGE_VALUE_MAX_BYTES) }).success).toBe(
+      true,
+    );
+    const over = changeSchema.safeParse({ ...change, registerValue: ascii(CHANGE_VALUE_MAX_BYTES + 1) });
+    expect(over.success).toBe(false);
+    expect(issuesByPath(over.error!)).toEqual({
+      registerValue: [{ key: "validation.visit.valueTooLarge", params: { max: 16 } }],
+    });
+    // Counted in bytes: 5,461 Chinese characters are 16,385 bytes with the quotes, far under 16 K characters.
+    expect(changeSchema.safeParse({ ...change, observedValue: "屋".repeat(5460) }).success).toBe(true);
+    expect(changeSchema.safeParse({ ...change, observedValue: "屋".repeat(5461) }).success).toBe(false);
+    // A whole row counts as its JSON.
+    expect(
+      changeSchema.safeParse({ ...change, observedValue: { a: ascii(CHANGE_VALUE_MAX_BYTES) } }).success,
+    ).toBe(false);
+    expect(changeSchema.safeParse({ ...change, observedValue: 10n }).success).toBe(false);
   });
 });
 

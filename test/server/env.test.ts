@@ -32,7 +32,8 @@ describe("the server's environment", () => {
       demoScale: 1,
       sessionIdleMinutes: 120,
       sessionMaxHours: 12,
-      trustProxy: false,
+      trustProxyHops: 0,
+      importMaxBytes: 512 * 1024 * 1024,
     });
   });
 
@@ -44,7 +45,8 @@ describe("the server's environment", () => {
         DOORSTEP_DEMO_SCALE: "0.1",
         DOORSTEP_SESSION_IDLE_MINUTES: "30",
         DOORSTEP_SESSION_MAX_HOURS: " ",
-        DOORSTEP_TRUST_PROXY: "1",
+        DOORSTEP_TRUST_PROXY: "2",
+        DOORSTEP_IMPORT_MAX_MB: "20",
       }),
     ).toEqual({
       databaseUrl: "postgres://db/doorstep",
@@ -53,8 +55,10 @@ describe("the server's environment", () => {
       demoScale: 0.1,
       sessionIdleMinutes: 30,
       sessionMaxHours: 12,
-      trustProxy: true,
+      trustProxyHops: 2,
+      importMaxBytes: 20 * 1024 * 1024,
     });
+    expect(parseEnv({ DOORSTEP_TRUST_PROXY: "true" }).trustProxyHops).toBe(1);
     expect(parseEnv({ DATABASE_URL: "postgres://db/x", DOORSTEP_DEMO: "true" }).demo).toBe(true);
     expect(parseEnv({ DOORSTEP_DEMO: "0" }).demo).toBe(false);
   });
@@ -67,6 +71,8 @@ describe("the server's environment", () => {
     ["DOORSTEP_DEMO_SCALE", "Infinity"],
     ["DOORSTEP_DEMO", "ture"],
     ["DOORSTEP_TRUST_PROXY", "yes"],
+    ["DOORSTEP_TRUST_PROXY", "-1"],
+    ["DOORSTEP_IMPORT_MAX_MB", "lots"],
   ])("refuses %s=%s with an error naming the variable and its value", (name, value) => {
     const error = parseError({ [name]: value });
     expect(error.message).toContain(`${name}: expected`);

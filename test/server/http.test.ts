@@ -1,11 +1,16 @@
 import { count } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import type { Database } from "@/db/client";
 import { auditLog, loginThrottle, sessions } from "@/db/schema";
+import { CODE_ALPHABET } from "@/domain/check";
+import { citizenIdCheckChar } from "@/domain/validators";
+import { register } from "@/instrumentation";
+import { rereadEnv } from "@/server/env";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { seedSmallStreet } from "../support/fixture";
+import { type Served, serve } from "../support/serve";
 
 const BASE = "http://localhost:3000";
 
@@ -21,6 +26,42 @@ function post(path: string, body: string, headers: Record<string, string> = {}) 
 
 const login = (username: string, password: string, headers: Record<string, string> = {}) =>
   post("auth.login", JSON.stringify({ json: { username, password } }), headers);
+
+/** A made-up citizen ID with a valid check character that no register row holds. */
+function unknownId(n: number): string {
+  const body = `440104197001${String(10 + (n % 18)).padStart(2, "0")}${String(100 + n).padStart(3, "0")}`;
+  return body + citizenIdCheckChar(body);
+}
+
+/**
+ * The app behind a real socket on 127.0.0.1, started as `next start` starts it: instrumentation's
+ * register() runs (it opens the test's database and whatever else the app does at start), then the
+ * tRPC route answers over HTTP.
+ */
+async function startApp(): Promise<Served> {
+  const runtime = process.env.NEXT_RUNTIME;
+  process.env.NEXT_RUNTIME = "nodejs";
+  try {
+    await register();
+  } finally {
+    if (runtime === undefined) delete process.env.NEXT_RUNTIME;
+    else process.env.NEXT_RUNTIME = runtime;
+  }
+  return serve((pathname) => (pathname.startsWith("/api/trpc/") ? POST : undefined));
+}
+
+/** One resident self-check over the socket, for a different (unknown) ID number each time. */
+async function lookupOver(app: Served, n: number, forwardedFor: string) {
+  const response = await fetch(`${app.url}/api/trpc/check.lookup`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+    body: JSON.stringify({
+      json: { name: "张三", idNumber: unknownId(n), code: CODE_ALPHABET.slice(0, 10) },
+    }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
 
 describe.each(databaseKinds)("the HTTP edge on %s", (kind) => {
   let database: Database;
@@ -94,6 +135,60 @@ describe.each(databaseKinds)("the HTTP edge on %s", (kind) => {
     expect(tooBig.status).toBe(413);
 
     expect(await writes()).toEqual(before);
+  });
+
+  describe("the client's address over a real socket", () => {
+    let app: Served;
+    let lookups = 0;
+    beforeAll(async () => {
+      app = await startApp();
+    });
+    afterAll(async () => {
+      delete process.env.DOORSTEP_TRUST_PROXY;
+      rereadEnv();
+      await app?.close();
+    });
+    beforeEach(() => database.db.delete(loginThrottle));
+
+    // The resident check allows 5 lookups a minute per client address.
+    it("without DOORSTEP_TRUST_PROXY, is the socket's: 12 rotating X-Forwarded-For get 5 answers, then 429", async () => {
+      delete process.env.DOORSTEP_TRUST_PROXY;
+      rereadEnv();
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push(await lookupOver(app, lookups++, `203.0.113.${i + 1}`));
+      expect(statuses).toEqual([...Array(5).fill(404), ...Array(7).fill(429)]);
+    });
+
+    it("behind one proxy, is the address the proxy appended, not what the client wrote before it", async () => {
+      process.env.DOORSTEP_TRUST_PROXY = "1";
+      rereadEnv();
+      const spoofed: number[] = [];
+      for (let i = 0; i < 7; i++)
+        spoofed.push(await lookupOver(app, lookups++, `203.0.113.${i + 1}, 198.51.100.7`));
+      expect(spoofed).toEqual([...Array(5).fill(404), 429, 429]);
+      // Different clients behind the proxy are counted apart.
+      const clients: number[] = [];
+      for (let i = 0; i < 7; i++) clients.push(await lookupOver(app, lookups++, `198.51.100.${20 + i}`));
+      expect(clients).toEqual(Array(7).fill(404));
+    });
+
+    // Login allows 30 failures per client address (whatever the usernames) before it waits.
+    it("counts failed logins per socket address, not per X-Forwarded-For", async () => {
+      delete process.env.DOORSTEP_TRUST_PROXY;
+      rereadEnv();
+      const statuses: number[] = [];
+      for (let i = 0; i < 32; i++) {
+        const response = await fetch(`${app.url}/api/trpc/auth.login`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.${i + 1}` },
+          body: JSON.stringify({ json: { username: `nobody${i}`, password: "wrong" } }),
+        });
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+      expect(statuses.slice(0, 30)).toEqual(Array(30).fill(401));
+      expect(statuses.slice(30)).toEqual([429, 429]);
+    });
   });
 
   it("refuses a read without a session with 401", async () => {

@@ -54,7 +54,7 @@ describe.each(databaseKinds)("the admin upload on %s", (kind) => {
       await codeOf(
         importUpload(database.db, admin, bodyOf("x".repeat(2048)), { ...options, maxBytes: 1024 }),
       ),
-    ).toBe("BAD_REQUEST");
+    ).toBe("PAYLOAD_TOO_LARGE");
     expect(fs.existsSync(ROOT) ? fs.readdirSync(ROOT).length : 0).toBe(before);
   });
 

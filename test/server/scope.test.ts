@@ -9,7 +9,7 @@ import { campaignAreas, campaigns, users, visits } from "@/db/schema";
 import { appRouter } from "@/server/routers";
 import { ensureOpenCampaignCodes } from "@/server/services/codes";
 import { databaseKinds, openTestDatabase } from "../support/db";
-import { callerFor, codeOf, loginAs } from "../support/fixture";
+import { callerFor, codeOf, fromAddress, loginAs } from "../support/fixture";
 import { visitMutation } from "../support/push";
 import { routeHandlers } from "../support/routes";
 import {
@@ -288,7 +288,10 @@ const handlers = routeHandlers();
 function request(url: string, cookie: string | undefined, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
   headers.set("host", "localhost:3000");
-  headers.set("x-forwarded-for", `198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+  for (const [name, value] of Object.entries(
+    fromAddress(`198.51.100.${Math.floor(Math.random() * 250) + 1}`),
+  ))
+    headers.set(name, value);
   if (cookie) headers.set("cookie", cookie);
   return new Request(`${BASE}${url}`, { ...init, headers });
 }

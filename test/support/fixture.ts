@@ -8,6 +8,7 @@ import { createContextFor } from "@/server/context";
 import { type Env, readEnv } from "@/server/env";
 import { AppError } from "@/server/errors";
 import { readCookie } from "@/server/http/cookies";
+import { PEER_HEADER, peerStamp } from "@/server/http/peer";
 import { createCaller } from "@/server/routers";
 import { SESSION_COOKIE } from "@/server/services/auth";
 
@@ -30,11 +31,19 @@ export interface CallOptions {
 export async function callerFor(database: Database, options: CallOptions = {}) {
   const headers = new Headers(options.headers);
   if (options.cookie) headers.set("cookie", options.cookie);
-  headers.set("x-forwarded-for", options.ip ?? "203.0.113.7");
+  headers.set(PEER_HEADER, peerStamp(options.ip ?? "203.0.113.7"));
   const resHeaders = new Headers();
   const env = { ...readEnv(), ...options.env };
   const ctx = await createContextFor(database, headers, resHeaders, new Date(), env);
   return { caller: createCaller(ctx), resHeaders };
+}
+
+/**
+ * Headers that make a request come from `address`, as the HTTP server stamps the socket's address
+ * (server/http/peer.ts): tests hand requests straight to the handlers, with no socket.
+ */
+export function fromAddress(address: string): Record<string, string> {
+  return { [PEER_HEADER]: peerStamp(address) };
 }
 
 export async function loginAs(

@@ -2,17 +2,19 @@ import { z } from "zod";
 import { createTranslator } from "@/domain/i18n";
 import { IMPORT_KINDS } from "@/domain/import";
 import { createContext } from "@/server/context";
-import { AppError } from "@/server/errors";
-import { isSameOrigin, refusal } from "@/server/http/request";
-import { importUpload } from "@/server/services/import-upload";
+import { readEnv } from "@/server/env";
+import { AppError, HTTP_STATUS } from "@/server/errors";
+import { declaresOver, isSameOrigin, refusal } from "@/server/http/request";
+import { importSaved, saveUpload, type UploadedImport, uploadName } from "@/server/services/import-upload";
 
 /**
  * POST /api/import?kind=persons|buildings|rooms|units|rentals&dryRun=0|1&name=<file name>, the file as the raw body (administrators).
  * Refusals before the import starts are JSON `{ error: { key, message } }`: 401 without a session, 403
- * for other roles or a cross-site request, 400 for a bad query. Then the answer is NDJSON, a line per
- * event as the import goes: `{"type":"progress",…}`, and last `{"type":"report","report":…}` (rejected
- * rows as a file from /api/import/rejected?id=<report.uploadId>) or `{"type":"error","error":{key,message}}`
- * (an empty body, a file type the engine does not read, a file over the size limit).
+ * for other roles or a cross-site request, 400 for a bad query, a file type the engine does not read or
+ * an empty body, 413 for a file over DOORSTEP_IMPORT_MAX_MB (declared, or counted as it arrives: the
+ * file is saved before the answer starts). Then the answer is NDJSON, a line per event as the import
+ * goes: `{"type":"progress",…}`, and last `{"type":"report","report":…}` (rejected rows as a file from
+ * /api/import/rejected?id=<report.uploadId>) or `{"type":"error","error":{key,message}}`.
  */
 
 export const dynamic = "force-dynamic";
@@ -33,12 +35,26 @@ export async function POST(req: Request): Promise<Response> {
   if (!parsed.success) return refusal(headers, 400, "errors.badRequest");
   const user = ctx.user;
   const t = createTranslator(ctx.locale);
+  const maxBytes = readEnv().importMaxBytes;
+  const refuse = (error: AppError) => refusal(headers, HTTP_STATUS[error.kind], error.key, error.params);
+  let upload: UploadedImport;
+  try {
+    const name = uploadName(parsed.data.name ?? null);
+    if (declaresOver(headers, maxBytes)) {
+      return refuse(new AppError("PAYLOAD_TOO_LARGE", "importPage.tooLarge", { mb: maxBytes >> 20 }));
+    }
+    upload = await saveUpload(user, name, req.body, maxBytes);
+  } catch (error) {
+    if (error instanceof AppError) return refuse(error);
+    console.error("[import]", error);
+    return refusal(headers, 500, "errors.internal");
+  }
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (event: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
       try {
-        const report = await importUpload(ctx.db, user, req.body, {
+        const report = await importSaved(ctx.db, user, upload, {
           kind: parsed.data.kind,
           dryRun: parsed.data.dryRun === "1",
           name: parsed.data.name ?? null,

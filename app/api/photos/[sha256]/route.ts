@@ -1,6 +1,6 @@
 import { createContext } from "@/server/context";
 import { AppError, HTTP_STATUS } from "@/server/errors";
-import { isSameOrigin, refusal } from "@/server/http/request";
+import { declaresOver, isSameOrigin, readCapped, refusal } from "@/server/http/request";
 import { MAX_PHOTO_BYTES, photoExists, photoType, readPhoto, storePhoto } from "@/server/services/photos";
 
 /**
@@ -20,31 +20,6 @@ interface PhotoRoute {
 /** The same statuses the tRPC adapter gives these codes. */
 const NO_STORE = { "cache-control": "no-store" };
 
-/** The body, or null as soon as it passes `limit` bytes (the rest is never read). */
-async function readLimited(req: Request, limit: number): Promise<Uint8Array | null> {
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
-
 function failure(req: Request, error: unknown): Response {
   if (error instanceof AppError)
     return refusal(req.headers, HTTP_STATUS[error.kind], error.key, error.params);
@@ -61,8 +36,8 @@ export async function PUT(req: Request, { params }: PhotoRoute): Promise<Respons
     const mime = photoType(headers.get("content-type"));
     if (!mime) return refusal(headers, 415, "photo.badType");
     const tooLarge = () => refusal(headers, 413, "photo.tooLarge", { max: MAX_PHOTO_BYTES / (1024 * 1024) });
-    if (Number(headers.get("content-length") ?? "0") > MAX_PHOTO_BYTES) return tooLarge();
-    const bytes = await readLimited(req, MAX_PHOTO_BYTES);
+    if (declaresOver(headers, MAX_PHOTO_BYTES)) return tooLarge();
+    const bytes = await readCapped(req, MAX_PHOTO_BYTES);
     if (!bytes) return tooLarge();
     const { sha256 } = await params;
     const gridId = new URL(req.url).searchParams.get("grid") ?? "";
