@@ -51,6 +51,12 @@ const BENCHES: {
   { name: "check", script: [RS, "scripts/bench-check.ts"], full: [], quick: ["--tries", "50"] },
   { name: "import", script: [RS, "scripts/bench-import.ts"], full: [], quick: ["--rows", "10000"] },
   {
+    name: "approve",
+    script: [RS, "scripts/bench-approve.ts"],
+    full: [],
+    quick: ["--small", "100", "--large", "1000", "--scale", "0.2"],
+  },
+  {
     name: "field",
     script: ["scripts/bench-field.ts"],
     full: ["--port", "3514", "--data", "/tmp/doorstep-bench-field-3514"],
