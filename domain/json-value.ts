@@ -11,17 +11,20 @@ export const JSON_VALUE_MAX_DEPTH = 8;
 
 export type JsonValueProblem = "validation.json.tooDeep" | "validation.text.malformed";
 
+/** Text PostgreSQL can keep: no NUL, and no half of a surrogate pair (jsonb refuses both). */
+const storable = (text: string) => text.isWellFormed() && !text.includes("\u0000");
+
 /** The first problem found, or null. Iterative, so a value nested 100,000 deep cannot overflow the stack. */
 export function jsonValueProblem(value: unknown, maxDepth = JSON_VALUE_MAX_DEPTH): JsonValueProblem | null {
   const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
   while (stack.length > 0) {
     const { value: item, depth } = stack.pop() as { value: unknown; depth: number };
     if (typeof item === "string") {
-      if (!item.isWellFormed()) return "validation.text.malformed";
+      if (!storable(item)) return "validation.text.malformed";
     } else if (item !== null && typeof item === "object") {
       if (depth >= maxDepth) return "validation.json.tooDeep";
       for (const [key, child] of Object.entries(item)) {
-        if (!key.isWellFormed()) return "validation.text.malformed";
+        if (!storable(key)) return "validation.text.malformed";
         stack.push({ value: child, depth: depth + 1 });
       }
     }

@@ -162,6 +162,17 @@ describe.each(databaseKinds)("a poisoned mutation on %s", (kind) => {
       },
       key: "validation.text.malformed",
     },
+    "a NUL in a value": {
+      make: () => {
+        const member = fresh();
+        return visitMutation({
+          gridId,
+          roomId: member.roomId as string,
+          changes: [correction("person", member, "name", "张\u0000三")],
+        });
+      },
+      key: "validation.text.malformed",
+    },
     "a lone surrogate in the note": {
       make: () => {
         const mutation = good();
