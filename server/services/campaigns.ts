@@ -13,7 +13,7 @@ import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { ensureCodes } from "./codes";
-import { inScope } from "./register";
+import { inScope } from "./scope";
 
 /**
  * Campaigns (核查任务): an administrator opens one over some areas and closes it; an administrator or

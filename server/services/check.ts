@@ -15,7 +15,7 @@ import { AppError } from "../errors";
 import { throttleAddress } from "../http/peer";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-import { inScope } from "./register";
+import { inScope } from "./scope";
 import { admit, forgive, type Limit } from "./throttle";
 
 /**

@@ -16,7 +16,7 @@ import {
 import type { RoomStatus } from "@/domain/worklist";
 import { notFound } from "../errors";
 import type { SessionUser } from "./auth";
-import { inScope } from "./register";
+import { inScope } from "./scope";
 
 /**
  * The supervisor's completion map: every building under the caller's area with its room counts (one

@@ -6,11 +6,7 @@ import { maskIdNumber, maskName, maskPhone } from "@/domain/mask";
 import { notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-
-/** Object-level authorisation: an object is visible when its grid's path lies under the user's area. */
-export function inScope(user: Pick<SessionUser, "areaPath">, path: string | null | undefined): boolean {
-  return !!path && path.startsWith(user.areaPath);
-}
+import { inScope } from "./scope";
 
 const underPath = (column: typeof areas.path, prefix: string) => sql`starts_with(${column}, ${prefix})`;
 

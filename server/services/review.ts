@@ -20,8 +20,8 @@ import { applyApprovedChanges, returnChanges } from "./approve";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type PushMeta, pushMutations } from "./push";
-import { inScope } from "./register";
 import { TABLES, wireValue } from "./register-values";
+import { inScope } from "./scope";
 
 /**
  * The supervisor's side of a visit: the queue of submitted visits, one visit with its evidence, the
