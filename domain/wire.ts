@@ -20,7 +20,7 @@
  * exactly as the server read it. Decoded rows carry every column of `PULL_COLUMNS`, in order.
  */
 
-import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullTableName } from "./sync";
+import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullTableName } from "./pull";
 
 type Scalar = string | number | boolean | null;
 

@@ -27,8 +27,8 @@ import {
   type PullGrid,
   type PullResponse,
   type PullTableName,
-} from "@/domain/sync";
-import { type PullCursor, pullCursorSchema } from "@/domain/sync-input";
+} from "@/domain/pull";
+import { type PullCursor, pullCursorSchema } from "@/domain/pull-input";
 import type { ChangeEntity } from "@/domain/visit";
 import { encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { AppError } from "../errors";

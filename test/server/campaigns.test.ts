@@ -18,7 +18,7 @@ import {
   persons,
   users,
 } from "@/db/schema";
-import type { PullResponse, PullTableName } from "@/domain/sync";
+import type { PullResponse, PullTableName } from "@/domain/pull";
 import { decodePullRows } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";

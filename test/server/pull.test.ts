@@ -32,7 +32,7 @@ import {
 } from "@/db/schema";
 import { type SeedResult, seedDemo } from "@/db/seed";
 import { zhCN } from "@/domain/i18n/messages";
-import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullResponse, type PullTableName } from "@/domain/sync";
+import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullResponse, type PullTableName } from "@/domain/pull";
 import { decodePullRows, encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";

@@ -1,5 +1,5 @@
 import "client-only";
-import type { PullResponse } from "@/domain/sync";
+import type { PullResponse } from "@/domain/pull";
 import { applyPullPage, type FieldDatabase, readMeta } from "./store";
 
 export type PullPage = (input: { cursor: string | null; campaignId?: string }) => Promise<PullResponse>;

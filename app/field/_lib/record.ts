@@ -5,7 +5,7 @@
  */
 
 import { normaliseValue, sameValue } from "@/domain/merge";
-import { PULL_COLUMNS } from "@/domain/sync";
+import { PULL_COLUMNS } from "@/domain/pull";
 import { toIsoDate } from "@/domain/validators/date";
 import {
   type Change,

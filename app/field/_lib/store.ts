@@ -1,7 +1,7 @@
 import "client-only";
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import { PULL_TABLES, type PullResponse } from "@/domain/pull";
 import type { ConflictField, ResolveMutation } from "@/domain/push";
-import { PULL_TABLES, type PullResponse } from "@/domain/sync";
 import type { Change, Visit } from "@/domain/visit";
 import { decodePullRows, type PullTables } from "@/domain/wire";
 

@@ -1,7 +1,7 @@
 /**
  * The pull envelope: what `sync.pull` answers and what the phone's store applies, shared by the
  * server, the browser store and tests. No zod here: the work list imports this and has a JS budget;
- * the input and cursor schemas live in `sync-input.ts`.
+ * the input and cursor schemas live in `pull-input.ts`.
  */
 
 import type { PullRows } from "./wire";

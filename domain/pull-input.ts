@@ -1,7 +1,7 @@
 /** What `sync.pull` accepts, and the cursor it hands out, validated (server side mostly). */
 
 import { z } from "zod";
-import { PULL_CURSOR_MAX_LENGTH, PULL_LIMIT_DEFAULT, PULL_LIMIT_MAX, PULL_TABLES } from "./sync";
+import { PULL_CURSOR_MAX_LENGTH, PULL_LIMIT_DEFAULT, PULL_LIMIT_MAX, PULL_TABLES } from "./pull";
 
 export const pullInputSchema = z
   .object({
