@@ -4,8 +4,6 @@
  * the input and cursor schemas live in `pull-input.ts`.
  */
 
-import type { PullRows } from "./wire";
-
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
 export const PULL_TABLES = [
   "buildings",
@@ -195,6 +193,25 @@ export const PULL_COLUMNS = {
  * transaction writes nothing.
  */
 export const PULL_FORMAT = 2;
+
+/** One value in a column, as JSON carries it. */
+export type WireScalar = string | number | boolean | null;
+
+/**
+ * One column: an array of encoded values (one a row), a scalar when every row holds that same value,
+ * or the values as they are when the column's rule did not fit them.
+ */
+export type WireColumn = WireScalar | WireScalar[] | { raw: WireScalar[] };
+
+export interface WireTable {
+  /** 32 hex digits a row; an array of the ids as they are if any is not a canonical UUID. */
+  id: string | string[];
+  /** Every column of `PULL_COLUMNS[table]` but `id`. */
+  columns: Record<string, WireColumn>;
+}
+
+/** Only tables with rows on this page; encoded and decoded by `domain/wire.ts`. */
+export type PullRows = Partial<Record<PullTableName, WireTable>>;
 
 // A type alias, not an interface, so a store may treat it as Record<string, unknown>.
 export type PullGrid = {
