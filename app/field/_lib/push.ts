@@ -22,8 +22,8 @@ import {
 } from "./store";
 
 /**
- * The phone's side of the sync: push the outbox in order, in batches, and take the server's answer
- * for each entry. An entry leaves the outbox only on that answer. Whatever fails on the way (no
+ * The phone's push, the first half of a sync (the pull, in pull.ts, is the second): the outbox in
+ * order, in batches, and the server's answer taken for each entry. An entry leaves the outbox only on that answer. Whatever fails on the way (no
  * signal, a dropped connection, a server restart) leaves everything as it was, to be sent again;
  * the server's ledger makes the second send harmless.
  *
@@ -49,13 +49,13 @@ const LONE_FAILURES_TO_STOP = 3;
 /** The reason of a parked entry: the phone's words, since the server gave none it could stand by. */
 export const SERVER_FAILED_KEY = "sync.serverFailed";
 
-export interface SyncTransport {
+export interface PushTransport {
   push(input: PushInput): Promise<PushResponse>;
   /** PUT the photo; resolves once the server holds it (201 or 200), rejects otherwise. */
   uploadPhoto(photo: PhotoRow, gridId: string): Promise<void>;
 }
 
-export type SyncRun =
+export type PushRun =
   | {
       state: "done";
       sent: number;
@@ -293,7 +293,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
   return tally;
 }
 
-export interface SyncOptions {
+export interface PushOptions {
   appVersion: string;
   /** Name of the Web Lock: one tab per user database syncs at a time. */
   lockName: string;
@@ -311,7 +311,7 @@ async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T | "bus
 /** What one run has learnt so far. */
 interface Run {
   db: FieldDatabase;
-  transport: SyncTransport;
+  transport: PushTransport;
   appVersion: string;
   deviceId: string;
   tally: { sent: number; rejected: number; conflicts: number };
@@ -565,12 +565,12 @@ async function decideUndecided(run: Run): Promise<void> {
 }
 
 /** Pushes the whole outbox, batch after batch, until it is empty or something stops it. */
-export async function syncOutbox(
+export async function pushOutbox(
   db: FieldDatabase,
-  transport: SyncTransport,
-  options: SyncOptions,
-): Promise<SyncRun> {
-  const outcome = await withLock(options.lockName, async (): Promise<SyncRun> => {
+  transport: PushTransport,
+  options: PushOptions,
+): Promise<PushRun> {
+  const outcome = await withLock(options.lockName, async (): Promise<PushRun> => {
     const maxCount = Math.min(options.maxBatch ?? PUSH_MAX_MUTATIONS, PUSH_MAX_MUTATIONS);
     const run: Run = {
       db,
