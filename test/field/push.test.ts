@@ -6,7 +6,6 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { and, count, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pullAll } from "@/app/field/_lib/download";
 import {
   discardRejected,
   readNeedsAction,
@@ -15,6 +14,7 @@ import {
 } from "@/app/field/_lib/needs-action";
 import { saveVisit } from "@/app/field/_lib/outbox";
 import { countPending } from "@/app/field/_lib/pending";
+import { pullAll } from "@/app/field/_lib/pull";
 import {
   backoffDelay,
   HttpError,
