@@ -5,7 +5,8 @@ import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/trpc/[trpc]/route";
 import { saveVisit } from "@/app/field/_lib/outbox";
-import { applyPullPage, openFieldDb, readAll } from "@/app/field/_lib/store";
+import { applyPullPage } from "@/app/field/_lib/pull";
+import { openFieldDb, readAll } from "@/app/field/_lib/store";
 import { type Database, rowsOf } from "@/db/client";
 import {
   areas,

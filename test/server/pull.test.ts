@@ -11,7 +11,8 @@ import { Client } from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
-import { applyPullPage, openFieldDb, readAll } from "@/app/field/_lib/store";
+import { applyPullPage } from "@/app/field/_lib/pull";
+import { openFieldDb, readAll } from "@/app/field/_lib/store";
 import type { Db } from "@/db/client";
 import {
   areas,
