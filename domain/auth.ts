@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+/** Who a user is to the app: each role's screens and procedures are its own (README, "who"). */
+export const ROLES = ["admin", "supervisor", "officer"] as const;
+export type Role = (typeof ROLES)[number];
+
 export const USERNAME_MAX = 64;
 export const PASSWORD_MAX = 256;
 

@@ -34,6 +34,10 @@ export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export const CHANGE_ENTITIES = ["person", "household", "unit", "rental", "rental_tenant", "room"] as const;
 export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 
+/** A visit's review: submitted by the officer, then approved or returned by a supervisor. */
+export const REVIEW_STATES = ["submitted", "approved", "returned"] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
 /** After this many calls without contact the room is reported to the community (DOMAIN.md). */
 export const ESCALATE_AFTER_ATTEMPTS = 3;
 
