@@ -1,9 +1,10 @@
 import "server-only";
 import type { z } from "zod";
+import type { Role } from "@/domain/auth";
 import { createTranslator, type Locale, type Translate } from "@/domain/i18n";
 import { createContext } from "../context";
 import { AppError, HTTP_STATUS } from "../errors";
-import type { Role, SessionUser } from "../services/auth";
+import type { SessionUser } from "../services/auth";
 import { contentDisposition, type ExportFile } from "../services/export-file";
 import type { Context } from "../trpc";
 import { isSameOrigin, refusal } from "./request";

@@ -2,10 +2,10 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, sessions, users } from "@/db/schema";
+import type { Role } from "@/domain/auth";
 import { hashPassword } from "../auth/password";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
-import type { Role } from "./auth";
 
 export const MIN_PASSWORD_LENGTH = 8;
 
