@@ -20,6 +20,7 @@ import type { ExportCell, ExportColumn, ExportTable } from "./progress";
 import type { ChangeStatus } from "./push";
 import { parseLandlordId } from "./schemas/rental";
 import { parseUscc } from "./validators/uscc";
+import type { ChangeEntity, ReviewState, SubjectType } from "./visit";
 
 // ---------------------------------------------------------------------------------------------
 // Statistics rules
@@ -212,7 +213,7 @@ export interface ResultRow {
   address: string;
   unitNo: string | null;
   roomNo: string;
-  subjectType: "room" | "household" | "unit" | "rental";
+  subjectType: SubjectType;
   householdNo: string | null;
   unitName: string | null;
   landlordName: string | null;
@@ -222,7 +223,7 @@ export interface ResultRow {
   officer: string;
   distanceM: number | null;
   far: boolean | null;
-  reviewState: "submitted" | "approved" | "returned";
+  reviewState: ReviewState;
   reviewComment: string | null;
 }
 
@@ -291,8 +292,6 @@ export function resultsTable(
   };
 }
 
-export type ChangeEntity = "person" | "household" | "unit" | "rental" | "rental_tenant" | "room" | "building";
-
 export interface ChangeRow {
   communityName: string | null;
   gridName: string;
@@ -309,7 +308,7 @@ export interface ChangeRow {
   resolvedValue: unknown;
   officer: string;
   visitedAt: Date;
-  reviewState: "submitted" | "approved" | "returned";
+  reviewState: ReviewState;
 }
 
 /** Records named by a person (persons, tenants, landlords) are masked; others are written as they are. */

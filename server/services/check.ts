@@ -6,6 +6,7 @@ import { persons, residentFeedback } from "@/db/schema";
 import {
   type CheckDisputeInput,
   type CheckLookupInput,
+  type FeedbackKind,
   isWellFormedCode,
   normaliseName,
 } from "@/domain/check";
@@ -95,7 +96,7 @@ function limitsFor(idHash: string, ip: string, limits: CheckLimits) {
 
 // ── the proof ──────────────────────────────────────────────────────────────────────────────────────
 
-export type CheckPurpose = "lookup" | "confirm" | "dispute";
+export type CheckPurpose = "lookup" | FeedbackKind;
 
 export interface CheckMember {
   /** Opaque: lets a dispute name the member. */
@@ -114,7 +115,7 @@ export interface CheckView {
     /** The latest visit of the household's room in the campaign, if any. */
     visit: { outcome: string; reviewState: string; visitedAt: Date } | null;
     /** The resident's latest confirmation or dispute in the campaign, if any. */
-    feedback: { kind: "confirm" | "dispute"; at: Date } | null;
+    feedback: { kind: FeedbackKind; at: Date } | null;
   };
 }
 
@@ -148,7 +149,7 @@ interface HouseholdRow {
   outcome: string | null;
   reviewState: string | null;
   visitedAt: Date | string | null;
-  feedbackKind: "confirm" | "dispute" | null;
+  feedbackKind: FeedbackKind | null;
   feedbackAt: Date | string | null;
 }
 
@@ -301,7 +302,7 @@ export async function lookupHousehold(db: Db, input: CheckLookupInput, meta: Che
 
 export interface FeedbackResult {
   id: string;
-  kind: "confirm" | "dispute";
+  kind: FeedbackKind;
   at: Date;
 }
 

@@ -14,7 +14,7 @@ import {
 } from "@/db/schema";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import { maskFieldValue } from "@/domain/mask";
-import type { ChangeEntity } from "@/domain/visit";
+import type { ChangeEntity, ReviewState } from "@/domain/visit";
 import { AppError, notFound } from "../errors";
 import { applyApprovedChanges, returnChanges } from "./approve";
 import { writeAudit } from "./audit";
@@ -30,8 +30,6 @@ import { inScope } from "./scope";
  */
 
 const underCaller = (user: SessionUser) => sql`starts_with(${areas.path}, ${user.areaPath})`;
-
-export type ReviewState = "submitted" | "approved" | "returned";
 
 export interface QueueInput {
   state: ReviewState;
