@@ -4,6 +4,8 @@
  * the input and cursor schemas live in `pull-input.ts`.
  */
 
+import type { ChangeEntity } from "./visit";
+
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
 export const PULL_TABLES = [
   "buildings",
@@ -18,6 +20,24 @@ export const PULL_TABLES = [
   "residentFeedback",
 ] as const;
 export type PullTableName = (typeof PULL_TABLES)[number];
+
+/**
+ * The pulled table (and so the phone's store) holding each kind of register row a change can name:
+ * a change says `rental_tenant`, the table is `rentalTenants`. The one mapping between the two names.
+ */
+export const PULL_TABLE_OF_ENTITY = {
+  person: "persons",
+  household: "households",
+  unit: "units",
+  rental: "rentals",
+  rental_tenant: "rentalTenants",
+  room: "rooms",
+} as const satisfies Record<ChangeEntity, PullTableName>;
+
+/** The change entity a pulled register table holds; tables no change names (buildings, visits…) have none. */
+export const ENTITY_OF_PULL_TABLE: Partial<Record<PullTableName, ChangeEntity>> = Object.fromEntries(
+  Object.entries(PULL_TABLE_OF_ENTITY).map(([entity, table]) => [table, entity]),
+);
 
 /**
  * The columns each table sends. Every table starts with id, gridId, version (the phone drops rows by

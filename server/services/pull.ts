@@ -20,6 +20,7 @@ import {
   visits,
 } from "@/db/schema";
 import {
+  ENTITY_OF_PULL_TABLE,
   PULL_COLUMNS,
   PULL_FORMAT,
   PULL_LIMIT_DEFAULT,
@@ -29,7 +30,6 @@ import {
   type PullTableName,
 } from "@/domain/pull";
 import { type PullCursor, pullCursorSchema } from "@/domain/pull-input";
-import type { ChangeEntity } from "@/domain/visit";
 import { encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
@@ -290,16 +290,6 @@ function readTable(
     .limit(limit);
 }
 
-/** The change entity each pulled register table holds. */
-const ENTITY_OF: Partial<Record<PullTableName, ChangeEntity>> = {
-  rooms: "room",
-  households: "household",
-  persons: "person",
-  units: "unit",
-  rentals: "rental",
-  rentalTenants: "rental_tenant",
-};
-
 /**
  * The phone sees what the push judges against: the register with the corrections still waiting for
  * review laid over it, oldest first. So an officer's own corrections survive a new download, and a
@@ -307,7 +297,7 @@ const ENTITY_OF: Partial<Record<PullTableName, ChangeEntity>> = {
  * the stamp of every row it leaves a pending correction on, so the rows come down again.)
  */
 async function layPendingOverPulled(tx: Db, name: PullTableName, rows: Record<string, unknown>[]) {
-  const entity = ENTITY_OF[name];
+  const entity = ENTITY_OF_PULL_TABLE[name];
   if (!entity || rows.length === 0) return;
   const byId = new Map(rows.map((row) => [String(row.id), row]));
   const pending = await tx

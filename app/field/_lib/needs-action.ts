@@ -1,7 +1,8 @@
 import "client-only";
 import { useEffect, useState } from "react";
+import { PULL_TABLE_OF_ENTITY } from "@/domain/pull";
 import { notifyOutboxChanged, onOutboxChanged } from "./pending";
-import { type ConflictRow, type FieldDatabase, type OutboxEntry, STORE_OF_ENTITY } from "./store";
+import type { ConflictRow, FieldDatabase, OutboxEntry } from "./store";
 
 /**
  * What the server gave back for the officer to settle: visits it refused, and fields where someone
@@ -15,7 +16,7 @@ export interface NeedsAction {
 
 /** "3栋 502 · 张三": which door and whose record, so the officer knows where to check. */
 async function whereOf(db: FieldDatabase, conflict: ConflictRow): Promise<string> {
-  const store = STORE_OF_ENTITY[conflict.entity as keyof typeof STORE_OF_ENTITY];
+  const store = PULL_TABLE_OF_ENTITY[conflict.entity as keyof typeof PULL_TABLE_OF_ENTITY];
   const [room, row] = await Promise.all([
     db.get("rooms", conflict.roomId),
     store ? db.get(store, conflict.entityId) : undefined,

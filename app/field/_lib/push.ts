@@ -1,4 +1,5 @@
 import "client-only";
+import { PULL_TABLE_OF_ENTITY } from "@/domain/pull";
 import {
   type DeviceHealth,
   type Mutation,
@@ -18,7 +19,6 @@ import {
   type OutboxEntry,
   type PhotoRow,
   type Row,
-  STORE_OF_ENTITY,
 } from "./store";
 
 /**
@@ -210,7 +210,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
     "visits",
     "conflicts",
     "photos",
-    ...new Set(Object.values(STORE_OF_ENTITY)),
+    ...new Set(Object.values(PULL_TABLE_OF_ENTITY)),
   ] as const;
   const tx = db.transaction(stores as unknown as ["outbox"], "readwrite", { durability: "strict" });
   // biome-ignore lint/suspicious/noExplicitAny: the transaction spans a dynamic set of stores
@@ -264,7 +264,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
         for (const change of entry.payload.changes) entities.set(change.entityId, change.entity);
       else entities.set(entry.conflict.entityId, entry.conflict.entity as ChangeEntity);
       for (const [id, version] of Object.entries(result.versions)) {
-        const name = id === visitId ? "visits" : STORE_OF_ENTITY[entities.get(id) as ChangeEntity];
+        const name = id === visitId ? "visits" : PULL_TABLE_OF_ENTITY[entities.get(id) as ChangeEntity];
         if (!name) continue;
         const row = (await store(name).get(id)) as Row | undefined;
         if (row) await store(name).put({ ...row, version, pending: false });
@@ -273,7 +273,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
       // and are no longer unsent.
       for (const [id, entity] of entities) {
         if (id in result.versions) continue;
-        const name = STORE_OF_ENTITY[entity];
+        const name = PULL_TABLE_OF_ENTITY[entity];
         const row = (await store(name).get(id)) as Row | undefined;
         if (row?.pending) await store(name).put({ ...row, pending: false });
       }

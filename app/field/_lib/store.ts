@@ -165,16 +165,6 @@ export function abandon(tx: { abort(): void; done: Promise<unknown> }): void {
   }
 }
 
-/** The phone's store of each kind of register row a change can name. */
-export const STORE_OF_ENTITY = {
-  person: "persons",
-  household: "households",
-  unit: "units",
-  rental: "rentals",
-  rental_tenant: "rentalTenants",
-  room: "rooms",
-} as const;
-
 export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | undefined> {
   return (await db.get("meta", key)) as T | undefined;
 }
