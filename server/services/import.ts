@@ -16,6 +16,7 @@ import {
   unitsSpec,
 } from "@/domain/import";
 import { type HeaderMap, mapHeaders, type RowProblem, USCC_OVERRIDDEN } from "@/domain/import/columns";
+import type { ImportEncoding, ImportFormat, ImportReport } from "@/domain/import/report";
 import { writeAudit } from "./audit";
 import {
   type BatchResult,
@@ -62,20 +63,6 @@ import {
  *   written to the audit entry (row, code, reason), so the decision stays traceable.
  */
 
-export type ImportEncoding = "utf-8" | "gb18030";
-export type ImportFormat = "csv" | "xlsx";
-
-export interface ImportError {
-  row: number;
-  column: string;
-  value: string;
-  reason: string;
-  key: string;
-}
-
-/** Same shape as an error; the row was imported all the same. */
-export type ImportWarning = ImportError;
-
 /** Warnings listed in a report; more are counted in `warningsTotal` only. */
 export const MAX_WARNINGS = 1_000;
 
@@ -84,51 +71,6 @@ export interface UsccOverride {
   row: number;
   uscc: string;
   reason: string;
-}
-
-export interface ImportReport {
-  file: string;
-  kind: ImportKind;
-  format: ImportFormat;
-  /** CSV only; null for XLSX, and for a CSV that is neither UTF-8 nor GB18030. */
-  encoding: ImportEncoding | null;
-  dryRun: boolean;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  /** persons: households created by 户号. */
-  householdsCreated: number;
-  /** rentals: tenants not yet in the register, created as migrants. */
-  personsCreated: number;
-  batches: number;
-  ignoredColumns: string[];
-  stoppedAt?: { row: number; reason: string };
-  errors: ImportError[];
-  /** The first MAX_WARNINGS warnings of imported rows, in file order. */
-  warnings: ImportWarning[];
-  /** Every warning of imported rows; more than `warnings` holds when the list was cut. */
-  warningsTotal: number;
-  rejectedFile?: string;
-  elapsedMs: number;
-  /** Where the time went (see ImportTimings). */
-  timings: ImportTimings;
-}
-
-/**
- * Where an import's time went, in milliseconds. A batch is written while the next one is read, so the
- * parts overlap and do not add up to elapsedMs.
- */
-export interface ImportTimings {
-  /** Getting rows from the file: decode and CSV (or XLSX) parse. A batch's write step may run inside it. */
-  readMs: number;
-  /** The row parser: header mapping, code tables, the schemas (or their fast path). */
-  validateMs: number;
-  /** Each batch's write step, start to commit, summed: lookups, judging, statements, commit. */
-  writeMs: number;
-  /** Time the reader stood still waiting for the previous batch's write to finish. */
-  waitMs: number;
 }
 
 /**

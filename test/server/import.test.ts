@@ -8,15 +8,10 @@ import { rowsOf } from "@/db/client";
 import { areas, auditLog, buildings, households, persons, rooms, units } from "@/db/schema";
 import { createTranslator } from "@/domain/i18n";
 import type { ImportKind } from "@/domain/import";
+import type { ImportReport } from "@/domain/import/report";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
-import {
-  type ImportOptions,
-  type ImportProgress,
-  type ImportReport,
-  importFile,
-  MAX_WARNINGS,
-} from "@/server/services/import";
+import { type ImportOptions, type ImportProgress, importFile, MAX_WARNINGS } from "@/server/services/import";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
 import { seedSmallStreet } from "../support/fixture";
 import { encodeGb18030 } from "../support/gb18030";
