@@ -46,13 +46,6 @@ export const ELDERLY_FROM_AGE = 60;
 /** 人口类型 02 流动人口: the persons counted as migrants (来穗人员). */
 export const MIGRANT_PERSON_TYPE = "02" satisfies (typeof PERSON_TYPE)[number]["code"];
 
-/** Whole years from `birthDate` to `on` (both YYYY-MM-DD): the birthday counts from its own day. */
-export function ageOn(birthDate: string, on: string): number {
-  const [by, bm, bd] = birthDate.split("-").map(Number);
-  const [y, m, d] = on.split("-").map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
 export function ageBandOf(age: number): AgeBandKey | null {
   const band = AGE_BANDS.find((b) => age >= b.min && (b.max === null || age <= b.max));
   return band ? band.key : null;

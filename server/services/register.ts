@@ -3,6 +3,8 @@ import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, buildings, households, persons, rentals, rentalTenants, rooms, units } from "@/db/schema";
 import { maskIdNumber, maskName, maskPhone } from "@/domain/mask";
+import { chinaDay } from "@/domain/progress";
+import { ageOn } from "@/domain/validators/date";
 import { notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
@@ -162,13 +164,6 @@ export async function getBuildingView(db: Db, user: SessionUser, buildingId: str
   };
 }
 
-function ageOn(birthDate: string, today: Date): number {
-  const [y, m, d] = birthDate.split("-").map(Number);
-  let age = today.getFullYear() - y;
-  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age -= 1;
-  return age;
-}
-
 export async function getHouseholdView(db: Db, user: SessionUser, householdId: string, now: Date) {
   const [row] = await db
     .select({ household: households, room: rooms, gridPath: areas.path, address: buildings.address })
@@ -211,7 +206,7 @@ export async function getHouseholdView(db: Db, user: SessionUser, householdId: s
       idNumber: maskIdNumber(person.idNumber),
       phone: person.phone ? maskPhone(person.phone) : null,
       sex: person.sex,
-      age: ageOn(person.birthDate, now),
+      age: ageOn(person.birthDate, chinaDay(now)),
       relation: person.relation,
       personType: person.personType,
     })),
