@@ -1,7 +1,7 @@
 import "client-only";
 import { type Change, changeSchema, type Visit, visitSchema } from "@/domain/visit";
 import { notifyOutboxChanged } from "./pending";
-import { abandon, type DraftRow, type FieldDatabase, type OutboxEntry, type Row } from "./store";
+import { abandon, type FieldDatabase, type OutboxEntry, type Row } from "./store";
 
 /**
  * The officer's unsent work. A save writes the visit, its changes, the corrected register rows and
@@ -100,20 +100,4 @@ export async function saveVisit(db: FieldDatabase, input: SaveVisitInput): Promi
 
 export async function changesOfVisit(db: FieldDatabase, visitId: string): Promise<Change[]> {
   return db.getAllFromIndex("changes", "visitId", visitId);
-}
-
-// -- drafts -------------------------------------------------------------------------------------
-
-export async function saveDraft(db: FieldDatabase, roomId: string, values: unknown): Promise<void> {
-  const row: DraftRow = { roomId, savedAt: new Date().toISOString(), values };
-  await db.put("drafts", row);
-}
-
-export async function readDraft<T = unknown>(db: FieldDatabase, roomId: string): Promise<T | undefined> {
-  const row = await db.get("drafts", roomId);
-  return row?.values as T | undefined;
-}
-
-export async function clearDraft(db: FieldDatabase, roomId: string): Promise<void> {
-  await db.delete("drafts", roomId);
 }

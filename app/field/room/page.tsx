@@ -18,7 +18,8 @@ import { useI18n } from "../../_components/i18n";
 import { markFormDirty } from "../../_components/service-worker";
 import { LanguageSwitch, Loading } from "../../_components/shell";
 import { StatusChip } from "../../_components/status";
-import { clearDraft, readDraft, saveDraft, saveVisit } from "../_lib/outbox";
+import { clearDraft, readDraft, saveDraft } from "../_lib/drafts";
+import { saveVisit } from "../_lib/outbox";
 import { usePendingCount } from "../_lib/pending";
 import {
   buildRecord,
