@@ -6,13 +6,8 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { and, count, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  discardRejected,
-  readNeedsAction,
-  resolveConflict,
-  retryRejected,
-} from "@/app/field/_lib/needs-action";
-import { saveVisit } from "@/app/field/_lib/outbox";
+import { readNeedsAction } from "@/app/field/_lib/needs-action";
+import { discardRejected, resolveConflict, retryRejected, saveVisit } from "@/app/field/_lib/outbox";
 import { countPending } from "@/app/field/_lib/pending";
 import { pullAll } from "@/app/field/_lib/pull";
 import {
