@@ -1,7 +1,15 @@
 import "client-only";
 import { type Change, changeSchema, type Visit, visitSchema } from "@/domain/visit";
 import { notifyOutboxChanged } from "./pending";
-import { abandon, type ConflictRow, type FieldDatabase, type OutboxEntry, type Row } from "./store";
+import {
+  abandon,
+  type ConflictRow,
+  type FieldDatabase,
+  type FieldStoreName,
+  type OutboxEntry,
+  type Row,
+  writeTransaction,
+} from "./store";
 
 /**
  * The officer's unsent work, and all the officer does to it. A save writes the visit, its changes, the
@@ -69,9 +77,8 @@ export async function saveVisit(db: FieldDatabase, input: SaveVisitInput): Promi
     ...(visit.photoSha256 ? ["photos" as const] : []),
     ...new Set(updates.map((update) => update.store)),
   ] as const;
-  const tx = db.transaction(stores as unknown as ["visits"], "readwrite", { durability: "strict" });
-  // biome-ignore lint/suspicious/noExplicitAny: the transaction spans a dynamic set of stores
-  const store = (name: string) => tx.objectStore(name as any) as any;
+  const tx = writeTransaction(db, stores);
+  const store = <Name extends FieldStoreName>(name: Name) => tx.objectStore(name);
   try {
     // add, not put: the same mutation id twice (a double tap) fails and writes nothing.
     await store("outbox").add(entry);

@@ -1,7 +1,15 @@
 import "client-only";
 import { PULL_TABLES, type PullResponse } from "@/domain/pull";
 import { decodePullRows, type PullTables } from "@/domain/wire";
-import { abandon, type FieldDatabase, REGISTER_STORES, type Row, readMeta } from "./store";
+import {
+  abandon,
+  type FieldDatabase,
+  type FieldWriteTransaction,
+  REGISTER_STORES,
+  type Row,
+  readMeta,
+  writeTransaction,
+} from "./store";
 
 /**
  * The phone's pull, the second half of a sync (after the push, in push.ts) and the first download of
@@ -40,7 +48,7 @@ export async function pullAll(
 export async function applyPullPage(db: FieldDatabase, page: PullResponse): Promise<number> {
   // Before anything is touched: a page of a format this app cannot read is refused whole, in words.
   const tables = decodePullRows(page.format, page.rows);
-  const tx = db.transaction(["meta", ...REGISTER_STORES], "readwrite", { durability: "strict" });
+  const tx = writeTransaction(db, ["meta", ...REGISTER_STORES]);
   try {
     const written = await writePage(tx, page, tables);
     await tx.done;
@@ -51,12 +59,7 @@ export async function applyPullPage(db: FieldDatabase, page: PullResponse): Prom
   }
 }
 
-async function writePage(
-  // biome-ignore lint/suspicious/noExplicitAny: the transaction spans every store; idb's types cannot name that union
-  tx: any,
-  page: PullResponse,
-  tables: PullTables,
-): Promise<number> {
+async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: PullTables): Promise<number> {
   let written = 0;
   for (const gridId of page.dropGridIds) {
     for (const name of REGISTER_STORES) {

@@ -16,9 +16,11 @@ import {
   abandon,
   type ConflictRow,
   type FieldDatabase,
+  type FieldStoreName,
   type OutboxEntry,
   type PhotoRow,
   type Row,
+  writeTransaction,
 } from "./store";
 
 /**
@@ -212,9 +214,8 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
     "photos",
     ...new Set(Object.values(PULL_TABLE_OF_ENTITY)),
   ] as const;
-  const tx = db.transaction(stores as unknown as ["outbox"], "readwrite", { durability: "strict" });
-  // biome-ignore lint/suspicious/noExplicitAny: the transaction spans a dynamic set of stores
-  const store = (name: string) => tx.objectStore(name as any) as any;
+  const tx = writeTransaction(db, stores);
+  const store = <Name extends FieldStoreName>(name: Name) => tx.objectStore(name);
   const tally = { sent: 0, rejected: 0, conflicts: 0, stillPending: [] as OutboxEntry[] };
   try {
     for (const entry of batch) {

@@ -1,5 +1,5 @@
 import "client-only";
-import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
 import { PULL_TABLES } from "@/domain/pull";
 import type { ConflictField, ResolveMutation } from "@/domain/push";
 import type { Change, Visit } from "@/domain/visit";
@@ -88,6 +88,21 @@ export interface PhotoRow {
 }
 
 export type FieldDatabase = IDBPDatabase<FieldDb>;
+export type FieldStoreName = StoreNames<FieldDb>;
+export type FieldWriteTransaction = IDBPTransaction<FieldDb, readonly FieldStoreName[], "readwrite">;
+
+/**
+ * A strict read-write transaction over stores chosen at run time (a save's corrected tables, a push
+ * answer's, a pulled page's). idb types a transaction by the list it was opened with; typed by a list
+ * of any stores, its objectStore(name) takes any store's name and keeps that store's row type, so no
+ * caller needs a cast.
+ */
+export function writeTransaction(
+  db: FieldDatabase,
+  stores: readonly FieldStoreName[],
+): FieldWriteTransaction {
+  return db.transaction(stores, "readwrite", { durability: "strict" });
+}
 
 const INDEXES: Record<Exclude<RegisterStore, "grids">, string[]> = {
   buildings: ["gridId"],
