@@ -1,5 +1,6 @@
 import "client-only";
-import { type Change, changeSchema, type Visit, visitSchema } from "@/domain/visit";
+import type { PULL_TABLE_OF_ENTITY } from "@/domain/pull";
+import { type Change, type ChangeEntity, changeSchema, type Visit, visitSchema } from "@/domain/visit";
 import { notifyOutboxChanged } from "./pending";
 import {
   abandon,
@@ -20,7 +21,7 @@ import {
  */
 
 /** Register stores a visit may correct on the phone, so lists show what the officer observed. */
-export type LocalStore = "persons" | "households" | "units" | "rentals" | "rentalTenants" | "rooms";
+export type LocalStore = (typeof PULL_TABLE_OF_ENTITY)[ChangeEntity];
 
 export type LocalUpdate =
   /** A new row (a member, a tenant, a tenancy, a household). */
