@@ -32,6 +32,10 @@ const head = {
   relation: "02",
   phone: "13800001111",
   personType: "01",
+  // As every pulled person carries them (the register's columns are not null).
+  disability: false,
+  lowIncome: false,
+  unemployed: false,
 };
 const rental = {
   id: id(),
@@ -270,11 +274,11 @@ describe("a visit after the supervisor returned the last one", () => {
     observedValue: { name: "王小芳", householdId: household.id, roomId: room.id },
     baseVersion: 0,
   };
-  const after = (over: Partial<RoomData>) =>
+  const withReturned = (over: Partial<RoomData>) =>
     data({ members: { [household.id]: [heldHead] }, returnedChanges: [returnedPhone], ...over });
 
   it("sends the returned correction again, against the register value first seen, not 'no corrections'", () => {
-    const record = buildRecord(after({}), draft({ outcome: "changed" }), { now });
+    const record = buildRecord(withReturned({}), draft({ outcome: "changed" }), { now });
     expect(record.changes).toHaveLength(1);
     expect(record.changes[0]).toMatchObject({
       entity: "person",
@@ -288,16 +292,20 @@ describe("a visit after the supervisor returned the last one", () => {
     expect(
       recordProblems(
         draft({ outcome: "verified" }),
-        buildRecord(after({}), draft({ outcome: "verified" }), { now }),
+        buildRecord(withReturned({}), draft({ outcome: "verified" }), { now }),
       ),
     ).toContain("visit.error.verifiedWithChanges");
   });
 
   it("a field corrected again keeps the register value first seen as its base", () => {
     const values = memberFormSchema.parse({ ...heldHead, phone: "13700003333" });
-    const record = buildRecord(after({}), draft({ members: { [head.id]: { kind: "correct", values } } }), {
-      now,
-    });
+    const record = buildRecord(
+      withReturned({}),
+      draft({ members: { [head.id]: { kind: "correct", values } } }),
+      {
+        now,
+      },
+    );
     const phone = record.changes.filter((c) => c.field === "phone");
     expect(phone).toHaveLength(1);
     expect(phone[0]).toMatchObject({ registerValue: "13800001111", observedValue: "13700003333" });
@@ -305,7 +313,7 @@ describe("a visit after the supervisor returned the last one", () => {
 
   it("a field set back to the register's value is not sent; a new member still on the phone is added again", () => {
     const record = buildRecord(
-      after({
+      withReturned({
         members: { [household.id]: [{ ...head }, { ...head, id: returnedMember.entityId, name: "王小芳" }] },
         returnedChanges: [returnedPhone, returnedMember],
       }),
@@ -316,7 +324,9 @@ describe("a visit after the supervisor returned the last one", () => {
   });
 
   it("nothing is carried when the last visit was not returned", () => {
-    const record = buildRecord(after({ returnedChanges: [] }), draft({ outcome: "verified" }), { now });
+    const record = buildRecord(withReturned({ returnedChanges: [] }), draft({ outcome: "verified" }), {
+      now,
+    });
     expect(record.changes).toEqual([]);
   });
 });
