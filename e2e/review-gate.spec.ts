@@ -70,6 +70,7 @@ async function officerPhone(browser: import("@playwright/test").Browser, usernam
   const page = await context.newPage();
   answerDialogs(page);
   await login(page, username);
+  await expect(page).toHaveURL(/\/field$/);
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });
   return { context, page };
@@ -89,6 +90,7 @@ test("the review pane decides the visit on screen: reveal A, select B, approve �
   const supervisorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const supervisor = await supervisorContext.newPage();
   await login(supervisor, "supervisor");
+  await expect(supervisor).toHaveURL(/\/supervise$/);
   await supervisor.goto("/supervise/review");
   const itemA = supervisor.locator(`[data-testid="queue-item"][data-visit-id="${visitA}"]`);
   const itemB = supervisor.locator(`[data-testid="queue-item"][data-visit-id="${visitB}"]`);
@@ -132,12 +134,14 @@ test("a returned correction stays out of the register export; recorded again and
   const adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const admin = await adminContext.newPage();
   await login(admin, "admin");
+  await expect(admin).toHaveURL(/\/supervise$/);
   expect(await registerText(admin)).not.toContain(newPhone);
 
   // The supervisor sees the register beside the correction, and returns the visit.
   const supervisorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const supervisor = await supervisorContext.newPage();
   await login(supervisor, "supervisor");
+  await expect(supervisor).toHaveURL(/\/supervise$/);
   await supervisor.goto("/supervise/review");
   await supervisor.locator(`[data-testid="queue-item"][data-visit-id="${first}"]`).click();
   const pane = supervisor.getByTestId("visit-review");

@@ -141,7 +141,9 @@ interface Batch {
   /** The register's own rows, as read (and as a settled conflict writes them). */
   register: Map<string, Row>;
   /** The corrections waiting for review on these rows, oldest first: laid over `register` to give `rows`. */
-  overlays: { key: string; field: string; value: unknown }[];
+  overlays: { key: string; field: string; value: unknown; seq: number }[];
+  /** Pending corrections a settled conflict decided against: they leave the overlay and the review. */
+  superseded: { entity: ChangeEntity; entityId: string; field: string; beforeSeq: number; value: unknown }[];
   /** Campaigns that approve plain confirmations without a reviewer. */
   autoApprove: Set<string>;
   photos: Set<string>;
@@ -512,7 +514,13 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   for (const change of parsedChanges)
     if (change.field !== "*" && statuses.get(change.id)?.status === "pending") {
       const key = keyOf(change.entity, change.entityId);
-      batch.overlays.push({ key, field: change.field, value: batch.rows.get(key)?.[change.field] });
+      // Newer than anything stored: a conflict settled later in the batch never supersedes it.
+      batch.overlays.push({
+        key,
+        field: change.field,
+        value: batch.rows.get(key)?.[change.field],
+        seq: Number.MAX_SAFE_INTEGER,
+      });
     }
   for (const change of parsedChanges) batch.changeIdsTaken.add(change.id);
   batch.visitRows.push({
@@ -599,6 +607,8 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
       checkIdentity(scratch.get("person", change.entityId) as Row);
   }
   const versions = scratch.commit();
+  if (decision === "apply")
+    supersede(batch, entity, change.entityId, change.field, change.seq, value ?? null);
   batch.changeUpdates.set(changeId, {
     status: "resolved",
     resolvedValue: value ?? null,
@@ -606,6 +616,31 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
     resolvedAt: batch.now,
   });
   return { status: "applied", versions };
+}
+
+/**
+ * Settling a conflict to a value other than the one the push judged against decides against the
+ * pending corrections that made up that value (those older than the conflict): they are resolved
+ * with the settled value, so phones no longer show them and their visits' approval does not bring
+ * them back. Later pending corrections of the field still stand.
+ */
+function supersede(
+  batch: Batch,
+  entity: ChangeEntity,
+  entityId: string,
+  field: string,
+  beforeSeq: number,
+  value: unknown,
+): void {
+  const key = keyOf(entity, entityId);
+  batch.overlays = batch.overlays.filter((o) => !(o.key === key && o.field === field && o.seq < beforeSeq));
+  batch.superseded.push({ entity, entityId, field, beforeSeq, value });
+  const row = batch.rows.get(key);
+  const held = batch.register.get(key);
+  if (!row || !held) return;
+  row[field] = held[field];
+  for (const overlay of batch.overlays)
+    if (overlay.key === key && overlay.field === field) row[field] = overlay.value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -734,6 +769,7 @@ async function readBatch(
     changeIdsTaken: new Set(changesTaken.map((row) => row.id)),
     registeredIds,
     overlays,
+    superseded: [],
     conflictChanges,
     created: new Set(),
     dirty: new Map(),
@@ -822,6 +858,7 @@ async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEnt
       field: changes.field,
       observedValue: changes.observedValue,
       gridId: changes.gridId,
+      seq: changes.seq,
     })
     .from(changes)
     .where(and(eq(changes.status, "pending"), anyOf(changes.entityId, named)))
@@ -843,7 +880,7 @@ async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEnt
     const row = rows.get(key);
     if (!row) continue;
     row[change.field] = toColumn(change.field, change.observedValue);
-    overlays.push({ key, field: change.field, value: row[change.field] });
+    overlays.push({ key, field: change.field, value: row[change.field], seq: change.seq });
   }
   return overlays;
 }
@@ -904,6 +941,19 @@ async function writeBatch(tx: Db, batch: Batch): Promise<void> {
   await insertChunked(tx, changes, batch.changeRows);
   for (const [id, values] of batch.changeUpdates)
     await tx.update(changes).set(values).where(eq(changes.id, id));
+  for (const { entity, entityId, field, beforeSeq, value } of batch.superseded)
+    await tx
+      .update(changes)
+      .set({ status: "resolved", resolvedValue: value, resolvedBy: batch.user.id, resolvedAt: batch.now })
+      .where(
+        and(
+          eq(changes.status, "pending"),
+          eq(changes.entity, entity),
+          eq(changes.entityId, entityId),
+          eq(changes.field, field),
+          sql`${changes.seq} < ${beforeSeq}`,
+        ),
+      );
   await insertChunked(tx, visitAttachments, batch.attachmentRows);
   await insertChunked(tx, mutationLedger, batch.ledgerRows);
 }
