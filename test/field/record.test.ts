@@ -311,16 +311,28 @@ describe("a visit after the supervisor returned the last one", () => {
     expect(phone[0]).toMatchObject({ registerValue: "13800001111", observedValue: "13700003333" });
   });
 
-  it("a field set back to the register's value is not sent; a new member still on the phone is added again", () => {
+  it("a field the officer sets back to the register's value is not sent; a new member still on the phone is added again", () => {
+    const values = memberFormSchema.parse({ ...heldHead, phone: "13800001111" });
     const record = buildRecord(
       withReturned({
-        members: { [household.id]: [{ ...head }, { ...head, id: returnedMember.entityId, name: "王小芳" }] },
+        members: { [household.id]: [heldHead, { ...head, id: returnedMember.entityId, name: "王小芳" }] },
         returnedChanges: [returnedPhone, returnedMember],
       }),
-      draft({ outcome: "changed" }),
+      draft({ outcome: "changed", members: { [head.id]: { kind: "correct", values } } }),
       { now },
     );
     expect(record.changes.map((c) => [c.entityId, c.field])).toEqual([[returnedMember.entityId, "*"]]);
+  });
+
+  it("still sent when a pull brought the register's row back over the phone's value", () => {
+    // After the return the register row came down again: the phone shows the register's phone.
+    const record = buildRecord(
+      withReturned({ members: { [household.id]: [{ ...head }] } }),
+      draft({ outcome: "changed" }),
+      { now },
+    );
+    expect(record.changes).toHaveLength(1);
+    expect(record.changes[0]).toMatchObject({ registerValue: "13800001111", observedValue: "13900002222" });
   });
 
   it("nothing is carried when the last visit was not returned", () => {
