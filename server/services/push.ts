@@ -11,6 +11,7 @@ import {
   attachments,
   campaigns,
   changes,
+  deviceGrids,
   devices,
   mutationLedger,
   persons,
@@ -146,6 +147,8 @@ interface Batch {
   superseded: { entity: ChangeEntity; entityId: string; field: string; beforeSeq: number; value: unknown }[];
   /** Campaigns that approve plain confirmations without a reviewer. */
   autoApprove: Set<string>;
+  /** When this device first pulled each grid of a campaign (`gridId|campaignId`), if it did. */
+  heldSince: Map<string, Date>;
   photos: Set<string>;
   visitIdsTaken: Set<string>;
   /** Change ids already stored (by any visit), and those taken earlier in this batch. */
@@ -403,6 +406,12 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   // A grid reassigned since: what was recorded before goes in, anything after was not the officer's.
   const endedAt = campaigns.get(campaignId);
   if (endedAt && new Date(visit.visitedAt) >= endedAt) throw new Rejection("sync.gridReassigned");
+  // A late visit counts only from a device that held the grid before the end: the time on a visit is
+  // the phone's word, and any other device could stamp one "before".
+  if (endedAt) {
+    const held = batch.heldSince.get(`${visit.gridId}|${campaignId}`);
+    if (!held || held >= endedAt) throw new Rejection("sync.gridReassigned");
+  }
 
   const scratch = new Scratch(batch);
   const room = scratch.get("room", visit.roomId);
@@ -765,6 +774,7 @@ async function readBatch(
     photos,
     register,
     autoApprove: await autoApproving(tx, grids),
+    heldSince: await heldGrids(tx, user, deviceId, [...gridIds]),
     visitIdsTaken: new Set(taken.map((row) => row.id)),
     changeIdsTaken: new Set(changesTaken.map((row) => row.id)),
     registeredIds,
@@ -779,6 +789,23 @@ async function readBatch(
     attachmentRows: [],
     ledgerRows: [],
   };
+}
+
+async function heldGrids(tx: Db, user: SessionUser, deviceId: string, gridIds: string[]) {
+  const held = new Map<string, Date>();
+  if (gridIds.length === 0) return held;
+  const rows = await tx
+    .select({ gridId: deviceGrids.gridId, campaignId: deviceGrids.campaignId, at: deviceGrids.firstPulledAt })
+    .from(deviceGrids)
+    .where(
+      and(
+        eq(deviceGrids.deviceId, deviceId),
+        eq(deviceGrids.userId, user.id),
+        sql`${deviceGrids.gridId} = any(${sql.param(gridIds)}::uuid[])`,
+      ),
+    );
+  for (const row of rows) held.set(`${row.gridId}|${row.campaignId}`, row.at);
+  return held;
 }
 
 async function autoApproving(tx: Db, grids: Map<string, Map<string, Date | null>>): Promise<Set<string>> {

@@ -84,10 +84,10 @@ async function httpMutation(path: string, input: unknown, cookie: string, locale
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 
-async function drain(caller: Caller, cursor: string | null) {
+async function drain(caller: Caller, cursor: string | null, deviceId?: string) {
   const pages: PullResponse[] = [];
   for (;;) {
-    const page = await caller.sync.pull({ cursor });
+    const page = await caller.sync.pull({ cursor, deviceId });
     pages.push(page);
     cursor = page.cursor;
     if (!page.hasMore) return { pages, cursor };
@@ -420,7 +420,8 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     // officer1 holds its grid in the seeded campaign and has it on the phone.
     await settle(database.db);
     const phone = await openFieldDb(`campaigns-${kind}-${randomUUID()}`);
-    const first = await drain(officer1, null);
+    const phoneId = randomUUID();
+    const first = await drain(officer1, null, phoneId);
     expect(first.pages[0].grids?.map((g) => g.id)).toEqual([own.gridId]);
     for (const page of first.pages) await applyPullPage(phone, page);
     expect((await readAll(phone)).rooms.length).toBeGreaterThan(0);
@@ -460,7 +461,7 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     });
     await settle(database.db);
 
-    const next = await drain(officer1, first.cursor);
+    const next = await drain(officer1, first.cursor, phoneId);
     expect(next.pages[0].dropGridIds).toEqual([own.gridId]);
     expect(idsOf(next.pages, "rooms")).toEqual([]);
     for (const page of next.pages) await applyPullPage(phone, page);
@@ -485,10 +486,16 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
       .where(and(eq(households.gridId, own.gridId), isNull(households.endedAt)));
     expect(idsOf(fresh.pages, "households")).toEqual(live.map((h) => h.id).sort());
 
-    // The kept visit, recorded before the reassignment, still goes in when the phone next pushes;
-    // a visit recorded after it does not, and says why.
-    const kept = await officer1.sync.push({
+    // The kept visit, recorded before the reassignment, still goes in when the phone that held the
+    // grid next pushes; the same visit from a device that never held the grid does not (its time is
+    // only its word: a backdated visit), nor does a visit recorded after the reassignment.
+    const backdated = await officer1.sync.push({
       deviceId: randomUUID(),
+      mutations: [{ id: visitId, kind: "visit", payload: outbox[0].payload } as never],
+    });
+    expect(backdated.results[0]).toMatchObject({ status: "rejected", key: "sync.gridReassigned" });
+    const kept = await officer1.sync.push({
+      deviceId: phoneId,
       mutations: [{ id: visitId, kind: "visit", payload: outbox[0].payload } as never],
     });
     expect(kept.results[0], JSON.stringify(kept.results[0])).toMatchObject({
@@ -501,7 +508,7 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
       campaignId: seededCampaignId,
       visitedAt: new Date().toISOString(),
     });
-    const refused = await officer1.sync.push({ deviceId: randomUUID(), mutations: [after] });
+    const refused = await officer1.sync.push({ deviceId: phoneId, mutations: [after] });
     expect(refused.results[0]).toMatchObject({ status: "rejected", key: "sync.gridReassigned" });
   });
 
