@@ -56,6 +56,7 @@ import {
   IDENTITY_FIELDS,
   identitySchema,
   keyOf,
+  lockRegisterRows,
   type Row,
   TABLES,
   toColumn,
@@ -709,21 +710,8 @@ async function readBatch(
     for (const change of found) conflictChanges.set(change.id, change);
   }
 
-  const rows = new Map<string, Row>();
   const ids = idsNamed(mutations, conflictChanges.values());
-  // One fixed order of tables and ids: two batches lock what they share in the same order.
-  for (const entity of ENTITY_ORDER) {
-    const wanted = [...(ids.get(entity) ?? [])].sort();
-    if (wanted.length === 0) continue;
-    const table = TABLES[entity];
-    const found = (await tx
-      .select()
-      .from(table)
-      .where(anyOf(table.id, wanted))
-      .orderBy(table.id)
-      .for("update")) as Row[];
-    for (const row of found) rows.set(keyOf(entity, row.id), row);
-  }
+  const rows = await lockRegisterRows(tx, ids);
   const register = new Map([...rows].map(([key, row]) => [key, { ...row }]));
   const overlays = await layPendingOver(tx, rows, ids);
 
