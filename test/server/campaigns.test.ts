@@ -259,7 +259,12 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     expect(detail.gridList.map((g) => g.id).sort()).toEqual(grids.map((g) => g.id).sort());
     expect(detail.canClose).toBe(false);
     const ownGrid = detail.gridList.find((g) => g.id === own.gridId);
-    expect(ownGrid).toMatchObject({ officer: null, eligibleOfficerIds: [officer1Id] });
+    expect(ownGrid).toMatchObject({ officer: null, homeOfficerIds: [officer1Id] });
+    // Every officer of the community is offered for every grid; another community's are not.
+    const offered = detail.officerList.filter((o) => o.eligible).map((o) => o.id);
+    expect(offered).toContain(officer1Id);
+    expect(offered).not.toContain(await userId("officer2"));
+    expect(detail.officerList.find((o) => o.id === officer1Id)?.areaName).toBeTruthy();
 
     const adminList = await admin.campaign.list();
     expect(adminList.canCreate).toBe(true);
@@ -366,7 +371,7 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     const detail = await ownCommunity.campaign.get({ id: campaignId });
     expect(detail.gridList.find((g) => g.id === own.gridId)).toMatchObject({
       officer: { id: communityOfficerId, username: "campaign-officer-c" },
-      eligibleOfficerIds: expect.arrayContaining([officer1Id, communityOfficerId]),
+      homeOfficerIds: expect.arrayContaining([officer1Id, communityOfficerId]),
     });
     expect(detail).toMatchObject({ assignedGrids: 1, officers: 1 });
   });
@@ -389,7 +394,6 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     expect(await ask(otherCommunity, own.gridId, officer1Id)).toBe("NOT_FOUND errors.notFound");
     // An officer of another community's grid: out of this supervisor's sight, and not over this grid.
     expect(await ask(ownCommunity, own.gridId, officer2Id)).toBe("NOT_FOUND errors.notFound");
-    expect(await ask(admin, own.gridId, officer2Id)).toBe("BAD_REQUEST campaign.error.officerOutsideGrid");
     // A grid the campaign does not cover.
     expect(await ask(admin, other.gridId, officer2Id)).toBe("BAD_REQUEST campaign.error.gridNotInCampaign");
     // A supervisor is not an officer; a community is not a grid; an unknown campaign is missing.
@@ -414,6 +418,73 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     expect(await codeOf(otherCommunity.campaign.unassign({ campaignId, gridId: own.gridId }))).toBe(
       "NOT_FOUND",
     );
+  });
+
+  it("gives one officer several grids, in and beyond their own area; their phone pulls and pushes them all, their register screens stay their own", async () => {
+    const officer2Id = await userId("officer2");
+    const street = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    // officer1 holds their own grid in the street's campaign; the street's supervisor, over both
+    // communities, gives them officer2's grid as well.
+    expect(
+      await street.campaign.assign({
+        campaignId: seededCampaignId,
+        gridId: other.gridId,
+        officerId: officer1Id,
+      }),
+    ).toEqual({ changed: true, previousOfficerIds: [officer2Id] });
+    const detail = await street.campaign.get({ id: seededCampaignId });
+    expect(
+      detail.gridList
+        .filter((g) => g.officer?.id === officer1Id)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual([own.gridId, other.gridId].sort());
+    expect(detail.gridList.find((g) => g.id === other.gridId)?.homeOfficerIds).toContain(officer2Id);
+    const [audit] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "campaign.assign"), eq(auditLog.entityId, seededCampaignId)))
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(1);
+    expect(audit.detail).toEqual({
+      gridId: other.gridId,
+      officerId: officer1Id,
+      previousOfficerIds: [officer2Id],
+    });
+
+    await settle(database.db);
+    const pulled = await drain(officer1, null);
+    expect(pulled.pages[0].campaignId).toBe(seededCampaignId);
+    expect(pulled.pages[0].grids?.map((g) => g.id).sort()).toEqual([own.gridId, other.gridId].sort());
+    const pushed = await officer1.sync.push({
+      deviceId: randomUUID(),
+      mutations: [
+        visitMutation({ gridId: other.gridId, roomId: other.roomId, campaignId: seededCampaignId }),
+      ],
+    });
+    expect(pushed.results[0], JSON.stringify(pushed.results[0])).toMatchObject({ status: "applied" });
+    // Browsing the register stays cut to the officer's own area.
+    expect(await codeOf(officer1.area.get({ id: other.gridId }))).toBe("NOT_FOUND");
+
+    // Neither community's supervisor may do the same: the grid, or the officer, lies outside their area.
+    for (const caller of [ownCommunity, otherCommunity]) {
+      expect(
+        await refusal(
+          caller.campaign.assign({
+            campaignId: seededCampaignId,
+            gridId: other.gridId,
+            officerId: officer1Id,
+          }),
+        ),
+      ).toBe("NOT_FOUND errors.notFound");
+    }
+
+    // Back as it was, for the tests below.
+    await street.campaign.assign({
+      campaignId: seededCampaignId,
+      gridId: other.gridId,
+      officerId: officer2Id,
+    });
   });
 
   it("after a reassignment the old officer's phone drops the grid, keeps its unsent visit, and the new officer pulls the grid from zero", async () => {
