@@ -419,6 +419,29 @@ export const devices = pgTable(
   (t) => [index("devices_user_idx").on(t.userId)],
 );
 
+/**
+ * Which device held which grid of a campaign, from its first pull: after an assignment ends, a late
+ * visit is taken only from a device that held the grid before the end (a visit stamped earlier on any
+ * other device is a backdated one).
+ */
+export const deviceGrids = pgTable(
+  "device_grids",
+  {
+    deviceId: uuid("device_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    gridId: uuid("grid_id")
+      .notNull()
+      .references(() => areas.id),
+    firstPulledAt: ts("first_pulled_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.campaignId, t.gridId] })],
+);
+
 /** One call at one room. The id is made on the phone, so a replayed push can never create a second visit. */
 export const visits = pgTable(
   "visits",

@@ -8,6 +8,8 @@ export const pullInputSchema = z
     /** Default: the newest open campaign the caller has an active assignment in. */
     campaignId: z.uuid().optional(),
     cursor: z.string().max(PULL_CURSOR_MAX_LENGTH).nullish(),
+    /** The phone's device id: which device holds which grid decides whose late visits count. */
+    deviceId: z.uuid().optional(),
     limit: z.number().int().min(1).max(PULL_LIMIT_MAX).default(PULL_LIMIT_DEFAULT),
   })
   .prefault({});

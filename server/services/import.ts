@@ -182,7 +182,7 @@ async function* csvRows(
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /** A cell as the text a CSV export of it would hold: dates as YYYY-MM-DD, formulas as their result. */
-function cellText(value: ExcelJS.CellValue): string {
+export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) {
     // Excel stores a date as a day count; exceljs hands it back as that day's UTC midnight.

@@ -9,6 +9,7 @@ import {
   buildings,
   campaigns,
   changes,
+  deviceGrids,
   householdCodes,
   households,
   persons,
@@ -94,6 +95,7 @@ const TOMBSTONE_COLUMNS = new Set(["id", "gridId", "version", "endedAt", "endRea
 
 export interface PullOptions {
   campaignId?: string;
+  deviceId?: string;
   cursor?: string | null;
   limit?: number;
 }
@@ -365,6 +367,20 @@ export async function pullChanges(
       const campaignId = await resolveCampaign(tx, user, options.campaignId, held?.campaignId ?? null);
       const gridIds = campaignId ? await assignedGridIds(tx, user, campaignId) : [];
       const plan = planRound(held, campaignId, gridIds, BigInt(xmin));
+      if (options.deviceId && campaignId && gridIds.length > 0) {
+        // From its first pull the device holds these grids: late visits from it still count.
+        await tx
+          .insert(deviceGrids)
+          .values(
+            gridIds.map((gridId) => ({
+              deviceId: options.deviceId as string,
+              userId: user.id,
+              campaignId,
+              gridId,
+            })),
+          )
+          .onConflictDoNothing();
+      }
       const groups = groupFloors(plan.floors);
 
       const records: PullTables = {};

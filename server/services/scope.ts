@@ -54,11 +54,17 @@ export async function areaInScope(db: Db, user: SessionUser, areaId: string | un
 }
 
 /*
- * Which grids a caller may write to. An officer writes only where they hold an active assignment in
- * an open campaign, under their own area; supervisors and administrators write anywhere under theirs.
+ * Which grids a caller may write to. An officer writes only where they hold an assignment in an open
+ * campaign; supervisors and administrators write anywhere under their area.
+ *
+ * An officer's assignment is their authority, wherever their own area lies: it is given only by an
+ * administrator or supervisor over both the grid and the officer (campaigns.ts assignGrid), so a
+ * community's supervisor can have one officer cover several grids, or a colleague's grid: the phone
+ * pulls and pushes the assigned grids, while the register screens (register.ts) stay cut to the
+ * officer's own area.
  */
 
-/** Active assignments in the campaign, cut down to grids under the caller's area. */
+/** Active assignments of the caller in the campaign. */
 export async function assignedGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
   const rows = await tx
     .selectDistinct({ id: areas.id })
@@ -70,7 +76,6 @@ export async function assignedGridIds(tx: Db, user: SessionUser, campaignId: str
         eq(assignments.officerId, user.id),
         isNull(assignments.endedAt),
         eq(areas.level, "grid"),
-        sql`starts_with(${areas.path}, ${user.areaPath})`,
       ),
     )
     .orderBy(asc(areas.id));
@@ -103,7 +108,6 @@ export async function writableGrids(
           .where(
             and(
               wanted,
-              underCaller,
               eq(areas.level, "grid"),
               eq(assignments.officerId, user.id),
               eq(campaigns.status, "open"),

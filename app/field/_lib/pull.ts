@@ -1,6 +1,7 @@
 import "client-only";
 import { PULL_TABLES, type PullResponse } from "@/domain/pull";
 import { decodePullRows, type PullTables } from "@/domain/wire";
+import { deviceIdOf } from "./push";
 import {
   abandon,
   type FieldDatabase,
@@ -16,7 +17,11 @@ import {
  * a grid: pages of the officer's grids, each written to the store with its cursor.
  */
 
-export type PullPage = (input: { cursor: string | null; campaignId?: string }) => Promise<PullResponse>;
+export type PullPage = (input: {
+  cursor: string | null;
+  campaignId?: string;
+  deviceId?: string;
+}) => Promise<PullResponse>;
 
 /**
  * Pulls until the server has nothing more, each page committed with its cursor, so an interrupted
@@ -29,9 +34,11 @@ export async function pullAll(
   onProgress?: (rows: number) => void,
 ): Promise<number> {
   let rows = 0;
+  // The server notes which device holds the grid: after a reassignment, late visits count only from it.
+  const deviceId = await deviceIdOf(db);
   for (;;) {
     const cursor = (await readMeta<string>(db, "cursor")) ?? null;
-    const page = await pull({ cursor, campaignId: campaignId ?? undefined });
+    const page = await pull({ cursor, campaignId: campaignId ?? undefined, deviceId });
     // Named measures let `npm run bench:field` read the real code path's timings from Chromium.
     const started = performance.now();
     rows += await applyPullPage(db, page);

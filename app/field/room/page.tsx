@@ -450,7 +450,15 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
           attempt={record.attempt}
           onChange={(outcome) => update((d) => ({ ...d, outcome }))}
         />
-        <GpsCard position={draft.position} onPosition={(position) => update((d) => ({ ...d, position }))} />
+        <GpsCard
+          position={draft.position}
+          building={
+            typeof data.building?.lat === "number" && typeof data.building?.lng === "number"
+              ? { lat: data.building.lat, lng: data.building.lng }
+              : null
+          }
+          onPosition={(position) => update((d) => ({ ...d, position }))}
+        />
         <PhotoCard
           db={db}
           sha256={draft.photoSha256 ?? null}
