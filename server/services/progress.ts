@@ -1,7 +1,7 @@
 import "server-only";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { areas, assignments, campaignAreas, campaigns, rooms, users, visits } from "@/db/schema";
+import { areas, assignments, rooms, users, visits } from "@/db/schema";
 import { VISIT_OUTCOME } from "@/domain/codes";
 import type { Translate } from "@/domain/i18n";
 import {
