@@ -2,17 +2,15 @@
 // which, the forms' schemas, and the bulk file's columns. Pure: no I/O.
 
 import { z } from "zod";
+import { ROLES, type Role } from "./auth";
 import { mobileField, optional, requiredText, withKeys } from "./schemas/fields";
-
-export const ROLES = ["officer", "supervisor", "admin"] as const;
-export type UserRole = (typeof ROLES)[number];
 
 /**
  * The roles a manager may give. No one raises anyone above their own role; a supervisor manages the
  * officers of their area only (making one a supervisor would put them out of the supervisor's own
  * sight), an administrator any role.
  */
-export function grantableRoles(actor: UserRole): UserRole[] {
+export function grantableRoles(actor: Role): Role[] {
   if (actor === "admin") return [...ROLES];
   if (actor === "supervisor") return ["officer"];
   return [];
@@ -65,7 +63,7 @@ export interface UserRow {
   id: string;
   username: string;
   displayName: string;
-  role: UserRole;
+  role: Role;
   areaId: string;
   areaCode: string;
   areaName: string;
@@ -100,7 +98,7 @@ export const USER_COLUMNS: { field: UserColumn; names: string[]; required: boole
 ];
 
 /** The words a role may be written in, Chinese or English. */
-const ROLE_WORDS: Record<string, UserRole> = {
+const ROLE_WORDS: Record<string, Role> = {
   信息员: "officer",
   网格员: "officer",
   officer: "officer",
@@ -112,7 +110,7 @@ const ROLE_WORDS: Record<string, UserRole> = {
   administrator: "admin",
 };
 
-export function parseRole(value: string): UserRole | null {
+export function parseRole(value: string): Role | null {
   return ROLE_WORDS[value.trim().toLowerCase()] ?? null;
 }
 
@@ -143,7 +141,7 @@ export interface UserBulkCreated {
   id: string;
   username: string;
   displayName: string;
-  role: UserRole;
+  role: Role;
   areaName: string;
   temporaryPassword: string;
 }

@@ -24,7 +24,6 @@ import {
   type UserColumn,
   type UserCreateInput,
   type UserListInput,
-  type UserRole,
   type UserRow,
   type UserUpdateInput,
 } from "@/domain/users";
@@ -223,7 +222,7 @@ async function managedUser(tx: Db, actor: SessionUser, userId: string, lock: boo
   return row;
 }
 
-function assertGrantable(actor: SessionUser, role: UserRole) {
+function assertGrantable(actor: SessionUser, role: Role) {
   if (!grantableRoles(actor.role).includes(role))
     throw new AppError("FORBIDDEN", "users.error.roleNotAllowed");
 }
@@ -531,7 +530,7 @@ export async function bulkCreateUsers(
     row: number;
     username: string;
     displayName: string;
-    role: UserRole;
+    role: Role;
     area: { id: string; name: string; code: string; path: string };
     phone: string | null;
   }[] = [];

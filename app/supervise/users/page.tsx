@@ -2,7 +2,8 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
-import { ROLES, USER_PAGE_SIZE, type UserRole, type UserRow, type UserState } from "@/domain/users";
+import { ROLES, type Role } from "@/domain/auth";
+import { USER_PAGE_SIZE, type UserRow, type UserState } from "@/domain/users";
 import { useI18n } from "../../_components/i18n";
 import { ErrorPanel } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
@@ -17,7 +18,7 @@ import { UserForm } from "./_parts/user-form";
 const chinaDateTime = (at: Date) =>
   new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 
-const ROLE_CHIP: Record<UserRole, string> = {
+const ROLE_CHIP: Record<Role, string> = {
   officer: "border-gray-400 bg-white text-gray-900",
   supervisor: "border-blue-700 bg-blue-50 text-blue-900",
   admin: "border-purple-700 bg-purple-50 text-purple-900",
@@ -43,7 +44,7 @@ export default function UsersPage() {
   const [created, setCreated] = useState<{ heading: string; password: string } | null>(null);
   const [typed, setTyped] = useState("");
   const [search, setSearch] = useState("");
-  const [role, setRole] = useState<UserRole | "">("");
+  const [role, setRole] = useState<Role | "">("");
   const [areaId, setAreaId] = useState<string | null>(null);
   const [state, setState] = useState<UserState>("all");
   const [offset, setOffset] = useState(0);
@@ -147,7 +148,7 @@ export default function UsersPage() {
               id={`${ids}-role`}
               value={role}
               onChange={(event) => {
-                setRole(event.target.value as UserRole | "");
+                setRole(event.target.value as Role | "");
                 setOffset(0);
               }}
               className={SELECT_CLASS}
@@ -269,7 +270,7 @@ function UserItem({
   self: boolean;
   open: boolean;
   onToggle: () => void;
-  roles: UserRole[];
+  roles: Role[];
   onChanged: () => Promise<unknown>;
 }) {
   const { t, locale } = useI18n();

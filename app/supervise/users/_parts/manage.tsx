@@ -2,7 +2,8 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import type { AreaChoice, UserRole, UserRow } from "@/domain/users";
+import type { Role } from "@/domain/auth";
+import type { AreaChoice, UserRow } from "@/domain/users";
 import { useI18n } from "../../../_components/i18n";
 import { useTRPC } from "../../../_components/trpc";
 import { AreaPicker, SELECT_CLASS } from "./area-picker";
@@ -20,13 +21,13 @@ export function ManagePanel({
   onChanged,
 }: {
   user: UserRow;
-  roles: UserRole[];
+  roles: Role[];
   onChanged: () => Promise<unknown>;
 }) {
   const { t } = useI18n();
   const trpc = useTRPC();
   const ids = useId();
-  const [role, setRole] = useState<UserRole>(user.role);
+  const [role, setRole] = useState<Role>(user.role);
   const [area, setArea] = useState<AreaChoice | null>(null);
   const [said, setSaid] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<"reset" | "disable" | null>(null);
@@ -103,7 +104,7 @@ export function ManagePanel({
               <span className="font-semibold">{t("users.edit.role")}</span>
               <select
                 value={role}
-                onChange={(event) => setRole(event.target.value as UserRole)}
+                onChange={(event) => setRole(event.target.value as Role)}
                 className={SELECT_CLASS}
               >
                 {roles.map((option) => (

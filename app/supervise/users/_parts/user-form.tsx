@@ -4,11 +4,11 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { useId } from "react";
 import { useForm } from "react-hook-form";
+import type { Role } from "@/domain/auth";
 import {
   DISPLAY_NAME_MAX,
   type UserCreateInput,
   type UserCreateValues,
-  type UserRole,
   userCreateInput,
 } from "@/domain/users";
 import { useI18n } from "../../../_components/i18n";
@@ -28,7 +28,7 @@ export function UserForm({
   onCancel,
   onCreated,
 }: {
-  roles: UserRole[];
+  roles: Role[];
   onCancel: () => void;
   onCreated: (created: { username: string; displayName: string; temporaryPassword: string }) => void;
 }) {
