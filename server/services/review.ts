@@ -7,18 +7,24 @@ import {
   campaigns,
   changes,
   devices,
+  households,
+  persons,
+  rentals,
+  rentalTenants,
   rooms,
+  units,
   users,
   visitAttachments,
   visits,
 } from "@/db/schema";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
-import { maskFieldValue } from "@/domain/mask";
+import { maskFieldValue, maskName, maskText } from "@/domain/mask";
 import type { ChangeEntity } from "@/domain/visit";
 import { AppError, notFound } from "../errors";
 import { applyApprovedChanges, returnChanges } from "./approve";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { namesAtVisit } from "./note-names";
 import { type PushMeta, pushMutations } from "./push";
 import { inScope } from "./register";
 import { TABLES, wireValue } from "./register-values";
@@ -173,6 +179,7 @@ export async function reviewVisit(
     .where(eq(changes.visitId, visitId))
     .orderBy(asc(changes.createdAt), asc(changes.id));
   const registerNow = await registerValuesOf(db, changed);
+  const records = await recordsOf(db, changed);
   const photos = await db
     .select({ sha256: visitAttachments.sha256, kind: visitAttachments.kind })
     .from(visitAttachments)
@@ -218,7 +225,8 @@ export async function reviewVisit(
     visitedAt: visit.visitedAt,
     receivedAt: visit.receivedAt,
     revisitDue: visit.revisitDue,
-    note: visit.note,
+    // Free text: the phones, ID numbers and names of the room's people in it are masked like fields.
+    note: options.reveal || !visit.note ? visit.note : maskText(visit.note, await namesAtVisit(db, visitId)),
     reviewState: visit.reviewState,
     reviewComment: visit.reviewComment,
     reviewFields: visit.reviewFields?.split(",") ?? [],
@@ -234,6 +242,7 @@ export async function reviewVisit(
       id: change.id,
       entity: change.entity,
       entityId: change.entityId,
+      record: recordText(records.get(change.id), !!options.reveal),
       field: change.field,
       status: change.status,
       registerValue: show(change.field, change.registerValue),
@@ -248,6 +257,85 @@ export async function reviewVisit(
     photos,
     history,
   };
+}
+
+/** Who or what a change is about: a person's name is personal, a household number or a unit's name is not. */
+type RecordName = { text: string; personal: boolean } | undefined;
+
+function recordText(record: RecordName, reveal: boolean): string | null {
+  if (!record) return null;
+  return record.personal && !reveal ? maskName(record.text) : record.text;
+}
+
+/**
+ * The record each change of a visit is about, by change id: the register's row, or for a row still
+ * waiting for review its own change (a new member's name; a new tenancy's tenant, registered or new in
+ * the same visit).
+ */
+async function recordsOf(db: Db, changed: (typeof changes.$inferSelect)[]) {
+  const ids = (entity: string) => [
+    ...new Set(changed.filter((c) => c.entity === entity).map((c) => c.entityId)),
+  ];
+  const newRow = (c: typeof changes.$inferSelect | undefined) =>
+    c && c.field === "*" && c.observedValue && typeof c.observedValue === "object"
+      ? (c.observedValue as Record<string, unknown>)
+      : null;
+  const tenantIds = changed
+    .map((c) => (c.entity === "rental_tenant" ? newRow(c)?.personId : null))
+    .filter((id): id is string => typeof id === "string" && /^[0-9a-f-]{36}$/i.test(id));
+  const personIds = [...new Set([...ids("person"), ...tenantIds])];
+  const [personRows, linkRows, householdRows, unitRows, rentalRows] = await Promise.all([
+    personIds.length
+      ? db.select({ id: persons.id, name: persons.name }).from(persons).where(inArray(persons.id, personIds))
+      : [],
+    ids("rental_tenant").length
+      ? db
+          .select({ id: rentalTenants.id, name: persons.name })
+          .from(rentalTenants)
+          .innerJoin(persons, eq(persons.id, rentalTenants.personId))
+          .where(inArray(rentalTenants.id, ids("rental_tenant")))
+      : [],
+    ids("household").length
+      ? db
+          .select({ id: households.id, name: households.householdNo })
+          .from(households)
+          .where(inArray(households.id, ids("household")))
+      : [],
+    ids("unit").length
+      ? db
+          .select({ id: units.id, name: units.name })
+          .from(units)
+          .where(inArray(units.id, ids("unit")))
+      : [],
+    ids("rental").length
+      ? db
+          .select({ id: rentals.id, name: rentals.landlordName })
+          .from(rentals)
+          .where(inArray(rentals.id, ids("rental")))
+      : [],
+  ]);
+  const nameOf = new Map<string, string | null>(
+    [...personRows, ...linkRows, ...householdRows, ...unitRows, ...rentalRows].map((r) => [r.id, r.name]),
+  );
+  const newPersonName = new Map(
+    changed
+      .filter((c) => c.entity === "person")
+      .map((c) => [c.entityId, newRow(c)?.name])
+      .filter((pair): pair is [string, string] => typeof pair[1] === "string"),
+  );
+  const out = new Map<string, RecordName>();
+  for (const change of changed) {
+    const personal =
+      change.entity === "person" || change.entity === "rental_tenant" || change.entity === "rental";
+    let text: string | null | undefined = nameOf.get(change.entityId);
+    if (!text && change.entity === "person") text = newPersonName.get(change.entityId);
+    if (!text && change.entity === "rental_tenant") {
+      const tenant = newRow(change)?.personId;
+      if (typeof tenant === "string") text = nameOf.get(tenant) ?? newPersonName.get(tenant);
+    }
+    if (text) out.set(change.id, { text, personal });
+  }
+  return out;
 }
 
 /** The register rows a visit's pending corrections name, in the wire's form, by `entity:id`. */
