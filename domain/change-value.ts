@@ -3,19 +3,7 @@
 // record as its fields one by one. Never JSON: whoever reads it is a supervisor or a department, not a
 // program. Masking is the caller's choice (the review pane reveals on request; a file never does).
 
-import {
-  type CodeTable,
-  codeLabel,
-  EDUCATION,
-  EMPLOYMENT,
-  END_REASON,
-  HOUSEHOLD_KIND,
-  HUKOU_CATEGORY,
-  LEFT_BEHIND,
-  MARITAL,
-  POLITICS,
-  RESIDENCE_MATCH,
-} from "./codes";
+import { type CodeTable, codeLabel, END_REASON, HOUSEHOLD_KIND } from "./codes";
 import { FIELD_INFO } from "./fields";
 import type { Locale, Translate } from "./i18n";
 import { maskFieldValue } from "./mask";
@@ -35,21 +23,8 @@ const ENTITY_FIELDS: Record<string, Record<string, { label: string; table?: Code
   },
 };
 
-/** Fields a new record carries that no form of the officer's corrects, so FIELD_INFO has no word for them. */
+/** Household fields no form of the officer's corrects, so FIELD_INFO has no word for them. */
 const RECORD_FIELDS: Record<string, { label: string; table?: CodeTable }> = {
-  marital: { label: "change.field.marital", table: MARITAL },
-  education: { label: "change.field.education", table: EDUCATION },
-  politics: { label: "change.field.politics", table: POLITICS },
-  hukouCategory: { label: "change.field.hukouCategory", table: HUKOU_CATEGORY },
-  hukouAddress: { label: "change.field.hukouAddress" },
-  currentAddress: { label: "change.field.currentAddress" },
-  residenceMatch: { label: "change.field.residenceMatch", table: RESIDENCE_MATCH },
-  employment: { label: "change.field.employment", table: EMPLOYMENT },
-  disability: { label: "change.field.disability" },
-  lowIncome: { label: "change.field.lowIncome" },
-  unemployed: { label: "change.field.unemployed" },
-  leftBehind: { label: "change.field.leftBehind", table: LEFT_BEHIND },
-  residencePermitNo: { label: "change.field.residencePermitNo" },
   headName: { label: "change.field.headName" },
   fiveGuarantee: { label: "change.field.fiveGuarantee" },
 };
