@@ -163,7 +163,11 @@ export async function exportResults(
         select c.name as "communityName", g.name as "gridName", b.address as "address",
           r.unit_no as "unitNo", r.room_no as "roomNo", v.subject_type as "subjectType",
           h.household_no as "householdNo", u.name as "unitName", rt.landlord_name as "landlordName",
-          v.outcome as "outcome", v.attempt as "attempt", v.visited_at as "visitedAt",
+          v.outcome as "outcome", v.visited_at as "visitedAt",
+          -- 上门次数 as domain/counts.ts numbers calls: the room's visits in the campaign, oldest first
+          -- (to the second, then id), not what the phone guessed when it saved the visit.
+          row_number() over (
+            partition by v.room_id order by date_trunc('second', v.visited_at), v.id)::int as "attempt",
           o.display_name as "officer", v.lat as "lat", v.lng as "lng",
           b.lat as "buildingLat", b.lng as "buildingLng",
           v.review_state as "reviewState", v.review_comment as "reviewComment",
@@ -176,7 +180,8 @@ export async function exportResults(
         left join ${units} u on v.subject_type = 'unit' and u.id = v.subject_id
         left join ${rentals} rt on v.subject_type = 'rental' and rt.id = v.subject_id
         where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
-        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no, v.visited_at, v.id`),
+        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no,
+          date_trunc('second', v.visited_at), v.id`),
     ),
   );
   const results: ResultRow[] = rows.map(
@@ -256,8 +261,8 @@ export async function exportChanges(
         left join ${rentals} rt on ch.entity = 'rental' and rt.id = ch.entity_id
         left join ${buildings} eb on ch.entity = 'building' and eb.id = ch.entity_id
         where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
-        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no, v.visited_at, v.id,
-          ch.seq`),
+        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no,
+          date_trunc('second', v.visited_at), v.id, ch.seq`),
     ),
   );
   const t = options.translate;

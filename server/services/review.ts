@@ -69,6 +69,15 @@ function distanceOf(row: {
   );
 }
 
+/**
+ * 上门次数 of the visit row in scope (`"visits"`): its number among its room's visits in the campaign,
+ * oldest first (to the second, then id) — domain/counts.ts attemptNumbers, not the phone's guess.
+ */
+const attemptNumber = sql<number>`(select count(*)::int from ${visits} w
+  where w.room_id = "visits"."room_id" and w.campaign_id = "visits"."campaign_id"
+    and (date_trunc('second', w.visited_at), w.id)
+      <= (date_trunc('second', "visits"."visited_at"), "visits"."id"))`;
+
 export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) {
   const where = and(
     underCaller(user),
@@ -86,7 +95,7 @@ export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) 
       outcome: visits.outcome,
       reviewState: visits.reviewState,
       reviewComment: visits.reviewComment,
-      attempt: visits.attempt,
+      attempt: attemptNumber,
       lat: visits.lat,
       lng: visits.lng,
       officerName: users.displayName,
@@ -152,6 +161,10 @@ export async function reviewVisit(
   options: { reveal?: boolean; ip?: string } = {},
 ) {
   const { visit, gridPath, gridName } = await visitInScope(db, user, visitId);
+  const [{ attempt }] = await db
+    .select({ attempt: attemptNumber })
+    .from(visits)
+    .where(eq(visits.id, visitId));
   const [place] = await db
     .select({
       address: buildings.address,
@@ -221,7 +234,7 @@ export async function reviewVisit(
     gridName,
     officerName: officer?.name ?? null,
     outcome: visit.outcome,
-    attempt: visit.attempt,
+    attempt,
     visitedAt: visit.visitedAt,
     receivedAt: visit.receivedAt,
     revisitDue: visit.revisitDue,
