@@ -78,7 +78,7 @@ const en = {
   "check.noMatch":
     "No matching record was found. Please check the name, ID number and the code on your visit slip, then try again.",
   "check.tooMany":
-    "There have been many attempts. To protect your information, please try again in {minutes} minutes. Community staff can help if needed.",
+    "There have been many attempts. To protect your information, please try again in {minutes, plural, one {# minute} other {# minutes}}. Community staff can help if needed.",
   "check.badPerson": "That person is not a member of this household; please reload and try again.",
   "check.confirmed": "Thank you: your confirmation has been recorded.",
   "check.disputed": "Thank you: community staff will check this and get back to you soon.",

@@ -101,9 +101,16 @@ function plurals(template: string, params: MessageParams, rules: Intl.PluralRule
       options.set(found[1], body.slice(head.lastIndex, j - 1));
       i = j;
     }
+    // A count not given shows as its placeholder, as a plain `{name}` would.
+    const given = match[1] in params;
     const n = Number(params[match[1]]);
-    const chosen = options.get(`=${n}`) ?? options.get(rules.select(n)) ?? options.get("other") ?? "";
-    out += template.slice(from, match.index) + chosen.replaceAll("#", String(params[match[1]]));
+    const chosen =
+      (given ? (options.get(`=${n}`) ?? options.get(rules.select(n))) : undefined) ??
+      options.get("other") ??
+      "";
+    out +=
+      template.slice(from, match.index) +
+      chosen.replaceAll("#", given ? String(params[match[1]]) : `{${match[1]}}`);
     from = end;
     PLURAL.lastIndex = end;
   }

@@ -109,7 +109,7 @@ const en = {
   "progress.measure.revisitsDue": "Revisits due",
   "progress.measure.completion": "Completion",
   "progress.measure.completionPct": "Completion (%)",
-  "progress.completionOf": "{visited} of {assigned} rooms visited",
+  "progress.completionOf": "{visited} of {assigned, plural, one {# room} other {# rooms}} visited",
 
   "progress.byGrid": "By grid",
   "progress.byOfficer": "By officer",
@@ -137,8 +137,8 @@ const en = {
 
   "progress.chart.title": "Daily progress",
   "progress.chart.description":
-    "Visits per day (bars, left axis) and cumulative completion (line, right axis) from {from} to {to}. {visits} visits in all; completion so far {completion}.",
-  "progress.chart.barTip": "{day}: {visits} visits, completion so far {completion}",
+    "Visits per day (bars, left axis) and cumulative completion (line, right axis) from {from} to {to}. {visits, plural, one {# visit} other {# visits}} in all; completion so far {completion}.",
+  "progress.chart.barTip": "{day}: {visits, plural, one {# visit} other {# visits}}, completion so far {completion}",
   "progress.chart.visitsAxis": "Visits",
   "progress.chart.completionAxis": "Completion so far",
   "progress.chart.dayAxis": "Day (China time)",

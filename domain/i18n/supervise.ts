@@ -135,7 +135,7 @@ const en = {
   "review.state.disputes": "Residents",
   "dispute.noteRequired": "Say how this report was handled.",
   "dispute.empty": "No residents' reports to handle",
-  "dispute.total": "{count} residents' reports to handle",
+  "dispute.total": "{count, plural, one {# resident's report} other {# residents' reports}} to handle",
   "dispute.household": "Household {no} · {grid}",
   "dispute.comment": "Resident's words: {comment}",
   "dispute.phone": "Call back on: {phone}",
@@ -151,7 +151,7 @@ const en = {
   "review.empty.submitted": "Nothing to review. Visits appear here once officers sync.",
   "review.empty.returned": "No returned visits.",
   "review.empty.approved": "No approved visits yet.",
-  "review.changes": "{count} changes",
+  "review.changes": "{count, plural, one {# change} other {# changes}}",
   "review.far": "{meters} m from the building",
   "review.hasPhoto": "Photo",
   "review.clean": "Unchanged",
@@ -205,7 +205,7 @@ const en = {
   "devices.notPersisted": "Not protected",
   "devices.stale": "Unsent for over 24 h",
   "devices.staleCount":
-    "{count} devices hold records unsent for over 24 hours; ask the officers to get a signal and sync.",
+    "{count, plural, one {# device holds records unsent for over 24 hours; ask its officer} other {# devices hold records unsent for over 24 hours; ask the officers}} to get a signal and sync.",
   "devices.never": "Never",
 } as const satisfies Record<keyof typeof zh, string>;
 
