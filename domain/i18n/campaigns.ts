@@ -80,7 +80,8 @@ const en = {
   "campaign.datesFrom": "from {from}",
   "campaign.areas": "Covers: {areas}",
   "campaign.listSeparator": ", ",
-  "campaign.staffing": "Grids assigned {assigned}/{grids} · {officers, plural, one {# officer} other {# officers}}",
+  "campaign.staffing":
+    "Grids assigned {assigned}/{grids} · {officers, plural, one {# officer} other {# officers}}",
   "campaign.unstaffed": "{count, plural, one {# grid has} other {# grids have}} no officer yet",
   "campaign.manage": "Assign grids",
   "campaign.back": "Back to campaigns",

@@ -63,8 +63,10 @@ const en = {
   "importPage.total.updated": "Updated",
   "importPage.total.unchanged": "Unchanged",
   "importPage.total.rejected": "Rejected",
-  "importPage.households": "{count, plural, one {# household} other {# households}} created in {batches, plural, one {# batch} other {# batches}}, {seconds} s",
-  "importPage.tenants": "{count, plural, one {# tenant} other {# tenants}} added to the register in {batches, plural, one {# batch} other {# batches}}, {seconds} s",
+  "importPage.households":
+    "{count, plural, one {# household} other {# households}} created in {batches, plural, one {# batch} other {# batches}}, {seconds} s",
+  "importPage.tenants":
+    "{count, plural, one {# tenant} other {# tenants}} added to the register in {batches, plural, one {# batch} other {# batches}}, {seconds} s",
   "importPage.batches": "{batches, plural, one {# batch} other {# batches}}, {seconds} s",
   "importPage.encoding": "Encoding: {encoding}",
   "importPage.ignored": "Columns not recognised (ignored): {columns}",

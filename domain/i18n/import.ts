@@ -84,7 +84,8 @@ const en = {
   "import.summary.dryRun": "Dry run (--dry-run): checked only, nothing written",
   "import.summary.totals":
     "Read {read, plural, one {# row} other {# rows}}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected",
-  "import.summary.households": "{households, plural, one {# household} other {# households}} created, {batches, plural, one {# batch} other {# batches}}",
+  "import.summary.households":
+    "{households, plural, one {# household} other {# households}} created, {batches, plural, one {# batch} other {# batches}}",
   "import.summary.ignored": "Columns not recognised (ignored): {columns}",
   "import.summary.errors": "Problems (first {shown} of {total}):",
   "import.summary.error": 'Row {row} "{column}" = "{value}": {reason}',
@@ -107,7 +108,8 @@ const en = {
   "import.summary.kind.rooms": "rooms",
   "import.summary.kind.units": "units",
   "import.summary.kind.rentals": "rental rooms and tenants",
-  "import.summary.persons": "{persons, plural, one {# tenant} other {# tenants}} created (as migrants), {batches, plural, one {# batch} other {# batches}}",
+  "import.summary.persons":
+    "{persons, plural, one {# tenant} other {# tenants}} created (as migrants), {batches, plural, one {# batch} other {# batches}}",
   "import.summary.batches": "{batches, plural, one {# batch} other {# batches}}",
   "import.rejectedReason": "Reason",
   "import.uscc.checkReason":

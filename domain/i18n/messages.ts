@@ -470,7 +470,8 @@ export const en: Catalogue = {
   "auth.submit": "Log in",
   "auth.submitting": "Logging in…",
   "auth.invalidCredentials": "Wrong username or password. Please try again.",
-  "auth.tooManyAttempts": "Too many failed logins. Try again in {seconds, plural, one {# second} other {# seconds}}.",
+  "auth.tooManyAttempts":
+    "Too many failed logins. Try again in {seconds, plural, one {# second} other {# seconds}}.",
   "auth.accountSlowed":
     "This account has had many failed logins from other devices. Try again in {seconds, plural, one {# second} other {# seconds}}, or log in on a device you have logged in from before.",
   "auth.demoDisabled": "Demo data is turned off, so demo accounts cannot log in.",
@@ -557,7 +558,8 @@ export const en: Catalogue = {
   "register.loading": "Loading…",
   "register.buildingFloors": "{floors, plural, one {# floor} other {# floors}}",
 
-  "users.passwordTooShort": "The password needs at least {min, plural, one {# character} other {# characters}}.",
+  "users.passwordTooShort":
+    "The password needs at least {min, plural, one {# character} other {# characters}}.",
   "users.badUsername": "Usernames use lower-case letters, digits and _ . - only, 2–64 characters.",
   "users.unknownArea": "No area has the code {code}.",
   "users.exists": "The user {username} already exists.",
@@ -666,14 +668,16 @@ export const en: Catalogue = {
   "offlineMap.estimate": "About {tiles, plural, one {# tile} other {# tiles}}, about {mb} MB",
   "offlineMap.cached": "{count, plural, one {# tile} other {# tiles}} cached",
   "offlineMap.coveredOf": "{covered} of {total, plural, one {# tile} other {# tiles}} of this grid cached",
-  "offlineMap.complete": "The offline map is complete ({count, plural, one {# tile} other {# tiles}}): the basemap shows without a signal.",
+  "offlineMap.complete":
+    "The offline map is complete ({count, plural, one {# tile} other {# tiles}}): the basemap shows without a signal.",
   "offlineMap.download": "Download offline map",
   "offlineMap.resume": "Resume download ({count, plural, one {# tile} other {# tiles}} to go)",
   "offlineMap.summaryRunning": "Downloading…",
   "offlineMap.downloading": "Downloading {done} of {total, plural, one {# tile} other {# tiles}}…",
   "offlineMap.progressLabel": "Offline map download progress",
   "offlineMap.cancel": "Cancel download",
-  "offlineMap.cancelled": "Cancelled. {count, plural, one {The tile downloaded is kept} other {The # tiles downloaded are kept}}; tap Resume to carry on.",
+  "offlineMap.cancelled":
+    "Cancelled. {count, plural, one {The tile downloaded is kept} other {The # tiles downloaded are kept}}; tap Resume to carry on.",
   "offlineMap.done": "Done: {count, plural, one {# new tile} other {# new tiles}} downloaded.",
   "offlineMap.doneBytes": "Done: {count, plural, one {# new tile} other {# new tiles}} downloaded, {mb} MB.",
   "offlineMap.failed":

@@ -138,7 +138,8 @@ const en = {
   "progress.chart.title": "Daily progress",
   "progress.chart.description":
     "Visits per day (bars, left axis) and cumulative completion (line, right axis) from {from} to {to}. {visits, plural, one {# visit} other {# visits}} in all; completion so far {completion}.",
-  "progress.chart.barTip": "{day}: {visits, plural, one {# visit} other {# visits}}, completion so far {completion}",
+  "progress.chart.barTip":
+    "{day}: {visits, plural, one {# visit} other {# visits}}, completion so far {completion}",
   "progress.chart.visitsAxis": "Visits",
   "progress.chart.completionAxis": "Completion so far",
   "progress.chart.dayAxis": "Day (China time)",

@@ -544,6 +544,8 @@ export async function deviceList(db: Db, user: SessionUser, now: Date) {
       storageUsage: devices.storageUsage,
       storageQuota: devices.storageQuota,
       userAgent: devices.userAgent,
+      // First seen: the day the phone first synced, which tells two phones of one officer apart.
+      firstSeenAt: devices.createdAt,
     })
     .from(devices)
     .innerJoin(users, eq(users.id, devices.userId))
