@@ -29,6 +29,7 @@ import { type LocalUser, readLocalUser, rememberLocalUser } from "./_lib/session
 import { type FieldDatabase, openFieldDb, readAll, readMeta } from "./_lib/store";
 import { useSync } from "./_lib/use-sync";
 import { GridMap } from "./_parts/grid-map";
+import { NoAssignment } from "./_parts/no-assignment";
 import { OfflineMapPanel } from "./_parts/offline-map";
 import { SyncChip, SyncPanel } from "./_parts/sync-bar";
 
@@ -251,9 +252,18 @@ function DownloadPanel({
           {t(download.outdated ? "field.appOutdated" : "field.downloadFailed")}
         </p>
       )}
-      {!hasData && <p className="mb-1 text-lg font-semibold">{t("field.noGrid")}</p>}
-      {!hasData && <p className="mb-3 text-gray-700">{t("field.downloadHint")}</p>}
-      {campaigns && campaigns.length === 0 && (
+      {/* Known to have no open campaign (online): nothing to download, and whom to ask. */}
+      {!hasData && campaigns?.length === 0 ? (
+        <NoAssignment />
+      ) : (
+        !hasData && (
+          <>
+            <p className="mb-1 text-lg font-semibold">{t("field.noGrid")}</p>
+            <p className="mb-3 text-gray-700">{t("field.downloadHint")}</p>
+          </>
+        )
+      )}
+      {hasData && campaigns && campaigns.length === 0 && (
         <p className="mb-3 rounded-lg bg-amber-50 p-3 text-amber-950">{t("field.noCampaign")}</p>
       )}
       {campaigns && campaigns.length === 1 && (
@@ -278,7 +288,7 @@ function DownloadPanel({
           ))}
         </fieldset>
       )}
-      <div className="flex items-center gap-3">
+      <div className="flex items-center gap-3" hidden={!hasData && campaigns?.length === 0}>
         <button
           type="button"
           onClick={onPull}
