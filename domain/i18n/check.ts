@@ -53,6 +53,10 @@ const zh = {
   "check.page.confirm": "信息无误，确认",
   "check.page.confirming": "正在提交…",
   "check.page.dispute": "信息有误，我要反馈",
+  "check.page.disputable": "如有不符，可以反馈这些内容",
+  "check.page.disputableHousehold": "整户：{fields}",
+  "check.page.disputableMember": "每位成员的：{fields}",
+  "check.page.listSeparator": "、",
   "check.page.startOver": "重新查询",
   "check.page.startOverHint": "离开前可点“重新查询”，清除本页填写的信息。",
 
@@ -131,6 +135,10 @@ const en = {
   "check.page.confirm": "All correct, confirm",
   "check.page.confirming": "Sending…",
   "check.page.dispute": "Something is wrong, report it",
+  "check.page.disputable": "What you can report if something is wrong",
+  "check.page.disputableHousehold": "For the household: {fields}",
+  "check.page.disputableMember": "For each member: {fields}",
+  "check.page.listSeparator": ", ",
   "check.page.startOver": "Start over",
   "check.page.startOverHint": 'Before you leave, tap "Start over" to clear what you entered.',
 

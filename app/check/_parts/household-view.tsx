@@ -2,6 +2,7 @@
 
 import type { inferRouterOutputs } from "@trpc/server";
 import type { ReactNode } from "react";
+import { HOUSEHOLD_DISPUTE_FIELDS, MEMBER_DISPUTE_FIELDS } from "@/domain/check";
 import { codeLabel, RELATION, SEX, VISIT_OUTCOME } from "@/domain/codes";
 import type { RoomStatus } from "@/domain/worklist";
 import type { AppRouter } from "@/server/routers";
@@ -153,5 +154,20 @@ function MemberCard({ member }: { member: CheckMember }) {
         </div>
       </dl>
     </div>
+  );
+}
+
+/** Before the resident chooses: what they may report as wrong, for the household and for each member. */
+export function DisputableFields() {
+  const { t } = useI18n();
+  const list = (fields: readonly string[]) =>
+    fields.map((field) => t(`dispute.field.${field}`)).join(t("check.page.listSeparator"));
+  return (
+    <Section title={t("check.page.disputable")} testId="check-disputable">
+      <ul className="flex list-disc flex-col gap-1 pl-5 text-base text-pretty text-gray-900">
+        <li>{t("check.page.disputableHousehold", { fields: list(HOUSEHOLD_DISPUTE_FIELDS) })}</li>
+        <li>{t("check.page.disputableMember", { fields: list(MEMBER_DISPUTE_FIELDS) })}</li>
+      </ul>
+    </Section>
   );
 }
