@@ -109,9 +109,9 @@ test("a supervisor follows progress by grid, officer and day, sorts, switches la
   expect(await grids.locator("tbody tr").count()).toBeGreaterThan(10);
   const officerRow = officers.locator("tbody tr").filter({ hasText: OFFICER });
   await expect(officerRow).toHaveCount(1);
-  // officer, grids, assigned, visited, approved, returned, revisits due, completion
+  // officer, grids, assigned, visited, checked, approved, returned, revisits due, completion
   await expect(officerRow.getByRole("cell").nth(3)).toHaveText("2");
-  await expect(officerRow.getByRole("cell").nth(6)).toHaveText("1");
+  await expect(officerRow.getByRole("cell").nth(7)).toHaveText("1");
   await expect(days.locator("tbody tr").filter({ hasText: chinaDay() })).toHaveCount(1);
 
   // Nothing spills sideways on a phone: wide tables scroll inside their card.
