@@ -80,7 +80,7 @@ export type RoomCountState = "todo" | "checked" | "revisit" | "returned";
 
 /** The room's state from its latest visit and its newest open dispute (the table above). */
 export function roomCountState(
-  latest: Pick<CountedVisit, "outcome" | "reviewState" | "visitedAt"> | null,
+  latest: { outcome: string; reviewState: string; visitedAt: string | Date } | null,
   disputedAt?: string | Date | null,
 ): RoomCountState {
   if (latest?.reviewState === "returned") return "returned";

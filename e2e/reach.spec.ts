@@ -60,6 +60,27 @@ async function phoneOf(
   return [context, page];
 }
 
+/** The phone's own device id, as the field app keeps it in IndexedDB. */
+async function deviceIdOf(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open(`doorstep-${user.id}`);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const request = db.transaction("meta").objectStore("meta").get("deviceId");
+        request.onsuccess = () => resolve(String(request.result ?? ""));
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+}
+
 let householdVisitId = "";
 let movedName = "";
 
@@ -130,7 +151,8 @@ test("the officer's visit reaches the review pane in words; phone, progress and 
   });
   const otherRoom = rooms.find((r) => r.id !== roomId) as Row;
   const { results } = await trpcMutate<{ results: { status: string }[] }>(phone.request, "sync.push", {
-    deviceId: randomUUID(),
+    // Sent as this phone: its own device id, so the devices screen shows one row for it.
+    deviceId: await deviceIdOf(phone),
     mutations: [
       visit(
         householdVisitId,
@@ -168,7 +190,9 @@ test("the officer's visit reaches the review pane in words; phone, progress and 
 
   // A second phone of the same officer: an iPhone.
   const [otherContext, other] = await phoneOf(browser, OFFICER, IPHONE);
-  await trpcMutate(other.request, "sync.push", { deviceId: randomUUID(), mutations: [] });
+  // Its first sync makes it a device of the officer's.
+  await expect(other.getByTestId("sync-chip")).toContainText("已同步", { timeout: 30_000 });
+  await expect.poll(() => deviceIdOf(other)).toMatch(/^[0-9a-f-]{36}$/);
   await otherContext.close();
 
   const [deskContext, desk] = await supervisorDesk(browser);

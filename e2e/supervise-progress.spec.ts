@@ -154,7 +154,7 @@ test("a supervisor follows progress by grid, officer and day, sorts, switches la
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = bytes.subarray(3).toString("utf8").split("\r\n");
   expect(lines[0]).toBe("按网格");
-  expect(lines[1]).toBe("社区,网格,网格编码,信息员,应核查,已走访,已审核,被退回,待复访,完成率（%）");
+  expect(lines[1]).toBe("社区,网格,网格编码,信息员,应核查,已走访,已核查,已审核,被退回,待复访,完成率（%）");
 
   // The same screen on a tablet.
   await page.setViewportSize({ width: 1024, height: 1200 });

@@ -190,7 +190,8 @@ export async function reviewVisit(
     .select()
     .from(changes)
     .where(eq(changes.visitId, visitId))
-    .orderBy(asc(changes.createdAt), asc(changes.id));
+    // In the order they arrived (a batch's changes share one time): a member's end date beside its reason.
+    .orderBy(asc(changes.seq));
   const registerNow = await registerValuesOf(db, changed);
   const records = await recordsOf(db, changed);
   const photos = await db

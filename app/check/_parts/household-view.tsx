@@ -4,6 +4,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { ReactNode } from "react";
 import { HOUSEHOLD_DISPUTE_FIELDS, MEMBER_DISPUTE_FIELDS } from "@/domain/check";
 import { codeLabel, RELATION, SEX, VISIT_OUTCOME } from "@/domain/codes";
+import { roomCountState } from "@/domain/counts";
 import type { RoomStatus } from "@/domain/worklist";
 import type { AppRouter } from "@/server/routers";
 import { useI18n } from "../../_components/i18n";
@@ -35,13 +36,11 @@ export function AddressLine({ address }: { address: CheckView["address"] }) {
   );
 }
 
-/** The room's state as the officers' screens colour it, always with its label. */
+/** The room's state as the officers' screens colour it (domain/counts.ts), always with its label. */
 function visitStatus(visit: CheckView["state"]["visit"]): RoomStatus {
-  if (!visit) return "todo";
-  if (visit.reviewState === "approved") return "approved";
-  if (visit.reviewState === "returned") return "returned";
-  if (VISIT_OUTCOME.find((o) => o.code === visit.outcome)?.needsRevisit) return "revisit";
-  return "done";
+  const state = roomCountState(visit);
+  if (state === "checked") return visit?.reviewState === "approved" ? "approved" : "done";
+  return state;
 }
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {

@@ -20,7 +20,7 @@ export function NoAssignment() {
   }, [client]);
   const names = (who ?? []).map((person) => t("field.contact", person)).join(t("field.contactOr"));
   return (
-    <div className="mb-3 rounded-lg bg-amber-50 p-3 text-amber-950" data-testid="no-assignment">
+    <div className="rounded-lg bg-amber-50 p-3 text-amber-950" data-testid="no-assignment">
       <p className="text-base font-semibold">{t("field.noAssignment")}</p>
       {who !== null && (
         <p className="mt-1 text-base">

@@ -252,7 +252,9 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
         <div className="mb-3 overflow-x-auto">
           <table className="w-full min-w-[28rem] text-left text-base" data-testid="review-changes">
             <thead>
-              <tr className="border-b border-gray-300 text-sm text-gray-700">
+              {/* Short columns keep their words on one line; the observed value (a new record's
+                  fields, say) takes the room left and wraps. */}
+              <tr className="border-b border-gray-300 text-sm whitespace-nowrap text-gray-700">
                 <th className="py-1 pr-2">{t("review.record")}</th>
                 <th className="py-1 pr-2">{t("review.field")}</th>
                 <th className="py-1 pr-2">{t("review.registerValue")}</th>
@@ -264,11 +266,11 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
             <tbody>
               {data.changes.map((change) => (
                 <tr key={change.id} className="border-b border-gray-100 align-top">
-                  <td className="py-1 pr-2" data-testid="change-record">
+                  <td className="py-1 pr-2 whitespace-nowrap" data-testid="change-record">
                     {change.record ?? ""}
                     <span className="block text-sm text-gray-700">{t(`export.entity.${change.entity}`)}</span>
                   </td>
-                  <td className="py-1 pr-2 font-semibold">
+                  <td className="py-1 pr-2 font-semibold whitespace-nowrap">
                     {changeFieldLabel(change.field, t, change.entity)}
                   </td>
                   <td className="py-1 pr-2 text-gray-700">
@@ -284,7 +286,7 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
                         : ""}
                     </td>
                   )}
-                  <td className="py-1 pr-2 text-sm" data-testid="change-state">
+                  <td className="py-1 pr-2 text-sm whitespace-nowrap" data-testid="change-state">
                     {change.status === "conflict" ? (
                       <Tag tone="purple">{t("review.changeState.conflict")}</Tag>
                     ) : (
