@@ -68,6 +68,18 @@ export const DISPUTE_FIELDS = [
 ] as const;
 export type DisputeField = (typeof DISPUTE_FIELDS)[number];
 
+/** What a resident may dispute about the household as a whole, and about each member: shown before and in the form. */
+export const HOUSEHOLD_DISPUTE_FIELDS = ["address", "members"] as const satisfies readonly DisputeField[];
+export const MEMBER_DISPUTE_FIELDS = [
+  "name",
+  "idNumber",
+  "sex",
+  "birthDate",
+  "relation",
+  "phone",
+  "other",
+] as const satisfies readonly DisputeField[];
+
 // Shape checks only: any well-shaped miss must look like every other miss, so nothing here consults
 // the register. A malformed code is left for the service to miss on, like a wrong one.
 export const checkLookupInput = z.object({

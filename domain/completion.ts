@@ -2,14 +2,15 @@
  * Completion on the supervisor's map: a building's state from the counts of its rooms, the compact
  * payload the map is sent, and its decoding. Pure: no framework, no DOM.
  *
- * A ROOM's state follows its latest counted visit (the map's filters choose which visits count),
- * in the order of `roomStatus` in worklist.ts, except that an unsettled conflict on any counted visit
- * of the room wins:
+ * A ROOM's state is its state as counted (domain/counts.ts: returned, revisit — including a resident's
+ * open dispute newer than the latest visit — checked, todo), over the visits the map's filters count;
+ * a checked room whose latest visit is approved shows as approved, and an unsettled conflict on any
+ * counted visit of the room shows on top of all:
  *
- *   unsettled conflict → conflict · latest returned → returned · latest outcome needs a revisit
- *   (refused, no answer…) → revisit · latest approved → approved · any other visit → done · none → todo
+ *   unsettled conflict → conflict · returned → returned · revisit → revisit · checked and approved →
+ *   approved · checked → done · none → todo
  *
- * A BUILDING's state, from those room counts, first rule that holds:
+ * A BUILDING's state, from its room counts, first rule that holds:
  *
  * | rule                                                     | state    | colour              |
  * |----------------------------------------------------------|----------|---------------------|
@@ -17,15 +18,16 @@
  * | a room returned by review                                | returned | red                 |
  * | no rooms at all                                          | todo     | grey                |
  * | every room approved                                      | approved | blue                |
- * | every room done (visited, no revisit pending)            | done     | green               |
- * | every room called, some only need a revisit              | revisit  | amber               |
- * | some rooms done, others not yet visited                  | partial  | light green + share |
- * | only unanswered calls so far                             | revisit  | amber               |
- * | no counted visit                                         | todo     | grey                |
+ * | every room checked                                       | done     | green               |
+ * | every room checked or owed a revisit, some owed          | revisit  | amber               |
+ * | some rooms checked, others not                           | partial  | light green + share |
+ * | only revisits owed so far                                | revisit  | amber               |
+ * | nothing counted                                          | todo     | grey                |
  *
- * "Done share" = rooms done or approved (visited, no revisit pending) ÷ rooms.
+ * "Done share" = rooms checked ÷ rooms: the map's 已核查 is the count every screen means by it.
  */
 
+import { type RoomCountState, type RoomCounts, roomCountState } from "./counts";
 import type { RoomStatus } from "./worklist";
 
 /** A building's state: the one room palette plus `partial`, drawn as a lighter green with its share. */
@@ -43,24 +45,26 @@ export const BUILDING_STATUSES: readonly BuildingStatus[] = [
 ];
 
 /**
- * Disjoint room counts of one building. `visited` counts rooms with any counted visit; `approved`,
- * `returned`, `revisit` and `conflicts` are disjoint parts of it; the rest of `visited` is plain done.
+ * Room counts of one building, as domain/counts.ts defines them: `visited`, `checked` (of which
+ * `approved`), `revisit` (owed a revisit) and `returned`; `conflicts` counts rooms with an unsettled
+ * conflict, whatever their state.
  */
 export interface CompletionCounts {
   rooms: number;
   visited: number;
+  checked: number;
   approved: number;
   returned: number;
   revisit: number;
   conflicts: number;
 }
 
-/** Rooms visited with no revisit pending (done or approved, and returned/conflict rooms, which were visited too). */
+/** Rooms checked: called on, no revisit owed, not sent back. */
 export function doneRooms(c: CompletionCounts): number {
-  return Math.max(0, c.visited - c.revisit);
+  return c.checked;
 }
 
-/** Share of rooms done, 0…1 (0 for a building without rooms). */
+/** Share of rooms checked, 0…1 (0 for a building without rooms). */
 export function doneShare(c: CompletionCounts): number {
   return c.rooms > 0 ? Math.min(1, doneRooms(c) / c.rooms) : 0;
 }
@@ -73,24 +77,24 @@ export function buildingStatus(c: CompletionCounts): BuildingStatus {
   if (c.approved >= c.rooms) return "approved";
   const done = doneRooms(c);
   if (done >= c.rooms) return "done";
-  if (c.revisit > 0 && c.visited >= c.rooms) return "revisit";
+  if (c.revisit > 0 && done + c.revisit >= c.rooms) return "revisit";
   if (done > 0) return "partial";
   if (c.revisit > 0) return "revisit";
   return "todo";
 }
 
-/** One room's state from its latest counted visit (null: none) and whether any counted visit has an unsettled conflict. */
+/** A room's colour: its counted state (approved when checked and approved), a conflict on top. */
 export function roomCompletionStatus(
-  latest: { reviewState: string; needsRevisit: boolean } | null,
+  state: RoomCountState,
+  approved: boolean,
   conflict: boolean,
 ): RoomStatus {
-  if (!latest) return "todo";
-  if (conflict) return "conflict";
-  if (latest.reviewState === "returned") return "returned";
-  if (latest.needsRevisit) return "revisit";
-  if (latest.reviewState === "approved") return "approved";
-  return "done";
+  if (conflict && state !== "todo") return "conflict";
+  if (state === "checked") return approved ? "approved" : "done";
+  return state;
 }
+
+export { roomCountState };
 
 // ---------------------------------------------------------------------------------------------
 // The payload of map.completion: areas as objects (a street has tens of them), buildings as columns
@@ -124,6 +128,7 @@ export interface CompletionColumns {
   address: string[];
   rooms: number[];
   visited: number[];
+  checked: number[];
   approved: number[];
   returned: number[];
   revisit: number[];
@@ -148,6 +153,7 @@ export interface DecodedCompletion {
   lng: Float64Array;
   rooms: Uint32Array;
   visited: Uint32Array;
+  checked: Uint32Array;
   approved: Uint32Array;
   returned: Uint32Array;
   revisit: Uint32Array;
@@ -157,7 +163,8 @@ export interface DecodedCompletion {
   /** Full address (grid prefix + rest). */
   address(index: number): string;
   indexOf(id: string): number;
-  totals: { buildings: Record<BuildingStatus, number>; rooms: number; done: number };
+  /** `done` is the rooms checked; `counts` every count of domain/counts.ts summed over the buildings. */
+  totals: { buildings: Record<BuildingStatus, number>; rooms: number; done: number; counts: RoomCounts };
 }
 
 export function emptyStatusCounts(): Record<BuildingStatus, number> {
@@ -168,6 +175,7 @@ export function countsAt(d: Pick<DecodedCompletion, keyof CompletionCounts>, i: 
   return {
     rooms: d.rooms[i],
     visited: d.visited[i],
+    checked: d.checked[i],
     approved: d.approved[i],
     returned: d.returned[i],
     revisit: d.revisit[i],
@@ -187,6 +195,7 @@ export function decodeCompletion(payload: CompletionPayload): DecodedCompletion 
   const cols = {
     rooms: Uint32Array.from(b.rooms),
     visited: Uint32Array.from(b.visited),
+    checked: Uint32Array.from(b.checked),
     approved: Uint32Array.from(b.approved),
     returned: Uint32Array.from(b.returned),
     revisit: Uint32Array.from(b.revisit),
@@ -194,18 +203,25 @@ export function decodeCompletion(payload: CompletionPayload): DecodedCompletion 
   };
   let rooms = 0;
   let done = 0;
+  const counts: RoomCounts = { rooms: 0, visited: 0, checked: 0, approved: 0, revisitDue: 0, returned: 0 };
   for (let i = 0; i < n; i++) {
     const la = b.lat[i];
     const ln = b.lng[i];
     lat[i] = la == null ? Number.NaN : lat0 + la / MICRODEGREES;
     lng[i] = ln == null ? Number.NaN : lng0 + ln / MICRODEGREES;
-    const counts = countsAt(cols, i);
-    const s = buildingStatus(counts);
+    const c = countsAt(cols, i);
+    const s = buildingStatus(c);
     status[i] = s;
-    share[i] = doneShare(counts);
+    share[i] = doneShare(c);
     byStatus[s] += 1;
-    rooms += counts.rooms;
-    done += Math.min(counts.rooms, doneRooms(counts));
+    rooms += c.rooms;
+    done += Math.min(c.rooms, doneRooms(c));
+    counts.rooms += c.rooms;
+    counts.visited += c.visited;
+    counts.checked += c.checked;
+    counts.approved += c.approved;
+    counts.revisitDue += c.revisit;
+    counts.returned += c.returned;
   }
   const grid = Int32Array.from(b.grid);
   let index: Map<string, number> | null = null;
@@ -224,7 +240,7 @@ export function decodeCompletion(payload: CompletionPayload): DecodedCompletion 
       index ??= new Map(b.id.map((value, i) => [value, i]));
       return index.get(id) ?? -1;
     },
-    totals: { buildings: byStatus, rooms, done },
+    totals: { buildings: byStatus, rooms, done, counts },
   };
 }
 
@@ -311,6 +327,7 @@ export function encodeCompletion(
     address: [],
     rooms: [],
     visited: [],
+    checked: [],
     approved: [],
     returned: [],
     revisit: [],
@@ -325,6 +342,7 @@ export function encodeCompletion(
     columns.address.push(b.address.slice(areas[grid]?.addressPrefix.length ?? 0));
     columns.rooms.push(b.rooms);
     columns.visited.push(b.visited);
+    columns.checked.push(b.checked);
     columns.approved.push(b.approved);
     columns.returned.push(b.returned);
     columns.revisit.push(b.revisit);

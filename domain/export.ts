@@ -2,20 +2,12 @@
 // counts as a migrant, how a value is written) and the tables in the caller's language. No I/O here;
 // the SQL that fills the rows is in server/services/export.ts.
 
-import {
-  codeLabel,
-  END_REASON,
-  HOUSEHOLD_KIND,
-  INDUSTRY,
-  type PERSON_TYPE,
-  UNIT_STATUS,
-  VISIT_OUTCOME,
-} from "./codes";
-import { FIELD_INFO } from "./fields";
+import { changeFieldLabel, changeValueText } from "./change-value";
+import { codeLabel, HOUSEHOLD_KIND, INDUSTRY, type PERSON_TYPE, UNIT_STATUS, VISIT_OUTCOME } from "./codes";
 import type { Locale, Translate } from "./i18n";
 import { IMPORT_COLUMNS, type ImportKind } from "./import";
 import { type ColumnSpec, isUsccOverridable } from "./import/columns";
-import { maskFieldValue, maskName } from "./mask";
+import { maskName, maskText } from "./mask";
 import type { ExportCell, ExportColumn, ExportTable } from "./progress";
 import type { ChangeStatus } from "./push";
 import { parseLandlordId } from "./schemas/rental";
@@ -151,41 +143,6 @@ export function chinaDateTime(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 }
 
-const FIELD_EXTRA_LABELS: Record<string, string> = {
-  endedAt: "review.field.endedAt",
-  endReason: "review.field.endReason",
-  "*": "review.field.new",
-};
-
-export function fieldLabel(field: string, t: Translate): string {
-  const key = FIELD_EXTRA_LABELS[field] ?? FIELD_INFO[field]?.label;
-  return key ? t(key) : field;
-}
-
-/**
- * A change's value as an export writes it: masked first (names, ID numbers, phones — an export leaves
- * the system), then code labels in the caller's language, yes/no for flags; a new record (an object)
- * as its masked name · ID · phone.
- */
-export function changeValueText(field: string, value: unknown, locale: Locale, t: Translate): string {
-  if (value === null || value === undefined || value === "") return "";
-  const masked = maskFieldValue(field, value);
-  if (field === "endReason" && masked && typeof masked === "object") {
-    return codeLabel(END_REASON, String((masked as { code?: unknown }).code ?? ""), locale);
-  }
-  if (masked && typeof masked === "object" && !Array.isArray(masked)) {
-    const row = masked as Record<string, unknown>;
-    const parts = [row.name, row.idNumber, row.phone, row.householdNo].filter(
-      (part) => typeof part === "string" && part !== "",
-    );
-    return parts.length > 0 ? parts.join(" · ") : JSON.stringify(masked);
-  }
-  if (typeof masked === "boolean") return masked ? t("visit.yes") : t("visit.no");
-  const table = FIELD_INFO[field]?.table;
-  if (table) return codeLabel(table, String(masked), locale);
-  return String(masked);
-}
-
 /** Building, unit and room as one place: "12号 2单元 301". */
 export function roomLabel(unitNo: string | null, roomNo: string | null, t: Translate): string {
   return [unitNo ? t("export.unitNo", { unit: unitNo }) : null, roomNo].filter(Boolean).join(" ");
@@ -218,6 +175,10 @@ export interface ResultRow {
   far: boolean | null;
   reviewState: ReviewState;
   reviewComment: string | null;
+  /** The officer's note on the visit, as typed. */
+  note: string | null;
+  /** Names in play at the visit (the room's residents and landlords, the visit's new members), masked in the note. */
+  noteNames: string[];
 }
 
 export function subjectText(
@@ -268,6 +229,7 @@ export function resultsTable(
       col(t("export.col.far"), 12),
       col(t("export.col.reviewState"), 10),
       col(t("export.col.reviewComment"), 30),
+      col(t("export.col.note"), 30),
     ],
     rows: rows.map((r): ExportCell[] => [
       ...placeCells(r, t),
@@ -281,6 +243,7 @@ export function resultsTable(
       r.far === null ? "" : r.far ? t("visit.yes") : t("visit.no"),
       t(`review.state.${r.reviewState}`),
       r.reviewComment ?? "",
+      maskText(r.note, r.noteNames),
     ]),
   };
 }
@@ -302,6 +265,9 @@ export interface ChangeRow {
   officer: string;
   visitedAt: Date;
   reviewState: ReviewState;
+  /** The visit's note, on each of its rows: what the officer wrote beside the corrections. */
+  note: string | null;
+  noteNames: string[];
 }
 
 /** Records named by a person (persons, tenants, landlords) are masked; others are written as they are. */
@@ -327,20 +293,26 @@ export function changesTable(
       col(t("export.col.mergeResult"), 10),
       col(t("export.col.resolvedValue"), 20),
       col(t("export.col.reviewState"), 10),
+      col(t("export.col.note"), 30),
     ],
-    rows: rows.map((r): ExportCell[] => [
-      ...placeCells(r, t),
-      t(`export.entity.${r.entity}`),
-      r.record === null ? "" : PERSONAL_ENTITIES.has(r.entity) ? maskName(r.record) : r.record,
-      fieldLabel(r.field, t),
-      changeValueText(r.field, r.registerValue, locale, t),
-      changeValueText(r.field, r.observedValue, locale, t),
-      r.officer,
-      chinaDateTime(r.visitedAt),
-      t(`export.merge.${r.status}`),
-      r.status === "resolved" ? changeValueText(r.field, r.resolvedValue, locale, t) : "",
-      t(`review.state.${r.reviewState}`),
-    ]),
+    rows: rows.map((r): ExportCell[] => {
+      // A file leaves the system: every value masked, whatever the caller may see on screen.
+      const value = (v: unknown) => changeValueText(r.field, v, { locale, t, mask: true, entity: r.entity });
+      return [
+        ...placeCells(r, t),
+        t(`export.entity.${r.entity}`),
+        r.record === null ? "" : PERSONAL_ENTITIES.has(r.entity) ? maskName(r.record) : r.record,
+        changeFieldLabel(r.field, t, r.entity),
+        value(r.registerValue),
+        value(r.observedValue),
+        r.officer,
+        chinaDateTime(r.visitedAt),
+        t(`export.merge.${r.status}`),
+        r.status === "resolved" ? value(r.resolvedValue) : "",
+        t(`review.state.${r.reviewState}`),
+        maskText(r.note, r.noteNames),
+      ];
+    }),
   };
 }
 

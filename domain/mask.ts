@@ -96,3 +96,25 @@ export function maskFieldValue(field: string, value: unknown): unknown {
   const mask = MASKS[field];
   return mask && typeof value === "string" ? mask(value) : value;
 }
+
+// Free text (an officer's note) cannot be masked field by field: what looks like an ID number or a
+// phone number is masked wherever it stands, and so is each name the caller knows to be in play (the
+// room's residents, the visit's new members). A name nobody registered cannot be recognised.
+const ID_IN_TEXT = /(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])/g;
+const MOBILE_IN_TEXT = /(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)/g;
+const LANDLINE_IN_TEXT = /(?<!\d)0\d{2,3}[\s-]?\d{7,8}(?!\d)/g;
+
+/** A note as it may leave the system: ID numbers, phone numbers and the `names` given masked. */
+export function maskText(
+  text: string | null | undefined,
+  names: readonly (string | null | undefined)[] = [],
+) {
+  let out = (text ?? "")
+    .replace(ID_IN_TEXT, (id) => maskIdNumber(id))
+    .replace(MOBILE_IN_TEXT, (phone) => maskPhone(phone.replace(/^\+?86/, "")))
+    .replace(LANDLINE_IN_TEXT, (phone) => maskPhone(phone));
+  // Longest first, so 欧阳小明 is masked whole before 欧阳 could be.
+  const known = [...new Set(names.map((name) => (name ?? "").trim()).filter((name) => name.length >= 2))];
+  for (const name of known.sort((a, b) => b.length - a.length)) out = out.replaceAll(name, maskName(name));
+  return out;
+}

@@ -7,21 +7,23 @@ import type { Translate } from "./i18n";
 /**
  * The measures, counted over rooms (a room is one door: a flat, a shop, a rental room) in one
  * campaign. "The grids" are the grids under the chosen area that hold an active assignment
- * (`ended_at` null) in the campaign.
+ * (`ended_at` null) in the campaign. visited, checked, approved, revisitsDue and returned are the
+ * counts of domain/counts.ts, defined there once for the phone, progress, the map and the exports.
  *
  * - assigned: active rooms (`ended_at` null) in the grids. A room ended after it was visited in the
  *   campaign (demolished, merged) still counts, so a finished grid never shows more than 100 %.
- * - visited: distinct rooms with at least one visit in the campaign.
- * - approved / returned: rooms whose LATEST visit in the campaign (by `visited_at`, then arrival) is
- *   approved / returned by a supervisor. Rooms whose latest visit is still submitted are in neither.
- * - revisitsDue: rooms whose latest visit has an outcome that needs a revisit (no answer, refused)
- *   and a `revisit_due` on or before today, the calendar day in China (UTC+08:00). Independent of
- *   the review state: a returned no-answer is both returned and due.
+ * - visited (已走访): rooms with at least one visit in the campaign.
+ * - checked (已核查): rooms whose latest visit needs no revisit, was not returned, and no open
+ *   resident dispute is newer than it.
+ * - approved (已审核): checked rooms whose latest visit is approved.
+ * - revisitsDue (待复访): rooms owed a revisit — the latest visit was no answer or a refusal (and was
+ *   not returned), or an open resident dispute is newer than it (or than no visit at all).
+ * - returned (被退回): rooms whose latest visit a supervisor returned.
  * - completion: visited ÷ assigned (a fraction, null when nothing is assigned).
  *
  * By officer: assigned counts the rooms of the grids the officer holds an active assignment for (two
  * officers sharing a grid both count it); visited the rooms the officer visited at least once;
- * approved, returned and revisits due the rooms whose latest visit is the officer's.
+ * checked, approved, returned and revisits due the rooms whose latest visit is the officer's.
  *
  * By day (calendar days in China time): visits recorded that day; firstVisits, the rooms whose first
  * visit in the campaign fell on that day; cumulativeVisited, the running sum of firstVisits; and the
@@ -30,6 +32,7 @@ import type { Translate } from "./i18n";
 export interface ProgressMeasures {
   assigned: number;
   visited: number;
+  checked: number;
   approved: number;
   returned: number;
   revisitsDue: number;
@@ -120,6 +123,7 @@ export function sumMeasures(rows: readonly ProgressMeasures[]): ProgressMeasures
   return measures({
     assigned: sum("assigned"),
     visited: sum("visited"),
+    checked: sum("checked"),
     approved: sum("approved"),
     returned: sum("returned"),
     revisitsDue: sum("revisitsDue"),
@@ -223,6 +227,7 @@ export interface ExportTable<K extends string = ExportTableKey> {
 const measureColumns = (t: Translate): ExportColumn[] => [
   { header: t("progress.measure.assigned"), width: 10, kind: "int" },
   { header: t("progress.measure.visited"), width: 10, kind: "int" },
+  { header: t("progress.measure.checked"), width: 10, kind: "int" },
   { header: t("progress.measure.approved"), width: 10, kind: "int" },
   { header: t("progress.measure.returned"), width: 10, kind: "int" },
   { header: t("progress.measure.revisitsDue"), width: 12, kind: "int" },
@@ -232,6 +237,7 @@ const measureColumns = (t: Translate): ExportColumn[] => [
 const measureCells = (m: ProgressMeasures): ExportCell[] => [
   m.assigned,
   m.visited,
+  m.checked,
   m.approved,
   m.returned,
   m.revisitsDue,

@@ -4,6 +4,7 @@
  */
 
 import type { FeedbackKind } from "./check";
+import { countRooms, latestVisit, type RoomCounts, roomCountState } from "./counts";
 import type { ReviewState } from "./visit";
 
 export type RoomStatus = "todo" | "done" | "revisit" | "returned" | "conflict" | "approved";
@@ -60,8 +61,6 @@ export interface WorkFeedback {
   handledAt?: string | Date | null;
 }
 
-const NEEDS_REVISIT = new Set(["refused", "no_answer"]);
-
 const timeOf = (value: string | Date) => new Date(value).getTime();
 
 /**
@@ -85,18 +84,34 @@ export function openDisputesByRoom(
 }
 
 /**
- * A room's status follows its latest visit: returned and conflicts first, then revisits (a refusal,
- * no answer, or a resident's open dispute newer than the visit), done, approved.
+ * A room's status is its state as counted (domain/counts.ts: returned, then revisit — a refusal, no
+ * answer, or a resident's open dispute newer than the latest visit — then checked, todo), a checked
+ * room shown as approved once a supervisor approved its latest visit; a conflict flagged on the
+ * latest visit shows first.
  */
 export function roomStatus(visits: readonly WorkVisit[], disputedAt?: string | Date | null): RoomStatus {
-  if (visits.length === 0) return disputedAt ? "revisit" : "todo";
-  const latest = [...visits].sort((a, b) => String(b.visitedAt).localeCompare(String(a.visitedAt)))[0];
-  if (latest.conflict) return "conflict";
-  if (latest.reviewState === "returned") return "returned";
-  if (NEEDS_REVISIT.has(latest.outcome)) return "revisit";
-  if (disputedAt && timeOf(disputedAt) > timeOf(latest.visitedAt)) return "revisit";
-  if (latest.reviewState === "approved") return "approved";
-  return "done";
+  const latest = latestVisit(visits);
+  if (latest?.conflict) return "conflict";
+  const state = roomCountState(latest, disputedAt);
+  if (state === "checked") return latest?.reviewState === "approved" ? "approved" : "done";
+  return state;
+}
+
+/**
+ * The grid's counts as every screen defines them (domain/counts.ts), from the rows the phone holds:
+ * its rooms, the campaign's visits and the residents' open disputes.
+ */
+export function gridCounts(input: {
+  rooms: readonly WorkRoom[];
+  households: readonly WorkHousehold[];
+  visits: readonly WorkVisit[];
+  residentFeedback?: readonly WorkFeedback[];
+}): RoomCounts {
+  return countRooms({
+    roomIds: input.rooms.map((room) => room.id),
+    visits: input.visits,
+    disputes: openDisputesByRoom(input.households, input.residentFeedback ?? []),
+  });
 }
 
 export interface WorkListRoom extends WorkRoom {

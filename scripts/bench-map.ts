@@ -70,11 +70,13 @@ function visitCounts(random: () => number, rooms: number) {
   const approved = random() < 0.4 ? Math.max(0, visited - revisit - Math.floor(random() * 3)) : 0;
   const returned = random() < 0.04 ? 1 : 0;
   const conflicts = random() < 0.02 ? 1 : 0;
+  const sentBack = Math.min(returned, visited - revisit);
   return {
     rooms,
     visited,
-    approved,
-    returned: Math.min(returned, visited),
+    checked: visited - revisit - sentBack,
+    approved: Math.min(approved, visited - revisit - sentBack),
+    returned: sentBack,
     revisit,
     conflicts: Math.min(conflicts, visited),
   };

@@ -9,7 +9,7 @@ import { useI18n } from "../_components/i18n";
 import { markFormDirty } from "../_components/service-worker";
 import { useTRPC } from "../_components/trpc";
 import { DisputeForm } from "./_parts/dispute-form";
-import { type CheckView, HouseholdView } from "./_parts/household-view";
+import { type CheckView, DisputableFields, HouseholdView } from "./_parts/household-view";
 import { CheckLanguageSwitch } from "./_parts/language";
 import { LargeTextToggle, useLargeText } from "./_parts/large-text";
 import { LookupForm } from "./_parts/lookup-form";
@@ -147,6 +147,7 @@ export default function CheckPage() {
               {t("check.page.result.heading")}
             </h1>
             <HouseholdView view={step.view} />
+            <DisputableFields />
             {confirm.error && (
               <p
                 role="alert"

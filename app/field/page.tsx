@@ -7,6 +7,7 @@ import { PullFormatError } from "@/domain/wire";
 import {
   buildSearchIndex,
   buildWorkList,
+  gridCounts,
   ROOM_STATUSES,
   type RoomStatus,
   roomHref,
@@ -28,6 +29,7 @@ import { type LocalUser, readLocalUser, rememberLocalUser } from "./_lib/session
 import { type FieldDatabase, openFieldDb, readAll, readMeta } from "./_lib/store";
 import { useSync } from "./_lib/use-sync";
 import { GridMap } from "./_parts/grid-map";
+import { NoAssignment } from "./_parts/no-assignment";
 import { OfflineMapPanel } from "./_parts/offline-map";
 import { SyncChip, SyncPanel } from "./_parts/sync-bar";
 
@@ -250,9 +252,18 @@ function DownloadPanel({
           {t(download.outdated ? "field.appOutdated" : "field.downloadFailed")}
         </p>
       )}
-      {!hasData && <p className="mb-1 text-lg font-semibold">{t("field.noGrid")}</p>}
-      {!hasData && <p className="mb-3 text-gray-700">{t("field.downloadHint")}</p>}
-      {campaigns && campaigns.length === 0 && (
+      {/* Known to have no open campaign (online): nothing to download, and whom to ask. */}
+      {!hasData && campaigns?.length === 0 ? (
+        <NoAssignment />
+      ) : (
+        !hasData && (
+          <>
+            <p className="mb-1 text-lg font-semibold">{t("field.noGrid")}</p>
+            <p className="mb-3 text-gray-700">{t("field.downloadHint")}</p>
+          </>
+        )
+      )}
+      {hasData && campaigns && campaigns.length === 0 && (
         <p className="mb-3 rounded-lg bg-amber-50 p-3 text-amber-950">{t("field.noCampaign")}</p>
       )}
       {campaigns && campaigns.length === 1 && (
@@ -277,7 +288,7 @@ function DownloadPanel({
           ))}
         </fieldset>
       )}
-      <div className="flex items-center gap-3">
+      <div className="flex items-center gap-3" hidden={!hasData && campaigns?.length === 0}>
         <button
           type="button"
           onClick={onPull}
@@ -344,7 +355,8 @@ function WorkList({ data }: { data: GridData }) {
     { todo: 0, done: 0, revisit: 0, returned: 0, conflict: 0, approved: 0 } as Record<RoomStatus, number>,
   );
   const total = ROOM_STATUSES.reduce((sum, s) => sum + totals[s], 0);
-  const done = totals.done + totals.approved;
+  // The counts every screen shows, defined once (domain/counts.ts); the chips below are room states.
+  const counts = useMemo(() => gridCounts(input), [input]);
   const mapBuildings = useMemo(
     () => (filter === "all" ? list : list.filter((b) => b.counts[filter] > 0)),
     [list, filter],
@@ -363,11 +375,17 @@ function WorkList({ data }: { data: GridData }) {
   return (
     <>
       <section className="mb-3 rounded-xl bg-white p-4 shadow-sm">
-        <p className="mb-2 text-base font-semibold" data-testid="grid-progress">
-          {t("field.progress", { done, total })}
+        <p className="text-base font-semibold" data-testid="grid-progress">
+          {t("field.progress", { done: counts.checked, total: counts.rooms })}
+        </p>
+        <p className="mb-2 text-sm text-gray-700" data-testid="grid-counts">
+          {t("field.counts", { visited: counts.visited, revisit: counts.revisitDue })}
         </p>
         <div className="h-3 w-full overflow-hidden rounded-full bg-gray-200" aria-hidden>
-          <div className="h-full bg-status-done" style={{ width: `${total ? (100 * done) / total : 0}%` }} />
+          <div
+            className="h-full bg-status-done"
+            style={{ width: `${counts.rooms ? (100 * counts.checked) / counts.rooms : 0}%` }}
+          />
         </div>
         <div className="mt-3 flex gap-2 overflow-x-auto pb-1">
           {(["all", ...ROOM_STATUSES] as const).map((status) => (

@@ -80,8 +80,9 @@ const en = {
   "campaign.datesFrom": "from {from}",
   "campaign.areas": "Covers: {areas}",
   "campaign.listSeparator": ", ",
-  "campaign.staffing": "Grids assigned {assigned}/{grids} · {officers} officers",
-  "campaign.unstaffed": "{count} grids have no officer yet",
+  "campaign.staffing":
+    "Grids assigned {assigned}/{grids} · {officers, plural, one {# officer} other {# officers}}",
+  "campaign.unstaffed": "{count, plural, one {# grid has} other {# grids have}} no officer yet",
   "campaign.manage": "Assign grids",
   "campaign.back": "Back to campaigns",
 
@@ -99,7 +100,7 @@ const en = {
   "campaign.form.submitting": "Creating…",
   "campaign.form.cancel": "Cancel",
   "campaign.form.created":
-    "“{name}” created; {codes} households got a self-check code. Now assign officers to its grids.",
+    "“{name}” created; {codes, plural, one {# household} other {# households}} got a self-check code. Now assign officers to its grids.",
 
   "campaign.grids.heading": "Grids and officers",
   "campaign.grids.hint":

@@ -53,6 +53,10 @@ const zh = {
   "check.page.confirm": "信息无误，确认",
   "check.page.confirming": "正在提交…",
   "check.page.dispute": "信息有误，我要反馈",
+  "check.page.disputable": "如有不符，可以反馈这些内容",
+  "check.page.disputableHousehold": "整户：{fields}",
+  "check.page.disputableMember": "每位成员的：{fields}",
+  "check.page.listSeparator": "、",
   "check.page.startOver": "重新查询",
   "check.page.startOverHint": "离开前可点“重新查询”，清除本页填写的信息。",
 
@@ -78,7 +82,7 @@ const en = {
   "check.noMatch":
     "No matching record was found. Please check the name, ID number and the code on your visit slip, then try again.",
   "check.tooMany":
-    "There have been many attempts. To protect your information, please try again in {minutes} minutes. Community staff can help if needed.",
+    "There have been many attempts. To protect your information, please try again in {minutes, plural, one {# minute} other {# minutes}}. Community staff can help if needed.",
   "check.badPerson": "That person is not a member of this household; please reload and try again.",
   "check.confirmed": "Thank you: your confirmation has been recorded.",
   "check.disputed": "Thank you: community staff will check this and get back to you soon.",
@@ -131,6 +135,10 @@ const en = {
   "check.page.confirm": "All correct, confirm",
   "check.page.confirming": "Sending…",
   "check.page.dispute": "Something is wrong, report it",
+  "check.page.disputable": "What you can report if something is wrong",
+  "check.page.disputableHousehold": "For the household: {fields}",
+  "check.page.disputableMember": "For each member: {fields}",
+  "check.page.listSeparator": ", ",
   "check.page.startOver": "Start over",
   "check.page.startOverHint": 'Before you leave, tap "Start over" to clear what you entered.',
 

@@ -11,10 +11,10 @@ const zh = {
   "export.download": "下载{name}（{format}）",
   "export.results.name": "走访结果",
   "export.results.hint":
-    "每次走访一行：网格、地址、房间、对象、走访结果、第几次上门、时间、信息员、定位偏离、审核状态和意见。",
+    "每次走访一行：网格、地址、房间、对象、走访结果、第几次上门、时间、信息员、定位偏离、审核状态和意见、走访备注。",
   "export.changes.name": "变更明细",
   "export.changes.hint":
-    "每个被更正的字段一行：台账值、核查值、信息员、时间、合并结果和审核状态。姓名、证件号码和电话已脱敏。",
+    "每个被更正的字段一行（新增的人员和户、迁出去向、死亡日期、租户搬离都在内）：台账值、核查值、信息员、时间、合并结果、审核状态和走访备注。姓名、证件号码、电话、出生日期和地址已脱敏。",
   "export.register.name": "登记台账",
   "export.register.hint":
     "在册的人员、楼栋、房屋、单位或出租屋，一类一个文件，表头与该类的导入模板相同，可修改后重新导入。文件不脱敏：仅管理员可导出，导出的行数记入审计日志。",
@@ -63,6 +63,7 @@ const zh = {
   "export.col.far": "定位偏离",
   "export.col.reviewState": "审核状态",
   "export.col.reviewComment": "审核意见",
+  "export.col.note": "走访备注",
   "export.col.entity": "记录类型",
   "export.col.record": "记录",
   "export.col.field": "字段",
@@ -119,10 +120,10 @@ const en = {
   "export.download": "Download {name} ({format})",
   "export.results.name": "Visit results",
   "export.results.hint":
-    "One row per visit: grid, address, room, subject, outcome, attempt, time, officer, distance from the building, review state and comment.",
+    "One row per visit: grid, address, room, subject, outcome, attempt, time, officer, distance from the building, review state and comment, visit note.",
   "export.changes.name": "Changes",
   "export.changes.hint":
-    "One row per corrected field: register value, observed value, officer, time, merge result and review state. Names, ID numbers and phones are masked.",
+    "One row per corrected field (new persons and households, where people moved to, dates of death and tenants leaving included): register value, observed value, officer, time, merge result, review state and visit note. Names, ID numbers, phones, birth dates and addresses are masked.",
   "export.register.name": "Registers",
   "export.register.hint":
     "The current persons, buildings, rooms, units or rental rooms, one kind per file, under that kind's import template headers, so the file can be edited and imported again. It is not masked: administrators only, and the row count goes to the audit log.",
@@ -173,6 +174,7 @@ const en = {
   "export.col.far": "Far from building",
   "export.col.reviewState": "Review state",
   "export.col.reviewComment": "Review comment",
+  "export.col.note": "Visit note",
   "export.col.entity": "Record type",
   "export.col.record": "Record",
   "export.col.field": "Field",

@@ -47,7 +47,7 @@ const en = {
   "importPage.intro":
     "Import register data returned by departments. Every row is checked against the national standards; rows with problems are listed one by one and can be downloaded, fixed and imported again, while the others are imported.",
   "importPage.kind": "Kind of data",
-  "importPage.rows": "{rows} rows done",
+  "importPage.rows": "{rows, plural, one {# row} other {# rows}} done",
   "importPage.file": "File",
   "importPage.fileHint":
     "A CSV file (UTF-8 or GB18030) or an Excel file (.xlsx, first sheet), headers in row 1; the README lists the headers.",
@@ -63,9 +63,11 @@ const en = {
   "importPage.total.updated": "Updated",
   "importPage.total.unchanged": "Unchanged",
   "importPage.total.rejected": "Rejected",
-  "importPage.households": "{count} households created in {batches} batches, {seconds} s",
-  "importPage.tenants": "{count} tenants added to the register in {batches} batches, {seconds} s",
-  "importPage.batches": "{batches} batches, {seconds} s",
+  "importPage.households":
+    "{count, plural, one {# household} other {# households}} created in {batches, plural, one {# batch} other {# batches}}, {seconds} s",
+  "importPage.tenants":
+    "{count, plural, one {# tenant} other {# tenants}} added to the register in {batches, plural, one {# batch} other {# batches}}, {seconds} s",
+  "importPage.batches": "{batches, plural, one {# batch} other {# batches}}, {seconds} s",
   "importPage.encoding": "Encoding: {encoding}",
   "importPage.ignored": "Columns not recognised (ignored): {columns}",
   "importPage.stopped": "The import stopped at row {row}: {reason}",

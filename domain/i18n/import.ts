@@ -83,8 +83,9 @@ const en = {
   "import.summary.encoding": "Encoding: {encoding}",
   "import.summary.dryRun": "Dry run (--dry-run): checked only, nothing written",
   "import.summary.totals":
-    "Read {read} rows: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected",
-  "import.summary.households": "{households} households created, {batches} batches",
+    "Read {read, plural, one {# row} other {# rows}}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+  "import.summary.households":
+    "{households, plural, one {# household} other {# households}} created, {batches, plural, one {# batch} other {# batches}}",
   "import.summary.ignored": "Columns not recognised (ignored): {columns}",
   "import.summary.errors": "Problems (first {shown} of {total}):",
   "import.summary.error": 'Row {row} "{column}" = "{value}": {reason}',
@@ -107,8 +108,9 @@ const en = {
   "import.summary.kind.rooms": "rooms",
   "import.summary.kind.units": "units",
   "import.summary.kind.rentals": "rental rooms and tenants",
-  "import.summary.persons": "{persons} tenants created (as migrants), {batches} batches",
-  "import.summary.batches": "{batches} batches",
+  "import.summary.persons":
+    "{persons, plural, one {# tenant} other {# tenants}} created (as migrants), {batches, plural, one {# batch} other {# batches}}",
+  "import.summary.batches": "{batches, plural, one {# batch} other {# batches}}",
   "import.rejectedReason": "Reason",
   "import.uscc.checkReason":
     "The credit code's check character does not match; if it is as on the licence, give the reason in a “校验说明” column and import again",

@@ -67,14 +67,66 @@ export function hasMessage(key: string): key is MessageKey {
   return key in core["zh-CN"] || key in registered["zh-CN"];
 }
 
+const PLURAL = /\{(\w+),\s*plural,/g;
+
+/**
+ * ICU's plural form, the part of it English needs: `{count, plural, one {# room} other {# rooms}}`
+ * (also `=0 {…}`), `#` standing for the number. Chinese messages never need it (one form for all).
+ */
+function plurals(template: string, params: MessageParams, rules: Intl.PluralRules): string {
+  let out = "";
+  let from = 0;
+  PLURAL.lastIndex = 0;
+  for (let match = PLURAL.exec(template); match; match = PLURAL.exec(template)) {
+    // The options run to the brace that closes the one the match opened.
+    let depth = 1;
+    let end = PLURAL.lastIndex;
+    for (; end < template.length && depth > 0; end++) {
+      if (template[end] === "{") depth++;
+      else if (template[end] === "}") depth--;
+    }
+    const options = new Map<string, string>();
+    const body = template.slice(PLURAL.lastIndex, end - 1);
+    for (let i = 0; i < body.length; ) {
+      const head = /\s*(=\d+|\w+)\s*\{/y;
+      head.lastIndex = i;
+      const found = head.exec(body);
+      if (!found) break;
+      let inner = 1;
+      let j = head.lastIndex;
+      for (; j < body.length && inner > 0; j++) {
+        if (body[j] === "{") inner++;
+        else if (body[j] === "}") inner--;
+      }
+      options.set(found[1], body.slice(head.lastIndex, j - 1));
+      i = j;
+    }
+    // A count not given shows as its placeholder, as a plain `{name}` would.
+    const given = match[1] in params;
+    const n = Number(params[match[1]]);
+    const chosen =
+      (given ? (options.get(`=${n}`) ?? options.get(rules.select(n))) : undefined) ??
+      options.get("other") ??
+      "";
+    out +=
+      template.slice(from, match.index) +
+      chosen.replaceAll("#", given ? String(params[match[1]]) : `{${match[1]}}`);
+    from = end;
+    PLURAL.lastIndex = end;
+  }
+  return out + template.slice(from);
+}
+
 export function createTranslator(locale: Locale): Translate {
   const messages = core[locale] as Record<string, string>;
   // Looked up at each call: a bundle registered after the translator was made still counts.
   const more = registered[locale];
+  const rules = new Intl.PluralRules(locale);
   return (key, params) => {
     const template = messages[key] ?? more[key] ?? key;
     if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    const chosen = template.includes(", plural,") ? plurals(template, params, rules) : template;
+    return chosen.replace(/\{(\w+)\}/g, (match, name: string) =>
       name in params ? String(params[name]) : match,
     );
   };

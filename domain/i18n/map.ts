@@ -111,8 +111,8 @@ const en = {
   "map.filtered": "Filtered: only visits that match are counted.",
   "map.dateOrder": "The end date is before the start date: choose the dates again.",
 
-  "map.progress": "{done} of {total} rooms done ({percent}%)",
-  "map.buildings": "{count} buildings",
+  "map.progress": "{done} of {total, plural, one {# room} other {# rooms}} checked ({percent}%)",
+  "map.buildings": "{count, plural, one {# building} other {# buildings}}",
   "map.legend": "Legend (buildings)",
   "map.legendRule":
     "Building colours: a room in conflict or returned comes first; blue when every room is approved, green when every room is done, light green with a dark green wedge for the share done when partly done.",
@@ -125,7 +125,7 @@ const en = {
   "map.listInView": "Buildings in the map's view: {count}",
   "map.listSearch": "Find a building by address",
   "map.listSearchHint": "Type part of an address to search every building",
-  "map.listMatches": "{count} buildings found",
+  "map.listMatches": "{count, plural, one {# building} other {# buildings}} found",
   "map.listTruncated": "Only the first {shown} are listed. Zoom in, search by address or use the filters.",
   "map.listEmpty": "No buildings in view. Move or zoom out the map.",
   "map.col.address": "Address",
@@ -145,7 +145,7 @@ const en = {
   "map.room": "Room {room}",
   "map.notVisited": "Not visited yet",
   "map.visitedBy": "{officer} · {time}",
-  "map.visitCount": "{count} in all",
+  "map.visitCount": "{count, plural, one {# visit} other {# visits}} in all",
   "map.revisitDue": "Revisit by {date}",
   "map.review.submitted": "Awaiting review",
   "map.review.approved": "Approved",

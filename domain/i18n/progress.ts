@@ -19,6 +19,7 @@ const zh = {
 
   "progress.measure.assigned": "应核查",
   "progress.measure.visited": "已走访",
+  "progress.measure.checked": "已核查",
   "progress.measure.approved": "已审核",
   "progress.measure.returned": "被退回",
   "progress.measure.revisitsDue": "待复访",
@@ -68,13 +69,16 @@ const zh = {
   "progress.def.title": "统计口径",
   "progress.def.assigned":
     "应核查：本任务已分配网格中的在册房屋间数；任务中走访后注销的房屋仍计入，完成率不会超过 100%。",
-  "progress.def.visited": "已走访：本任务中至少有一次走访记录的房屋数。",
-  "progress.def.review": "已审核、被退回：按每间房屋在本任务中最近一次走访的审核状态统计；尚未审核的不计入。",
+  "progress.def.visited": "已走访：本任务中至少有一次走访记录的房屋数（不论结果和审核）。",
+  "progress.def.checked":
+    "已核查：最近一次走访见到了人或有了结论（不是无人应答或拒访）、没有被退回、之后也没有居民提出异议的房屋数。信息员手机上的“已核查”、地图和导出都按这一口径。",
+  "progress.def.review":
+    "已审核：已核查且最近一次走访已审核通过的房屋数；被退回：最近一次走访被退回的房屋数。",
   "progress.def.revisitsDue":
-    "待复访：最近一次走访为无人应答或拒访，且约定复访日期不晚于今天（{date}，北京时间）的房屋数。",
+    "待复访：最近一次走访为无人应答或拒访（未被退回），或居民在最近一次走访之后提出了异议且尚未处理的房屋数。从未接触那一刻起就计入，与信息员手机上的“待复访”一致。",
   "progress.def.completion": "完成率：已走访 ÷ 应核查。",
   "progress.def.officers":
-    "按信息员：应核查为其负责网格的房屋数（两人共管一个网格时都计入）；已走访为本人走访过的房屋数；审核、退回和待复访按本人做的最近一次走访统计。",
+    "按信息员：应核查为其负责网格的房屋数（两人共管一个网格时都计入）；已走访为本人走访过的房屋数；已核查、审核、退回和待复访按本人做的最近一次走访统计。",
   "progress.def.days":
     "按日期（北京时间）：当天的走访次数、当天首次被走访的房屋数，以及截至当天的累计已走访和累计完成率。",
 } as const;
@@ -99,12 +103,13 @@ const en = {
 
   "progress.measure.assigned": "Assigned",
   "progress.measure.visited": "Visited",
+  "progress.measure.checked": "Checked",
   "progress.measure.approved": "Approved",
   "progress.measure.returned": "Returned",
   "progress.measure.revisitsDue": "Revisits due",
   "progress.measure.completion": "Completion",
   "progress.measure.completionPct": "Completion (%)",
-  "progress.completionOf": "{visited} of {assigned} rooms visited",
+  "progress.completionOf": "{visited} of {assigned, plural, one {# room} other {# rooms}} visited",
 
   "progress.byGrid": "By grid",
   "progress.byOfficer": "By officer",
@@ -132,8 +137,9 @@ const en = {
 
   "progress.chart.title": "Daily progress",
   "progress.chart.description":
-    "Visits per day (bars, left axis) and cumulative completion (line, right axis) from {from} to {to}. {visits} visits in all; completion so far {completion}.",
-  "progress.chart.barTip": "{day}: {visits} visits, completion so far {completion}",
+    "Visits per day (bars, left axis) and cumulative completion (line, right axis) from {from} to {to}. {visits, plural, one {# visit} other {# visits}} in all; completion so far {completion}.",
+  "progress.chart.barTip":
+    "{day}: {visits, plural, one {# visit} other {# visits}}, completion so far {completion}",
   "progress.chart.visitsAxis": "Visits",
   "progress.chart.completionAxis": "Completion so far",
   "progress.chart.dayAxis": "Day (China time)",
@@ -150,14 +156,17 @@ const en = {
   "progress.def.title": "How these are counted",
   "progress.def.assigned":
     "Assigned: registered rooms in the grids assigned in this campaign; a room ended after a visit in the campaign still counts, so completion never passes 100%.",
-  "progress.def.visited": "Visited: rooms with at least one visit in this campaign.",
+  "progress.def.visited":
+    "Visited: rooms with at least one visit in this campaign, whatever its outcome or review.",
+  "progress.def.checked":
+    "Checked: rooms whose latest visit reached someone or settled the door (not no answer or refused), was not returned, and has no open resident dispute after it. The officers' phones, the map and the exports count it the same way.",
   "progress.def.review":
-    "Approved, returned: by the review state of each room's latest visit in this campaign; visits not yet reviewed count in neither.",
+    "Approved: checked rooms whose latest visit was approved. Returned: rooms whose latest visit was returned.",
   "progress.def.revisitsDue":
-    "Revisits due: rooms whose latest visit was no answer or refused and whose revisit date is today ({date}, China time) or earlier.",
+    "Revisits due: rooms whose latest visit was no answer or refused (and not returned), or where a resident disputed the record after it and nobody has handled that yet. Counted from the moment the call failed, as on the officers' phones.",
   "progress.def.completion": "Completion: visited ÷ assigned.",
   "progress.def.officers":
-    "By officer: assigned counts the rooms of the officer's grids (both officers count a shared grid); visited, the rooms the officer visited; approved, returned and revisits due follow the latest visit when it is the officer's.",
+    "By officer: assigned counts the rooms of the officer's grids (both officers count a shared grid); visited, the rooms the officer visited; checked, approved, returned and revisits due follow the latest visit when it is the officer's.",
   "progress.def.days":
     "By day (China time): visits recorded that day, rooms visited for the first time that day, and the rooms visited and completion so far.",
 } as const satisfies Record<keyof typeof zh, string>;

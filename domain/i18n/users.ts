@@ -145,7 +145,7 @@ const en = {
   "users.state.all": "All",
   "users.state.active": "Active",
   "users.state.disabled": "Disabled",
-  "users.count": "{total} accounts",
+  "users.count": "{total, plural, one {# account} other {# accounts}}",
   "users.range": "{from}–{to} of {total}",
   "users.prev": "Previous",
   "users.next": "Next",
@@ -216,7 +216,8 @@ const en = {
   "users.disable": "Disable account",
   "users.enable": "Enable account",
   "users.disable.confirm": "Disable {name}? They are logged out on every device and cannot log in again.",
-  "users.disable.grids": "They hold {count} grids now: give them to someone else under Campaigns.",
+  "users.disable.grids":
+    "They hold {count, plural, one {# grid now: give it} other {# grids now: give them}} to someone else under Campaigns.",
   "users.disable.yes": "Yes, disable",
   "users.disable.done": "{name} is disabled",
   "users.enable.done": "{name} is enabled",
@@ -224,16 +225,17 @@ const en = {
 
   "users.bulk.heading": "Create from Excel",
   "users.bulk.intro":
-    "Row 1 holds the headers: 用户名 (username), 姓名 (name), 角色 (role: 信息员, 督导员 or 管理员), 区域代码 (area code), 手机 (mobile, optional). At most {max} rows at a time.",
+    "Row 1 holds the headers: 用户名 (username), 姓名 (name), 角色 (role: 信息员, 督导员 or 管理员), 区域代码 (area code), 手机 (mobile, optional). At most {max, plural, one {# row} other {# rows}} at a time.",
   "users.bulk.rule":
     "If the file has any problem, no account is created and every problem is listed; correct them and upload the whole file again — nothing is created twice.",
   "users.bulk.file": "Excel file (.xlsx)",
   "users.bulk.submit": "Check and create",
   "users.bulk.submitting": "Checking and creating…",
   "users.bulk.noFile": "Choose an .xlsx file first",
-  "users.bulk.failedHeading": "{file}: {count} problems, no account created",
+  "users.bulk.failedHeading":
+    "{file}: {count, plural, one {# problem} other {# problems}}, no account created",
   "users.bulk.failedHint": "Correct the problems listed below, then upload the whole file again.",
-  "users.bulk.doneHeading": "{file}: {count} accounts created",
+  "users.bulk.doneHeading": "{file}: {count, plural, one {# account} other {# accounts}} created",
   "users.bulk.doneHint":
     "The temporary passwords are shown this once: download the list and hand each to its person.",
   "users.bulk.download": "Download the account list (CSV)",

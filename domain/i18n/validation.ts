@@ -71,8 +71,8 @@ const zh = {
 const en = {
   "validation.required": "This field is required — please fill it in",
   "validation.invalidType": "This value has the wrong type — please enter it again",
-  "validation.tooShort": "Too short — enter at least {min} characters",
-  "validation.tooLong": "Too long — use at most {max} characters",
+  "validation.tooShort": "Too short — enter at least {min, plural, one {# character} other {# characters}}",
+  "validation.tooLong": "Too long — use at most {max, plural, one {# character} other {# characters}}",
   "validation.tooSmall": "Too small — enter {min} or more",
   "validation.tooBig": "Too large — enter {max} or less",
   "validation.notInteger": "Enter a whole number",

@@ -3,12 +3,16 @@ import { createTranslator } from "@/domain/i18n";
 import { pullInputSchema } from "@/domain/pull-input";
 import type { PushInput } from "@/domain/push";
 import { pushInputSchema } from "@/domain/push-input";
+import { whoAssigns } from "../services/contacts";
 import { openCampaignsOf, pullChanges } from "../services/pull";
 import { pushMutations } from "../services/push";
 import { authedProcedure, router } from "../trpc";
 
 export const syncRouter = router({
   campaigns: authedProcedure.query(({ ctx }) => openCampaignsOf(ctx.db, ctx.user)),
+
+  // Whom to ask for a grid, for an officer the campaigns answer left with nothing to download.
+  supervisors: authedProcedure.query(({ ctx }) => whoAssigns(ctx.db, ctx.user)),
 
   // A mutation, not a query: each page with rows is an audited unmasked read, never to be prefetched
   // or cached. Any role may call it; what it returns is limited to the caller's own assignments.

@@ -1,8 +1,18 @@
 import "server-only";
-import { and, asc, count, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { areas, buildings, campaignAreas, campaigns, changes, rooms, users, visits } from "@/db/schema";
-import { VISIT_OUTCOME } from "@/domain/codes";
+import {
+  areas,
+  buildings,
+  campaignAreas,
+  campaigns,
+  changes,
+  households,
+  residentFeedback,
+  rooms,
+  users,
+  visits,
+} from "@/db/schema";
 import {
   type BuildingStatus,
   buildingStatus,
@@ -13,6 +23,7 @@ import {
   encodeCompletion,
   roomCompletionStatus,
 } from "@/domain/completion";
+import { attemptNumbers, latestVisit, REVISIT_OUTCOMES, roomCountState } from "@/domain/counts";
 import type { ReviewState } from "@/domain/visit";
 import type { RoomStatus } from "@/domain/worklist";
 import { notFound } from "../errors";
@@ -42,9 +53,6 @@ export interface CompletionFilters {
 const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString();
 const dayAfter = (day: string) =>
   new Date(new Date(`${day}T00:00:00+08:00`).getTime() + 86_400_000).toISOString();
-
-const REVISIT_OUTCOMES = VISIT_OUTCOME.filter((o) => o.needsRevisit).map((o) => o.code as string);
-const needsRevisit = (outcome: string) => REVISIT_OUTCOMES.includes(outcome);
 
 /** The path the map is cut to: the caller's own area, or an area under it. */
 async function scopePath(db: Db, user: SessionUser, areaId?: string): Promise<string> {
@@ -85,6 +93,31 @@ async function checkFilters(db: Db, user: SessionUser, filters: CompletionFilter
   if (filters.campaignId) await checkCampaign(db, user, filters.campaignId);
   if (filters.officerId) await checkOfficer(db, user, filters.officerId);
   return path;
+}
+
+/**
+ * A room's state as domain/counts.ts roomCountState defines it, from its latest visit (alias `l`, null
+ * when none) and its newest open dispute's time (null when none), both compared to the second.
+ */
+export function roomStateSql(l: SQL, disputedAt: SQL, revisitList: SQL): SQL {
+  return sql`case
+    when ${l}.review_state = 'returned' then 'returned'
+    when ${disputedAt} is not null and (${l}.room_id is null
+      or date_trunc('second', ${disputedAt}) > date_trunc('second', ${l}.visited_at)) then 'revisit'
+    when ${l}.room_id is null then 'todo'
+    when ${l}.outcome = any(${revisitList}) then 'revisit'
+    else 'checked' end`;
+}
+
+/**
+ * Which residents' disputes count, on resident_feedback aliased `f`: open ones, of the campaign when one
+ * is chosen. A dispute is no visit, so a filter on visits (officer, outcome, days) leaves them out.
+ */
+function disputeFilter(f: CompletionFilters): SQL {
+  if (f.officerId || f.outcome || f.from || f.to) return sql`false`;
+  const parts: SQL[] = [sql`f.kind = 'dispute'`, sql`f.handled_at is null`];
+  if (f.campaignId) parts.push(sql`f.campaign_id = ${f.campaignId}`);
+  return sql.join(parts, sql` and `);
 }
 
 /** Which visits count, on a visits table aliased `v`. */
@@ -130,7 +163,8 @@ export async function getCompletion(
   const path = await checkFilters(db, user, filters);
   const g = gridsCte(path, filters);
   const counted = visitFilter(filters);
-  const revisitList = sql`${sql.param(REVISIT_OUTCOMES)}::text[]`;
+  const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
+  const disputes = disputeFilter(filters);
 
   const areaRows = rowsOf<CompletionAreaRow>(
     await db.execute(sql`
@@ -144,35 +178,51 @@ export async function getCompletion(
       order by a.path`),
   );
 
-  // One statement: each room's latest counted visit and its conflicts, summed per building.
+  // One statement: each room's latest counted visit, newest open dispute and conflicts, its state as
+  // domain/counts.ts defines it, summed per building.
   const buildingRows = rowsOf<CompletionBuildingRow>(
     await db.execute(sql`
       with ${g},
       latest as (
-        select distinct on (v.room_id) v.room_id, v.review_state, v.outcome
+        select distinct on (v.room_id) v.room_id, v.review_state, v.outcome, v.visited_at
         from visits v join g on g.id = v.grid_id
         where ${counted}
-        order by v.room_id, v.visited_at desc, v.received_at desc, v.id desc
+        order by v.room_id, date_trunc('second', v.visited_at) desc, v.id desc
+      ),
+      disputed as (
+        select h.room_id, max(f.created_at) as at
+        from resident_feedback f join g on g.id = f.grid_id join households h on h.id = f.household_id
+        where ${disputes}
+        group by h.room_id
       ),
       conflicted as (
         select distinct v.room_id
         from changes ch join visits v on v.id = ch.visit_id join g on g.id = v.grid_id
         where ch.status = 'conflict' and ${counted}
+      ),
+      room_states as (
+        select r.id, r.building_id, l.room_id is not null as visited, c.room_id is not null as conflict,
+          l.review_state,
+          ${roomStateSql(sql`l`, sql`d.at`, revisitList)} as state
+        from rooms r
+          join buildings b on b.id = r.building_id and b.ended_at is null
+          join g on g.id = b.grid_id
+          left join latest l on l.room_id = r.id
+          left join disputed d on d.room_id = r.id
+          left join conflicted c on c.room_id = r.id
+        where r.ended_at is null
       )
       select b.id, b.grid_id as "gridId", b.lat, b.lng, b.address,
-        count(r.id)::int as rooms,
-        count(l.room_id)::int as visited,
-        (count(*) filter (where c.room_id is not null))::int as conflicts,
-        (count(*) filter (where c.room_id is null and l.review_state = 'returned'))::int as returned,
-        (count(*) filter (where c.room_id is null and l.review_state <> 'returned'
-                           and l.outcome = any(${revisitList})))::int as revisit,
-        (count(*) filter (where c.room_id is null and l.review_state = 'approved'
-                           and not (l.outcome = any(${revisitList}))))::int as approved
+        count(rs.id)::int as rooms,
+        (count(*) filter (where rs.visited))::int as visited,
+        (count(*) filter (where rs.state = 'checked'))::int as checked,
+        (count(*) filter (where rs.state = 'checked' and rs.review_state = 'approved'))::int as approved,
+        (count(*) filter (where rs.state = 'returned'))::int as returned,
+        (count(*) filter (where rs.state = 'revisit'))::int as revisit,
+        (count(*) filter (where rs.conflict and rs.state <> 'todo'))::int as conflicts
       from buildings b
         join g on g.id = b.grid_id
-        left join rooms r on r.building_id = b.id and r.ended_at is null
-        left join latest l on l.room_id = r.id
-        left join conflicted c on c.room_id = r.id
+        left join room_states rs on rs.building_id = b.id
       where b.ended_at is null
       group by b.id, g.path
       order by g.path, b.address, b.id`),
@@ -243,66 +293,97 @@ export async function getBuildingCompletion(
     filters.from ? sql`${visits.visitedAt} >= ${dayStart(filters.from)}::timestamptz` : undefined,
     filters.to ? sql`${visits.visitedAt} < ${dayAfter(filters.to)}::timestamptz` : undefined,
   );
-  const [latestRows, countRows, conflictRows] = roomIds.length
+  const [visitRows, conflictRows, disputeRows] = roomIds.length
     ? await Promise.all([
+        // Every visit of the rooms: the counted ones choose the state, all of a campaign number the calls.
         db
-          .selectDistinctOn([visits.roomId], {
+          .select({
             roomId: visits.roomId,
             id: visits.id,
+            campaignId: visits.campaignId,
             outcome: visits.outcome,
             reviewState: visits.reviewState,
             visitedAt: visits.visitedAt,
-            attempt: visits.attempt,
             revisitDue: visits.revisitDue,
             officerName: users.displayName,
+            counted: sql<boolean>`coalesce(${counted}, false)`,
           })
           .from(visits)
           .innerJoin(users, eq(users.id, visits.officerId))
-          .where(counted)
-          .orderBy(visits.roomId, desc(visits.visitedAt), desc(visits.receivedAt), desc(visits.id)),
-        db.select({ roomId: visits.roomId, n: count() }).from(visits).where(counted).groupBy(visits.roomId),
+          .where(inArray(visits.roomId, roomIds)),
         db
           .selectDistinct({ roomId: visits.roomId })
           .from(changes)
           .innerJoin(visits, eq(visits.id, changes.visitId))
           .where(and(counted, eq(changes.status, "conflict"))),
+        filters.officerId || filters.outcome || filters.from || filters.to
+          ? []
+          : db
+              .select({
+                householdId: residentFeedback.householdId,
+                roomId: households.roomId,
+                at: residentFeedback.createdAt,
+              })
+              .from(residentFeedback)
+              .innerJoin(households, eq(households.id, residentFeedback.householdId))
+              .where(
+                and(
+                  inArray(households.roomId, roomIds),
+                  eq(residentFeedback.kind, "dispute"),
+                  isNull(residentFeedback.handledAt),
+                  filters.campaignId ? eq(residentFeedback.campaignId, filters.campaignId) : undefined,
+                ),
+              ),
       ])
     : [[], [], []];
-  const latestByRoom = new Map(latestRows.map((v) => [v.roomId, v]));
-  const countByRoom = new Map(countRows.map((c) => [c.roomId, Number(c.n)]));
+  const countedVisits = visitRows.filter((v) => v.counted);
+  const byRoom = new Map<string, typeof countedVisits>();
+  for (const v of countedVisits) byRoom.set(v.roomId, [...(byRoom.get(v.roomId) ?? []), v]);
+  // 上门次数 counts a campaign's calls at the door, whichever of them the filters show.
+  const attempts = new Map<string, number>();
+  const byCampaign = new Map<string, typeof visitRows>();
+  for (const v of visitRows) byCampaign.set(v.campaignId, [...(byCampaign.get(v.campaignId) ?? []), v]);
+  for (const list of byCampaign.values()) for (const [id, n] of attemptNumbers(list)) attempts.set(id, n);
+  const disputedAt = new Map<string, Date>();
+  for (const d of disputeRows) {
+    const held = disputedAt.get(d.roomId);
+    if (!held || d.at > held) disputedAt.set(d.roomId, d.at);
+  }
   const conflicted = new Set(conflictRows.map((c) => c.roomId));
 
   const counts: CompletionCounts = {
     rooms: 0,
     visited: 0,
+    checked: 0,
     approved: 0,
     returned: 0,
     revisit: 0,
     conflicts: 0,
   };
   const outRooms: BuildingRoom[] = roomRows.map((room) => {
-    const latest = latestByRoom.get(room.id) ?? null;
-    const status = roomCompletionStatus(
-      latest && { reviewState: latest.reviewState, needsRevisit: needsRevisit(latest.outcome) },
-      conflicted.has(room.id),
-    );
+    const roomVisits = byRoom.get(room.id) ?? [];
+    const latest = latestVisit(roomVisits);
+    const state = roomCountState(latest, disputedAt.get(room.id));
+    const approved = state === "checked" && latest?.reviewState === "approved";
+    const conflict = conflicted.has(room.id) && state !== "todo";
     counts.rooms += 1;
-    if (status !== "todo") counts.visited += 1;
-    if (status === "approved") counts.approved += 1;
-    if (status === "returned") counts.returned += 1;
-    if (status === "revisit") counts.revisit += 1;
-    if (status === "conflict") counts.conflicts += 1;
+    if (latest) counts.visited += 1;
+    if (state === "checked") counts.checked += 1;
+    if (approved) counts.approved += 1;
+    if (state === "returned") counts.returned += 1;
+    if (state === "revisit") counts.revisit += 1;
+    if (conflict) counts.conflicts += 1;
     return {
       ...room,
-      status,
-      visits: countByRoom.get(room.id) ?? 0,
+      status: roomCompletionStatus(state, approved, conflict),
+      visits: roomVisits.length,
       latest: latest && {
         id: latest.id,
         outcome: latest.outcome,
         reviewState: latest.reviewState,
         officerName: latest.officerName,
         visitedAt: latest.visitedAt,
-        attempt: latest.attempt,
+        attempt: attempts.get(latest.id) ?? 1,
         revisitDue: latest.revisitDue,
       },
     };

@@ -38,6 +38,7 @@ import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type ExportFile, type ExportFormat, pagedTableFile, tableFile } from "./export-file";
+import { nameList, noteNames } from "./note-names";
 import { areaInScope, visibleCampaigns } from "./scope";
 
 /**
@@ -131,11 +132,16 @@ const placeJoins = sql`
   left join ${areas} c on c.id = g.parent_id
   join ${buildings} b on b.id = r.building_id`;
 
+/** The tenant a new tenancy (`ch`, field "*") names; null when its value names none. */
+const tenantPersonId = sql`case when ch.observed_value ->> 'personId' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+  then (ch.observed_value ->> 'personId')::uuid end`;
+
 // ---------------------------------------------------------------------------------------------
 // Results
 
-type ResultSql = Omit<ResultRow, "distanceM" | "far" | "visitedAt"> & {
+type ResultSql = Omit<ResultRow, "distanceM" | "far" | "visitedAt" | "noteNames"> & {
   visitedAt: Date | string;
+  noteNames: unknown;
   lat: number | null;
   lng: number | null;
   buildingLat: number | null;
@@ -157,10 +163,15 @@ export async function exportResults(
         select c.name as "communityName", g.name as "gridName", b.address as "address",
           r.unit_no as "unitNo", r.room_no as "roomNo", v.subject_type as "subjectType",
           h.household_no as "householdNo", u.name as "unitName", rt.landlord_name as "landlordName",
-          v.outcome as "outcome", v.attempt as "attempt", v.visited_at as "visitedAt",
+          v.outcome as "outcome", v.visited_at as "visitedAt",
+          -- 上门次数 as domain/counts.ts numbers calls: the room's visits in the campaign, oldest first
+          -- (to the second, then id), not what the phone guessed when it saved the visit.
+          row_number() over (
+            partition by v.room_id order by date_trunc('second', v.visited_at), v.id)::int as "attempt",
           o.display_name as "officer", v.lat as "lat", v.lng as "lng",
           b.lat as "buildingLat", b.lng as "buildingLng",
-          v.review_state as "reviewState", v.review_comment as "reviewComment"
+          v.review_state as "reviewState", v.review_comment as "reviewComment",
+          v.note as "note", ${noteNames} as "noteNames"
         from ${visits} v
         join ${rooms} r on r.id = v.room_id
         ${placeJoins}
@@ -169,21 +180,25 @@ export async function exportResults(
         left join ${units} u on v.subject_type = 'unit' and u.id = v.subject_id
         left join ${rentals} rt on v.subject_type = 'rental' and rt.id = v.subject_id
         where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
-        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no, v.visited_at, v.id`),
+        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no,
+          date_trunc('second', v.visited_at), v.id`),
     ),
   );
-  const results: ResultRow[] = rows.map(({ lat, lng, buildingLat, buildingLng, visitedAt, ...row }) => {
-    const distanceM =
-      lat !== null && lng !== null && buildingLat !== null && buildingLng !== null
-        ? distanceMeters({ lat, lng }, { lat: buildingLat, lng: buildingLng })
-        : null;
-    return {
-      ...row,
-      visitedAt: new Date(visitedAt),
-      distanceM,
-      far: distanceM === null ? null : distanceM > FAR_FROM_BUILDING_M,
-    };
-  });
+  const results: ResultRow[] = rows.map(
+    ({ lat, lng, buildingLat, buildingLng, visitedAt, noteNames, ...row }) => {
+      const distanceM =
+        lat !== null && lng !== null && buildingLat !== null && buildingLng !== null
+          ? distanceMeters({ lat, lng }, { lat: buildingLat, lng: buildingLng })
+          : null;
+      return {
+        ...row,
+        noteNames: nameList(noteNames),
+        visitedAt: new Date(visitedAt),
+        distanceM,
+        far: distanceM === null ? null : distanceM > FAR_FROM_BUILDING_M,
+      };
+    },
+  );
   const t = options.translate;
   return finish(
     db,
@@ -209,13 +224,15 @@ export async function exportChanges(
   const area = await areaInScope(db, user, input.areaId);
   const campaign = await campaignInScope(db, user, input.campaignId);
   const rows = await readSnapshot(db, async (tx) =>
-    rowsOf<Omit<ChangeRow, "visitedAt"> & { visitedAt: Date | string }>(
+    rowsOf<Omit<ChangeRow, "visitedAt" | "noteNames"> & { visitedAt: Date | string; noteNames: unknown }>(
       await tx.execute(sql`
         select c.name as "communityName", g.name as "gridName", b.address as "address",
           r.unit_no as "unitNo", r.room_no as "roomNo", ch.entity as "entity",
+          -- A record still waiting for review is not in the register yet: a new person is named by
+          -- their own change, a new tenancy by its tenant (registered, or new in the same visit).
           case ch.entity
-            when 'person' then p.name
-            when 'rental_tenant' then tp.name
+            when 'person' then coalesce(p.name, case when ch.field = '*' then ch.observed_value ->> 'name' end)
+            when 'rental_tenant' then coalesce(tp.name, ntp.name, ntc.observed_value ->> 'name')
             when 'household' then h.household_no
             when 'unit' then u.name
             when 'rental' then rt.landlord_name
@@ -224,7 +241,8 @@ export async function exportChanges(
           end as "record",
           ch.field as "field", ch.register_value as "registerValue", ch.observed_value as "observedValue",
           ch.status as "status", ch.resolved_value as "resolvedValue",
-          o.display_name as "officer", v.visited_at as "visitedAt", v.review_state as "reviewState"
+          o.display_name as "officer", v.visited_at as "visitedAt", v.review_state as "reviewState",
+          v.note as "note", ${noteNames} as "noteNames"
         from ${changes} ch
         join ${visits} v on v.id = ch.visit_id
         join ${rooms} r on r.id = v.room_id
@@ -233,13 +251,18 @@ export async function exportChanges(
         left join ${persons} p on ch.entity = 'person' and p.id = ch.entity_id
         left join ${rentalTenants} t on ch.entity = 'rental_tenant' and t.id = ch.entity_id
         left join ${persons} tp on tp.id = t.person_id
+        left join ${persons} ntp on ch.entity = 'rental_tenant' and ch.field = '*'
+          and ntp.id = ${tenantPersonId}
+        left join ${changes} ntc on ch.entity = 'rental_tenant' and ch.field = '*'
+          and ntc.visit_id = ch.visit_id and ntc.entity = 'person' and ntc.field = '*'
+          and ntc.entity_id = ${tenantPersonId}
         left join ${households} h on ch.entity = 'household' and h.id = ch.entity_id
         left join ${units} u on ch.entity = 'unit' and u.id = ch.entity_id
         left join ${rentals} rt on ch.entity = 'rental' and rt.id = ch.entity_id
         left join ${buildings} eb on ch.entity = 'building' and eb.id = ch.entity_id
         where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
-        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no, v.visited_at,
-          ch.created_at, ch.id`),
+        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no,
+          date_trunc('second', v.visited_at), v.id, ch.seq`),
     ),
   );
   const t = options.translate;
@@ -250,7 +273,11 @@ export async function exportChanges(
     { action: "export_changes", entity: "campaign", entityId: campaign.id, area },
     [
       changesTable(
-        rows.map((row) => ({ ...row, visitedAt: new Date(row.visitedAt) })),
+        rows.map((row) => ({
+          ...row,
+          visitedAt: new Date(row.visitedAt),
+          noteNames: nameList(row.noteNames),
+        })),
         options.locale,
         t,
       ),

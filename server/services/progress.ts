@@ -1,8 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { areas, assignments, rooms, users, visits } from "@/db/schema";
-import { VISIT_OUTCOME } from "@/domain/codes";
+import { areas, assignments, households, residentFeedback, rooms, users, visits } from "@/db/schema";
+import { REVISIT_OUTCOMES } from "@/domain/counts";
 import type { Translate } from "@/domain/i18n";
 import {
   type CampaignOption,
@@ -20,6 +20,7 @@ import {
 import { notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { roomStateSql } from "./completion";
 import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
 import { areaInScope, visibleCampaigns } from "./scope";
 
@@ -29,10 +30,9 @@ import { areaInScope, visibleCampaigns } from "./scope";
  *
  *   assigned     active rooms in the campaign's assigned grids under the area (plus rooms ended
  *                after a visit in the campaign, so completion never passes 100 %)
- *   visited      distinct rooms with at least one visit in the campaign
- *   approved     rooms whose latest visit in the campaign is approved
- *   returned     rooms whose latest visit in the campaign is returned
- *   revisitsDue  rooms whose latest visit needs a revisit, due on or before today (China time)
+ *   visited, checked, approved, revisitsDue, returned
+ *                the counts of domain/counts.ts, each room's state computed in SQL by the rule of
+ *                roomCountState (completion.ts roomStateSql)
  *   completion   visited ÷ assigned
  *
  * Everything is set-based: a handful of statements with GROUP BY in one read-only snapshot, whatever
@@ -44,16 +44,17 @@ export interface ProgressInput {
   areaId?: string;
 }
 
-/** Outcomes after which the room must be visited again (no answer, refused). */
-const REVISIT_OUTCOMES: string[] = VISIT_OUTCOME.filter((o) => o.needsRevisit).map((o) => o.code);
-
-const zeroMeasures = () => measures({ assigned: 0, visited: 0, approved: 0, returned: 0, revisitsDue: 0 });
+const zeroMeasures = () =>
+  measures({ assigned: 0, visited: 0, checked: 0, approved: 0, returned: 0, revisitsDue: 0 });
 
 /**
  * The statements below share these CTEs:
  *   scope_grids    the grids under the area with an active assignment in the campaign
  *   scoped_visits  the campaign's visits to rooms of those grids (by the room's grid)
- *   latest         each visited room's latest visit (by visited_at, then arrival, then id), with its flags
+ *   latest         each visited room's latest visit (to the second, then id: domain/counts.ts)
+ *   disputed       each room's newest open resident dispute in the campaign
+ *   states         each room with a visit or an open dispute, its flags as counted: visited, and one
+ *                  of checked (of which approved), revisit_due and returned
  *
  * Rooms are counted in UNION ALL branches added up with GROUP BY rather than by joining two large
  * derived sets: a fresh PGlite database has no statistics (no autovacuum), and a planner that
@@ -62,7 +63,8 @@ const zeroMeasures = () => measures({ assigned: 0, visited: 0, approved: 0, retu
  */
 type Ctes = ReturnType<typeof scopeCtes>;
 
-function scopeCtes(campaignId: string, areaPath: string, today: string) {
+function scopeCtes(campaignId: string, areaPath: string) {
+  const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
   return sql`
     with scope_grids as (
       select g.id
@@ -82,20 +84,48 @@ function scopeCtes(campaignId: string, areaPath: string, today: string) {
     ),
     latest as (
       select distinct on (sv.room_id) sv.room_id, sv.grid_id, sv.room_ended, sv.officer_id,
-        case when sv.review_state = 'approved' then 1 else 0 end as approved,
-        case when sv.review_state = 'returned' then 1 else 0 end as returned,
-        case when sv.outcome = any(${sql.param(REVISIT_OUTCOMES)}::text[])
-          and sv.revisit_due <= ${today}::date then 1 else 0 end as revisit_due
+        sv.outcome, sv.review_state, sv.visited_at
       from scoped_visits sv
-      order by sv.room_id, sv.visited_at desc, sv.received_at desc, sv.id desc
+      order by sv.room_id, date_trunc('second', sv.visited_at) desc, sv.id desc
+    ),
+    disputed as (
+      select h.room_id, r.grid_id, max(f.created_at) as at
+      from scope_grids sg
+      join ${residentFeedback} f on f.grid_id = sg.id
+      join ${households} h on h.id = f.household_id
+      join ${rooms} r on r.id = h.room_id and r.ended_at is null
+      where f.campaign_id = ${campaignId} and f.kind = 'dispute' and f.handled_at is null
+      group by h.room_id, r.grid_id
+    ),
+    states as (
+      select x.room_id, x.grid_id, x.room_ended, x.officer_id, x.visited,
+        case when x.state = 'checked' then 1 else 0 end as checked,
+        case when x.state = 'checked' and x.review_state = 'approved' then 1 else 0 end as approved,
+        case when x.state = 'revisit' then 1 else 0 end as revisit_due,
+        case when x.state = 'returned' then 1 else 0 end as returned
+      from (
+        select coalesce(l.room_id, d.room_id) as room_id, coalesce(l.grid_id, d.grid_id) as grid_id,
+          coalesce(l.room_ended, false) as room_ended, l.officer_id, l.review_state,
+          case when l.room_id is null then 0 else 1 end as visited,
+          ${roomStateSql(sql`l`, sql`d.at`, revisitList)} as state
+        from latest l full join disputed d on d.room_id = l.room_id
+      ) x
     )`;
 }
 
-type Counts = { assigned: number; visited: number; approved: number; returned: number; revisitsDue: number };
+type Counts = {
+  assigned: number;
+  visited: number;
+  checked: number;
+  approved: number;
+  returned: number;
+  revisitsDue: number;
+};
 
 const SUM_MEASURES = sql`
   sum(u.assigned)::int as "assigned",
   sum(u.visited)::int as "visited",
+  sum(u.checked)::int as "checked",
   sum(u.approved)::int as "approved",
   sum(u.returned)::int as "returned",
   sum(u.revisit_due)::int as "revisitsDue"`;
@@ -120,17 +150,19 @@ async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
         select u.grid_id, ${SUM_MEASURES}
         from (
           -- every grid, rooms or not
-          select sg.id as grid_id, 0 as assigned, 0 as visited, 0 as approved, 0 as returned, 0 as revisit_due
+          select sg.id as grid_id, 0 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
+            0 as revisit_due
           from scope_grids sg
           union all
           -- active rooms
-          select r.grid_id, 1, 0, 0, 0, 0
+          select r.grid_id, 1, 0, 0, 0, 0, 0
           from scope_grids sg join ${rooms} r on r.grid_id = sg.id
           where r.ended_at is null
           union all
-          -- visited rooms, by their latest visit (an ended one is still assigned)
-          select l.grid_id, case when l.room_ended then 1 else 0 end, 1, l.approved, l.returned, l.revisit_due
-          from latest l
+          -- rooms visited or disputed, by their state (an ended room visited is still assigned)
+          select x.grid_id, case when x.room_ended then 1 else 0 end, x.visited, x.checked, x.approved,
+            x.returned, x.revisit_due
+          from states x
         ) u
         group by u.grid_id
       )
@@ -140,17 +172,17 @@ async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
           select distinct o.display_name from ${assignments} a join ${users} o on o.id = a.officer_id
           where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null
           order by 1)) as "officers",
-        gm.assigned as "assigned", gm."visited", gm."approved", gm."returned", gm."revisitsDue"
+        gm.assigned as "assigned", gm."visited", gm."checked", gm."approved", gm."returned", gm."revisitsDue"
       from grid_measures gm
       join ${areas} g on g.id = gm.grid_id
       left join ${areas} c on c.id = g.parent_id
       order by c.code nulls last, g.code`),
   );
   return rows.map(
-    ({ assigned, visited, approved, returned, revisitsDue, officers, ...grid }): GridProgress => ({
+    ({ assigned, visited, checked, approved, returned, revisitsDue, officers, ...grid }): GridProgress => ({
       ...grid,
       officers: jsonList(officers),
-      ...measures({ assigned, visited, approved, returned, revisitsDue }),
+      ...measures({ assigned, visited, checked, approved, returned, revisitsDue }),
     }),
   );
 }
@@ -167,21 +199,22 @@ async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: str
         select u.officer_id, ${SUM_MEASURES}
         from (
           -- the rooms of the officer's grids: active ones, and ended ones visited in the campaign
-          select og.officer_id, 1 as assigned, 0 as visited, 0 as approved, 0 as returned, 0 as revisit_due
+          select og.officer_id, 1 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
+            0 as revisit_due
           from officer_grids og join ${rooms} r on r.grid_id = og.grid_id
           where r.ended_at is null
             or exists (select 1 from ${visits} v where v.room_id = r.id and v.campaign_id = ${campaignId})
           union all
           -- rooms the officer visited at least once
-          select x.officer_id, 0, 1, 0, 0, 0
+          select x.officer_id, 0, 1, 0, 0, 0, 0
           from (select distinct sv.officer_id, sv.room_id from scoped_visits sv) x
           union all
           -- rooms whose latest visit is the officer's
-          select l.officer_id, 0, 0, l.approved, l.returned, l.revisit_due
-          from latest l
+          select x.officer_id, 0, 0, x.checked, x.approved, x.returned, x.revisit_due
+          from states x where x.officer_id is not null
           union all
           -- an assigned officer with no rooms yet still has a row
-          select og.officer_id, 0, 0, 0, 0, 0 from officer_grids og
+          select og.officer_id, 0, 0, 0, 0, 0, 0 from officer_grids og
         ) u
         group by u.officer_id
       )
@@ -192,16 +225,25 @@ async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: str
             and g.level = 'grid' and starts_with(g.path, ${areaPath})
           group by g.name, g.code
           order by g.code)) as "grids",
-        om."assigned", om."visited", om."approved", om."returned", om."revisitsDue"
+        om."assigned", om."visited", om."checked", om."approved", om."returned", om."revisitsDue"
       from officer_measures om
       join ${users} o on o.id = om.officer_id
       order by o.username`),
   );
   return rows.map(
-    ({ assigned, visited, approved, returned, revisitsDue, grids, ...officer }): OfficerProgress => ({
+    ({
+      assigned,
+      visited,
+      checked,
+      approved,
+      returned,
+      revisitsDue,
+      grids,
+      ...officer
+    }): OfficerProgress => ({
       ...officer,
       grids: jsonList(grids),
-      ...measures({ assigned, visited, approved, returned, revisitsDue }),
+      ...measures({ assigned, visited, checked, approved, returned, revisitsDue }),
     }),
   );
 }
@@ -271,7 +313,7 @@ async function buildSummary(db: Db, user: SessionUser, input: ProgressInput, now
   await db.transaction(
     async (transaction) => {
       const tx = transaction as unknown as Db;
-      const ctes = scopeCtes(campaignId, path, today);
+      const ctes = scopeCtes(campaignId, path);
       summary.grids = await gridRows(tx, ctes, campaignId);
       summary.officers = await officerRows(tx, ctes, campaignId, path);
       summary.totals = sumMeasures(summary.grids);

@@ -7,18 +7,24 @@ import {
   campaigns,
   changes,
   devices,
+  households,
+  persons,
+  rentals,
+  rentalTenants,
   rooms,
+  units,
   users,
   visitAttachments,
   visits,
 } from "@/db/schema";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
-import { maskFieldValue } from "@/domain/mask";
+import { maskFieldValue, maskName, maskText } from "@/domain/mask";
 import type { ChangeEntity, ReviewState } from "@/domain/visit";
 import { AppError, notFound } from "../errors";
 import { applyApprovedChanges, returnChanges } from "./approve";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { namesAtVisit } from "./note-names";
 import { type PushMeta, pushMutations } from "./push";
 import { TABLES, wireValue } from "./register-values";
 import { inScope } from "./scope";
@@ -61,6 +67,15 @@ function distanceOf(row: {
   );
 }
 
+/**
+ * 上门次数 of the visit row in scope (`"visits"`): its number among its room's visits in the campaign,
+ * oldest first (to the second, then id) — domain/counts.ts attemptNumbers, not the phone's guess.
+ */
+const attemptNumber = sql<number>`(select count(*)::int from ${visits} w
+  where w.room_id = "visits"."room_id" and w.campaign_id = "visits"."campaign_id"
+    and (date_trunc('second', w.visited_at), w.id)
+      <= (date_trunc('second', "visits"."visited_at"), "visits"."id"))`;
+
 export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) {
   const where = and(
     underCaller(user),
@@ -78,7 +93,7 @@ export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) 
       outcome: visits.outcome,
       reviewState: visits.reviewState,
       reviewComment: visits.reviewComment,
-      attempt: visits.attempt,
+      attempt: attemptNumber,
       lat: visits.lat,
       lng: visits.lng,
       officerName: users.displayName,
@@ -144,6 +159,10 @@ export async function reviewVisit(
   options: { reveal?: boolean; ip?: string } = {},
 ) {
   const { visit, gridPath, gridName } = await visitInScope(db, user, visitId);
+  const [{ attempt }] = await db
+    .select({ attempt: attemptNumber })
+    .from(visits)
+    .where(eq(visits.id, visitId));
   const [place] = await db
     .select({
       address: buildings.address,
@@ -169,8 +188,10 @@ export async function reviewVisit(
     .select()
     .from(changes)
     .where(eq(changes.visitId, visitId))
-    .orderBy(asc(changes.createdAt), asc(changes.id));
+    // In the order they arrived (a batch's changes share one time): a member's end date beside its reason.
+    .orderBy(asc(changes.seq));
   const registerNow = await registerValuesOf(db, changed);
+  const records = await recordsOf(db, changed);
   const photos = await db
     .select({ sha256: visitAttachments.sha256, kind: visitAttachments.kind })
     .from(visitAttachments)
@@ -212,11 +233,12 @@ export async function reviewVisit(
     gridName,
     officerName: officer?.name ?? null,
     outcome: visit.outcome,
-    attempt: visit.attempt,
+    attempt,
     visitedAt: visit.visitedAt,
     receivedAt: visit.receivedAt,
     revisitDue: visit.revisitDue,
-    note: visit.note,
+    // Free text: the phones, ID numbers and names of the room's people in it are masked like fields.
+    note: options.reveal || !visit.note ? visit.note : maskText(visit.note, await namesAtVisit(db, visitId)),
     reviewState: visit.reviewState,
     reviewComment: visit.reviewComment,
     reviewFields: visit.reviewFields?.split(",") ?? [],
@@ -232,6 +254,7 @@ export async function reviewVisit(
       id: change.id,
       entity: change.entity,
       entityId: change.entityId,
+      record: recordText(records.get(change.id), !!options.reveal),
       field: change.field,
       status: change.status,
       registerValue: show(change.field, change.registerValue),
@@ -246,6 +269,85 @@ export async function reviewVisit(
     photos,
     history,
   };
+}
+
+/** Who or what a change is about: a person's name is personal, a household number or a unit's name is not. */
+type RecordName = { text: string; personal: boolean } | undefined;
+
+function recordText(record: RecordName, reveal: boolean): string | null {
+  if (!record) return null;
+  return record.personal && !reveal ? maskName(record.text) : record.text;
+}
+
+/**
+ * The record each change of a visit is about, by change id: the register's row, or for a row still
+ * waiting for review its own change (a new member's name; a new tenancy's tenant, registered or new in
+ * the same visit).
+ */
+async function recordsOf(db: Db, changed: (typeof changes.$inferSelect)[]) {
+  const ids = (entity: string) => [
+    ...new Set(changed.filter((c) => c.entity === entity).map((c) => c.entityId)),
+  ];
+  const newRow = (c: typeof changes.$inferSelect | undefined) =>
+    c && c.field === "*" && c.observedValue && typeof c.observedValue === "object"
+      ? (c.observedValue as Record<string, unknown>)
+      : null;
+  const tenantIds = changed
+    .map((c) => (c.entity === "rental_tenant" ? newRow(c)?.personId : null))
+    .filter((id): id is string => typeof id === "string" && /^[0-9a-f-]{36}$/i.test(id));
+  const personIds = [...new Set([...ids("person"), ...tenantIds])];
+  const [personRows, linkRows, householdRows, unitRows, rentalRows] = await Promise.all([
+    personIds.length
+      ? db.select({ id: persons.id, name: persons.name }).from(persons).where(inArray(persons.id, personIds))
+      : [],
+    ids("rental_tenant").length
+      ? db
+          .select({ id: rentalTenants.id, name: persons.name })
+          .from(rentalTenants)
+          .innerJoin(persons, eq(persons.id, rentalTenants.personId))
+          .where(inArray(rentalTenants.id, ids("rental_tenant")))
+      : [],
+    ids("household").length
+      ? db
+          .select({ id: households.id, name: households.householdNo })
+          .from(households)
+          .where(inArray(households.id, ids("household")))
+      : [],
+    ids("unit").length
+      ? db
+          .select({ id: units.id, name: units.name })
+          .from(units)
+          .where(inArray(units.id, ids("unit")))
+      : [],
+    ids("rental").length
+      ? db
+          .select({ id: rentals.id, name: rentals.landlordName })
+          .from(rentals)
+          .where(inArray(rentals.id, ids("rental")))
+      : [],
+  ]);
+  const nameOf = new Map<string, string | null>(
+    [...personRows, ...linkRows, ...householdRows, ...unitRows, ...rentalRows].map((r) => [r.id, r.name]),
+  );
+  const newPersonName = new Map(
+    changed
+      .filter((c) => c.entity === "person")
+      .map((c) => [c.entityId, newRow(c)?.name])
+      .filter((pair): pair is [string, string] => typeof pair[1] === "string"),
+  );
+  const out = new Map<string, RecordName>();
+  for (const change of changed) {
+    const personal =
+      change.entity === "person" || change.entity === "rental_tenant" || change.entity === "rental";
+    let text: string | null | undefined = nameOf.get(change.entityId);
+    if (!text && change.entity === "person") text = newPersonName.get(change.entityId);
+    if (!text && change.entity === "rental_tenant") {
+      const tenant = newRow(change)?.personId;
+      if (typeof tenant === "string") text = nameOf.get(tenant) ?? newPersonName.get(tenant);
+    }
+    if (text) out.set(change.id, { text, personal });
+  }
+  return out;
 }
 
 /** The register rows a visit's pending corrections name, in the wire's form, by `entity:id`. */
@@ -441,6 +543,8 @@ export async function deviceList(db: Db, user: SessionUser, now: Date) {
       storageUsage: devices.storageUsage,
       storageQuota: devices.storageQuota,
       userAgent: devices.userAgent,
+      // First seen: the day the phone first synced, which tells two phones of one officer apart.
+      firstSeenAt: devices.createdAt,
     })
     .from(devices)
     .innerJoin(users, eq(users.id, devices.userId))

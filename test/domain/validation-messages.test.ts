@@ -25,8 +25,9 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** The parameters a message takes: `{name}`, or `{name, plural, …}` (English counts). */
 function placeholders(text: string): string[] {
-  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  return [...new Set([...text.matchAll(/\{(\w+)(?:\}|,\s*plural,)/g)].map((m) => m[1]))].sort();
 }
 
 describe("the screen families' catalogues", () => {

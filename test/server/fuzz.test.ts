@@ -36,6 +36,7 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "household.get": (s) => ({ id: s.householdId }),
   "person.reveal": (s) => ({ id: s.personId }),
   "sync.campaigns": () => undefined,
+  "sync.supervisors": () => undefined,
   "sync.pull": (s) => ({ campaignId: s.campaignId, cursor: null, limit: 50 }),
   "sync.push": (s) => ({
     deviceId: randomUUID(),

@@ -248,7 +248,7 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
   const streetAssigned = () => streetGridIds.reduce((sum, id) => sum + assignedOf(id), 0);
   const rate = (visited: number, assigned: number) => visited / assigned;
 
-  it("counts by grid: assigned, visited, approved and returned by the latest visit, revisits due today", async () => {
+  it("counts by grid: assigned, visited, and checked, approved, returned and revisits owed by the latest visit", async () => {
     const summary = await supervisor.progress.summary({});
     expect(summary.campaign?.id).toBe(campaignId);
     expect(summary.today).toBe(today);
@@ -266,6 +266,7 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       officers: expect.any(Array),
       assigned: a1,
       visited: 3,
+      checked: 1,
       approved: 1,
       returned: 1,
       revisitsDue: 1,
@@ -275,9 +276,11 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       officers: [officerX.name],
       assigned: a2,
       visited: 2,
+      checked: 1,
       approved: 0,
       returned: 0,
-      revisitsDue: 0,
+      // The refusal is owed a revisit from the moment it was made, though its date is tomorrow.
+      revisitsDue: 1,
       completion: rate(2, a2),
     });
     for (const grid of summary.grids.filter((g) => g.gridId !== g1.id && g.gridId !== g2.id)) {
@@ -286,9 +289,10 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
     expect(summary.totals).toEqual({
       assigned: streetAssigned(),
       visited: 5,
+      checked: 2,
       approved: 1,
       returned: 1,
-      revisitsDue: 1,
+      revisitsDue: 2,
       completion: rate(5, streetAssigned()),
     });
   });
@@ -301,6 +305,7 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       grids: [g1.name],
       assigned: assignedOf(g1.id),
       visited: 3,
+      checked: 1,
       approved: 1,
       returned: 1,
       revisitsDue: 1,
@@ -318,9 +323,10 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       grids: [g2.name],
       assigned: assignedOf(g2.id),
       visited: 2,
+      checked: 1,
       approved: 0,
       returned: 0,
-      revisitsDue: 0,
+      revisitsDue: 1,
     });
     // Every assigned officer of the street, plus the one sharing grid 1.
     expect(summary.officers).toHaveLength(streetGridIds.length + 1);
@@ -352,7 +358,7 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
     expect(c2.area.id).toBe(g2.communityId);
     expect(c2.grids.length).toBeGreaterThan(0);
     expect(c2.grids.every((g) => g.communityId === g2.communityId)).toBe(true);
-    expect(c2.totals).toMatchObject({ visited: 2, approved: 0, returned: 0, revisitsDue: 0 });
+    expect(c2.totals).toMatchObject({ visited: 2, checked: 1, approved: 0, returned: 0, revisitsDue: 1 });
     expect(c2.officers.map((o) => o.username)).toContain(officerX.username);
     expect(c2.officers.map((o) => o.username)).not.toContain("officer1");
     // The picker still lists every community of the street.
@@ -433,14 +439,16 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
 
       const lines = (await csvText(response)).split("\r\n");
       expect(lines[0]).toBe("按网格");
-      expect(lines[1]).toBe("社区,网格,网格编码,信息员,应核查,已走访,已审核,被退回,待复访,完成率（%）");
+      expect(lines[1]).toBe(
+        "社区,网格,网格编码,信息员,应核查,已走访,已核查,已审核,被退回,待复访,完成率（%）",
+      );
       const g1Line = lines.find((line) => line.includes(`,${g1.name},`)) as string;
       const a1 = assignedOf(g1.id);
-      expect(g1Line.endsWith(`,${a1},3,1,1,1,${Math.round((3 / a1) * 1000) / 10}`)).toBe(true);
+      expect(g1Line.endsWith(`,${a1},3,1,1,1,1,${Math.round((3 / a1) * 1000) / 10}`)).toBe(true);
       const total = streetAssigned();
-      expect(lines).toContain(`合计,,,,${total},5,1,1,1,${Math.round((5 / total) * 1000) / 10}`);
+      expect(lines).toContain(`合计,,,,${total},5,2,1,1,2,${Math.round((5 / total) * 1000) / 10}`);
       expect(lines).toContain("按信息员");
-      expect(lines).toContain("信息员,账号,负责网格,应核查,已走访,已审核,被退回,待复访,完成率（%）");
+      expect(lines).toContain("信息员,账号,负责网格,应核查,已走访,已核查,已审核,被退回,待复访,完成率（%）");
       expect(lines).toContain("按日期");
       expect(lines).toContain(`${yesterday},3,3,3,${Math.round((3 / total) * 1000) / 10}`);
       expect(lines).toContain(`${today},3,2,5,${Math.round((5 / total) * 1000) / 10}`);
@@ -454,7 +462,7 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       expect(response.status).toBe(200);
       const lines = (await csvText(response)).split("\r\n");
       expect(lines[0]).toBe(
-        "Officer,Username,Grids,Assigned,Visited,Approved,Returned,Revisits due,Completion (%)",
+        "Officer,Username,Grids,Assigned,Visited,Checked,Approved,Returned,Revisits due,Completion (%)",
       );
       expect(lines.some((line) => line.startsWith(`officer1,`) || line.includes(",officer1,"))).toBe(true);
       const disposition = response.headers.get("content-disposition") ?? "";
@@ -491,7 +499,14 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       expect(grids.rowCount).toBe(1 + streetGridIds.length + 1);
       const g1Row = grids.getRows(2, streetGridIds.length)?.find((row) => row.getCell(2).value === g1.name);
       expect(String(g1Row?.getCell(4).value).split("、").sort()).toEqual([EVIL_NAME, officer1Name].sort());
-      expect([5, 6, 7, 8, 9].map((c) => g1Row?.getCell(c).value)).toEqual([assignedOf(g1.id), 3, 1, 1, 1]);
+      expect([5, 6, 7, 8, 9, 10].map((c) => g1Row?.getCell(c).value)).toEqual([
+        assignedOf(g1.id),
+        3,
+        1,
+        1,
+        1,
+        1,
+      ]);
       const days = workbook.getWorksheet("按日期") as ExcelJS.Worksheet;
       expect(days.getRow(2).values).toEqual([
         undefined,

@@ -361,6 +361,29 @@ describe.each(databaseKinds)("review on %s", (kind) => {
     expect(row.unsentCount).toBe(3);
   });
 
+  it("names each phone by its browser, system and model, with the day it first synced", async () => {
+    const cookie = await loginAs(database, "officer1");
+    const phones = {
+      [randomUUID()]:
+        "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240105.004) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36",
+      [randomUUID()]:
+        "Mozilla/5.0 (Linux; Android 13; V2145A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 MicroMessenger/8.0.35.2360(0x2800235B)",
+    };
+    for (const [deviceId, userAgent] of Object.entries(phones)) {
+      const phone = (await callerFor(database, { cookie, headers: { "user-agent": userAgent } })).caller;
+      await phone.sync.push({ deviceId, mutations: [] });
+    }
+    const { deviceLabel, parseUserAgent } = await import("@/domain/device");
+    const { createTranslator } = await import("@/domain/i18n");
+    const t = createTranslator("zh-CN");
+    const listed = (await supervisor.device.list()).filter((d) => d.id in phones);
+    expect(listed.map((d) => [d.username, deviceLabel(parseUserAgent(d.userAgent), t)]).sort()).toEqual([
+      ["officer1", "Chrome 120 · Android 14 · Pixel 7"],
+      ["officer1", "微信 8 · Android 13 · V2145A"],
+    ]);
+    for (const d of listed) expect(d.firstSeenAt).toBeInstanceOf(Date);
+  });
+
   it("shows a visit's photo to the reviewer of its area and to nobody else", async () => {
     const sha = "b".repeat(64);
     const [me] = await database.db.select({ id: users.id }).from(users).where(eq(users.username, "officer1"));

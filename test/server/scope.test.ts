@@ -82,6 +82,7 @@ const PROCEDURES = `
   auth.logout         UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   sync.pull           UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   sync.campaigns      UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
+  sync.supervisors    UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   # the resident's self-check: the proof (name, ID number, slip code) is the key, a session adds nothing
   check.lookup        OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
   check.confirm       OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
@@ -315,6 +316,7 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   },
   "sync.pull": ({ caller }) => caller.sync.pull({}),
   "sync.campaigns": ({ caller }) => caller.sync.campaigns(),
+  "sync.supervisors": ({ caller }) => caller.sync.supervisors(),
   "check.lookup": ({ caller, side }) => caller.check.lookup(side.proof),
   "check.confirm": ({ caller, side }) => caller.check.confirm(side.proof),
   "check.dispute": ({ caller, side }) =>

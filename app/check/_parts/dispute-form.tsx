@@ -6,22 +6,16 @@ import {
   type CheckLookupInput,
   checkDisputeInput,
   type DisputeField,
+  HOUSEHOLD_DISPUTE_FIELDS,
+  MEMBER_DISPUTE_FIELDS,
 } from "@/domain/check";
 import { zodIssueKey } from "@/domain/schemas/issues";
 import { useI18n } from "../../_components/i18n";
 import { AddressLine, type CheckMember, type CheckView, useRelationLabel } from "./household-view";
 import { CARD, FieldError, INPUT_CLASS, type Message, PRIMARY_BUTTON, SECONDARY_BUTTON } from "./ui";
 
-const HOUSEHOLD_FIELDS = ["address", "members"] as const satisfies readonly DisputeField[];
-const MEMBER_FIELDS = [
-  "name",
-  "idNumber",
-  "sex",
-  "birthDate",
-  "relation",
-  "phone",
-  "other",
-] as const satisfies readonly DisputeField[];
+const HOUSEHOLD_FIELDS = HOUSEHOLD_DISPUTE_FIELDS;
+const MEMBER_FIELDS = MEMBER_DISPUTE_FIELDS;
 
 const FIELD_COMMENT_MAX = 200;
 const COMMENT_MAX = 500;

@@ -2,7 +2,9 @@
 
 import type { inferRouterOutputs } from "@trpc/server";
 import type { ReactNode } from "react";
+import { HOUSEHOLD_DISPUTE_FIELDS, MEMBER_DISPUTE_FIELDS } from "@/domain/check";
 import { codeLabel, RELATION, SEX, VISIT_OUTCOME } from "@/domain/codes";
+import { roomCountState } from "@/domain/counts";
 import type { RoomStatus } from "@/domain/worklist";
 import type { AppRouter } from "@/server/routers";
 import { useI18n } from "../../_components/i18n";
@@ -34,13 +36,11 @@ export function AddressLine({ address }: { address: CheckView["address"] }) {
   );
 }
 
-/** The room's state as the officers' screens colour it, always with its label. */
+/** The room's state as the officers' screens colour it (domain/counts.ts), always with its label. */
 function visitStatus(visit: CheckView["state"]["visit"]): RoomStatus {
-  if (!visit) return "todo";
-  if (visit.reviewState === "approved") return "approved";
-  if (visit.reviewState === "returned") return "returned";
-  if (VISIT_OUTCOME.find((o) => o.code === visit.outcome)?.needsRevisit) return "revisit";
-  return "done";
+  const state = roomCountState(visit);
+  if (state === "checked") return visit?.reviewState === "approved" ? "approved" : "done";
+  return state;
 }
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
@@ -153,5 +153,20 @@ function MemberCard({ member }: { member: CheckMember }) {
         </div>
       </dl>
     </div>
+  );
+}
+
+/** Before the resident chooses: what they may report as wrong, for the household and for each member. */
+export function DisputableFields() {
+  const { t } = useI18n();
+  const list = (fields: readonly string[]) =>
+    fields.map((field) => t(`dispute.field.${field}`)).join(t("check.page.listSeparator"));
+  return (
+    <Section title={t("check.page.disputable")} testId="check-disputable">
+      <ul className="flex list-disc flex-col gap-1 pl-5 text-base text-pretty text-gray-900">
+        <li>{t("check.page.disputableHousehold", { fields: list(HOUSEHOLD_DISPUTE_FIELDS) })}</li>
+        <li>{t("check.page.disputableMember", { fields: list(MEMBER_DISPUTE_FIELDS) })}</li>
+      </ul>
+    </Section>
   );
 }

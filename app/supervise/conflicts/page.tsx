@@ -2,10 +2,10 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { changeFieldLabel, changeValueText } from "@/domain/change-value";
 import { FIELD_INFO } from "@/domain/fields";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
-import { displayValue } from "../../field/room/_parts/ui";
 import { browserDeviceId } from "../_parts/device-id";
 
 /** Conflicts waiting in the supervisor's area: both values, who and when; one choice settles each. */
@@ -41,6 +41,7 @@ export default function ConflictsPage() {
 
 type Item = {
   changeId: string;
+  entity: string;
   field: string;
   registerValue: unknown;
   serverValue: unknown;
@@ -76,14 +77,16 @@ function ConflictCard({ item }: { item: Item }) {
       choice,
       value: choice === "other" ? other : undefined,
     });
-  const show = (value: unknown) => displayValue(value, FIELD_INFO[item.field]?.table, locale, t);
+  // Masked on the server; an end reason or a new record in words, never as an object.
+  const show = (value: unknown) =>
+    changeValueText(item.field, value, { locale, t, mask: false, entity: item.entity }) || "—";
   const outcome = resolve.data;
   return (
     <li className="rounded-xl border-2 border-purple-200 bg-white p-4 shadow-sm" data-testid="inbox-conflict">
       <p className="text-sm text-gray-700">
         {item.gridName} · {[item.address, item.unitNo, item.roomNo].filter(Boolean).join(" ")}
       </p>
-      <p className="mb-2 text-lg font-semibold">{t(FIELD_INFO[item.field]?.label ?? item.field)}</p>
+      <p className="mb-2 text-lg font-semibold">{changeFieldLabel(item.field, t, item.entity)}</p>
       <dl className="mb-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-base">
         <dt className="text-gray-700">{t("conflicts.register")}</dt>
         <dd>{show(item.registerValue)}</dd>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { deviceLabel, parseUserAgent } from "@/domain/device";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
 
@@ -34,10 +35,11 @@ export default function DevicesPage() {
         <p className="rounded-xl bg-white p-6 text-center text-gray-700 shadow-sm">{t("devices.empty")}</p>
       ) : (
         <div className="overflow-x-auto rounded-xl bg-white shadow-sm">
-          <table className="w-full min-w-[44rem] text-left text-base">
+          <table className="w-full min-w-[56rem] text-left text-base">
             <thead>
               <tr className="border-b border-gray-300 text-sm text-gray-700">
                 <th className="p-2">{t("devices.officer")}</th>
+                <th className="p-2">{t("devices.device")}</th>
                 <th className="p-2">{t("devices.lastSync")}</th>
                 <th className="p-2">{t("devices.unsent")}</th>
                 <th className="p-2">{t("devices.oldest")}</th>
@@ -56,6 +58,12 @@ export default function DevicesPage() {
                   <td className="p-2 font-semibold">
                     {device.displayName}
                     <span className="block text-sm font-normal text-gray-700">{device.username}</span>
+                  </td>
+                  <td className="p-2" data-testid="device-name">
+                    {deviceLabel(parseUserAgent(device.userAgent), t)}
+                    <span className="block text-sm text-gray-700">
+                      {t("devices.firstSeen", { time: time(device.firstSeenAt) })}
+                    </span>
                   </td>
                   <td className="p-2">{time(device.lastSyncAt)}</td>
                   <td className="p-2 font-semibold">{device.unsentCount}</td>

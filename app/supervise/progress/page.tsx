@@ -160,8 +160,9 @@ export default function ProgressPage() {
             <ul className="mt-1 flex list-disc flex-col gap-1 pl-5">
               <li>{t("progress.def.assigned")}</li>
               <li>{t("progress.def.visited")}</li>
+              <li>{t("progress.def.checked")}</li>
               <li>{t("progress.def.review")}</li>
-              <li>{t("progress.def.revisitsDue", { date: summary.today })}</li>
+              <li>{t("progress.def.revisitsDue")}</li>
               <li>{t("progress.def.completion")}</li>
               <li>{t("progress.def.officers")}</li>
               <li>{t("progress.def.days")}</li>

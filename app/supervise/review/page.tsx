@@ -2,13 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { codeLabel, END_REASON, VISIT_OUTCOME } from "@/domain/codes";
-import { FIELD_INFO } from "@/domain/fields";
+import { changeFieldLabel, changeValueText } from "@/domain/change-value";
+import { codeLabel, VISIT_OUTCOME } from "@/domain/codes";
 import type { ReviewState } from "@/domain/visit";
 import { useI18n } from "../../_components/i18n";
 import { StatusChip } from "../../_components/status";
 import { useTRPC } from "../../_components/trpc";
-import { displayValue } from "../../field/room/_parts/ui";
 import { Disputes } from "./_parts/disputes";
 
 type ReviewTab = ReviewState | "disputes";
@@ -171,12 +170,6 @@ function Tag({ tone, children }: { tone: keyof typeof TONES; children: React.Rea
   return <span className={`rounded-full px-2 py-0.5 font-medium ${TONES[tone]}`}>{children}</span>;
 }
 
-const EXTRA_LABELS: Record<string, string> = {
-  endedAt: "review.field.endedAt",
-  endReason: "review.field.endReason",
-  "*": "review.field.new",
-};
-
 function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
   const { t, locale } = useI18n();
   const trpc = useTRPC();
@@ -216,16 +209,10 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
   ];
   const place = data.place;
   const hasPending = data.changes.some((change) => change.status === "pending");
-  const show = (field: string, value: unknown): string => {
-    if (field === "endReason" && value && typeof value === "object") {
-      return codeLabel(END_REASON, String((value as { code: unknown }).code), locale);
-    }
-    if (field === "*" && value && typeof value === "object") {
-      const row = value as Record<string, unknown>;
-      return [row.name, row.idNumber, row.phone].filter(Boolean).join(" · ");
-    }
-    return displayValue(value, FIELD_INFO[field]?.table, locale, t);
-  };
+  // The server masked what is personal unless the reviewer revealed it; here values become words.
+  const show = (change: { field: string; entity: string }, value: unknown): string =>
+    changeValueText(change.field, value, { locale, t, mask: false, entity: change.entity }) || "—";
+  const fieldName = (field: string) => changeFieldLabel(field, t);
   const submit = (decision: "approve" | "return") => {
     setProblem(null);
     if (decision === "return" && !comment.trim()) {
@@ -265,7 +252,10 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
         <div className="mb-3 overflow-x-auto">
           <table className="w-full min-w-[28rem] text-left text-base" data-testid="review-changes">
             <thead>
-              <tr className="border-b border-gray-300 text-sm text-gray-700">
+              {/* Short columns keep their words on one line; the observed value (a new record's
+                  fields, say) takes the room left and wraps. */}
+              <tr className="border-b border-gray-300 text-sm whitespace-nowrap text-gray-700">
+                <th className="py-1 pr-2">{t("review.record")}</th>
                 <th className="py-1 pr-2">{t("review.field")}</th>
                 <th className="py-1 pr-2">{t("review.registerValue")}</th>
                 <th className="py-1 pr-2">{t("review.observedValue")}</th>
@@ -276,21 +266,27 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
             <tbody>
               {data.changes.map((change) => (
                 <tr key={change.id} className="border-b border-gray-100 align-top">
-                  <td className="py-1 pr-2 font-semibold">
-                    {t(EXTRA_LABELS[change.field] ?? FIELD_INFO[change.field]?.label ?? change.field)}
+                  <td className="py-1 pr-2 whitespace-nowrap" data-testid="change-record">
+                    {change.record ?? ""}
+                    <span className="block text-sm text-gray-700">{t(`export.entity.${change.entity}`)}</span>
+                  </td>
+                  <td className="py-1 pr-2 font-semibold whitespace-nowrap">
+                    {changeFieldLabel(change.field, t, change.entity)}
                   </td>
                   <td className="py-1 pr-2 text-gray-700">
-                    {change.field === "*" ? "—" : show(change.field, change.registerValue)}
+                    {change.field === "*" ? "—" : show(change, change.registerValue)}
                   </td>
-                  <td className="py-1 pr-2 font-semibold">{show(change.field, change.observedValue)}</td>
+                  <td className="py-1 pr-2 font-semibold" data-testid="change-observed">
+                    {show(change, change.observedValue)}
+                  </td>
                   {hasPending && (
                     <td className="py-1 pr-2 text-gray-700" data-testid="register-now">
                       {change.status === "pending" && change.field !== "*"
-                        ? show(change.field, change.registerNow)
+                        ? show(change, change.registerNow)
                         : ""}
                     </td>
                   )}
-                  <td className="py-1 pr-2 text-sm" data-testid="change-state">
+                  <td className="py-1 pr-2 text-sm whitespace-nowrap" data-testid="change-state">
                     {change.status === "conflict" ? (
                       <Tag tone="purple">{t("review.changeState.conflict")}</Tag>
                     ) : (
@@ -380,7 +376,7 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
                         )
                       }
                     />
-                    {t(EXTRA_LABELS[field] ?? FIELD_INFO[field]?.label ?? field)}
+                    {fieldName(field)}
                   </label>
                 ))}
               </div>
@@ -415,7 +411,7 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
           <p className="rounded-lg bg-red-50 p-3 text-red-950">
             {data.reviewComment}
             {data.reviewFields.length > 0 &&
-              ` · ${t("review.fieldsToFix")}：${data.reviewFields.map((f) => t(EXTRA_LABELS[f] ?? FIELD_INFO[f]?.label ?? f)).join("、")}`}
+              ` · ${t("review.fieldsToFix")}：${data.reviewFields.map(fieldName).join("、")}`}
           </p>
         )
       )}

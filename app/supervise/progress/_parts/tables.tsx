@@ -48,6 +48,13 @@ function measureColumns<T extends ProgressMeasures>(t: Translate): Column<T>[] {
       label: t("progress.measure.visited"),
       value: (r) => r.visited,
       numeric: true,
+      swatch: "border-2 border-gray-600",
+    },
+    {
+      key: "checked",
+      label: t("progress.measure.checked"),
+      value: (r) => r.checked,
+      numeric: true,
       swatch: STATUS_CLASSES.done,
     },
     {
@@ -174,14 +181,19 @@ function TotalsRow({ totals, leading }: { totals: ProgressMeasures; leading: num
       <th scope="row" colSpan={leading} className="px-2 py-2 text-left">
         {t("progress.total")}
       </th>
-      {[totals.assigned, totals.visited, totals.approved, totals.returned, totals.revisitsDue].map(
-        (value, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a fixed row of five measures
-          <td key={index} className="px-2 py-2 text-right tabular-nums">
-            {value}
-          </td>
-        ),
-      )}
+      {[
+        totals.assigned,
+        totals.visited,
+        totals.checked,
+        totals.approved,
+        totals.returned,
+        totals.revisitsDue,
+      ].map((value, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a fixed row of six measures
+        <td key={index} className="px-2 py-2 text-right tabular-nums">
+          {value}
+        </td>
+      ))}
       <td className="px-2 py-2">
         <CompletionBar rate={totals.completion} />
       </td>

@@ -5,9 +5,11 @@ import type { RoomStatus } from "@/domain/worklist";
 import { useI18n } from "../../../_components/i18n";
 import { STATUS_CLASSES } from "../../../_components/status";
 
-const ITEMS: { key: keyof Omit<ProgressMeasures, "completion">; status: RoomStatus }[] = [
+// Visited is no room state (a visited room may be checked, owed a revisit or returned): an outline.
+const ITEMS: { key: keyof Omit<ProgressMeasures, "completion">; status: RoomStatus | null }[] = [
   { key: "assigned", status: "todo" },
-  { key: "visited", status: "done" },
+  { key: "visited", status: null },
+  { key: "checked", status: "done" },
   { key: "approved", status: "approved" },
   { key: "returned", status: "returned" },
   { key: "revisitsDue", status: "revisit" },
@@ -18,8 +20,8 @@ export function Totals({ totals }: { totals: ProgressMeasures }) {
   const { t } = useI18n();
   const percent = totals.completion === null ? 0 : Math.min(100, totals.completion * 100);
   return (
-    <dl className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6" data-testid="progress-totals">
-      <div className="col-span-2 rounded-xl bg-white p-3 shadow-sm sm:col-span-3 lg:col-span-1">
+    <dl className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-7" data-testid="progress-totals">
+      <div className="col-span-2 rounded-xl bg-white p-3 shadow-sm sm:col-span-4 lg:col-span-1">
         <dt className="text-sm font-medium text-gray-700">{t("progress.measure.completion")}</dt>
         <dd className="text-3xl font-bold tabular-nums" data-testid="total-completion">
           {formatPercent(totals.completion)}
@@ -39,7 +41,9 @@ export function Totals({ totals }: { totals: ProgressMeasures }) {
           <dt className="flex items-center gap-2 text-sm font-medium text-gray-700">
             <span
               aria-hidden
-              className={`inline-block size-3 shrink-0 rounded-full ${STATUS_CLASSES[item.status]}`}
+              className={`inline-block size-3 shrink-0 rounded-full ${
+                item.status ? STATUS_CLASSES[item.status] : "border-2 border-gray-600"
+              }`}
             />
             <span className="truncate">{t(`progress.measure.${item.key}`)}</span>
           </dt>
