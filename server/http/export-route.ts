@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { createTranslator, type Locale, type Translate } from "@/domain/i18n";
 import { createContext } from "../context";
 import { AppError, HTTP_STATUS } from "../errors";
+import { logError } from "../log";
 import type { Role, SessionUser } from "../services/auth";
 import { contentDisposition, type ExportFile } from "../services/export-file";
 import type { Context } from "../trpc";
@@ -64,7 +65,7 @@ export function exportRoute<S extends z.ZodType>(
     } catch (error) {
       if (error instanceof AppError)
         return refusal(headers, HTTP_STATUS[error.kind], error.key, error.params);
-      console.error(`[export/${name}]`, error);
+      logError(`export/${name}`, error);
       return refusal(headers, 500, "errors.internal");
     }
   };

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { createContext } from "@/server/context";
 import { AppError, HTTP_STATUS } from "@/server/errors";
 import { isSameOrigin, refusal } from "@/server/http/request";
+import { logError } from "@/server/log";
 import { contentDisposition } from "@/server/services/export-file";
 import { rejectedRows } from "@/server/services/import-upload";
 
@@ -38,7 +39,7 @@ export async function GET(req: Request): Promise<Response> {
     });
   } catch (error) {
     if (error instanceof AppError) return refusal(headers, HTTP_STATUS[error.kind], error.key, error.params);
-    console.error("[import/rejected]", error);
+    logError("import/rejected", error);
     return refusal(headers, 500, "errors.internal");
   }
 }

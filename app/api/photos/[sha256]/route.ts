@@ -1,6 +1,7 @@
 import { createContext } from "@/server/context";
 import { AppError, HTTP_STATUS } from "@/server/errors";
 import { declaresOver, isSameOrigin, readCapped, refusal } from "@/server/http/request";
+import { logError } from "@/server/log";
 import { MAX_PHOTO_BYTES, photoExists, photoType, readPhoto, storePhoto } from "@/server/services/photos";
 
 /**
@@ -23,7 +24,7 @@ const NO_STORE = { "cache-control": "no-store" };
 function failure(req: Request, error: unknown): Response {
   if (error instanceof AppError)
     return refusal(req.headers, HTTP_STATUS[error.kind], error.key, error.params);
-  console.error("[photos]", error);
+  logError("photos", error);
   return refusal(req.headers, 500, "errors.internal");
 }
 
@@ -55,7 +56,7 @@ export async function HEAD(req: Request, { params }: PhotoRoute): Promise<Respon
     const found = await photoExists(ctx.db, ctx.user, (await params).sha256);
     return new Response(null, { status: found ? 200 : 404, headers: NO_STORE });
   } catch (error) {
-    console.error("[photos]", error);
+    logError("photos", error);
     return new Response(null, { status: 500, headers: NO_STORE });
   }
 }

@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "@/server/context";
 import { guardMutation, MAX_BODY_BYTES, readCapped, tooLarge } from "@/server/http/request";
+import { logError } from "@/server/log";
 import { appRouter } from "@/server/routers";
 
 export const dynamic = "force-dynamic";
@@ -22,8 +23,7 @@ async function handler(req: Request): Promise<Response> {
     router: appRouter,
     createContext: ({ resHeaders }) => createContext(req.headers, resHeaders),
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR")
-        console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR") logError(`trpc ${path ?? "?"}`, error.cause ?? error);
     },
   });
 }
