@@ -13,8 +13,10 @@ import { openTestDatabase, type TestDatabase } from "../support/db";
 import { seedSmallStreet } from "../support/fixture";
 
 // The import command killed outright (SIGKILL: no handler runs, no rollback is sent) part-way through a
-// file: what the database holds must be whole batches, the first ones of the file, and running the same
-// file again must finish the job without a duplicate. PostgreSQL only: killing the process that embeds
+// file: what the database holds must be whole batches, the first ones of the file, the import's audit
+// entry must be there and count exactly those batches (it is written when the import starts and updated
+// in each batch's own transaction), and running the same file again must finish the job without a
+// duplicate. PostgreSQL only: killing the process that embeds
 // PGlite is killing the database itself, which is not what an administrator's Ctrl-C or a crashed
 // server does to a real deployment.
 
@@ -41,6 +43,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgre
         select p.id_number, h.household_no from persons p left join households h on h.id = p.household_id
         where extract(year from p.birth_date) = ${YEAR}`),
     );
+
+  const auditsOfFile = async () =>
+    rowsOf<{ detail: { status: string; batches: number; read: number; inserted: number; file: string } }>(
+      await database.db.execute(
+        sql`select detail from audit_log where action = 'import' and detail->>'file' = 'persons.csv' order by id`,
+      ),
+    ).map((r) => r.detail);
 
   const householdsOfFile = async () =>
     rowsOf<{ household_no: string }>(
@@ -146,6 +155,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgre
     expect(new Map(kept.map((r) => [r.id_number, r.household_no]))).toEqual(expected);
     // No household made by a batch that did not commit.
     expect(await householdsOfFile()).toEqual([...new Set(expected.values())].sort());
+    // The killed import is audited: its entry, written at the start, counts the committed batches and
+    // their rows, and still says it was running (nothing finished it).
+    const [killed, ...more] = await auditsOfFile();
+    expect(more).toEqual([]);
+    expect(killed).toMatchObject({
+      status: "running",
+      batches: kept.length / BATCH,
+      read: kept.length,
+      inserted: kept.length,
+    });
 
     const report = await importFile(database.db, {
       kind: "persons",
@@ -165,5 +184,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgre
     expect(all).toHaveLength(ROWS);
     expect(new Set(all.map((r) => r.id_number)).size).toBe(ROWS);
     expect(await householdsOfFile()).toHaveLength(Math.ceil(ROWS / 3));
+    const [, again] = await auditsOfFile();
+    expect(again).toMatchObject({ status: "finished", batches: ROWS / BATCH, read: ROWS });
   }, 120_000);
 });

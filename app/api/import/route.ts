@@ -5,6 +5,7 @@ import { createContext } from "@/server/context";
 import { readEnv } from "@/server/env";
 import { AppError, HTTP_STATUS } from "@/server/errors";
 import { declaresOver, isSameOrigin, refusal } from "@/server/http/request";
+import { logError } from "@/server/log";
 import { importSaved, saveUpload, type UploadedImport, uploadName } from "@/server/services/import-upload";
 
 /**
@@ -46,19 +47,30 @@ export async function POST(req: Request): Promise<Response> {
     upload = await saveUpload(user, name, req.body, maxBytes);
   } catch (error) {
     if (error instanceof AppError) return refuse(error);
-    console.error("[import]", error);
+    // The admin's browser went away during the upload: nothing was imported and no one reads an answer.
+    if (req.signal.aborted) return refusal(headers, 400, "errors.badRequest");
+    logError("import", error);
     return refusal(headers, 500, "errors.internal");
   }
   const encoder = new TextEncoder();
+  // The admin's page can go away at any moment (a closed tab, a lost network); Next then cancels this
+  // stream. From then on nothing is sent (enqueueing on a cancelled stream throws "Controller is already
+  // closed", which used to end the import without its audit entry), and the import is asked to stop at
+  // its next batch: the batches committed stay, and its audit entry says it was cancelled.
+  const stop = new AbortController();
+  let open = true;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (event: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+      const send = (event: unknown) => {
+        if (open) controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+      };
       try {
         const report = await importSaved(ctx.db, user, upload, {
           kind: parsed.data.kind,
           dryRun: parsed.data.dryRun === "1",
           name: parsed.data.name ?? null,
           translate: t,
+          signal: stop.signal,
           onProgress: (progress) => send({ type: "progress", ...progress }),
         });
         send({ type: "report", report });
@@ -66,11 +78,18 @@ export async function POST(req: Request): Promise<Response> {
         if (error instanceof AppError) {
           send({ type: "error", error: { key: error.key, message: t(error.key, error.params) } });
         } else {
-          console.error("[import]", error);
+          logError("import", error);
           send({ type: "error", error: { key: "errors.internal", message: t("errors.internal") } });
         }
       }
-      controller.close();
+      if (open) {
+        open = false;
+        controller.close();
+      }
+    },
+    cancel() {
+      open = false;
+      stop.abort();
     },
   });
   return new Response(stream, {

@@ -32,7 +32,9 @@ interface Report {
   batches: number;
   ignoredColumns: string[];
   stoppedAt?: { row: number; reason: string };
+  /** The first problems; `errorsTotal` counts them all (the rejected rows file holds every one). */
   errors: RowNote[];
+  errorsTotal: number;
   /** Rows imported all the same; `warningsTotal` counts those beyond the list too. */
   warnings: RowNote[];
   warningsTotal: number;
@@ -297,8 +299,8 @@ function ReportView({ report }: { report: Report }) {
       )}
       {report.errors.length > 0 && (
         <>
-          <h3 className="mt-3 font-semibold">{t("importPage.errors", { count: report.errors.length })}</h3>
-          {report.errors.length > SHOWN && (
+          <h3 className="mt-3 font-semibold">{t("importPage.errors", { count: report.errorsTotal })}</h3>
+          {report.errorsTotal > SHOWN && (
             <p className="text-sm text-gray-700">{t("importPage.errorsShown", { shown: SHOWN })}</p>
           )}
           <RowNotes notes={report.errors.slice(0, SHOWN)} kind="error" />
