@@ -32,6 +32,15 @@ function idOf(i: number): string {
   return body + citizenIdCheckChar(body);
 }
 
+interface AuditDetail {
+  status: string;
+  batches: number;
+  read: number;
+  inserted: number;
+  file: string;
+  stoppedAt: { row: number; reason: string } | null;
+}
+
 describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgresql)", () => {
   let database: TestDatabase;
   let dir: string;
@@ -45,7 +54,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgre
     );
 
   const auditsOfFile = async () =>
-    rowsOf<{ detail: { status: string; batches: number; read: number; inserted: number; file: string } }>(
+    rowsOf<{ detail: AuditDetail }>(
       await database.db.execute(
         sql`select detail from audit_log where action = 'import' and detail->>'file' = 'persons.csv' order by id`,
       ),
@@ -186,5 +195,53 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgre
     expect(await householdsOfFile()).toHaveLength(Math.ceil(ROWS / 3));
     const [, again] = await auditsOfFile();
     expect(again).toMatchObject({ status: "finished", batches: ROWS / BATCH, read: ROWS });
+  }, 120_000);
+
+  it("Ctrl-C stops the command after the batch being written, and its entry says cancelled", async () => {
+    const before = (await auditsOfFile()).length;
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "scripts/import.ts",
+        "--kind",
+        "persons",
+        "--file",
+        file,
+        "--batch",
+        String(BATCH),
+      ],
+      { env: { ...process.env, DATABASE_URL: database.url as string }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on("data", (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        if (Date.now() > deadline) throw new Error(`the import never reached a second batch: ${output}`);
+        const entry = (await auditsOfFile())[before];
+        if (entry && entry.batches >= 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      child.kill("SIGINT");
+      expect(await exited).toBe(1);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    const entry = (await auditsOfFile())[before];
+    expect(entry.status).toBe("cancelled");
+    expect(entry.batches).toBeGreaterThanOrEqual(2);
+    expect(entry.batches).toBeLessThan(ROWS / BATCH);
+    expect(entry.read).toBe(entry.batches * BATCH);
+    expect(entry.stoppedAt).toEqual({ row: entry.read + 2, reason: expect.stringContaining("导入已取消") });
+    expect(output).toContain("导入已取消");
   }, 120_000);
 });
