@@ -22,6 +22,9 @@ async function handler(req: Request): Promise<Response> {
     req: request,
     router: appRouter,
     createContext: ({ resHeaders }) => createContext(req.headers, resHeaders),
+    // Answers are one user's data at one moment (a grid's register, a review, who is logged in): no
+    // browser, proxy or CDN may keep one to answer another request.
+    responseMeta: () => ({ headers: { "cache-control": "no-store" } }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") logError(`trpc ${path ?? "?"}`, error.cause ?? error);
     },
