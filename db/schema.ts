@@ -19,7 +19,12 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { AREA_LEVELS } from "../domain/areas";
+import { ROLES } from "../domain/auth";
+import { CAMPAIGN_STATUSES } from "../domain/campaign";
+import { FEEDBACK_KINDS } from "../domain/check";
 import { CHANGE_STATUSES } from "../domain/push";
+import { CHANGE_ENTITIES, REVIEW_STATES, SUBJECT_TYPES } from "../domain/visit";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
@@ -68,7 +73,7 @@ export const areas = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     parentId: uuid("parent_id"),
-    level: text("level", { enum: ["city", "district", "street", "community", "grid"] }).notNull(),
+    level: text("level", { enum: AREA_LEVELS }).notNull(),
     code: text("code").notNull(),
     name: text("name").notNull(),
     path: text("path").notNull(),
@@ -273,7 +278,7 @@ export const users = pgTable(
     username: text("username").notNull(),
     displayName: text("display_name").notNull(),
     passwordHash: text("password_hash").notNull(),
-    role: text("role", { enum: ["admin", "supervisor", "officer"] }).notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
     areaId: uuid("area_id")
       .notNull()
       .references(() => areas.id),
@@ -349,9 +354,7 @@ export const loginThrottle = pgTable(
 export const campaigns = pgTable("campaigns", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull(),
-  status: text("status", { enum: ["draft", "open", "closed"] })
-    .notNull()
-    .default("open"),
+  status: text("status", { enum: CAMPAIGN_STATUSES }).notNull().default("open"),
   startsOn: date("starts_on", { mode: "string" }).notNull(),
   endsOn: date("ends_on", { mode: "string" }),
   createdBy: uuid("created_by").references(() => users.id),
@@ -416,6 +419,29 @@ export const devices = pgTable(
   (t) => [index("devices_user_idx").on(t.userId)],
 );
 
+/**
+ * Which device held which grid of a campaign, from its first pull: after an assignment ends, a late
+ * visit is taken only from a device that held the grid before the end (a visit stamped earlier on any
+ * other device is a backdated one).
+ */
+export const deviceGrids = pgTable(
+  "device_grids",
+  {
+    deviceId: uuid("device_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    gridId: uuid("grid_id")
+      .notNull()
+      .references(() => areas.id),
+    firstPulledAt: ts("first_pulled_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.campaignId, t.gridId] })],
+);
+
 /** One call at one room. The id is made on the phone, so a replayed push can never create a second visit. */
 export const visits = pgTable(
   "visits",
@@ -430,7 +456,7 @@ export const visits = pgTable(
     roomId: uuid("room_id")
       .notNull()
       .references(() => rooms.id),
-    subjectType: text("subject_type", { enum: ["room", "household", "unit", "rental"] }).notNull(),
+    subjectType: text("subject_type", { enum: SUBJECT_TYPES }).notNull(),
     subjectId: uuid("subject_id"),
     officerId: uuid("officer_id")
       .notNull()
@@ -445,9 +471,7 @@ export const visits = pgTable(
     lng: doublePrecision("lng"),
     accuracyM: doublePrecision("accuracy_m"),
     note: text("note"),
-    reviewState: text("review_state", { enum: ["submitted", "approved", "returned"] })
-      .notNull()
-      .default("submitted"),
+    reviewState: text("review_state", { enum: REVIEW_STATES }).notNull().default("submitted"),
     reviewComment: text("review_comment"),
     /** A returned visit's fields the reviewer wants corrected, comma-separated register columns. */
     reviewFields: text("review_fields"),
@@ -475,9 +499,8 @@ export const changes = pgTable(
     gridId: uuid("grid_id")
       .notNull()
       .references(() => areas.id),
-    entity: text("entity", {
-      enum: ["person", "household", "unit", "rental", "rental_tenant", "room", "building"],
-    }).notNull(),
+    // What a push may correct (CHANGE_ENTITIES); no visit corrects a building, so none is listed.
+    entity: text("entity", { enum: CHANGE_ENTITIES }).notNull(),
     entityId: uuid("entity_id").notNull(),
     field: text("field").notNull(),
     registerValue: jsonValue("register_value"),
@@ -619,7 +642,7 @@ export const residentFeedback = pgTable(
     householdId: uuid("household_id")
       .notNull()
       .references(() => households.id),
-    kind: text("kind", { enum: ["confirm", "dispute"] }).notNull(),
+    kind: text("kind", { enum: FEEDBACK_KINDS }).notNull(),
     /** For a dispute: [{ personId (null for the household), field, comment }]. */
     fields: jsonb("fields").$type<{ personId: string | null; field: string; comment: string }[]>(),
     comment: text("comment"),

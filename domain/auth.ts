@@ -1,5 +1,12 @@
 import { z } from "zod";
 
+/**
+ * Who a user is to the app: each role's screens and procedures are its own (README, "who"). In order of
+ * authority, lowest first: the order the user screen lists them in.
+ */
+export const ROLES = ["officer", "supervisor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
 export const USERNAME_MAX = 64;
 export const PASSWORD_MAX = 256;
 

@@ -62,13 +62,23 @@ export interface CampaignGrid {
   name: string;
   communityName: string;
   officer: { id: string; displayName: string; username: string } | null;
-  /** Officers whose own area contains the grid: the only ones it may be given to. */
-  eligibleOfficerIds: string[];
+  /** Offered officers whose own area contains the grid: listed first in its select. */
+  homeOfficerIds: string[];
+}
+
+export interface CampaignOfficer {
+  id: string;
+  displayName: string;
+  username: string;
+  /** The officer's own area, to tell namesakes apart and see who is local. */
+  areaName: string;
+  /** Offered for every grid; false for one listed only because they hold a grid now. */
+  eligible: boolean;
 }
 
 export interface CampaignDetail extends CampaignSummary {
   gridList: CampaignGrid[];
-  officerList: { id: string; displayName: string; username: string }[];
+  officerList: CampaignOfficer[];
   /** Whether the caller may close it (an administrator over all its areas). */
   canClose: boolean;
 }

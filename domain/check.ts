@@ -51,6 +51,10 @@ export function normaliseName(input: string): string {
 export const isWellFormedCode = (code: string) =>
   code.length === CODE_LENGTH && [...code].every((ch) => CODE_ALPHABET.includes(ch));
 
+/** What a resident sends from /check about their household: it is right, or some fields are wrong. */
+export const FEEDBACK_KINDS = ["confirm", "dispute"] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+
 /** Fields a resident may dispute: the household's address and members, or a member's particulars. */
 export const DISPUTE_FIELDS = [
   "address",

@@ -170,6 +170,37 @@ export const RELATION = [
 ] as const satisfies CodeTable;
 
 /** 婚姻状况 GB/T 2261.2-2003 */
+/**
+ * The sex a relation code names, where it names one (夫 a man, 妻 a woman, 长子 a son…); generic
+ * codes (配偶, 子女 groups, 兄弟姐妹…) name none. A member whose sex contradicts it is worth a second
+ * look at the door: usually a slip in either field, sometimes the register's own error.
+ */
+const RELATION_SEX: Readonly<Record<string, "1" | "2">> = {
+  ...Object.fromEntries(
+    ["11", "21", "22", "23", "24", "25", "26", "27", "28", "29", "41", "43", "46", "47"].map((c) => [c, "1"]),
+  ),
+  ...Object.fromEntries(
+    ["12", "31", "32", "33", "34", "35", "36", "37", "38", "39", "42", "44", "45", "48"].map((c) => [c, "2"]),
+  ),
+  ...Object.fromEntries(
+    ["51", "53", "55", "57", "61", "63", "66", "71", "73", "76", "78", "81", "83", "85", "87", "89"].map(
+      (c) => [c, "1"],
+    ),
+  ),
+  ...Object.fromEntries(
+    ["52", "54", "56", "58", "62", "64", "67", "72", "74", "75", "77", "82", "84", "86", "88"].map((c) => [
+      c,
+      "2",
+    ]),
+  ),
+};
+
+/** True when the relation names a man and the sex is 女, or a woman and the sex is 男. */
+export function relationContradictsSex(relation: unknown, sex: unknown): boolean {
+  const named = typeof relation === "string" ? RELATION_SEX[relation] : undefined;
+  return !!named && (sex === "1" || sex === "2") && sex !== named;
+}
+
 export const MARITAL = [
   { code: "10", zh: "未婚", en: "Never married" },
   { code: "20", zh: "已婚", en: "Married" },

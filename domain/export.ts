@@ -20,6 +20,7 @@ import type { ExportCell, ExportColumn, ExportTable } from "./progress";
 import type { ChangeStatus } from "./push";
 import { parseLandlordId } from "./schemas/rental";
 import { parseUscc } from "./validators/uscc";
+import type { ChangeEntity, ReviewState, SubjectType } from "./visit";
 
 // ---------------------------------------------------------------------------------------------
 // Statistics rules
@@ -44,13 +45,6 @@ export const ELDERLY_FROM_AGE = 60;
 
 /** 人口类型 02 流动人口: the persons counted as migrants (来穗人员). */
 export const MIGRANT_PERSON_TYPE = "02" satisfies (typeof PERSON_TYPE)[number]["code"];
-
-/** Whole years from `birthDate` to `on` (both YYYY-MM-DD): the birthday counts from its own day. */
-export function ageOn(birthDate: string, on: string): number {
-  const [by, bm, bd] = birthDate.split("-").map(Number);
-  const [y, m, d] = on.split("-").map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
 
 export function ageBandOf(age: number): AgeBandKey | null {
   const band = AGE_BANDS.find((b) => age >= b.min && (b.max === null || age <= b.max));
@@ -212,7 +206,7 @@ export interface ResultRow {
   address: string;
   unitNo: string | null;
   roomNo: string;
-  subjectType: "room" | "household" | "unit" | "rental";
+  subjectType: SubjectType;
   householdNo: string | null;
   unitName: string | null;
   landlordName: string | null;
@@ -222,7 +216,7 @@ export interface ResultRow {
   officer: string;
   distanceM: number | null;
   far: boolean | null;
-  reviewState: "submitted" | "approved" | "returned";
+  reviewState: ReviewState;
   reviewComment: string | null;
 }
 
@@ -291,8 +285,6 @@ export function resultsTable(
   };
 }
 
-export type ChangeEntity = "person" | "household" | "unit" | "rental" | "rental_tenant" | "room" | "building";
-
 export interface ChangeRow {
   communityName: string | null;
   gridName: string;
@@ -309,7 +301,7 @@ export interface ChangeRow {
   resolvedValue: unknown;
   officer: string;
   visitedAt: Date;
-  reviewState: "submitted" | "approved" | "returned";
+  reviewState: ReviewState;
 }
 
 /** Records named by a person (persons, tenants, landlords) are masked; others are written as they are. */

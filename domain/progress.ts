@@ -1,6 +1,7 @@
 // Supervisor progress by grid, officer and day: the shapes the server answers with, and pure helpers
 // over them (days in China time, rates, sorting, the export tables and CSV). No framework here.
 
+import type { CampaignStatus } from "./campaign";
 import type { Translate } from "./i18n";
 
 /**
@@ -68,7 +69,7 @@ export interface DayProgress extends DayCount {
 export interface CampaignOption {
   id: string;
   name: string;
-  status: "draft" | "open" | "closed";
+  status: CampaignStatus;
   startsOn: string;
   endsOn: string | null;
 }

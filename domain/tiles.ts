@@ -132,7 +132,7 @@ export function transformBox(box: LngLatBox, toDisplay: PointTransform | null | 
   return boxOfPoints(corners) ?? box;
 }
 
-/** What the phone holds of a grid (see PullGrid in domain/sync.ts). */
+/** What the phone holds of a grid (see PullGrid in domain/pull.ts). */
 export interface TileGrid {
   id: string;
   /** GeoJSON polygon, [lng, lat] pairs. */

@@ -34,6 +34,10 @@ export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export const CHANGE_ENTITIES = ["person", "household", "unit", "rental", "rental_tenant", "room"] as const;
 export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 
+/** A visit's review: submitted by the officer, then approved or returned by a supervisor. */
+export const REVIEW_STATES = ["submitted", "approved", "returned"] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
 /** After this many calls without contact the room is reported to the community (DOMAIN.md). */
 export const ESCALATE_AFTER_ATTEMPTS = 3;
 
@@ -338,6 +342,24 @@ export const MEMBER_FIELDS = [
   "relation",
   "phone",
   "personType",
+  // Behind "more" on the screen: every field statistics count, so each can be corrected at the door.
+  ...([
+    "marital",
+    "education",
+    "politics",
+    "employment",
+    "unemployed",
+    "disability",
+    "lowIncome",
+    "leftBehind",
+    "hukouCategory",
+    "hukouAddress",
+    "currentAddress",
+    "residenceMatch",
+    "arrivalDate",
+    "origin",
+    "residencePermitNo",
+  ] as const),
 ] as const;
 
 /** A household member: the person schema's fields checked at the door, with the ID cross-checks. */
@@ -352,6 +374,21 @@ export const memberFormSchema = personObject
     relation: true,
     phone: true,
     personType: true,
+    marital: true,
+    education: true,
+    politics: true,
+    employment: true,
+    unemployed: true,
+    disability: true,
+    lowIncome: true,
+    leftBehind: true,
+    hukouCategory: true,
+    hukouAddress: true,
+    currentAddress: true,
+    residenceMatch: true,
+    arrivalDate: true,
+    origin: true,
+    residencePermitNo: true,
   })
   .superRefine(checkCitizenIdentity, { when: whenValid("idType", "idNumber") })
   .transform(normaliseCitizenId);

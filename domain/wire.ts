@@ -20,25 +20,16 @@
  * exactly as the server read it. Decoded rows carry every column of `PULL_COLUMNS`, in order.
  */
 
-import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullTableName } from "./sync";
-
-type Scalar = string | number | boolean | null;
-
-/**
- * One column: an array of encoded values (one a row), a scalar when every row holds that same value,
- * or the values as they are when the column's rule did not fit them.
- */
-export type WireColumn = Scalar | Scalar[] | { raw: Scalar[] };
-
-export interface WireTable {
-  /** 32 hex digits a row; an array of the ids as they are if any is not a canonical UUID. */
-  id: string | string[];
-  /** Every column of `PULL_COLUMNS[table]` but `id`. */
-  columns: Record<string, WireColumn>;
-}
-
-/** Only tables with rows on this page. */
-export type PullRows = Partial<Record<PullTableName, WireTable>>;
+import {
+  PULL_COLUMNS,
+  PULL_FORMAT,
+  PULL_TABLES,
+  type PullRows,
+  type PullTableName,
+  type WireColumn,
+  type WireScalar,
+  type WireTable,
+} from "./pull";
 
 export type PullRecord = Record<string, unknown>;
 
@@ -144,14 +135,14 @@ function encodeColumn(
   rows: PullRecord[],
   indexes: Partial<Record<PullTableName, Map<string, number>>>,
 ): WireColumn {
-  const values = rows.map((row) => (row[column] === undefined ? null : (row[column] as Scalar)));
+  const values = rows.map((row) => (row[column] === undefined ? null : (row[column] as WireScalar)));
   if (JSON_COLUMNS.has(column)) return { raw: values };
   if (values.every((value) => value === values[0])) return values[0];
   const target = REFS[table]?.[column];
   if (target) {
     const index = indexes[target];
     let previous = 0;
-    const out: Scalar[] = [];
+    const out: WireScalar[] = [];
     for (const value of values) {
       if (value === null) out.push(null);
       else if (typeof value !== "string") return { raw: values };
@@ -255,7 +246,7 @@ export function decodePullRows(format: unknown, rows: PullRows | undefined): Pul
     if (!table) continue;
     const ids = decodeIds(table.id);
     const records: PullRecord[] = ids.map((id) => ({ id }));
-    const derived: [string, Scalar[]][] = [];
+    const derived: [string, WireScalar[]][] = [];
     for (const column of PULL_COLUMNS[name]) {
       if (column === "id") continue;
       const wire = table.columns?.[column];
@@ -312,7 +303,7 @@ export function decodePullRows(format: unknown, rows: PullRows | undefined): Pul
 function decodeText(
   records: PullRecord[],
   column: string,
-  wire: Scalar[],
+  wire: WireScalar[],
   derive: (row: PullRecord) => unknown,
 ) {
   records.forEach((record, i) => {

@@ -3,6 +3,9 @@
  * each room with its status, and an offline search. Pure, so it runs the same in tests and phones.
  */
 
+import type { FeedbackKind } from "./check";
+import type { ReviewState } from "./visit";
+
 export type RoomStatus = "todo" | "done" | "revisit" | "returned" | "conflict" | "approved";
 
 /** One set of status names and their order of urgency, used by chips, map markers and legends. */
@@ -43,7 +46,7 @@ export interface WorkVisit {
   id: string;
   roomId: string;
   outcome: string;
-  reviewState: "submitted" | "approved" | "returned";
+  reviewState: ReviewState;
   visitedAt: string | Date;
   revisitDue?: string | null;
   conflict?: boolean;
@@ -52,7 +55,7 @@ export interface WorkVisit {
 /** What a resident said on /check about a household (the pulled `residentFeedback` row). */
 export interface WorkFeedback {
   householdId: string;
-  kind: "confirm" | "dispute";
+  kind: FeedbackKind;
   createdAt: string | Date;
   handledAt?: string | Date | null;
 }

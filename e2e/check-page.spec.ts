@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, expect, type Page, type Response, test } from "@playwright/test";
 import { maskIdNumber, maskName } from "../domain/mask";
-import type { PullResponse } from "../domain/sync";
+import type { PullResponse } from "../domain/pull";
 import { decodePullRows } from "../domain/wire";
 import { SCREENS, trpcMutate, trpcQuery } from "./support";
 

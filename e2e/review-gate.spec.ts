@@ -41,13 +41,6 @@ async function save(page: Page) {
   await syncUntilEmpty(page);
 }
 
-async function confirmRoom(page: Page, roomId: string) {
-  await page.goto(`/field/room?id=${roomId}`);
-  await page.getByRole("button", { name: "全户核实无误" }).click();
-  await page.getByRole("button", { name: /^已核实无变化/ }).click();
-  await save(page);
-}
-
 async function correctPhone(page: Page, roomId: string, name: string, phone: string) {
   await page.goto(`/field/room?id=${roomId}`);
   const member = page.getByTestId("member").filter({ hasText: name });
@@ -70,6 +63,7 @@ async function officerPhone(browser: import("@playwright/test").Browser, usernam
   const page = await context.newPage();
   answerDialogs(page);
   await login(page, username);
+  await expect(page).toHaveURL(/\/field$/);
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });
   return { context, page };
@@ -81,14 +75,16 @@ test("the review pane decides the visit on screen: reveal A, select B, approve �
   test.setTimeout(180_000);
   const { context: officerContext, page: officer } = await officerPhone(browser, "officer8");
   const [a, b] = await plainRooms(officer, 2);
-  await confirmRoom(officer, a.roomId);
-  await confirmRoom(officer, b.roomId);
+  // Each with a correction, so each pane has values to reveal.
+  await correctPhone(officer, a.roomId, String(a.member.name), "13911110001");
+  await correctPhone(officer, b.roomId, String(b.member.name), "13911110002");
   const visitA = await latestVisitId(officer, a.roomId);
   const visitB = await latestVisitId(officer, b.roomId);
 
   const supervisorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const supervisor = await supervisorContext.newPage();
   await login(supervisor, "supervisor");
+  await expect(supervisor).toHaveURL(/\/supervise$/);
   await supervisor.goto("/supervise/review");
   const itemA = supervisor.locator(`[data-testid="queue-item"][data-visit-id="${visitA}"]`);
   const itemB = supervisor.locator(`[data-testid="queue-item"][data-visit-id="${visitB}"]`);
@@ -103,6 +99,9 @@ test("the review pane decides the visit on screen: reveal A, select B, approve �
   const titleB = (await itemB.locator("span").first().textContent()) ?? "";
   expect(titleB).not.toBe(titleA);
   await expect(pane.getByRole("heading", { level: 2 })).toHaveText(titleB);
+  // B's values are masked again (a reveal of A is not a reveal of B), and the reveal is offered anew.
+  await expect(pane.getByRole("button", { name: "显示完整信息" })).toBeVisible();
+  await expect(pane.getByTestId("review-changes")).toContainText("139****0002");
   await supervisor.screenshot({ path: `${SCREENS}/review-gate-pane.png` });
   await pane.getByRole("button", { name: "通过" }).click();
   await expect(itemB).toHaveCount(0);
@@ -132,12 +131,14 @@ test("a returned correction stays out of the register export; recorded again and
   const adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const admin = await adminContext.newPage();
   await login(admin, "admin");
+  await expect(admin).toHaveURL(/\/supervise$/);
   expect(await registerText(admin)).not.toContain(newPhone);
 
   // The supervisor sees the register beside the correction, and returns the visit.
   const supervisorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const supervisor = await supervisorContext.newPage();
   await login(supervisor, "supervisor");
+  await expect(supervisor).toHaveURL(/\/supervise$/);
   await supervisor.goto("/supervise/review");
   await supervisor.locator(`[data-testid="queue-item"][data-visit-id="${first}"]`).click();
   const pane = supervisor.getByTestId("visit-review");

@@ -375,7 +375,7 @@ function buildQueue(
   return queue;
 }
 
-/** The phone's batching (app/field/_lib/sync.ts nextBatch): in order, by count and payload bytes. */
+/** The phone's batching (app/field/_lib/push.ts nextBatch): in order, by count and payload bytes. */
 function batchesOf(mutations: Mutation[]): Mutation[][] {
   const batches: Mutation[][] = [];
   let batch: Mutation[] = [];
@@ -519,7 +519,7 @@ async function runOnce(
   let unsent = queue.mutations.length;
   const started = performance.now();
   for (const batch of batches) {
-    // As syncOutbox does: each batch reports what stays unsent once it has landed.
+    // As pushOutbox does: each batch reports what stays unsent once it has landed.
     const answer = await client.sync.push.mutate({
       deviceId: ctx.deviceId,
       mutations: batch,

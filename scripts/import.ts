@@ -22,9 +22,10 @@ import { openDatabase } from "@/db/client";
 import { createTranslator, negotiateLocale } from "@/domain/i18n";
 import { IMPORT_COLUMNS, IMPORT_KINDS, isImportKind } from "@/domain/import";
 import { parseMapping } from "@/domain/import/columns";
+import type { ImportReport } from "@/domain/import/report";
 import { readEnv } from "@/server/env";
 import { logError } from "@/server/log";
-import { DEFAULT_BATCH_SIZE, type ImportReport, importFile } from "@/server/services/import";
+import { DEFAULT_BATCH_SIZE, importFile } from "@/server/services/import";
 
 const USAGE = `usage: npm run import -- --kind ${IMPORT_KINDS.join("|")} --file F.csv|F.xlsx [--dry-run] [--json] [--mapping M.json] [--batch N]`;
 

@@ -8,10 +8,10 @@ import "@/domain/i18n/all";
  */
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
+import { ROLES, type Role } from "@/domain/auth";
 import { createTranslator, negotiateLocale } from "@/domain/i18n";
 import { readEnv } from "@/server/env";
 import { AppError } from "@/server/errors";
-import type { Role } from "@/server/services/auth";
 import { createUser, disableUser, setPassword } from "@/server/services/users";
 
 async function readPassword(): Promise<string> {
@@ -47,7 +47,7 @@ async function main() {
   try {
     if (command === "add") {
       const role = values.role as Role;
-      if (!["admin", "supervisor", "officer"].includes(role) || !values.area) {
+      if (!ROLES.includes(role) || !values.area) {
         console.error("add needs --role admin|supervisor|officer and --area AREA_CODE");
         process.exit(2);
       }

@@ -4,12 +4,13 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Db, DbKind } from "@/db/client";
+import type { Role } from "@/domain/auth";
 import { createTranslator, DEFAULT_LOCALE, hasMessage, type Locale, type MessageKey } from "@/domain/i18n";
 import { issueMessage } from "@/domain/i18n/issues";
 import type { Env } from "./env";
 import { AppError } from "./errors";
 import { MAX_BODY_BYTES } from "./http/request";
-import type { Role, SessionUser } from "./services/auth";
+import type { SessionUser } from "./services/auth";
 
 export interface Context {
   db: Db;

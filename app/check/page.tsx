@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { CheckDisputeInput, CheckLookupInput } from "@/domain/check";
+import type { CheckDisputeInput, CheckLookupInput, FeedbackKind } from "@/domain/check";
 import { registerMessages } from "@/domain/i18n";
 import { checkMessages } from "@/domain/i18n/check";
 import { useI18n } from "../_components/i18n";
@@ -30,7 +30,7 @@ type Step =
   | { kind: "form" }
   | { kind: "result"; view: CheckView }
   | { kind: "dispute"; view: CheckView }
-  | { kind: "thanks"; feedback: "confirm" | "dispute"; at: Date };
+  | { kind: "thanks"; feedback: FeedbackKind; at: Date };
 
 /**
  * The resident self-check: name + ID number + the visit slip's code → the household, masked; confirm
@@ -100,7 +100,7 @@ export default function CheckPage() {
     });
   };
 
-  const finish = (result: { kind: "confirm" | "dispute"; at: Date }) => {
+  const finish = (result: { kind: FeedbackKind; at: Date }) => {
     forget();
     setStep({ kind: "thanks", feedback: result.kind, at: result.at });
   };

@@ -4,6 +4,7 @@
 // 60 or older, ≈2.63 persons per family household, grids of ≈360 households (≈950 persons).
 
 import { citizenIdCheckChar } from "../../domain/validators/citizen-id";
+import { ageOn } from "../../domain/validators/date";
 import { orgCodeCheckChar, USCC_ALPHABET, usccCheckChar } from "../../domain/validators/uscc";
 import type { areas, buildings, households, persons, rentals, rentalTenants, rooms, units } from "../schema";
 import {
@@ -101,12 +102,6 @@ function isoOf(day: number): string {
 
 function dayOf(iso: string): number {
   return ymdDay(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
-}
-
-/** Completed years between a YYYY-MM-DD birth date and `today`. */
-export function ageOn(birthDate: string, today: string): number {
-  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
-  return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 
 function addYears(day: number, years: number): number {

@@ -4,6 +4,7 @@
 
 import { getTableColumns, getTableName, is, sql } from "drizzle-orm";
 import { type PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Role } from "../../domain/auth";
 import type { Db } from "../client";
 import * as schema from "../schema";
 import { areas, assignments, campaignAreas, campaigns, users } from "../schema";
@@ -201,12 +202,7 @@ function demoAccounts(data: GeneratedData, seed: number, passwordHash: string) {
   if (!city || !guangta) throw new Error("generated data has no city or street");
   const grids = data.areas.filter((a) => a.level === "grid").sort((a, b) => (a.code < b.code ? -1 : 1));
 
-  const user = (
-    username: string,
-    displayName: string,
-    role: "admin" | "supervisor" | "officer",
-    areaId: string,
-  ) => ({
+  const user = (username: string, displayName: string, role: Role, areaId: string) => ({
     id: r.uuid(),
     username,
     displayName,

@@ -10,6 +10,7 @@ import { type MessageBundle, registerMessages } from "./index";
 import { mapMessages } from "./map";
 import { progressMessages } from "./progress";
 import { superviseMessages } from "./supervise";
+import { userMessages } from "./users";
 
 export const MESSAGE_BUNDLES: readonly MessageBundle[] = [
   superviseMessages,
@@ -20,6 +21,7 @@ export const MESSAGE_BUNDLES: readonly MessageBundle[] = [
   importMessages,
   exportMessages,
   campaignMessages,
+  userMessages,
 ];
 
 for (const bundle of MESSAGE_BUNDLES) registerMessages(bundle);

@@ -36,7 +36,7 @@ const zh = {
 
   "campaign.grids.heading": "网格与信息员",
   "campaign.grids.hint":
-    "只能分配负责区域包含该网格的信息员。改派后，原信息员的手机下次同步时移除该网格；改派前保存、尚未上传的记录仍会照常提交。",
+    "可以把网格分配给辖区内任何一位信息员，一位信息员可以负责多个网格。改派后，原信息员的手机下次同步时移除该网格；改派前保存、尚未上传的记录仍会照常提交。",
   "campaign.grids.empty": "这个核查任务在您的辖区内没有网格。",
   "campaign.grid.col": "网格",
   "campaign.grid.officer": "信息员",
@@ -45,8 +45,10 @@ const zh = {
   "campaign.grid.saving": "正在保存…",
   "campaign.grid.saved": "{grid} 已分配给 {officer}",
   "campaign.grid.cleared": "{grid} 已取消分配",
-  "campaign.grid.noEligible": "没有负责该网格的信息员",
-  "campaign.officerOption": "{name}（{username}）",
+  "campaign.grid.noEligible": "辖区内还没有信息员，请先在“用户”中添加",
+  "campaign.grid.homeOfficers": "负责区域包含本网格",
+  "campaign.grid.otherOfficers": "其他信息员",
+  "campaign.officerOption": "{name}（{username}，{area}）",
 
   "campaign.close": "结束任务",
   "campaign.close.confirm":
@@ -60,7 +62,6 @@ const zh = {
   "campaign.error.areasRequired": "请至少选择一个街道或社区",
   "campaign.error.endsBeforeStart": "结束日期不能早于开始日期，请核对",
   "campaign.error.gridNotInCampaign": "这个网格不在该核查任务的范围内",
-  "campaign.error.officerOutsideGrid": "该信息员的负责区域不包含这个网格，请选择负责该网格的信息员",
   "campaign.error.closed": "该核查任务已结束，网格分配不能再修改",
 } as const;
 
@@ -102,7 +103,7 @@ const en = {
 
   "campaign.grids.heading": "Grids and officers",
   "campaign.grids.hint":
-    "Only officers whose own area contains the grid can take it. After a change, the previous officer's phone drops the grid at its next sync; work saved there before the change is still sent and taken.",
+    "A grid can go to any officer in your area, and an officer may hold several grids. After a change, the previous officer's phone drops the grid at its next sync; work saved there before the change is still sent and taken.",
   "campaign.grids.empty": "This campaign has no grids in your area.",
   "campaign.grid.col": "Grid",
   "campaign.grid.officer": "Officer",
@@ -111,8 +112,10 @@ const en = {
   "campaign.grid.saving": "Saving…",
   "campaign.grid.saved": "{grid} assigned to {officer}",
   "campaign.grid.cleared": "{grid} no longer assigned",
-  "campaign.grid.noEligible": "No officer covers this grid",
-  "campaign.officerOption": "{name} ({username})",
+  "campaign.grid.noEligible": "Your area has no officer yet: add one under “Users”",
+  "campaign.grid.homeOfficers": "Their area contains this grid",
+  "campaign.grid.otherOfficers": "Other officers",
+  "campaign.officerOption": "{name} ({username}, {area})",
 
   "campaign.close": "Close campaign",
   "campaign.close.confirm":
@@ -126,8 +129,6 @@ const en = {
   "campaign.error.areasRequired": "Choose at least one street or community",
   "campaign.error.endsBeforeStart": "The end date cannot be before the start date — check it",
   "campaign.error.gridNotInCampaign": "This grid is not in the campaign's areas",
-  "campaign.error.officerOutsideGrid":
-    "This officer's own area does not contain the grid — choose an officer who covers it",
   "campaign.error.closed": "This campaign is closed; its grid assignments can no longer change",
 } as const satisfies Record<keyof typeof zh, string>;
 

@@ -7,6 +7,7 @@ import type { mapMessages } from "./map";
 import { en, zhCN } from "./messages";
 import type { progressMessages } from "./progress";
 import type { superviseMessages } from "./supervise";
+import type { userMessages } from "./users";
 import { validationMessages } from "./validation";
 
 export const LOCALES = ["zh-CN", "en"] as const;
@@ -46,7 +47,8 @@ export type MessageKey =
   | Keys<typeof importPageMessages>
   | Keys<typeof importMessages>
   | Keys<typeof exportMessages>
-  | Keys<typeof campaignMessages>;
+  | Keys<typeof campaignMessages>
+  | Keys<typeof userMessages>;
 export type MessageParams = Record<string, string | number>;
 export type Translate = (key: MessageKey | (string & {}), params?: MessageParams) => string;
 

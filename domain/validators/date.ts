@@ -27,3 +27,15 @@ export function toIsoDate(date: Date): string {
   const d = String(date.getDate()).padStart(2, "0");
   return `${y}-${m}-${d}`;
 }
+
+/**
+ * Whole years from `birthDate` to the day `on` (both YYYY-MM-DD): the birthday counts from its own
+ * day, and one born on 29 February comes of age on 1 March in other years. `on` is a calendar day, not
+ * an instant, so the caller says whose day it is: the server passes China's (`chinaDay` in
+ * domain/progress.ts), whatever its machine's time zone; the phone its own (`toIsoDate`).
+ */
+export function ageOn(birthDate: string, on: string): number {
+  const [by, bm, bd] = birthDate.split("-").map(Number);
+  const [y, m, d] = on.split("-").map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}

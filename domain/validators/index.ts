@@ -7,7 +7,7 @@ export {
   parseCitizenId,
   sexFromCitizenId,
 } from "./citizen-id";
-export { isIsoDate, isRealDate, toIsoDate } from "./date";
+export { ageOn, isIsoDate, isRealDate, toIsoDate } from "./date";
 export { type MobileResult, type PhoneResult, parseMobile, parsePhone } from "./mobile";
 export { toHalfWidth } from "./text";
 export {

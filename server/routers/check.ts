@@ -1,14 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { checkDisputeInput, checkLookupInput } from "@/domain/check";
-import {
-  type CheckMeta,
-  confirmHousehold,
-  disputeHousehold,
-  handleDispute,
-  listDisputes,
-  lookupHousehold,
-} from "../services/check";
+import { type CheckMeta, confirmHousehold, disputeHousehold, lookupHousehold } from "../services/check";
+import { handleDispute, listDisputes } from "../services/disputes";
 import { type Context, publicProcedure, roleProcedure, router } from "../trpc";
 
 const meta = (ctx: Context): CheckMeta => ({ ip: ctx.ip, now: ctx.now });

@@ -8,6 +8,7 @@ import { progressRouter } from "./progress";
 import { areaRouter, buildingRouter, householdRouter, personRouter } from "./register";
 import { conflictRouter, deviceRouter, reviewRouter } from "./supervise";
 import { syncRouter } from "./sync";
+import { userRouter } from "./user";
 
 export const appRouter = router({
   auth: authRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   map: mapRouter,
   check: checkRouter,
   campaign: campaignRouter,
+  user: userRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { createTranslator } from "@/domain/i18n";
+import { REVIEW_STATES } from "@/domain/visit";
 import {
   conflictInbox,
   decideVisits,
@@ -17,7 +18,7 @@ export const reviewRouter = router({
   queue: supervisor
     .input(
       z.object({
-        state: z.enum(["submitted", "approved", "returned"]).default("submitted"),
+        state: z.enum(REVIEW_STATES).default("submitted"),
         campaignId: z.uuid().optional(),
         gridId: z.uuid().optional(),
         limit: z.number().int().min(1).max(200).default(50),

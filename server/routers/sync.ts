@@ -1,8 +1,8 @@
 import "server-only";
 import { createTranslator } from "@/domain/i18n";
+import { pullInputSchema } from "@/domain/pull-input";
 import type { PushInput } from "@/domain/push";
 import { pushInputSchema } from "@/domain/push-input";
-import { pullInputSchema } from "@/domain/sync-input";
 import { openCampaignsOf, pullChanges } from "../services/pull";
 import { pushMutations } from "../services/push";
 import { authedProcedure, router } from "../trpc";

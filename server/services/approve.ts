@@ -15,6 +15,7 @@ import {
   IDENTITY_FIELDS,
   identitySchema,
   keyOf,
+  lockRegisterRows,
   type Row,
   TABLES,
   toColumn,
@@ -71,21 +72,7 @@ async function lockRows(tx: Db, pending: readonly PendingChange[]): Promise<Map<
         if (typeof id === "string") ids.get(entity)?.add(id);
     }
   }
-  const rows = new Map<string, Row>();
-  // The push's order of tables and ids, so an approval and a push lock what they share alike.
-  for (const entity of ENTITY_ORDER) {
-    const wanted = [...(ids.get(entity) ?? [])].sort();
-    if (wanted.length === 0) continue;
-    const table = TABLES[entity];
-    const found = (await tx
-      .select()
-      .from(table)
-      .where(anyOf(table.id, wanted))
-      .orderBy(table.id)
-      .for("update")) as Row[];
-    for (const row of found) rows.set(keyOf(entity, row.id), row);
-  }
-  return rows;
+  return lockRegisterRows(tx, ids);
 }
 
 export async function applyApprovedChanges(tx: Db, visitIds: readonly string[], now: Date): Promise<void> {

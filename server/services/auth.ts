@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, loginDevices, sessions, users } from "@/db/schema";
+import type { Role } from "@/domain/auth";
 import { DECOY_HASH, hashPassword, needsRehash, verifyPassword } from "../auth/password";
 import type { Env } from "../env";
 import { AppError } from "../errors";
@@ -11,8 +12,6 @@ import { writeAudit } from "./audit";
 import { admit, clear, forgive, type Limit, sweepExpired } from "./throttle";
 
 export const SESSION_COOKIE = "doorstep_session";
-
-export type Role = "admin" | "supervisor" | "officer";
 
 export interface SessionUser {
   id: string;

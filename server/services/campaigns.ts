@@ -6,6 +6,7 @@ import type {
   CampaignCreateInput,
   CampaignDetail,
   CampaignGrid,
+  CampaignOfficer,
   CampaignStatus,
   CampaignSummary,
 } from "@/domain/campaign";
@@ -13,13 +14,16 @@ import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { ensureCodes } from "./codes";
-import { inScope } from "./register";
+import { inScope } from "./scope";
 
 /**
  * Campaigns (核查任务): an administrator opens one over some areas and closes it; an administrator or
- * the supervisor over a grid gives the grid to an officer. A grid has at most one active assignment
- * per campaign: giving it to another officer ends the old one in the same transaction, and the old
- * officer's next pull drops the grid (pull.ts `dropGridIds`) while the phone keeps its outbox.
+ * the supervisor over a grid gives the grid to an officer of their area (an officer may hold several
+ * grids, in or beyond their own area: the assignment is what lets the phone pull and push it, see
+ * scope.ts). A grid has at most one active assignment per campaign: giving it to another officer ends
+ * the old one in the same transaction, and the old officer's next pull drops the grid (pull.ts
+ * `dropGridIds`) while the phone keeps its outbox, whose visits recorded before the end are still
+ * accepted (scope.ts writableGrids).
  *
  * A campaign is visible to a caller when one of its areas overlaps theirs (above it or under it);
  * its grids are always cut to the caller's area. Anything else answers NOT_FOUND, like a missing id.
@@ -160,32 +164,52 @@ export async function getCampaign(db: Db, user: SessionUser, id: string): Promis
     officerId: string | null;
     officerName: string | null;
     officerUsername: string | null;
+    officerAreaName: string | null;
   }>(
     await db.execute(sql`
       with covered as (${coveredGrids([id], user.areaPath)})
       select c.grid_id as id, c.code, c.name, c.path, p.name as "communityName",
-        o.id as "officerId", o.display_name as "officerName", o.username as "officerUsername"
+        o.id as "officerId", o.display_name as "officerName", o.username as "officerUsername",
+        o.area_name as "officerAreaName"
       from covered c
       left join ${areas} p on p.id = c.parent_id
       left join lateral (
-        select u.id, u.display_name, u.username from ${assignments} s join ${users} u on u.id = s.officer_id
+        select u.id, u.display_name, u.username, oa.name as area_name
+        from ${assignments} s join ${users} u on u.id = s.officer_id join ${areas} oa on oa.id = u.area_id
         where s.campaign_id = c.campaign_id and s.grid_id = c.grid_id and s.ended_at is null
         order by s.assigned_at desc limit 1) o on true
       order by c.path`),
   );
-  // Officers whose own area contains one of these grids and lies under the caller's area.
-  const eligible = rowsOf<{ gridId: string; id: string; displayName: string; username: string }>(
+  // The officers the caller may give these grids to, as the select offers them: active officers under
+  // the caller's area whose own area lies in the campaign's areas or contains one of its grids (an
+  // officer of another street can be given a grid too, but is not offered with every grid here).
+  const eligible = rowsOf<{
+    id: string;
+    displayName: string;
+    username: string;
+    areaName: string;
+    areaPath: string;
+  }>(
     await db.execute(sql`
-      with covered as (${coveredGrids([id], user.areaPath)})
-      select c.grid_id as "gridId", u.id, u.display_name as "displayName", u.username
-      from covered c
-      join ${areas} ua on starts_with(c.path, ua.path) and starts_with(ua.path, ${user.areaPath})
-      join ${users} u on u.area_id = ua.id and u.role = 'officer' and u.disabled_at is null
+      select u.id, u.display_name as "displayName", u.username, ua.name as "areaName", ua.path as "areaPath"
+      from ${users} u join ${areas} ua on ua.id = u.area_id
+      where u.role = 'officer' and u.disabled_at is null and starts_with(ua.path, ${user.areaPath})
+        and exists (
+          select 1 from ${campaignAreas} ca join ${areas} a on a.id = ca.area_id
+          where ca.campaign_id = ${id}
+            and (starts_with(ua.path, a.path) or starts_with(a.path, ua.path)))
       order by u.username`),
   );
-  const officers = new Map<string, { id: string; displayName: string; username: string }>();
-  for (const row of eligible)
-    officers.set(row.id, { id: row.id, displayName: row.displayName, username: row.username });
+  const officers = new Map<string, CampaignOfficer>();
+  for (const row of eligible) {
+    officers.set(row.id, {
+      id: row.id,
+      displayName: row.displayName,
+      username: row.username,
+      areaName: row.areaName,
+      eligible: true,
+    });
+  }
   const gridList: CampaignGrid[] = grids.map((grid) => {
     const officer = grid.officerId
       ? {
@@ -194,14 +218,17 @@ export async function getCampaign(db: Db, user: SessionUser, id: string): Promis
           username: grid.officerUsername as string,
         }
       : null;
-    if (officer && !officers.has(officer.id)) officers.set(officer.id, officer);
+    // Whoever holds a grid is listed even when no longer offered (disabled, or beyond the caller).
+    if (officer && !officers.has(officer.id)) {
+      officers.set(officer.id, { ...officer, areaName: grid.officerAreaName ?? "", eligible: false });
+    }
     return {
       id: grid.id,
       code: grid.code,
       name: grid.name,
       communityName: grid.communityName,
       officer,
-      eligibleOfficerIds: eligible.filter((row) => row.gridId === grid.id).map((row) => row.id),
+      homeOfficerIds: eligible.filter((row) => grid.path.startsWith(row.areaPath)).map((row) => row.id),
     };
   });
   return {
@@ -300,8 +327,9 @@ export interface AssignInput {
 }
 
 /**
- * Gives a grid to an officer whose own area contains it. Any other active assignment of the grid
- * ends in the same transaction; giving it to the officer who holds it changes nothing.
+ * Gives a grid to an active officer under the caller's area (or one whose own area contains the grid),
+ * whether or not they hold other grids. Any other active assignment of the grid ends in the same
+ * transaction; giving it to the officer who holds it changes nothing.
  */
 export async function assignGrid(db: Db, user: SessionUser, input: AssignInput, meta: Meta) {
   return db.transaction(async (tx) => {
@@ -317,7 +345,6 @@ export async function assignGrid(db: Db, user: SessionUser, input: AssignInput, 
     if (officer?.role !== "officer" || officer.disabledAt || !(containsGrid || inScope(user, officer.path))) {
       throw notFound();
     }
-    if (!containsGrid) throw new AppError("BAD_REQUEST", "campaign.error.officerOutsideGrid");
     if (campaign.status === "closed") throw new AppError("CONFLICT", "campaign.error.closed");
 
     const active = await activeAssignments(tx, input.campaignId, input.gridId);

@@ -1,21 +1,20 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { areas, buildings, households, persons, residentFeedback, rooms } from "@/db/schema";
+import { persons, residentFeedback } from "@/db/schema";
 import {
   type CheckDisputeInput,
   type CheckLookupInput,
+  type FeedbackKind,
   isWellFormedCode,
   normaliseName,
 } from "@/domain/check";
 import { codeValues, ID_TYPE } from "@/domain/codes";
-import { maskIdNumber, maskName, maskPhone } from "@/domain/mask";
+import { maskIdNumber, maskName } from "@/domain/mask";
 import { AppError } from "../errors";
 import { throttleAddress } from "../http/peer";
 import { writeAudit } from "./audit";
-import type { SessionUser } from "./auth";
-import { inScope } from "./register";
 import { admit, forgive, type Limit } from "./throttle";
 
 /**
@@ -97,7 +96,7 @@ function limitsFor(idHash: string, ip: string, limits: CheckLimits) {
 
 // ── the proof ──────────────────────────────────────────────────────────────────────────────────────
 
-export type CheckPurpose = "lookup" | "confirm" | "dispute";
+export type CheckPurpose = "lookup" | FeedbackKind;
 
 export interface CheckMember {
   /** Opaque: lets a dispute name the member. */
@@ -116,7 +115,7 @@ export interface CheckView {
     /** The latest visit of the household's room in the campaign, if any. */
     visit: { outcome: string; reviewState: string; visitedAt: Date } | null;
     /** The resident's latest confirmation or dispute in the campaign, if any. */
-    feedback: { kind: "confirm" | "dispute"; at: Date } | null;
+    feedback: { kind: FeedbackKind; at: Date } | null;
   };
 }
 
@@ -150,7 +149,7 @@ interface HouseholdRow {
   outcome: string | null;
   reviewState: string | null;
   visitedAt: Date | string | null;
-  feedbackKind: "confirm" | "dispute" | null;
+  feedbackKind: FeedbackKind | null;
   feedbackAt: Date | string | null;
 }
 
@@ -303,7 +302,7 @@ export async function lookupHousehold(db: Db, input: CheckLookupInput, meta: Che
 
 export interface FeedbackResult {
   id: string;
-  kind: "confirm" | "dispute";
+  kind: FeedbackKind;
   at: Date;
 }
 
@@ -389,128 +388,4 @@ export async function disputeHousehold(
     return inserted;
   });
   return { id: row.id, kind: "dispute", at: row.at };
-}
-
-// ── the supervisor's list ──────────────────────────────────────────────────────────────────────────
-
-export interface DisputesInput {
-  campaignId?: string;
-  /** Open disputes only (the default), or handled ones too. */
-  includeHandled?: boolean;
-  limit: number;
-  offset: number;
-}
-
-/** Residents' disputes under the caller's area, newest first; names and the phone are masked. */
-export async function listDisputes(db: Db, user: SessionUser, input: DisputesInput) {
-  const rows = await db
-    .select({
-      id: residentFeedback.id,
-      campaignId: residentFeedback.campaignId,
-      householdId: residentFeedback.householdId,
-      householdNo: households.householdNo,
-      gridId: residentFeedback.gridId,
-      gridName: areas.name,
-      gridPath: areas.path,
-      roomId: rooms.id,
-      address: buildings.address,
-      unitNo: rooms.unitNo,
-      roomNo: rooms.roomNo,
-      fields: residentFeedback.fields,
-      comment: residentFeedback.comment,
-      phone: residentFeedback.phone,
-      createdAt: residentFeedback.createdAt,
-      handledAt: residentFeedback.handledAt,
-      handledNote: residentFeedback.handledNote,
-    })
-    .from(residentFeedback)
-    .innerJoin(areas, eq(areas.id, residentFeedback.gridId))
-    .innerJoin(households, eq(households.id, residentFeedback.householdId))
-    .innerJoin(rooms, eq(rooms.id, households.roomId))
-    .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
-    .where(
-      and(
-        eq(residentFeedback.kind, "dispute"),
-        sql`starts_with(${areas.path}, ${user.areaPath})`,
-        input.campaignId ? eq(residentFeedback.campaignId, input.campaignId) : undefined,
-        input.includeHandled ? undefined : isNull(residentFeedback.handledAt),
-      ),
-    )
-    .orderBy(desc(residentFeedback.createdAt), asc(residentFeedback.id))
-    .limit(input.limit)
-    .offset(input.offset);
-  const visible = rows.filter((row) => inScope(user, row.gridPath));
-  // The members a dispute names, by masked name: enough to find them on the household's page.
-  const personIds = [
-    ...new Set(visible.flatMap((row) => (row.fields ?? []).flatMap((f) => (f.personId ? [f.personId] : [])))),
-  ];
-  const names = new Map(
-    personIds.length === 0
-      ? []
-      : (
-          await db
-            .select({ id: persons.id, name: persons.name })
-            .from(persons)
-            .where(inArray(persons.id, personIds))
-        ).map((p) => [p.id, maskName(p.name)]),
-  );
-  return visible.map(({ gridPath: _path, phone, ...row }) => ({
-    ...row,
-    fields: (row.fields ?? []).map((f) => ({
-      ...f,
-      personName: f.personId ? (names.get(f.personId) ?? null) : null,
-    })),
-    phone: maskPhone(phone),
-  }));
-}
-
-export interface HandleDisputeInput {
-  id: string;
-  note: string;
-}
-
-/**
- * A supervisor marks a dispute handled, saying what was done; it leaves the officer's revisit list on
- * their next pull. Handling twice keeps the first answer.
- */
-export async function handleDispute(db: Db, user: SessionUser, input: HandleDisputeInput) {
-  if (!input.note) throw new AppError("BAD_REQUEST", "dispute.noteRequired");
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db;
-    const [row] = await tx
-      .select({
-        id: residentFeedback.id,
-        gridPath: areas.path,
-        handledAt: residentFeedback.handledAt,
-        handledNote: residentFeedback.handledNote,
-      })
-      .from(residentFeedback)
-      .innerJoin(areas, eq(areas.id, residentFeedback.gridId))
-      .where(and(eq(residentFeedback.id, input.id), eq(residentFeedback.kind, "dispute")))
-      .for("update", { of: residentFeedback });
-    if (!row || !inScope(user, row.gridPath)) throw new AppError("NOT_FOUND", "errors.notFound");
-    if (row.handledAt) return { id: row.id, handledAt: row.handledAt, handledNote: row.handledNote };
-    const [updated] = await tx
-      .update(residentFeedback)
-      .set({
-        handledAt: new Date(),
-        handledBy: user.id,
-        handledNote: input.note,
-        version: sql`${residentFeedback.version} + 1`,
-      })
-      .where(eq(residentFeedback.id, input.id))
-      .returning({
-        id: residentFeedback.id,
-        handledAt: residentFeedback.handledAt,
-        handledNote: residentFeedback.handledNote,
-      });
-    await writeAudit(tx, {
-      userId: user.id,
-      action: "dispute_handled",
-      entity: "resident_feedback",
-      entityId: input.id,
-      areaPath: row.gridPath,
-    });
-    return updated;
-  });
 }

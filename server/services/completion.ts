@@ -13,10 +13,11 @@ import {
   encodeCompletion,
   roomCompletionStatus,
 } from "@/domain/completion";
+import type { ReviewState } from "@/domain/visit";
 import type { RoomStatus } from "@/domain/worklist";
 import { notFound } from "../errors";
 import type { SessionUser } from "./auth";
-import { inScope } from "./register";
+import { inScope } from "./scope";
 
 /**
  * The supervisor's completion map: every building under the caller's area with its room counts (one
@@ -193,7 +194,7 @@ export interface BuildingRoom {
   latest: {
     id: string;
     outcome: string;
-    reviewState: "submitted" | "approved" | "returned";
+    reviewState: ReviewState;
     officerName: string;
     visitedAt: Date;
     attempt: number;

@@ -38,7 +38,7 @@ import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type ExportFile, type ExportFormat, pagedTableFile, tableFile } from "./export-file";
-import { areaInScope, visibleCampaigns } from "./progress";
+import { areaInScope, visibleCampaigns } from "./scope";
 
 /**
  * The files that leave the system upward: a campaign's visit results and changes, the register of an

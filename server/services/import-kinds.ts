@@ -10,6 +10,7 @@ import type { BuildingImportRecord, RoomImportRecord } from "@/domain/import/pla
 import type { RentalImportRecord } from "@/domain/import/rentals";
 import type { UnitImportRecord } from "@/domain/import/units";
 import { insertFromRecordset, updateFromRecordset } from "./bulk";
+import { ensureCodesForHouseholds } from "./codes";
 
 // The write step of each import kind: given a batch of parsed rows, find what each names in the
 // register, judge it inserted / updated / unchanged / rejected, and (unless a dry run) write the batch.
@@ -401,6 +402,11 @@ export function personsWriter(): KindWriter<PersonImportRecord> {
         households,
         ["id", "gridId", "roomId", "householdNo", "kind", "source"],
         newHouseholds,
+      );
+      // In the batch's transaction: a household never exists in an open campaign without its code.
+      await ensureCodesForHouseholds(
+        db,
+        newHouseholds.map((row) => row.id as string),
       );
       await updateFromRecordset(db, households, ["kind", "version", "updatedAt"], householdKinds);
       await insertRows(db, persons, inserts);

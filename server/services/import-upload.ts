@@ -8,10 +8,11 @@ import { pipeline } from "node:stream/promises";
 import type { Db } from "@/db/client";
 import type { Translate } from "@/domain/i18n";
 import type { ImportKind } from "@/domain/import";
+import type { ImportReport } from "@/domain/import/report";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-import { type ImportProgress, type ImportReport, importFile } from "./import";
+import { type ImportProgress, importFile } from "./import";
 
 /**
  * The admin page's import: the browser uploads the file as the request body, it is streamed to a

@@ -16,6 +16,7 @@ import {
   unitsSpec,
 } from "@/domain/import";
 import { type HeaderMap, mapHeaders, type RowProblem, USCC_OVERRIDDEN } from "@/domain/import/columns";
+import type { ImportEncoding, ImportFormat, ImportReport, ImportRowProblem } from "@/domain/import/report";
 import { amendAudit, openAudit } from "./audit";
 import {
   type BatchResult,
@@ -70,20 +71,6 @@ import {
  *   written to the audit entry (row, code, reason), so the decision stays traceable.
  */
 
-export type ImportEncoding = "utf-8" | "gb18030";
-export type ImportFormat = "csv" | "xlsx";
-
-export interface ImportError {
-  row: number;
-  column: string;
-  value: string;
-  reason: string;
-  key: string;
-}
-
-/** Same shape as an error; the row was imported all the same. */
-export type ImportWarning = ImportError;
-
 /** Warnings listed in a report; more are counted in `warningsTotal` only. */
 export const MAX_WARNINGS = 1_000;
 
@@ -98,56 +85,6 @@ export interface UsccOverride {
   row: number;
   uscc: string;
   reason: string;
-}
-
-export interface ImportReport {
-  file: string;
-  kind: ImportKind;
-  format: ImportFormat;
-  /** CSV only; null for XLSX, and for a CSV that is neither UTF-8 nor GB18030. */
-  encoding: ImportEncoding | null;
-  dryRun: boolean;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  /** persons: households created by 户号. */
-  householdsCreated: number;
-  /** rentals: tenants not yet in the register, created as migrants. */
-  personsCreated: number;
-  batches: number;
-  ignoredColumns: string[];
-  stoppedAt?: { row: number; reason: string };
-  /** The import was cancelled (its `signal` aborted): `stoppedAt` names the first row not imported. */
-  cancelled: boolean;
-  /** The first MAX_ERRORS problems, in file order. */
-  errors: ImportError[];
-  /** Every problem; more than `errors` holds when the list was cut. */
-  errorsTotal: number;
-  /** The first MAX_WARNINGS warnings of imported rows, in file order. */
-  warnings: ImportWarning[];
-  /** Every warning of imported rows; more than `warnings` holds when the list was cut. */
-  warningsTotal: number;
-  rejectedFile?: string;
-  elapsedMs: number;
-  /** Where the time went (see ImportTimings). */
-  timings: ImportTimings;
-}
-
-/**
- * Where an import's time went, in milliseconds. A batch is written while the next one is read, so the
- * parts overlap and do not add up to elapsedMs.
- */
-export interface ImportTimings {
-  /** Getting rows from the file: decode and CSV (or XLSX) parse. A batch's write step may run inside it. */
-  readMs: number;
-  /** The row parser: header mapping, code tables, the schemas (or their fast path). */
-  validateMs: number;
-  /** Each batch's write step, start to commit, summed: lookups, judging, statements, commit. */
-  writeMs: number;
-  /** Time the reader stood still waiting for the previous batch's write to finish. */
-  waitMs: number;
 }
 
 /**
@@ -316,7 +253,7 @@ async function* csvRows(
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /** A cell as the text a CSV export of it would hold: dates as YYYY-MM-DD, formulas as their result. */
-function cellText(value: ExcelJS.CellValue): string {
+export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) {
     // Excel stores a date as a day count; exceljs hands it back as that day's UTC midnight.
@@ -486,7 +423,7 @@ async function runImport<F extends string, R>(
     },
   });
 
-  const noteError = (error: ImportError) => {
+  const noteError = (error: ImportRowProblem) => {
     report.errorsTotal += 1;
     if (report.errors.length < MAX_ERRORS) report.errors.push(error);
   };

@@ -6,8 +6,7 @@ import { areas, attachments } from "@/db/schema";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-import { inScope } from "./register";
-import { writableGrids } from "./scope";
+import { inScope, writableGrids } from "./scope";
 
 /**
  * Door-plate photos, uploaded by the phone before the visit that names them and stored once per

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { areas, assignments, campaignAreas, campaigns, rooms, users, visits } from "@/db/schema";
+import { areas, assignments, rooms, users, visits } from "@/db/schema";
 import { VISIT_OUTCOME } from "@/domain/codes";
 import type { Translate } from "@/domain/i18n";
 import {
@@ -21,7 +21,7 @@ import { notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
-import { inScope } from "./register";
+import { areaInScope, visibleCampaigns } from "./scope";
 
 /**
  * Supervisor progress by grid, officer and day, for the screen and its exports. The measures and
@@ -46,43 +46,6 @@ export interface ProgressInput {
 
 /** Outcomes after which the room must be visited again (no answer, refused). */
 const REVISIT_OUTCOMES: string[] = VISIT_OUTCOME.filter((o) => o.needsRevisit).map((o) => o.code);
-
-const campaignColumns = {
-  id: campaigns.id,
-  name: campaigns.name,
-  status: campaigns.status,
-  startsOn: campaigns.startsOn,
-  endsOn: campaigns.endsOn,
-};
-
-/**
- * Campaigns the caller may report on: one whose areas overlap the caller's (above it or under it),
- * or with an assignment under it. Drafts have no work yet and are left out. Newest first.
- */
-export async function visibleCampaigns(db: Db, user: SessionUser): Promise<CampaignOption[]> {
-  const overlaps = sql`exists (
-    select 1 from ${campaignAreas} ca join ${areas} x on x.id = ca.area_id
-    where ca.campaign_id = "campaigns"."id"
-      and (starts_with(x.path, ${user.areaPath}) or starts_with(${user.areaPath}, x.path)))`;
-  const assignedUnder = sql`exists (
-    select 1 from ${assignments} a join ${areas} g on g.id = a.grid_id
-    where a.campaign_id = "campaigns"."id" and starts_with(g.path, ${user.areaPath}))`;
-  return db
-    .select(campaignColumns)
-    .from(campaigns)
-    .where(and(sql`${campaigns.status} <> 'draft'`, sql`(${overlaps} or ${assignedUnder})`))
-    .orderBy(desc(campaigns.startsOn), desc(campaigns.createdAt), desc(campaigns.id));
-}
-
-/** The area asked for (the caller's own by default), or not found when it lies outside their area. */
-export async function areaInScope(db: Db, user: SessionUser, areaId: string | undefined) {
-  const [area] = await db
-    .select({ id: areas.id, name: areas.name, level: areas.level, path: areas.path })
-    .from(areas)
-    .where(eq(areas.id, areaId ?? user.areaId));
-  if (!area || !inScope(user, area.path)) throw notFound();
-  return area;
-}
 
 const zeroMeasures = () => measures({ assigned: 0, visited: 0, approved: 0, returned: 0, revisitsDue: 0 });
 

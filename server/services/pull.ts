@@ -9,6 +9,7 @@ import {
   buildings,
   campaigns,
   changes,
+  deviceGrids,
   householdCodes,
   households,
   persons,
@@ -20,6 +21,7 @@ import {
   visits,
 } from "@/db/schema";
 import {
+  ENTITY_OF_PULL_TABLE,
   PULL_COLUMNS,
   PULL_FORMAT,
   PULL_LIMIT_DEFAULT,
@@ -27,9 +29,8 @@ import {
   type PullGrid,
   type PullResponse,
   type PullTableName,
-} from "@/domain/sync";
-import { type PullCursor, pullCursorSchema } from "@/domain/sync-input";
-import type { ChangeEntity } from "@/domain/visit";
+} from "@/domain/pull";
+import { type PullCursor, pullCursorSchema } from "@/domain/pull-input";
 import { encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
@@ -94,6 +95,7 @@ const TOMBSTONE_COLUMNS = new Set(["id", "gridId", "version", "endedAt", "endRea
 
 export interface PullOptions {
   campaignId?: string;
+  deviceId?: string;
   cursor?: string | null;
   limit?: number;
 }
@@ -290,16 +292,6 @@ function readTable(
     .limit(limit);
 }
 
-/** The change entity each pulled register table holds. */
-const ENTITY_OF: Partial<Record<PullTableName, ChangeEntity>> = {
-  rooms: "room",
-  households: "household",
-  persons: "person",
-  units: "unit",
-  rentals: "rental",
-  rentalTenants: "rental_tenant",
-};
-
 /**
  * The phone sees what the push judges against: the register with the corrections still waiting for
  * review laid over it, oldest first. So an officer's own corrections survive a new download, and a
@@ -307,7 +299,7 @@ const ENTITY_OF: Partial<Record<PullTableName, ChangeEntity>> = {
  * the stamp of every row it leaves a pending correction on, so the rows come down again.)
  */
 async function layPendingOverPulled(tx: Db, name: PullTableName, rows: Record<string, unknown>[]) {
-  const entity = ENTITY_OF[name];
+  const entity = ENTITY_OF_PULL_TABLE[name];
   if (!entity || rows.length === 0) return;
   const byId = new Map(rows.map((row) => [String(row.id), row]));
   const pending = await tx
@@ -375,6 +367,20 @@ export async function pullChanges(
       const campaignId = await resolveCampaign(tx, user, options.campaignId, held?.campaignId ?? null);
       const gridIds = campaignId ? await assignedGridIds(tx, user, campaignId) : [];
       const plan = planRound(held, campaignId, gridIds, BigInt(xmin));
+      if (options.deviceId && campaignId && gridIds.length > 0) {
+        // From its first pull the device holds these grids: late visits from it still count.
+        await tx
+          .insert(deviceGrids)
+          .values(
+            gridIds.map((gridId) => ({
+              deviceId: options.deviceId as string,
+              userId: user.id,
+              campaignId,
+              gridId,
+            })),
+          )
+          .onConflictDoNothing();
+      }
       const groups = groupFloors(plan.floors);
 
       const records: PullTables = {};

@@ -11,6 +11,7 @@ import {
   attachments,
   campaigns,
   changes,
+  deviceGrids,
   devices,
   mutationLedger,
   persons,
@@ -55,6 +56,7 @@ import {
   IDENTITY_FIELDS,
   identitySchema,
   keyOf,
+  lockRegisterRows,
   type Row,
   TABLES,
   toColumn,
@@ -141,9 +143,13 @@ interface Batch {
   /** The register's own rows, as read (and as a settled conflict writes them). */
   register: Map<string, Row>;
   /** The corrections waiting for review on these rows, oldest first: laid over `register` to give `rows`. */
-  overlays: { key: string; field: string; value: unknown }[];
+  overlays: { key: string; field: string; value: unknown; seq: number }[];
+  /** Pending corrections a settled conflict decided against: they leave the overlay and the review. */
+  superseded: { entity: ChangeEntity; entityId: string; field: string; beforeSeq: number; value: unknown }[];
   /** Campaigns that approve plain confirmations without a reviewer. */
   autoApprove: Set<string>;
+  /** When this device first pulled each grid of a campaign (`gridId|campaignId`), if it did. */
+  heldSince: Map<string, Date>;
   photos: Set<string>;
   visitIdsTaken: Set<string>;
   /** Change ids already stored (by any visit), and those taken earlier in this batch. */
@@ -401,6 +407,12 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   // A grid reassigned since: what was recorded before goes in, anything after was not the officer's.
   const endedAt = campaigns.get(campaignId);
   if (endedAt && new Date(visit.visitedAt) >= endedAt) throw new Rejection("sync.gridReassigned");
+  // A late visit counts only from a device that held the grid before the end: the time on a visit is
+  // the phone's word, and any other device could stamp one "before".
+  if (endedAt) {
+    const held = batch.heldSince.get(`${visit.gridId}|${campaignId}`);
+    if (!held || held >= endedAt) throw new Rejection("sync.gridReassigned");
+  }
 
   const scratch = new Scratch(batch);
   const room = scratch.get("room", visit.roomId);
@@ -512,7 +524,13 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   for (const change of parsedChanges)
     if (change.field !== "*" && statuses.get(change.id)?.status === "pending") {
       const key = keyOf(change.entity, change.entityId);
-      batch.overlays.push({ key, field: change.field, value: batch.rows.get(key)?.[change.field] });
+      // Newer than anything stored: a conflict settled later in the batch never supersedes it.
+      batch.overlays.push({
+        key,
+        field: change.field,
+        value: batch.rows.get(key)?.[change.field],
+        seq: Number.MAX_SAFE_INTEGER,
+      });
     }
   for (const change of parsedChanges) batch.changeIdsTaken.add(change.id);
   batch.visitRows.push({
@@ -599,6 +617,8 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
       checkIdentity(scratch.get("person", change.entityId) as Row);
   }
   const versions = scratch.commit();
+  if (decision === "apply")
+    supersede(batch, entity, change.entityId, change.field, change.seq, value ?? null);
   batch.changeUpdates.set(changeId, {
     status: "resolved",
     resolvedValue: value ?? null,
@@ -606,6 +626,31 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
     resolvedAt: batch.now,
   });
   return { status: "applied", versions };
+}
+
+/**
+ * Settling a conflict to a value other than the one the push judged against decides against the
+ * pending corrections that made up that value (those older than the conflict): they are resolved
+ * with the settled value, so phones no longer show them and their visits' approval does not bring
+ * them back. Later pending corrections of the field still stand.
+ */
+function supersede(
+  batch: Batch,
+  entity: ChangeEntity,
+  entityId: string,
+  field: string,
+  beforeSeq: number,
+  value: unknown,
+): void {
+  const key = keyOf(entity, entityId);
+  batch.overlays = batch.overlays.filter((o) => !(o.key === key && o.field === field && o.seq < beforeSeq));
+  batch.superseded.push({ entity, entityId, field, beforeSeq, value });
+  const row = batch.rows.get(key);
+  const held = batch.register.get(key);
+  if (!row || !held) return;
+  row[field] = held[field];
+  for (const overlay of batch.overlays)
+    if (overlay.key === key && overlay.field === field) row[field] = overlay.value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -665,21 +710,8 @@ async function readBatch(
     for (const change of found) conflictChanges.set(change.id, change);
   }
 
-  const rows = new Map<string, Row>();
   const ids = idsNamed(mutations, conflictChanges.values());
-  // One fixed order of tables and ids: two batches lock what they share in the same order.
-  for (const entity of ENTITY_ORDER) {
-    const wanted = [...(ids.get(entity) ?? [])].sort();
-    if (wanted.length === 0) continue;
-    const table = TABLES[entity];
-    const found = (await tx
-      .select()
-      .from(table)
-      .where(anyOf(table.id, wanted))
-      .orderBy(table.id)
-      .for("update")) as Row[];
-    for (const row of found) rows.set(keyOf(entity, row.id), row);
-  }
+  const rows = await lockRegisterRows(tx, ids);
   const register = new Map([...rows].map(([key, row]) => [key, { ...row }]));
   const overlays = await layPendingOver(tx, rows, ids);
 
@@ -730,10 +762,12 @@ async function readBatch(
     photos,
     register,
     autoApprove: await autoApproving(tx, grids),
+    heldSince: await heldGrids(tx, user, deviceId, [...gridIds]),
     visitIdsTaken: new Set(taken.map((row) => row.id)),
     changeIdsTaken: new Set(changesTaken.map((row) => row.id)),
     registeredIds,
     overlays,
+    superseded: [],
     conflictChanges,
     created: new Set(),
     dirty: new Map(),
@@ -743,6 +777,23 @@ async function readBatch(
     attachmentRows: [],
     ledgerRows: [],
   };
+}
+
+async function heldGrids(tx: Db, user: SessionUser, deviceId: string, gridIds: string[]) {
+  const held = new Map<string, Date>();
+  if (gridIds.length === 0) return held;
+  const rows = await tx
+    .select({ gridId: deviceGrids.gridId, campaignId: deviceGrids.campaignId, at: deviceGrids.firstPulledAt })
+    .from(deviceGrids)
+    .where(
+      and(
+        eq(deviceGrids.deviceId, deviceId),
+        eq(deviceGrids.userId, user.id),
+        sql`${deviceGrids.gridId} = any(${sql.param(gridIds)}::uuid[])`,
+      ),
+    );
+  for (const row of rows) held.set(`${row.gridId}|${row.campaignId}`, row.at);
+  return held;
 }
 
 async function autoApproving(tx: Db, grids: Map<string, Map<string, Date | null>>): Promise<Set<string>> {
@@ -822,6 +873,7 @@ async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEnt
       field: changes.field,
       observedValue: changes.observedValue,
       gridId: changes.gridId,
+      seq: changes.seq,
     })
     .from(changes)
     .where(and(eq(changes.status, "pending"), anyOf(changes.entityId, named)))
@@ -843,7 +895,7 @@ async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEnt
     const row = rows.get(key);
     if (!row) continue;
     row[change.field] = toColumn(change.field, change.observedValue);
-    overlays.push({ key, field: change.field, value: row[change.field] });
+    overlays.push({ key, field: change.field, value: row[change.field], seq: change.seq });
   }
   return overlays;
 }
@@ -904,6 +956,19 @@ async function writeBatch(tx: Db, batch: Batch): Promise<void> {
   await insertChunked(tx, changes, batch.changeRows);
   for (const [id, values] of batch.changeUpdates)
     await tx.update(changes).set(values).where(eq(changes.id, id));
+  for (const { entity, entityId, field, beforeSeq, value } of batch.superseded)
+    await tx
+      .update(changes)
+      .set({ status: "resolved", resolvedValue: value, resolvedBy: batch.user.id, resolvedAt: batch.now })
+      .where(
+        and(
+          eq(changes.status, "pending"),
+          eq(changes.entity, entity),
+          eq(changes.entityId, entityId),
+          eq(changes.field, field),
+          sql`${changes.seq} < ${beforeSeq}`,
+        ),
+      );
   await insertChunked(tx, visitAttachments, batch.attachmentRows);
   await insertChunked(tx, mutationLedger, batch.ledgerRows);
 }

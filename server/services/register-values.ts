@@ -1,6 +1,8 @@
 import "server-only";
 
+import { sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/client";
 import { households, persons, rentals, rentalTenants, rooms, units } from "@/db/schema";
 import { normaliseValue } from "@/domain/merge";
 import { checkCitizenIdentity, personObject } from "@/domain/schemas/person";
@@ -69,4 +71,26 @@ export function toColumn(field: string, value: unknown): unknown {
   const plain = columnForm(field, value);
   if (field === "endedAt" && typeof plain === "string") return new Date(`${plain}T00:00:00${CHINA_OFFSET}`);
   return plain;
+}
+
+/**
+ * Reads and locks (`for update`) the register rows named, by `entity:id`. One fixed order of tables
+ * and ids for every caller (push and approval alike), so two transactions lock what they share in the
+ * same order and cannot deadlock.
+ */
+export async function lockRegisterRows(tx: Db, ids: ReadonlyMap<ChangeEntity, ReadonlySet<string>>) {
+  const rows = new Map<string, Row>();
+  for (const entity of ENTITY_ORDER) {
+    const wanted = [...(ids.get(entity) ?? [])].sort();
+    if (wanted.length === 0) continue;
+    const table = TABLES[entity];
+    const found = (await tx
+      .select()
+      .from(table)
+      .where(sql`${table.id} = any(${sql.param(wanted)}::uuid[])`)
+      .orderBy(table.id)
+      .for("update")) as Row[];
+    for (const row of found) rows.set(keyOf(entity, row.id), row);
+  }
+  return rows;
 }

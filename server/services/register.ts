@@ -3,14 +3,12 @@ import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, buildings, households, persons, rentals, rentalTenants, rooms, units } from "@/db/schema";
 import { maskIdNumber, maskName, maskPhone } from "@/domain/mask";
+import { chinaDay } from "@/domain/progress";
+import { ageOn } from "@/domain/validators/date";
 import { notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-
-/** Object-level authorisation: an object is visible when its grid's path lies under the user's area. */
-export function inScope(user: Pick<SessionUser, "areaPath">, path: string | null | undefined): boolean {
-  return !!path && path.startsWith(user.areaPath);
-}
+import { inScope } from "./scope";
 
 const underPath = (column: typeof areas.path, prefix: string) => sql`starts_with(${column}, ${prefix})`;
 
@@ -166,13 +164,6 @@ export async function getBuildingView(db: Db, user: SessionUser, buildingId: str
   };
 }
 
-function ageOn(birthDate: string, today: Date): number {
-  const [y, m, d] = birthDate.split("-").map(Number);
-  let age = today.getFullYear() - y;
-  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age -= 1;
-  return age;
-}
-
 export async function getHouseholdView(db: Db, user: SessionUser, householdId: string, now: Date) {
   const [row] = await db
     .select({ household: households, room: rooms, gridPath: areas.path, address: buildings.address })
@@ -215,7 +206,7 @@ export async function getHouseholdView(db: Db, user: SessionUser, householdId: s
       idNumber: maskIdNumber(person.idNumber),
       phone: person.phone ? maskPhone(person.phone) : null,
       sex: person.sex,
-      age: ageOn(person.birthDate, now),
+      age: ageOn(person.birthDate, chinaDay(now)),
       relation: person.relation,
       personType: person.personType,
     })),

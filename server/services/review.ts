@@ -14,14 +14,14 @@ import {
 } from "@/db/schema";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import { maskFieldValue } from "@/domain/mask";
-import type { ChangeEntity } from "@/domain/visit";
+import type { ChangeEntity, ReviewState } from "@/domain/visit";
 import { AppError, notFound } from "../errors";
 import { applyApprovedChanges, returnChanges } from "./approve";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type PushMeta, pushMutations } from "./push";
-import { inScope } from "./register";
 import { TABLES, wireValue } from "./register-values";
+import { inScope } from "./scope";
 
 /**
  * The supervisor's side of a visit: the queue of submitted visits, one visit with its evidence, the
@@ -30,8 +30,6 @@ import { TABLES, wireValue } from "./register-values";
  */
 
 const underCaller = (user: SessionUser) => sql`starts_with(${areas.path}, ${user.areaPath})`;
-
-export type ReviewState = "submitted" | "approved" | "returned";
 
 export interface QueueInput {
   state: ReviewState;

@@ -1,15 +1,70 @@
 import "server-only";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { areas, assignments, campaigns } from "@/db/schema";
+import { areas, assignments, campaignAreas, campaigns } from "@/db/schema";
+import type { CampaignOption } from "@/domain/progress";
+import { notFound } from "../errors";
 import type { SessionUser } from "./auth";
 
 /**
- * Which grids a caller may write to. An officer writes only where they hold an active assignment in
- * an open campaign, under their own area; supervisors and administrators write anywhere under theirs.
+ * A caller's reach, asked by every service: what they may see (an object, area or campaign under their
+ * area path) and which grids they may write to. Kept in one module so read and write scope cannot drift.
  */
 
-/** Active assignments in the campaign, cut down to grids under the caller's area. */
+/** Object-level authorisation: an object is visible when its grid's path lies under the user's area. */
+export function inScope(user: Pick<SessionUser, "areaPath">, path: string | null | undefined): boolean {
+  return !!path && path.startsWith(user.areaPath);
+}
+
+const campaignColumns = {
+  id: campaigns.id,
+  name: campaigns.name,
+  status: campaigns.status,
+  startsOn: campaigns.startsOn,
+  endsOn: campaigns.endsOn,
+};
+
+/**
+ * Campaigns the caller may report on: one whose areas overlap the caller's (above it or under it),
+ * or with an assignment under it. Drafts have no work yet and are left out. Newest first.
+ */
+export async function visibleCampaigns(db: Db, user: SessionUser): Promise<CampaignOption[]> {
+  const overlaps = sql`exists (
+    select 1 from ${campaignAreas} ca join ${areas} x on x.id = ca.area_id
+    where ca.campaign_id = "campaigns"."id"
+      and (starts_with(x.path, ${user.areaPath}) or starts_with(${user.areaPath}, x.path)))`;
+  const assignedUnder = sql`exists (
+    select 1 from ${assignments} a join ${areas} g on g.id = a.grid_id
+    where a.campaign_id = "campaigns"."id" and starts_with(g.path, ${user.areaPath}))`;
+  return db
+    .select(campaignColumns)
+    .from(campaigns)
+    .where(and(sql`${campaigns.status} <> 'draft'`, sql`(${overlaps} or ${assignedUnder})`))
+    .orderBy(desc(campaigns.startsOn), desc(campaigns.createdAt), desc(campaigns.id));
+}
+
+/** The area asked for (the caller's own by default), or not found when it lies outside their area. */
+export async function areaInScope(db: Db, user: SessionUser, areaId: string | undefined) {
+  const [area] = await db
+    .select({ id: areas.id, name: areas.name, level: areas.level, path: areas.path })
+    .from(areas)
+    .where(eq(areas.id, areaId ?? user.areaId));
+  if (!area || !inScope(user, area.path)) throw notFound();
+  return area;
+}
+
+/*
+ * Which grids a caller may write to. An officer writes only where they hold an assignment in an open
+ * campaign; supervisors and administrators write anywhere under their area.
+ *
+ * An officer's assignment is their authority, wherever their own area lies: it is given only by an
+ * administrator or supervisor over both the grid and the officer (campaigns.ts assignGrid), so a
+ * community's supervisor can have one officer cover several grids, or a colleague's grid: the phone
+ * pulls and pushes the assigned grids, while the register screens (register.ts) stay cut to the
+ * officer's own area.
+ */
+
+/** Active assignments of the caller in the campaign. */
 export async function assignedGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
   const rows = await tx
     .selectDistinct({ id: areas.id })
@@ -21,7 +76,6 @@ export async function assignedGridIds(tx: Db, user: SessionUser, campaignId: str
         eq(assignments.officerId, user.id),
         isNull(assignments.endedAt),
         eq(areas.level, "grid"),
-        sql`starts_with(${areas.path}, ${user.areaPath})`,
       ),
     )
     .orderBy(asc(areas.id));
@@ -54,7 +108,6 @@ export async function writableGrids(
           .where(
             and(
               wanted,
-              underCaller,
               eq(areas.level, "grid"),
               eq(assignments.officerId, user.id),
               eq(campaigns.status, "open"),

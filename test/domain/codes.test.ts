@@ -7,6 +7,7 @@ import {
   ETHNICITY,
   isCode,
   RELATION,
+  relationContradictsSex,
   SEX,
   VISIT_OUTCOME,
   VISIT_OUTCOME_GROUP,
@@ -92,5 +93,19 @@ describe("codeLabel and isCode", () => {
     expect(isCode(SEX, "3")).toBe(false);
     expect(isCode(SEX, 1)).toBe(false);
     expect(isCode(SEX, null)).toBe(false);
+  });
+});
+
+describe("relationContradictsSex", () => {
+  it("flags 妻 for a man and 长子 for a woman, and nothing for a generic relation or an unknown sex", () => {
+    expect(relationContradictsSex("12", "1")).toBe(true); // 妻, 男
+    expect(relationContradictsSex("22", "2")).toBe(true); // 长子, 女
+    expect(relationContradictsSex("52", "1")).toBe(true); // 母亲, 男
+    expect(relationContradictsSex("11", "1")).toBe(false); // 夫, 男
+    expect(relationContradictsSex("32", "2")).toBe(false); // 长女, 女
+    expect(relationContradictsSex("10", "1")).toBe(false); // 配偶
+    expect(relationContradictsSex("02", "2")).toBe(false); // 户主
+    expect(relationContradictsSex("12", "9")).toBe(false); // 未说明
+    expect(relationContradictsSex(null, "1")).toBe(false);
   });
 });

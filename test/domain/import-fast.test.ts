@@ -26,7 +26,7 @@ const idNumber = fc.constantFrom(
   GOOD_ID.toLowerCase().replace("x", "x"),
   `${GOOD_ID.slice(0, 17)}${GOOD_ID.at(-1) === "0" ? "1" : "0"}`, // wrong check character
   "440104850203001", // 15 digits
-  "４４０１０４１９８５０２０３００１" + GOOD_ID.slice(17), // full-width digits
+  `４４０１０４１９８５０２０３００１${GOOD_ID.slice(17)}`, // full-width digits
   ` ${GOOD_ID} `,
   id("44010430000101001"), // born in the future
   id("99010419850203001"), // no such province

@@ -10,6 +10,7 @@ import { mapMessages } from "@/domain/i18n/map";
 import { en as uiEn, zhCN as uiZh } from "@/domain/i18n/messages";
 import { progressMessages } from "@/domain/i18n/progress";
 import { superviseMessages } from "@/domain/i18n/supervise";
+import { userMessages } from "@/domain/i18n/users";
 import { isValidationKey, validationMessages } from "@/domain/i18n/validation";
 import { parseCitizenId, parseMobile, parsePhone, parseUscc } from "@/domain/validators";
 
@@ -38,6 +39,7 @@ describe("the screen families' catalogues", () => {
       campaignMessages,
       importMessages,
       importPageMessages,
+      userMessages,
     ]) {
       const zhKeys = Object.keys(catalogue["zh-CN"]).sort();
       expect(Object.keys(catalogue.en).sort()).toEqual(zhKeys);

@@ -1,7 +1,8 @@
 import "fake-indexeddb/auto";
 import { openDB } from "idb";
 import { describe, expect, it } from "vitest";
-import { changesOfVisit, clearDraft, readDraft, saveDraft, saveVisit } from "@/app/field/_lib/outbox";
+import { clearDraft, readDraft, saveDraft } from "@/app/field/_lib/drafts";
+import { changesOfVisit, saveVisit } from "@/app/field/_lib/outbox";
 import { countPending, onOutboxChanged } from "@/app/field/_lib/pending";
 import { type FieldDatabase, openFieldDb, readAll } from "@/app/field/_lib/store";
 import type { Change, Visit } from "@/domain/visit";

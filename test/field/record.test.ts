@@ -32,6 +32,10 @@ const head = {
   relation: "02",
   phone: "13800001111",
   personType: "01",
+  // As every pulled person carries them (the register's columns are not null).
+  disability: false,
+  lowIncome: false,
+  unemployed: false,
 };
 const rental = {
   id: id(),
@@ -270,11 +274,11 @@ describe("a visit after the supervisor returned the last one", () => {
     observedValue: { name: "王小芳", householdId: household.id, roomId: room.id },
     baseVersion: 0,
   };
-  const after = (over: Partial<RoomData>) =>
+  const withReturned = (over: Partial<RoomData>) =>
     data({ members: { [household.id]: [heldHead] }, returnedChanges: [returnedPhone], ...over });
 
   it("sends the returned correction again, against the register value first seen, not 'no corrections'", () => {
-    const record = buildRecord(after({}), draft({ outcome: "changed" }), { now });
+    const record = buildRecord(withReturned({}), draft({ outcome: "changed" }), { now });
     expect(record.changes).toHaveLength(1);
     expect(record.changes[0]).toMatchObject({
       entity: "person",
@@ -288,35 +292,53 @@ describe("a visit after the supervisor returned the last one", () => {
     expect(
       recordProblems(
         draft({ outcome: "verified" }),
-        buildRecord(after({}), draft({ outcome: "verified" }), { now }),
+        buildRecord(withReturned({}), draft({ outcome: "verified" }), { now }),
       ),
     ).toContain("visit.error.verifiedWithChanges");
   });
 
   it("a field corrected again keeps the register value first seen as its base", () => {
     const values = memberFormSchema.parse({ ...heldHead, phone: "13700003333" });
-    const record = buildRecord(after({}), draft({ members: { [head.id]: { kind: "correct", values } } }), {
-      now,
-    });
+    const record = buildRecord(
+      withReturned({}),
+      draft({ members: { [head.id]: { kind: "correct", values } } }),
+      {
+        now,
+      },
+    );
     const phone = record.changes.filter((c) => c.field === "phone");
     expect(phone).toHaveLength(1);
     expect(phone[0]).toMatchObject({ registerValue: "13800001111", observedValue: "13700003333" });
   });
 
-  it("a field set back to the register's value is not sent; a new member still on the phone is added again", () => {
+  it("a field the officer sets back to the register's value is not sent; a new member still on the phone is added again", () => {
+    const values = memberFormSchema.parse({ ...heldHead, phone: "13800001111" });
     const record = buildRecord(
-      after({
-        members: { [household.id]: [{ ...head }, { ...head, id: returnedMember.entityId, name: "王小芳" }] },
+      withReturned({
+        members: { [household.id]: [heldHead, { ...head, id: returnedMember.entityId, name: "王小芳" }] },
         returnedChanges: [returnedPhone, returnedMember],
       }),
-      draft({ outcome: "changed" }),
+      draft({ outcome: "changed", members: { [head.id]: { kind: "correct", values } } }),
       { now },
     );
     expect(record.changes.map((c) => [c.entityId, c.field])).toEqual([[returnedMember.entityId, "*"]]);
   });
 
+  it("still sent when a pull brought the register's row back over the phone's value", () => {
+    // After the return the register row came down again: the phone shows the register's phone.
+    const record = buildRecord(
+      withReturned({ members: { [household.id]: [{ ...head }] } }),
+      draft({ outcome: "changed" }),
+      { now },
+    );
+    expect(record.changes).toHaveLength(1);
+    expect(record.changes[0]).toMatchObject({ registerValue: "13800001111", observedValue: "13900002222" });
+  });
+
   it("nothing is carried when the last visit was not returned", () => {
-    const record = buildRecord(after({ returnedChanges: [] }), draft({ outcome: "verified" }), { now });
+    const record = buildRecord(withReturned({ returnedChanges: [] }), draft({ outcome: "verified" }), {
+      now,
+    });
     expect(record.changes).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
-import { applyPullPage, openFieldDb, readAll, readMeta } from "@/app/field/_lib/store";
-import { PULL_COLUMNS, PULL_FORMAT, type PullResponse, type PullTableName } from "@/domain/sync";
+import { applyPullPage } from "@/app/field/_lib/pull";
+import { openFieldDb, readAll, readMeta } from "@/app/field/_lib/store";
+import { PULL_COLUMNS, PULL_FORMAT, type PullResponse, type PullTableName } from "@/domain/pull";
 import {
   decodePullRows,
   encodePullRows,

@@ -3,7 +3,6 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  ageOn,
   type GeneratedData,
   GUANGTA_AGED_60_PLUS,
   GUANGTA_PERSONS,
@@ -14,6 +13,7 @@ import {
 import { pointInRing } from "../../db/seed/geometry";
 import { GUANGTA, GUANGTA_COMMUNITIES } from "../../db/seed/places";
 import { parseCitizenId } from "../../domain/validators/citizen-id";
+import { ageOn } from "../../domain/validators/date";
 import { parseUscc } from "../../domain/validators/uscc";
 
 const TODAY = new Date("2026-11-24T12:00:00");

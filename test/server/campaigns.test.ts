@@ -5,7 +5,8 @@ import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/trpc/[trpc]/route";
 import { saveVisit } from "@/app/field/_lib/outbox";
-import { applyPullPage, openFieldDb, readAll } from "@/app/field/_lib/store";
+import { applyPullPage } from "@/app/field/_lib/pull";
+import { openFieldDb, readAll } from "@/app/field/_lib/store";
 import { type Database, rowsOf } from "@/db/client";
 import {
   areas,
@@ -18,7 +19,7 @@ import {
   persons,
   users,
 } from "@/db/schema";
-import type { PullResponse, PullTableName } from "@/domain/sync";
+import type { PullResponse, PullTableName } from "@/domain/pull";
 import { decodePullRows } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";
@@ -84,10 +85,10 @@ async function httpMutation(path: string, input: unknown, cookie: string, locale
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 
-async function drain(caller: Caller, cursor: string | null) {
+async function drain(caller: Caller, cursor: string | null, deviceId?: string) {
   const pages: PullResponse[] = [];
   for (;;) {
-    const page = await caller.sync.pull({ cursor });
+    const page = await caller.sync.pull({ cursor, deviceId });
     pages.push(page);
     cursor = page.cursor;
     if (!page.hasMore) return { pages, cursor };
@@ -259,7 +260,12 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     expect(detail.gridList.map((g) => g.id).sort()).toEqual(grids.map((g) => g.id).sort());
     expect(detail.canClose).toBe(false);
     const ownGrid = detail.gridList.find((g) => g.id === own.gridId);
-    expect(ownGrid).toMatchObject({ officer: null, eligibleOfficerIds: [officer1Id] });
+    expect(ownGrid).toMatchObject({ officer: null, homeOfficerIds: [officer1Id] });
+    // Every officer of the community is offered for every grid; another community's are not.
+    const offered = detail.officerList.filter((o) => o.eligible).map((o) => o.id);
+    expect(offered).toContain(officer1Id);
+    expect(offered).not.toContain(await userId("officer2"));
+    expect(detail.officerList.find((o) => o.id === officer1Id)?.areaName).toBeTruthy();
 
     const adminList = await admin.campaign.list();
     expect(adminList.canCreate).toBe(true);
@@ -366,7 +372,7 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     const detail = await ownCommunity.campaign.get({ id: campaignId });
     expect(detail.gridList.find((g) => g.id === own.gridId)).toMatchObject({
       officer: { id: communityOfficerId, username: "campaign-officer-c" },
-      eligibleOfficerIds: expect.arrayContaining([officer1Id, communityOfficerId]),
+      homeOfficerIds: expect.arrayContaining([officer1Id, communityOfficerId]),
     });
     expect(detail).toMatchObject({ assignedGrids: 1, officers: 1 });
   });
@@ -389,7 +395,6 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     expect(await ask(otherCommunity, own.gridId, officer1Id)).toBe("NOT_FOUND errors.notFound");
     // An officer of another community's grid: out of this supervisor's sight, and not over this grid.
     expect(await ask(ownCommunity, own.gridId, officer2Id)).toBe("NOT_FOUND errors.notFound");
-    expect(await ask(admin, own.gridId, officer2Id)).toBe("BAD_REQUEST campaign.error.officerOutsideGrid");
     // A grid the campaign does not cover.
     expect(await ask(admin, other.gridId, officer2Id)).toBe("BAD_REQUEST campaign.error.gridNotInCampaign");
     // A supervisor is not an officer; a community is not a grid; an unknown campaign is missing.
@@ -416,11 +421,79 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     );
   });
 
+  it("gives one officer several grids, in and beyond their own area; their phone pulls and pushes them all, their register screens stay their own", async () => {
+    const officer2Id = await userId("officer2");
+    const street = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    // officer1 holds their own grid in the street's campaign; the street's supervisor, over both
+    // communities, gives them officer2's grid as well.
+    expect(
+      await street.campaign.assign({
+        campaignId: seededCampaignId,
+        gridId: other.gridId,
+        officerId: officer1Id,
+      }),
+    ).toEqual({ changed: true, previousOfficerIds: [officer2Id] });
+    const detail = await street.campaign.get({ id: seededCampaignId });
+    expect(
+      detail.gridList
+        .filter((g) => g.officer?.id === officer1Id)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual([own.gridId, other.gridId].sort());
+    expect(detail.gridList.find((g) => g.id === other.gridId)?.homeOfficerIds).toContain(officer2Id);
+    const [audit] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "campaign.assign"), eq(auditLog.entityId, seededCampaignId)))
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(1);
+    expect(audit.detail).toEqual({
+      gridId: other.gridId,
+      officerId: officer1Id,
+      previousOfficerIds: [officer2Id],
+    });
+
+    await settle(database.db);
+    const pulled = await drain(officer1, null);
+    expect(pulled.pages[0].campaignId).toBe(seededCampaignId);
+    expect(pulled.pages[0].grids?.map((g) => g.id).sort()).toEqual([own.gridId, other.gridId].sort());
+    const pushed = await officer1.sync.push({
+      deviceId: randomUUID(),
+      mutations: [
+        visitMutation({ gridId: other.gridId, roomId: other.roomId, campaignId: seededCampaignId }),
+      ],
+    });
+    expect(pushed.results[0], JSON.stringify(pushed.results[0])).toMatchObject({ status: "applied" });
+    // Browsing the register stays cut to the officer's own area.
+    expect(await codeOf(officer1.area.get({ id: other.gridId }))).toBe("NOT_FOUND");
+
+    // Neither community's supervisor may do the same: the grid, or the officer, lies outside their area.
+    for (const caller of [ownCommunity, otherCommunity]) {
+      expect(
+        await refusal(
+          caller.campaign.assign({
+            campaignId: seededCampaignId,
+            gridId: other.gridId,
+            officerId: officer1Id,
+          }),
+        ),
+      ).toBe("NOT_FOUND errors.notFound");
+    }
+
+    // Back as it was, for the tests below.
+    await street.campaign.assign({
+      campaignId: seededCampaignId,
+      gridId: other.gridId,
+      officerId: officer2Id,
+    });
+  });
+
   it("after a reassignment the old officer's phone drops the grid, keeps its unsent visit, and the new officer pulls the grid from zero", async () => {
     // officer1 holds its grid in the seeded campaign and has it on the phone.
     await settle(database.db);
     const phone = await openFieldDb(`campaigns-${kind}-${randomUUID()}`);
-    const first = await drain(officer1, null);
+    const phoneId = randomUUID();
+    const first = await drain(officer1, null, phoneId);
     expect(first.pages[0].grids?.map((g) => g.id)).toEqual([own.gridId]);
     for (const page of first.pages) await applyPullPage(phone, page);
     expect((await readAll(phone)).rooms.length).toBeGreaterThan(0);
@@ -460,7 +533,7 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
     });
     await settle(database.db);
 
-    const next = await drain(officer1, first.cursor);
+    const next = await drain(officer1, first.cursor, phoneId);
     expect(next.pages[0].dropGridIds).toEqual([own.gridId]);
     expect(idsOf(next.pages, "rooms")).toEqual([]);
     for (const page of next.pages) await applyPullPage(phone, page);
@@ -485,10 +558,16 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
       .where(and(eq(households.gridId, own.gridId), isNull(households.endedAt)));
     expect(idsOf(fresh.pages, "households")).toEqual(live.map((h) => h.id).sort());
 
-    // The kept visit, recorded before the reassignment, still goes in when the phone next pushes;
-    // a visit recorded after it does not, and says why.
-    const kept = await officer1.sync.push({
+    // The kept visit, recorded before the reassignment, still goes in when the phone that held the
+    // grid next pushes; the same visit from a device that never held the grid does not (its time is
+    // only its word: a backdated visit), nor does a visit recorded after the reassignment.
+    const backdated = await officer1.sync.push({
       deviceId: randomUUID(),
+      mutations: [{ id: visitId, kind: "visit", payload: outbox[0].payload } as never],
+    });
+    expect(backdated.results[0]).toMatchObject({ status: "rejected", key: "sync.gridReassigned" });
+    const kept = await officer1.sync.push({
+      deviceId: phoneId,
       mutations: [{ id: visitId, kind: "visit", payload: outbox[0].payload } as never],
     });
     expect(kept.results[0], JSON.stringify(kept.results[0])).toMatchObject({
@@ -501,7 +580,7 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
       campaignId: seededCampaignId,
       visitedAt: new Date().toISOString(),
     });
-    const refused = await officer1.sync.push({ deviceId: randomUUID(), mutations: [after] });
+    const refused = await officer1.sync.push({ deviceId: phoneId, mutations: [after] });
     expect(refused.results[0]).toMatchObject({ status: "rejected", key: "sync.gridReassigned" });
   });
 

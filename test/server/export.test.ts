@@ -30,7 +30,7 @@ import {
   users,
   visits,
 } from "@/db/schema";
-import { AGE_BANDS, ageBandOf, ageOn } from "@/domain/export";
+import { AGE_BANDS, ageBandOf } from "@/domain/export";
 import { createTranslator } from "@/domain/i18n";
 import { IMPORT_COLUMNS, IMPORT_KINDS, type ImportKind } from "@/domain/import";
 import { PERSON_COLUMNS } from "@/domain/import/persons";
@@ -38,6 +38,7 @@ import { BUILDING_COLUMNS, ROOM_COLUMNS } from "@/domain/import/places";
 import { RENTAL_COLUMNS } from "@/domain/import/rentals";
 import { UNIT_COLUMNS } from "@/domain/import/units";
 import { chinaDay } from "@/domain/progress";
+import { ageOn } from "@/domain/validators/date";
 import { parseUscc, usccCheckChar } from "@/domain/validators/uscc";
 import { hashPassword } from "@/server/auth/password";
 import { readEnv } from "@/server/env";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getTableName, is, sql } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
+import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
@@ -101,7 +102,29 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "campaign.assign": (s) => ({ campaignId: s.ownCampaignId, gridId: s.gridId, officerId: s.officerId }),
   "campaign.unassign": (s) => ({ campaignId: s.ownCampaignId, gridId: s.gridId }),
   "campaign.close": (s) => ({ id: s.ownCampaignId }),
+  "user.list": (s) => ({
+    search: "officer",
+    role: "officer",
+    areaId: s.communityId,
+    state: "active",
+    limit: 20,
+  }),
+  "user.areas": (s) => ({ parentId: s.communityId }),
+  "user.create": (s) => ({
+    username: "fuzz.new",
+    displayName: "模糊",
+    role: "officer",
+    areaId: s.gridId,
+    phone: "13912345678",
+  }),
+  "user.bulkCreate": () => ({ fileName: "fuzz.xlsx", data: accounts.xlsx }),
+  "user.setDisabled": () => ({ userId: accounts.userId, disabled: true }),
+  "user.resetPassword": () => ({ userId: accounts.userId }),
+  "user.update": (s) => ({ userId: accounts.userId, role: "officer", areaId: s.communityId }),
 };
+
+/** The user screen's objects, made in beforeAll: an account to act on (not a caller's) and a sheet. */
+const accounts = { userId: "", xlsx: "" };
 
 /**
  * Tables a refused call may still write, and why: a failed login counts against the username and
@@ -333,6 +356,26 @@ describe.each(databaseKinds)("fuzzing every procedure and route on %s", (kind) =
     cookies.supervisor = await loginAs(database, "supervisor");
     cookies.admin = await loginAs(database, "admin");
     cookies.logout = await loginAs(database, "officer3");
+    const [target] = await database.db
+      .insert(schema.users)
+      .values({
+        username: "fuzz.target",
+        displayName: "模糊",
+        passwordHash: "scrypt$unusable",
+        role: "officer",
+        areaId: side.gridId,
+      })
+      .returning({ id: schema.users.id });
+    accounts.userId = target.id;
+    const [grid] = await database.db
+      .select({ code: schema.areas.code })
+      .from(schema.areas)
+      .where(sql`${schema.areas.id} = ${side.gridId}`);
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("用户");
+    sheet.addRow(["用户名", "姓名", "角色", "区域代码", "手机"]);
+    sheet.addRow(["fuzz.bulk", "模糊", "信息员", grid.code, "13812345678"]);
+    accounts.xlsx = Buffer.from(await book.xlsx.writeBuffer()).toString("base64");
     globalThis.__doorstepDatabase = Promise.resolve(database);
   });
   afterAll(async () => {

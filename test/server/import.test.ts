@@ -8,12 +8,12 @@ import { rowsOf } from "@/db/client";
 import { areas, auditLog, buildings, households, persons, rooms, units } from "@/db/schema";
 import { createTranslator } from "@/domain/i18n";
 import type { ImportKind } from "@/domain/import";
+import type { ImportReport } from "@/domain/import/report";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
 import {
   type ImportOptions,
   type ImportProgress,
-  type ImportReport,
   importFile,
   MAX_ERRORS,
   MAX_WARNINGS,

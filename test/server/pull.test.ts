@@ -11,7 +11,8 @@ import { Client } from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
-import { applyPullPage, openFieldDb, readAll } from "@/app/field/_lib/store";
+import { applyPullPage } from "@/app/field/_lib/pull";
+import { openFieldDb, readAll } from "@/app/field/_lib/store";
 import type { Db } from "@/db/client";
 import {
   areas,
@@ -32,7 +33,7 @@ import {
 } from "@/db/schema";
 import { type SeedResult, seedDemo } from "@/db/seed";
 import { zhCN } from "@/domain/i18n/messages";
-import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullResponse, type PullTableName } from "@/domain/sync";
+import { PULL_COLUMNS, PULL_FORMAT, PULL_TABLES, type PullResponse, type PullTableName } from "@/domain/pull";
 import { decodePullRows, encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import { AppError } from "@/server/errors";
@@ -454,17 +455,27 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
     }
   });
 
-  it("gives a caller without assignments nothing, and ignores an assignment outside the caller's area", async () => {
+  it("gives a caller without assignments nothing, and an officer the grids they are assigned, beyond their own area too", async () => {
     const empty = await supervisor.sync.pull({});
     expect(empty).toMatchObject({ campaignId: null, hasMore: false, dropGridIds: [], rows: {} });
     expect(empty.grids).toBeUndefined();
 
-    // officer1's area is their own grid: an assignment to officer2's grid must not widen it.
-    const [stray] = await database.db
+    // officer1's area is their own grid; an assignment to officer2's grid (given by a supervisor over
+    // both: campaigns.test.ts) is what brings that grid to the phone, and only while it holds.
+    const [second] = await database.db
       .insert(assignments)
       .values({ campaignId: seed.campaignId, gridId: other.gridId, officerId: officer1Id })
       .returning({ id: assignments.id });
     try {
+      await settle(database.db);
+      const both = await drain(officer1, null);
+      expect(both.pages[0].grids?.map((grid) => grid.id).sort()).toEqual([own.gridId, other.gridId].sort());
+      const gridsOfRows = new Set(
+        PULL_TABLES.flatMap((table) => recordsOf(both.pages, table).map((r) => r.gridId)),
+      );
+      expect([...gridsOfRows].sort()).toEqual([own.gridId, other.gridId].sort());
+
+      await database.db.update(assignments).set({ endedAt: new Date() }).where(eq(assignments.id, second.id));
       await settle(database.db);
       const { pages } = await drain(officer1, null);
       expect(pages[0].grids?.map((grid) => grid.id)).toEqual([own.gridId]);
@@ -472,7 +483,7 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
         for (const row of recordsOf(pages, table)) expect(row.gridId).toBe(own.gridId);
       }
     } finally {
-      await database.db.delete(assignments).where(eq(assignments.id, stray.id));
+      await database.db.delete(assignments).where(eq(assignments.id, second.id));
     }
   });
 

@@ -368,7 +368,9 @@ interface Model {
    */
   persons: Map<string, { values: Values; version: number }>;
   /** Corrections waiting for review, oldest first: pushes are judged against the register with these laid over. */
-  pending: { entityId: string; field: Field; value: unknown }[];
+  pending: { entityId: string; field: Field; value: unknown; changeId: string }[];
+  /** The order change rows were stored in (the changes table's seq), by change id. */
+  seqOf: Map<string, number>;
   ledger: Map<string, { kind: string; userId: string; deviceId: string; hash: string; result: Answer }>;
   changes: Map<string, ChangeState>;
 }
@@ -401,7 +403,12 @@ function judge(model: Model, mutation: VisitMutation): Answer {
     const decision = mergeField(server, change.registerValue, change.observedValue);
     if (decision === "apply") {
       draft.values[field] = normaliseValue(change.observedValue);
-      waiting.push({ entityId: change.entityId, field, value: normaliseValue(change.observedValue) });
+      waiting.push({
+        entityId: change.entityId,
+        field,
+        value: normaliseValue(change.observedValue),
+        changeId: change.id,
+      });
     }
     const held = (model.persons.get(change.entityId) as { values: Values }).values;
     if (decision === "conflict") {
@@ -437,6 +444,7 @@ function judge(model: Model, mutation: VisitMutation): Answer {
   }
   // Pending corrections change what later pushes are judged against, not the register or its versions.
   model.pending.push(...waiting);
+  for (const [id] of statuses) model.seqOf.set(id, model.seqOf.size + 1);
   const versions: Record<string, number> = { [mutation.id]: 1 };
   for (const [id, status] of statuses) model.changes.set(id, status);
   return conflicts.length > 0 ? { status: "conflict", versions, conflicts } : { status: "applied", versions };
@@ -468,10 +476,25 @@ function judgeResolve(model: Model, mutation: ResolveMutation, userId: string): 
   }
   const versions: Record<string, number> = {};
   if (decision === "apply") {
-    // Settling is a decision: it writes the register at once.
+    // Settling is a decision: it writes the register at once, and decides against the pending
+    // corrections of the field older than the conflict (they made up the value it was judged on).
     target.values[change.field as Field] = normaliseValue(value);
     target.version += 1;
     versions[change.entityId] = target.version;
+    const before = model.seqOf.get(changeId) as number;
+    const superseded = model.pending.filter(
+      (w) =>
+        w.entityId === change.entityId &&
+        w.field === change.field &&
+        (model.seqOf.get(w.changeId) as number) < before,
+    );
+    model.pending = model.pending.filter((w) => !superseded.includes(w));
+    for (const w of superseded)
+      Object.assign(model.changes.get(w.changeId) as ChangeState, {
+        status: "resolved",
+        resolvedValue: value ?? null,
+        resolvedBy: userId,
+      });
   }
   Object.assign(change, { status: "resolved", resolvedValue: value ?? null, resolvedBy: userId });
   return { status: "applied", versions };
@@ -682,6 +705,7 @@ describe.each(databaseKinds)("sync.push properties on %s", (kind) => {
     let model: Model = {
       persons: new Map(ordered.map((row) => [row.id, current(row)])),
       pending: [],
+      seqOf: new Map(),
       ledger: new Map(),
       changes: new Map(),
     };

@@ -209,6 +209,28 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
     expect(await statusesOf(here.id)).toEqual(["pending"]);
   });
 
+  it("every field statistics count can be corrected at the door and reaches the register on approval", async () => {
+    const member = fresh();
+    const values = {
+      disability: !member.disability,
+      lowIncome: !member.lowIncome,
+      unemployed: !member.unemployed,
+      marital: member.marital === "20" ? "30" : "20",
+      employment: member.employment === "20" ? "10" : "20",
+      leftBehind: member.leftBehind === "elderly" ? "child" : "elderly",
+      currentAddress: "光塔路99号",
+    };
+    const fix = visitMutation({
+      gridId,
+      roomId: member.roomId as string,
+      changes: Object.entries(values).map(([field, value]) => correction("person", member, field, value)),
+    });
+    await push(fix);
+    await decide("approve", fix.id);
+    expect(await person(member.id)).toMatchObject(values);
+    expect(new Set(await statusesOf(fix.id))).toEqual(new Set(["applied"]));
+  });
+
   it("a campaign that trusts confirmations approves them as they arrive, and only them", async () => {
     await database.db.update(campaigns).set({ autoApprove: true }).where(eq(campaigns.id, campaignId));
     try {

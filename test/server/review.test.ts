@@ -19,7 +19,7 @@ import {
   users,
 } from "@/db/schema";
 import { maskPhone } from "@/domain/mask";
-import type { PullResponse } from "@/domain/sync";
+import type { PullResponse } from "@/domain/pull";
 import { decodePullRows } from "@/domain/wire";
 import { databaseKinds, openTestDatabase, settle } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";

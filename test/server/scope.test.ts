@@ -3,9 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { and, eq, ne } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { campaignAreas, campaigns, residentFeedback, users, visits } from "@/db/schema";
+import { areas, campaignAreas, campaigns, residentFeedback, users, visits } from "@/db/schema";
 import { appRouter } from "@/server/routers";
 import { ensureOpenCampaignCodes } from "@/server/services/codes";
 import { databaseKinds, openTestDatabase } from "../support/db";
@@ -67,6 +68,14 @@ const PROCEDURES = `
   # administration
   campaign.create     UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   campaign.close      UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  # accounts in a grid: an administrator's under their area, a supervisor's officers under theirs
+  user.list           UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  user.areas          UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  user.create         UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  user.bulkCreate     UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  user.setDisabled    UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  user.resetPassword  UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  user.update         UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   # the caller's own session and assignments
   auth.login          OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
   auth.me             OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
@@ -263,6 +272,40 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
     await database.db.insert(campaignAreas).values({ campaignId: campaign.id, areaId: side.communityId });
     return caller.campaign.close({ id: campaign.id });
   },
+  // The side's officer is the account looked for; missing from the list reads as NOT_FOUND.
+  "user.list": async ({ caller, side }) => {
+    const { users: found } = await caller.user.list({ search: side.officer, role: "officer" });
+    if (!found.some((user) => user.id === side.officerId)) throw new TRPCError({ code: "NOT_FOUND" });
+  },
+  "user.areas": ({ caller, side }) => caller.user.areas({ parentId: side.communityId }),
+  "user.create": ({ caller, side }) =>
+    caller.user.create({
+      username: `matrix-${randomUUID().slice(0, 8)}`,
+      displayName: "矩阵",
+      role: "officer",
+      areaId: side.gridId,
+    }),
+  // A row in the side's grid: outside the caller's area it is a problem of the report, read as NOT_FOUND.
+  "user.bulkCreate": async ({ caller, side, database }) => {
+    const [grid] = await database.db
+      .select({ code: areas.code })
+      .from(areas)
+      .where(eq(areas.id, side.gridId));
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("用户");
+    sheet.addRow(["用户名", "姓名", "角色", "区域代码"]);
+    sheet.addRow([`matrix-${randomUUID().slice(0, 8)}`, "矩阵", "信息员", grid.code]);
+    const data = Buffer.from(await book.xlsx.writeBuffer()).toString("base64");
+    const report = await caller.user.bulkCreate({ fileName: "matrix.xlsx", data });
+    if (report.created.length !== 1) throw new TRPCError({ code: "NOT_FOUND" });
+  },
+  // A fresh officer of the side's grid each time, so the side's own officer keeps their session.
+  "user.setDisabled": async ({ caller, side, database }) =>
+    caller.user.setDisabled({ userId: await freshOfficer(database, side), disabled: true }),
+  "user.resetPassword": async ({ caller, side, database }) =>
+    caller.user.resetPassword({ userId: await freshOfficer(database, side) }),
+  "user.update": async ({ caller, side, database }) =>
+    caller.user.update({ userId: await freshOfficer(database, side), areaId: side.communityId }),
   "auth.login": ({ caller, side }) => caller.auth.login({ username: side.officer, password: "doorstep" }),
   "auth.me": ({ caller }) => caller.auth.me(),
   "auth.logout": async ({ database, freshCookie, caller }) => {
@@ -292,6 +335,21 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
     });
   },
 };
+
+/** A new officer account in the side's grid. */
+async function freshOfficer(database: Database, side: Side): Promise<string> {
+  const [user] = await database.db
+    .insert(users)
+    .values({
+      username: `matrix-${randomUUID().slice(0, 8)}`,
+      displayName: "矩阵",
+      passwordHash: "scrypt$unusable",
+      role: "officer",
+      areaId: side.gridId,
+    })
+    .returning({ id: users.id });
+  return user.id;
+}
 
 const BASE = "http://localhost:3000";
 type RouteCall = Omit<Call, "caller">;

@@ -3,7 +3,7 @@ import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { campaigns, persons, users } from "@/db/schema";
 import type { VisitMutation } from "@/domain/push";
-import type { Change, Visit } from "@/domain/visit";
+import type { Change, SubjectType, Visit } from "@/domain/visit";
 import { hashPassword } from "@/server/auth/password";
 import { callerFor, DEMO_PASSWORD, loginAs } from "./fixture";
 
@@ -13,7 +13,7 @@ export interface VisitSpec {
   gridId: string;
   roomId: string;
   campaignId?: string | null;
-  subjectType?: "room" | "household" | "unit" | "rental";
+  subjectType?: SubjectType;
   subjectId?: string | null;
   outcome?: string;
   photoSha256?: string | null;

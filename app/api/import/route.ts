@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { createTranslator } from "@/domain/i18n";
 import { IMPORT_KINDS } from "@/domain/import";
-import { createContext } from "@/server/context";
 import { readEnv } from "@/server/env";
-import { AppError, HTTP_STATUS } from "@/server/errors";
-import { declaresOver, isSameOrigin, refusal } from "@/server/http/request";
+import { AppError } from "@/server/errors";
+import { declaresOver, refusal } from "@/server/http/request";
+import { sessionRoute } from "@/server/http/route";
 import { logError } from "@/server/log";
 import { importSaved, saveUpload, type UploadedImport, uploadName } from "@/server/services/import-upload";
 
@@ -26,77 +26,76 @@ const query = z.object({
   name: z.string().max(255).optional(),
 });
 
-export async function POST(req: Request): Promise<Response> {
-  const { headers } = req;
-  if (!isSameOrigin(headers)) return refusal(headers, 403, "errors.crossSite");
-  const ctx = await createContext(headers, new Headers());
-  if (!ctx.user) return refusal(headers, 401, "auth.required");
-  if (ctx.user.role !== "admin") return refusal(headers, 403, "auth.forbidden");
-  const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) return refusal(headers, 400, "errors.badRequest");
-  const user = ctx.user;
-  const t = createTranslator(ctx.locale);
-  const maxBytes = readEnv().importMaxBytes;
-  const refuse = (error: AppError) => refusal(headers, HTTP_STATUS[error.kind], error.key, error.params);
-  let upload: UploadedImport;
-  try {
+export const POST = sessionRoute(
+  { name: "import", sameOrigin: true, roles: ["admin"] },
+  async (req: Request, ctx): Promise<Response> => {
+    const { headers } = req;
+    const parsed = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+    if (!parsed.success) return refusal(headers, 400, "errors.badRequest");
+    const user = ctx.user;
+    const t = createTranslator(ctx.locale);
+    const maxBytes = readEnv().importMaxBytes;
     const name = uploadName(parsed.data.name ?? null);
     if (declaresOver(headers, maxBytes)) {
-      return refuse(new AppError("PAYLOAD_TOO_LARGE", "importPage.tooLarge", { mb: maxBytes >> 20 }));
+      throw new AppError("PAYLOAD_TOO_LARGE", "importPage.tooLarge", { mb: maxBytes >> 20 });
     }
-    upload = await saveUpload(user, name, req.body, maxBytes);
-  } catch (error) {
-    if (error instanceof AppError) return refuse(error);
-    // The admin's browser went away during the upload: nothing was imported and no one reads an answer.
-    if (req.signal.aborted) return refusal(headers, 400, "errors.badRequest");
-    logError("import", error);
-    return refusal(headers, 500, "errors.internal");
-  }
-  const encoder = new TextEncoder();
-  // The admin's page can go away at any moment (a closed tab, a lost network); Next then cancels this
-  // stream. From then on nothing is sent (enqueueing on a cancelled stream throws "Controller is already
-  // closed", which used to end the import without its audit entry), and the import is asked to stop at
-  // its next batch: the batches committed stay, and its audit entry says it was cancelled.
-  const stop = new AbortController();
-  let open = true;
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (event: unknown) => {
-        if (open) controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
-      };
-      try {
-        const report = await importSaved(ctx.db, user, upload, {
-          kind: parsed.data.kind,
-          dryRun: parsed.data.dryRun === "1",
-          name: parsed.data.name ?? null,
-          translate: t,
-          signal: stop.signal,
-          onProgress: (progress) => send({ type: "progress", ...progress }),
-        });
-        send({ type: "report", report });
-      } catch (error) {
-        if (error instanceof AppError) {
-          send({ type: "error", error: { key: error.key, message: t(error.key, error.params) } });
-        } else {
-          logError("import", error);
-          send({ type: "error", error: { key: "errors.internal", message: t("errors.internal") } });
+    // The file is saved before the answer starts, so a refused upload gets its own status.
+    let upload: UploadedImport;
+    try {
+      upload = await saveUpload(user, name, req.body, maxBytes);
+    } catch (error) {
+      // The admin's browser went away during the upload: nothing was imported, no one reads an answer,
+      // and there is nothing to log.
+      if (req.signal.aborted && !(error instanceof AppError))
+        return refusal(headers, 400, "errors.badRequest");
+      throw error;
+    }
+    const encoder = new TextEncoder();
+    // The admin's page can go away at any moment (a closed tab, a lost network); Next then cancels this
+    // stream. From then on nothing is sent (enqueueing on a cancelled stream throws "Controller is already
+    // closed", which used to end the import without its audit entry), and the import is asked to stop at
+    // its next batch: the batches committed stay, and its audit entry says it was cancelled.
+    const stop = new AbortController();
+    let open = true;
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (event: unknown) => {
+          if (open) controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+        };
+        try {
+          const report = await importSaved(ctx.db, user, upload, {
+            kind: parsed.data.kind,
+            dryRun: parsed.data.dryRun === "1",
+            name: parsed.data.name ?? null,
+            translate: t,
+            signal: stop.signal,
+            onProgress: (progress) => send({ type: "progress", ...progress }),
+          });
+          send({ type: "report", report });
+        } catch (error) {
+          if (error instanceof AppError) {
+            send({ type: "error", error: { key: error.key, message: t(error.key, error.params) } });
+          } else {
+            logError("import", error);
+            send({ type: "error", error: { key: "errors.internal", message: t("errors.internal") } });
+          }
         }
-      }
-      if (open) {
+        if (open) {
+          open = false;
+          controller.close();
+        }
+      },
+      cancel() {
         open = false;
-        controller.close();
-      }
-    },
-    cancel() {
-      open = false;
-      stop.abort();
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      "content-type": "application/x-ndjson; charset=utf-8",
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
-}
+        stop.abort();
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        "content-type": "application/x-ndjson; charset=utf-8",
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  },
+);

@@ -1,16 +1,27 @@
 import "client-only";
-import { type Change, changeSchema, type Visit, visitSchema } from "@/domain/visit";
+import type { PULL_TABLE_OF_ENTITY } from "@/domain/pull";
+import { type Change, type ChangeEntity, changeSchema, type Visit, visitSchema } from "@/domain/visit";
 import { notifyOutboxChanged } from "./pending";
-import { abandon, type DraftRow, type FieldDatabase, type OutboxEntry, type Row } from "./store";
+import {
+  abandon,
+  type ConflictRow,
+  type FieldDatabase,
+  type FieldStoreName,
+  type OutboxEntry,
+  type Row,
+  writeTransaction,
+} from "./store";
 
 /**
- * The officer's unsent work. A save writes the visit, its changes, the corrected register rows and
- * one outbox entry in a single strict transaction, and says "saved" only once that transaction has
- * committed: after a crash the phone holds all of it or none of it.
+ * The officer's unsent work, and all the officer does to it. A save writes the visit, its changes, the
+ * corrected register rows and one outbox entry in a single strict transaction, and says "saved" only
+ * once that transaction has committed: after a crash the phone holds all of it or none of it. A
+ * conflict settled is queued the same way; a refused entry is sent again or discarded here. The
+ * outbox's one other writer is the push (push.ts), which takes entries out on the server's answer.
  */
 
 /** Register stores a visit may correct on the phone, so lists show what the officer observed. */
-export type LocalStore = "persons" | "households" | "units" | "rentals" | "rentalTenants" | "rooms";
+export type LocalStore = (typeof PULL_TABLE_OF_ENTITY)[ChangeEntity];
 
 export type LocalUpdate =
   /** A new row (a member, a tenant, a tenancy, a household). */
@@ -67,9 +78,8 @@ export async function saveVisit(db: FieldDatabase, input: SaveVisitInput): Promi
     ...(visit.photoSha256 ? ["photos" as const] : []),
     ...new Set(updates.map((update) => update.store)),
   ] as const;
-  const tx = db.transaction(stores as unknown as ["visits"], "readwrite", { durability: "strict" });
-  // biome-ignore lint/suspicious/noExplicitAny: the transaction spans a dynamic set of stores
-  const store = (name: string) => tx.objectStore(name as any) as any;
+  const tx = writeTransaction(db, stores);
+  const store = <Name extends FieldStoreName>(name: Name) => tx.objectStore(name);
   try {
     // add, not put: the same mutation id twice (a double tap) fails and writes nothing.
     await store("outbox").add(entry);
@@ -98,22 +108,67 @@ export async function saveVisit(db: FieldDatabase, input: SaveVisitInput): Promi
   return entry;
 }
 
+/**
+ * Settles a conflict with the value chosen: the resolution is itself a mutation, queued in the
+ * outbox like a visit, and the conflict leaves the list in the same transaction. If the server has
+ * moved on again by the time it arrives, the answer brings the conflict back with the new value.
+ */
+export async function resolveConflict(
+  db: FieldDatabase,
+  { where: _where, ...conflict }: ConflictRow & { where?: string },
+  value: unknown,
+): Promise<void> {
+  const entry: OutboxEntry = {
+    id: crypto.randomUUID(),
+    kind: "resolve",
+    createdAt: new Date().toISOString(),
+    state: "pending",
+    attempts: 0,
+    payload: { changeId: conflict.changeId, value, serverValue: conflict.serverValue },
+    conflict,
+  };
+  const tx = db.transaction(["outbox", "conflicts"], "readwrite", { durability: "strict" });
+  await Promise.all([
+    tx.objectStore("outbox").add(entry),
+    tx.objectStore("conflicts").delete(conflict.changeId),
+    tx.done,
+  ]);
+  notifyOutboxChanged();
+}
+
+/**
+ * Puts an entry the officer has been shown back in line to be sent: its cause may be cleared (the
+ * server fixed, a campaign reopened). It keeps its place (the time it was saved) and starts its
+ * count of server failures afresh, so a parked entry gets its chances again.
+ */
+export async function retryRejected(db: FieldDatabase, entry: OutboxEntry): Promise<void> {
+  const tx = db.transaction("outbox", "readwrite", { durability: "strict" });
+  const current = await tx.store.get(entry.id);
+  if (current?.state === "rejected") {
+    const { lastError: _lastError, errorKey: _errorKey, ...rest } = current;
+    await tx.store.put({ ...rest, state: "pending", serverErrors: 0, suspect: false });
+  }
+  await tx.done;
+  notifyOutboxChanged();
+}
+
+/** Drops a visit the server refused, after the officer confirmed it: the entry, and the phone's copy. */
+export async function discardRejected(db: FieldDatabase, entry: OutboxEntry): Promise<void> {
+  const tx = db.transaction(["outbox", "visits", "changes", "conflicts"], "readwrite", {
+    durability: "strict",
+  });
+  const work: Promise<unknown>[] = [tx.objectStore("outbox").delete(entry.id)];
+  if (entry.kind === "visit") {
+    work.push(tx.objectStore("visits").delete(entry.payload.visit.id));
+    for (const change of entry.payload.changes) work.push(tx.objectStore("changes").delete(change.id));
+  } else {
+    // A refused resolution: the conflict goes back on the list, unsettled.
+    work.push(tx.objectStore("conflicts").put(entry.conflict));
+  }
+  await Promise.all([...work, tx.done]);
+  notifyOutboxChanged();
+}
+
 export async function changesOfVisit(db: FieldDatabase, visitId: string): Promise<Change[]> {
   return db.getAllFromIndex("changes", "visitId", visitId);
-}
-
-// -- drafts -------------------------------------------------------------------------------------
-
-export async function saveDraft(db: FieldDatabase, roomId: string, values: unknown): Promise<void> {
-  const row: DraftRow = { roomId, savedAt: new Date().toISOString(), values };
-  await db.put("drafts", row);
-}
-
-export async function readDraft<T = unknown>(db: FieldDatabase, roomId: string): Promise<T | undefined> {
-  const row = await db.get("drafts", roomId);
-  return row?.values as T | undefined;
-}
-
-export async function clearDraft(db: FieldDatabase, roomId: string): Promise<void> {
-  await db.delete("drafts", roomId);
 }

@@ -5,7 +5,7 @@
  */
 
 import { normaliseValue, sameValue } from "@/domain/merge";
-import { PULL_COLUMNS } from "@/domain/sync";
+import { PULL_COLUMNS } from "@/domain/pull";
 import { toIsoDate } from "@/domain/validators/date";
 import {
   type Change,
@@ -381,7 +381,7 @@ export function buildRecord(
     }
   }
 
-  carryReturned(data, changes, visitId, newId);
+  carryReturned(data, draft, changes, visitId, newId);
 
   const outcome = draft.outcome ?? "";
   const subject = visitSubject(data, draft);
@@ -425,13 +425,20 @@ function heldRow(data: RoomData, entity: Change["entity"], id: string): Row | un
 }
 
 /**
- * A returned visit's corrections never reached the register, but the phone still shows them, so a
- * diff against the phone's rows would find nothing to send ("没有更正" while it carries corrections).
- * Each one goes again, measured against the register value the officer first saw: the officer's
- * newer value where they changed the field since, else the value the phone holds; a field set back
- * to the register's value is dropped. New rows the phone still holds are added again.
+ * A returned visit's corrections never reached the register: a diff against the phone's rows finds
+ * nothing to send (they hold the officer's value, or, once a pull brought the register's row again,
+ * the register's), which would say "没有更正" while the visit carries corrections. Each one goes
+ * again, measured against the register value the officer first saw, with the value the officer
+ * found, unless they correct the field again in this visit: then their new value goes (and a field
+ * set back to the register's value is dropped). New rows the phone still holds are added again.
  */
-function carryReturned(data: RoomData, changes: Change[], visitId: string, newId: NewId): void {
+function carryReturned(
+  data: RoomData,
+  draft: RoomDraft,
+  changes: Change[],
+  visitId: string,
+  newId: NewId,
+): void {
   const returned = data.returnedChanges ?? [];
   if (returned.length === 0) return;
   const made = new Map(changes.map((c) => [`${c.entity}:${c.entityId}:${c.field}`, c]));
@@ -439,19 +446,24 @@ function carryReturned(data: RoomData, changes: Change[], visitId: string, newId
     const key = `${old.entity}:${old.entityId}:${old.field}`;
     const again = made.get(key);
     if (again) {
-      // The register never took the returned value: what the officer saw there is still the base.
-      if (old.field !== "*") again.registerValue = old.registerValue;
+      if (old.field === "*") continue;
+      // The register never took the returned value: what the officer saw there is still the base,
+      // and a field set back to it is no correction at all.
+      again.registerValue = old.registerValue;
+      if (sameValue(again.observedValue, old.registerValue)) changes.splice(changes.indexOf(again), 1);
       continue;
     }
-    const row = heldRow(data, old.entity, old.entityId);
     if (old.field === "*") {
-      if (row) changes.push({ ...old, id: newId(), visitId });
+      if (heldRow(data, old.entity, old.entityId)) changes.push({ ...old, id: newId(), visitId });
       continue;
     }
-    // A row the phone dropped (moved out, ended): the returned change says what the officer found.
-    const observed = row ? normaliseValue(row[old.field]) : old.observedValue;
-    if (sameValue(observed, old.registerValue)) continue;
-    changes.push({ ...old, id: newId(), visitId, observedValue: observed });
+    const action = old.entity === "person" ? draft.members[old.entityId] : undefined;
+    const corrected =
+      action?.kind === "correct" && old.field in action.values
+        ? normaliseValue((action.values as Record<string, unknown>)[old.field])
+        : undefined;
+    if (corrected !== undefined && sameValue(corrected, old.registerValue)) continue;
+    changes.push({ ...old, id: newId(), visitId, observedValue: corrected ?? old.observedValue });
   }
 }
 

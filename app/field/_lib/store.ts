@@ -1,9 +1,8 @@
 import "client-only";
-import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
+import { PULL_TABLES } from "@/domain/pull";
 import type { ConflictField, ResolveMutation } from "@/domain/push";
-import { PULL_TABLES, type PullResponse } from "@/domain/sync";
 import type { Change, Visit } from "@/domain/visit";
-import { decodePullRows, type PullTables } from "@/domain/wire";
 
 /**
  * The phone's copy of the officer's grids: one IndexedDB database per user, so two officers sharing
@@ -89,6 +88,21 @@ export interface PhotoRow {
 }
 
 export type FieldDatabase = IDBPDatabase<FieldDb>;
+export type FieldStoreName = StoreNames<FieldDb>;
+export type FieldWriteTransaction = IDBPTransaction<FieldDb, readonly FieldStoreName[], "readwrite">;
+
+/**
+ * A strict read-write transaction over stores chosen at run time (a save's corrected tables, a push
+ * answer's, a pulled page's). idb types a transaction by the list it was opened with; typed by a list
+ * of any stores, its objectStore(name) takes any store's name and keeps that store's row type, so no
+ * caller needs a cast.
+ */
+export function writeTransaction(
+  db: FieldDatabase,
+  stores: readonly FieldStoreName[],
+): FieldWriteTransaction {
+  return db.transaction(stores, "readwrite", { durability: "strict" });
+}
 
 const INDEXES: Record<Exclude<RegisterStore, "grids">, string[]> = {
   buildings: ["gridId"],
@@ -164,79 +178,6 @@ export function abandon(tx: { abort(): void; done: Promise<unknown> }): void {
   } catch {
     // already finished
   }
-}
-
-/** The phone's store of each kind of register row a change can name. */
-export const STORE_OF_ENTITY = {
-  person: "persons",
-  household: "households",
-  unit: "units",
-  rental: "rentals",
-  rental_tenant: "rentalTenants",
-  room: "rooms",
-} as const;
-
-/**
- * Writes one pulled page and its cursor in a single strict transaction: after a crash or a lost
- * signal the phone holds either the whole page and the cursor after it, or neither.
- */
-export async function applyPullPage(db: FieldDatabase, page: PullResponse): Promise<number> {
-  // Before anything is touched: a page of a format this app cannot read is refused whole, in words.
-  const tables = decodePullRows(page.format, page.rows);
-  const tx = db.transaction(["meta", ...REGISTER_STORES], "readwrite", { durability: "strict" });
-  try {
-    const written = await writePage(tx, page, tables);
-    await tx.done;
-    return written;
-  } catch (error) {
-    abandon(tx);
-    throw error;
-  }
-}
-
-async function writePage(
-  // biome-ignore lint/suspicious/noExplicitAny: the transaction spans every store; idb's types cannot name that union
-  tx: any,
-  page: PullResponse,
-  tables: PullTables,
-): Promise<number> {
-  let written = 0;
-  for (const gridId of page.dropGridIds) {
-    for (const name of REGISTER_STORES) {
-      if (name === "grids") continue;
-      const index = tx.objectStore(name).index("gridId");
-      for (let cursor = await index.openCursor(gridId); cursor; cursor = await cursor.continue()) {
-        await cursor.delete();
-      }
-    }
-    await tx.objectStore("grids").delete(gridId);
-  }
-  for (const grid of page.grids ?? []) {
-    await tx.objectStore("grids").put({ ...grid });
-  }
-  // Every request is issued before any is awaited: waiting on each put in turn made the browser
-  // answer thousands of them one by one. A failure still rejects, and the caller aborts the whole.
-  const requests: Promise<unknown>[] = [];
-  try {
-    for (const name of PULL_TABLES) {
-      const store = tx.objectStore(name);
-      for (const row of (tables[name] ?? []) as Row[]) {
-        // A tombstone: the register ended this row (moved out, deceased, closed…); the phone drops it.
-        requests.push(row.endedAt ? store.delete(row.id) : store.put(row));
-        written += 1;
-      }
-    }
-  } catch (error) {
-    // A request refused as it was made (a bad key): the caller aborts, failing those already made.
-    for (const request of requests) request.catch(() => {});
-    throw error;
-  }
-  await Promise.all(requests);
-  await tx.objectStore("meta").put(page.cursor, "cursor");
-  await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
-  // Visits recorded from now on belong to the campaign the grid was downloaded for.
-  if (page.campaignId) await tx.objectStore("meta").put(page.campaignId, "campaignId");
-  return written;
 }
 
 export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | undefined> {

@@ -4,8 +4,8 @@ import type { PushInput } from "@/domain/push";
 import { appVersion } from "../../_components/public-env";
 import { useTRPCClient } from "../../_components/trpc";
 import { countPending, onOutboxChanged } from "./pending";
+import { backoffDelay, HttpError, type PushRun, type PushTransport, pushOutbox } from "./push";
 import type { FieldDatabase, PhotoRow } from "./store";
-import { backoffDelay, HttpError, type SyncRun, type SyncTransport, syncOutbox } from "./sync";
 
 /** How often to try while work is waiting, and to report health when there is none. */
 const TICK_MS = 60_000;
@@ -71,13 +71,13 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
     setState((s) => ({ phase: "syncing", lastSyncedAt: s.lastSyncedAt }));
-    const transport: SyncTransport = {
+    const transport: PushTransport = {
       push: (input: PushInput) => client.sync.push.mutate(input),
       uploadPhoto,
     };
-    let result: SyncRun;
+    let result: PushRun;
     try {
-      result = await syncOutbox(db, transport, {
+      result = await pushOutbox(db, transport, {
         appVersion: appVersion(),
         lockName: `doorstep-sync-${userId}`,
         maxBatch: maxBatchSetting(),

@@ -3,9 +3,10 @@
 import Link from "next/link";
 import { FIELD_INFO } from "@/domain/fields";
 import { useI18n } from "../../_components/i18n";
-import { discardRejected, resolveConflict, retryRejected, useNeedsAction } from "../_lib/needs-action";
+import { useNeedsAction } from "../_lib/needs-action";
+import { discardRejected, resolveConflict, retryRejected } from "../_lib/outbox";
+import { SERVER_FAILED_KEY } from "../_lib/push";
 import type { FieldDatabase, OutboxEntry } from "../_lib/store";
-import { SERVER_FAILED_KEY } from "../_lib/sync";
 import { displayValue } from "../room/_parts/ui";
 
 /**

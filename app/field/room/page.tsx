@@ -18,7 +18,8 @@ import { useI18n } from "../../_components/i18n";
 import { markFormDirty } from "../../_components/service-worker";
 import { LanguageSwitch, Loading } from "../../_components/shell";
 import { StatusChip } from "../../_components/status";
-import { clearDraft, readDraft, saveDraft, saveVisit } from "../_lib/outbox";
+import { clearDraft, readDraft, saveDraft } from "../_lib/drafts";
+import { saveVisit } from "../_lib/outbox";
 import { usePendingCount } from "../_lib/pending";
 import {
   buildRecord,
@@ -449,7 +450,15 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
           attempt={record.attempt}
           onChange={(outcome) => update((d) => ({ ...d, outcome }))}
         />
-        <GpsCard position={draft.position} onPosition={(position) => update((d) => ({ ...d, position }))} />
+        <GpsCard
+          position={draft.position}
+          building={
+            typeof data.building?.lat === "number" && typeof data.building?.lng === "number"
+              ? { lat: data.building.lat, lng: data.building.lng }
+              : null
+          }
+          onPosition={(position) => update((d) => ({ ...d, position }))}
+        />
         <PhotoCard
           db={db}
           sha256={draft.photoSha256 ?? null}

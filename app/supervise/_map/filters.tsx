@@ -1,6 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import type { AreaLevel } from "@/domain/areas";
+import type { CampaignStatus } from "@/domain/campaign";
 import { codeLabel, VISIT_OUTCOME } from "@/domain/codes";
 import { useI18n } from "../../_components/i18n";
 
@@ -15,12 +17,12 @@ export interface MapFilters {
 }
 
 export interface FilterChoices {
-  campaigns: { id: string; name: string; status: "draft" | "open" | "closed" }[];
+  campaigns: { id: string; name: string; status: CampaignStatus }[];
   officers: { id: string; displayName: string; areaId: string; areaName: string }[];
   areas: {
     id: string;
     parentId: string | null;
-    level: "city" | "district" | "street" | "community" | "grid";
+    level: AreaLevel;
     name: string;
   }[];
 }

@@ -18,6 +18,7 @@ const TABS: readonly { href: string; label: string; admin?: boolean }[] = [
   { href: "/supervise/conflicts", label: "supervise.conflicts" },
   { href: "/supervise/devices", label: "supervise.devices" },
   { href: "/supervise/export", label: "export.title" },
+  { href: "/supervise/users", label: "users.title" },
   { href: "/register", label: "nav.register" },
   { href: "/supervise/import", label: "importPage.title", admin: true },
 ];
@@ -35,7 +36,7 @@ export function SuperviseShell({ children }: { children: ReactNode }) {
   const user = me.data;
   const allowed = user && (user.role === "supervisor" || user.role === "admin");
   const nav = useRef<HTMLElement>(null);
-  // Nine tabs overflow a phone: bring the current one into view, wherever it sits.
+  // Ten tabs overflow a phone: bring the current one into view, wherever it sits.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs again when the page (pathname) or the tabs (user) change
   useEffect(() => {
     nav.current

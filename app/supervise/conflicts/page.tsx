@@ -97,12 +97,22 @@ function ConflictCard({ item }: { item: Item }) {
           </span>
         </dd>
       </dl>
-      {outcome && outcome.status !== "conflict" ? (
+      {outcome && outcome.status === "applied" ? (
         <p className="rounded-lg bg-green-50 p-2 font-semibold text-green-950" role="status">
-          {outcome.status === "rejected" ? outcome.message : t("conflicts.settled")}
+          {t("conflicts.settled")}
         </p>
       ) : (
         <>
+          {outcome?.status === "rejected" && (
+            // A value the field's rule refuses: said as an error, and every choice stays open.
+            <p
+              role="alert"
+              className="mb-2 rounded-lg border-2 border-red-700 bg-red-50 p-2 text-red-900"
+              data-testid="inbox-error"
+            >
+              {outcome.message}
+            </p>
+          )}
           {outcome?.status === "conflict" && (
             <p role="alert" className="mb-2 rounded-lg bg-amber-50 p-2 text-amber-950">
               {t("conflicts.again")}

@@ -3,44 +3,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
 import { IMPORT_KINDS, type ImportKind } from "@/domain/import/kinds";
+import type { ImportReport, ImportRowProblem } from "@/domain/import/report";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
 
-/** A problem or a warning of one row, as the report gives it. */
-interface RowNote {
-  row: number;
-  column: string;
-  value: string;
-  reason: string;
-  key: string;
-}
-
-/** What /api/import sends back: the engine's report with the upload it came from. */
-interface Report {
-  uploadId: string;
-  file: string;
-  encoding: string | null;
-  dryRun: boolean;
-  read: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  kind: ImportKind;
-  householdsCreated: number;
-  personsCreated: number;
-  batches: number;
-  ignoredColumns: string[];
-  stoppedAt?: { row: number; reason: string };
-  /** The first problems; `errorsTotal` counts them all (the rejected rows file holds every one). */
-  errors: RowNote[];
-  errorsTotal: number;
-  /** Rows imported all the same; `warningsTotal` counts those beyond the list too. */
-  warnings: RowNote[];
-  warningsTotal: number;
-  rejectedFile?: string;
-  elapsedMs: number;
-}
+/** What /api/import sends back last: the engine's report with the upload it came from. */
+type Report = ImportReport & { uploadId: string };
 
 type Phase =
   | { step: "idle" }
@@ -303,7 +271,7 @@ function ReportView({ report }: { report: Report }) {
           {report.errorsTotal > SHOWN && (
             <p className="text-sm text-gray-700">{t("importPage.errorsShown", { shown: SHOWN })}</p>
           )}
-          <RowNotes notes={report.errors.slice(0, SHOWN)} kind="error" />
+          <RowProblems notes={report.errors.slice(0, SHOWN)} kind="error" />
         </>
       )}
       {report.warnings.length > 0 && (
@@ -313,7 +281,7 @@ function ReportView({ report }: { report: Report }) {
             {t("importPage.warningsIntro")}
             {report.warningsTotal > SHOWN && ` ${t("importPage.warningsShown", { shown: SHOWN })}`}
           </p>
-          <RowNotes notes={report.warnings.slice(0, SHOWN)} kind="warning" />
+          <RowProblems notes={report.warnings.slice(0, SHOWN)} kind="warning" />
         </>
       )}
     </section>
@@ -321,7 +289,7 @@ function ReportView({ report }: { report: Report }) {
 }
 
 /** One card per row's problem or warning: readable on a phone, where a four-column table is not. */
-function RowNotes({ notes, kind }: { notes: RowNote[]; kind: "error" | "warning" }) {
+function RowProblems({ notes, kind }: { notes: ImportRowProblem[]; kind: "error" | "warning" }) {
   const { t } = useI18n();
   return (
     <ol className="mt-1 flex flex-col gap-1" data-testid={`import-${kind}s`}>

@@ -4,13 +4,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { codeLabel, END_REASON, VISIT_OUTCOME } from "@/domain/codes";
 import { FIELD_INFO } from "@/domain/fields";
+import type { ReviewState } from "@/domain/visit";
 import { useI18n } from "../../_components/i18n";
 import { StatusChip } from "../../_components/status";
 import { useTRPC } from "../../_components/trpc";
 import { displayValue } from "../../field/room/_parts/ui";
 import { Disputes } from "./_parts/disputes";
 
-type ReviewState = "submitted" | "returned" | "approved";
 type ReviewTab = ReviewState | "disputes";
 
 const STATE_STATUS = { submitted: "done", returned: "returned", approved: "approved" } as const;

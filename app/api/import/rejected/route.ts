@@ -1,10 +1,8 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { z } from "zod";
-import { createContext } from "@/server/context";
-import { AppError, HTTP_STATUS } from "@/server/errors";
-import { isSameOrigin, refusal } from "@/server/http/request";
-import { logError } from "@/server/log";
+import { refusal } from "@/server/http/request";
+import { sessionRoute } from "@/server/http/route";
 import { contentDisposition } from "@/server/services/export-file";
 import { rejectedRows } from "@/server/services/import-upload";
 
@@ -16,15 +14,11 @@ import { rejectedRows } from "@/server/services/import-upload";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(req: Request): Promise<Response> {
-  const { headers } = req;
-  if (!isSameOrigin(headers)) return refusal(headers, 403, "errors.crossSite");
-  try {
-    const ctx = await createContext(headers, new Headers());
-    if (!ctx.user) return refusal(headers, 401, "auth.required");
-    if (ctx.user.role !== "admin") return refusal(headers, 403, "auth.forbidden");
+export const GET = sessionRoute(
+  { name: "import/rejected", sameOrigin: true, roles: ["admin"] },
+  async (req: Request, ctx): Promise<Response> => {
     const id = z.uuid().safeParse(new URL(req.url).searchParams.get("id"));
-    if (!id.success) return refusal(headers, 400, "errors.badRequest");
+    if (!id.success) return refusal(req.headers, 400, "errors.badRequest");
     const file = await rejectedRows(ctx.db, ctx.user, id.data);
     return new Response(Readable.toWeb(fs.createReadStream(file.path)) as unknown as BodyInit, {
       headers: {
@@ -37,9 +31,5 @@ export async function GET(req: Request): Promise<Response> {
         "x-content-type-options": "nosniff",
       },
     });
-  } catch (error) {
-    if (error instanceof AppError) return refusal(headers, HTTP_STATUS[error.kind], error.key, error.params);
-    logError("import/rejected", error);
-    return refusal(headers, 500, "errors.internal");
-  }
-}
+  },
+);

@@ -1,7 +1,5 @@
-import { createContext } from "@/server/context";
-import { AppError, HTTP_STATUS } from "@/server/errors";
-import { declaresOver, isSameOrigin, readCapped, refusal } from "@/server/http/request";
-import { logError } from "@/server/log";
+import { declaresOver, readCapped, refusal } from "@/server/http/request";
+import { sessionRoute } from "@/server/http/route";
 import { MAX_PHOTO_BYTES, photoExists, photoType, readPhoto, storePhoto } from "@/server/services/photos";
 
 /**
@@ -18,22 +16,12 @@ interface PhotoRoute {
   params: Promise<{ sha256: string }>;
 }
 
-/** The same statuses the tRPC adapter gives these codes. */
 const NO_STORE = { "cache-control": "no-store" };
 
-function failure(req: Request, error: unknown): Response {
-  if (error instanceof AppError)
-    return refusal(req.headers, HTTP_STATUS[error.kind], error.key, error.params);
-  logError("photos", error);
-  return refusal(req.headers, 500, "errors.internal");
-}
-
-export async function PUT(req: Request, { params }: PhotoRoute): Promise<Response> {
-  const { headers } = req;
-  if (!isSameOrigin(headers)) return refusal(headers, 403, "errors.crossSite");
-  try {
-    const ctx = await createContext(headers, new Headers());
-    if (!ctx.user) return refusal(headers, 401, "auth.required");
+export const PUT = sessionRoute(
+  { name: "photos", sameOrigin: true },
+  async (req: Request, ctx, { params }: PhotoRoute): Promise<Response> => {
+    const { headers } = req;
     const mime = photoType(headers.get("content-type"));
     if (!mime) return refusal(headers, 415, "photo.badType");
     const tooLarge = () => refusal(headers, 413, "photo.tooLarge", { max: MAX_PHOTO_BYTES / (1024 * 1024) });
@@ -44,27 +32,20 @@ export async function PUT(req: Request, { params }: PhotoRoute): Promise<Respons
     const gridId = new URL(req.url).searchParams.get("grid") ?? "";
     const result = await storePhoto(ctx.db, ctx.user, { sha256, gridId, mime, bytes }, { ip: ctx.ip });
     return Response.json(result, { status: result.stored ? 201 : 200, headers: NO_STORE });
-  } catch (error) {
-    return failure(req, error);
-  }
-}
+  },
+);
 
-export async function HEAD(req: Request, { params }: PhotoRoute): Promise<Response> {
-  try {
-    const ctx = await createContext(req.headers, new Headers());
-    if (!ctx.user) return new Response(null, { status: 401, headers: NO_STORE });
+export const HEAD = sessionRoute(
+  { name: "photos", sameOrigin: false, bodyless: true },
+  async (_req: Request, ctx, { params }: PhotoRoute): Promise<Response> => {
     const found = await photoExists(ctx.db, ctx.user, (await params).sha256);
     return new Response(null, { status: found ? 200 : 404, headers: NO_STORE });
-  } catch (error) {
-    logError("photos", error);
-    return new Response(null, { status: 500, headers: NO_STORE });
-  }
-}
+  },
+);
 
-export async function GET(req: Request, { params }: PhotoRoute): Promise<Response> {
-  try {
-    const ctx = await createContext(req.headers, new Headers());
-    if (!ctx.user) return refusal(req.headers, 401, "auth.required");
+export const GET = sessionRoute(
+  { name: "photos", sameOrigin: false },
+  async (_req: Request, ctx, { params }: PhotoRoute): Promise<Response> => {
     const photo = await readPhoto(ctx.db, ctx.user, (await params).sha256);
     return new Response(photo.data as unknown as BodyInit, {
       headers: {
@@ -74,7 +55,5 @@ export async function GET(req: Request, { params }: PhotoRoute): Promise<Respons
         "x-content-type-options": "nosniff",
       },
     });
-  } catch (error) {
-    return failure(req, error);
-  }
-}
+  },
+);

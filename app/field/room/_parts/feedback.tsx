@@ -1,6 +1,7 @@
 "use client";
 
 import { lazy, Suspense, useState } from "react";
+import type { DisputedField } from "@/domain/check";
 import { useI18n } from "../../../_components/i18n";
 import type { Row } from "../../_lib/store";
 import { useRoom } from "./context";
@@ -8,12 +9,6 @@ import { Button } from "./ui";
 
 // The QR encoder is needed only when a slip is shown.
 const VisitSlip = lazy(() => import("./slip").then((m) => ({ default: m.VisitSlip })));
-
-interface DisputedField {
-  personId: string | null;
-  field: string;
-  comment: string;
-}
 
 /**
  * What residents said on /check about one household: an open dispute stands out (the officer goes back

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import { useI18n } from "../../../_components/i18n";
 import type { Position } from "../../_lib/record";
 import { Button, Section } from "./ui";
@@ -14,12 +15,18 @@ const POOR_ACCURACY_M = 50;
 /** GPS is optional: a visit saves without it, and every failure says what to do next. */
 export function GpsCard({
   position,
+  building,
   onPosition,
 }: {
   position: Position | null;
+  /** The building's own point, when the register has one: a fix far from it is worth a second look. */
+  building?: { lat: number; lng: number } | null;
   onPosition: (position: Position | null) => void;
 }) {
   const { t } = useI18n();
+  // The supervisor's review flags the same distance (FAR_FROM_BUILDING_M): say it at the door first.
+  const distance = position && building ? Math.round(distanceMeters(position, building)) : null;
+  const far = distance !== null && distance > FAR_FROM_BUILDING_M;
   const [gps, setGps] = useState<GpsState>({ state: "idle" });
 
   const locate = () => {
@@ -62,6 +69,15 @@ export function GpsCard({
             {t("visit.gps.accuracy", { metres: position.accuracyM })}
             {position.accuracyM > POOR_ACCURACY_M && ` — ${t("visit.gps.poor")}`}
           </span>
+        </p>
+      )}
+      {far && (
+        <p
+          role="alert"
+          className="mb-2 rounded-lg border-2 border-status-revisit bg-amber-50 p-3 text-base text-amber-950"
+          data-testid="gps-far"
+        >
+          {t("visit.gps.far", { metres: distance ?? 0, limit: FAR_FROM_BUILDING_M })}
         </p>
       )}
       {gps.state === "failed" && (

@@ -3,7 +3,22 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useId, useMemo } from "react";
 import { type FieldError, type Resolver, useForm, useWatch } from "react-hook-form";
-import { type CodeTable, ETHNICITY, ID_TYPE, PERSON_TYPE, RELATION, SEX } from "@/domain/codes";
+import {
+  type CodeTable,
+  EDUCATION,
+  EMPLOYMENT,
+  ETHNICITY,
+  HUKOU_CATEGORY,
+  ID_TYPE,
+  LEFT_BEHIND,
+  MARITAL,
+  PERSON_TYPE,
+  POLITICS,
+  RELATION,
+  RESIDENCE_MATCH,
+  relationContradictsSex,
+  SEX,
+} from "@/domain/codes";
 import { MAX } from "@/domain/schemas/fields";
 import { parseCitizenId } from "@/domain/validators/citizen-id";
 import { memberFormSchema, tenantFormSchema } from "@/domain/visit";
@@ -16,10 +31,33 @@ type Values = Record<string, unknown>;
 interface FieldSpec {
   name: string;
   label: string;
-  kind: "text" | "id" | "select" | "date" | "isoDate" | "tel";
+  kind: "text" | "id" | "select" | "date" | "isoDate" | "tel" | "flag";
   table?: CodeTable;
   max?: number;
+  /** Behind "more": fields the common visit leaves as they are, kept one tap away. */
+  more?: boolean;
 }
+
+/** A member's other register fields: every one statistics count can be corrected at the door. */
+const MORE_MEMBER: FieldSpec[] = (
+  [
+    { name: "marital", label: "person.marital", kind: "select", table: MARITAL },
+    { name: "education", label: "person.education", kind: "select", table: EDUCATION },
+    { name: "politics", label: "person.politics", kind: "select", table: POLITICS },
+    { name: "employment", label: "person.employment", kind: "select", table: EMPLOYMENT },
+    { name: "unemployed", label: "person.unemployed", kind: "flag" },
+    { name: "disability", label: "person.disability", kind: "flag" },
+    { name: "lowIncome", label: "person.lowIncome", kind: "flag" },
+    { name: "leftBehind", label: "person.leftBehind", kind: "select", table: LEFT_BEHIND },
+    { name: "hukouCategory", label: "person.hukouCategory", kind: "select", table: HUKOU_CATEGORY },
+    { name: "hukouAddress", label: "person.hukouAddress", kind: "text", max: MAX.address },
+    { name: "currentAddress", label: "person.currentAddress", kind: "text", max: MAX.address },
+    { name: "residenceMatch", label: "person.residenceMatch", kind: "select", table: RESIDENCE_MATCH },
+    { name: "arrivalDate", label: "visit.arrivalDate", kind: "date" },
+    { name: "origin", label: "visit.origin", kind: "text", max: MAX.address },
+    { name: "residencePermitNo", label: "person.residencePermitNo", kind: "text", max: MAX.shortText },
+  ] satisfies FieldSpec[]
+).map((spec) => ({ ...spec, more: true }));
 
 const COMMON: FieldSpec[] = [
   { name: "name", label: "register.name", kind: "text", max: MAX.name },
@@ -36,6 +74,7 @@ const FIELDS: Record<"member" | "tenant", FieldSpec[]> = {
     { name: "relation", label: "register.relation", kind: "select", table: RELATION },
     { name: "phone", label: "register.phone", kind: "tel" },
     { name: "personType", label: "register.personType", kind: "select", table: PERSON_TYPE },
+    ...MORE_MEMBER,
   ],
   tenant: [
     ...COMMON,
@@ -51,7 +90,8 @@ const FIELDS: Record<"member" | "tenant", FieldSpec[]> = {
 function startValues(kind: "member" | "tenant", register: Row | undefined, initial: unknown): Values {
   if (initial && typeof initial === "object") return initial as Values;
   const values: Values = {};
-  for (const spec of FIELDS[kind]) values[spec.name] = (register?.[spec.name] as unknown) ?? "";
+  for (const spec of FIELDS[kind])
+    values[spec.name] = (register?.[spec.name] as unknown) ?? (spec.kind === "flag" ? false : "");
   if (!register) {
     values.idType = "1";
     values.ethnicity = "01";
@@ -143,11 +183,16 @@ export function PersonForm({
     return t(key, { max: spec?.max ?? 0 });
   };
 
-  const registerHint = (spec: FieldSpec) => {
+  const moreChanged = FIELDS[kind].filter((spec) => spec.more && registerHint(spec)).length;
+
+  function registerHint(spec: FieldSpec) {
     if (!register) return null;
     const before = register[spec.name];
     const now = values[spec.name];
-    const norm = (v: unknown) => (v === undefined || v === null ? "" : String(v).trim().toUpperCase());
+    const norm = (v: unknown) =>
+      v === undefined || v === null || (spec.kind === "flag" && v === false)
+        ? ""
+        : String(v).trim().toUpperCase();
     if (norm(before) === norm(now)) return null;
     return (
       <span className="text-sm text-gray-800" data-testid="register-value">
@@ -157,7 +202,7 @@ export function PersonForm({
         {t("visit.registerValue", { value: displayValue(before, spec.table, locale, t) })}
       </span>
     );
-  };
+  }
 
   return (
     <form
@@ -168,50 +213,22 @@ export function PersonForm({
       className="mt-2 flex flex-col gap-3 rounded-xl border-2 border-brand bg-sky-50 p-3"
     >
       <h3 className="text-lg font-bold">{title}</h3>
-      {FIELDS[kind].map((spec) => {
-        const fieldId = `${id}-${spec.name}`;
-        const error = errorOf(spec.name);
-        const common = {
-          id: fieldId,
-          "aria-invalid": !!error,
-          className: inputClass,
-        };
-        let input: React.ReactNode;
-        if (spec.kind === "select") {
-          input = (
-            <select {...form.register(spec.name)} {...common}>
-              <CodeOptions table={spec.table!} locale={locale} t={t} />
-            </select>
-          );
-        } else if (spec.kind === "date") {
-          input = <input type="date" {...form.register(spec.name)} {...common} />;
-        } else {
-          input = (
-            <input
-              type={spec.kind === "tel" ? "tel" : "text"}
-              inputMode={spec.kind === "tel" ? "tel" : spec.kind === "isoDate" ? "numeric" : undefined}
-              autoCapitalize={spec.kind === "id" ? "characters" : undefined}
-              autoComplete="off"
-              spellCheck={false}
-              placeholder={spec.kind === "isoDate" ? t("visit.datePlaceholder") : undefined}
-              {...form.register(spec.name, spec.name === "idNumber" ? { deps: ["birthDate", "sex"] } : {})}
-              {...common}
-              className={`${inputClass} ${spec.kind === "id" || spec.kind === "tel" || spec.kind === "isoDate" ? "font-mono tabular-nums" : ""}`}
-            />
-          );
-        }
-        return (
-          <FieldShell
-            key={spec.name}
-            label={t(spec.label)}
-            htmlFor={fieldId}
-            error={error}
-            hint={registerHint(spec)}
-          >
-            {input}
-          </FieldShell>
-        );
-      })}
+      {FIELDS[kind].filter((spec) => !spec.more).map((spec) => renderField(spec))}
+      {FIELDS[kind].some((spec) => spec.more) && (
+        <details
+          className="rounded-lg border-2 border-gray-300 bg-white p-2"
+          data-testid="person-more"
+          open={FIELDS[kind].some((spec) => spec.more && (!!registerHint(spec) || !!errorOf(spec.name)))}
+        >
+          <summary className="min-h-11 cursor-pointer py-2 text-base font-semibold">
+            {t("visit.member.more")}
+            {moreChanged > 0 && ` ${t("visit.member.moreChanged", { count: moreChanged })}`}
+          </summary>
+          <div className="mt-2 flex flex-col gap-3">
+            {FIELDS[kind].filter((spec) => spec.more).map((spec) => renderField(spec))}
+          </div>
+        </details>
+      )}
       <div className="grid grid-cols-2 gap-2">
         <Button variant="plain" onClick={onCancel}>
           {t("visit.cancel")}
@@ -222,4 +239,75 @@ export function PersonForm({
       </div>
     </form>
   );
+
+  function renderField(spec: FieldSpec) {
+    const fieldId = `${id}-${spec.name}`;
+    const error = errorOf(spec.name);
+    const common = {
+      id: fieldId,
+      "aria-invalid": !!error,
+      className: inputClass,
+    };
+    let input: React.ReactNode;
+    if (spec.kind === "flag") {
+      input = (
+        <input
+          type="checkbox"
+          {...form.register(spec.name)}
+          id={fieldId}
+          aria-invalid={!!error}
+          className="h-7 w-7"
+        />
+      );
+    } else if (spec.kind === "select") {
+      input = (
+        <select {...form.register(spec.name)} {...common}>
+          <CodeOptions table={spec.table!} locale={locale} t={t} />
+        </select>
+      );
+    } else if (spec.kind === "date") {
+      input = <input type="date" {...form.register(spec.name)} {...common} />;
+    } else {
+      input = (
+        <input
+          type={spec.kind === "tel" ? "tel" : "text"}
+          inputMode={spec.kind === "tel" ? "tel" : spec.kind === "isoDate" ? "numeric" : undefined}
+          autoCapitalize={spec.kind === "id" ? "characters" : undefined}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={spec.kind === "isoDate" ? t("visit.datePlaceholder") : undefined}
+          {...form.register(spec.name, spec.name === "idNumber" ? { deps: ["birthDate", "sex"] } : {})}
+          {...common}
+          className={`${inputClass} ${spec.kind === "id" || spec.kind === "tel" || spec.kind === "isoDate" ? "font-mono tabular-nums" : ""}`}
+        />
+      );
+    }
+    const warning =
+      spec.name === "relation" && relationContradictsSex(values.relation, values.sex) ? (
+        <span
+          className="block rounded bg-amber-50 px-2 py-1 text-sm text-amber-950"
+          data-testid="relation-sex"
+        >
+          {t("visit.member.relationSex")}
+        </span>
+      ) : null;
+    return (
+      <FieldShell
+        key={spec.name}
+        label={t(spec.label)}
+        htmlFor={fieldId}
+        error={error}
+        hint={
+          warning || registerHint(spec) ? (
+            <>
+              {warning}
+              {registerHint(spec)}
+            </>
+          ) : null
+        }
+      >
+        {input}
+      </FieldShell>
+    );
+  }
 }

@@ -3,6 +3,7 @@
 import type { ButtonHTMLAttributes, ReactNode } from "react";
 import { type CodeTable, codeLabel } from "@/domain/codes";
 import type { Locale, Translate } from "@/domain/i18n";
+import { ageOn, toIsoDate } from "@/domain/validators/date";
 
 /** Buttons a thumb can hit in a dark stairwell: at least 44 px, bold labels, strong borders. */
 const VARIANTS = {
@@ -142,13 +143,10 @@ export function CodeOptions({
   );
 }
 
-/** Full years between a YYYY-MM-DD birth date and today. */
+/** Full years between a YYYY-MM-DD birth date and today, the phone's day. */
 export function ageOf(birthDate: unknown, today = new Date()): number | null {
   if (typeof birthDate !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(birthDate)) return null;
-  const [y, m, d] = birthDate.slice(0, 10).split("-").map(Number);
-  let age = today.getFullYear() - y;
-  if (today.getMonth() + 1 < m || (today.getMonth() + 1 === m && today.getDate() < d)) age -= 1;
-  return age;
+  return ageOn(birthDate.slice(0, 10), toIsoDate(today));
 }
 
 /** A register value as the officer reads it: code labels, yes/no, dates; "—" for nothing. */

@@ -10,8 +10,9 @@ import { useTRPC } from "../../../_components/trpc";
 import { CampaignFacts, CampaignStatusChip } from "./ui";
 
 /**
- * One campaign: its grids under the caller's area, each with a select of the officers who cover it
- * (choosing another reassigns at once), and closing it behind a confirmation.
+ * One campaign: its grids under the caller's area, each with a select of the officers it may be given
+ * to, the grid's own first (choosing another reassigns at once; one officer may hold several grids),
+ * and closing it behind a confirmation.
  */
 export function CampaignView({
   id,
@@ -180,7 +181,7 @@ function GridRow({
 }: {
   campaign: CampaignDetail;
   grid: CampaignGrid;
-  officerName: Map<string, { displayName: string; username: string }>;
+  officerName: Map<string, { displayName: string; username: string; areaName: string }>;
   onSaved: (message: string) => Promise<void>;
 }) {
   const { t } = useI18n();
@@ -189,9 +190,28 @@ function GridRow({
   const unassign = useMutation(trpc.campaign.unassign.mutationOptions());
   const [error, setError] = useState<string | null>(null);
   const pending = assign.isPending || unassign.isPending;
-  const options = [...new Set([...(grid.officer ? [grid.officer.id] : []), ...grid.eligibleOfficerIds])];
+  // The grid's own officers first, then every other officer the caller may give it to.
+  const home = new Set(grid.homeOfficerIds);
+  const holder = grid.officer && !home.has(grid.officer.id) ? [grid.officer.id] : [];
+  const others = campaign.officerList
+    .filter((officer) => officer.eligible && !home.has(officer.id) && officer.id !== grid.officer?.id)
+    .map((officer) => officer.id);
+  const options = [...holder, ...grid.homeOfficerIds, ...others];
   const gridLabel = `${grid.communityName} · ${grid.name}`;
   const selectId = `grid-${grid.id}`;
+
+  const option = (officerId: string) => {
+    const officer = officerName.get(officerId);
+    return (
+      <option key={officerId} value={officerId}>
+        {t("campaign.officerOption", {
+          name: officer?.displayName ?? "",
+          username: officer?.username ?? "",
+          area: officer?.areaName ?? "",
+        })}
+      </option>
+    );
+  };
 
   const change = async (officerId: string) => {
     setError(null);
@@ -229,17 +249,13 @@ function GridRow({
         <option value="">
           {options.length === 0 ? t("campaign.grid.noEligible") : t("campaign.grid.none")}
         </option>
-        {options.map((officerId) => {
-          const officer = officerName.get(officerId);
-          return (
-            <option key={officerId} value={officerId}>
-              {t("campaign.officerOption", {
-                name: officer?.displayName ?? "",
-                username: officer?.username ?? "",
-              })}
-            </option>
-          );
-        })}
+        {holder.map(option)}
+        {grid.homeOfficerIds.length > 0 && (
+          <optgroup label={t("campaign.grid.homeOfficers")}>{grid.homeOfficerIds.map(option)}</optgroup>
+        )}
+        {others.length > 0 && (
+          <optgroup label={t("campaign.grid.otherOfficers")}>{others.map(option)}</optgroup>
+        )}
       </select>
       {pending && (
         <p className="text-sm text-gray-700" aria-live="polite">

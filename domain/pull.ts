@@ -1,10 +1,10 @@
 /**
  * The pull envelope: what `sync.pull` answers and what the phone's store applies, shared by the
  * server, the browser store and tests. No zod here: the work list imports this and has a JS budget;
- * the input and cursor schemas live in `sync-input.ts`.
+ * the input and cursor schemas live in `pull-input.ts`.
  */
 
-import type { PullRows } from "./wire";
+import type { ChangeEntity } from "./visit";
 
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
 export const PULL_TABLES = [
@@ -20,6 +20,24 @@ export const PULL_TABLES = [
   "residentFeedback",
 ] as const;
 export type PullTableName = (typeof PULL_TABLES)[number];
+
+/**
+ * The pulled table (and so the phone's store) holding each kind of register row a change can name:
+ * a change says `rental_tenant`, the table is `rentalTenants`. The one mapping between the two names.
+ */
+export const PULL_TABLE_OF_ENTITY = {
+  person: "persons",
+  household: "households",
+  unit: "units",
+  rental: "rentals",
+  rental_tenant: "rentalTenants",
+  room: "rooms",
+} as const satisfies Record<ChangeEntity, PullTableName>;
+
+/** The change entity a pulled register table holds; tables no change names (buildings, visits…) have none. */
+export const ENTITY_OF_PULL_TABLE: Partial<Record<PullTableName, ChangeEntity>> = Object.fromEntries(
+  Object.entries(PULL_TABLE_OF_ENTITY).map(([entity, table]) => [table, entity]),
+);
 
 /**
  * The columns each table sends. Every table starts with id, gridId, version (the phone drops rows by
@@ -195,6 +213,25 @@ export const PULL_COLUMNS = {
  * transaction writes nothing.
  */
 export const PULL_FORMAT = 2;
+
+/** One value in a column, as JSON carries it. */
+export type WireScalar = string | number | boolean | null;
+
+/**
+ * One column: an array of encoded values (one a row), a scalar when every row holds that same value,
+ * or the values as they are when the column's rule did not fit them.
+ */
+export type WireColumn = WireScalar | WireScalar[] | { raw: WireScalar[] };
+
+export interface WireTable {
+  /** 32 hex digits a row; an array of the ids as they are if any is not a canonical UUID. */
+  id: string | string[];
+  /** Every column of `PULL_COLUMNS[table]` but `id`. */
+  columns: Record<string, WireColumn>;
+}
+
+/** Only tables with rows on this page; encoded and decoded by `domain/wire.ts`. */
+export type PullRows = Partial<Record<PullTableName, WireTable>>;
 
 // A type alias, not an interface, so a store may treat it as Record<string, unknown>.
 export type PullGrid = {

@@ -1,4 +1,5 @@
 import "client-only";
+import { PULL_TABLE_OF_ENTITY } from "@/domain/pull";
 import {
   type DeviceHealth,
   type Mutation,
@@ -15,15 +16,16 @@ import {
   abandon,
   type ConflictRow,
   type FieldDatabase,
+  type FieldStoreName,
   type OutboxEntry,
   type PhotoRow,
   type Row,
-  STORE_OF_ENTITY,
+  writeTransaction,
 } from "./store";
 
 /**
- * The phone's side of the sync: push the outbox in order, in batches, and take the server's answer
- * for each entry. An entry leaves the outbox only on that answer. Whatever fails on the way (no
+ * The phone's push, the first half of a sync (the pull, in pull.ts, is the second): the outbox in
+ * order, in batches, and the server's answer taken for each entry. An entry leaves the outbox only on that answer. Whatever fails on the way (no
  * signal, a dropped connection, a server restart) leaves everything as it was, to be sent again;
  * the server's ledger makes the second send harmless.
  *
@@ -49,13 +51,13 @@ const LONE_FAILURES_TO_STOP = 3;
 /** The reason of a parked entry: the phone's words, since the server gave none it could stand by. */
 export const SERVER_FAILED_KEY = "sync.serverFailed";
 
-export interface SyncTransport {
+export interface PushTransport {
   push(input: PushInput): Promise<PushResponse>;
   /** PUT the photo; resolves once the server holds it (201 or 200), rejects otherwise. */
   uploadPhoto(photo: PhotoRow, gridId: string): Promise<void>;
 }
 
-export type SyncRun =
+export type PushRun =
   | {
       state: "done";
       sent: number;
@@ -210,11 +212,10 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
     "visits",
     "conflicts",
     "photos",
-    ...new Set(Object.values(STORE_OF_ENTITY)),
+    ...new Set(Object.values(PULL_TABLE_OF_ENTITY)),
   ] as const;
-  const tx = db.transaction(stores as unknown as ["outbox"], "readwrite", { durability: "strict" });
-  // biome-ignore lint/suspicious/noExplicitAny: the transaction spans a dynamic set of stores
-  const store = (name: string) => tx.objectStore(name as any) as any;
+  const tx = writeTransaction(db, stores);
+  const store = <Name extends FieldStoreName>(name: Name) => tx.objectStore(name);
   const tally = { sent: 0, rejected: 0, conflicts: 0, stillPending: [] as OutboxEntry[] };
   try {
     for (const entry of batch) {
@@ -264,7 +265,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
         for (const change of entry.payload.changes) entities.set(change.entityId, change.entity);
       else entities.set(entry.conflict.entityId, entry.conflict.entity as ChangeEntity);
       for (const [id, version] of Object.entries(result.versions)) {
-        const name = id === visitId ? "visits" : STORE_OF_ENTITY[entities.get(id) as ChangeEntity];
+        const name = id === visitId ? "visits" : PULL_TABLE_OF_ENTITY[entities.get(id) as ChangeEntity];
         if (!name) continue;
         const row = (await store(name).get(id)) as Row | undefined;
         if (row) await store(name).put({ ...row, version, pending: false });
@@ -273,7 +274,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
       // and are no longer unsent.
       for (const [id, entity] of entities) {
         if (id in result.versions) continue;
-        const name = STORE_OF_ENTITY[entity];
+        const name = PULL_TABLE_OF_ENTITY[entity];
         const row = (await store(name).get(id)) as Row | undefined;
         if (row?.pending) await store(name).put({ ...row, pending: false });
       }
@@ -293,7 +294,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
   return tally;
 }
 
-export interface SyncOptions {
+export interface PushOptions {
   appVersion: string;
   /** Name of the Web Lock: one tab per user database syncs at a time. */
   lockName: string;
@@ -311,7 +312,7 @@ async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T | "bus
 /** What one run has learnt so far. */
 interface Run {
   db: FieldDatabase;
-  transport: SyncTransport;
+  transport: PushTransport;
   appVersion: string;
   deviceId: string;
   tally: { sent: number; rejected: number; conflicts: number };
@@ -565,12 +566,12 @@ async function decideUndecided(run: Run): Promise<void> {
 }
 
 /** Pushes the whole outbox, batch after batch, until it is empty or something stops it. */
-export async function syncOutbox(
+export async function pushOutbox(
   db: FieldDatabase,
-  transport: SyncTransport,
-  options: SyncOptions,
-): Promise<SyncRun> {
-  const outcome = await withLock(options.lockName, async (): Promise<SyncRun> => {
+  transport: PushTransport,
+  options: PushOptions,
+): Promise<PushRun> {
+  const outcome = await withLock(options.lockName, async (): Promise<PushRun> => {
     const maxCount = Math.min(options.maxBatch ?? PUSH_MAX_MUTATIONS, PUSH_MAX_MUTATIONS);
     const run: Run = {
       db,

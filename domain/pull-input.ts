@@ -1,13 +1,15 @@
 /** What `sync.pull` accepts, and the cursor it hands out, validated (server side mostly). */
 
 import { z } from "zod";
-import { PULL_CURSOR_MAX_LENGTH, PULL_LIMIT_DEFAULT, PULL_LIMIT_MAX, PULL_TABLES } from "./sync";
+import { PULL_CURSOR_MAX_LENGTH, PULL_LIMIT_DEFAULT, PULL_LIMIT_MAX, PULL_TABLES } from "./pull";
 
 export const pullInputSchema = z
   .object({
     /** Default: the newest open campaign the caller has an active assignment in. */
     campaignId: z.uuid().optional(),
     cursor: z.string().max(PULL_CURSOR_MAX_LENGTH).nullish(),
+    /** The phone's device id: which device holds which grid decides whose late visits count. */
+    deviceId: z.uuid().optional(),
     limit: z.number().int().min(1).max(PULL_LIMIT_MAX).default(PULL_LIMIT_DEFAULT),
   })
   .prefault({});

@@ -6,23 +6,18 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { and, count, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pullAll } from "@/app/field/_lib/download";
-import {
-  discardRejected,
-  readNeedsAction,
-  resolveConflict,
-  retryRejected,
-} from "@/app/field/_lib/needs-action";
-import { saveVisit } from "@/app/field/_lib/outbox";
+import { readNeedsAction } from "@/app/field/_lib/needs-action";
+import { discardRejected, resolveConflict, retryRejected, saveVisit } from "@/app/field/_lib/outbox";
 import { countPending } from "@/app/field/_lib/pending";
-import { type FieldDatabase, type OutboxEntry, openFieldDb, type Row } from "@/app/field/_lib/store";
+import { pullAll } from "@/app/field/_lib/pull";
 import {
   backoffDelay,
   HttpError,
+  type PushTransport,
+  pushOutbox,
   SERVER_FAILURES_TO_PARK,
-  type SyncTransport,
-  syncOutbox,
-} from "@/app/field/_lib/sync";
+} from "@/app/field/_lib/push";
+import { type FieldDatabase, type OutboxEntry, openFieldDb, type Row } from "@/app/field/_lib/store";
 import type { Database } from "@/db/client";
 import { changes, mutationLedger, persons, visits } from "@/db/schema";
 import { zhCN } from "@/domain/i18n/messages";
@@ -36,7 +31,7 @@ type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 const OPTIONS = { appVersion: "test", lockName: "sync-test" };
 
 /** The server as the phone meets it: tRPC errors become HTTP statuses, like the real client sees. */
-function transportFor(caller: Caller): SyncTransport & { calls: number } {
+function transportFor(caller: Caller): PushTransport & { calls: number } {
   const transport = {
     calls: 0,
     async push(input: PushInput) {
@@ -131,7 +126,7 @@ describe("the phone's sync", () => {
     const real = transportFor(officer1);
     let phase: "offline" | "loseAnswer" | "fine" = "offline";
     let calls = 0;
-    const flaky: SyncTransport = {
+    const flaky: PushTransport = {
       uploadPhoto: real.uploadPhoto,
       async push(input) {
         calls += 1;
@@ -146,13 +141,13 @@ describe("the phone's sync", () => {
         return real.push(input);
       },
     };
-    expect(await syncOutbox(db, flaky, OPTIONS)).toMatchObject({ state: "failed" });
+    expect(await pushOutbox(db, flaky, OPTIONS)).toMatchObject({ state: "failed" });
     expect(await countPending(db)).toBe(3);
     // Halving a batch that gets no answer stops at the second lone entry without one: no signal.
     expect(calls).toBeLessThanOrEqual(4);
     phase = "loseAnswer";
     // The halves of the batch whose answer was lost go again at once; the ledger answers them.
-    expect(await syncOutbox(db, flaky, OPTIONS)).toEqual({
+    expect(await pushOutbox(db, flaky, OPTIONS)).toEqual({
       state: "done",
       sent: 3,
       rejected: 0,
@@ -202,7 +197,7 @@ describe("the phone's sync", () => {
     });
     await saveVisit(db, { visit: refused, changes: [] });
 
-    const run = await syncOutbox(db, transportFor(officer1), OPTIONS);
+    const run = await pushOutbox(db, transportFor(officer1), OPTIONS);
     expect(run).toEqual({ state: "done", sent: 1, rejected: 1, conflicts: 0, held: 0 });
     expect(await countPending(db)).toBe(0);
     const needs = await readNeedsAction(db);
@@ -211,7 +206,7 @@ describe("the phone's sync", () => {
     ]);
     expect(await visitCount([good.id, refused.id])).toBe(1);
     // Nothing more goes out for it, until the officer acts.
-    expect(await syncOutbox(db, transportFor(officer1), OPTIONS)).toEqual({
+    expect(await pushOutbox(db, transportFor(officer1), OPTIONS)).toEqual({
       state: "done",
       sent: 0,
       rejected: 0,
@@ -238,7 +233,7 @@ describe("the phone's sync", () => {
     });
     const last = await correctPhone(db, b, "13830000002");
     const transport = transportFor(officer1);
-    const run = await syncOutbox(db, transport, OPTIONS);
+    const run = await pushOutbox(db, transport, OPTIONS);
     expect(run).toEqual({ state: "done", sent: 2, rejected: 1, conflicts: 0, held: 0 });
     expect(await visitCount([first.id, last.id])).toBe(2);
     expect((await db.get("outbox", "not-a-uuid"))?.state).toBe("rejected");
@@ -251,7 +246,7 @@ describe("the phone's sync", () => {
     // Someone else changes the number on the server while this phone is offline.
     await database.db.update(persons).set({ phone: "13940000000" }).where(eq(persons.id, a.id));
     await correctPhone(db, a, "13840000001");
-    expect(await syncOutbox(db, transportFor(officer1), OPTIONS)).toEqual({
+    expect(await pushOutbox(db, transportFor(officer1), OPTIONS)).toEqual({
       state: "done",
       sent: 1,
       rejected: 0,
@@ -273,7 +268,7 @@ describe("the phone's sync", () => {
     await resolveConflict(db, conflicts[0], conflicts[0].observedValue);
     expect((await readNeedsAction(db)).conflicts).toEqual([]);
     expect(await countPending(db)).toBe(1);
-    expect(await syncOutbox(db, transportFor(officer1), OPTIONS)).toMatchObject({
+    expect(await pushOutbox(db, transportFor(officer1), OPTIONS)).toMatchObject({
       state: "done",
       sent: 1,
       conflicts: 0,
@@ -287,9 +282,9 @@ describe("the phone's sync", () => {
     const [a] = (await members(db)).slice(40, 41);
     await correctPhone(db, a, "13850000001");
     const anonymous = (await callerFor(database)).caller;
-    expect(await syncOutbox(db, transportFor(anonymous), OPTIONS)).toEqual({ state: "unauthorized" });
+    expect(await pushOutbox(db, transportFor(anonymous), OPTIONS)).toEqual({ state: "unauthorized" });
     expect(await countPending(db)).toBe(1);
-    expect(await syncOutbox(db, transportFor(officer1), OPTIONS)).toMatchObject({ state: "done", sent: 1 });
+    expect(await pushOutbox(db, transportFor(officer1), OPTIONS)).toMatchObject({ state: "done", sent: 1 });
   });
 
   it("reports the device's health with each push: what stays unsent once the batch lands", async () => {
@@ -299,14 +294,14 @@ describe("the phone's sync", () => {
     await correctPhone(db, b, "13860000002");
     const pushes: PushInput[] = [];
     const real = transportFor(officer1);
-    const recording: SyncTransport = {
+    const recording: PushTransport = {
       ...real,
       push: (input) => {
         pushes.push(input);
         return real.push(input);
       },
     };
-    await syncOutbox(db, recording, { ...OPTIONS, maxBatch: 1 });
+    await pushOutbox(db, recording, { ...OPTIONS, maxBatch: 1 });
     // Two batches of one, each reporting the backlog after it; no extra request at the end.
     expect(pushes.map((p) => [p.mutations.length, p.device?.unsentCount])).toEqual([
       [1, 1],
@@ -315,7 +310,7 @@ describe("the phone's sync", () => {
     expect(pushes[0].device?.oldestUnsentAt).not.toBeNull();
     expect(pushes[1].device).toMatchObject({ appVersion: "test", oldestUnsentAt: null });
     // With nothing to send, one request carries the health report alone.
-    await syncOutbox(db, recording, OPTIONS);
+    await pushOutbox(db, recording, OPTIONS);
     expect(pushes.slice(2).map((p) => p.mutations.length)).toEqual([0]);
   });
 
@@ -337,10 +332,10 @@ describe("the phone's sync", () => {
  * reaches the real procedure. It counts what the server accepted, per mutation id.
  */
 function poisoned(
-  real: SyncTransport,
+  real: PushTransport,
   ids: Set<string>,
   { silent = false, everything = false } = {},
-): SyncTransport & { pushes: PushInput[]; accepted: Map<string, number>; duplicates: number } {
+): PushTransport & { pushes: PushInput[]; accepted: Map<string, number>; duplicates: number } {
   const transport = {
     pushes: [] as PushInput[],
     accepted: new Map<string, number>(),
@@ -404,7 +399,7 @@ describe("one bad mutation in the outbox", () => {
     const transport = poisoned(transportFor(officer1), new Set([bad.id]));
 
     // Run 1: every other visit lands; the bad one stays pending with one failure counted.
-    expect(await syncOutbox(db, transport, OPTIONS)).toEqual({
+    expect(await pushOutbox(db, transport, OPTIONS)).toEqual({
       state: "done",
       sent: 4,
       rejected: 0,
@@ -421,12 +416,12 @@ describe("one bad mutation in the outbox", () => {
     const name = db.name.replace(/^doorstep-/, "");
     db.close();
     db = await openFieldDb(name);
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 0, held: 1 });
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 0, held: 1 });
     expect(await entryOf(db, bad.id)).toMatchObject({ state: "pending", serverErrors: 2 });
 
     // Run 3 reaches the threshold: parked in the officer's list, with the phone's reason.
     expect(SERVER_FAILURES_TO_PARK).toBe(PARK_AFTER);
-    expect(await syncOutbox(db, transport, OPTIONS)).toEqual({
+    expect(await pushOutbox(db, transport, OPTIONS)).toEqual({
       state: "done",
       sent: 0,
       rejected: 1,
@@ -442,7 +437,7 @@ describe("one bad mutation in the outbox", () => {
 
     // Nothing goes out for it any more: the next run sends only the health report.
     const before = transport.pushes.length;
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 0, held: 0 });
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 0, held: 0 });
     expect(transport.pushes.slice(before).map((p) => p.mutations.length)).toEqual([0]);
     // Every good visit was accepted once, and never sent again after.
     expect(good.map((id) => transport.accepted.get(id))).toEqual([1, 1, 1, 1]);
@@ -452,7 +447,7 @@ describe("one bad mutation in the outbox", () => {
     await retryRejected(db, needs.rejected[0]);
     expect(await entryOf(db, bad.id)).toMatchObject({ state: "pending", serverErrors: 0 });
     expect((await entryOf(db, bad.id))?.errorKey).toBeUndefined();
-    expect(await syncOutbox(db, transportFor(officer1), OPTIONS)).toMatchObject({ state: "done", sent: 1 });
+    expect(await pushOutbox(db, transportFor(officer1), OPTIONS)).toMatchObject({ state: "done", sent: 1 });
     expect(await visitCount([bad.id])).toBe(1);
     expect(await db.count("outbox")).toBe(0);
   });
@@ -462,7 +457,7 @@ describe("one bad mutation in the outbox", () => {
     const [person] = await apart(db, 1, 5);
     const bad = await correctPhone(db, person, "13871000000");
     const transport = poisoned(transportFor(officer1), new Set([bad.id]));
-    for (let run = 0; run < PARK_AFTER; run++) await syncOutbox(db, transport, OPTIONS);
+    for (let run = 0; run < PARK_AFTER; run++) await pushOutbox(db, transport, OPTIONS);
     const [parked] = (await readNeedsAction(db)).rejected;
     expect(parked).toMatchObject({ id: bad.id, errorKey: "sync.serverFailed" });
     await discardRejected(db, parked);
@@ -478,25 +473,25 @@ describe("one bad mutation in the outbox", () => {
     const sameDoor = await confirmRoom(db, rooms[0]);
     const transport = poisoned(transportFor(officer1), new Set([bad.id]));
 
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 1, held: 2 });
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 1, held: 2 });
     expect(await visitCount([other.id])).toBe(1);
     // Never offered once the visit before it at the same door had failed: it rode in the first batch
     // only, and the suspect now travels alone.
     const offered = () =>
       transport.pushes.filter((p) => p.mutations.some((m) => m.id === sameDoor.id)).length;
     expect(offered()).toBe(1);
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 0, held: 2 });
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 0, held: 2 });
     expect(offered()).toBe(1);
     expect(await visitCount([sameDoor.id])).toBe(0);
     // Parked at the end of the third run: it is the officer's now, and holds nothing back from the next.
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({
       state: "done",
       sent: 0,
       rejected: 1,
       held: 1,
     });
     expect(offered()).toBe(1);
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 1, held: 0 });
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 1, held: 0 });
     expect(await visitCount([sameDoor.id])).toBe(1);
     expect((await readNeedsAction(db)).rejected.map((e) => e.id)).toEqual([bad.id]);
   });
@@ -522,14 +517,14 @@ describe("one bad mutation in the outbox", () => {
     }
     const [plain, tooBig, failing] = saved;
     const real = transportFor(officer1);
-    const transport: SyncTransport = {
+    const transport: PushTransport = {
       push: real.push,
       async uploadPhoto(photo) {
         if (photo.sha256 === tooBig.photoSha256) throw new HttpError(413, "照片过大");
         if (photo.sha256 === failing.photoSha256) throw new HttpError(500, "Internal server error");
       },
     };
-    expect(await syncOutbox(db, transport, OPTIONS)).toEqual({
+    expect(await pushOutbox(db, transport, OPTIONS)).toEqual({
       state: "done",
       sent: 1,
       rejected: 1,
@@ -541,7 +536,7 @@ describe("one bad mutation in the outbox", () => {
     expect(await entryOf(db, tooBig.id)).toMatchObject({ state: "rejected", lastError: "照片过大" });
     // Failed on: counted like a mutation the server fails on, and parked at the threshold.
     expect(await entryOf(db, failing.id)).toMatchObject({ state: "pending", serverErrors: 1 });
-    for (let run = 1; run < PARK_AFTER; run++) await syncOutbox(db, transport, OPTIONS);
+    for (let run = 1; run < PARK_AFTER; run++) await pushOutbox(db, transport, OPTIONS);
     expect(await entryOf(db, failing.id)).toMatchObject({ state: "rejected", errorKey: "sync.serverFailed" });
   });
 
@@ -552,7 +547,7 @@ describe("one bad mutation in the outbox", () => {
     const transport = poisoned(transportFor(officer1), new Set(), { silent: true, everything: true });
     for (let run = 0; run < PARK_AFTER + 2; run++) {
       const before = transport.pushes.length;
-      expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "failed" });
+      expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "failed" });
       // 8, 4, 2, 1, then one more lone entry: two without an answer in a row mean no signal.
       expect(transport.pushes.length - before).toBeLessThanOrEqual(5);
     }
@@ -568,9 +563,9 @@ describe("one bad mutation in the outbox", () => {
     for (const [i, person] of people.entries()) saved.push(await correctPhone(db, person, `1387300000${i}`));
     const bad = saved[0];
     const transport = poisoned(transportFor(officer1), new Set([bad.id]), { silent: true });
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 3, held: 1 });
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 3, held: 1 });
     for (let run = 0; run < PARK_AFTER + 2; run++) {
-      expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", held: 1 });
+      expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", held: 1 });
     }
     expect(await visitCount(saved.slice(1).map((v) => v.id))).toBe(3);
     expect(await entryOf(db, bad.id)).toMatchObject({ state: "pending" });
@@ -588,7 +583,7 @@ describe("one bad mutation in the outbox", () => {
         await correctPhone(db, person, `138740000${empty === "fails" ? 0 : 1}${i}`);
       const real = transportFor(officer1);
       const pushes: PushInput[] = [];
-      const transport: SyncTransport = {
+      const transport: PushTransport = {
         uploadPhoto: real.uploadPhoto,
         push(input) {
           pushes.push(input);
@@ -598,7 +593,7 @@ describe("one bad mutation in the outbox", () => {
       };
       for (let run = 0; run < PARK_AFTER + 2; run++) {
         const before = pushes.length;
-        expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "failed" });
+        expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "failed" });
         // Halving stops at the third entry failing alone with nothing taken between; next time those
         // go last. A push with nothing in it does not stand in for a mutation the server took.
         expect(pushes.length - before).toBeLessThanOrEqual(6);
@@ -622,12 +617,12 @@ describe("one bad mutation in the outbox", () => {
     const good = saved.slice(4).map((v) => v.id);
     const transport = poisoned(transportFor(officer1), new Set(bad.map((v) => v.id)));
     // Run 1 stops at the third lone failure: the good ones behind have not had their turn yet.
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "failed" });
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "failed" });
     // Run 2: those that failed go last, so the good ones go first.
-    expect(await syncOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 3 });
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 3 });
     expect(await visitCount(good)).toBe(3);
     for (let run = 0; run < 4 * PARK_AFTER && (await countPending(db)) > 0; run++) {
-      await syncOutbox(db, transport, OPTIONS);
+      await pushOutbox(db, transport, OPTIONS);
     }
     expect((await readNeedsAction(db)).rejected.map((e) => e.id).sort()).toEqual(bad.map((v) => v.id).sort());
     expect(good.map((id) => transport.accepted.get(id))).toEqual([1, 1, 1]);
@@ -654,7 +649,7 @@ describe("one bad mutation in the outbox", () => {
           // It is parked at the end of run PARK_AFTER; what waited behind it goes in the run after.
           for (let run = 0; run <= PARK_AFTER; run++) {
             const before = transport.pushes.length;
-            expect(await syncOutbox(db, transport, { ...OPTIONS, maxBatch })).toMatchObject({
+            expect(await pushOutbox(db, transport, { ...OPTIONS, maxBatch })).toMatchObject({
               state: "done",
             });
             for (const id of transport.accepted.keys()) if (!acceptedIn.has(id)) acceptedIn.set(id, run);
