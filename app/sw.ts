@@ -51,6 +51,18 @@ const residentCheck: RuntimeCaching = {
   handler: new NetworkOnly(),
 };
 
+/**
+ * The app's API answers (tRPC, exports, photos, rejected rows) are one user's data at one moment, sent
+ * with Cache-Control: no-store; defaultCache would still keep the last 16 GET answers under /api/ for a
+ * day in its "apis" cache — register rows and export files in clear beside the phone's encrypted store,
+ * and a stale `auth.me` after a logout. They go to the network only; the phone keeps what it needs
+ * offline in its own (encrypted) IndexedDB.
+ */
+const api: RuntimeCaching = {
+  matcher: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith("/api/"),
+  handler: new NetworkOnly(),
+};
+
 const serwist = new Serwist({
   precacheEntries: self.__SW_MANIFEST,
   // A new version waits until the officer chooses to reload: never swap code under a half-filled form.
@@ -58,7 +70,7 @@ const serwist = new Serwist({
   clientsClaim: true,
   navigationPreload: true,
   precacheOptions: { ignoreURLParametersMatching: [/.*/] },
-  runtimeCaching: [residentCheck, offlineTiles, ...defaultCache],
+  runtimeCaching: [residentCheck, api, offlineTiles, ...defaultCache],
   fallbacks: {
     entries: [{ url: "/offline", matcher: ({ request }) => request.destination === "document" }],
   },

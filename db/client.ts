@@ -70,13 +70,28 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A second process on a PGlite folder, refused: `code` lets the server's start tell it from other failures. */
+export class DataDirInUseError extends Error {
+  readonly code = "DOORSTEP_DATA_DIR_IN_USE";
+  constructor(
+    readonly dataDir: string,
+    readonly holder: number,
+  ) {
+    super(
+      `The data folder ${dataDir} is in use by process ${holder}. Stop it first: PGlite cannot share a folder between processes.`,
+    );
+  }
+}
+
 /**
  * PGlite has no file locking: two processes on one folder would corrupt it. A pid file beside the
- * folder refuses the second one with a message that says which process holds it.
+ * folder refuses the second one with a message that says which process holds it. The lock is named
+ * after the folder's real path: reached through a symlink (or `..`), the same folder would otherwise
+ * get a second lock file, and a second process.
  */
 function lockDataDir(dataDir: string): () => void {
-  const lockPath = `${path.resolve(dataDir)}.lock`;
-  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lockPath = `${fs.realpathSync(dataDir)}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
@@ -86,11 +101,7 @@ function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number(fs.readFileSync(lockPath, "utf8"));
-      if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new Error(
-          `The data folder ${dataDir} is in use by process ${holder}. Stop it first: PGlite cannot share a folder between processes.`,
-        );
-      }
+      if (holder && holder !== process.pid && isAlive(holder)) throw new DataDirInUseError(dataDir, holder);
       fs.rmSync(lockPath, { force: true }); // left behind by a process that died
     }
   }

@@ -3,6 +3,7 @@
 
 import { z } from "zod";
 import { parsePhone, toHalfWidth } from "./validators";
+import { hasBidiControl } from "./validators/text";
 
 /** Digits and capitals without the look-alikes 0/O, 1/I/L (31 characters). */
 export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -82,8 +83,23 @@ export const MEMBER_DISPUTE_FIELDS = [
 
 // Shape checks only: any well-shaped miss must look like every other miss, so nothing here consults
 // the register. A malformed code is left for the service to miss on, like a wrong one.
+/** A direction control would let a dispute show a supervisor other words than it holds (see hasBidiControl). */
+const noBidiControl = [
+  (v: string) => !hasBidiControl(v),
+  { message: "validation.text.bidiControl" },
+] as const;
+
 export const checkLookupInput = z.object({
-  name: z.string().transform(normaliseName).pipe(z.string().min(1).max(50)),
+  name: z
+    .string()
+    .transform(normaliseName)
+    .pipe(
+      z
+        .string()
+        .min(1)
+        .max(50)
+        .refine(...noBidiControl),
+    ),
   idNumber: z
     .string()
     .transform(normaliseIdNumber)
@@ -117,13 +133,23 @@ export const disputedField = z.object({
   /** The member the field belongs to, or null for the household (address, members). */
   personId: z.uuid().nullable(),
   field: z.enum(DISPUTE_FIELDS),
-  comment: z.string().trim().max(200).default(""),
+  comment: z
+    .string()
+    .trim()
+    .max(200)
+    .refine(...noBidiControl)
+    .default(""),
 });
 export type DisputedField = z.output<typeof disputedField>;
 
 export const checkDisputeInput = checkLookupInput.extend({
   fields: z.array(disputedField).min(1).max(30),
-  comment: z.string().trim().max(500).default(""),
+  comment: z
+    .string()
+    .trim()
+    .max(500)
+    .refine(...noBidiControl)
+    .default(""),
   phone: optionalPhone,
 });
 export type CheckDisputeInput = z.output<typeof checkDisputeInput>;

@@ -12,8 +12,8 @@ import "@/domain/i18n/all";
  * (UTF-8 with BOM, same headers plus 错误原因) to fix and import again. Warnings of imported rows are
  * printed after the problems (the first 20; --json holds up to MAX_WARNINGS and the total).
  *
- * Exit status: 0 all rows imported (warnings or not), 1 some row rejected or the import stopped, 2 bad
- * arguments.
+ * Exit status: 0 all rows imported (warnings or not), 1 some row rejected or the import stopped (or was
+ * cancelled with Ctrl-C: it stops at the next batch, and a second Ctrl-C ends it at once), 2 bad arguments.
  * Stop the app first when using PGlite: it has no file locking.
  */
 import fs from "node:fs";
@@ -24,6 +24,7 @@ import { IMPORT_COLUMNS, IMPORT_KINDS, isImportKind } from "@/domain/import";
 import { parseMapping } from "@/domain/import/columns";
 import type { ImportReport } from "@/domain/import/report";
 import { readEnv } from "@/server/env";
+import { logError } from "@/server/log";
 import { DEFAULT_BATCH_SIZE, importFile } from "@/server/services/import";
 
 const USAGE = `usage: npm run import -- --kind ${IMPORT_KINDS.join("|")} --file F.csv|F.xlsx [--dry-run] [--json] [--mapping M.json] [--batch N]`;
@@ -81,7 +82,7 @@ function printSummary(report: ImportReport, t: ReturnType<typeof createTranslato
   if (report.stoppedAt) lines.push(t("import.summary.stopped", report.stoppedAt));
   if (report.errors.length > 0) {
     const shown = report.errors.slice(0, SHOWN);
-    lines.push(t("import.summary.errors", { shown: shown.length, total: report.errors.length }));
+    lines.push(t("import.summary.errors", { shown: shown.length, total: report.errorsTotal }));
     for (const e of shown) lines.push(`  ${t("import.summary.error", { ...e })}`);
   }
   if (report.warnings.length > 0) {
@@ -129,8 +130,20 @@ async function main(): Promise<void> {
   const database = env.databaseUrl
     ? await openDatabase({ kind: "postgresql", url: env.databaseUrl })
     : await openDatabase({ kind: "pglite", dataDir: env.dataDir });
+  // Ctrl-C (or a service manager's SIGTERM) stops the import at the next batch: the batch being written
+  // commits, the summary says from which row nothing was imported, and the audit entry says cancelled.
+  // A second signal ends the process at once (the entry then counts the committed batches, as after a kill).
+  const stop = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stop.signal.aborted) process.exit(130);
+      console.error(t("import.summary.stopping"));
+      stop.abort();
+    });
+  }
   try {
     const report = await importFile(database.db, {
+      signal: stop.signal,
       kind,
       file: values.file,
       translate: t,
@@ -148,6 +161,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error);
+  // Without the parameters a failed statement carries (names, ID numbers from the file).
+  logError("import", error);
   process.exit(1);
 });

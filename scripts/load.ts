@@ -21,7 +21,7 @@ import { seedDemo } from "../db/seed";
 import type { PullResponse } from "../domain/pull";
 import type { PushResponse, VisitMutation } from "../domain/push";
 import { decodePullRows } from "../domain/wire";
-import { hashPassword } from "../server/auth/password";
+import { hashPassword, PREVIOUS_SCRYPT_PARAMS, SCRYPT_PARAMS } from "../server/auth/password";
 import { ensureOpenCampaignCodes } from "../server/services/codes";
 import { visitMutation } from "../test/support/push";
 import { emitFigures, type Figure } from "./support/figures";
@@ -272,6 +272,28 @@ function latencies(samples: Sample[]) {
 
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : "—");
 
+/**
+ * What one login's password hash costs, at today's scrypt level and at the previous one (N = 2^15),
+ * in this process on this machine, just before the crowd: the same-run baseline for the login figures
+ * (a login is one hash plus a few statements). The median of `runs` hashes at each level, alternated so
+ * the machine's other work falls on both alike.
+ */
+async function hashCost(runs = 7): Promise<{ now: number; before: number }> {
+  const times = { now: [] as number[], before: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    for (const [level, params] of [
+      ["before", PREVIOUS_SCRYPT_PARAMS],
+      ["now", SCRYPT_PARAMS],
+    ] as const) {
+      const started = performance.now();
+      await hashPassword(PASSWORD, params);
+      times[level].push(performance.now() - started);
+    }
+  }
+  const median = (list: number[]) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  return { now: median(times.now), before: median(times.before) };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -344,6 +366,11 @@ async function main() {
     ] as const) {
       if (round.problems.length > 0) throw new Error(`officer1 ${label}: ${round.problems.join("; ")}`);
     }
+
+    const hash = await hashCost();
+    console.log(
+      `password hash (scrypt, median of 7, this process): N=2^${Math.log2(SCRYPT_PARAMS.N)} ${ms(hash.now)}, N=2^${Math.log2(PREVIOUS_SCRYPT_PARAMS.N)} (the previous level) ${ms(hash.before)}: ${(hash.now / hash.before).toFixed(1)}×`,
+    );
 
     const samples: Sample[] = [];
     const started = performance.now();
@@ -421,7 +448,23 @@ async function main() {
       `consistency: ${pushed.length} visits pushed (each batch's last one sent twice); visits table ${visitRows.rows} rows, ${visitRows.ids} distinct, ${visitRows.ours} of ours; mutation_ledger ${ledgerRows.rows} rows, ${ledgerRows.ids} distinct, ${ledgerRows.ours} of ours: ${consistent ? "every visit stored exactly once" : "NOT CONSISTENT"}`,
     );
 
-    const figures: Figure[] = [];
+    const figures: Figure[] = [
+      {
+        figure: `password hash, scrypt N=2^${Math.log2(SCRYPT_PARAMS.N)} (baseline: N=2^${Math.log2(PREVIOUS_SCRYPT_PARAMS.N)}, before)`,
+        unit: "ms",
+        measured: hash.now,
+        baseline: hash.before,
+      },
+    ];
+    const login = crowd.get("auth.login");
+    if (login) {
+      figures.push({
+        figure: `auth.login p50 (${OFFICERS} officers)`,
+        unit: "ms",
+        measured: login.p50,
+        baseline: soloLatency.get("auth.login")?.p50 ?? null,
+      });
+    }
     for (const [procedure, l] of crowd) {
       const alone = soloLatency.get(procedure);
       figures.push({

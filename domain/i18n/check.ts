@@ -5,6 +5,8 @@ const zh = {
   "check.noMatch": "未找到匹配的信息。请核对姓名、身份证号码和核查码（见入户核查告知单）后重试。",
   "check.tooMany": "尝试次数较多，为保护您的信息，请在 {minutes} 分钟后再试。如需帮助，请联系社区工作人员。",
   "check.badPerson": "所选人员不属于本户，请刷新后重试。",
+  "check.disputeLimit":
+    "这一户今天已提交 {count} 次异议，已达每天的上限。社区工作人员会逐条处理；如有新的情况，请明天再提交，或直接联系社区工作人员。",
   "check.confirmed": "感谢确认，您的确认已记录。",
   "check.disputed": "感谢反馈，社区工作人员会尽快核实并与您联系。",
 
@@ -84,6 +86,8 @@ const en = {
   "check.tooMany":
     "There have been many attempts. To protect your information, please try again in {minutes, plural, one {# minute} other {# minutes}}. Community staff can help if needed.",
   "check.badPerson": "That person is not a member of this household; please reload and try again.",
+  "check.disputeLimit":
+    "This household has already sent {count} disputes today, the most a day. Community staff will look at each one; please send anything new tomorrow, or contact community staff directly.",
   "check.confirmed": "Thank you: your confirmation has been recorded.",
   "check.disputed": "Thank you: community staff will check this and get back to you soon.",
 

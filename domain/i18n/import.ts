@@ -7,6 +7,12 @@ const zh = {
   "import.encoding":
     "文件编码无法识别：请在 Excel 或 WPS 中另存为“CSV UTF-8”或 GB18030（GBK）编码的 CSV 后重新导入",
   "import.empty": "文件是空的：第 1 行应为表头，从第 2 行起每行一条记录",
+  "import.csv.quote":
+    '第 {row} 行有位置不对的英文双引号（"）：引号只能把一整格括起来，格内的引号要写成两个（""）。请改好该行后重新导入，之前的行已导入',
+  "import.csv.quoteNotClosed":
+    '第 {row} 行的英文双引号（"）没有配对，其后的内容都被读成了同一格：请在该行补上或删去这个引号后重新导入，之前的行已导入',
+  "import.cancelled":
+    "导入已取消：第 {row} 行起未导入，之前的批次已保存（重新导入同一文件会接着导入其余的行）",
   "import.flag": "请填写“是”或“否”",
   "import.duplicate": "与第 {row} 行重复（同一{column}在文件中只能出现一次），请核对后删除一行",
   "import.community.format": "社区代码应为 12 位数字（统计用区划代码），请核对",
@@ -28,6 +34,7 @@ const zh = {
   "import.summary.error": "第 {row} 行 “{column}” = “{value}”：{reason}",
   "import.summary.rejectedFile": "被拒绝的行已写入 {path}，修改后可直接重新导入",
   "import.summary.stopped": "导入在第 {row} 行处停止：{reason}",
+  "import.summary.stopping": "正在停止：当前这一批写完后结束（再按一次 Ctrl-C 立即退出）…",
   "import.summary.elapsed": "用时 {seconds} 秒（{rate} 行/秒）",
   "import.number": "请填写数字",
   "import.xlsx.unreadable": "无法读取这个 XLSX 文件：请在 Excel 或 WPS 中打开后另存为 .xlsx（或 CSV）再导入",
@@ -63,6 +70,12 @@ const en = {
   "import.encoding":
     "The file's encoding is not recognised: save it as CSV UTF-8 or as GB18030 (GBK) CSV in Excel or WPS and import again",
   "import.empty": "The file is empty: row 1 holds the headers, then one record per row",
+  "import.csv.quote":
+    'Row {row} has a double quote (") out of place: quotes may only enclose a whole cell, and a quote inside a cell is written twice (""). Fix that row and import again; the rows before it are imported',
+  "import.csv.quoteNotClosed":
+    'The double quote (") in row {row} is never closed, so everything after it reads as one cell: add the closing quote or delete it, then import again; the rows before it are imported',
+  "import.cancelled":
+    "The import was cancelled: rows from {row} on were not imported; earlier batches are saved (importing the same file again carries on with the rest)",
   "import.flag": 'Enter "是" (yes) or "否" (no)',
   "import.duplicate":
     "Same as row {row}: a {column} may appear only once in a file — check and delete one row",
@@ -91,6 +104,7 @@ const en = {
   "import.summary.error": 'Row {row} "{column}" = "{value}": {reason}',
   "import.summary.rejectedFile": "Rejected rows were written to {path}: fix them and import that file again",
   "import.summary.stopped": "The import stopped at row {row}: {reason}",
+  "import.summary.stopping": "Stopping after the batch being written (press Ctrl-C again to quit at once)…",
   "import.summary.elapsed": "{seconds} s ({rate} rows/s)",
   "import.number": "Enter a number",
   "import.xlsx.unreadable":

@@ -65,6 +65,8 @@ const zh = {
   "validation.visit.field": "更正的字段名无效",
   "validation.json.tooDeep": "数据层级过深，不是本应用生成的内容，请重新录入",
   "validation.text.malformed": "文字中含有无法识别的字符，请删除后重新输入",
+  "validation.text.bidiControl":
+    "文字中含有控制文字方向的隐藏字符（如 U+202E），会让显示的内容与实际不符，请删除后重新输入",
   "validation.visit.valueTooLarge": "更正的内容过长（每项最多 {max} KB），请删减后重新保存",
 } as const;
 
@@ -143,6 +145,8 @@ const en = {
   "validation.visit.field": "The corrected field's name is not valid",
   "validation.json.tooDeep": "The data is nested too deeply; it was not made by this app. Record it again",
   "validation.text.malformed": "The text contains a character that cannot be read; delete it and type again",
+  "validation.text.bidiControl":
+    "The text holds a hidden character that changes its direction (such as U+202E), so it would show differently from what it says; delete it and type again",
   "validation.visit.valueTooLarge":
     "The corrected value is too long (at most {max} KB each): shorten it and save again",
 } as const satisfies Record<keyof typeof zh, string>;

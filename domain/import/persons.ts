@@ -35,6 +35,7 @@ import { householdSchema } from "../schemas/household";
 import { type PersonOutput, personSchema } from "../schemas/person";
 import { parseCitizenIdWithArea } from "../validators/area";
 import { parsePhone } from "../validators/mobile";
+import { hasBidiControl } from "../validators/text";
 import {
   type ColumnSpec,
   cachedToCode,
@@ -215,7 +216,8 @@ function checkOf(spec: ColumnSpec<ImportField>): Check {
   }
   const max = TEXT_MAX[field];
   if (max === undefined) return () => UNPROVEN;
-  return (raw) => (raw.length <= max ? raw : UNPROVEN);
+  // A direction control is the schemas' to refuse, in their words.
+  return (raw) => (raw.length <= max && !hasBidiControl(raw) ? raw : UNPROVEN);
 }
 
 /** One file's fast path: column indexes and checks resolved once. */

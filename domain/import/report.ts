@@ -36,7 +36,12 @@ export interface ImportReport {
   batches: number;
   ignoredColumns: string[];
   stoppedAt?: { row: number; reason: string };
+  /** The import was cancelled (its `signal` aborted): `stoppedAt` names the first row not imported. */
+  cancelled: boolean;
+  /** The first MAX_ERRORS (server/services/import.ts) problems, in file order. */
   errors: ImportRowProblem[];
+  /** Every problem; more than `errors` holds when the list was cut (the rejected rows file has them all). */
+  errorsTotal: number;
   /** The first MAX_WARNINGS (server/services/import.ts) warnings of imported rows, in file order. */
   warnings: ImportRowProblem[];
   /** Every warning of imported rows; more than `warnings` holds when the list was cut. */

@@ -6,7 +6,7 @@ import { type Code, type CodeTable, codeValues } from "../codes";
 import type { ValidationKey } from "../i18n/validation";
 import { isIsoDate, toIsoDate } from "../validators/date";
 import { parseMobile, parsePhone } from "../validators/mobile";
-import { toHalfWidth } from "../validators/text";
+import { hasBidiControl, toHalfWidth } from "../validators/text";
 import { parseUscc } from "../validators/uscc";
 import { keyError } from "./issues";
 
@@ -27,9 +27,18 @@ function fail(ctx: z.core.$RefinementCtx, key: ValidationKey, input: unknown): n
   return z.NEVER;
 }
 
+/** Text with no bidirectional control in it (see hasBidiControl). */
+const noBidiControl = (v: string) => !hasBidiControl(v);
+const BIDI_CONTROL_ERROR = { error: "validation.text.bidiControl" } as const;
+
 /** Trimmed text that must not be empty. */
 export function requiredText(max: number) {
-  return z.string(withKeys).trim().min(1, { error: "validation.required" }).max(max);
+  return z
+    .string(withKeys)
+    .trim()
+    .min(1, { error: "validation.required" })
+    .max(max)
+    .refine(noBidiControl, BIDI_CONTROL_ERROR);
 }
 
 /**
@@ -47,7 +56,7 @@ export function optional<S extends z.ZodType<unknown, string>>(schema: S) {
 }
 
 export function optionalText(max: number) {
-  return optional(z.string(withKeys).trim().max(max));
+  return optional(z.string(withKeys).trim().max(max).refine(noBidiControl, BIDI_CONTROL_ERROR));
 }
 
 export function requiredCode<T extends CodeTable>(table: T) {

@@ -16,6 +16,7 @@ const SOURCES = [
   "next.config.ts",
   "package.json",
   "instrumentation.ts",
+  "instrumentation-client.ts",
 ];
 
 function newestMtime(target: string): number {

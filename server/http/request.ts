@@ -101,7 +101,11 @@ export function tooLarge(headers: Headers, max = MAX_BODY_BYTES): Response {
 /** A JSON refusal `{ error: { key, message } }`, translated by the locale cookie (Chinese unless switched). */
 export function refusal(headers: Headers, status: number, key: MessageKey, params?: MessageParams): Response {
   const t = createTranslator(negotiateLocale(readCookie(headers.get("cookie"), LOCALE_COOKIE)));
-  return Response.json({ error: { key, message: t(key, params) } }, { status });
+  // Never cached: a refusal answers one request (a missing session, a full body), not the URL.
+  return Response.json(
+    { error: { key, message: t(key, params) } },
+    { status, headers: { "cache-control": "no-store" } },
+  );
 }
 
 /**

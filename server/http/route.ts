@@ -3,6 +3,7 @@ import type { Role } from "@/domain/auth";
 import type { MessageKey, MessageParams } from "@/domain/i18n";
 import { createContext } from "../context";
 import { AppError, HTTP_STATUS } from "../errors";
+import { logError } from "../log";
 import type { SessionUser } from "../services/auth";
 import type { Context } from "../trpc";
 import { isSameOrigin, refusal } from "./request";
@@ -11,7 +12,7 @@ import { isSameOrigin, refusal } from "./request";
 export type RouteContext = Context & { user: SessionUser };
 
 export interface RouteOptions {
-  /** Names the route in the server's log, before an error nobody expected: `[name]`. */
+  /** Names the route in the server's log, before an error nobody expected: `[name]` (see ../log.ts). */
   name: string;
   /**
    * Refuse another site's request (403) before anything is read: for a route that writes, or whose
@@ -51,7 +52,8 @@ export function sessionRoute<A extends unknown[]>(
       return await handler(req, ctx as RouteContext, ...rest);
     } catch (error) {
       if (error instanceof AppError) return refuse(HTTP_STATUS[error.kind], error.key, error.params);
-      console.error(`[${options.name}]`, error);
+      // Without what a failed statement carried (names, ID numbers): see ../log.ts.
+      logError(options.name, error);
       return refuse(500, "errors.internal");
     }
   };

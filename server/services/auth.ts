@@ -4,7 +4,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, loginDevices, sessions, users } from "@/db/schema";
 import type { Role } from "@/domain/auth";
-import { DECOY_HASH, verifyPassword } from "../auth/password";
+import { DECOY_HASH, hashPassword, needsRehash, verifyPassword } from "../auth/password";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { throttleAddress } from "../http/peer";
@@ -232,6 +232,19 @@ export async function loginUser(db: Db, env: Env, input: LoginInput): Promise<Lo
     throw new AppError("FORBIDDEN", "auth.demoDisabled");
   }
 
+  // A hash made at an earlier level (scrypt N = 2^15 before) is replaced now, while the password is at
+  // hand: the only moment it is. Only if the row still holds that hash, so a password changed meanwhile
+  // (an admin's reset) is never overwritten by the old one.
+  let rehashed = false;
+  if (needsRehash(row.passwordHash)) {
+    const updated = await db
+      .update(users)
+      .set({ passwordHash: await hashPassword(input.password) })
+      .where(and(eq(users.id, row.id), eq(users.passwordHash, row.passwordHash)))
+      .returning({ id: users.id });
+    rehashed = updated.length > 0;
+  }
+
   const deviceToken = await recordDevice(db, row.id, input.deviceToken, input.now);
   const token = randomBytes(32).toString("base64url");
   const maxAgeSeconds = env.sessionMaxHours * 3600;
@@ -249,7 +262,7 @@ export async function loginUser(db: Db, env: Env, input: LoginInput): Promise<Lo
     action: "login",
     ip: input.ip,
     areaPath: row.areaPath,
-    detail: { knownDevice: known },
+    detail: rehashed ? { knownDevice: known, rehashed } : { knownDevice: known },
   });
   await sweepExpired(db, input.now);
   await forgetOldDevices(db, input.now);

@@ -326,6 +326,23 @@ export async function confirmHousehold(
   return { id: row.id, kind: "confirm", at: row.at };
 }
 
+/**
+ * Disputes one household may send in a calendar day (in China). A dispute lands in the officer's
+ * revisit list and the supervisors' inbox; anyone holding the slip could otherwise bury both under
+ * hundreds. Three leave room for members disputing their own particulars; more can wait a day, or go
+ * to community staff directly (the message says so). Counted in the database, so every instance holds
+ * the same limit.
+ */
+export const DISPUTES_PER_HOUSEHOLD_PER_DAY = 3;
+/** China keeps UTC+8 all year (no summer time), so its calendar day needs no time zone table. */
+const CHINA_OFFSET_MS = 8 * 60 * MINUTE_MS;
+
+/** The calendar day in China that `now` falls in, as [start, end). */
+function chinaDay(now: Date): [Date, Date] {
+  const start = Math.floor((now.getTime() + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS;
+  return [new Date(start), new Date(start + DAY_MS)];
+}
+
 /** The resident disputes fields of the household or of named members, with a comment and maybe a phone. */
 export async function disputeHousehold(
   db: Db,
@@ -337,18 +354,38 @@ export async function disputeHousehold(
   if (input.fields.some((f) => f.personId !== null && !memberIds.has(f.personId))) {
     throw new AppError("BAD_REQUEST", "check.badPerson");
   }
-  const [row] = await db
-    .insert(residentFeedback)
-    .values({
-      campaignId: proof.campaignId,
-      householdId: proof.householdId,
-      gridId: proof.gridId,
-      kind: "dispute",
-      fields: input.fields.map((f) => ({ personId: f.personId, field: f.field, comment: f.comment })),
-      comment: input.comment || null,
-      phone: input.phone,
-      createdAt: meta.now,
-    })
-    .returning({ id: residentFeedback.id, at: residentFeedback.createdAt });
+  const [dayStart, dayEnd] = chinaDay(meta.now);
+  const row = await db.transaction(async (tx) => {
+    // The household's disputes are counted and the new one written under one lock per household (held
+    // to the commit, on every instance), so a burst cannot all count the same few and all be written.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`resident_dispute:${proof.householdId}`}, 0))`,
+    );
+    const [{ n }] = rowsOf<{ n: number }>(
+      await tx.execute(sql`
+        select count(*)::int as n from resident_feedback
+        where household_id = ${proof.householdId} and kind = 'dispute'
+          and created_at >= ${dayStart.toISOString()}::timestamptz and created_at < ${dayEnd.toISOString()}::timestamptz`),
+    );
+    if (n >= DISPUTES_PER_HOUSEHOLD_PER_DAY) {
+      throw new AppError("TOO_MANY_REQUESTS", "check.disputeLimit", {
+        count: DISPUTES_PER_HOUSEHOLD_PER_DAY,
+      });
+    }
+    const [inserted] = await tx
+      .insert(residentFeedback)
+      .values({
+        campaignId: proof.campaignId,
+        householdId: proof.householdId,
+        gridId: proof.gridId,
+        kind: "dispute",
+        fields: input.fields.map((f) => ({ personId: f.personId, field: f.field, comment: f.comment })),
+        comment: input.comment || null,
+        phone: input.phone,
+        createdAt: meta.now,
+      })
+      .returning({ id: residentFeedback.id, at: residentFeedback.createdAt });
+    return inserted;
+  });
   return { id: row.id, kind: "dispute", at: row.at };
 }

@@ -109,6 +109,8 @@ export interface UploadOptions {
   maxBytes?: number;
   /** Called as the import goes (after each batch), for a progress bar. */
   onProgress?: (progress: ImportProgress) => void;
+  /** Aborted when the admin's page goes away: the import stops at the next batch (see importFile). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -136,6 +138,7 @@ export async function importSaved(
   const report = await importFile(db, {
     kind: options.kind,
     onProgress: options.onProgress,
+    signal: options.signal,
     file: upload.file,
     translate: options.translate,
     dryRun: options.dryRun,

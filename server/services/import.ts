@@ -16,8 +16,8 @@ import {
   unitsSpec,
 } from "@/domain/import";
 import { type HeaderMap, mapHeaders, type RowProblem, USCC_OVERRIDDEN } from "@/domain/import/columns";
-import type { ImportEncoding, ImportFormat, ImportReport } from "@/domain/import/report";
-import { writeAudit } from "./audit";
+import type { ImportEncoding, ImportFormat, ImportReport, ImportRowProblem } from "@/domain/import/report";
+import { amendAudit, openAudit } from "./audit";
 import {
   type BatchResult,
   buildingsWriter,
@@ -56,6 +56,14 @@ import {
  * - Row numbers are the spreadsheet's: the header is row 1. Fully blank rows are skipped (not counted)
  *   but keep the numbering true.
  * - `onProgress` is called after each settled batch (the admin page's progress bar).
+ * - Every import is audited, whatever becomes of it: the entry (`import` or `import_dry_run`) is
+ *   written before the file is read, with status `running`, and updated in each batch's own
+ *   transaction, so its counts are always exactly those of the committed batches — even after a
+ *   SIGKILL, which leaves it saying `running`. It ends `finished`, `stopped` (a batch failed, or the
+ *   file is unreadable), `cancelled` (`signal` aborted: the batch being written commits, nothing after
+ *   it starts) or `failed` (an unexpected error).
+ * - Problems are listed up to MAX_ERRORS (`errors`) and counted in full (`errorsTotal`); the rejected
+ *   rows file keeps every rejected row with its reasons. (100,000 rejected rows once made a 13 MB report.)
  * - A row imported (or, in a dry run, one that would be) may carry warnings: a validator's (an
  *   organisation code inside a credit code that fails its own check…) or a credit code's check
  *   character overridden by the row's 校验说明. They are counted in full but listed only up to
@@ -65,6 +73,12 @@ import {
 
 /** Warnings listed in a report; more are counted in `warningsTotal` only. */
 export const MAX_WARNINGS = 1_000;
+
+/** Problems listed in a report; more are counted in `errorsTotal` only (the rejected rows file has them all). */
+export const MAX_ERRORS = 1_000;
+
+/** Where an import's audit entry says it got to. */
+export type ImportStatus = "running" | "finished" | "stopped" | "cancelled" | "failed";
 
 /** A credit code taken despite its check character, and the reason the file gave. */
 export interface UsccOverride {
@@ -96,6 +110,11 @@ export interface ImportOptions {
   /** Where rejected rows go (UTF-8 with BOM, same headers + 错误原因); null writes none. */
   rejectedPath?: string | null;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Aborted: stop at the next batch boundary (the admin closed the page, the command got Ctrl-C). The
+   * batch being written still commits; the report and the audit entry say where the import stopped.
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_BATCH_SIZE = 2_000;
@@ -165,17 +184,69 @@ interface FileRow {
   cells: string[];
 }
 
+/** A file the reader cannot go past, and where: a message key of the import catalogue and its row. */
+class FileReadError extends Error {
+  constructor(
+    readonly key: "import.csv.quote" | "import.csv.quoteNotClosed",
+    readonly row: number,
+  ) {
+    super(key);
+  }
+}
+
+/** csv-parse's errors about double quotes, the usual way a hand-edited CSV breaks. */
+const CSV_QUOTE_ERRORS: Record<string, FileReadError["key"]> = {
+  CSV_QUOTE_NOT_CLOSED: "import.csv.quoteNotClosed",
+  INVALID_OPENING_QUOTE: "import.csv.quote",
+  CSV_INVALID_CLOSING_QUOTE: "import.csv.quote",
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: "import.csv.quote",
+};
+
 async function* csvRows(
   file: string,
   encoding: ImportEncoding,
   counter: { bytes: number },
 ): AsyncGenerator<FileRow> {
   const parser = parse({ relax_column_count: true, skip_empty_lines: false });
-  pipeline(Readable.from(decoded(file, encoding, counter)), parser, () => {});
+  // Read with read() rather than the parser's async iterator: when the parser fails, the iterator
+  // throws at once and drops the rows already parsed ahead, so a file broken at row 3 read as "empty".
+  // read() still hands those rows out after the failure; then the failure is thrown.
+  let failure: unknown = null;
+  let done = false;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const resolve = wake;
+    wake = null;
+    resolve?.();
+  };
+  parser.on("readable", signal);
+  pipeline(Readable.from(decoded(file, encoding, counter)), parser, (error) => {
+    failure = error ?? null;
+    done = true;
+    signal();
+  });
   let row = 0;
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    row += 1;
-    yield { row, cells };
+  try {
+    for (;;) {
+      for (let cells = parser.read() as string[] | null; cells !== null; cells = parser.read()) {
+        row += 1;
+        yield { row, cells };
+      }
+      if (done) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    if (!done) parser.destroy();
+  }
+  if (failure) {
+    const code = (failure as { code?: unknown }).code;
+    const key = typeof code === "string" ? CSV_QUOTE_ERRORS[code] : undefined;
+    // Every line is a record here (blank ones too), so the record count gives the spreadsheet's row.
+    const records = Number((failure as { records?: unknown }).records);
+    if (key && Number.isInteger(records)) throw new FileReadError(key, records + 1);
+    throw failure;
   }
 }
 
@@ -313,252 +384,355 @@ async function runImport<F extends string, R>(
     personsCreated: 0,
     batches: 0,
     ignoredColumns: [],
+    cancelled: false,
     errors: [],
+    errorsTotal: 0,
     warnings: [],
     warningsTotal: 0,
     elapsedMs: 0,
     timings: { readMs: 0, validateMs: 0, writeMs: 0, waitMs: 0 },
   };
   const { timings } = report;
-  const fileError = (key: string, column = "", params: Record<string, string> = {}) => {
-    report.errors.push({ row: 1, column, value: "", reason: t(key, { column, ...params }), key });
+  const cancelRequested = () => options.signal?.aborted ?? false;
+
+  /** The counts the audit entry holds: the report's, or what they will be once a batch commits. */
+  const counts = (plus?: Tally) => ({
+    read: report.read + (plus?.read ?? 0),
+    inserted: report.inserted + (plus?.inserted ?? 0),
+    updated: report.updated + (plus?.updated ?? 0),
+    unchanged: report.unchanged + (plus?.unchanged ?? 0),
+    rejected: report.rejected + (plus?.rejected ?? 0),
+    householdsCreated: report.householdsCreated + (plus?.householdsCreated ?? 0),
+    personsCreated: report.personsCreated + (plus?.personsCreated ?? 0),
+    batches: report.batches + (plus ? 1 : 0),
+    warnings: report.warningsTotal + (plus?.warnings ?? 0),
+  });
+  // Written before anything is read: no import, however it ends, goes unaudited.
+  const auditId = await openAudit(db, {
+    userId: options.userId ?? null,
+    action: dryRun ? "import_dry_run" : "import",
+    entity: options.kind,
+    detail: {
+      file: path.basename(options.file),
+      format,
+      encoding: null,
+      status: "running" satisfies ImportStatus,
+      ...counts(),
+      stoppedAt: null,
+      overrides: [],
+    },
+  });
+
+  const noteError = (error: ImportRowProblem) => {
+    report.errorsTotal += 1;
+    if (report.errors.length < MAX_ERRORS) report.errors.push(error);
   };
-  const overrides: UsccOverride[] = [];
-  /** An imported row's warnings into the report, and its overrides for the audit entry. */
+  const fileError = (key: string, column = "", params: Record<string, string | number> = {}) => {
+    noteError({ row: 1, column, value: "", reason: t(key, { column, ...params }), key });
+  };
+  /** An imported row's warnings into the report's list (capped; counted in the batch's tally). */
   const noteWarnings = (row: number, warnings: readonly RowProblem[]) => {
     for (const warning of warnings) {
       report.warningsTotal += 1;
-      // A code that fails two overridable checks warns twice; it is one override of one code.
-      const last = overrides.at(-1);
-      if (USCC_OVERRIDDEN.has(warning.key) && !(last?.row === row && last.uscc === warning.value)) {
-        overrides.push({ row, uscc: warning.value, reason: String(warning.params?.reason ?? "") });
-      }
       if (report.warnings.length >= MAX_WARNINGS) continue;
       const reason = t(warning.key, { ...warning.params, column: warning.column });
       report.warnings.push({ row, column: warning.column, value: warning.value, reason, key: warning.key });
     }
   };
-  const finish = async (): Promise<ImportReport> => {
+  const finish = async (status: Exclude<ImportStatus, "running" | "failed">): Promise<ImportReport> => {
     report.elapsedMs = Math.round(performance.now() - started);
-    await writeAudit(db, {
-      userId: options.userId ?? null,
-      action: dryRun ? "import_dry_run" : "import",
-      entity: options.kind,
-      detail: {
-        file: path.basename(options.file),
-        format,
-        encoding: report.encoding,
-        read: report.read,
-        inserted: report.inserted,
-        updated: report.updated,
-        unchanged: report.unchanged,
-        rejected: report.rejected,
-        householdsCreated: report.householdsCreated,
-        personsCreated: report.personsCreated,
-        batches: report.batches,
-        stoppedAt: report.stoppedAt ?? null,
-        warnings: report.warningsTotal,
-        overrides,
-      },
+    await amendAudit(db, auditId, {
+      encoding: report.encoding,
+      status,
+      ...counts(),
+      stoppedAt: report.stoppedAt ?? null,
+      elapsedMs: report.elapsedMs,
     });
     return report;
   };
 
-  const totalBytes = fs.statSync(options.file).size;
-  const counter = { bytes: 0 };
-  let source: AsyncGenerator<FileRow>;
-  if (format === "xlsx") source = xlsxRows(options.file, counter);
-  else {
-    report.encoding = await detectEncoding(options.file);
-    if (!report.encoding) {
-      fileError("import.encoding");
-      report.stoppedAt = { row: 1, reason: t("import.encoding") };
-      return finish();
-    }
-    source = csvRows(options.file, report.encoding, counter);
-  }
-
-  let map: HeaderMap<F> | null = null;
-  let parseRow: ReturnType<typeof spec.parser> | null = null;
-  let rejectedWriter: RejectedWriter | null = null;
-  const seen = new Map<string, number>();
-  const places = new Places();
-  let lastRow = 1;
-  let batch: Pending<R>[] = [];
-
-  const columnOf = (field: string): string => {
-    const i = map?.index[field as F];
-    return i === undefined || !map
-      ? (spec.columns.find((c) => c.field === field)?.header ?? field)
-      : map.headers[i];
-  };
-  const cellOf = (cells: readonly string[], field: string): string => {
-    const i = map?.index[field as F];
-    return i === undefined ? "" : (cells[i] ?? "").trim();
-  };
-
-  const settle = async (pending: Pending<R>[]): Promise<boolean> => {
-    if (pending.length === 0) return true;
-    const settleStarted = performance.now();
-    try {
-      return await settleBatch(pending);
-    } finally {
-      timings.writeMs += performance.now() - settleStarted;
-    }
-  };
-  const settleBatch = async (pending: Pending<R>[]): Promise<boolean> => {
-    const now = new Date();
-    let result: BatchResult;
-    try {
-      result = dryRun
-        ? await writer({ db, places, batch: pending, columnOf, cellOf, write: false, now })
-        : await db.transaction((tx) =>
-            writer({ db: tx, places, batch: pending, columnOf, cellOf, write: true, now }),
-          );
-    } catch (error) {
-      const first = pending[0].row;
-      report.stoppedAt = {
-        row: first,
-        reason: t("import.stopped", { row: first, reason: dbMessage(error) }),
-      };
-      return false;
-    }
-    report.batches += 1;
-    report.householdsCreated += result.householdsCreated;
-    report.personsCreated += result.personsCreated;
-    for (const [i, outcome] of result.outcomes.entries()) {
-      const p = pending[i];
-      report.read += 1;
-      report[outcome] += 1;
-      if (outcome !== "rejected") {
-        noteWarnings(p.row, p.warnings);
-        continue;
-      }
-      const reasons: string[] = [];
-      for (const problem of p.problems) {
-        const reason = t(problem.key, { ...problem.params, column: problem.column });
-        report.errors.push({
-          row: p.row,
-          column: problem.column,
-          value: problem.value,
-          reason,
-          key: problem.key,
-        });
-        reasons.push(`${problem.column}：${reason}`);
-      }
-      await rejectedWriter?.write(p.cells, reasons.join("；"));
-    }
-    options.onProgress?.({ rowsRead: report.read, bytesRead: counter.bytes, totalBytes });
-    return true;
-  };
-
-  // One batch is written while the next is read and parsed (the database and this process work at the
-  // same time). Batches still settle one after another, in file order, and none starts after one failed.
-  let inFlight: Promise<boolean> = Promise.resolve(true);
-  const previousSettled = async (): Promise<boolean> => {
-    const waitStarted = performance.now();
-    try {
-      return await inFlight;
-    } finally {
-      timings.waitMs += performance.now() - waitStarted;
-    }
-  };
-  const handOver = async (pending: Pending<R>[]): Promise<boolean> => {
-    if (!(await previousSettled())) return false;
-    inFlight = settle(pending);
-    // Awaited later; this only keeps a failure from counting as unhandled in the meantime.
-    inFlight.catch(() => {});
-    return true;
-  };
-
   try {
-    while (true) {
-      let next: IteratorResult<FileRow>;
-      const readStarted = performance.now();
-      try {
-        next = await source.next();
-      } catch (error) {
-        // A broken file (an unclosed CSV quote, a damaged workbook): what came before is imported, the
-        // rest is not.
-        if (!map) {
-          fileError(format === "xlsx" ? "import.xlsx.unreadable" : "import.empty");
-          report.stoppedAt = { row: 1, reason: `${report.errors[0].reason} (${dbMessage(error)})` };
-          return await finish();
-        }
-        if ((await previousSettled()) && (await settle(batch))) {
-          report.stoppedAt = { row: lastRow + 1, reason: dbMessage(error) };
-        }
-        batch = [];
-        break;
-      } finally {
-        timings.readMs += performance.now() - readStarted;
-      }
-      if (next.done) break;
-      const { row, cells } = next.value;
-      if (!map) {
-        map = mapHeaders(spec.columns, cells, options.mapping);
-        report.ignoredColumns = map.ignored;
-        if (map.problems.length > 0) {
-          for (const problem of map.problems)
-            fileError(problem.key, problem.column, problem.params as Record<string, string>);
-          report.stoppedAt = { row: 1, reason: report.errors.map((e) => e.reason).join("；") };
-          return await finish();
-        }
-        if (options.rejectedPath) {
-          fs.rmSync(options.rejectedPath, { force: true });
-          rejectedWriter = new RejectedWriter(options.rejectedPath, map.headers, t("import.rejectedReason"));
-        }
-        parseRow = spec.parser(map);
-        continue;
-      }
-      lastRow = row;
-      // Buffered rows come through promise jobs only, which never let the previous batch's database
-      // answers in: without a turn of the event loop now and then, each of its statements would wait
-      // for this whole batch to be read.
-      if (row % YIELD_EVERY_ROWS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      if (cells.every((cell) => cell.trim() === "")) continue;
-      const validateStarted = performance.now();
-      const parsed = (parseRow as NonNullable<typeof parseRow>)(cells);
-      const pending: Pending<R> = {
-        row,
-        cells,
-        record: parsed.ok ? parsed.record : null,
-        problems: parsed.ok ? [] : parsed.problems,
-        warnings: parsed.ok ? parsed.warnings : [],
-      };
-      if (parsed.ok) {
-        const key = spec.key(parsed.record);
-        const first = seen.get(key);
-        if (first !== undefined) {
-          const field = spec.keyField(parsed.record);
-          pending.problems.push({
-            column: columnOf(field),
-            value: cellOf(cells, field),
-            key: "import.duplicate",
-            params: { row: first },
-          });
-          pending.record = null;
-        } else seen.set(key, row);
-      }
-      timings.validateMs += performance.now() - validateStarted;
-      batch.push(pending);
-      if (batch.length >= batchSize) {
-        const ok = await handOver(batch);
-        batch = [];
-        if (!ok) break;
-      }
-    }
-    if (!map) {
-      fileError("import.empty");
-      report.stoppedAt = { row: 1, reason: t("import.empty") };
-      return await finish();
-    }
-    if ((await previousSettled()) && !report.stoppedAt) await settle(batch);
-  } finally {
-    await inFlight.catch(() => {});
-    await source.return(undefined);
-    await rejectedWriter?.close();
+    return await importRows();
+  } catch (error) {
+    // Whatever broke, the entry says the import did not run to its end (its counts stand as they are).
+    await amendAudit(db, auditId, { status: "failed" satisfies ImportStatus }).catch(() => {});
+    throw error;
   }
-  if (rejectedWriter?.written && options.rejectedPath) report.rejectedFile = options.rejectedPath;
-  return finish();
+
+  async function importRows(): Promise<ImportReport> {
+    const totalBytes = fs.statSync(options.file).size;
+    const counter = { bytes: 0 };
+    let source: AsyncGenerator<FileRow>;
+    if (format === "xlsx") source = xlsxRows(options.file, counter);
+    else {
+      report.encoding = await detectEncoding(options.file);
+      if (!report.encoding) {
+        fileError("import.encoding");
+        report.stoppedAt = { row: 1, reason: t("import.encoding") };
+        return finish("stopped");
+      }
+      source = csvRows(options.file, report.encoding, counter);
+    }
+
+    let map: HeaderMap<F> | null = null;
+    let parseRow: ReturnType<typeof spec.parser> | null = null;
+    let rejectedWriter: RejectedWriter | null = null;
+    const seen = new Map<string, number>();
+    const places = new Places();
+    let lastRow = 1;
+    let batch: Pending<R>[] = [];
+
+    const columnOf = (field: string): string => {
+      const i = map?.index[field as F];
+      return i === undefined || !map
+        ? (spec.columns.find((c) => c.field === field)?.header ?? field)
+        : map.headers[i];
+    };
+    const cellOf = (cells: readonly string[], field: string): string => {
+      const i = map?.index[field as F];
+      return i === undefined ? "" : (cells[i] ?? "").trim();
+    };
+
+    const settle = async (pending: Pending<R>[]): Promise<boolean> => {
+      if (pending.length === 0) return true;
+      const settleStarted = performance.now();
+      try {
+        return await settleBatch(pending);
+      } finally {
+        timings.writeMs += performance.now() - settleStarted;
+      }
+    };
+    const settleBatch = async (pending: Pending<R>[]): Promise<boolean> => {
+      const now = new Date();
+      let result: BatchResult;
+      let tally: Tally;
+      try {
+        if (dryRun) {
+          result = await writer({ db, places, batch: pending, columnOf, cellOf, write: false, now });
+          tally = tallyOf(pending, result);
+          await amendAudit(db, auditId, counts(tally), { overrides: tally.overrides });
+        } else {
+          // The audit entry is amended in the batch's transaction: it counts this batch if and only if
+          // the batch commits.
+          [result, tally] = await db.transaction(async (tx) => {
+            const written = await writer({
+              db: tx,
+              places,
+              batch: pending,
+              columnOf,
+              cellOf,
+              write: true,
+              now,
+            });
+            const batchTally = tallyOf(pending, written);
+            await amendAudit(tx, auditId, counts(batchTally), { overrides: batchTally.overrides });
+            return [written, batchTally] as const;
+          });
+        }
+      } catch (error) {
+        const first = pending[0].row;
+        report.stoppedAt = {
+          row: first,
+          reason: t("import.stopped", { row: first, reason: dbMessage(error) }),
+        };
+        return false;
+      }
+      report.batches += 1;
+      report.read += tally.read;
+      report.inserted += tally.inserted;
+      report.updated += tally.updated;
+      report.unchanged += tally.unchanged;
+      report.rejected += tally.rejected;
+      report.householdsCreated += tally.householdsCreated;
+      report.personsCreated += tally.personsCreated;
+      for (const [i, outcome] of result.outcomes.entries()) {
+        const p = pending[i];
+        if (outcome !== "rejected") {
+          noteWarnings(p.row, p.warnings);
+          continue;
+        }
+        const reasons: string[] = [];
+        for (const problem of p.problems) {
+          const reason = t(problem.key, { ...problem.params, column: problem.column });
+          noteError({ row: p.row, column: problem.column, value: problem.value, reason, key: problem.key });
+          reasons.push(`${problem.column}：${reason}`);
+        }
+        await rejectedWriter?.write(p.cells, reasons.join("；"));
+      }
+      options.onProgress?.({ rowsRead: report.read, bytesRead: counter.bytes, totalBytes });
+      return true;
+    };
+
+    // One batch is written while the next is read and parsed (the database and this process work at
+    // the same time). Batches still settle one after another, in file order, and none starts after one
+    // failed, or after the import was cancelled.
+    let inFlight: Promise<boolean> = Promise.resolve(true);
+    const previousSettled = async (): Promise<boolean> => {
+      const waitStarted = performance.now();
+      try {
+        return await inFlight;
+      } finally {
+        timings.waitMs += performance.now() - waitStarted;
+      }
+    };
+    const handOver = async (pending: Pending<R>[]): Promise<boolean> => {
+      if (!(await previousSettled()) || cancelRequested()) return false;
+      inFlight = settle(pending);
+      // Awaited later; this only keeps a failure from counting as unhandled in the meantime.
+      inFlight.catch(() => {});
+      return true;
+    };
+
+    try {
+      while (!cancelRequested()) {
+        let next: IteratorResult<FileRow>;
+        const readStarted = performance.now();
+        try {
+          next = await source.next();
+        } catch (error) {
+          // A broken file (an unclosed CSV quote, a damaged workbook): what came before is imported, the
+          // rest is not.
+          const why = error instanceof FileReadError ? t(error.key, { row: error.row }) : dbMessage(error);
+          if (!map) {
+            if (error instanceof FileReadError) fileError(error.key, "", { row: error.row });
+            else fileError(format === "xlsx" ? "import.xlsx.unreadable" : "import.empty");
+            report.stoppedAt = {
+              row: 1,
+              reason: error instanceof FileReadError ? why : `${report.errors[0].reason} (${why})`,
+            };
+            return await finish("stopped");
+          }
+          if ((await previousSettled()) && !cancelRequested() && (await settle(batch))) {
+            report.stoppedAt = {
+              row: error instanceof FileReadError ? error.row : lastRow + 1,
+              reason: why,
+            };
+          }
+          break;
+        } finally {
+          timings.readMs += performance.now() - readStarted;
+        }
+        if (next.done) break;
+        const { row, cells } = next.value;
+        if (!map) {
+          map = mapHeaders(spec.columns, cells, options.mapping);
+          report.ignoredColumns = map.ignored;
+          if (map.problems.length > 0) {
+            for (const problem of map.problems)
+              fileError(problem.key, problem.column, problem.params as Record<string, string>);
+            report.stoppedAt = { row: 1, reason: report.errors.map((e) => e.reason).join("；") };
+            return await finish("stopped");
+          }
+          if (options.rejectedPath) {
+            fs.rmSync(options.rejectedPath, { force: true });
+            rejectedWriter = new RejectedWriter(
+              options.rejectedPath,
+              map.headers,
+              t("import.rejectedReason"),
+            );
+          }
+          parseRow = spec.parser(map);
+          continue;
+        }
+        lastRow = row;
+        // Buffered rows come through promise jobs only, which never let the previous batch's database
+        // answers in: without a turn of the event loop now and then, each of its statements would wait
+        // for this whole batch to be read.
+        if (row % YIELD_EVERY_ROWS === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (cells.every((cell) => cell.trim() === "")) continue;
+        const validateStarted = performance.now();
+        const parsed = (parseRow as NonNullable<typeof parseRow>)(cells);
+        const pending: Pending<R> = {
+          row,
+          cells,
+          record: parsed.ok ? parsed.record : null,
+          problems: parsed.ok ? [] : parsed.problems,
+          warnings: parsed.ok ? parsed.warnings : [],
+        };
+        if (parsed.ok) {
+          const key = spec.key(parsed.record);
+          const first = seen.get(key);
+          if (first !== undefined) {
+            const field = spec.keyField(parsed.record);
+            pending.problems.push({
+              column: columnOf(field),
+              value: cellOf(cells, field),
+              key: "import.duplicate",
+              params: { row: first },
+            });
+            pending.record = null;
+          } else seen.set(key, row);
+        }
+        timings.validateMs += performance.now() - validateStarted;
+        batch.push(pending);
+        if (batch.length >= batchSize) {
+          // Kept when not handed over: its first row is where a cancelled import stopped.
+          if (!(await handOver(batch))) break;
+          batch = [];
+        }
+      }
+      if (!map && !cancelRequested()) {
+        fileError("import.empty");
+        report.stoppedAt = { row: 1, reason: t("import.empty") };
+        return await finish("stopped");
+      }
+      if ((await previousSettled()) && !report.stoppedAt) {
+        if (cancelRequested()) {
+          // Whatever was read but not handed over is not imported; the entry and report say from where.
+          const row = batch[0]?.row ?? lastRow + 1;
+          report.cancelled = true;
+          report.stoppedAt = { row, reason: t("import.cancelled", { row }) };
+        } else await settle(batch);
+      }
+    } finally {
+      await inFlight.catch(() => {});
+      await source.return(undefined);
+      await rejectedWriter?.close();
+    }
+    if (rejectedWriter?.written && options.rejectedPath) report.rejectedFile = options.rejectedPath;
+    return finish(report.cancelled ? "cancelled" : report.stoppedAt ? "stopped" : "finished");
+  }
+}
+
+/** What one batch adds to the totals, known before its transaction commits. */
+interface Tally {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  householdsCreated: number;
+  personsCreated: number;
+  warnings: number;
+  /** Credit codes taken on a row's 校验说明, for the audit entry. */
+  overrides: UsccOverride[];
+}
+
+function tallyOf<R>(pending: Pending<R>[], result: BatchResult): Tally {
+  const tally: Tally = {
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    householdsCreated: result.householdsCreated,
+    personsCreated: result.personsCreated,
+    warnings: 0,
+    overrides: [],
+  };
+  for (const [i, outcome] of result.outcomes.entries()) {
+    tally.read += 1;
+    tally[outcome] += 1;
+    if (outcome === "rejected") continue;
+    const { row, warnings } = pending[i];
+    tally.warnings += warnings.length;
+    for (const warning of warnings) {
+      // A code that fails two overridable checks warns twice; it is one override of one code.
+      const last = tally.overrides.at(-1);
+      if (USCC_OVERRIDDEN.has(warning.key) && !(last?.row === row && last.uscc === warning.value)) {
+        tally.overrides.push({ row, uscc: warning.value, reason: String(warning.params?.reason ?? "") });
+      }
+    }
+  }
+  return tally;
 }

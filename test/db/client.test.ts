@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -37,6 +38,47 @@ describe("the embedded database folder", () => {
     const database = await openDatabase({ kind: "pglite", dataDir });
     await database.close();
   });
+});
+
+describe("the embedded database folder's lock", () => {
+  const real = path.join(folder, "real-data");
+  const link = path.join(folder, "link-data");
+
+  it("is keyed on the folder's real path: reached through a symlink, a held folder is refused too", async () => {
+    mkdirSync(real, { recursive: true });
+    symlinkSync(real, link);
+    // pid 1 stands in for another running server, holding the folder by its real name.
+    writeFileSync(`${real}.lock`, "1");
+    await expect(openDatabase({ kind: "pglite", dataDir: link })).rejects.toThrow(
+      `The data folder ${link} is in use by process 1`,
+    );
+    await expect(
+      openDatabase({ kind: "pglite", dataDir: path.join(link, "..", "real-data") }),
+    ).rejects.toThrow(/in use by process 1/);
+    rmSync(`${real}.lock`);
+  });
+
+  it("refused at the server's start, stops it with a clear message instead of leaving it to answer 500", () => {
+    writeFileSync(`${real}.lock`, "1");
+    try {
+      const start = spawnSync(
+        process.execPath,
+        ["--conditions=react-server", "--import", "tsx", "test/support/start-app.ts"],
+        {
+          env: { ...process.env, DATABASE_URL: "", DOORSTEP_DATA_DIR: link, DOORSTEP_DEMO: "0" },
+          encoding: "utf8",
+          timeout: 60_000,
+        },
+      );
+      expect(start.status).toBe(1);
+      expect(start.stdout).not.toContain("started");
+      expect(start.stderr).toContain(
+        `[doorstep] The data folder ${link} is in use by process 1. Stop it first: PGlite cannot share a folder between processes.`,
+      );
+    } finally {
+      rmSync(`${real}.lock`, { force: true });
+    }
+  }, 90_000);
 });
 
 describe.each(databaseKinds)("change stamps on %s", (kind) => {

@@ -34,7 +34,18 @@ const idNumber = fc.constantFrom(
   "E12345678", // a passport number (needs 证件类型)
   "",
 );
-const name = fc.constantFrom("张伟", "欧阳娜娜", " 李 ", "", "名".repeat(50), "名".repeat(51), "Ｊｏｈｎ");
+// "张\u202E伟": a right-to-left override, which the schemas refuse (validation.text.bidiControl).
+const name = fc.constantFrom(
+  "张伟",
+  "欧阳娜娜",
+  " 李 ",
+  "",
+  "名".repeat(50),
+  "名".repeat(51),
+  "Ｊｏｈｎ",
+  "张\u202E伟",
+  "\u2067李",
+);
 const sex = fc.constantFrom("男", "女", "1", "2", "0", "9", "3", "man", "");
 const birthDate = fc.constantFrom(
   "1985-02-03",
@@ -50,7 +61,7 @@ const birthDate = fc.constantFrom(
 );
 const code = (...values: string[]) => fc.constantFrom(...values, "", "??");
 const text = (max: number) =>
-  fc.constantFrom("广州市越秀区光塔路1号", "x".repeat(max), "x".repeat(max + 1), "", "　");
+  fc.constantFrom("广州市越秀区光塔路1号", "x".repeat(max), "x".repeat(max + 1), "", "　", "光塔路\u202E1号");
 const phone = fc.constantFrom("13812345678", "138 1234 5678", "020-83123456", "+86 13812345678", "12345", "");
 const flag = fc.constantFrom("是", "否", "1", "0", "YES", "x", "");
 const date = fc.constantFrom("2019-05-01", "20190501", "2019/5/1", "2099-01-01", "2019-13-01", "");

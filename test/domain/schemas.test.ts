@@ -1,6 +1,8 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
+import { checkDisputeInput, checkLookupInput } from "@/domain/check";
 import type { Code, ETHNICITY, SEX } from "@/domain/codes";
+import { createTranslator } from "@/domain/i18n";
 import {
   householdSchema,
   issuesByPath,
@@ -133,6 +135,73 @@ describe("personSchema", () => {
     ]);
     expect(issues(personSchema.safeParse({ ...person, name: "名".repeat(51) }))).toEqual([
       { path: "name", message: "validation.tooLong" },
+    ]);
+  });
+});
+
+describe("bidirectional controls", () => {
+  // U+202E (RIGHT-TO-LEFT OVERRIDE) and its kin reorder how text is drawn: "张三\u202E5321" shows as
+  // 张三1235, so a name or address could read as something other than what is stored and exported.
+  const CONTROLS = [
+    "\u061C",
+    "\u200E",
+    "\u200F",
+    "\u202A",
+    "\u202B",
+    "\u202C",
+    "\u202D",
+    "\u202E",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+  ];
+
+  it("are refused in names and other register text, with their own key", () => {
+    for (const control of CONTROLS) {
+      expect(issues(personSchema.safeParse({ ...person, name: `张${control}三` }))).toEqual([
+        { path: "name", message: "validation.text.bidiControl" },
+      ]);
+    }
+    expect(
+      issues(personSchema.safeParse({ ...person, currentAddress: "光塔路\u202E号01" })).map((i) => i.message),
+    ).toEqual(["validation.text.bidiControl"]);
+    expect(
+      issues(householdSchema.safeParse({ kind: "1", headName: "李\u202E四" })).map((i) => i.message),
+    ).toEqual(["validation.text.bidiControl"]);
+    // Names from other scripts still pass, joiners included (ZWJ/ZWNJ shape letters, not direction).
+    expect(personSchema.safeParse({ ...person, name: "阿卜杜·热合曼" }).success).toBe(true);
+    expect(personSchema.safeParse({ ...person, name: "Ali\u200D" }).success).toBe(true);
+  });
+
+  it("are explained in both languages", () => {
+    expect(createTranslator("zh-CN")("validation.text.bidiControl")).toBe(
+      "文字中含有控制文字方向的隐藏字符（如 U+202E），会让显示的内容与实际不符，请删除后重新输入",
+    );
+    expect(createTranslator("en")("validation.text.bidiControl")).toBe(
+      "The text holds a hidden character that changes its direction (such as U+202E), so it would show differently from what it says; delete it and type again",
+    );
+  });
+
+  it("are refused in what a resident types on /check", () => {
+    const lookup = checkLookupInput.safeParse({
+      name: "张\u202E三",
+      idNumber: "440104193910051234",
+      code: "X",
+    });
+    expect(lookup.success).toBe(false);
+    expect(lookup.error?.issues[0].message).toBe("validation.text.bidiControl");
+    const dispute = checkDisputeInput.safeParse({
+      name: "张三",
+      idNumber: "440104193910051234",
+      code: "X",
+      fields: [{ personId: null, field: "address", comment: "门牌\u202E10" }],
+      comment: "\u2066x",
+    });
+    expect(dispute.success).toBe(false);
+    expect(dispute.error?.issues.map((i) => i.message)).toEqual([
+      "validation.text.bidiControl",
+      "validation.text.bidiControl",
     ]);
   });
 });

@@ -16,12 +16,25 @@ import {
   persons,
   residentFeedback,
 } from "@/db/schema";
-import { type CheckLookupInput, CODE_ALPHABET, CODE_LENGTH, checkLookupInput } from "@/domain/check";
+import {
+  type CheckLookupInput,
+  CODE_ALPHABET,
+  CODE_LENGTH,
+  checkDisputeInput,
+  checkLookupInput,
+} from "@/domain/check";
+import { createTranslator } from "@/domain/i18n";
 import { citizenIdCheckChar } from "@/domain/validators";
 import { createContextFor } from "@/server/context";
 import { AppError } from "@/server/errors";
 import { checkRouter } from "@/server/routers/check";
-import { type CheckMeta, hashIdNumber, lookupHousehold } from "@/server/services/check";
+import {
+  type CheckMeta,
+  DISPUTES_PER_HOUSEHOLD_PER_DAY,
+  disputeHousehold,
+  hashIdNumber,
+  lookupHousehold,
+} from "@/server/services/check";
 import { ensureCodes } from "@/server/services/codes";
 import { createCallerFactory, router } from "@/server/trpc";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
@@ -453,6 +466,84 @@ describe.each(databaseKinds)("resident self-check on %s", (kind) => {
     // Unknown ids and officers get nowhere.
     expect(await codeOf(supervisor.check.handle({ id: randomUUID(), note: "x" }))).toBe("NOT_FOUND");
     expect(await codeOf(officer.check.handle({ id: disputed.id, note: "x" }))).toBe("FORBIDDEN");
+  });
+
+  const disputeOf = (r: Resident, comment = "") =>
+    checkDisputeInput.parse({
+      name: r.name,
+      idNumber: r.idNumber,
+      code: r.code,
+      fields: [{ personId: null, field: "address", comment }],
+    });
+  const disputesOf = async (r: Resident) =>
+    (
+      await database.db
+        .select({ id: residentFeedback.id })
+        .from(residentFeedback)
+        .where(and(eq(residentFeedback.householdId, r.householdId), eq(residentFeedback.kind, "dispute")))
+    ).length;
+
+  it("takes a household's disputes up to a limit a day, refusing more in words and writing nothing", async () => {
+    const r = fresh();
+    for (let i = 0; i < DISPUTES_PER_HOUSEHOLD_PER_DAY; i++) {
+      await disputeHousehold(database.db, disputeOf(r, `第${i}次`), meta());
+    }
+    expect(await disputesOf(r)).toBe(DISPUTES_PER_HOUSEHOLD_PER_DAY);
+    const refused = await disputeHousehold(database.db, disputeOf(r, "再一次"), meta()).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ kind: "TOO_MANY_REQUESTS", key: "check.disputeLimit" });
+    const { key, params } = refused as AppError;
+    expect(createTranslator("zh-CN")(key, params)).toBe(
+      `这一户今天已提交 ${DISPUTES_PER_HOUSEHOLD_PER_DAY} 次异议，已达每天的上限。社区工作人员会逐条处理；如有新的情况，请明天再提交，或直接联系社区工作人员。`,
+    );
+    expect(createTranslator("en")(key, params)).toBe(
+      `This household has already sent ${DISPUTES_PER_HOUSEHOLD_PER_DAY} disputes today, the most a day. Community staff will look at each one; please send anything new tomorrow, or contact community staff directly.`,
+    );
+    expect(await disputesOf(r)).toBe(DISPUTES_PER_HOUSEHOLD_PER_DAY);
+    // Over HTTP it is a 429 in the resident's language, not a 5xx.
+    const answer = await http("check.dispute", {
+      name: r.name,
+      idNumber: r.idNumber,
+      code: r.code,
+      fields: [{ personId: null, field: "address", comment: "" }],
+    });
+    expect(answer.status).toBe(429);
+    expect(JSON.parse(answer.body).error.json.message).toContain("已达每天的上限");
+    expect(await disputesOf(r)).toBe(DISPUTES_PER_HOUSEHOLD_PER_DAY);
+  });
+
+  it("counts a household's disputes by the calendar day in China", async () => {
+    const r = fresh();
+    // 23:30 one day in China (UTC+8), then 00:10 the next.
+    const late = new Date("2030-05-06T15:30:00Z");
+    const nextMorning = new Date("2030-05-06T16:10:00Z");
+    for (let i = 0; i < DISPUTES_PER_HOUSEHOLD_PER_DAY; i++) {
+      await disputeHousehold(database.db, disputeOf(r), meta(freshIp(), late));
+    }
+    expect(await codeOf(disputeHousehold(database.db, disputeOf(r), meta(freshIp(), late)))).toBe(
+      "TOO_MANY_REQUESTS",
+    );
+    await disputeHousehold(database.db, disputeOf(r), meta(freshIp(), nextMorning));
+    expect(await disputesOf(r)).toBe(DISPUTES_PER_HOUSEHOLD_PER_DAY + 1);
+  });
+
+  it.runIf(kind === "postgresql")("holds the daily limit for a burst of disputes at once", async () => {
+    const r = fresh();
+    const input = disputeOf(r);
+    const now = new Date("2030-06-01T04:00:00Z");
+    const outcomes = await Promise.allSettled(
+      // Fewer than the ID number's 10 free failures: each attempt counts as one until its proof is seen.
+      Array.from({ length: 3 * DISPUTES_PER_HOUSEHOLD_PER_DAY }, () =>
+        disputeHousehold(database.db, input, meta(freshIp(), now)),
+      ),
+    );
+    const kept = outcomes.filter((o) => o.status === "fulfilled").length;
+    expect(kept).toBe(DISPUTES_PER_HOUSEHOLD_PER_DAY);
+    for (const o of outcomes)
+      if (o.status === "rejected") expect(o.reason).toMatchObject({ key: "check.disputeLimit" });
+    expect(await disputesOf(r)).toBe(DISPUTES_PER_HOUSEHOLD_PER_DAY);
   });
 
   it("audits every lookup without an ID number in clear", async () => {

@@ -1,5 +1,6 @@
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GET as exportResults } from "@/app/api/export/statistics/route";
 import { GET as health } from "@/app/api/health/route";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import type { Database } from "@/db/client";
@@ -189,6 +190,38 @@ describe.each(databaseKinds)("the HTTP edge on %s", (kind) => {
       expect(statuses.slice(0, 30)).toEqual(Array(30).fill(401));
       expect(statuses.slice(30)).toEqual([429, 429]);
     });
+  });
+
+  it("marks tRPC and export answers, and every refusal, not to be stored by any cache", async () => {
+    const cookie = (await login("supervisor", "doorstep")).headers.get("set-cookie")?.split(";")[0] ?? "";
+    const me = await GET(
+      new Request(`${BASE}/api/trpc/auth.me?input=${encodeURIComponent('{"json":null}')}`, {
+        headers: { host: "localhost:3000", cookie },
+      }),
+    );
+    const refusedRead = await GET(
+      new Request(`${BASE}/api/trpc/area.get?input=${encodeURIComponent('{"json":{}}')}`),
+    );
+    const refusedWrite = await login("officer1", "doorstep", { "sec-fetch-site": "cross-site" });
+    const wrongPassword = await login("officer1", "wrong");
+    const exportAsked = (headers: Record<string, string>) =>
+      exportResults(new Request(`${BASE}/api/export/statistics?format=csv`, { headers }));
+    const exported = await exportAsked({ host: "localhost:3000", cookie });
+    const exportRefused = await exportAsked({ host: "localhost:3000" });
+    expect(
+      [me, refusedRead, refusedWrite, wrongPassword, exported, exportRefused].map((r) => [
+        r.status,
+        r.headers.get("cache-control"),
+      ]),
+    ).toEqual([
+      [200, "no-store"],
+      [401, "no-store"],
+      [403, "no-store"],
+      [401, "no-store"],
+      [200, "private, no-store"],
+      [401, "no-store"],
+    ]);
+    await exported.arrayBuffer();
   });
 
   it("refuses a read without a session with 401", async () => {

@@ -13,8 +13,10 @@ import { openTestDatabase, type TestDatabase } from "../support/db";
 import { seedSmallStreet } from "../support/fixture";
 
 // The import command killed outright (SIGKILL: no handler runs, no rollback is sent) part-way through a
-// file: what the database holds must be whole batches, the first ones of the file, and running the same
-// file again must finish the job without a duplicate. PostgreSQL only: killing the process that embeds
+// file: what the database holds must be whole batches, the first ones of the file, the import's audit
+// entry must be there and count exactly those batches (it is written when the import starts and updated
+// in each batch's own transaction), and running the same file again must finish the job without a
+// duplicate. PostgreSQL only: killing the process that embeds
 // PGlite is killing the database itself, which is not what an administrator's Ctrl-C or a crashed
 // server does to a real deployment.
 
@@ -30,6 +32,15 @@ function idOf(i: number): string {
   return body + citizenIdCheckChar(body);
 }
 
+interface AuditDetail {
+  status: string;
+  batches: number;
+  read: number;
+  inserted: number;
+  file: string;
+  stoppedAt: { row: number; reason: string } | null;
+}
+
 describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgresql)", () => {
   let database: TestDatabase;
   let dir: string;
@@ -41,6 +52,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgre
         select p.id_number, h.household_no from persons p left join households h on h.id = p.household_id
         where extract(year from p.birth_date) = ${YEAR}`),
     );
+
+  const auditsOfFile = async () =>
+    rowsOf<{ detail: AuditDetail }>(
+      await database.db.execute(
+        sql`select detail from audit_log where action = 'import' and detail->>'file' = 'persons.csv' order by id`,
+      ),
+    ).map((r) => r.detail);
 
   const householdsOfFile = async () =>
     rowsOf<{ household_no: string }>(
@@ -146,6 +164,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgre
     expect(new Map(kept.map((r) => [r.id_number, r.household_no]))).toEqual(expected);
     // No household made by a batch that did not commit.
     expect(await householdsOfFile()).toEqual([...new Set(expected.values())].sort());
+    // The killed import is audited: its entry, written at the start, counts the committed batches and
+    // their rows, and still says it was running (nothing finished it).
+    const [killed, ...more] = await auditsOfFile();
+    expect(more).toEqual([]);
+    expect(killed).toMatchObject({
+      status: "running",
+      batches: kept.length / BATCH,
+      read: kept.length,
+      inserted: kept.length,
+    });
 
     const report = await importFile(database.db, {
       kind: "persons",
@@ -165,5 +193,55 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("import killed half-way (postgre
     expect(all).toHaveLength(ROWS);
     expect(new Set(all.map((r) => r.id_number)).size).toBe(ROWS);
     expect(await householdsOfFile()).toHaveLength(Math.ceil(ROWS / 3));
+    const [, again] = await auditsOfFile();
+    expect(again).toMatchObject({ status: "finished", batches: ROWS / BATCH, read: ROWS });
+  }, 120_000);
+
+  it("Ctrl-C stops the command after the batch being written, and its entry says cancelled", async () => {
+    const before = (await auditsOfFile()).length;
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "scripts/import.ts",
+        "--kind",
+        "persons",
+        "--file",
+        file,
+        "--batch",
+        String(BATCH),
+      ],
+      { env: { ...process.env, DATABASE_URL: database.url as string }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on("data", (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        if (Date.now() > deadline) throw new Error(`the import never reached a second batch: ${output}`);
+        const entry = (await auditsOfFile())[before];
+        if (entry && entry.batches >= 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      child.kill("SIGINT");
+      expect(await exited).toBe(1);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    const entry = (await auditsOfFile())[before];
+    expect(entry.status).toBe("cancelled");
+    expect(entry.batches).toBeGreaterThanOrEqual(2);
+    expect(entry.batches).toBeLessThan(ROWS / BATCH);
+    expect(entry.read).toBe(entry.batches * BATCH);
+    expect(entry.stoppedAt).toEqual({ row: entry.read + 2, reason: expect.stringContaining("导入已取消") });
+    expect(output).toContain("导入已取消");
   }, 120_000);
 });

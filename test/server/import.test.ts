@@ -11,7 +11,13 @@ import type { ImportKind } from "@/domain/import";
 import type { ImportReport } from "@/domain/import/report";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
-import { type ImportOptions, type ImportProgress, importFile, MAX_WARNINGS } from "@/server/services/import";
+import {
+  type ImportOptions,
+  type ImportProgress,
+  importFile,
+  MAX_ERRORS,
+  MAX_WARNINGS,
+} from "@/server/services/import";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
 import { seedSmallStreet } from "../support/fixture";
 import { encodeGb18030 } from "../support/gb18030";
@@ -384,6 +390,87 @@ describe.each(databaseKinds)("import persons (%s)", (kind) => {
     } finally {
       await database.db.execute(sql.raw("alter table persons drop constraint if exists import_test_trap"));
     }
+  });
+  const auditOf = async (name: string) =>
+    rowsOf<{ detail: { status: string; read: number; batches: number } }>(
+      await database.db.execute(
+        sql`select detail from audit_log where action = 'import' and detail->>'file' = ${name} order by id desc limit 1`,
+      ),
+    )[0]?.detail;
+
+  it("a double quote out of place in a CSV stops the import at its row, in words, after the rows before it", async () => {
+    const ids = Array.from({ length: 4 }, (_, i) => citizenId("19760202", 111 + 2 * i));
+    // Row 4 has a quote inside a cell that is not quoted: csv-parse cannot read on from there.
+    const stray = await run(
+      file(
+        "stray-quote.csv",
+        csv([
+          HEADERS,
+          person("引号甲", ids[0], "男", "1976-02-02", "Q0401"),
+          person("引号乙", ids[1], "男", "1976-02-02", "Q0402"),
+          person('引"号丙', ids[2], "男", "1976-02-02", "Q0403"),
+          person("引号丁", ids[3], "男", "1976-02-02", "Q0404"),
+        ]),
+      ),
+    );
+    expect(stray.stoppedAt).toEqual({ row: 4, reason: t("import.csv.quote", { row: 4 }) });
+    expect(stray.stoppedAt?.reason).toBe(
+      '第 4 行有位置不对的英文双引号（"）：引号只能把一整格括起来，格内的引号要写成两个（""）。请改好该行后重新导入，之前的行已导入',
+    );
+    expect([stray.read, stray.inserted, stray.rejected]).toEqual([2, 2, 0]);
+    expect(await auditOf("stray-quote.csv")).toMatchObject({ status: "stopped", read: 2 });
+
+    // Row 3 opens a quote that never closes: the rest of the file would be one cell.
+    const unclosed = await run(
+      file(
+        "open-quote.csv",
+        csv([
+          HEADERS,
+          person("引号戊", citizenId("19760303", 122), "女", "1976-03-03", "Q0405"),
+          person('"引号己', citizenId("19760303", 123), "男", "1976-03-03", "Q0406"),
+          person("引号庚", citizenId("19760303", 125), "男", "1976-03-03", "Q0407"),
+        ]),
+      ),
+    );
+    expect(unclosed.stoppedAt).toEqual({ row: 3, reason: t("import.csv.quoteNotClosed", { row: 3 }) });
+    expect([unclosed.read, unclosed.inserted]).toEqual([1, 1]);
+
+    // In the header itself: nothing is read, and the message still says where.
+    const header = await run(
+      file(
+        "header-quote.csv",
+        csv([
+          ["姓名", '公民"身份号码'],
+          ["某", ids[0]],
+        ]),
+      ),
+    );
+    expect(header.errors.map((e) => [e.row, e.key, e.reason])).toEqual([
+      [1, "import.csv.quote", t("import.csv.quote", { row: 1 })],
+    ]);
+    expect(header.read).toBe(0);
+  });
+
+  it("lists the first MAX_ERRORS problems and counts them all; the rejected rows file keeps every row", async () => {
+    const n = MAX_ERRORS + 5;
+    const rows = Array.from({ length: n }, (_, i) =>
+      person(`错误${i}`, "123", "男", "1976-02-02", `E${String(i).padStart(5, "0")}`),
+    );
+    const report = await run(file("many-errors.csv", csv([HEADERS, ...rows])));
+    expect([report.read, report.rejected]).toEqual([n, n]);
+    expect(report.errors).toHaveLength(MAX_ERRORS);
+    expect(report.errorsTotal).toBeGreaterThanOrEqual(n);
+    expect(report.errors[0].row).toBe(2);
+    expect(report.errors.at(-1)?.row).toBeLessThanOrEqual(MAX_ERRORS + 1);
+    // What the admin page receives as one NDJSON line stays small whatever the file holds.
+    expect(JSON.stringify(report).length).toBeLessThan(MAX_ERRORS * 400);
+    const lines = fs
+      .readFileSync(report.rejectedFile as string, "utf8")
+      .slice(1)
+      .trim()
+      .split("\r\n");
+    expect(lines).toHaveLength(n + 1);
+    expect(lines.at(-1)).toContain(`E${String(n - 1).padStart(5, "0")}`);
   });
 });
 

@@ -5,7 +5,8 @@ import { readEnv } from "@/server/env";
 import { AppError } from "@/server/errors";
 import { declaresOver, refusal } from "@/server/http/request";
 import { sessionRoute } from "@/server/http/route";
-import { importSaved, saveUpload, uploadName } from "@/server/services/import-upload";
+import { logError } from "@/server/log";
+import { importSaved, saveUpload, type UploadedImport, uploadName } from "@/server/services/import-upload";
 
 /**
  * POST /api/import?kind=persons|buildings|rooms|units|rentals&dryRun=0|1&name=<file name>, the file as the raw body (administrators).
@@ -39,17 +40,35 @@ export const POST = sessionRoute(
       throw new AppError("PAYLOAD_TOO_LARGE", "importPage.tooLarge", { mb: maxBytes >> 20 });
     }
     // The file is saved before the answer starts, so a refused upload gets its own status.
-    const upload = await saveUpload(user, name, req.body, maxBytes);
+    let upload: UploadedImport;
+    try {
+      upload = await saveUpload(user, name, req.body, maxBytes);
+    } catch (error) {
+      // The admin's browser went away during the upload: nothing was imported, no one reads an answer,
+      // and there is nothing to log.
+      if (req.signal.aborted && !(error instanceof AppError))
+        return refusal(headers, 400, "errors.badRequest");
+      throw error;
+    }
     const encoder = new TextEncoder();
+    // The admin's page can go away at any moment (a closed tab, a lost network); Next then cancels this
+    // stream. From then on nothing is sent (enqueueing on a cancelled stream throws "Controller is already
+    // closed", which used to end the import without its audit entry), and the import is asked to stop at
+    // its next batch: the batches committed stay, and its audit entry says it was cancelled.
+    const stop = new AbortController();
+    let open = true;
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
-        const send = (event: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+        const send = (event: unknown) => {
+          if (open) controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+        };
         try {
           const report = await importSaved(ctx.db, user, upload, {
             kind: parsed.data.kind,
             dryRun: parsed.data.dryRun === "1",
             name: parsed.data.name ?? null,
             translate: t,
+            signal: stop.signal,
             onProgress: (progress) => send({ type: "progress", ...progress }),
           });
           send({ type: "report", report });
@@ -57,11 +76,18 @@ export const POST = sessionRoute(
           if (error instanceof AppError) {
             send({ type: "error", error: { key: error.key, message: t(error.key, error.params) } });
           } else {
-            console.error("[import]", error);
+            logError("import", error);
             send({ type: "error", error: { key: "errors.internal", message: t("errors.internal") } });
           }
         }
-        controller.close();
+        if (open) {
+          open = false;
+          controller.close();
+        }
+      },
+      cancel() {
+        open = false;
+        stop.abort();
       },
     });
     return new Response(stream, {

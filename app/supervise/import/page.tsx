@@ -267,8 +267,8 @@ function ReportView({ report }: { report: Report }) {
       )}
       {report.errors.length > 0 && (
         <>
-          <h3 className="mt-3 font-semibold">{t("importPage.errors", { count: report.errors.length })}</h3>
-          {report.errors.length > SHOWN && (
+          <h3 className="mt-3 font-semibold">{t("importPage.errors", { count: report.errorsTotal })}</h3>
+          {report.errorsTotal > SHOWN && (
             <p className="text-sm text-gray-700">{t("importPage.errorsShown", { shown: SHOWN })}</p>
           )}
           <RowProblems notes={report.errors.slice(0, SHOWN)} kind="error" />

@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "@/server/context";
 import { guardMutation, MAX_BODY_BYTES, readCapped, tooLarge } from "@/server/http/request";
+import { logError } from "@/server/log";
 import { appRouter } from "@/server/routers";
 
 export const dynamic = "force-dynamic";
@@ -21,9 +22,11 @@ async function handler(req: Request): Promise<Response> {
     req: request,
     router: appRouter,
     createContext: ({ resHeaders }) => createContext(req.headers, resHeaders),
+    // Answers are one user's data at one moment (a grid's register, a review, who is logged in): no
+    // browser, proxy or CDN may keep one to answer another request.
+    responseMeta: () => ({ headers: { "cache-control": "no-store" } }),
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR")
-        console.error(`[trpc] ${path ?? "?"}:`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR") logError(`trpc ${path ?? "?"}`, error.cause ?? error);
     },
   });
 }
