@@ -87,7 +87,7 @@ const en = {
     "There have been many attempts. To protect your information, please try again in {minutes, plural, one {# minute} other {# minutes}}. Community staff can help if needed.",
   "check.badPerson": "That person is not a member of this household; please reload and try again.",
   "check.disputeLimit":
-    "This household has already sent {count} disputes today, the most a day. Community staff will look at each one; please send anything new tomorrow, or contact community staff directly.",
+    "This household has already sent {count, plural, one {# dispute} other {# disputes}} today, the most a day. Community staff will look at each one; please send anything new tomorrow, or contact community staff directly.",
   "check.confirmed": "Thank you: your confirmation has been recorded.",
   "check.disputed": "Thank you: community staff will check this and get back to you soon.",
 
