@@ -407,8 +407,11 @@ export function buildRecord(
   return { visit, changes, localUpdates, attempt };
 }
 
-/** The row a change names, as the room screen holds it now (undefined once the phone dropped it). */
-function heldRow(data: RoomData, entity: Change["entity"], id: string): Row | undefined {
+/**
+ * Whether the room screen still holds the row with this id (ids are UUIDs, so one list serves every
+ * kind of row; false once the phone dropped it).
+ */
+function holdsRow(data: RoomData, id: string): boolean {
   const all: Row[] = [
     data.room,
     ...data.households,
@@ -419,9 +422,7 @@ function heldRow(data: RoomData, entity: Change["entity"], id: string): Row | un
     ),
     ...data.units,
   ];
-  // Ids are UUIDs: one list serves every kind of row.
-  void entity;
-  return all.find((row) => row.id === id);
+  return all.some((row) => row.id === id);
 }
 
 /**
@@ -454,7 +455,7 @@ function carryReturned(
       continue;
     }
     if (old.field === "*") {
-      if (heldRow(data, old.entity, old.entityId)) changes.push({ ...old, id: newId(), visitId });
+      if (holdsRow(data, old.entityId)) changes.push({ ...old, id: newId(), visitId });
       continue;
     }
     const action = old.entity === "person" ? draft.members[old.entityId] : undefined;
