@@ -38,14 +38,8 @@ import { normaliseCitizenId, personObject, personSchema, personShape } from "@/d
 import { rentalSchema } from "@/domain/schemas/rental";
 import { tenantObject } from "@/domain/schemas/tenant";
 import { unitSchema } from "@/domain/schemas/unit";
-import {
-  type Change,
-  type ChangeEntity,
-  changeSchema,
-  END_CODES,
-  type Visit,
-  visitSchema,
-} from "@/domain/visit";
+import { type Change, type ChangeEntity, END_CODES, type Visit } from "@/domain/visit";
+import { changeSchema, visitSchema } from "@/domain/schemas/visit";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";

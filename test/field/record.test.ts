@@ -11,7 +11,7 @@ import {
   suggestOutcome,
 } from "@/app/field/_lib/record";
 import { openFieldDb } from "@/app/field/_lib/store";
-import { memberFormSchema, tenantFormSchema, visitSchema } from "@/domain/visit";
+import { memberFormSchema, tenantFormSchema, visitSchema } from "@/domain/schemas/visit";
 
 const id = () => crypto.randomUUID();
 const gridId = id();

@@ -9,9 +9,8 @@ import type { MemberAction, NewMember } from "../../_lib/record";
 import type { Row } from "../../_lib/store";
 import { useRoom } from "./context";
 import { DiffList } from "./diff-list";
-import { EndForm } from "./end-form";
 import { ResidentFeedback, SlipButton } from "./feedback";
-import { PersonForm } from "./person-form";
+import { EndForm, PersonForm } from "./lazy-forms";
 import { ageOf, Button, Mark, personItemProps, Section } from "./ui";
 
 /** The person's one-line summary: relation · sex · age. */

@@ -1,8 +1,7 @@
 "use client";
 
 import { codeLabel, INDUSTRY, UNIT_KIND, UNIT_STATUS } from "@/domain/codes";
-import { MAX } from "@/domain/schemas/fields";
-import { unitSchema } from "@/domain/schemas/unit";
+import { MAX } from "@/domain/text-limits";
 import { diffFields, UNIT_FIELDS } from "@/domain/visit";
 import { useI18n } from "../../../_components/i18n";
 import type { UnitAction } from "../../_lib/record";
@@ -10,7 +9,8 @@ import type { Row } from "../../_lib/store";
 import { useRoom } from "./context";
 import { DiffList } from "./diff-list";
 import { MaskedValue } from "./household";
-import { type RecordFieldSpec, RecordForm } from "./record-form";
+import { RecordForm } from "./lazy-forms";
+import type { RecordFieldSpec } from "./record-form";
 import { Button, Mark, Section } from "./ui";
 
 const UNIT_FORM: RecordFieldSpec[] = [
@@ -82,7 +82,7 @@ function UnitCard({ unit }: { unit: Row }) {
       {draft.open?.key === key ? (
         <RecordForm
           testId="unit-form"
-          schema={unitSchema}
+          kind="unit"
           fields={UNIT_FORM}
           register={unit}
           initial={
