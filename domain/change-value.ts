@@ -54,13 +54,27 @@ export interface ChangeValueOptions {
   entity?: string | null;
 }
 
-/** One plain value of a field: its code's label, yes/no, or the value as written. */
-function scalarText(entity: string | null, field: string, value: unknown, locale: Locale, t: Translate) {
+/**
+ * One plain value in words: yes/no for a flag, its code's label when the field has a code table, else
+ * as written; "" for no value. The officer's screens show it as the supervisor's and the files do.
+ */
+export function plainValueText(
+  value: unknown,
+  table: CodeTable | undefined,
+  locale: Locale,
+  t: Translate,
+): string {
+  if (value === null || value === undefined || value === "") return "";
   if (typeof value === "boolean") return value ? t("visit.yes") : t("visit.no");
-  if (field === "endReason") return codeLabel(END_REASON, String(value), locale);
-  const table = infoOf(entity, field)?.table;
   if (table) return codeLabel(table, String(value), locale);
   return String(value);
+}
+
+/** One plain value of a field: its code's label, yes/no, or the value as written. */
+function scalarText(entity: string | null, field: string, value: unknown, locale: Locale, t: Translate) {
+  if (field === "endReason" && typeof value !== "boolean")
+    return codeLabel(END_REASON, String(value), locale);
+  return plainValueText(value, infoOf(entity, field)?.table, locale, t);
 }
 
 /**

@@ -1,13 +1,13 @@
 "use client";
 
 import Link from "next/link";
+import { changeValueText } from "@/domain/change-value";
 import { FIELD_INFO } from "@/domain/fields";
 import { useI18n } from "../../_components/i18n";
 import { useNeedsAction } from "../_lib/needs-action";
 import { discardRejected, resolveConflict, retryRejected } from "../_lib/outbox";
 import { SERVER_FAILED_KEY } from "../_lib/push";
 import type { FieldDatabase, OutboxEntry } from "../_lib/store";
-import { displayValue } from "../room/_parts/ui";
 
 /**
  * Visits the server refused or the phone parked, and fields in conflict, for the officer to act on.
@@ -17,7 +17,8 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
   const { t, locale } = useI18n();
   const needs = useNeedsAction(db);
   if (!db || !needs || (needs.rejected.length === 0 && needs.conflicts.length === 0)) return null;
-  const show = (field: string, value: unknown) => displayValue(value, FIELD_INFO[field]?.table, locale, t);
+  const show = (field: string, value: unknown) =>
+    changeValueText(field, value, { locale, t, mask: false }) || "—";
   const discard = async (entry: OutboxEntry) => {
     if (!window.confirm(t("sync.discardConfirm"))) return;
     await discardRejected(db, entry);
