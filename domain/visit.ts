@@ -257,6 +257,12 @@ export const TENANT_FIELDS = [
   "origin",
 ] as const;
 
+/** Household columns an officer may correct at the door: what statistics count of a household. */
+export const HOUSEHOLD_FIELDS = ["kind", "lowIncome", "fiveGuarantee"] as const;
+
+/** Room columns an officer may correct at the door. */
+export const ROOM_FIELDS = ["use"] as const;
+
 /** Rental columns an officer may correct; 实住人数 follows the tenants and has its own counter. */
 export const RENTAL_FIELDS = [
   "landlordName",

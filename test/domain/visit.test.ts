@@ -1,7 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { issuesByPath } from "@/domain/schemas/issues";
-import { diffFields, endChanges, fieldChanges, newPersonChange, nextAttempt, nextDay, revisitDueFor, shouldEscalate, type VisitInput } from "@/domain/visit";
-import { CHANGE_VALUE_MAX_BYTES, changeSchema, memberFormSchema, tenantFormSchema, visitSchema } from "@/domain/schemas/visit";
+import {
+  CHANGE_VALUE_MAX_BYTES,
+  changeSchema,
+  memberFormSchema,
+  tenantFormSchema,
+  visitSchema,
+} from "@/domain/schemas/visit";
+import {
+  diffFields,
+  endChanges,
+  fieldChanges,
+  newPersonChange,
+  nextAttempt,
+  nextDay,
+  revisitDueFor,
+  shouldEscalate,
+  type VisitInput,
+} from "@/domain/visit";
 
 const ids = {
   visit: "6f1c3c8e-2d7a-4b7e-9b1f-0a6d4f3e2c11",

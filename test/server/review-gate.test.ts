@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { campaigns, changes, persons, visits } from "@/db/schema";
+import { campaigns, changes, households, persons, rooms, visits } from "@/db/schema";
 import type { Mutation } from "@/domain/push";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
@@ -229,6 +229,57 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
     await decide("approve", fix.id);
     expect(await person(member.id)).toMatchObject(values);
     expect(new Set(await statusesOf(fix.id))).toEqual(new Set(["applied"]));
+  });
+
+  it("a household's kind, low income and five-guarantee and a room's use are corrected at the door, pending until approved", async () => {
+    const member = fresh();
+    const [household] = await database.db
+      .select()
+      .from(households)
+      .where(eq(households.id, member.householdId as string));
+    const [room] = await database.db
+      .select()
+      .from(rooms)
+      .where(eq(rooms.id, member.roomId as string));
+    const householdValues = {
+      kind: household.kind === "1" ? "2" : "1",
+      lowIncome: !household.lowIncome,
+      fiveGuarantee: !household.fiveGuarantee,
+    };
+    const use = room.use === "1" ? "2" : "1";
+    const fix = visitMutation({
+      gridId,
+      roomId: room.id,
+      subjectType: "household",
+      subjectId: household.id,
+      changes: [
+        ...Object.entries(householdValues).map(([field, value]) =>
+          correction("household", household, field, value),
+        ),
+        correction("room", room, "use", use),
+      ],
+    });
+    await push(fix);
+    // Waiting: the register still holds what the officer saw.
+    const [waiting] = await database.db.select().from(households).where(eq(households.id, household.id));
+    expect(waiting).toMatchObject({ kind: household.kind, lowIncome: household.lowIncome });
+    expect(new Set(await statusesOf(fix.id))).toEqual(new Set(["pending"]));
+    await decide("approve", fix.id);
+    const [after] = await database.db.select().from(households).where(eq(households.id, household.id));
+    expect(after).toMatchObject(householdValues);
+    const [roomAfter] = await database.db.select().from(rooms).where(eq(rooms.id, room.id));
+    expect(roomAfter.use).toBe(use);
+  });
+
+  it("a room's use outside its code list is refused in words, alone", async () => {
+    const member = fresh();
+    const [room] = await database.db
+      .select()
+      .from(rooms)
+      .where(eq(rooms.id, member.roomId as string));
+    const bad = visitMutation({ gridId, roomId: room.id, changes: [correction("room", room, "use", "99")] });
+    const { results } = await officer.sync.push({ deviceId, mutations: [bad] });
+    expect(results[0]).toMatchObject({ status: "rejected", field: "use" });
   });
 
   it("a campaign that trusts confirmations approves them as they arrive, and only them", async () => {

@@ -1,8 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { changeValueText } from "@/domain/change-value";
-import { FIELD_INFO } from "@/domain/fields";
+import { changeFieldLabel, changeValueText } from "@/domain/change-value";
 import { useI18n } from "../../_components/i18n";
 import { useNeedsAction } from "../_lib/needs-action";
 import { discardRejected, resolveConflict, retryRejected } from "../_lib/outbox";
@@ -17,8 +16,8 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
   const { t, locale } = useI18n();
   const needs = useNeedsAction(db);
   if (!db || !needs || (needs.rejected.length === 0 && needs.conflicts.length === 0)) return null;
-  const show = (field: string, value: unknown) =>
-    changeValueText(field, value, { locale, t, mask: false }) || "—";
+  const show = (conflict: { entity: string; field: string }, value: unknown) =>
+    changeValueText(conflict.field, value, { locale, t, mask: false, entity: conflict.entity }) || "—";
   const discard = async (entry: OutboxEntry) => {
     if (!window.confirm(t("sync.discardConfirm"))) return;
     await discardRejected(db, entry);
@@ -84,17 +83,17 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
                 <p className="text-sm text-gray-700" data-testid="conflict-where">
                   {conflict.where}
                 </p>
-                <p className="mb-1 font-semibold">{t(FIELD_INFO[conflict.field]?.label ?? conflict.field)}</p>
+                <p className="mb-1 font-semibold">{changeFieldLabel(conflict.field, t, conflict.entity)}</p>
                 <dl className="mb-2 grid grid-cols-[auto_1fr] gap-x-3 text-base">
                   <dt className="text-gray-700">{t("sync.registerValue")}</dt>
-                  <dd>{show(conflict.field, conflict.registerValue)}</dd>
+                  <dd>{show(conflict, conflict.registerValue)}</dd>
                   <dt className="text-gray-700">{t("sync.serverValue")}</dt>
                   <dd className="font-semibold" data-testid="server-value">
-                    {show(conflict.field, conflict.serverValue)}
+                    {show(conflict, conflict.serverValue)}
                   </dd>
                   <dt className="text-gray-700">{t("sync.yourValue")}</dt>
                   <dd className="font-semibold" data-testid="your-value">
-                    {show(conflict.field, conflict.observedValue)}
+                    {show(conflict, conflict.observedValue)}
                   </dd>
                 </dl>
                 <div className="flex flex-wrap gap-2">

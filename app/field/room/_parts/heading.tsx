@@ -13,6 +13,7 @@ import {
 import { useI18n } from "../../../_components/i18n";
 import { StatusChip } from "../../../_components/status";
 import type { RoomData } from "../../_lib/record";
+import { RoomFacts } from "./facts";
 import { RevisitNote } from "./outcome";
 
 /** Most calls end at a closed door: those two outcomes are one tap from the top. */
@@ -58,6 +59,9 @@ export function RoomHeading({
       <p className="mt-1 text-sm text-gray-800">
         {t("register.floor", { floor: String(room.floor ?? "") })} · {t("visit.attemptNo", { attempt })}
       </p>
+      <div className="mt-2">
+        <RoomFacts />
+      </div>
       {returned && !saved && (
         <p
           role="alert"

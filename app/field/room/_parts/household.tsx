@@ -10,6 +10,7 @@ import type { Row } from "../../_lib/store";
 import { ActionBar } from "./action-bar";
 import { useRoom } from "./context";
 import { DiffList } from "./diff-list";
+import { HouseholdFacts } from "./facts";
 import { ResidentFeedback, SlipButton } from "./feedback";
 import { EndForm, PersonForm } from "./lazy-forms";
 import { ageOf, Button, Mark, personItemProps, Section } from "./ui";
@@ -225,6 +226,7 @@ function HouseholdCard({
         )}
         {!isNew && <SlipButton household={row} />}
       </div>
+      {!isNew && <HouseholdFacts household={row} />}
       {!isNew && <ResidentFeedback householdId={household.id} />}
       {members.length > 0 && handled < members.length && (
         <Button

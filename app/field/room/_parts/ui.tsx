@@ -1,10 +1,10 @@
 "use client";
 
 import type { ButtonHTMLAttributes, ReactNode } from "react";
-import { plainValueText } from "@/domain/change-value";
 import { type CodeTable, codeLabel } from "@/domain/codes";
 import type { Locale, Translate } from "@/domain/i18n";
 import { ageOn, toIsoDate } from "@/domain/validators/date";
+import { plainValueText } from "@/domain/value-text";
 
 /** Buttons a thumb can hit in a dark stairwell: at least 44 px, bold labels, strong borders. */
 const VARIANTS = {
