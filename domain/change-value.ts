@@ -21,6 +21,8 @@ const ENTITY_FIELDS: Record<string, Record<string, { label: string; table?: Code
   room: { use: { label: "register.roomUse", table: ROOM_USE } },
   household: {
     kind: { label: "register.householdKind", table: HOUSEHOLD_KIND },
+    // A person's lowIncome is 低保人员; a household's is 低保户.
+    lowIncome: { label: "register.lowIncome" },
     householdNo: { label: "register.householdNo" },
   },
 };
