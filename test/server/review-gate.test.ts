@@ -3,10 +3,10 @@
 // taken only on the version the reviewer was shown. On every database kind.
 
 import { randomUUID } from "node:crypto";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { campaigns, changes, households, persons, rooms, visits } from "@/db/schema";
+import { auditLog, changes, households, persons, rooms, visits } from "@/db/schema";
 import type { Mutation } from "@/domain/push";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
@@ -22,6 +22,7 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
   let members: Member[];
   let officer: Caller;
   let supervisor: Caller;
+  let admin: Caller;
   let next = 0;
   const deviceId = randomUUID();
   const fresh = () => members[next++];
@@ -63,6 +64,7 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
     members = await membersOfGrid(database, gridId);
     officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
     supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    admin = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
   });
   afterAll(() => database?.close());
 
@@ -283,7 +285,21 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
   });
 
   it("a campaign that trusts confirmations approves them as they arrive, and only them", async () => {
-    await database.db.update(campaigns).set({ autoApprove: true }).where(eq(campaigns.id, campaignId));
+    // Only an administrator sets it; a supervisor is refused and nothing changes.
+    await expect(
+      supervisor.campaign.setAutoApprove({ id: campaignId, autoApprove: true }),
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    expect(await admin.campaign.setAutoApprove({ id: campaignId, autoApprove: true })).toEqual({
+      changed: true,
+    });
+    expect((await admin.campaign.get({ id: campaignId })).autoApprove).toBe(true);
+    const [audited] = await database.db
+      .select({ detail: auditLog.detail })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "campaign.autoApprove"), eq(auditLog.entityId, campaignId)));
+    expect(audited.detail).toMatchObject({ autoApprove: true });
     try {
       const a = fresh();
       const b = fresh();
@@ -303,7 +319,7 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
         "submitted",
       ]);
     } finally {
-      await database.db.update(campaigns).set({ autoApprove: false }).where(eq(campaigns.id, campaignId));
+      await admin.campaign.setAutoApprove({ id: campaignId, autoApprove: false });
     }
   });
 });
