@@ -1,5 +1,6 @@
 // The expression language on its own: the parser's trees and refusals, and every operator and
 // function against values worked out by hand.
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is XLSForm's reference syntax.
 
 import { describe, expect, it } from "vitest";
 import { type Expr, parseExpression, patternHazard } from "@/domain/questionnaire/expr";
@@ -255,14 +256,30 @@ describe("the functions", () => {
 
   it("if evaluates only the branch taken", () => {
     let asked = 0;
-    const counting = scope({ a: 1 }, { register: () => (asked++, "x") });
+    const counting = scope(
+      { a: 1 },
+      {
+        register: () => {
+          asked++;
+          return "x";
+        },
+      },
+    );
     evaluate(tree("if(${a} = 1, 'yes', ${register.x})"), counting);
     expect(asked).toBe(0);
   });
 
   it("and / or stop early", () => {
     let asked = 0;
-    const counting = scope({}, { register: () => (asked++, "x") });
+    const counting = scope(
+      {},
+      {
+        register: () => {
+          asked++;
+          return "x";
+        },
+      },
+    );
     expect(evaluate(tree("false() and ${register.x}"), counting)).toBe(false);
     expect(evaluate(tree("true() or ${register.x}"), counting)).toBe(true);
     expect(asked).toBe(0);
