@@ -404,7 +404,10 @@ describe("repeats", () => {
       rooms: [
         {
           ...rooms[0],
-          tenants: [rooms[0].tenants[0], { tenant: "", tenant_age: "12", minor_guardian: "2" }],
+          tenants: [
+            (rooms[0].tenants as Answers[])[0],
+            { tenant: "", tenant_age: "12", minor_guardian: "2" },
+          ],
         },
         { ...rooms[1], declared: "3" },
       ],
