@@ -191,9 +191,12 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
+const OR = new Set(["or"]);
+const AND = new Set(["and"]);
 const EQUALITY = new Set(["=", "!="]);
 const RELATIONAL = new Set(["<", "<=", ">", ">="]);
 const ADDITIVE = new Set(["+", "-"]);
+const MULTIPLICATIVE = new Set(["*", "div", "mod"]);
 const PATH_OPS = new Set(["/", "|", "[", "]", "@", ".."]);
 
 class Parser {
@@ -250,18 +253,17 @@ class Parser {
 
   private or(): Expr {
     if (++this.depth > MAX_DEPTH) fault("questionnaire.expr.tooDeep", this.peek.at);
-    const expr = this.binary(new Set(["or"]), () =>
-      this.binary(new Set(["and"]), () =>
-        this.binary(EQUALITY, () =>
-          this.binary(RELATIONAL, () =>
-            this.binary(ADDITIVE, () => this.binary(new Set(["*", "div", "mod"]), () => this.unary())),
-          ),
-        ),
-      ),
-    );
+    const expr = this.binary(OR, this.and);
     this.depth--;
     return expr;
   }
+
+  // The precedence levels, loosest first; arrow functions so they can be passed along unbound.
+  private readonly and = (): Expr => this.binary(AND, this.equality);
+  private readonly equality = (): Expr => this.binary(EQUALITY, this.relational);
+  private readonly relational = (): Expr => this.binary(RELATIONAL, this.additive);
+  private readonly additive = (): Expr => this.binary(ADDITIVE, this.multiplicative);
+  private readonly multiplicative = (): Expr => this.binary(MULTIPLICATIVE, () => this.unary());
 
   private unary(): Expr {
     const token = this.peek;
