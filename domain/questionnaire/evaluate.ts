@@ -140,7 +140,10 @@ export class FormState {
   private readonly relevance = new Map<string, Map<string, boolean>>();
   private readonly values = new Map<string, Map<string, Value>>();
   private readonly rowCounts = new Map<string, Map<string, number>>();
-  private readonly today: string;
+  private readonly totals = new Map<string, { count: number; values: Value[] }>();
+  private readonly positionLists = new Map<string, number[][]>();
+  /** @internal today(), China's calendar day of the clock. */
+  readonly today: string;
 
   constructor(
     readonly definition: QuestionnaireDefinition,
@@ -194,7 +197,7 @@ export class FormState {
       toBoolean(
         evaluate(
           filter,
-          this.scope(at, this.info(name).repeats, undefined, (column) =>
+          this.scope(at, this.info(name).repeats, null, (column) =>
             column === "name"
               ? choice.name
               : column === "label"
@@ -245,7 +248,7 @@ export class FormState {
 
   private evalFor(q: Question, expr: Expr, at: readonly number[], withSelf: boolean): Value {
     const repeats = this.info(q.name).repeats;
-    return evaluate(expr, this.scope(at, repeats, withSelf ? () => this.value(q.name, at) : undefined));
+    return evaluate(expr, this.scope(at, repeats, withSelf ? q.name : null));
   }
 
   /** Does the answer meet the question's constraint (true without one)? `.` is the answer. */
@@ -256,6 +259,11 @@ export class FormState {
 
   /** Every row position of a chain of repeats (outermost first), the first `prefix.length` rows fixed. */
   positions(repeats: readonly string[], prefix: readonly number[] = []): number[][] {
+    // Remembered once every repeat of the chain is settled (the rows of each are known then).
+    const key = `${repeats.join("/")}|${keyOf(prefix)}`;
+    const known = this.positionLists.get(key);
+    if (known) return known;
+    const settled = repeats.every((r) => this.rowCounts.has(r));
     let acc: number[][] = [[...prefix]];
     for (let j = prefix.length; j < repeats.length; j++) {
       const next: number[][] = [];
@@ -265,6 +273,7 @@ export class FormState {
       }
       acc = next;
     }
+    if (settled) this.positionLists.set(key, acc);
     return acc;
   }
 
@@ -290,54 +299,56 @@ export class FormState {
   private scope(
     at: readonly number[],
     repeats: readonly string[],
-    self?: () => Value,
+    self: string | null = null,
     column?: (name: string) => Value,
   ): Scope {
-    return {
-      value: (name) => {
-        const target = this.c.info.get(name);
-        if (target?.item.kind !== "question") return "";
-        const k = target.repeats.length;
-        if (commonPrefix(target.repeats, repeats) === k) return this.value(name, at.slice(0, k));
-        // Several rows, no single answer: the upload refuses this outside count() and sum(); a
-        // definition edited by hand still gets an answer (XPath's: the first row's).
-        return this.scopeValues(name, at, repeats)[0] ?? "";
-      },
-      values: (name) => this.scopeValues(name, at, repeats),
-      count: (name) => {
-        const target = this.c.info.get(name);
-        if (!target) return 0;
-        if (target.item.kind === "repeat") {
-          const k = commonPrefix(target.repeats, repeats);
-          let n = 0;
-          for (const p of this.positions(target.repeats, at.slice(0, k))) {
-            const rows = this.rows(name, p);
-            for (let i = 0; i < rows; i++) if (this.relevant(name, [...p, i])) n++;
-          }
-          return n;
-        }
-        const k = commonPrefix(target.repeats, repeats);
-        return this.positions(target.repeats, at.slice(0, k)).filter((p) => this.relevant(name, p)).length;
-      },
-      self: self ?? (() => ""),
-      position: () => (at.length > 0 ? at[at.length - 1] + 1 : 0),
-      register: (field) => {
-        const v = this.context.register?.[field];
-        return v === null || v === undefined ? "" : v;
-      },
-      column: column ?? (() => ""),
-      today: () => this.today,
-    };
+    return new RowScope(this, at, repeats, self, column);
   }
 
-  /** The values of a question in every relevant row the reference from `at` designates. */
-  private scopeValues(name: string, at: readonly number[], repeats: readonly string[]): Value[] {
+  /** @internal ${name} read from the row `at` of `repeats`. */
+  refValue(name: string, at: readonly number[], repeats: readonly string[]): Value {
     const target = this.c.info.get(name);
-    if (target?.item.kind !== "question") return [];
+    if (target?.item.kind !== "question") return "";
+    const k = target.repeats.length;
+    if (commonPrefix(target.repeats, repeats) === k)
+      return this.value(name, at.length === k ? at : at.slice(0, k));
+    // Several rows, no single answer: the upload refuses this outside count() and sum(); a
+    // definition edited by hand still gets an answer (XPath's: the first row's).
+    return this.total(name, at, repeats).values[0] ?? "";
+  }
+
+  /**
+   * @internal count() and sum() of ${name} from the row `at`: the relevant rows it designates and
+   * their values. Remembered, since every row of a repeat may ask for the same total; safe because
+   * a total is only asked for once `name` is settled (it is a dependency of whatever asks).
+   */
+  total(name: string, at: readonly number[], repeats: readonly string[]): { count: number; values: Value[] } {
+    const target = this.c.info.get(name);
+    if (!target || target.item.kind === "group") return { count: 0, values: [] };
     const k = commonPrefix(target.repeats, repeats);
-    return this.positions(target.repeats, at.slice(0, k))
-      .filter((p) => this.relevant(name, p))
-      .map((p) => this.value(name, p));
+    const key = `${name}|${keyOf(at.slice(0, k))}`;
+    let total = this.totals.get(key);
+    if (total) return total;
+    const values: Value[] = [];
+    let count = 0;
+    for (const p of this.positions(target.repeats, at.slice(0, k))) {
+      if (target.item.kind === "repeat") {
+        const rows = this.rows(name, p);
+        for (let i = 0; i < rows; i++) if (this.relevant(name, [...p, i])) count++;
+      } else if (this.relevant(name, p)) {
+        count++;
+        values.push(this.value(name, p));
+      }
+    }
+    total = { count, values };
+    this.totals.set(key, total);
+    return total;
+  }
+
+  /** @internal */
+  registerValue(field: string): Value {
+    const v = this.context.register?.[field];
+    return v === null || v === undefined ? "" : v;
   }
 
   /** Relevance and value of every row of one item; its dependencies are settled already. */
@@ -350,15 +361,19 @@ export class FormState {
       !item.relevant || toBoolean(evaluate(item.relevant.ast, this.scope(at, scopeRepeats)));
 
     if (item.kind === "repeat") {
+      // Every row count first, so the rows are known (and positions through this repeat can be
+      // remembered) before any row's relevance is worked out.
       const counts = new Map<string, number>();
+      const enclosing = this.positions(repeats, []);
+      for (const p of enclosing) counts.set(keyOf(p), this.rowCount(item, repeats, p));
       this.rowCounts.set(name, counts);
-      for (const p of this.positions(repeats, [])) {
-        const n = this.rowCount(item, repeats, p);
-        counts.set(keyOf(p), n);
-        const inside = [...repeats, name];
+      const inside = [...repeats, name];
+      for (const p of enclosing) {
+        const n = counts.get(keyOf(p)) ?? 0;
+        const parentApplies = parentRelevant(p);
         for (let i = 0; i < n; i++) {
           const at = [...p, i];
-          relevance.set(keyOf(at), parentRelevant(p) && own(at, inside));
+          relevance.set(keyOf(at), parentApplies && own(at, inside));
         }
       }
       return;
@@ -409,6 +424,49 @@ function typedAnswer(q: Question, raw: unknown): Value {
 
 export function evaluateForm(def: QuestionnaireDefinition, answers: Answers, ctx: EvalContext): FormState {
   return new FormState(def, isRecord(answers) ? answers : {}, ctx);
+}
+
+/** What a reference means from one row: the scope expressions are evaluated in. */
+class RowScope implements Scope {
+  constructor(
+    private readonly state: FormState,
+    private readonly at: readonly number[],
+    private readonly repeats: readonly string[],
+    private readonly selfName: string | null,
+    private readonly columnOf?: (name: string) => Value,
+  ) {}
+
+  value(name: string): Value {
+    return this.state.refValue(name, this.at, this.repeats);
+  }
+
+  values(name: string): Value[] {
+    return this.state.total(name, this.at, this.repeats).values;
+  }
+
+  count(name: string): number {
+    return this.state.total(name, this.at, this.repeats).count;
+  }
+
+  self(): Value {
+    return this.selfName === null ? "" : this.state.value(this.selfName, this.at);
+  }
+
+  position(): number {
+    return this.at.length > 0 ? this.at[this.at.length - 1] + 1 : 0;
+  }
+
+  register(field: string): Value {
+    return this.state.registerValue(field);
+  }
+
+  column(name: string): Value {
+    return this.columnOf ? this.columnOf(name) : "";
+  }
+
+  today(): string {
+    return this.state.today;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -114,20 +114,19 @@ function binary(op: BinaryOp, a: Expr, b: Expr, scope: Scope): Value {
 
 function call(expr: Expr & { k: "call" }, scope: Scope): Value {
   const args = expr.args;
-  const arg = (i: number) => evaluate(args[i], scope);
   switch (expr.fn) {
     case "if":
-      return toBoolean(arg(0)) ? arg(1) : arg(2);
+      return toBoolean(evaluate(args[0], scope)) ? evaluate(args[1], scope) : evaluate(args[2], scope);
     case "not":
-      return !toBoolean(arg(0));
+      return !toBoolean(evaluate(args[0], scope));
     case "true":
       return true;
     case "false":
       return false;
     case "selected":
-      return tokens(arg(0)).includes(toText(arg(1)).trim());
+      return tokens(evaluate(args[0], scope)).includes(toText(evaluate(args[1], scope)).trim());
     case "count-selected":
-      return tokens(arg(0)).length;
+      return tokens(evaluate(args[0], scope)).length;
     case "count":
       return args[0].k === "ref" ? scope.count(args[0].name) : 0;
     case "sum": {
@@ -139,32 +138,35 @@ function call(expr: Expr & { k: "call" }, scope: Scope): Value {
       return total;
     }
     case "string-length":
-      return [...toText(arg(0))].length;
+      return [...toText(evaluate(args[0], scope))].length;
     case "concat":
-      return args.map((_, i) => toText(arg(i))).join("");
+      return args.map((a) => toText(evaluate(a, scope))).join("");
     case "regex": {
       const re = args[1].k === "str" ? pattern(args[1].v) : null;
-      return re ? re.test(toText(arg(0))) : false;
+      return re ? re.test(toText(evaluate(args[0], scope))) : false;
     }
     case "today": {
       const day = dayOfIso(scope.today());
       return day === null ? "" : { day };
     }
     case "date":
-      return toDate(arg(0)) ?? "";
+      return toDate(evaluate(args[0], scope)) ?? "";
     case "coalesce":
-      for (let i = 0; i < args.length; i++) {
-        const v = arg(i);
+      for (const a of args) {
+        const v = evaluate(a, scope);
         if (toText(v) !== "") return v;
       }
       return "";
     case "number":
-      return toNumber(arg(0));
+      return toNumber(evaluate(args[0], scope));
     case "string":
-      return toText(arg(0));
+      return toText(evaluate(args[0], scope));
     case "int":
-      return Math.trunc(toNumber(arg(0)));
+      return Math.trunc(toNumber(evaluate(args[0], scope)));
     case "round":
-      return roundTo(toNumber(arg(0)), args.length > 1 ? toNumber(arg(1)) : 0);
+      return roundTo(
+        toNumber(evaluate(args[0], scope)),
+        args.length > 1 ? toNumber(evaluate(args[1], scope)) : 0,
+      );
   }
 }
