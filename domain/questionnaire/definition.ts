@@ -130,6 +130,19 @@ export function problemText(p: DefinitionProblem, t: Translate): string {
     : t("questionnaire.def.whereSheet", { sheet: p.sheet, reason });
 }
 
+/** The choices a select offers before any choice_filter: its list, with 其他 added for or_other. */
+export function offeredChoices(q: Question, list: readonly Choice[]): readonly Choice[] {
+  if (!q.orOther || list.some((c) => c.name === OTHER)) return list;
+  const other: Choice = {
+    name: OTHER,
+    label: {
+      "zh-CN": questionnaireMessages["zh-CN"]["questionnaire.other"],
+      en: questionnaireMessages.en["questionnaire.other"],
+    },
+  };
+  return [...list, other];
+}
+
 export function textIn(text: Text | undefined, locale: Locale): string {
   if (!text) return "";
   return text[locale] ?? text[locale === "en" ? "zh-CN" : "en"] ?? "";
@@ -277,6 +290,12 @@ function localeOf(suffix: string): Locale | null {
   if (["en", "en-us", "en-gb", "english", "英文", "英语"].includes(code)) return "en";
   return null;
 }
+
+/**
+ * `register` would shadow ${register.…}; `__proto__` would change the prototype of the plain
+ * objects answers and choices are kept in instead of naming a key.
+ */
+const RESERVED_NAMES = new Set(["register", "__proto__"]);
 
 const YES = new Set(["yes", "true", "true()", "1", "是", "y"]);
 const NO = new Set(["no", "false", "false()", "0", "否", "n"]);
@@ -471,6 +490,7 @@ function parseType(raw: string): { type: RowType; list?: string; orOther?: boole
 
 /** A literal default checked as the answer it stands for. */
 function defaultFits(type: QuestionType, value: string, choices: readonly Choice[] | undefined): boolean {
+  // A default must be an answer the question accepts, so a new form never starts out refused.
   const names = new Set((choices ?? []).map((c) => c.name));
   switch (type) {
     case "integer":
@@ -580,7 +600,9 @@ export function parseDefinition(workbook: Workbook, options: ParseDefinitionOpti
     findSheet(workbook, "choices") ?? [],
     problems,
     (base, translated) =>
-      translated ? base === "label" : !["image", "audio", "video", "media", "big-image"].includes(base),
+      translated
+        ? base === "label"
+        : !["image", "audio", "video", "media", "big-image", "__proto__"].includes(base),
   );
   const choiceColumn = (base: string) =>
     choicesSheet.columns.find((c) => c.base === base && c.locale === null);
@@ -780,7 +802,7 @@ export function parseDefinition(workbook: Workbook, options: ParseDefinitionOpti
       problems.add("survey", row.row, nameColumn, "", "questionnaire.def.nameMissing");
     } else if (!NAME.test(name) || name.length > 64) {
       problems.add("survey", row.row, nameColumn, name, "questionnaire.def.nameInvalid", { name });
-    } else if (name.toLowerCase() === "register") {
+    } else if (RESERVED_NAMES.has(name.toLowerCase())) {
       problems.add("survey", row.row, nameColumn, name, "questionnaire.def.nameReserved", { name });
     } else {
       claimName(name, row.row, nameColumn, "nameDuplicate");
@@ -997,20 +1019,9 @@ export function parseDefinition(workbook: Workbook, options: ParseDefinitionOpti
   if (survey.rows.length === 0) problems.add("survey", 0, null, "", "questionnaire.def.empty");
 
   // Choice lists named by the selects, and literal defaults (which may be choices).
-  const choicesOf = (q: Question): Choice[] | undefined => {
+  const choicesOf = (q: Question) => {
     const list = lists.get(q.list ?? "")?.choices;
-    if (!list) return undefined;
-    if (!q.orOther || list.some((c) => c.name === OTHER)) return list;
-    return [
-      ...list,
-      {
-        name: OTHER,
-        label: {
-          "zh-CN": questionnaireMessages["zh-CN"]["questionnaire.other"],
-          en: questionnaireMessages.en["questionnaire.other"],
-        },
-      },
-    ];
+    return list && offeredChoices(q, list);
   };
   for (const { question, row, column } of selects) {
     const list = lists.get(question.list ?? "");

@@ -20,7 +20,7 @@ import {
   dependencyOrder,
   type Group,
   type Item,
-  OTHER,
+  offeredChoices,
   type Question,
   type QuestionnaireDefinition,
   type Repeat,
@@ -108,10 +108,8 @@ function compile(def: QuestionnaireDefinition): Compiled {
   const lists = new Map(def.lists.map((l) => [l.name, l.choices]));
   const choices = new Map<string, readonly Choice[]>();
   for (const { item } of info.values()) {
-    if (item.kind !== "question" || !item.list) continue;
-    const list = lists.get(item.list) ?? [];
-    const other: Choice = { name: OTHER, label: { "zh-CN": "其他", en: "Other" } };
-    choices.set(item.name, item.orOther && !list.some((c) => c.name === OTHER) ? [...list, other] : list);
+    if (item.kind === "question" && item.list)
+      choices.set(item.name, offeredChoices(item, lists.get(item.list) ?? []));
   }
   const result = { info, order: ordered.order, choices };
   compiled.set(def, result);
@@ -258,7 +256,7 @@ export class FormState {
   }
 
   /** Every row position of a chain of repeats (outermost first), the first `prefix.length` rows fixed. */
-  positions(repeats: readonly string[], prefix: readonly number[] = []): number[][] {
+  positions(repeats: readonly string[], prefix: readonly number[] = []): readonly (readonly number[])[] {
     // Remembered once every repeat of the chain is settled (the rows of each are known then).
     const key = `${repeats.join("/")}|${keyOf(prefix)}`;
     const known = this.positionLists.get(key);
@@ -544,30 +542,36 @@ export function validateAnswers(
   const state = evaluateForm(def, answers, ctx);
   const c = compile(def);
   const errors: FieldError[] = [];
+  const fail = (
+    name: string,
+    at: readonly number[],
+    kind: FieldErrorKind,
+    why: { key: string; params?: Record<string, string | number>; message?: Text },
+  ) => {
+    errors.push({
+      name,
+      // A copy: the state's row positions are shared.
+      at: [...at],
+      kind,
+      key: why.key,
+      ...(why.params ? { params: why.params } : {}),
+      ...(why.message ? { message: why.message } : {}),
+    });
+  };
   unknownAnswers(c, state.answers, [], null, errors);
 
   for (const { item } of walkItems(def.survey)) {
     const { repeats, parent } = c.info.get(item.name) as Info;
     if (item.kind === "repeat") {
-      // The rows as given: repeat_count rows are the count's, whatever was sent.
-      if (item.count) continue;
       for (const p of state.positions(repeats)) {
         if (parent && !state.relevant(parent.name, p)) continue;
         const value = state.raw(item.name, p);
         if (value === undefined) continue;
         if (!Array.isArray(value) || !value.every(isRecord)) {
-          errors.push({
-            name: item.name,
-            at: p,
-            kind: "shape",
-            key: "questionnaire.answer.shape",
-            params: { name: item.name },
-          });
-        } else if (value.length > MAX_ROWS) {
-          errors.push({
-            name: item.name,
-            at: p,
-            kind: "rows",
+          fail(item.name, p, "shape", { key: "questionnaire.answer.shape", params: { name: item.name } });
+        } else if (!item.count && value.length > MAX_ROWS) {
+          // With repeat_count the rows are the count's, whatever was sent.
+          fail(item.name, p, "rows", {
             key: "questionnaire.answer.tooManyRows",
             params: { name: item.name, max: MAX_ROWS },
           });
@@ -580,40 +584,22 @@ export function validateAnswers(
       if (!state.relevant(item.name, at)) continue;
       const raw = state.raw(item.name, at);
       if (raw !== undefined && typeof raw !== "string") {
-        errors.push({
-          name: item.name,
-          at,
-          kind: "shape",
-          key: "questionnaire.answer.shape",
-          params: { name: item.name },
-        });
+        fail(item.name, at, "shape", { key: "questionnaire.answer.shape", params: { name: item.name } });
         continue;
       }
       const text = raw ?? "";
       if (text === "") {
         if (state.required(item.name, at)) {
-          errors.push({
-            name: item.name,
-            at,
-            kind: "required",
-            key: "validation.required",
-            ...(item.requiredMessage ? { message: item.requiredMessage } : {}),
-          });
+          fail(item.name, at, "required", { key: "validation.required", message: item.requiredMessage });
         }
         continue;
       }
       const problem = typeProblem(state, item, text, at);
-      if (problem) {
-        errors.push({ name: item.name, at, kind: "type", ...problem });
-        continue;
-      }
-      if (item.constraint && !state.satisfies(item.name, at)) {
-        errors.push({
-          name: item.name,
-          at,
-          kind: "constraint",
+      if (problem) fail(item.name, at, "type", problem);
+      else if (item.constraint && !state.satisfies(item.name, at)) {
+        fail(item.name, at, "constraint", {
           key: "questionnaire.answer.constraint",
-          ...(item.constraintMessage ? { message: item.constraintMessage } : {}),
+          message: item.constraintMessage,
         });
       }
     }

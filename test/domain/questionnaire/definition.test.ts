@@ -321,9 +321,9 @@ describe("refusals, each at its sheet, row, column and cell", () => {
         params: { name },
       });
     }
-    expect(one(book(STD, [["text", "Register", "A"]]))).toMatchObject({
-      key: "questionnaire.def.nameReserved",
-    });
+    for (const name of ["Register", "__proto__"]) {
+      expect(one(book(STD, [["text", name, "A"]]))).toMatchObject({ key: "questionnaire.def.nameReserved" });
+    }
     // Chinese names are names.
     expect(ok(book(STD, [["text", "姓名", "姓名"]])).survey[0].name).toBe("姓名");
   });

@@ -429,6 +429,21 @@ describe("repeats", () => {
     expect(evaluateForm(def, { rooms: many }, { now: NOW }).rows("rooms")).toBe(MAX_ROWS);
   });
 
+  it("refuses a key that would be an object's prototype, and hands out errors of its own", () => {
+    const answers = JSON.parse('{"limit": "1", "__proto__": "x", "rooms": [{"room_no": ""}]}');
+    const errors = validateAnswers(def, answers, { now: NOW });
+    expect(brief(errors)).toEqual([
+      ["__proto__", [], "questionnaire.answer.unknown"],
+      ["room_no", [0], "validation.required"],
+    ]);
+    (errors[1].at as number[]).push(9);
+    expect(brief(validateAnswers(def, answers, { now: NOW }))[1]).toEqual([
+      "room_no",
+      [0],
+      "validation.required",
+    ]);
+  });
+
   it("refuses answers inside a row that belong elsewhere", () => {
     expect(
       brief(validateAnswers(def, { limit: "1", rooms: [{ room_no: "1", limit: "2" }] }, { now: NOW })),
@@ -449,6 +464,12 @@ describe("repeats", () => {
     ).toEqual([
       ["member_name", [1], "validation.required"],
       ["member_name", [2], "validation.required"],
+    ]);
+    expect(
+      brief(validateAnswers(counted, { members: "1", member: "甲" as unknown as Answers[] }, { now: NOW })),
+    ).toEqual([
+      ["member", [], "questionnaire.answer.shape"],
+      ["member_name", [0], "validation.required"],
     ]);
     // Extra rows beyond the count are not the form's.
     const extra = { members: "1", member: [{ member_name: "甲" }, { member_name: "乙" }] };
