@@ -862,7 +862,7 @@ export function parseDefinition(workbook: Workbook, options: ParseDefinitionOpti
     for (const base of ["label", "hint"] as const) {
       for (const column of survey.columns.filter((c) => c.base === base)) {
         const value = cellOf(row, column);
-        if (value === "" || !value.includes("${")) continue;
+        if (value === "" || !value.includes("${") || !columnAllowed(base, type)) continue;
         const refs = labelReferences(value);
         if (!Array.isArray(refs)) {
           problems.add("survey", row.row, column, value, refs.key, refs.params);

@@ -240,7 +240,8 @@ export class FormState {
 
   /** The repeats an item's own expressions are evaluated inside (a repeat's include itself). */
   private scopeOf(name: string): readonly string[] {
-    const info = this.info(name);
+    const info = this.c.info.get(name);
+    if (!info) return [];
     return info.item.kind === "repeat" ? [...info.repeats, name] : info.repeats;
   }
 
@@ -290,7 +291,8 @@ export class FormState {
 
   /** The answer (a repeat's rows) as given, unchecked; undefined when absent. */
   raw(name: string, at: readonly number[] = []): unknown {
-    const row = this.rowAnswers(this.info(name).repeats, at);
+    const info = this.c.info.get(name);
+    const row = info ? this.rowAnswers(info.repeats, at) : null;
     return row && Object.hasOwn(row, name) ? row[name] : undefined;
   }
 
