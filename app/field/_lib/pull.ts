@@ -1,9 +1,9 @@
 import "client-only";
 import { PULL_TABLES, type PullResponse } from "@/domain/pull";
 import { decodePullRows, type PullTables } from "@/domain/wire";
-import { deviceIdOf } from "./push";
 import {
   abandon,
+  deviceIdOf,
   type FieldDatabase,
   type FieldWriteTransaction,
   REGISTER_STORES,
