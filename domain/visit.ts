@@ -38,9 +38,6 @@ export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 export const REVIEW_STATES = ["submitted", "approved", "returned"] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
 
-/** After this many calls without contact the room is reported to the community (DOMAIN.md). */
-export const ESCALATE_AFTER_ATTEMPTS = 3;
-
 const isoDate = z
   .string(withKeys)
   .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), { error: "validation.date.format" })
@@ -317,16 +314,6 @@ export function nextDay(date: Date): string {
 /** A no-answer or refusal is visited again tomorrow; other outcomes need no revisit. */
 export function revisitDueFor(outcome: string, visitedAt: Date): string | null {
   return needsRevisit(outcome) ? nextDay(visitedAt) : null;
-}
-
-/** This call's number at the room: the visits already recorded there, plus this one. */
-export function nextAttempt(previousVisits: readonly unknown[]): number {
-  return previousVisits.length + 1;
-}
-
-/** True when this call is the one that makes the room a case for the community. */
-export function shouldEscalate(attempt: number): boolean {
-  return attempt >= ESCALATE_AFTER_ATTEMPTS;
 }
 
 // -- the forms of the visit screen ------------------------------------------------------------------

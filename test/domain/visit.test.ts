@@ -8,10 +8,8 @@ import {
   fieldChanges,
   memberFormSchema,
   newPersonChange,
-  nextAttempt,
   nextDay,
   revisitDueFor,
-  shouldEscalate,
   tenantFormSchema,
   type VisitInput,
   visitSchema,
@@ -241,13 +239,6 @@ describe("revisits and attempts", () => {
     expect(revisitDueFor("no_answer", new Date(2026, 10, 24, 9))).toBe("2026-11-25");
     expect(revisitDueFor("refused", new Date(2026, 10, 24, 9))).toBe("2026-11-25");
     expect(revisitDueFor("verified", new Date(2026, 10, 24, 9))).toBeNull();
-  });
-
-  it("counts attempts and escalates from the third", () => {
-    expect(nextAttempt([])).toBe(1);
-    expect(nextAttempt([{}, {}])).toBe(3);
-    expect(shouldEscalate(2)).toBe(false);
-    expect(shouldEscalate(3)).toBe(true);
   });
 });
 

@@ -98,12 +98,14 @@ function Notice({ children }: { children: React.ReactNode }) {
 function RoomHeading({
   data,
   attempt,
+  withoutContact,
   saved,
   outcome,
   onOutcome,
 }: {
   data: RoomData;
   attempt: number;
+  withoutContact: number;
   saved: WorkVisit | null;
   outcome: string | null;
   onOutcome: (outcome: string) => void;
@@ -158,7 +160,9 @@ function RoomHeading({
           ) : null}
         </p>
       )}
-      {outcome !== null && needsRevisit(outcome) && <RevisitNote attempt={attempt} testId="revisit-top" />}
+      {outcome !== null && needsRevisit(outcome) && (
+        <RevisitNote withoutContact={withoutContact} testId="revisit-top" />
+      )}
       {outcome === null && (
         // Most calls end at a closed door: those two outcomes are one tap from the top.
         <div className="mt-2 flex items-center gap-2 border-t border-gray-200 pt-2">
@@ -420,6 +424,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
         <RoomHeading
           data={data}
           attempt={record.attempt}
+          withoutContact={record.withoutContact}
           saved={savedVisit}
           outcome={draft.outcome}
           onOutcome={(outcome) => update((d) => ({ ...d, outcome }))}
@@ -447,7 +452,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
         <OutcomePicker
           value={draft.outcome}
           suggestion={suggestion}
-          attempt={record.attempt}
+          withoutContact={record.withoutContact}
           onChange={(outcome) => update((d) => ({ ...d, outcome }))}
         />
         <GpsCard
