@@ -33,6 +33,15 @@ export function CompletionBar({ rate, wide = false }: { rate: number | null; wid
   );
 }
 
+/** Rooms to report to the community: bold and red when there are any, so a grid that has them stands out. */
+function EscalateCount({ value }: { value: number }) {
+  return (
+    <span className={`tabular-nums ${value > 0 ? "font-bold text-red-800" : ""}`} data-escalate={value}>
+      {value}
+    </span>
+  );
+}
+
 /** The measure columns every breakdown shares, each tied to its status colour and label. */
 function measureColumns<T extends ProgressMeasures>(t: Translate): Column<T>[] {
   return [
@@ -77,6 +86,14 @@ function measureColumns<T extends ProgressMeasures>(t: Translate): Column<T>[] {
       value: (r) => r.revisitsDue,
       numeric: true,
       swatch: STATUS_CLASSES.revisit,
+    },
+    {
+      key: "toEscalate",
+      label: t("progress.measure.toEscalate"),
+      value: (r) => r.toEscalate,
+      numeric: true,
+      swatch: "border-2 border-status-returned",
+      render: (r) => <EscalateCount value={r.toEscalate} />,
     },
     {
       key: "completion",
@@ -166,7 +183,7 @@ export function GridTable({
           rowKey={(g) => g.gridId}
           initialSort={{ key: "grid", direction: "ascending" }}
           testId="progress-grids"
-          minWidth="52rem"
+          minWidth="57rem"
           footer={<TotalsRow totals={summary.totals} leading={3} />}
         />
       )}
@@ -194,6 +211,9 @@ function TotalsRow({ totals, leading }: { totals: ProgressMeasures; leading: num
           {value}
         </td>
       ))}
+      <td className="px-2 py-2 text-right">
+        <EscalateCount value={totals.toEscalate} />
+      </td>
       <td className="px-2 py-2">
         <CompletionBar rate={totals.completion} />
       </td>
@@ -245,7 +265,7 @@ export function OfficerTable({
           rowKey={(o) => o.officerId}
           initialSort={{ key: "officer", direction: "ascending" }}
           testId="progress-officers"
-          minWidth="46rem"
+          minWidth="51rem"
         />
       )}
     </Card>
