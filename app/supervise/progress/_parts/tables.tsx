@@ -21,7 +21,7 @@ export function CompletionBar({ rate, wide = false }: { rate: number | null; wid
     <span className="flex items-center justify-end gap-2">
       <span
         aria-hidden
-        className={`relative inline-block h-2.5 overflow-hidden rounded-full bg-gray-200 ${wide ? "w-full" : "w-16"}`}
+        className={`relative inline-block h-2.5 overflow-hidden rounded-full bg-gray-200 ${wide ? "w-full" : "w-12"}`}
       >
         <span
           className={`absolute inset-y-0 left-0 rounded-full ${STATUS_CLASSES.done}`}
@@ -92,7 +92,7 @@ function measureColumns<T extends ProgressMeasures>(t: Translate): Column<T>[] {
       label: t("progress.measure.toEscalate"),
       value: (r) => r.toEscalate,
       numeric: true,
-      swatch: "border-2 border-status-returned",
+      // No swatch: to escalate is no room state of its own (those rooms are among revisits due).
       render: (r) => <EscalateCount value={r.toEscalate} />,
     },
     {
