@@ -62,7 +62,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   // Once the room is drawn, fetch the correction forms (and zod) so a tap opens them at once.
   const drawn = context !== null;
   useEffect(() => {
-    if (drawn) preloadForms();
+    if (drawn) return preloadForms();
   }, [drawn]);
 
   // Opened from a search hit for a person: bring them into view once the room is drawn, and move focus

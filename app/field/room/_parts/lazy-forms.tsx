@@ -16,8 +16,20 @@ const load = {
   record: () => import("./record-form"),
 };
 
-export function preloadForms(): void {
-  for (const module of Object.values(load)) void module().catch(() => undefined);
+/**
+ * Fetches the forms when the phone is idle (within 3 s at the latest), not at once: parsing zod as the
+ * room appears would hold up the officer's first taps. Returns a cancel for an unmount before then.
+ */
+export function preloadForms(): () => void {
+  const fetchAll = () => {
+    for (const module of Object.values(load)) void module().catch(() => undefined);
+  };
+  if (typeof requestIdleCallback === "function") {
+    const handle = requestIdleCallback(fetchAll, { timeout: 3_000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const handle = setTimeout(fetchAll, 1_000);
+  return () => clearTimeout(handle);
 }
 
 const LazyPersonForm = lazy(() => load.person().then((m) => ({ default: m.PersonForm })));
