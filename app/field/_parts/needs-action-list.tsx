@@ -2,12 +2,14 @@
 
 import Link from "next/link";
 import { FIELD_INFO } from "@/domain/fields";
+import { setterText } from "@/domain/push";
 import { useI18n } from "../../_components/i18n";
-import { useNeedsAction } from "../_lib/needs-action";
+import { needsAnything, useNeedsAction } from "../_lib/needs-action";
 import { discardRejected, resolveConflict, retryRejected } from "../_lib/outbox";
 import { SERVER_FAILED_KEY } from "../_lib/push";
 import type { FieldDatabase, OutboxEntry } from "../_lib/store";
 import { displayValue } from "../room/_parts/ui";
+import NoticeList from "./notice-list";
 
 /**
  * Visits the server refused or the phone parked, and fields in conflict, for the officer to act on.
@@ -16,7 +18,7 @@ import { displayValue } from "../room/_parts/ui";
 export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
   const { t, locale } = useI18n();
   const needs = useNeedsAction(db);
-  if (!db || !needs || (needs.rejected.length === 0 && needs.conflicts.length === 0)) return null;
+  if (!db || !needs || !needsAnything(needs)) return null;
   const show = (field: string, value: unknown) => displayValue(value, FIELD_INFO[field]?.table, locale, t);
   const discard = async (entry: OutboxEntry) => {
     if (!window.confirm(t("sync.discardConfirm"))) return;
@@ -91,6 +93,12 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
                   <dd className="font-semibold" data-testid="server-value">
                     {show(conflict.field, conflict.serverValue)}
                   </dd>
+                  {conflict.setBy && (
+                    <>
+                      <dt className="text-gray-700">{t("sync.setBy")}</dt>
+                      <dd data-testid="set-by">{setterText(conflict.setBy, t)}</dd>
+                    </>
+                  )}
                   <dt className="text-gray-700">{t("sync.yourValue")}</dt>
                   <dd className="font-semibold" data-testid="your-value">
                     {show(conflict.field, conflict.observedValue)}
@@ -117,6 +125,7 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
           </ul>
         </div>
       )}
+      {needs.notices.length > 0 && <NoticeList db={db} notices={needs.notices} show={show} />}
     </div>
   );
 }
