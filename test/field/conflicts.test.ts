@@ -9,8 +9,9 @@ import { readNeedsAction } from "@/app/field/_lib/needs-action";
 import { dismissNotice } from "@/app/field/_lib/notices";
 import { resolveConflict } from "@/app/field/_lib/outbox";
 import { applyPullPage } from "@/app/field/_lib/pull";
-import { openFieldDb } from "@/app/field/_lib/store";
+import { openFieldDb, readAll } from "@/app/field/_lib/store";
 import { PULL_FORMAT, type PulledConflict, type PullResponse } from "@/domain/pull";
+import { roomStatus, type WorkVisit } from "@/domain/worklist";
 
 let n = 0;
 const freshDb = () => openFieldDb(`conflicts-${++n}-${Date.now()}`);
@@ -92,6 +93,25 @@ describe("conflicts pulled to the phone", () => {
     await resolveConflict(db, conflict, conflict.observedValue);
     await applyPullPage(db, page([open("x1")]));
     expect((await readNeedsAction(db)).conflicts).toEqual([]);
+  });
+
+  it("the room of a visit with an open conflict shows 有冲突 in the work list until it is settled", async () => {
+    const db = await freshDb();
+    await db.put("visits", {
+      id: "visit-x1",
+      gridId: "g1",
+      roomId: "r1",
+      version: 1,
+      outcome: "changed",
+      reviewState: "approved",
+      visitedAt: "2026-11-20T02:00:00Z",
+    });
+    const status = async () => roomStatus((await readAll(db)).visits as unknown as WorkVisit[]);
+    expect(await status()).toBe("approved");
+    await applyPullPage(db, page([open("x1")]));
+    expect(await status()).toBe("conflict");
+    await applyPullPage(db, page([settled("x1", false)]));
+    expect(await status()).toBe("approved");
   });
 
   it("a grid no longer assigned takes its conflicts and notices with it", async () => {

@@ -204,9 +204,24 @@ export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | u
   return (await db.get("meta", key)) as T | undefined;
 }
 
+/**
+ * Every register store, read at once. A visit with a conflict still open carries `conflict: true`, so
+ * its room shows 有冲突 in the work list (domain/worklist.ts roomStatus) until the conflict is settled.
+ */
 export async function readAll(db: FieldDatabase) {
-  const tx = db.transaction(REGISTER_STORES, "readonly");
-  const all = await Promise.all(REGISTER_STORES.map((name) => tx.objectStore(name).getAll()));
+  const tx = db.transaction([...REGISTER_STORES, "conflicts"], "readonly");
+  const [all, conflicts] = await Promise.all([
+    Promise.all(REGISTER_STORES.map((name) => tx.objectStore(name).getAll())),
+    tx.objectStore("conflicts").getAll(),
+  ]);
   await tx.done;
-  return Object.fromEntries(REGISTER_STORES.map((name, i) => [name, all[i]])) as Record<RegisterStore, Row[]>;
+  const stores = Object.fromEntries(REGISTER_STORES.map((name, i) => [name, all[i]])) as Record<
+    RegisterStore,
+    Row[]
+  >;
+  if (conflicts.length > 0) {
+    const open = new Set(conflicts.map((conflict) => conflict.visitId));
+    stores.visits = stores.visits.map((visit) => (open.has(visit.id) ? { ...visit, conflict: true } : visit));
+  }
+  return stores;
 }
