@@ -89,7 +89,11 @@ function ConflictCard({ item }: { item: Item }) {
   const reveal = useMutation(trpc.conflict.reveal.mutationOptions());
   const shown = reveal.data?.changeId === item.changeId ? { ...item, ...reveal.data } : item;
   return (
-    <li className="rounded-xl border-2 border-purple-200 bg-white p-4 shadow-sm" data-testid="inbox-conflict">
+    <li
+      className="rounded-xl border-2 border-purple-200 bg-white p-4 shadow-sm"
+      data-testid="inbox-conflict"
+      data-change-id={item.changeId}
+    >
       <p className="text-sm text-gray-700">
         {item.gridName} · {[item.address, item.unitNo, item.roomNo].filter(Boolean).join(" ")}
       </p>
