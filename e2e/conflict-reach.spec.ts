@@ -5,6 +5,7 @@
 // supervisor's card names the record (masked, revealed on request) and the field.
 
 import { mkdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
 import { answerDialogs, login, readStore, syncUntilEmpty, trpcMutate, trpcQuery } from "./support";
 
@@ -13,6 +14,15 @@ const SHOTS = "/tmp/shots-conflict";
 mkdirSync(SHOTS, { recursive: true });
 
 type Row = Record<string, string | number | null> & { id: string };
+
+/** Axe (WCAG 2 A/AA) finds no serious or critical violation on the screen as it is. */
+async function noSeriousViolations(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.html}`) }));
+  expect.soft(bad, `${label}: ${JSON.stringify(bad, null, 2)}`).toEqual([]);
+}
 
 /** A household member with a mobile, alone in a plain room, from the phone's own store. */
 async function pickMember(page: Page) {
@@ -184,6 +194,7 @@ test("a conflict at approval reaches both phones of the officer with who set the
   await expect(a.getByRole("button", { name: /^有冲突 1/ })).toBeVisible();
   await a.getByTestId("conflicts").scrollIntoViewIfNeeded();
   await a.screenshot({ path: `${SHOTS}/phone-conflict-at-approval.png` });
+  await noSeriousViolations(a, "/field with a conflict");
 
   // The supervisor's card: the record masked beside the field, who set the first value; a reveal.
   await supervisor.goto("/supervise/conflicts");
@@ -198,6 +209,7 @@ test("a conflict at approval reaches both phones of the officer with who set the
   await expect(mine.getByTestId("inbox-server")).toContainText("136****0022");
   await mine.scrollIntoViewIfNeeded();
   await supervisor.screenshot({ path: `${SHOTS}/supervisor-conflict-card.png` });
+  await noSeriousViolations(supervisor, "/supervise/conflicts");
   await mine.getByRole("button", { name: "显示完整信息" }).click();
   await expect(mine.getByTestId("inbox-record")).toHaveText(name);
   await expect(mine.getByTestId("inbox-server")).toContainText("13612340022");
@@ -258,6 +270,7 @@ test("one phone's conflict reaches the officer's other phone; settled there agai
   await expect(notice.getByTestId("notice-by")).toHaveText("您本人");
   await a.getByTestId("notices").scrollIntoViewIfNeeded();
   await a.screenshot({ path: `${SHOTS}/phone-superseded-notice.png` });
+  await noSeriousViolations(a, "/field with a notice");
   // B made the choice: B is not told.
   await expect(b.getByTestId("notice")).toHaveCount(0);
   // Read: it goes.
