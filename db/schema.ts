@@ -22,7 +22,7 @@ import {
 import { AREA_LEVELS } from "../domain/areas";
 import { ROLES } from "../domain/auth";
 import { CAMPAIGN_STATUSES } from "../domain/campaign";
-import { FEEDBACK_KINDS } from "../domain/check";
+import { type DisputedField, FEEDBACK_KINDS } from "../domain/check";
 import { CHANGE_STATUSES } from "../domain/push";
 import { CHANGE_ENTITIES, REVIEW_STATES, SUBJECT_TYPES } from "../domain/visit";
 
@@ -663,7 +663,7 @@ export const residentFeedback = pgTable(
       .references(() => households.id),
     kind: text("kind", { enum: FEEDBACK_KINDS }).notNull(),
     /** For a dispute: [{ personId (null for the household), field, comment }]. */
-    fields: jsonb("fields").$type<{ personId: string | null; field: string; comment: string }[]>(),
+    fields: jsonb("fields").$type<DisputedField[]>(),
     comment: text("comment"),
     phone: text("phone"),
     createdAt: ts("created_at").notNull().defaultNow(),
@@ -680,14 +680,3 @@ export const residentFeedback = pgTable(
     index("resident_feedback_pull_idx").on(t.gridId, t.changeXid),
   ],
 );
-
-export const REGISTER_TABLES = [
-  "buildings",
-  "rooms",
-  "households",
-  "persons",
-  "units",
-  "rentals",
-  "rental_tenants",
-  "visits",
-] as const;

@@ -18,6 +18,8 @@ export const campaignCreateInput = z
       .array(z.uuid(withKeys), withKeys)
       .min(1, { error: "campaign.error.areasRequired" })
       .max(CAMPAIGN_AREAS_MAX),
+    /** Visits that only confirm (verified, no corrections) are approved as they arrive. */
+    autoApprove: z.boolean(withKeys).default(false),
   })
   .superRefine(
     (value, ctx) => {
@@ -36,6 +38,8 @@ export const campaignCreateInput = z
 export type CampaignCreateInput = z.output<typeof campaignCreateInput>;
 export type CampaignCreateValues = z.input<typeof campaignCreateInput>;
 
+export const campaignAutoApproveInput = z.object({ id: z.uuid(withKeys), autoApprove: z.boolean(withKeys) });
+
 export const CAMPAIGN_STATUSES = ["draft", "open", "closed"] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
@@ -47,6 +51,8 @@ export interface CampaignSummary {
   startsOn: string;
   endsOn: string | null;
   closedAt: Date | null;
+  /** Confirmations (verified, no corrections) are approved as they arrive; the rest wait for review. */
+  autoApprove: boolean;
   areas: { id: string; name: string; level: string }[];
   /** Grids the campaign covers under the caller's area. */
   grids: number;

@@ -3,10 +3,11 @@
 // record as its fields one by one. Never JSON: whoever reads it is a supervisor or a department, not a
 // program. Masking is the caller's choice (the review pane reveals on request; a file never does).
 
-import { type CodeTable, codeLabel, END_REASON, HOUSEHOLD_KIND } from "./codes";
+import { type CodeTable, codeLabel, END_REASON, HOUSEHOLD_KIND, ROOM_USE } from "./codes";
 import { FIELD_INFO } from "./fields";
 import type { Locale, Translate } from "./i18n";
 import { maskFieldValue } from "./mask";
+import { plainValueText } from "./value-text";
 
 /** Labels that name a change's field beside the register's own fields. */
 const EXTRA_LABELS: Record<string, string> = {
@@ -17,13 +18,16 @@ const EXTRA_LABELS: Record<string, string> = {
 
 /** A field means something else on some records: a household's kind is 户别, not a unit's 类型. */
 const ENTITY_FIELDS: Record<string, Record<string, { label: string; table?: CodeTable }>> = {
+  room: { use: { label: "register.roomUse", table: ROOM_USE } },
   household: {
     kind: { label: "register.householdKind", table: HOUSEHOLD_KIND },
+    // A person's lowIncome is 低保人员; a household's is 低保户.
+    lowIncome: { label: "register.lowIncome" },
     householdNo: { label: "register.householdNo" },
   },
 };
 
-/** Household fields no form of the officer's corrects, so FIELD_INFO has no word for them. */
+/** Household fields FIELD_INFO (the person and record forms' words) has no word for. */
 const RECORD_FIELDS: Record<string, { label: string; table?: CodeTable }> = {
   headName: { label: "change.field.headName" },
   fiveGuarantee: { label: "change.field.fiveGuarantee" },
@@ -56,11 +60,9 @@ export interface ChangeValueOptions {
 
 /** One plain value of a field: its code's label, yes/no, or the value as written. */
 function scalarText(entity: string | null, field: string, value: unknown, locale: Locale, t: Translate) {
-  if (typeof value === "boolean") return value ? t("visit.yes") : t("visit.no");
-  if (field === "endReason") return codeLabel(END_REASON, String(value), locale);
-  const table = infoOf(entity, field)?.table;
-  if (table) return codeLabel(table, String(value), locale);
-  return String(value);
+  if (field === "endReason" && typeof value !== "boolean")
+    return codeLabel(END_REASON, String(value), locale);
+  return plainValueText(value, infoOf(entity, field)?.table, locale, t);
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import { PUSH_MAX_MUTATIONS } from "./push";
-import { CHANGE_VALUE_MAX_BYTES, jsonUpTo } from "./visit";
+import { CHANGE_VALUE_MAX_BYTES, jsonUpTo } from "./schemas/visit";
 
 const visitMutationSchema = z.object({
   id: z.uuid(),

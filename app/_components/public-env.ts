@@ -14,7 +14,7 @@ export function publicUrl(): string | undefined {
   return process.env.NEXT_PUBLIC_PUBLIC_URL || undefined;
 }
 
-/** The optional basemap's settings as written; `basemap()` (app/supervise/_map) makes sense of them. */
+/** The optional basemap's settings as written; `basemap()` (./basemap) makes sense of them. */
 export function tileSettings() {
   return {
     url: process.env.NEXT_PUBLIC_TILE_URL,

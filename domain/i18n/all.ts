@@ -9,6 +9,8 @@ import { importPageMessages } from "./import-page";
 import { type MessageBundle, registerMessages } from "./index";
 import { mapMessages } from "./map";
 import { progressMessages } from "./progress";
+import { questionnaireMessages } from "./questionnaire";
+import { questionnaireDefinitionMessages } from "./questionnaire-definition";
 import { superviseMessages } from "./supervise";
 import { userMessages } from "./users";
 
@@ -22,6 +24,8 @@ export const MESSAGE_BUNDLES: readonly MessageBundle[] = [
   exportMessages,
   campaignMessages,
   userMessages,
+  questionnaireMessages,
+  questionnaireDefinitionMessages,
 ];
 
 for (const bundle of MESSAGE_BUNDLES) registerMessages(bundle);

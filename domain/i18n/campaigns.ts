@@ -51,6 +51,11 @@ const zh = {
   "campaign.officerOption": "{name}（{username}，{area}）",
 
   "campaign.close": "结束任务",
+  "campaign.autoApprove": "自动通过只核实无误的走访",
+  "campaign.autoApprove.hint":
+    "结果为“已核实无变化”且没有任何更正的走访，上传即视为通过；有更正或新增的走访仍需审核。只影响此后上传的走访。",
+  "campaign.autoApprove.on": "本任务自动通过只核实无误的走访",
+  "campaign.autoApprove.off": "本任务的走访全部需要审核",
   "campaign.close.confirm":
     "确定结束“{name}”吗？结束后信息员不能再提交这一轮的走访，居民手中的核查码也随之失效。此操作不能撤销。",
   "campaign.close.yes": "确认结束",
@@ -119,6 +124,11 @@ const en = {
   "campaign.officerOption": "{name} ({username}, {area})",
 
   "campaign.close": "Close campaign",
+  "campaign.autoApprove": "Approve plain confirmations automatically",
+  "campaign.autoApprove.hint":
+    "A visit found verified with no correction is approved as it arrives; visits with corrections or new records still wait for review. Applies to visits received from now on.",
+  "campaign.autoApprove.on": "This campaign approves plain confirmations automatically",
+  "campaign.autoApprove.off": "Every visit of this campaign waits for review",
   "campaign.close.confirm":
     "Close “{name}”? Officers can no longer send visits for this round, and the residents' self-check codes stop working. This cannot be undone.",
   "campaign.close.yes": "Yes, close it",

@@ -6,6 +6,8 @@ import type { importPageMessages } from "./import-page";
 import type { mapMessages } from "./map";
 import { en, zhCN } from "./messages";
 import type { progressMessages } from "./progress";
+import type { questionnaireMessages } from "./questionnaire";
+import type { questionnaireDefinitionMessages } from "./questionnaire-definition";
 import type { superviseMessages } from "./supervise";
 import type { userMessages } from "./users";
 import { validationMessages } from "./validation";
@@ -48,7 +50,9 @@ export type MessageKey =
   | Keys<typeof importMessages>
   | Keys<typeof exportMessages>
   | Keys<typeof campaignMessages>
-  | Keys<typeof userMessages>;
+  | Keys<typeof userMessages>
+  | Keys<typeof questionnaireMessages>
+  | Keys<typeof questionnaireDefinitionMessages>;
 export type MessageParams = Record<string, string | number>;
 export type Translate = (key: MessageKey | (string & {}), params?: MessageParams) => string;
 

@@ -4,20 +4,15 @@
 import { z } from "zod";
 import { type Code, type CodeTable, codeValues } from "../codes";
 import type { ValidationKey } from "../i18n/validation";
+// The limits live in a zod-free module so that screens showing them need not load zod.
+import { MAX } from "../text-limits";
 import { isIsoDate, toIsoDate } from "../validators/date";
 import { parseMobile, parsePhone } from "../validators/mobile";
 import { hasBidiControl, toHalfWidth } from "../validators/text";
 import { parseUscc } from "../validators/uscc";
 import { keyError } from "./issues";
 
-export const MAX = {
-  name: 50,
-  unitName: 100,
-  address: 200,
-  note: 500,
-  docNumber: 30,
-  shortText: 50,
-} as const;
+export { MAX };
 
 /** Schema params that make every issue a message key. */
 export const withKeys = { error: keyError } as const;

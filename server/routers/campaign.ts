@@ -1,12 +1,13 @@
 import "server-only";
 import { z } from "zod";
-import { campaignCreateInput } from "@/domain/campaign";
+import { campaignAutoApproveInput, campaignCreateInput } from "@/domain/campaign";
 import {
   assignGrid,
   closeCampaign,
   createCampaign,
   getCampaign,
   listCampaigns,
+  setAutoApprove,
   unassignGrid,
 } from "../services/campaigns";
 import { roleProcedure, router } from "../trpc";
@@ -34,6 +35,10 @@ export const campaignRouter = router({
   unassign: supervisor
     .input(gridInput)
     .mutation(({ ctx, input }) => unassignGrid(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
+
+  setAutoApprove: admin
+    .input(campaignAutoApproveInput)
+    .mutation(({ ctx, input }) => setAutoApprove(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
 
   close: admin
     .input(z.object({ id: z.uuid() }))

@@ -55,6 +55,7 @@ interface CampaignRow {
   startsOn: string;
   endsOn: string | null;
   closedAt: Date | null;
+  autoApprove: boolean;
 }
 
 const campaignColumns = {
@@ -64,6 +65,7 @@ const campaignColumns = {
   startsOn: campaigns.startsOn,
   endsOn: campaigns.endsOn,
   closedAt: campaigns.closedAt,
+  autoApprove: campaigns.autoApprove,
 };
 
 async function summaries(db: Db, user: SessionUser, rows: CampaignRow[]): Promise<CampaignSummary[]> {
@@ -258,6 +260,7 @@ export async function createCampaign(db: Db, user: SessionUser, input: CampaignC
         status: "open",
         startsOn: input.startsOn,
         endsOn: input.endsOn ?? null,
+        autoApprove: input.autoApprove,
         createdBy: user.id,
       })
       .returning({ id: campaigns.id });
@@ -270,7 +273,14 @@ export async function createCampaign(db: Db, user: SessionUser, input: CampaignC
       entityId: campaign.id,
       areaPath: user.areaPath,
       ip: meta.ip,
-      detail: { name: input.name, startsOn: input.startsOn, endsOn: input.endsOn ?? null, areaIds, codes },
+      detail: {
+        name: input.name,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn ?? null,
+        areaIds,
+        codes,
+        autoApprove: input.autoApprove,
+      },
     });
     return { id: campaign.id, codes };
   });
@@ -430,6 +440,38 @@ export async function closeCampaign(db: Db, user: SessionUser, campaignId: strin
       areaPath: user.areaPath,
       ip: meta.ip,
       detail: { previousStatus: campaign.status },
+    });
+    return { changed: true };
+  });
+}
+
+/**
+ * Whether a campaign lying wholly in the caller's area approves plain confirmations as they arrive.
+ * Only visits pushed from now on are affected: a confirmation already waiting stays for review.
+ */
+export async function setAutoApprove(
+  db: Db,
+  user: SessionUser,
+  input: { id: string; autoApprove: boolean },
+  meta: Meta,
+) {
+  return db.transaction(async (tx) => {
+    const campaign = await lockCampaign(tx, user, input.id);
+    if (!(await whollyInside(tx, user, input.id))) throw notFound();
+    const [held] = await tx
+      .select({ autoApprove: campaigns.autoApprove })
+      .from(campaigns)
+      .where(eq(campaigns.id, input.id));
+    if (held.autoApprove === input.autoApprove) return { changed: false };
+    await tx.update(campaigns).set({ autoApprove: input.autoApprove }).where(eq(campaigns.id, input.id));
+    await writeAudit(tx, {
+      userId: user.id,
+      action: "campaign.autoApprove",
+      entity: "campaign",
+      entityId: input.id,
+      areaPath: user.areaPath,
+      ip: meta.ip,
+      detail: { autoApprove: input.autoApprove, status: campaign.status },
     });
     return { changed: true };
   });

@@ -35,17 +35,12 @@ import type {
 } from "@/domain/push";
 import { householdSchema } from "@/domain/schemas/household";
 import { normaliseCitizenId, personObject, personSchema, personShape } from "@/domain/schemas/person";
+import { roomSchema } from "@/domain/schemas/place";
 import { rentalSchema } from "@/domain/schemas/rental";
 import { tenantObject } from "@/domain/schemas/tenant";
 import { unitSchema } from "@/domain/schemas/unit";
-import {
-  type Change,
-  type ChangeEntity,
-  changeSchema,
-  END_CODES,
-  type Visit,
-  visitSchema,
-} from "@/domain/visit";
+import { changeSchema, visitSchema } from "@/domain/schemas/visit";
+import { type Change, type ChangeEntity, END_CODES, type Visit } from "@/domain/visit";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
@@ -92,7 +87,7 @@ function rulesFor(entity: ChangeEntity, shape: FieldRules): FieldRules {
 
 /** The register columns an officer may correct, each with its validator from domain/. */
 const FIELD_RULES: Record<ChangeEntity, FieldRules> = {
-  room: {},
+  room: rulesFor("room", { use: roomSchema.shape.use }),
   household: rulesFor("household", {
     kind: householdSchema.shape.kind,
     lowIncome: householdSchema.shape.lowIncome,

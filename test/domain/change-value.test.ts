@@ -32,6 +32,16 @@ describe("changeValueText", () => {
     }
   });
 
+  it("names a household's and a room's facts as the household and room, in words", () => {
+    expect(changeFieldLabel("lowIncome", zh, "household")).toBe("低保户");
+    expect(changeFieldLabel("lowIncome", zh, "person")).toBe("低保人员");
+    expect(changeFieldLabel("use", zh, "room")).toBe("房屋用途");
+    expect(changeValueText("use", "2", { locale: "zh-CN", t: zh, mask: false, entity: "room" })).toBe("商业");
+    expect(changeValueText("kind", "2", { locale: "en", t: en, mask: false, entity: "household" })).toBe(
+      "Collective household",
+    );
+  });
+
   it("writes an end reason with where to or the day of death; masks the destination when asked", () => {
     const moved = { code: "moved_out", destination: "广州市天河区天河路385号" };
     expect(changeValueText("endReason", moved, { locale: "zh-CN", t: zh, mask: false })).toBe(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wgs84ToGcj02 } from "@/app/supervise/_map/gcj";
+import { wgs84ToGcj02 } from "@/app/_components/gcj";
 import {
   BUILDINGS_MARGIN_M,
   estimateTileBytes,

@@ -9,6 +9,8 @@ import { importPageMessages } from "@/domain/i18n/import-page";
 import { mapMessages } from "@/domain/i18n/map";
 import { en as uiEn, zhCN as uiZh } from "@/domain/i18n/messages";
 import { progressMessages } from "@/domain/i18n/progress";
+import { questionnaireMessages } from "@/domain/i18n/questionnaire";
+import { questionnaireDefinitionMessages } from "@/domain/i18n/questionnaire-definition";
 import { superviseMessages } from "@/domain/i18n/supervise";
 import { userMessages } from "@/domain/i18n/users";
 import { isValidationKey, validationMessages } from "@/domain/i18n/validation";
@@ -41,6 +43,8 @@ describe("the screen families' catalogues", () => {
       importMessages,
       importPageMessages,
       userMessages,
+      questionnaireMessages,
+      questionnaireDefinitionMessages,
     ]) {
       const zhKeys = Object.keys(catalogue["zh-CN"]).sort();
       expect(Object.keys(catalogue.en).sort()).toEqual(zhKeys);

@@ -3,18 +3,20 @@ import { issuesByPath } from "@/domain/schemas/issues";
 import {
   CHANGE_VALUE_MAX_BYTES,
   changeSchema,
+  memberFormSchema,
+  tenantFormSchema,
+  visitSchema,
+} from "@/domain/schemas/visit";
+import {
   diffFields,
   endChanges,
   fieldChanges,
-  memberFormSchema,
   newPersonChange,
   nextAttempt,
   nextDay,
   revisitDueFor,
   shouldEscalate,
-  tenantFormSchema,
   type VisitInput,
-  visitSchema,
 } from "@/domain/visit";
 
 const ids = {

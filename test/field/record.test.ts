@@ -11,7 +11,7 @@ import {
   suggestOutcome,
 } from "@/app/field/_lib/record";
 import { openFieldDb } from "@/app/field/_lib/store";
-import { memberFormSchema, tenantFormSchema, visitSchema } from "@/domain/visit";
+import { memberFormSchema, tenantFormSchema, visitSchema } from "@/domain/schemas/visit";
 
 const id = () => crypto.randomUUID();
 const gridId = id();
@@ -232,6 +232,32 @@ describe("building the record of a visit", () => {
       "visit.error.outcome",
       "visit.error.emptyHousehold",
     ]);
+  });
+
+  it("a household's facts and the room's use, as found: field changes and local patches; set back, nothing", () => {
+    const household2 = { ...household, lowIncome: false, fiveGuarantee: false };
+    const d = draft({
+      outcome: "changed",
+      members: { [head.id]: { kind: "confirm" } },
+      households: { [household.id]: { kind: "2", lowIncome: true } },
+      room: { use: "2" },
+    });
+    const record = buildRecord(data({ households: [household2], room: { ...room, use: "1" } }), d, { now });
+    expect(
+      record.changes.map((c) => [c.entity, c.field, c.registerValue, c.observedValue, c.baseVersion]),
+    ).toEqual([
+      ["room", "use", "1", "2", 1],
+      ["household", "kind", "1", "2", 1],
+      ["household", "lowIncome", false, true, 1],
+    ]);
+    expect(record.localUpdates).toEqual([
+      { op: "patch", store: "rooms", id: room.id, values: { use: "2" } },
+      { op: "patch", store: "households", id: household.id, values: { kind: "2", lowIncome: true } },
+    ]);
+    expect(suggestOutcome(draft({ households: { [household.id]: { lowIncome: true } } }))).toBe("changed");
+    // A fact set back to the register's value is no correction.
+    const back = draft({ outcome: "verified", households: { [household.id]: { kind: "1" } } });
+    expect(buildRecord(data({ households: [household2] }), back, { now }).changes).toEqual([]);
   });
 
   it("saves what it builds", async () => {

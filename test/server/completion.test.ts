@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { wgs84ToGcj02 } from "@/app/supervise/_map/gcj";
+import { wgs84ToGcj02 } from "@/app/_components/gcj";
 import type { Database } from "@/db/client";
 import { areas, buildings, changes, rooms, users, visits } from "@/db/schema";
 import {

@@ -141,7 +141,7 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
         gridId,
         householdId: householdOf.get(R[room - 1]) as string,
         kind: "dispute" as const,
-        fields: [{ personId: null, field: "members", comment: "" }],
+        fields: [{ personId: null, field: "members" as const, comment: "" }],
         createdAt: new Date(at(23)),
       })),
     );

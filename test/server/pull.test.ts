@@ -188,7 +188,7 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
         householdId,
         gridId,
         kind: "dispute" as const,
-        fields: [{ personId: null, field: "address", comment: "门牌是 12 号" }],
+        fields: [{ personId: null, field: "address" as const, comment: "门牌是 12 号" }],
         comment: "请核实",
         createdAt: new Date("2026-11-21T10:00:00Z"),
       })),

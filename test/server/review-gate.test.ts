@@ -3,10 +3,10 @@
 // taken only on the version the reviewer was shown. On every database kind.
 
 import { randomUUID } from "node:crypto";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { campaigns, changes, persons, visits } from "@/db/schema";
+import { auditLog, changes, households, persons, rooms, visits } from "@/db/schema";
 import type { Mutation } from "@/domain/push";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
@@ -22,6 +22,7 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
   let members: Member[];
   let officer: Caller;
   let supervisor: Caller;
+  let admin: Caller;
   let next = 0;
   const deviceId = randomUUID();
   const fresh = () => members[next++];
@@ -63,6 +64,7 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
     members = await membersOfGrid(database, gridId);
     officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
     supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    admin = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
   });
   afterAll(() => database?.close());
 
@@ -231,8 +233,73 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
     expect(new Set(await statusesOf(fix.id))).toEqual(new Set(["applied"]));
   });
 
+  it("a household's kind, low income and five-guarantee and a room's use are corrected at the door, pending until approved", async () => {
+    const member = fresh();
+    const [household] = await database.db
+      .select()
+      .from(households)
+      .where(eq(households.id, member.householdId as string));
+    const [room] = await database.db
+      .select()
+      .from(rooms)
+      .where(eq(rooms.id, member.roomId as string));
+    const householdValues = {
+      kind: household.kind === "1" ? "2" : "1",
+      lowIncome: !household.lowIncome,
+      fiveGuarantee: !household.fiveGuarantee,
+    };
+    const use = room.use === "1" ? "2" : "1";
+    const fix = visitMutation({
+      gridId,
+      roomId: room.id,
+      subjectType: "household",
+      subjectId: household.id,
+      changes: [
+        ...Object.entries(householdValues).map(([field, value]) =>
+          correction("household", household, field, value),
+        ),
+        correction("room", room, "use", use),
+      ],
+    });
+    await push(fix);
+    // Waiting: the register still holds what the officer saw.
+    const [waiting] = await database.db.select().from(households).where(eq(households.id, household.id));
+    expect(waiting).toMatchObject({ kind: household.kind, lowIncome: household.lowIncome });
+    expect(new Set(await statusesOf(fix.id))).toEqual(new Set(["pending"]));
+    await decide("approve", fix.id);
+    const [after] = await database.db.select().from(households).where(eq(households.id, household.id));
+    expect(after).toMatchObject(householdValues);
+    const [roomAfter] = await database.db.select().from(rooms).where(eq(rooms.id, room.id));
+    expect(roomAfter.use).toBe(use);
+  });
+
+  it("a room's use outside its code list is refused in words, alone", async () => {
+    const member = fresh();
+    const [room] = await database.db
+      .select()
+      .from(rooms)
+      .where(eq(rooms.id, member.roomId as string));
+    const bad = visitMutation({ gridId, roomId: room.id, changes: [correction("room", room, "use", "99")] });
+    const { results } = await officer.sync.push({ deviceId, mutations: [bad] });
+    expect(results[0]).toMatchObject({ status: "rejected", field: "use" });
+  });
+
   it("a campaign that trusts confirmations approves them as they arrive, and only them", async () => {
-    await database.db.update(campaigns).set({ autoApprove: true }).where(eq(campaigns.id, campaignId));
+    // Only an administrator sets it; a supervisor is refused and nothing changes.
+    await expect(
+      supervisor.campaign.setAutoApprove({ id: campaignId, autoApprove: true }),
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    expect(await admin.campaign.setAutoApprove({ id: campaignId, autoApprove: true })).toEqual({
+      changed: true,
+    });
+    expect((await admin.campaign.get({ id: campaignId })).autoApprove).toBe(true);
+    const [audited] = await database.db
+      .select({ detail: auditLog.detail })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "campaign.autoApprove"), eq(auditLog.entityId, campaignId)));
+    expect(audited.detail).toMatchObject({ autoApprove: true });
     try {
       const a = fresh();
       const b = fresh();
@@ -252,7 +319,7 @@ describe.each(databaseKinds)("the review gate on %s", (kind) => {
         "submitted",
       ]);
     } finally {
-      await database.db.update(campaigns).set({ autoApprove: false }).where(eq(campaigns.id, campaignId));
+      await admin.campaign.setAutoApprove({ id: campaignId, autoApprove: false });
     }
   });
 });

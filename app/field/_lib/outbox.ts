@@ -1,6 +1,7 @@
 import "client-only";
 import type { PULL_TABLE_OF_ENTITY } from "@/domain/pull";
-import { type Change, type ChangeEntity, changeSchema, type Visit, visitSchema } from "@/domain/visit";
+import { changeSchema, visitSchema } from "@/domain/schemas/visit";
+import type { Change, ChangeEntity, Visit } from "@/domain/visit";
 import { notifyOutboxChanged } from "./pending";
 import {
   abandon,

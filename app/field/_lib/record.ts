@@ -9,9 +9,11 @@ import { PULL_COLUMNS } from "@/domain/pull";
 import { toIsoDate } from "@/domain/validators/date";
 import {
   type Change,
+  type ChangeEntity,
   diffFields,
   endChanges,
   fieldChanges,
+  HOUSEHOLD_FIELDS,
   MEMBER_FIELDS,
   type MemberFormOutput,
   type NewId,
@@ -20,6 +22,7 @@ import {
   newRowChange,
   nextAttempt,
   RENTAL_FIELDS,
+  ROOM_FIELDS,
   revisitDueFor,
   type SubjectType,
   TENANT_FIELDS,
@@ -113,6 +116,10 @@ export interface RoomDraft {
   /** 实住人数 as observed, by rental id, when it differs from the register's. */
   occupants: Record<string, number>;
   units: Record<string, UnitAction>;
+  /** Household facts (户别, 低保, 五保) as found, by household id: only the fields that differ. */
+  households: Record<string, Record<string, unknown>>;
+  /** The room's facts (its use) as found: only the fields that differ. */
+  room: Record<string, unknown>;
   /** A form still being filled in: its key and raw values. */
   open: { key: string; values: unknown } | null;
 }
@@ -133,6 +140,8 @@ export function emptyDraft(visitId: string): RoomDraft {
     newTenants: [],
     occupants: {},
     units: {},
+    households: {},
+    room: {},
     open: null,
   };
 }
@@ -152,6 +161,8 @@ export function draftHasInput(draft: RoomDraft): boolean {
     draft.newTenants.length > 0 ||
     Object.keys(draft.occupants).length > 0 ||
     Object.keys(draft.units).length > 0 ||
+    Object.keys(draft.households ?? {}).length > 0 ||
+    Object.keys(draft.room ?? {}).length > 0 ||
     draft.open !== null
   );
 }
@@ -212,6 +223,7 @@ export function visitSubject(data: RoomData, draft: RoomDraft): { type: SubjectT
       type: "household" as const,
       id: h.id,
       touched:
+        h.id in draft.households ||
         (data.members[h.id] ?? []).some((m) => m.id in draft.members) ||
         draft.newMembers.some((m) => m.householdId === h.id),
     })),
@@ -249,6 +261,32 @@ export function buildRecord(
   const visitDate = toIsoDate(options.now);
   const changes: Change[] = [];
   const localUpdates: LocalUpdate[] = [];
+
+  // The room's and its households' facts, as found at the door.
+  const facts: [
+    ChangeEntity,
+    "rooms" | "households",
+    Row,
+    Record<string, unknown> | undefined,
+    readonly string[],
+  ][] = [
+    ["room", "rooms", room, draft.room, ROOM_FIELDS],
+    ...data.households.map(
+      (h) =>
+        ["household", "households", h, draft.households[h.id], HOUSEHOLD_FIELDS] as (typeof facts)[number],
+    ),
+  ];
+  for (const [entity, store, row, observed, fields] of facts) {
+    const diffs = observed ? diffFields(row, observed, fields) : [];
+    if (diffs.length === 0) continue;
+    changes.push(...fieldChanges(visitId, entity, row, diffs, newId));
+    localUpdates.push({
+      op: "patch",
+      store,
+      id: row.id,
+      values: Object.fromEntries(diffs.map((d) => [d.field, d.observedValue])),
+    });
+  }
 
   // Household members: corrected field by field, moved out, deceased.
   for (const household of data.households) {
@@ -425,6 +463,22 @@ function holdsRow(data: RoomData, id: string): boolean {
   return all.some((row) => row.id === id);
 }
 
+/** The value the officer sets again in this visit for a field of a returned correction, if any. */
+function correctedAgain(draft: RoomDraft, old: Change): unknown {
+  const values: Record<string, unknown> | undefined =
+    old.entity === "person"
+      ? (() => {
+          const action = draft.members[old.entityId];
+          return action?.kind === "correct" ? (action.values as Record<string, unknown>) : undefined;
+        })()
+      : old.entity === "household"
+        ? draft.households[old.entityId]
+        : old.entity === "room"
+          ? draft.room
+          : undefined;
+  return values && old.field in values ? normaliseValue(values[old.field]) : undefined;
+}
+
 /**
  * A returned visit's corrections never reached the register: a diff against the phone's rows finds
  * nothing to send (they hold the officer's value, or, once a pull brought the register's row again,
@@ -458,11 +512,7 @@ function carryReturned(
       if (holdsRow(data, old.entityId)) changes.push({ ...old, id: newId(), visitId });
       continue;
     }
-    const action = old.entity === "person" ? draft.members[old.entityId] : undefined;
-    const corrected =
-      action?.kind === "correct" && old.field in action.values
-        ? normaliseValue((action.values as Record<string, unknown>)[old.field])
-        : undefined;
+    const corrected = correctedAgain(draft, old);
     if (corrected !== undefined && sameValue(corrected, old.registerValue)) continue;
     changes.push({ ...old, id: newId(), visitId, observedValue: corrected ?? old.observedValue });
   }
@@ -495,7 +545,12 @@ export function suggestOutcome(draft: RoomDraft): string | null {
     if (action.kind === "ended") kinds.add("rental_ended");
     else if (action.kind === "correct") kinds.add("changed");
   }
-  if (Object.keys(draft.endedTenancies).length > 0 || Object.keys(draft.occupants).length > 0) {
+  if (
+    Object.keys(draft.endedTenancies).length > 0 ||
+    Object.keys(draft.occupants).length > 0 ||
+    Object.keys(draft.households).length > 0 ||
+    Object.keys(draft.room).length > 0
+  ) {
     kinds.add("changed");
   }
   for (const action of Object.values(draft.units)) {

@@ -13,7 +13,7 @@ import { type LeafletModule, readStatusColors } from "../../_components/map-kit"
 // Re-exported so the page reaches Leaflet through this lazily loaded module only.
 export { leafletApi } from "../../_components/map-kit";
 
-import type { DisplayTransform, MapTiles } from "../../supervise/_map/render";
+import type { DisplayTransform, MapTiles } from "../../_components/basemap";
 
 export interface MapGrid {
   id: string;

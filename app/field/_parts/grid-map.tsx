@@ -2,9 +2,9 @@
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ROOM_STATUSES, type RoomStatus } from "@/domain/worklist";
+import { basemap } from "../../_components/basemap";
 import { useI18n } from "../../_components/i18n";
 import { STATUS_CLASSES } from "../../_components/status";
-import { basemap } from "../../supervise/_map/basemap";
 import type { GridMapView, MapBuilding, MapGrid } from "./grid-map-view";
 
 function asMapGrid(row: Record<string, unknown>): MapGrid {
@@ -54,7 +54,7 @@ export function GridMap({
     Promise.all([
       import("leaflet"),
       import("./grid-map-view"),
-      base?.crs === "gcj02" ? import("../../supervise/_map/gcj") : null,
+      base?.crs === "gcj02" ? import("../../_components/gcj") : null,
     ])
       .then(([leaflet, module, gcj]) => {
         if (cancelled) return;

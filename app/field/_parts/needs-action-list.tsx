@@ -1,14 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { FIELD_INFO } from "@/domain/fields";
+import { changeFieldLabel, changeValueText } from "@/domain/change-value";
 import { setterText } from "@/domain/push";
 import { useI18n } from "../../_components/i18n";
 import { needsAnything, useNeedsAction } from "../_lib/needs-action";
 import { discardRejected, resolveConflict, retryRejected } from "../_lib/outbox";
 import { SERVER_FAILED_KEY } from "../_lib/push";
 import type { FieldDatabase, OutboxEntry } from "../_lib/store";
-import { displayValue } from "../room/_parts/ui";
 import NoticeList from "./notice-list";
 
 /**
@@ -19,7 +18,8 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
   const { t, locale } = useI18n();
   const needs = useNeedsAction(db);
   if (!db || !needs || !needsAnything(needs)) return null;
-  const show = (field: string, value: unknown) => displayValue(value, FIELD_INFO[field]?.table, locale, t);
+  const show = (conflict: { entity: string; field: string }, value: unknown) =>
+    changeValueText(conflict.field, value, { locale, t, mask: false, entity: conflict.entity }) || "—";
   const discard = async (entry: OutboxEntry) => {
     if (!window.confirm(t("sync.discardConfirm"))) return;
     await discardRejected(db, entry);
@@ -85,13 +85,13 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
                 <p className="text-sm text-gray-700" data-testid="conflict-where">
                   {conflict.where}
                 </p>
-                <p className="mb-1 font-semibold">{t(FIELD_INFO[conflict.field]?.label ?? conflict.field)}</p>
+                <p className="mb-1 font-semibold">{changeFieldLabel(conflict.field, t, conflict.entity)}</p>
                 <dl className="mb-2 grid grid-cols-[auto_1fr] gap-x-3 text-base">
                   <dt className="text-gray-700">{t("sync.registerValue")}</dt>
-                  <dd>{show(conflict.field, conflict.registerValue)}</dd>
+                  <dd>{show(conflict, conflict.registerValue)}</dd>
                   <dt className="text-gray-700">{t("sync.serverValue")}</dt>
                   <dd className="font-semibold" data-testid="server-value">
-                    {show(conflict.field, conflict.serverValue)}
+                    {show(conflict, conflict.serverValue)}
                   </dd>
                   {conflict.setBy && (
                     <>
@@ -101,7 +101,7 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
                   )}
                   <dt className="text-gray-700">{t("sync.yourValue")}</dt>
                   <dd className="font-semibold" data-testid="your-value">
-                    {show(conflict.field, conflict.observedValue)}
+                    {show(conflict, conflict.observedValue)}
                   </dd>
                 </dl>
                 <div className="flex flex-wrap gap-2">

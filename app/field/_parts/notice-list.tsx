@@ -1,6 +1,6 @@
 "use client";
 
-import { FIELD_INFO } from "@/domain/fields";
+import { changeFieldLabel } from "@/domain/change-value";
 import { setterText } from "@/domain/push";
 import { useI18n } from "../../_components/i18n";
 import type { NeedsAction } from "../_lib/needs-action";
@@ -19,7 +19,7 @@ export default function NoticeList({
 }: {
   db: FieldDatabase;
   notices: NeedsAction["notices"];
-  show: (field: string, value: unknown) => string;
+  show: (conflict: { entity: string; field: string }, value: unknown) => string;
 }) {
   const { t } = useI18n();
   return (
@@ -38,13 +38,13 @@ export default function NoticeList({
             <p className="text-sm text-gray-700" data-testid="notice-where">
               {notice.where}
             </p>
-            <p className="mb-1 font-semibold">{t(FIELD_INFO[notice.field]?.label ?? notice.field)}</p>
+            <p className="mb-1 font-semibold">{changeFieldLabel(notice.field, t, notice.entity)}</p>
             <dl className="mb-2 grid grid-cols-[auto_1fr] gap-x-3 text-base">
               <dt className="text-gray-700">{t("sync.yourValue")}</dt>
-              <dd data-testid="notice-yours">{show(notice.field, notice.observedValue)}</dd>
+              <dd data-testid="notice-yours">{show(notice, notice.observedValue)}</dd>
               <dt className="text-gray-700">{t("sync.settledValue")}</dt>
               <dd className="font-semibold" data-testid="notice-kept">
-                {show(notice.field, notice.settledValue)}
+                {show(notice, notice.settledValue)}
               </dd>
               {notice.settledBy && (
                 <>

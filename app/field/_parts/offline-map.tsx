@@ -15,8 +15,8 @@ import {
   tilesForBoxes,
   tileUrls,
 } from "@/domain/tiles";
+import { basemap } from "../../_components/basemap";
 import { useI18n } from "../../_components/i18n";
-import { basemap } from "../../supervise/_map/basemap";
 import type { TileDownloadProgress, TileDownloadResult } from "../_lib/offline-map";
 
 type Range = "full" | "reduced";
@@ -60,7 +60,7 @@ export function OfflineMapPanel({
     if (!base) return;
     let cancelled = false;
     const transform =
-      base.crs === "gcj02" ? import("../../supervise/_map/gcj").then((m) => m.wgs84ToGcj02) : null;
+      base.crs === "gcj02" ? import("../../_components/gcj").then((m) => m.wgs84ToGcj02) : null;
     Promise.resolve(transform)
       .then((toDisplay) => {
         if (cancelled) return;

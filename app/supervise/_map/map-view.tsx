@@ -2,10 +2,10 @@
 
 import { type RefObject, useEffect, useRef, useState } from "react";
 import type { DecodedCompletion } from "@/domain/completion";
+import { basemap, type DisplayTransform } from "../../_components/basemap";
 import { useI18n } from "../../_components/i18n";
 import { leafletApi } from "../../_components/map-kit";
-import { basemap } from "./basemap";
-import type { CompletionMapView, DisplayTransform } from "./render";
+import type { CompletionMapView } from "./render";
 
 /**
  * The Leaflet map, loaded on the client only (Leaflet touches `window` at import) and out of the
@@ -44,7 +44,11 @@ export function MapView({
     let cancelled = false;
     let created: CompletionMapView | null = null;
     const base = basemap();
-    Promise.all([import("leaflet"), import("./load"), base?.crs === "gcj02" ? import("./gcj") : null])
+    Promise.all([
+      import("leaflet"),
+      import("./load"),
+      base?.crs === "gcj02" ? import("../../_components/gcj") : null,
+    ])
       .then(([leaflet, module, gcj]) => {
         if (cancelled) return;
         created = module.createCompletionMap(leafletApi(leaflet), el, {

@@ -20,16 +20,8 @@ import {
   type CompletionArea,
   type DecodedCompletion,
 } from "@/domain/completion";
+import type { DisplayTransform, MapTiles } from "../../_components/basemap";
 import { type LeafletModule, mixWithWhite, readStatusColors } from "../../_components/map-kit";
-
-/** WGS-84 → what the basemap uses (GCJ-02 for most Chinese providers). */
-export type DisplayTransform = (lat: number, lng: number) => [number, number];
-
-export interface MapTiles {
-  url: string;
-  attribution: string;
-  subdomains?: string;
-}
 
 export interface CompletionMapOptions {
   tiles?: MapTiles | null;

@@ -212,7 +212,9 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
   // The server masked what is personal unless the reviewer revealed it; here values become words.
   const show = (change: { field: string; entity: string }, value: unknown): string =>
     changeValueText(change.field, value, { locale, t, mask: false, entity: change.entity }) || "—";
-  const fieldName = (field: string) => changeFieldLabel(field, t);
+  // A field is named as its record names it (a household's lowIncome is 低保户, a person's 低保人员).
+  const entityOf = new Map(data.changes.map((change) => [change.field, change.entity]));
+  const fieldName = (field: string) => changeFieldLabel(field, t, entityOf.get(field) ?? null);
   const submit = (decision: "approve" | "return") => {
     setProblem(null);
     if (decision === "return" && !comment.trim()) {

@@ -3,9 +3,9 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useId } from "react";
 import { type Resolver, useForm } from "react-hook-form";
-import { MAX } from "@/domain/schemas/fields";
+import { deceasedSchema, movedOutSchema, tenancyEndSchema } from "@/domain/schemas/visit";
+import { MAX } from "@/domain/text-limits";
 import { toIsoDate } from "@/domain/validators/date";
-import { deceasedSchema, movedOutSchema, tenancyEndSchema } from "@/domain/visit";
 import { useI18n } from "../../../_components/i18n";
 import { Button, FieldShell, inputClass } from "./ui";
 

@@ -7,11 +7,12 @@ import { diffFields, MEMBER_FIELDS, type MemberFormOutput } from "@/domain/visit
 import { useI18n } from "../../../_components/i18n";
 import type { MemberAction, NewMember } from "../../_lib/record";
 import type { Row } from "../../_lib/store";
+import { ActionBar } from "./action-bar";
 import { useRoom } from "./context";
 import { DiffList } from "./diff-list";
-import { EndForm } from "./end-form";
+import { HouseholdFacts } from "./facts";
 import { ResidentFeedback, SlipButton } from "./feedback";
-import { PersonForm } from "./person-form";
+import { EndForm, PersonForm } from "./lazy-forms";
 import { ageOf, Button, Mark, personItemProps, Section } from "./ui";
 
 /** The person's one-line summary: relation · sex · age. */
@@ -135,30 +136,23 @@ function MemberItem({ member }: { member: Row }) {
           onCancel={closeForm}
           onSubmit={(values) => setAction({ kind: "deceased", date: String(values.date) })}
         />
-      ) : action ? (
-        <div className="mt-2 grid grid-cols-2 gap-2">
-          {action.kind === "correct" ? (
-            <Button onClick={() => openForm(formKey("correct"))}>{t("visit.edit")}</Button>
-          ) : (
-            <span />
-          )}
-          <Button variant="plain" onClick={() => setAction(undefined)}>
-            {t("visit.undo")}
-          </Button>
-        </div>
       ) : (
-        <div className="mt-2 grid grid-cols-2 gap-2">
-          <Button variant="primary" onClick={() => setAction({ kind: "confirm" })}>
-            {t("visit.member.confirm")}
-          </Button>
-          <Button onClick={() => openForm(formKey("correct"))}>{t("visit.member.correct")}</Button>
-          <Button variant="plain" onClick={() => openForm(formKey("moved"))}>
-            {t("visit.member.moveOut")}
-          </Button>
-          <Button variant="danger" onClick={() => openForm(formKey("deceased"))}>
-            {t("visit.member.died")}
-          </Button>
-        </div>
+        <ActionBar
+          chosen={action}
+          onConfirm={() => setAction({ kind: "confirm" })}
+          onCorrect={() => openForm(formKey("correct"))}
+          onUndo={() => setAction(undefined)}
+          endings={
+            <>
+              <Button variant="plain" onClick={() => openForm(formKey("moved"))}>
+                {t("visit.member.moveOut")}
+              </Button>
+              <Button variant="danger" onClick={() => openForm(formKey("deceased"))}>
+                {t("visit.member.died")}
+              </Button>
+            </>
+          }
+        />
       )}
     </li>
   );
@@ -232,6 +226,7 @@ function HouseholdCard({
         )}
         {!isNew && <SlipButton household={row} />}
       </div>
+      {!isNew && <HouseholdFacts household={row} />}
       {!isNew && <ResidentFeedback householdId={household.id} />}
       {members.length > 0 && handled < members.length && (
         <Button

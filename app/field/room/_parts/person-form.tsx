@@ -19,9 +19,9 @@ import {
   relationContradictsSex,
   SEX,
 } from "@/domain/codes";
-import { MAX } from "@/domain/schemas/fields";
+import { memberFormSchema, tenantFormSchema } from "@/domain/schemas/visit";
+import { MAX } from "@/domain/text-limits";
 import { parseCitizenId } from "@/domain/validators/citizen-id";
-import { memberFormSchema, tenantFormSchema } from "@/domain/visit";
 import { useI18n } from "../../../_components/i18n";
 import type { Row } from "../../_lib/store";
 import { Button, CodeOptions, displayValue, FieldShell, inputClass } from "./ui";

@@ -3,14 +3,19 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useId } from "react";
 import { Controller, type FieldError, type Resolver, useForm, useWatch } from "react-hook-form";
-import type { z } from "zod";
 import type { CodeTable } from "@/domain/codes";
 import { FIELD_INFO } from "@/domain/fields";
+import { rentalSchema } from "@/domain/schemas/rental";
+import { unitSchema } from "@/domain/schemas/unit";
 import { useI18n } from "../../../_components/i18n";
 import type { Row } from "../../_lib/store";
 import { Button, CodeOptions, displayValue, FieldShell, inputClass } from "./ui";
 
 type Values = Record<string, unknown>;
+
+/** The register schema each record corrected with this form is checked against. */
+const SCHEMAS = { rental: rentalSchema, unit: unitSchema } as const;
+export type RecordKind = keyof typeof SCHEMAS;
 
 export interface RecordFieldSpec {
   name: string;
@@ -30,7 +35,7 @@ const toNumber = (v: unknown) => (v === "" || v === null || v === undefined ? nu
  * value, and a changed field shows the register value beside it.
  */
 export function RecordForm({
-  schema,
+  kind,
   fields,
   register,
   initial,
@@ -40,7 +45,7 @@ export function RecordForm({
   onCancel,
   testId,
 }: {
-  schema: z.ZodType;
+  kind: RecordKind;
   fields: RecordFieldSpec[];
   register: Row;
   initial?: unknown;
@@ -53,7 +58,7 @@ export function RecordForm({
   const { t, locale } = useI18n();
   const id = useId();
   const form = useForm<Values, unknown, Values>({
-    resolver: zodResolver(schema as never) as unknown as Resolver<Values, unknown, Values>,
+    resolver: zodResolver(SCHEMAS[kind] as never) as unknown as Resolver<Values, unknown, Values>,
     mode: "onTouched",
     // Every column of the register row, so fields not shown here pass through unchanged.
     defaultValues: initial && typeof initial === "object" ? (initial as Values) : { ...register },

@@ -2,18 +2,17 @@
 
 import { codeLabel, HAZARD_LEVEL, RENTAL_USE } from "@/domain/codes";
 import { maskIdNumber } from "@/domain/mask";
-import { MAX } from "@/domain/schemas/fields";
-import { rentalSchema } from "@/domain/schemas/rental";
+import { MAX } from "@/domain/text-limits";
 import { diffFields, RENTAL_FIELDS, type TenantFormOutput } from "@/domain/visit";
 import { useI18n } from "../../../_components/i18n";
 import { observedOccupants, type RentalAction } from "../../_lib/record";
 import type { Row } from "../../_lib/store";
+import { ActionBar } from "./action-bar";
 import { useRoom } from "./context";
 import { DiffList } from "./diff-list";
-import { EndForm } from "./end-form";
 import { MaskedValue, PersonLine } from "./household";
-import { PersonForm } from "./person-form";
-import { type RecordFieldSpec, RecordForm } from "./record-form";
+import { EndForm, PersonForm, RecordForm } from "./lazy-forms";
+import type { RecordFieldSpec } from "./record-form";
 import { Button, Mark, personItemProps, Section } from "./ui";
 
 const RENTAL_FORM: RecordFieldSpec[] = [
@@ -284,7 +283,7 @@ function RentalCard({ rental }: { rental: Row }) {
       {draft.open?.key === key ? (
         <RecordForm
           testId="rental-form"
-          schema={rentalSchema}
+          kind="rental"
           fields={RENTAL_FORM}
           register={rental}
           initial={
@@ -301,27 +300,18 @@ function RentalCard({ rental }: { rental: Row }) {
             )
           }
         />
-      ) : action ? (
-        <div className="mt-2 grid grid-cols-2 gap-2">
-          {action.kind === "correct" ? (
-            <Button onClick={() => openForm(key)}>{t("visit.edit")}</Button>
-          ) : (
-            <span />
-          )}
-          <Button variant="plain" onClick={() => setAction(undefined)}>
-            {t("visit.undo")}
-          </Button>
-        </div>
       ) : (
-        <div className="mt-2 grid grid-cols-2 gap-2">
-          <Button variant="primary" onClick={() => setAction({ kind: "confirm" })}>
-            {t("visit.member.confirm")}
-          </Button>
-          <Button onClick={() => openForm(key)}>{t("visit.member.correct")}</Button>
-          <Button variant="danger" className="col-span-2" onClick={() => setAction({ kind: "ended" })}>
-            {t("visit.rental.end")}
-          </Button>
-        </div>
+        <ActionBar
+          chosen={action}
+          onConfirm={() => setAction({ kind: "confirm" })}
+          onCorrect={() => openForm(key)}
+          onUndo={() => setAction(undefined)}
+          endings={
+            <Button variant="danger" className="col-span-2" onClick={() => setAction({ kind: "ended" })}>
+              {t("visit.rental.end")}
+            </Button>
+          }
+        />
       )}
       {action?.kind !== "ended" && (
         <>

@@ -4,6 +4,7 @@ import type { ButtonHTMLAttributes, ReactNode } from "react";
 import { type CodeTable, codeLabel } from "@/domain/codes";
 import type { Locale, Translate } from "@/domain/i18n";
 import { ageOn, toIsoDate } from "@/domain/validators/date";
+import { plainValueText } from "@/domain/value-text";
 
 /** Buttons a thumb can hit in a dark stairwell: at least 44 px, bold labels, strong borders. */
 const VARIANTS = {
@@ -149,15 +150,12 @@ export function ageOf(birthDate: unknown, today = new Date()): number | null {
   return ageOn(birthDate.slice(0, 10), toIsoDate(today));
 }
 
-/** A register value as the officer reads it: code labels, yes/no, dates; "—" for nothing. */
+/** A register value as the officer reads it (as the supervisor reads it too), "—" for nothing. */
 export function displayValue(
   value: unknown,
   table: CodeTable | undefined,
   locale: Locale,
   t: Translate,
 ): string {
-  if (value === null || value === undefined || value === "") return "—";
-  if (typeof value === "boolean") return value ? t("visit.yes") : t("visit.no");
-  if (table) return codeLabel(table, String(value), locale);
-  return String(value);
+  return plainValueText(value, table, locale, t) || "—";
 }

@@ -1,16 +1,17 @@
 "use client";
 
 import { codeLabel, INDUSTRY, UNIT_KIND, UNIT_STATUS } from "@/domain/codes";
-import { MAX } from "@/domain/schemas/fields";
-import { unitSchema } from "@/domain/schemas/unit";
+import { MAX } from "@/domain/text-limits";
 import { diffFields, UNIT_FIELDS } from "@/domain/visit";
 import { useI18n } from "../../../_components/i18n";
 import type { UnitAction } from "../../_lib/record";
 import type { Row } from "../../_lib/store";
+import { ActionBar } from "./action-bar";
 import { useRoom } from "./context";
 import { DiffList } from "./diff-list";
 import { MaskedValue } from "./household";
-import { type RecordFieldSpec, RecordForm } from "./record-form";
+import { RecordForm } from "./lazy-forms";
+import type { RecordFieldSpec } from "./record-form";
 import { Button, Mark, Section } from "./ui";
 
 const UNIT_FORM: RecordFieldSpec[] = [
@@ -82,7 +83,7 @@ function UnitCard({ unit }: { unit: Row }) {
       {draft.open?.key === key ? (
         <RecordForm
           testId="unit-form"
-          schema={unitSchema}
+          kind="unit"
           fields={UNIT_FORM}
           register={unit}
           initial={
@@ -113,27 +114,18 @@ function UnitCard({ unit }: { unit: Row }) {
             {t("visit.cancel")}
           </Button>
         </div>
-      ) : action ? (
-        <div className="mt-2 grid grid-cols-2 gap-2">
-          {action.kind === "correct" ? (
-            <Button onClick={() => openForm(key)}>{t("visit.edit")}</Button>
-          ) : (
-            <span />
-          )}
-          <Button variant="plain" onClick={() => setAction(undefined)}>
-            {t("visit.undo")}
-          </Button>
-        </div>
       ) : (
-        <div className="mt-2 grid grid-cols-2 gap-2">
-          <Button variant="primary" onClick={() => setAction({ kind: "confirm" })}>
-            {t("visit.member.confirm")}
-          </Button>
-          <Button onClick={() => openForm(key)}>{t("visit.member.correct")}</Button>
-          <Button variant="danger" className="col-span-2" onClick={() => openForm(closeKey)}>
-            {t("visit.unit.close")}
-          </Button>
-        </div>
+        <ActionBar
+          chosen={action}
+          onConfirm={() => setAction({ kind: "confirm" })}
+          onCorrect={() => openForm(key)}
+          onUndo={() => setAction(undefined)}
+          endings={
+            <Button variant="danger" className="col-span-2" onClick={() => openForm(closeKey)}>
+              {t("visit.unit.close")}
+            </Button>
+          }
+        />
       )}
     </div>
   );

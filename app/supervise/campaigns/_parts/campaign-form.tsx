@@ -41,7 +41,7 @@ export function CampaignForm({
   const ids = useId();
   const form = useForm<CampaignCreateValues, unknown, CampaignCreateInput>({
     resolver: zodResolver(campaignCreateInput),
-    defaultValues: { name: "", startsOn: "", endsOn: "", areaIds: [] },
+    defaultValues: { name: "", startsOn: "", endsOn: "", areaIds: [], autoApprove: false },
     shouldFocusError: true,
   });
   const create = useMutation(trpc.campaign.create.mutationOptions());
@@ -156,6 +156,21 @@ export function CampaignForm({
           <FieldError id={`${ids}-endsOn-error`} message={messageOf("endsOn")} />
         </div>
       </div>
+
+      <label className="flex items-start gap-3 text-base">
+        <input
+          type="checkbox"
+          className="mt-1 h-5 w-5 shrink-0"
+          {...form.register("autoApprove")}
+          aria-describedby={`${ids}-auto-hint`}
+        />
+        <span>
+          <span className="font-semibold">{t("campaign.autoApprove")}</span>
+          <span id={`${ids}-auto-hint`} className="block text-sm text-gray-700">
+            {t("campaign.autoApprove.hint")}
+          </span>
+        </span>
+      </label>
 
       <fieldset
         className="flex flex-col gap-1"

@@ -34,6 +34,14 @@ export function CampaignView({
       queryClient.invalidateQueries({ queryKey: trpc.campaign.get.queryKey({ id }) }),
       queryClient.invalidateQueries({ queryKey: trpc.campaign.list.queryKey() }),
     ]);
+  const autoApprove = useMutation(
+    trpc.campaign.setAutoApprove.mutationOptions({
+      onSuccess: async (_, input) => {
+        setSaid(t(input.autoApprove ? "campaign.autoApprove.on" : "campaign.autoApprove.off"));
+        await refresh();
+      },
+    }),
+  );
   const close = useMutation(
     trpc.campaign.close.mutationOptions({
       onSuccess: async () => {
@@ -88,6 +96,29 @@ export function CampaignView({
           <CampaignStatusChip status={campaign.status} />
         </div>
         <CampaignFacts campaign={campaign} />
+        {campaign.canClose && campaign.status !== "closed" ? (
+          <label className="flex items-start gap-3 text-base">
+            <input
+              type="checkbox"
+              className="mt-1 h-5 w-5 shrink-0"
+              checked={campaign.autoApprove}
+              disabled={autoApprove.isPending}
+              onChange={(event) => autoApprove.mutate({ id, autoApprove: event.target.checked })}
+              data-testid="auto-approve"
+            />
+            <span>
+              <span className="font-semibold">{t("campaign.autoApprove")}</span>
+              <span className="block text-sm text-gray-700">{t("campaign.autoApprove.hint")}</span>
+            </span>
+          </label>
+        ) : (
+          campaign.autoApprove && <p className="text-sm text-gray-700">{t("campaign.autoApprove.on")}</p>
+        )}
+        {autoApprove.error && (
+          <p role="alert" className="text-sm font-medium text-red-900">
+            {autoApprove.error.message}
+          </p>
+        )}
         {campaign.closedAt && (
           <p className="text-sm text-gray-700">
             {t("campaign.closedAt", { date: chinaDay(new Date(campaign.closedAt)) })}

@@ -1,5 +1,14 @@
-import { tileSettings } from "../../_components/public-env";
-import type { MapTiles } from "./render";
+// The basemap under both maps (the supervisor's completion map and the officer's grid map).
+import { tileSettings } from "./public-env";
+
+/** WGS-84 → what the basemap uses (GCJ-02 for most Chinese providers). */
+export type DisplayTransform = (lat: number, lng: number) => [number, number];
+
+export interface MapTiles {
+  url: string;
+  attribution: string;
+  subdomains?: string;
+}
 
 export type TileCrs = "wgs84" | "gcj02";
 

@@ -4,7 +4,7 @@
  * NEXT_PUBLIC_TILE_CRS=gcj02.
  */
 import gcoord from "gcoord";
-import type { DisplayTransform } from "./render";
+import type { DisplayTransform } from "./basemap";
 
 export const wgs84ToGcj02: DisplayTransform = (lat, lng) => {
   const [x, y] = gcoord.transform([lng, lat], gcoord.WGS84, gcoord.GCJ02);

@@ -1,0 +1,267 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { maskIdNumber } from "@/domain/mask";
+import {
+  buildSearchIndex,
+  buildWorkList,
+  gridCounts,
+  ROOM_STATUSES,
+  type RoomStatus,
+  roomHref,
+  searchGrid,
+  type WorkBuilding,
+  type WorkFeedback,
+  type WorkHousehold,
+  type WorkPerson,
+  type WorkRoom,
+  type WorkVisit,
+} from "@/domain/worklist";
+import { useI18n } from "../../_components/i18n";
+import { StatusChip } from "../../_components/status";
+import type { GridData } from "../_lib/use-field-grid";
+import { GridMap } from "./grid-map";
+
+/** Hits listed at most: past this the officer is asked to type more, not to scroll a street. */
+const HIT_LIMIT = 50;
+
+/** The grid's rooms by building and floor, with counts, filters, the offline search and the map. */
+export function WorkList({ data }: { data: GridData }) {
+  const { t } = useI18n();
+  const [query, setQuery] = useState("");
+  const [filter, setFilter] = useState<RoomStatus | "all">("all");
+  const [mode, setMode] = useState<"list" | "map">("list");
+  const [scrollTo, setScrollTo] = useState<string | null>(null);
+  const searchBox = useRef<HTMLLabelElement>(null);
+  const deferredQuery = useDeferredValue(query);
+  const input = useMemo(
+    () => ({
+      buildings: data.buildings as unknown as WorkBuilding[],
+      rooms: data.rooms as unknown as WorkRoom[],
+      households: data.households as unknown as WorkHousehold[],
+      persons: data.persons as unknown as WorkPerson[],
+      visits: data.visits as unknown as WorkVisit[],
+      residentFeedback: data.residentFeedback as unknown as WorkFeedback[],
+    }),
+    [data],
+  );
+  const list = useMemo(() => buildWorkList(input), [input]);
+  // Built on the first search, not on load: the list alone is what the officer sees first.
+  const searching = deferredQuery.trim() !== "";
+  const index = useMemo(() => (searching ? buildSearchIndex(input) : null), [input, searching]);
+  const hits = useMemo(() => {
+    if (!index) return [];
+    const started = performance.now();
+    // One more than shown, to know whether there were more.
+    const found = searchGrid(index, deferredQuery, HIT_LIMIT + 1);
+    if (deferredQuery) performance.measure("doorstep:search", { start: started, end: performance.now() });
+    return found;
+  }, [index, deferredQuery]);
+  const statusOf = useMemo(
+    () => new Map(list.flatMap((b) => b.floors.flatMap((f) => f.rooms.map((r) => [r.id, r.status])))),
+    [list],
+  );
+  const showHits = deferredQuery.trim() !== "";
+  const totals = list.reduce(
+    (acc, b) => {
+      for (const status of ROOM_STATUSES) acc[status] += b.counts[status];
+      return acc;
+    },
+    { todo: 0, done: 0, revisit: 0, returned: 0, conflict: 0, approved: 0 } as Record<RoomStatus, number>,
+  );
+  const total = ROOM_STATUSES.reduce((sum, s) => sum + totals[s], 0);
+  // The counts every screen shows, defined once (domain/counts.ts); the chips below are room states.
+  const counts = useMemo(() => gridCounts(input), [input]);
+  const mapBuildings = useMemo(
+    () => (filter === "all" ? list : list.filter((b) => b.counts[filter] > 0)),
+    [list, filter],
+  );
+  const pickBuilding = useCallback((buildingId: string) => {
+    setQuery("");
+    setMode("list");
+    setScrollTo(buildingId);
+  }, []);
+  useEffect(() => {
+    if (mode !== "list" || !scrollTo) return;
+    document.getElementById(`building-${scrollTo}`)?.scrollIntoView({ block: "start" });
+    setScrollTo(null);
+  }, [mode, scrollTo]);
+
+  return (
+    <>
+      <section className="mb-3 rounded-xl bg-white p-4 shadow-sm">
+        <p className="text-base font-semibold" data-testid="grid-progress">
+          {t("field.progress", { done: counts.checked, total: counts.rooms })}
+        </p>
+        <p className="mb-2 text-sm text-gray-700" data-testid="grid-counts">
+          {t("field.counts", { visited: counts.visited, revisit: counts.revisitDue })}
+        </p>
+        <div className="h-3 w-full overflow-hidden rounded-full bg-gray-200" aria-hidden>
+          <div
+            className="h-full bg-status-done"
+            style={{ width: `${counts.rooms ? (100 * counts.checked) / counts.rooms : 0}%` }}
+          />
+        </div>
+        <div className="mt-3 flex gap-2 overflow-x-auto pb-1">
+          {(["all", ...ROOM_STATUSES] as const).map((status) => (
+            <button
+              key={status}
+              type="button"
+              aria-pressed={filter === status}
+              onClick={() => setFilter(status)}
+              className="min-h-11 shrink-0 rounded-full border border-gray-300 px-3 text-sm aria-pressed:border-brand aria-pressed:bg-brand aria-pressed:text-white"
+            >
+              {status === "all" ? t("field.all") : t(`status.${status}`)}{" "}
+              {status === "all" ? total : totals[status]}
+            </button>
+          ))}
+        </div>
+      </section>
+      <fieldset className="mb-3 grid grid-cols-2 gap-1 rounded-xl bg-white p-1 shadow-sm">
+        <legend className="sr-only">{t("field.viewLabel")}</legend>
+        {(["list", "map"] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            aria-pressed={mode === m}
+            onClick={() => setMode(m)}
+            className="min-h-11 rounded-lg text-base font-semibold text-gray-800 aria-pressed:bg-brand aria-pressed:text-white"
+          >
+            {m === "list" ? t("field.viewList") : t("field.viewMap")}
+          </button>
+        ))}
+      </fieldset>
+      {mode === "map" && (
+        <GridMap grids={data.grids} buildings={mapBuildings} onPickBuilding={pickBuilding} />
+      )}
+      {/* scroll-mt clears the sticky header when a first keystroke brings the box to the top. */}
+      <label ref={searchBox} className="mb-3 block scroll-mt-16" hidden={mode === "map"}>
+        <span className="sr-only">{t("field.searchLabel")}</span>
+        <input
+          type="search"
+          value={query}
+          onChange={(event) => {
+            const next = event.target.value;
+            // The box sits below the panels, so hits would open below the fold (and under the phone's
+            // keyboard): on the first keystroke it moves to the top, with the hits right under it.
+            if (!query.trim() && next.trim()) searchBox.current?.scrollIntoView({ block: "start" });
+            setQuery(next);
+          }}
+          placeholder={t("field.search")}
+          className="min-h-12 w-full rounded-xl border border-gray-400 bg-white px-4 text-lg"
+        />
+      </label>
+      {/* Always in the page, so a screen reader hears the count change as the officer types. */}
+      <p
+        role="status"
+        aria-live="polite"
+        className={showHits ? "mb-2 px-1 text-base text-gray-800" : "sr-only"}
+        data-testid="search-count"
+        hidden={mode === "map"}
+      >
+        {!showHits
+          ? ""
+          : hits.length === 0
+            ? t("field.noHits")
+            : hits.length > HIT_LIMIT
+              ? t("field.hitsMore", { count: HIT_LIMIT })
+              : t("field.hits", { count: hits.length })}
+      </p>
+      {showHits ? (
+        // At least a screen tall, so the page stays long enough to keep the box at the top.
+        <ul
+          className="flex min-h-dvh flex-col gap-2"
+          aria-label={t("field.searchLabel")}
+          data-testid="search-hits"
+          hidden={mode === "map"}
+        >
+          {hits.slice(0, HIT_LIMIT).map((hit) => {
+            const status = statusOf.get(hit.roomId);
+            return (
+              <li key={`${hit.roomId}:${hit.personId ?? ""}`}>
+                <Link
+                  href={roomHref(hit.roomId, hit.personId)}
+                  prefetch={false}
+                  className="flex min-h-14 items-center gap-3 rounded-xl border-2 border-transparent bg-white p-3 shadow-sm hover:border-brand"
+                >
+                  <span className="min-w-0 flex-1">
+                    <span className="block text-base text-gray-800">{hit.address}</span>
+                    <span className="block text-lg font-semibold">
+                      {hit.unitNo ? `${t("register.unitNo", { unit: hit.unitNo })} ` : ""}
+                      {t("register.room", { room: hit.roomNo })}
+                    </span>
+                    {hit.personId && (
+                      <span className="block text-base font-semibold text-gray-900">
+                        {hit.name}
+                        {hit.byIdNumber ? ` · ${maskIdNumber(hit.match)}` : ""}
+                      </span>
+                    )}
+                  </span>
+                  {status && <StatusChip status={status} label={t(`status.${status}`)} />}
+                  <span aria-hidden className="text-2xl leading-none text-gray-700">
+                    ›
+                  </span>
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      ) : (
+        <ul className="flex flex-col gap-3" hidden={mode === "map"}>
+          {list.map((building) => {
+            const floors = building.floors
+              .map((floor) => ({
+                ...floor,
+                rooms: floor.rooms.filter((r) => filter === "all" || r.status === filter),
+              }))
+              .filter((floor) => floor.rooms.length > 0);
+            const roomCount = floors.reduce((sum, floor) => sum + floor.rooms.length, 0);
+            if (roomCount === 0) return null;
+            return (
+              <li
+                key={building.id}
+                id={`building-${building.id}`}
+                className="scroll-mt-16 rounded-xl bg-white p-3 shadow-sm"
+                data-testid="work-building"
+              >
+                <h2 className="mb-2 flex items-baseline justify-between gap-2">
+                  <span className="text-lg font-bold">{building.address}</span>
+                  <span className="shrink-0 text-sm text-gray-600">
+                    {t("field.rooms", { count: roomCount })}
+                  </span>
+                </h2>
+                {floors.map((floor) => (
+                  <section key={floor.key} className="mt-2 first-of-type:mt-0">
+                    <h3 className="mb-1 text-sm font-semibold text-gray-600">
+                      {floor.unitNo ? `${t("register.unitNo", { unit: floor.unitNo })} · ` : ""}
+                      {t("register.floor", { floor: floor.floor })}
+                    </h3>
+                    <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
+                      {floor.rooms.map((room) => (
+                        <li key={room.id} data-testid="work-room">
+                          {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
+                          <Link
+                            href={roomHref(room.id)}
+                            prefetch={false}
+                            className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
+                          >
+                            <span className="text-base font-semibold">
+                              {room.unitNo ? `${room.unitNo}-` : ""}
+                              {room.roomNo}
+                            </span>
+                            <StatusChip status={room.status} label={t(`status.${room.status}`)} />
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                ))}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
+  );
+}

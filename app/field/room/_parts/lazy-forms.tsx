@@ -1,0 +1,49 @@
+"use client";
+
+import { type ComponentProps, lazy, Suspense } from "react";
+import { Loading } from "../../../_components/shell";
+
+/**
+ * The room's correction forms, loaded when one opens. They bring react-hook-form, zod and the register
+ * schemas — more JavaScript than the rest of the room — and most calls end without opening one (a
+ * closed door, a confirmation), so the room draws without them. `preloadForms` fetches them once the
+ * room is drawn, so a tap opens a form at once; offline they come from the service worker's precache,
+ * which holds every chunk of the build.
+ */
+const load = {
+  person: () => import("./person-form"),
+  end: () => import("./end-form"),
+  record: () => import("./record-form"),
+};
+
+export function preloadForms(): void {
+  for (const module of Object.values(load)) void module().catch(() => undefined);
+}
+
+const LazyPersonForm = lazy(() => load.person().then((m) => ({ default: m.PersonForm })));
+const LazyEndForm = lazy(() => load.end().then((m) => ({ default: m.EndForm })));
+const LazyRecordForm = lazy(() => load.record().then((m) => ({ default: m.RecordForm })));
+
+export function PersonForm(props: ComponentProps<typeof LazyPersonForm>) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyPersonForm {...props} />
+    </Suspense>
+  );
+}
+
+export function EndForm(props: ComponentProps<typeof LazyEndForm>) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyEndForm {...props} />
+    </Suspense>
+  );
+}
+
+export function RecordForm(props: ComponentProps<typeof LazyRecordForm>) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyRecordForm {...props} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,411 @@
+// Property tests: random questionnaires (groups, repeats within repeats, skip logic, constraints,
+// calculations, aggregates) with random answers. The phone and the server evaluate the same JSON,
+// so the checks are that evaluation is a function of definition, answers and clock alone — the
+// same after a JSON trip, the same twice — that nothing irrelevant is ever an error, and that the
+// answers kept (cleanAnswers) are a fixed point with the same verdict. Plus: the parsers never throw.
+// QUESTIONNAIRE_RUNS=2000 (and QUESTIONNAIRE_SEED) for a longer run.
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is XLSForm's reference syntax.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseDefinition, sheetRows, walkItems } from "@/domain/questionnaire/definition";
+import {
+  type Answers,
+  cleanAnswers,
+  type EvalContext,
+  evaluateForm,
+  type FieldError,
+  validateAnswers,
+} from "@/domain/questionnaire/evaluate";
+import { parseExpression } from "@/domain/questionnaire/expr";
+import { evaluate, type Scope } from "@/domain/questionnaire/interpret";
+
+const RUNS = Number(process.env.QUESTIONNAIRE_RUNS ?? 150);
+const SEED = process.env.QUESTIONNAIRE_SEED ? Number(process.env.QUESTIONNAIRE_SEED) : undefined;
+const params = { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) };
+
+type Gen = fc.GeneratorValue;
+
+/** What the expressions at one place may read. */
+interface ExprScope {
+  /** Questions with one value here. */
+  refs: readonly string[];
+  /** Totals over repeats closed before this place: count(${r}), sum(${x}). */
+  totals: readonly string[];
+  self: boolean;
+  inRepeat: boolean;
+}
+
+const LITERALS = ["1", "0", "2.5", "-3", "'a'", "'b'", "''", "'a b'", "'2024-05-20'", "today()", "true()"];
+const BINARY = ["+", "-", "*", "div", "mod", "=", "!=", "<", "<=", ">", ">=", "and", "or"];
+const UNARY = ["not", "string-length", "count-selected", "date", "number", "string", "int", "round"];
+
+function expression(g: Gen, s: ExprScope, depth: number): string {
+  const atoms = [
+    ...LITERALS,
+    ...s.refs.map((r) => `\${${r}}`),
+    ...s.totals,
+    "${register.x}",
+    "${register.flag}",
+    ...(s.self ? [".", "."] : []),
+    ...(s.inRepeat ? ["position(..)"] : []),
+  ];
+  const kind = depth <= 0 ? 0 : g(fc.integer, { min: 0, max: 7 });
+  const sub = () => expression(g, s, depth - 1);
+  switch (kind) {
+    case 1:
+    case 2:
+      return `(${sub()} ${g(fc.constantFrom, ...BINARY)} ${sub()})`;
+    case 3:
+      return `${g(fc.constantFrom, ...UNARY)}(${sub()})`;
+    case 4:
+      return `if(${sub()}, ${sub()}, ${sub()})`;
+    case 5:
+      return `selected(${sub()}, ${g(fc.constantFrom, "'a'", "'b'", "'other'")})`;
+    case 6:
+      return `${g(fc.constantFrom, "concat", "coalesce")}(${sub()}, ${sub()})`;
+    case 7:
+      return `regex(${sub()}, '^[a-c ]+$')`;
+    default:
+      return g(fc.constantFrom, ...atoms);
+  }
+}
+
+const TYPES = [
+  "text",
+  "integer",
+  "decimal",
+  "date",
+  "select_one abc",
+  "select_multiple abc",
+  "select_one abc or_other",
+  "acknowledge",
+  "calculate",
+  "note",
+  "phone",
+];
+
+type Spec = { q: string } | { repeat: string; items: Spec[] };
+
+interface Built {
+  rows: string[][];
+  specs: Spec[];
+}
+
+/**
+ * A block of items at one level. `refs` grows as items are added, so every reference points back
+ * and no circle can form; what a repeat holds is readable after it only through count() and sum().
+ */
+function block(
+  g: Gen,
+  scope: ExprScope,
+  depth: number,
+  rows: string[][],
+  next: () => string,
+): { specs: Spec[]; names: string[] } {
+  const specs: Spec[] = [];
+  const names: string[] = [];
+  let refs = [...scope.refs];
+  let totals = [...scope.totals];
+  const here = (self: boolean, inRepeat = scope.inRepeat): ExprScope => ({ refs, totals, self, inRepeat });
+  const maybe = (s: ExprScope) => (g(fc.integer, { min: 0, max: 2 }) === 0 ? expression(g, s, 2) : "");
+  const count = g(fc.integer, { min: 1, max: 4 });
+  for (let i = 0; i < count; i++) {
+    const kind = depth < 2 ? g(fc.constantFrom, "q", "q", "q", "group", "repeat") : "q";
+    const name = next();
+    if (kind === "group") {
+      rows.push(["begin_group", name, "G", maybe(here(false))]);
+      const inner = block(g, here(false), depth + 1, rows, next);
+      rows.push(["end_group"]);
+      specs.push(...inner.specs);
+      refs = [...refs, ...inner.names];
+      names.push(...inner.names);
+    } else if (kind === "repeat") {
+      const counted = g(fc.integer, { min: 0, max: 2 }) === 0;
+      const repeatCount = counted ? g(fc.constantFrom, "2", "0", ...refs.map((r) => `\${${r}}`)) : "";
+      rows.push(["begin_repeat", name, "R", maybe(here(false, true)), "", "", "", repeatCount]);
+      const inner = block(g, here(false, true), depth + 1, rows, next);
+      rows.push(["end_repeat"]);
+      specs.push({ repeat: name, items: inner.specs });
+      totals = [...totals, `count(\${${name}})`, ...inner.names.map((n) => `sum(\${${n}})`)];
+    } else {
+      const type = g(fc.constantFrom, ...TYPES);
+      const input = !["calculate", "note"].includes(type);
+      const relevant = maybe(here(false));
+      const calculation = type === "calculate" ? expression(g, here(false), 2) : "";
+      const constraint = input ? maybe(here(true)) : "";
+      const required = input ? g(fc.constantFrom, "", "yes", "no", expression(g, here(true), 1)) : "";
+      rows.push([
+        type,
+        name,
+        type === "calculate" ? "" : `Q ${name}`,
+        relevant,
+        calculation,
+        constraint,
+        required,
+      ]);
+      specs.push({ q: name });
+      if (type.endsWith("or_other")) specs.push({ q: `${name}_other` });
+      refs = [...refs, name];
+      names.push(name);
+    }
+  }
+  return { specs, names };
+}
+
+function workbook(g: Gen): Built {
+  let n = 0;
+  const rows: string[][] = [];
+  const { specs } = block(
+    g,
+    { refs: [], totals: [], self: false, inRepeat: false },
+    0,
+    rows,
+    () => `q${n++}`,
+  );
+  return { rows, specs };
+}
+
+const VALUES = [
+  "",
+  "a",
+  "b",
+  "c",
+  "a b",
+  "b a",
+  "a a",
+  "other",
+  "1",
+  "-3",
+  "2.5",
+  "007",
+  "2024-05-20",
+  "2023-02-29",
+  "OK",
+  "13812345678",
+  " ",
+];
+
+function answers(g: Gen, specs: Spec[]): Answers {
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) {
+    if (!g(fc.boolean)) continue;
+    if ("q" in spec) {
+      out[spec.q] =
+        g(fc.integer, { min: 0, max: 9 }) === 0
+          ? g(fc.string, { maxLength: 6 })
+          : g(fc.constantFrom, ...VALUES);
+    } else {
+      out[spec.repeat] = Array.from({ length: g(fc.integer, { min: 0, max: 3 }) }, () =>
+        answers(g, spec.items),
+      );
+    }
+  }
+  // Now and then a payload no phone of ours would send.
+  const odd = g(fc.integer, { min: 0, max: 12 });
+  if (odd === 0) out.not_in_the_form = "x";
+  if (odd === 1 && specs.length > 0 && "q" in specs[0]) out[specs[0].q] = 42;
+  if (odd === 2 && specs.length > 0 && "repeat" in specs[0]) out[specs[0].repeat] = "rows";
+  return out as Answers;
+}
+
+function context(g: Gen): EvalContext {
+  const now = g(fc.date, {
+    min: new Date("2000-01-01T00:00:00Z"),
+    max: new Date("2030-12-31T00:00:00Z"),
+    noInvalidDate: true,
+  });
+  return { now, register: { x: g(fc.constantFrom, ...VALUES, null), flag: g(fc.boolean) } };
+}
+
+const HEADER = ["type", "name", "label", "relevant", "calculation", "constraint", "required", "repeat_count"];
+const CHOICES = [
+  ["list_name", "name", "label"],
+  ["abc", "a", "甲"],
+  ["abc", "b", "乙"],
+  ["abc", "c", "丙"],
+];
+
+const json = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+/**
+ * Does the place of an error apply? A question's own relevance; for a repeat's rows (which are
+ * checked as a whole) the enclosing group's or row's; an unknown name has no place to apply.
+ */
+function placeApplies(state: ReturnType<typeof evaluateForm>, error: FieldError): boolean {
+  if (error.kind === "unknown") return true;
+  for (const { item, parents } of walkItems(state.definition.survey)) {
+    if (item.name !== error.name) continue;
+    if (item.kind !== "repeat") return state.relevant(error.name, error.at);
+    const parent = parents[parents.length - 1];
+    return parent ? state.relevant(parent.name, error.at) : true;
+  }
+  return false;
+}
+
+describe("random questionnaires and answers", () => {
+  it("evaluate the same on the phone and on the server, and never fault what does not apply", () => {
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const { rows, specs } = workbook(g);
+        const parsed = parseDefinition({ survey: sheetRows([HEADER, ...rows]), choices: sheetRows(CHOICES) });
+        if (!parsed.ok)
+          throw new Error(
+            `generated form refused: ${JSON.stringify(parsed.problems)}\n${JSON.stringify(rows)}`,
+          );
+        const def = parsed.definition;
+        const given = answers(g, specs);
+        const ctx = context(g);
+
+        const phone = validateAnswers(def, given, ctx);
+        // The server: the definition from its database, the answers from the push, its own Date.
+        const server = validateAnswers(json(def), json(given), {
+          now: new Date(ctx.now.getTime()),
+          register: json(ctx.register),
+        });
+        expect(server).toEqual(phone);
+        expect(validateAnswers(def, given, ctx)).toEqual(phone);
+        expect(cleanAnswers(json(def), json(given), ctx)).toEqual(cleanAnswers(def, given, ctx));
+
+        const state = evaluateForm(def, given, ctx);
+        for (const error of phone) {
+          expect(placeApplies(state, error), JSON.stringify(error)).toBe(true);
+          if (error.kind === "required") expect(state.required(error.name, error.at)).toBe(true);
+          if (error.kind === "constraint") expect(state.satisfies(error.name, error.at)).toBe(false);
+        }
+
+        // What is kept is a fixed point, and judged the same (shape and unknown names aside, which
+        // keeping removes).
+        const kept = cleanAnswers(def, given, ctx);
+        expect(cleanAnswers(def, kept, ctx)).toEqual(kept);
+        const verdict = (errors: FieldError[]) =>
+          errors.filter((e) => ["required", "type", "constraint"].includes(e.kind));
+        const keptErrors = validateAnswers(def, kept, ctx);
+        expect(keptErrors.filter((e) => e.kind === "unknown" || e.kind === "shape")).toEqual([]);
+        if (!phone.some((e) => e.kind === "shape")) expect(verdict(keptErrors)).toEqual(verdict(phone));
+      }),
+      params,
+    );
+  });
+});
+
+/** The characters expressions go wrong on: brackets, quotes, full-width forms, lone surrogates. */
+const TRICKY = fc.constantFrom(
+  ..."${}()'\"./[]@|,=<>!-+* 1a_x".split(""),
+  "div",
+  "regex(",
+  "position(",
+  "..",
+  "，",
+  "（",
+  "）",
+  "“",
+  "＇",
+  "\u3000",
+  "\uD800",
+  "𠀀",
+  "张",
+);
+
+describe("the parsers never throw", () => {
+  it("on any text as an expression, and say where the fault is", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: TRICKY, maxLength: 40 })),
+        (text) => {
+          const r = parseExpression(text);
+          if (!r.ok) {
+            expect(r.error.params.at).toBeGreaterThanOrEqual(1);
+            expect(r.error.params.at).toBeLessThanOrEqual(Math.max(text.length + 1, 1));
+          }
+        },
+      ),
+      params,
+    );
+  });
+
+  it("on random expressions, which evaluate to a value in any scope, the same each time", () => {
+    const value = fc.oneof(
+      fc.constantFrom<string | number | boolean | { day: number }>(
+        "",
+        "a",
+        "a b",
+        0,
+        3.5,
+        Number.NaN,
+        true,
+        false,
+        { day: 19863 },
+      ),
+      fc.string({ maxLength: 5 }),
+      fc.double(),
+    );
+    fc.assert(
+      fc.property(fc.gen(), value, value, fc.integer({ min: 1, max: 5 }), (g, a, b, position) => {
+        const source = expression(
+          g,
+          { refs: ["a", "b"], totals: ["count(${r})", "sum(${a})"], self: true, inRepeat: true },
+          3,
+        );
+        const r = parseExpression(source);
+        expect(r.ok, source).toBe(true);
+        if (!r.ok) return;
+        const scope: Scope = {
+          value: (n) => (n === "a" ? a : b),
+          values: () => [a, b],
+          count: () => 2,
+          self: () => a,
+          position: () => position,
+          register: () => b,
+          column: () => "",
+          today: () => "2024-05-20",
+        };
+        const v = evaluate(r.expr, scope);
+        expect(["string", "number", "boolean", "object"]).toContain(typeof v);
+        expect(evaluate(json(r.expr), scope)).toEqual(v);
+      }),
+      params,
+    );
+  });
+
+  it("on random workbooks, and every problem names a place", () => {
+    const cell = fc.oneof(
+      fc.constantFrom(
+        "",
+        "text",
+        "integer",
+        "select_one abc",
+        "begin_group",
+        "end_group",
+        "begin_repeat",
+        "end_repeat",
+        "calculate",
+        "q1",
+        "q2",
+        "${q1}",
+        ". > 1",
+        "yes",
+        "abc",
+        "a",
+      ),
+      fc.string({ maxLength: 8 }),
+    );
+    const grid = fc.array(fc.array(cell, { maxLength: 8 }), { maxLength: 8 });
+    fc.assert(
+      fc.property(grid, grid, (survey, choices) => {
+        const r = parseDefinition({
+          survey: sheetRows([HEADER, ...survey]),
+          choices: sheetRows([["list_name", "name", "label"], ...choices]),
+        });
+        if (!r.ok) {
+          for (const p of r.problems) {
+            expect(["survey", "choices", "settings"]).toContain(p.sheet);
+            expect(p.row === 0 ? p.cell === "" : /^[A-Z]+\d+$/.test(p.cell) || p.cell === "").toBe(true);
+            expect(p.key).toMatch(/^questionnaire\.(def|expr)\./);
+          }
+        }
+      }),
+      params,
+    );
+  });
+});
