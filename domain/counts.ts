@@ -31,9 +31,22 @@
  *   not a condition of the count, so the phone's amber rooms and the supervisor's number agree.
  * - 被退回 returned: rooms in state returned.
  * - 已审核 approved: the checked rooms whose latest visit a supervisor approved.
- * - 上门次数 attempt: a visit's number among its room's visits, oldest first in the same order as
- *   "latest" (1 for the first call). What a phone claimed when it saved the visit may differ (two
- *   phones offline at one door); files and screens show this number.
+ * - 上门次数 attempt: a visit's number among its room's CALLS, oldest first in the same order as
+ *   "latest" (1 for the first call). A call is one or more visits: a no-answer less than two hours
+ *   (SAME_CALL_SECONDS, to the second) after the no-answer that opened the current call, with nothing
+ *   but no-answers between them, is part of that call — knocking again on the same round is not
+ *   another chance to find the household in. Anything else opens a call: a refusal, even minutes after
+ *   a no-answer, is a door that opened and a resident who said no, each one a fact of its own (and a
+ *   no-answer after it is a new call); so is any contact. The window runs from the call's first
+ *   visit, not from the previous one, so no-answers every hour make a call every two hours, not one
+ *   all day. What a phone claimed when it saved the visit may differ (two phones offline at one door);
+ *   files and screens show this number.
+ * - 未接触次数 calls without contact: for a visit with no contact (no answer, refused), the calls
+ *   without contact in a row ending at its call (since the room's last contact, or its first visit);
+ *   0 for any other visit.
+ * - 待上报 to escalate: a visit escalates when its calls without contact reach ESCALATE_AFTER_ATTEMPTS
+ *   (3); a room is to escalate when its latest visit escalates and was not returned (a returned call
+ *   is the supervisor's to settle first).
  *
  * Conflicts are no count: the map colours a room with an unsettled conflict on top of its state.
  */
@@ -133,16 +146,104 @@ export function countRooms(input: {
   return counts;
 }
 
-/** Each visit's 上门次数: its number among its room's visits, oldest first (1 for the first call). */
-export function attemptNumbers(visits: readonly Pick<CountedVisit, "id" | "roomId" | "visitedAt">[]) {
-  const byRoom = new Map<string, Pick<CountedVisit, "id" | "roomId" | "visitedAt">[]>();
-  for (const visit of visits) byRoom.set(visit.roomId, [...(byRoom.get(visit.roomId) ?? []), visit]);
-  const out = new Map<string, number>();
+/** Calls without contact that make a room a case for the community (DOMAIN.md: escalate after 3). */
+export const ESCALATE_AFTER_ATTEMPTS = 3;
+
+/** A no-answer less than this many seconds after the no-answer that opened its call is that call. */
+export const SAME_CALL_SECONDS = 2 * 60 * 60;
+
+/** The outcome whose repeats within SAME_CALL_SECONDS are one call: no answer (not a refusal). */
+export const SAME_CALL_OUTCOME = "no_answer";
+
+/** A visit's place among its room's calls: 上门次数, and 未接触次数 (0 when the visit had contact). */
+export interface CallNumber {
+  attempt: number;
+  withoutContact: number;
+}
+
+type CallState = CallNumber & { openedAt: number; outcome: string };
+
+/** The call a visit makes after `previous` (the room's call so far, null before its first visit). */
+function nextCallState(previous: CallState | null, outcome: string, at: number): CallState {
+  if (
+    previous &&
+    outcome === SAME_CALL_OUTCOME &&
+    previous.outcome === SAME_CALL_OUTCOME &&
+    at - previous.openedAt < SAME_CALL_SECONDS
+  ) {
+    return { ...previous };
+  }
+  return {
+    attempt: (previous?.attempt ?? 0) + 1,
+    withoutContact: outcomeNeedsRevisit(outcome) ? (previous?.withoutContact ?? 0) + 1 : 0,
+    openedAt: at,
+    outcome,
+  };
+}
+
+type CallVisit = Pick<CountedVisit, "id" | "roomId" | "outcome" | "visitedAt">;
+
+/**
+ * Each visit's call numbers among its room's visits (pass one campaign's), oldest first in the order
+ * of `latestFirst` (the header: 上门次数 and 未接触次数).
+ */
+export function callNumbers(visits: readonly CallVisit[]): Map<string, CallNumber> {
+  const byRoom = new Map<string, CallVisit[]>();
+  for (const visit of visits) {
+    const list = byRoom.get(visit.roomId);
+    if (list) list.push(visit);
+    else byRoom.set(visit.roomId, [visit]);
+  }
+  const out = new Map<string, CallNumber>();
   for (const list of byRoom.values()) {
     list.sort((a, b) => latestFirst(b, a));
-    list.forEach((visit, i) => {
-      out.set(visit.id, i + 1);
-    });
+    let state: CallState | null = null;
+    for (const visit of list) {
+      state = nextCallState(state, visit.outcome, toSecond(visit.visitedAt));
+      out.set(visit.id, { attempt: state.attempt, withoutContact: state.withoutContact });
+    }
   }
+  return out;
+}
+
+/** Each visit's 上门次数 (callNumbers' attempt). */
+export function attemptNumbers(visits: readonly CallVisit[]): Map<string, number> {
+  return new Map([...callNumbers(visits)].map(([id, call]) => [id, call.attempt]));
+}
+
+/**
+ * The call numbers a new visit to a room would have, after the room's visits held (`previous`, one
+ * campaign's), recorded `at` with `outcome` (null before one is chosen: counted as a call of its own).
+ * The phone shows and stores this; screens and files recount with callNumbers.
+ */
+export function nextCall(
+  previous: readonly Pick<CountedVisit, "id" | "outcome" | "visitedAt">[],
+  outcome: string | null,
+  at: string | Date,
+): CallNumber {
+  const candidate = { id: "\uffff", roomId: "", outcome: outcome ?? "", visitedAt: at };
+  const calls = callNumbers([...previous.map((v) => ({ ...v, roomId: "" })), candidate]);
+  return calls.get(candidate.id) as CallNumber;
+}
+
+/** True when a visit's calls without contact make it a case for the community. */
+export function callEscalates(call: Pick<CallNumber, "withoutContact"> | undefined): boolean {
+  return (call?.withoutContact ?? 0) >= ESCALATE_AFTER_ATTEMPTS;
+}
+
+/**
+ * The rooms to escalate (待上报) among the rooms of `visits` (one campaign's), by the header's rule: room
+ * id → its latest visit, the one that escalates it.
+ */
+export function roomsToEscalate(visits: readonly CountedVisit[]): Map<string, string> {
+  const calls = callNumbers(visits);
+  const latest = new Map<string, CountedVisit>();
+  for (const visit of visits) {
+    const held = latest.get(visit.roomId);
+    if (!held || latestFirst(visit, held) < 0) latest.set(visit.roomId, visit);
+  }
+  const out = new Map<string, string>();
+  for (const [roomId, visit] of latest)
+    if (visit.reviewState !== "returned" && callEscalates(calls.get(visit.id))) out.set(roomId, visit.id);
   return out;
 }

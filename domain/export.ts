@@ -168,7 +168,10 @@ export interface ResultRow {
   unitName: string | null;
   landlordName: string | null;
   outcome: string;
+  /** 上门次数 (domain/counts.ts). */
   attempt: number;
+  /** True when this call is the third (ESCALATE_AFTER_ATTEMPTS) or later without contact in a row. */
+  escalate: boolean;
   visitedAt: Date;
   officer: string;
   distanceM: number | null;
@@ -223,6 +226,7 @@ export function resultsTable(
       col(t("export.col.subject"), 22),
       col(t("export.col.outcome"), 14),
       col(t("export.col.attempt"), 8, "int"),
+      col(t("export.col.escalate"), 10),
       col(t("export.col.visitedAt"), 17, "date"),
       col(t("export.col.officer"), 12),
       col(t("export.col.distance"), 12, "int"),
@@ -237,6 +241,7 @@ export function resultsTable(
       subjectText(r),
       codeLabel(VISIT_OUTCOME, r.outcome, locale),
       r.attempt,
+      r.escalate ? t("visit.yes") : "",
       chinaDateTime(r.visitedAt),
       r.officer,
       r.distanceM === null ? null : Math.round(r.distanceM),

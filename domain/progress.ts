@@ -19,11 +19,14 @@ import type { Translate } from "./i18n";
  * - revisitsDue (待复访): rooms owed a revisit — the latest visit was no answer or a refusal (and was
  *   not returned), or an open resident dispute is newer than it (or than no visit at all).
  * - returned (被退回): rooms whose latest visit a supervisor returned.
+ * - toEscalate (待上报): rooms to report to the community — the latest visit is the third
+ *   (ESCALATE_AFTER_ATTEMPTS) call or later without contact in a row, and was not returned (no answers
+ *   within two hours are one call: domain/counts.ts).
  * - completion: visited ÷ assigned (a fraction, null when nothing is assigned).
  *
  * By officer: assigned counts the rooms of the grids the officer holds an active assignment for (two
  * officers sharing a grid both count it); visited the rooms the officer visited at least once;
- * checked, approved, returned and revisits due the rooms whose latest visit is the officer's.
+ * checked, approved, returned, revisits due and to escalate the rooms whose latest visit is the officer's.
  *
  * By day (calendar days in China time): visits recorded that day; firstVisits, the rooms whose first
  * visit in the campaign fell on that day; cumulativeVisited, the running sum of firstVisits; and the
@@ -36,6 +39,7 @@ export interface ProgressMeasures {
   approved: number;
   returned: number;
   revisitsDue: number;
+  toEscalate: number;
   completion: number | null;
 }
 
@@ -127,6 +131,7 @@ export function sumMeasures(rows: readonly ProgressMeasures[]): ProgressMeasures
     approved: sum("approved"),
     returned: sum("returned"),
     revisitsDue: sum("revisitsDue"),
+    toEscalate: sum("toEscalate"),
   });
 }
 
@@ -231,6 +236,7 @@ const measureColumns = (t: Translate): ExportColumn[] => [
   { header: t("progress.measure.approved"), width: 10, kind: "int" },
   { header: t("progress.measure.returned"), width: 10, kind: "int" },
   { header: t("progress.measure.revisitsDue"), width: 12, kind: "int" },
+  { header: t("progress.measure.toEscalate"), width: 10, kind: "int" },
   { header: t("progress.measure.completionPct"), width: 14, kind: "percent" },
 ];
 
@@ -241,6 +247,7 @@ const measureCells = (m: ProgressMeasures): ExportCell[] => [
   m.approved,
   m.returned,
   m.revisitsDue,
+  m.toEscalate,
   percentValue(m.completion),
 ];
 

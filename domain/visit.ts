@@ -46,9 +46,6 @@ export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 export const REVIEW_STATES = ["submitted", "approved", "returned"] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
 
-/** After this many calls without contact the room is reported to the community (DOMAIN.md). */
-export const ESCALATE_AFTER_ATTEMPTS = 3;
-
 export const END_CODES = END_REASON.map((e) => e.code);
 export type EndCode = (typeof END_REASON)[number]["code"];
 
@@ -199,16 +196,6 @@ export function nextDay(date: Date): string {
 /** A no-answer or refusal is visited again tomorrow; other outcomes need no revisit. */
 export function revisitDueFor(outcome: string, visitedAt: Date): string | null {
   return needsRevisit(outcome) ? nextDay(visitedAt) : null;
-}
-
-/** This call's number at the room: the visits already recorded there, plus this one. */
-export function nextAttempt(previousVisits: readonly unknown[]): number {
-  return previousVisits.length + 1;
-}
-
-/** True when this call is the one that makes the room a case for the community. */
-export function shouldEscalate(attempt: number): boolean {
-  return attempt >= ESCALATE_AFTER_ATTEMPTS;
 }
 
 // -- the forms of the visit screen ------------------------------------------------------------------

@@ -59,6 +59,15 @@ test("an administrator opens a campaign over one community, gives its grid to an
   await expect(select).toHaveValue("");
   await page.screenshot({ path: `${SCREENS}/campaigns-created.png`, fullPage: true });
 
+  // Confirmations wait for review unless the administrator says otherwise, here and on the campaign.
+  const autoApprove = page.getByTestId("auto-approve");
+  await expect(autoApprove).not.toBeChecked();
+  await autoApprove.check();
+  await expect(page.getByTestId("campaign-notice")).toHaveText("本任务自动通过只核实无误的走访");
+  await expect(autoApprove).toBeChecked();
+  await autoApprove.uncheck();
+  await expect(page.getByTestId("campaign-notice")).toHaveText("本任务的走访全部需要审核");
+
   await select.selectOption(officer.id);
   await expect(page.getByTestId("campaign-notice")).toContainText("已分配给");
   await expect(select).toHaveValue(officer.id);

@@ -109,7 +109,7 @@ test("a supervisor follows progress by grid, officer and day, sorts, switches la
   expect(await grids.locator("tbody tr").count()).toBeGreaterThan(10);
   const officerRow = officers.locator("tbody tr").filter({ hasText: OFFICER });
   await expect(officerRow).toHaveCount(1);
-  // officer, grids, assigned, visited, checked, approved, returned, revisits due, completion
+  // officer, grids, assigned, visited, checked, approved, returned, revisits due, to escalate, completion
   await expect(officerRow.getByRole("cell").nth(3)).toHaveText("2");
   await expect(officerRow.getByRole("cell").nth(7)).toHaveText("1");
   await expect(days.locator("tbody tr").filter({ hasText: chinaDay() })).toHaveCount(1);
@@ -154,7 +154,9 @@ test("a supervisor follows progress by grid, officer and day, sorts, switches la
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = bytes.subarray(3).toString("utf8").split("\r\n");
   expect(lines[0]).toBe("按网格");
-  expect(lines[1]).toBe("社区,网格,网格编码,信息员,应核查,已走访,已核查,已审核,被退回,待复访,完成率（%）");
+  expect(lines[1]).toBe(
+    "社区,网格,网格编码,信息员,应核查,已走访,已核查,已审核,被退回,待复访,待上报,完成率（%）",
+  );
 
   // The same screen on a tablet.
   await page.setViewportSize({ width: 1024, height: 1200 });

@@ -7,6 +7,7 @@ import {
   isLocale,
   LOCALE_COOKIE,
   type Locale,
+  localeLoaded,
   type Translate,
 } from "@/domain/i18n";
 
@@ -24,20 +25,33 @@ function storedLocale(): Locale {
   return isLocale(value) ? value : DEFAULT_LOCALE;
 }
 
+/** English is not in every page's JavaScript (most readers never switch): it loads when chosen. */
+async function ready(locale: Locale): Promise<Locale> {
+  if (!localeLoaded(locale)) await import("@/domain/i18n/english");
+  return locale;
+}
+
 /**
  * The locale lives in a cookie the server reads for its error messages. Pages render in Chinese
  * first and switch after mount, so every page can stay static and be cached for offline use.
  */
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(DEFAULT_LOCALE);
-  useEffect(() => setLocaleState(storedLocale()), []);
+  useEffect(() => {
+    let live = true;
+    // Offline too: the service worker holds every chunk of the build, English's included.
+    void ready(storedLocale()).then((locale) => live && setLocaleState(locale));
+    return () => {
+      live = false;
+    };
+  }, []);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
   const setLocale = useCallback((next: Locale) => {
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing on the older phones officers carry
     document.cookie = `${LOCALE_COOKIE}=${encodeURIComponent(next)}; Path=/; Max-Age=31536000; SameSite=Lax`;
-    setLocaleState(next);
+    void ready(next).then(setLocaleState);
   }, []);
   const value = useMemo(() => ({ locale, t: createTranslator(locale), setLocale }), [locale, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

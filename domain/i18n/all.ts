@@ -1,6 +1,7 @@
 // Every screen family's messages, registered at once: the server (errors and files in any screen's
 // words), commands and tests import this. Pages register only their own family.
 
+import "./english";
 import { campaignMessages } from "./campaigns";
 import { checkMessages } from "./check";
 import { exportMessages } from "./export";

@@ -14,6 +14,9 @@ const zh = {
   "import.cancelled":
     "导入已取消：第 {row} 行起未导入，之前的批次已保存（重新导入同一文件会接着导入其余的行）",
   "import.flag": "请填写“是”或“否”",
+  "import.code.unknown": "{column}「{value}」不是可用的值；可填写以下名称或括号中的代码：{allowed}",
+  "import.code.unknownMore":
+    "{column}「{value}」不是可用的值；可填写代码表中的名称或代码（共 {count} 项），例如：{allowed}",
   "import.duplicate": "与第 {row} 行重复（同一{column}在文件中只能出现一次），请核对后删除一行",
   "import.community.format": "社区代码应为 12 位数字（统计用区划代码），请核对",
   "import.community.unknown": "系统中没有这个社区代码，请核对（应为本辖区社区的 12 位统计用区划代码）",
@@ -77,6 +80,10 @@ const en = {
   "import.cancelled":
     "The import was cancelled: rows from {row} on were not imported; earlier batches are saved (importing the same file again carries on with the rest)",
   "import.flag": 'Enter "是" (yes) or "否" (no)',
+  "import.code.unknown":
+    '{column} "{value}" is not an allowed value; enter one of these Chinese labels, or the code in brackets after it: {allowed}',
+  "import.code.unknownMore":
+    '{column} "{value}" is not an allowed value; enter a Chinese label of its code table, or its code ({count} in all), for example: {allowed}',
   "import.duplicate":
     "Same as row {row}: a {column} may appear only once in a file — check and delete one row",
   "import.community.format": "The community code has 12 digits (statistical area code) — check it",

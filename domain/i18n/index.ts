@@ -4,13 +4,13 @@ import type { exportMessages } from "./export";
 import type { importMessages } from "./import";
 import type { importPageMessages } from "./import-page";
 import type { mapMessages } from "./map";
-import { en, zhCN } from "./messages";
+import { zhCN } from "./messages";
 import type { progressMessages } from "./progress";
 import type { questionnaireMessages } from "./questionnaire";
 import type { questionnaireDefinitionMessages } from "./questionnaire-definition";
 import type { superviseMessages } from "./supervise";
 import type { userMessages } from "./users";
-import { validationMessages } from "./validation";
+import { validationZh } from "./validation";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -18,15 +18,24 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 export const LOCALE_COOKIE = "doorstep_locale";
 
 /**
- * The catalogue every page carries: the UI's shared messages and the validators'. Each other screen
- * family's messages (the supervisor's, the resident's, imports…) are a bundle its pages register with
- * `registerMessages`, so the officer's field app does not carry them (it has a JavaScript budget); the
- * server registers every bundle (`./all`).
+ * The catalogue every page carries: the UI's shared messages and the validators', in Chinese. English
+ * is registered by `./english`, which a page loads when its reader chooses English (the officer's field
+ * app has a JavaScript budget, and most readers never switch); the server, commands, tests and the
+ * supervisor's pages load it with every bundle (`./all`). Each other screen family's messages (the
+ * supervisor's, the resident's, imports…) are a bundle its pages register with `registerMessages`.
  */
-const core = {
-  "zh-CN": { ...zhCN, ...validationMessages["zh-CN"] },
-  en: { ...en, ...validationMessages.en },
-} as const;
+const chinese = { ...zhCN, ...validationZh } as const;
+const core: Record<Locale, Record<string, string>> = { "zh-CN": chinese, en: {} };
+
+/** Adds a language's core catalogue (./english does, for English). */
+export function registerCore(locale: Locale, messages: Record<string, string>): void {
+  Object.assign(core[locale], messages);
+}
+
+/** Whether a language's core catalogue is here (Chinese always is). */
+export function localeLoaded(locale: Locale): boolean {
+  return Object.keys(core[locale]).length > 0;
+}
 
 /** A screen family's messages, zh-CN and English with the same keys. */
 export type MessageBundle = { "zh-CN": Record<string, string>; en: Record<string, string> };
@@ -41,7 +50,7 @@ export function registerMessages(bundle: MessageBundle): void {
 type Keys<B extends MessageBundle> = keyof B["zh-CN"];
 
 export type MessageKey =
-  | keyof (typeof core)["zh-CN"]
+  | keyof typeof chinese
   | Keys<typeof superviseMessages>
   | Keys<typeof progressMessages>
   | Keys<typeof mapMessages>
@@ -122,12 +131,13 @@ function plurals(template: string, params: MessageParams, rules: Intl.PluralRule
 }
 
 export function createTranslator(locale: Locale): Translate {
-  const messages = core[locale] as Record<string, string>;
+  const messages = core[locale];
   // Looked up at each call: a bundle registered after the translator was made still counts.
   const more = registered[locale];
   const rules = new Intl.PluralRules(locale);
   return (key, params) => {
-    const template = messages[key] ?? more[key] ?? key;
+    // English not loaded yet (or a key missing in it): Chinese rather than a bare key.
+    const template = messages[key] ?? more[key] ?? core["zh-CN"][key] ?? registered["zh-CN"][key] ?? key;
     if (!params) return template;
     const chosen = template.includes(", plural,") ? plurals(template, params, rules) : template;
     return chosen.replace(/\{(\w+)\}/g, (match, name: string) =>

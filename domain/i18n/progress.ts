@@ -23,6 +23,7 @@ const zh = {
   "progress.measure.approved": "已审核",
   "progress.measure.returned": "被退回",
   "progress.measure.revisitsDue": "待复访",
+  "progress.measure.toEscalate": "待上报",
   "progress.measure.completion": "完成率",
   "progress.measure.completionPct": "完成率（%）",
   "progress.completionOf": "已走访 {visited} / 应核查 {assigned} 间",
@@ -76,6 +77,8 @@ const zh = {
     "已审核：已核查且最近一次走访已审核通过的房屋数；被退回：最近一次走访被退回的房屋数。",
   "progress.def.revisitsDue":
     "待复访：最近一次走访为无人应答或拒访（未被退回），或居民在最近一次走访之后提出了异议且尚未处理的房屋数。从未接触那一刻起就计入，与信息员手机上的“待复访”一致。",
+  "progress.def.toEscalate":
+    "待上报：最近一次走访已是连续第 {max} 次未接触（无人应答或拒访，未被退回），应上报社区跟进的房屋数。两小时内连续的无人应答算一次上门；拒访每次都算。",
   "progress.def.completion": "完成率：已走访 ÷ 应核查。",
   "progress.def.officers":
     "按信息员：应核查为其负责网格的房屋数（两人共管一个网格时都计入）；已走访为本人走访过的房屋数；已核查、审核、退回和待复访按本人做的最近一次走访统计。",
@@ -107,6 +110,7 @@ const en = {
   "progress.measure.approved": "Approved",
   "progress.measure.returned": "Returned",
   "progress.measure.revisitsDue": "Revisits due",
+  "progress.measure.toEscalate": "To escalate",
   "progress.measure.completion": "Completion",
   "progress.measure.completionPct": "Completion (%)",
   "progress.completionOf": "{visited} of {assigned, plural, one {# room} other {# rooms}} visited",
@@ -164,6 +168,8 @@ const en = {
     "Approved: checked rooms whose latest visit was approved. Returned: rooms whose latest visit was returned.",
   "progress.def.revisitsDue":
     "Revisits due: rooms whose latest visit was no answer or refused (and not returned), or where a resident disputed the record after it and nobody has handled that yet. Counted from the moment the call failed, as on the officers' phones.",
+  "progress.def.toEscalate":
+    "To escalate: rooms whose latest visit was the {max}th call without contact in a row (no answer or refused, not returned), to report to the community. No answers within two hours of the call's first knock are one call; every refusal is a call.",
   "progress.def.completion": "Completion: visited ÷ assigned.",
   "progress.def.officers":
     "By officer: assigned counts the rooms of the officer's grids (both officers count a shared grid); visited, the rooms the officer visited; checked, approved, returned and revisits due follow the latest visit when it is the officer's.",

@@ -50,6 +50,9 @@ const zh = {
   "review.hasPhoto": "有照片",
   "review.clean": "无变化",
   "review.attempt": "第 {count} 次上门",
+  "review.escalate": "连续 {count} 次未接触 · 待上报",
+  "review.escalateNote":
+    "这间房已连续 {count} 次上门未接触（两小时内连续的无人应答算一次），请上报社区跟进。",
   "review.changesTitle": "台账值与核查值",
   "review.noChanges": "没有更正：信息员核实台账无误。",
   "review.field": "字段",
@@ -181,6 +184,9 @@ const en = {
   "review.hasPhoto": "Photo",
   "review.clean": "Unchanged",
   "review.attempt": "Call no. {count}",
+  "review.escalate": "{count, plural, one {# call} other {# calls}} without contact · escalate",
+  "review.escalateNote":
+    "{count, plural, one {# call} other {# calls}} in a row without contact at this room (no answers within two hours count as one): report it to the community.",
   "review.changesTitle": "Register value and observed value",
   "review.noChanges": "No corrections: the officer confirmed the register.",
   "review.field": "Field",

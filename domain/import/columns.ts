@@ -178,6 +178,27 @@ export function cachedToCode(table: CodeTable): (value: string) => string {
   };
 }
 
+/** How many entries of a code table a problem lists before it says how many there are in all. */
+export const ALLOWED_SHOWN = 12;
+
+/**
+ * A code cell that is neither a code of its table nor one of its labels: the key and parameters of a
+ * problem that names the value and what the column takes — each Chinese label with its code, since a
+ * file must hold one of those two (also under an English reader, who is told so). A large table (民族,
+ * 与户主关系) is listed up to ALLOWED_SHOWN entries, with the count of all.
+ */
+export function codeProblem(table: CodeTable, value: string): { key: ImportKey; params: ValidationParams } {
+  const shown = table.slice(0, ALLOWED_SHOWN);
+  return {
+    key: shown.length < table.length ? "import.code.unknownMore" : "import.code.unknown",
+    params: {
+      value,
+      allowed: shown.map((entry) => `${entry.zh}（${entry.code}）`).join("、"),
+      count: table.length,
+    },
+  };
+}
+
 export interface RowProblem {
   column: string;
   value: string;
@@ -197,6 +218,8 @@ export type RowResult<R> =
 export class RowReader<F extends string> {
   readonly problems: RowProblem[] = [];
   readonly warnings: RowProblem[] = [];
+  /** Code columns already refused by codeProblem: a schema's issue about them says less, and is left out. */
+  private readonly badCodes = new Set<F>();
   constructor(
     private readonly columns: readonly ColumnSpec<F>[],
     private readonly map: HeaderMap<F>,
@@ -229,6 +252,21 @@ export class RowReader<F extends string> {
     this.warnings.push({ column: this.column(field), value, key, params });
   }
 
+  /**
+   * A code cell as its table's code (toCode); when it is none of the table's codes or labels, the row
+   * gets the problem that names the value and what is allowed, and the text comes back as written.
+   */
+  code(field: F, table: CodeTable): string {
+    const raw = this.raw(field);
+    const code = toCode(table, raw);
+    if (raw !== "" && !table.some((entry) => entry.code === code)) {
+      const { key, params } = codeProblem(table, raw);
+      this.problem(field, key, params);
+      this.badCodes.add(field);
+    }
+    return code;
+  }
+
   /** A required text cell (a place or key column): blank is a problem. */
   required(field: F): string {
     const v = this.cell(field);
@@ -255,7 +293,7 @@ export class RowReader<F extends string> {
         if (Number.isFinite(n) && (spec.kind === "number" || Number.isInteger(n))) out[spec.field] = n;
         else this.problem(spec.field, spec.kind === "int" ? "validation.notInteger" : "import.number");
       } else if (spec.kind === "date") out[spec.field] = toIsoDateText(raw);
-      else if (spec.codes) out[spec.field] = toCode(spec.codes, raw);
+      else if (spec.codes) out[spec.field] = this.code(spec.field, spec.codes);
       else out[spec.field] = raw;
     }
     return out;
@@ -265,6 +303,7 @@ export class RowReader<F extends string> {
   zodProblems(issues: readonly z.core.$ZodIssue[], fieldOf: (head: string) => F): void {
     for (const issue of issues) {
       const field = fieldOf(String(issue.path[0] ?? ""));
+      if (this.badCodes.has(field)) continue;
       const { key, params } = zodIssueKey(issue);
       this.problem(field, key, params);
     }

@@ -45,7 +45,6 @@ import {
   RowReader,
   type RowResult,
   readPlace,
-  toCode,
   toFlag,
   toIsoDateText,
 } from "./columns";
@@ -133,11 +132,7 @@ export function parsePersonRow(
     const noCheck = householdSchema.shape.householdNo.safeParse(householdNo);
     if (!noCheck.success) reader.zodProblems(noCheck.error.issues, () => "householdNo");
   }
-  const kindRaw = reader.cell("householdKind");
-  const kind = kindRaw === "" ? null : toCode(HOUSEHOLD_KIND, kindRaw);
-  if (kind !== null && !HOUSEHOLD_KIND.some((entry) => entry.code === kind)) {
-    reader.problem("householdKind", "validation.invalidValue");
-  }
+  const kind = reader.cell("householdKind") === "" ? null : reader.code("householdKind", HOUSEHOLD_KIND);
   const place = readPlace(reader, { room: "required" });
 
   if (reader.problems.length > 0 || !parsed.success) return { ok: false, problems: reader.problems };

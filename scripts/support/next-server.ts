@@ -41,12 +41,12 @@ export function ensureBuild(): void {
     console.log("build: .next is newer than the sources, not rebuilding");
     return;
   }
-  console.log("build: next build (under /tmp/next-build.lock) …");
+  console.log("build: next build (under /tmp/doorstep-build.lock) …");
   const started = performance.now();
   const result = spawnSync(
     "flock",
     [
-      "/tmp/next-build.lock",
+      "/tmp/doorstep-build.lock",
       "env",
       "NEXT_PRIVATE_OUTPUT_TRACE_ROOT=/work",
       "node_modules/.bin/next",

@@ -14,6 +14,7 @@ import {
   users,
   visits,
 } from "@/db/schema";
+import { callEscalates, callNumbers } from "@/domain/counts";
 import {
   AGE_BANDS,
   type ChangeRow,
@@ -139,7 +140,10 @@ const tenantPersonId = sql`case when ch.observed_value ->> 'personId' ~* '^[0-9a
 // ---------------------------------------------------------------------------------------------
 // Results
 
-type ResultSql = Omit<ResultRow, "distanceM" | "far" | "visitedAt" | "noteNames"> & {
+type ResultSql = Omit<ResultRow, "distanceM" | "far" | "visitedAt" | "noteNames" | "attempt" | "escalate"> & {
+  id: string;
+  roomId: string;
+  reviewState: ResultRow["reviewState"];
   visitedAt: Date | string;
   noteNames: unknown;
   lat: number | null;
@@ -163,11 +167,7 @@ export async function exportResults(
         select c.name as "communityName", g.name as "gridName", b.address as "address",
           r.unit_no as "unitNo", r.room_no as "roomNo", v.subject_type as "subjectType",
           h.household_no as "householdNo", u.name as "unitName", rt.landlord_name as "landlordName",
-          v.outcome as "outcome", v.visited_at as "visitedAt",
-          -- 上门次数 as domain/counts.ts numbers calls: the room's visits in the campaign, oldest first
-          -- (to the second, then id), not what the phone guessed when it saved the visit.
-          row_number() over (
-            partition by v.room_id order by date_trunc('second', v.visited_at), v.id)::int as "attempt",
+          v.id as "id", v.room_id as "roomId", v.outcome as "outcome", v.visited_at as "visitedAt",
           o.display_name as "officer", v.lat as "lat", v.lng as "lng",
           b.lat as "buildingLat", b.lng as "buildingLng",
           v.review_state as "reviewState", v.review_comment as "reviewComment",
@@ -184,14 +184,20 @@ export async function exportResults(
           date_trunc('second', v.visited_at), v.id`),
     ),
   );
+  // 上门次数 as domain/counts.ts numbers calls, over every visit of each room in the campaign (the area
+  // holds whole rooms), not what the phone guessed when it saved the visit.
+  const calls = callNumbers(rows);
   const results: ResultRow[] = rows.map(
-    ({ lat, lng, buildingLat, buildingLng, visitedAt, noteNames, ...row }) => {
+    ({ id, roomId: _room, lat, lng, buildingLat, buildingLng, visitedAt, noteNames, ...row }) => {
+      const call = calls.get(id);
       const distanceM =
         lat !== null && lng !== null && buildingLat !== null && buildingLng !== null
           ? distanceMeters({ lat, lng }, { lat: buildingLat, lng: buildingLng })
           : null;
       return {
         ...row,
+        attempt: call?.attempt ?? 1,
+        escalate: callEscalates(call),
         noteNames: nameList(noteNames),
         visitedAt: new Date(visitedAt),
         distanceM,

@@ -20,6 +20,7 @@ import {
 import { notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { callCtes } from "./calls";
 import { roomStateSql } from "./completion";
 import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
 import { areaInScope, visibleCampaigns } from "./scope";
@@ -33,6 +34,8 @@ import { areaInScope, visibleCampaigns } from "./scope";
  *   visited, checked, approved, revisitsDue, returned
  *                the counts of domain/counts.ts, each room's state computed in SQL by the rule of
  *                roomCountState (completion.ts roomStateSql)
+ *   toEscalate   rooms to escalate, by domain/counts.ts roomsToEscalate: each room's calls numbered in
+ *                SQL by the rule of callNumbers (the CTE `calls`)
  *   completion   visited ÷ assigned
  *
  * Everything is set-based: a handful of statements with GROUP BY in one read-only snapshot, whatever
@@ -45,7 +48,7 @@ export interface ProgressInput {
 }
 
 const zeroMeasures = () =>
-  measures({ assigned: 0, visited: 0, checked: 0, approved: 0, returned: 0, revisitsDue: 0 });
+  measures({ assigned: 0, visited: 0, checked: 0, approved: 0, returned: 0, revisitsDue: 0, toEscalate: 0 });
 
 /**
  * The statements below share these CTEs:
@@ -55,6 +58,9 @@ const zeroMeasures = () =>
  *   disputed       each room's newest open resident dispute in the campaign
  *   states         each room with a visit or an open dispute, its flags as counted: visited, and one
  *                  of checked (of which approved), revisit_due and returned
+ *   room_calls, calls, escalations
+ *                  each room's calls numbered as domain/counts.ts callNumbers does, and the rooms to
+ *                  escalate (calls.ts callCtes)
  *
  * Rooms are counted in UNION ALL branches added up with GROUP BY rather than by joining two large
  * derived sets: a fresh PGlite database has no statistics (no autovacuum), and a planner that
@@ -66,7 +72,7 @@ type Ctes = ReturnType<typeof scopeCtes>;
 function scopeCtes(campaignId: string, areaPath: string) {
   const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
   return sql`
-    with scope_grids as (
+    with recursive scope_grids as (
       select g.id
       from ${areas} g
       where g.level = 'grid' and starts_with(g.path, ${areaPath})
@@ -102,7 +108,8 @@ function scopeCtes(campaignId: string, areaPath: string) {
         case when x.state = 'checked' then 1 else 0 end as checked,
         case when x.state = 'checked' and x.review_state = 'approved' then 1 else 0 end as approved,
         case when x.state = 'revisit' then 1 else 0 end as revisit_due,
-        case when x.state = 'returned' then 1 else 0 end as returned
+        case when x.state = 'returned' then 1 else 0 end as returned,
+        0 as to_escalate
       from (
         select coalesce(l.room_id, d.room_id) as room_id, coalesce(l.grid_id, d.grid_id) as grid_id,
           coalesce(l.room_ended, false) as room_ended, l.officer_id, l.review_state,
@@ -110,7 +117,8 @@ function scopeCtes(campaignId: string, areaPath: string) {
           ${roomStateSql(sql`l`, sql`d.at`, revisitList)} as state
         from latest l full join disputed d on d.room_id = l.room_id
       ) x
-    )`;
+    ),
+    ${callCtes(sql`scoped_visits`)}`;
 }
 
 type Counts = {
@@ -120,6 +128,7 @@ type Counts = {
   approved: number;
   returned: number;
   revisitsDue: number;
+  toEscalate: number;
 };
 
 const SUM_MEASURES = sql`
@@ -128,7 +137,8 @@ const SUM_MEASURES = sql`
   sum(u.checked)::int as "checked",
   sum(u.approved)::int as "approved",
   sum(u.returned)::int as "returned",
-  sum(u.revisit_due)::int as "revisitsDue"`;
+  sum(u.revisit_due)::int as "revisitsDue",
+  sum(u.to_escalate)::int as "toEscalate"`;
 
 /** Drivers hand back JSON columns parsed; this only guards against a string slipping through. */
 const jsonList = (value: unknown): string[] =>
@@ -151,18 +161,21 @@ async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
         from (
           -- every grid, rooms or not
           select sg.id as grid_id, 0 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
-            0 as revisit_due
+            0 as revisit_due, 0 as to_escalate
           from scope_grids sg
           union all
           -- active rooms
-          select r.grid_id, 1, 0, 0, 0, 0, 0
+          select r.grid_id, 1, 0, 0, 0, 0, 0, 0
           from scope_grids sg join ${rooms} r on r.grid_id = sg.id
           where r.ended_at is null
           union all
           -- rooms visited or disputed, by their state (an ended room visited is still assigned)
           select x.grid_id, case when x.room_ended then 1 else 0 end, x.visited, x.checked, x.approved,
-            x.returned, x.revisit_due
+            x.returned, x.revisit_due, x.to_escalate
           from states x
+          union all
+          -- rooms to escalate
+          select e.grid_id, 0, 0, 0, 0, 0, 0, 1 from escalations e
         ) u
         group by u.grid_id
       )
@@ -172,17 +185,28 @@ async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
           select distinct o.display_name from ${assignments} a join ${users} o on o.id = a.officer_id
           where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null
           order by 1)) as "officers",
-        gm.assigned as "assigned", gm."visited", gm."checked", gm."approved", gm."returned", gm."revisitsDue"
+        gm.assigned as "assigned", gm."visited", gm."checked", gm."approved", gm."returned", gm."revisitsDue",
+        gm."toEscalate"
       from grid_measures gm
       join ${areas} g on g.id = gm.grid_id
       left join ${areas} c on c.id = g.parent_id
       order by c.code nulls last, g.code`),
   );
   return rows.map(
-    ({ assigned, visited, checked, approved, returned, revisitsDue, officers, ...grid }): GridProgress => ({
+    ({
+      assigned,
+      visited,
+      checked,
+      approved,
+      returned,
+      revisitsDue,
+      toEscalate,
+      officers,
+      ...grid
+    }): GridProgress => ({
       ...grid,
       officers: jsonList(officers),
-      ...measures({ assigned, visited, checked, approved, returned, revisitsDue }),
+      ...measures({ assigned, visited, checked, approved, returned, revisitsDue, toEscalate }),
     }),
   );
 }
@@ -200,21 +224,24 @@ async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: str
         from (
           -- the rooms of the officer's grids: active ones, and ended ones visited in the campaign
           select og.officer_id, 1 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
-            0 as revisit_due
+            0 as revisit_due, 0 as to_escalate
           from officer_grids og join ${rooms} r on r.grid_id = og.grid_id
           where r.ended_at is null
             or exists (select 1 from ${visits} v where v.room_id = r.id and v.campaign_id = ${campaignId})
           union all
           -- rooms the officer visited at least once
-          select x.officer_id, 0, 1, 0, 0, 0, 0
+          select x.officer_id, 0, 1, 0, 0, 0, 0, 0
           from (select distinct sv.officer_id, sv.room_id from scoped_visits sv) x
           union all
           -- rooms whose latest visit is the officer's
-          select x.officer_id, 0, 0, x.checked, x.approved, x.returned, x.revisit_due
+          select x.officer_id, 0, 0, x.checked, x.approved, x.returned, x.revisit_due, 0
           from states x where x.officer_id is not null
           union all
+          -- rooms to escalate whose latest visit is the officer's
+          select e.officer_id, 0, 0, 0, 0, 0, 0, 1 from escalations e
+          union all
           -- an assigned officer with no rooms yet still has a row
-          select og.officer_id, 0, 0, 0, 0, 0, 0 from officer_grids og
+          select og.officer_id, 0, 0, 0, 0, 0, 0, 0 from officer_grids og
         ) u
         group by u.officer_id
       )
@@ -225,7 +252,8 @@ async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: str
             and g.level = 'grid' and starts_with(g.path, ${areaPath})
           group by g.name, g.code
           order by g.code)) as "grids",
-        om."assigned", om."visited", om."checked", om."approved", om."returned", om."revisitsDue"
+        om."assigned", om."visited", om."checked", om."approved", om."returned", om."revisitsDue",
+        om."toEscalate"
       from officer_measures om
       join ${users} o on o.id = om.officer_id
       order by o.username`),
@@ -238,12 +266,13 @@ async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: str
       approved,
       returned,
       revisitsDue,
+      toEscalate,
       grids,
       ...officer
     }): OfficerProgress => ({
       ...officer,
       grids: jsonList(grids),
-      ...measures({ assigned, visited, checked, approved, returned, revisitsDue }),
+      ...measures({ assigned, visited, checked, approved, returned, revisitsDue, toEscalate }),
     }),
   );
 }

@@ -17,6 +17,7 @@ import {
   visitAttachments,
   visits,
 } from "@/db/schema";
+import { type CallNumber, callNumbers, roomsToEscalate } from "@/domain/counts";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import { maskFieldValue, maskName, maskText } from "@/domain/mask";
 import type { ChangeEntity, ReviewState } from "@/domain/visit";
@@ -69,13 +70,40 @@ function distanceOf(row: {
 }
 
 /**
- * 上门次数 of the visit row in scope (`"visits"`): its number among its room's visits in the campaign,
- * oldest first (to the second, then id) — domain/counts.ts attemptNumbers, not the phone's guess.
+ * 上门次数 and 未接触次数 of visits (domain/counts.ts callNumbers, not the phone's guess), from every
+ * visit of their rooms in their campaigns, and whether the visit puts its room among those to escalate
+ * (roomsToEscalate: it is the room's latest visit, not returned, and its calls without contact reached
+ * the threshold): the supervisor reports the room to the community. An earlier call that reached it
+ * is no flag once a later visit found someone in.
  */
-const attemptNumber = sql<number>`(select count(*)::int from ${visits} w
-  where w.room_id = "visits"."room_id" and w.campaign_id = "visits"."campaign_id"
-    and (date_trunc('second', w.visited_at), w.id)
-      <= (date_trunc('second', "visits"."visited_at"), "visits"."id"))`;
+async function callsOf(db: Db, of: readonly { roomId: string; campaignId: string }[]) {
+  const out = new Map<string, CallNumber & { escalate: boolean }>();
+  if (of.length === 0) return out;
+  const rows = await db
+    .select({
+      id: visits.id,
+      roomId: visits.roomId,
+      campaignId: visits.campaignId,
+      outcome: visits.outcome,
+      reviewState: visits.reviewState,
+      visitedAt: visits.visitedAt,
+    })
+    .from(visits)
+    .where(inArray(visits.roomId, [...new Set(of.map((v) => v.roomId))]));
+  const wanted = new Set(of.map((v) => `${v.campaignId}/${v.roomId}`));
+  const byCampaign = new Map<string, typeof rows>();
+  for (const row of rows) {
+    if (!wanted.has(`${row.campaignId}/${row.roomId}`)) continue;
+    byCampaign.set(row.campaignId, [...(byCampaign.get(row.campaignId) ?? []), row]);
+  }
+  for (const list of byCampaign.values()) {
+    const escalating = roomsToEscalate(list);
+    const rooms = new Map(list.map((v) => [v.id, v.roomId]));
+    for (const [id, call] of callNumbers(list))
+      out.set(id, { ...call, escalate: escalating.get(rooms.get(id) as string) === id });
+  }
+  return out;
+}
 
 export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) {
   const where = and(
@@ -94,7 +122,8 @@ export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) 
       outcome: visits.outcome,
       reviewState: visits.reviewState,
       reviewComment: visits.reviewComment,
-      attempt: attemptNumber,
+      roomId: visits.roomId,
+      campaignId: visits.campaignId,
       lat: visits.lat,
       lng: visits.lng,
       officerName: users.displayName,
@@ -124,17 +153,24 @@ export async function reviewQueue(db: Db, user: SessionUser, input: QueueInput) 
     .from(visits)
     .innerJoin(areas, eq(areas.id, visits.gridId))
     .where(where);
+  const calls = await callsOf(db, rows);
   return {
     total,
-    visits: rows.map(({ lat, lng, buildingLat, buildingLng, ...row }) => {
-      const distanceM = distanceOf({ lat, lng, buildingLat, buildingLng });
-      return {
-        ...row,
-        distanceM,
-        far: distanceM !== null && distanceM > FAR_FROM_BUILDING_M,
-        clean: isClean({ ...row, distanceM }),
-      };
-    }),
+    visits: rows.map(
+      ({ lat, lng, buildingLat, buildingLng, roomId: _room, campaignId: _campaign, ...row }) => {
+        const distanceM = distanceOf({ lat, lng, buildingLat, buildingLng });
+        const call = calls.get(row.id);
+        return {
+          ...row,
+          attempt: call?.attempt ?? 1,
+          withoutContact: call?.withoutContact ?? 0,
+          escalate: call?.escalate ?? false,
+          distanceM,
+          far: distanceM !== null && distanceM > FAR_FROM_BUILDING_M,
+          clean: isClean({ ...row, distanceM }),
+        };
+      },
+    ),
   };
 }
 
@@ -160,10 +196,7 @@ export async function reviewVisit(
   options: { reveal?: boolean; ip?: string } = {},
 ) {
   const { visit, gridPath, gridName } = await visitInScope(db, user, visitId);
-  const [{ attempt }] = await db
-    .select({ attempt: attemptNumber })
-    .from(visits)
-    .where(eq(visits.id, visitId));
+  const call = (await callsOf(db, [visit])).get(visit.id);
   const [place] = await db
     .select({
       address: buildings.address,
@@ -234,7 +267,9 @@ export async function reviewVisit(
     gridName,
     officerName: officer?.name ?? null,
     outcome: visit.outcome,
-    attempt,
+    attempt: call?.attempt ?? 1,
+    withoutContact: call?.withoutContact ?? 0,
+    escalate: call?.escalate ?? false,
     visitedAt: visit.visitedAt,
     receivedAt: visit.receivedAt,
     revisitDue: visit.revisitDue,

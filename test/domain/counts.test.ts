@@ -2,7 +2,16 @@
 // file to them on one fixture.
 
 import { describe, expect, it } from "vitest";
-import { attemptNumbers, countRooms, latestVisit, roomCountState } from "@/domain/counts";
+import {
+  attemptNumbers,
+  callEscalates,
+  callNumbers,
+  countRooms,
+  latestVisit,
+  nextCall,
+  roomCountState,
+  roomsToEscalate,
+} from "@/domain/counts";
 
 const v = (id: string, roomId: string, outcome: string, visitedAt: string, reviewState = "submitted") => ({
   id,
@@ -60,5 +69,81 @@ describe("counts", () => {
       v("z", "r2", "verified", "2026-11-20T10:00:00Z"),
     ];
     expect(Object.fromEntries(attemptNumbers(calls))).toEqual({ a: 1, b: 2, c: 3, z: 1 });
+  });
+
+  const t = (time: string, day = 20) => `2026-11-${day}T${time}+08:00`;
+
+  it("makes no answers less than two hours after the call's first knock one call", () => {
+    const calls = callNumbers([
+      v("a", "r", "no_answer", t("09:00:00")),
+      v("b", "r", "no_answer", t("09:30:00")),
+      v("c", "r", "no_answer", t("10:59:59")),
+      // Two hours after 09:00, though 61 seconds after the last knock: a new call.
+      v("d", "r", "no_answer", t("11:00:00")),
+      v("e", "r", "no_answer", t("12:30:00")),
+      v("f", "r", "no_answer", t("14:00:00")),
+    ]);
+    expect([...calls.values()].map((c) => c.attempt)).toEqual([1, 1, 1, 2, 2, 3]);
+    expect(Object.fromEntries([...calls].map(([id, c]) => [id, c.withoutContact]))).toEqual({
+      a: 1,
+      b: 1,
+      c: 1,
+      d: 2,
+      e: 2,
+      f: 3,
+    });
+  });
+
+  it("makes every refusal and every contact a call of its own, and contact ends the run without it", () => {
+    const calls = callNumbers([
+      v("a", "r", "no_answer", t("09:00:00")),
+      v("b", "r", "refused", t("09:10:00")),
+      v("c", "r", "no_answer", t("09:20:00")),
+      v("d", "r", "refused", t("09:30:00")),
+      v("e", "r", "verified", t("09:40:00")),
+      v("f", "r", "no_answer", t("09:50:00")),
+      v("g", "r", "no_answer", t("10:00:00")),
+    ]);
+    expect([...calls.values()]).toEqual([
+      { attempt: 1, withoutContact: 1 },
+      { attempt: 2, withoutContact: 2 },
+      { attempt: 3, withoutContact: 3 },
+      { attempt: 4, withoutContact: 4 },
+      { attempt: 5, withoutContact: 0 },
+      { attempt: 6, withoutContact: 1 },
+      { attempt: 6, withoutContact: 1 },
+    ]);
+  });
+
+  it("numbers a new visit on the phone as the screens will", () => {
+    const held = [v("a", "r", "no_answer", t("09:00:00")), v("b", "r", "no_answer", t("09:40:00", 21))];
+    expect(nextCall(held, "no_answer", t("10:30:00", 21))).toEqual({ attempt: 2, withoutContact: 2 });
+    expect(nextCall(held, "no_answer", t("11:40:00", 21))).toEqual({ attempt: 3, withoutContact: 3 });
+    expect(nextCall(held, "refused", t("10:30:00", 21))).toEqual({ attempt: 3, withoutContact: 3 });
+    expect(nextCall(held, "verified", t("10:30:00", 21))).toEqual({ attempt: 3, withoutContact: 0 });
+    // No outcome chosen yet: a call of its own.
+    expect(nextCall(held, null, t("10:30:00", 21)).attempt).toBe(3);
+    expect(nextCall([], "no_answer", t("10:30:00"))).toEqual({ attempt: 1, withoutContact: 1 });
+  });
+
+  it("escalates from the third call without contact; a room whose latest visit does, unless returned", () => {
+    expect(callEscalates({ withoutContact: 2 })).toBe(false);
+    expect(callEscalates({ withoutContact: 3 })).toBe(true);
+    const three = (room: string, last = "submitted") => [
+      v(`${room}1`, room, "no_answer", t("09:00:00", 20)),
+      v(`${room}2`, room, "refused", t("09:00:00", 21)),
+      v(`${room}3`, room, "no_answer", t("09:00:00", 22), last),
+    ];
+    const rooms = roomsToEscalate([
+      ...three("a"),
+      ...three("b", "returned"),
+      ...three("c"),
+      v("c4", "c", "verified", t("09:00:00", 23)),
+      // Three knocks in one round: one call.
+      v("d1", "d", "no_answer", t("09:00:00")),
+      v("d2", "d", "no_answer", t("09:20:00")),
+      v("d3", "d", "no_answer", t("09:40:00")),
+    ]);
+    expect(Object.fromEntries(rooms)).toEqual({ a: "a3" });
   });
 });

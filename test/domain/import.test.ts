@@ -164,6 +164,68 @@ describe("import rows", () => {
 });
 
 describe("import rows of the other kinds", () => {
+  it("a code cell that is no code or label is named with what its column takes, in every kind", () => {
+    const units = mapAny(UNIT_COLUMNS, [
+      "单位名称",
+      "统一社会信用代码",
+      "行业",
+      "单位状态",
+      "社区代码",
+      "建筑物编码",
+    ]);
+    const unit = parseUnitRow(units, [
+      "某公司",
+      cleanUscc("91440104", "MA5D2B3C"),
+      "Z",
+      "营业中",
+      "440104007101",
+      "B1",
+    ]);
+    expect(unit.ok ? [] : unit.problems).toEqual([
+      {
+        column: "行业",
+        value: "Z",
+        key: "import.code.unknownMore",
+        params: {
+          value: "Z",
+          allowed: expect.stringMatching(/^农、林、牧、渔业（A）、采矿业（B）、/),
+          count: 20,
+        },
+      },
+      {
+        column: "单位状态",
+        value: "营业中",
+        key: "import.code.unknown",
+        params: { value: "营业中", allowed: "开业（1）、歇业（2）、停业（3）、注销/取缔（4）", count: 4 },
+      },
+    ]);
+    const rentals = mapAny(RENTAL_COLUMNS, [
+      "社区代码",
+      "建筑物编码",
+      "房号",
+      "出租人姓名",
+      "隐患等级",
+      "承租人姓名",
+      "承租人证件号码",
+      "承租人性别",
+    ]);
+    // The tenant's sex is also checked against the ID: a value that is no sex at all is the one problem.
+    const rental = parseRentalRow(rentals, [
+      "440104007101",
+      "B1",
+      "101",
+      "王房东",
+      "高",
+      "李租客",
+      "440104195001010020",
+      "F",
+    ]);
+    expect(rental.ok ? [] : rental.problems.map((p) => [p.column, p.value, p.key])).toEqual([
+      ["隐患等级", "高", "import.code.unknown"],
+      ["承租人性别", "F", "import.code.unknown"],
+    ]);
+  });
+
   it("units: a credit code is required and checked; industry takes its name", () => {
     const map = mapAny(UNIT_COLUMNS, ["单位名称", "统一社会信用代码", "行业", "社区代码", "建筑物编码"]);
     const good = cleanUscc("91440104", "MA5D2B3C");

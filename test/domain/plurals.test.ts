@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { createTranslator } from "@/domain/i18n";
 import { MESSAGE_BUNDLES } from "@/domain/i18n/all";
-import { en } from "@/domain/i18n/messages";
-import { validationMessages } from "@/domain/i18n/validation";
+import { en } from "@/domain/i18n/messages.en";
+import { validationEn } from "@/domain/i18n/validation.en";
 
 const t = createTranslator("en");
 const zh = createTranslator("zh-CN");
@@ -32,7 +32,7 @@ describe("plurals", () => {
   });
 
   it("leaves no count before a plural noun outside a plural form, in any English message", () => {
-    const all: Record<string, string> = { ...en, ...validationMessages.en };
+    const all: Record<string, string> = { ...en, ...validationEn };
     for (const bundle of MESSAGE_BUNDLES) Object.assign(all, bundle.en);
     const bare = (template: string) => {
       // What is left once the plural forms are taken out.

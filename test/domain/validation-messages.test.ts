@@ -7,17 +7,19 @@ import { checkMessages } from "@/domain/i18n/check";
 import { importMessages } from "@/domain/i18n/import";
 import { importPageMessages } from "@/domain/i18n/import-page";
 import { mapMessages } from "@/domain/i18n/map";
-import { en as uiEn, zhCN as uiZh } from "@/domain/i18n/messages";
+import { zhCN as uiZh } from "@/domain/i18n/messages";
+import { en as uiEn } from "@/domain/i18n/messages.en";
 import { progressMessages } from "@/domain/i18n/progress";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
 import { questionnaireDefinitionMessages } from "@/domain/i18n/questionnaire-definition";
 import { superviseMessages } from "@/domain/i18n/supervise";
 import { userMessages } from "@/domain/i18n/users";
-import { isValidationKey, validationMessages } from "@/domain/i18n/validation";
+import { isValidationKey, validationZh } from "@/domain/i18n/validation";
+import { validationEn } from "@/domain/i18n/validation.en";
 import { parseCitizenId, parseMobile, parsePhone, parseUscc } from "@/domain/validators";
 
-const zh = validationMessages["zh-CN"];
-const en = validationMessages.en;
+const zh = validationZh;
+const en = validationEn;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

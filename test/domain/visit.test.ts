@@ -12,10 +12,8 @@ import {
   endChanges,
   fieldChanges,
   newPersonChange,
-  nextAttempt,
   nextDay,
   revisitDueFor,
-  shouldEscalate,
   type VisitInput,
 } from "@/domain/visit";
 
@@ -243,13 +241,6 @@ describe("revisits and attempts", () => {
     expect(revisitDueFor("no_answer", new Date(2026, 10, 24, 9))).toBe("2026-11-25");
     expect(revisitDueFor("refused", new Date(2026, 10, 24, 9))).toBe("2026-11-25");
     expect(revisitDueFor("verified", new Date(2026, 10, 24, 9))).toBeNull();
-  });
-
-  it("counts attempts and escalates from the third", () => {
-    expect(nextAttempt([])).toBe(1);
-    expect(nextAttempt([{}, {}])).toBe(3);
-    expect(shouldEscalate(2)).toBe(false);
-    expect(shouldEscalate(3)).toBe(true);
   });
 });
 

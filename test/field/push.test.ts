@@ -6,17 +6,12 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { and, count, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backoffDelay } from "@/app/field/_lib/backoff";
 import { readNeedsAction } from "@/app/field/_lib/needs-action";
 import { discardRejected, resolveConflict, retryRejected, saveVisit } from "@/app/field/_lib/outbox";
 import { countPending } from "@/app/field/_lib/pending";
 import { pullAll } from "@/app/field/_lib/pull";
-import {
-  backoffDelay,
-  HttpError,
-  type PushTransport,
-  pushOutbox,
-  SERVER_FAILURES_TO_PARK,
-} from "@/app/field/_lib/push";
+import { HttpError, type PushTransport, pushOutbox, SERVER_FAILURES_TO_PARK } from "@/app/field/_lib/push";
 import { type FieldDatabase, type OutboxEntry, openFieldDb, type Row } from "@/app/field/_lib/store";
 import type { Database } from "@/db/client";
 import { changes, mutationLedger, persons, visits } from "@/db/schema";

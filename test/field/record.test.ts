@@ -214,10 +214,23 @@ describe("building the record of a visit", () => {
   });
 
   it("no answer: tomorrow's revisit, the attempt number, and no corrections allowed", () => {
-    const previous = [{ id: id() }, { id: id() }] as never[];
+    const earlier = (hours: number, outcome: string) => ({
+      id: id(),
+      outcome,
+      visitedAt: new Date(now.getTime() - hours * 3_600_000).toISOString(),
+    });
+    const previous = [earlier(48, "refused"), earlier(24, "no_answer")];
     const d = draft({ outcome: "no_answer" });
     const record = buildRecord(data({ visits: previous }), d, { now });
     expect(record.visit).toMatchObject({ attempt: 3, revisitDue: "2026-11-25" });
+    expect(record.withoutContact).toBe(3);
+    // A no-answer half an hour ago: knocking again is the same call (domain/counts.ts).
+    const again = buildRecord(data({ visits: [...previous, earlier(0.5, "no_answer")] }), d, { now });
+    expect(again).toMatchObject({ attempt: 3, withoutContact: 3 });
+    expect(again.visit.attempt).toBe(3);
+    // Found someone in: a call of its own, with contact.
+    const found = buildRecord(data({ visits: previous }), draft({ outcome: "verified" }), { now });
+    expect(found).toMatchObject({ attempt: 3, withoutContact: 0 });
     expect(visitSchema.safeParse(record.visit).success).toBe(true);
     const withChange = { ...d, members: { [head.id]: { kind: "deceased" as const, date: "2026-10-01" } } };
     expect(recordProblems(withChange, buildRecord(data(), withChange, { now }))).toEqual([

@@ -13,7 +13,7 @@ import { pullAll } from "@/app/field/_lib/pull";
 import { openFieldDb, readAll } from "@/app/field/_lib/store";
 import { households, residentFeedback, rooms, users, visits } from "@/db/schema";
 import { decodeCompletion } from "@/domain/completion";
-import { attemptNumbers } from "@/domain/counts";
+import { attemptNumbers, roomsToEscalate } from "@/domain/counts";
 import {
   gridCounts,
   type WorkFeedback,
@@ -42,9 +42,31 @@ import { visitMutation } from "../support/push";
  *   R11 verified at 10:00:00.2 and no answer at         checked             visited   attempts 1, 2
  *       10:00:00.7 (one second: the greater id is latest,
  *       and that is the verification)
+ *   R12 no answer at 09:00, 09:30, 10:30 and 11:10     revisit             visited   attempts 1, 1, 1, 2
+ *       (one call: two hours from the call's first
+ *       knock, not from the last, so 11:10 is call 2)
+ *   R13 no answer at 09:00 and 12:00 (3 h apart)        revisit             visited   attempts 1, 2
+ *   R14 no answer, refused, no answer on three days     revisit, escalate   visited   attempts 1, 2, 3
  *   every other room of the grid                        todo
+ *
+ * To escalate (three calls without contact in a row): R14 only — R12 and R13 made two calls each, R3,
+ * R6 and R10 one.
  */
-const EXPECTED = { visited: 10, checked: 5, approved: 1, revisitDue: 5, returned: 1 };
+const EXPECTED = { visited: 13, checked: 5, approved: 1, revisitDue: 8, returned: 1 };
+const ESCALATE = 1;
+
+/** Visits by name and their 上门次数, as the fixture says. */
+const ATTEMPTS: [string, number][] = [
+  ["r12a", 1],
+  ["r12b", 1],
+  ["r12c", 1],
+  ["r12d", 2],
+  ["r13a", 1],
+  ["r13b", 2],
+  ["r14a", 1],
+  ["r14b", 2],
+  ["r14c", 3],
+];
 
 const at = (day: number, time = "10:00:00") => `2026-11-${String(day).padStart(2, "0")}T${time}+08:00`;
 
@@ -67,7 +89,7 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
     gridId = (await objectsOfOfficer(database, "officer1")).gridId;
     officerId = (await db.select({ id: users.id }).from(users).where(eq(users.username, "officer1")))[0].id;
 
-    // Rooms with a household, in a fixed order: R1 … R11.
+    // Rooms with a household, in a fixed order: R1 … R14.
     const withHousehold = await db
       .selectDistinct({ id: rooms.id, householdId: households.id })
       .from(rooms)
@@ -76,8 +98,8 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
       .orderBy(asc(rooms.id), asc(households.id));
     const householdOf = new Map<string, string>();
     for (const row of withHousehold) if (!householdOf.has(row.id)) householdOf.set(row.id, row.householdId);
-    const R = [...householdOf.keys()].slice(0, 11);
-    expect(R, "officer1's grid has eleven rooms with a household").toHaveLength(11);
+    const R = [...householdOf.keys()].slice(0, 14);
+    expect(R, "officer1's grid has fourteen rooms with a household").toHaveLength(14);
     gridRooms = (await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.gridId, gridId))).map(
       (r) => r.id,
     );
@@ -102,12 +124,31 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
     // One second, two calls: the verification has the greater id, so it is the latest.
     const r11a = visit(11, "verified", at(22, "10:00:00.200"), "ffffffff-0000-4000-8000-000000000011");
     const r11b = visit(11, "no_answer", at(22, "10:00:00.700"), "00000000-0000-4000-8000-000000000011");
+    // No answers in one round and across the day; refusals and no answers over three days.
+    const r12 = ["09:00:00", "09:30:00", "10:30:00", "11:10:00"].map((time) =>
+      visit(12, "no_answer", at(24, time)),
+    );
+    const r13 = ["09:00:00", "12:00:00"].map((time) => visit(13, "no_answer", at(25, time)));
+    const r14 = [
+      visit(14, "no_answer", at(26)),
+      visit(14, "refused", at(27)),
+      visit(14, "no_answer", at(28)),
+    ];
     Object.assign(ids, { r4a: r4a.id, r4b: r4b.id, r11a: r11a.id, r11b: r11b.id, r9a: r9a.id });
+    r12.forEach((m, i) => {
+      ids[`r12${"abcd"[i]}`] = m.id;
+    });
+    r13.forEach((m, i) => {
+      ids[`r13${"ab"[i]}`] = m.id;
+    });
+    r14.forEach((m, i) => {
+      ids[`r14${"abc"[i]}`] = m.id;
+    });
 
     officer1 = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
     const first = await officer1.sync.push({
       deviceId: randomUUID(),
-      mutations: [r1, r2, r3, r4a, r4b, r5, r6, r7, r9a, r10, r11a, r11b],
+      mutations: [r1, r2, r3, r4a, r4b, r5, r6, r7, r9a, r10, r11a, r11b, ...r12, ...r13, ...r14],
     });
     expect(first.results.every((r) => r.status === "applied")).toBe(true);
     // A second phone at R9, which had not heard of the first call: it says "call 1" too.
@@ -168,11 +209,13 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
     expect([ids.r4a, ids.r4b, ids.r9a, ids.r9b, ids.r11b, ids.r11a].map((id) => attempts.get(id))).toEqual([
       1, 2, 1, 2, 1, 2,
     ]);
+    expect(ATTEMPTS.map(([name]) => attempts.get(ids[name]))).toEqual(ATTEMPTS.map(([, n]) => n));
+    expect(roomsToEscalate(held.visits as unknown as WorkVisit[]).size).toBe(ESCALATE);
   });
 
   it("progress counts the same", async () => {
     const supervisor = (await callerFor(database, { cookie: supervisorCookie })).caller;
-    const { totals } = await supervisor.progress.summary({ campaignId, areaId: gridId });
+    const { totals, grids, officers } = await supervisor.progress.summary({ campaignId, areaId: gridId });
     expect({
       visited: totals.visited,
       checked: totals.checked,
@@ -181,6 +224,26 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
       returned: totals.returned,
     }).toEqual(EXPECTED);
     expect(totals.assigned).toBe(gridRooms.length);
+    expect(grids.map((g) => g.toEscalate)).toEqual([ESCALATE]);
+    expect(totals.toEscalate).toBe(ESCALATE);
+    expect(officers.find((o) => o.username === "officer1")?.toEscalate).toBe(ESCALATE);
+  });
+
+  it("review numbers the calls the same and flags the one to escalate", async () => {
+    const supervisor = (await callerFor(database, { cookie: supervisorCookie })).caller;
+    const queue = await supervisor.review.queue({
+      state: "submitted",
+      campaignId,
+      gridId,
+      limit: 100,
+      offset: 0,
+    });
+    const byId = new Map(queue.visits.map((v) => [v.id, v]));
+    expect(ATTEMPTS.map(([name]) => byId.get(ids[name])?.attempt)).toEqual(ATTEMPTS.map(([, n]) => n));
+    expect(queue.visits.filter((v) => v.escalate).map((v) => v.id)).toEqual([ids.r14c]);
+    const pane = await supervisor.review.visit({ id: ids.r14c });
+    expect(pane).toMatchObject({ attempt: 3, withoutContact: 3, escalate: true });
+    expect(await supervisor.review.visit({ id: ids.r12c })).toMatchObject({ attempt: 1, escalate: false });
   });
 
   it("the map counts the same", async () => {
@@ -206,6 +269,7 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
       `format=csv&table=grids&campaignId=${campaignId}&areaId=${gridId}`,
     );
     const cell = (name: string) => Number(gridRow[header.indexOf(name)]);
+    expect(cell("待上报")).toBe(ESCALATE);
     expect({
       visited: cell("已走访"),
       checked: cell("已核查"),
@@ -219,7 +283,7 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
       "results",
       `format=csv&campaignId=${campaignId}&areaId=${gridId}`,
     );
-    expect(rows).toHaveLength(13);
+    expect(rows).toHaveLength(22);
     const attempt = rHeader.indexOf("上门次数");
     const time = rHeader.indexOf("走访时间");
     const outcome = rHeader.indexOf("走访结果");
@@ -234,5 +298,13 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
       ["无人应答", "1"],
       ["已核实无变化", "2"],
     ]);
+    // R12: four knocks, two calls; R13: two calls.
+    expect(calls("2026-11-24").map(([, n]) => n)).toEqual(["1", "1", "1", "2"]);
+    expect(calls("2026-11-25").map(([, n]) => n)).toEqual(["1", "2"]);
+    // R14: the third call without contact is the one to escalate, and no other visit is.
+    const escalate = rHeader.indexOf("上报社区");
+    expect(
+      rows.filter((r) => r[escalate] === "是").map((r) => [r[time].slice(0, 10), r[outcome], r[attempt]]),
+    ).toEqual([["2026-11-28", "无人应答", "3"]]);
   });
 });

@@ -265,7 +265,7 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
       );
       const lines = (await csvText(response)).trimEnd().split("\r\n");
       expect(lines[0]).toBe(
-        "社区,网格,地址,房间,对象类型,对象,走访结果,上门次数,走访时间,信息员,距楼栋（米）,定位偏离,审核状态,审核意见,走访备注",
+        "社区,网格,地址,房间,对象类型,对象,走访结果,上门次数,上报社区,走访时间,信息员,距楼栋（米）,定位偏离,审核状态,审核意见,走访备注",
       );
       expect(lines.length - 1).toBe(await visitsUnder(streetPath));
       expect(lines.length - 1).toBe(3);
@@ -273,16 +273,17 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
       expect(known).toBeDefined();
       const cells = known.split(",");
       expect(cells[1]).toBe(g1.name);
-      expect(cells.slice(4, 10)).toEqual([
+      expect(cells.slice(4, 11)).toEqual([
         "户",
         householdNo,
         "信息变更",
         "1",
+        "",
         "2026-11-20 10:00",
         officer1Name,
       ]);
-      expect(cells.slice(10)).toEqual(["", "", "已通过", "核实无误", ""]);
-      expect(lines.some((line) => line.includes(",无人应答,1,2026-11-20 11:00,"))).toBe(true);
+      expect(cells.slice(11)).toEqual(["", "", "已通过", "核实无误", ""]);
+      expect(lines.some((line) => line.includes(",无人应答,1,,2026-11-20 11:00,"))).toBe(true);
       const after = await audits("export_results");
       expect(after.length).toBe(before + 1);
       expect(after[0].areaPath).toBe(streetPath);
@@ -298,7 +299,7 @@ describe.each(databaseKinds)("exports on %s", (kind) => {
       );
       const lines = (await csvText(response)).split("\r\n");
       expect(lines[0]).toBe(
-        "Community,Grid,Address,Room,Subject type,Subject,Outcome,Attempt,Visited at,Officer,From building (m),Far from building,Review state,Review comment,Visit note",
+        "Community,Grid,Address,Room,Subject type,Subject,Outcome,Attempt,Escalate,Visited at,Officer,From building (m),Far from building,Review state,Review comment,Visit note",
       );
       expect(lines.some((line) => line.includes(`,Household,${householdNo},Information changed,1,`))).toBe(
         true,

@@ -240,6 +240,53 @@ describe.each(databaseKinds)("import persons (%s)", (kind) => {
     expect(audits.some((a) => (a.detail as { inserted: number }).inserted === 2)).toBe(true);
   });
 
+  it("a code column's bad value is named with the column and what it takes, in Chinese and English", async () => {
+    const rows = [
+      HEADERS,
+      person("码甲", citizenId("19600101", 41), "M", "1960-01-01", "C0001"), // 2 sex: a form's message today
+      person("码乙", citizenId("19600102", 43), "男", "1960-01-02", "C0002", { 4: "穿青", 7: "合租户" }), // 3
+      person("码丙", citizenId("19600103", 45), "1", "1960-01-03", "C0003", { 5: "老板" }), // 4
+      person("码丁", citizenId("19600104", 47), "男", "1960-01-04", "C0004"), // 5 ok
+    ];
+    const p = file("codes.csv", csv(rows));
+    const report = await run(p, { dryRun: true });
+    expect([report.read, report.rejected]).toEqual([4, 3]);
+    expect(report.errors.map((e) => [e.row, e.column, e.value, e.key])).toEqual([
+      [2, "性别", "M", "import.code.unknown"],
+      [3, "民族", "穿青", "import.code.unknownMore"],
+      [3, "户别", "合租户", "import.code.unknown"],
+      [4, "与户主关系", "老板", "import.code.unknownMore"],
+    ]);
+    expect(report.errors[0].reason).toBe(
+      "性别「M」不是可用的值；可填写以下名称或括号中的代码：未知的性别（0）、男（1）、女（2）、未说明的性别（9）",
+    );
+    expect(report.errors[1].reason).toMatch(
+      /^民族「穿青」不是可用的值；可填写代码表中的名称或代码（共 58 项），例如：汉族（01）、蒙古族（02）、/,
+    );
+    expect(report.errors[2].reason).toBe(
+      "户别「合租户」不是可用的值；可填写以下名称或括号中的代码：家庭户（1）、集体户（2）",
+    );
+    // The rejected rows file says the same, beside the row to fix.
+    const rejected = fs
+      .readFileSync(report.rejectedFile as string, "utf8")
+      .slice(1)
+      .trim()
+      .split("\r\n");
+    expect(rejected[1]).toContain("性别：性别「M」不是可用的值；");
+
+    const english = await run(p, { dryRun: true, translate: createTranslator("en") });
+    expect(english.errors[0].reason).toBe(
+      '性别 "M" is not an allowed value; enter one of these Chinese labels, or the code in brackets after it: 未知的性别（0）、男（1）、女（2）、未说明的性别（9）',
+    );
+    expect(english.errors[3].reason).toMatch(
+      /^与户主关系 "老板" is not an allowed value; enter a Chinese label of its code table, or its code \(84 in all\), for example: 本人（01）、户主（02）、/,
+    );
+    // Nothing written: a dry run; the same file for real rejects the same rows and imports the good one.
+    const real = await run(p);
+    expect([real.inserted, real.rejected]).toEqual([1, 3]);
+    expect(real.errors.map((e) => e.key)).toEqual(report.errors.map((e) => e.key));
+  });
+
   it("reads a GB18030 file with Chinese headers; a household may not move to another room", async () => {
     const id = citizenId("19661203", 41);
     const text = csv([

@@ -270,6 +270,7 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       approved: 1,
       returned: 1,
       revisitsDue: 1,
+      toEscalate: 0,
       completion: rate(3, a1),
     });
     expect(byId.get(g2.id)).toMatchObject({
@@ -293,6 +294,7 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       approved: 1,
       returned: 1,
       revisitsDue: 2,
+      toEscalate: 0,
       completion: rate(5, streetAssigned()),
     });
   });
@@ -440,15 +442,17 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       const lines = (await csvText(response)).split("\r\n");
       expect(lines[0]).toBe("按网格");
       expect(lines[1]).toBe(
-        "社区,网格,网格编码,信息员,应核查,已走访,已核查,已审核,被退回,待复访,完成率（%）",
+        "社区,网格,网格编码,信息员,应核查,已走访,已核查,已审核,被退回,待复访,待上报,完成率（%）",
       );
       const g1Line = lines.find((line) => line.includes(`,${g1.name},`)) as string;
       const a1 = assignedOf(g1.id);
-      expect(g1Line.endsWith(`,${a1},3,1,1,1,1,${Math.round((3 / a1) * 1000) / 10}`)).toBe(true);
+      expect(g1Line.endsWith(`,${a1},3,1,1,1,1,0,${Math.round((3 / a1) * 1000) / 10}`)).toBe(true);
       const total = streetAssigned();
-      expect(lines).toContain(`合计,,,,${total},5,2,1,1,2,${Math.round((5 / total) * 1000) / 10}`);
+      expect(lines).toContain(`合计,,,,${total},5,2,1,1,2,0,${Math.round((5 / total) * 1000) / 10}`);
       expect(lines).toContain("按信息员");
-      expect(lines).toContain("信息员,账号,负责网格,应核查,已走访,已核查,已审核,被退回,待复访,完成率（%）");
+      expect(lines).toContain(
+        "信息员,账号,负责网格,应核查,已走访,已核查,已审核,被退回,待复访,待上报,完成率（%）",
+      );
       expect(lines).toContain("按日期");
       expect(lines).toContain(`${yesterday},3,3,3,${Math.round((3 / total) * 1000) / 10}`);
       expect(lines).toContain(`${today},3,2,5,${Math.round((5 / total) * 1000) / 10}`);
@@ -462,7 +466,7 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
       expect(response.status).toBe(200);
       const lines = (await csvText(response)).split("\r\n");
       expect(lines[0]).toBe(
-        "Officer,Username,Grids,Assigned,Visited,Checked,Approved,Returned,Revisits due,Completion (%)",
+        "Officer,Username,Grids,Assigned,Visited,Checked,Approved,Returned,Revisits due,To escalate,Completion (%)",
       );
       expect(lines.some((line) => line.startsWith(`officer1,`) || line.includes(",officer1,"))).toBe(true);
       const disposition = response.headers.get("content-disposition") ?? "";

@@ -2,10 +2,10 @@ import "client-only";
 import { PULL_TABLES, type PulledConflict, type PullResponse } from "@/domain/pull";
 import { decodePullRows, type PullTables } from "@/domain/wire";
 import { notifyOutboxChanged } from "./pending";
-import { deviceIdOf } from "./push";
 import {
   abandon,
   type ConflictRow,
+  deviceIdOf,
   type FieldDatabase,
   type FieldWriteTransaction,
   REGISTER_STORES,

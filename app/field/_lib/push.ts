@@ -15,6 +15,7 @@ import { countPending, notifyOutboxChanged } from "./pending";
 import {
   abandon,
   type ConflictRow,
+  deviceIdOf,
   type FieldDatabase,
   type FieldStoreName,
   type OutboxEntry,
@@ -90,19 +91,6 @@ export function statusOf(error: unknown): number | undefined {
   if (error instanceof HttpError) return error.status;
   const data = (error as { data?: { httpStatus?: unknown } } | null)?.data;
   return typeof data?.httpStatus === "number" ? data.httpStatus : undefined;
-}
-
-export async function deviceIdOf(db: FieldDatabase): Promise<string> {
-  const held = (await db.get("meta", "deviceId")) as string | undefined;
-  if (held) return held;
-  const id = crypto.randomUUID();
-  // add, not put: two tabs racing here keep the first id.
-  try {
-    await db.add("meta", id, "deviceId");
-    return id;
-  } catch {
-    return (await db.get("meta", "deviceId")) as string;
-  }
 }
 
 /** What the server keeps per device for the supervisor: version, backlog, storage. */
@@ -628,10 +616,4 @@ export async function pushOutbox(
     }
   });
   return outcome === "busy" ? { state: "busy" } : outcome;
-}
-
-/** Waits after the n-th failure in a row: exponential from 5 s up to 5 min, with full jitter. */
-export function backoffDelay(failures: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(5 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

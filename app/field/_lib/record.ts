@@ -4,6 +4,7 @@
  * without a browser.
  */
 
+import { type CallNumber, nextCall } from "@/domain/counts";
 import { normaliseValue, sameValue } from "@/domain/merge";
 import { PULL_COLUMNS } from "@/domain/pull";
 import { toIsoDate } from "@/domain/validators/date";
@@ -20,7 +21,6 @@ import {
   needsRevisit,
   newPersonChange,
   newRowChange,
-  nextAttempt,
   RENTAL_FIELDS,
   ROOM_FIELDS,
   revisitDueFor,
@@ -213,7 +213,10 @@ export interface BuiltRecord {
   visit: VisitInput;
   changes: Change[];
   localUpdates: LocalUpdate[];
+  /** 上门次数 of this visit (domain/counts.ts: no answers within two hours are one call). */
   attempt: number;
+  /** 未接触次数: this call's number among the room's calls without contact in a row (0 with contact). */
+  withoutContact: number;
 }
 
 /** Which subject the visit is about: the one the officer worked on, or the room's only one. */
@@ -423,7 +426,11 @@ export function buildRecord(
 
   const outcome = draft.outcome ?? "";
   const subject = visitSubject(data, draft);
-  const attempt = nextAttempt(data.visits);
+  const { attempt, withoutContact }: CallNumber = nextCall(
+    data.visits as unknown as { id: string; outcome: string; visitedAt: string }[],
+    outcome || null,
+    options.now,
+  );
   const note = draft.note.trim();
   const visit: VisitInput = {
     id: visitId,
@@ -442,7 +449,7 @@ export function buildRecord(
     note: note === "" ? null : note,
     photoSha256: draft.photoSha256 ?? null,
   };
-  return { visit, changes, localUpdates, attempt };
+  return { visit, changes, localUpdates, attempt, withoutContact };
 }
 
 /**

@@ -225,3 +225,17 @@ export async function readAll(db: FieldDatabase) {
   }
   return stores;
 }
+
+/** This phone's id for the server (devices, late visits): made once, kept in the store. */
+export async function deviceIdOf(db: FieldDatabase): Promise<string> {
+  const held = (await db.get("meta", "deviceId")) as string | undefined;
+  if (held) return held;
+  const id = crypto.randomUUID();
+  // add, not put: two tabs racing here keep the first id.
+  try {
+    await db.add("meta", id, "deviceId");
+    return id;
+  } catch {
+    return (await db.get("meta", "deviceId")) as string;
+  }
+}

@@ -3,8 +3,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { PushInput } from "@/domain/push";
 import { appVersion } from "../../_components/public-env";
 import { useTRPCClient } from "../../_components/trpc";
+import { backoffDelay } from "./backoff";
 import { countPending, onOutboxChanged } from "./pending";
-import { backoffDelay, HttpError, type PushRun, type PushTransport, pushOutbox } from "./push";
+import type { PushRun, PushTransport } from "./push";
 import type { FieldDatabase, PhotoRow } from "./store";
 
 /** How often to try while work is waiting, and to report health when there is none. */
@@ -30,6 +31,12 @@ export type SyncState =
   | { phase: "waiting"; lastSyncedAt: number | null; retryAt: number; failures: number }
   | { phase: "unauthorized"; lastSyncedAt: number | null };
 
+/**
+ * The push loop: loaded at the first sync, not with the screen, so the work list and the room draw
+ * sooner (offline it comes from the service worker's precache like every chunk of the build).
+ */
+const pushModule = () => import("./push");
+
 async function uploadPhoto(photo: PhotoRow, gridId: string): Promise<void> {
   const response = await fetch(`/api/photos/${photo.sha256}?grid=${encodeURIComponent(gridId)}`, {
     method: "PUT",
@@ -39,6 +46,7 @@ async function uploadPhoto(photo: PhotoRow, gridId: string): Promise<void> {
   });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    const { HttpError } = await pushModule();
     throw new HttpError(response.status, body?.error?.message ?? response.statusText);
   }
 }
@@ -77,6 +85,7 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
     };
     let result: PushRun;
     try {
+      const { pushOutbox } = await pushModule();
       result = await pushOutbox(db, transport, {
         appVersion: appVersion(),
         lockName: `doorstep-sync-${userId}`,

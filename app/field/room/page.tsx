@@ -164,6 +164,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
         <RoomHeading
           data={data}
           attempt={record.attempt}
+          withoutContact={record.withoutContact}
           saved={savedVisit}
           outcome={draft.outcome}
           onOutcome={(outcome) => update((d) => ({ ...d, outcome }))}
@@ -191,7 +192,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
         <OutcomePicker
           value={draft.outcome}
           suggestion={suggestion}
-          attempt={record.attempt}
+          withoutContact={record.withoutContact}
           onChange={(outcome) => update((d) => ({ ...d, outcome }))}
         />
         <GpsCard

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { ESCALATE_AFTER_ATTEMPTS } from "@/domain/counts";
 import type { ProgressSummary } from "@/domain/progress";
 import { useI18n } from "../../_components/i18n";
 import { ErrorPanel } from "../../_components/shell";
@@ -163,6 +164,7 @@ export default function ProgressPage() {
               <li>{t("progress.def.checked")}</li>
               <li>{t("progress.def.review")}</li>
               <li>{t("progress.def.revisitsDue")}</li>
+              <li>{t("progress.def.toEscalate", { max: ESCALATE_AFTER_ATTEMPTS })}</li>
               <li>{t("progress.def.completion")}</li>
               <li>{t("progress.def.officers")}</li>
               <li>{t("progress.def.days")}</li>

@@ -145,6 +145,9 @@ function Queue({
                     <Tag tone="sky">{t("review.changes", { count: visit.changeCount })}</Tag>
                   )}
                   {visit.conflictCount > 0 && <Tag tone="purple">{t("status.conflict")}</Tag>}
+                  {visit.escalate && (
+                    <Tag tone="red">{t("review.escalate", { count: visit.withoutContact })}</Tag>
+                  )}
                   {visit.far && <Tag tone="amber">{t("review.far", { meters: visit.distanceM ?? 0 })}</Tag>}
                   {visit.photos > 0 && <Tag tone="gray">{t("review.hasPhoto")}</Tag>}
                   {visit.clean && <Tag tone="green">{t("review.clean")}</Tag>}
@@ -164,6 +167,7 @@ const TONES = {
   amber: "bg-amber-100 text-amber-950",
   gray: "bg-gray-100 text-gray-900",
   green: "bg-green-100 text-green-950",
+  red: "bg-red-100 text-red-950",
 } as const;
 
 function Tag({ tone, children }: { tone: keyof typeof TONES; children: React.ReactNode }) {
@@ -245,6 +249,14 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
           <StatusChip status={STATE_STATUS[data.reviewState]} label={t(`review.state.${data.reviewState}`)} />
         </p>
         {data.note && <p className="mt-1 text-gray-800">{data.note}</p>}
+        {data.escalate && (
+          <p
+            className="mt-2 rounded-lg border-2 border-status-returned bg-red-50 p-2 font-semibold text-red-950"
+            data-testid="review-escalate"
+          >
+            {t("review.escalateNote", { count: data.withoutContact })}
+          </p>
+        )}
       </header>
 
       <h3 className="mb-1 font-semibold">{t("review.changesTitle")}</h3>

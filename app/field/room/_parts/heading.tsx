@@ -23,12 +23,15 @@ const NO_CONTACT = ["no_answer", "refused"] as const;
 export function RoomHeading({
   data,
   attempt,
+  withoutContact,
   saved,
   outcome,
   onOutcome,
 }: {
   data: RoomData;
   attempt: number;
+  /** Calls in a row without contact, this one included if it is one (the escalation count). */
+  withoutContact: number;
   saved: WorkVisit | null;
   outcome: string | null;
   onOutcome: (outcome: string) => void;
@@ -86,7 +89,9 @@ export function RoomHeading({
           ) : null}
         </p>
       )}
-      {outcome !== null && needsRevisit(outcome) && <RevisitNote attempt={attempt} testId="revisit-top" />}
+      {outcome !== null && needsRevisit(outcome) && (
+        <RevisitNote withoutContact={withoutContact} testId="revisit-top" />
+      )}
       {outcome === null && (
         // Most calls end at a closed door: those two outcomes are one tap from the top.
         <div className="mt-2 flex items-center gap-2 border-t border-gray-200 pt-2">

@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { codeLabel, VISIT_OUTCOME, VISIT_OUTCOME_GROUP } from "@/domain/codes";
-import { ESCALATE_AFTER_ATTEMPTS, needsRevisit, nextDay, shouldEscalate } from "@/domain/visit";
+import { callEscalates, ESCALATE_AFTER_ATTEMPTS } from "@/domain/counts";
+import { needsRevisit, nextDay } from "@/domain/visit";
 import { useI18n } from "../../../_components/i18n";
 import { Button, Section } from "./ui";
 
@@ -10,12 +11,13 @@ import { Button, Section } from "./ui";
 export function OutcomePicker({
   value,
   suggestion,
-  attempt,
+  withoutContact,
   onChange,
 }: {
   value: string | null;
   suggestion: string | null;
-  attempt: number;
+  /** This call's number among the room's calls without contact in a row (domain/counts.ts). */
+  withoutContact: number;
   onChange: (outcome: string) => void;
 }) {
   const { t, locale } = useI18n();
@@ -68,25 +70,31 @@ export function OutcomePicker({
           </Button>
         </div>
       )}
-      {value !== null && needsRevisit(value) && <RevisitNote attempt={attempt} testId="revisit" />}
+      {value !== null && needsRevisit(value) && (
+        <RevisitNote withoutContact={withoutContact} testId="revisit" />
+      )}
     </Section>
   );
 }
 
-/** What a no-contact call means: which call this is, when to come back, and when it is reported. */
-export function RevisitNote({ attempt, testId }: { attempt: number; testId: string }) {
+/**
+ * What a no-contact call means: which call without contact this is (no answers within two hours are
+ * one call), when to come back, and when it is reported.
+ */
+export function RevisitNote({ withoutContact, testId }: { withoutContact: number; testId: string }) {
   const { t } = useI18n();
+  const escalate = callEscalates({ withoutContact });
   return (
     <div
       className={`mt-3 rounded-lg p-3 text-base font-semibold ${
-        shouldEscalate(attempt) ? "bg-red-50 text-red-900" : "bg-amber-50 text-amber-950"
+        escalate ? "bg-red-50 text-red-900" : "bg-amber-50 text-amber-950"
       }`}
       data-testid={testId}
     >
       <p>
-        {shouldEscalate(attempt)
-          ? t("visit.escalate", { attempt })
-          : t("visit.attempt", { attempt, max: ESCALATE_AFTER_ATTEMPTS })}
+        {escalate
+          ? t("visit.escalate", { attempt: withoutContact })
+          : t("visit.attempt", { attempt: withoutContact, max: ESCALATE_AFTER_ATTEMPTS })}
       </p>
       <p className="font-normal">{t("visit.revisitOn", { date: nextDay(new Date()) })}</p>
     </div>

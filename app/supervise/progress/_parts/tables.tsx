@@ -21,7 +21,7 @@ export function CompletionBar({ rate, wide = false }: { rate: number | null; wid
     <span className="flex items-center justify-end gap-2">
       <span
         aria-hidden
-        className={`relative inline-block h-2.5 overflow-hidden rounded-full bg-gray-200 ${wide ? "w-full" : "w-16"}`}
+        className={`relative inline-block h-2.5 overflow-hidden rounded-full bg-gray-200 ${wide ? "w-full" : "w-12"}`}
       >
         <span
           className={`absolute inset-y-0 left-0 rounded-full ${STATUS_CLASSES.done}`}
@@ -29,6 +29,15 @@ export function CompletionBar({ rate, wide = false }: { rate: number | null; wid
         />
       </span>
       <span className="w-14 shrink-0 text-right tabular-nums">{formatPercent(rate)}</span>
+    </span>
+  );
+}
+
+/** Rooms to report to the community: bold and red when there are any, so a grid that has them stands out. */
+function EscalateCount({ value }: { value: number }) {
+  return (
+    <span className={`tabular-nums ${value > 0 ? "font-bold text-red-800" : ""}`} data-escalate={value}>
+      {value}
     </span>
   );
 }
@@ -77,6 +86,14 @@ function measureColumns<T extends ProgressMeasures>(t: Translate): Column<T>[] {
       value: (r) => r.revisitsDue,
       numeric: true,
       swatch: STATUS_CLASSES.revisit,
+    },
+    {
+      key: "toEscalate",
+      label: t("progress.measure.toEscalate"),
+      value: (r) => r.toEscalate,
+      numeric: true,
+      // No swatch: to escalate is no room state of its own (those rooms are among revisits due).
+      render: (r) => <EscalateCount value={r.toEscalate} />,
     },
     {
       key: "completion",
@@ -166,7 +183,7 @@ export function GridTable({
           rowKey={(g) => g.gridId}
           initialSort={{ key: "grid", direction: "ascending" }}
           testId="progress-grids"
-          minWidth="52rem"
+          minWidth="57rem"
           footer={<TotalsRow totals={summary.totals} leading={3} />}
         />
       )}
@@ -194,6 +211,9 @@ function TotalsRow({ totals, leading }: { totals: ProgressMeasures; leading: num
           {value}
         </td>
       ))}
+      <td className="px-2 py-2 text-right">
+        <EscalateCount value={totals.toEscalate} />
+      </td>
       <td className="px-2 py-2">
         <CompletionBar rate={totals.completion} />
       </td>
@@ -245,7 +265,7 @@ export function OfficerTable({
           rowKey={(o) => o.officerId}
           initialSort={{ key: "officer", direction: "ascending" }}
           testId="progress-officers"
-          minWidth="46rem"
+          minWidth="51rem"
         />
       )}
     </Card>
