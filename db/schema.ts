@@ -517,19 +517,38 @@ export const changes = pgTable(
      * pending change: what the register held at the push; approval applies it while it still does.
      */
     serverValue: jsonValue("server_value"),
+    /**
+     * For a conflict: where the value it met came from. `user`: set by `serverSetBy` (an officer's
+     * correction, approved or still waiting, or someone's settlement); `register`: the register's own
+     * data (an import). Null for conflicts recorded before this was kept (migration 0010).
+     */
+    serverFrom: text("server_from", { enum: ["user", "register"] }),
+    serverSetBy: uuid("server_set_by").references(() => users.id),
     /** For a settled conflict: the value chosen, by whom and when. */
     resolvedValue: jsonValue("resolved_value"),
     resolvedBy: uuid("resolved_by").references(() => users.id),
     resolvedAt: ts("resolved_at"),
+    /**
+     * The device the settlement came from (a phone's, or the supervisor's browser): every other device
+     * of the officer is told when their value was set aside; the one that settled it knows.
+     */
+    resolvedDeviceId: uuid("resolved_device_id"),
     createdAt: ts("created_at").notNull().defaultNow(),
     /**
      * The order changes arrived in, within a batch too (its rows share one time): pending
      * corrections are laid over the register, and approved, in this order.
      */
     seq: bigserial("seq", { mode: "number" }).notNull(),
+    /**
+     * Stamped by a trigger with the writing transaction's id, like the register's rows: the officer's
+     * phones pull their conflicts, and the settlements of them, from it (see server/services/pull.ts).
+     */
+    changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
   },
   (t) => [
     index("changes_visit_idx").on(t.visitId),
+    // What a pull reads: the conflicts and settlements of a grid since a stamp.
+    index("changes_pull_idx").on(t.gridId, t.changeXid).where(sql`status in ('conflict', 'resolved')`),
     index("changes_entity_idx").on(t.entity, t.entityId),
     index("changes_conflict_idx").on(t.gridId).where(sql`status = 'conflict'`),
     // What a push lays over the register rows it reads, and what an approval applies.

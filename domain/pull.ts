@@ -4,6 +4,7 @@
  * the input and cursor schemas live in `pull-input.ts`.
  */
 
+import type { ConflictField, ValueSetter } from "./push";
 import type { ChangeEntity } from "./visit";
 
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
@@ -244,6 +245,25 @@ export type PullGrid = {
   center: [number, number] | null;
 };
 
+/**
+ * One of the officer's own corrections that met someone else's value, as the pull carries it to every
+ * phone of the officer, whichever phone recorded it and whenever it arose (at the push, or at approval
+ * when the register had moved since the push). `open`: waiting to be settled, shown under 有冲突 with
+ * both values and who set the other. `settled`: it leaves that list; `settledValue` is what the register
+ * keeps. `notice` is set for the phone that recorded the value when the settlement set it aside and was
+ * made elsewhere (the officer's other phone, a colleague, a supervisor): a correction still waiting
+ * for review that a conflict settled on the officer's other phone superseded is one.
+ */
+export interface PulledConflict extends ConflictField {
+  visitId: string;
+  roomId: string;
+  gridId: string;
+  state: "open" | "settled";
+  settledValue?: unknown;
+  settledBy?: ValueSetter | null;
+  notice?: boolean;
+}
+
 export interface PullResponse {
   /** `PULL_FORMAT` of the server that answered. */
   format: number;
@@ -266,6 +286,13 @@ export interface PullResponse {
    * details are no business of the phone. Rows within a page come in no promised order.
    */
   rows: PullRows;
+  /**
+   * On the page that ends a round only (absent on the others, and from servers before it): the
+   * officer's conflicts whose state changed in the round's range of stamps, per grid like the rows. A
+   * grid pulled from zero gets only the open ones, as it gets no tombstones. Values in clear, like the
+   * rows of the officer's own grid.
+   */
+  conflicts?: PulledConflict[];
 }
 
 export const PULL_LIMIT_DEFAULT = 5_000;

@@ -6,6 +6,8 @@
  * made on the phone and is the ledger's key, so a replay answers from the ledger and writes nothing.
  */
 
+import type { Role } from "./auth";
+import type { Translate } from "./i18n";
 import type { Change, Visit } from "./visit";
 
 /** Per request; the phone sends at most this many and the server refuses more. */
@@ -60,6 +62,19 @@ export interface PushInput {
   device?: DeviceHealth;
 }
 
+/**
+ * Who set a value the server holds: a person (named as the reader may see them: staff by their display
+ * name, the reader as themselves), or the register's own data as a department's import loaded it.
+ */
+export type ValueSetter = { kind: "user"; name: string; role: Role; self: boolean } | { kind: "register" };
+
+/** "张三（督导员）", "您本人", "台账导入数据": who set a value, in the reader's language. */
+export function setterText(setter: ValueSetter, t: Translate): string {
+  if (setter.kind === "register") return t("conflict.setBy.register");
+  if (setter.self) return t("conflict.setBy.self");
+  return t("conflict.setBy.user", { name: setter.name, role: t(`role.${setter.role}`) });
+}
+
 /** One field the server did not take: what the officer saw, what the server holds now, what they set. */
 export interface ConflictField {
   changeId: string;
@@ -69,6 +84,8 @@ export interface ConflictField {
   registerValue: unknown;
   serverValue: unknown;
   observedValue: unknown;
+  /** Who set `serverValue`; null when not known (conflicts recorded before it was kept). */
+  setBy?: ValueSetter | null;
 }
 
 export type MutationResult =

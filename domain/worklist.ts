@@ -86,12 +86,13 @@ export function openDisputesByRoom(
 /**
  * A room's status is its state as counted (domain/counts.ts: returned, then revisit — a refusal, no
  * answer, or a resident's open dispute newer than the latest visit — then checked, todo), a checked
- * room shown as approved once a supervisor approved its latest visit; a conflict flagged on the
- * latest visit shows first.
+ * room shown as approved once a supervisor approved its latest visit; a conflict still open on any of
+ * its visits shows first, as on the supervisor's map (server/services/completion.ts): a later visit
+ * does not settle it.
  */
 export function roomStatus(visits: readonly WorkVisit[], disputedAt?: string | Date | null): RoomStatus {
+  if (visits.some((visit) => visit.conflict)) return "conflict";
   const latest = latestVisit(visits);
-  if (latest?.conflict) return "conflict";
   const state = roomCountState(latest, disputedAt);
   if (state === "checked") return latest?.reviewState === "approved" ? "approved" : "done";
   return state;

@@ -7,6 +7,7 @@ import {
   decideVisits,
   deviceList,
   resolveFromInbox,
+  revealConflict,
   reviewQueue,
   reviewVisit,
 } from "../services/review";
@@ -56,6 +57,11 @@ export const reviewRouter = router({
 
 export const conflictRouter = router({
   list: supervisor.query(({ ctx }) => conflictInbox(ctx.db, ctx.user)),
+
+  // A mutation: it writes an audit row (an unmasked read), and must never be prefetched or cached.
+  reveal: supervisor
+    .input(z.object({ changeId: z.uuid() }))
+    .mutation(({ ctx, input }) => revealConflict(ctx.db, ctx.user, input.changeId, ctx.ip)),
 
   resolve: supervisor
     .input(

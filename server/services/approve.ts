@@ -21,6 +21,7 @@ import {
   toColumn,
   wireValue,
 } from "./register-values";
+import { registerSetters, type SetterQuestion, type SetterSource } from "./setters";
 
 /**
  * The review gate's second half: approving visits writes their pending corrections and new rows
@@ -79,12 +80,12 @@ export async function applyApprovedChanges(tx: Db, visitIds: readonly string[], 
   if (visitIds.length === 0) return;
   const pending = (
     await tx
-      .select({ change: changes, campaignId: visits.campaignId })
+      .select({ change: changes, campaignId: visits.campaignId, officerId: visits.officerId })
       .from(changes)
       .innerJoin(visits, eq(visits.id, changes.visitId))
       .where(and(inArray(changes.visitId, [...visitIds]), eq(changes.status, "pending")))
       .orderBy(asc(changes.seq))
-  ).map((row) => ({ ...row.change, campaignId: row.campaignId }));
+  ).map((row) => ({ ...row.change, campaignId: row.campaignId, officerId: row.officerId }));
   if (pending.length === 0) return;
   const rows = await lockRows(tx, pending);
 
@@ -96,7 +97,14 @@ export async function applyApprovedChanges(tx: Db, visitIds: readonly string[], 
   const created = new Map<ChangeEntity, Record<string, unknown>[]>();
   const newHouseholds = new Map<string, string[]>();
   const dirty = new Map<string, Set<string>>();
-  const status = new Map<string, { status: "applied" | "unchanged" | "conflict"; serverValue?: unknown }>();
+  const status = new Map<
+    string,
+    { status: "applied" | "unchanged" | "conflict"; serverValue?: unknown; source?: SetterSource }
+  >();
+  /** Who wrote each field this approval applied (`key|field`): the officer of its visit. */
+  const setters = new Map<string, string>();
+  /** Conflicts whose value was in the register before this approval: setters.ts finds who set it. */
+  const asked: { changeId: string; question: SetterQuestion }[] = [];
   const identityTouched = new Set<string>();
 
   const newPersons = ordered.filter((c) => c.field === "*" && c.entity === "person");
@@ -153,7 +161,17 @@ export async function applyApprovedChanges(tx: Db, visitIds: readonly string[], 
     const held =
       sameValue(now_, columnForm(change.field, change.registerValue)) || sameValue(now_, change.serverValue);
     if (!held) {
-      status.set(change.id, { status: "conflict", serverValue: now_ });
+      const by = setters.get(`${key}|${change.field}`);
+      status.set(change.id, {
+        status: "conflict",
+        serverValue: now_,
+        source: by ? { from: "user", userId: by } : undefined,
+      });
+      if (!by)
+        asked.push({
+          changeId: change.id,
+          question: { entity, entityId: change.entityId, field: change.field, value: now_ },
+        });
       continue;
     }
     row[change.field] = toColumn(change.field, change.observedValue);
@@ -161,6 +179,7 @@ export async function applyApprovedChanges(tx: Db, visitIds: readonly string[], 
     fields.add(change.field);
     dirty.set(key, fields);
     if (entity === "person" && IDENTITY_FIELDS.has(change.field)) identityTouched.add(key);
+    setters.set(`${key}|${change.field}`, change.officerId);
     status.set(change.id, { status: "applied" });
   }
   for (const key of identityTouched) {
@@ -195,11 +214,24 @@ export async function applyApprovedChanges(tx: Db, visitIds: readonly string[], 
     if (ids.length > 0)
       await tx.update(changes).set({ status: settled, serverValue: null }).where(anyOf(changes.id, ids));
   }
+  const found = await registerSetters(
+    tx,
+    asked.map((entry) => entry.question),
+  );
+  asked.forEach((entry, index) => {
+    const judged = status.get(entry.changeId);
+    if (judged) judged.source = found[index];
+  });
   for (const [id, judged] of status)
     if (judged.status === "conflict")
       await tx
         .update(changes)
-        .set({ status: "conflict", serverValue: judged.serverValue ?? null })
+        .set({
+          status: "conflict",
+          serverValue: judged.serverValue ?? null,
+          serverFrom: judged.source?.from ?? null,
+          serverSetBy: judged.source?.from === "user" ? judged.source.userId : null,
+        })
         .where(eq(changes.id, id));
   // A household found at the door gets its visit-slip code as it enters the register.
   for (const [campaignId, ids] of newHouseholds) await ensureCodes(tx, campaignId, ids);

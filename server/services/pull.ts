@@ -20,12 +20,14 @@ import {
   units,
   visits,
 } from "@/db/schema";
+import { sameValue } from "@/domain/merge";
 import {
   ENTITY_OF_PULL_TABLE,
   PULL_COLUMNS,
   PULL_FORMAT,
   PULL_LIMIT_DEFAULT,
   PULL_TABLES,
+  type PulledConflict,
   type PullGrid,
   type PullResponse,
   type PullTableName,
@@ -35,8 +37,9 @@ import { encodePullRows, type PullRecord, type PullTables } from "@/domain/wire"
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-import { toColumn } from "./register-values";
+import { columnForm, toColumn } from "./register-values";
 import { assignedGridIds } from "./scope";
+import { namedSetters } from "./setters";
 
 const TABLES = {
   buildings,
@@ -320,6 +323,96 @@ async function layPendingOverPulled(tx: Db, name: PullTableName, rows: Record<st
   }
 }
 
+/**
+ * The caller's own conflicts — on corrections of their visits in the campaign, recorded on any of
+ * their phones — whose state changed in the round's range of stamps, per grid floor like the rows.
+ *
+ * Why the pull, and why by stamp: a conflict can arise where no phone is listening (an approval that
+ * finds the register moved since the push), and a push answer reaches only the phone that pushed, so
+ * the officer's other phones never heard of it; nor of a settlement made elsewhere. Change rows are
+ * stamped by the same trigger as the register, so what changed since a phone's floor comes down once,
+ * read below the snapshot's xmin like everything else (a settlement committing late is not skipped),
+ * and a round interrupted and resumed, or a page stored twice, only repeats what the phone upserts.
+ * They come on the page that ends the round, when every grid's range is complete. A grid pulled from
+ * zero gets only the open ones: a settlement is news only to a phone that may have shown the conflict,
+ * or held the value it set aside.
+ */
+async function readConflicts(
+  tx: Db,
+  user: SessionUser,
+  deviceId: string | undefined,
+  campaignId: string,
+  groups: [string, string[]][],
+  ceiling: bigint,
+): Promise<PulledConflict[]> {
+  const byFloor = groups.map(([floor, ids]) =>
+    and(
+      sql`${changes.gridId} = any(${sql.param(ids)}::uuid[])`,
+      sql`${changes.changeXid} >= ${floor}::bigint`,
+      BigInt(floor) === 0n ? eq(changes.status, "conflict") : undefined,
+    ),
+  );
+  const rows = await tx
+    .select({
+      change: changes,
+      roomId: visits.roomId,
+      recordedOn: visits.deviceId,
+    })
+    .from(changes)
+    .innerJoin(visits, eq(visits.id, changes.visitId))
+    .where(
+      and(
+        byFloor.length === 1 ? byFloor[0] : or(...byFloor),
+        sql`${changes.changeXid} < ${ceiling.toString()}::bigint`,
+        sql`${changes.status} in ('conflict', 'resolved')`,
+        eq(visits.officerId, user.id),
+        eq(visits.campaignId, campaignId),
+      ),
+    )
+    .orderBy(asc(changes.changeXid), asc(changes.id));
+  if (rows.length === 0) return [];
+  const setBy = await namedSetters(
+    tx,
+    user,
+    rows.map(({ change }) => ({ from: change.serverFrom, userId: change.serverSetBy })),
+  );
+  const settledBy = await namedSetters(
+    tx,
+    user,
+    rows.map(({ change }) => ({ from: change.resolvedBy ? "user" : null, userId: change.resolvedBy })),
+  );
+  return rows.map(({ change, roomId, recordedOn }, index): PulledConflict => {
+    const base = {
+      changeId: change.id,
+      visitId: change.visitId,
+      roomId,
+      gridId: change.gridId,
+      entity: change.entity,
+      entityId: change.entityId,
+      field: change.field,
+      registerValue: change.registerValue,
+      serverValue: change.serverValue,
+      observedValue: change.observedValue,
+      setBy: setBy[index],
+    };
+    if (change.status === "conflict") return { ...base, state: "open" };
+    const setAside = !sameValue(
+      columnForm(change.field, change.resolvedValue),
+      columnForm(change.field, change.observedValue),
+    );
+    // The phone that recorded the value is told it was set aside, unless it made that choice itself;
+    // the officer's other phones only drop the conflict from their list.
+    const told = !!deviceId && recordedOn === deviceId && change.resolvedDeviceId !== deviceId;
+    return {
+      ...base,
+      state: "settled",
+      settledValue: change.resolvedValue,
+      settledBy: settledBy[index],
+      ...(setAside && told ? { notice: true } : {}),
+    };
+  });
+}
+
 /** ISO to the second: the phone needs no milliseconds, and every byte crosses a weak signal. */
 function wire(value: unknown): unknown {
   if (value === undefined) return null;
@@ -408,6 +501,12 @@ export async function pullChanges(
         }
       }
 
+      // The round is done: the caller's conflicts that changed in it (see readConflicts).
+      const conflicts =
+        !stop && campaignId && groups.length > 0
+          ? await readConflicts(tx, user, options.deviceId, campaignId, groups, plan.ceiling)
+          : [];
+
       const grids = plan.opensRound
         ? await gridRows(
             tx,
@@ -428,7 +527,7 @@ export async function pullChanges(
           : {}),
       };
 
-      if (Object.keys(counts).length > 0 || grids.length > 0) {
+      if (Object.keys(counts).length > 0 || grids.length > 0 || conflicts.length > 0) {
         await writeAudit(tx, {
           userId: user.id,
           action: "pull",
@@ -436,7 +535,14 @@ export async function pullChanges(
           entityId: campaignId ?? undefined,
           areaPath: user.areaPath,
           ip: meta.ip,
-          detail: { campaignId, gridIds, grids: grids.length, rows: counts, hasMore: stop !== null },
+          detail: {
+            campaignId,
+            gridIds,
+            grids: grids.length,
+            rows: counts,
+            conflicts: conflicts.length,
+            hasMore: stop !== null,
+          },
         });
       }
 
@@ -450,6 +556,7 @@ export async function pullChanges(
         dropGridIds: plan.dropGridIds,
         // Grouped by what rows hang off, references within the page as indexes: see domain/wire.ts.
         rows: encodePullRows(records),
+        ...(conflicts.length > 0 ? { conflicts } : {}),
       };
     },
     { isolationLevel: "repeatable read" },

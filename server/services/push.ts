@@ -58,6 +58,7 @@ import {
   wireValue,
 } from "./register-values";
 import { holdsNow, writableGrids } from "./scope";
+import { namedSetters, registerSetters, type SetterSource } from "./setters";
 
 /**
  * `sync.push`: a batch of the phone's outbox, taken in order, exactly once.
@@ -138,7 +139,20 @@ interface Batch {
   /** The register's own rows, as read (and as a settled conflict writes them). */
   register: Map<string, Row>;
   /** The corrections waiting for review on these rows, oldest first: laid over `register` to give `rows`. */
-  overlays: { key: string; field: string; value: unknown; seq: number }[];
+  overlays: { key: string; field: string; value: unknown; seq: number; by: string }[];
+  /**
+   * Who set each value of `rows` that a correction laid over or the batch wrote (`key|field` → user);
+   * a value not here is the register's, whose author setters.ts finds if a conflict meets it.
+   */
+  setters: Map<string, string>;
+  /** Conflicts judged in the batch: who set the value each met is stored with it and told in the answer. */
+  conflictSetters: {
+    conflict: ConflictField;
+    entity: ChangeEntity;
+    /** The value met, in clear (the answer's may be masked). */
+    value: unknown;
+    userId: string | undefined;
+  }[];
   /** Pending corrections a settled conflict decided against: they leave the overlay and the review. */
   superseded: { entity: ChangeEntity; entityId: string; field: string; beforeSeq: number; value: unknown }[];
   /** Campaigns that approve plain confirmations without a reviewer. */
@@ -222,6 +236,8 @@ class Scratch {
     if (mode === "pending") {
       for (const [key, row] of this.rows)
         if (this.touched.has(key) || this.created.has(key)) this.batch.rows.set(key, row);
+      for (const [key, fields] of this.fields)
+        for (const field of fields) this.batch.setters.set(`${key}|${field}`, this.batch.user.id);
       for (const [key, gridId] of this.newIds) this.batch.registeredIds.set(key, { gridId, ended: false });
       return versions;
     }
@@ -251,12 +267,23 @@ class Scratch {
             if (overlay.key === key && this.fields.get(key)?.has(overlay.field))
               row[overlay.field] = overlay.value;
         }
+        for (const field of this.fields.get(key) ?? []) setterAfterWrite(this.batch, key, field);
       }
       versions[row.id] = row.version;
     }
     for (const [key, gridId] of this.newIds) this.batch.registeredIds.set(key, { gridId, ended: false });
     return versions;
   }
+}
+
+/**
+ * Who set a field the batch just wrote to the register, as the batch sees it: the newest correction
+ * still laid over it, else the writer (the batch's user).
+ */
+function setterAfterWrite(batch: Batch, key: string, field: string): void {
+  let by = batch.user.id;
+  for (const overlay of batch.overlays) if (overlay.key === key && overlay.field === field) by = overlay.by;
+  batch.setters.set(`${key}|${field}`, by);
 }
 
 /**
@@ -434,6 +461,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     { status: "pending" | "unchanged" | "conflict"; serverValue?: unknown; observedValue?: unknown }
   >();
   const conflicts: ConflictField[] = [];
+  const setters: Batch["conflictSetters"] = [];
   const identityTouched = new Set<string>();
   for (const { change } of ordered) {
     if (change.field === "*") {
@@ -469,7 +497,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
         identityTouched.add(change.entityId);
     }
     if (decision === "conflict") {
-      conflicts.push({
+      const conflict: ConflictField = {
         changeId: change.id,
         entity: change.entity,
         entityId: change.entityId,
@@ -477,6 +505,13 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
         registerValue: change.registerValue,
         serverValue: answered(batch, change.field, serverValue),
         observedValue: change.observedValue,
+      };
+      conflicts.push(conflict);
+      setters.push({
+        conflict,
+        entity: change.entity,
+        value: serverValue,
+        userId: batch.setters.get(`${keyOf(change.entity, change.entityId)}|${change.field}`),
       });
     }
     statuses.set(
@@ -511,6 +546,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   }
 
   // Accepted: from here on nothing can refuse it.
+  batch.conflictSetters.push(...setters);
   const versions = scratch.commit("pending");
   // A plain confirmation in a campaign that trusts them needs no reviewer.
   const autoApproved =
@@ -525,6 +561,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
         field: change.field,
         value: batch.rows.get(key)?.[change.field],
         seq: Number.MAX_SAFE_INTEGER,
+        by: batch.user.id,
       });
     }
   for (const change of parsedChanges) batch.changeIdsTaken.add(change.id);
@@ -590,21 +627,22 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
   const decision = mergeField(serverValue, columnForm(change.field, seen), columnForm(change.field, chosen));
   if (decision === "conflict") {
     batch.changeUpdates.set(changeId, { serverValue });
-    return {
-      status: "conflict",
-      versions: {},
-      conflicts: [
-        {
-          changeId,
-          entity,
-          entityId: change.entityId,
-          field: change.field,
-          registerValue: change.registerValue,
-          serverValue: answered(batch, change.field, serverValue),
-          observedValue: value,
-        },
-      ],
+    const conflict: ConflictField = {
+      changeId,
+      entity,
+      entityId: change.entityId,
+      field: change.field,
+      registerValue: change.registerValue,
+      serverValue: answered(batch, change.field, serverValue),
+      observedValue: value,
     };
+    batch.conflictSetters.push({
+      conflict,
+      entity,
+      value: serverValue,
+      userId: batch.setters.get(`${keyOf(entity, change.entityId)}|${change.field}`),
+    });
+    return { status: "conflict", versions: {}, conflicts: [conflict] };
   }
   if (decision === "apply") {
     scratch.set(entity, change.entityId, change.field, toColumn(change.field, chosen));
@@ -619,6 +657,7 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
     resolvedValue: value ?? null,
     resolvedBy: batch.user.id,
     resolvedAt: batch.now,
+    resolvedDeviceId: batch.deviceId,
   });
   return { status: "applied", versions };
 }
@@ -640,6 +679,7 @@ function supersede(
   const key = keyOf(entity, entityId);
   batch.overlays = batch.overlays.filter((o) => !(o.key === key && o.field === field && o.seq < beforeSeq));
   batch.superseded.push({ entity, entityId, field, beforeSeq, value });
+  setterAfterWrite(batch, key, field);
   const row = batch.rows.get(key);
   const held = batch.register.get(key);
   if (!row || !held) return;
@@ -762,6 +802,8 @@ async function readBatch(
     changeIdsTaken: new Set(changesTaken.map((row) => row.id)),
     registeredIds,
     overlays,
+    setters: new Map(overlays.map((overlay) => [`${overlay.key}|${overlay.field}`, overlay.by])),
+    conflictSetters: [],
     superseded: [],
     conflictChanges,
     created: new Set(),
@@ -869,8 +911,10 @@ async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEnt
       observedValue: changes.observedValue,
       gridId: changes.gridId,
       seq: changes.seq,
+      officerId: visits.officerId,
     })
     .from(changes)
+    .innerJoin(visits, eq(visits.id, changes.visitId))
     .where(and(eq(changes.status, "pending"), anyOf(changes.entityId, named)))
     .orderBy(asc(changes.seq));
   for (const change of pending) {
@@ -890,7 +934,13 @@ async function layPendingOver(tx: Db, rows: Map<string, Row>, ids: Map<ChangeEnt
     const row = rows.get(key);
     if (!row) continue;
     row[change.field] = toColumn(change.field, change.observedValue);
-    overlays.push({ key, field: change.field, value: row[change.field], seq: change.seq });
+    overlays.push({
+      key,
+      field: change.field,
+      value: row[change.field],
+      seq: change.seq,
+      by: change.officerId,
+    });
   }
   return overlays;
 }
@@ -943,6 +993,46 @@ async function touchPending(tx: Db, batch: Batch): Promise<void> {
   }
 }
 
+/**
+ * Who set the value each conflict of the batch met: stored with the conflict, and told in the answer
+ * (which the ledger keeps, so a replay tells the same).
+ */
+async function nameConflictSetters(tx: Db, batch: Batch): Promise<void> {
+  if (batch.conflictSetters.length === 0) return;
+  const asked = batch.conflictSetters.filter((entry) => !entry.userId);
+  const found = await registerSetters(
+    tx,
+    asked.map(({ conflict, entity, value }) => ({
+      entity,
+      entityId: conflict.entityId,
+      field: conflict.field,
+      value,
+    })),
+  );
+  const sources = batch.conflictSetters.map((entry): SetterSource => {
+    const index = asked.indexOf(entry);
+    return index >= 0 ? found[index] : { from: "user", userId: entry.userId as string };
+  });
+  const names = await namedSetters(
+    tx,
+    batch.user,
+    sources.map((source) => ({ from: source.from, userId: source.from === "user" ? source.userId : null })),
+  );
+  const rows = new Map(batch.changeRows.map((change) => [change.id, change]));
+  batch.conflictSetters.forEach(({ conflict }, index) => {
+    const source = sources[index];
+    const stored = {
+      serverFrom: source.from,
+      serverSetBy: source.from === "user" ? source.userId : null,
+    };
+    const row = rows.get(conflict.changeId);
+    if (row) Object.assign(row, stored);
+    const update = batch.changeUpdates.get(conflict.changeId);
+    if (update && update.status !== "resolved") Object.assign(update, stored);
+    conflict.setBy = names[index];
+  });
+}
+
 async function writeBatch(tx: Db, batch: Batch): Promise<void> {
   // Only a settled conflict writes the register here; a visit's corrections wait for approval.
   await updateChanged(tx, batch);
@@ -954,7 +1044,13 @@ async function writeBatch(tx: Db, batch: Batch): Promise<void> {
   for (const { entity, entityId, field, beforeSeq, value } of batch.superseded)
     await tx
       .update(changes)
-      .set({ status: "resolved", resolvedValue: value, resolvedBy: batch.user.id, resolvedAt: batch.now })
+      .set({
+        status: "resolved",
+        resolvedValue: value,
+        resolvedBy: batch.user.id,
+        resolvedAt: batch.now,
+        resolvedDeviceId: batch.deviceId,
+      })
       .where(
         and(
           eq(changes.status, "pending"),
@@ -1080,6 +1176,7 @@ async function runBatch(
       });
       results.push({ id: mutation.id, duplicate: false, ...result });
     }
+    await nameConflictSetters(tx, batch);
     await writeBatch(tx, batch);
     await recordDevice(tx, user, request, meta);
     const count = (status: string) => results.filter((r) => r.status === status && !r.duplicate).length;

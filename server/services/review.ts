@@ -29,6 +29,7 @@ import { namesAtVisit } from "./note-names";
 import { type PushMeta, pushMutations } from "./push";
 import { TABLES, wireValue } from "./register-values";
 import { inScope } from "./scope";
+import { namedSetters } from "./setters";
 
 /**
  * The supervisor's side of a visit: the queue of submitted visits, one visit with its evidence, the
@@ -484,19 +485,15 @@ export async function decideVisits(
   });
 }
 
-/** Conflicts waiting in the caller's area, oldest first, with both values and who recorded which. */
+/**
+ * Conflicts waiting in the caller's area, oldest first, with both values, who recorded the second and
+ * who set the first (staff by name, or the register's own data), and whose record it is — a person's
+ * name masked like the values, until `revealConflict`.
+ */
 export async function conflictInbox(db: Db, user: SessionUser) {
   const rows = await db
     .select({
-      changeId: changes.id,
-      visitId: changes.visitId,
-      entity: changes.entity,
-      entityId: changes.entityId,
-      field: changes.field,
-      registerValue: changes.registerValue,
-      serverValue: changes.serverValue,
-      observedValue: changes.observedValue,
-      createdAt: changes.createdAt,
+      change: changes,
       visitedAt: visits.visitedAt,
       officerName: users.displayName,
       gridName: areas.name,
@@ -513,12 +510,61 @@ export async function conflictInbox(db: Db, user: SessionUser) {
     .where(and(eq(changes.status, "conflict"), underCaller(user)))
     .orderBy(asc(changes.createdAt), asc(changes.id))
     .limit(500);
-  return rows.map((row) => ({
+  const records = await recordsOf(
+    db,
+    rows.map((row) => row.change),
+  );
+  const setBy = await namedSetters(
+    db,
+    user,
+    rows.map(({ change }) => ({ from: change.serverFrom, userId: change.serverSetBy })),
+  );
+  return rows.map(({ change, ...row }, index) => ({
     ...row,
-    registerValue: maskFieldValue(row.field, row.registerValue),
-    serverValue: maskFieldValue(row.field, row.serverValue),
-    observedValue: maskFieldValue(row.field, row.observedValue),
+    ...conflictValues(change, records.get(change.id), false),
+    visitId: change.visitId,
+    entity: change.entity,
+    entityId: change.entityId,
+    field: change.field,
+    createdAt: change.createdAt,
+    setBy: setBy[index],
   }));
+}
+
+/** A conflict's record and values as the inbox shows them: masked, or in clear for a reveal. */
+function conflictValues(change: typeof changes.$inferSelect, record: RecordName, reveal: boolean) {
+  const show = (value: unknown) => (reveal ? value : maskFieldValue(change.field, value));
+  return {
+    changeId: change.id,
+    record: recordText(record, reveal),
+    registerValue: show(change.registerValue),
+    serverValue: show(change.serverValue),
+    observedValue: show(change.observedValue),
+  };
+}
+
+/**
+ * One conflict of the caller's area in clear — whose record and the three values — for a supervisor
+ * who must compare them with a document: an unmasked read, written to the audit log. A conflict
+ * outside the caller's area answers like a missing one.
+ */
+export async function revealConflict(db: Db, user: SessionUser, changeId: string, ip: string) {
+  const [row] = await db
+    .select({ change: changes, gridPath: areas.path })
+    .from(changes)
+    .innerJoin(areas, eq(areas.id, changes.gridId))
+    .where(eq(changes.id, changeId));
+  if (!row || !inScope(user, row.gridPath)) throw notFound();
+  const records = await recordsOf(db, [row.change]);
+  await writeAudit(db, {
+    userId: user.id,
+    action: "reveal_conflict",
+    entity: "change",
+    entityId: changeId,
+    areaPath: row.gridPath,
+    ip,
+  });
+  return conflictValues(row.change, records.get(changeId), true);
 }
 
 export interface InboxResolution {

@@ -41,6 +41,13 @@ describe("room status", () => {
     expect(roomStatus([visit({ outcome: "no_answer" })])).toBe("revisit");
     expect(roomStatus([visit({ reviewState: "returned" })])).toBe("returned");
     expect(roomStatus([visit({ conflict: true })])).toBe("conflict");
+    // An open conflict on an earlier visit is not settled by a later one.
+    expect(
+      roomStatus([
+        visit({ conflict: true }),
+        visit({ id: "v2", reviewState: "approved", visitedAt: "2026-11-21T09:00:00Z" }),
+      ]),
+    ).toBe("conflict");
     expect(
       roomStatus([visit({ outcome: "no_answer" }), visit({ id: "v2", visitedAt: "2026-11-21T09:00:00Z" })]),
     ).toBe("done");

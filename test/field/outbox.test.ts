@@ -246,7 +246,7 @@ describe("the store upgrade", () => {
     v1.close();
 
     const db = await openFieldDb(userId);
-    expect(db.version).toBe(4);
+    expect(db.version).toBe(5);
     expect([...db.objectStoreNames].sort()).toEqual(
       [
         "buildings",
@@ -257,6 +257,7 @@ describe("the store upgrade", () => {
         "householdCodes",
         "households",
         "meta",
+        "notices",
         "outbox",
         "persons",
         "photos",

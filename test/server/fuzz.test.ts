@@ -77,6 +77,7 @@ const VALID: Record<string, (side: Side) => unknown> = {
     choice: "other",
     value: "3",
   }),
+  "conflict.reveal": (s) => ({ changeId: s.changeId }),
   "device.list": () => undefined,
   "progress.summary": (s) => ({ campaignId: s.campaignId, areaId: s.communityId }),
   "map.completion": (s) => ({ campaignId: s.campaignId, areaId: s.communityId, from: "2026-01-01" }),

@@ -55,6 +55,7 @@ const PROCEDURES = `
   map.completion      UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   map.building        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   conflict.resolve    UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  conflict.reveal     UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   check.handle        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   check.disputes      UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.get        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
@@ -230,6 +231,7 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
       changeId: side.changeId,
       choice: "observed",
     }),
+  "conflict.reveal": ({ caller, side }) => caller.conflict.reveal({ changeId: side.changeId }),
   "check.handle": ({ caller, side }) => caller.check.handle({ id: side.disputeId, note: "已复访" }),
   "check.disputes": async ({ caller, side }) => {
     const disputes = await caller.check.disputes({

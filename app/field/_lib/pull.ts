@@ -1,8 +1,10 @@
 import "client-only";
-import { PULL_TABLES, type PullResponse } from "@/domain/pull";
+import { PULL_TABLES, type PulledConflict, type PullResponse } from "@/domain/pull";
 import { decodePullRows, type PullTables } from "@/domain/wire";
+import { notifyOutboxChanged } from "./pending";
 import {
   abandon,
+  type ConflictRow,
   deviceIdOf,
   type FieldDatabase,
   type FieldWriteTransaction,
@@ -55,19 +57,61 @@ export async function pullAll(
 export async function applyPullPage(db: FieldDatabase, page: PullResponse): Promise<number> {
   // Before anything is touched: a page of a format this app cannot read is refused whole, in words.
   const tables = decodePullRows(page.format, page.rows);
-  const tx = writeTransaction(db, ["meta", ...REGISTER_STORES]);
+  const tx = writeTransaction(db, ["meta", ...REGISTER_STORES, "conflicts", "notices", "outbox"]);
+  let written: number;
   try {
-    const written = await writePage(tx, page, tables);
+    written = await writePage(tx, page, tables);
     await tx.done;
-    return written;
   } catch (error) {
     abandon(tx);
     throw error;
+  }
+  // The officer's list of what to act on may have changed: its readers look again.
+  if (page.conflicts?.length || page.dropGridIds.length > 0) notifyOutboxChanged();
+  return written;
+}
+
+/**
+ * The officer's conflicts the page carries (see `PulledConflict`): an open one joins the list, unless
+ * this phone has settled it already and the settlement waits in the outbox; a settled one leaves it,
+ * and becomes a notice when it set aside a value recorded on this phone.
+ */
+async function writeConflicts(tx: FieldWriteTransaction, conflicts: readonly PulledConflict[]) {
+  if (conflicts.length === 0) return;
+  const settling = new Set(
+    (await tx.objectStore("outbox").getAll()).flatMap((entry) =>
+      entry.kind === "resolve" ? [entry.payload.changeId] : [],
+    ),
+  );
+  const receivedAt = new Date().toISOString();
+  for (const { state, settledValue, settledBy, notice, ...conflict } of conflicts) {
+    const held = await tx.objectStore("conflicts").get(conflict.changeId);
+    const row: ConflictRow = { ...conflict, receivedAt: held?.receivedAt ?? receivedAt };
+    if (state === "open") {
+      if (!settling.has(conflict.changeId)) await tx.objectStore("conflicts").put(row);
+      continue;
+    }
+    await tx.objectStore("conflicts").delete(conflict.changeId);
+    if (notice) await tx.objectStore("notices").put({ ...row, settledValue, settledBy: settledBy ?? null });
+  }
+}
+
+/** Conflicts and notices of grids no longer assigned: settling them would be refused. */
+async function dropConflictsOf(tx: FieldWriteTransaction, gridIds: readonly string[]) {
+  if (gridIds.length === 0) return;
+  const dropped = new Set(gridIds);
+  for (const name of ["conflicts", "notices"] as const) {
+    for (const row of await tx.objectStore(name).getAll()) {
+      // Rows kept before conflicts carried their grid: their room says.
+      const gridId = row.gridId ?? (await tx.objectStore("rooms").get(row.roomId))?.gridId;
+      if (gridId && dropped.has(gridId)) await tx.objectStore(name).delete(row.changeId);
+    }
   }
 }
 
 async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: PullTables): Promise<number> {
   let written = 0;
+  await dropConflictsOf(tx, page.dropGridIds);
   for (const gridId of page.dropGridIds) {
     for (const name of REGISTER_STORES) {
       if (name === "grids") continue;
@@ -99,6 +143,7 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
     throw error;
   }
   await Promise.all(requests);
+  await writeConflicts(tx, page.conflicts ?? []);
   await tx.objectStore("meta").put(page.cursor, "cursor");
   await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
   // Visits recorded from now on belong to the campaign the grid was downloaded for.

@@ -247,6 +247,7 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
       tally.sent += 1;
       const visitId = entry.kind === "visit" ? entry.payload.visit.id : entry.conflict.visitId;
       const roomId = entry.kind === "visit" ? entry.payload.visit.roomId : entry.conflict.roomId;
+      const gridId = entry.kind === "visit" ? entry.payload.visit.gridId : entry.conflict.gridId;
       // The phone's copies now match the server: its versions, and no longer "pending".
       const entities = new Map<string, ChangeEntity>();
       if (entry.kind === "visit")
@@ -268,7 +269,13 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
       }
       if (result.status === "conflict") {
         for (const conflict of result.conflicts) {
-          const row: ConflictRow = { ...conflict, visitId, roomId, receivedAt: new Date().toISOString() };
+          const row: ConflictRow = {
+            ...conflict,
+            visitId,
+            roomId,
+            ...(gridId ? { gridId } : {}),
+            receivedAt: new Date().toISOString(),
+          };
           await store("conflicts").put(row);
           tally.conflicts += 1;
         }

@@ -1,7 +1,7 @@
 import "client-only";
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
 import { PULL_TABLES } from "@/domain/pull";
-import type { ConflictField, ResolveMutation } from "@/domain/push";
+import type { ConflictField, ResolveMutation, ValueSetter } from "@/domain/push";
 import type { Change, Visit } from "@/domain/visit";
 
 /**
@@ -35,6 +35,8 @@ interface FieldDb extends DBSchema {
   photos: { key: string; value: PhotoRow };
   // Version 3: fields the server did not take because someone else changed them first.
   conflicts: { key: string; value: ConflictRow; indexes: { visitId: string } };
+  // Version 5: corrections recorded on this phone that a settlement elsewhere set aside.
+  notices: { key: string; value: NoticeRow };
 }
 
 /**
@@ -62,11 +64,26 @@ export type OutboxEntry = {
   | { kind: "resolve"; payload: ResolveMutation["payload"]; conflict: ConflictRow }
 );
 
-/** A field the server kept someone else's value for, shown with both values until it is settled. */
+/**
+ * A field the server kept someone else's value for, shown with both values until it is settled: from
+ * this phone's push answer, or from a pull (a conflict of the officer's that arose at approval, or on
+ * their other phone). `setBy` says whose value it met, when the server said.
+ */
 export interface ConflictRow extends ConflictField {
   visitId: string;
   roomId: string;
+  /** Absent on rows kept before the pull carried conflicts. */
+  gridId?: string;
   receivedAt: string;
+}
+
+/**
+ * A correction recorded on this phone that a settlement made elsewhere (the officer's other phone, a
+ * colleague, a supervisor) set aside: shown until the officer has read it.
+ */
+export interface NoticeRow extends ConflictRow {
+  settledValue: unknown;
+  settledBy: ValueSetter | null;
 }
 
 /** Typed-but-unsaved input of a room's visit form, so nothing is lost to a reload or a dead battery. */
@@ -137,7 +154,7 @@ function createRegisterStores(db: IDBPDatabase<FieldDb>, names: readonly Exclude
 }
 
 export function openFieldDb(userId: string): Promise<FieldDatabase> {
-  return openDB<FieldDb>(`doorstep-${userId}`, 4, {
+  return openDB<FieldDb>(`doorstep-${userId}`, 5, {
     upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("meta");
@@ -158,6 +175,9 @@ export function openFieldDb(userId: string): Promise<FieldDatabase> {
         // The grid held was pulled without them: the next pull starts over and brings them, its
         // upserts absorbing the rows already here.
         if (oldVersion >= 1) void transaction.objectStore("meta").delete("cursor");
+      }
+      if (oldVersion < 5) {
+        db.createObjectStore("notices", { keyPath: "changeId" });
       }
     },
     // Another tab (a newer version of the app) wants to upgrade the database: let it, rather than stall it.
@@ -184,11 +204,26 @@ export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | u
   return (await db.get("meta", key)) as T | undefined;
 }
 
+/**
+ * Every register store, read at once. A visit with a conflict still open carries `conflict: true`, so
+ * its room shows 有冲突 in the work list (domain/worklist.ts roomStatus) until the conflict is settled.
+ */
 export async function readAll(db: FieldDatabase) {
-  const tx = db.transaction(REGISTER_STORES, "readonly");
-  const all = await Promise.all(REGISTER_STORES.map((name) => tx.objectStore(name).getAll()));
+  const tx = db.transaction([...REGISTER_STORES, "conflicts"], "readonly");
+  const [all, conflicts] = await Promise.all([
+    Promise.all(REGISTER_STORES.map((name) => tx.objectStore(name).getAll())),
+    tx.objectStore("conflicts").getAll(),
+  ]);
   await tx.done;
-  return Object.fromEntries(REGISTER_STORES.map((name, i) => [name, all[i]])) as Record<RegisterStore, Row[]>;
+  const stores = Object.fromEntries(REGISTER_STORES.map((name, i) => [name, all[i]])) as Record<
+    RegisterStore,
+    Row[]
+  >;
+  if (conflicts.length > 0) {
+    const open = new Set(conflicts.map((conflict) => conflict.visitId));
+    stores.visits = stores.visits.map((visit) => (open.has(visit.id) ? { ...visit, conflict: true } : visit));
+  }
+  return stores;
 }
 
 /** This phone's id for the server (devices, late visits): made once, kept in the store. */

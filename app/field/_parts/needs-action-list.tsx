@@ -2,11 +2,13 @@
 
 import Link from "next/link";
 import { changeFieldLabel, changeValueText } from "@/domain/change-value";
+import { setterText } from "@/domain/push";
 import { useI18n } from "../../_components/i18n";
-import { useNeedsAction } from "../_lib/needs-action";
+import { needsAnything, useNeedsAction } from "../_lib/needs-action";
 import { discardRejected, resolveConflict, retryRejected } from "../_lib/outbox";
 import { SERVER_FAILED_KEY } from "../_lib/push";
 import type { FieldDatabase, OutboxEntry } from "../_lib/store";
+import NoticeList from "./notice-list";
 
 /**
  * Visits the server refused or the phone parked, and fields in conflict, for the officer to act on.
@@ -15,7 +17,7 @@ import type { FieldDatabase, OutboxEntry } from "../_lib/store";
 export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
   const { t, locale } = useI18n();
   const needs = useNeedsAction(db);
-  if (!db || !needs || (needs.rejected.length === 0 && needs.conflicts.length === 0)) return null;
+  if (!db || !needs || !needsAnything(needs)) return null;
   const show = (conflict: { entity: string; field: string }, value: unknown) =>
     changeValueText(conflict.field, value, { locale, t, mask: false, entity: conflict.entity }) || "—";
   const discard = async (entry: OutboxEntry) => {
@@ -91,6 +93,12 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
                   <dd className="font-semibold" data-testid="server-value">
                     {show(conflict, conflict.serverValue)}
                   </dd>
+                  {conflict.setBy && (
+                    <>
+                      <dt className="text-gray-700">{t("sync.setBy")}</dt>
+                      <dd data-testid="set-by">{setterText(conflict.setBy, t)}</dd>
+                    </>
+                  )}
                   <dt className="text-gray-700">{t("sync.yourValue")}</dt>
                   <dd className="font-semibold" data-testid="your-value">
                     {show(conflict, conflict.observedValue)}
@@ -117,6 +125,7 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
           </ul>
         </div>
       )}
+      {needs.notices.length > 0 && <NoticeList db={db} notices={needs.notices} show={show} />}
     </div>
   );
 }

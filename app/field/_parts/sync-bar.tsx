@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { type FormEvent, useEffect, useState } from "react";
 import { useI18n } from "../../_components/i18n";
 import { useTRPCClient } from "../../_components/trpc";
-import { useNeedsAction } from "../_lib/needs-action";
+import { needsAnything, useNeedsAction } from "../_lib/needs-action";
 import type { FieldDatabase } from "../_lib/store";
 import { type SyncState, useStorageState } from "../_lib/use-sync";
 
@@ -180,6 +180,6 @@ function Relogin({ username, onDone }: { username: string; onDone: () => void })
 /** Mounts the list only when the server gave something back to act on. */
 function NeedsAction({ db }: { db: FieldDatabase | null }) {
   const needs = useNeedsAction(db);
-  if (!db || !needs || (needs.rejected.length === 0 && needs.conflicts.length === 0)) return null;
+  if (!db || !needs || !needsAnything(needs)) return null;
   return <NeedsActionList db={db} />;
 }

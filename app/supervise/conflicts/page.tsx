@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { changeFieldLabel, changeValueText } from "@/domain/change-value";
 import { FIELD_INFO } from "@/domain/fields";
+import { setterText, type ValueSetter } from "@/domain/push";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
 import { browserDeviceId } from "../_parts/device-id";
@@ -43,6 +44,9 @@ type Item = {
   changeId: string;
   entity: string;
   field: string;
+  /** Whose record: a person's name masked until revealed; a household number or a unit's name as is. */
+  record: string | null;
+  setBy: ValueSetter | null;
   registerValue: unknown;
   serverValue: unknown;
   observedValue: unknown;
@@ -81,25 +85,62 @@ function ConflictCard({ item }: { item: Item }) {
   const show = (value: unknown) =>
     changeValueText(item.field, value, { locale, t, mask: false, entity: item.entity }) || "—";
   const outcome = resolve.data;
+  // In clear once revealed (an audited read): only for this card's conflict.
+  const reveal = useMutation(trpc.conflict.reveal.mutationOptions());
+  const shown = reveal.data?.changeId === item.changeId ? { ...item, ...reveal.data } : item;
   return (
-    <li className="rounded-xl border-2 border-purple-200 bg-white p-4 shadow-sm" data-testid="inbox-conflict">
+    <li
+      className="rounded-xl border-2 border-purple-200 bg-white p-4 shadow-sm"
+      data-testid="inbox-conflict"
+      data-change-id={item.changeId}
+    >
       <p className="text-sm text-gray-700">
         {item.gridName} · {[item.address, item.unitNo, item.roomNo].filter(Boolean).join(" ")}
       </p>
-      <p className="mb-2 text-lg font-semibold">{changeFieldLabel(item.field, t, item.entity)}</p>
+      <p className="mb-2 text-lg font-semibold" data-testid="inbox-title">
+        {shown.record && (
+          <>
+            <span data-testid="inbox-record">{shown.record}</span>
+            {" · "}
+          </>
+        )}
+        {changeFieldLabel(item.field, t, item.entity)}
+      </p>
       <dl className="mb-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-base">
         <dt className="text-gray-700">{t("conflicts.register")}</dt>
-        <dd>{show(item.registerValue)}</dd>
+        <dd>{show(shown.registerValue)}</dd>
         <dt className="text-gray-700">{t("conflicts.server")}</dt>
-        <dd className="font-semibold">{show(item.serverValue)}</dd>
+        <dd className="font-semibold" data-testid="inbox-server">
+          {show(shown.serverValue)}
+          {item.setBy && (
+            <span className="block text-sm font-normal text-gray-700" data-testid="inbox-set-by">
+              {t("conflicts.setBy", { who: setterText(item.setBy, t) })}
+            </span>
+          )}
+        </dd>
         <dt className="text-gray-700">{t("conflicts.observed", { officer: item.officerName })}</dt>
-        <dd className="font-semibold">
-          {show(item.observedValue)}{" "}
+        <dd className="font-semibold" data-testid="inbox-observed">
+          {show(shown.observedValue)}{" "}
           <span className="text-sm font-normal text-gray-700">
             {new Date(item.visitedAt).toLocaleString(locale)}
           </span>
         </dd>
       </dl>
+      {shown === item && (
+        <button
+          type="button"
+          disabled={reveal.isPending}
+          onClick={() => reveal.mutate({ changeId: item.changeId })}
+          className="mb-3 min-h-11 rounded-lg border-2 border-gray-400 px-3 text-sm font-semibold"
+        >
+          {t("review.reveal")}
+        </button>
+      )}
+      {reveal.isError && (
+        <p role="alert" className="mb-2 text-red-800">
+          {reveal.error.message}
+        </p>
+      )}
       {outcome && outcome.status === "applied" ? (
         <p className="rounded-lg bg-green-50 p-2 font-semibold text-green-950" role="status">
           {t("conflicts.settled")}
