@@ -104,6 +104,7 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "campaign.assign": (s) => ({ campaignId: s.ownCampaignId, gridId: s.gridId, officerId: s.officerId }),
   "campaign.unassign": (s) => ({ campaignId: s.ownCampaignId, gridId: s.gridId }),
   "campaign.close": (s) => ({ id: s.ownCampaignId }),
+  "campaign.setAutoApprove": (s) => ({ id: s.ownCampaignId, autoApprove: true }),
   "user.list": (s) => ({
     search: "officer",
     role: "officer",

@@ -34,6 +34,7 @@ export function CampaignView({
       queryClient.invalidateQueries({ queryKey: trpc.campaign.get.queryKey({ id }) }),
       queryClient.invalidateQueries({ queryKey: trpc.campaign.list.queryKey() }),
     ]);
+  const [autoChoice, setAutoChoice] = useState<boolean | null>(null);
   const autoApprove = useMutation(
     trpc.campaign.setAutoApprove.mutationOptions({
       onSuccess: async (_, input) => {
@@ -101,9 +102,13 @@ export function CampaignView({
             <input
               type="checkbox"
               className="mt-1 h-5 w-5 shrink-0"
-              checked={campaign.autoApprove}
-              disabled={autoApprove.isPending}
-              onChange={(event) => autoApprove.mutate({ id, autoApprove: event.target.checked })}
+              // The choice shows at once; refused, the campaign's own setting shows again.
+              checked={autoChoice ?? campaign.autoApprove}
+              onChange={(event) => {
+                const chosen = event.target.checked;
+                setAutoChoice(chosen);
+                autoApprove.mutate({ id, autoApprove: chosen }, { onError: () => setAutoChoice(null) });
+              }}
               data-testid="auto-approve"
             />
             <span>
