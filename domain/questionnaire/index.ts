@@ -46,4 +46,5 @@ export {
 } from "./evaluate";
 export { type Expr, type ExprError, FUNCTIONS, parseExpression } from "./expr";
 export { evaluate, type Scope } from "./interpret";
+export { QUESTIONNAIRE_MAX_BYTES, questionCount } from "./summary";
 export type { DateValue, Value } from "./values";

@@ -1,0 +1,154 @@
+// Campaign questionnaires on every database kind: an administrator's XLSX upload through the route
+// (a clean workbook becomes the next version and is audited; a faulty one is refused with every
+// problem, translated, and stores nothing; someone else's campaign is not found), and the version in
+// force as the campaign view reads it.
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is XLSForm's reference syntax.
+
+import { and, count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/questionnaires/route";
+import type { Database } from "@/db/client";
+import { areas, auditLog, questionnaires, users } from "@/db/schema";
+import { sheetRows, type Workbook } from "@/domain/questionnaire";
+import { hashPassword } from "@/server/auth/password";
+import { elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
+import { databaseKinds, openTestDatabase } from "../support/db";
+import { callerFor, codeOf, DEMO_PASSWORD, loginAs, seedSmallStreet } from "../support/fixture";
+import { workbookXlsx } from "../support/questionnaire";
+
+const BASE = "http://localhost:3000";
+const SAME_ORIGIN = { host: "localhost:3000", origin: BASE, "sec-fetch-site": "same-origin" };
+
+/** The elderly form with three mistakes: an unknown type, a duplicate name, a bad expression. */
+const broken: Workbook = {
+  ...elderlyHealth,
+  survey: sheetRows([
+    ["type", "name", "label::zh", "label::en", "constraint"],
+    ["text", "name", "姓名", "Name", ""],
+    ["rating", "score", "评分", "Score", ""],
+    ["integer", "name", "年龄", "Age", ". > ("],
+  ]),
+};
+
+describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
+  let database: Database;
+  let campaignId: string;
+  let adminCookie: string;
+  let communityAdminCookie: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    campaignId = (await seedSmallStreet(database)).campaignId;
+    globalThis.__doorstepDatabase = Promise.resolve(database);
+    adminCookie = await loginAs(database, "admin");
+    // An administrator of one community: the street's campaign is not wholly theirs.
+    const [community] = await database.db
+      .select({ id: areas.id })
+      .from(areas)
+      .where(eq(areas.level, "community"))
+      .limit(1);
+    await database.db.insert(users).values({
+      username: "community-admin",
+      displayName: "社区管理员",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      role: "admin",
+      areaId: community.id,
+    });
+    communityAdminCookie = await loginAs(database, "community-admin");
+  });
+  afterAll(async () => {
+    globalThis.__doorstepDatabase = undefined;
+    await database?.close();
+  });
+
+  function upload(
+    body: Uint8Array,
+    cookie: string,
+    options: { name?: string; locale?: string; campaign?: string } = {},
+  ) {
+    const query = new URLSearchParams({
+      campaign: options.campaign ?? campaignId,
+      name: options.name ?? "老年人健康档案.xlsx",
+    });
+    const init: RequestInit & { duplex?: "half" } = {
+      method: "POST",
+      body: body as BodyInit,
+      duplex: "half",
+      headers: {
+        ...SAME_ORIGIN,
+        "content-type": "application/octet-stream",
+        cookie: `${cookie}; doorstep_locale=${options.locale ?? "zh-CN"}`,
+      },
+    };
+    return POST(new Request(`${BASE}/api/questionnaires?${query}`, init));
+  }
+
+  const stored = async () => (await database.db.select({ n: count() }).from(questionnaires))[0].n;
+  const audited = async () =>
+    (
+      await database.db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(eq(auditLog.action, "questionnaire.upload"))
+    )[0].n;
+
+  it("refuses a faulty workbook with every problem, in the caller's language, and stores nothing", async () => {
+    const before = { stored: await stored(), audited: await audited() };
+    const response = await upload(await workbookXlsx(broken), adminCookie, { locale: "en" });
+    expect(response.status).toBe(422);
+    const body = await response.json();
+    expect(body.ok).toBe(false);
+    const messages: string[] = body.problems.map((p: { message: string }) => p.message);
+    expect(
+      body.problems.map((p: { sheet: string; row: number; cell: string }) => `${p.sheet}!${p.cell}`),
+    ).toEqual(expect.arrayContaining(["survey!A3", "survey!B4", "survey!E4"]));
+    expect(messages.some((m) => m.includes("rating"))).toBe(true);
+    expect(messages).toContain(
+      "Sheet survey, row 4, column “name” (B4): The name “name” is already used in row 2: every name must be unique",
+    );
+    expect(messages.join("\n")).not.toMatch(/questionnaire\.def\./);
+    expect({ stored: await stored(), audited: await audited() }).toEqual(before);
+  });
+
+  it("takes a clean workbook as version 1, then 2, audited; the campaign view shows the version in force", async () => {
+    const bytes = await workbookXlsx(elderlyHealth);
+    const first = await upload(bytes, adminCookie);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({
+      ok: true,
+      version: 1,
+      title: "老年人健康档案",
+      questions: 19,
+    });
+    const second = await upload(bytes, adminCookie, { name: "C:\\表格\\老年人健康档案-v2.xlsx" });
+    expect(await second.json()).toMatchObject({ ok: true, version: 2, sourceFile: "老年人健康档案-v2.xlsx" });
+    const [row] = await database.db
+      .select()
+      .from(questionnaires)
+      .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, 2)));
+    expect(row.definition).toMatchObject({ format: 1, settings: { formId: "elderly_health" } });
+    expect(await audited()).toBe(2);
+
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    expect(await supervisor.campaign.questionnaire({ id: campaignId })).toMatchObject({
+      version: 2,
+      title: "老年人健康档案",
+      questions: 19,
+    });
+  });
+
+  it("refuses an administrator whose area does not hold the whole campaign, other roles, and non-workbooks", async () => {
+    const before = await stored();
+    const bytes = await workbookXlsx(elderlyHealth);
+    expect((await upload(bytes, communityAdminCookie)).status).toBe(404);
+    expect((await upload(bytes, await loginAs(database, "supervisor"))).status).toBe(403);
+    expect((await upload(bytes, adminCookie, { name: "form.csv" })).status).toBe(400);
+    const notXlsx = await upload(new TextEncoder().encode("type,name\ntext,a"), adminCookie);
+    expect(notXlsx.status).toBe(400);
+    expect((await notXlsx.json()).error.key).toBe("questionnaireUpload.unreadable");
+    expect(await stored()).toBe(before);
+    // Reading the version in force needs only to see the campaign, which overlaps their community.
+    const communityAdmin = (await callerFor(database, { cookie: communityAdminCookie })).caller;
+    expect(await codeOf(communityAdmin.campaign.questionnaire({ id: campaignId }))).toBe("OK");
+  });
+});
