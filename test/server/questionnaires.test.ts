@@ -110,28 +110,56 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     expect({ stored: await stored(), audited: await audited() }).toEqual(before);
   });
 
-  it("takes a clean workbook as version 1, then 2, audited; the campaign view shows the version in force", async () => {
+  it("a phone's pull carries the questionnaire only when its version changed", async () => {
+    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    const drain = async (cursor: string | null) => {
+      const pages = [];
+      for (;;) {
+        const page = await officer.sync.pull({ cursor });
+        pages.push(page);
+        cursor = page.cursor;
+        if (!page.hasMore) return { pages, cursor };
+      }
+    };
+    // A fresh phone is told the campaign has none yet (on the first page only).
+    const first = await drain(null);
+    expect(first.pages[0].questionnaire).toBeNull();
+    expect(first.pages.slice(1).every((page) => !("questionnaire" in page))).toBe(true);
+    expect("questionnaire" in (await officer.sync.pull({ cursor: first.cursor }))).toBe(false);
+
+    expect((await upload(await workbookXlsx(elderlyHealth), adminCookie)).status).toBe(200);
+    const next = await officer.sync.pull({ cursor: first.cursor });
+    expect(next.questionnaire).toMatchObject({
+      version: 1,
+      title: "老年人健康档案",
+      definition: { format: 1, settings: { formId: "elderly_health" } },
+    });
+    const again = await officer.sync.pull({ cursor: next.cursor });
+    expect("questionnaire" in again).toBe(false);
+  });
+
+  it("takes each clean workbook as the next version, audited; the campaign view shows the version in force", async () => {
     const bytes = await workbookXlsx(elderlyHealth);
     const first = await upload(bytes, adminCookie);
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({
       ok: true,
-      version: 1,
+      version: 2,
       title: "老年人健康档案",
       questions: 19,
     });
     const second = await upload(bytes, adminCookie, { name: "C:\\表格\\老年人健康档案-v2.xlsx" });
-    expect(await second.json()).toMatchObject({ ok: true, version: 2, sourceFile: "老年人健康档案-v2.xlsx" });
+    expect(await second.json()).toMatchObject({ ok: true, version: 3, sourceFile: "老年人健康档案-v2.xlsx" });
     const [row] = await database.db
       .select()
       .from(questionnaires)
-      .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, 2)));
+      .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, 3)));
     expect(row.definition).toMatchObject({ format: 1, settings: { formId: "elderly_health" } });
-    expect(await audited()).toBe(2);
+    expect(await audited()).toBe(3);
 
     const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
     expect(await supervisor.campaign.questionnaire({ id: campaignId })).toMatchObject({
-      version: 2,
+      version: 3,
       title: "老年人健康档案",
       questions: 19,
     });
