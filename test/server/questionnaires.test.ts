@@ -8,12 +8,20 @@ import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/questionnaires/route";
 import type { Database } from "@/db/client";
-import { areas, auditLog, questionnaires, users } from "@/db/schema";
+import { areas, auditLog, questionnaires, users, visits } from "@/db/schema";
 import { sheetRows, type Workbook } from "@/domain/questionnaire";
 import { hashPassword } from "@/server/auth/password";
-import { elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
+import { ELDERLY_ANSWERS, elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
 import { databaseKinds, openTestDatabase } from "../support/db";
-import { callerFor, codeOf, DEMO_PASSWORD, loginAs, seedSmallStreet } from "../support/fixture";
+import {
+  callerFor,
+  codeOf,
+  DEMO_PASSWORD,
+  loginAs,
+  objectsOfOfficer,
+  seedSmallStreet,
+} from "../support/fixture";
+import { visitMutation } from "../support/push";
 import { workbookXlsx } from "../support/questionnaire";
 
 const BASE = "http://localhost:3000";
@@ -178,5 +186,71 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     // Reading the version in force needs only to see the campaign, which overlaps their community.
     const communityAdmin = (await callerFor(database, { cookie: communityAdminCookie })).caller;
     expect(await codeOf(communityAdmin.campaign.questionnaire({ id: campaignId }))).toBe("OK");
+  });
+
+  it("the push checks each visit's answers against its version: a failing constraint rejects that visit alone", async () => {
+    const officer = (
+      await callerFor(database, { cookie: `${await loginAs(database, "officer1")}; doorstep_locale=en` })
+    ).caller;
+    const own = await objectsOfOfficer(database, "officer1");
+    const [{ version }] = await database.db
+      .select({ version: questionnaires.version })
+      .from(questionnaires)
+      .where(eq(questionnaires.campaignId, campaignId))
+      .orderBy(questionnaires.version)
+      .limit(1);
+    const answered = (answers: Record<string, unknown>, questionnaireVersion = version) => {
+      const mutation = visitMutation({
+        gridId: own.gridId,
+        roomId: own.roomId,
+        campaignId,
+        subjectType: "household",
+        subjectId: own.householdId,
+        visitedAt: "2026-11-20T10:00:00+08:00",
+      });
+      Object.assign(mutation.payload.visit, { answers, questionnaireVersion });
+      return mutation;
+    };
+    // Over a year since the last check at the visit's time: booking one is asked (and answered).
+    const good = answered({ ...ELDERLY_ANSWERS, book_check: "no", needs: "alarm", meal_frequency: "daily" });
+    const badConstraint = answered({
+      ...ELDERLY_ANSWERS,
+      book_check: "no",
+      contact_phone: ELDERLY_ANSWERS.phone,
+    });
+    const unknownVersion = answered({ ...ELDERLY_ANSWERS, book_check: "no" }, 99);
+    const plain = visitMutation({ gridId: own.gridId, roomId: own.roomId, campaignId });
+    const { results } = await officer.sync.push({
+      deviceId: crypto.randomUUID(),
+      mutations: [good, badConstraint, unknownVersion, plain],
+    });
+    expect(results.map((r) => r.status)).toEqual(["applied", "rejected", "rejected", "applied"]);
+    expect(results[1]).toMatchObject({
+      key: "questionnaire.push.refused",
+      field: "visit.answers.contact_phone",
+      message:
+        "Questionnaire, “Emergency contact's phone”: The emergency contact's phone must differ from the resident's own",
+    });
+    expect(results[2]).toMatchObject({
+      key: "questionnaire.push.unknownVersion",
+      field: "visit.questionnaireVersion",
+    });
+
+    const stored = await database.db
+      .select({ id: visits.id, answers: visits.answers, questionnaireVersion: visits.questionnaireVersion })
+      .from(visits)
+      .where(eq(visits.campaignId, campaignId));
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    expect(byId.has(badConstraint.id)).toBe(false);
+    expect(byId.has(unknownVersion.id)).toBe(false);
+    // Stored cleaned: the meal frequency no longer applies, calculations as their text.
+    expect(byId.get(good.id)?.questionnaireVersion).toBe(version);
+    expect(byId.get(good.id)?.answers).toMatchObject({
+      needs: "alarm",
+      medication_count: "2",
+      consent: "OK",
+    });
+    expect(byId.get(good.id)?.answers).not.toHaveProperty("meal_frequency");
+    expect(byId.get(plain.id)).toMatchObject({ answers: null, questionnaireVersion: null });
   });
 });
