@@ -23,8 +23,6 @@ const zh = {
   "questionnaireUpload.adminOnly": "只有管理员可以上传问卷。",
   "questionnaireUpload.closed": "任务已结束，不能再上传问卷",
   "review.answers": "问卷答案（第 {version} 版）",
-  "review.answers.row": "第 {n} 行",
-  "review.answers.yes": "已确认",
 } as const;
 
 const en = {
@@ -50,8 +48,6 @@ const en = {
   "questionnaireUpload.adminOnly": "Only administrators upload questionnaires.",
   "questionnaireUpload.closed": "The campaign has ended: no questionnaire can be uploaded",
   "review.answers": "Questionnaire answers (version {version})",
-  "review.answers.row": "Row {n}",
-  "review.answers.yes": "Confirmed",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export const questionnaireUploadMessages = { "zh-CN": zh, en } as const;

@@ -33,6 +33,7 @@ const zh = {
   "questionnaire.visit.answersWithoutContact": "未见到住户的走访不能带问卷答案，请核对走访结果",
   "questionnaire.push.unknownVersion": "服务器上没有这份问卷的第 {version} 版，请同步后重新填写问卷",
   "questionnaire.push.refused": "问卷“{question}”：{reason}",
+  "questionnaire.acknowledged": "已确认",
 } as const;
 
 const en = {
@@ -76,6 +77,7 @@ const en = {
   "questionnaire.push.unknownVersion":
     "The server has no version {version} of this questionnaire: sync, then answer the questionnaire again",
   "questionnaire.push.refused": "Questionnaire, “{question}”: {reason}",
+  "questionnaire.acknowledged": "Confirmed",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export type QuestionnaireKey = keyof typeof zh;

@@ -4,7 +4,7 @@
 // force as the campaign view reads it.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is XLSForm's reference syntax.
 
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/questionnaires/route";
 import type { Database } from "@/db/client";
@@ -252,5 +252,43 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     });
     expect(byId.get(good.id)?.answers).not.toHaveProperty("meal_frequency");
     expect(byId.get(plain.id)).toMatchObject({ answers: null, questionnaireVersion: null });
+  });
+
+  it("the review lists the answers as label → answer in words, in the version's labels, personal ones masked", async () => {
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const [answered] = await database.db
+      .select({ id: visits.id })
+      .from(visits)
+      .where(and(eq(visits.campaignId, campaignId), isNotNull(visits.answers)));
+    const words = (
+      lines: { label: Record<string, string>; value?: Record<string, string>; row?: number }[],
+    ) =>
+      lines.map(
+        (line) => `${line.label["zh-CN"]}${line.row ? `#${line.row}` : ""}: ${line.value?.["zh-CN"] ?? ""}`,
+      );
+    const masked = await supervisor.review.visit({ id: answered.id });
+    expect(masked.questionnaire).toMatchObject({ version: 1, title: "老年人健康档案" });
+    const lines = words(masked.questionnaire?.lines ?? []);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "基本情况: ",
+        "生活自理能力: 部分自理",
+        "患有的慢性病: 高血压、其他",
+        "请注明其他: 骨质疏松",
+        "服务需求: 紧急呼叫",
+        "长期用药#1: ",
+        "第 1 种药的药名: 硝苯地平",
+        "已告知居民建档用途，居民同意建档: 已确认",
+      ]),
+    );
+    // The resident's phone is masked until the reviewer reveals the visit.
+    expect(lines.find((line) => line.startsWith("本人联系电话"))).not.toContain("13812345678");
+    const revealed = await supervisor.review.reveal({ id: answered.id });
+    expect(words(revealed.questionnaire?.lines ?? [])).toContain("本人联系电话: 13812345678");
+    const english = masked.questionnaire?.lines.find((line) => line.name === "insurance_type");
+    expect(english).toMatchObject({
+      label: { en: "Health insurance" },
+      value: { en: "Residents' insurance" },
+    });
   });
 });
