@@ -26,13 +26,15 @@ type Outcome =
  * words it, so the administrator fixes them all in one pass.
  */
 export function QuestionnairePanel({ campaignId, canManage }: { campaignId: string; canManage: boolean }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const current = useQuery(trpc.campaign.questionnaire.queryOptions({ id: campaignId }));
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // Bumped after a publish: a fresh file input, so the published file is not offered again.
+  const [inputKey, setInputKey] = useState(0);
   const inputId = useId();
 
   const upload = async () => {
@@ -68,6 +70,7 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
           }),
         });
         setFile(null);
+        setInputKey((key) => key + 1);
         await queryClient.invalidateQueries({
           queryKey: trpc.campaign.questionnaire.queryKey({ id: campaignId }),
         });
@@ -105,7 +108,7 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
           <p className="text-sm text-gray-700">
             {t("questionnaireUpload.currentFile", {
               file: q.sourceFile,
-              date: new Date(q.createdAt).toLocaleString(),
+              date: new Date(q.createdAt).toLocaleString(locale),
             })}
           </p>
         </div>
@@ -119,6 +122,7 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
             {t("questionnaireUpload.choose")}
           </label>
           <input
+            key={inputKey}
             id={inputId}
             type="file"
             accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,7 +130,7 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
               setFile(event.target.files?.[0] ?? null);
               setOutcome(null);
             }}
-            className="min-h-11 text-base"
+            className="min-h-11 max-w-xl rounded-lg border border-gray-400 p-2 text-base"
             data-testid="questionnaire-file"
           />
           <button
