@@ -34,6 +34,8 @@ const zh = {
   "questionnaire.push.unknownVersion": "服务器上没有这份问卷的第 {version} 版，请同步后重新填写问卷",
   "questionnaire.push.refused": "问卷“{question}”：{reason}",
   "questionnaire.acknowledged": "已确认",
+  "questionnaire.strays": "草稿中有 {count} 个答案不属于当前问卷（第 {version} 版），保存前请删去：",
+  "questionnaire.dropStrays": "删去这些答案，按当前版本继续",
 } as const;
 
 const en = {
@@ -78,6 +80,9 @@ const en = {
     "The server has no version {version} of this questionnaire: sync, then answer the questionnaire again",
   "questionnaire.push.refused": "Questionnaire, “{question}”: {reason}",
   "questionnaire.acknowledged": "Confirmed",
+  "questionnaire.strays":
+    "The draft holds {count, plural, one {# answer} other {# answers}} that the current questionnaire (version {version}) does not ask: delete them before saving:",
+  "questionnaire.dropStrays": "Delete these answers and go on with the current version",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export type QuestionnaireKey = keyof typeof zh;

@@ -6,6 +6,7 @@ import { questionnaireMessages } from "@/domain/i18n/questionnaire";
 import {
   type Answers,
   type AnswerValue,
+  cleanAnswers,
   type EvalContext,
   errorText,
   evaluateForm,
@@ -155,12 +156,34 @@ function AskedForm(props: QuestionnaireFormProps) {
     position: props.position,
   };
 
+  // Answers no question of this version takes (a draft begun on an older version): no field shows
+  // them, so they are listed here, and dropped only when the officer says so — never silently.
+  const strays = [...errors.values()].filter((error) => error.kind === "unknown");
   return (
     <Section
       title={t("questionnaire.heading", { title: props.title })}
       aside={t("questionnaire.version", { version: props.version })}
       testId="questionnaire"
     >
+      {strays.length > 0 && (
+        <div
+          role="alert"
+          className="mb-3 rounded-lg border-2 border-red-700 bg-red-50 p-3"
+          data-testid="q-strays"
+        >
+          <p className="text-base font-semibold text-red-900">
+            {t("questionnaire.strays", { count: strays.length, version: props.version })}
+          </p>
+          <ul className="mb-2 list-disc pl-5 text-base text-red-900">
+            {strays.map((error) => (
+              <li key={keyOf(error.name, error.at)}>{error.name}</li>
+            ))}
+          </ul>
+          <Button variant="danger" onClick={() => onChange(cleanAnswers(definition, answers, ctx), true)}>
+            {t("questionnaire.dropStrays")}
+          </Button>
+        </div>
+      )}
       <div className="flex flex-col gap-4">
         <Items items={definition.survey} at={[]} view={view} />
       </div>
