@@ -534,7 +534,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     if (!subject || subject.roomId !== visit.roomId) throw notFound();
   }
 
-  const answers = judgeAnswers(batch, scratch, visit, campaignId);
+  const answers = judgeAnswers(batch, visit, campaignId);
 
   // Accepted: from here on nothing can refuse it.
   const versions = scratch.commit("pending");
@@ -601,18 +601,21 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
 /**
  * A visit's questionnaire answers, checked against the definition of the version they were given in
  * with the same code the phone ran (domain/questionnaire): ${register.…} reads the subject's row as
- * the batch sees it (the register with the corrections waiting laid over it, as the phone's pull
- * has it) and today() the visit's own time. The first failing answer refuses the visit, naming the
+ * the batch sees it before this visit (the register with the corrections waiting laid over it, as the
+ * phone's pull has it) and today() the visit's own time. The first failing answer refuses the visit, naming the
  * question in the caller's language; a clean set is stored cleaned (only what applies).
  */
-function judgeAnswers(batch: Batch, scratch: Scratch, visit: Visit, campaignId: string): Answers | null {
+function judgeAnswers(batch: Batch, visit: Visit, campaignId: string): Answers | null {
   if (!visit.answers) return null;
   const version = visit.questionnaireVersion as number;
   const definition = batch.questionnaires.get(`${campaignId}|${version}`);
   if (!definition)
     throw new Rejection("questionnaire.push.unknownVersion", { version }, "visit.questionnaireVersion");
+  // The row as it stood before this visit's own corrections (the phone checked against the row it
+  // held then): the register with the corrections of earlier visits laid over it.
   const entity: ChangeEntity = visit.subjectType === "room" ? "room" : visit.subjectType;
-  const row = scratch.get(entity, visit.subjectType === "room" ? visit.roomId : visit.subjectId);
+  const subjectId = visit.subjectType === "room" ? visit.roomId : visit.subjectId;
+  const row = subjectId ? batch.rows.get(keyOf(entity, subjectId)) : undefined;
   const wire = row
     ? Object.fromEntries(Object.keys(row).map((field) => [field, wireValue(row, field)]))
     : undefined;
