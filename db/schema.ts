@@ -364,6 +364,28 @@ export const campaigns = pgTable("campaigns", {
   autoApprove: boolean("auto_approve").notNull().default(false),
 });
 
+/**
+ * A campaign's questionnaire, one row per uploaded version: the definition as read from the workbook
+ * (domain/questionnaire), which the phone renders and the push checks answers against. A version is
+ * never changed, so a visit answered in it can always be read back with its own labels.
+ */
+export const questionnaires = pgTable(
+  "questionnaires",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    definition: jsonb("definition").notNull(),
+    sourceFile: text("source_file").notNull(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [unique("questionnaires_campaign_version_key").on(t.campaignId, t.version)],
+);
+
 export const campaignAreas = pgTable(
   "campaign_areas",
   {
@@ -477,6 +499,10 @@ export const visits = pgTable(
     reviewFields: text("review_fields"),
     reviewedBy: uuid("reviewed_by").references(() => users.id),
     reviewedAt: ts("reviewed_at"),
+    /** The questionnaire's answers (cleaned: only what applied), null when the campaign has none or nobody answered. */
+    answers: jsonValue("answers"),
+    /** The version of the campaign's questionnaire the answers were given in (its labels read them). */
+    questionnaireVersion: integer("questionnaire_version"),
     version: integer("version").notNull().default(1),
     changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
   },

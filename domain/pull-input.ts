@@ -29,6 +29,8 @@ export const pullCursorSchema = z
     v: z.literal(1),
     campaignId: z.uuid().nullable(),
     floors: z.array(z.tuple([xidSchema, z.array(z.uuid()).min(1)])).max(1_000),
+    /** The campaign questionnaire's version the phone holds (absent: none), so it comes down only when it changes. */
+    qv: z.number().int().positive().optional(),
     range: z
       .object({
         ceiling: xidSchema,

@@ -5,6 +5,7 @@
  */
 
 import type { ConflictField, ValueSetter } from "./push";
+import type { QuestionnaireDefinition } from "./questionnaire/definition";
 import type { ChangeEntity } from "./visit";
 
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
@@ -264,6 +265,13 @@ export interface PulledConflict extends ConflictField {
   notice?: boolean;
 }
 
+/** The campaign's questionnaire in force, as the phone renders it and the push checks it. */
+export interface PullQuestionnaire {
+  version: number;
+  title: string;
+  definition: QuestionnaireDefinition;
+}
+
 export interface PullResponse {
   /** `PULL_FORMAT` of the server that answered. */
   format: number;
@@ -278,6 +286,11 @@ export interface PullResponse {
   grids?: PullGrid[];
   /** Grids no longer assigned: the phone deletes every row of them (after keeping unsent work). */
   dropGridIds: string[];
+  /**
+   * Present only when the phone's questionnaire must change (the cursor says which version it holds):
+   * the campaign's version in force, or null when the campaign pulled has none. Store it with the page.
+   */
+  questionnaire?: PullQuestionnaire | null;
   /**
    * Only tables with rows on this page, every column of `PULL_COLUMNS` encoded by `domain/wire.ts`;
    * read them with `decodePullRows`. Timestamps are ISO to the second (`2026-11-24T08:30:00Z`), dates

@@ -61,6 +61,16 @@ export function needsRevisit(outcome: string): boolean {
   return VISIT_OUTCOME.some((o) => o.code === outcome && o.needsRevisit);
 }
 
+/**
+ * Outcomes in which the officer spoke with the household at the door (confirmed, changed, new): only
+ * these carry the campaign questionnaire's answers. Nobody answers for a closed door, a vacant or
+ * demolished room, someone gone, or a registered person who does not live here.
+ */
+const ANSWERING_GROUPS: readonly string[] = ["confirmed", "changed", "new"];
+export function outcomeAnswersQuestionnaire(outcome: string | null): boolean {
+  return VISIT_OUTCOME.some((o) => o.code === outcome && ANSWERING_GROUPS.includes(o.group));
+}
+
 export interface FieldDiff {
   field: string;
   registerValue: unknown;

@@ -12,6 +12,7 @@ import { mapMessages } from "./map";
 import { progressMessages } from "./progress";
 import { questionnaireMessages } from "./questionnaire";
 import { questionnaireDefinitionMessages } from "./questionnaire-definition";
+import { questionnaireUploadMessages } from "./questionnaire-upload";
 import { superviseMessages } from "./supervise";
 import { userMessages } from "./users";
 
@@ -27,6 +28,7 @@ export const MESSAGE_BUNDLES: readonly MessageBundle[] = [
   userMessages,
   questionnaireMessages,
   questionnaireDefinitionMessages,
+  questionnaireUploadMessages,
 ];
 
 for (const bundle of MESSAGE_BUNDLES) registerMessages(bundle);

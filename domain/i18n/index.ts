@@ -8,6 +8,7 @@ import { zhCN } from "./messages";
 import type { progressMessages } from "./progress";
 import type { questionnaireMessages } from "./questionnaire";
 import type { questionnaireDefinitionMessages } from "./questionnaire-definition";
+import type { questionnaireUploadMessages } from "./questionnaire-upload";
 import type { superviseMessages } from "./supervise";
 import type { userMessages } from "./users";
 import { validationZh } from "./validation";
@@ -61,7 +62,8 @@ export type MessageKey =
   | Keys<typeof campaignMessages>
   | Keys<typeof userMessages>
   | Keys<typeof questionnaireMessages>
-  | Keys<typeof questionnaireDefinitionMessages>;
+  | Keys<typeof questionnaireDefinitionMessages>
+  | Keys<typeof questionnaireUploadMessages>;
 export type MessageParams = Record<string, string | number>;
 export type Translate = (key: MessageKey | (string & {}), params?: MessageParams) => string;
 

@@ -14,6 +14,28 @@ const zh = {
   "questionnaire.answer.tooManyRows": "“{name}”最多填写 {max} 行，请删去多余的行",
   "questionnaire.other": "其他",
   "questionnaire.otherSpecify": "请注明其他",
+  "questionnaire.heading": "问卷：{title}",
+  "questionnaire.version": "第 {version} 版",
+  "questionnaire.required": "必填",
+  "questionnaire.notAsked": "本次走访结果为未见到住户，不填写问卷。",
+  "questionnaire.choose": "请选择",
+  "questionnaire.acknowledge": "确认",
+  "questionnaire.row": "第 {n} 行",
+  "questionnaire.addRow": "添加一行：{label}",
+  "questionnaire.removeRow": "删除第 {n} 行",
+  "questionnaire.geopoint.use": "使用本次走访的定位",
+  "questionnaire.geopoint.none": "请先在下方“定位”中获取位置，再回到这一题",
+  "questionnaire.geopoint.value": "纬度 {lat}，经度 {lng}（误差约 {accuracy} 米）",
+  "questionnaire.image.notDone": "问卷中的拍照题暂不支持：请用下方本次走访的照片拍摄",
+  "questionnaire.saveBlocked": "问卷中还有题目未填或填写有误，请按问卷里的红字提示改正",
+  "questionnaire.loadFailed": "问卷无法打开，请刷新页面；仍不行请重新同步",
+  "questionnaire.visit.answersVersion": "问卷答案与问卷版本不对应，请更新应用后重新保存这次走访",
+  "questionnaire.visit.answersWithoutContact": "未见到住户的走访不能带问卷答案，请核对走访结果",
+  "questionnaire.push.unknownVersion": "服务器上没有这份问卷的第 {version} 版，请同步后重新填写问卷",
+  "questionnaire.push.refused": "问卷“{question}”：{reason}",
+  "questionnaire.acknowledged": "已确认",
+  "questionnaire.strays": "草稿中有 {count} 个答案不属于当前问卷（第 {version} 版），保存前请删去：",
+  "questionnaire.dropStrays": "删去这些答案，按当前版本继续",
 } as const;
 
 const en = {
@@ -31,6 +53,36 @@ const en = {
     "“{name}” takes at most {max, plural, one {# row} other {# rows}}: delete the extra ones",
   "questionnaire.other": "Other",
   "questionnaire.otherSpecify": "Specify other",
+  "questionnaire.heading": "Questionnaire: {title}",
+  "questionnaire.version": "version {version}",
+  "questionnaire.required": "required",
+  "questionnaire.notAsked": "Nobody was met at this call, so the questionnaire is not asked.",
+  "questionnaire.choose": "Choose",
+  "questionnaire.acknowledge": "Confirm",
+  "questionnaire.row": "Row {n}",
+  "questionnaire.addRow": "Add a row: {label}",
+  "questionnaire.removeRow": "Delete row {n}",
+  "questionnaire.geopoint.use": "Use this visit's position",
+  "questionnaire.geopoint.none":
+    "Get the position under “Location” below first, then come back to this question",
+  "questionnaire.geopoint.value": "Latitude {lat}, longitude {lng} (within about {accuracy} m)",
+  "questionnaire.image.notDone":
+    "Photo questions are not supported yet: take the photo with this visit's photo below",
+  "questionnaire.saveBlocked":
+    "Some questions are unanswered or wrong: correct them as the red notes in the questionnaire say",
+  "questionnaire.loadFailed":
+    "The questionnaire cannot be opened: reload the page, and sync again if that does not help",
+  "questionnaire.visit.answersVersion":
+    "The answers do not match a questionnaire version: update the app and save this visit again",
+  "questionnaire.visit.answersWithoutContact":
+    "A visit where nobody was met cannot carry questionnaire answers: check the outcome",
+  "questionnaire.push.unknownVersion":
+    "The server has no version {version} of this questionnaire: sync, then answer the questionnaire again",
+  "questionnaire.push.refused": "Questionnaire, “{question}”: {reason}",
+  "questionnaire.acknowledged": "Confirmed",
+  "questionnaire.strays":
+    "The draft holds {count, plural, one {# answer} other {# answers}} that the current questionnaire (version {version}) does not ask: delete them before saving:",
+  "questionnaire.dropStrays": "Delete these answers and go on with the current version",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export type QuestionnaireKey = keyof typeof zh;

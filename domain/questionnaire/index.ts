@@ -2,6 +2,7 @@
 // definition (definition.ts), evaluate expressions (expr.ts, interpret.ts, values.ts), and work
 // out a form's state and check its answers (evaluate.ts) — the same code on the phone and the server.
 
+export { type AnswerLine, answerLines } from "./answer-lines";
 export {
   APPEARANCES,
   type Choice,
@@ -46,4 +47,6 @@ export {
 } from "./evaluate";
 export { type Expr, type ExprError, FUNCTIONS, parseExpression } from "./expr";
 export { evaluate, type Scope } from "./interpret";
+export { registerOfSubject } from "./register";
+export { QUESTIONNAIRE_MAX_BYTES, questionCount } from "./summary";
 export type { DateValue, Value } from "./values";

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { VISIT_OUTCOME } from "../codes";
 import { jsonValueProblem } from "../json-value";
 import { isIsoDate } from "../validators/date";
-import { CHANGE_ENTITIES, needsRevisit, SUBJECT_TYPES } from "../visit";
+import { CHANGE_ENTITIES, needsRevisit, outcomeAnswersQuestionnaire, SUBJECT_TYPES } from "../visit";
 import { dateField, MAX, optionalText, requiredCode, whenValid, withKeys } from "./fields";
 import { checkCitizenIdentity, normaliseCitizenId, personObject } from "./person";
 import { tenantObject } from "./tenant";
@@ -18,6 +18,12 @@ const isoDate = z
   .string(withKeys)
   .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), { error: "validation.date.format" })
   .refine(isIsoDate, { error: "validation.date.invalid" });
+
+/**
+ * The most a visit's questionnaire answers may weigh as UTF-8 JSON: a long form with a 30-row repeat
+ * and notes is well under it, and a push batch (600 KB, domain/push.ts) still holds several visits.
+ */
+export const ANSWERS_MAX_BYTES = 64 * 1024;
 
 export const visitSchema = z
   .object(
@@ -42,6 +48,16 @@ export const visitSchema = z
         .string(withKeys)
         .regex(/^[0-9a-f]{64}$/, { error: "validation.visit.photoHash" })
         .nullable(),
+      /**
+       * The campaign questionnaire's answers (question name → text, repeat name → rows), checked
+       * against the definition of `questionnaireVersion` by the push (domain/questionnaire): here only
+       * their shape and weight. Absent or null when the campaign has none or nobody answered the door.
+       */
+      answers: jsonUpTo(ANSWERS_MAX_BYTES)
+        .pipe(z.record(z.string(), z.unknown(), withKeys))
+        .nullable()
+        .optional(),
+      questionnaireVersion: z.number(withKeys).int().min(1).nullable().optional(),
     },
     withKeys,
   )
@@ -62,6 +78,16 @@ export const visitSchema = z
       v.revisitDue < v.visitedAt.slice(0, 10)
     ) {
       ctx.addIssue({ code: "custom", message: "validation.visit.revisitDuePast", path: ["revisitDue"] });
+    }
+    const answered = v.answers !== null && v.answers !== undefined;
+    if (answered !== (v.questionnaireVersion !== null && v.questionnaireVersion !== undefined)) {
+      ctx.addIssue({ code: "custom", message: "questionnaire.visit.answersVersion", path: ["answers"] });
+    } else if (answered && !outcomeAnswersQuestionnaire(v.outcome)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "questionnaire.visit.answersWithoutContact",
+        path: ["answers"],
+      });
     }
     if ((v.lat === null) !== (v.lng === null) || (v.accuracyM !== null && v.lat === null)) {
       ctx.addIssue({ code: "custom", message: "validation.visit.positionIncomplete", path: ["lat"] });

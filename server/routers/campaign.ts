@@ -10,6 +10,7 @@ import {
   setAutoApprove,
   unassignGrid,
 } from "../services/campaigns";
+import { currentQuestionnaire } from "../services/questionnaires";
 import { roleProcedure, router } from "../trpc";
 
 const supervisor = roleProcedure("supervisor", "admin");
@@ -23,6 +24,11 @@ export const campaignRouter = router({
   get: supervisor
     .input(z.object({ id: z.uuid() }))
     .query(({ ctx, input }) => getCampaign(ctx.db, ctx.user, input.id)),
+
+  /** The questionnaire version in force (uploads go through POST /api/questionnaires: a file). */
+  questionnaire: supervisor
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => currentQuestionnaire(ctx.db, ctx.user, input.id)),
 
   create: admin
     .input(campaignCreateInput)

@@ -28,6 +28,7 @@ export const syncRouter = router({
       ip: ctx.ip,
       userAgent: ctx.userAgent,
       translate: createTranslator(ctx.locale),
+      locale: ctx.locale,
     }),
   ),
 });

@@ -131,7 +131,7 @@ export async function listCampaigns(db: Db, user: SessionUser) {
   return { campaigns: await summaries(db, user, rows), areaOptions, canCreate: user.role === "admin" };
 }
 
-async function visibleCampaign(db: Db, user: SessionUser, id: string): Promise<CampaignRow> {
+export async function visibleCampaign(db: Db, user: SessionUser, id: string): Promise<CampaignRow> {
   const [row] = await db
     .select(campaignColumns)
     .from(campaigns)
@@ -290,6 +290,16 @@ export async function createCampaign(db: Db, user: SessionUser, input: CampaignC
  * The campaign locked for the rest of the transaction, so assignments and closing in one campaign
  * take turns: two administrators giving one grid away at once cannot leave it with two officers.
  */
+/**
+ * Locks a campaign the caller may change as a whole (an administrator's, lying wholly in their area):
+ * anything else is NOT_FOUND. Its status, for the caller to refuse a closed one.
+ */
+export async function lockOwnCampaign(tx: Db, user: SessionUser, campaignId: string) {
+  const campaign = await lockCampaign(tx, user, campaignId);
+  if (!(await whollyInside(tx, user, campaignId))) throw notFound();
+  return campaign;
+}
+
 async function lockCampaign(tx: Db, user: SessionUser, campaignId: string) {
   await visibleCampaign(tx, user, campaignId);
   const [campaign] = await tx

@@ -13,6 +13,7 @@ import {
   householdCodes,
   households,
   persons,
+  questionnaires,
   rentals,
   rentalTenants,
   residentFeedback,
@@ -29,6 +30,7 @@ import {
   PULL_TABLES,
   type PulledConflict,
   type PullGrid,
+  type PullQuestionnaire,
   type PullResponse,
   type PullTableName,
 } from "@/domain/pull";
@@ -198,6 +200,21 @@ async function gridRows(tx: Db, gridIds: string[]): Promise<PullGrid[]> {
       : null,
     center: row.centerLat !== null && row.centerLng !== null ? [row.centerLat, row.centerLng] : null,
   }));
+}
+
+/** The campaign's newest questionnaire version, or null when it has none. */
+async function questionnaireInForce(tx: Db, campaignId: string): Promise<PullQuestionnaire | null> {
+  const [row] = await tx
+    .select({
+      version: questionnaires.version,
+      title: questionnaires.title,
+      definition: questionnaires.definition,
+    })
+    .from(questionnaires)
+    .where(eq(questionnaires.campaignId, campaignId))
+    .orderBy(desc(questionnaires.version))
+    .limit(1);
+  return row ? { ...row, definition: row.definition as PullQuestionnaire["definition"] } : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,6 +492,13 @@ export async function pullChanges(
           .onConflictDoNothing();
       }
       const groups = groupFloors(plan.floors);
+      // The definition is sent only when the phone's differs (another campaign, a new version, a
+      // cursor from before questionnaires): it can be large, and most pulls are quick syncs.
+      const questionnaire = campaignId ? await questionnaireInForce(tx, campaignId) : null;
+      const questionnaireChanged =
+        held === null ||
+        held.campaignId !== campaignId ||
+        (held.qv ?? null) !== (questionnaire?.version ?? null);
 
       const records: PullTables = {};
       const counts: Partial<Record<PullTableName, number>> = {};
@@ -522,6 +546,7 @@ export async function pullChanges(
         v: 1,
         campaignId,
         floors: groupFloors(nextFloors),
+        ...(questionnaire ? { qv: questionnaire.version } : {}),
         ...(stop
           ? { range: { ceiling: plan.ceiling.toString(), table: stop.table, after: stop.after } }
           : {}),
@@ -554,6 +579,7 @@ export async function pullChanges(
         campaignId,
         ...(grids.length > 0 ? { grids } : {}),
         dropGridIds: plan.dropGridIds,
+        ...(questionnaireChanged ? { questionnaire } : {}),
         // Grouped by what rows hang off, references within the page as indexes: see domain/wire.ts.
         rows: encodePullRows(records),
         ...(conflicts.length > 0 ? { conflicts } : {}),

@@ -15,10 +15,17 @@ import {
   devices,
   mutationLedger,
   persons,
+  questionnaires,
   visitAttachments,
   visits,
 } from "@/db/schema";
-import type { MessageKey, MessageParams, Translate } from "@/domain/i18n";
+import {
+  DEFAULT_LOCALE,
+  type Locale,
+  type MessageKey,
+  type MessageParams,
+  type Translate,
+} from "@/domain/i18n";
 import { issueMessage } from "@/domain/i18n/issues";
 import { JSON_VALUE_MAX_DEPTH, jsonValueProblem } from "@/domain/json-value";
 import { maskFieldValue } from "@/domain/mask";
@@ -33,6 +40,16 @@ import type {
   ResolveMutation,
   VisitMutation,
 } from "@/domain/push";
+import {
+  type Answers,
+  cleanAnswers,
+  errorText,
+  type QuestionnaireDefinition,
+  registerOfSubject,
+  textIn,
+  validateAnswers,
+  walkItems,
+} from "@/domain/questionnaire";
 import { householdSchema } from "@/domain/schemas/household";
 import { normaliseCitizenId, personObject, personSchema, personShape } from "@/domain/schemas/person";
 import { roomSchema } from "@/domain/schemas/place";
@@ -175,6 +192,11 @@ interface Batch {
   changeUpdates: Map<string, Partial<typeof changes.$inferInsert>>;
   attachmentRows: (typeof visitAttachments.$inferInsert)[];
   ledgerRows: (typeof mutationLedger.$inferInsert)[];
+  /** Questionnaire definitions the batch's answers were given in, by `campaignId|version`. */
+  questionnaires: Map<string, QuestionnaireDefinition>;
+  /** The caller's language, for a refused answer's question and reason (the form's own texts). */
+  locale: Locale;
+  translate: Translate;
 }
 
 const personKey = (person: { idType: unknown; idNumber: unknown }) => `${person.idType}|${person.idNumber}`;
@@ -415,7 +437,9 @@ function answered(batch: Batch, field: string, value: unknown): unknown {
 }
 
 function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
-  const visitProblem = jsonValueProblem(mutation.payload.visit, 2);
+  // A visit is flat but for its questionnaire answers, whose repeats nest rows (judged on their own).
+  const { answers: rawAnswers, ...flat } = mutation.payload.visit as Record<string, unknown>;
+  const visitProblem = jsonValueProblem(flat, 2) ?? jsonValueProblem(rawAnswers ?? null);
   if (visitProblem) throw new Rejection(visitProblem, undefined, "visit");
   const visitParsed = visitSchema.safeParse(mutation.payload.visit);
   if (!visitParsed.success) throw rejectIssues(visitParsed.error, "visit");
@@ -545,6 +569,8 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     if (!subject || subject.roomId !== visit.roomId) throw notFound();
   }
 
+  const answers = judgeAnswers(batch, visit, campaignId);
+
   // Accepted: from here on nothing can refuse it.
   batch.conflictSetters.push(...setters);
   const versions = scratch.commit("pending");
@@ -583,6 +609,8 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     lng: visit.lng,
     accuracyM: visit.accuracyM,
     note: visit.note,
+    answers,
+    questionnaireVersion: answers ? (visit.questionnaireVersion ?? null) : null,
     ...(autoApproved ? { reviewState: "approved" as const, reviewedAt: batch.now } : {}),
   });
   versions[visit.id] = 1;
@@ -605,6 +633,43 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   }
   if (visit.photoSha256) batch.attachmentRows.push({ visitId: visit.id, sha256: visit.photoSha256 });
   return conflicts.length > 0 ? { status: "conflict", versions, conflicts } : { status: "applied", versions };
+}
+
+/**
+ * A visit's questionnaire answers, checked against the definition of the version they were given in
+ * with the same code the phone ran (domain/questionnaire): ${register.…} reads the subject's row as
+ * the batch sees it before this visit (the register with the corrections waiting laid over it, as the
+ * phone's pull has it) and today() the visit's own time. The first failing answer refuses the visit, naming the
+ * question in the caller's language; a clean set is stored cleaned (only what applies).
+ */
+function judgeAnswers(batch: Batch, visit: Visit, campaignId: string): Answers | null {
+  if (!visit.answers) return null;
+  const version = visit.questionnaireVersion as number;
+  const definition = batch.questionnaires.get(`${campaignId}|${version}`);
+  if (!definition)
+    throw new Rejection("questionnaire.push.unknownVersion", { version }, "visit.questionnaireVersion");
+  // The row as it stood before this visit's own corrections (the phone checked against the row it
+  // held then): the register with the corrections of earlier visits laid over it.
+  const entity: ChangeEntity = visit.subjectType === "room" ? "room" : visit.subjectType;
+  const subjectId = visit.subjectType === "room" ? visit.roomId : visit.subjectId;
+  const row = subjectId ? batch.rows.get(keyOf(entity, subjectId)) : undefined;
+  const wire = row
+    ? Object.fromEntries(Object.keys(row).map((field) => [field, wireValue(row, field)]))
+    : undefined;
+  const ctx = { now: new Date(visit.visitedAt), register: registerOfSubject(visit.subjectType, wire) };
+  const answers = visit.answers as Answers;
+  const [error] = validateAnswers(definition, answers, ctx);
+  if (error) {
+    let label = "";
+    for (const { item } of walkItems(definition.survey))
+      if (item.name === error.name) label = textIn(item.label, batch.locale);
+    throw new Rejection(
+      "questionnaire.push.refused",
+      { question: label || error.name, reason: errorText(error, batch.locale, batch.translate) },
+      `visit.answers.${error.name}`,
+    );
+  }
+  return cleanAnswers(definition, answers, ctx);
 }
 
 function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
@@ -726,12 +791,50 @@ function idsNamed(mutations: readonly Mutation[], conflictChanges: Iterable<type
 const anyOf = (column: PgColumn, values: readonly string[]) =>
   sql`${column} = any(${sql.param(values)}::uuid[])`;
 
+/**
+ * The questionnaire versions the batch's answers name, in any campaign the caller may write to (a
+ * visit's campaign is settled while it is judged): one query, whatever the batch holds.
+ */
+async function questionnairesOf(
+  tx: Db,
+  mutations: readonly Mutation[],
+  grids: Map<string, Map<string, Date | null>>,
+): Promise<Map<string, QuestionnaireDefinition>> {
+  const out = new Map<string, QuestionnaireDefinition>();
+  const versions = new Set<number>();
+  for (const m of mutations) {
+    const version =
+      m.kind === "visit" ? (m.payload.visit as Record<string, unknown>).questionnaireVersion : null;
+    if (typeof version === "number" && Number.isSafeInteger(version) && version > 0) versions.add(version);
+  }
+  const campaignIds = new Set<string>();
+  for (const campaigns of grids.values()) for (const id of campaigns.keys()) campaignIds.add(id);
+  if (versions.size === 0 || campaignIds.size === 0) return out;
+  const rows = await tx
+    .select({
+      campaignId: questionnaires.campaignId,
+      version: questionnaires.version,
+      definition: questionnaires.definition,
+    })
+    .from(questionnaires)
+    .where(
+      and(
+        sql`${questionnaires.campaignId} = any(${sql.param([...campaignIds])}::uuid[])`,
+        sql`${questionnaires.version} = any(${sql.param([...versions])}::int[])`,
+      ),
+    );
+  for (const row of rows)
+    out.set(`${row.campaignId}|${row.version}`, row.definition as QuestionnaireDefinition);
+  return out;
+}
+
 async function readBatch(
   tx: Db,
   user: SessionUser,
   deviceId: string,
   mutations: readonly Mutation[],
   now: Date,
+  words: { locale: Locale; translate: Translate },
 ): Promise<Batch> {
   const resolveIds = mutations.filter((m) => m.kind === "resolve").map((m) => m.payload.changeId);
   const conflictChanges = new Map<string, typeof changes.$inferSelect>();
@@ -813,6 +916,8 @@ async function readBatch(
     changeUpdates: new Map(),
     attachmentRows: [],
     ledgerRows: [],
+    questionnaires: await questionnairesOf(tx, mutations, grids),
+    ...words,
   };
 }
 
@@ -1072,6 +1177,8 @@ export interface PushMeta {
   ip: string;
   userAgent: string | null;
   translate: Translate;
+  /** The caller's language, which the questionnaire's own texts are read in; Chinese when absent. */
+  locale?: Locale;
 }
 
 interface PushRequest {
@@ -1113,7 +1220,10 @@ async function runBatch(
     const { deviceId, mutations } = request;
     // Lock first, then read the ledger: a concurrent push of the same mutation holds the same room,
     // so by the time this one reads the ledger, the other's ledger row is there to be found.
-    const batch = await readBatch(tx, user, deviceId, mutations, meta.now);
+    const batch = await readBatch(tx, user, deviceId, mutations, meta.now, {
+      locale: meta.locale ?? DEFAULT_LOCALE,
+      translate: meta.translate,
+    });
     const ledger = new Map<string, { userId: string; payloadHash: string; result: MutationResult }>();
     if (mutations.length > 0) {
       const found = await tx

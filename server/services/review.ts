@@ -9,6 +9,7 @@ import {
   devices,
   households,
   persons,
+  questionnaires,
   rentals,
   rentalTenants,
   rooms,
@@ -20,6 +21,12 @@ import {
 import { type CallNumber, callNumbers, roomsToEscalate } from "@/domain/counts";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import { maskFieldValue, maskName, maskText } from "@/domain/mask";
+import {
+  type AnswerLine,
+  type Answers,
+  answerLines,
+  type QuestionnaireDefinition,
+} from "@/domain/questionnaire";
 import type { ChangeEntity, ReviewState } from "@/domain/visit";
 import { AppError, notFound } from "../errors";
 import { applyApprovedChanges, returnChanges } from "./approve";
@@ -304,7 +311,60 @@ export async function reviewVisit(
     })),
     photos,
     history,
+    questionnaire: await answersInWords(db, visit, !!options.reveal),
   };
+}
+
+/**
+ * The visit's questionnaire answers as label → answer in words, with the labels of the version they
+ * were given in. Personal answers are masked as fields are (a phone, an ID number; names and numbers
+ * in free text) unless the reviewer revealed the visit.
+ */
+async function answersInWords(
+  db: Db,
+  visit: {
+    id: string;
+    campaignId: string;
+    answers: unknown;
+    questionnaireVersion: number | null;
+    visitedAt: Date;
+  },
+  reveal: boolean,
+): Promise<{ version: number; title: string; lines: AnswerLine[] } | null> {
+  if (!visit.answers || visit.questionnaireVersion === null) return null;
+  const [form] = await db
+    .select({ title: questionnaires.title, definition: questionnaires.definition })
+    .from(questionnaires)
+    .where(
+      and(
+        eq(questionnaires.campaignId, visit.campaignId),
+        eq(questionnaires.version, visit.questionnaireVersion),
+      ),
+    );
+  if (!form) return null;
+  // Labels that name an answer (`第 ${med_row} 种药`) read the stored answers at the visit's time;
+  // a label naming the register shows it blank here (the register has moved on since).
+  const lines = answerLines(form.definition as QuestionnaireDefinition, visit.answers as Answers, {
+    now: visit.visitedAt,
+  });
+  if (!reveal) {
+    const names = await namesAtVisit(db, visit.id);
+    const mask = (line: AnswerLine, value: string) =>
+      line.type === "phone"
+        ? String(maskFieldValue("phone", value))
+        : line.type === "citizen_id"
+          ? String(maskFieldValue("idNumber", value))
+          : line.type === "text"
+            ? (maskText(value, names) ?? "")
+            : value;
+    for (const line of lines) {
+      if (!line.value) continue;
+      line.value = Object.fromEntries(
+        Object.entries(line.value).map(([locale, text]) => [locale, mask(line, text ?? "")]),
+      );
+    }
+  }
+  return { version: visit.questionnaireVersion, title: form.title, lines };
 }
 
 /** Who or what a change is about: a person's name is personal, a household number or a unit's name is not. */

@@ -95,6 +95,7 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "check.handle": (s) => ({ id: s.disputeId, note: "已上门核实" }),
   "campaign.list": () => undefined,
   "campaign.get": (s) => ({ id: s.campaignId }),
+  "campaign.questionnaire": (s) => ({ id: s.campaignId }),
   "campaign.create": (s) => ({
     name: "模糊测试",
     startsOn: "2027-01-01",

@@ -9,9 +9,11 @@ import type { Database } from "@/db/client";
 import { areas, campaignAreas, campaigns, residentFeedback, users, visits } from "@/db/schema";
 import { appRouter } from "@/server/routers";
 import { ensureOpenCampaignCodes } from "@/server/services/codes";
+import { elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, fromAddress, loginAs } from "../support/fixture";
 import { visitMutation } from "../support/push";
+import { workbookXlsx } from "../support/questionnaire";
 import { routeHandlers } from "../support/routes";
 import {
   firstOfficerUnder,
@@ -59,6 +61,7 @@ const PROCEDURES = `
   check.handle        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   check.disputes      UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.get        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  campaign.questionnaire UN/UN  FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.assign     UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.unassign   UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   # supervisor lists without an object: cut to the caller's area (proved in the files named in LISTS)
@@ -110,6 +113,8 @@ const ROUTES = `
   # imports: administrators only; the rejected rows go back to the administrator who uploaded
   POST import               UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   GET import/rejected       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  # a campaign's questionnaire: administrators over the whole campaign (the side's own)
+  POST questionnaires       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # public
   GET health                OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
 `;
@@ -244,6 +249,7 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
       throw new TRPCError({ code: "NOT_FOUND" });
   },
   "campaign.get": ({ caller, side }) => caller.campaign.get({ id: side.ownCampaignId }),
+  "campaign.questionnaire": ({ caller, side }) => caller.campaign.questionnaire({ id: side.ownCampaignId }),
   // The officer already holds the grid: giving it to them again changes nothing.
   "campaign.assign": ({ caller, side }) =>
     caller.campaign.assign({ campaignId: side.campaignId, gridId: side.gridId, officerId: side.officerId }),
@@ -422,8 +428,15 @@ const ROUTE_CALLS: Record<
     { method: "POST", body: "建筑物编码,标准地址,社区代码\n", headers: { "content-type": "text/csv" } },
   ],
   "GET import/rejected": ({ uploadId }) => [`/api/import/rejected?id=${uploadId}`],
+  "POST questionnaires": ({ side }) => [
+    `/api/questionnaires?campaign=${side.ownCampaignId}&name=matrix.xlsx`,
+    { method: "POST", body: ELDERLY_XLSX, headers: { "content-type": "application/octet-stream" } },
+  ],
   "GET health": () => ["/api/health"],
 };
+
+/** A clean questionnaire workbook, made once: each administrator's upload adds a version. */
+const ELDERLY_XLSX = await workbookXlsx(elderlyHealth);
 
 const STATUS_CODE: Record<number, string> = {
   200: "OK",

@@ -8,6 +8,8 @@ import {
   deviceIdOf,
   type FieldDatabase,
   type FieldWriteTransaction,
+  type HeldQuestionnaire,
+  QUESTIONNAIRE_META,
   REGISTER_STORES,
   type Row,
   readMeta,
@@ -148,5 +150,14 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
   await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
   // Visits recorded from now on belong to the campaign the grid was downloaded for.
   if (page.campaignId) await tx.objectStore("meta").put(page.campaignId, "campaignId");
+  // The campaign's questionnaire, sent only when it changed: kept with the cursor that says so.
+  if (page.questionnaire !== undefined) {
+    if (page.questionnaire && page.campaignId) {
+      const held: HeldQuestionnaire = { campaignId: page.campaignId, ...page.questionnaire };
+      await tx.objectStore("meta").put(held, QUESTIONNAIRE_META);
+    } else {
+      await tx.objectStore("meta").delete(QUESTIONNAIRE_META);
+    }
+  }
   return written;
 }

@@ -7,6 +7,7 @@
 import { type CallNumber, nextCall } from "@/domain/counts";
 import { normaliseValue, sameValue } from "@/domain/merge";
 import { PULL_COLUMNS } from "@/domain/pull";
+import type { Answers } from "@/domain/questionnaire/evaluate";
 import { toIsoDate } from "@/domain/validators/date";
 import {
   type Change,
@@ -21,6 +22,7 @@ import {
   needsRevisit,
   newPersonChange,
   newRowChange,
+  outcomeAnswersQuestionnaire,
   RENTAL_FIELDS,
   ROOM_FIELDS,
   revisitDueFor,
@@ -31,7 +33,7 @@ import {
   type VisitInput,
 } from "@/domain/visit";
 import type { LocalUpdate } from "./outbox";
-import type { Row } from "./store";
+import type { HeldQuestionnaire, Row } from "./store";
 
 /** What the room screen reads from the phone's store. */
 export interface RoomData {
@@ -59,6 +61,8 @@ export interface RoomData {
    * register's values, unless the officer changes them.
    */
   returnedChanges?: Change[];
+  /** The campaign's questionnaire the phone holds, when the campaign has one. */
+  questionnaire?: HeldQuestionnaire | null;
 }
 
 export type MemberAction =
@@ -122,6 +126,10 @@ export interface RoomDraft {
   room: Record<string, unknown>;
   /** A form still being filled in: its key and raw values. */
   open: { key: string; values: unknown } | null;
+  /** The campaign questionnaire's answers as typed (defaults included), checked and cleaned at save. */
+  answers?: Answers;
+  /** The officer typed an answer (defaults filled in by the form alone are no input worth a draft). */
+  answersEdited?: boolean;
 }
 
 export function emptyDraft(visitId: string): RoomDraft {
@@ -163,6 +171,7 @@ export function draftHasInput(draft: RoomDraft): boolean {
     Object.keys(draft.units).length > 0 ||
     Object.keys(draft.households ?? {}).length > 0 ||
     Object.keys(draft.room ?? {}).length > 0 ||
+    draft.answersEdited === true ||
     draft.open !== null
   );
 }
@@ -448,8 +457,32 @@ export function buildRecord(
     accuracyM: draft.position?.accuracyM ?? null,
     note: note === "" ? null : note,
     photoSha256: draft.photoSha256 ?? null,
+    // As typed: the room checks and cleans them against the definition before it saves (the
+    // questionnaire code is its own chunk, kept out of this module the room loads at once).
+    ...(questionnaireAsked(data, draft.outcome) && data.questionnaire
+      ? { answers: { ...(draft.answers ?? {}) }, questionnaireVersion: data.questionnaire.version }
+      : { answers: null, questionnaireVersion: null }),
   };
   return { visit, changes, localUpdates, attempt, withoutContact };
+}
+
+/**
+ * Whether the visit carries the campaign questionnaire: the campaign has one and the outcome says
+ * someone answered the door (no outcome yet: the officer is still asking it).
+ */
+export function questionnaireAsked(data: RoomData, outcome: string | null): boolean {
+  return !!data.questionnaire && (outcome === null || outcomeAnswersQuestionnaire(outcome));
+}
+
+/** The visit subject's row as the phone holds it, for the questionnaire's ${register.…}. */
+export function subjectRow(
+  data: RoomData,
+  subject: { type: SubjectType; id: string | null },
+): Row | undefined {
+  if (subject.type === "room") return data.room;
+  const rows =
+    subject.type === "household" ? data.households : subject.type === "rental" ? data.rentals : data.units;
+  return rows.find((row) => row.id === subject.id);
 }
 
 /**

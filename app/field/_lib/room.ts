@@ -1,6 +1,6 @@
 import "client-only";
 import type { RoomData } from "./record";
-import type { FieldDatabase, Row } from "./store";
+import { type FieldDatabase, type HeldQuestionnaire, QUESTIONNAIRE_META, type Row } from "./store";
 
 /** Everything the room screen shows, read from the phone's store in one transaction. */
 export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomData | null> {
@@ -26,7 +26,7 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     await tx.done;
     return null;
   }
-  const [building, households, rentals, buildingUnits, visits, campaignId] = await Promise.all([
+  const [building, households, rentals, buildingUnits, visits, campaignId, held] = await Promise.all([
     tx.objectStore("buildings").get(room.buildingId as string),
     tx.objectStore("households").index("roomId").getAll(roomId),
     tx.objectStore("rentals").index("roomId").getAll(roomId),
@@ -36,6 +36,7 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
       .getAll(room.buildingId as string),
     tx.objectStore("visits").index("roomId").getAll(roomId),
     tx.objectStore("meta").get("campaignId"),
+    tx.objectStore("meta").get(QUESTIONNAIRE_META) as Promise<HeldQuestionnaire | undefined>,
   ]);
   const members: Record<string, Row[]> = {};
   const codes: Record<string, string> = {};
@@ -87,6 +88,8 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     units: buildingUnits.filter((u) => u.roomId === roomId && !u.endedAt),
     visits: visits.sort((a, b) => String(a.visitedAt).localeCompare(String(b.visitedAt))),
     campaignId: typeof campaignId === "string" ? campaignId : null,
+    // Only the questionnaire of the campaign the grid was downloaded for.
+    questionnaire: held && held.campaignId === campaignId ? held : null,
     codes,
     feedback: feedback.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt))),
   };

@@ -1,6 +1,6 @@
 import "client-only";
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
-import { PULL_TABLES } from "@/domain/pull";
+import { PULL_TABLES, type PullQuestionnaire } from "@/domain/pull";
 import type { ConflictField, ResolveMutation, ValueSetter } from "@/domain/push";
 import type { Change, Visit } from "@/domain/visit";
 
@@ -199,6 +199,10 @@ export function abandon(tx: { abort(): void; done: Promise<unknown> }): void {
     // already finished
   }
 }
+
+/** The meta key of the campaign questionnaire the phone holds (the version in force when last pulled). */
+export const QUESTIONNAIRE_META = "questionnaire";
+export type HeldQuestionnaire = PullQuestionnaire & { campaignId: string };
 
 export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | undefined> {
   return (await db.get("meta", key)) as T | undefined;

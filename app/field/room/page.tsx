@@ -1,12 +1,23 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Answers, EvalContext } from "@/domain/questionnaire/evaluate";
+import { registerOfSubject } from "@/domain/questionnaire/register";
 import { issuesByPath } from "@/domain/schemas/issues";
 import type { WorkVisit } from "@/domain/worklist";
 import { useI18n } from "../../_components/i18n";
 import { Loading } from "../../_components/shell";
-import { buildRecord, type RoomData, type RoomDraft, recordProblems, suggestOutcome } from "../_lib/record";
+import {
+  buildRecord,
+  questionnaireAsked,
+  type RoomData,
+  type RoomDraft,
+  recordProblems,
+  subjectRow,
+  suggestOutcome,
+  visitSubject,
+} from "../_lib/record";
 import { type LocalUser, readLocalUser } from "../_lib/session";
 import { type FieldDatabase, openFieldDb } from "../_lib/store";
 import { useRoomDraft } from "./_lib/use-room-draft";
@@ -14,7 +25,7 @@ import { RoomContext } from "./_parts/context";
 import { GpsCard } from "./_parts/gps";
 import { RoomHeading } from "./_parts/heading";
 import { AddHouseholdQuietly, HouseholdsSection } from "./_parts/household";
-import { preloadForms } from "./_parts/lazy-forms";
+import { preloadForms, QuestionnaireForm } from "./_parts/lazy-forms";
 import { OutcomePicker } from "./_parts/outcome";
 import { PhotoCard } from "./_parts/photo";
 import { RentalsSection } from "./_parts/rental";
@@ -85,6 +96,24 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   );
   const suggestion = useMemo(() => (draft ? suggestOutcome(draft) : null), [draft]);
 
+  // What the questionnaire's ${register.…} reads as the officer types: the subject the visit is
+  // about now, and today's clock (the save checks again at the visit's own time, as the server does).
+  const subject = data && draft ? visitSubject(data, draft) : null;
+  const subjectKey = subject ? `${subject.type}:${subject.id}` : "";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the subject's key says when it changed.
+  const answerCtx = useMemo<EvalContext | null>(
+    () =>
+      data && subject
+        ? { now: new Date(), register: registerOfSubject(subject.type, subjectRow(data, subject)) }
+        : null,
+    [data, subjectKey],
+  );
+  const onAnswers = useCallback(
+    (answers: Answers, edited: boolean) =>
+      update((d) => ({ ...d, answers, answersEdited: d.answersEdited || edited })),
+    [update],
+  );
+
   // A second tap while the schema loads must not save twice.
   const checking = useRef(false);
   const onSave = async () => {
@@ -106,6 +135,14 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
       import("@/domain/schemas/visit"),
       import("../_lib/outbox"),
     ]);
+    // The questionnaire's answers, checked with the server's code and cleaned to what applies: its
+    // chunk is already here when the campaign has one (the form is on screen).
+    if (built.visit.answers) {
+      const { checkVisitAnswers } = await import("../_lib/answers");
+      const checked = checkVisitAnswers(data, built.visit);
+      if (checked.errors.length > 0) problems.push("questionnaire.saveBlocked");
+      built.visit = checked.visit;
+    }
     const parsed = visitSchema.safeParse(built.visit);
     if (!parsed.success) {
       for (const issues of Object.values(issuesByPath(parsed.error))) problems.push(issues[0].key);
@@ -189,6 +226,19 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
         <RentalsSection />
         <UnitsSection />
         <AddHouseholdQuietly />
+        {data.questionnaire && answerCtx && (
+          <QuestionnaireForm
+            definition={data.questionnaire.definition}
+            title={data.questionnaire.title}
+            version={data.questionnaire.version}
+            asked={questionnaireAsked(data, draft.outcome)}
+            answers={draft.answers ?? EMPTY_ANSWERS}
+            ctx={answerCtx}
+            position={draft.position}
+            showAll={save.state === "invalid" && save.problems.includes("questionnaire.saveBlocked")}
+            onChange={onAnswers}
+          />
+        )}
         <OutcomePicker
           value={draft.outcome}
           suggestion={suggestion}
@@ -232,6 +282,9 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
     </RoomContext.Provider>
   );
 }
+
+/** One empty object, so a draft without answers does not redraw the questionnaire at every render. */
+const EMPTY_ANSWERS: Answers = {};
 
 function RoomPageBody() {
   const params = useSearchParams();

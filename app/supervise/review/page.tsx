@@ -8,6 +8,7 @@ import type { ReviewState } from "@/domain/visit";
 import { useI18n } from "../../_components/i18n";
 import { StatusChip } from "../../_components/status";
 import { useTRPC } from "../../_components/trpc";
+import { AnswersPanel } from "./_parts/answers";
 import { Disputes } from "./_parts/disputes";
 
 type ReviewTab = ReviewState | "disputes";
@@ -258,6 +259,8 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
           </p>
         )}
       </header>
+
+      <AnswersPanel questionnaire={data.questionnaire} />
 
       <h3 className="mb-1 font-semibold">{t("review.changesTitle")}</h3>
       {data.changes.length === 0 ? (

@@ -59,3 +59,19 @@ export function RecordForm(props: ComponentProps<typeof LazyRecordForm>) {
     </Suspense>
   );
 }
+
+/**
+ * The campaign questionnaire: the definition reader's evaluator and the renderer are their own chunk,
+ * loaded only in a campaign that has a questionnaire (the room's first paint never waits for it).
+ */
+const LazyQuestionnaireForm = lazy(() =>
+  import("./questionnaire").then((m) => ({ default: m.QuestionnaireForm })),
+);
+
+export function QuestionnaireForm(props: ComponentProps<typeof LazyQuestionnaireForm>) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <LazyQuestionnaireForm {...props} />
+    </Suspense>
+  );
+}

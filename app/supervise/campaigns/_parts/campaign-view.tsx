@@ -7,6 +7,7 @@ import { chinaDay } from "@/domain/progress";
 import { useI18n } from "../../../_components/i18n";
 import { ErrorPanel } from "../../../_components/shell";
 import { useTRPC } from "../../../_components/trpc";
+import { QuestionnairePanel } from "./questionnaire-panel";
 import { CampaignFacts, CampaignStatusChip } from "./ui";
 
 /**
@@ -175,6 +176,9 @@ export function CampaignView({
           </div>
         )}
       </section>
+
+      {/* Who may close the campaign may change what it asks: an administrator over all of it. */}
+      <QuestionnairePanel campaignId={id} canManage={campaign.canClose} />
 
       <section
         className="flex flex-col gap-2 rounded-xl bg-white p-4 shadow-sm"

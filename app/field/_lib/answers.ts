@@ -1,0 +1,43 @@
+/**
+ * The questionnaire half of saving a visit: the answers as typed are checked against the definition
+ * the phone holds, with the same code and inputs the server's push uses (the subject's register row,
+ * the visit's own time), and cleaned to what applies. Loaded with the questionnaire's chunk, at save,
+ * never with the room's first paint. Pure, so it is tested without a browser.
+ */
+
+import {
+  type Answers,
+  cleanAnswers,
+  type EvalContext,
+  type FieldError,
+  registerOfSubject,
+  validateAnswers,
+} from "@/domain/questionnaire";
+import type { VisitInput } from "@/domain/schemas/visit";
+import { type RoomData, subjectRow } from "./record";
+
+/** What ${register.…} reads for this visit, and its clock: the server judges with the same. */
+export function answerContext(
+  data: RoomData,
+  visit: Pick<VisitInput, "subjectType" | "subjectId" | "visitedAt">,
+): EvalContext {
+  const row = subjectRow(data, { type: visit.subjectType, id: visit.subjectId ?? null });
+  return { now: new Date(visit.visitedAt), register: registerOfSubject(visit.subjectType, row) };
+}
+
+/**
+ * The visit with its answers checked: `errors` (nothing saved while any) or the visit carrying the
+ * cleaned answers. A visit without answers (no questionnaire, nobody met) passes as it is.
+ */
+export function checkVisitAnswers(
+  data: RoomData,
+  visit: VisitInput,
+): { errors: FieldError[]; visit: VisitInput } {
+  const held = data.questionnaire;
+  if (!visit.answers || !held) return { errors: [], visit };
+  const answers = visit.answers as Answers;
+  const ctx = answerContext(data, visit);
+  const errors = validateAnswers(held.definition, answers, ctx);
+  if (errors.length > 0) return { errors, visit };
+  return { errors, visit: { ...visit, answers: cleanAnswers(held.definition, answers, ctx) } };
+}

@@ -1,0 +1,529 @@
+"use client";
+
+import { Fragment, type ReactNode, useEffect, useMemo, useState } from "react";
+import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
+import { questionnaireMessages } from "@/domain/i18n/questionnaire";
+import {
+  type Answers,
+  type AnswerValue,
+  cleanAnswers,
+  type EvalContext,
+  errorText,
+  evaluateForm,
+  type FieldError,
+  type FormState,
+  type Item,
+  type Question,
+  type QuestionnaireDefinition,
+  type Repeat,
+  textIn,
+  validateAnswers,
+  walkItems,
+} from "@/domain/questionnaire";
+import { useI18n } from "../../../_components/i18n";
+import type { Position } from "../../_lib/record";
+import { Button, inputClass, Section } from "./ui";
+
+// The questionnaire's own messages travel with this chunk: /field does not carry them otherwise.
+registerMessages(questionnaireMessages);
+
+/**
+ * The campaign questionnaire at the door, drawn from its definition: groups as sections, repeats as
+ * rows the officer adds (or as many as repeat_count says), relevance and calculations live as the
+ * officer types, defaults filled in when a question first applies, and each answer's error under it
+ * once the officer has touched it (every error after a refused save). Answers go to the room's draft
+ * at every keystroke; checking and cleaning them for the save is answers.ts's, with the same code.
+ *
+ * This module is its own chunk (lazy-forms.tsx): the room page must not import it statically.
+ */
+export interface QuestionnaireFormProps {
+  definition: QuestionnaireDefinition;
+  title: string;
+  version: number;
+  /** The outcome says someone answered the door (or none is picked yet); otherwise it is not asked. */
+  asked: boolean;
+  answers: Answers;
+  ctx: EvalContext;
+  /** The visit's own position, which a geopoint question takes. */
+  position: Position | null;
+  /** A save was refused: show every error, touched or not. */
+  showAll: boolean;
+  /** `edited`: the officer typed it (defaults filled in by the form are not). */
+  onChange: (answers: Answers, edited: boolean) => void;
+}
+
+const keyOf = (name: string, at: readonly number[]) => `${name}@${at.join(".")}`;
+
+/** Each item's enclosing repeats, outermost first. */
+function repeatChains(def: QuestionnaireDefinition): Map<string, string[]> {
+  const chains = new Map<string, string[]>();
+  for (const { item, parents } of walkItems(def.survey)) {
+    chains.set(
+      item.name,
+      parents.filter((p) => p.kind === "repeat").map((p) => p.name),
+    );
+  }
+  return chains;
+}
+
+/** The answers with one value set at a row position, rows made as needed (never holes: JSON has no undefined). */
+function setAt(
+  answers: Answers,
+  chain: readonly string[],
+  at: readonly number[],
+  name: string,
+  value: AnswerValue,
+): Answers {
+  if (chain.length === 0) return { ...answers, [name]: value };
+  const held = answers[chain[0]];
+  const rows: Answers[] = Array.isArray(held) ? [...held] : [];
+  while (rows.length <= at[0]) rows.push({});
+  rows[at[0]] = setAt(rows[at[0]] ?? {}, chain.slice(1), at.slice(1), name, value);
+  return { ...answers, [chain[0]]: rows };
+}
+
+/** Defaults of the questions that apply and were never answered (a cleared answer stays cleared). */
+function withDefaults(
+  def: QuestionnaireDefinition,
+  state: FormState,
+  answers: Answers,
+  chains: Map<string, string[]>,
+): Answers | null {
+  let next = answers;
+  for (const { item } of walkItems(def.survey)) {
+    if (item.kind !== "question" || (!item.defaultValue && !item.defaultFormula)) continue;
+    const chain = chains.get(item.name) ?? [];
+    for (const at of state.positions(chain)) {
+      if (!state.relevant(item.name, at) || state.raw(item.name, at) !== undefined) continue;
+      const value = state.defaultFor(item.name, at);
+      if (value) next = setAt(next, chain, at, item.name, value);
+    }
+  }
+  return next === answers ? null : next;
+}
+
+export function QuestionnaireForm(props: QuestionnaireFormProps) {
+  const { t } = useI18n();
+  if (!props.asked) {
+    return (
+      <Section title={t("questionnaire.heading", { title: props.title })} testId="questionnaire">
+        <p className="text-base text-gray-700" data-testid="questionnaire-not-asked">
+          {t("questionnaire.notAsked")}
+        </p>
+      </Section>
+    );
+  }
+  return <AskedForm {...props} />;
+}
+
+function AskedForm(props: QuestionnaireFormProps) {
+  const { definition, answers, ctx, onChange } = props;
+  const { t, locale } = useI18n();
+  const chains = useMemo(() => repeatChains(definition), [definition]);
+  const state = useMemo(() => evaluateForm(definition, answers, ctx), [definition, answers, ctx]);
+  const errors = useMemo(() => {
+    const byKey = new Map<string, FieldError>();
+    for (const error of validateAnswers(definition, answers, ctx)) {
+      const key = keyOf(error.name, error.at);
+      if (!byKey.has(key)) byKey.set(key, error);
+    }
+    return byKey;
+  }, [definition, answers, ctx]);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+
+  useEffect(() => {
+    const filled = withDefaults(definition, state, answers, chains);
+    if (filled) onChange(filled, false);
+  }, [definition, state, answers, chains, onChange]);
+
+  const set = (name: string, at: readonly number[], value: AnswerValue) => {
+    setTouched((current) => new Set(current).add(keyOf(name, at)));
+    onChange(setAt(answers, chains.get(name) ?? [], at, name, value), true);
+  };
+
+  const view: View = {
+    state,
+    chains,
+    locale,
+    t,
+    errorOf: (name, at) => {
+      const error = errors.get(keyOf(name, at));
+      return error && (props.showAll || touched.has(keyOf(name, at)))
+        ? errorText(error, locale, t)
+        : undefined;
+    },
+    set,
+    position: props.position,
+  };
+
+  // Answers no question of this version takes (a draft begun on an older version): no field shows
+  // them, so they are listed here, and dropped only when the officer says so — never silently.
+  const strays = [...errors.values()].filter((error) => error.kind === "unknown");
+  return (
+    <Section
+      title={t("questionnaire.heading", { title: props.title })}
+      aside={t("questionnaire.version", { version: props.version })}
+      testId="questionnaire"
+    >
+      {strays.length > 0 && (
+        <div
+          role="alert"
+          className="mb-3 rounded-lg border-2 border-red-700 bg-red-50 p-3"
+          data-testid="q-strays"
+        >
+          <p className="text-base font-semibold text-red-900">
+            {t("questionnaire.strays", { count: strays.length, version: props.version })}
+          </p>
+          <ul className="mb-2 list-disc pl-5 text-base text-red-900">
+            {strays.map((error) => (
+              <li key={keyOf(error.name, error.at)}>{error.name}</li>
+            ))}
+          </ul>
+          <Button variant="danger" onClick={() => onChange(cleanAnswers(definition, answers, ctx), true)}>
+            {t("questionnaire.dropStrays")}
+          </Button>
+        </div>
+      )}
+      <div className="flex flex-col gap-4">
+        <Items items={definition.survey} at={[]} view={view} />
+      </div>
+    </Section>
+  );
+}
+
+interface View {
+  state: FormState;
+  chains: Map<string, string[]>;
+  locale: Locale;
+  t: Translate;
+  errorOf: (name: string, at: readonly number[]) => string | undefined;
+  set: (name: string, at: readonly number[], value: AnswerValue) => void;
+  position: Position | null;
+}
+
+function Items({ items, at, view }: { items: readonly Item[]; at: readonly number[]; view: View }) {
+  return (
+    <>
+      {items.map((item) => (
+        <Fragment key={item.name}>
+          <ItemView item={item} at={at} view={view} />
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+function ItemView({ item, at, view }: { item: Item; at: readonly number[]; view: View }) {
+  const { state, locale } = view;
+  if (item.kind === "repeat") return <RepeatView repeat={item} at={at} view={view} />;
+  if (!state.relevant(item.name, at)) return null;
+  const label = state.fill(textIn(item.label, locale), item.name, at);
+  if (item.kind === "group") {
+    return (
+      <fieldset
+        className="flex flex-col gap-4 rounded-lg border-2 border-gray-200 p-3"
+        data-testid={`q-group-${item.name}`}
+      >
+        {label && <legend className="px-1 text-lg font-bold text-gray-900">{label}</legend>}
+        <Items items={item.children} at={at} view={view} />
+      </fieldset>
+    );
+  }
+  return <QuestionView q={item} at={at} label={label} view={view} />;
+}
+
+function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[]; view: View }) {
+  const { state, t, locale } = view;
+  // A repeat's rows are its own positions: relevance is asked of each row.
+  const rows = state.rows(repeat.name, at);
+  const label = textIn(repeat.label, locale);
+  const anyRelevant = Array.from({ length: rows }, (_, i) => state.relevant(repeat.name, [...at, i])).some(
+    Boolean,
+  );
+  const canAdd = !repeat.count && (rows > 0 ? anyRelevant : repeatOffered(repeat, at, view));
+  if (rows === 0 && !canAdd) return null;
+  const current = state.raw(repeat.name, at);
+  const held = Array.isArray(current) ? (current as Answers[]) : [];
+  return (
+    <div className="flex flex-col gap-3" data-testid={`q-repeat-${repeat.name}`}>
+      <h3 className="text-lg font-bold text-gray-900">{label}</h3>
+      {Array.from({ length: rows }, (_, i) => {
+        const row = [...at, i];
+        if (!state.relevant(repeat.name, row)) return null;
+        return (
+          <fieldset
+            // biome-ignore lint/suspicious/noArrayIndexKey: a row is its position, as the answers hold it.
+            key={i}
+            className="flex flex-col gap-3 rounded-lg border-2 border-gray-300 p-3"
+            data-testid={`q-row-${repeat.name}`}
+          >
+            <legend className="px-1 text-base font-semibold">
+              {label} · {t("questionnaire.row", { n: i + 1 })}
+            </legend>
+            <Items items={repeat.children} at={row} view={view} />
+            {!repeat.count && (
+              <Button
+                variant="danger"
+                className="self-start"
+                onClick={() =>
+                  view.set(
+                    repeat.name,
+                    at,
+                    held.filter((_, j) => j !== i),
+                  )
+                }
+              >
+                {t("questionnaire.removeRow", { n: i + 1 })}
+              </Button>
+            )}
+          </fieldset>
+        );
+      })}
+      {canAdd && (
+        <Button className="self-start" onClick={() => view.set(repeat.name, at, [...held, {}])}>
+          + {t("questionnaire.addRow", { label })}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Whether an open-ended repeat with no rows yet applies: asked of the evaluator with one empty row
+ * added (the same rules, no copy of them here), so its first row is offered only when it would show.
+ */
+function repeatOffered(repeat: Repeat, at: readonly number[], view: View): boolean {
+  const { state } = view;
+  const chain = view.chains.get(repeat.name) ?? [];
+  const trial = evaluateForm(
+    state.definition,
+    setAt(state.answers, chain, at, repeat.name, [{}]),
+    state.context,
+  );
+  return trial.relevant(repeat.name, [...at, 0]);
+}
+
+/** A question's label, input, hint and error, the error tied to the input for screen readers. */
+function Shell({
+  label,
+  htmlFor,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  htmlFor?: string;
+  hint?: ReactNode;
+  error: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      {htmlFor ? (
+        <label htmlFor={htmlFor} className="text-base font-medium text-gray-900">
+          {label}
+        </label>
+      ) : (
+        <span className="text-base font-medium text-gray-900">{label}</span>
+      )}
+      {children}
+      {hint}
+      {error}
+    </div>
+  );
+}
+
+function QuestionView({
+  q,
+  at,
+  label,
+  view,
+}: {
+  q: Question;
+  at: readonly number[];
+  label: string;
+  view: View;
+}) {
+  const { state, t, locale } = view;
+  if (q.type === "calculate") return null;
+  const id = `q-${q.name}-${at.join("-")}`;
+  const hint = q.hint ? state.fill(textIn(q.hint, locale), q.name, at) : "";
+  if (q.type === "note") {
+    return (
+      <p className="rounded-lg bg-sky-50 p-3 text-base text-gray-900" data-testid={`q-${q.name}`}>
+        {label}
+      </p>
+    );
+  }
+  const raw = state.raw(q.name, at);
+  const value = typeof raw === "string" ? raw : "";
+  const error = view.errorOf(q.name, at);
+  const required = state.required(q.name, at);
+  const readOnly = state.readOnly(q.name, at);
+  const shownLabel = required ? `${label} *` : label;
+  const describedBy = error ? `${id}-error` : undefined;
+  const common = {
+    id,
+    "aria-invalid": error ? true : undefined,
+    "aria-required": required || undefined,
+    "aria-describedby": describedBy,
+    disabled: readOnly,
+    "data-testid": `q-${q.name}`,
+  };
+  const onText = (text: string) => view.set(q.name, at, text);
+  const hintNode = hint ? <span className="text-sm text-gray-700">{hint}</span> : undefined;
+  const errorNode = error ? (
+    <span id={describedBy} className="text-base font-medium text-red-800" role="alert">
+      {error}
+    </span>
+  ) : null;
+
+  if (q.type === "select_one" || q.type === "select_multiple") {
+    const choices = state.choices(q.name, at);
+    if (q.appearance === "minimal" && q.type === "select_one") {
+      return (
+        <Shell label={shownLabel} htmlFor={id} error={errorNode} hint={hintNode}>
+          <select {...common} value={value} onChange={(e) => onText(e.target.value)} className={inputClass}>
+            <option value="">{t("questionnaire.choose")}</option>
+            {choices.map((c) => (
+              <option key={c.name} value={c.name}>
+                {textIn(c.label, locale)}
+              </option>
+            ))}
+          </select>
+        </Shell>
+      );
+    }
+    const picked = new Set(value.split(" ").filter(Boolean));
+    const multiple = q.type === "select_multiple";
+    return (
+      <fieldset
+        className="flex flex-col gap-1"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        data-testid={`q-${q.name}`}
+      >
+        <legend className="mb-1 text-base font-medium text-gray-900">{shownLabel}</legend>
+        {hintNode}
+        <div className={q.appearance === "horizontal" ? "flex flex-wrap gap-2" : "flex flex-col gap-2"}>
+          {choices.map((c) => {
+            const checked = picked.has(c.name);
+            return (
+              <label
+                key={c.name}
+                className={`flex min-h-11 items-center gap-3 rounded-lg border-2 px-3 text-lg ${
+                  checked ? "border-brand bg-sky-50" : "border-gray-300 bg-white"
+                }`}
+              >
+                <input
+                  type={multiple ? "checkbox" : "radio"}
+                  name={id}
+                  className="h-5 w-5 shrink-0"
+                  checked={checked}
+                  disabled={readOnly}
+                  onChange={() => {
+                    if (!multiple) return onText(c.name);
+                    const next = new Set(picked);
+                    if (checked) next.delete(c.name);
+                    else next.add(c.name);
+                    // In the list's order, as XLSForm writes a multiple choice.
+                    onText(
+                      choices
+                        .map((choice) => choice.name)
+                        .filter((name) => next.has(name))
+                        .join(" "),
+                    );
+                  }}
+                />
+                <span>{textIn(c.label, locale)}</span>
+              </label>
+            );
+          })}
+        </div>
+        {errorNode}
+      </fieldset>
+    );
+  }
+
+  if (q.type === "acknowledge") {
+    return (
+      <div className="flex flex-col gap-1">
+        <label className="flex min-h-11 items-center gap-3 text-lg">
+          <input
+            {...common}
+            type="checkbox"
+            className="h-6 w-6 shrink-0"
+            checked={value === "OK"}
+            onChange={(e) => onText(e.target.checked ? "OK" : "")}
+          />
+          <span>{shownLabel}</span>
+        </label>
+        {hintNode}
+        {errorNode}
+      </div>
+    );
+  }
+
+  if (q.type === "geopoint") {
+    const p = view.position;
+    const [lat, lng, , accuracy] = value.split(" ");
+    return (
+      <Shell label={shownLabel} error={errorNode} hint={hintNode}>
+        {value && (
+          <p className="text-base text-gray-900" data-testid={`q-${q.name}`}>
+            {t("questionnaire.geopoint.value", { lat, lng, accuracy: accuracy ?? "—" })}
+          </p>
+        )}
+        {p ? (
+          <Button
+            className="self-start"
+            disabled={readOnly}
+            onClick={() => onText(`${p.lat} ${p.lng} 0 ${p.accuracyM}`)}
+          >
+            {t("questionnaire.geopoint.use")}
+          </Button>
+        ) : (
+          <p className="text-sm text-gray-700">{t("questionnaire.geopoint.none")}</p>
+        )}
+      </Shell>
+    );
+  }
+
+  if (q.type === "image") {
+    return (
+      <Shell label={shownLabel} error={errorNode}>
+        <p className="text-sm text-gray-700">{t("questionnaire.image.notDone")}</p>
+      </Shell>
+    );
+  }
+
+  const kind = {
+    text: { type: "text" },
+    integer: { type: "text", inputMode: "numeric" },
+    decimal: { type: "text", inputMode: "decimal" },
+    date: { type: "date" },
+    phone: { type: "tel", inputMode: "tel", autoComplete: "off" },
+    citizen_id: { type: "text", autoCapitalize: "characters", autoComplete: "off" },
+  }[q.type as "text"] as { type: string; inputMode?: "numeric" | "decimal" | "tel"; autoComplete?: string };
+  return (
+    <Shell label={shownLabel} htmlFor={id} error={errorNode} hint={hintNode}>
+      {q.type === "text" && q.appearance === "multiline" ? (
+        <textarea
+          {...common}
+          value={value}
+          rows={3}
+          onChange={(e) => onText(e.target.value)}
+          className={`${inputClass} py-2`}
+        />
+      ) : (
+        <input
+          {...common}
+          {...kind}
+          value={value}
+          onChange={(e) => onText(e.target.value)}
+          className={inputClass}
+        />
+      )}
+    </Shell>
+  );
+}

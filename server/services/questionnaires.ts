@@ -1,0 +1,184 @@
+import "server-only";
+import { and, desc, eq } from "drizzle-orm";
+import ExcelJS from "exceljs";
+import type { Db } from "@/db/client";
+import { questionnaires } from "@/db/schema";
+import type { Translate } from "@/domain/i18n";
+import {
+  type DefinitionProblem,
+  parseDefinition,
+  problemText,
+  type QuestionnaireDefinition,
+  questionCount,
+  type SheetRow,
+  textIn,
+  type Workbook,
+} from "@/domain/questionnaire";
+import { AppError } from "../errors";
+import { writeAudit } from "./audit";
+import type { SessionUser } from "./auth";
+import { lockOwnCampaign, type Meta, visibleCampaign } from "./campaigns";
+import { cellText } from "./import";
+
+/**
+ * Campaign questionnaires: an administrator uploads an XLSForm workbook for a campaign wholly in their
+ * area; a clean one becomes the campaign's next version (never changed afterwards, so a visit answered
+ * in it can always be checked and read with its own labels), a faulty one is refused with every
+ * problem, and nothing is stored. Phones receive the newest version in their pull (pull.ts); the push
+ * checks answers against the version they were given in (push.ts).
+ */
+
+export interface QuestionnaireSummary {
+  version: number;
+  title: string;
+  questions: number;
+  sourceFile: string;
+  createdAt: Date;
+}
+
+/** One line of the report of a refused workbook, already in the caller's language. */
+export interface UploadProblem {
+  sheet: string;
+  row: number;
+  column: string;
+  cell: string;
+  message: string;
+}
+
+export type UploadResult = ({ ok: true } & QuestionnaireSummary) | { ok: false; problems: UploadProblem[] };
+
+/**
+ * Every sheet of the workbook by name, as rows of cell text (the import reads only the first sheet;
+ * a questionnaire is spread over three). The file is small (QUESTIONNAIRE_MAX_BYTES), so it is read
+ * whole. Empty rows are kept out; each row keeps its number in the sheet for the report.
+ */
+export async function readWorkbook(bytes: Uint8Array): Promise<Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch {
+    throw new AppError("BAD_REQUEST", "questionnaireUpload.unreadable");
+  }
+  const sheets: Record<string, SheetRow[]> = {};
+  workbook.eachSheet((sheet) => {
+    const rows: SheetRow[] = [];
+    sheet.eachRow((row) => {
+      const values = row.values as ExcelJS.CellValue[];
+      const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+      rows.push({ row: row.number, cells });
+    });
+    sheets[sheet.name] = rows;
+  });
+  return sheets;
+}
+
+const summaryOf = (row: {
+  version: number;
+  title: string;
+  definition: unknown;
+  sourceFile: string;
+  createdAt: Date;
+}): QuestionnaireSummary => ({
+  version: row.version,
+  title: row.title,
+  questions: questionCount(row.definition as QuestionnaireDefinition),
+  sourceFile: row.sourceFile,
+  createdAt: row.createdAt,
+});
+
+export async function uploadQuestionnaire(
+  db: Db,
+  user: SessionUser,
+  input: { campaignId: string; fileName: string; bytes: Uint8Array },
+  meta: Meta & { translate: Translate },
+): Promise<UploadResult> {
+  // The campaign is checked before the file is read: someone else's campaign learns nothing of it.
+  await lockOwnCampaign(db, user, input.campaignId);
+  const parsed = parseDefinition(await readWorkbook(input.bytes));
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      problems: parsed.problems.map((p: DefinitionProblem) => ({
+        sheet: p.sheet,
+        row: p.row,
+        column: p.column,
+        cell: p.cell,
+        message: problemText(p, meta.translate),
+      })),
+    };
+  }
+  const definition = parsed.definition;
+  return db.transaction(async (tx) => {
+    const campaign = await lockOwnCampaign(tx, user, input.campaignId);
+    if (campaign.status === "closed") throw new AppError("CONFLICT", "questionnaireUpload.closed");
+    // The campaign row is locked: two uploads at once take the next versions one after the other.
+    const [latest] = await tx
+      .select({ version: questionnaires.version })
+      .from(questionnaires)
+      .where(eq(questionnaires.campaignId, input.campaignId))
+      .orderBy(desc(questionnaires.version))
+      .limit(1);
+    const version = (latest?.version ?? 0) + 1;
+    const title =
+      textIn(definition.settings.title, definition.settings.defaultLanguage) || definition.settings.formId;
+    const [row] = await tx
+      .insert(questionnaires)
+      .values({
+        campaignId: input.campaignId,
+        version,
+        title,
+        definition,
+        sourceFile: input.fileName,
+        createdBy: user.id,
+        createdAt: meta.now,
+      })
+      .returning();
+    const summary = summaryOf(row);
+    await writeAudit(tx, {
+      userId: user.id,
+      action: "questionnaire.upload",
+      entity: "campaign",
+      entityId: input.campaignId,
+      areaPath: user.areaPath,
+      ip: meta.ip,
+      detail: {
+        version,
+        title,
+        file: input.fileName,
+        formId: definition.settings.formId,
+        formVersion: definition.settings.version,
+        questions: summary.questions,
+      },
+    });
+    return { ok: true as const, ...summary };
+  });
+}
+
+/** The version in force of a campaign the caller can see, or null when it has none. */
+export async function currentQuestionnaire(
+  db: Db,
+  user: SessionUser,
+  campaignId: string,
+): Promise<QuestionnaireSummary | null> {
+  await visibleCampaign(db, user, campaignId);
+  const [row] = await db
+    .select()
+    .from(questionnaires)
+    .where(eq(questionnaires.campaignId, campaignId))
+    .orderBy(desc(questionnaires.version))
+    .limit(1);
+  return row ? summaryOf(row) : null;
+}
+
+/** One stored version's definition (the push checks answers against it), or null. */
+export async function questionnaireVersion(
+  db: Db,
+  campaignId: string,
+  version: number,
+): Promise<QuestionnaireDefinition | null> {
+  const [row] = await db
+    .select({ definition: questionnaires.definition })
+    .from(questionnaires)
+    .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, version)));
+  return row ? (row.definition as QuestionnaireDefinition) : null;
+}

@@ -1,0 +1,294 @@
+// Campaign questionnaires on every database kind: an administrator's XLSX upload through the route
+// (a clean workbook becomes the next version and is audited; a faulty one is refused with every
+// problem, translated, and stores nothing; someone else's campaign is not found), and the version in
+// force as the campaign view reads it.
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is XLSForm's reference syntax.
+
+import { and, count, eq, isNotNull } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/questionnaires/route";
+import type { Database } from "@/db/client";
+import { areas, auditLog, questionnaires, users, visits } from "@/db/schema";
+import { sheetRows, type Workbook } from "@/domain/questionnaire";
+import { hashPassword } from "@/server/auth/password";
+import { ELDERLY_ANSWERS, elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
+import { databaseKinds, openTestDatabase } from "../support/db";
+import {
+  callerFor,
+  codeOf,
+  DEMO_PASSWORD,
+  loginAs,
+  objectsOfOfficer,
+  seedSmallStreet,
+} from "../support/fixture";
+import { visitMutation } from "../support/push";
+import { workbookXlsx } from "../support/questionnaire";
+
+const BASE = "http://localhost:3000";
+const SAME_ORIGIN = { host: "localhost:3000", origin: BASE, "sec-fetch-site": "same-origin" };
+
+/** The elderly form with three mistakes: an unknown type, a duplicate name, a bad expression. */
+const broken: Workbook = {
+  ...elderlyHealth,
+  survey: sheetRows([
+    ["type", "name", "label::zh", "label::en", "constraint"],
+    ["text", "name", "姓名", "Name", ""],
+    ["rating", "score", "评分", "Score", ""],
+    ["integer", "name", "年龄", "Age", ". > ("],
+  ]),
+};
+
+describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
+  let database: Database;
+  let campaignId: string;
+  let adminCookie: string;
+  let communityAdminCookie: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    campaignId = (await seedSmallStreet(database)).campaignId;
+    globalThis.__doorstepDatabase = Promise.resolve(database);
+    adminCookie = await loginAs(database, "admin");
+    // An administrator of one community: the street's campaign is not wholly theirs.
+    const [community] = await database.db
+      .select({ id: areas.id })
+      .from(areas)
+      .where(eq(areas.level, "community"))
+      .limit(1);
+    await database.db.insert(users).values({
+      username: "community-admin",
+      displayName: "社区管理员",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      role: "admin",
+      areaId: community.id,
+    });
+    communityAdminCookie = await loginAs(database, "community-admin");
+  });
+  afterAll(async () => {
+    globalThis.__doorstepDatabase = undefined;
+    await database?.close();
+  });
+
+  function upload(
+    body: Uint8Array,
+    cookie: string,
+    options: { name?: string; locale?: string; campaign?: string } = {},
+  ) {
+    const query = new URLSearchParams({
+      campaign: options.campaign ?? campaignId,
+      name: options.name ?? "老年人健康档案.xlsx",
+    });
+    const init: RequestInit & { duplex?: "half" } = {
+      method: "POST",
+      body: body as BodyInit,
+      duplex: "half",
+      headers: {
+        ...SAME_ORIGIN,
+        "content-type": "application/octet-stream",
+        cookie: `${cookie}; doorstep_locale=${options.locale ?? "zh-CN"}`,
+      },
+    };
+    return POST(new Request(`${BASE}/api/questionnaires?${query}`, init));
+  }
+
+  const stored = async () => (await database.db.select({ n: count() }).from(questionnaires))[0].n;
+  const audited = async () =>
+    (
+      await database.db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(eq(auditLog.action, "questionnaire.upload"))
+    )[0].n;
+
+  it("refuses a faulty workbook with every problem, in the caller's language, and stores nothing", async () => {
+    const before = { stored: await stored(), audited: await audited() };
+    const response = await upload(await workbookXlsx(broken), adminCookie, { locale: "en" });
+    expect(response.status).toBe(422);
+    const body = await response.json();
+    expect(body.ok).toBe(false);
+    const messages: string[] = body.problems.map((p: { message: string }) => p.message);
+    expect(
+      body.problems.map((p: { sheet: string; row: number; cell: string }) => `${p.sheet}!${p.cell}`),
+    ).toEqual(expect.arrayContaining(["survey!A3", "survey!B4", "survey!E4"]));
+    expect(messages.some((m) => m.includes("rating"))).toBe(true);
+    expect(messages).toContain(
+      "Sheet survey, row 4, column “name” (B4): The name “name” is already used in row 2: every name must be unique",
+    );
+    expect(messages.join("\n")).not.toMatch(/questionnaire\.def\./);
+    expect({ stored: await stored(), audited: await audited() }).toEqual(before);
+  });
+
+  it("a phone's pull carries the questionnaire only when its version changed", async () => {
+    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    const drain = async (cursor: string | null) => {
+      const pages = [];
+      for (;;) {
+        const page = await officer.sync.pull({ cursor });
+        pages.push(page);
+        cursor = page.cursor;
+        if (!page.hasMore) return { pages, cursor };
+      }
+    };
+    // A fresh phone is told the campaign has none yet (on the first page only).
+    const first = await drain(null);
+    expect(first.pages[0].questionnaire).toBeNull();
+    expect(first.pages.slice(1).every((page) => !("questionnaire" in page))).toBe(true);
+    expect("questionnaire" in (await officer.sync.pull({ cursor: first.cursor }))).toBe(false);
+
+    expect((await upload(await workbookXlsx(elderlyHealth), adminCookie)).status).toBe(200);
+    const next = await officer.sync.pull({ cursor: first.cursor });
+    expect(next.questionnaire).toMatchObject({
+      version: 1,
+      title: "老年人健康档案",
+      definition: { format: 1, settings: { formId: "elderly_health" } },
+    });
+    const again = await officer.sync.pull({ cursor: next.cursor });
+    expect("questionnaire" in again).toBe(false);
+  });
+
+  it("takes each clean workbook as the next version, audited; the campaign view shows the version in force", async () => {
+    const bytes = await workbookXlsx(elderlyHealth);
+    const first = await upload(bytes, adminCookie);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({
+      ok: true,
+      version: 2,
+      title: "老年人健康档案",
+      questions: 19,
+    });
+    const second = await upload(bytes, adminCookie, { name: "C:\\表格\\老年人健康档案-v2.xlsx" });
+    expect(await second.json()).toMatchObject({ ok: true, version: 3, sourceFile: "老年人健康档案-v2.xlsx" });
+    const [row] = await database.db
+      .select()
+      .from(questionnaires)
+      .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, 3)));
+    expect(row.definition).toMatchObject({ format: 1, settings: { formId: "elderly_health" } });
+    expect(await audited()).toBe(3);
+
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    expect(await supervisor.campaign.questionnaire({ id: campaignId })).toMatchObject({
+      version: 3,
+      title: "老年人健康档案",
+      questions: 19,
+    });
+  });
+
+  it("refuses an administrator whose area does not hold the whole campaign, other roles, and non-workbooks", async () => {
+    const before = await stored();
+    const bytes = await workbookXlsx(elderlyHealth);
+    expect((await upload(bytes, communityAdminCookie)).status).toBe(404);
+    expect((await upload(bytes, await loginAs(database, "supervisor"))).status).toBe(403);
+    expect((await upload(bytes, adminCookie, { name: "form.csv" })).status).toBe(400);
+    const notXlsx = await upload(new TextEncoder().encode("type,name\ntext,a"), adminCookie);
+    expect(notXlsx.status).toBe(400);
+    expect((await notXlsx.json()).error.key).toBe("questionnaireUpload.unreadable");
+    expect(await stored()).toBe(before);
+    // Reading the version in force needs only to see the campaign, which overlaps their community.
+    const communityAdmin = (await callerFor(database, { cookie: communityAdminCookie })).caller;
+    expect(await codeOf(communityAdmin.campaign.questionnaire({ id: campaignId }))).toBe("OK");
+  });
+
+  it("the push checks each visit's answers against its version: a failing constraint rejects that visit alone", async () => {
+    const officer = (
+      await callerFor(database, { cookie: `${await loginAs(database, "officer1")}; doorstep_locale=en` })
+    ).caller;
+    const own = await objectsOfOfficer(database, "officer1");
+    const [{ version }] = await database.db
+      .select({ version: questionnaires.version })
+      .from(questionnaires)
+      .where(eq(questionnaires.campaignId, campaignId))
+      .orderBy(questionnaires.version)
+      .limit(1);
+    const answered = (answers: Record<string, unknown>, questionnaireVersion = version) => {
+      const mutation = visitMutation({
+        gridId: own.gridId,
+        roomId: own.roomId,
+        campaignId,
+        subjectType: "household",
+        subjectId: own.householdId,
+        visitedAt: "2026-11-20T10:00:00+08:00",
+      });
+      Object.assign(mutation.payload.visit, { answers, questionnaireVersion });
+      return mutation;
+    };
+    // Over a year since the last check at the visit's time: booking one is asked (and answered).
+    const good = answered({ ...ELDERLY_ANSWERS, book_check: "no", needs: "alarm", meal_frequency: "daily" });
+    const badConstraint = answered({
+      ...ELDERLY_ANSWERS,
+      book_check: "no",
+      contact_phone: ELDERLY_ANSWERS.phone,
+    });
+    const unknownVersion = answered({ ...ELDERLY_ANSWERS, book_check: "no" }, 99);
+    const plain = visitMutation({ gridId: own.gridId, roomId: own.roomId, campaignId });
+    const { results } = await officer.sync.push({
+      deviceId: crypto.randomUUID(),
+      mutations: [good, badConstraint, unknownVersion, plain],
+    });
+    expect(results.map((r) => r.status)).toEqual(["applied", "rejected", "rejected", "applied"]);
+    expect(results[1]).toMatchObject({
+      key: "questionnaire.push.refused",
+      field: "visit.answers.contact_phone",
+      message:
+        "Questionnaire, “Emergency contact's phone”: The emergency contact's phone must differ from the resident's own",
+    });
+    expect(results[2]).toMatchObject({
+      key: "questionnaire.push.unknownVersion",
+      field: "visit.questionnaireVersion",
+    });
+
+    const stored = await database.db
+      .select({ id: visits.id, answers: visits.answers, questionnaireVersion: visits.questionnaireVersion })
+      .from(visits)
+      .where(eq(visits.campaignId, campaignId));
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    expect(byId.has(badConstraint.id)).toBe(false);
+    expect(byId.has(unknownVersion.id)).toBe(false);
+    // Stored cleaned: the meal frequency no longer applies, calculations as their text.
+    expect(byId.get(good.id)?.questionnaireVersion).toBe(version);
+    expect(byId.get(good.id)?.answers).toMatchObject({
+      needs: "alarm",
+      medication_count: "2",
+      consent: "OK",
+    });
+    expect(byId.get(good.id)?.answers).not.toHaveProperty("meal_frequency");
+    expect(byId.get(plain.id)).toMatchObject({ answers: null, questionnaireVersion: null });
+  });
+
+  it("the review lists the answers as label → answer in words, in the version's labels, personal ones masked", async () => {
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const [answered] = await database.db
+      .select({ id: visits.id })
+      .from(visits)
+      .where(and(eq(visits.campaignId, campaignId), isNotNull(visits.answers)));
+    const words = (
+      lines: { label: Record<string, string>; value?: Record<string, string>; row?: number }[],
+    ) =>
+      lines.map(
+        (line) => `${line.label["zh-CN"]}${line.row ? `#${line.row}` : ""}: ${line.value?.["zh-CN"] ?? ""}`,
+      );
+    const masked = await supervisor.review.visit({ id: answered.id });
+    expect(masked.questionnaire).toMatchObject({ version: 1, title: "老年人健康档案" });
+    const lines = words(masked.questionnaire?.lines ?? []);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "基本情况: ",
+        "生活自理能力: 部分自理",
+        "患有的慢性病: 高血压、其他",
+        "请注明其他: 骨质疏松",
+        "服务需求: 紧急呼叫",
+        "长期用药#1: ",
+        "第 1 种药的药名: 硝苯地平",
+        "已告知居民建档用途，居民同意建档: 已确认",
+      ]),
+    );
+    // The resident's phone is masked until the reviewer reveals the visit.
+    expect(lines.find((line) => line.startsWith("本人联系电话"))).not.toContain("13812345678");
+    const revealed = await supervisor.review.reveal({ id: answered.id });
+    expect(words(revealed.questionnaire?.lines ?? [])).toContain("本人联系电话: 13812345678");
+    const english = masked.questionnaire?.lines.find((line) => line.name === "insurance_type");
+    expect(english).toMatchObject({
+      label: { en: "Health insurance" },
+      value: { en: "Residents' insurance" },
+    });
+  });
+});
