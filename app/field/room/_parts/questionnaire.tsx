@@ -91,7 +91,8 @@ function withDefaults(
 ): Answers | null {
   let next = answers;
   for (const { item } of walkItems(def.survey)) {
-    if (item.kind !== "question" || (!item.defaultValue && !item.defaultFormula)) continue;
+    // A bound question starts from the register's value (ctx.bound), like a default.
+    if (item.kind !== "question" || (!item.defaultValue && !item.defaultFormula && !item.bind)) continue;
     const chain = chains.get(item.name) ?? [];
     for (const at of state.positions(chain)) {
       if (!state.relevant(item.name, at) || state.raw(item.name, at) !== undefined) continue;
