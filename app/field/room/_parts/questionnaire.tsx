@@ -304,6 +304,42 @@ function repeatOffered(repeat: Repeat, at: readonly number[], view: View): boole
   return trial.relevant(repeat.name, [...at, 0]);
 }
 
+/**
+ * Under a question bound to the register: that it checks the register, and once the answer differs,
+ * the register's value and that saving sends the answer as a correction for review — the officer
+ * should know an answer here changes the register. Nothing when the visit has no row for the binding.
+ */
+function BoundNote({
+  q,
+  at,
+  value,
+  view,
+}: {
+  q: Question;
+  at: readonly number[];
+  value: string;
+  view: View;
+}) {
+  const { state, t, locale } = view;
+  const bound = state.context.bound;
+  if (!bound || !Object.hasOwn(bound, q.name)) return null;
+  const held = bound[q.name] ?? "";
+  if (value.trim() === "" || value.trim() === held) {
+    return (
+      <span className="text-sm text-gray-700" data-testid={`q-bound-${q.name}`}>
+        {t("questionnaire.bound.same")}
+      </span>
+    );
+  }
+  const choice = state.choices(q.name, at).find((c) => c.name === held);
+  const shown = held === "" ? t("questionnaire.bound.blank") : choice ? textIn(choice.label, locale) : held;
+  return (
+    <span className="text-sm font-medium text-amber-900" data-testid={`q-bound-${q.name}`}>
+      {t("questionnaire.bound.changed", { value: shown })}
+    </span>
+  );
+}
+
 /** A question's label, input, hint and error, the error tied to the input for screen readers. */
 function Shell({
   label,
@@ -372,7 +408,14 @@ function QuestionView({
     "data-testid": `q-${q.name}`,
   };
   const onText = (text: string) => view.set(q.name, at, text);
-  const hintNode = hint ? <span className="text-sm text-gray-700">{hint}</span> : undefined;
+  const boundNote = q.bind ? <BoundNote q={q} at={at} value={value} view={view} /> : null;
+  const hintNode =
+    hint || boundNote ? (
+      <>
+        {hint ? <span className="text-sm text-gray-700">{hint}</span> : null}
+        {boundNote}
+      </>
+    ) : undefined;
   const errorNode = error ? (
     <span id={describedBy} className="text-base font-medium text-red-800" role="alert">
       {error}
