@@ -3,6 +3,7 @@
 import { Fragment, type ReactNode, useEffect, useMemo, useState } from "react";
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
+import { maskFieldValue } from "@/domain/mask";
 import {
   type Answers,
   type AnswerValue,
@@ -332,7 +333,13 @@ function BoundNote({
     );
   }
   const choice = state.choices(q.name, at).find((c) => c.name === held);
-  const shown = held === "" ? t("questionnaire.bound.blank") : choice ? textIn(choice.label, locale) : held;
+  // Masked as the room's cards show the register (a phone, an address): the input holds it in full.
+  const shown =
+    held === ""
+      ? t("questionnaire.bound.blank")
+      : choice
+        ? textIn(choice.label, locale)
+        : String(maskFieldValue(q.bind?.field ?? "", held));
   return (
     <span className="text-sm font-medium text-amber-900" data-testid={`q-bound-${q.name}`}>
       {t("questionnaire.bound.changed", { value: shown })}
