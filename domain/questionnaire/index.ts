@@ -4,6 +4,15 @@
 
 export { type AnsweredLine, type AnswerLine, answeredLines, answerLines, maskAnswer } from "./answer-lines";
 export {
+  answerOfRegister,
+  BINDABLE_FIELDS,
+  type BindEntity,
+  type Binding,
+  bindingText,
+  parseBinding,
+  registerOfAnswer,
+} from "./bind";
+export {
   APPEARANCES,
   type Choice,
   type ChoiceList,
