@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
+import { LanguageSwitch } from "../_components/controls";
 import { useI18n } from "../_components/i18n";
-import { LanguageSwitch } from "../_components/shell";
 import { useTRPCClient } from "../_components/trpc";
 import { usePendingCount } from "./_lib/pending";
 import { useFieldGrid } from "./_lib/use-field-grid";

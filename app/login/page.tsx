@@ -5,8 +5,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import { type LoginInput, loginSchema, PASSWORD_MAX, USERNAME_MAX } from "@/domain/auth";
+import { LanguageSwitch } from "../_components/controls";
 import { useI18n } from "../_components/i18n";
-import { LanguageSwitch } from "../_components/shell";
 import { useTRPC } from "../_components/trpc";
 
 export default function LoginPage() {

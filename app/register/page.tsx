@@ -4,8 +4,9 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense } from "react";
+import { ErrorPanel, Loading } from "../_components/controls";
 import { useI18n } from "../_components/i18n";
-import { AppShell, ErrorPanel, Loading } from "../_components/shell";
+import { AppShell } from "../_components/shell";
 import { useTRPC } from "../_components/trpc";
 import { Breadcrumbs, Stat } from "./_parts";
 

@@ -6,8 +6,8 @@ import type { Answers, EvalContext } from "@/domain/questionnaire/evaluate";
 import { registerOfSubject } from "@/domain/questionnaire/register";
 import { issuesByPath } from "@/domain/schemas/issues";
 import type { WorkVisit } from "@/domain/worklist";
+import { Loading } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
-import { Loading } from "../../_components/shell";
 import {
   boundPrefill,
   buildRecord,

@@ -5,8 +5,9 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense } from "react";
 import { codeLabel, INDUSTRY, RENTAL_USE, ROOM_USE, UNIT_STATUS } from "@/domain/codes";
+import { ErrorPanel, Loading } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
-import { AppShell, ErrorPanel, Loading } from "../../_components/shell";
+import { AppShell } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 import { Breadcrumbs } from "../_parts";
 

@@ -4,8 +4,9 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
 import { codeLabel, HOUSEHOLD_KIND, PERSON_TYPE, RELATION, SEX } from "@/domain/codes";
+import { ErrorPanel, Loading } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
-import { AppShell, ErrorPanel, Loading } from "../../_components/shell";
+import { AppShell } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 import { Breadcrumbs } from "../_parts";
 

@@ -3,8 +3,8 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef, useState, useTransition } from "react";
 import { decodeCompletion } from "@/domain/completion";
+import { ErrorPanel } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
-import { ErrorPanel } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 import { BuildingList } from "./building-list";
 import { BuildingPanel } from "./building-panel";

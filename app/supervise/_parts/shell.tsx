@@ -5,8 +5,9 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { type ReactNode, useEffect, useRef } from "react";
+import { LanguageSwitch } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
-import { LanguageSwitch, useLogout } from "../../_components/shell";
+import { useLogout } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 
 /** Tabs with `admin` only are the administrator's (imports, campaigns): supervisors do not see them. */

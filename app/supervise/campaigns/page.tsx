@@ -3,8 +3,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { CampaignSummary } from "@/domain/campaign";
+import { ErrorPanel } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
-import { ErrorPanel } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 import { CampaignForm } from "./_parts/campaign-form";
 import { CampaignView } from "./_parts/campaign-view";

@@ -4,8 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { IMPORT_KINDS, type ImportKind } from "@/domain/import/kinds";
 import { chinaDay } from "@/domain/progress";
+import { ErrorPanel } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
-import { ErrorPanel } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 
 type Kind = "results" | "changes" | "answers" | "register" | "statistics";

@@ -4,8 +4,8 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useEffect, useId, useState } from "react";
 import { ROLES, type Role } from "@/domain/auth";
 import { USER_PAGE_SIZE, type UserRow, type UserState } from "@/domain/users";
+import { ErrorPanel } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
-import { ErrorPanel } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 import { INPUT_CLASS } from "../campaigns/_parts/ui";
 import { AreaPicker, SELECT_CLASS } from "./_parts/area-picker";

@@ -1,7 +1,7 @@
 "use client";
 
 import { type ComponentProps, lazy, Suspense } from "react";
-import { Loading } from "../../../_components/shell";
+import { Loading } from "../../../_components/controls";
 
 /**
  * The room's correction forms, loaded when one opens. They bring react-hook-form, zod and the register

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { LanguageSwitch } from "../../../_components/controls";
 import { useI18n } from "../../../_components/i18n";
-import { LanguageSwitch } from "../../../_components/shell";
 import { usePendingCount } from "../../_lib/pending";
 import { readLocalUser } from "../../_lib/session";
 import type { FieldDatabase } from "../../_lib/store";
