@@ -1,10 +1,9 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Answers, EvalContext } from "@/domain/questionnaire/evaluate";
 import { registerOfSubject } from "@/domain/questionnaire/register";
-import { issuesByPath } from "@/domain/schemas/issues";
 import type { WorkVisit } from "@/domain/worklist";
 import { Loading } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
@@ -29,17 +28,20 @@ import { AddHouseholdQuietly, HouseholdsSection } from "./_parts/household";
 import { preloadForms, QuestionnaireForm } from "./_parts/lazy-forms";
 import { OutcomePicker } from "./_parts/outcome";
 import { PhotoCard } from "./_parts/photo";
-import { RentalsSection } from "./_parts/rental";
 import { SaveBar, type SaveState } from "./_parts/save-bar";
 import { Notice, RoomMissing, Shell } from "./_parts/shell";
 import { Section } from "./_parts/ui";
-import { UnitsSection } from "./_parts/unit";
 
 /**
  * One room at the door: its households, rentals and units to confirm or correct, the outcome of the
  * call, position, photo and note, saved to the phone's outbox. The parts live in ./_parts, the draft
  * in ./_lib/use-room-draft.
  */
+// Most rooms are homes: a rental's or a unit's section loads only in a room that has one (offline too,
+// from the service worker's precache of every chunk).
+const RentalsSection = lazy(() => import("./_parts/rental").then((m) => ({ default: m.RentalsSection })));
+const UnitsSection = lazy(() => import("./_parts/unit").then((m) => ({ default: m.UnitsSection })));
+
 function RoomScreen({ roomId, personId }: { roomId: string; personId: string | null }) {
   const { t } = useI18n();
   const router = useRouter();
@@ -138,9 +140,10 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
     let built = buildRecord(data, draft, { now });
     const problems: string[] = [];
     // The schema and the outbox come with zod: loaded at the first save (the forms' preload brings zod).
-    const [{ visitSchema }, { saveVisit }] = await Promise.all([
+    const [{ visitSchema }, { saveVisit }, { issuesByPath }] = await Promise.all([
       import("@/domain/schemas/visit"),
       import("../_lib/outbox"),
+      import("@/domain/schemas/issues"),
     ]);
     // The questionnaire's answers, checked with the server's code and cleaned to what applies: its
     // chunk is already here when the campaign has one (the form is on screen).
@@ -235,8 +238,12 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
           </div>
         )}
         <HouseholdsSection />
-        <RentalsSection />
-        <UnitsSection />
+        {(data.rentals.length > 0 || data.units.length > 0) && (
+          <Suspense fallback={<Loading />}>
+            <RentalsSection />
+            <UnitsSection />
+          </Suspense>
+        )}
         <AddHouseholdQuietly />
         {data.questionnaire && answerCtx && (
           <QuestionnaireForm

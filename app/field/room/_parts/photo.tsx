@@ -2,9 +2,11 @@
 
 import { useEffect, useId, useState } from "react";
 import { useI18n } from "../../../_components/i18n";
-import { compressPhoto, readPhoto, storePhoto } from "../../_lib/photo";
 import type { FieldDatabase } from "../../_lib/store";
 import { Button, Section } from "./ui";
+
+/** Compressing and storing photos: loaded when a photo is taken or shown, not with the room. */
+const photos = () => import("../../_lib/photo");
 
 /** A door-plate photo, compressed on the phone and kept by its SHA-256 until it is uploaded. */
 export function PhotoCard({
@@ -30,12 +32,14 @@ export function PhotoCard({
     }
     let objectUrl: string | null = null;
     let live = true;
-    readPhoto(db, sha256).then((row) => {
-      if (!live || !row) return;
-      objectUrl = URL.createObjectURL(row.blob);
-      setUrl(objectUrl);
-      setSize(row.bytes);
-    });
+    photos()
+      .then(({ readPhoto }) => readPhoto(db, sha256))
+      .then((row) => {
+        if (!live || !row) return;
+        objectUrl = URL.createObjectURL(row.blob);
+        setUrl(objectUrl);
+        setSize(row.bytes);
+      });
     return () => {
       live = false;
       if (objectUrl) URL.revokeObjectURL(objectUrl);
@@ -47,6 +51,7 @@ export function PhotoCard({
     setBusy(true);
     setFailed(false);
     try {
+      const { compressPhoto, storePhoto } = await photos();
       const row = await storePhoto(db, await compressPhoto(file));
       onPhoto(row.sha256);
     } catch (error) {
