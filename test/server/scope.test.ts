@@ -62,6 +62,7 @@ const PROCEDURES = `
   check.disputes      UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.get        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.questionnaire UN/UN  FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  campaign.questionnaireVersions UN/UN FB/FB FB/FB OK/NF     NF/OK       OK/NF  OK/OK UN/UN
   campaign.assign     UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.unassign   UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   # supervisor lists without an object: cut to the caller's area (proved in the files named in LISTS)
@@ -115,6 +116,8 @@ const ROUTES = `
   GET import/rejected       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # a campaign's questionnaire: administrators over the whole campaign (the side's own)
   POST questionnaires       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  # a version downloaded again: administrators and supervisors whose area touches the campaign
+  GET questionnaires        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   # public
   GET health                OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
 `;
@@ -250,6 +253,8 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   },
   "campaign.get": ({ caller, side }) => caller.campaign.get({ id: side.ownCampaignId }),
   "campaign.questionnaire": ({ caller, side }) => caller.campaign.questionnaire({ id: side.ownCampaignId }),
+  "campaign.questionnaireVersions": ({ caller, side }) =>
+    caller.campaign.questionnaireVersions({ id: side.ownCampaignId }),
   // The officer already holds the grid: giving it to them again changes nothing.
   "campaign.assign": ({ caller, side }) =>
     caller.campaign.assign({ campaignId: side.campaignId, gridId: side.gridId, officerId: side.officerId }),
@@ -432,6 +437,7 @@ const ROUTE_CALLS: Record<
     `/api/questionnaires?campaign=${side.ownCampaignId}&name=matrix.xlsx`,
     { method: "POST", body: ELDERLY_XLSX, headers: { "content-type": "application/octet-stream" } },
   ],
+  "GET questionnaires": ({ side }) => [`/api/questionnaires?campaign=${side.ownCampaignId}&version=1`],
   "GET health": () => ["/api/health"],
 };
 
