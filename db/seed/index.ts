@@ -45,14 +45,14 @@ export const DEMO_QUESTIONNAIRE_CAMPAIGNS: readonly {
   workbook: Workbook;
 }[] = [
   {
-    name: "2026年老年人健康档案建档",
+    name: "2026年老年人健康档案（祝寿巷）",
     startsOn: "2026-10-08",
     endsOn: "2026-12-31",
     file: "老年人健康档案.xlsx",
     workbook: elderlyHealth,
   },
   {
-    name: "2026年失业人员就业情况走访",
+    name: "2026年失业人员就业情况走访（祝寿巷）",
     startsOn: "2026-10-01",
     endsOn: "2026-12-31",
     file: "失业人员就业情况.xlsx",
