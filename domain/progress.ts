@@ -227,6 +227,8 @@ export interface ExportTable<K extends string = ExportTableKey> {
   title: string;
   columns: ExportColumn[];
   rows: ExportCell[][];
+  /** Rows kept in view in XLSX: the header (1, the default) and rows below it that describe the columns. */
+  frozenRows?: number;
 }
 
 const measureColumns = (t: Translate): ExportColumn[] => [

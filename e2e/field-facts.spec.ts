@@ -35,10 +35,11 @@ test("household facts and a room's use corrected offline are reviewed and approv
     async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
   );
 
-  const [households, rooms, rentals, units] = await Promise.all(
-    ["households", "rooms", "rentals", "units"].map((name) => readStore<Row>(page, name)),
+  const [households, rooms, rentals, units, visits] = await Promise.all(
+    ["households", "rooms", "rentals", "units", "visits"].map((name) => readStore<Row>(page, name)),
   );
-  const busy = new Set([...rentals.map((r) => r.roomId), ...units.map((u) => u.roomId)]);
+  // A room no one has called on: its review item is this spec's visit alone.
+  const busy = new Set([...rentals, ...units, ...visits].map((r) => r.roomId));
   const household = households.find(
     (h) =>
       !busy.has(h.roomId) &&
@@ -73,9 +74,9 @@ test("household facts and a room's use corrected offline are reviewed and approv
   await expect(page).toHaveURL(/\/field$/, { timeout: 15_000 });
   await phone.setOffline(false);
   await syncUntilEmpty(page);
-  const [visit] = (await readStore<{ id: string; roomId: string }>(page, "visits")).filter(
-    (v) => v.roomId === roomId,
-  );
+  const [visit] = (await readStore<{ id: string; roomId: string; visitedAt: string }>(page, "visits"))
+    .filter((v) => v.roomId === roomId)
+    .sort((a, b) => b.visitedAt.localeCompare(a.visitedAt));
 
   const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const supervisor = await desk.newPage();

@@ -57,6 +57,12 @@ const BENCHES: {
     quick: ["--small", "100", "--large", "1000", "--scale", "0.2"],
   },
   {
+    name: "questionnaire",
+    script: [RS, "scripts/bench-questionnaire.ts"],
+    full: [],
+    quick: ["--runs", "1"],
+  },
+  {
     name: "field",
     script: ["scripts/bench-field.ts"],
     full: ["--port", "3514", "--data", "/tmp/doorstep-bench-field-3514"],

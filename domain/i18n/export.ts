@@ -107,6 +107,29 @@ const zh = {
   "export.stat.unitStatus": "单位·{status}",
   "export.stat.rentals": "出租屋",
   "export.stat.tenants": "承租人",
+
+  "export.answers.name": "问卷答案",
+  "export.answers.hint":
+    "每次走访一行，每个问题一列（多选题每个选项一列 0/1，另有一列选项文字）；第一行为题目，第二行为题目代码。重复组每行一条记在第二张表，按走访编号对应；第三张表为各社区、网格的选择题计数和占比、数值题的平均值和中位数。每次走访按其所答版本的文字写出；电话、证件号码和文字答案中的姓名已脱敏。",
+  "export.answers.noQuestionnaire": "这项核查任务没有问卷。",
+  "export.answers.sheet.answers": "问卷答案",
+  "export.answers.sheet.repeats": "重复组",
+  "export.answers.sheet.statistics": "答案统计",
+  "export.answers.col.visitId": "走访编号",
+  "export.answers.col.version": "问卷版本",
+  "export.answers.col.repeat": "重复组",
+  "export.answers.col.row": "行号",
+  "export.answers.choiceColumn": "{question}：{choice}",
+  "export.answers.stat.question": "问题",
+  "export.answers.stat.questionCode": "问题代码",
+  "export.answers.stat.choice": "选项",
+  "export.answers.stat.choiceCode": "选项代码",
+  "export.answers.stat.answered": "作答走访数",
+  "export.answers.stat.count": "选择数",
+  "export.answers.stat.share": "占比（%）",
+  "export.answers.stat.mean": "平均值",
+  "export.answers.stat.median": "中位数",
+  "export.answers.stat.allGrids": "全社区",
 } as const;
 
 const en = {
@@ -219,6 +242,29 @@ const en = {
   "export.stat.unitStatus": "Units · {status}",
   "export.stat.rentals": "Rental rooms",
   "export.stat.tenants": "Tenants",
+
+  "export.answers.name": "Questionnaire answers",
+  "export.answers.hint":
+    "One row per visit and a column per question (a multiple choice as a 0/1 column per choice plus its labels); the first row holds the questions, the second their codes. Repeated rows go on a second sheet keyed by the visit ID; a third sheet counts each choice (with its share) and gives the mean and median of each number, per community and grid. Each visit is written in the labels of the version it was answered in; phones, ID numbers and names in text answers are masked.",
+  "export.answers.noQuestionnaire": "This campaign has no questionnaire.",
+  "export.answers.sheet.answers": "Answers",
+  "export.answers.sheet.repeats": "Repeats",
+  "export.answers.sheet.statistics": "Answer statistics",
+  "export.answers.col.visitId": "Visit ID",
+  "export.answers.col.version": "Questionnaire version",
+  "export.answers.col.repeat": "Repeat",
+  "export.answers.col.row": "Row",
+  "export.answers.choiceColumn": "{question}: {choice}",
+  "export.answers.stat.question": "Question",
+  "export.answers.stat.questionCode": "Question code",
+  "export.answers.stat.choice": "Choice",
+  "export.answers.stat.choiceCode": "Choice code",
+  "export.answers.stat.answered": "Visits answering",
+  "export.answers.stat.count": "Chosen",
+  "export.answers.stat.share": "Share (%)",
+  "export.answers.stat.mean": "Mean",
+  "export.answers.stat.median": "Median",
+  "export.answers.stat.allGrids": "Whole community",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export const exportMessages = { "zh-CN": zh, en } as const;

@@ -55,6 +55,15 @@ const zh = {
   "questionnaire.def.filterColumn":
     "第 {at} 个字符处的“{name}”不是 choices 表的列：choice_filter 中的名称指选项列，题目请写作 ${名称}",
   "questionnaire.def.cycle": "计算或显示条件相互依赖，形成循环：{cycle}。请去掉其中一个引用",
+  "questionnaire.def.bindUnknown":
+    "“{field}”不是可绑定的台账字段：请写为“对象.字段”，如 person.phone、household.lowIncome（可绑定字段见说明文档）",
+  "questionnaire.def.bindInRepeat":
+    "重复组“{repeat}”中的题目不能绑定台账字段（每个台账字段每次走访只有一个值）",
+  "questionnaire.def.bindDuplicate": "台账字段“{field}”已由第 {row} 行绑定，每个字段只能绑定一题",
+  "questionnaire.def.bindDefault": "绑定台账的题目以台账现值为初始答案，不能再填写默认值（default），请清空",
+  "questionnaire.def.bindType": "台账字段“{field}”不能用“{type}”类型的题目核实，可用：{expected}",
+  "questionnaire.def.bindCodes":
+    "台账字段“{field}”取值为代码，列表“{list}”中的选项名 {choices} 不是该字段的代码，请改为台账代码",
   "questionnaire.expr.empty": "表达式是空的",
   "questionnaire.expr.tooLong": "表达式过长（最多 {max} 个字符），请拆成几个 calculate 题",
   "questionnaire.expr.tooDeep": "第 {at} 个字符处括号或函数嵌套过深，请拆成几个 calculate 题",
@@ -145,6 +154,18 @@ const en = {
     "“{name}” at character {at} is not a column of the choices sheet: names in a choice_filter are option columns; write questions as ${…}",
   "questionnaire.def.cycle":
     "Calculations or conditions depend on each other in a circle: {cycle}. Remove one of the references",
+  "questionnaire.def.bindUnknown":
+    "“{field}” is not a register field a question can be bound to: write it as entity.field, e.g. person.phone or household.lowIncome (see the documentation for the list)",
+  "questionnaire.def.bindInRepeat":
+    "A question inside the repeat “{repeat}” cannot be bound to the register (a register field takes one value per visit)",
+  "questionnaire.def.bindDuplicate":
+    "The register field “{field}” is already bound by row {row}: bind each field to one question only",
+  "questionnaire.def.bindDefault":
+    "A bound question starts from the register's value: it cannot have a default as well, clear this cell",
+  "questionnaire.def.bindType":
+    "The register field “{field}” cannot be asked with a “{type}” question; use: {expected}",
+  "questionnaire.def.bindCodes":
+    "The register field “{field}” holds codes: the choice names {choices} in the list “{list}” are not its codes; use the register's codes",
   "questionnaire.expr.empty": "The expression is empty",
   "questionnaire.expr.tooLong":
     "The expression is too long (at most {max, plural, one {# character} other {# characters}}): split it into several calculate rows",

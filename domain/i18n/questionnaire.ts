@@ -33,7 +33,12 @@ const zh = {
   "questionnaire.visit.answersWithoutContact": "未见到住户的走访不能带问卷答案，请核对走访结果",
   "questionnaire.push.unknownVersion": "服务器上没有这份问卷的第 {version} 版，请同步后重新填写问卷",
   "questionnaire.push.refused": "问卷“{question}”：{reason}",
+  "questionnaire.push.boundDisagrees":
+    "问卷“{question}”的答案与这次走访对台账“{field}”的更正不一致，请在手机上核对后重新保存",
   "questionnaire.acknowledged": "已确认",
+  "questionnaire.bound.same": "本题核实台账信息，与台账一致；如有变化请直接改正",
+  "questionnaire.bound.changed": "与台账不同（台账：{value}），保存后作为更正提交审核",
+  "questionnaire.bound.blank": "未登记",
   "questionnaire.strays": "草稿中有 {count} 个答案不属于当前问卷（第 {version} 版），保存前请删去：",
   "questionnaire.dropStrays": "删去这些答案，按当前版本继续",
 } as const;
@@ -79,7 +84,14 @@ const en = {
   "questionnaire.push.unknownVersion":
     "The server has no version {version} of this questionnaire: sync, then answer the questionnaire again",
   "questionnaire.push.refused": "Questionnaire, “{question}”: {reason}",
+  "questionnaire.push.boundDisagrees":
+    "Questionnaire, “{question}”: the answer disagrees with this visit's correction of the register field “{field}”; check it on the phone and save again",
   "questionnaire.acknowledged": "Confirmed",
+  "questionnaire.bound.same":
+    "This question checks the register and matches it; if it has changed, correct it here",
+  "questionnaire.bound.changed":
+    "Differs from the register (register: {value}): saved as a correction for review",
+  "questionnaire.bound.blank": "not recorded",
   "questionnaire.strays":
     "The draft holds {count, plural, one {# answer} other {# answers}} that the current questionnaire (version {version}) does not ask: delete them before saving:",
   "questionnaire.dropStrays": "Delete these answers and go on with the current version",

@@ -3,6 +3,7 @@
 // repeats row by row. In both languages, so the server builds it once and the screen picks its own.
 
 import { questionnaireMessages } from "../i18n/questionnaire";
+import { maskFieldValue, maskText } from "../mask";
 import {
   type Choice,
   type Item,
@@ -52,17 +53,51 @@ function filled(state: FormState, label: Text, name: string, at: readonly number
   return out;
 }
 
+/** A line with what a file needs beside the words: the answer as stored, and the repeat rows it lies in. */
+export interface AnsweredLine extends AnswerLine {
+  /** The answer as stored (a select's choice names); absent on a heading. */
+  raw?: string;
+  /** The repeat rows the line lies in, outermost first (row from 1); empty outside any repeat. */
+  within: readonly { repeat: string; row: number }[];
+}
+
+/**
+ * An answer in words as a reader who has not revealed the visit sees it: a phone and an ID number as
+ * those fields are masked, free text with ID numbers, phone numbers and `names` masked.
+ */
+export function maskAnswer(type: QuestionType | undefined, value: string, names: readonly string[]): string {
+  if (type === "phone") return String(maskFieldValue("phone", value));
+  if (type === "citizen_id") return String(maskFieldValue("idNumber", value));
+  if (type === "text") return maskText(value, names) ?? "";
+  return value;
+}
+
 /** `ctx`: the visit's clock and register, which labels that name them are filled with. */
 export function answerLines(def: QuestionnaireDefinition, answers: Answers, ctx: EvalContext): AnswerLine[] {
+  return answeredLines(def, answers, ctx).map(({ raw: _raw, within: _within, ...line }) => line);
+}
+
+/** answerLines with each answer as stored and the repeat rows it lies in (the answers export). */
+export function answeredLines(
+  def: QuestionnaireDefinition,
+  answers: Answers,
+  ctx: EvalContext,
+): AnsweredLine[] {
   const lists = new Map(def.lists.map((l) => [l.name, l.choices]));
   const state = evaluateForm(def, answers, ctx);
-  const lines: AnswerLine[] = [];
-  const walk = (items: readonly Item[], row: Answers, depth: number, at: readonly number[]) => {
+  const lines: AnsweredLine[] = [];
+  const walk = (
+    items: readonly Item[],
+    row: Answers,
+    depth: number,
+    at: readonly number[],
+    within: AnsweredLine["within"] = [],
+  ) => {
     for (const item of items) {
       if (item.kind === "group") {
         const before = lines.length;
-        lines.push({ name: item.name, label: filled(state, item.label, item.name, at), depth });
-        walk(item.children, row, depth + 1, at);
+        lines.push({ name: item.name, label: filled(state, item.label, item.name, at), depth, within });
+        walk(item.children, row, depth + 1, at, within);
         // A group none of whose questions was answered says nothing.
         if (lines.length === before + 1) lines.pop();
       } else if (item.kind === "repeat") {
@@ -70,8 +105,8 @@ export function answerLines(def: QuestionnaireDefinition, answers: Answers, ctx:
         if (!Array.isArray(rows)) continue;
         rows.forEach((inner, i) => {
           const before = lines.length;
-          lines.push({ name: item.name, label: item.label, depth, row: i + 1 });
-          walk(item.children, inner, depth + 1, [...at, i]);
+          lines.push({ name: item.name, label: item.label, depth, row: i + 1, within });
+          walk(item.children, inner, depth + 1, [...at, i], [...within, { repeat: item.name, row: i + 1 }]);
           if (lines.length === before + 1) lines.pop();
         });
       } else {
@@ -96,6 +131,8 @@ export function answerLines(def: QuestionnaireDefinition, answers: Answers, ctx:
           value,
           type: item.type,
           depth,
+          raw,
+          within,
         });
       }
     }

@@ -16,6 +16,7 @@ import { parseCitizenId } from "../validators/citizen-id";
 import { isIsoDate } from "../validators/date";
 import { parsePhone } from "../validators/mobile";
 import { toHalfWidth } from "../validators/text";
+import { type Binding, bindingText, bindMismatch, parseBinding } from "./bind";
 import { type Expr, type ExprError, FUNCTIONS, labelReferences, NAME, parseExpression } from "./expr";
 
 // ---------------------------------------------------------------------------------------------
@@ -78,6 +79,11 @@ export interface Question extends ItemBase {
   readonly defaultFormula?: Formula;
   readonly choiceFilter?: Formula;
   readonly readOnly?: Formula;
+  /**
+   * `bind::register`: the register field this question verifies. Its answer starts as the register's
+   * value, and an answer that differs becomes a correction of that field (see bind.ts).
+   */
+  readonly bind?: Binding;
 }
 
 export interface Group extends ItemBase {
@@ -234,6 +240,7 @@ const SURVEY_COLUMNS = [
   "appearance",
   "read_only",
   "repeat_count",
+  "bind::register",
 ] as const;
 type SurveyColumn = (typeof SURVEY_COLUMNS)[number];
 const TRANSLATED = new Set<string>(["label", "hint", "required_message", "constraint_message"]);
@@ -267,6 +274,9 @@ function columnAllowed(column: SurveyColumn, type: RowType): boolean {
       return (APPEARANCES[type] ?? []).length > 0;
     case "repeat_count":
       return type === "begin_repeat";
+    case "bind::register":
+      // Which input types fit which field is bind.ts's, checked once the choice lists are known.
+      return input;
   }
 }
 
@@ -398,8 +408,13 @@ function readSheet(
     const headerText = String(raw ?? "").trim();
     if (headerText === "") return;
     const [head, ...rest] = toHalfWidth(headerText).split("::");
-    const base = head.trim().toLowerCase().replace(/\s+/g, "_");
-    const suffix = rest.join("::").trim();
+    let base = head.trim().toLowerCase().replace(/\s+/g, "_");
+    let suffix = rest.join("::").trim();
+    // `bind::register` looks like a translated column but is one column of its own (the survey's).
+    if (name === "survey" && base === "bind" && suffix.toLowerCase() === "register") {
+      base = "bind::register";
+      suffix = "";
+    }
     const column: Column = { index, header: headerText, base, locale: null };
     const used = () => data.some((r) => cellOf(r, column) !== "");
     if (suffix !== "") {
@@ -710,6 +725,8 @@ export function parseDefinition(workbook: Workbook, options: ParseDefinitionOpti
   const names = new Map<string, number>();
   const pending: Pending[] = [];
   const selects: { question: Question; row: SheetRow; column: Column }[] = [];
+  const binds: { question: Question; row: SheetRow; column: Column }[] = [];
+  const boundFields = new Map<string, number>();
   const defaults: { question: Question; row: SheetRow; column: Column }[] = [];
 
   const scopeHere = () => stack.filter((o) => o.type === "begin_repeat").map((o) => o.name);
@@ -954,6 +971,40 @@ export function parseDefinition(workbook: Workbook, options: ParseDefinitionOpti
           });
         }
       }
+      const bindColumn = col("bind::register");
+      const bindText = columnAllowed("bind::register", type) ? cellOf(row, bindColumn) : "";
+      let binding: Binding | undefined;
+      if (bindText !== "" && bindColumn) {
+        const parsedBinding = parseBinding(bindText);
+        const earlier = parsedBinding ? boundFields.get(bindingText(parsedBinding)) : undefined;
+        if (!parsedBinding) {
+          problems.add("survey", row.row, bindColumn, bindText, "questionnaire.def.bindUnknown", {
+            field: bindText,
+          });
+        } else if (here.length > 0) {
+          // A repeat has one answer per row; a register field takes one value per visit.
+          problems.add("survey", row.row, bindColumn, bindText, "questionnaire.def.bindInRepeat", {
+            repeat: here[here.length - 1],
+          });
+        } else if (earlier !== undefined) {
+          problems.add("survey", row.row, bindColumn, bindText, "questionnaire.def.bindDuplicate", {
+            field: bindText,
+            row: earlier,
+          });
+        } else if (defaultText !== "") {
+          // The register's value is the first answer: a default of its own would hide it.
+          problems.add(
+            "survey",
+            row.row,
+            defaultColumn ?? bindColumn,
+            defaultText,
+            "questionnaire.def.bindDefault",
+          );
+        } else {
+          binding = parsedBinding;
+          boundFields.set(bindingText(parsedBinding), row.row);
+        }
+      }
       const question: Question = {
         kind: "question",
         type: type as QuestionType,
@@ -969,11 +1020,13 @@ export function parseDefinition(workbook: Workbook, options: ParseDefinitionOpti
         ...(defaultFormula ? { defaultFormula } : {}),
         ...(formulas.choice_filter ? { choiceFilter: formulas.choice_filter } : {}),
         ...(formulas.read_only ? { readOnly: formulas.read_only } : {}),
+        ...(binding ? { bind: binding } : {}),
       };
       placeholder = question;
       const siblings = stack.length > 0 ? stack[stack.length - 1].children : root;
       siblings.push(question);
       if (SELECT_TYPES.has(type)) selects.push({ question, row, column: typeColumn });
+      if (binding && bindColumn) binds.push({ question, row, column: bindColumn });
       if (defaultText !== "" && !defaultFormula && defaultColumn)
         defaults.push({ question, row, column: defaultColumn });
       if (parsed.orOther && formulas.choice_filter) {
@@ -1028,6 +1081,30 @@ export function parseDefinition(workbook: Workbook, options: ParseDefinitionOpti
     if (!list || list.choices.length === 0) {
       problems.add("survey", row.row, column, cellOf(row, column), "questionnaire.def.listMissing", {
         list: question.list ?? "",
+      });
+    }
+  }
+  // Bound questions: the type must fit the field (a missing list is reported above).
+  for (const { question, row, column } of binds) {
+    const bind = question.bind as Binding;
+    if (SELECT_TYPES.has(question.type) && !lists.has(question.list ?? "")) continue;
+    const mismatch = bindMismatch(
+      bind,
+      question.type,
+      lists.get(question.list ?? "")?.choices,
+      !!question.orOther,
+    );
+    if (mismatch?.reason === "type") {
+      problems.add("survey", row.row, column, cellOf(row, column), "questionnaire.def.bindType", {
+        field: bindingText(bind),
+        type: cellOf(row, typeColumn),
+        expected: mismatch.expected,
+      });
+    } else if (mismatch?.reason === "codes") {
+      problems.add("survey", row.row, column, cellOf(row, column), "questionnaire.def.bindCodes", {
+        field: bindingText(bind),
+        list: question.list ?? "",
+        choices: mismatch.choices,
       });
     }
   }

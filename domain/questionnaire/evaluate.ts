@@ -45,6 +45,12 @@ export interface EvalContext {
   readonly now: Date;
   /** The subject's register fields, for ${register.…}. */
   readonly register?: Readonly<Record<string, RegisterValue | undefined>>;
+  /**
+   * The first answers of questions bound to the register (`bind::register`), by question name: the
+   * register's values, worked out by the phone (which knows whose row each binding reads). A bound
+   * question takes this, never a default.
+   */
+  readonly bound?: Readonly<Record<string, string | undefined>>;
 }
 
 /** More rows than any household, building or tenancy has; bounds the work a pushed visit can ask for. */
@@ -211,6 +217,7 @@ export class FormState {
   defaultFor(name: string, at: readonly number[] = []): string | undefined {
     const q = this.question(name);
     if (!q) return undefined;
+    if (q.bind) return this.context.bound?.[name];
     if (q.defaultFormula) return toText(this.evalFor(q, q.defaultFormula.ast, at, false));
     return q.defaultValue;
   }

@@ -2,7 +2,16 @@
 // definition (definition.ts), evaluate expressions (expr.ts, interpret.ts, values.ts), and work
 // out a form's state and check its answers (evaluate.ts) — the same code on the phone and the server.
 
-export { type AnswerLine, answerLines } from "./answer-lines";
+export { type AnsweredLine, type AnswerLine, answeredLines, answerLines, maskAnswer } from "./answer-lines";
+export {
+  answerOfRegister,
+  BINDABLE_FIELDS,
+  type BindEntity,
+  type Binding,
+  bindingText,
+  parseBinding,
+  registerOfAnswer,
+} from "./bind";
 export {
   APPEARANCES,
   type Choice,

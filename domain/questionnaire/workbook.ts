@@ -2,10 +2,11 @@
 // settings), so any version downloads again as XLSX to edit and upload as the next one. Reading the
 // result with parseDefinition gives the same definition: every item stays on its own survey row
 // (the row numbers are part of the definition, for messages), expressions keep their source text,
-// labels go to label::zh / label::en, and what the reader adds by itself (the text question after
+// labels go to label::zh / label::en, bindings to bind::register, and what the reader adds by itself (the text question after
 // an `or_other` select) is left out, since the reader adds it again.
 
 import type { Locale } from "../i18n";
+import { bindingText } from "./bind";
 import type { Item, QuestionnaireDefinition, SheetRow, Text, Workbook } from "./definition";
 
 const LANGUAGE: Record<Locale, string> = { "zh-CN": "zh", en: "en" };
@@ -23,6 +24,7 @@ const SURVEY_PLAIN = [
   "appearance",
   "read_only",
   "repeat_count",
+  "bind::register",
 ] as const;
 const SURVEY_TEXTS = ["label", "hint", "required_message", "constraint_message"] as const;
 
@@ -78,6 +80,7 @@ export function definitionWorkbook(definition: QuestionnaireDefinition): Workboo
         if (item.defaultFormula) cells.default = item.defaultFormula.src;
         if (item.choiceFilter) cells.choice_filter = item.choiceFilter.src;
         if (item.readOnly) cells.read_only = item.readOnly.src;
+        if (item.bind) cells["bind::register"] = bindingText(item.bind);
         put(item.row, cells);
         continue;
       }

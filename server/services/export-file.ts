@@ -26,9 +26,11 @@ type Sheet = ExcelJS.Worksheet;
 /** A sheet with its header row (bold, frozen); sheet names are capped at 31 characters by the format. */
 function addSheet(
   workbook: ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter,
-  table: Pick<ExportTable<string>, "title" | "columns">,
+  table: Pick<ExportTable<string>, "title" | "columns" | "frozenRows">,
 ): Sheet {
-  const sheet = workbook.addWorksheet(table.title.slice(0, 31), { views: [{ state: "frozen", ySplit: 1 }] });
+  const sheet = workbook.addWorksheet(table.title.slice(0, 31), {
+    views: [{ state: "frozen", ySplit: table.frozenRows ?? 1 }],
+  });
   sheet.columns = table.columns.map((column) => ({
     header: column.header,
     width: column.width,

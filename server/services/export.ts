@@ -1,5 +1,5 @@
 import "server-only";
-import { type SQL, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import {
   areas,
@@ -7,6 +7,7 @@ import {
   changes,
   households,
   persons,
+  questionnaires,
   rentals,
   rentalTenants,
   rooms,
@@ -35,6 +36,8 @@ import type { Locale, Translate } from "@/domain/i18n";
 import { IMPORT_COLUMNS, type ImportKind } from "@/domain/import";
 import type { ExportTable } from "@/domain/progress";
 import { chinaDay } from "@/domain/progress";
+import type { QuestionnaireDefinition } from "@/domain/questionnaire";
+import { type AnswerVisit, answerTables } from "@/domain/questionnaire/export";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
@@ -114,7 +117,8 @@ async function finish(
     detail: {
       format,
       areaId: audit.area.id,
-      rows: Object.fromEntries(tables.map((x) => [x.key, x.rows.length])),
+      // Rows under the header that describe the columns (an answers file's codes) are not records.
+      rows: Object.fromEntries(tables.map((x) => [x.key, x.rows.length - ((x.frozenRows ?? 1) - 1)])),
       ...audit.detail,
     },
   });
@@ -214,6 +218,69 @@ export async function exportResults(
     [resultsTable(results, options.locale, t)],
     input.format,
     { name: t("export.results.name"), ascii: "results" },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Questionnaire answers
+
+/**
+ * The campaign's questionnaire answers under the area (domain/questionnaire/export.ts): every visit,
+ * each in its own version's labels, masked as the results are; XLSX with the repeats and statistics
+ * sheets, CSV the answers sheet alone. A campaign without a questionnaire answers NOT_FOUND.
+ */
+export async function exportAnswers(
+  db: Db,
+  user: SessionUser,
+  input: CampaignExportInput,
+  options: ExportOptions,
+): Promise<ExportFile> {
+  const area = await areaInScope(db, user, input.areaId);
+  const campaign = await campaignInScope(db, user, input.campaignId);
+  const { versions, rows } = await readSnapshot(db, async (tx) => ({
+    versions: await tx
+      .select({ version: questionnaires.version, definition: questionnaires.definition })
+      .from(questionnaires)
+      .where(eq(questionnaires.campaignId, campaign.id)),
+    rows: rowsOf<
+      Omit<AnswerVisit, "visitedAt" | "noteNames"> & { visitedAt: Date | string; noteNames: unknown }
+    >(
+      await tx.execute(sql`
+        select v.id as "id", v.visited_at as "visitedAt", o.display_name as "officer",
+          c.name as "communityName", g.name as "gridName", b.address as "address",
+          r.unit_no as "unitNo", r.room_no as "roomNo", v.subject_type as "subjectType",
+          h.household_no as "householdNo", u.name as "unitName", rt.landlord_name as "landlordName",
+          v.outcome as "outcome", v.review_state as "reviewState",
+          v.questionnaire_version as "questionnaireVersion", v.answers as "answers",
+          ${noteNames} as "noteNames"
+        from ${visits} v
+        join ${rooms} r on r.id = v.room_id
+        ${placeJoins}
+        join ${users} o on o.id = v.officer_id
+        left join ${households} h on v.subject_type = 'household' and h.id = v.subject_id
+        left join ${units} u on v.subject_type = 'unit' and u.id = v.subject_id
+        left join ${rentals} rt on v.subject_type = 'rental' and rt.id = v.subject_id
+        where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
+        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no,
+          date_trunc('second', v.visited_at), v.id`),
+    ),
+  }));
+  if (versions.length === 0) throw notFound();
+  const t = options.translate;
+  const tables = answerTables(
+    rows.map((row) => ({ ...row, visitedAt: new Date(row.visitedAt), noteNames: nameList(row.noteNames) })),
+    versions.map((v) => ({ version: v.version, definition: v.definition as QuestionnaireDefinition })),
+    options.locale,
+    t,
+  );
+  return finish(
+    db,
+    user,
+    options,
+    { action: "export_answers", entity: "campaign", entityId: campaign.id, area },
+    input.format === "csv" ? [tables.answers] : [tables.answers, tables.repeats, tables.statistics],
+    input.format,
+    { name: t("export.answers.name"), ascii: "answers" },
   );
 }
 

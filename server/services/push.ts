@@ -29,7 +29,7 @@ import {
 import { issueMessage } from "@/domain/i18n/issues";
 import { JSON_VALUE_MAX_DEPTH, jsonValueProblem } from "@/domain/json-value";
 import { maskFieldValue } from "@/domain/mask";
-import { canonicalJson, mergeField } from "@/domain/merge";
+import { canonicalJson, mergeField, sameValue } from "@/domain/merge";
 import type {
   ConflictField,
   DeviceHealth,
@@ -42,9 +42,12 @@ import type {
 } from "@/domain/push";
 import {
   type Answers,
+  type BindEntity,
+  bindingText,
   cleanAnswers,
   errorText,
   type QuestionnaireDefinition,
+  registerOfAnswer,
   registerOfSubject,
   textIn,
   validateAnswers,
@@ -569,7 +572,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     if (!subject || subject.roomId !== visit.roomId) throw notFound();
   }
 
-  const answers = judgeAnswers(batch, visit, campaignId);
+  const answers = judgeAnswers(batch, visit, campaignId, parsedChanges);
 
   // Accepted: from here on nothing can refuse it.
   batch.conflictSetters.push(...setters);
@@ -642,7 +645,12 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
  * phone's pull has it) and today() the visit's own time. The first failing answer refuses the visit, naming the
  * question in the caller's language; a clean set is stored cleaned (only what applies).
  */
-function judgeAnswers(batch: Batch, visit: Visit, campaignId: string): Answers | null {
+function judgeAnswers(
+  batch: Batch,
+  visit: Visit,
+  campaignId: string,
+  changes: readonly Change[],
+): Answers | null {
   if (!visit.answers) return null;
   const version = visit.questionnaireVersion as number;
   const definition = batch.questionnaires.get(`${campaignId}|${version}`);
@@ -669,7 +677,47 @@ function judgeAnswers(batch: Batch, visit: Visit, campaignId: string): Answers |
       `visit.answers.${error.name}`,
     );
   }
-  return cleanAnswers(definition, answers, ctx);
+  const cleaned = cleanAnswers(definition, answers, ctx);
+  checkBoundAnswers(batch, definition, cleaned, visit, changes);
+  return cleaned;
+}
+
+/**
+ * A question bound to the register (`bind::register`) and the visit's change of that field must say
+ * the same thing: the phone makes the change from the answer (app/field/_lib/record.ts), so a visit
+ * whose answer claims a new value (one differing from the change's register value) while its change
+ * observes another was not built by that code, and is refused rather than leaving the review two
+ * stories. The change rows themselves are ordinary ones, judged as any. Checked where the server
+ * knows the row a binding reads: the visit's subject (household, rental, unit) and its room. A person
+ * binding reads the household head, which the phone chose from the members it holds; that is not
+ * re-derived here (its change is judged as any other person correction).
+ */
+function checkBoundAnswers(
+  batch: Batch,
+  definition: QuestionnaireDefinition,
+  answers: Answers,
+  visit: Visit,
+  changes: readonly Change[],
+): void {
+  const rowOf = (entity: BindEntity): string | null =>
+    entity === "room" ? visit.roomId : entity === visit.subjectType ? visit.subjectId : null;
+  for (const { item, parents } of walkItems(definition.survey)) {
+    if (item.kind !== "question" || !item.bind || parents.some((p) => p.kind === "repeat")) continue;
+    const bind = item.bind;
+    const rowId = rowOf(bind.entity);
+    const answer = answers[item.name];
+    const value = registerOfAnswer(bind, item.type, typeof answer === "string" ? answer : undefined);
+    if (!rowId || value === undefined) continue;
+    for (const change of changes) {
+      if (change.entity !== bind.entity || change.entityId !== rowId || change.field !== bind.field) continue;
+      if (sameValue(value, change.registerValue) || sameValue(value, change.observedValue)) continue;
+      throw new Rejection(
+        "questionnaire.push.boundDisagrees",
+        { question: textIn(item.label, batch.locale) || item.name, field: bindingText(bind) },
+        `visit.answers.${item.name}`,
+      );
+    }
+  }
 }
 
 function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {

@@ -92,7 +92,7 @@ export async function workbookBytes(workbook: Workbook, title: string): Promise<
       });
       if (row === 1) line.font = { bold: true };
     }
-    sheet.columns.forEach((column) => {
+    (sheet.columns ?? []).forEach((column) => {
       column.width = 18;
     });
   }

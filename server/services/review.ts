@@ -25,6 +25,7 @@ import {
   type AnswerLine,
   type Answers,
   answerLines,
+  maskAnswer,
   type QuestionnaireDefinition,
 } from "@/domain/questionnaire";
 import type { ChangeEntity, ReviewState } from "@/domain/visit";
@@ -349,18 +350,13 @@ async function answersInWords(
   });
   if (!reveal) {
     const names = await namesAtVisit(db, visit.id);
-    const mask = (line: AnswerLine, value: string) =>
-      line.type === "phone"
-        ? String(maskFieldValue("phone", value))
-        : line.type === "citizen_id"
-          ? String(maskFieldValue("idNumber", value))
-          : line.type === "text"
-            ? (maskText(value, names) ?? "")
-            : value;
     for (const line of lines) {
       if (!line.value) continue;
       line.value = Object.fromEntries(
-        Object.entries(line.value).map(([locale, text]) => [locale, mask(line, text ?? "")]),
+        Object.entries(line.value).map(([locale, text]) => [
+          locale,
+          maskAnswer(line.type, text ?? "", names),
+        ]),
       );
     }
   }

@@ -81,6 +81,21 @@ describe("a definition written back as a workbook", () => {
     },
   );
 
+  it("keeps bind::register", async () => {
+    const workbook: Workbook = {
+      survey: sheetRows([
+        ["type", "name", "label", "bind::register"],
+        ["phone", "phone", "本人电话", "person.phone"],
+        ["text", "address", "现住址", "person.currentAddress"],
+      ]),
+      settings: sheetRows([["form_id"], ["b"]]),
+    };
+    const definition = definitionOf(workbook);
+    expect(JSON.stringify(definition.survey)).toContain('"bind"');
+    const again = definitionOf(await readWorkbook(await workbookBytes(definitionWorkbook(definition), "b")));
+    expect(again).toEqual(definition);
+  });
+
   it("keeps rows where they stood (blank rows, a header lower down), literal defaults, filters and extra choice columns", async () => {
     const workbook: Workbook = {
       survey: [

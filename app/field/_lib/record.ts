@@ -7,6 +7,13 @@
 import { type CallNumber, nextCall } from "@/domain/counts";
 import { normaliseValue, sameValue } from "@/domain/merge";
 import { PULL_COLUMNS } from "@/domain/pull";
+import {
+  answerOfRegister,
+  type BindEntity,
+  type Binding,
+  registerOfAnswer,
+} from "@/domain/questionnaire/bind";
+import type { Item, Question, QuestionnaireDefinition } from "@/domain/questionnaire/definition";
 import type { Answers } from "@/domain/questionnaire/evaluate";
 import { toIsoDate } from "@/domain/validators/date";
 import {
@@ -274,6 +281,13 @@ export function buildRecord(
   const changes: Change[] = [];
   const localUpdates: LocalUpdate[] = [];
 
+  // Answers to questions bound to the register that differ from it: corrections like the forms' own.
+  const bound = boundObserved(data, draft);
+  const withBound = (row: Row, observed: Record<string, unknown> | undefined) => {
+    const values = bound.get(row.id);
+    return values ? { ...(observed ?? {}), ...values } : observed;
+  };
+
   // The room's and its households' facts, as found at the door.
   const facts: [
     ChangeEntity,
@@ -282,10 +296,16 @@ export function buildRecord(
     Record<string, unknown> | undefined,
     readonly string[],
   ][] = [
-    ["room", "rooms", room, draft.room, ROOM_FIELDS],
+    ["room", "rooms", room, withBound(room, draft.room), ROOM_FIELDS],
     ...data.households.map(
       (h) =>
-        ["household", "households", h, draft.households[h.id], HOUSEHOLD_FIELDS] as (typeof facts)[number],
+        [
+          "household",
+          "households",
+          h,
+          withBound(h, draft.households[h.id]),
+          HOUSEHOLD_FIELDS,
+        ] as (typeof facts)[number],
     ),
   ];
   for (const [entity, store, row, observed, fields] of facts) {
@@ -303,7 +323,13 @@ export function buildRecord(
   // Household members: corrected field by field, moved out, deceased.
   for (const household of data.households) {
     for (const member of data.members[household.id] ?? []) {
-      const action = draft.members[member.id];
+      const boundValues = bound.get(member.id) as Partial<MemberFormOutput> | undefined;
+      let action = draft.members[member.id];
+      // A bound answer corrects the person as the member form would (someone leaving takes none).
+      if (boundValues && (!action || action.kind === "confirm"))
+        action = { kind: "correct", values: boundValues as MemberFormOutput };
+      else if (boundValues && action?.kind === "correct")
+        action = { kind: "correct", values: { ...action.values, ...boundValues } };
       if (!action || action.kind === "confirm") continue;
       if (action.kind === "correct") {
         const diffs = diffFields(member, action.values, MEMBER_FIELDS);
@@ -364,6 +390,7 @@ export function buildRecord(
       action?.kind === "correct" ? pick(action.values, RENTAL_FIELDS) : {};
     const occupants = observedOccupants(data, draft, rental);
     if (occupants !== null) observed.actualOccupants = occupants;
+    Object.assign(observed, bound.get(rental.id));
     const diffs = diffFields(rental, observed, [...RENTAL_FIELDS, "actualOccupants"]);
     if (diffs.length > 0) {
       changes.push(...fieldChanges(visitId, "rental", rental, diffs, newId));
@@ -414,11 +441,15 @@ export function buildRecord(
   // Units: corrected, or closed (歇业/停业 keep the row; 注销 ends it).
   for (const unit of data.units) {
     const action = draft.units[unit.id];
-    if (!action || action.kind === "confirm") continue;
-    const observed = action.kind === "correct" ? pick(action.values, UNIT_FIELDS) : { status: action.status };
+    const boundValues = bound.get(unit.id);
+    if ((!action || action.kind === "confirm") && !boundValues) continue;
+    const observed: Record<string, unknown> =
+      action?.kind === "closed"
+        ? { status: action.status }
+        : { ...(action?.kind === "correct" ? pick(action.values, UNIT_FIELDS) : {}), ...boundValues };
     const diffs = diffFields(unit, observed, UNIT_FIELDS);
     if (diffs.length > 0) changes.push(...fieldChanges(visitId, "unit", unit, diffs, newId));
-    if (action.kind === "closed" && action.status === "4") {
+    if (action?.kind === "closed" && action.status === "4") {
       changes.push(...endChanges(visitId, "unit", unit, { code: "closed" }, visitDate, newId));
       localUpdates.push({ op: "delete", store: "units", id: unit.id });
     } else if (diffs.length > 0) {
@@ -472,6 +503,91 @@ export function buildRecord(
  */
 export function questionnaireAsked(data: RoomData, outcome: string | null): boolean {
   return !!data.questionnaire && (outcome === null || outcomeAnswersQuestionnaire(outcome));
+}
+
+// -- questions bound to the register ---------------------------------------------------------------
+
+/**
+ * Whose register row each kind of binding reads in this visit: the visit's subject (visitSubject)
+ * and the room. A person binding reads the head of the subject household (householdHead): the
+ * questionnaire is answered once per visit, and the visit is about a household, not a person. A
+ * binding with no row here (person.* at a rental or a unit, household.* when the visit is about no
+ * single household) is asked as a plain question: no prefill, no correction.
+ */
+export function boundRows(data: RoomData, draft: RoomDraft): Partial<Record<BindEntity, Row>> {
+  const subject = visitSubject(data, draft);
+  const rows: Partial<Record<BindEntity, Row>> = { room: data.room };
+  if (subject.type === "household") {
+    const household = data.households.find((h) => h.id === subject.id);
+    if (household) {
+      rows.household = household;
+      const head = householdHead(data.members[household.id] ?? []);
+      if (head) rows.person = head;
+    }
+  } else if (subject.type === "rental") {
+    rows.rental = data.rentals.find((r) => r.id === subject.id);
+  } else if (subject.type === "unit") {
+    rows.unit = data.units.find((u) => u.id === subject.id);
+  }
+  return rows;
+}
+
+/** 户主 (relation 02), else 本人 (01), else the only member; none when that says nobody. */
+export function householdHead(members: readonly Row[]): Row | undefined {
+  return (
+    members.find((m) => m.relation === "02") ??
+    members.find((m) => m.relation === "01") ??
+    (members.length === 1 ? members[0] : undefined)
+  );
+}
+
+/** The definition's bound questions (groups opened; the reader refuses bindings inside repeats). */
+function boundQuestions(items: readonly Item[]): (Question & { bind: Binding })[] {
+  return items.flatMap((item) =>
+    item.kind === "group"
+      ? boundQuestions(item.children)
+      : item.kind === "question" && item.bind
+        ? [item as Question & { bind: Binding }]
+        : [],
+  );
+}
+
+const listOf = (def: QuestionnaireDefinition, q: Question) =>
+  def.lists.find((l) => l.name === q.list)?.choices;
+
+/** The bound questions' first answers: the register values of the rows they read (EvalContext.bound). */
+export function boundPrefill(data: RoomData, draft: RoomDraft): Record<string, string | undefined> {
+  const def = data.questionnaire?.definition;
+  if (!def) return {};
+  const rows = boundRows(data, draft);
+  const out: Record<string, string | undefined> = {};
+  for (const q of boundQuestions(def.survey)) {
+    const row = rows[q.bind.entity];
+    if (row) out[q.name] = answerOfRegister(q.bind, q.type, listOf(def, q), row[q.bind.field]);
+  }
+  return out;
+}
+
+/**
+ * The bound answers that differ from the row the phone holds, as observed values by row id. An answer
+ * equal to it is a confirmation and leaves the room form's own correction of that field, if any, in
+ * force; a blank one says nothing (registerOfAnswer). Answers of a visit that carries none (nobody
+ * met) make no correction.
+ */
+function boundObserved(data: RoomData, draft: RoomDraft): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const def = data.questionnaire?.definition;
+  if (!def || !draft.answers || !questionnaireAsked(data, draft.outcome)) return out;
+  const rows = boundRows(data, draft);
+  for (const q of boundQuestions(def.survey)) {
+    const row = rows[q.bind.entity];
+    if (!row) continue;
+    const answer = draft.answers[q.name];
+    const value = registerOfAnswer(q.bind, q.type, typeof answer === "string" ? answer : undefined);
+    if (value === undefined || sameValue(row[q.bind.field], value)) continue;
+    out.set(row.id, { ...(out.get(row.id) ?? {}), [q.bind.field]: value });
+  }
+  return out;
 }
 
 /** The visit subject's row as the phone holds it, for the questionnaire's ${register.…}. */

@@ -9,6 +9,7 @@ import type { WorkVisit } from "@/domain/worklist";
 import { useI18n } from "../../_components/i18n";
 import { Loading } from "../../_components/shell";
 import {
+  boundPrefill,
   buildRecord,
   questionnaireAsked,
   type RoomData,
@@ -104,7 +105,12 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   const answerCtx = useMemo<EvalContext | null>(
     () =>
       data && subject
-        ? { now: new Date(), register: registerOfSubject(subject.type, subjectRow(data, subject)) }
+        ? {
+            now: new Date(),
+            register: registerOfSubject(subject.type, subjectRow(data, subject)),
+            // The register values bound questions start from: the subject's rows (record.ts boundRows).
+            bound: draft ? boundPrefill(data, draft) : {},
+          }
         : null,
     [data, subjectKey],
   );
@@ -128,8 +134,9 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   };
 
   const checkAndSave = async (db: FieldDatabase, data: RoomData, draft: RoomDraft) => {
-    const built = buildRecord(data, draft, { now: new Date() });
-    const problems = recordProblems(draft, built);
+    const now = new Date();
+    let built = buildRecord(data, draft, { now });
+    const problems: string[] = [];
     // The schema and the outbox come with zod: loaded at the first save (the forms' preload brings zod).
     const [{ visitSchema }, { saveVisit }] = await Promise.all([
       import("@/domain/schemas/visit"),
@@ -141,8 +148,13 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
       const { checkVisitAnswers } = await import("../_lib/answers");
       const checked = checkVisitAnswers(data, built.visit);
       if (checked.errors.length > 0) problems.push("questionnaire.saveBlocked");
+      // Built again from the cleaned answers, so an answer to a question that no longer applies
+      // makes no correction of a bound register field (the server stores only what applies).
+      else if (checked.visit.answers)
+        built = buildRecord(data, { ...draft, answers: checked.visit.answers as Answers }, { now });
       built.visit = checked.visit;
     }
+    problems.unshift(...recordProblems(draft, built));
     const parsed = visitSchema.safeParse(built.visit);
     if (!parsed.success) {
       for (const issues of Object.values(issuesByPath(parsed.error))) problems.push(issues[0].key);

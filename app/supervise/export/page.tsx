@@ -8,7 +8,7 @@ import { useI18n } from "../../_components/i18n";
 import { ErrorPanel } from "../../_components/shell";
 import { useTRPC } from "../../_components/trpc";
 
-type Kind = "results" | "changes" | "register" | "statistics";
+type Kind = "results" | "changes" | "answers" | "register" | "statistics";
 type Format = "xlsx" | "csv";
 interface Params {
   campaignId?: string;
@@ -22,6 +22,8 @@ function exportHref(kind: Kind, format: Format, params: Params) {
   const query = new URLSearchParams({ format });
   if (params.campaignId && (kind === "results" || kind === "changes"))
     query.set("campaignId", params.campaignId);
+  // The answers route names its campaign as the questionnaire upload does.
+  if (params.campaignId && kind === "answers") query.set("campaign", params.campaignId);
   if (params.registerKind && kind === "register") query.set("kind", params.registerKind);
   if (params.areaId) query.set("areaId", params.areaId);
   return `/api/export/${kind}?${query}`;
@@ -41,6 +43,13 @@ export default function ExportPage() {
   const [areaId, setAreaId] = useState<string>("");
   const [registerKind, setRegisterKind] = useState<ImportKind>("persons");
   const registerKindId = useId();
+  const shownCampaignId =
+    campaignId ?? filters.data?.campaigns.find((c) => c.status !== "draft")?.id ?? undefined;
+  // The answers file is offered for a campaign that has a questionnaire.
+  const questionnaire = useQuery({
+    ...trpc.campaign.questionnaire.queryOptions({ id: shownCampaignId ?? "" }),
+    enabled: !!shownCampaignId,
+  });
 
   if (filters.isPending || me.isPending) {
     return (
@@ -125,6 +134,15 @@ export default function ExportPage() {
         params={params}
         disabledNote={campaign ? null : t("export.noCampaign")}
       />
+      {campaign && questionnaire.data && (
+        <ExportCard
+          kind="answers"
+          name={t("export.answers.name")}
+          hint={t("export.answers.hint")}
+          params={params}
+          disabledNote={null}
+        />
+      )}
       <ExportCard
         kind="statistics"
         name={t("export.statistics.name")}

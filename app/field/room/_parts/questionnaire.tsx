@@ -3,6 +3,7 @@
 import { Fragment, type ReactNode, useEffect, useMemo, useState } from "react";
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
+import { maskFieldValue } from "@/domain/mask";
 import {
   type Answers,
   type AnswerValue,
@@ -91,7 +92,8 @@ function withDefaults(
 ): Answers | null {
   let next = answers;
   for (const { item } of walkItems(def.survey)) {
-    if (item.kind !== "question" || (!item.defaultValue && !item.defaultFormula)) continue;
+    // A bound question starts from the register's value (ctx.bound), like a default.
+    if (item.kind !== "question" || (!item.defaultValue && !item.defaultFormula && !item.bind)) continue;
     const chain = chains.get(item.name) ?? [];
     for (const at of state.positions(chain)) {
       if (!state.relevant(item.name, at) || state.raw(item.name, at) !== undefined) continue;
@@ -303,6 +305,48 @@ function repeatOffered(repeat: Repeat, at: readonly number[], view: View): boole
   return trial.relevant(repeat.name, [...at, 0]);
 }
 
+/**
+ * Under a question bound to the register: that it checks the register, and once the answer differs,
+ * the register's value and that saving sends the answer as a correction for review — the officer
+ * should know an answer here changes the register. Nothing when the visit has no row for the binding.
+ */
+function BoundNote({
+  q,
+  at,
+  value,
+  view,
+}: {
+  q: Question;
+  at: readonly number[];
+  value: string;
+  view: View;
+}) {
+  const { state, t, locale } = view;
+  const bound = state.context.bound;
+  if (!bound || !Object.hasOwn(bound, q.name)) return null;
+  const held = bound[q.name] ?? "";
+  if (value.trim() === "" || value.trim() === held) {
+    return (
+      <span className="text-sm text-gray-700" data-testid={`q-bound-${q.name}`}>
+        {t("questionnaire.bound.same")}
+      </span>
+    );
+  }
+  const choice = state.choices(q.name, at).find((c) => c.name === held);
+  // Masked as the room's cards show the register (a phone, an address): the input holds it in full.
+  const shown =
+    held === ""
+      ? t("questionnaire.bound.blank")
+      : choice
+        ? textIn(choice.label, locale)
+        : String(maskFieldValue(q.bind?.field ?? "", held));
+  return (
+    <span className="text-sm font-medium text-amber-900" data-testid={`q-bound-${q.name}`}>
+      {t("questionnaire.bound.changed", { value: shown })}
+    </span>
+  );
+}
+
 /** A question's label, input, hint and error, the error tied to the input for screen readers. */
 function Shell({
   label,
@@ -371,7 +415,14 @@ function QuestionView({
     "data-testid": `q-${q.name}`,
   };
   const onText = (text: string) => view.set(q.name, at, text);
-  const hintNode = hint ? <span className="text-sm text-gray-700">{hint}</span> : undefined;
+  const boundNote = q.bind ? <BoundNote q={q} at={at} value={value} view={view} /> : null;
+  const hintNode =
+    hint || boundNote ? (
+      <>
+        {hint ? <span className="text-sm text-gray-700">{hint}</span> : null}
+        {boundNote}
+      </>
+    ) : undefined;
   const errorNode = error ? (
     <span id={describedBy} className="text-base font-medium text-red-800" role="alert">
       {error}

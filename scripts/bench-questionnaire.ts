@@ -1,0 +1,163 @@
+/**
+ * What checking a questionnaire costs the push: a 100-question form (90 questions, and 10 in a repeat
+ * answered with 30 rows; constraints, skip logic and a sum over the repeat) checked server-side with
+ * domain/questionnaire's validateAnswers for 1,000 visits, beside a push of 1,000 plain visits
+ * (pushMutations, in batches of PUSH_MAX_MUTATIONS) in the same process on the same database.
+ * Aim (issue 16, Measure): the check under 10 % of the push's time.
+ *   npm run bench:questionnaire [-- --visits 1000 --runs 3 --scale 0.03]
+ * On an in-memory PGlite; with DATABASE_URL, on a scratch database on that PostgreSQL server (dropped).
+ */
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is XLSForm's reference syntax.
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import { and, eq, isNotNull } from "drizzle-orm";
+import { areas, households, users } from "../db/schema";
+import { seedDemo } from "../db/seed";
+import { createTranslator } from "../domain/i18n";
+import { PUSH_MAX_MUTATIONS, type VisitMutation } from "../domain/push";
+import { validateAnswers } from "../domain/questionnaire";
+import { hashPassword } from "../server/auth/password";
+import type { SessionUser } from "../server/services/auth";
+import { pushMutations } from "../server/services/push";
+import { emitFigures } from "./support/figures";
+import { answers, form, IN_REPEAT, REPEAT_ROWS, TOP } from "./support/questionnaire-form";
+import { openBenchDatabase } from "./support/scratch-db";
+
+const { values } = parseArgs({
+  options: {
+    visits: { type: "string", default: "1000" },
+    runs: { type: "string", default: "3" },
+    scale: { type: "string", default: "0.03" },
+  },
+});
+const VISITS = Number(values.visits);
+const RUNS = Number(values.runs);
+const AIM_RATIO = 0.1;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const bench = await openBenchDatabase();
+  const { database } = bench;
+  console.log(`database: ${bench.kind}`);
+  try {
+    const { db } = database;
+    const seeded = await seedDemo(db, {
+      scale: Number(values.scale),
+      passwordHash: await hashPassword("doorstep"),
+    });
+    const [officer] = await db
+      .select({
+        id: users.id,
+        username: users.username,
+        displayName: users.displayName,
+        role: users.role,
+        areaId: users.areaId,
+        areaPath: areas.path,
+        areaName: areas.name,
+        areaLevel: areas.level,
+      })
+      .from(users)
+      .innerJoin(areas, eq(areas.id, users.areaId))
+      .where(eq(users.username, "officer1"));
+    const user: SessionUser = officer;
+    const rooms = await db
+      .select({ roomId: households.roomId })
+      .from(households)
+      .where(and(eq(households.gridId, officer.areaId), isNotNull(households.roomId)));
+    const translate = createTranslator("zh-CN");
+
+    const definition = form();
+    const sets = Array.from({ length: VISITS }, (_, n) => answers(n));
+    const ctx = { now: new Date("2026-11-20T10:00:00+08:00") };
+    const errors = validateAnswers(definition, sets[1], ctx);
+    if (errors.length > 0) throw new Error(`the bench answers do not pass: ${JSON.stringify(errors[0])}`);
+
+    const pushOnce = async () => {
+      const mutations: VisitMutation[] = Array.from({ length: VISITS }, (_, i) => {
+        const id = randomUUID();
+        return {
+          id,
+          kind: "visit",
+          payload: {
+            visit: {
+              id,
+              campaignId: seeded.campaignId,
+              gridId: officer.areaId,
+              roomId: rooms[i % rooms.length].roomId as string,
+              subjectType: "room",
+              subjectId: null,
+              outcome: "verified",
+              attempt: 1,
+              revisitDue: null,
+              visitedAt: new Date(Date.UTC(2026, 10, 20, 2, 0, i)).toISOString(),
+              lat: null,
+              lng: null,
+              accuracyM: null,
+              note: null,
+              photoSha256: null,
+            },
+            changes: [],
+          },
+        };
+      });
+      const started = performance.now();
+      for (let at = 0; at < mutations.length; at += PUSH_MAX_MUTATIONS) {
+        const { results } = await pushMutations(
+          db,
+          user,
+          { deviceId: randomUUID(), mutations: mutations.slice(at, at + PUSH_MAX_MUTATIONS) },
+          { now: new Date(), ip: "127.0.0.1", userAgent: "bench", translate },
+        );
+        const refused = results.find((r) => r.status !== "applied");
+        if (refused) throw new Error(`a plain visit was refused: ${JSON.stringify(refused)}`);
+      }
+      return performance.now() - started;
+    };
+    const checkOnce = () => {
+      const started = performance.now();
+      let failed = 0;
+      for (const set of sets) failed += validateAnswers(definition, set, ctx).length;
+      if (failed > 0) throw new Error(`${failed} answers failed`);
+      return performance.now() - started;
+    };
+
+    // Warm up both (the JIT, the database's caches), then alternate so drift hits both alike.
+    await pushOnce();
+    checkOnce();
+    const push: number[] = [];
+    const check: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      push.push(await pushOnce());
+      check.push(checkOnce());
+    }
+    const pushMs = median(push);
+    const checkMs = median(check);
+    const ratio = checkMs / pushMs;
+    const met = ratio < AIM_RATIO;
+    console.log(
+      `form: ${TOP + IN_REPEAT} questions (${IN_REPEAT} in a repeat answered with ${REPEAT_ROWS} rows)\n` +
+        `push of ${VISITS} plain visits:        ${pushMs.toFixed(0)} ms (median of ${RUNS})\n` +
+        `validateAnswers for ${VISITS} visits:  ${checkMs.toFixed(0)} ms (median of ${RUNS}; ${(checkMs / VISITS).toFixed(3)} ms a visit)\n` +
+        `ratio: ${(ratio * 100).toFixed(1)} % of the push (aim: < ${AIM_RATIO * 100} %) ${met ? "met" : "NOT MET"}`,
+    );
+    emitFigures("questionnaire", [
+      {
+        figure: `questionnaire: validateAnswers, ${TOP + IN_REPEAT}-question form with a ${REPEAT_ROWS}-row repeat, ${VISITS} visits (beside a push of ${VISITS} plain visits)`,
+        unit: "ms",
+        measured: checkMs,
+        baseline: pushMs,
+        aim: `< ${AIM_RATIO} of the push`,
+        met,
+      },
+    ]);
+    if (!met) process.exitCode = 1;
+  } finally {
+    await bench.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
