@@ -110,6 +110,7 @@ const ROUTES = `
   GET export/changes        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   GET export/statistics     UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   GET export/progress       UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  GET export/answers        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   GET export/register       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # imports: administrators only; the rejected rows go back to the administrator who uploaded
   POST import               UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
@@ -427,6 +428,7 @@ const ROUTE_CALLS: Record<
   "GET export/changes": ({ side }) => [`/api/export/changes?${exportQuery(side)}`],
   "GET export/statistics": ({ side }) => [`/api/export/statistics?format=csv&areaId=${side.communityId}`],
   "GET export/progress": ({ side }) => [`/api/export/progress?${exportQuery(side)}`],
+  "GET export/answers": ({ side }) => [`/api/export/answers?format=csv&campaign=${side.ownCampaignId}`],
   "GET export/register": ({ side }) => [`/api/export/register?format=csv&areaId=${side.communityId}`],
   "POST import": () => [
     "/api/import?kind=buildings&dryRun=1&name=matrix.csv",
