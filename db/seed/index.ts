@@ -5,11 +5,14 @@
 import { getTableColumns, getTableName, is, sql } from "drizzle-orm";
 import { type PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Role } from "../../domain/auth";
+import { parseDefinition, textIn, type Workbook } from "../../domain/questionnaire";
 import type { Db } from "../client";
 import * as schema from "../schema";
-import { areas, assignments, campaignAreas, campaigns, users } from "../schema";
+import { areas, assignments, campaignAreas, campaigns, questionnaires, users } from "../schema";
 import { DEFAULT_SEED, type GeneratedData, generateStreets, type SeedCounts, summarize } from "./generate";
 import { personName } from "./names";
+import { elderlyHealth } from "./questionnaires/elderly-health";
+import { unemployedInterview } from "./questionnaires/unemployed";
 import { Random } from "./random";
 
 export {
@@ -28,6 +31,38 @@ export const DEMO_CAMPAIGN = {
   endsOn: "2026-12-31",
 } as const;
 
+/**
+ * Two more open campaigns over one community, each asking one of the repository's questionnaires
+ * (questionnaires/*.xlsx, written from these rows by scripts/questionnaires.ts) as its version 1.
+ * They start before DEMO_CAMPAIGN, so a phone and a pull without a campaign still take that one
+ * first; the community's officers hold their grids in all three and choose on the phone.
+ */
+export const DEMO_QUESTIONNAIRE_CAMPAIGNS: readonly {
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  file: string;
+  workbook: Workbook;
+}[] = [
+  {
+    name: "2026年老年人健康档案（祝寿巷）",
+    startsOn: "2026-10-08",
+    endsOn: "2026-12-31",
+    file: "老年人健康档案.xlsx",
+    workbook: elderlyHealth,
+  },
+  {
+    name: "2026年失业人员就业情况走访（祝寿巷）",
+    startsOn: "2026-10-01",
+    endsOn: "2026-12-31",
+    file: "失业人员就业情况.xlsx",
+    workbook: unemployedInterview,
+  },
+];
+
+/** The community of 光塔街 the questionnaire campaigns cover: 祝寿巷社区. */
+export const DEMO_QUESTIONNAIRE_COMMUNITY = "440104007125";
+
 export interface SeedOptions {
   seed?: number;
   streets?: number;
@@ -42,6 +77,8 @@ export interface SeedResult {
   /** admin, supervisor, officer1 … officerN */
   usernames: string[];
   campaignId: string;
+  /** DEMO_QUESTIONNAIRE_CAMPAIGNS' ids, in that order. */
+  questionnaireCampaignIds: string[];
   /** Rows written, all tables together. */
   rows: number;
   generateMs: number;
@@ -167,9 +204,10 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult
     await insertChunked(w, schema.rentals, data.rentals, log);
     await insertChunked(w, schema.rentalTenants, data.rentalTenants, log);
     await insertChunked(w, users, accounts.users, log);
-    await insertChunked(w, campaigns, [accounts.campaign], log);
+    await insertChunked(w, campaigns, [accounts.campaign, ...accounts.questionnaireCampaigns], log);
     await insertChunked(w, campaignAreas, accounts.campaignAreas, log);
     await insertChunked(w, assignments, accounts.assignments, log);
+    await insertChunked(w, questionnaires, accounts.questionnaires, log);
   });
   const insertMs = performance.now() - insertStarted;
 
@@ -177,12 +215,15 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult
     (Object.values(data) as unknown[][]).reduce((sum, list) => sum + list.length, 0) +
     accounts.users.length +
     1 +
+    accounts.questionnaireCampaigns.length +
     accounts.campaignAreas.length +
-    accounts.assignments.length;
+    accounts.assignments.length +
+    accounts.questionnaires.length;
   return {
     counts,
     usernames: accounts.users.map((u) => u.username),
     campaignId: accounts.campaign.id as string,
+    questionnaireCampaignIds: accounts.questionnaireCampaigns.map((c) => c.id),
     rows,
     generateMs,
     insertMs,
@@ -234,15 +275,60 @@ function demoAccounts(data: GeneratedData, seed: number, passwordHash: string) {
     endsOn: DEMO_CAMPAIGN.endsOn,
     createdBy: admin.id,
   };
+
+  // The questionnaire campaigns, over one community (or the street's last, on other data).
+  const communities = data.areas
+    .filter((a) => a.level === "community" && a.parentId === guangta.id)
+    .sort((a, b) => (a.code < b.code ? -1 : 1));
+  const community =
+    communities.find((a) => a.code === DEMO_QUESTIONNAIRE_COMMUNITY) ?? communities[communities.length - 1];
+  const theirs = community
+    ? officers.filter((o) => grids.find((g) => g.id === o.areaId)?.parentId === community.id)
+    : [];
+  const questionnaireCampaigns = community
+    ? DEMO_QUESTIONNAIRE_CAMPAIGNS.map((c) => ({
+        id: r.uuid(),
+        name: c.name,
+        status: "open" as const,
+        startsOn: c.startsOn,
+        endsOn: c.endsOn,
+        createdBy: admin.id,
+      }))
+    : [];
+  const questionnaireRows = questionnaireCampaigns.map((c, i) => {
+    const source = DEMO_QUESTIONNAIRE_CAMPAIGNS[i];
+    const parsed = parseDefinition(source.workbook);
+    if (!parsed.ok)
+      throw new Error(`demo questionnaire ${source.file}: ${JSON.stringify(parsed.problems[0])}`);
+    const { settings } = parsed.definition;
+    return {
+      campaignId: c.id,
+      version: 1,
+      title: textIn(settings.title, settings.defaultLanguage) || settings.formId,
+      definition: parsed.definition,
+      sourceFile: source.file,
+      createdBy: admin.id,
+    };
+  });
   return {
     users: [admin, supervisor, ...officers],
     campaign,
-    campaignAreas: streets.map((s) => ({ campaignId: campaign.id, areaId: s.id as string })),
-    assignments: officers.map((o) => ({
-      id: r.uuid(),
-      campaignId: campaign.id,
-      gridId: o.areaId,
-      officerId: o.id,
-    })),
+    questionnaireCampaigns,
+    questionnaires: questionnaireRows,
+    campaignAreas: [
+      ...streets.map((s) => ({ campaignId: campaign.id, areaId: s.id as string })),
+      ...questionnaireCampaigns.map((c) => ({ campaignId: c.id, areaId: community?.id as string })),
+    ],
+    assignments: [
+      ...officers.map((o) => ({
+        id: r.uuid(),
+        campaignId: campaign.id,
+        gridId: o.areaId,
+        officerId: o.id,
+      })),
+      ...questionnaireCampaigns.flatMap((c) =>
+        theirs.map((o) => ({ id: r.uuid(), campaignId: c.id, gridId: o.areaId, officerId: o.id })),
+      ),
+    ],
   };
 }

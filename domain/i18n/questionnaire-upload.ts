@@ -22,6 +22,10 @@ const zh = {
   "questionnaireUpload.tooLarge": "问卷文件不能超过 {mb} MB",
   "questionnaireUpload.adminOnly": "只有管理员可以上传问卷。",
   "questionnaireUpload.closed": "任务已结束，不能再上传问卷",
+  "questionnaireUpload.versions": "全部版本",
+  "questionnaireUpload.version": "第 {version} 版：{title}（{questions} 题，{date}，{file}）",
+  "questionnaireUpload.download": "下载 Excel",
+  "questionnaireUpload.downloadLabel": "下载第 {version} 版问卷（Excel，可修改后作为新版本上传）",
   "review.answers": "问卷答案（第 {version} 版）",
 } as const;
 
@@ -47,6 +51,12 @@ const en = {
   "questionnaireUpload.tooLarge": "A questionnaire file can be at most {mb} MB",
   "questionnaireUpload.adminOnly": "Only administrators upload questionnaires.",
   "questionnaireUpload.closed": "The campaign has ended: no questionnaire can be uploaded",
+  "questionnaireUpload.versions": "All versions",
+  "questionnaireUpload.version":
+    "Version {version}: {title} ({questions, plural, one {# question} other {# questions}}, {date}, {file})",
+  "questionnaireUpload.download": "Download Excel",
+  "questionnaireUpload.downloadLabel":
+    "Download version {version} of the questionnaire (Excel, to edit and upload as a new version)",
   "review.answers": "Questionnaire answers (version {version})",
 } as const satisfies Record<keyof typeof zh, string>;
 

@@ -59,3 +59,4 @@ export { evaluate, type Scope } from "./interpret";
 export { registerOfSubject } from "./register";
 export { QUESTIONNAIRE_MAX_BYTES, questionCount } from "./summary";
 export type { DateValue, Value } from "./values";
+export { definitionWorkbook } from "./workbook";

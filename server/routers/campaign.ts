@@ -10,7 +10,7 @@ import {
   setAutoApprove,
   unassignGrid,
 } from "../services/campaigns";
-import { currentQuestionnaire } from "../services/questionnaires";
+import { currentQuestionnaire, questionnaireVersions } from "../services/questionnaires";
 import { roleProcedure, router } from "../trpc";
 
 const supervisor = roleProcedure("supervisor", "admin");
@@ -29,6 +29,11 @@ export const campaignRouter = router({
   questionnaire: supervisor
     .input(z.object({ id: z.uuid() }))
     .query(({ ctx, input }) => currentQuestionnaire(ctx.db, ctx.user, input.id)),
+
+  /** Every version, newest first (each downloads again through GET /api/questionnaires). */
+  questionnaireVersions: supervisor
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => questionnaireVersions(ctx.db, ctx.user, input.id)),
 
   create: admin
     .input(campaignCreateInput)

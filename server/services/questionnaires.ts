@@ -6,6 +6,7 @@ import { questionnaires } from "@/db/schema";
 import type { Translate } from "@/domain/i18n";
 import {
   type DefinitionProblem,
+  definitionWorkbook,
   parseDefinition,
   problemText,
   type QuestionnaireDefinition,
@@ -14,10 +15,11 @@ import {
   textIn,
   type Workbook,
 } from "@/domain/questionnaire";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { lockOwnCampaign, type Meta, visibleCampaign } from "./campaigns";
+import { safeFileName } from "./export-file";
 import { cellText } from "./import";
 
 /**
@@ -70,6 +72,31 @@ export async function readWorkbook(bytes: Uint8Array): Promise<Workbook> {
     sheets[sheet.name] = rows;
   });
   return sheets;
+}
+
+/**
+ * Sheets of rows written as an XLSX workbook, each row on its own row number (a definition keeps its
+ * survey rows' numbers), every cell as text: never a number or a formula, so `=`, `1` or a date-like
+ * answer is read back exactly as written.
+ */
+export async function workbookBytes(workbook: Workbook, title: string): Promise<Uint8Array> {
+  const out = new ExcelJS.Workbook();
+  out.creator = "Doorstep";
+  out.title = title;
+  for (const [name, rows] of Object.entries(workbook)) {
+    const sheet = out.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
+    for (const { row, cells } of rows) {
+      const line = sheet.getRow(row);
+      cells.forEach((cell, i) => {
+        if (cell !== "") line.getCell(i + 1).value = cell;
+      });
+      if (row === 1) line.font = { bold: true };
+    }
+    (sheet.columns ?? []).forEach((column) => {
+      column.width = 18;
+    });
+  }
+  return new Uint8Array((await out.xlsx.writeBuffer()) as ArrayBuffer);
 }
 
 const summaryOf = (row: {
@@ -181,4 +208,63 @@ export async function questionnaireVersion(
     .from(questionnaires)
     .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, version)));
   return row ? (row.definition as QuestionnaireDefinition) : null;
+}
+
+/** Every version of a campaign the caller can see, newest first. */
+export async function questionnaireVersions(
+  db: Db,
+  user: SessionUser,
+  campaignId: string,
+): Promise<QuestionnaireSummary[]> {
+  await visibleCampaign(db, user, campaignId);
+  const rows = await db
+    .select()
+    .from(questionnaires)
+    .where(eq(questionnaires.campaignId, campaignId))
+    .orderBy(desc(questionnaires.version));
+  return rows.map(summaryOf);
+}
+
+export interface QuestionnaireFile {
+  bytes: Uint8Array;
+  /** 老年人健康档案-v2.xlsx */
+  fileName: string;
+  asciiFileName: string;
+}
+
+/**
+ * One stored version written back as an XLSForm workbook (survey, choices, settings) that uploads
+ * again to the same definition: to edit and upload as the next version. For an administrator or a
+ * supervisor whose area touches the campaign (anyone else learns nothing: not found); audited as
+ * `questionnaire.download`.
+ */
+export async function downloadQuestionnaire(
+  db: Db,
+  user: SessionUser,
+  input: { campaignId: string; version: number },
+  meta: Meta,
+): Promise<QuestionnaireFile> {
+  await visibleCampaign(db, user, input.campaignId);
+  const [row] = await db
+    .select()
+    .from(questionnaires)
+    .where(and(eq(questionnaires.campaignId, input.campaignId), eq(questionnaires.version, input.version)));
+  if (!row) throw notFound();
+  const definition = row.definition as QuestionnaireDefinition;
+  const bytes = await workbookBytes(definitionWorkbook(definition), row.title);
+  await writeAudit(db, {
+    userId: user.id,
+    action: "questionnaire.download",
+    entity: "campaign",
+    entityId: input.campaignId,
+    areaPath: user.areaPath,
+    ip: meta.ip,
+    detail: { version: row.version, title: row.title, formId: definition.settings.formId },
+  });
+  const base = safeFileName(row.title) || "questionnaire";
+  return {
+    bytes,
+    fileName: `${base}-v${row.version}.xlsx`,
+    asciiFileName: `${safeFileName(definition.settings.formId).replace(/[^\x20-\x7e]/g, "") || "questionnaire"}-v${row.version}.xlsx`,
+  };
 }

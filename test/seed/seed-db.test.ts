@@ -14,6 +14,7 @@ import {
   campaigns,
   households,
   persons,
+  questionnaires,
   rentals,
   rentalTenants,
   rooms,
@@ -22,6 +23,8 @@ import {
 } from "../../db/schema";
 import {
   DEMO_CAMPAIGN,
+  DEMO_QUESTIONNAIRE_CAMPAIGNS,
+  DEMO_QUESTIONNAIRE_COMMUNITY,
   demoUsernames,
   isSeeded,
   type SeedResult,
@@ -143,7 +146,7 @@ describe.each(databaseKinds)("seedDemo on %s", (kind) => {
   });
 
   it("opens the campaign over the street with an assignment per officer", async () => {
-    const [campaign] = await database.db.select().from(campaigns);
+    const [campaign] = await database.db.select().from(campaigns).where(eq(campaigns.id, result.campaignId));
     expect(campaign).toMatchObject({
       id: result.campaignId,
       name: DEMO_CAMPAIGN.name,
@@ -154,16 +157,53 @@ describe.each(databaseKinds)("seedDemo on %s", (kind) => {
     const scope = await database.db
       .select({ code: areas.code })
       .from(campaignAreas)
-      .innerJoin(areas, eq(areas.id, campaignAreas.areaId));
+      .innerJoin(areas, eq(areas.id, campaignAreas.areaId))
+      .where(eq(campaignAreas.campaignId, result.campaignId));
     expect(scope.map((s) => s.code)).toEqual(["440104007"]);
     const rows = await database.db
       .select({ officerArea: users.areaId, gridId: assignments.gridId, campaignId: assignments.campaignId })
       .from(assignments)
-      .innerJoin(users, eq(users.id, assignments.officerId));
+      .innerJoin(users, eq(users.id, assignments.officerId))
+      .where(eq(assignments.campaignId, result.campaignId));
     expect(rows.length).toBe(result.counts.grids);
-    for (const r of rows) {
-      expect(r.gridId).toBe(r.officerArea);
-      expect(r.campaignId).toBe(result.campaignId);
+    for (const r of rows) expect(r.gridId).toBe(r.officerArea);
+  });
+
+  it("opens the questionnaire campaigns over one community, starting before the default one, with version 1", async () => {
+    expect(result.questionnaireCampaignIds).toHaveLength(DEMO_QUESTIONNAIRE_CAMPAIGNS.length);
+    const [community] = await database.db
+      .select({ id: areas.id })
+      .from(areas)
+      .where(eq(areas.code, DEMO_QUESTIONNAIRE_COMMUNITY));
+    const communityGrids = await database.db
+      .select({ id: areas.id })
+      .from(areas)
+      .where(eq(areas.parentId, community.id));
+    expect(communityGrids.length).toBeGreaterThan(0);
+    for (const [i, id] of result.questionnaireCampaignIds.entries()) {
+      const source = DEMO_QUESTIONNAIRE_CAMPAIGNS[i];
+      const [campaign] = await database.db.select().from(campaigns).where(eq(campaigns.id, id));
+      expect(campaign).toMatchObject({ name: source.name, status: "open", startsOn: source.startsOn });
+      expect(campaign.startsOn < DEMO_CAMPAIGN.startsOn).toBe(true);
+      const scope = await database.db
+        .select({ areaId: campaignAreas.areaId })
+        .from(campaignAreas)
+        .where(eq(campaignAreas.campaignId, id));
+      expect(scope).toEqual([{ areaId: community.id }]);
+      const held = await database.db
+        .select({ gridId: assignments.gridId, officerArea: users.areaId })
+        .from(assignments)
+        .innerJoin(users, eq(users.id, assignments.officerId))
+        .where(eq(assignments.campaignId, id));
+      expect(held.map((h) => h.gridId).sort()).toEqual(communityGrids.map((g) => g.id).sort());
+      for (const h of held) expect(h.gridId).toBe(h.officerArea);
+      const versions = await database.db
+        .select()
+        .from(questionnaires)
+        .where(eq(questionnaires.campaignId, id));
+      expect(versions).toHaveLength(1);
+      expect(versions[0]).toMatchObject({ version: 1, sourceFile: source.file });
+      expect(versions[0].definition).toMatchObject({ format: 1 });
     }
   });
 

@@ -96,6 +96,7 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "campaign.list": () => undefined,
   "campaign.get": (s) => ({ id: s.campaignId }),
   "campaign.questionnaire": (s) => ({ id: s.campaignId }),
+  "campaign.questionnaireVersions": (s) => ({ id: s.campaignId }),
   "campaign.create": (s) => ({
     name: "模糊测试",
     startsOn: "2027-01-01",

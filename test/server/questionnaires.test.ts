@@ -6,11 +6,12 @@
 
 import { and, count, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST } from "@/app/api/questionnaires/route";
+import { GET, POST } from "@/app/api/questionnaires/route";
 import type { Database } from "@/db/client";
 import { areas, auditLog, questionnaires, users, visits } from "@/db/schema";
-import { sheetRows, type Workbook } from "@/domain/questionnaire";
+import { parseDefinition, sheetRows, type Workbook } from "@/domain/questionnaire";
 import { hashPassword } from "@/server/auth/password";
+import { readWorkbook } from "@/server/services/questionnaires";
 import { ELDERLY_ANSWERS, elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import {
@@ -290,5 +291,79 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
       label: { en: "Health insurance" },
       value: { en: "Residents' insurance" },
     });
+  });
+
+  function download(cookie: string, version: number | string, campaign = campaignId) {
+    const query = new URLSearchParams({ campaign, version: String(version) });
+    return GET(new Request(`${BASE}/api/questionnaires?${query}`, { headers: { ...SAME_ORIGIN, cookie } }));
+  }
+
+  it("any version downloads again as an XLSX that uploads to the same definition, audited", async () => {
+    const uploaded = await upload(await workbookXlsx(elderlyHealth), adminCookie, { name: "健康.xlsx" });
+    const { version } = await uploaded.json();
+    const [stored] = await database.db
+      .select()
+      .from(questionnaires)
+      .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, version)));
+    const downloads = async () =>
+      (
+        await database.db
+          .select({ n: count() })
+          .from(auditLog)
+          .where(eq(auditLog.action, "questionnaire.download"))
+      )[0].n;
+    const before = await downloads();
+
+    // A supervisor over the street sees the campaign, so may download it.
+    const response = await download(await loginAs(database, "supervisor"), version);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("spreadsheetml");
+    expect(response.headers.get("content-disposition")).toContain(
+      `filename*=UTF-8''${encodeURIComponent(`老年人健康档案-v${version}.xlsx`)}`,
+    );
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const workbook = await readWorkbook(bytes);
+    expect(Object.keys(workbook)).toEqual(["survey", "choices", "settings"]);
+    const parsed = parseDefinition(workbook);
+    expect(parsed.ok && parsed.definition).toEqual(stored.definition);
+    expect(await downloads()).toBe(before + 1);
+
+    // Uploaded again, it is the next version with the very same definition.
+    const again = await (await upload(bytes, adminCookie, { name: "老年人健康档案-v2.xlsx" })).json();
+    expect(again).toMatchObject({ ok: true, version: version + 1, title: "老年人健康档案" });
+    const [next] = await database.db
+      .select()
+      .from(questionnaires)
+      .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, version + 1)));
+    expect(next.definition).toEqual(stored.definition);
+  });
+
+  it("a version download is refused to officers, outside the area and for a version that does not exist", async () => {
+    expect((await download(await loginAs(database, "officer1"), 1)).status).toBe(403);
+    expect((await download(adminCookie, 999)).status).toBe(404);
+    expect((await download(adminCookie, "x")).status).toBe(400);
+    // A supervisor of another community: the demo questionnaire campaigns cover 祝寿巷社区 alone.
+    const [other] = await database.db
+      .select({ id: areas.id })
+      .from(areas)
+      .where(and(eq(areas.level, "community"), eq(areas.code, "440104007101")));
+    await database.db.insert(users).values({
+      username: "other-supervisor",
+      displayName: "其他督导",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      role: "supervisor",
+      areaId: other.id,
+    });
+    const [seeded] = await database.db
+      .select({ campaignId: questionnaires.campaignId })
+      .from(questionnaires)
+      .where(eq(questionnaires.sourceFile, "失业人员就业情况.xlsx"));
+    const otherCookie = await loginAs(database, "other-supervisor");
+    expect((await download(otherCookie, 1, seeded.campaignId)).status).toBe(404);
+    // The seeded version itself downloads for the administrator, and reads back as stored.
+    const response = await download(adminCookie, 1, seeded.campaignId);
+    expect(response.status).toBe(200);
+    const parsed = parseDefinition(await readWorkbook(new Uint8Array(await response.arrayBuffer())));
+    expect(parsed.ok && parsed.definition.settings.formId).toBe("unemployed_interview");
   });
 });

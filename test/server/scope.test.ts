@@ -62,6 +62,7 @@ const PROCEDURES = `
   check.disputes      UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.get        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.questionnaire UN/UN  FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  campaign.questionnaireVersions UN/UN FB/FB FB/FB OK/NF     NF/OK       OK/NF  OK/OK UN/UN
   campaign.assign     UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.unassign   UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   # supervisor lists without an object: cut to the caller's area (proved in the files named in LISTS)
@@ -109,12 +110,15 @@ const ROUTES = `
   GET export/changes        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   GET export/statistics     UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   GET export/progress       UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  GET export/answers        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   GET export/register       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # imports: administrators only; the rejected rows go back to the administrator who uploaded
   POST import               UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   GET import/rejected       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # a campaign's questionnaire: administrators over the whole campaign (the side's own)
   POST questionnaires       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  # a version downloaded again: administrators and supervisors whose area touches the campaign
+  GET questionnaires        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   # public
   GET health                OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
 `;
@@ -250,6 +254,8 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   },
   "campaign.get": ({ caller, side }) => caller.campaign.get({ id: side.ownCampaignId }),
   "campaign.questionnaire": ({ caller, side }) => caller.campaign.questionnaire({ id: side.ownCampaignId }),
+  "campaign.questionnaireVersions": ({ caller, side }) =>
+    caller.campaign.questionnaireVersions({ id: side.ownCampaignId }),
   // The officer already holds the grid: giving it to them again changes nothing.
   "campaign.assign": ({ caller, side }) =>
     caller.campaign.assign({ campaignId: side.campaignId, gridId: side.gridId, officerId: side.officerId }),
@@ -422,6 +428,7 @@ const ROUTE_CALLS: Record<
   "GET export/changes": ({ side }) => [`/api/export/changes?${exportQuery(side)}`],
   "GET export/statistics": ({ side }) => [`/api/export/statistics?format=csv&areaId=${side.communityId}`],
   "GET export/progress": ({ side }) => [`/api/export/progress?${exportQuery(side)}`],
+  "GET export/answers": ({ side }) => [`/api/export/answers?format=csv&campaign=${side.ownCampaignId}`],
   "GET export/register": ({ side }) => [`/api/export/register?format=csv&areaId=${side.communityId}`],
   "POST import": () => [
     "/api/import?kind=buildings&dryRun=1&name=matrix.csv",
@@ -432,6 +439,7 @@ const ROUTE_CALLS: Record<
     `/api/questionnaires?campaign=${side.ownCampaignId}&name=matrix.xlsx`,
     { method: "POST", body: ELDERLY_XLSX, headers: { "content-type": "application/octet-stream" } },
   ],
+  "GET questionnaires": ({ side }) => [`/api/questionnaires?campaign=${side.ownCampaignId}&version=1`],
   "GET health": () => ["/api/health"],
 };
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { campaigns, persons, users } from "@/db/schema";
+import { DEMO_CAMPAIGN } from "@/db/seed";
 import type { VisitMutation } from "@/domain/push";
 import type { Change, SubjectType, Visit } from "@/domain/visit";
 import { hashPassword } from "@/server/auth/password";
@@ -80,11 +81,12 @@ export async function membersOfGrid(database: Database, gridId: string) {
     .orderBy(asc(persons.id));
 }
 
+/** The demo campaign over the whole street (the seed opens others over one community beside it). */
 export async function openCampaignId(database: Database): Promise<string> {
   const [campaign] = await database.db
     .select({ id: campaigns.id })
     .from(campaigns)
-    .where(eq(campaigns.status, "open"));
+    .where(and(eq(campaigns.status, "open"), eq(campaigns.name, DEMO_CAMPAIGN.name)));
   return campaign.id;
 }
 

@@ -9,10 +9,13 @@ import {
   changes,
   householdCodes,
   persons,
+  questionnaires,
   residentFeedback,
   users,
 } from "@/db/schema";
 import { seedDemo } from "@/db/seed";
+import { elderlyHealth } from "@/db/seed/questionnaires/elderly-health";
+import { parseDefinition } from "@/domain/questionnaire";
 import { hashPassword } from "@/server/auth/password";
 import { callerFor, DEMO_PASSWORD, loginAs, objectsOfOfficer } from "./fixture";
 import { openCampaignId, visitMutation } from "./push";
@@ -100,6 +103,16 @@ export async function sideOf(database: Database, officer: string) {
     .values({ name: `${officer} 专项`, startsOn: "2026-01-01" })
     .returning({ id: campaigns.id });
   await db.insert(campaignAreas).values({ campaignId: ownCampaign.id, areaId: objects.communityId });
+  // Version 1 of a questionnaire on it, for the download.
+  const parsed = parseDefinition(elderlyHealth);
+  if (!parsed.ok) throw new Error("the elderly questionnaire does not parse");
+  await db.insert(questionnaires).values({
+    campaignId: ownCampaign.id,
+    version: 1,
+    title: "老年人健康档案",
+    definition: parsed.definition,
+    sourceFile: "老年人健康档案.xlsx",
+  });
   return {
     ...objects,
     officer,
@@ -111,7 +124,7 @@ export async function sideOf(database: Database, officer: string) {
     photoSha256: sha256,
     photo,
     proof: { name: resident.name, idNumber: resident.idNumber as string, code: resident.code },
-    /** An open campaign over this grid's community alone (the demo campaign covers every street). */
+    /** An open campaign over this grid's community alone (the demo campaign covers every street), with questionnaire version 1. */
     ownCampaignId: ownCampaign.id,
   };
 }

@@ -30,6 +30,7 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const current = useQuery(trpc.campaign.questionnaire.queryOptions({ id: campaignId }));
+  const versions = useQuery(trpc.campaign.questionnaireVersions.queryOptions({ id: campaignId }));
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -71,9 +72,14 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
         });
         setFile(null);
         setInputKey((key) => key + 1);
-        await queryClient.invalidateQueries({
-          queryKey: trpc.campaign.questionnaire.queryKey({ id: campaignId }),
-        });
+        await Promise.all([
+          queryClient.invalidateQueries({
+            queryKey: trpc.campaign.questionnaire.queryKey({ id: campaignId }),
+          }),
+          queryClient.invalidateQueries({
+            queryKey: trpc.campaign.questionnaireVersions.queryKey({ id: campaignId }),
+          }),
+        ]);
       } else if (body?.ok === false) {
         setOutcome({ kind: "problems", problems: body.problems });
       } else {
@@ -114,6 +120,37 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
         </div>
       ) : (
         current.isSuccess && <p className="text-sm text-gray-700">{t("questionnaireUpload.none")}</p>
+      )}
+      {versions.data && versions.data.length > 0 && (
+        <details className="text-sm text-gray-800" data-testid="questionnaire-versions">
+          <summary className="min-h-11 cursor-pointer py-2 text-base font-medium">
+            {t("questionnaireUpload.versions")}
+          </summary>
+          <ul className="flex flex-col gap-1">
+            {versions.data.map((v) => (
+              <li key={v.version} className="flex flex-wrap items-center gap-x-3">
+                <span>
+                  {t("questionnaireUpload.version", {
+                    version: v.version,
+                    title: v.title,
+                    questions: v.questions,
+                    date: new Date(v.createdAt).toLocaleDateString(locale),
+                    file: v.sourceFile,
+                  })}
+                </span>
+                <a
+                  href={`/api/questionnaires?${new URLSearchParams({ campaign: campaignId, version: String(v.version) })}`}
+                  download
+                  aria-label={t("questionnaireUpload.downloadLabel", { version: v.version })}
+                  className="inline-flex min-h-11 items-center font-medium text-brand-dark underline"
+                  data-testid={`questionnaire-download-${v.version}`}
+                >
+                  {t("questionnaireUpload.download")}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       {canManage ? (
         <div className="flex flex-col gap-2">
