@@ -3,12 +3,18 @@
 // differs and will be sent for review, and the saved visit carries the correction as an ordinary
 // change row with the register's and the observed value.
 
-import { expect, type Page, test } from "@playwright/test";
-import ExcelJS from "exceljs";
+import { expect, test } from "@playwright/test";
 import { maskPhone } from "@/domain/mask";
-import { chinaDay } from "@/domain/progress";
 import { sheetRows, type Workbook } from "@/domain/questionnaire/definition";
-import { answerDialogs, login, readStore, syncUntilEmpty, trpcMutate, trpcQuery } from "./support";
+import {
+  answerDialogs,
+  campaignForOfficer,
+  login,
+  readStore,
+  syncUntilEmpty,
+  trpcMutate,
+  uploadQuestionnaire,
+} from "./support";
 
 // No other spec works in officer5's grid.
 const OFFICER = "officer5";
@@ -35,25 +41,6 @@ const bound: Workbook = {
   ]),
 };
 
-async function xlsx(workbook: Workbook): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  for (const [name, rows] of Object.entries(workbook)) {
-    const sheet = book.addWorksheet(name);
-    for (const { row, cells } of rows) sheet.getRow(row).values = [...cells];
-  }
-  return Buffer.from(await book.xlsx.writeBuffer());
-}
-
-async function upload(page: Page, workbook: Workbook) {
-  const panel = page.getByTestId("questionnaire-panel");
-  await panel.getByTestId("questionnaire-file").setInputFiles({
-    name: "户主信息核实.xlsx",
-    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    buffer: await xlsx(workbook),
-  });
-  await panel.getByRole("button", { name: "上传问卷" }).click();
-}
-
 test("a bound question starts from the register and a changed answer is saved as a correction", async ({
   browser,
 }) => {
@@ -62,39 +49,8 @@ test("a bound question starts from the register and a changed answer is saved as
   const admin = await desk.newPage();
   await login(admin, "admin");
   await expect(admin).toHaveURL(/\/supervise$/);
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  type Detail = {
-    gridList: { id: string; communityName: string; officer: { id: string; username: string } | null }[];
-  };
-  const list = await trpcQuery<List>(desk.request, "campaign.list", undefined);
-  const demo = await trpcQuery<Detail>(desk.request, "campaign.get", {
-    // The demo campaign: the one open before this spec opens its own (closed again at its end).
-    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-  });
-  const grid = demo.gridList.find((g) => g.officer?.username === OFFICER);
-  if (!grid?.officer) throw new Error(`${OFFICER} holds no grid`);
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
-  const created = await trpcMutate<{ id: string }>(desk.request, "campaign.create", {
-    name: CAMPAIGN,
-    startsOn: chinaDay(new Date()),
-    areaIds: [community.id],
-  });
-  await trpcMutate(desk.request, "campaign.assign", {
-    campaignId: created.id,
-    gridId: grid.id,
-    officerId: grid.officer.id,
-  });
-  await admin.goto("/supervise/campaigns");
-  await admin
-    .getByTestId("campaign-card")
-    .filter({ hasText: CAMPAIGN })
-    .getByRole("button", { name: "分配网格" })
-    .click();
-  await upload(admin, bound);
+  const created = await campaignForOfficer(admin, OFFICER, CAMPAIGN);
+  await uploadQuestionnaire(admin, "户主信息核实.xlsx", bound);
   await expect(admin.getByTestId("questionnaire-done")).toContainText("已发布“户主信息核实”第 1 版");
 
   const phone = await browser.newContext({

@@ -3,12 +3,19 @@
 // skip logic, 其他, a repeat, a constraint message that blocks the save — syncs, and the supervisor
 // reads the answers in words.
 
-import { expect, type Page, test } from "@playwright/test";
-import ExcelJS from "exceljs";
+import { expect, test } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
 import type { Workbook } from "@/domain/questionnaire/definition";
 import { elderlyHealth } from "../test/domain/questionnaire/fixtures/elderly-health";
-import { answerDialogs, login, readStore, syncUntilEmpty, trpcMutate, trpcQuery } from "./support";
+import {
+  answerDialogs,
+  campaignForOfficer,
+  login,
+  readStore,
+  syncUntilEmpty,
+  trpcMutate,
+  uploadQuestionnaire,
+} from "./support";
 
 // No other spec works in officer2's grid.
 const OFFICER = "officer2";
@@ -16,26 +23,6 @@ const SHOTS = "/tmp/shots-quest";
 const CAMPAIGN = "老年人健康档案建档";
 
 type Row = Record<string, string | boolean | null> & { id: string };
-
-/** The workbook as an administrator's Excel file. */
-async function xlsx(workbook: Workbook): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  for (const [name, rows] of Object.entries(workbook)) {
-    const sheet = book.addWorksheet(name);
-    for (const { row, cells } of rows) sheet.getRow(row).values = [...cells];
-  }
-  return Buffer.from(await book.xlsx.writeBuffer());
-}
-
-async function upload(page: Page, name: string, workbook: Workbook) {
-  const panel = page.getByTestId("questionnaire-panel");
-  await panel.getByTestId("questionnaire-file").setInputFiles({
-    name,
-    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    buffer: await xlsx(workbook),
-  });
-  await panel.getByRole("button", { name: "上传问卷" }).click();
-}
 
 test("an uploaded questionnaire is answered offline at the door and read by the supervisor", async ({
   browser,
@@ -47,39 +34,7 @@ test("an uploaded questionnaire is answered offline at the door and read by the 
   const admin = await desk.newPage();
   await login(admin, "admin");
   await expect(admin).toHaveURL(/\/supervise$/);
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  type Detail = {
-    gridList: { id: string; communityName: string; officer: { id: string; username: string } | null }[];
-  };
-  const list = await trpcQuery<List>(desk.request, "campaign.list", undefined);
-  const demo = await trpcQuery<Detail>(desk.request, "campaign.get", {
-    // The demo campaign: the one open before this spec opens its own (closed again at its end).
-    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-  });
-  const grid = demo.gridList.find((g) => g.officer?.username === OFFICER);
-  if (!grid?.officer) throw new Error(`${OFFICER} holds no grid`);
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
-  const created = await trpcMutate<{ id: string }>(desk.request, "campaign.create", {
-    name: CAMPAIGN,
-    startsOn: chinaDay(new Date()),
-    areaIds: [community.id],
-  });
-  await trpcMutate(desk.request, "campaign.assign", {
-    campaignId: created.id,
-    gridId: grid.id,
-    officerId: grid.officer.id,
-  });
-
-  await admin.goto("/supervise/campaigns");
-  await admin
-    .getByTestId("campaign-card")
-    .filter({ hasText: CAMPAIGN })
-    .getByRole("button", { name: "分配网格" })
-    .click();
+  const created = await campaignForOfficer(admin, OFFICER, CAMPAIGN);
   await expect(admin.getByTestId("questionnaire-panel")).toContainText("本任务还没有问卷");
   // A faulty workbook: refused, every problem named by sheet, row and column, nothing published.
   const broken: Workbook = {
@@ -89,13 +44,13 @@ test("an uploaded questionnaire is answered offline at the door and read by the 
       { row: elderlyHealth.survey.length + 1, cells: ["rating", "score", "评分", "Score"] },
     ],
   };
-  await upload(admin, "老年人健康档案-错.xlsx", broken);
+  await uploadQuestionnaire(admin, "老年人健康档案-错.xlsx", broken);
   const problems = admin.getByTestId("questionnaire-problems");
   await expect(problems).toContainText("问卷有 1 处问题，未发布");
   await expect(problems).toContainText(`survey 表第 ${elderlyHealth.survey.length + 1} 行“type”列`);
   await expect(problems).toContainText("不支持的类型“rating”");
   await admin.screenshot({ path: `${SHOTS}/admin-upload-refused.png`, fullPage: true });
-  await upload(admin, "老年人健康档案.xlsx", elderlyHealth);
+  await uploadQuestionnaire(admin, "老年人健康档案.xlsx", elderlyHealth);
   await expect(admin.getByTestId("questionnaire-done")).toContainText(
     "已发布“老年人健康档案”第 1 版（19 题）",
   );

@@ -1,4 +1,7 @@
 import { type APIRequestContext, expect, type Page } from "@playwright/test";
+import ExcelJS from "exceljs";
+import { chinaDay } from "@/domain/progress";
+import type { Workbook } from "@/domain/questionnaire/definition";
 
 export const SCREENS = "test-results/screens";
 
@@ -86,4 +89,70 @@ export async function trpcMutate<T>(api: APIRequestContext, path: string, input:
   const response = await api.post(`/api/trpc/${path}`, { data: { json: input } });
   expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
   return (await response.json()).result.data.json as T;
+}
+
+/** A questionnaire as an administrator's Excel file. */
+export async function xlsx(workbook: Workbook): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(workbook)) {
+    const sheet = book.addWorksheet(name);
+    for (const { row, cells } of rows) sheet.getRow(row).values = [...cells];
+  }
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** Uploads a questionnaire on the campaign screen open in `page`. */
+export async function uploadQuestionnaire(page: Page, name: string, workbook: Workbook) {
+  const panel = page.getByTestId("questionnaire-panel");
+  await panel.getByTestId("questionnaire-file").setInputFiles({
+    name,
+    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    buffer: await xlsx(workbook),
+  });
+  await panel.getByRole("button", { name: "上传问卷" }).click();
+}
+
+/**
+ * As the administrator logged in on `admin`: a campaign of its own (`name`) over `officer`'s community,
+ * with the officer's grid given to them, opened on its screen. The spec closes it at its end
+ * (`campaign.close`), so the specs after it count the demo campaign alone.
+ */
+export async function campaignForOfficer(
+  admin: Page,
+  officer: string,
+  name: string,
+): Promise<{ id: string }> {
+  type List = {
+    campaigns: { id: string; status: string }[];
+    areaOptions: { id: string; name: string; level: string }[];
+  };
+  type Detail = {
+    gridList: { id: string; communityName: string; officer: { id: string; username: string } | null }[];
+  };
+  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
+  // The demo campaign: the one open before the spec opens its own.
+  const demo = await trpcQuery<Detail>(admin.request, "campaign.get", {
+    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
+  });
+  const grid = demo.gridList.find((g) => g.officer?.username === officer);
+  if (!grid?.officer) throw new Error(`${officer} holds no grid`);
+  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
+  if (!community) throw new Error("the grid's community is not offered");
+  const created = await trpcMutate<{ id: string }>(admin.request, "campaign.create", {
+    name,
+    startsOn: chinaDay(new Date()),
+    areaIds: [community.id],
+  });
+  await trpcMutate(admin.request, "campaign.assign", {
+    campaignId: created.id,
+    gridId: grid.id,
+    officerId: grid.officer.id,
+  });
+  await admin.goto("/supervise/campaigns");
+  await admin
+    .getByTestId("campaign-card")
+    .filter({ hasText: name })
+    .getByRole("button", { name: "分配网格" })
+    .click();
+  return created;
 }
