@@ -156,6 +156,31 @@ type ResultSql = Omit<ResultRow, "distanceM" | "far" | "visitedAt" | "noteNames"
   buildingLng: number | null;
 };
 
+/** Where a visit of the results and answers exports was made and by whom (see campaignVisitsUnder). */
+const visitPlaceColumns = sql`c.name as "communityName", g.name as "gridName", b.address as "address",
+  r.unit_no as "unitNo", r.room_no as "roomNo", v.subject_type as "subjectType",
+  h.household_no as "householdNo", u.name as "unitName", rt.landlord_name as "landlordName",
+  o.display_name as "officer"`;
+
+/**
+ * The campaign's visits to rooms under the area with their place, officer and subject, in the
+ * exports' order (community, grid, address, room, time). The results and the answers exports read
+ * the same visits in the same order, so a visit's row numbers match across the two files.
+ */
+function campaignVisitsUnder(campaignId: string, areaPath: string) {
+  return sql`
+    from ${visits} v
+    join ${rooms} r on r.id = v.room_id
+    ${placeJoins}
+    join ${users} o on o.id = v.officer_id
+    left join ${households} h on v.subject_type = 'household' and h.id = v.subject_id
+    left join ${units} u on v.subject_type = 'unit' and u.id = v.subject_id
+    left join ${rentals} rt on v.subject_type = 'rental' and rt.id = v.subject_id
+    where v.campaign_id = ${campaignId} and starts_with(g.path, ${areaPath})
+    order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no,
+      date_trunc('second', v.visited_at), v.id`;
+}
+
 /** One row per visit of the campaign to a room under the area, by grid, address and time. */
 export async function exportResults(
   db: Db,
@@ -168,24 +193,13 @@ export async function exportResults(
   const rows = await readSnapshot(db, async (tx) =>
     rowsOf<ResultSql>(
       await tx.execute(sql`
-        select c.name as "communityName", g.name as "gridName", b.address as "address",
-          r.unit_no as "unitNo", r.room_no as "roomNo", v.subject_type as "subjectType",
-          h.household_no as "householdNo", u.name as "unitName", rt.landlord_name as "landlordName",
+        select ${visitPlaceColumns},
           v.id as "id", v.room_id as "roomId", v.outcome as "outcome", v.visited_at as "visitedAt",
-          o.display_name as "officer", v.lat as "lat", v.lng as "lng",
+          v.lat as "lat", v.lng as "lng",
           b.lat as "buildingLat", b.lng as "buildingLng",
           v.review_state as "reviewState", v.review_comment as "reviewComment",
           v.note as "note", ${noteNames} as "noteNames"
-        from ${visits} v
-        join ${rooms} r on r.id = v.room_id
-        ${placeJoins}
-        join ${users} o on o.id = v.officer_id
-        left join ${households} h on v.subject_type = 'household' and h.id = v.subject_id
-        left join ${units} u on v.subject_type = 'unit' and u.id = v.subject_id
-        left join ${rentals} rt on v.subject_type = 'rental' and rt.id = v.subject_id
-        where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
-        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no,
-          date_trunc('second', v.visited_at), v.id`),
+        ${campaignVisitsUnder(campaign.id, area.path)}`),
     ),
   );
   // 上门次数 as domain/counts.ts numbers calls, over every visit of each room in the campaign (the area
@@ -246,23 +260,10 @@ export async function exportAnswers(
       Omit<AnswerVisit, "visitedAt" | "noteNames"> & { visitedAt: Date | string; noteNames: unknown }
     >(
       await tx.execute(sql`
-        select v.id as "id", v.visited_at as "visitedAt", o.display_name as "officer",
-          c.name as "communityName", g.name as "gridName", b.address as "address",
-          r.unit_no as "unitNo", r.room_no as "roomNo", v.subject_type as "subjectType",
-          h.household_no as "householdNo", u.name as "unitName", rt.landlord_name as "landlordName",
-          v.outcome as "outcome", v.review_state as "reviewState",
+        select ${visitPlaceColumns}, v.id as "id", v.visited_at as "visitedAt", v.outcome as "outcome", v.review_state as "reviewState",
           v.questionnaire_version as "questionnaireVersion", v.answers as "answers",
           ${noteNames} as "noteNames"
-        from ${visits} v
-        join ${rooms} r on r.id = v.room_id
-        ${placeJoins}
-        join ${users} o on o.id = v.officer_id
-        left join ${households} h on v.subject_type = 'household' and h.id = v.subject_id
-        left join ${units} u on v.subject_type = 'unit' and u.id = v.subject_id
-        left join ${rentals} rt on v.subject_type = 'rental' and rt.id = v.subject_id
-        where v.campaign_id = ${campaign.id} and starts_with(g.path, ${area.path})
-        order by c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no,
-          date_trunc('second', v.visited_at), v.id`),
+        ${campaignVisitsUnder(campaign.id, area.path)}`),
     ),
   }));
   if (versions.length === 0) throw notFound();
