@@ -2,7 +2,6 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { I18nProvider } from "./_components/i18n";
 import { ServiceWorkerUpdates } from "./_components/service-worker";
-import { TrpcProviders } from "./_components/trpc";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -24,7 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="zh-CN">
       <body className="antialiased">
         <I18nProvider>
-          <TrpcProviders>{children}</TrpcProviders>
+          {children}
           <ServiceWorkerUpdates />
         </I18nProvider>
       </body>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { TrpcProviders } from "../_components/trpc";
 
 export const metadata: Metadata = {
   title: "居民自查",
@@ -10,5 +11,5 @@ export const metadata: Metadata = {
 };
 
 export default function CheckLayout({ children }: { children: ReactNode }) {
-  return children;
+  return <TrpcProviders>{children}</TrpcProviders>;
 }

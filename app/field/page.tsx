@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { LanguageSwitch } from "../_components/controls";
 import { useI18n } from "../_components/i18n";
-import { useTRPCClient } from "../_components/trpc";
+import { useTRPCClient } from "../_components/trpc-client";
 import { usePendingCount } from "./_lib/pending";
 import { useFieldGrid } from "./_lib/use-field-grid";
 import { DownloadPanel } from "./_parts/download-panel";

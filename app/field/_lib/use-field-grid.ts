@@ -2,7 +2,7 @@
 
 import { startTransition, useCallback, useEffect, useState } from "react";
 import { PullFormatError } from "@/domain/wire";
-import { useTRPCClient } from "../../_components/trpc";
+import { useTRPCClient } from "../../_components/trpc-client";
 import { pullAll } from "./pull";
 import { type LocalUser, readLocalUser, rememberLocalUser } from "./session";
 import { type FieldDatabase, openFieldDb, readAll, readMeta } from "./store";

@@ -2,7 +2,7 @@ import "client-only";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { PushInput } from "@/domain/push";
 import { appVersion } from "../../_components/public-env";
-import { useTRPCClient } from "../../_components/trpc";
+import { useTRPCClient } from "../../_components/trpc-client";
 import { backoffDelay } from "./backoff";
 import { countPending, onOutboxChanged } from "./pending";
 import type { PushRun, PushTransport } from "./push";

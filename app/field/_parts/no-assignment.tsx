@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { useI18n } from "../../_components/i18n";
-import { useTRPCClient } from "../../_components/trpc";
+import { useTRPCClient } from "../../_components/trpc-client";
 
 /**
  * An officer with no grid in an open campaign has nothing to download: say so, and whom to ask (the

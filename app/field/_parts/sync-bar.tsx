@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { type FormEvent, useEffect, useState } from "react";
 import { useI18n } from "../../_components/i18n";
-import { useTRPCClient } from "../../_components/trpc";
+import { useTRPCClient } from "../../_components/trpc-client";
 import { needsAnything, useNeedsAction } from "../_lib/needs-action";
 import type { FieldDatabase } from "../_lib/store";
 import { type SyncState, useStorageState } from "../_lib/use-sync";
