@@ -27,6 +27,7 @@
  * "Done share" = rooms checked ÷ rooms: the map's 已核查 is the count every screen means by it.
  */
 
+import type { AreaLevel } from "./areas";
 import { type RoomCountState, type RoomCounts, roomCountState } from "./counts";
 import type { RoomStatus } from "./worklist";
 
@@ -103,17 +104,40 @@ export { roomCountState };
 /** Coordinates travel as integer micro-degrees from `origin` (about 0.1 m): short numbers, no float noise. */
 export const MICRODEGREES = 1_000_000;
 
+/**
+ * Levels whose map shows their child areas as the map's items instead of buildings: a district or a
+ * city holds hundreds of thousands of buildings, more than a map answer should carry or a supervisor
+ * can read; a street (up to about 10,000 buildings) is what the building map is built for. An area item
+ * is counted, coloured and listed exactly like a building (its rooms' counts summed); choosing one
+ * drills down to it.
+ */
+export const AREA_VIEW_LEVELS: readonly AreaLevel[] = ["city", "district"];
+
+export function isAreaView(level: AreaLevel): boolean {
+  return AREA_VIEW_LEVELS.includes(level);
+}
+
+/** One step of the way from the caller's area down to the area in view, for breadcrumbs. */
+export interface CompletionTrailStep {
+  id: string;
+  level: AreaLevel;
+  name: string;
+}
+
 export interface CompletionArea {
   id: string;
   parentId: string | null;
-  level: "street" | "community" | "grid";
+  level: AreaLevel;
   code: string;
   name: string;
   /** GeoJSON polygon rings, [lng, lat] pairs (WGS-84); null when the area has no boundary. */
   boundary: number[][][] | null;
   /** [lat, lng] (WGS-84) or null. */
   center: [number, number] | null;
-  /** Grids only: the start every building address of the grid shares; each building sends the rest. */
+  /**
+   * Grids: the start every building address of the grid shares; each building sends the rest. In an
+   * area view (the items are areas), the area's own name, its item's address being empty.
+   */
   addressPrefix: string;
 }
 
@@ -136,6 +160,10 @@ export interface CompletionColumns {
 }
 
 export interface CompletionPayload {
+  /** What the items (`buildings` columns) are: buildings, or the child areas of a district or city. */
+  view: "buildings" | "areas";
+  /** From the caller's area down to the one in view. */
+  trail: CompletionTrailStep[];
   /** [lat, lng] the building coordinates are offsets from. */
   origin: [number, number];
   areas: CompletionArea[];
@@ -144,6 +172,8 @@ export interface CompletionPayload {
 
 /** Decoded for drawing: typed arrays, one status and share per building, and totals for the legend. */
 export interface DecodedCompletion {
+  view: CompletionPayload["view"];
+  trail: CompletionTrailStep[];
   areas: CompletionArea[];
   count: number;
   ids: string[];
@@ -226,6 +256,8 @@ export function decodeCompletion(payload: CompletionPayload): DecodedCompletion 
   const grid = Int32Array.from(b.grid);
   let index: Map<string, number> | null = null;
   return {
+    view: payload.view,
+    trail: payload.trail,
     areas: payload.areas,
     count: n,
     ids: b.id,
@@ -287,10 +319,25 @@ export interface CompletionBuildingRow extends CompletionCounts {
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
+/** An area row as the map draws it (without its address prefix). */
+function areaOf(a: CompletionAreaRow): Omit<CompletionArea, "addressPrefix"> {
+  return {
+    id: a.id,
+    parentId: a.parentId,
+    level: a.level,
+    code: a.code,
+    name: a.name,
+    boundary:
+      a.boundary?.type === "Polygon" && Array.isArray(a.boundary.coordinates) ? a.boundary.coordinates : null,
+    center: a.centerLat != null && a.centerLng != null ? [a.centerLat, a.centerLng] : null,
+  };
+}
+
 /** Rows to the compact payload: addresses after their grid's shared start, coordinates as micro-degree offsets. */
 export function encodeCompletion(
   areaRows: readonly CompletionAreaRow[],
   buildingRows: readonly CompletionBuildingRow[],
+  trail: CompletionTrailStep[] = [],
 ): CompletionPayload {
   const areaIndex = new Map(areaRows.map((a, i) => [a.id, i]));
   const addressesByGrid = new Map<string, string[]>();
@@ -300,14 +347,7 @@ export function encodeCompletion(
     else addressesByGrid.set(b.gridId, [b.address]);
   }
   const areas: CompletionArea[] = areaRows.map((a) => ({
-    id: a.id,
-    parentId: a.parentId,
-    level: a.level,
-    code: a.code,
-    name: a.name,
-    boundary:
-      a.boundary?.type === "Polygon" && Array.isArray(a.boundary.coordinates) ? a.boundary.coordinates : null,
-    center: a.centerLat != null && a.centerLng != null ? [a.centerLat, a.centerLng] : null,
+    ...areaOf(a),
     addressPrefix: a.level === "grid" ? commonPrefix(addressesByGrid.get(a.id) ?? []) : "",
   }));
 
@@ -348,5 +388,41 @@ export function encodeCompletion(
     columns.revisit.push(b.revisit);
     columns.conflicts.push(b.conflicts);
   }
-  return { origin, areas, buildings: columns };
+  return { view: "buildings", trail, origin, areas, buildings: columns };
+}
+
+/**
+ * A district's or city's map: each child area is an item at its centre (no centre: not placed), its
+ * name as the address, with the counts of its rooms.
+ */
+export function encodeAreaCompletion(
+  rows: readonly (CompletionAreaRow & CompletionCounts)[],
+  trail: CompletionTrailStep[],
+): CompletionPayload {
+  const areas: CompletionArea[] = rows.map((a) => ({
+    ...areaOf(a),
+    addressPrefix: a.name,
+  }));
+  const center = areas.find((a) => a.center)?.center;
+  const origin: [number, number] = center ? [round3(center[0]), round3(center[1])] : [0, 0];
+  return {
+    view: "areas",
+    trail,
+    origin,
+    areas,
+    buildings: {
+      id: rows.map((a) => a.id),
+      grid: rows.map((_, i) => i),
+      lat: areas.map((a) => toMicro(a.center?.[0] ?? null, origin[0])),
+      lng: areas.map((a) => toMicro(a.center?.[1] ?? null, origin[1])),
+      address: rows.map(() => ""),
+      rooms: rows.map((a) => a.rooms),
+      visited: rows.map((a) => a.visited),
+      checked: rows.map((a) => a.checked),
+      approved: rows.map((a) => a.approved),
+      returned: rows.map((a) => a.returned),
+      revisit: rows.map((a) => a.revisit),
+      conflicts: rows.map((a) => a.conflicts),
+    },
+  };
 }

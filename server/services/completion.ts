@@ -20,7 +20,10 @@ import {
   type CompletionBuildingRow,
   type CompletionCounts,
   type CompletionPayload,
+  type CompletionTrailStep,
+  encodeAreaCompletion,
   encodeCompletion,
+  isAreaView,
   roomCompletionStatus,
 } from "@/domain/completion";
 import { attemptNumbers, latestVisit, REVISIT_OUTCOMES, roomCountState } from "@/domain/counts";
@@ -54,12 +57,14 @@ const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString(
 const dayAfter = (day: string) =>
   new Date(new Date(`${day}T00:00:00+08:00`).getTime() + 86_400_000).toISOString();
 
-/** The path the map is cut to: the caller's own area, or an area under it. */
-async function scopePath(db: Db, user: SessionUser, areaId?: string): Promise<string> {
-  if (!areaId || areaId === user.areaId) return user.areaPath;
-  const [area] = await db.select({ path: areas.path }).from(areas).where(eq(areas.id, areaId));
+/** The area the map is cut to (the caller's own, or one under it), with its level. */
+async function cutArea(db: Db, user: SessionUser, areaId?: string) {
+  const [area] = await db
+    .select({ id: areas.id, path: areas.path, level: areas.level })
+    .from(areas)
+    .where(eq(areas.id, areaId || user.areaId));
   if (!area || !inScope(user, area.path)) throw notFound();
-  return area.path;
+  return area;
 }
 
 /** A campaign the caller may filter by: one that covers some place under (or above) their area. */
@@ -88,11 +93,11 @@ async function checkOfficer(db: Db, user: SessionUser, officerId: string): Promi
   if (!row || !inScope(user, row.path)) throw notFound();
 }
 
-async function checkFilters(db: Db, user: SessionUser, filters: CompletionFilters): Promise<string> {
-  const path = await scopePath(db, user, filters.areaId);
+async function checkFilters(db: Db, user: SessionUser, filters: CompletionFilters) {
+  const area = await cutArea(db, user, filters.areaId);
   if (filters.campaignId) await checkCampaign(db, user, filters.campaignId);
   if (filters.officerId) await checkOfficer(db, user, filters.officerId);
-  return path;
+  return area;
 }
 
 /**
@@ -154,35 +159,15 @@ function gridsCte(path: string, f: CompletionFilters): SQL {
   return sql`g as (select a.id, a.path from areas a where ${sql.join(parts, sql` and `)})`;
 }
 
-/** Every building under the caller's (or the chosen) area with its room counts, and the areas to draw. */
-export async function getCompletion(
-  db: Db,
-  user: SessionUser,
-  filters: CompletionFilters,
-): Promise<CompletionPayload> {
-  const path = await checkFilters(db, user, filters);
-  const g = gridsCte(path, filters);
+/**
+ * Each room under the grids `g` in its state as domain/counts.ts defines it — from its latest counted
+ * visit, newest open dispute and unsettled conflicts — as the CTE `room_states` (id, building_id,
+ * grid_path, visited, conflict, review_state, state), after the CTEs it needs.
+ */
+function roomStatesCte(filters: CompletionFilters): SQL {
   const counted = visitFilter(filters);
   const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
-  const disputes = disputeFilter(filters);
-
-  const areaRows = rowsOf<CompletionAreaRow>(
-    await db.execute(sql`
-      with ${g}
-      select a.id, a.parent_id as "parentId", a.level, a.code, a.name, a.boundary,
-             a.center_lat as "centerLat", a.center_lng as "centerLng"
-      from areas a
-      where a.level in ('street', 'community', 'grid')
-        and starts_with(a.path, ${path})
-        and exists (select 1 from g where starts_with(g.path, a.path))
-      order by a.path`),
-  );
-
-  // One statement: each room's latest counted visit, newest open dispute and conflicts, its state as
-  // domain/counts.ts defines it, summed per building.
-  const buildingRows = rowsOf<CompletionBuildingRow>(
-    await db.execute(sql`
-      with ${g},
+  return sql`
       latest as (
         select distinct on (v.room_id) v.room_id, v.review_state, v.outcome, v.visited_at
         from visits v join g on g.id = v.grid_id
@@ -192,7 +177,7 @@ export async function getCompletion(
       disputed as (
         select h.room_id, max(f.created_at) as at
         from resident_feedback f join g on g.id = f.grid_id join households h on h.id = f.household_id
-        where ${disputes}
+        where ${disputeFilter(filters)}
         group by h.room_id
       ),
       conflicted as (
@@ -201,8 +186,8 @@ export async function getCompletion(
         where ch.status = 'conflict' and ${counted}
       ),
       room_states as (
-        select r.id, r.building_id, l.room_id is not null as visited, c.room_id is not null as conflict,
-          l.review_state,
+        select r.id, r.building_id, g.path as grid_path, l.room_id is not null as visited,
+          c.room_id is not null as conflict, l.review_state,
           ${roomStateSql(sql`l`, sql`d.at`, revisitList)} as state
         from rooms r
           join buildings b on b.id = r.building_id and b.ended_at is null
@@ -211,15 +196,58 @@ export async function getCompletion(
           left join disputed d on d.room_id = r.id
           left join conflicted c on c.room_id = r.id
         where r.ended_at is null
-      )
-      select b.id, b.grid_id as "gridId", b.lat, b.lng, b.address,
+      )`;
+}
+
+/** The counts of domain/completion.ts CompletionCounts over the `room_states` rows aliased `rs`. */
+const roomCountColumns = sql`
         count(rs.id)::int as rooms,
         (count(*) filter (where rs.visited))::int as visited,
         (count(*) filter (where rs.state = 'checked'))::int as checked,
         (count(*) filter (where rs.state = 'checked' and rs.review_state = 'approved'))::int as approved,
         (count(*) filter (where rs.state = 'returned'))::int as returned,
         (count(*) filter (where rs.state = 'revisit'))::int as revisit,
-        (count(*) filter (where rs.conflict and rs.state <> 'todo'))::int as conflicts
+        (count(*) filter (where rs.conflict and rs.state <> 'todo'))::int as conflicts`;
+
+/**
+ * The map of the caller's (or the chosen) area. From a street down: every building with its room
+ * counts, and the street, community and grid outlines. A district or a city (domain/completion.ts
+ * AREA_VIEW_LEVELS): its child areas, each with the summed counts of its rooms, drawn where the
+ * buildings would be — so the answer stays the size of a street's whatever the city's size, and the
+ * supervisor drills down from there. Both carry the trail from the caller's area to the one in view.
+ */
+export async function getCompletion(
+  db: Db,
+  user: SessionUser,
+  filters: CompletionFilters,
+): Promise<CompletionPayload> {
+  const cut = await checkFilters(db, user, filters);
+  const g = gridsCte(cut.path, filters);
+  const trail = rowsOf<CompletionTrailStep>(
+    await db.execute(sql`
+      select a.id, a.level, a.name from areas a
+      where starts_with(${cut.path}, a.path) and starts_with(a.path, ${user.areaPath})
+      order by a.path`),
+  );
+  if (isAreaView(cut.level)) return areaCompletion(db, cut, g, filters, trail);
+
+  const areaRows = rowsOf<CompletionAreaRow>(
+    await db.execute(sql`
+      with ${g}
+      select a.id, a.parent_id as "parentId", a.level, a.code, a.name, a.boundary,
+             a.center_lat as "centerLat", a.center_lng as "centerLng"
+      from areas a
+      where a.level in ('street', 'community', 'grid')
+        and starts_with(a.path, ${cut.path})
+        and exists (select 1 from g where starts_with(g.path, a.path))
+      order by a.path`),
+  );
+
+  // One statement: each room's state, summed per building.
+  const buildingRows = rowsOf<CompletionBuildingRow>(
+    await db.execute(sql`
+      with ${g}, ${roomStatesCte(filters)}
+      select b.id, b.grid_id as "gridId", b.lat, b.lng, b.address, ${roomCountColumns}
       from buildings b
         join g on g.id = b.grid_id
         left join room_states rs on rs.building_id = b.id
@@ -228,7 +256,41 @@ export async function getCompletion(
       order by g.path, b.address, b.id`),
   );
 
-  return encodeCompletion(areaRows, buildingRows);
+  return encodeCompletion(areaRows, buildingRows, trail);
+}
+
+/**
+ * A district's or a city's map: its child areas that hold grids on the map, each with the counts of
+ * every room under it. A room's child area is read off its grid's path (the chain of codes), so the
+ * rooms are grouped in one pass, not matched against each child.
+ */
+async function areaCompletion(
+  db: Db,
+  cut: { id: string; path: string },
+  g: SQL,
+  filters: CompletionFilters,
+  trail: CompletionTrailStep[],
+): Promise<CompletionPayload> {
+  const rows = rowsOf<CompletionAreaRow & CompletionCounts>(
+    await db.execute(sql`
+      with ${g}, ${roomStatesCte(filters)},
+      per_child as (
+        select ${cut.path} || split_part(substr(rs.grid_path, length(${cut.path}) + 1), '/', 1) || '/' as path,
+          ${roomCountColumns}
+        from room_states rs
+        group by 1
+      )
+      select a.id, a.parent_id as "parentId", a.level, a.code, a.name, a.boundary,
+        a.center_lat as "centerLat", a.center_lng as "centerLng",
+        coalesce(pc.rooms, 0) as rooms, coalesce(pc.visited, 0) as visited,
+        coalesce(pc.checked, 0) as checked, coalesce(pc.approved, 0) as approved,
+        coalesce(pc.returned, 0) as returned, coalesce(pc.revisit, 0) as revisit,
+        coalesce(pc.conflicts, 0) as conflicts
+      from areas a left join per_child pc on pc.path = a.path
+      where a.parent_id = ${cut.id} and exists (select 1 from g where starts_with(g.path, a.path))
+      order by a.path`),
+  );
+  return encodeAreaCompletion(rows, trail);
 }
 
 // ---------------------------------------------------------------------------------------------

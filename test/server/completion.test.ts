@@ -323,6 +323,147 @@ describe.each(databaseKinds)("the completion map on %s", (kind) => {
     expect(filters.campaigns.map((c) => c.id)).toContain(campaignId);
   });
 
+  it("a district's and a city's map list their child areas with the summed counts of their rooms, and drill down", async () => {
+    const { db } = database;
+    const [street] = await db.select().from(areas).where(eq(areas.level, "street"));
+    const [district] = await db
+      .select()
+      .from(areas)
+      .where(eq(areas.id, street.parentId as string));
+    const [city] = await db
+      .select()
+      .from(areas)
+      .where(eq(areas.id, district.parentId as string));
+    // A second street of the district, with one grid, one building and three rooms, nobody visited.
+    const street2 = randomUUID();
+    const community2 = randomUUID();
+    const grid2 = randomUUID();
+    await db.insert(areas).values([
+      {
+        id: street2,
+        parentId: district.id,
+        level: "street",
+        code: "T-ST2",
+        name: "第二街道",
+        path: `${district.path}T-ST2/`,
+        centerLat: 23.13,
+        centerLng: 113.26,
+      },
+      {
+        id: community2,
+        parentId: street2,
+        level: "community",
+        code: "T-CM2",
+        name: "第二社区",
+        path: `${district.path}T-ST2/T-CM2/`,
+      },
+      {
+        id: grid2,
+        parentId: community2,
+        level: "grid",
+        code: "T-GR2",
+        name: "第二网格",
+        path: `${district.path}T-ST2/T-CM2/T-GR2/`,
+      },
+    ]);
+    const [b2] = await db
+      .insert(buildings)
+      .values({ gridId: grid2, code: "T-B2", address: "第二街道1号", lat: 23.13, lng: 113.26 })
+      .returning({ id: buildings.id });
+    await db
+      .insert(rooms)
+      .values(
+        ["101", "102", "201"].map((roomNo) => ({
+          gridId: grid2,
+          buildingId: b2.id,
+          floor: Number(roomNo[0]),
+          roomNo,
+        })),
+      );
+    await db.insert(users).values({
+      username: "city-admin",
+      displayName: "市管理员",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      role: "admin",
+      areaId: city.id,
+    });
+    const admin = (await callerFor(database, { cookie: await loginAs(database, "city-admin") })).caller;
+
+    // The street's counts, building by building, as the street's own map has them.
+    const streetMap = await admin.map.completion({ campaignId: undefined, areaId: street.id });
+    expect(streetMap.view).toBe("buildings");
+    const sum = (payload: CompletionPayload) => {
+      const b = payload.buildings;
+      const total = (column: number[]) => column.reduce((x, y) => x + y, 0);
+      return {
+        rooms: total(b.rooms),
+        visited: total(b.visited),
+        checked: total(b.checked),
+        approved: total(b.approved),
+        returned: total(b.returned),
+        revisit: total(b.revisit),
+        conflicts: total(b.conflicts),
+      };
+    };
+    const streetCounts = sum(streetMap);
+    expect(streetCounts.visited).toBeGreaterThan(0);
+    const [{ n: streetRooms }] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(rooms)
+      .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
+      .innerJoin(areas, eq(areas.id, buildings.gridId))
+      .where(
+        and(
+          isNull(rooms.endedAt),
+          isNull(buildings.endedAt),
+          sql`starts_with(${areas.path}, ${street.path})`,
+        ),
+      );
+    expect(streetCounts.rooms).toBe(streetRooms);
+
+    // The district: its two streets as items, each with its rooms' counts; no building is sent.
+    const districtMap = await admin.map.completion({ areaId: district.id });
+    expect(districtMap.view).toBe("areas");
+    expect(districtMap.buildings.id).toEqual(
+      [street.id, street2].sort((a, b) => {
+        const path = (id: string) => (id === street.id ? street.path : `${district.path}T-ST2/`);
+        return path(a).localeCompare(path(b));
+      }),
+    );
+    expect(districtMap.areas.map((a) => a.level)).toEqual(["street", "street"]);
+    expect(countsOf(districtMap, street.id)).toEqual(streetCounts);
+    expect(countsOf(districtMap, street2)).toEqual({
+      rooms: 3,
+      visited: 0,
+      checked: 0,
+      approved: 0,
+      returned: 0,
+      revisit: 0,
+      conflicts: 0,
+    });
+    expect(districtMap.trail.map((step) => step.id)).toEqual([city.id, district.id]);
+    const decoded = decodeCompletion(districtMap);
+    expect(decoded.address(decoded.indexOf(street2))).toBe("第二街道");
+    expect(decoded.status[decoded.indexOf(street2)]).toBe("todo");
+
+    // The city, the admin's own area: its one district, holding both streets.
+    const cityMap = await admin.map.completion({});
+    expect(cityMap.view).toBe("areas");
+    expect(cityMap.buildings.id).toEqual([district.id]);
+    expect(countsOf(cityMap, district.id)).toEqual({ ...streetCounts, rooms: streetCounts.rooms + 3 });
+    expect(cityMap.trail.map((step) => step.id)).toEqual([city.id]);
+
+    // The filters count in an area view as in the building view: an officer's visits only.
+    const byOfficer2 = await admin.map.completion({ areaId: district.id, campaignId, officerId: officer2Id });
+    expect(byOfficer2.buildings.id).not.toContain(street2);
+
+    // A street supervisor's map stays the buildings of the street; above their area is out of reach.
+    const own = await supervisor.map.completion({ campaignId });
+    expect(own.view).toBe("buildings");
+    expect(own.trail.map((step) => step.id)).toEqual([street.id]);
+    expect(await codeOf(supervisor.map.completion({ areaId: district.id }))).toBe("NOT_FOUND");
+  });
+
   it("missing ids are NOT_FOUND; officers are FORBIDDEN; without a session UNAUTHORIZED", async () => {
     expect(await codeOf(supervisor.map.building({ buildingId: randomUUID() }))).toBe("NOT_FOUND");
     expect(await codeOf(supervisor.map.completion({ areaId: randomUUID() }))).toBe("NOT_FOUND");

@@ -10,8 +10,31 @@ export const LIST_LIMIT = 200;
 
 const RANK = new Map(BUILDING_STATUSES.map((status, i) => [status, i]));
 
+/** The list's words: of buildings, or of a district's or city's child areas (data.view). */
+const WORDS = {
+  buildings: {
+    title: "map.list",
+    search: "map.listSearch",
+    searchHint: "map.listSearchHint",
+    matches: "map.listMatches",
+    inView: "map.listInView",
+    empty: "map.listEmpty",
+    column: "map.col.address",
+  },
+  areas: {
+    title: "map.areaList",
+    search: "map.areaSearch",
+    searchHint: "map.areaSearchHint",
+    matches: "map.areaMatches",
+    inView: "map.areaInView",
+    empty: "map.areaListEmpty",
+    column: "map.col.area",
+  },
+} as const;
+
 /**
- * The buildings beside the canvas, as a table anyone can read and a keyboard can use: those in the
+ * The buildings (or, on a district's or city's map, its child areas: data-testid="area-row" and
+ * data-area-id) beside the canvas, as a table anyone can read and a keyboard can use: those in the
  * map's view (or, with an address typed, every match), the most urgent first. Each row carries
  * data-testid="building-row", data-building-id and data-status for tests.
  */
@@ -28,6 +51,8 @@ export function BuildingList({
   onSelect(index: number): void;
 }) {
   const { t } = useI18n();
+  const words = WORDS[data.view];
+  const areaView = data.view === "areas";
   const [search, setSearch] = useState("");
   const query = useDeferredValue(search.trim().toLowerCase());
 
@@ -50,28 +75,28 @@ export function BuildingList({
   return (
     <section className="rounded-xl bg-white p-3 shadow-sm" aria-labelledby="building-list-title">
       <h2 id="building-list-title" className="text-lg font-bold">
-        {t("map.list")}
+        {t(words.title)}
       </h2>
       <label className="mt-2 flex flex-col gap-1 text-sm font-medium text-gray-700">
-        {t("map.listSearch")}
+        {t(words.search)}
         <input
           type="search"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          placeholder={t("map.listSearchHint")}
+          placeholder={t(words.searchHint)}
           data-testid="building-search"
           className="min-h-11 rounded-lg border border-gray-300 px-3 text-base text-gray-900"
         />
       </label>
       <p className="mt-2 text-sm text-gray-700" aria-live="polite" data-testid="building-count">
-        {query ? t("map.listMatches", { count: total }) : t("map.listInView", { count: total })}
+        {query ? t(words.matches, { count: total }) : t(words.inView, { count: total })}
       </p>
       {total > LIST_LIMIT && (
         <p className="mt-1 text-sm text-amber-900">{t("map.listTruncated", { shown: LIST_LIMIT })}</p>
       )}
       {rows.length === 0 ? (
         <p className="mt-3 rounded-lg bg-gray-50 p-3 text-base text-gray-700">
-          {query ? t("map.empty") : t("map.listEmpty")}
+          {query ? t("map.empty") : t(words.empty)}
         </p>
       ) : (
         <div className="mt-2 overflow-x-auto lg:max-h-[calc(100dvh-22rem)] lg:overflow-y-auto">
@@ -79,7 +104,7 @@ export function BuildingList({
             <thead className="sticky top-0 bg-white text-gray-600">
               <tr>
                 <th scope="col" className="py-2 pr-2 font-semibold">
-                  {t("map.col.address")}
+                  {t(words.column)}
                 </th>
                 <th scope="col" className="px-2 py-2 text-right font-semibold whitespace-nowrap">
                   {t("map.col.visited")}
@@ -98,8 +123,9 @@ export function BuildingList({
                 return (
                   <tr
                     key={id}
-                    data-testid="building-row"
-                    data-building-id={id}
+                    data-testid={areaView ? "area-row" : "building-row"}
+                    data-building-id={areaView ? undefined : id}
+                    data-area-id={areaView ? id : undefined}
                     data-status={data.status[i]}
                     aria-current={selected ? "true" : undefined}
                     className={`border-t border-gray-100 ${selected ? "bg-sky-50" : ""}`}
@@ -111,7 +137,7 @@ export function BuildingList({
                         className="min-h-11 w-full text-left text-base text-brand underline-offset-2 hover:underline"
                       >
                         {/* The grid's shared start is long and the same on every row: small, above the rest. */}
-                        {prefix && address.length > prefix.length ? (
+                        {!areaView && prefix && address.length > prefix.length ? (
                           <>
                             <span className="block text-xs text-gray-500">{prefix}</span>
                             <span className="font-medium">{address.slice(prefix.length)}</span>

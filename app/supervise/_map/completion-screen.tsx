@@ -63,9 +63,20 @@ export function CompletionScreen() {
     // The list follows the map at low priority: a pan never waits for the table.
     startTransition(() => setInView(indices));
   }, []);
+  /** Cuts the map to an area (undefined: the caller's own). */
+  const drill = useCallback((areaId: string | undefined) => {
+    setSelectedId(null);
+    setInView(null);
+    setFilters((current) => ({ ...current, areaId }));
+  }, []);
   const pick = useCallback(
     (index: number, from: "map" | "list") => {
       if (!data) return;
+      if (data.view === "areas") {
+        // A district's or city's item is an area: go down to it.
+        drill(data.ids[index]);
+        return;
+      }
       setSelectedId(data.ids[index]);
       if (from === "list") viewRef.current?.reveal(index);
       // The panel is beside the map on a wide screen and under it on a phone: bring it into view
@@ -75,9 +86,10 @@ export function CompletionScreen() {
         panelRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
       });
     },
-    [data],
+    [data, drill],
   );
   const onPick = useCallback((index: number) => pick(index, "map"), [pick]);
+
   const onFailed = useCallback(() => setMapFailed(true), []);
 
   if (choices.isPending || (completion.isPending && !dateError)) {
@@ -120,12 +132,46 @@ export function CompletionScreen() {
         </button>
       </div>
 
+      {data && data.trail.length > 1 && (
+        <nav aria-label={t("map.trail")} data-testid="map-trail">
+          <ol className="flex flex-wrap items-center gap-x-1 gap-y-1 text-base">
+            {data.trail.map((step, i) => {
+              const last = i === data.trail.length - 1;
+              return (
+                <li key={step.id} className="flex items-center gap-1">
+                  {i > 0 && (
+                    <span aria-hidden="true" className="text-gray-500">
+                      ›
+                    </span>
+                  )}
+                  {last ? (
+                    <span aria-current="page" className="font-semibold">
+                      {step.name}
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => drill(i === 0 ? undefined : step.id)}
+                      aria-label={t("map.trailUp", { name: step.name })}
+                      className="min-h-11 px-1 text-brand underline underline-offset-2"
+                    >
+                      {step.name}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+        </nav>
+      )}
+
       <FiltersForm
         value={input}
         choices={choices.data}
         areaName={me.data?.areaName ?? ""}
         campaignChoice={campaignChoice}
         dateError={dateError}
+        drilledTo={data && data.trail.length > 1 ? data.trail[data.trail.length - 1] : null}
         onChange={({ campaign: next, ...rest }) => {
           if (next !== undefined) setCampaign(next);
           if (Object.keys(rest).length) setFilters((current) => ({ ...current, ...rest }));
@@ -143,7 +189,9 @@ export function CompletionScreen() {
         <div className="rounded-xl bg-white p-3 shadow-sm" data-testid="map-progress">
           <p className="flex flex-wrap justify-between gap-x-3 text-base font-semibold">
             <span>{t("map.progress", { done: totals.done, total: totals.rooms, percent })}</span>
-            <span className="font-normal text-gray-600">{t("map.buildings", { count: data.count })}</span>
+            <span className="font-normal text-gray-600">
+              {t(data.view === "areas" ? "map.areas" : "map.buildings", { count: data.count })}
+            </span>
           </p>
           <div
             className="mt-2 h-3 overflow-hidden rounded-full bg-gray-200"
@@ -183,7 +231,9 @@ export function CompletionScreen() {
                   {mapFailed ? t("map.mapFailed") : t("map.noCoordinates")}
                 </p>
               )}
-              <p className="mt-2 px-1 text-sm text-gray-700">{t("map.mapHint")}</p>
+              <p className="mt-2 px-1 text-sm text-gray-700">
+                {t(data.view === "areas" ? "map.mapHintAreas" : "map.mapHint")}
+              </p>
               <Legend data={data} />
             </section>
             <div className="flex min-w-0 flex-col gap-3">

@@ -41,6 +41,7 @@ export function FiltersForm({
   areaName,
   campaignChoice,
   dateError,
+  drilledTo,
   onChange,
   onClear,
 }: {
@@ -50,6 +51,8 @@ export function FiltersForm({
   /** The select's value: a campaign id, or "" for every campaign. */
   campaignChoice: string;
   dateError: boolean;
+  /** An area reached by drilling down the map that the list below does not offer (a district, a street). */
+  drilledTo?: { id: string; name: string } | null;
   onChange(next: Partial<MapFilters> & { campaign?: string }): void;
   onClear(): void;
 }) {
@@ -100,6 +103,10 @@ export function FiltersForm({
               className={inputClass}
             >
               <option value="">{t("map.allArea", { name: areaName })}</option>
+              {drilledTo &&
+                !(choices?.areas ?? []).some((a) => a.id === drilledTo.id && a.level !== "street") && (
+                  <option value={drilledTo.id}>{drilledTo.name}</option>
+                )}
               {communities.map((community) => (
                 <optgroup key={community.id} label={community.name}>
                   <option value={community.id}>{community.name}</option>

@@ -9,7 +9,9 @@ export function Legend({ data }: { data: DecodedCompletion | null }) {
   const { t } = useI18n();
   return (
     <div className="mt-2 px-1" data-testid="map-legend">
-      <h2 className="text-sm font-semibold text-gray-700">{t("map.legend")}</h2>
+      <h2 className="text-sm font-semibold text-gray-700">
+        {t(data?.view === "areas" ? "map.legendAreas" : "map.legend")}
+      </h2>
       <ul className="mt-1 flex flex-wrap gap-x-4 gap-y-2">
         {BUILDING_STATUSES.map((status) => (
           <li key={status} className="flex items-center gap-1.5 text-sm font-medium" data-status={status}>

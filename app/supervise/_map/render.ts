@@ -55,6 +55,14 @@ const SHARE_STEPS = 8;
 /** How far the canvases reach past the view on each side (share of its size): what a pan reveals before it ends. */
 const PADDING = 0.1;
 
+/** An area's dot (a district's or a city's map, domain/completion.ts AREA_VIEW_LEVELS) at any zoom. */
+const AREA_RADIUS = 14;
+
+/** A dot's radius: an area's the same at every zoom, a building's growing as the map zooms in. */
+function dotRadius(data: DecodedCompletion, zoom: number): number {
+  return data.view === "areas" ? AREA_RADIUS : radiusAt(zoom);
+}
+
 export function radiusAt(zoom: number): number {
   if (zoom < 14) return 3;
   if (zoom < 15) return 4;
@@ -93,6 +101,8 @@ interface Label {
   /** Measured on first drawing. */
   width?: number;
   level: CompletionArea["level"];
+  /** The label of an item of an area view (a district's or city's child area). */
+  item: boolean;
   wx: number;
   wy: number;
 }
@@ -317,9 +327,11 @@ export function createCompletionMap(
       grid: { color: "#64748b", width: 1, fill: null },
       community: { color: "#334155", width: 2, fill: tiles ? null : "rgba(15, 92, 140, 0.05)" },
       street: { color: "#0f172a", width: 3, fill: null },
+      district: { color: "#0f172a", width: 3, fill: tiles ? null : "rgba(15, 92, 140, 0.05)" },
+      city: { color: "#0f172a", width: 3, fill: null },
     } as const;
     ctx.lineJoin = "round";
-    for (const level of ["grid", "community", "street"] as const) {
+    for (const level of ["grid", "community", "street", "district", "city"] as const) {
       ctx.beginPath();
       let any = false;
       for (const outline of drawn.outlines) {
@@ -359,8 +371,8 @@ export function createCompletionMap(
     const origin = map.getPixelOrigin();
     const ox = origin.x + min.x;
     const oy = origin.y + min.y;
-    const r = radiusAt(zoom);
     const { wx, wy, buckets, data } = drawn;
+    const r = dotRadius(data, zoom);
     const set = spritesFor(r, dpr);
     const s = set.size;
     const half = s / 2;
@@ -409,8 +421,11 @@ export function createCompletionMap(
       ctx.stroke();
     }
 
-    // Labels: communities when zoomed out, grids when in; a white halo reads on any basemap.
+    // Labels: communities when zoomed out, grids when in; a white halo reads on any basemap. An area
+    // view labels its items, under their dots.
+    const areaView = data.view === "areas";
     const level = zoom < GRID_LABEL_ZOOM ? "community" : "grid";
+    const below = areaView ? r + 12 : 0;
     ctx.font = LABEL_FONT;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
@@ -421,9 +436,9 @@ export function createCompletionMap(
     // Greedy placement: a label that would overlap one already drawn is left out at this zoom.
     const placed: number[] = [];
     for (const label of drawn.labels) {
-      if (label.level !== level) continue;
+      if (areaView ? !label.item : label.level !== level) continue;
       const x = label.wx * k - ox;
-      const y = label.wy * k - oy;
+      const y = label.wy * k - oy + below;
       if (x < -100 || y < -20 || x > size.x + 100 || y > size.y + 20) continue;
       label.width ??= ctx.measureText(label.text).width;
       const left = x - label.width / 2 - 3;
@@ -521,7 +536,7 @@ export function createCompletionMap(
     const origin = map.getPixelOrigin();
     const px = layerPoint.x + origin.x;
     const py = layerPoint.y + origin.y;
-    const reach = radiusAt(zoom) + tolerance;
+    const reach = dotRadius(drawn.data, zoom) + tolerance;
     let best = -1;
     let bestD = reach * reach;
     const { wx, wy } = drawn;
@@ -626,11 +641,18 @@ export function createCompletionMap(
         }
         if (outline.rings.length) outlines.push(outline);
       }
-      if (area.level === "street") continue;
+      const item = data.view === "areas";
+      if (area.level === "street" && !item) continue;
       const center = area.center ?? (area.boundary ? ringCentroid(area.boundary[0]) : null);
       if (!center) continue;
       const p = project(center[0], center[1], toDisplay, scratch);
-      labels.push({ text: shortName(area, byId), level: area.level, wx: p.x, wy: p.y });
+      labels.push({
+        text: item ? area.name : shortName(area, byId),
+        level: area.level,
+        item,
+        wx: p.x,
+        wy: p.y,
+      });
     }
     return { data, wx, wy, buckets, labels, outlines };
   }
