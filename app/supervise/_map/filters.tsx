@@ -63,7 +63,8 @@ export function FiltersForm({
   const active = [value.areaId, value.officerId, value.outcome, value.from || value.to].filter(
     Boolean,
   ).length;
-  const filtered = active > 0;
+  // The notice is about which visits count; cutting the map to an area leaves that unchanged.
+  const filtered = [value.officerId, value.outcome, value.from || value.to].some(Boolean);
   // On a phone only the campaign shows until asked: the map should not start below the fold.
   const [more, setMore] = useState(false);
 
