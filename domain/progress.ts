@@ -1,6 +1,7 @@
 // Supervisor progress by grid, officer and day: the shapes the server answers with, and pure helpers
 // over them (days in China time, rates, sorting, the export tables and CSV). No framework here.
 
+import type { AreaLevel } from "./areas";
 import type { CampaignStatus } from "./campaign";
 import type { Translate } from "./i18n";
 
@@ -53,6 +54,13 @@ export interface GridProgress extends ProgressMeasures {
   officers: string[];
 }
 
+/** An area one level below the one reported on (a district's streets, a street's communities…). */
+export interface AreaProgress extends ProgressMeasures {
+  id: string;
+  name: string;
+  level: AreaLevel;
+}
+
 export interface OfficerProgress extends ProgressMeasures {
   officerId: string;
   name: string;
@@ -90,6 +98,10 @@ export interface ProgressSummary {
   area: { id: string; name: string; level: string };
   /** Communities under the caller's area with grids in the campaign, for narrowing the report. */
   communities: { id: string; name: string }[];
+  /** From the caller's area down to the one reported on, for breadcrumbs. */
+  trail: { id: string; name: string; level: AreaLevel }[];
+  /** The areas one level down with grids in the campaign, each summed over its grids: the drill-down. */
+  children: AreaProgress[];
   /** Today in China, YYYY-MM-DD: the day revisits fall due against. */
   today: string;
   totals: ProgressMeasures;

@@ -22,12 +22,12 @@ test("an administrator drills from the city to a building on the completion map,
   const district = areaRows.filter({ hasText: "越秀区" });
   await expect(district).toHaveCount(1);
   await expect(district).toContainText(/\d+ \/ \d+/);
-  await expect(page.getByTestId("map-trail")).toHaveCount(0);
+  await expect(page.getByTestId("area-trail")).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/map-city-1280.png` });
 
   // The district: its street, and the way back up.
   await district.getByRole("button").click();
-  const trail = page.getByTestId("map-trail");
+  const trail = page.getByTestId("area-trail");
   await expect(trail).toBeVisible();
   await expect(trail.locator('[aria-current="page"]')).toHaveText("越秀区");
   const street = areaRows.filter({ hasText: "光塔街" });
@@ -49,9 +49,37 @@ test("an administrator drills from the city to a building on the completion map,
   await trail.getByRole("button", { name: "返回 广州市" }).click();
   await expect(page.getByTestId("building-panel")).toBeHidden();
   await expect(areaRows.filter({ hasText: "越秀区" })).toHaveCount(1);
-  await expect(page.getByTestId("map-trail")).toHaveCount(0);
+  await expect(page.getByTestId("area-trail")).toHaveCount(0);
 
   // The same in English.
   await page.getByRole("button", { name: "切换语言" }).click();
   await expect(page.getByRole("heading", { name: "Areas within" })).toBeVisible();
+});
+
+test("an administrator drills from the city to a grid in progress, and back", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await login(page, "admin");
+  await expect(page).toHaveURL(/\/supervise/);
+  await page.goto("/supervise/progress");
+  const areas = page.getByTestId("progress-areas");
+  await expect(areas).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("area-trail")).toHaveCount(0);
+
+  await areas.getByRole("button", { name: "越秀区" }).click();
+  const trail = page.getByTestId("area-trail");
+  await expect(trail.locator('[aria-current="page"]')).toHaveText("越秀区");
+  await areas.getByRole("button", { name: "光塔街" }).click();
+  await expect(trail.locator('[aria-current="page"]')).toHaveText("光塔街");
+  // The street's communities, each a row that goes down to its grids.
+  const community = areas.locator("tbody").getByRole("button").first();
+  const name = (await community.textContent()) ?? "";
+  expect(name).toMatch(/社区$/);
+  await page.screenshot({ path: `${SCREENS}/progress-street-1280.png`, fullPage: true });
+  await community.click();
+  await expect(trail.locator('[aria-current="page"]')).toHaveText(name);
+  await expect(page.getByTestId("progress-grids")).toBeVisible();
+
+  await trail.getByRole("button", { name: "返回 广州市" }).click();
+  await expect(page.getByTestId("area-trail")).toHaveCount(0);
+  await expect(areas.getByRole("button", { name: "越秀区" })).toBeVisible();
 });

@@ -28,6 +28,8 @@ const zh = {
   "progress.measure.completionPct": "完成率（%）",
   "progress.completionOf": "已走访 {visited} / 应核查 {assigned} 间",
 
+  "progress.byArea": "下级区域",
+  "progress.col.area": "区域",
   "progress.byGrid": "按网格",
   "progress.byOfficer": "按信息员",
   "progress.byDay": "按日期",
@@ -115,6 +117,8 @@ const en = {
   "progress.measure.completionPct": "Completion (%)",
   "progress.completionOf": "{visited} of {assigned, plural, one {# room} other {# rooms}} visited",
 
+  "progress.byArea": "Areas within",
+  "progress.col.area": "Area",
   "progress.byGrid": "By grid",
   "progress.byOfficer": "By officer",
   "progress.byDay": "By day",

@@ -31,7 +31,7 @@ import type { ReviewState } from "@/domain/visit";
 import type { RoomStatus } from "@/domain/worklist";
 import { notFound } from "../errors";
 import type { SessionUser } from "./auth";
-import { inScope } from "./scope";
+import { areaInScope, areaTrail, inScope } from "./scope";
 
 /**
  * The supervisor's completion map: every building under the caller's area with its room counts (one
@@ -56,16 +56,6 @@ export interface CompletionFilters {
 const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString();
 const dayAfter = (day: string) =>
   new Date(new Date(`${day}T00:00:00+08:00`).getTime() + 86_400_000).toISOString();
-
-/** The area the map is cut to (the caller's own, or one under it), with its level. */
-async function cutArea(db: Db, user: SessionUser, areaId?: string) {
-  const [area] = await db
-    .select({ id: areas.id, path: areas.path, level: areas.level })
-    .from(areas)
-    .where(eq(areas.id, areaId || user.areaId));
-  if (!area || !inScope(user, area.path)) throw notFound();
-  return area;
-}
 
 /** A campaign the caller may filter by: one that covers some place under (or above) their area. */
 async function checkCampaign(db: Db, user: SessionUser, campaignId: string): Promise<void> {
@@ -94,7 +84,7 @@ async function checkOfficer(db: Db, user: SessionUser, officerId: string): Promi
 }
 
 async function checkFilters(db: Db, user: SessionUser, filters: CompletionFilters) {
-  const area = await cutArea(db, user, filters.areaId);
+  const area = await areaInScope(db, user, filters.areaId);
   if (filters.campaignId) await checkCampaign(db, user, filters.campaignId);
   if (filters.officerId) await checkOfficer(db, user, filters.officerId);
   return area;
@@ -223,12 +213,7 @@ export async function getCompletion(
 ): Promise<CompletionPayload> {
   const cut = await checkFilters(db, user, filters);
   const g = gridsCte(cut.path, filters);
-  const trail = rowsOf<CompletionTrailStep>(
-    await db.execute(sql`
-      select a.id, a.level, a.name from areas a
-      where starts_with(${cut.path}, a.path) and starts_with(a.path, ${user.areaPath})
-      order by a.path`),
-  );
+  const trail = await areaTrail(db, user, cut.path);
   if (isAreaView(cut.level)) return areaCompletion(db, cut, g, filters, trail);
 
   const areaRows = rowsOf<CompletionAreaRow>(

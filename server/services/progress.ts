@@ -1,10 +1,11 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { areas, assignments, households, residentFeedback, rooms, users, visits } from "@/db/schema";
 import { REVISIT_OUTCOMES } from "@/domain/counts";
 import type { Translate } from "@/domain/i18n";
 import {
+  type AreaProgress,
   type CampaignOption,
   chinaDay,
   type DayCount,
@@ -23,7 +24,7 @@ import type { SessionUser } from "./auth";
 import { callCtes } from "./calls";
 import { roomStateSql } from "./completion";
 import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
-import { areaInScope, visibleCampaigns } from "./scope";
+import { areaInScope, areaTrail, visibleCampaigns } from "./scope";
 
 /**
  * Supervisor progress by grid, officer and day, for the screen and its exports. The measures and
@@ -153,6 +154,7 @@ async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
       communityId: string | null;
       communityName: string | null;
       officers: unknown;
+      gridPath: string;
     }
   >(
     await tx.execute(sql`${ctes},
@@ -179,7 +181,7 @@ async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
         ) u
         group by u.grid_id
       )
-      select g.id as "gridId", g.code as "gridCode", g.name as "gridName",
+      select g.id as "gridId", g.code as "gridCode", g.name as "gridName", g.path as "gridPath",
         c.id as "communityId", c.name as "communityName",
         to_json(array(
           select distinct o.display_name from ${assignments} a join ${users} o on o.id = a.officer_id
@@ -202,13 +204,37 @@ async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
       revisitsDue,
       toEscalate,
       officers,
+      gridPath,
       ...grid
-    }): GridProgress => ({
-      ...grid,
-      officers: jsonList(officers),
-      ...measures({ assigned, visited, checked, approved, returned, revisitsDue, toEscalate }),
+    }): { grid: GridProgress; path: string } => ({
+      grid: {
+        ...grid,
+        officers: jsonList(officers),
+        ...measures({ assigned, visited, checked, approved, returned, revisitsDue, toEscalate }),
+      },
+      path: gridPath,
     }),
   );
+}
+
+/**
+ * The areas one level below `area` that hold grids of the report, each the sum of its grids (every
+ * room lies in one grid, so the sums are exact). A grid's child area is the one whose path starts its.
+ */
+async function childRows(
+  tx: Db,
+  area: { id: string },
+  grids: readonly { grid: GridProgress; path: string }[],
+): Promise<AreaProgress[]> {
+  const children = await tx
+    .select({ id: areas.id, name: areas.name, level: areas.level, path: areas.path })
+    .from(areas)
+    .where(eq(areas.parentId, area.id))
+    .orderBy(asc(areas.path));
+  return children.flatMap(({ path, ...child }) => {
+    const own = grids.filter((g) => g.path.startsWith(path)).map((g) => g.grid);
+    return own.length ? [{ ...child, ...sumMeasures(own) }] : [];
+  });
 }
 
 async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: string) {
@@ -329,6 +355,8 @@ async function buildSummary(db: Db, user: SessionUser, input: ProgressInput, now
     campaigns: list,
     area: areaView,
     communities: [],
+    trail: await areaTrail(db, user, area.path),
+    children: [],
     today,
     totals: zeroMeasures(),
     grids: [],
@@ -343,7 +371,9 @@ async function buildSummary(db: Db, user: SessionUser, input: ProgressInput, now
     async (transaction) => {
       const tx = transaction as unknown as Db;
       const ctes = scopeCtes(campaignId, path);
-      summary.grids = await gridRows(tx, ctes, campaignId);
+      const grids = await gridRows(tx, ctes, campaignId);
+      summary.grids = grids.map((g) => g.grid);
+      summary.children = await childRows(tx, area, grids);
       summary.officers = await officerRows(tx, ctes, campaignId, path);
       summary.totals = sumMeasures(summary.grids);
       summary.days = fillDays(await dayRows(tx, ctes), summary.totals.assigned);

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, assignments, campaignAreas, campaigns } from "@/db/schema";
+import type { AreaLevel } from "@/domain/areas";
 import type { CampaignOption } from "@/domain/progress";
 import { notFound } from "../errors";
 import type { SessionUser } from "./auth";
@@ -51,6 +52,22 @@ export async function areaInScope(db: Db, user: SessionUser, areaId: string | un
     .where(eq(areas.id, areaId ?? user.areaId));
   if (!area || !inScope(user, area.path)) throw notFound();
   return area;
+}
+
+/**
+ * The areas from the caller's own down to the one at `path` (inclusive), top first: the breadcrumbs of
+ * a supervisor's drill-down (map, progress). `path` must be in the caller's scope (areaInScope).
+ */
+export async function areaTrail(
+  db: Db,
+  user: SessionUser,
+  path: string,
+): Promise<{ id: string; level: AreaLevel; name: string }[]> {
+  return db
+    .select({ id: areas.id, level: areas.level, name: areas.name })
+    .from(areas)
+    .where(and(sql`starts_with(${path}, ${areas.path})`, sql`starts_with(${areas.path}, ${user.areaPath})`))
+    .orderBy(asc(areas.path));
 }
 
 /*

@@ -383,6 +383,40 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
     ]);
   });
 
+  it("lists the areas one level down, each summed over its own grids, and the trail to the area in view", async () => {
+    const street = await supervisor.progress.summary({});
+    expect(street.trail.map((step) => step.level)).toEqual(["street"]);
+    const communityIds = [...new Set(street.grids.map((g) => g.communityId))];
+    expect(street.children.map((c) => c.id).sort()).toEqual([...communityIds].sort());
+    expect(street.children.every((c) => c.level === "community")).toBe(true);
+    for (const child of street.children) {
+      // Each community's row equals the sum of its grids' rows, written out here field by field.
+      const own = street.grids.filter((g) => g.communityId === child.id);
+      for (const key of [
+        "assigned",
+        "visited",
+        "checked",
+        "approved",
+        "returned",
+        "revisitsDue",
+        "toEscalate",
+      ] as const) {
+        expect(child[key], `${child.name} ${key}`).toBe(own.reduce((sum, g) => sum + g[key], 0));
+      }
+    }
+    const c2 = street.children.find((c) => c.id === g2.communityId);
+    expect(c2).toMatchObject({ visited: 2, checked: 1, revisitsDue: 1 });
+
+    // Down to a community: its grids as children, and the way back up.
+    const community = await supervisor.progress.summary({ areaId: g2.communityId });
+    expect(community.trail.map((step) => step.id)).toEqual([street.trail[0].id, g2.communityId]);
+    expect(community.children.map((c) => c.level)).toEqual(community.grids.map(() => "grid"));
+    expect(community.children.map((c) => c.id)).toEqual(community.grids.map((g) => g.gridId));
+
+    // A grid has nothing below it.
+    expect((await supervisor.progress.summary({ areaId: g1.id })).children).toEqual([]);
+  });
+
   it("a community supervisor sees only their community, and nothing of another", async () => {
     const summary = await communitySupervisor.progress.summary({});
     expect(summary.area.id).toBe(g1.communityId);

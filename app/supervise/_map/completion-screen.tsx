@@ -6,6 +6,7 @@ import { decodeCompletion } from "@/domain/completion";
 import { ErrorPanel } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
+import { AreaTrail } from "../_parts/area-trail";
 import { BuildingList } from "./building-list";
 import { BuildingPanel } from "./building-panel";
 import { FiltersForm, type MapFilters } from "./filters";
@@ -132,38 +133,7 @@ export function CompletionScreen() {
         </button>
       </div>
 
-      {data && data.trail.length > 1 && (
-        <nav aria-label={t("map.trail")} data-testid="map-trail">
-          <ol className="flex flex-wrap items-center gap-x-1 gap-y-1 text-base">
-            {data.trail.map((step, i) => {
-              const last = i === data.trail.length - 1;
-              return (
-                <li key={step.id} className="flex items-center gap-1">
-                  {i > 0 && (
-                    <span aria-hidden="true" className="text-gray-500">
-                      ›
-                    </span>
-                  )}
-                  {last ? (
-                    <span aria-current="page" className="font-semibold">
-                      {step.name}
-                    </span>
-                  ) : (
-                    <button
-                      type="button"
-                      onClick={() => drill(i === 0 ? undefined : step.id)}
-                      aria-label={t("map.trailUp", { name: step.name })}
-                      className="min-h-11 px-1 text-brand underline underline-offset-2"
-                    >
-                      {step.name}
-                    </button>
-                  )}
-                </li>
-              );
-            })}
-          </ol>
-        </nav>
-      )}
+      {data && <AreaTrail trail={data.trail} onPick={drill} />}
 
       <FiltersForm
         value={input}

@@ -7,8 +7,9 @@ import type { ProgressSummary } from "@/domain/progress";
 import { ErrorPanel } from "../../_components/controls";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
+import { AreaTrail } from "../_parts/area-trail";
 import { DailyChart } from "./_parts/daily-chart";
-import { DayTable, GridTable, OfficerTable } from "./_parts/tables";
+import { AreaTable, DayTable, GridTable, OfficerTable } from "./_parts/tables";
 import { Totals } from "./_parts/totals";
 
 type TableKey = "grids" | "officers" | "days";
@@ -53,6 +54,7 @@ export default function ProgressPage() {
   if (query.error) return <ErrorPanel message={query.error.message} onRetry={() => query.refetch()} />;
 
   const summary = query.data;
+  const drilledTo = areaId && !summary.communities.some((c) => c.id === areaId) ? areaId : undefined;
   const csvHref = (table: TableKey) => exportHref(summary, areaId, "csv", table);
   const updating = query.isFetching;
 
@@ -88,6 +90,8 @@ export default function ProgressPage() {
         )}
       </div>
 
+      <AreaTrail trail={summary.trail} onPick={setAreaId} />
+
       <div className="flex flex-wrap gap-3 rounded-xl bg-white p-3 shadow-sm">
         <label className="flex min-w-0 flex-col gap-1 text-sm font-medium text-gray-700">
           {t("progress.campaign")}
@@ -116,7 +120,12 @@ export default function ProgressPage() {
               onChange={(event) => setAreaId(event.target.value || undefined)}
               className="min-h-11 max-w-full rounded-lg border border-gray-300 bg-white px-2 text-base text-gray-900"
             >
-              <option value="">{t("progress.allArea", { name: me.data?.areaName ?? "" })}</option>
+              {/* Reached by drilling down (a district, a street): the area in view heads the list. */}
+              {drilledTo ? (
+                <option value={drilledTo}>{t("progress.allArea", { name: summary.area.name })}</option>
+              ) : (
+                <option value="">{t("progress.allArea", { name: me.data?.areaName ?? "" })}</option>
+              )}
               {summary.communities.map((community) => (
                 <option key={community.id} value={community.id}>
                   {community.name}
@@ -151,6 +160,7 @@ export default function ProgressPage() {
             </h2>
             <DailyChart days={summary.days} />
           </section>
+          {summary.children.length > 0 && <AreaTable summary={summary} onPick={setAreaId} />}
           <GridTable summary={summary} csvHref={csvHref} />
           <OfficerTable summary={summary} csvHref={csvHref} />
           <DayTable summary={summary} csvHref={csvHref} />

@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import type { Translate } from "@/domain/i18n";
 import type {
+  AreaProgress,
   DayProgress,
   GridProgress,
   OfficerProgress,
@@ -132,6 +133,45 @@ function Card({
 
 function Empty({ text }: { text: string }) {
   return <p className="rounded-lg bg-gray-50 p-4 text-center text-gray-700">{text}</p>;
+}
+
+/**
+ * The areas one level down (a street's communities, a district's streets…), each a button that goes
+ * down to it: the report then covers that area.
+ */
+export function AreaTable({ summary, onPick }: { summary: ProgressSummary; onPick(areaId: string): void }) {
+  const { t } = useI18n();
+  const columns: Column<AreaProgress>[] = [
+    {
+      key: "area",
+      label: t("progress.col.area"),
+      value: (a) => a.name,
+      render: (a) => (
+        <button
+          type="button"
+          onClick={() => onPick(a.id)}
+          className="min-h-11 text-left font-medium text-brand underline underline-offset-2"
+        >
+          {a.name}
+        </button>
+      ),
+    },
+    ...measureColumns<AreaProgress>(t),
+  ];
+  return (
+    <Card title={t("progress.byArea")} id="progress-areas">
+      <SortableTable
+        caption={t("progress.byArea")}
+        columns={columns}
+        rows={summary.children}
+        rowKey={(a) => a.id}
+        initialSort={{ key: "area", direction: "ascending" }}
+        testId="progress-areas"
+        minWidth="50rem"
+        footer={<TotalsRow totals={summary.totals} leading={1} />}
+      />
+    </Card>
+  );
 }
 
 export function GridTable({
