@@ -84,3 +84,55 @@ export async function ensureOpenCampaignCodes(db: Db): Promise<number> {
   for (const campaign of open) created += await ensureCodes(db, campaign.id);
   return created;
 }
+
+/**
+ * Codes for households created in the caller's transaction (an import batch's new households, with
+ * their grids): they cannot have a code yet, so the search for households missing one is skipped.
+ * One statement finds the open campaigns covering their grids; one per campaign inserts the codes of
+ * the households it covers and says which clashed with another code, retried with fresh codes.
+ */
+export async function ensureCodesForNewHouseholds(
+  db: Db,
+  created: readonly { id: string; gridId: string }[],
+): Promise<number> {
+  if (created.length === 0) return 0;
+  const gridIds = [...new Set(created.map((h) => h.gridId))];
+  const open = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      select distinct c.id from campaigns c
+      join campaign_areas ca on ca.campaign_id = c.id
+      join areas a on a.id = ca.area_id
+      where c.status = 'open' and exists (
+        select 1 from areas g where g.id = any(${sql.param(gridIds)}::uuid[]) and starts_with(g.path, a.path))`),
+  );
+  let made = 0;
+  for (const campaign of open) {
+    let pending = [...created];
+    for (let round = 0; round < 5 && pending.length > 0; round++) {
+      const outcome = rowsOf<{ id: string; inserted: boolean }>(
+        await db.execute(sql`
+          with covered as (
+            select x.household_id, x.grid_id, x.code
+            from unnest(${sql.param(pending.map((h) => h.id))}::uuid[],
+                        ${sql.param(pending.map((h) => h.gridId))}::uuid[],
+                        ${sql.param(pending.map(() => generateCode(randomBytes)))}::text[])
+                 as x(household_id, grid_id, code)
+            join areas g on g.id = x.grid_id
+            where exists (
+              select 1 from campaign_areas ca join areas a on a.id = ca.area_id
+              where ca.campaign_id = ${campaign.id} and starts_with(g.path, a.path))),
+          ins as (
+            insert into household_codes (campaign_id, household_id, grid_id, code)
+            select ${campaign.id}::uuid, household_id, grid_id, code from covered
+            on conflict do nothing
+            returning household_id)
+          select c.household_id as id, i.household_id is not null as inserted
+          from covered c left join ins i on i.household_id = c.household_id`),
+      );
+      const clashed = new Set(outcome.filter((o) => !o.inserted).map((o) => o.id));
+      made += outcome.length - clashed.size;
+      pending = pending.filter((h) => clashed.has(h.id));
+    }
+  }
+  return made;
+}
