@@ -88,8 +88,9 @@ export async function ensureOpenCampaignCodes(db: Db): Promise<number> {
 /**
  * Codes for households created in the caller's transaction (an import batch's new households, with
  * their grids): they cannot have a code yet, so the search for households missing one is skipped.
- * One statement finds the open campaigns covering their grids; one per campaign inserts the codes of
- * the households it covers and says which clashed with another code, retried with fresh codes.
+ * One statement finds which open campaigns cover which of their grids; one inserts a code for every
+ * (campaign, household) pair and returns those inserted, so a code that clashed with another is
+ * retried with a fresh one.
  */
 export async function ensureCodesForNewHouseholds(
   db: Db,
@@ -97,42 +98,38 @@ export async function ensureCodesForNewHouseholds(
 ): Promise<number> {
   if (created.length === 0) return 0;
   const gridIds = [...new Set(created.map((h) => h.gridId))];
-  const open = rowsOf<{ id: string }>(
+  const covering = rowsOf<{ campaignId: string; gridId: string }>(
     await db.execute(sql`
-      select distinct c.id from campaigns c
-      join campaign_areas ca on ca.campaign_id = c.id
+      select distinct ca.campaign_id as "campaignId", g.id as "gridId"
+      from areas g
+      join campaign_areas ca on true
+      join campaigns c on c.id = ca.campaign_id and c.status = 'open'
       join areas a on a.id = ca.area_id
-      where c.status = 'open' and exists (
-        select 1 from areas g where g.id = any(${sql.param(gridIds)}::uuid[]) and starts_with(g.path, a.path))`),
+      where g.id = any(${sql.param(gridIds)}::uuid[]) and starts_with(g.path, a.path)`),
+  );
+  if (covering.length === 0) return 0;
+  const campaignsOf = new Map<string, string[]>();
+  for (const { campaignId, gridId } of covering) {
+    campaignsOf.set(gridId, [...(campaignsOf.get(gridId) ?? []), campaignId]);
+  }
+  let pending = created.flatMap((h) =>
+    (campaignsOf.get(h.gridId) ?? []).map((campaignId) => ({ campaignId, ...h })),
   );
   let made = 0;
-  for (const campaign of open) {
-    let pending = [...created];
-    for (let round = 0; round < 5 && pending.length > 0; round++) {
-      const outcome = rowsOf<{ id: string; inserted: boolean }>(
-        await db.execute(sql`
-          with covered as (
-            select x.household_id, x.grid_id, x.code
-            from unnest(${sql.param(pending.map((h) => h.id))}::uuid[],
-                        ${sql.param(pending.map((h) => h.gridId))}::uuid[],
-                        ${sql.param(pending.map(() => generateCode(randomBytes)))}::text[])
-                 as x(household_id, grid_id, code)
-            join areas g on g.id = x.grid_id
-            where exists (
-              select 1 from campaign_areas ca join areas a on a.id = ca.area_id
-              where ca.campaign_id = ${campaign.id} and starts_with(g.path, a.path))),
-          ins as (
-            insert into household_codes (campaign_id, household_id, grid_id, code)
-            select ${campaign.id}::uuid, household_id, grid_id, code from covered
-            on conflict do nothing
-            returning household_id)
-          select c.household_id as id, i.household_id is not null as inserted
-          from covered c left join ins i on i.household_id = c.household_id`),
-      );
-      const clashed = new Set(outcome.filter((o) => !o.inserted).map((o) => o.id));
-      made += outcome.length - clashed.size;
-      pending = pending.filter((h) => clashed.has(h.id));
-    }
+  for (let round = 0; round < 5 && pending.length > 0; round++) {
+    const inserted = rowsOf<{ campaignId: string; householdId: string }>(
+      await db.execute(sql`
+        insert into household_codes (campaign_id, household_id, grid_id, code)
+        select * from unnest(${sql.param(pending.map((p) => p.campaignId))}::uuid[],
+                             ${sql.param(pending.map((p) => p.id))}::uuid[],
+                             ${sql.param(pending.map((p) => p.gridId))}::uuid[],
+                             ${sql.param(pending.map(() => generateCode(randomBytes)))}::text[])
+        on conflict do nothing
+        returning campaign_id as "campaignId", household_id as "householdId"`),
+    );
+    made += inserted.length;
+    const done = new Set(inserted.map((row) => `${row.campaignId}|${row.householdId}`));
+    pending = pending.filter((p) => !done.has(`${p.campaignId}|${p.id}`));
   }
   return made;
 }
