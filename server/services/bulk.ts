@@ -4,8 +4,10 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { Db } from "@/db/client";
 
-// Bulk writes shared by services (push, import). Rows travel as one JSON parameter where they can, so
-// neither the number of statements nor of bind parameters grows with the batch.
+// Bulk writes shared by services. The push and approval's updates travel as one JSON parameter, so
+// neither the number of statements nor of bind parameters grows with the batch; the import's batches go
+// through COPY into a staging table and one set-based statement from it (below), PostgreSQL's own
+// loader being the cheapest way in for thousands of rows.
 
 /** Postgres refuses a statement with more bind parameters than this. */
 const MAX_BIND_PARAMETERS = 65_535;
@@ -27,7 +29,7 @@ export async function insertChunked<T extends PgTable>(
 /**
  * Rows as one JSON text keyed by the rows' own property names (the recordset's columns are named after
  * them), only `fields` kept; dates serialise as ISO text. A plain loop, not entries/fromEntries: this
- * runs once per row of every imported batch. JSON, not JSONB: PostgreSQL reads `json_to_recordset`
+ * runs once per row of every pushed or approved batch. JSON, not JSONB: PostgreSQL reads `json_to_recordset`
  * without first building a JSONB value, which is measurably cheaper for a batch read once.
  */
 function recordset(table: PgTable, fields: readonly string[], rows: readonly Record<string, unknown>[]) {
@@ -41,25 +43,6 @@ function recordset(table: PgTable, fields: readonly string[], rows: readonly Rec
     return out;
   });
   return { column, value, shape, json: JSON.stringify(picked) };
-}
-
-/**
- * One INSERT of many rows from a JSON recordset: one bind parameter whatever the batch size, and no
- * per-value work in the query builder. `fields` are the table's property names; the others keep their
- * database defaults.
- */
-export async function insertFromRecordset(
-  tx: Db,
-  table: PgTable,
-  fields: readonly string[],
-  rows: readonly Record<string, unknown>[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const { column, value, shape, json } = recordset(table, fields, rows);
-  await tx.execute(
-    sql`insert into ${table} (${sql.raw(fields.map(column).join(", "))})
-        select ${sql.raw(fields.map(value).join(", "))} from json_to_recordset(${json}::json) as d(${sql.raw(shape)})`,
-  );
 }
 
 /** One UPDATE of many rows by id: `fields` are set from each row, the rows travelling as one JSON parameter. */
