@@ -276,7 +276,7 @@ async function main(): Promise<void> {
       "create",
       "insert households",
       "insert persons",
-      "with (codes)",
+      "insert (codes)",
       "update persons",
       "update households",
     ].reduce((sum, statement) => sum + (queryClock.byStatement.get(statement) ?? 0), 0);
