@@ -9,8 +9,8 @@
 #   PRIMARY_PORT (5432), REPLICA_PORT (5433), REPLICA_DIR (/tmp/doorstep-replica) change the defaults.
 #
 # The primary must take replication connections from 127.0.0.1: a `host replication` line (trust, as the
-# machine's other loopback lines) is added to its pg_hba.conf when it has none. Run as root (the
-# server's programs run as the postgres user) or as the user who owns the clusters.
+# machine's other loopback lines) is put first in its pg_hba.conf when none lets postgres in. Run as root
+# (the server's programs run as the postgres user) or as the user who owns the clusters.
 set -euo pipefail
 
 primary_port="${PRIMARY_PORT:-5432}"
@@ -48,10 +48,18 @@ esac
 started=$(date +%s)
 stop
 
-hba=$(primary "show hba_file")
-if ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32' "$hba"; then
-  echo "host replication all 127.0.0.1/32 trust" >>"$hba"
+# A replication connection is matched only by `replication` lines of pg_hba.conf ("all" does not cover
+# it), and Debian's default one asks for a password: when none lets postgres in from 127.0.0.1, a
+# trust line (as the machine's other loopback lines) goes first, where it is matched before the others.
+can_replicate() {
+  psql "host=127.0.0.1 port=$primary_port user=postgres replication=true" -XAtq -c "IDENTIFY_SYSTEM" >/dev/null 2>&1
+}
+if ! can_replicate; then
+  hba=$(primary "show hba_file")
+  sed -i '1i host replication postgres 127.0.0.1/32 trust  # scripts/replica.sh: a local streaming replica for tests' "$hba"
   primary "select pg_reload_conf()" >/dev/null
+  sleep 1
+  can_replicate || { echo "replica: replication from 127.0.0.1 is still refused; see $hba" >&2; exit 1; }
   echo "replica: replication from 127.0.0.1 allowed in $hba"
 fi
 
@@ -59,7 +67,7 @@ mkdir -p "$dir"
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
 chmod 700 "$dir"
 # -R writes standby.signal and primary_conninfo; -X stream brings the WAL written during the copy.
-as_postgres pg_basebackup -h 127.0.0.1 -p "$primary_port" -U postgres -D "$dir" -R -X stream -c fast
+as_postgres "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$dir" -R -X stream -c fast
 
 # Debian keeps a cluster's configuration outside its data folder, so the copy has none: the replica gets
 # its own. A hot standby needs these limits at least as high as the primary's.
