@@ -16,6 +16,12 @@ export type DbKind = "pglite" | "postgresql";
 
 export interface Database {
   db: Db;
+  /**
+   * Where reads that may lag go (exports, statistics, the completion map, progress): a streaming
+   * replica when DATABASE_READ_URL names one, else `db` itself. Nothing that must see its own writes,
+   * and no write, uses it.
+   */
+  readDb: Db;
   kind: DbKind;
   close(): Promise<void>;
 }
@@ -23,7 +29,7 @@ export interface Database {
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
 export type OpenOptions =
-  | { kind: "postgresql"; url: string; poolSize?: number }
+  | { kind: "postgresql"; url: string; poolSize?: number /** A read replica of `url`. */; readUrl?: string }
   | { kind: "pglite"; dataDir?: string /* omitted: in memory */ };
 
 /** Opens the database and applies every migration before anyone else can use it. */
@@ -35,7 +41,26 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     pool.on("error", (error) => console.error(`[doorstep] database connection lost: ${error.message}`));
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    return { db: db as unknown as Db, kind: "postgresql", close: () => pool.end() };
+    if (!options.readUrl)
+      return {
+        db: db as unknown as Db,
+        readDb: db as unknown as Db,
+        kind: "postgresql",
+        close: () => pool.end(),
+      };
+    // The replica is not migrated: it replays the primary's migrations, as everything else.
+    const readPool = new Pool({ connectionString: options.readUrl, max: options.poolSize ?? 10 });
+    readPool.on("error", (error) =>
+      console.error(`[doorstep] read replica connection lost: ${error.message}`),
+    );
+    return {
+      db: db as unknown as Db,
+      readDb: drizzlePg(readPool, { schema }) as unknown as Db,
+      kind: "postgresql",
+      close: async () => {
+        await Promise.all([pool.end(), readPool.end()]);
+      },
+    };
   }
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => {};
   try {
@@ -44,6 +69,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {
       db: db as unknown as Db,
+      readDb: db as unknown as Db,
       kind: "pglite",
       close: async () => {
         await client.close();

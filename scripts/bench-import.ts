@@ -27,6 +27,9 @@ const statementOf = (query: unknown): string => {
   const words = text.replace(/"/g, "").trim().split(/\s+/);
   const verb = words[0]?.toLowerCase() ?? "";
   const table = words[words.findIndex((w) => /^(into|from|update)$/i.test(w)) + 1] ?? "";
+  if (verb === "copy") return "copy into staging";
+  // The visit-slip codes of new households (codes.ts): its selects would read as the import's own.
+  if (/household_codes/.test(text)) return `${verb} (codes)`;
   return verb === "update"
     ? `update ${words[1]}`
     : ["insert", "select"].includes(verb)
@@ -37,7 +40,9 @@ const statementOf = (query: unknown): string => {
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const result = query.apply(this, args);
-    if (queryClock.on && result instanceof Promise) {
+    // A promise, or a custom query object (the import's COPY), which says when it ends by events.
+    const custom = result instanceof pg.Query ? result : null;
+    if (queryClock.on && (result instanceof Promise || custom)) {
       const started = performance.now();
       const statement = statementOf(args[0]);
       queryClock.count += 1;
@@ -46,7 +51,10 @@ const statementOf = (query: unknown): string => {
         queryClock.ms += ms;
         queryClock.byStatement.set(statement, (queryClock.byStatement.get(statement) ?? 0) + ms);
       };
-      result.then(stop, stop);
+      if (custom) {
+        custom.once("end", stop);
+        custom.once("error", stop);
+      } else (result as Promise<unknown>).then(stop, stop);
     }
     return result;
   } as typeof pg.Client.prototype.query;
@@ -74,7 +82,8 @@ const { values } = parseArgs({
 });
 const ROWS = Number(values.rows);
 const BATCH = Number(values.batch);
-const AIM = 0.2;
+/** Of COPY of the same finished rows into the real tables (issue 19). */
+const AIM = 0.8;
 
 const HEADERS = [
   "姓名",
@@ -200,10 +209,14 @@ async function main(): Promise<void> {
     // What the database needs to store the same rows in the real tables (their indexes, foreign keys and
     // change_xid trigger): COPY of the finished household and person rows, as the import inserted them,
     // into copies of both tables (median of 3). This is PostgreSQL's own floor for the import's writes.
-    const floor = async (table: "households" | "persons", foreignKeys: string) => {
+    const floor = async (
+      table: "households" | "persons" | "household_codes",
+      foreignKeys: string,
+      imported = "source = 'import'",
+    ) => {
       const finished = `${file}.${table}.csv`;
       await database.db.execute(
-        sql.raw(`copy (select * from ${table} where source = 'import') to '${finished}' with (format csv);
+        sql.raw(`copy (select * from ${table} where ${imported}) to '${finished}' with (format csv);
           create table ${table}_copy (like ${table} including all);
           alter table ${table}_copy ${foreignKeys};
           create trigger ${table}_copy_stamp before insert or update on ${table}_copy
@@ -232,10 +245,15 @@ async function main(): Promise<void> {
       `add foreign key (grid_id) references areas(id), add foreign key (household_id) references households(id),
        add foreign key (room_id) references rooms(id)`,
     );
+    // The new households' visit-slip codes in the open campaign: rows the import writes too.
+    const codesFloor = await floor(
+      "household_codes",
+      `add foreign key (campaign_id) references campaigns(id), add foreign key (household_id) references households(id)`,
+      "household_id in (select id from households where source = 'import')",
+    );
 
     const importRate = ROWS / (importMs / 1000);
     const copyRate = copied / (copyMs / 1000);
-    const ratio = importRate / copyRate;
     const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
     console.log("");
     console.log(
@@ -247,16 +265,23 @@ async function main(): Promise<void> {
     console.log(
       `COPY          ${fmt(copied)} rows in ${(copyMs / 1000).toFixed(3)} s = ${fmt(copyRate)} rows/s (bare table, text columns, no index; median of 5)`,
     );
-    const floorMs = householdsFloor.ms + personsFloor.ms;
+    const floorMs = householdsFloor.ms + personsFloor.ms + codesFloor.ms;
     const floorRate = ROWS / (floorMs / 1000);
+    const ratio = importRate / floorRate;
     console.log(
-      `COPY floor    ${fmt(householdsFloor.rows)} finished households in ${ms(householdsFloor.ms)} + ${fmt(personsFloor.rows)} persons in ${ms(personsFloor.ms)} into copies of the real tables (indexes, foreign keys, the change_xid trigger; median of 3) = ${fmt(floorRate)} rows/s = ${(floorRate / copyRate).toFixed(3)} of bare COPY: the most any loader could reach on this schema`,
+      `COPY floor    ${fmt(householdsFloor.rows)} finished households in ${ms(householdsFloor.ms)} + ${fmt(personsFloor.rows)} persons in ${ms(personsFloor.ms)} + ${fmt(codesFloor.rows)} visit-slip codes in ${ms(codesFloor.ms)} into copies of the real tables (indexes, foreign keys, the change_xid trigger; median of 3) = ${fmt(floorRate)} file rows/s = ${(floorRate / copyRate).toFixed(3)} of bare COPY: the most any loader could reach on this schema`,
     );
-    const inserts =
-      (queryClock.byStatement.get("insert households") ?? 0) +
-      (queryClock.byStatement.get("insert persons") ?? 0);
+    const loading = [
+      "copy into staging",
+      "create",
+      "insert households",
+      "insert persons",
+      "insert (codes)",
+      "update persons",
+      "update households",
+    ].reduce((sum, statement) => sum + (queryClock.byStatement.get(statement) ?? 0), 0);
     console.log(
-      `              the import's INSERTs of the same rows took ${ms(inserts)} in the database = ${(floorMs / inserts).toFixed(2)} of that COPY's speed`,
+      `              the import's own loading of the same rows (COPY into staging tables, then INSERT/UPDATE … SELECT from them; codes) took ${ms(loading)} in the database = ${(floorMs / loading).toFixed(2)} of that COPY's speed`,
     );
     const { timings } = report;
     console.log("");
@@ -270,22 +295,24 @@ async function main(): Promise<void> {
     console.log(`              ${statements.map(([statement, t]) => `${statement} ${ms(t)}`).join(", ")}`);
     console.log(`  wait        ${ms(timings.waitMs)}  reader idle, waiting for the previous batch`);
     console.log("");
-    console.log(`ratio         ${ratio.toFixed(3)} of COPY (aim ≥ ${AIM}) ${ratio >= AIM ? "✓" : "✗"}`);
+    console.log(
+      `ratio         ${ratio.toFixed(3)} of COPY of the same finished rows into the real tables, measured in this process (aim ≥ ${AIM}) ${ratio >= AIM ? "✓" : "✗"}`,
+    );
     emitFigures("import", [
       {
-        figure: `import of ${fmt(ROWS)} persons (rows/s; baseline COPY)`,
+        figure: `import of ${fmt(ROWS)} persons against COPY of the same finished rows into the real tables`,
         unit: "rows/s",
         measured: importRate,
-        baseline: copyRate,
+        baseline: floorRate,
         ratio,
         aim: `ratio ≥ ${AIM}`,
         met: ratio >= AIM,
       },
       {
-        figure: "the same import against COPY into the real tables (the schema's floor)",
+        figure: "the same import against COPY of the file into a bare text table",
         unit: "rows/s",
         measured: importRate,
-        baseline: floorRate,
+        baseline: copyRate,
       },
     ]);
   } finally {

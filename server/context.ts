@@ -23,6 +23,7 @@ export async function createContextFor(
   const session = await resolveSession(database.db, env, readCookie(cookie, SESSION_COOKIE), now);
   return {
     db: database.db,
+    readDb: database.readDb,
     dbKind: database.kind,
     env,
     user: session?.user ?? null,

@@ -25,9 +25,11 @@ async function startDatabase(): Promise<Database> {
   const env = readEnv();
   const started = performance.now();
   const database = env.databaseUrl
-    ? await openDatabase({ kind: "postgresql", url: env.databaseUrl })
+    ? await openDatabase({ kind: "postgresql", url: env.databaseUrl, readUrl: env.databaseReadUrl })
     : await openDatabase({ kind: "pglite", dataDir: env.dataDir });
-  const where = env.databaseUrl ? "PostgreSQL" : `PGlite (${env.dataDir})`;
+  const where = env.databaseUrl
+    ? `PostgreSQL${env.databaseReadUrl ? " (exports, statistics, map and progress read from DATABASE_READ_URL)" : ""}`
+    : `PGlite (${env.dataDir})`;
   console.log(
     `[doorstep] database ${where} open and migrated in ${Math.round(performance.now() - started)} ms`,
   );

@@ -42,6 +42,8 @@ const flag = optionalText.transform((value, ctx) => {
 
 const envSchema = z.object({
   DATABASE_URL: optionalText,
+  // A streaming replica of DATABASE_URL for reads that may lag (exports, statistics, map, progress).
+  DATABASE_READ_URL: optionalText,
   DOORSTEP_DATA_DIR: optionalText,
   DOORSTEP_DEMO: flag,
   // Smaller demo streets make end-to-end tests quick; 1 is the real size of 光塔街.
@@ -74,6 +76,8 @@ export function parseEnv(source: Record<string, string | undefined>) {
   const e = parsed.data;
   return {
     databaseUrl: e.DATABASE_URL,
+    // Only beside a primary: the embedded database has no replica.
+    databaseReadUrl: e.DATABASE_URL ? e.DATABASE_READ_URL : undefined,
     dataDir: path.resolve(/*turbopackIgnore: true*/ e.DOORSTEP_DATA_DIR ?? "data"),
     // Demo data is on by default only for the embedded database: a real PostgreSQL must opt in.
     demo: e.DOORSTEP_DEMO ?? !e.DATABASE_URL,

@@ -14,6 +14,8 @@ import type { SessionUser } from "./services/auth";
 
 export interface Context {
   db: Db;
+  /** Reads that may lag behind the primary (see Database.readDb): never for a write or a read-your-write. */
+  readDb: Db;
   dbKind: DbKind;
   env: Env;
   user: SessionUser | null;

@@ -10,6 +10,8 @@ import { sessionRoute } from "./route";
 
 export interface ExportRun<Q> {
   db: Context["db"];
+  /** Where the file's rows are read (Context.readDb); the audit row goes to `db`. */
+  readDb: Context["readDb"];
   user: SessionUser;
   query: Q;
   now: Date;
@@ -38,6 +40,7 @@ export function exportRoute<S extends z.ZodType>(
     if (!parsed.success) return refusal(req.headers, 400, "errors.badRequest");
     const file = await run({
       db: ctx.db,
+      readDb: ctx.readDb,
       user: ctx.user,
       query: parsed.data,
       now: ctx.now,

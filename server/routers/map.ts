@@ -15,17 +15,18 @@ const filters = z.object({
   to: day.optional(),
 });
 
+// Every read here may lag a little behind the primary: it goes to the read replica when one is set.
 export const mapRouter = router({
   /** Areas to draw and every building under the caller's (or the chosen) area, as compact columns. */
   completion: supervisorProcedure
     .input(filters.extend({ areaId: z.uuid().optional() }))
-    .query(({ ctx, input }) => getCompletion(ctx.db, ctx.user, input)),
+    .query(({ ctx, input }) => getCompletion(ctx.readDb, ctx.user, input)),
   /** One building's rooms, each with its latest counted visit and state. */
   building: supervisorProcedure
     .input(filters.extend({ buildingId: z.uuid() }))
     .query(({ ctx, input: { buildingId, ...rest } }) =>
-      getBuildingCompletion(ctx.db, ctx.user, buildingId, rest),
+      getBuildingCompletion(ctx.readDb, ctx.user, buildingId, rest),
     ),
   /** The filter form's choices: campaigns, officers, communities and grids under the caller's area. */
-  filters: supervisorProcedure.query(({ ctx }) => getCompletionFilters(ctx.db, ctx.user)),
+  filters: supervisorProcedure.query(({ ctx }) => getCompletionFilters(ctx.readDb, ctx.user)),
 });

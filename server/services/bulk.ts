@@ -1,10 +1,13 @@
 import "server-only";
 import { getTableColumns, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import pg from "pg";
 import type { Db } from "@/db/client";
 
-// Bulk writes shared by services (push, import). Rows travel as one JSON parameter where they can, so
-// neither the number of statements nor of bind parameters grows with the batch.
+// Bulk writes shared by services. The push and approval's updates travel as one JSON parameter, so
+// neither the number of statements nor of bind parameters grows with the batch; the import's batches go
+// through COPY into a staging table and one set-based statement from it (below), PostgreSQL's own
+// loader being the cheapest way in for thousands of rows.
 
 /** Postgres refuses a statement with more bind parameters than this. */
 const MAX_BIND_PARAMETERS = 65_535;
@@ -26,7 +29,7 @@ export async function insertChunked<T extends PgTable>(
 /**
  * Rows as one JSON text keyed by the rows' own property names (the recordset's columns are named after
  * them), only `fields` kept; dates serialise as ISO text. A plain loop, not entries/fromEntries: this
- * runs once per row of every imported batch. JSON, not JSONB: PostgreSQL reads `json_to_recordset`
+ * runs once per row of every pushed or approved batch. JSON, not JSONB: PostgreSQL reads `json_to_recordset`
  * without first building a JSONB value, which is measurably cheaper for a batch read once.
  */
 function recordset(table: PgTable, fields: readonly string[], rows: readonly Record<string, unknown>[]) {
@@ -40,25 +43,6 @@ function recordset(table: PgTable, fields: readonly string[], rows: readonly Rec
     return out;
   });
   return { column, value, shape, json: JSON.stringify(picked) };
-}
-
-/**
- * One INSERT of many rows from a JSON recordset: one bind parameter whatever the batch size, and no
- * per-value work in the query builder. `fields` are the table's property names; the others keep their
- * database defaults.
- */
-export async function insertFromRecordset(
-  tx: Db,
-  table: PgTable,
-  fields: readonly string[],
-  rows: readonly Record<string, unknown>[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const { column, value, shape, json } = recordset(table, fields, rows);
-  await tx.execute(
-    sql`insert into ${table} (${sql.raw(fields.map(column).join(", "))})
-        select ${sql.raw(fields.map(value).join(", "))} from json_to_recordset(${json}::json) as d(${sql.raw(shape)})`,
-  );
 }
 
 /** One UPDATE of many rows by id: `fields` are set from each row, the rows travelling as one JSON parameter. */
@@ -75,5 +59,174 @@ export async function updateFromRecordset(
     sql`update ${table} as t set ${sql.raw(assignments)}
         from json_to_recordset(${json}::json) as d(${sql.raw(shape)})
         where t.id = ${sql.raw(value("id"))}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// COPY into a staging table, then set-based SQL from it (the import's batches)
+
+/**
+ * One value in COPY's text format: `\N` for null, backslash escapes for the separators. A JSON
+ * column's value is always written as JSON (a string too: it is a JSON string, not the text itself).
+ */
+function copyValue(value: unknown, json: boolean): string {
+  if (value === null || value === undefined) return "\\N";
+  const text = json
+    ? JSON.stringify(value)
+    : value instanceof Date
+      ? value.toISOString()
+      : typeof value === "boolean"
+        ? value
+          ? "t"
+          : "f"
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/[\\\t\n\r]/g, (c) =>
+        c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r",
+      )
+    : text;
+}
+
+/**
+ * Rows as COPY text (tab-separated, one line a row), only `fields`, in that order; `jsonFields` are
+ * those of JSON columns.
+ */
+export function copyText(
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+  jsonFields: ReadonlySet<string> = new Set(),
+): string {
+  const json = fields.map((field) => jsonFields.has(field));
+  let out = "";
+  for (const row of rows) {
+    let line = "";
+    for (let i = 0; i < fields.length; i++)
+      line += (i === 0 ? "" : "\t") + copyValue(row[fields[i]], json[i]);
+    out += `${line}\n`;
+  }
+  return out;
+}
+
+/** The COPY data travels in CopyData messages of at most this many bytes. */
+const COPY_CHUNK = 1 << 20;
+
+/**
+ * node-postgres's custom-query ("Submittable") path: its own Query, which answers the server's
+ * CopyInResponse with the data instead of refusing it. No COPY library is needed for a buffer in hand.
+ */
+class CopyIn extends pg.Query {
+  constructor(
+    text: string,
+    private readonly data: Buffer,
+    callback: (error: Error | undefined) => void,
+  ) {
+    super(text, undefined, callback);
+  }
+  handleCopyInResponse(connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void }): void {
+    for (let at = 0; at < this.data.length; at += COPY_CHUNK) {
+      connection.sendCopyFromChunk(this.data.subarray(at, at + COPY_CHUNK));
+    }
+    connection.endCopyFrom();
+  }
+}
+
+/** The driver's own client under a Drizzle database or transaction (a pg client, or PGlite). */
+function driverClient(tx: Db): unknown {
+  return (tx as unknown as { session: { client: unknown } }).session.client;
+}
+
+/**
+ * `COPY <table> (<columns>) FROM STDIN` of `text` (COPY's text format) on the connection `tx` runs on:
+ * node-postgres through a custom query, PGlite through its `/dev/blob` device. `tx` must be a
+ * transaction on node-postgres (a pool has no one connection to copy on).
+ */
+export async function copyFrom(
+  tx: Db,
+  target: string,
+  columns: readonly string[],
+  text: string,
+): Promise<void> {
+  const client = driverClient(tx);
+  const list = columns.map((c) => `"${c}"`).join(", ");
+  if (client instanceof pg.Client) {
+    const data = Buffer.from(text, "utf8");
+    await new Promise<void>((resolve, reject) => {
+      client.query(
+        new CopyIn(`copy ${target} (${list}) from stdin`, data, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+    });
+    return;
+  }
+  if (client instanceof pg.Pool) throw new Error("copyFrom needs a transaction, not the pool");
+  const pglite = client as {
+    query(sql: string, params: unknown[], options: { blob: Blob }): Promise<unknown>;
+  };
+  await pglite.query(`copy ${target} (${list}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+}
+
+let stagingNumber = 0;
+
+/**
+ * A temporary table shaped like `fields` of `table` (types only: no constraint, index or trigger, so
+ * COPY into it is as cheap as PostgreSQL's loader gets), filled by COPY with `rows`, dropped at commit.
+ * Returns its name and the database names of the columns.
+ */
+async function stage(
+  tx: Db,
+  table: PgTable,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<{ name: string; columns: string[] }> {
+  const all = getTableColumns(table) as Record<string, PgColumn>;
+  const columns = fields.map((field) => all[field].name);
+  stagingNumber = (stagingNumber + 1) % 1_000_000;
+  const name = `doorstep_stage_${stagingNumber}`;
+  await tx.execute(
+    sql`create temp table ${sql.identifier(name)} on commit drop as
+        select ${sql.raw(columns.map((c) => `"${c}"`).join(", "))} from ${table} with no data`,
+  );
+  const jsonFields = new Set(fields.filter((field) => all[field].getSQLType().startsWith("json")));
+  await copyFrom(tx, name, columns, copyText(fields, rows, jsonFields));
+  return { name, columns };
+}
+
+/**
+ * Many rows inserted through a COPY into a staging table and one INSERT … SELECT from it. `fields` are
+ * the table's property names; the others keep their database defaults. No ON CONFLICT: a row that
+ * collides (another writer got there first) fails the statement, and so the caller's transaction.
+ */
+export async function insertViaCopy(
+  tx: Db,
+  table: PgTable,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { name, columns } = await stage(tx, table, fields, rows);
+  const list = columns.map((c) => `"${c}"`).join(", ");
+  await tx.execute(
+    sql`insert into ${table} (${sql.raw(list)}) select ${sql.raw(list)} from ${sql.identifier(name)}`,
+  );
+}
+
+/** Many rows updated by id through a COPY into a staging table and one UPDATE … FROM it. */
+export async function updateViaCopy(
+  tx: Db,
+  table: PgTable,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { name, columns } = await stage(tx, table, ["id", ...fields], rows);
+  const assignments = columns
+    .slice(1)
+    .map((c) => `"${c}" = s."${c}"`)
+    .join(", ");
+  await tx.execute(
+    sql`update ${table} as t set ${sql.raw(assignments)} from ${sql.identifier(name)} as s where t.id = s.id`,
   );
 }

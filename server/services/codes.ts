@@ -84,3 +84,52 @@ export async function ensureOpenCampaignCodes(db: Db): Promise<number> {
   for (const campaign of open) created += await ensureCodes(db, campaign.id);
   return created;
 }
+
+/**
+ * Codes for households created in the caller's transaction (an import batch's new households, with
+ * their grids): they cannot have a code yet, so the search for households missing one is skipped.
+ * One statement finds which open campaigns cover which of their grids; one inserts a code for every
+ * (campaign, household) pair and returns those inserted, so a code that clashed with another is
+ * retried with a fresh one.
+ */
+export async function ensureCodesForNewHouseholds(
+  db: Db,
+  created: readonly { id: string; gridId: string }[],
+): Promise<number> {
+  if (created.length === 0) return 0;
+  const gridIds = [...new Set(created.map((h) => h.gridId))];
+  const covering = rowsOf<{ campaignId: string; gridId: string }>(
+    await db.execute(sql`
+      select distinct ca.campaign_id as "campaignId", g.id as "gridId"
+      from areas g
+      join campaign_areas ca on true
+      join campaigns c on c.id = ca.campaign_id and c.status = 'open'
+      join areas a on a.id = ca.area_id
+      where g.id = any(${sql.param(gridIds)}::uuid[]) and starts_with(g.path, a.path)`),
+  );
+  if (covering.length === 0) return 0;
+  const campaignsOf = new Map<string, string[]>();
+  for (const { campaignId, gridId } of covering) {
+    campaignsOf.set(gridId, [...(campaignsOf.get(gridId) ?? []), campaignId]);
+  }
+  let pending = created.flatMap((h) =>
+    (campaignsOf.get(h.gridId) ?? []).map((campaignId) => ({ campaignId, ...h })),
+  );
+  let made = 0;
+  for (let round = 0; round < 5 && pending.length > 0; round++) {
+    const inserted = rowsOf<{ campaignId: string; householdId: string }>(
+      await db.execute(sql`
+        insert into household_codes (campaign_id, household_id, grid_id, code)
+        select * from unnest(${sql.param(pending.map((p) => p.campaignId))}::uuid[],
+                             ${sql.param(pending.map((p) => p.id))}::uuid[],
+                             ${sql.param(pending.map((p) => p.gridId))}::uuid[],
+                             ${sql.param(pending.map(() => generateCode(randomBytes)))}::text[])
+        on conflict do nothing
+        returning campaign_id as "campaignId", household_id as "householdId"`),
+    );
+    made += inserted.length;
+    const done = new Set(inserted.map((row) => `${row.campaignId}|${row.householdId}`));
+    pending = pending.filter((p) => !done.has(`${p.campaignId}|${p.id}`));
+  }
+  return made;
+}

@@ -64,6 +64,11 @@ export interface ExportOptions {
   translate: Translate;
   /** Buildings per page of a register file (tests make pages small to cross many page boundaries). */
   registerPageBuildings?: number;
+  /**
+   * Where the file's rows are read (Database.readDb: a replica when one is configured); the scope
+   * checks and the audit row stay on `db`. Unset: `db`.
+   */
+  readDb?: Db;
 }
 
 /** A page of the register file: a street's buildings hold a few thousand persons at most per 100. */
@@ -190,7 +195,7 @@ export async function exportResults(
 ): Promise<ExportFile> {
   const area = await areaInScope(db, user, input.areaId);
   const campaign = await campaignInScope(db, user, input.campaignId);
-  const rows = await readSnapshot(db, async (tx) =>
+  const rows = await readSnapshot(options.readDb ?? db, async (tx) =>
     rowsOf<ResultSql>(
       await tx.execute(sql`
         select ${visitPlaceColumns},
@@ -251,7 +256,7 @@ export async function exportAnswers(
 ): Promise<ExportFile> {
   const area = await areaInScope(db, user, input.areaId);
   const campaign = await campaignInScope(db, user, input.campaignId);
-  const { versions, rows } = await readSnapshot(db, async (tx) => ({
+  const { versions, rows } = await readSnapshot(options.readDb ?? db, async (tx) => ({
     versions: await tx
       .select({ version: questionnaires.version, definition: questionnaires.definition })
       .from(questionnaires)
@@ -297,7 +302,7 @@ export async function exportChanges(
 ): Promise<ExportFile> {
   const area = await areaInScope(db, user, input.areaId);
   const campaign = await campaignInScope(db, user, input.campaignId);
-  const rows = await readSnapshot(db, async (tx) =>
+  const rows = await readSnapshot(options.readDb ?? db, async (tx) =>
     rowsOf<Omit<ChangeRow, "visitedAt" | "noteNames"> & { visitedAt: Date | string; noteNames: unknown }>(
       await tx.execute(sql`
         select c.name as "communityName", g.name as "gridName", b.address as "address",
@@ -490,8 +495,10 @@ export async function exportRegister(
   const inArea = sql`${spec.where} and starts_with(g.path, ${area.path})`;
   // Counted before the first row leaves, so the audit row exists whatever becomes of the download. A
   // rental has a row per tenant: the audit says how many rentals and how many tenants.
+  // The count and the pages are read from the same place, so the audit row counts what goes out.
+  const reader = options.readDb ?? db;
   const [count] = rowsOf<{ rows: number; records: number; tenants: number }>(
-    await db.execute(sql`
+    await reader.execute(sql`
       select count(*)::int as rows, count(distinct ${own}.id)::int as records,
         ${kind === "rentals" ? sql`count(tp.id_number)::int` : sql`0`} as tenants
       ${spec.from} where ${inArea}`),
@@ -527,7 +534,7 @@ export async function exportRegister(
         // connection (PGlite has one) is held while the file travels, and a record changed during a long
         // download goes out as it stood when its page was read.
         const order = rowsOf<{ id: string }>(
-          await db.execute(sql`
+          await reader.execute(sql`
             select b.id from (select distinct on (b.id) b.id, c.code as c, g.code as g, b.code as b
               ${spec.from} where ${inArea} order by b.id) b
             order by b.c nulls last, b.g, b.b`),
@@ -535,7 +542,7 @@ export async function exportRegister(
         for (let start = 0; start < order.length; start += pageSize) {
           const ids = order.slice(start, start + pageSize);
           const rows = rowsOf<Record<string, unknown>>(
-            await db.execute(sql`
+            await reader.execute(sql`
               select ${columns} ${spec.from}
               where ${inArea} and b.id in (${sql.join(
                 ids.map((id) => sql`${id}::uuid`),
@@ -582,7 +589,7 @@ export async function exportStatistics(
   );
   const scope = sql`with sg as (
     select g.id from ${areas} g where g.level = 'grid' and starts_with(g.path, ${area.path}))`;
-  const { grids, industries } = await readSnapshot(db, async (tx) => {
+  const { grids, industries } = await readSnapshot(options.readDb ?? db, async (tx) => {
     const gridRows = rowsOf<{
       gridId: string;
       gridCode: string;

@@ -9,12 +9,14 @@ import type { PersonImportRecord } from "@/domain/import/persons";
 import type { BuildingImportRecord, RoomImportRecord } from "@/domain/import/places";
 import type { RentalImportRecord } from "@/domain/import/rentals";
 import type { UnitImportRecord } from "@/domain/import/units";
-import { insertFromRecordset, updateFromRecordset } from "./bulk";
-import { ensureCodesForHouseholds } from "./codes";
+import { insertViaCopy, updateViaCopy } from "./bulk";
+import { ensureCodesForNewHouseholds } from "./codes";
 
 // The write step of each import kind: given a batch of parsed rows, find what each names in the
 // register, judge it inserted / updated / unchanged / rejected, and (unless a dry run) write the batch.
-// The engine (./import.ts) runs each call in one transaction.
+// The engine (./import.ts) runs each call in one transaction. The lookups are set-based (one array
+// parameter each); the writes load the batch's finished rows by COPY into staging tables and merge them
+// with INSERT … SELECT / UPDATE … FROM (./bulk.ts), so a failure anywhere rolls the whole batch back.
 
 export type Outcome = "inserted" | "updated" | "unchanged" | "rejected";
 
@@ -99,7 +101,7 @@ class Updates {
   }
   async run(db: Db, table: PgTable): Promise<void> {
     for (const { fields, rows } of this.groups.values()) {
-      await updateFromRecordset(db, table, [...fields, "version", "updatedAt"], rows);
+      await updateViaCopy(db, table, [...fields, "version", "updatedAt"], rows);
     }
   }
 }
@@ -108,7 +110,7 @@ async function insertRows(db: Db, table: PgTable, rows: Record<string, unknown>[
   if (rows.length === 0) return;
   const fields = new Set<string>();
   for (const row of rows) for (const field in row) fields.add(field);
-  await insertFromRecordset(db, table, [...fields], rows);
+  await insertViaCopy(db, table, [...fields], rows);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,12 +260,11 @@ async function personsByKey(
 ): Promise<Map<string, PersonRow>> {
   const existing = new Map<string, PersonRow>();
   if (keys.length === 0) return existing;
-  const json = JSON.stringify(keys.map((k) => ({ id_type: k.idType, id_number: k.idNumber })));
   const found = await db
     .select()
     .from(persons)
     .where(
-      sql`(${persons.idType}, ${persons.idNumber}) in (select k.id_type, k.id_number from jsonb_to_recordset(${json}::jsonb) as k(id_type text, id_number text))`,
+      sql`(${persons.idType}, ${persons.idNumber}) in (select * from unnest(${sql.param(keys.map((k) => k.idType))}::text[], ${sql.param(keys.map((k) => k.idNumber))}::text[]))`,
     );
   for (const row of found) existing.set(`${row.idType}:${row.idNumber}`, row);
   return existing;
@@ -293,7 +294,8 @@ export function personsWriter(): KindWriter<PersonImportRecord> {
       .from(households)
       .innerJoin(rooms, eq(rooms.id, households.roomId))
       .innerJoin(buildings, eq(buildings.id, rooms.buildingId))
-      .where(inArray(households.householdNo, [...numbers]));
+      // One array parameter, not an IN list: a list of 2,000 parameters costs more to plan than to run.
+      .where(sql`${households.householdNo} = any(${sql.param([...numbers])}::text[])`);
     for (const h of found) {
       knownHouseholds.set(h.householdNo, {
         id: h.id,
@@ -397,18 +399,18 @@ export function personsWriter(): KindWriter<PersonImportRecord> {
     });
 
     if (write) {
-      await insertFromRecordset(
+      await insertViaCopy(
         db,
         households,
         ["id", "gridId", "roomId", "householdNo", "kind", "source"],
         newHouseholds,
       );
       // In the batch's transaction: a household never exists in an open campaign without its code.
-      await ensureCodesForHouseholds(
+      await ensureCodesForNewHouseholds(
         db,
-        newHouseholds.map((row) => row.id as string),
+        newHouseholds.map((row) => ({ id: row.id as string, gridId: row.gridId as string })),
       );
-      await updateFromRecordset(db, households, ["kind", "version", "updatedAt"], householdKinds);
+      await updateViaCopy(db, households, ["kind", "version", "updatedAt"], householdKinds);
       await insertRows(db, persons, inserts);
       await updates.run(db, persons);
     }

@@ -42,7 +42,8 @@ import {
  * - CSV encoding: UTF-8 (with or without BOM), else GB18030 (which covers GBK and GB2312). The whole
  *   file is checked by a first streamed pass before anything is written; a file that is neither is
  *   refused as "wrong encoding" and nothing is written.
- * - Each batch (2,000 rows by default) is written in ONE transaction. A batch that fails on the
+ * - Each batch (2,000 rows by default) is written in ONE transaction: its finished rows are loaded by
+ *   COPY into staging tables and merged from there (./import-kinds.ts, ./bulk.ts). A batch that fails on the
  *   database rolls back alone; the import stops there, and the report's `stoppedAt` gives the first
  *   row not imported. Rows of earlier batches stay committed; re-running the same file finds them
  *   unchanged and imports the rest.

@@ -412,9 +412,10 @@ export async function exportProgress(
   db: Db,
   user: SessionUser,
   input: ExportInput,
-  options: { now: Date; ip: string; translate: Translate },
+  /** `readDb`: where the numbers are read (a replica, see Database.readDb); the audit row goes to `db`. */
+  options: { now: Date; ip: string; translate: Translate; readDb?: Db },
 ): Promise<ExportFile> {
-  const { summary, areaPath } = await buildSummary(db, user, input, options.now);
+  const { summary, areaPath } = await buildSummary(options.readDb ?? db, user, input, options.now);
   const t = options.translate;
   const all = exportTables(summary, t);
   const tables = input.format === "csv" && input.table ? all.filter((x) => x.key === input.table) : all;

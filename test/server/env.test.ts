@@ -37,6 +37,14 @@ describe("the server's environment", () => {
     });
   });
 
+  it("takes DATABASE_READ_URL beside a DATABASE_URL only: the embedded database has no replica", () => {
+    const primary = "postgres://db/doorstep";
+    const replica = "postgres://replica/doorstep";
+    expect(parseEnv({ DATABASE_URL: primary, DATABASE_READ_URL: replica }).databaseReadUrl).toBe(replica);
+    expect(parseEnv({ DATABASE_URL: primary, DATABASE_READ_URL: " " }).databaseReadUrl).toBeUndefined();
+    expect(parseEnv({ DATABASE_READ_URL: replica }).databaseReadUrl).toBeUndefined();
+  });
+
   it("reads what is set; blank is unset, and demo data is off by default with a DATABASE_URL", () => {
     expect(
       parseEnv({

@@ -20,5 +20,10 @@ const query = z.object({
 });
 
 export const GET = exportRoute("progress", ["supervisor", "admin"], query, (run) =>
-  exportProgress(run.db, run.user, run.query, { now: run.now, ip: run.ip, translate: run.translate }),
+  exportProgress(run.db, run.user, run.query, {
+    now: run.now,
+    ip: run.ip,
+    translate: run.translate,
+    readDb: run.readDb,
+  }),
 );
