@@ -69,6 +69,13 @@ const BENCHES: {
     quick: ["--port", "3514", "--data", "/tmp/doorstep-bench-field-3514"],
   },
   { name: "map", script: ["scripts/bench-map.ts"], full: [], quick: ["--buildings", "10000", "--runs", "1"] },
+  // Seeds a city of N streets (about a million residents at 25) into scratch PostgreSQL databases.
+  {
+    name: "scale",
+    script: [RS, "scripts/bench-scale.ts"],
+    full: ["--streets", "25"],
+    quick: ["--streets", "3", "--runs", "1"],
+  },
   { name: "lighthouse", script: ["scripts/lighthouse.ts"], full: ["--runs", "3"], quick: ["--runs", "1"] },
   {
     name: "load",

@@ -1,0 +1,183 @@
+/**
+ * City scale: every supervisor and administrator view, timed and weighed on a city of one street and
+ * on one of N streets (default 25, about a million residents), each seeded into a scratch database on
+ * PostgreSQL with visits to a tenth of its rooms. Prints, per view, the median time and the answer's
+ * bytes at both sizes and their ratio (aims, issue 19: time ratio ≤ 1.5 and answer ≤ 200 KB at N;
+ * city-wide statistics < 1 s).
+ *   npm run bench:scale [-- --streets 25 --runs 3 --pg postgres://postgres@127.0.0.1:5432/postgres]
+ * The views are called as their procedures and routes call them (the services, as the administrator
+ * over the whole city), so the figures are the database's and the service's, not HTTP's.
+ */
+import { parseArgs } from "node:util";
+import { eq, sql } from "drizzle-orm";
+import superjson from "superjson";
+import { type Database, openDatabase } from "../db/client";
+import { areas, campaigns, users } from "../db/schema";
+import { seedDemo } from "../db/seed";
+import { createTranslator } from "../domain/i18n";
+import type { SessionUser } from "../server/services/auth";
+import { getCompletion, getCompletionFilters } from "../server/services/completion";
+import { exportStatistics } from "../server/services/export";
+import { progressSummary } from "../server/services/progress";
+import { getAreaView } from "../server/services/register";
+import { emitFigures, type Figure } from "./support/figures";
+import { createScratchDatabase } from "./support/scratch-db";
+
+const { values } = parseArgs({
+  options: {
+    streets: { type: "string", default: "25" },
+    runs: { type: "string", default: "3" },
+    pg: {
+      type: "string",
+      default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    },
+  },
+});
+const STREETS = Number(values.streets);
+const RUNS = Number(values.runs);
+
+interface Measured {
+  ms: number;
+  bytes: number;
+}
+
+type View = (db: Database["db"], admin: SessionUser) => Promise<number>;
+
+/** Bytes of a procedure's answer as tRPC sends it (superjson), or of an export file. */
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(superjson.serialize(value)));
+
+async function fileBytes(body: Uint8Array | ReadableStream<Uint8Array>): Promise<number> {
+  if (body instanceof Uint8Array) return body.byteLength;
+  let n = 0;
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) n += chunk.byteLength;
+  return n;
+}
+
+const VIEWS: { name: string; run: View }[] = [
+  {
+    name: "completion map (the admin's city)",
+    run: async (db, u) => jsonBytes(await getCompletion(db, u, {})),
+  },
+  { name: "map filters", run: async (db, u) => jsonBytes(await getCompletionFilters(db, u)) },
+  {
+    name: "progress (the city)",
+    run: async (db, u) => jsonBytes(await progressSummary(db, u, {}, new Date())),
+  },
+  { name: "register: root area view", run: async (db, u) => jsonBytes(await getAreaView(db, u)) },
+  {
+    name: "statistics export (the city, XLSX)",
+    run: async (db, u) => {
+      const file = await exportStatistics(
+        db,
+        u,
+        { format: "xlsx" },
+        { now: new Date(), ip: "127.0.0.1", locale: "zh-CN", translate: createTranslator("zh-CN") },
+      );
+      return fileBytes(file.body);
+    },
+  },
+];
+
+/** Seeds `streets` streets into a fresh database, adds visits to a tenth of the rooms, measures every view. */
+async function measureCity(streets: number, passwordHash: string): Promise<Map<string, Measured>> {
+  const scratch = await createScratchDatabase(values.pg as string, "doorstep_scale");
+  const database = await openDatabase({ kind: "postgresql", url: scratch.url, poolSize: 4 });
+  try {
+    const seeded = await seedDemo(database.db, { streets, scale: 1, passwordHash });
+    const { db } = database;
+    const [campaign] = await db
+      .select({ id: campaigns.id })
+      .from(campaigns)
+      .where(eq(campaigns.status, "open"))
+      .orderBy(campaigns.startsOn)
+      .limit(1);
+    // A tenth of the rooms visited once by their grid's officer (chosen by the room id's hash, so
+    // both sizes pick the same share), then statistics refreshed as autovacuum would.
+    await db.execute(sql`
+      insert into visits (id, campaign_id, grid_id, room_id, subject_type, officer_id, outcome, visited_at)
+      select gen_random_uuid(), ${campaign.id}, r.grid_id, r.id, 'room', a.officer_id, 'verified',
+        now() - interval '1 day'
+      from rooms r
+      join assignments a on a.grid_id = r.grid_id and a.campaign_id = ${campaign.id} and a.ended_at is null
+      where r.ended_at is null and abs(hashtext(r.id::text)) % 10 = 0`);
+    await db.execute(sql`analyze`);
+    const [row] = await db
+      .select({ user: users, areaPath: areas.path, areaName: areas.name, areaLevel: areas.level })
+      .from(users)
+      .innerJoin(areas, eq(areas.id, users.areaId))
+      .where(eq(users.username, "admin"));
+    const admin: SessionUser = {
+      id: row.user.id,
+      username: row.user.username,
+      displayName: row.user.displayName,
+      role: row.user.role,
+      areaId: row.user.areaId,
+      areaPath: row.areaPath,
+      areaName: row.areaName,
+      areaLevel: row.areaLevel,
+    };
+    console.log(
+      `${streets} street(s): ${seeded.counts.persons.toLocaleString("en")} persons, ${seeded.counts.grids} grids, seeded in ${(seeded.elapsedMs / 1000).toFixed(0)} s`,
+    );
+    const out = new Map<string, Measured>();
+    for (const view of VIEWS) {
+      const times: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now();
+        bytes = await view.run(db, admin);
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      out.set(view.name, { ms: times[Math.floor(times.length / 2)], bytes });
+    }
+    return out;
+  } finally {
+    await database.close();
+    await scratch.drop();
+  }
+}
+
+async function main() {
+  const { hashPassword } = await import("../server/auth/password");
+  const passwordHash = await hashPassword("doorstep");
+  const one = await measureCity(1, passwordHash);
+  const many = await measureCity(STREETS, passwordHash);
+  console.log(
+    `\nview                                   1 street           ${STREETS} streets          ratio`,
+  );
+  const figures: Figure[] = [];
+  for (const view of VIEWS) {
+    const a = one.get(view.name) as Measured;
+    const b = many.get(view.name) as Measured;
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    console.log(
+      `${view.name.padEnd(38)} ${`${a.ms.toFixed(0)} ms ${kb(a.bytes)}`.padEnd(18)} ${`${b.ms.toFixed(0)} ms ${kb(b.bytes)}`.padEnd(18)} ${(b.ms / a.ms).toFixed(2)}×`,
+    );
+    const statistics = view.name.startsWith("statistics");
+    figures.push({
+      figure: `${view.name}: time at ${STREETS} streets vs 1`,
+      unit: "ms",
+      measured: b.ms,
+      baseline: a.ms,
+      aim: statistics ? "< 1000 ms" : "ratio ≤ 1.5",
+      met: statistics ? b.ms < 1000 : b.ms / a.ms <= 1.5,
+    });
+    if (!statistics) {
+      figures.push({
+        figure: `${view.name}: answer at ${STREETS} streets`,
+        unit: "KB",
+        measured: b.bytes / 1024,
+        baseline: a.bytes / 1024,
+        aim: "≤ 200 KB",
+        met: b.bytes <= 200 * 1024,
+      });
+    }
+  }
+  emitFigures("scale", figures);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
