@@ -102,6 +102,12 @@ export interface ProgressSummary {
   trail: { id: string; name: string; level: AreaLevel }[];
   /** The areas one level down with grids in the campaign, each summed over its grids: the drill-down. */
   children: AreaProgress[];
+  /**
+   * False over a district or a city (domain/completion.ts AREA_VIEW_LEVELS): `grids` and `officers`
+   * are then left empty on screen — a city has a thousand of each — and the supervisor drills down
+   * through `children`; the exports always carry them whole.
+   */
+  listed: boolean;
   /** Today in China, YYYY-MM-DD: the day revisits fall due against. */
   today: string;
   totals: ProgressMeasures;

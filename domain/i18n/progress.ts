@@ -48,6 +48,7 @@ const zh = {
   "progress.col.cumulativeVisited": "累计已走访",
   "progress.col.cumulativeCompletion": "累计完成率",
   "progress.col.cumulativeCompletionPct": "累计完成率（%）",
+  "progress.drillDown": "范围较大，这里不逐一列出。请在上方“下级区域”中选择一个区域查看；导出文件包含全部。",
   "progress.empty.grids": "这个范围在该任务中没有分配网格。请换一个任务或范围，或请管理员分配网格。",
   "progress.empty.officers": "这个范围在该任务中还没有信息员。请管理员把网格分配给信息员。",
   "progress.empty.days": "还没有走访记录。信息员走访并同步后，这里会按天显示进度。",
@@ -137,6 +138,8 @@ const en = {
   "progress.col.cumulativeVisited": "Visited so far",
   "progress.col.cumulativeCompletion": "Completion so far",
   "progress.col.cumulativeCompletionPct": "Completion so far (%)",
+  "progress.drillDown":
+    "Too many to list at this level. Choose an area under “Areas within” above; the exports hold them all.",
   "progress.empty.grids":
     "No grids are assigned in this area for this campaign. Pick another campaign or area, or ask an administrator to assign grids.",
   "progress.empty.officers":

@@ -27,6 +27,8 @@ export const mapRouter = router({
     .query(({ ctx, input: { buildingId, ...rest } }) =>
       getBuildingCompletion(ctx.readDb, ctx.user, buildingId, rest),
     ),
-  /** The filter form's choices: campaigns, officers, communities and grids under the caller's area. */
-  filters: supervisorProcedure.query(({ ctx }) => getCompletionFilters(ctx.readDb, ctx.user)),
+  /** The filter form's choices: campaigns, and officers, communities and grids under the area in view. */
+  filters: supervisorProcedure
+    .input(z.object({ areaId: z.uuid().optional() }).optional())
+    .query(({ ctx, input }) => getCompletionFilters(ctx.readDb, ctx.user, input?.areaId)),
 });

@@ -442,9 +442,17 @@ export async function getBuildingCompletion(
 
 // ---------------------------------------------------------------------------------------------
 
-/** What the map's filter form offers: campaigns covering the caller's area, its officers, communities and grids. */
-export async function getCompletionFilters(db: Db, user: SessionUser) {
-  const underCaller = sql`starts_with(${areas.path}, ${user.areaPath})`;
+/**
+ * What the map's filter form offers: campaigns covering the caller's area, and the officers,
+ * communities and grids under the area in view (the caller's own, or one they drilled down to). Over
+ * a district or a city (AREA_VIEW_LEVELS) no officer or area is offered — a city has thousands — the
+ * supervisor drills down to a street first; so the answer stays a street's size whatever the city's.
+ */
+export async function getCompletionFilters(db: Db, user: SessionUser, areaId?: string) {
+  const area = await areaInScope(db, user, areaId);
+  const underView = sql`starts_with(${areas.path}, ${area.path})`;
+  // Over a district or a city nothing is listed (the condition keeps one query shape for both).
+  const listed = sql`${!isAreaView(area.level)}::boolean`;
   const [campaignRows, officerRows, areaRows] = await Promise.all([
     db
       .selectDistinct({
@@ -464,12 +472,12 @@ export async function getCompletionFilters(db: Db, user: SessionUser) {
       .select({ id: users.id, displayName: users.displayName, areaId: users.areaId, areaName: areas.name })
       .from(users)
       .innerJoin(areas, eq(areas.id, users.areaId))
-      .where(and(eq(users.role, "officer"), isNull(users.disabledAt), underCaller))
+      .where(and(eq(users.role, "officer"), isNull(users.disabledAt), underView, listed))
       .orderBy(asc(areas.path), asc(users.displayName)),
     db
       .select({ id: areas.id, parentId: areas.parentId, level: areas.level, name: areas.name })
       .from(areas)
-      .where(and(underCaller, inArray(areas.level, ["street", "community", "grid"])))
+      .where(and(underView, inArray(areas.level, ["street", "community", "grid"]), listed))
       .orderBy(asc(areas.path)),
   ]);
   // Open campaigns first, the newest first within each state.

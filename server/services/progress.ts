@@ -2,6 +2,7 @@ import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { areas, assignments, households, residentFeedback, rooms, users, visits } from "@/db/schema";
+import { isAreaView } from "@/domain/completion";
 import { REVISIT_OUTCOMES } from "@/domain/counts";
 import type { Translate } from "@/domain/i18n";
 import {
@@ -338,7 +339,13 @@ async function communityOptions(tx: Db, user: SessionUser, campaignId: string) {
   );
 }
 
-async function buildSummary(db: Db, user: SessionUser, input: ProgressInput, now: Date) {
+async function buildSummary(
+  db: Db,
+  user: SessionUser,
+  input: ProgressInput,
+  now: Date,
+  purpose: "screen" | "export",
+) {
   const area = await areaInScope(db, user, input.areaId);
   const list = await visibleCampaigns(db, user);
   let campaign: CampaignOption | null;
@@ -357,6 +364,7 @@ async function buildSummary(db: Db, user: SessionUser, input: ProgressInput, now
     communities: [],
     trail: await areaTrail(db, user, area.path),
     children: [],
+    listed: true,
     today,
     totals: zeroMeasures(),
     grids: [],
@@ -377,6 +385,11 @@ async function buildSummary(db: Db, user: SessionUser, input: ProgressInput, now
       summary.officers = await officerRows(tx, ctes, campaignId, path);
       summary.totals = sumMeasures(summary.grids);
       summary.days = fillDays(await dayRows(tx, ctes), summary.totals.assigned);
+      if (purpose === "screen" && isAreaView(area.level)) {
+        summary.listed = false;
+        summary.grids = [];
+        summary.officers = [];
+      }
       summary.communities = await communityOptions(tx, user, campaignId);
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
@@ -391,7 +404,7 @@ export async function progressSummary(
   input: ProgressInput,
   now: Date,
 ): Promise<ProgressSummary> {
-  return (await buildSummary(db, user, input, now)).summary;
+  return (await buildSummary(db, user, input, now, "screen")).summary;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,7 +428,7 @@ export async function exportProgress(
   /** `readDb`: where the numbers are read (a replica, see Database.readDb); the audit row goes to `db`. */
   options: { now: Date; ip: string; translate: Translate; readDb?: Db },
 ): Promise<ExportFile> {
-  const { summary, areaPath } = await buildSummary(options.readDb ?? db, user, input, options.now);
+  const { summary, areaPath } = await buildSummary(options.readDb ?? db, user, input, options.now, "export");
   const t = options.translate;
   const all = exportTables(summary, t);
   const tables = input.format === "csv" && input.table ? all.filter((x) => x.key === input.table) : all;

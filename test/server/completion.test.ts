@@ -370,16 +370,14 @@ describe.each(databaseKinds)("the completion map on %s", (kind) => {
       .insert(buildings)
       .values({ gridId: grid2, code: "T-B2", address: "第二街道1号", lat: 23.13, lng: 113.26 })
       .returning({ id: buildings.id });
-    await db
-      .insert(rooms)
-      .values(
-        ["101", "102", "201"].map((roomNo) => ({
-          gridId: grid2,
-          buildingId: b2.id,
-          floor: Number(roomNo[0]),
-          roomNo,
-        })),
-      );
+    await db.insert(rooms).values(
+      ["101", "102", "201"].map((roomNo) => ({
+        gridId: grid2,
+        buildingId: b2.id,
+        floor: Number(roomNo[0]),
+        roomNo,
+      })),
+    );
     await db.insert(users).values({
       username: "city-admin",
       displayName: "市管理员",
@@ -452,6 +450,17 @@ describe.each(databaseKinds)("the completion map on %s", (kind) => {
     expect(cityMap.buildings.id).toEqual([district.id]);
     expect(countsOf(cityMap, district.id)).toEqual({ ...streetCounts, rooms: streetCounts.rooms + 3 });
     expect(cityMap.trail.map((step) => step.id)).toEqual([city.id]);
+
+    // The filter choices follow the area in view: none over the city or a district (the map drills
+    // down instead), the street's own officers and places once there.
+    const cityChoices = await admin.map.filters();
+    expect(cityChoices).toMatchObject({ officers: [], areas: [] });
+    expect(cityChoices.campaigns.map((c) => c.id)).toContain(campaignId);
+    expect((await admin.map.filters({ areaId: district.id })).areas).toEqual([]);
+    const streetChoices = await admin.map.filters({ areaId: street.id });
+    expect(streetChoices.officers.map((o) => o.id)).toEqual(expect.arrayContaining([officer1Id, officer2Id]));
+    expect(streetChoices.areas.map((a) => a.id)).not.toContain(grid2);
+    expect(streetChoices).toEqual(await supervisor.map.filters());
 
     // The filters count in an area view as in the building view: an officer's visits only.
     const byOfficer2 = await admin.map.completion({ areaId: district.id, campaignId, officerId: officer2Id });

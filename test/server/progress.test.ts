@@ -415,6 +415,17 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
 
     // A grid has nothing below it.
     expect((await supervisor.progress.summary({ areaId: g1.id })).children).toEqual([]);
+    expect(street.listed).toBe(true);
+
+    // The administrator's city: its district as the one child, the same totals, and no grid or
+    // officer rows on screen (a city has a thousand of each: the supervisor drills down instead).
+    const admin = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+    const city = await admin.progress.summary({});
+    expect(city.trail.map((step) => step.level)).toEqual(["city"]);
+    expect(city.children.map((c) => c.level)).toEqual(["district"]);
+    expect(city.children[0]).toMatchObject({ assigned: street.totals.assigned, visited: street.totals.visited });
+    expect(city.totals).toEqual(street.totals);
+    expect(city).toMatchObject({ listed: false, grids: [], officers: [] });
   });
 
   it("a community supervisor sees only their community, and nothing of another", async () => {

@@ -25,11 +25,15 @@ export function CompletionScreen() {
   const { t, locale } = useI18n();
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions());
-  const choices = useQuery(trpc.map.filters.queryOptions());
+  // `filters` is declared below; the choices follow the area the map is cut to.
+  const [filters, setFilters] = useState<Omit<MapFilters, "campaignId">>({});
+  const choices = useQuery({
+    ...trpc.map.filters.queryOptions({ areaId: filters.areaId }),
+    placeholderData: keepPreviousData,
+  });
 
   // `campaign`: undefined until chosen (then the newest open campaign counts), "" for every campaign.
   const [campaign, setCampaign] = useState<string | undefined>(undefined);
-  const [filters, setFilters] = useState<Omit<MapFilters, "campaignId">>({});
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [inView, setInView] = useState<number[] | null>(null);
   const [mapFailed, setMapFailed] = useState(false);

@@ -213,7 +213,9 @@ export function GridTable({
       id="progress-grids"
       action={<CsvLink href={csvHref("grids")} table={t("progress.byGrid")} />}
     >
-      {summary.grids.length === 0 ? (
+      {!summary.listed ? (
+        <Empty text={t("progress.drillDown")} />
+      ) : summary.grids.length === 0 ? (
         <Empty text={t("progress.empty.grids")} />
       ) : (
         <SortableTable
@@ -295,7 +297,9 @@ export function OfficerTable({
       id="progress-officers"
       action={<CsvLink href={csvHref("officers")} table={t("progress.byOfficer")} />}
     >
-      {summary.officers.length === 0 ? (
+      {!summary.listed ? (
+        <Empty text={t("progress.drillDown")} />
+      ) : summary.officers.length === 0 ? (
         <Empty text={t("progress.empty.officers")} />
       ) : (
         <SortableTable
