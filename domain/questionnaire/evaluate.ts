@@ -155,7 +155,7 @@ const NO_TOTAL: Total = { count: 0, values: [] };
 class Row {
   readonly rel: number[];
   readonly val: Value[];
-  /** The answer as given of each question that applies (undefined when absent), read once when settling. */
+  /** The answer (a repeat's rows) as given per slot, undefined when absent: read once, when the row is made. */
   readonly raw: unknown[];
   /** Per repeat slot of this scope: that repeat's rows under this row. */
   readonly sub: (Row[] | undefined)[] = [];
@@ -382,8 +382,22 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const SUSPECT = /[\u0000\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/;
 const LABEL_REF = /\$\{\s*([^}]*?)\s*\}/g;
 
-const hasAnswer = (row: Row, name: string): boolean =>
-  row.answers !== null && Object.hasOwn(row.answers, name);
+/**
+ * A new row's answers into its slots, by the answers' own names (one pass over them, rather than a
+ * look-up per question). True when a name is not a question or repeat of this scope: unknownAnswers
+ * then says which.
+ */
+function loadRow(row: Row, scope: Scope): boolean {
+  const answers = row.answers;
+  if (answers === null) return false;
+  let unknown = false;
+  for (const name of Object.keys(answers)) {
+    const info = scope.names.get(name);
+    if (info === undefined || info.item.kind === "group") unknown = true;
+    else row.raw[info.slot] = answers[name];
+  }
+  return unknown;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The state
@@ -398,6 +412,11 @@ export class FormState {
   /** @internal today() as a value. */
   readonly todayValue: Value;
   private noon: Date | null = null;
+  /**
+   * @internal Some answers need unknownAnswers' walk: a name the form lacks at its level, or rows
+   * past a repeat_count (which make no Row, so loadRow never read them).
+   */
+  unscanned = false;
 
   constructor(
     readonly definition: QuestionnaireDefinition,
@@ -409,7 +428,9 @@ export class FormState {
     this.today = day.text;
     this.todayValue = day.value;
     this.rowsOf = this.c.scopes.map(() => []);
-    this.rowsOf[0].push(new Row(null, [], answers, this.c.scopes[0].size));
+    const root = new Row(null, [], answers, this.c.scopes[0].size);
+    this.unscanned = loadRow(root, this.c.scopes[0]);
+    this.rowsOf[0].push(root);
     for (const info of this.c.order) this.settle(info);
   }
 
@@ -583,12 +604,15 @@ export class FormState {
       const inner = info.inner;
       for (const p of rows) {
         const n = this.rowCount(info, p);
-        const held = hasAnswer(p, item.name) ? (p.answers as Answers)[item.name] : undefined;
+        const held = p.raw[slot];
         const list: Row[] = new Array(n);
         for (let i = 0; i < n; i++) {
           const answers = Array.isArray(held) && isRecord(held[i]) ? (held[i] as Answers) : null;
-          list[i] = new Row(p, [...p.at, i], answers, inner.size);
+          const row = new Row(p, [...p.at, i], answers, inner.size);
+          if (loadRow(row, inner)) this.unscanned = true;
+          list[i] = row;
         }
+        if (Array.isArray(held) && held.length > n) this.unscanned = true;
         p.sub[slot] = list;
       }
       const all = this.rowsOf[inner.index];
@@ -608,9 +632,7 @@ export class FormState {
       if (!applies) continue;
       row.rel[slot] = 1;
       if (!q) continue;
-      const raw = hasAnswer(row, q.name) ? (row.answers as Answers)[q.name] : undefined;
-      row.raw[slot] = raw;
-      const value = info.calculation ? info.calculation(this, row, null) : typedAnswer(q, raw);
+      const value = info.calculation ? info.calculation(this, row, null) : typedAnswer(q, row.raw[slot]);
       if (value !== "") row.val[slot] = value;
     }
   }
@@ -625,7 +647,7 @@ export class FormState {
       const n = toNumber(info.count(this, p, null));
       return Number.isFinite(n) && n > 0 ? Math.min(Math.floor(n), MAX_ROWS) : 0;
     }
-    const rows = hasAnswer(p, info.item.name) ? (p.answers as Answers)[info.item.name] : undefined;
+    const rows = p.raw[info.slot];
     return Array.isArray(rows) ? Math.min(rows.length, MAX_ROWS) : 0;
   }
 }
@@ -771,7 +793,9 @@ export function validateAnswers(
 export function validateForm(state: FormState): FieldError[] {
   const c = state.c;
   const errors: FieldError[] = [];
-  if (process.env.ZZ !== "1") unknownAnswers(c.scopes[0], state.answers, [], errors);
+  // Only when making the rows met a name the form lacks, or rows they did not read: otherwise every
+  // answer was read into a slot, and there is nothing unknown to name.
+  if (state.unscanned) unknownAnswers(c.scopes[0], state.answers, [], errors);
 
   for (const info of c.items) {
     if (!info.checked) continue;
@@ -780,8 +804,8 @@ export function validateForm(state: FormState): FieldError[] {
     const rows = state.rowsOf[info.scope.index];
     if (item.kind === "repeat") {
       for (const p of rows) {
-        if (!state.parentApplies(info, p) || !hasAnswer(p, name)) continue;
-        const value = (p.answers as Answers)[name];
+        const value = p.raw[slot];
+        if (!state.parentApplies(info, p) || value === undefined) continue;
         if (!Array.isArray(value) || !value.every(isRecord)) {
           errors.push(
             fieldError(name, p.at, "shape", { key: "questionnaire.answer.shape", params: { name } }),
