@@ -671,7 +671,7 @@ function typedAnswer(q: Question, raw: unknown): Value {
   if (typeof raw !== "string" || raw === "") return "";
   switch (q.type) {
     case "integer":
-      return INTEGER.test(raw) ? Number(raw) : "";
+      return integerOf(raw) ?? "";
     case "decimal":
       return DECIMAL.test(raw) ? Number(raw) : "";
     case "date": {
@@ -683,6 +683,21 @@ function typedAnswer(q: Question, raw: unknown): Value {
     default:
       return raw;
   }
+}
+
+/** INTEGER's answers (-?, 1 to 15 digits) as their number, read by hand: the commonest answer pushed. */
+function integerOf(raw: string): number | null {
+  const negative = raw.charCodeAt(0) === 45;
+  const from = negative ? 1 : 0;
+  const digits = raw.length - from;
+  if (digits < 1 || digits > 15) return null;
+  let n = 0;
+  for (let i = from; i < raw.length; i++) {
+    const d = raw.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  return negative ? -n : n;
 }
 
 export function evaluateForm(def: QuestionnaireDefinition, answers: Answers, ctx: EvalContext): FormState {
