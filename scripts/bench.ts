@@ -8,7 +8,8 @@
  * and check seed a scratch database on its server (and drop it; the database it names is never
  * touched). push, import and load always make a fresh PostgreSQL database on 127.0.0.1:5432 (and drop
  * it); map runs in the browser with no server database. start, js, field, lighthouse and load
- * need a production build, made first (under the build lock) unless `.next` is current.
+ * need a production build, and so does questionnaire-phone: made first (under the build lock) unless
+ * `.next` is current.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -61,6 +62,12 @@ const BENCHES: {
     script: [RS, "scripts/bench-questionnaire.ts"],
     full: [],
     quick: ["--runs", "1"],
+  },
+  {
+    name: "questionnaire-phone",
+    script: ["scripts/bench-questionnaire-phone.ts"],
+    full: ["--port", "3516", "--runs", "5"],
+    quick: ["--port", "3516", "--runs", "1"],
   },
   {
     name: "field",

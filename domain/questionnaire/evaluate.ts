@@ -15,6 +15,7 @@ import { chinaDay } from "../progress";
 import { parseCitizenId } from "../validators/citizen-id";
 import { parsePhone } from "../validators/mobile";
 import { hasBidiControl } from "../validators/text";
+import { compileExpr, dayValue, type Fn, type Leaves } from "./compile";
 import {
   type Choice,
   dependencyOrder,
@@ -28,8 +29,6 @@ import {
   textIn,
   walkItems,
 } from "./definition";
-import type { Expr } from "./expr";
-import { evaluate, type Scope } from "./interpret";
 import { dayOfIso, toBoolean, toNumber, toText, type Value } from "./values";
 
 export interface Answers {
@@ -79,50 +78,104 @@ export function errorText(error: FieldError, locale: Locale, t: Translate): stri
 }
 
 // ---------------------------------------------------------------------------------------------
-// The definition, indexed once per definition object
+// The definition, compiled once per definition object
+//
+// Every item gets a slot in its scope: the form itself, or the innermost repeat around it. A state
+// holds one Row per scope instance (the form, each row of each repeat) with the relevance and value
+// of every slot, so a reference is compiled to "this row's slot" or "the slot of the row k levels
+// up", and settling an item is one pass over the rows of its scope, in the dependency order the
+// upload checked (no fixed point: each item is worked out once, after everything it reads).
 
-interface Info {
+type EvalFn = Fn<FormState, Row>;
+
+interface Scope {
+  index: number;
+  /** The repeat this scope is the rows of; null for the form itself. */
+  repeat: ItemInfo | null;
+  /** The enclosing repeats' names, outermost first, this one's included. */
+  chain: readonly string[];
+  /** The slot of each repeat of `chain` in its own enclosing scope, to walk down from the form. */
+  path: readonly number[];
+  /** Items whose innermost repeat this is (groups, questions, and repeats nested directly). */
+  names: Map<string, ItemInfo>;
+  size: number;
+}
+
+interface ItemInfo {
   item: Item;
   /** Enclosing repeats, outermost first (not the repeat itself). */
   repeats: readonly string[];
   parent: Group | Repeat | null;
+  /** 0: no parent; 1: the enclosing repeat's row; 2: a group of the same scope (at parentSlot). */
+  parentKind: 0 | 1 | 2;
+  parentSlot: number;
+  /** The scope the item's slot is in. */
+  scope: Scope;
+  slot: number;
+  /** A repeat's own scope (its rows). */
+  inner: Scope | null;
+  relevant: EvalFn | null;
+  calculation: EvalFn | null;
+  count: EvalFn | null;
+  constraint: EvalFn | null;
+  required: EvalFn | null;
+  readOnly: EvalFn | null;
+  choiceFilter: EvalFn | null;
+  defaultFormula: EvalFn | null;
+  /** A select's offered choice names, when no choice_filter narrows them. */
+  choiceNames: ReadonlySet<string> | null;
+  /** Those of them that pass every text check (short, well formed, no direction mark). */
+  plainChoices: ReadonlySet<string> | null;
+  /** Checked by validateAnswers: a repeat, or a question that takes an answer. */
+  checked: boolean;
 }
 
 interface Compiled {
-  info: ReadonlyMap<string, Info>;
-  order: readonly string[];
+  info: ReadonlyMap<string, ItemInfo>;
+  /** Items in dependency order. */
+  order: readonly ItemInfo[];
+  /** Items in form order. */
+  items: readonly ItemInfo[];
+  scopes: readonly Scope[];
   /** Per select question: its list, with 其他 added for or_other. */
   choices: ReadonlyMap<string, readonly Choice[]>;
+  /** Compiled ${name} of labels and hints, per scope index and name. */
+  labelRefs: Map<string, EvalFn>;
+  leaves: (scope: readonly string[], self: number) => Leaves<FormState, Row>;
+}
+
+interface Total {
+  count: number;
+  values: Value[];
+}
+
+const NO_TOTAL: Total = { count: 0, values: [] };
+
+/** One instance of a scope: the form, or one row of a repeat (under one row of each enclosing repeat). */
+class Row {
+  readonly rel: number[];
+  readonly val: Value[];
+  /** The answer (a repeat's rows) as given per slot, undefined when absent: read once, when the row is made. */
+  readonly raw: unknown[];
+  /** Per repeat slot of this scope: that repeat's rows under this row. */
+  readonly sub: (Row[] | undefined)[] = [];
+  /** A repeat row's own relevance (the repeat's relevant, under its parent's). */
+  self = true;
+  totals: Map<ItemInfo, Total> | null = null;
+  constructor(
+    readonly parent: Row | null,
+    readonly at: readonly number[],
+    /** This row's answers object, or null when the answers lack it. */
+    readonly answers: Answers | null,
+    size: number,
+  ) {
+    this.rel = new Array<number>(size).fill(0);
+    this.val = new Array<Value>(size).fill("");
+    this.raw = new Array(size);
+  }
 }
 
 const compiled = new WeakMap<QuestionnaireDefinition, Compiled>();
-
-function compile(def: QuestionnaireDefinition): Compiled {
-  const cached = compiled.get(def);
-  if (cached) return cached;
-  const info = new Map<string, Info>();
-  for (const { item, parents } of walkItems(def.survey)) {
-    info.set(item.name, {
-      item,
-      repeats: parents.filter((p) => p.kind === "repeat").map((p) => p.name),
-      parent: parents.length > 0 ? parents[parents.length - 1] : null,
-    });
-  }
-  const ordered = dependencyOrder(def.survey);
-  // A stored definition passed the upload's checks; a cycle here means it was edited by hand.
-  if (!ordered.ok) throw new Error(`questionnaire definition has a cycle: ${ordered.cycle.join(" → ")}`);
-  const lists = new Map(def.lists.map((l) => [l.name, l.choices]));
-  const choices = new Map<string, readonly Choice[]>();
-  for (const { item } of info.values()) {
-    if (item.kind === "question" && item.list)
-      choices.set(item.name, offeredChoices(item, lists.get(item.list) ?? []));
-  }
-  const result = { info, order: ordered.order, choices };
-  compiled.set(def, result);
-  return result;
-}
-
-const keyOf = (at: readonly number[]) => at.join(".");
 
 const commonPrefix = (a: readonly string[], b: readonly string[]) => {
   let n = 0;
@@ -132,22 +185,238 @@ const commonPrefix = (a: readonly string[], b: readonly string[]) => {
 
 const isRecord = (v: unknown): v is Answers => typeof v === "object" && v !== null && !Array.isArray(v);
 
+const rowUp = (row: Row, up: number): Row => {
+  let r = row;
+  for (let i = 0; i < up; i++) r = r.parent as Row;
+  return r;
+};
+
+function compile(def: QuestionnaireDefinition): Compiled {
+  const cached = compiled.get(def);
+  if (cached) return cached;
+  const ordered = dependencyOrder(def.survey);
+  // A stored definition passed the upload's checks; a cycle here means it was edited by hand.
+  if (!ordered.ok) throw new Error(`questionnaire definition has a cycle: ${ordered.cycle.join(" → ")}`);
+
+  const root: Scope = { index: 0, repeat: null, chain: [], path: [], names: new Map(), size: 0 };
+  const scopes: Scope[] = [root];
+  const scopeOfRepeat = new Map<string, Scope>();
+  const info = new Map<string, ItemInfo>();
+  const items: ItemInfo[] = [];
+  for (const { item, parents } of walkItems(def.survey)) {
+    const repeats = parents.filter((p) => p.kind === "repeat").map((p) => p.name);
+    const scope = repeats.length > 0 ? (scopeOfRepeat.get(repeats[repeats.length - 1]) as Scope) : root;
+    const parent = parents.length > 0 ? parents[parents.length - 1] : null;
+    const entry: ItemInfo = {
+      item,
+      repeats,
+      parent,
+      parentKind: parent === null ? 0 : parent.kind === "repeat" ? 1 : 2,
+      parentSlot: parent && parent.kind === "group" ? (info.get(parent.name) as ItemInfo).slot : -1,
+      scope,
+      slot: scope.size++,
+      inner: null,
+      relevant: null,
+      calculation: null,
+      count: null,
+      constraint: null,
+      required: null,
+      readOnly: null,
+      choiceFilter: null,
+      defaultFormula: null,
+      choiceNames: null,
+      plainChoices: null,
+      checked:
+        item.kind === "repeat" ||
+        (item.kind === "question" && item.type !== "note" && item.type !== "calculate"),
+    };
+    if (item.kind === "repeat") {
+      const inner: Scope = {
+        index: scopes.length,
+        repeat: entry,
+        chain: [...repeats, item.name],
+        path: [...scope.path, entry.slot],
+        names: new Map(),
+        size: 0,
+      };
+      scopes.push(inner);
+      scopeOfRepeat.set(item.name, inner);
+      entry.inner = inner;
+    }
+    scope.names.set(item.name, entry);
+    info.set(item.name, entry);
+    items.push(entry);
+  }
+
+  const language = def.settings.defaultLanguage;
+  const leaves = (chain: readonly string[], self: number): Leaves<FormState, Row> => {
+    const totalOf = (name: string): ((state: FormState, row: Row) => Total) => {
+      const target = info.get(name);
+      if (!target || target.item.kind === "group") return () => NO_TOTAL;
+      const k = commonPrefix(target.repeats, chain);
+      const up = chain.length - k;
+      // The repeats to walk down through from the common row to the rows the target lives in.
+      const down = target.repeats.slice(k).map((r) => (info.get(r) as ItemInfo).slot);
+      return (_state, row) => rowTotal(rowUp(row, up), target, down);
+    };
+    return {
+      ref(name) {
+        const target = info.get(name);
+        if (target?.item.kind !== "question") return () => "";
+        const k = commonPrefix(target.repeats, chain);
+        if (k === target.repeats.length) {
+          const up = chain.length - k;
+          const slot = target.slot;
+          if (up === 0) return (_s, row) => row.val[slot];
+          if (up === 1) return (_s, row) => (row.parent as Row).val[slot];
+          return (_s, row) => rowUp(row, up).val[slot];
+        }
+        // Several rows, no single answer: the upload refuses this outside count() and sum(); a
+        // definition edited by hand still gets an answer (XPath's: the first row's).
+        const total = totalOf(name);
+        return (s, row) => total(s, row).values[0] ?? "";
+      },
+      count(name) {
+        const total = totalOf(name);
+        return (s, row) => total(s, row).count;
+      },
+      values(name) {
+        const total = totalOf(name);
+        return (s, row) => total(s, row).values;
+      },
+      register: (field) => (s) => s.registerValue(field),
+      self: () => (self < 0 ? () => "" : (_s, row) => row.val[self]),
+      position: () => (chain.length === 0 ? () => 0 : (_s, row) => row.at[row.at.length - 1] + 1),
+      column: (name) => (_s, _row, choice) =>
+        choice === null
+          ? ""
+          : name === "name"
+            ? choice.name
+            : name === "label"
+              ? textIn(choice.label, language)
+              : (choice.columns?.[name] ?? ""),
+      today: () => (s) => s.todayValue,
+    };
+  };
+
+  const lists = new Map(def.lists.map((l) => [l.name, l.choices]));
+  const choices = new Map<string, readonly Choice[]>();
+  for (const entry of items) {
+    const { item, repeats } = entry;
+    const inside = entry.inner ? entry.inner.chain : repeats;
+    const plain = leaves(repeats, -1);
+    if (item.relevant) entry.relevant = compileExpr(item.relevant.ast, leaves(inside, -1));
+    if (item.kind === "repeat" && item.count) entry.count = compileExpr(item.count.ast, plain);
+    if (item.kind !== "question") continue;
+    const withSelf = leaves(repeats, entry.slot);
+    if (item.calculation) entry.calculation = compileExpr(item.calculation.ast, plain);
+    if (item.constraint) entry.constraint = compileExpr(item.constraint.ast, withSelf);
+    if (item.required) entry.required = compileExpr(item.required.ast, withSelf);
+    if (item.readOnly) entry.readOnly = compileExpr(item.readOnly.ast, withSelf);
+    if (item.defaultFormula) entry.defaultFormula = compileExpr(item.defaultFormula.ast, plain);
+    if (item.choiceFilter) entry.choiceFilter = compileExpr(item.choiceFilter.ast, plain);
+    if (item.list) {
+      const offered = offeredChoices(item, lists.get(item.list) ?? []);
+      choices.set(item.name, offered);
+      if (!item.choiceFilter) {
+        entry.choiceNames = new Set(offered.map((c) => c.name));
+        entry.plainChoices = new Set(
+          offered
+            .map((c) => c.name)
+            .filter((n) => n.length <= MAX_ANSWER_LENGTH && !SUSPECT.test(n) && n !== ""),
+        );
+      }
+    }
+  }
+
+  const result: Compiled = {
+    info,
+    order: ordered.order.map((name) => info.get(name) as ItemInfo),
+    items,
+    scopes,
+    choices,
+    labelRefs: new Map(),
+    leaves,
+  };
+  compiled.set(def, result);
+  return result;
+}
+
+/**
+ * count() and sum() of an item from one row: the relevant rows it designates under that row and
+ * their values. Remembered on the row, since every row of a repeat may ask for the same total; safe
+ * because a total is only asked for once its item is settled (it is a dependency of whatever asks).
+ */
+function rowTotal(from: Row, target: ItemInfo, down: readonly number[]): Total {
+  const known = from.totals?.get(target);
+  if (known) return known;
+  const values: Value[] = [];
+  let count = 0;
+  const visit = (row: Row, depth: number) => {
+    if (depth < down.length) {
+      for (const r of row.sub[down[depth]] ?? []) visit(r, depth + 1);
+    } else if (target.item.kind === "repeat") {
+      for (const r of row.sub[target.slot] ?? []) if (r.self) count++;
+    } else if (row.rel[target.slot] === 1) {
+      count++;
+      values.push(row.val[target.slot]);
+    }
+  };
+  visit(from, 0);
+  const total = { count, values };
+  from.totals ??= new Map();
+  from.totals.set(target, total);
+  return total;
+}
+
 const INTEGER = /^-?\d{1,15}$/;
 const DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/;
 const GEOPOINT = /^(-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)(?: -?\d+(?:\.\d+)?){0,2}$/;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+/**
+ * Any character that could make an answer malformed (a lone surrogate, NUL) or hide its direction
+ * (hasBidiControl's): an answer without one needs neither closer check.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what is looked for.
+const SUSPECT = /[\u0000\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/;
+const LABEL_REF = /\$\{\s*([^}]*?)\s*\}/g;
+
+/**
+ * A new row's answers into its slots, by the answers' own names (one pass over them, rather than a
+ * look-up per question). True when a name is not a question or repeat of this scope: unknownAnswers
+ * then says which.
+ */
+function loadRow(row: Row, scope: Scope): boolean {
+  const answers = row.answers;
+  if (answers === null) return false;
+  let unknown = false;
+  for (const name of Object.keys(answers)) {
+    const info = scope.names.get(name);
+    if (info === undefined || info.item.kind === "group") unknown = true;
+    else row.raw[info.slot] = answers[name];
+  }
+  return unknown;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The state
 
 export class FormState {
-  private readonly c: Compiled;
-  private readonly relevance = new Map<string, Map<string, boolean>>();
-  private readonly values = new Map<string, Map<string, Value>>();
-  private readonly rowCounts = new Map<string, Map<string, number>>();
-  private readonly totals = new Map<string, { count: number; values: Value[] }>();
-  private readonly positionLists = new Map<string, number[][]>();
+  /** @internal */
+  readonly c: Compiled;
+  /** @internal Every row of each scope (by scope index), in form order. */
+  readonly rowsOf: Row[][];
   /** @internal today(), China's calendar day of the clock. */
   readonly today: string;
+  /** @internal today() as a value. */
+  readonly todayValue: Value;
+  private noon: Date | null = null;
+  /**
+   * @internal Some answers need unknownAnswers' walk: a name the form lacks at its level, or rows
+   * past a repeat_count (which make no Row, so loadRow never read them).
+   */
+  unscanned = false;
 
   constructor(
     readonly definition: QuestionnaireDefinition,
@@ -155,18 +424,29 @@ export class FormState {
     readonly context: EvalContext,
   ) {
     this.c = compile(definition);
-    this.today = chinaDay(context.now);
-    for (const name of this.c.order) this.settle(name);
+    const day = dayOf(context.now);
+    this.today = day.text;
+    this.todayValue = day.value;
+    this.rowsOf = this.c.scopes.map(() => []);
+    const root = new Row(null, [], answers, this.c.scopes[0].size);
+    this.unscanned = loadRow(root, this.c.scopes[0]);
+    this.rowsOf[0].push(root);
+    for (const info of this.c.order) this.settle(info);
   }
 
   /** Does the question (group, repeat row) apply? Unknown names and rows do not. */
   relevant(name: string, at: readonly number[] = []): boolean {
-    return this.relevance.get(name)?.get(keyOf(at)) ?? false;
+    const info = this.c.info.get(name);
+    if (!info) return false;
+    if (info.inner) return this.rowAt(info.inner, at)?.self ?? false;
+    return this.rowAt(info.scope, at)?.rel[info.slot] === 1;
   }
 
   /** The value expressions see: the typed answer or calculation, "" when irrelevant or unanswered. */
   value(name: string, at: readonly number[] = []): Value {
-    return this.values.get(name)?.get(keyOf(at)) ?? "";
+    const info = this.c.info.get(name);
+    if (!info) return "";
+    return this.rowAt(info.scope, at)?.val[info.slot] ?? "";
   }
 
   /** The value as text: what a calculation shows and what is stored. */
@@ -176,101 +456,84 @@ export class FormState {
 
   /** How many rows the repeat has under the enclosing rows `at` (repeat_count, or the rows answered). */
   rows(repeat: string, at: readonly number[] = []): number {
-    return this.rowCounts.get(repeat)?.get(keyOf(at)) ?? 0;
+    const info = this.c.info.get(repeat);
+    if (!info?.inner) return 0;
+    return this.rowAt(info.scope, at)?.sub[info.slot]?.length ?? 0;
   }
 
   /** Must the question be answered here (when it applies)? */
   required(name: string, at: readonly number[] = []): boolean {
-    const q = this.question(name);
-    return !!q?.required && this.relevant(name, at) && toBoolean(this.evalFor(q, q.required.ast, at, true));
+    const info = this.c.info.get(name);
+    const row = info?.required ? this.rowAt(info.scope, at) : null;
+    return !!info && !!row && row.rel[info.slot] === 1 && this.isRequired(info, row);
   }
 
   readOnly(name: string, at: readonly number[] = []): boolean {
-    const q = this.question(name);
-    return !!q?.readOnly && toBoolean(this.evalFor(q, q.readOnly.ast, at, true));
+    const info = this.c.info.get(name);
+    const row = info?.readOnly ? this.rowAt(info.scope, at) : null;
+    return !!info?.readOnly && !!row && toBoolean(info.readOnly(this, row, null));
   }
 
   /** The choices offered for a select here: its list (with 其他 for or_other), through choice_filter. */
   choices(name: string, at: readonly number[] = []): readonly Choice[] {
-    const q = this.question(name);
+    const info = this.c.info.get(name);
     const all = this.c.choices.get(name) ?? [];
-    if (!q?.choiceFilter) return all;
-    const filter = q.choiceFilter.ast;
-    const language = this.definition.settings.defaultLanguage;
-    return all.filter((choice) =>
-      toBoolean(
-        evaluate(
-          filter,
-          this.scope(at, this.info(name).repeats, null, (column) =>
-            column === "name"
-              ? choice.name
-              : column === "label"
-                ? textIn(choice.label, language)
-                : (choice.columns?.[column] ?? ""),
-          ),
-        ),
-      ),
-    );
+    if (!info?.choiceFilter) return all;
+    const row = this.rowAt(info.scope, at);
+    return row ? this.choicesIn(info, row) : [];
   }
 
   /** A question's initial answer in a new row or form: its literal default, or its default expression's text. */
   defaultFor(name: string, at: readonly number[] = []): string | undefined {
-    const q = this.question(name);
-    if (!q) return undefined;
+    const info = this.c.info.get(name);
+    if (info?.item.kind !== "question") return undefined;
+    const q = info.item;
     if (q.bind) return this.context.bound?.[name];
-    if (q.defaultFormula) return toText(this.evalFor(q, q.defaultFormula.ast, at, false));
+    if (info.defaultFormula) {
+      const row = this.rowAt(info.scope, at);
+      return row ? toText(info.defaultFormula(this, row, null)) : "";
+    }
     return q.defaultValue;
   }
 
   /** A label or hint with the answers it names (`您好，${name}`) filled in. */
   fill(text: string, name: string, at: readonly number[] = []): string {
-    const repeats = this.scopeOf(name);
-    const scope = this.scope(at, repeats);
-    return text.replace(/\$\{\s*([^}]*?)\s*\}/g, (whole, ref: string) => {
-      if (ref.startsWith("register.")) return toText(scope.register(ref.slice("register.".length)));
-      return this.c.info.has(ref) ? toText(scope.value(ref)) : whole;
+    if (!text.includes("${")) return text;
+    const info = this.c.info.get(name);
+    // A repeat's label reads from inside its row.
+    const scope = info ? (info.inner ?? info.scope) : this.c.scopes[0];
+    const row = this.rowAt(scope, at);
+    return text.replace(LABEL_REF, (whole, ref: string) => {
+      if (ref.startsWith("register.")) return toText(this.registerValue(ref.slice("register.".length)));
+      if (!this.c.info.has(ref)) return whole;
+      if (!row) return "";
+      const key = `${scope.index}|${ref}`;
+      let read = this.c.labelRefs.get(key);
+      if (!read) {
+        read = compileExpr({ k: "ref", name: ref, at: 0 }, this.c.leaves(scope.chain, -1));
+        this.c.labelRefs.set(key, read);
+      }
+      return toText(read(this, row, null));
     });
-  }
-
-  // -------------------------------------------------------------------------------------------
-
-  private info(name: string): Info {
-    const info = this.c.info.get(name);
-    if (!info) throw new Error(`no question named ${name}`);
-    return info;
-  }
-
-  private question(name: string): Question | undefined {
-    const item = this.c.info.get(name)?.item;
-    return item?.kind === "question" ? item : undefined;
-  }
-
-  /** The repeats an item's own expressions are evaluated inside (a repeat's include itself). */
-  private scopeOf(name: string): readonly string[] {
-    const info = this.c.info.get(name);
-    if (!info) return [];
-    return info.item.kind === "repeat" ? [...info.repeats, name] : info.repeats;
-  }
-
-  private evalFor(q: Question, expr: Expr, at: readonly number[], withSelf: boolean): Value {
-    const repeats = this.info(q.name).repeats;
-    return evaluate(expr, this.scope(at, repeats, withSelf ? q.name : null));
   }
 
   /** Does the answer meet the question's constraint (true without one)? `.` is the answer. */
   satisfies(name: string, at: readonly number[] = []): boolean {
-    const q = this.question(name);
-    return !q?.constraint || toBoolean(this.evalFor(q, q.constraint.ast, at, true));
+    const info = this.c.info.get(name);
+    if (!info?.constraint) return true;
+    const row = this.rowAt(info.scope, at);
+    return !row || toBoolean(info.constraint(this, row, null));
   }
 
   /** Every row position of a chain of repeats (outermost first), the first `prefix.length` rows fixed. */
   positions(repeats: readonly string[], prefix: readonly number[] = []): readonly (readonly number[])[] {
-    // Remembered once every repeat of the chain is settled (the rows of each are known then).
-    const key = `${repeats.join("/")}|${keyOf(prefix)}`;
-    const known = this.positionLists.get(key);
-    if (known) return known;
-    const settled = repeats.every((r) => this.rowCounts.has(r));
-    let acc: number[][] = [[...prefix]];
+    // The usual question, every row of one repeat's scope (or the form): the rows are at hand.
+    if (prefix.length === 0) {
+      const last =
+        repeats.length > 0 ? this.c.info.get(repeats[repeats.length - 1])?.inner : this.c.scopes[0];
+      if (last && sameChain(last.chain, repeats)) return this.rowsOf[last.index].map((row) => row.at);
+    }
+    let acc: (readonly number[])[] = [[...prefix]];
     for (let j = prefix.length; j < repeats.length; j++) {
       const next: number[][] = [];
       for (const p of acc) {
@@ -279,77 +542,22 @@ export class FormState {
       }
       acc = next;
     }
-    if (settled) this.positionLists.set(key, acc);
     return acc;
-  }
-
-  /** The answers object of the row `at` (outermost first), or null when the answers lack it. */
-  private rowAnswers(repeats: readonly string[], at: readonly number[]): Answers | null {
-    let node: Answers = this.answers;
-    for (let j = 0; j < repeats.length; j++) {
-      const rows = Object.hasOwn(node, repeats[j]) ? node[repeats[j]] : undefined;
-      if (!Array.isArray(rows)) return null;
-      const row = rows[at[j]];
-      if (!isRecord(row)) return null;
-      node = row;
-    }
-    return node;
   }
 
   /** The answer (a repeat's rows) as given, unchecked; undefined when absent. */
   raw(name: string, at: readonly number[] = []): unknown {
     const info = this.c.info.get(name);
-    const row = info ? this.rowAnswers(info.repeats, at) : null;
-    return row && Object.hasOwn(row, name) ? row[name] : undefined;
-  }
-
-  private scope(
-    at: readonly number[],
-    repeats: readonly string[],
-    self: string | null = null,
-    column?: (name: string) => Value,
-  ): Scope {
-    return new RowScope(this, at, repeats, self, column);
-  }
-
-  /** @internal ${name} read from the row `at` of `repeats`. */
-  refValue(name: string, at: readonly number[], repeats: readonly string[]): Value {
-    const target = this.c.info.get(name);
-    if (target?.item.kind !== "question") return "";
-    const k = target.repeats.length;
-    if (commonPrefix(target.repeats, repeats) === k)
-      return this.value(name, at.length === k ? at : at.slice(0, k));
-    // Several rows, no single answer: the upload refuses this outside count() and sum(); a
-    // definition edited by hand still gets an answer (XPath's: the first row's).
-    return this.total(name, at, repeats).values[0] ?? "";
-  }
-
-  /**
-   * @internal count() and sum() of ${name} from the row `at`: the relevant rows it designates and
-   * their values. Remembered, since every row of a repeat may ask for the same total; safe because
-   * a total is only asked for once `name` is settled (it is a dependency of whatever asks).
-   */
-  total(name: string, at: readonly number[], repeats: readonly string[]): { count: number; values: Value[] } {
-    const target = this.c.info.get(name);
-    if (!target || target.item.kind === "group") return { count: 0, values: [] };
-    const k = commonPrefix(target.repeats, repeats);
-    const key = `${name}|${keyOf(at.slice(0, k))}`;
-    let total = this.totals.get(key);
-    if (total) return total;
-    const values: Value[] = [];
-    let count = 0;
-    for (const p of this.positions(target.repeats, at.slice(0, k))) {
-      if (target.item.kind === "repeat") {
-        const rows = this.rows(name, p);
-        for (let i = 0; i < rows; i++) if (this.relevant(name, [...p, i])) count++;
-      } else if (this.relevant(name, p)) {
-        count++;
-        values.push(this.value(name, p));
-      }
+    if (!info) return undefined;
+    let node: Answers = this.answers;
+    for (let j = 0; j < info.repeats.length; j++) {
+      const rows = Object.hasOwn(node, info.repeats[j]) ? node[info.repeats[j]] : undefined;
+      if (!Array.isArray(rows)) return undefined;
+      const row = rows[at[j]];
+      if (!isRecord(row)) return undefined;
+      node = row;
     }
-    total = { count, values };
-    this.totals.set(key, total);
-    return total;
+    return Object.hasOwn(node, name) ? node[name] : undefined;
   }
 
   /** @internal */
@@ -358,64 +566,112 @@ export class FormState {
     return v === null || v === undefined ? "" : v;
   }
 
-  /** Relevance and value of every row of one item; its dependencies are settled already. */
-  private settle(name: string): void {
-    const { item, repeats, parent } = this.info(name);
-    const relevance = new Map<string, boolean>();
-    this.relevance.set(name, relevance);
-    const parentRelevant = (p: readonly number[]) => (parent ? this.relevant(parent.name, p) : true);
-    const own = (at: readonly number[], scopeRepeats: readonly string[]) =>
-      !item.relevant || toBoolean(evaluate(item.relevant.ast, this.scope(at, scopeRepeats)));
+  /** @internal The row of a scope at a position (one index per repeat of the scope), or null. */
+  rowAt(scope: Scope, at: readonly number[]): Row | null {
+    if (at.length !== scope.path.length) return null;
+    let row: Row | undefined = this.rowsOf[0][0];
+    for (let j = 0; j < scope.path.length && row; j++) row = row.sub[scope.path[j]]?.[at[j]];
+    return row ?? null;
+  }
 
-    if (item.kind === "repeat") {
-      // Every row count first, so the rows are known (and positions through this repeat can be
-      // remembered) before any row's relevance is worked out.
-      const counts = new Map<string, number>();
-      const enclosing = this.positions(repeats, []);
-      for (const p of enclosing) counts.set(keyOf(p), this.rowCount(item, repeats, p));
-      this.rowCounts.set(name, counts);
-      const inside = [...repeats, name];
-      for (const p of enclosing) {
-        const n = counts.get(keyOf(p)) ?? 0;
-        const parentApplies = parentRelevant(p);
+  /** @internal */
+  isRequired(info: ItemInfo, row: Row): boolean {
+    return info.required !== null && toBoolean(info.required(this, row, null));
+  }
+
+  /** @internal */
+  choicesIn(info: ItemInfo, row: Row): readonly Choice[] {
+    const all = this.c.choices.get(info.item.name) ?? [];
+    const filter = info.choiceFilter;
+    return filter ? all.filter((choice) => toBoolean(filter(this, row, choice))) : all;
+  }
+
+  /** @internal A Date whose local calendar day is China's day of the clock, for validators that read local dates. */
+  chinaNoon(): Date {
+    if (!this.noon) {
+      const [y, m, d] = this.today.split("-").map(Number);
+      this.noon = new Date(y, m - 1, d, 12);
+    }
+    return this.noon;
+  }
+
+  /** Relevance and value of one item in every row of its scope; its dependencies are settled already. */
+  private settle(info: ItemInfo): void {
+    const { item, slot, relevant } = info;
+    const rows = this.rowsOf[info.scope.index];
+    if (info.inner) {
+      // Every row count first, so the rows are known before any row's relevance is worked out.
+      const inner = info.inner;
+      for (const p of rows) {
+        const n = this.rowCount(info, p);
+        const held = p.raw[slot];
+        const list: Row[] = new Array(n);
         for (let i = 0; i < n; i++) {
-          const at = [...p, i];
-          relevance.set(keyOf(at), parentApplies && own(at, inside));
+          const answers = Array.isArray(held) && isRecord(held[i]) ? (held[i] as Answers) : null;
+          const row = new Row(p, [...p.at, i], answers, inner.size);
+          if (loadRow(row, inner)) this.unscanned = true;
+          list[i] = row;
+        }
+        if (Array.isArray(held) && held.length > n) this.unscanned = true;
+        p.sub[slot] = list;
+      }
+      const all = this.rowsOf[inner.index];
+      for (const p of rows) {
+        const parentApplies = this.parentApplies(info, p);
+        for (const row of p.sub[slot] as Row[]) {
+          row.self = parentApplies && (relevant === null || toBoolean(relevant(this, row, null)));
+          all.push(row);
         }
       }
       return;
     }
-
-    const values = new Map<string, Value>();
-    this.values.set(name, values);
-    for (const at of this.positions(repeats, [])) {
-      const relevant = parentRelevant(at) && own(at, repeats);
-      relevance.set(keyOf(at), relevant);
-      if (!relevant || item.kind !== "question") continue;
-      const value = item.calculation
-        ? evaluate(item.calculation.ast, this.scope(at, repeats))
-        : typedAnswer(item, this.raw(name, at));
-      if (value !== "") values.set(keyOf(at), value);
+    const q = item.kind === "question" ? item : null;
+    for (const row of rows) {
+      const applies =
+        this.parentApplies(info, row) && (relevant === null || toBoolean(relevant(this, row, null)));
+      if (!applies) continue;
+      row.rel[slot] = 1;
+      if (!q) continue;
+      const value = info.calculation ? info.calculation(this, row, null) : typedAnswer(q, row.raw[slot]);
+      if (value !== "") row.val[slot] = value;
     }
   }
 
-  private rowCount(repeat: Repeat, repeats: readonly string[], p: readonly number[]): number {
-    if (repeat.count) {
-      const n = toNumber(evaluate(repeat.count.ast, this.scope(p, repeats)));
+  /** @internal Does the item's container apply in this row? */
+  parentApplies(info: ItemInfo, row: Row): boolean {
+    return info.parentKind === 0 ? true : info.parentKind === 1 ? row.self : row.rel[info.parentSlot] === 1;
+  }
+
+  private rowCount(info: ItemInfo, p: Row): number {
+    if (info.count) {
+      const n = toNumber(info.count(this, p, null));
       return Number.isFinite(n) && n > 0 ? Math.min(Math.floor(n), MAX_ROWS) : 0;
     }
-    const row = this.rowAnswers(repeats, p);
-    const rows = row && Object.hasOwn(row, repeat.name) ? row[repeat.name] : undefined;
+    const rows = p.raw[info.slot];
     return Array.isArray(rows) ? Math.min(rows.length, MAX_ROWS) : 0;
   }
 }
+
+// The last clock's day: a push judges its visits one after another, many at the same minute.
+let lastDay: { ms: number; text: string; value: Value } = { ms: Number.NaN, text: "", value: "" };
+function dayOf(now: Date): { text: string; value: Value } {
+  const ms = now.getTime();
+  if (ms !== lastDay.ms) {
+    const text = chinaDay(now);
+    lastDay = { ms, text, value: dayValue(text) };
+  }
+  return lastDay;
+}
+
+const sameChain = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && commonPrefix(a, b) === a.length;
 
 /** An answer as expressions see it: numbers and dates typed; anything unreadable blank. */
 function typedAnswer(q: Question, raw: unknown): Value {
   if (typeof raw !== "string" || raw === "") return "";
   switch (q.type) {
     case "integer":
-      return INTEGER.test(raw) ? Number(raw) : "";
+      return integerOf(raw) ?? "";
     case "decimal":
       return DECIMAL.test(raw) ? Number(raw) : "";
     case "date": {
@@ -429,88 +685,68 @@ function typedAnswer(q: Question, raw: unknown): Value {
   }
 }
 
-export function evaluateForm(def: QuestionnaireDefinition, answers: Answers, ctx: EvalContext): FormState {
-  return new FormState(def, isRecord(answers) ? answers : {}, ctx);
+/** INTEGER's answers (-?, 1 to 15 digits) as their number, read by hand: the commonest answer pushed. */
+function integerOf(raw: string): number | null {
+  const negative = raw.charCodeAt(0) === 45;
+  const from = negative ? 1 : 0;
+  const digits = raw.length - from;
+  if (digits < 1 || digits > 15) return null;
+  let n = 0;
+  for (let i = from; i < raw.length; i++) {
+    const d = raw.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  return negative ? -n : n;
 }
 
-/** What a reference means from one row: the scope expressions are evaluated in. */
-class RowScope implements Scope {
-  constructor(
-    private readonly state: FormState,
-    private readonly at: readonly number[],
-    private readonly repeats: readonly string[],
-    private readonly selfName: string | null,
-    private readonly columnOf?: (name: string) => Value,
-  ) {}
-
-  value(name: string): Value {
-    return this.state.refValue(name, this.at, this.repeats);
-  }
-
-  values(name: string): Value[] {
-    return this.state.total(name, this.at, this.repeats).values;
-  }
-
-  count(name: string): number {
-    return this.state.total(name, this.at, this.repeats).count;
-  }
-
-  self(): Value {
-    return this.selfName === null ? "" : this.state.value(this.selfName, this.at);
-  }
-
-  position(): number {
-    return this.at.length > 0 ? this.at[this.at.length - 1] + 1 : 0;
-  }
-
-  register(field: string): Value {
-    return this.state.registerValue(field);
-  }
-
-  column(name: string): Value {
-    return this.columnOf ? this.columnOf(name) : "";
-  }
-
-  today(): string {
-    return this.state.today;
-  }
+export function evaluateForm(def: QuestionnaireDefinition, answers: Answers, ctx: EvalContext): FormState {
+  return new FormState(def, isRecord(answers) ? answers : {}, ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Checking
 
-/** A Date whose local calendar day is China's day of `now`, for validators that read local dates. */
-function chinaNoon(now: Date): Date {
-  const [y, m, d] = chinaDay(now).split("-").map(Number);
-  return new Date(y, m - 1, d, 12);
-}
+type Problem = { key: string; params?: Record<string, string | number> };
 
 /** Why an answer given as text does not fit its question's type, or null. */
 function typeProblem(
   state: FormState,
+  info: ItemInfo,
   q: Question,
   raw: string,
-  at: readonly number[],
-): { key: string; params?: Record<string, string | number> } | null {
-  if (!raw.isWellFormed() || raw.includes("\u0000")) return { key: "validation.text.malformed" };
-  if ([...raw].length > MAX_ANSWER_LENGTH)
+  row: Row,
+  typed: boolean,
+): Problem | null {
+  // One scan decides the usual answer, with no surrogate, NUL or direction mark to look at closer.
+  // A number or a date that settling already read as one fits its type (the same patterns), and
+  // is short ASCII: nothing else to check.
+  if (typed && (q.type === "integer" || q.type === "decimal" || q.type === "date")) return null;
+  // Likewise one of the offered choices, when the choice's name is itself plain text.
+  if (q.type === "select_one" && info.plainChoices?.has(raw)) return null;
+  const suspect = SUSPECT.test(raw);
+  if (suspect && (!raw.isWellFormed() || raw.includes("\u0000"))) return { key: "validation.text.malformed" };
+  // A string's characters are never more than its UTF-16 units: count them only when it could be too long.
+  if (raw.length > MAX_ANSWER_LENGTH && [...raw].length > MAX_ANSWER_LENGTH)
     return { key: "validation.tooLong", params: { max: MAX_ANSWER_LENGTH } };
-  if (hasBidiControl(raw)) return { key: "validation.text.bidiControl" };
+  if (suspect && hasBidiControl(raw)) return { key: "validation.text.bidiControl" };
   switch (q.type) {
     case "integer":
       return INTEGER.test(raw) ? null : { key: "validation.notInteger" };
     case "decimal":
       return DECIMAL.test(raw) ? null : { key: "questionnaire.answer.number" };
     case "date":
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) return { key: "validation.date.format" };
+      if (!ISO_DAY.test(raw)) return { key: "validation.date.format" };
       return dayOfIso(raw) === null ? { key: "validation.date.invalid" } : null;
-    case "select_one":
-      return state.choices(q.name, at).some((c) => c.name === raw)
-        ? null
-        : { key: "validation.invalidValue" };
+    case "select_one": {
+      const fits = info.choiceNames
+        ? info.choiceNames.has(raw)
+        : state.choicesIn(info, row).some((c) => c.name === raw);
+      return fits ? null : { key: "validation.invalidValue" };
+    }
     case "select_multiple": {
       const picked = raw.trim().split(/\s+/);
-      const offered = new Set(state.choices(q.name, at).map((c) => c.name));
+      const offered = info.choiceNames ?? new Set(state.choicesIn(info, row).map((c) => c.name));
       const fits = new Set(picked).size === picked.length && picked.every((n) => offered.has(n));
       return fits ? null : { key: "questionnaire.answer.choices" };
     }
@@ -523,9 +759,9 @@ function typeProblem(
     }
     case "image":
       // A photo is named by the SHA-256 it is uploaded under (the visit's photo pipeline).
-      return /^[0-9a-f]{64}$/.test(raw) ? null : { key: "validation.visit.photoHash" };
+      return SHA256.test(raw) ? null : { key: "validation.visit.photoHash" };
     case "citizen_id": {
-      const r = parseCitizenId(raw, chinaNoon(state.context.now));
+      const r = parseCitizenId(raw, state.chinaNoon());
       return r.ok ? null : { key: r.error };
     }
     case "phone": {
@@ -535,6 +771,23 @@ function typeProblem(
     default:
       return null;
   }
+}
+
+function fieldError(
+  name: string,
+  at: readonly number[],
+  kind: FieldErrorKind,
+  why: { key: string; params?: Record<string, string | number>; message?: Text },
+): FieldError {
+  return {
+    name,
+    // A copy: the state's row positions are shared.
+    at: [...at],
+    kind,
+    key: why.key,
+    ...(why.params ? { params: why.params } : {}),
+    ...(why.message ? { message: why.message } : {}),
+  };
 }
 
 /**
@@ -548,68 +801,69 @@ export function validateAnswers(
   answers: Answers,
   ctx: EvalContext,
 ): FieldError[] {
-  const state = evaluateForm(def, answers, ctx);
-  const c = compile(def);
-  const errors: FieldError[] = [];
-  const fail = (
-    name: string,
-    at: readonly number[],
-    kind: FieldErrorKind,
-    why: { key: string; params?: Record<string, string | number>; message?: Text },
-  ) => {
-    errors.push({
-      name,
-      // A copy: the state's row positions are shared.
-      at: [...at],
-      kind,
-      key: why.key,
-      ...(why.params ? { params: why.params } : {}),
-      ...(why.message ? { message: why.message } : {}),
-    });
-  };
-  unknownAnswers(c, state.answers, [], null, errors);
+  return validateForm(evaluateForm(def, answers, ctx));
+}
 
-  for (const { item } of walkItems(def.survey)) {
-    const { repeats, parent } = c.info.get(item.name) as Info;
+/** validateAnswers of a state already worked out (the phone draws the same state it checks). */
+export function validateForm(state: FormState): FieldError[] {
+  const c = state.c;
+  const errors: FieldError[] = [];
+  // Only when making the rows met a name the form lacks, or rows they did not read: otherwise every
+  // answer was read into a slot, and there is nothing unknown to name.
+  if (state.unscanned) unknownAnswers(c.scopes[0], state.answers, [], errors);
+
+  for (const info of c.items) {
+    if (!info.checked) continue;
+    const { item, slot } = info;
+    const name = item.name;
+    const rows = state.rowsOf[info.scope.index];
     if (item.kind === "repeat") {
-      for (const p of state.positions(repeats)) {
-        if (parent && !state.relevant(parent.name, p)) continue;
-        const value = state.raw(item.name, p);
-        if (value === undefined) continue;
+      for (const p of rows) {
+        const value = p.raw[slot];
+        if (!state.parentApplies(info, p) || value === undefined) continue;
         if (!Array.isArray(value) || !value.every(isRecord)) {
-          fail(item.name, p, "shape", { key: "questionnaire.answer.shape", params: { name: item.name } });
+          errors.push(
+            fieldError(name, p.at, "shape", { key: "questionnaire.answer.shape", params: { name } }),
+          );
         } else if (!item.count && value.length > MAX_ROWS) {
           // With repeat_count the rows are the count's, whatever was sent.
-          fail(item.name, p, "rows", {
-            key: "questionnaire.answer.tooManyRows",
-            params: { name: item.name, max: MAX_ROWS },
-          });
+          errors.push(
+            fieldError(name, p.at, "rows", {
+              key: "questionnaire.answer.tooManyRows",
+              params: { name, max: MAX_ROWS },
+            }),
+          );
         }
       }
       continue;
     }
-    if (item.kind !== "question" || item.type === "note" || item.type === "calculate") continue;
-    for (const at of state.positions(repeats)) {
-      if (!state.relevant(item.name, at)) continue;
-      const raw = state.raw(item.name, at);
+    const q = item as Question;
+    for (const row of rows) {
+      if (row.rel[slot] !== 1) continue;
+      const raw = row.raw[slot];
       if (raw !== undefined && typeof raw !== "string") {
-        fail(item.name, at, "shape", { key: "questionnaire.answer.shape", params: { name: item.name } });
+        errors.push(
+          fieldError(name, row.at, "shape", { key: "questionnaire.answer.shape", params: { name } }),
+        );
         continue;
       }
-      const text = raw ?? "";
-      if (text === "") {
-        if (state.required(item.name, at)) {
-          fail(item.name, at, "required", { key: "validation.required", message: item.requiredMessage });
+      if (raw === undefined || raw === "") {
+        if (state.isRequired(info, row)) {
+          errors.push(
+            fieldError(name, row.at, "required", { key: "validation.required", message: q.requiredMessage }),
+          );
         }
         continue;
       }
-      const problem = typeProblem(state, item, text, at);
-      if (problem) fail(item.name, at, "type", problem);
-      else if (item.constraint && !state.satisfies(item.name, at)) {
-        fail(item.name, at, "constraint", {
-          key: "questionnaire.answer.constraint",
-          message: item.constraintMessage,
-        });
+      const problem = typeProblem(state, info, q, raw, row, !info.calculation && row.val[slot] !== "");
+      if (problem) errors.push(fieldError(name, row.at, "type", problem));
+      else if (info.constraint && !toBoolean(info.constraint(state, row, null))) {
+        errors.push(
+          fieldError(name, row.at, "constraint", {
+            key: "questionnaire.answer.constraint",
+            message: q.constraintMessage,
+          }),
+        );
       }
     }
   }
@@ -620,17 +874,10 @@ export function validateAnswers(
  * Answers to names the form does not have at that level (or to groups, which hold no answer): a
  * phone on another version of the form, or not this app. Refused, never silently dropped.
  */
-function unknownAnswers(
-  c: Compiled,
-  answers: Answers,
-  at: readonly number[],
-  repeat: string | null,
-  errors: FieldError[],
-): void {
-  for (const [name, value] of Object.entries(answers)) {
-    const info = c.info.get(name);
-    const here = info && (info.repeats.length > 0 ? info.repeats[info.repeats.length - 1] : null) === repeat;
-    if (!info || !here || info.item.kind === "group") {
+function unknownAnswers(scope: Scope, answers: Answers, at: readonly number[], errors: FieldError[]): void {
+  for (const name of Object.keys(answers)) {
+    const info = scope.names.get(name);
+    if (!info || info.item.kind === "group") {
       errors.push({
         name,
         at: [...at],
@@ -638,10 +885,15 @@ function unknownAnswers(
         key: "questionnaire.answer.unknown",
         params: { name },
       });
-    } else if (info.item.kind === "repeat" && Array.isArray(value)) {
-      value.slice(0, MAX_ROWS).forEach((row, i) => {
-        if (isRecord(row)) unknownAnswers(c, row, [...at, i], name, errors);
-      });
+      continue;
+    }
+    const value = answers[name];
+    if (info.inner && Array.isArray(value)) {
+      const n = Math.min(value.length, MAX_ROWS);
+      for (let i = 0; i < n; i++) {
+        const row = value[i];
+        if (isRecord(row)) unknownAnswers(info.inner, row, [...at, i], errors);
+      }
     }
   }
 }
@@ -652,30 +904,36 @@ function unknownAnswers(
  * have. What the server stores and exports, and what a draft moved to a new version starts from.
  */
 export function cleanAnswers(def: QuestionnaireDefinition, answers: Answers, ctx: EvalContext): Answers {
-  const state = evaluateForm(def, answers, ctx);
-  const build = (items: readonly Item[], at: readonly number[], out: Record<string, AnswerValue>) => {
+  return cleanForm(evaluateForm(def, answers, ctx));
+}
+
+/** cleanAnswers of a state already worked out (the push checks and keeps from one state). */
+export function cleanForm(state: FormState): Answers {
+  const c = state.c;
+  const build = (items: readonly Item[], row: Row, out: Record<string, AnswerValue>) => {
     for (const item of items) {
+      const info = c.info.get(item.name) as ItemInfo;
       if (item.kind === "group") {
-        build(item.children, at, out);
+        build(item.children, row, out);
       } else if (item.kind === "repeat") {
         const rows: Answers[] = [];
         let any = false;
-        for (let i = 0; i < state.rows(item.name, at); i++) {
-          const row: Record<string, AnswerValue> = {};
-          if (state.relevant(item.name, [...at, i])) {
+        for (const r of row.sub[info.slot] ?? []) {
+          const kept: Record<string, AnswerValue> = {};
+          if (r.self) {
             any = true;
-            build(item.children, [...at, i], row);
+            build(item.children, r, kept);
           }
-          rows.push(row);
+          rows.push(kept);
         }
         if (any) out[item.name] = rows;
-      } else if (item.type !== "note" && state.relevant(item.name, at)) {
-        const raw = state.raw(item.name, at);
-        const text = item.calculation ? state.text(item.name, at) : typeof raw === "string" ? raw : "";
+      } else if (item.type !== "note" && row.rel[info.slot] === 1) {
+        const raw = row.raw[info.slot];
+        const text = item.calculation ? toText(row.val[info.slot]) : typeof raw === "string" ? raw : "";
         if (text !== "") out[item.name] = text;
       }
     }
     return out;
   };
-  return build(def.survey, [], {});
+  return build(state.definition.survey, state.rowsOf[0][0], {});
 }

@@ -43,6 +43,7 @@ export {
   type Answers,
   type AnswerValue,
   cleanAnswers,
+  cleanForm,
   type EvalContext,
   errorText,
   evaluateForm,
@@ -53,6 +54,7 @@ export {
   MAX_ROWS,
   type RegisterValue,
   validateAnswers,
+  validateForm,
 } from "./evaluate";
 export { type Expr, type ExprError, FUNCTIONS, parseExpression } from "./expr";
 export { evaluate, type Scope } from "./interpret";

@@ -3,16 +3,26 @@
  * answered with 30 rows, with constraints, skip logic and a sum over the repeat; and clean answers.
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is XLSForm's reference syntax.
-import { type Answers, type AnswerValue, parseDefinition, sheetRows } from "../../domain/questionnaire";
+import {
+  type Answers,
+  type AnswerValue,
+  parseDefinition,
+  sheetRows,
+  type Workbook,
+} from "../../domain/questionnaire";
 
 export const TOP = 90;
 export const IN_REPEAT = 10;
 export const REPEAT_ROWS = 30;
 
-/** The form: six kinds of question in turn, each with a rule, then the repeat and a sum over it. */
-export function form() {
+/**
+ * The form as a workbook: six kinds of question in turn, each with a rule, then the repeat and a sum
+ * over it. `repeatCount` fixes the repeat's rows (the phone's bench draws them all at once); without
+ * it the officer adds rows, as the answers say.
+ */
+export function formWorkbook(repeatCount?: number): Workbook {
   const survey: string[][] = [
-    ["type", "name", "label::zh", "required", "constraint", "relevant", "calculation"],
+    ["type", "name", "label::zh", "required", "constraint", "relevant", "calculation", "repeat_count"],
   ];
   for (let i = 0; i < TOP; i++) {
     const name = `q${i}`;
@@ -44,7 +54,7 @@ export function form() {
         survey.push(["date", name, `问题 ${i}`, "", ". <= today()", "", ""]);
     }
   }
-  survey.push(["begin_repeat", "rows", "明细", "", "", "", ""]);
+  survey.push(["begin_repeat", "rows", "明细", "", "", "", "", repeatCount ? String(repeatCount) : ""]);
   for (let j = 0; j < IN_REPEAT; j++) {
     const name = `r${j}`;
     if (j % 3 === 0) survey.push(["integer", name, `明细 ${j}`, "yes", ". > 0", "", ""]);
@@ -53,7 +63,7 @@ export function form() {
   }
   survey.push(["end_repeat", "", "", "", "", "", ""]);
   survey.push(["calculate", "total", "", "", "", "", "sum(${r0})"]);
-  const parsed = parseDefinition({
+  return {
     survey: sheetRows(survey),
     choices: sheetRows([
       ["list_name", "name", "label::zh"],
@@ -68,7 +78,12 @@ export function form() {
       ["form_title::zh", "form_id", "version", "default_language"],
       ["基准问卷", "bench", "1", "zh"],
     ]),
-  });
+  };
+}
+
+/** The form read, as the server stores it. */
+export function form() {
+  const parsed = parseDefinition(formWorkbook());
   if (!parsed.ok) throw new Error(`the bench form does not read: ${JSON.stringify(parsed.problems[0])}`);
   return parsed.definition;
 }

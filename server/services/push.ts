@@ -44,13 +44,14 @@ import {
   type Answers,
   type BindEntity,
   bindingText,
-  cleanAnswers,
+  cleanForm,
   errorText,
+  evaluateForm,
   type QuestionnaireDefinition,
   registerOfAnswer,
   registerOfSubject,
   textIn,
-  validateAnswers,
+  validateForm,
   walkItems,
 } from "@/domain/questionnaire";
 import { householdSchema } from "@/domain/schemas/household";
@@ -666,7 +667,9 @@ function judgeAnswers(
     : undefined;
   const ctx = { now: new Date(visit.visitedAt), register: registerOfSubject(visit.subjectType, wire) };
   const answers = visit.answers as Answers;
-  const [error] = validateAnswers(definition, answers, ctx);
+  // One evaluation for the check and the keeping (validateAnswers and cleanAnswers of the same state).
+  const state = evaluateForm(definition, answers, ctx);
+  const [error] = validateForm(state);
   if (error) {
     let label = "";
     for (const { item } of walkItems(definition.survey))
@@ -677,7 +680,7 @@ function judgeAnswers(
       `visit.answers.${error.name}`,
     );
   }
-  const cleaned = cleanAnswers(definition, answers, ctx);
+  const cleaned = cleanForm(state);
   checkBoundAnswers(batch, definition, cleaned, visit, changes);
   return cleaned;
 }

@@ -7,11 +7,12 @@
 
 import {
   type Answers,
-  cleanAnswers,
+  cleanForm,
   type EvalContext,
+  evaluateForm,
   type FieldError,
   registerOfSubject,
-  validateAnswers,
+  validateForm,
 } from "@/domain/questionnaire";
 import type { VisitInput } from "@/domain/schemas/visit";
 import { type RoomData, subjectRow } from "./record";
@@ -37,7 +38,8 @@ export function checkVisitAnswers(
   if (!visit.answers || !held) return { errors: [], visit };
   const answers = visit.answers as Answers;
   const ctx = answerContext(data, visit);
-  const errors = validateAnswers(held.definition, answers, ctx);
+  const state = evaluateForm(held.definition, answers, ctx);
+  const errors = validateForm(state);
   if (errors.length > 0) return { errors, visit };
-  return { errors, visit: { ...visit, answers: cleanAnswers(held.definition, answers, ctx) } };
+  return { errors, visit: { ...visit, answers: cleanForm(state) } };
 }

@@ -364,3 +364,31 @@ describe("the functions", () => {
     expect(run("${a} != ''", { a: 3 })).toBe(true);
   });
 });
+
+describe("dates as day counts", () => {
+  // dayOfIso counts days by arithmetic; JavaScript's own calendar (Date.UTC) is the independent
+  // reckoning it must match, days from 1000 to 9999 sampled at a prime stride.
+  it("match the calendar's day for every real date, and refuse what is not one", () => {
+    const start = Date.UTC(1000, 0, 1) / 86_400_000;
+    const end = Date.UTC(9999, 11, 31) / 86_400_000;
+    for (let day = start; day <= end; day += 173) {
+      const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      expect(dayOfIso(iso), iso).toBe(day);
+    }
+    expect(dayOfIso("9999-12-31")).toBe(end);
+    expect(dayOfIso("1970-01-01")).toBe(0);
+    expect(dayOfIso("2000-02-29")).toBe(Date.UTC(2000, 1, 29) / 86_400_000);
+    for (const bad of ["1900-02-29", "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "0999-12-31"])
+      expect(dayOfIso(bad), bad).toBeNull();
+    for (const bad of [
+      "2024-5-01",
+      "2024/05/01",
+      "２０２４-05-01",
+      "2024-05-01 ",
+      "+024-05-01",
+      "2024-0a-01",
+      "",
+    ])
+      expect(dayOfIso(bad), bad).toBeNull();
+  });
+});

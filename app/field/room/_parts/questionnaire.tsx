@@ -1,12 +1,13 @@
 "use client";
 
-import { Fragment, type ReactNode, useEffect, useMemo, useState } from "react";
+import { Fragment, memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
 import { maskFieldValue } from "@/domain/mask";
 import {
   type Answers,
   type AnswerValue,
+  type Choice,
   cleanAnswers,
   type EvalContext,
   errorText,
@@ -18,7 +19,7 @@ import {
   type QuestionnaireDefinition,
   type Repeat,
   textIn,
-  validateAnswers,
+  validateForm,
   walkItems,
 } from "@/domain/questionnaire";
 import { useI18n } from "../../../_components/i18n";
@@ -83,17 +84,23 @@ function setAt(
   return { ...answers, [chain[0]]: rows };
 }
 
+/** The questions that start with an answer: a default, or (bound to the register) the register's value. */
+function withDefaultsOf(def: QuestionnaireDefinition): Question[] {
+  const out: Question[] = [];
+  for (const { item } of walkItems(def.survey))
+    if (item.kind === "question" && (item.defaultValue || item.defaultFormula || item.bind)) out.push(item);
+  return out;
+}
+
 /** Defaults of the questions that apply and were never answered (a cleared answer stays cleared). */
 function withDefaults(
-  def: QuestionnaireDefinition,
+  questions: readonly Question[],
   state: FormState,
   answers: Answers,
   chains: Map<string, string[]>,
 ): Answers | null {
   let next = answers;
-  for (const { item } of walkItems(def.survey)) {
-    // A bound question starts from the register's value (ctx.bound), like a default.
-    if (item.kind !== "question" || (!item.defaultValue && !item.defaultFormula && !item.bind)) continue;
+  for (const item of questions) {
     const chain = chains.get(item.name) ?? [];
     for (const at of state.positions(chain)) {
       if (!state.relevant(item.name, at) || state.raw(item.name, at) !== undefined) continue;
@@ -122,26 +129,35 @@ function AskedForm(props: QuestionnaireFormProps) {
   const { definition, answers, ctx, onChange } = props;
   const { t, locale } = useI18n();
   const chains = useMemo(() => repeatChains(definition), [definition]);
+  const defaulted = useMemo(() => withDefaultsOf(definition), [definition]);
+  const blocks = useMemo(() => blocksOf(definition.survey), [definition]);
+  // One evaluation a keystroke: what is drawn and what is checked are the same state.
   const state = useMemo(() => evaluateForm(definition, answers, ctx), [definition, answers, ctx]);
   const errors = useMemo(() => {
     const byKey = new Map<string, FieldError>();
-    for (const error of validateAnswers(definition, answers, ctx)) {
+    for (const error of validateForm(state)) {
       const key = keyOf(error.name, error.at);
       if (!byKey.has(key)) byKey.set(key, error);
     }
     return byKey;
-  }, [definition, answers, ctx]);
+  }, [state]);
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
 
   useEffect(() => {
-    const filled = withDefaults(definition, state, answers, chains);
+    if (defaulted.length === 0) return;
+    const filled = withDefaults(defaulted, state, answers, chains);
     if (filled) onChange(filled, false);
-  }, [definition, state, answers, chains, onChange]);
+  }, [defaulted, state, answers, chains, onChange]);
 
-  const set = (name: string, at: readonly number[], value: AnswerValue) => {
-    setTouched((current) => new Set(current).add(keyOf(name, at)));
-    onChange(setAt(answers, chains.get(name) ?? [], at, name, value), true);
-  };
+  // The same function every render, so a question whose own props did not change is not drawn
+  // again (QuestionView is memoised): it reads the answers of the moment through a ref.
+  const latest = useRef({ answers, onChange, chains });
+  latest.current = { answers, onChange, chains };
+  const set = useCallback((name: string, at: readonly number[], value: AnswerValue) => {
+    setTouched((current) => (current.has(keyOf(name, at)) ? current : new Set(current).add(keyOf(name, at))));
+    const now = latest.current;
+    now.onChange(setAt(now.answers, now.chains.get(name) ?? [], at, name, value), true);
+  }, []);
 
   const view: View = {
     state,
@@ -187,7 +203,9 @@ function AskedForm(props: QuestionnaireFormProps) {
         </div>
       )}
       <div className="flex flex-col gap-4">
-        <Items items={definition.survey} at={[]} view={view} />
+        {blocks.map((items) => (
+          <Block key={items[0].name} items={items} at={ROOT} view={view} digest={digest(items, ROOT, view)} />
+        ))}
       </div>
     </Section>
   );
@@ -202,6 +220,76 @@ interface View {
   set: (name: string, at: readonly number[], value: AnswerValue) => void;
   position: Position | null;
 }
+
+const ROOT: readonly number[] = [];
+
+/** Top-level items in runs of this many, each drawn again only when something in it changed. */
+const BLOCK_SIZE = 8;
+
+function blocksOf(items: readonly Item[]): (readonly Item[])[] {
+  const out: (readonly Item[])[] = [];
+  for (let i = 0; i < items.length; i += BLOCK_SIZE) out.push(items.slice(i, i + BLOCK_SIZE));
+  return out;
+}
+
+/**
+ * Everything a run of items shows, as one text: what ItemView, QuestionItem and RepeatView read from
+ * the state and the view, item by item (rows of a repeat within, recursively). A Block whose digest
+ * is unchanged is not drawn again, so a keystroke redraws the block or row it changed (and those
+ * whose relevance, labels, errors or sums it changed), not the 30 rows of a repeat.
+ */
+function digest(items: readonly Item[], at: readonly number[], view: View): string {
+  const { state, locale } = view;
+  let out = "";
+  for (const item of items) {
+    if (item.kind === "repeat") {
+      const rows = state.rows(item.name, at);
+      const held = state.raw(item.name, at);
+      out += `R${rows}:${Array.isArray(held) ? held.length : -1}:`;
+      if (rows === 0 && !item.count) out += repeatOffered(item, at, view) ? "+" : "-";
+      for (let i = 0; i < rows; i++) {
+        const row = [...at, i];
+        out += state.relevant(item.name, row) ? `[${digest(item.children, row, view)}]` : "x";
+      }
+      continue;
+    }
+    if (!state.relevant(item.name, at)) {
+      out += "\u0002";
+      continue;
+    }
+    out += `${state.fill(textIn(item.label, locale), item.name, at)}\u0001`;
+    if (item.kind === "group") {
+      out += `{${digest(item.children, at, view)}}`;
+      continue;
+    }
+    if (item.type === "calculate") continue;
+    const raw = state.raw(item.name, at);
+    const value = typeof raw === "string" ? raw : "";
+    out += `${value}\u0001${view.errorOf(item.name, at) ?? ""}\u0001${state.required(item.name, at)}${state.readOnly(item.name, at)}`;
+    if (item.hint) out += `\u0001${state.fill(textIn(item.hint, locale), item.name, at)}`;
+    if (item.choiceFilter) out += `\u0001${state.choices(item.name, at).map((c) => c.name)}`;
+    if (item.bind) out += `\u0001${boundNote(item, at, value, view)}`;
+    if (item.type === "geopoint" && view.position)
+      out += `\u0001${view.position.lat},${view.position.lng},${view.position.accuracyM}`;
+    out += "\u0002";
+  }
+  return out;
+}
+
+interface BlockProps {
+  items: readonly Item[];
+  at: readonly number[];
+  view: View;
+  digest: string;
+}
+
+/** Items drawn again only when their digest changed; `view` is then the current one. */
+const Block = memo(
+  function Block({ items, at, view }: BlockProps) {
+    return <Items items={items} at={at} view={view} />;
+  },
+  (a, b) => a.digest === b.digest && a.items === b.items && sameList(a.at, b.at) && a.view.t === b.view.t,
+);
 
 function Items({ items, at, view }: { items: readonly Item[]; at: readonly number[]; view: View }) {
   return (
@@ -231,7 +319,48 @@ function ItemView({ item, at, view }: { item: Item; at: readonly number[]; view:
       </fieldset>
     );
   }
-  return <QuestionView q={item} at={at} label={label} view={view} />;
+  return <QuestionItem q={item} at={at} label={label} view={view} />;
+}
+
+const NO_CHOICES: readonly Choice[] = [];
+
+/**
+ * What one question shows, worked out from the state: plain values, so the memoised QuestionView
+ * below draws again only the questions a keystroke changed (the answer typed, an error, a label
+ * that quotes it), not the whole form.
+ */
+function QuestionItem({
+  q,
+  at,
+  label,
+  view,
+}: {
+  q: Question;
+  at: readonly number[];
+  label: string;
+  view: View;
+}) {
+  const { state, locale } = view;
+  if (q.type === "calculate") return null;
+  const raw = state.raw(q.name, at);
+  const value = typeof raw === "string" ? raw : "";
+  const select = q.type === "select_one" || q.type === "select_multiple";
+  return (
+    <QuestionView
+      q={q}
+      at={at}
+      label={label}
+      hint={q.hint ? state.fill(textIn(q.hint, locale), q.name, at) : ""}
+      value={value}
+      error={view.errorOf(q.name, at)}
+      required={state.required(q.name, at)}
+      readOnly={state.readOnly(q.name, at)}
+      choices={select ? state.choices(q.name, at) : NO_CHOICES}
+      bound={q.bind ? boundNote(q, at, value, view) : undefined}
+      position={q.type === "geopoint" ? view.position : null}
+      set={view.set}
+    />
+  );
 }
 
 function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[]; view: View }) {
@@ -256,13 +385,15 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
           <fieldset
             // biome-ignore lint/suspicious/noArrayIndexKey: a row is its position, as the answers hold it.
             key={i}
-            className="flex flex-col gap-3 rounded-lg border-2 border-gray-300 p-3"
+            // Rows off screen are neither laid out nor painted (content-visibility): a 30-row repeat
+            // would otherwise be laid out again whole at every keystroke that changes a height.
+            className="flex flex-col gap-3 rounded-lg border-2 border-gray-300 p-3 [contain-intrinsic-size:auto_50rem] [content-visibility:auto]"
             data-testid={`q-row-${repeat.name}`}
           >
             <legend className="px-1 text-base font-semibold">
               {label} · {t("questionnaire.row", { n: i + 1 })}
             </legend>
-            <Items items={repeat.children} at={row} view={view} />
+            <Block items={repeat.children} at={row} view={view} digest={digest(repeat.children, row, view)} />
             {!repeat.count && (
               <Button
                 variant="danger"
@@ -294,7 +425,25 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
  * Whether an open-ended repeat with no rows yet applies: asked of the evaluator with one empty row
  * added (the same rules, no copy of them here), so its first row is offered only when it would show.
  */
+const offeredRows = new WeakMap<FormState, Map<string, boolean>>();
+
 function repeatOffered(repeat: Repeat, at: readonly number[], view: View): boolean {
+  const { state } = view;
+  // Asked by the digest and by the drawing of the same state: worked out once.
+  let known = offeredRows.get(state);
+  if (!known) {
+    known = new Map();
+    offeredRows.set(state, known);
+  }
+  const key = keyOf(repeat.name, at);
+  const cached = known.get(key);
+  if (cached !== undefined) return cached;
+  const offered = trialOffered(repeat, at, view);
+  known.set(key, offered);
+  return offered;
+}
+
+function trialOffered(repeat: Repeat, at: readonly number[], view: View): boolean {
   const { state } = view;
   const chain = view.chains.get(repeat.name) ?? [];
   const trial = evaluateForm(
@@ -306,42 +455,37 @@ function repeatOffered(repeat: Repeat, at: readonly number[], view: View): boole
 }
 
 /**
- * Under a question bound to the register: that it checks the register, and once the answer differs,
- * the register's value and that saving sends the answer as a correction for review — the officer
- * should know an answer here changes the register. Nothing when the visit has no row for the binding.
+ * Under a question bound to the register: that it checks the register (null), and once the answer
+ * differs, the register's value (masked as the room's cards show it), which saving sends as a
+ * correction for review — the officer should know an answer here changes the register. undefined
+ * when the visit has no row for the binding.
  */
-function BoundNote({
-  q,
-  at,
-  value,
-  view,
-}: {
-  q: Question;
-  at: readonly number[];
-  value: string;
-  view: View;
-}) {
+function boundNote(q: Question, at: readonly number[], value: string, view: View): string | null | undefined {
   const { state, t, locale } = view;
   const bound = state.context.bound;
-  if (!bound || !Object.hasOwn(bound, q.name)) return null;
+  if (!bound || !Object.hasOwn(bound, q.name)) return undefined;
   const held = bound[q.name] ?? "";
-  if (value.trim() === "" || value.trim() === held) {
+  if (value.trim() === "" || value.trim() === held) return null;
+  const choice = state.choices(q.name, at).find((c) => c.name === held);
+  // Masked as the room's cards show the register (a phone, an address): the input holds it in full.
+  return held === ""
+    ? t("questionnaire.bound.blank")
+    : choice
+      ? textIn(choice.label, locale)
+      : String(maskFieldValue(q.bind?.field ?? "", held));
+}
+
+function BoundNote({ name, shown }: { name: string; shown: string | null }) {
+  const { t } = useI18n();
+  if (shown === null) {
     return (
-      <span className="text-sm text-gray-700" data-testid={`q-bound-${q.name}`}>
+      <span className="text-sm text-gray-700" data-testid={`q-bound-${name}`}>
         {t("questionnaire.bound.same")}
       </span>
     );
   }
-  const choice = state.choices(q.name, at).find((c) => c.name === held);
-  // Masked as the room's cards show the register (a phone, an address): the input holds it in full.
-  const shown =
-    held === ""
-      ? t("questionnaire.bound.blank")
-      : choice
-        ? textIn(choice.label, locale)
-        : String(maskFieldValue(q.bind?.field ?? "", held));
   return (
-    <span className="text-sm font-medium text-amber-900" data-testid={`q-bound-${q.name}`}>
+    <span className="text-sm font-medium text-amber-900" data-testid={`q-bound-${name}`}>
       {t("questionnaire.bound.changed", { value: shown })}
     </span>
   );
@@ -377,21 +521,51 @@ function Shell({
   );
 }
 
-function QuestionView({
-  q,
-  at,
-  label,
-  view,
-}: {
+interface QuestionViewProps {
   q: Question;
   at: readonly number[];
   label: string;
-  view: View;
-}) {
-  const { state, t, locale } = view;
-  if (q.type === "calculate") return null;
+  hint: string;
+  value: string;
+  error: string | undefined;
+  required: boolean;
+  readOnly: boolean;
+  choices: readonly Choice[];
+  /** boundNote's: undefined no note, null the register's value kept, text the register's value. */
+  bound: string | null | undefined;
+  position: Position | null;
+  set: View["set"];
+}
+
+const sameList = <T,>(a: readonly T[], b: readonly T[]) =>
+  a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** Equal when every prop is: the row position and a filtered choice list compared by their items. */
+function sameQuestion(a: QuestionViewProps, b: QuestionViewProps): boolean {
+  for (const key of Object.keys(a) as (keyof QuestionViewProps)[]) {
+    if (key === "at" || key === "choices") {
+      if (!sameList<unknown>(a[key], b[key])) return false;
+    } else if (a[key] !== b[key]) return false;
+  }
+  return true;
+}
+
+const QuestionView = memo(function QuestionView({
+  q,
+  at,
+  label,
+  hint,
+  value,
+  error,
+  required,
+  readOnly,
+  choices,
+  bound,
+  position,
+  set,
+}: QuestionViewProps) {
+  const { t, locale } = useI18n();
   const id = `q-${q.name}-${at.join("-")}`;
-  const hint = q.hint ? state.fill(textIn(q.hint, locale), q.name, at) : "";
   if (q.type === "note") {
     return (
       <p className="rounded-lg bg-sky-50 p-3 text-base text-gray-900" data-testid={`q-${q.name}`}>
@@ -399,11 +573,6 @@ function QuestionView({
       </p>
     );
   }
-  const raw = state.raw(q.name, at);
-  const value = typeof raw === "string" ? raw : "";
-  const error = view.errorOf(q.name, at);
-  const required = state.required(q.name, at);
-  const readOnly = state.readOnly(q.name, at);
   const shownLabel = required ? `${label} *` : label;
   const describedBy = error ? `${id}-error` : undefined;
   const common = {
@@ -414,13 +583,13 @@ function QuestionView({
     disabled: readOnly,
     "data-testid": `q-${q.name}`,
   };
-  const onText = (text: string) => view.set(q.name, at, text);
-  const boundNote = q.bind ? <BoundNote q={q} at={at} value={value} view={view} /> : null;
+  const onText = (text: string) => set(q.name, at, text);
+  const boundText = bound === undefined ? null : <BoundNote name={q.name} shown={bound} />;
   const hintNode =
-    hint || boundNote ? (
+    hint || boundText ? (
       <>
         {hint ? <span className="text-sm text-gray-700">{hint}</span> : null}
-        {boundNote}
+        {boundText}
       </>
     ) : undefined;
   const errorNode = error ? (
@@ -430,7 +599,6 @@ function QuestionView({
   ) : null;
 
   if (q.type === "select_one" || q.type === "select_multiple") {
-    const choices = state.choices(q.name, at);
     if (q.appearance === "minimal" && q.type === "select_one") {
       return (
         <Shell label={shownLabel} htmlFor={id} error={errorNode} hint={hintNode}>
@@ -516,7 +684,7 @@ function QuestionView({
   }
 
   if (q.type === "geopoint") {
-    const p = view.position;
+    const p = position;
     const [lat, lng, , accuracy] = value.split(" ");
     return (
       <Shell label={shownLabel} error={errorNode} hint={hintNode}>
@@ -577,4 +745,4 @@ function QuestionView({
       )}
     </Shell>
   );
-}
+}, sameQuestion);

@@ -1,0 +1,243 @@
+// Expression trees turned into closures, once per definition (evaluate.ts keeps them per definition
+// object). Walking a tree means a switch on every node and a scope object per evaluation; a closure
+// tree is the same walk decided once, so the phone at every keystroke and the server for every pushed
+// visit only call functions. The meaning is interpret.ts's, node for node (the same values.ts
+// conversions); what a reference reads is the caller's, resolved when compiling (`Leaves`).
+// Still no `eval` and no `new Function`: the closures are this file's, the tree only chooses them.
+
+import type { Choice } from "./definition";
+import type { BinaryOp, Expr } from "./expr";
+import {
+  compare,
+  dayOfIso,
+  equals,
+  type Relation,
+  roundTo,
+  toBoolean,
+  toDate,
+  toNumber,
+  toText,
+  type Value,
+} from "./values";
+
+/**
+ * A compiled expression: `S` the form's state, `I` the row (or the form) it is evaluated in, and the
+ * choice a choice_filter is asked about (null elsewhere).
+ */
+export type Fn<S, I> = (state: S, row: I, choice: Choice | null) => Value;
+
+/** What the leaves of a tree mean where the expression sits (the caller knows its repeats). */
+export interface Leaves<S, I> {
+  ref(name: string): Fn<S, I>;
+  /** count(${name}) */
+  count(name: string): Fn<S, I>;
+  /** The values sum(${name}) adds. */
+  values(name: string): (state: S, row: I) => readonly Value[];
+  register(field: string): Fn<S, I>;
+  self(): Fn<S, I>;
+  position(): Fn<S, I>;
+  column(name: string): Fn<S, I>;
+  today(): Fn<S, I>;
+}
+
+const constant =
+  <S, I>(v: Value): Fn<S, I> =>
+  () =>
+    v;
+
+/** The non-blank whitespace-separated pieces of a multiple choice, without an array when counting. */
+function countTokens(text: string): number {
+  let n = 0;
+  let inToken = false;
+  for (let i = 0; i < text.length; i++) {
+    const blank = /\s/.test(text[i]);
+    if (!blank && !inToken) n++;
+    inToken = !blank;
+  }
+  return n;
+}
+
+function hasToken(text: string, token: string): boolean {
+  if (token === "") return false;
+  if (text === token) return true;
+  for (const piece of text.split(/\s+/)) if (piece === token) return true;
+  return false;
+}
+
+/** Length in characters (code points), as string-length() counts, without spreading the string. */
+function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+export function compileExpr<S, I>(expr: Expr, leaves: Leaves<S, I>): Fn<S, I> {
+  const sub = (e: Expr) => compileExpr(e, leaves);
+  switch (expr.k) {
+    case "num":
+    case "str":
+      return constant(expr.v);
+    case "ref":
+      return leaves.ref(expr.name);
+    case "reg":
+      return leaves.register(expr.field);
+    case "self":
+      return leaves.self();
+    case "col":
+      return leaves.column(expr.name);
+    case "pos":
+      return leaves.position();
+    case "neg": {
+      const a = sub(expr.a);
+      return (s, i, c) => -toNumber(a(s, i, c));
+    }
+    case "bin":
+      return binary(expr.op, sub(expr.a), sub(expr.b));
+    case "call":
+      return call(expr, leaves, sub);
+  }
+}
+
+function binary<S, I>(op: BinaryOp, a: Fn<S, I>, b: Fn<S, I>): Fn<S, I> {
+  switch (op) {
+    case "or":
+      return (s, i, c) => toBoolean(a(s, i, c)) || toBoolean(b(s, i, c));
+    case "and":
+      return (s, i, c) => toBoolean(a(s, i, c)) && toBoolean(b(s, i, c));
+    case "=":
+      return (s, i, c) => equals(a(s, i, c), b(s, i, c));
+    case "!=":
+      return (s, i, c) => !equals(a(s, i, c), b(s, i, c));
+    case "<":
+    case "<=":
+    case ">":
+    case ">=": {
+      const relation = op as Relation;
+      return (s, i, c) => compare(relation, a(s, i, c), b(s, i, c));
+    }
+    case "+":
+      return (s, i, c) => toNumber(a(s, i, c)) + toNumber(b(s, i, c));
+    case "-":
+      return (s, i, c) => toNumber(a(s, i, c)) - toNumber(b(s, i, c));
+    case "*":
+      return (s, i, c) => toNumber(a(s, i, c)) * toNumber(b(s, i, c));
+    case "div":
+      return (s, i, c) => toNumber(a(s, i, c)) / toNumber(b(s, i, c));
+    case "mod":
+      // XPath's mod keeps the dividend's sign, as JavaScript's % does.
+      return (s, i, c) => toNumber(a(s, i, c)) % toNumber(b(s, i, c));
+  }
+}
+
+function call<S, I>(expr: Expr & { k: "call" }, leaves: Leaves<S, I>, sub: (e: Expr) => Fn<S, I>): Fn<S, I> {
+  const args = expr.args;
+  switch (expr.fn) {
+    case "if": {
+      const [test, then, otherwise] = args.map(sub);
+      return (s, i, c) => (toBoolean(test(s, i, c)) ? then(s, i, c) : otherwise(s, i, c));
+    }
+    case "not": {
+      const a = sub(args[0]);
+      return (s, i, c) => !toBoolean(a(s, i, c));
+    }
+    case "true":
+      return constant(true);
+    case "false":
+      return constant(false);
+    case "selected": {
+      const [list, choice] = args.map(sub);
+      return (s, i, c) => hasToken(toText(list(s, i, c)), toText(choice(s, i, c)).trim());
+    }
+    case "count-selected": {
+      const list = sub(args[0]);
+      return (s, i, c) => countTokens(toText(list(s, i, c)));
+    }
+    case "count":
+      return args[0].k === "ref" ? leaves.count(args[0].name) : constant(0);
+    case "sum": {
+      if (args[0].k !== "ref") return constant(0);
+      const values = leaves.values(args[0].name);
+      // Blank rows are skipped rather than making the sum NaN (XPath's answer): a row left empty
+      // or made irrelevant contributes nothing.
+      return (s, i) => {
+        let total = 0;
+        for (const v of values(s, i)) if (toText(v) !== "") total += toNumber(v);
+        return total;
+      };
+    }
+    case "string-length": {
+      const a = sub(args[0]);
+      return (s, i, c) => codePoints(toText(a(s, i, c)));
+    }
+    case "concat": {
+      const parts = args.map(sub);
+      return (s, i, c) => {
+        let out = "";
+        for (const part of parts) out += toText(part(s, i, c));
+        return out;
+      };
+    }
+    case "regex": {
+      let re: RegExp | null = null;
+      if (args[1].k === "str") {
+        try {
+          re = new RegExp(args[1].v);
+        } catch {
+          re = null;
+        }
+      }
+      if (!re) return constant(false);
+      const pattern = re;
+      const text = sub(args[0]);
+      return (s, i, c) => pattern.test(toText(text(s, i, c)));
+    }
+    case "today":
+      return leaves.today();
+    case "date": {
+      const a = sub(args[0]);
+      return (s, i, c) => toDate(a(s, i, c)) ?? "";
+    }
+    case "coalesce": {
+      const options = args.map(sub);
+      return (s, i, c) => {
+        for (const option of options) {
+          const v = option(s, i, c);
+          if (toText(v) !== "") return v;
+        }
+        return "";
+      };
+    }
+    case "number": {
+      const a = sub(args[0]);
+      return (s, i, c) => toNumber(a(s, i, c));
+    }
+    case "string": {
+      const a = sub(args[0]);
+      return (s, i, c) => toText(a(s, i, c));
+    }
+    case "int": {
+      const a = sub(args[0]);
+      return (s, i, c) => Math.trunc(toNumber(a(s, i, c)));
+    }
+    case "round": {
+      const x = sub(args[0]);
+      const digits = args.length > 1 ? sub(args[1]) : constant<S, I>(0);
+      return (s, i, c) => roundTo(toNumber(x(s, i, c)), toNumber(digits(s, i, c)));
+    }
+  }
+}
+
+/** today() as a value, from the day's text (YYYY-MM-DD). */
+export function dayValue(day: string): Value {
+  const d = dayOfIso(day);
+  return d === null ? "" : { day: d };
+}
