@@ -3,12 +3,14 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, rowsOf } from "@/db/client";
 import { areas, campaigns, campaignTargets, householdCodes, persons, users, visits } from "@/db/schema";
+import type { PullResponse } from "@/domain/pull";
 import { type TargetQuery, targetQuery } from "@/domain/targets";
+import { decodePullRows } from "@/domain/wire";
 import { hashPassword } from "@/server/auth/password";
 import type { SessionUser } from "@/server/services/auth";
 import { createCampaign } from "@/server/services/campaigns";
 import { previewRerun, previewTargets, rerunTargets } from "@/server/services/targets";
-import { databaseKinds, openTestDatabase } from "../support/db";
+import { databaseKinds, openTestDatabase, settle } from "../support/db";
 import { callerFor, codeOf, DEMO_PASSWORD, loginAs, seedSmallStreet } from "../support/fixture";
 
 /** Someone's age in whole years on a day, as PostgreSQL's own age() reckons it: the test's yardstick. */
@@ -258,6 +260,51 @@ describe.each(databaseKinds)("register-query targets, on %s", (kind) => {
       .from(campaignTargets)
       .where(and(eq(campaignTargets.id, visited.id)));
     expect(kept.state).toBe("open");
+  });
+
+  it("an officer's pull carries exactly the open targets of their grid, and says the campaign is targeted", async () => {
+    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+    const { id } = await adminCaller.campaign.create({
+      name: "老人健康档案（拉取）",
+      startsOn: "2026-12-01",
+      areaIds: [street.id],
+      target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
+    });
+    const [officer] = await database.db
+      .select({ id: users.id, gridId: users.areaId })
+      .from(users)
+      .where(eq(users.username, "officer3"));
+    await adminCaller.campaign.assign({ campaignId: id, gridId: officer.gridId, officerId: officer.id });
+    await settle(database.db);
+    const caller = (await callerFor(database, { cookie: await loginAs(database, "officer3") })).caller;
+    const pulled: Record<string, unknown>[] = [];
+    let cursor: string | null = null;
+    let targeted: boolean | undefined;
+    for (;;) {
+      const page: PullResponse = await caller.sync.pull({ cursor, campaignId: id, deviceId: randomUUID() });
+      pulled.push(...(decodePullRows(page.format, page.rows).campaignTargets ?? []));
+      targeted = page.targeted;
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    expect(targeted).toBe(true);
+    const [grid] = await database.db
+      .select({ path: areas.path })
+      .from(areas)
+      .where(eq(areas.id, officer.gridId));
+    const direct = (await directPersons60(grid.path, "2026-12-31")).reduce((sum, row) => sum + row.count, 0);
+    expect(direct).toBeGreaterThan(0);
+    expect(pulled).toHaveLength(direct);
+    expect(new Set(pulled.map((row) => row.gridId))).toEqual(new Set([officer.gridId]));
+    expect(new Set(pulled.map((row) => row.campaignId))).toEqual(new Set([id]));
+    // Every target names a person of the grid at a room the same pull carries.
+    const personIds = new Set(
+      (
+        await database.db.select({ id: persons.id }).from(persons).where(eq(persons.gridId, officer.gridId))
+      ).map((p) => p.id),
+    );
+    for (const row of pulled) expect(personIds.has(String(row.subjectId))).toBe(true);
+    await adminCaller.campaign.close({ id });
   });
 
   it("refuses a supervisor everywhere, and an administrator of one community another's areas and campaign", async () => {
