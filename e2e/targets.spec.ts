@@ -125,7 +125,10 @@ test("an administrator targets persons aged 60+ of one community; the officer's 
   await expect(page.getByTestId("work-room")).toHaveCount(elderly.length);
   const shownNames = await page.getByTestId("target-name").allTextContents();
   expect(shownNames.sort()).toEqual(elderly.map((p) => String(p.name)).sort());
+  await expect(page.getByTestId("grid-counts")).toHaveText("已走访 0 个 · 待复访 0 个");
   await page.screenshot({ path: `${SHOTS}/phone-list.png` });
+  await page.getByTestId("work-building").first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/phone-list-targets.png` });
 
   // Search finds a target by name, and not a resident of the grid who is no target.
   const search = page.getByPlaceholder(/搜索/);

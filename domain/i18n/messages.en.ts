@@ -157,6 +157,7 @@ export const en: Catalogue = {
   "field.all": "All",
   "field.rooms": "{count, plural, one {# room} other {# rooms}}",
   "field.targets": "{count, plural, one {# target} other {# targets}}",
+  "field.countsTargets": "{visited} visited · {revisit, plural, one {# revisit} other {# revisits}} due",
   "field.progressTargets": "{done} of {total, plural, one {# target} other {# targets}} checked",
   "field.targetedNote": "This campaign visits only the targets picked for it.",
   "field.needLogin": "Log in once while online; after that the workspace works offline.",

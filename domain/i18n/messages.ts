@@ -155,6 +155,7 @@ export const zhCN = {
   "field.all": "全部",
   "field.rooms": "{count} 间",
   "field.targets": "{count} 个对象",
+  "field.countsTargets": "已走访 {visited} 个 · 待复访 {revisit} 个",
   "field.progressTargets": "已核查 {done} / {total} 个对象",
   "field.targetedNote": "本任务只走访筛选出的对象。",
   "field.needLogin": "请先在有网络时登录一次，之后即可离线使用。",

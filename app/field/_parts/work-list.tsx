@@ -105,7 +105,10 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
         </p>
         {targeted && <p className="text-sm text-gray-700">{t("field.targetedNote")}</p>}
         <p className="mb-2 text-sm text-gray-700" data-testid="grid-counts">
-          {t("field.counts", { visited: counts.visited, revisit: counts.revisitDue })}
+          {t(targeted ? "field.countsTargets" : "field.counts", {
+            visited: counts.visited,
+            revisit: counts.revisitDue,
+          })}
         </p>
         <div className="h-3 w-full overflow-hidden rounded-full bg-gray-200" aria-hidden>
           <div
