@@ -24,6 +24,7 @@ import { ROLES } from "../domain/auth";
 import { CAMPAIGN_STATUSES } from "../domain/campaign";
 import { type DisputedField, FEEDBACK_KINDS } from "../domain/check";
 import { CHANGE_STATUSES } from "../domain/push";
+import { TARGET_KINDS, TARGET_STATES, TARGET_SUBJECTS, type TargetQuery } from "../domain/targets";
 import { CHANGE_ENTITIES, REVIEW_STATES, SUBJECT_TYPES } from "../domain/visit";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -362,7 +363,43 @@ export const campaigns = pgTable("campaigns", {
   closedAt: ts("closed_at"),
   /** Plain confirmations (verified unchanged, no correction) are approved as they arrive. */
   autoApprove: boolean("auto_approve").notNull().default(false),
+  /** every_door: every room of its areas; query: the targets `targetQuery` picked (campaign_targets). */
+  targetKind: text("target_kind", { enum: TARGET_KINDS }).notNull().default("every_door"),
+  targetQuery: jsonb("target_query").$type<TargetQuery>(),
 });
+
+/**
+ * Whom a targeted campaign visits: one row a register subject (a person, household, rental or unit)
+ * at its room, in its grid, made in one transaction from the campaign's query and added to by re-runs.
+ * Pulled with the officer's grid like a register row (stamped by the same trigger); a withdrawn
+ * target (no longer matching, never visited) goes out as a tombstone. `claim` is what a department's
+ * returned file says about the subject (null for a query's targets).
+ */
+export const campaignTargets = pgTable(
+  "campaign_targets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    subjectKind: text("subject_kind", { enum: TARGET_SUBJECTS }).notNull(),
+    subjectId: uuid("subject_id").notNull(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    claim: jsonb("claim"),
+    state: text("state", { enum: TARGET_STATES }).notNull().default("open"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    /** When it was withdrawn: the pull's tombstone mark, like a register row's end. */
+    endedAt: ts("ended_at"),
+    ...pulledColumns(),
+  },
+  (t) => [
+    uniqueIndex("campaign_targets_subject_uq").on(t.campaignId, t.subjectKind, t.subjectId),
+    index("campaign_targets_campaign_grid_idx").on(t.campaignId, t.gridId),
+    index("campaign_targets_pull_idx").on(t.gridId, t.changeXid),
+  ],
+);
 
 /**
  * A campaign's questionnaire, one row per uploaded version: the definition as read from the workbook

@@ -3,10 +3,16 @@
 
 import { z } from "zod";
 import { dateField, optional, requiredText, whenValid, withKeys } from "./schemas/fields";
+import { campaignTarget, type TargetKind, type TargetQuery, targetQuery } from "./targets";
 
 export const CAMPAIGN_NAME_MAX = 60;
 /** More areas than a street has communities would be a mistake in the form, not a survey. */
 export const CAMPAIGN_AREAS_MAX = 50;
+
+const campaignAreaIds = z
+  .array(z.uuid(withKeys), withKeys)
+  .min(1, { error: "campaign.error.areasRequired" })
+  .max(CAMPAIGN_AREAS_MAX);
 
 export const campaignCreateInput = z
   .object({
@@ -14,12 +20,11 @@ export const campaignCreateInput = z
     // An untouched date input sends "": that is a missing date, not a badly written one.
     startsOn: z.string(withKeys).trim().min(1, { error: "validation.required" }).pipe(dateField()),
     endsOn: optional(dateField()),
-    areaIds: z
-      .array(z.uuid(withKeys), withKeys)
-      .min(1, { error: "campaign.error.areasRequired" })
-      .max(CAMPAIGN_AREAS_MAX),
+    areaIds: campaignAreaIds,
     /** Visits that only confirm (verified, no corrections) are approved as they arrive. */
     autoApprove: z.boolean(withKeys).default(false),
+    /** Every door of the areas (the default), or the targets a register query picks. */
+    target: campaignTarget,
   })
   .superRefine(
     (value, ctx) => {
@@ -34,6 +39,9 @@ export const campaignCreateInput = z
     },
     { when: whenValid("startsOn", "endsOn") },
   );
+
+/** What a new campaign over these areas with this query would target (nothing is made). */
+export const targetPreviewInput = z.object({ areaIds: campaignAreaIds, query: targetQuery });
 
 export type CampaignCreateInput = z.output<typeof campaignCreateInput>;
 export type CampaignCreateValues = z.input<typeof campaignCreateInput>;
@@ -83,6 +91,10 @@ export interface CampaignOfficer {
 }
 
 export interface CampaignDetail extends CampaignSummary {
+  targetKind: TargetKind;
+  targetQuery: TargetQuery | null;
+  /** Open targets under the caller's area (0 for an every-door campaign). */
+  targets: number;
   gridList: CampaignGrid[];
   officerList: CampaignOfficer[];
   /** Whether the caller may close it (an administrator over all its areas). */

@@ -104,6 +104,7 @@ export function roomCountState(
 }
 
 export interface RoomCounts {
+  /** The doors counted; in a targeted campaign its open targets (countTargets). */
   rooms: number;
   visited: number;
   checked: number;
@@ -125,15 +126,43 @@ export function countRooms(input: {
   visits: readonly CountedVisit[];
   disputes?: ReadonlyMap<string, string | Date>;
 }): RoomCounts {
+  return tally(new Set(input.roomIds), input.visits, input.disputes);
+}
+
+/**
+ * A TARGETED campaign (one whose query picked persons, households, rentals or units) counts its open
+ * targets instead of its doors: each target once, in the state of its room by the rules above (the
+ * officer visits a target at its door, and a visit of the campaign to the room is a visit to every
+ * target there). `rooms` is then the number of targets, and so is every count: two elderly persons
+ * behind one door checked are 2 checked.
+ */
+export function countTargets(input: {
+  targets: readonly { roomId: string }[];
+  visits: readonly CountedVisit[];
+  disputes?: ReadonlyMap<string, string | Date>;
+}): RoomCounts {
+  return tally(
+    input.targets.map((target) => target.roomId),
+    input.visits,
+    input.disputes,
+  );
+}
+
+/** Each entry of `roomIds` counted once in its room's state (a room listed twice counts twice). */
+function tally(
+  roomIds: Iterable<string>,
+  visits: readonly CountedVisit[],
+  disputes: ReadonlyMap<string, string | Date> | undefined,
+): RoomCounts {
   const latest = new Map<string, CountedVisit>();
-  for (const visit of input.visits) {
+  for (const visit of visits) {
     const held = latest.get(visit.roomId);
     if (!held || latestFirst(visit, held) < 0) latest.set(visit.roomId, visit);
   }
   const counts = emptyRoomCounts();
-  for (const roomId of new Set(input.roomIds)) {
+  for (const roomId of roomIds) {
     const visit = latest.get(roomId) ?? null;
-    const state = roomCountState(visit, input.disputes?.get(roomId));
+    const state = roomCountState(visit, disputes?.get(roomId));
     counts.rooms += 1;
     if (visit) counts.visited += 1;
     if (state === "checked") {

@@ -20,6 +20,8 @@ export const PULL_TABLES = [
   "visits",
   "householdCodes",
   "residentFeedback",
+  // A targeted campaign's targets in the officer's grids (domain/targets.ts); none for every door.
+  "campaignTargets",
 ] as const;
 export type PullTableName = (typeof PULL_TABLES)[number];
 
@@ -206,6 +208,18 @@ export const PULL_COLUMNS = {
     "handledAt",
     "handledNote",
   ],
+  campaignTargets: [
+    "id",
+    "gridId",
+    "version",
+    "campaignId",
+    "subjectKind",
+    "subjectId",
+    "roomId",
+    "claim",
+    "state",
+    "endedAt",
+  ],
 } as const satisfies Record<PullTableName, readonly string[]>;
 
 /**
@@ -282,6 +296,11 @@ export interface PullResponse {
   serverTime: string;
   /** The campaign pulled; when it differs from the one held, the phone drops that campaign's visits. */
   campaignId: string | null;
+  /**
+   * Whether the campaign pulled visits only its targets (`campaignTargets` rows) rather than every
+   * door; absent from servers before targets, which meant every door.
+   */
+  targeted?: boolean;
   /** The grid areas that start from zero on this page (first page, or grids newly assigned). */
   grids?: PullGrid[];
   /** Grids no longer assigned: the phone deletes every row of them (after keeping unsent work). */

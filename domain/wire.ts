@@ -50,6 +50,7 @@ const REFS: Partial<Record<PullTableName, Record<string, PullTableName>>> = {
   visits: { roomId: "rooms" },
   householdCodes: { householdId: "households" },
   residentFeedback: { householdId: "households" },
+  campaignTargets: { roomId: "rooms" },
 };
 
 /** Columns that are never text (numbers, booleans): sent as they are. */
@@ -76,7 +77,7 @@ const PLAIN = new Set([
 ]);
 
 /** Columns holding JSON arrays or objects: always sent raw, since a lone array would read as a column. */
-const JSON_COLUMNS = new Set(["fields"]);
+const JSON_COLUMNS = new Set(["fields", "claim"]);
 
 const CITIZEN_ID = /^\d{17}[\dX]$/;
 
@@ -112,6 +113,7 @@ const LOCALITY: Record<PullTableName, readonly string[]> = {
   visits: ["roomId", "visitedAt"],
   householdCodes: ["householdId"],
   residentFeedback: ["householdId", "createdAt"],
+  campaignTargets: ["roomId", "subjectKind"],
 };
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;

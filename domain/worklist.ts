@@ -4,7 +4,8 @@
  */
 
 import type { FeedbackKind } from "./check";
-import { countRooms, latestVisit, type RoomCounts, roomCountState } from "./counts";
+import { countRooms, countTargets, latestVisit, type RoomCounts, roomCountState } from "./counts";
+import type { TargetSubject } from "./targets";
 import type { ReviewState } from "./visit";
 
 export type RoomStatus = "todo" | "done" | "revisit" | "returned" | "conflict" | "approved";
@@ -35,6 +36,23 @@ export interface WorkRoom {
 export interface WorkHousehold {
   id: string;
   roomId: string;
+  householdNo?: string;
+}
+
+/** A targeted campaign's target as pulled (`campaignTargets`): whom to visit, at which door. */
+export interface WorkTarget {
+  id: string;
+  roomId: string;
+  subjectKind: TargetSubject;
+  subjectId: string;
+  state: string;
+}
+
+/** Rentals and units, for naming the targets that are one (a landlord, a business). */
+export interface WorkNamed {
+  id: string;
+  name?: string;
+  landlordName?: string;
 }
 export interface WorkPerson {
   id: string;
@@ -107,17 +125,40 @@ export function gridCounts(input: {
   households: readonly WorkHousehold[];
   visits: readonly WorkVisit[];
   residentFeedback?: readonly WorkFeedback[];
+  /** Set for a targeted campaign: its open targets are counted instead of the doors. */
+  targets?: readonly WorkTarget[] | null;
 }): RoomCounts {
-  return countRooms({
-    roomIds: input.rooms.map((room) => room.id),
-    visits: input.visits,
-    disputes: openDisputesByRoom(input.households, input.residentFeedback ?? []),
-  });
+  const disputes = openDisputesByRoom(input.households, input.residentFeedback ?? []);
+  if (input.targets)
+    return countTargets({ targets: openTargets(input.targets), visits: input.visits, disputes });
+  return countRooms({ roomIds: input.rooms.map((room) => room.id), visits: input.visits, disputes });
+}
+
+/** The targets still to be visited: a withdrawn one has left the list. */
+export function openTargets<T extends Pick<WorkTarget, "state">>(targets: readonly T[]): T[] {
+  return targets.filter((target) => target.state === "open");
+}
+
+/** What the officer reads for each target: the person's name, the household's number, the landlord, the unit. */
+function targetNames(input: {
+  households: readonly WorkHousehold[];
+  persons: readonly WorkPerson[];
+  rentals?: readonly WorkNamed[];
+  units?: readonly WorkNamed[];
+}): (target: WorkTarget) => string {
+  const persons = new Map(input.persons.map((p) => [p.id, p.name]));
+  const households = new Map(input.households.map((h) => [h.id, h.householdNo ?? ""]));
+  const rentals = new Map((input.rentals ?? []).map((r) => [r.id, r.landlordName ?? ""]));
+  const units = new Map((input.units ?? []).map((u) => [u.id, u.name ?? ""]));
+  const of = { person: persons, household: households, rental: rentals, unit: units };
+  return (target) => of[target.subjectKind]?.get(target.subjectId) ?? "";
 }
 
 export interface WorkListRoom extends WorkRoom {
   status: RoomStatus;
   names: string[];
+  /** In a targeted campaign each target is an entry of its own, at its room. */
+  target?: { id: string; subjectKind: TargetSubject; subjectId: string; name: string };
 }
 export interface WorkListFloor {
   key: string;
@@ -148,6 +189,10 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string | null | undef
 
 const collator = new Intl.Collator("zh-CN", { numeric: true });
 
+/**
+ * Every door of the grid by building and floor; in a targeted campaign (`targets` set) only the doors
+ * with open targets, one entry a target, named, and the building's counts counting targets.
+ */
 export function buildWorkList(input: {
   buildings: readonly WorkBuilding[];
   rooms: readonly WorkRoom[];
@@ -155,7 +200,12 @@ export function buildWorkList(input: {
   persons: readonly WorkPerson[];
   visits: readonly WorkVisit[];
   residentFeedback?: readonly WorkFeedback[];
+  targets?: readonly WorkTarget[] | null;
+  rentals?: readonly WorkNamed[];
+  units?: readonly WorkNamed[];
 }): WorkListBuilding[] {
+  const targetsByRoom = input.targets ? groupBy(openTargets(input.targets), (t) => t.roomId) : null;
+  const nameOf = targetNames(input);
   const roomsByBuilding = groupBy(input.rooms, (r) => r.buildingId);
   const visitsByRoom = groupBy(input.visits, (v) => v.roomId);
   const disputes = openDisputesByRoom(input.households, input.residentFeedback ?? []);
@@ -170,25 +220,47 @@ export function buildWorkList(input: {
     .map((building) => {
       const counts = emptyCounts();
       const floors = new Map<string, WorkListFloor>();
-      const rooms = [...(roomsByBuilding.get(building.id) ?? [])].sort(
-        (a, b) =>
-          collator.compare(a.unitNo ?? "", b.unitNo ?? "") ||
-          a.floor - b.floor ||
-          collator.compare(a.roomNo, b.roomNo),
-      );
+      const rooms = [...(roomsByBuilding.get(building.id) ?? [])]
+        .filter((room) => !targetsByRoom || targetsByRoom.has(room.id))
+        .sort(
+          (a, b) =>
+            collator.compare(a.unitNo ?? "", b.unitNo ?? "") ||
+            a.floor - b.floor ||
+            collator.compare(a.roomNo, b.roomNo),
+        );
       for (const room of rooms) {
         const status = roomStatus(visitsByRoom.get(room.id) ?? [], disputes.get(room.id));
-        counts[status] += 1;
         const key = `${room.unitNo ?? ""}|${room.floor}`;
         let floor = floors.get(key);
         if (!floor) {
           floor = { key, unitNo: room.unitNo, floor: room.floor, rooms: [] };
           floors.set(key, floor);
         }
-        floor.rooms.push({ ...room, status, names: (namesByRoom.get(room.id) ?? []).map((p) => p.name) });
+        const names = (namesByRoom.get(room.id) ?? []).map((p) => p.name);
+        const targets = targetsByRoom?.get(room.id);
+        if (!targets) {
+          counts[status] += 1;
+          floor.rooms.push({ ...room, status, names });
+          continue;
+        }
+        for (const target of targets) {
+          counts[status] += 1;
+          floor.rooms.push({
+            ...room,
+            status,
+            names,
+            target: {
+              id: target.id,
+              subjectKind: target.subjectKind,
+              subjectId: target.subjectId,
+              name: nameOf(target),
+            },
+          });
+        }
       }
       return { ...building, floors: [...floors.values()], counts };
-    });
+    })
+    .filter((building) => !targetsByRoom || building.floors.length > 0);
 }
 
 /** The room screen's address; with a person, the screen opens scrolled to them. */
@@ -242,29 +314,47 @@ export function buildSearchIndex(input: {
   rooms: readonly WorkRoom[];
   households: readonly WorkHousehold[];
   persons: readonly WorkPerson[];
+  /** A targeted campaign's: only their doors are searched, a person found only when a target. */
+  targets?: readonly WorkTarget[] | null;
+  rentals?: readonly WorkNamed[];
+  units?: readonly WorkNamed[];
 }): SearchIndex {
   const address = new Map(input.buildings.map((b) => [b.id, b.address]));
   const roomOfHousehold = new Map(input.households.map((h) => [h.id, h.roomId]));
+  const targets = input.targets ? openTargets(input.targets) : null;
+  const targetPersons = targets
+    ? new Set(targets.filter((t) => t.subjectKind === "person").map((t) => t.subjectId))
+    : null;
   const personsByRoom = groupBy(
-    input.persons,
+    targetPersons ? input.persons.filter((p) => targetPersons.has(p.id)) : input.persons,
     (p) => p.roomId ?? (p.householdId ? roomOfHousehold.get(p.householdId) : null),
   );
+  // A target that is no person (a household, a rental, a unit) is found by its name with its door.
+  const nameOf = targetNames(input);
+  const otherNames = new Map<string, string[]>();
+  for (const target of targets ?? []) {
+    if (target.subjectKind === "person") continue;
+    otherNames.set(target.roomId, [...(otherNames.get(target.roomId) ?? []), nameOf(target)]);
+  }
+  const targetRooms = targets ? new Set(targets.map((t) => t.roomId)) : null;
   return {
-    entries: input.rooms.map((room) => {
-      const people = personsByRoom.get(room.id) ?? [];
-      const where = address.get(room.buildingId) ?? "";
-      const label = `${where} ${room.unitNo ? `${room.unitNo}单元` : ""}${room.roomNo}`;
-      return {
-        roomId: room.id,
-        buildingId: room.buildingId,
-        label,
-        address: where,
-        unitNo: room.unitNo,
-        roomNo: room.roomNo,
-        text: label.toLowerCase(),
-        people: people.map((p) => ({ id: p.id, name: p.name, idNumber: p.idNumber.toUpperCase() })),
-      };
-    }),
+    entries: input.rooms
+      .filter((room) => !targetRooms || targetRooms.has(room.id))
+      .map((room) => {
+        const people = personsByRoom.get(room.id) ?? [];
+        const where = address.get(room.buildingId) ?? "";
+        const label = `${where} ${room.unitNo ? `${room.unitNo}单元` : ""}${room.roomNo}`;
+        return {
+          roomId: room.id,
+          buildingId: room.buildingId,
+          label,
+          address: where,
+          unitNo: room.unitNo,
+          roomNo: room.roomNo,
+          text: [label, ...(otherNames.get(room.id) ?? [])].join(" ").toLowerCase(),
+          people: people.map((p) => ({ id: p.id, name: p.name, idNumber: p.idNumber.toUpperCase() })),
+        };
+      }),
   };
 }
 

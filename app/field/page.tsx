@@ -19,6 +19,7 @@ export default function FieldPage() {
     user,
     db,
     data,
+    targeted,
     storeFailed,
     pulledAt,
     download,
@@ -83,7 +84,7 @@ export default function FieldPage() {
               onCampaign={setCampaignId}
             />
             {hasData && data && <OfflineMapPanel grids={data.grids} buildings={data.buildings} />}
-            {hasData && data && <WorkList data={data} />}
+            {hasData && data && <WorkList data={data} targeted={targeted} />}
             <div className="mt-6 flex justify-center">
               <button
                 type="button"

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { campaignAutoApproveInput, campaignCreateInput } from "@/domain/campaign";
+import { campaignAutoApproveInput, campaignCreateInput, targetPreviewInput } from "@/domain/campaign";
+import { targetRerunInput } from "@/domain/targets";
 import {
   assignGrid,
   closeCampaign,
@@ -11,6 +12,7 @@ import {
   unassignGrid,
 } from "../services/campaigns";
 import { currentQuestionnaire, questionnaireVersions } from "../services/questionnaires";
+import { previewRerun, previewTargets, rerunTargets } from "../services/targets";
 import { roleProcedure, router } from "../trpc";
 
 const supervisor = roleProcedure("supervisor", "admin");
@@ -38,6 +40,24 @@ export const campaignRouter = router({
   create: admin
     .input(campaignCreateInput)
     .mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
+
+  /** What a new campaign's register query would target, per community and grid, with a masked sample. */
+  previewTargets: admin
+    .input(targetPreviewInput)
+    .query(({ ctx, input }) => previewTargets(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
+
+  /** What re-running a targeted campaign's query would add and withdraw. */
+  previewRerun: admin
+    .input(targetRerunInput)
+    .query(({ ctx, input }) =>
+      previewRerun(ctx.db, ctx.user, input.campaignId, { now: ctx.now, ip: ctx.ip }),
+    ),
+
+  rerunTargets: admin
+    .input(targetRerunInput)
+    .mutation(({ ctx, input }) =>
+      rerunTargets(ctx.db, ctx.user, input.campaignId, { now: ctx.now, ip: ctx.ip }),
+    ),
 
   assign: supervisor
     .input(gridInput.extend({ officerId: z.uuid() }))

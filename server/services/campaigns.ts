@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { areas, assignments, campaignAreas, campaigns, users } from "@/db/schema";
+import { areas, assignments, campaignAreas, campaigns, campaignTargets, users } from "@/db/schema";
 import type {
   CampaignCreateInput,
   CampaignDetail,
@@ -15,6 +15,7 @@ import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { ensureCodes } from "./codes";
 import { inScope } from "./scope";
+import { insertTargets, ownAreaPaths } from "./targets";
 
 /**
  * Campaigns (核查任务): an administrator opens one over some areas and closes it; an administrator or
@@ -233,8 +234,18 @@ export async function getCampaign(db: Db, user: SessionUser, id: string): Promis
       homeOfficerIds: eligible.filter((row) => grid.path.startsWith(row.areaPath)).map((row) => row.id),
     };
   });
+  const [target] = await db
+    .select({ targetKind: campaigns.targetKind, targetQuery: campaigns.targetQuery })
+    .from(campaigns)
+    .where(eq(campaigns.id, id));
+  const [{ targets }] = rowsOf<{ targets: number }>(
+    await db.execute(sql`select count(*)::int as targets from ${campaignTargets} t join ${areas} g on g.id = t.grid_id
+      where t.campaign_id = ${id} and t.state = 'open' and starts_with(g.path, ${user.areaPath})`),
+  );
   return {
     ...summary,
+    ...target,
+    targets,
     gridList,
     officerList: [...officers.values()].sort((a, b) => a.username.localeCompare(b.username, "en")),
     canClose: user.role === "admin" && campaign.status !== "closed" && (await whollyInside(db, user, id)),
@@ -247,11 +258,8 @@ export async function getCampaign(db: Db, user: SessionUser, id: string): Promis
  */
 export async function createCampaign(db: Db, user: SessionUser, input: CampaignCreateInput, meta: Meta) {
   const areaIds = [...new Set(input.areaIds)];
-  const found = await db
-    .select({ id: areas.id, path: areas.path })
-    .from(areas)
-    .where(sql`${areas.id} = any(${sql.param(areaIds)}::uuid[])`);
-  if (found.length !== areaIds.length || found.some((area) => !inScope(user, area.path))) throw notFound();
+  const areaPaths = await ownAreaPaths(db, user, areaIds);
+  const query = input.target.kind === "query" ? input.target.query : null;
   return db.transaction(async (tx) => {
     const [campaign] = await tx
       .insert(campaigns)
@@ -262,10 +270,14 @@ export async function createCampaign(db: Db, user: SessionUser, input: CampaignC
         endsOn: input.endsOn ?? null,
         autoApprove: input.autoApprove,
         createdBy: user.id,
+        targetKind: input.target.kind,
+        targetQuery: query,
       })
       .returning({ id: campaigns.id });
     await tx.insert(campaignAreas).values(areaIds.map((areaId) => ({ campaignId: campaign.id, areaId })));
     const codes = await ensureCodes(tx, campaign.id);
+    // The targets come with the campaign, in its transaction: it is never open with half a list.
+    const targets = query ? await insertTargets(tx, user, campaign.id, query, areaPaths, meta.now) : null;
     await writeAudit(tx, {
       userId: user.id,
       action: "campaign.create",
@@ -280,9 +292,11 @@ export async function createCampaign(db: Db, user: SessionUser, input: CampaignC
         areaIds,
         codes,
         autoApprove: input.autoApprove,
+        target: input.target,
+        targets,
       },
     });
-    return { id: campaign.id, codes };
+    return { id: campaign.id, codes, targets };
   });
 }
 

@@ -8,6 +8,7 @@ import {
   assignments,
   buildings,
   campaigns,
+  campaignTargets,
   changes,
   deviceGrids,
   householdCodes,
@@ -54,6 +55,7 @@ const TABLES = {
   visits,
   householdCodes,
   residentFeedback,
+  campaignTargets,
 } as const satisfies Record<PullTableName, PgTable>;
 
 /** Tables whose rows belong to one campaign: only the pulled campaign's go out. */
@@ -61,6 +63,7 @@ const CAMPAIGN_OF: Partial<Record<PullTableName, PgColumn>> = {
   visits: visits.campaignId,
   householdCodes: householdCodes.campaignId,
   residentFeedback: residentFeedback.campaignId,
+  campaignTargets: campaignTargets.campaignId,
 };
 
 // The wire's column names are the schema's property names; this fails to compile when one drifts.
@@ -495,6 +498,9 @@ export async function pullChanges(
       // The definition is sent only when the phone's differs (another campaign, a new version, a
       // cursor from before questionnaires): it can be large, and most pulls are quick syncs.
       const questionnaire = campaignId ? await questionnaireInForce(tx, campaignId) : null;
+      const [target] = campaignId
+        ? await tx.select({ kind: campaigns.targetKind }).from(campaigns).where(eq(campaigns.id, campaignId))
+        : [];
       const questionnaireChanged =
         held === null ||
         held.campaignId !== campaignId ||
@@ -577,6 +583,7 @@ export async function pullChanges(
         hasMore: stop !== null,
         serverTime: meta.now.toISOString(),
         campaignId,
+        targeted: target?.kind === "query",
         ...(grids.length > 0 ? { grids } : {}),
         dropGridIds: plan.dropGridIds,
         ...(questionnaireChanged ? { questionnaire } : {}),

@@ -40,7 +40,15 @@ describe("the campaign form's schema", () => {
   it("trims the name and reads an empty end date as none", () => {
     expect(
       campaignCreateInput.parse({ name: " 第一轮 ", startsOn: "2027-03-01", endsOn: "", areaIds: [AREA] }),
-    ).toEqual({ name: "第一轮", startsOn: "2027-03-01", endsOn: null, areaIds: [AREA], autoApprove: false });
+    ).toEqual({
+      name: "第一轮",
+      startsOn: "2027-03-01",
+      endsOn: null,
+      areaIds: [AREA],
+      autoApprove: false,
+      // No target chosen: every door, as before targets existed.
+      target: { kind: "every_door" },
+    });
     expect(
       campaignCreateInput.parse({ name: "x", startsOn: "2027-03-01", endsOn: "2027-03-01", areaIds: [AREA] })
         .endsOn,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   buildSearchIndex,
   buildWorkList,
+  gridCounts,
   openDisputesByRoom,
   roomHref,
   roomStatus,
@@ -179,5 +180,57 @@ describe("room links", () => {
     expect(roomHref("r1")).toBe("/field/room?id=r1");
     expect(roomHref("r1", "p1")).toBe("/field/room?id=r1&person=p1");
     expect(roomHref("r1", null)).toBe("/field/room?id=r1");
+  });
+});
+
+describe("a targeted campaign's work list", () => {
+  const targets = [
+    { id: "t1", roomId: "r1", subjectKind: "person" as const, subjectId: "p1", state: "open" },
+    { id: "t2", roomId: "r4", subjectKind: "person" as const, subjectId: "p2", state: "open" },
+    { id: "t3", roomId: "r4", subjectKind: "unit" as const, subjectId: "u1", state: "open" },
+    // Withdrawn by a re-run: off the list, out of the counts.
+    { id: "t4", roomId: "r2", subjectKind: "household" as const, subjectId: "h1", state: "withdrawn" },
+  ];
+  const units = [{ id: "u1", name: "光塔便利店" }];
+  const input = { buildings, rooms, households, persons, visits: [], targets, units };
+
+  it("lists only the targets' doors, one named entry a target, by building and floor", () => {
+    const list = buildWorkList(input);
+    const entries = list.flatMap((b) =>
+      b.floors.flatMap((f) => f.rooms.map((r) => [b.address, f.floor, r.roomNo, r.target?.name])),
+    );
+    expect(entries).toEqual([
+      ["光塔路2号", 1, "101", "陈志强"],
+      ["光塔路10号", 1, "101", "李秀兰"],
+      ["光塔路10号", 1, "101", "光塔便利店"],
+    ]);
+    expect(list.find((b) => b.id === "b2")?.counts.todo).toBe(2);
+  });
+
+  it("counts targets, not doors: a visit to a door checks every target behind it", () => {
+    const visits = [visit({ id: "v1", roomId: "r4" })];
+    expect(gridCounts({ ...input, visits })).toEqual({
+      rooms: 3,
+      visited: 2,
+      checked: 2,
+      approved: 0,
+      revisitDue: 0,
+      returned: 0,
+    });
+    // Every door, as before, when the campaign is not targeted.
+    expect(gridCounts({ ...input, visits, targets: null }).rooms).toBe(4);
+  });
+
+  it("searches the targets only: a person who is no target is not found, a unit by its name is", () => {
+    const index = buildSearchIndex({
+      ...input,
+      persons: [
+        ...persons,
+        { id: "p3", householdId: "h1", roomId: null, name: "陈小明", idNumber: "440104201001010011" },
+      ],
+    });
+    expect(searchGrid(index, "陈").map((hit) => hit.personId)).toEqual(["p1"]);
+    expect(searchGrid(index, "便利店").map((hit) => hit.roomId)).toEqual(["r4"]);
+    expect(searchGrid(index, "102")).toEqual([]);
   });
 });

@@ -246,10 +246,11 @@ describe("the store upgrade", () => {
     v1.close();
 
     const db = await openFieldDb(userId);
-    expect(db.version).toBe(5);
+    expect(db.version).toBe(6);
     expect([...db.objectStoreNames].sort()).toEqual(
       [
         "buildings",
+        "campaignTargets",
         "changes",
         "conflicts",
         "drafts",

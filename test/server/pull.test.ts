@@ -20,6 +20,7 @@ import {
   auditLog,
   buildings,
   campaigns,
+  campaignTargets,
   householdCodes,
   households,
   persons,
@@ -59,6 +60,7 @@ const TABLES: Record<
   visits,
   householdCodes,
   residentFeedback,
+  campaignTargets,
 };
 
 /** Pages until the round is done. */

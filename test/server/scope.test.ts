@@ -7,6 +7,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { areas, campaignAreas, campaigns, residentFeedback, users, visits } from "@/db/schema";
+import { targetQuery } from "@/domain/targets";
 import { appRouter } from "@/server/routers";
 import { ensureOpenCampaignCodes } from "@/server/services/codes";
 import { elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
@@ -74,6 +75,9 @@ const PROCEDURES = `
   campaign.create     UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   campaign.close      UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   campaign.setAutoApprove UN/UN FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  campaign.previewTargets UN/UN FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  campaign.previewRerun UN/UN   FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  campaign.rerunTargets UN/UN   FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # accounts in a grid: an administrator's under their area, a supervisor's officers under theirs
   user.list           UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   user.areas          UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
@@ -192,6 +196,21 @@ interface Call {
   freshCookie: () => Promise<string | undefined>;
 }
 
+/** A campaign over the side's community targeting persons aged 60 and over (no targets made yet). */
+async function targetedCampaign(database: Database, side: Side): Promise<string> {
+  const [campaign] = await database.db
+    .insert(campaigns)
+    .values({
+      name: "老人走访",
+      startsOn: "2026-01-01",
+      targetKind: "query",
+      targetQuery: targetQuery.parse({ subject: "person", ageMin: 60 }),
+    })
+    .returning({ id: campaigns.id });
+  await database.db.insert(campaignAreas).values({ campaignId: campaign.id, areaId: side.communityId });
+  return campaign.id;
+}
+
 /** How to ask each procedure about one side's object. */
 const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   "area.get": ({ caller, side }) => caller.area.get({ id: side.gridId }),
@@ -297,6 +316,13 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
     await database.db.insert(campaignAreas).values({ campaignId: campaign.id, areaId: side.communityId });
     return caller.campaign.setAutoApprove({ id: campaign.id, autoApprove: true });
   },
+  "campaign.previewTargets": ({ caller, side }) =>
+    caller.campaign.previewTargets({ areaIds: [side.communityId], query: { subject: "person", ageMin: 60 } }),
+  // A targeted campaign of the side's community of its own, so re-running it touches no other.
+  "campaign.previewRerun": async ({ caller, side, database }) =>
+    caller.campaign.previewRerun({ campaignId: await targetedCampaign(database, side) }),
+  "campaign.rerunTargets": async ({ caller, side, database }) =>
+    caller.campaign.rerunTargets({ campaignId: await targetedCampaign(database, side) }),
   // The side's officer is the account looked for; missing from the list reads as NOT_FOUND.
   "user.list": async ({ caller, side }) => {
     const { users: found } = await caller.user.list({ search: side.officer, role: "officer" });

@@ -149,7 +149,18 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
   await tx.objectStore("meta").put(page.cursor, "cursor");
   await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
   // Visits recorded from now on belong to the campaign the grid was downloaded for.
-  if (page.campaignId) await tx.objectStore("meta").put(page.campaignId, "campaignId");
+  if (page.campaignId) {
+    // Another campaign's targets are no list of this one's: dropped when the campaign changes.
+    if ((await tx.objectStore("meta").get("campaignId")) !== page.campaignId) {
+      const targets = tx.objectStore("campaignTargets");
+      for (let cursor = await targets.openCursor(); cursor; cursor = await cursor.continue()) {
+        if (cursor.value.campaignId !== page.campaignId) await cursor.delete();
+      }
+    }
+    await tx.objectStore("meta").put(page.campaignId, "campaignId");
+    // Whether the work list shows the targets only (absent from older servers: every door).
+    await tx.objectStore("meta").put(page.targeted === true, "targeted");
+  }
   // The campaign's questionnaire, sent only when it changed: kept with the cursor that says so.
   if (page.questionnaire !== undefined) {
     if (page.questionnaire && page.campaignId) {

@@ -28,6 +28,8 @@ interface FieldDb extends DBSchema {
   // Version 4: the visit slip's codes and what residents said on /check.
   householdCodes: { key: string; value: Row; indexes: { gridId: string; householdId: string } };
   residentFeedback: { key: string; value: Row; indexes: { gridId: string; householdId: string } };
+  // Version 6: a targeted campaign's targets.
+  campaignTargets: { key: string; value: Row; indexes: { gridId: string; roomId: string } };
   // Version 2: the officer's own work, kept until the server has answered for it.
   outbox: { key: string; value: OutboxEntry; indexes: { createdAt: string } };
   changes: { key: string; value: Change; indexes: { visitId: string } };
@@ -132,6 +134,7 @@ const INDEXES: Record<Exclude<RegisterStore, "grids">, string[]> = {
   visits: ["gridId", "roomId"],
   householdCodes: ["gridId", "householdId"],
   residentFeedback: ["gridId", "householdId"],
+  campaignTargets: ["gridId", "roomId"],
 };
 
 /** Register stores of the first version; later versions add theirs in their own step. */
@@ -154,7 +157,7 @@ function createRegisterStores(db: IDBPDatabase<FieldDb>, names: readonly Exclude
 }
 
 export function openFieldDb(userId: string): Promise<FieldDatabase> {
-  return openDB<FieldDb>(`doorstep-${userId}`, 5, {
+  return openDB<FieldDb>(`doorstep-${userId}`, 6, {
     upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("meta");
@@ -178,6 +181,11 @@ export function openFieldDb(userId: string): Promise<FieldDatabase> {
       }
       if (oldVersion < 5) {
         db.createObjectStore("notices", { keyPath: "changeId" });
+      }
+      if (oldVersion < 6) {
+        createRegisterStores(db, ["campaignTargets"]);
+        // As in version 4: the next pull starts over and brings the targets.
+        if (oldVersion >= 1) void transaction.objectStore("meta").delete("cursor");
       }
     },
     // Another tab (a newer version of the app) wants to upgrade the database: let it, rather than stall it.

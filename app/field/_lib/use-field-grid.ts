@@ -54,6 +54,8 @@ export function useFieldGrid() {
   const [download, setDownload] = useState<Download>({ state: "idle" });
   const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
   const [campaignId, setCampaignId] = useState<string | null>(null);
+  // Whether the campaign held visits only its targets (the pull says so with each page).
+  const [targeted, setTargeted] = useState(false);
 
   useEffect(() => {
     if (!user) return;
@@ -76,6 +78,7 @@ export function useFieldGrid() {
         setDb(opened);
         const held = await readMeta<string>(opened, "campaignId");
         if (held) setCampaignId(held);
+        setTargeted((await readMeta<boolean>(opened, "targeted")) === true);
         const stored = await readAll(opened);
         // A grid is hundreds of rooms: a transition lets React draw them in slices between the
         // phone's other work rather than in one long task.
@@ -100,6 +103,7 @@ export function useFieldGrid() {
         (rows) => setDownload({ state: "running", rows }),
       );
       setData(await readAll(db));
+      setTargeted((await readMeta<boolean>(db, "targeted")) === true);
       setPulledAt(await readMeta<string>(db, "pulledAt"));
       setDownload({ state: "idle" });
     } catch (error) {
@@ -115,6 +119,7 @@ export function useFieldGrid() {
     if (!db || !(await readMeta<string>(db, "cursor"))) return;
     await pullAll(db, (input) => client.sync.pull.mutate(input), campaignId);
     setData(await readAll(db));
+    setTargeted((await readMeta<boolean>(db, "targeted")) === true);
     setPulledAt(await readMeta<string>(db, "pulledAt"));
   }, [db, client, campaignId]);
   const { state: syncState, syncNow } = useSync(db, user?.id ?? null, refresh);
@@ -123,6 +128,7 @@ export function useFieldGrid() {
     user,
     db,
     data,
+    targeted,
     storeFailed,
     pulledAt,
     download,

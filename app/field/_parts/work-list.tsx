@@ -14,8 +14,10 @@ import {
   type WorkBuilding,
   type WorkFeedback,
   type WorkHousehold,
+  type WorkNamed,
   type WorkPerson,
   type WorkRoom,
+  type WorkTarget,
   type WorkVisit,
 } from "@/domain/worklist";
 import { useI18n } from "../../_components/i18n";
@@ -27,7 +29,7 @@ import { GridMap } from "./grid-map";
 const HIT_LIMIT = 50;
 
 /** The grid's rooms by building and floor, with counts, filters, the offline search and the map. */
-export function WorkList({ data }: { data: GridData }) {
+export function WorkList({ data, targeted = false }: { data: GridData; targeted?: boolean }) {
   const { t } = useI18n();
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<RoomStatus | "all">("all");
@@ -43,8 +45,12 @@ export function WorkList({ data }: { data: GridData }) {
       persons: data.persons as unknown as WorkPerson[],
       visits: data.visits as unknown as WorkVisit[],
       residentFeedback: data.residentFeedback as unknown as WorkFeedback[],
+      // A targeted campaign lists, searches and counts its targets only (domain/worklist.ts).
+      targets: targeted ? (data.campaignTargets as unknown as WorkTarget[]) : null,
+      rentals: data.rentals as unknown as WorkNamed[],
+      units: data.units as unknown as WorkNamed[],
     }),
-    [data],
+    [data, targeted],
   );
   const list = useMemo(() => buildWorkList(input), [input]);
   // Built on the first search, not on load: the list alone is what the officer sees first.
@@ -92,10 +98,17 @@ export function WorkList({ data }: { data: GridData }) {
     <>
       <section className="mb-3 rounded-xl bg-white p-4 shadow-sm">
         <p className="text-base font-semibold" data-testid="grid-progress">
-          {t("field.progress", { done: counts.checked, total: counts.rooms })}
+          {t(targeted ? "field.progressTargets" : "field.progress", {
+            done: counts.checked,
+            total: counts.rooms,
+          })}
         </p>
+        {targeted && <p className="text-sm text-gray-700">{t("field.targetedNote")}</p>}
         <p className="mb-2 text-sm text-gray-700" data-testid="grid-counts">
-          {t("field.counts", { visited: counts.visited, revisit: counts.revisitDue })}
+          {t(targeted ? "field.countsTargets" : "field.counts", {
+            visited: counts.visited,
+            revisit: counts.revisitDue,
+          })}
         </p>
         <div className="h-3 w-full overflow-hidden rounded-full bg-gray-200" aria-hidden>
           <div
@@ -228,7 +241,7 @@ export function WorkList({ data }: { data: GridData }) {
                 <h2 className="mb-2 flex items-baseline justify-between gap-2">
                   <span className="text-lg font-bold">{building.address}</span>
                   <span className="shrink-0 text-sm text-gray-600">
-                    {t("field.rooms", { count: roomCount })}
+                    {t(targeted ? "field.targets" : "field.rooms", { count: roomCount })}
                   </span>
                 </h2>
                 {floors.map((floor) => (
@@ -239,10 +252,17 @@ export function WorkList({ data }: { data: GridData }) {
                     </h3>
                     <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
                       {floor.rooms.map((room) => (
-                        <li key={room.id} data-testid="work-room">
+                        <li
+                          key={room.target?.id ?? room.id}
+                          data-testid="work-room"
+                          data-target={room.target?.id}
+                        >
                           {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
                           <Link
-                            href={roomHref(room.id)}
+                            href={roomHref(
+                              room.id,
+                              room.target?.subjectKind === "person" ? room.target.subjectId : null,
+                            )}
                             prefetch={false}
                             className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
                           >
@@ -250,6 +270,11 @@ export function WorkList({ data }: { data: GridData }) {
                               {room.unitNo ? `${room.unitNo}-` : ""}
                               {room.roomNo}
                             </span>
+                            {room.target && (
+                              <span className="truncate text-base text-gray-900" data-testid="target-name">
+                                {room.target.name}
+                              </span>
+                            )}
                             <StatusChip status={room.status} label={t(`status.${room.status}`)} />
                           </Link>
                         </li>

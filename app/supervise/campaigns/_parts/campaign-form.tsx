@@ -1,8 +1,8 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation } from "@tanstack/react-query";
-import { useId } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import {
   CAMPAIGN_NAME_MAX,
@@ -10,8 +10,10 @@ import {
   type CampaignCreateValues,
   campaignCreateInput,
 } from "@/domain/campaign";
+import { type TargetKind, type TargetPreview, targetQuery } from "@/domain/targets";
 import { useI18n } from "../../../_components/i18n";
 import { useTRPC } from "../../../_components/trpc";
+import { type QueryForm, TargetPreviewView, TargetQueryFields, toQuery } from "./target-query";
 import { FieldError, INPUT_CLASS } from "./ui";
 
 interface AreaOption {
@@ -34,7 +36,7 @@ export function CampaignForm({
 }: {
   areaOptions: AreaOption[];
   onCancel: () => void;
-  onCreated: (created: { id: string; codes: number }, name: string) => void;
+  onCreated: (created: { id: string; codes: number; targets: number | null }, name: string) => void;
 }) {
   const { t } = useI18n();
   const trpc = useTRPC();
@@ -45,6 +47,14 @@ export function CampaignForm({
     shouldFocusError: true,
   });
   const create = useMutation(trpc.campaign.create.mutationOptions());
+  const queryClient = useQueryClient();
+  // Whom to visit: every door, or a register query previewed before the campaign is made.
+  const [targetKind, setTargetKind] = useState<TargetKind>("every_door");
+  const [queryForm, setQueryForm] = useState<QueryForm>({ subject: "person" });
+  const [queryErrors, setQueryErrors] = useState<Record<string, string>>({});
+  const [previewed, setPreviewed] = useState<{ key: string; data: TargetPreview } | null>(null);
+  const [previewProblem, setPreviewProblem] = useState<string | null>(null);
+  const [previewing, setPreviewing] = useState(false);
   const { errors, isSubmitted } = form.formState;
   const chosen = form.watch("areaIds") ?? [];
 
@@ -67,9 +77,56 @@ export function CampaignForm({
   const describedBy = (field: Field, hint?: string) =>
     [hint, errors[field] ? `${ids}-${field}-error` : null].filter(Boolean).join(" ") || undefined;
 
-  const submit = form.handleSubmit(async (values) => {
+  /** The query the form holds, checked as the server checks it; null (errors shown) when it fails. */
+  const checkedQuery = () => {
+    const parsed = targetQuery.safeParse(toQuery(queryForm));
+    if (parsed.success) {
+      setQueryErrors({});
+      return parsed.data;
+    }
+    const errs: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errs[String(issue.path[0])] ??= t(issue.message as never);
+    setQueryErrors(errs);
+    return null;
+  };
+  // What the preview was made for: creating needs a preview of exactly these areas and this query.
+  const previewKey = () => JSON.stringify([[...chosen].sort(), toQuery(queryForm)]);
+  const preview = async () => {
+    setPreviewProblem(null);
+    const query = checkedQuery();
+    if (!query) return;
+    if (chosen.length === 0) {
+      await form.trigger("areaIds");
+      return;
+    }
+    setPreviewing(true);
     try {
-      const created = await create.mutateAsync(values);
+      const key = previewKey();
+      const data = await queryClient.fetchQuery(
+        trpc.campaign.previewTargets.queryOptions({ areaIds: chosen, query }, { staleTime: 0 }),
+      );
+      setPreviewed({ key, data });
+    } catch (error) {
+      setPreviewProblem((error as Error).message);
+    } finally {
+      setPreviewing(false);
+    }
+  };
+  const previewFresh = !!previewed && previewed.key === previewKey();
+
+  const submit = form.handleSubmit(async (values) => {
+    let target: CampaignCreateInput["target"] = { kind: "every_door" };
+    if (targetKind === "query") {
+      const query = checkedQuery();
+      if (!query) return;
+      if (!previewFresh) {
+        setPreviewProblem(t("targets.previewNeeded"));
+        return;
+      }
+      target = { kind: "query", query };
+    }
+    try {
+      const created = await create.mutateAsync({ ...values, target });
       onCreated(created, values.name);
     } catch (error) {
       // The server's own words per field (already in the user's language), else the general one.
@@ -199,6 +256,45 @@ export function CampaignForm({
           })}
           {orphans.map((community) => checkbox(community, community.name))}
         </div>
+      </fieldset>
+
+      <fieldset className="flex flex-col gap-2" data-testid="target-kind">
+        <legend className="font-semibold">{t("targets.heading")}</legend>
+        {(["every_door", "query"] as const).map((kind) => (
+          <label key={kind} className="flex min-h-11 items-center gap-3 text-base">
+            <input
+              type="radio"
+              name={`${ids}-target`}
+              value={kind}
+              checked={targetKind === kind}
+              onChange={() => setTargetKind(kind)}
+              className="size-5 accent-brand"
+            />
+            {t(`targets.kind.${kind}`)}
+          </label>
+        ))}
+        {targetKind === "query" && (
+          <div className="flex flex-col gap-3 rounded-lg border border-gray-300 p-3">
+            <TargetQueryFields value={queryForm} onChange={setQueryForm} errors={queryErrors} />
+            <button
+              type="button"
+              onClick={() => void preview()}
+              disabled={previewing}
+              className="min-h-11 self-start rounded-lg border border-brand bg-white px-4 font-medium text-brand hover:bg-gray-50 disabled:opacity-60"
+            >
+              {previewing ? t("targets.previewing") : t("targets.preview")}
+            </button>
+            {previewProblem && (
+              <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
+                {previewProblem}
+              </p>
+            )}
+            {previewed && !previewFresh && (
+              <p className="text-base font-medium text-amber-900">{t("targets.previewStale")}</p>
+            )}
+            {previewed && <TargetPreviewView preview={previewed.data} />}
+          </div>
+        )}
       </fieldset>
 
       {create.error && Object.keys(create.error.data?.fieldErrors ?? {}).length === 0 && (

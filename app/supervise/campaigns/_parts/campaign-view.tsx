@@ -8,6 +8,7 @@ import { ErrorPanel } from "../../../_components/controls";
 import { useI18n } from "../../../_components/i18n";
 import { useTRPC } from "../../../_components/trpc";
 import { QuestionnairePanel } from "./questionnaire-panel";
+import { TargetRerunPanel } from "./target-query";
 import { CampaignFacts, CampaignStatusChip } from "./ui";
 
 /**
@@ -98,6 +99,15 @@ export function CampaignView({
           <CampaignStatusChip status={campaign.status} />
         </div>
         <CampaignFacts campaign={campaign} />
+        <p className="text-base font-medium text-gray-900" data-testid="campaign-targets">
+          {campaign.targetKind === "query"
+            ? t("targets.summary", { count: campaign.targets })
+            : t("targets.everyDoor")}
+        </p>
+        {campaign.targetKind === "query" && (
+          // Whoever may close the campaign may re-run its query: an administrator over all its areas.
+          <TargetRerunPanel campaignId={id} canRun={campaign.canClose} />
+        )}
         {campaign.canClose && campaign.status !== "closed" ? (
           <label className="flex items-start gap-3 text-base">
             <input
