@@ -423,7 +423,10 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
     const city = await admin.progress.summary({});
     expect(city.trail.map((step) => step.level)).toEqual(["city"]);
     expect(city.children.map((c) => c.level)).toEqual(["district"]);
-    expect(city.children[0]).toMatchObject({ assigned: street.totals.assigned, visited: street.totals.visited });
+    expect(city.children[0]).toMatchObject({
+      assigned: street.totals.assigned,
+      visited: street.totals.visited,
+    });
     expect(city.totals).toEqual(street.totals);
     expect(city).toMatchObject({ listed: false, grids: [], officers: [] });
   });
