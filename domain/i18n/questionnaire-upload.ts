@@ -34,10 +34,10 @@ const zh = {
   "questionnairePublish.previewHeading": "手机预览",
   "questionnairePublish.previewHint":
     "与信息员手机上显示的问卷相同。台账数据为示例（{sample}），在此填写的内容不会保存。",
-  "questionnairePublish.sample": "示例：60 岁以上、低保户",
+  "questionnairePublish.sample": "60 岁以上、低保户",
   "questionnairePublish.publish": "发布",
   "questionnairePublish.publishing": "正在发布…",
-  "questionnairePublish.published": "已发布“{title}”第 {version} 版，信息员下次同步时生效",
+  "questionnairePublish.published": "已发布“{title}”第 {version} 版（{questions} 题），信息员下次同步时生效",
   "questionnairePublish.discard": "放弃草稿",
   "questionnairePublish.discarded": "已放弃第 {version} 版草稿",
   "questionnairePublish.already": "第 {version} 版已经发布，不能再次发布",
@@ -80,11 +80,11 @@ const en = {
   "questionnairePublish.previewHeading": "Phone preview",
   "questionnairePublish.previewHint":
     "Exactly as officers' phones show it. The register values are samples ({sample}); nothing typed here is saved.",
-  "questionnairePublish.sample": "e.g. aged 60+, low income",
+  "questionnairePublish.sample": "aged 60+, low income",
   "questionnairePublish.publish": "Publish",
   "questionnairePublish.publishing": "Publishing…",
   "questionnairePublish.published":
-    "Published “{title}” version {version}; officers get it at their next sync",
+    "Published “{title}” version {version} ({questions, plural, one {# question} other {# questions}}); officers get it at their next sync",
   "questionnairePublish.discard": "Discard draft",
   "questionnairePublish.discarded": "Draft version {version} discarded",
   "questionnairePublish.already": "Version {version} is already published",
