@@ -403,8 +403,9 @@ export const campaignTargets = pgTable(
 
 /**
  * A campaign's questionnaire, one row per uploaded version: the definition as read from the workbook
- * (domain/questionnaire), which the phone renders and the push checks answers against. A version is
- * never changed, so a visit answered in it can always be read back with its own labels.
+ * (domain/questionnaire), which the phone renders and the push checks answers against. A published
+ * version is never changed, so a visit answered in it can always be read back with its own labels; a
+ * draft (publishedAt null, at most one per campaign) is replaced by the next upload or discarded.
  */
 export const questionnaires = pgTable(
   "questionnaires",
@@ -419,6 +420,13 @@ export const questionnaires = pgTable(
     sourceFile: text("source_file").notNull(),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: ts("created_at").notNull().defaultNow(),
+    /**
+     * When the version was published; null while it is a draft (uploaded, previewed, not yet usable:
+     * phones never receive it and the push refuses answers in it). A row inserted without it is
+     * published at once (the demo seed); an upload inserts a draft explicitly.
+     */
+    publishedAt: ts("published_at").defaultNow(),
+    publishedBy: uuid("published_by").references(() => users.id),
   },
   (t) => [unique("questionnaires_campaign_version_key").on(t.campaignId, t.version)],
 );

@@ -10,6 +10,7 @@ import {
   answerDialogs,
   campaignForOfficer,
   login,
+  publishQuestionnaire,
   readStore,
   syncUntilEmpty,
   trpcMutate,
@@ -51,6 +52,7 @@ test("a bound question starts from the register and a changed answer is saved as
   await expect(admin).toHaveURL(/\/supervise$/);
   const created = await campaignForOfficer(admin, OFFICER, CAMPAIGN);
   await uploadQuestionnaire(admin, "户主信息核实.xlsx", bound);
+  await publishQuestionnaire(admin);
   await expect(admin.getByTestId("questionnaire-done")).toContainText("已发布“户主信息核实”第 1 版");
 
   const phone = await browser.newContext({

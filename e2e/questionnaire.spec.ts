@@ -11,6 +11,7 @@ import {
   answerDialogs,
   campaignForOfficer,
   login,
+  publishQuestionnaire,
   readStore,
   syncUntilEmpty,
   trpcMutate,
@@ -46,11 +47,12 @@ test("an uploaded questionnaire is answered offline at the door and read by the 
   };
   await uploadQuestionnaire(admin, "老年人健康档案-错.xlsx", broken);
   const problems = admin.getByTestId("questionnaire-problems");
-  await expect(problems).toContainText("问卷有 1 处问题，未发布");
+  await expect(problems).toContainText("问卷有 1 处问题，未保存");
   await expect(problems).toContainText(`survey 表第 ${elderlyHealth.survey.length + 1} 行“type”列`);
   await expect(problems).toContainText("不支持的类型“rating”");
   await admin.screenshot({ path: `${SHOTS}/admin-upload-refused.png`, fullPage: true });
   await uploadQuestionnaire(admin, "老年人健康档案.xlsx", elderlyHealth);
+  await publishQuestionnaire(admin);
   await expect(admin.getByTestId("questionnaire-done")).toContainText(
     "已发布“老年人健康档案”第 1 版（19 题）",
   );

@@ -113,6 +113,17 @@ export async function uploadQuestionnaire(page: Page, name: string, workbook: Wo
 }
 
 /**
+ * Publishes the draft an upload left on the campaign's screen, after its preview (the phone's renderer
+ * in a phone-sized frame) has drawn.
+ */
+export async function publishQuestionnaire(page: Page) {
+  const draft = page.getByTestId("questionnaire-draft");
+  await expect(draft.getByTestId("questionnaire-preview").getByTestId("questionnaire")).toBeVisible();
+  await draft.getByRole("button", { name: "发布", exact: true }).click();
+  await expect(draft).toHaveCount(0);
+}
+
+/**
  * As the administrator logged in on `admin`: a campaign of its own (`name`) over `officer`'s community,
  * with the officer's grid given to them, opened on its screen. The spec closes it at its end
  * (`campaign.close`), so the specs after it count the demo campaign alone.

@@ -41,6 +41,19 @@ const zh = {
   "questionnaire.bound.blank": "未登记",
   "questionnaire.strays": "草稿中有 {count} 个答案不属于当前问卷（第 {version} 版），保存前请删去：",
   "questionnaire.dropStrays": "删去这些答案，按当前版本继续",
+  "questionnaire.versionChoice.title": "问卷已更新到第 {new} 版",
+  "questionnaire.versionChoice.body":
+    "这份草稿是按第 {old} 版填写的。可以继续按第 {old} 版完成并保存；也可以按题目转到第 {new} 版，放不下的答案会逐条列出，不会丢弃。",
+  "questionnaire.versionChoice.keep": "继续按第 {old} 版填写",
+  "questionnaire.versionChoice.move": "转到第 {new} 版",
+  "questionnaire.versionChoice.kept": "按第 {old} 版填写（已有第 {new} 版）",
+  "questionnaire.misfits.title":
+    "转到第 {version} 版时，以下 {count} 个答案放不下，未带过来。请核对，需要时在新版中重新填写：",
+  "questionnaire.misfits.gone": "新版没有这一题",
+  "questionnaire.misfits.choiceGone": "新版没有这个选项",
+  "questionnaire.misfits.typeChanged": "新版题型不同",
+  "questionnaire.misfits.dismiss": "已核对，收起",
+  "questionnaire.misfits.item": "{label}：{value}（{reason}）",
 } as const;
 
 const en = {
@@ -95,6 +108,19 @@ const en = {
   "questionnaire.strays":
     "The draft holds {count, plural, one {# answer} other {# answers}} that the current questionnaire (version {version}) does not ask: delete them before saving:",
   "questionnaire.dropStrays": "Delete these answers and go on with the current version",
+  "questionnaire.versionChoice.title": "The questionnaire is now at version {new}",
+  "questionnaire.versionChoice.body":
+    "This draft was begun in version {old}. Finish and save it in version {old}, or move it to version {new} question by question: any answer that does not fit is listed, never dropped.",
+  "questionnaire.versionChoice.keep": "Go on in version {old}",
+  "questionnaire.versionChoice.move": "Move to version {new}",
+  "questionnaire.versionChoice.kept": "In version {old} (version {new} is out)",
+  "questionnaire.misfits.title":
+    "Moving to version {version}, {count, plural, one {# answer does} other {# answers do}} not fit and {count, plural, one {was} other {were}} not carried over. Check them and answer again in the new version where needed:",
+  "questionnaire.misfits.gone": "no such question in the new version",
+  "questionnaire.misfits.choiceGone": "no such choice in the new version",
+  "questionnaire.misfits.typeChanged": "the question's type changed",
+  "questionnaire.misfits.dismiss": "Checked, hide this",
+  "questionnaire.misfits.item": "{label}: {value} ({reason})",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export type QuestionnaireKey = keyof typeof zh;

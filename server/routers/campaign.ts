@@ -11,12 +11,23 @@ import {
   setAutoApprove,
   unassignGrid,
 } from "../services/campaigns";
-import { currentQuestionnaire, questionnaireVersions } from "../services/questionnaires";
+import {
+  currentQuestionnaire,
+  discardQuestionnaireDraft,
+  publishQuestionnaire,
+  questionnaireDraft,
+  questionnaireVersions,
+} from "../services/questionnaires";
 import { previewRerun, previewTargets, rerunTargets } from "../services/targets";
 import { roleProcedure, router } from "../trpc";
 
 const supervisor = roleProcedure("supervisor", "admin");
 const admin = roleProcedure("admin");
+
+const questionnaireVersionInput = z.object({
+  campaignId: z.uuid(),
+  version: z.number().int().min(1).max(1_000_000),
+});
 
 const gridInput = z.object({ campaignId: z.uuid(), gridId: z.uuid() });
 
@@ -36,6 +47,24 @@ export const campaignRouter = router({
   questionnaireVersions: supervisor
     .input(z.object({ id: z.uuid() }))
     .query(({ ctx, input }) => questionnaireVersions(ctx.db, ctx.user, input.id)),
+
+  /** The draft an upload left, with its definition for the preview (administrators of the campaign). */
+  questionnaireDraft: admin
+    .input(z.object({ id: z.uuid() }))
+    .query(({ ctx, input }) => questionnaireDraft(ctx.db, ctx.user, input.id)),
+
+  /** The draft becomes the version in force, never changed again. */
+  publishQuestionnaire: admin
+    .input(questionnaireVersionInput)
+    .mutation(({ ctx, input }) =>
+      publishQuestionnaire(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip }),
+    ),
+
+  discardQuestionnaireDraft: admin
+    .input(questionnaireVersionInput)
+    .mutation(({ ctx, input }) =>
+      discardQuestionnaireDraft(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip }),
+    ),
 
   create: admin
     .input(campaignCreateInput)

@@ -314,6 +314,13 @@ export async function lockOwnCampaign(tx: Db, user: SessionUser, campaignId: str
   return campaign;
 }
 
+/** A campaign the caller may change as a whole, read without a lock (anything else: NOT_FOUND). */
+export async function ownCampaign(db: Db, user: SessionUser, campaignId: string): Promise<CampaignRow> {
+  const campaign = await visibleCampaign(db, user, campaignId);
+  if (!(await whollyInside(db, user, campaignId))) throw notFound();
+  return campaign;
+}
+
 async function lockCampaign(tx: Db, user: SessionUser, campaignId: string) {
   await visibleCampaign(tx, user, campaignId);
   const [campaign] = await tx

@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import {
   areas,
@@ -260,7 +260,8 @@ export async function exportAnswers(
     versions: await tx
       .select({ version: questionnaires.version, definition: questionnaires.definition })
       .from(questionnaires)
-      .where(eq(questionnaires.campaignId, campaign.id)),
+      // A draft has no answers, and its questions must not add columns.
+      .where(and(eq(questionnaires.campaignId, campaign.id), isNotNull(questionnaires.publishedAt))),
     rows: rowsOf<
       Omit<AnswerVisit, "visitedAt" | "noteNames"> & { visitedAt: Date | string; noteNames: unknown }
     >(

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, getTableColumns, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
@@ -205,7 +205,7 @@ async function gridRows(tx: Db, gridIds: string[]): Promise<PullGrid[]> {
   }));
 }
 
-/** The campaign's newest questionnaire version, or null when it has none. */
+/** The campaign's newest published questionnaire version (a draft never reaches a phone), or null. */
 async function questionnaireInForce(tx: Db, campaignId: string): Promise<PullQuestionnaire | null> {
   const [row] = await tx
     .select({
@@ -214,7 +214,7 @@ async function questionnaireInForce(tx: Db, campaignId: string): Promise<PullQue
       definition: questionnaires.definition,
     })
     .from(questionnaires)
-    .where(eq(questionnaires.campaignId, campaignId))
+    .where(and(eq(questionnaires.campaignId, campaignId), isNotNull(questionnaires.publishedAt)))
     .orderBy(desc(questionnaires.version))
     .limit(1);
   return row ? { ...row, definition: row.definition as PullQuestionnaire["definition"] } : null;

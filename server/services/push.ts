@@ -3,7 +3,7 @@ import "server-only";
 export { insertChunked } from "./bulk";
 
 import { createHash } from "node:crypto";
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNotNull, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
@@ -844,7 +844,9 @@ const anyOf = (column: PgColumn, values: readonly string[]) =>
 
 /**
  * The questionnaire versions the batch's answers name, in any campaign the caller may write to (a
- * visit's campaign is settled while it is judged): one query, whatever the batch holds.
+ * visit's campaign is settled while it is judged): one query, whatever the batch holds. Any published
+ * version, not only the one in force: a visit begun before a newer version was published keeps the
+ * version it was answered in. A draft is no version a phone can hold, so answers naming it are refused.
  */
 async function questionnairesOf(
   tx: Db,
@@ -872,6 +874,7 @@ async function questionnairesOf(
       and(
         sql`${questionnaires.campaignId} = any(${sql.param([...campaignIds])}::uuid[])`,
         sql`${questionnaires.version} = any(${sql.param([...versions])}::int[])`,
+        isNotNull(questionnaires.publishedAt),
       ),
     );
   for (const row of rows)

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import type { Db } from "@/db/client";
 import { questionnaires } from "@/db/schema";
@@ -18,16 +18,18 @@ import {
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
-import { lockOwnCampaign, type Meta, visibleCampaign } from "./campaigns";
+import { lockOwnCampaign, type Meta, ownCampaign, visibleCampaign } from "./campaigns";
 import { safeFileName } from "./export-file";
 import { cellText } from "./import";
 
 /**
  * Campaign questionnaires: an administrator uploads an XLSForm workbook for a campaign wholly in their
- * area; a clean one becomes the campaign's next version (never changed afterwards, so a visit answered
- * in it can always be checked and read with its own labels), a faulty one is refused with every
- * problem, and nothing is stored. Phones receive the newest version in their pull (pull.ts); the push
- * checks answers against the version they were given in (push.ts).
+ * area; a clean one becomes the campaign's draft (its next version number, at most one draft per
+ * campaign: a second upload replaces it), a faulty one is refused with every problem, and nothing is
+ * stored. The administrator previews the draft with the phone's renderer, then publishes it (from
+ * then on never changed, so a visit answered in it can always be checked and read with its own
+ * labels) or discards it. Phones receive the newest published version in their pull (pull.ts); the
+ * push checks answers against the published version they were given in (push.ts).
  */
 
 export interface QuestionnaireSummary {
@@ -36,6 +38,8 @@ export interface QuestionnaireSummary {
   questions: number;
   sourceFile: string;
   createdAt: Date;
+  /** Null while the version is a draft. */
+  publishedAt: Date | null;
 }
 
 /** One line of the report of a refused workbook, already in the caller's language. */
@@ -105,13 +109,17 @@ const summaryOf = (row: {
   definition: unknown;
   sourceFile: string;
   createdAt: Date;
+  publishedAt: Date | null;
 }): QuestionnaireSummary => ({
   version: row.version,
   title: row.title,
   questions: questionCount(row.definition as QuestionnaireDefinition),
   sourceFile: row.sourceFile,
   createdAt: row.createdAt,
+  publishedAt: row.publishedAt,
 });
+
+const published = isNotNull(questionnaires.publishedAt);
 
 export async function uploadQuestionnaire(
   db: Db,
@@ -138,28 +146,36 @@ export async function uploadQuestionnaire(
   return db.transaction(async (tx) => {
     const campaign = await lockOwnCampaign(tx, user, input.campaignId);
     if (campaign.status === "closed") throw new AppError("CONFLICT", "questionnaireUpload.closed");
-    // The campaign row is locked: two uploads at once take the next versions one after the other.
+    // The campaign row is locked: two uploads at once take turns. A draft already there is replaced
+    // (it was never usable, so nothing refers to it); otherwise the draft takes the next number.
     const [latest] = await tx
-      .select({ version: questionnaires.version })
+      .select({ version: questionnaires.version, publishedAt: questionnaires.publishedAt })
       .from(questionnaires)
       .where(eq(questionnaires.campaignId, input.campaignId))
       .orderBy(desc(questionnaires.version))
       .limit(1);
-    const version = (latest?.version ?? 0) + 1;
+    const replaces = !!latest && latest.publishedAt === null;
+    const version = replaces ? latest.version : (latest?.version ?? 0) + 1;
     const title =
       textIn(definition.settings.title, definition.settings.defaultLanguage) || definition.settings.formId;
-    const [row] = await tx
-      .insert(questionnaires)
-      .values({
-        campaignId: input.campaignId,
-        version,
-        title,
-        definition,
-        sourceFile: input.fileName,
-        createdBy: user.id,
-        createdAt: meta.now,
-      })
-      .returning();
+    const values = {
+      title,
+      definition,
+      sourceFile: input.fileName,
+      createdBy: user.id,
+      createdAt: meta.now,
+      publishedAt: null,
+    };
+    const [row] = replaces
+      ? await tx
+          .update(questionnaires)
+          .set(values)
+          .where(and(eq(questionnaires.campaignId, input.campaignId), eq(questionnaires.version, version)))
+          .returning()
+      : await tx
+          .insert(questionnaires)
+          .values({ campaignId: input.campaignId, version, ...values })
+          .returning();
     const summary = summaryOf(row);
     await writeAudit(tx, {
       userId: user.id,
@@ -170,6 +186,8 @@ export async function uploadQuestionnaire(
       ip: meta.ip,
       detail: {
         version,
+        draft: true,
+        replacedDraft: replaces,
         title,
         file: input.fileName,
         formId: definition.settings.formId,
@@ -181,7 +199,7 @@ export async function uploadQuestionnaire(
   });
 }
 
-/** The version in force of a campaign the caller can see, or null when it has none. */
+/** The version in force (the newest published) of a campaign the caller can see, or null when it has none. */
 export async function currentQuestionnaire(
   db: Db,
   user: SessionUser,
@@ -191,13 +209,13 @@ export async function currentQuestionnaire(
   const [row] = await db
     .select()
     .from(questionnaires)
-    .where(eq(questionnaires.campaignId, campaignId))
+    .where(and(eq(questionnaires.campaignId, campaignId), published))
     .orderBy(desc(questionnaires.version))
     .limit(1);
   return row ? summaryOf(row) : null;
 }
 
-/** One stored version's definition (the push checks answers against it), or null. */
+/** One published version's definition (the push checks answers against it), or null. */
 export async function questionnaireVersion(
   db: Db,
   campaignId: string,
@@ -206,11 +224,11 @@ export async function questionnaireVersion(
   const [row] = await db
     .select({ definition: questionnaires.definition })
     .from(questionnaires)
-    .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, version)));
+    .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, version), published));
   return row ? (row.definition as QuestionnaireDefinition) : null;
 }
 
-/** Every version of a campaign the caller can see, newest first. */
+/** Every published version of a campaign the caller can see, newest first. */
 export async function questionnaireVersions(
   db: Db,
   user: SessionUser,
@@ -220,7 +238,7 @@ export async function questionnaireVersions(
   const rows = await db
     .select()
     .from(questionnaires)
-    .where(eq(questionnaires.campaignId, campaignId))
+    .where(and(eq(questionnaires.campaignId, campaignId), published))
     .orderBy(desc(questionnaires.version));
   return rows.map(summaryOf);
 }
@@ -233,7 +251,7 @@ export interface QuestionnaireFile {
 }
 
 /**
- * One stored version written back as an XLSForm workbook (survey, choices, settings) that uploads
+ * One published version written back as an XLSForm workbook (survey, choices, settings) that uploads
  * again to the same definition: to edit and upload as the next version. For an administrator or a
  * supervisor whose area touches the campaign (anyone else learns nothing: not found); audited as
  * `questionnaire.download`.
@@ -248,7 +266,13 @@ export async function downloadQuestionnaire(
   const [row] = await db
     .select()
     .from(questionnaires)
-    .where(and(eq(questionnaires.campaignId, input.campaignId), eq(questionnaires.version, input.version)));
+    .where(
+      and(
+        eq(questionnaires.campaignId, input.campaignId),
+        eq(questionnaires.version, input.version),
+        published,
+      ),
+    );
   if (!row) throw notFound();
   const definition = row.definition as QuestionnaireDefinition;
   const bytes = await workbookBytes(definitionWorkbook(definition), row.title);
@@ -267,4 +291,109 @@ export async function downloadQuestionnaire(
     fileName: `${base}-v${row.version}.xlsx`,
     asciiFileName: `${safeFileName(definition.settings.formId).replace(/[^\x20-\x7e]/g, "") || "questionnaire"}-v${row.version}.xlsx`,
   };
+}
+
+export interface QuestionnaireDraft extends QuestionnaireSummary {
+  /** The definition the preview renders with the phone's own renderer. */
+  definition: QuestionnaireDefinition;
+}
+
+/**
+ * The campaign's draft with its definition, for the preview, or null when it has none: for an
+ * administrator who may change the campaign (anyone else: not found, as for the upload).
+ */
+export async function questionnaireDraft(
+  db: Db,
+  user: SessionUser,
+  campaignId: string,
+): Promise<QuestionnaireDraft | null> {
+  await ownCampaign(db, user, campaignId);
+  const [row] = await db
+    .select()
+    .from(questionnaires)
+    .where(and(eq(questionnaires.campaignId, campaignId), isNull(questionnaires.publishedAt)));
+  return row ? { ...summaryOf(row), definition: row.definition as QuestionnaireDefinition } : null;
+}
+
+/**
+ * Publishes the campaign's draft `version`: from now on it is the version in force (phones receive it
+ * at their next pull) and never changes. Audited as `questionnaire.publish`. A version already
+ * published, or one that is not the campaign's, is refused and nothing changes.
+ */
+export async function publishQuestionnaire(
+  db: Db,
+  user: SessionUser,
+  input: { campaignId: string; version: number },
+  meta: Meta,
+): Promise<QuestionnaireSummary> {
+  return db.transaction(async (tx) => {
+    const campaign = await lockOwnCampaign(tx, user, input.campaignId);
+    if (campaign.status === "closed") throw new AppError("CONFLICT", "questionnaireUpload.closed");
+    const [row] = await tx
+      .select()
+      .from(questionnaires)
+      .where(and(eq(questionnaires.campaignId, input.campaignId), eq(questionnaires.version, input.version)));
+    if (!row) throw notFound();
+    if (row.publishedAt)
+      throw new AppError("CONFLICT", "questionnairePublish.already", { version: row.version });
+    const [done] = await tx
+      .update(questionnaires)
+      .set({ publishedAt: meta.now, publishedBy: user.id })
+      .where(eq(questionnaires.id, row.id))
+      .returning();
+    const definition = row.definition as QuestionnaireDefinition;
+    await writeAudit(tx, {
+      userId: user.id,
+      action: "questionnaire.publish",
+      entity: "campaign",
+      entityId: input.campaignId,
+      areaPath: user.areaPath,
+      ip: meta.ip,
+      detail: {
+        version: row.version,
+        title: row.title,
+        file: row.sourceFile,
+        formId: definition.settings.formId,
+        questions: questionCount(definition),
+      },
+    });
+    return summaryOf(done);
+  });
+}
+
+/** Deletes the campaign's draft `version` (never usable, so nothing refers to it). Audited. */
+export async function discardQuestionnaireDraft(
+  db: Db,
+  user: SessionUser,
+  input: { campaignId: string; version: number },
+  meta: Meta,
+): Promise<{ version: number }> {
+  return db.transaction(async (tx) => {
+    await lockOwnCampaign(tx, user, input.campaignId);
+    const [row] = await tx
+      .delete(questionnaires)
+      .where(
+        and(
+          eq(questionnaires.campaignId, input.campaignId),
+          eq(questionnaires.version, input.version),
+          isNull(questionnaires.publishedAt),
+        ),
+      )
+      .returning({
+        version: questionnaires.version,
+        title: questionnaires.title,
+        file: questionnaires.sourceFile,
+      });
+    if (!row) throw notFound();
+    await writeAudit(tx, {
+      userId: user.id,
+      action: "questionnaire.discard",
+      entity: "campaign",
+      entityId: input.campaignId,
+      areaPath: user.areaPath,
+      ip: meta.ip,
+      detail: row,
+    });
+    return { version: row.version };
+  });
 }

@@ -97,6 +97,9 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "campaign.get": (s) => ({ id: s.campaignId }),
   "campaign.questionnaire": (s) => ({ id: s.campaignId }),
   "campaign.questionnaireVersions": (s) => ({ id: s.campaignId }),
+  "campaign.questionnaireDraft": (s) => ({ id: s.campaignId }),
+  "campaign.publishQuestionnaire": (s) => ({ campaignId: s.ownCampaignId, version: 1 }),
+  "campaign.discardQuestionnaireDraft": (s) => ({ campaignId: s.ownCampaignId, version: 1 }),
   "campaign.create": (s) => ({
     name: "模糊测试",
     startsOn: "2027-01-01",

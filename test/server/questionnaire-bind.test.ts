@@ -63,6 +63,9 @@ describe.each(databaseKinds)("questions bound to the register on %s", (kind) => 
     const query = new URLSearchParams({ campaign: campaignId, name: "台账核实.xlsx" });
     const response = await POST(new Request(`${BASE}/api/questionnaires?${query}`, init));
     expect(response.status).toBe(200);
+    // The upload is a draft: published, it is the version phones answer and the push accepts.
+    const admin = (await callerFor(database, { cookie })).caller;
+    await admin.campaign.publishQuestionnaire({ campaignId, version: (await response.json()).version });
   });
   afterAll(async () => {
     globalThis.__doorstepDatabase = undefined;

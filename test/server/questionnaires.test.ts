@@ -92,6 +92,7 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     return POST(new Request(`${BASE}/api/questionnaires?${query}`, init));
   }
 
+  const adminCaller = async () => (await callerFor(database, { cookie: adminCookie })).caller;
   const stored = async () => (await database.db.select({ n: count() }).from(questionnaires))[0].n;
   const audited = async () =>
     (
@@ -137,7 +138,12 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     expect("questionnaire" in (await officer.sync.pull({ cursor: first.cursor }))).toBe(false);
 
     expect((await upload(await workbookXlsx(elderlyHealth), adminCookie)).status).toBe(200);
-    const next = await officer.sync.pull({ cursor: first.cursor });
+    // A draft reaches no phone: nothing changes until it is published.
+    const drafted = await officer.sync.pull({ cursor: first.cursor });
+    expect("questionnaire" in drafted).toBe(false);
+    const admin = (await callerFor(database, { cookie: adminCookie })).caller;
+    await admin.campaign.publishQuestionnaire({ campaignId, version: 1 });
+    const next = await officer.sync.pull({ cursor: drafted.cursor });
     expect(next.questionnaire).toMatchObject({
       version: 1,
       title: "老年人健康档案",
@@ -147,7 +153,12 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     expect("questionnaire" in again).toBe(false);
   });
 
-  it("takes each clean workbook as the next version, audited; the campaign view shows the version in force", async () => {
+  it("takes a clean workbook as a draft (replaced by the next upload), in force only once published, audited", async () => {
+    const admin = (await callerFor(database, { cookie: adminCookie })).caller;
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const actions = async (action: string) =>
+      (await database.db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, action)))[0].n;
+    const before = { uploads: await audited(), published: await actions("questionnaire.publish") };
     const bytes = await workbookXlsx(elderlyHealth);
     const first = await upload(bytes, adminCookie);
     expect(first.status).toBe(200);
@@ -156,21 +167,63 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
       version: 2,
       title: "老年人健康档案",
       questions: 19,
+      publishedAt: null,
     });
-    const second = await upload(bytes, adminCookie, { name: "C:\\表格\\老年人健康档案-v2.xlsx" });
-    expect(await second.json()).toMatchObject({ ok: true, version: 3, sourceFile: "老年人健康档案-v2.xlsx" });
-    const [row] = await database.db
-      .select()
-      .from(questionnaires)
-      .where(and(eq(questionnaires.campaignId, campaignId), eq(questionnaires.version, 3)));
-    expect(row.definition).toMatchObject({ format: 1, settings: { formId: "elderly_health" } });
-    expect(await audited()).toBe(3);
+    // The draft is no version yet: the campaign still asks version 1, its list and download stop there.
+    expect(await supervisor.campaign.questionnaire({ id: campaignId })).toMatchObject({ version: 1 });
+    expect(
+      (await supervisor.campaign.questionnaireVersions({ id: campaignId })).map((v) => v.version),
+    ).toEqual([1]);
+    expect(await codeOf(supervisor.campaign.questionnaireDraft({ id: campaignId }))).toBe("FORBIDDEN");
+    expect((await download(adminCookie, 2)).status).toBe(404);
 
-    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    // A second upload replaces the draft, keeping its number.
+    const second = await upload(bytes, adminCookie, { name: "C:\\表格\\老年人健康档案-v2.xlsx" });
+    expect(await second.json()).toMatchObject({ ok: true, version: 2, sourceFile: "老年人健康档案-v2.xlsx" });
+    const draft = await admin.campaign.questionnaireDraft({ id: campaignId });
+    expect(draft).toMatchObject({ version: 2, publishedAt: null, sourceFile: "老年人健康档案-v2.xlsx" });
+    expect(draft?.definition).toMatchObject({ format: 1, settings: { formId: "elderly_health" } });
+    expect(
+      (await database.db.select().from(questionnaires).where(eq(questionnaires.campaignId, campaignId)))
+        .length,
+    ).toBe(2);
+
+    const published = await admin.campaign.publishQuestionnaire({ campaignId, version: 2 });
+    expect(published.publishedAt).toBeInstanceOf(Date);
     expect(await supervisor.campaign.questionnaire({ id: campaignId })).toMatchObject({
-      version: 3,
+      version: 2,
       title: "老年人健康档案",
       questions: 19,
+    });
+    expect(await admin.campaign.questionnaireDraft({ id: campaignId })).toBeNull();
+    // A published version never changes: publishing again, or discarding it, is refused.
+    expect(await codeOf(admin.campaign.publishQuestionnaire({ campaignId, version: 2 }))).toBe("CONFLICT");
+    expect(await codeOf(admin.campaign.discardQuestionnaireDraft({ campaignId, version: 2 }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(await codeOf(admin.campaign.publishQuestionnaire({ campaignId, version: 7 }))).toBe("NOT_FOUND");
+
+    // The next upload is draft 3, which the administrator discards: version 2 stays in force.
+    expect(await (await upload(bytes, adminCookie)).json()).toMatchObject({ ok: true, version: 3 });
+    expect(await admin.campaign.discardQuestionnaireDraft({ campaignId, version: 3 })).toEqual({
+      version: 3,
+    });
+    expect(await admin.campaign.questionnaireDraft({ id: campaignId })).toBeNull();
+    expect(await supervisor.campaign.questionnaire({ id: campaignId })).toMatchObject({ version: 2 });
+    expect(await actions("questionnaire.discard")).toBe(1);
+    expect({ uploads: await audited(), published: await actions("questionnaire.publish") }).toEqual({
+      uploads: before.uploads + 3,
+      published: before.published + 1,
+    });
+    // Someone else's campaign: not found, and nothing published.
+    const communityAdmin = (await callerFor(database, { cookie: communityAdminCookie })).caller;
+    expect(await upload(bytes, adminCookie)).toMatchObject({ status: 200 });
+    expect(await codeOf(communityAdmin.campaign.publishQuestionnaire({ campaignId, version: 3 }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(await codeOf(communityAdmin.campaign.questionnaireDraft({ id: campaignId }))).toBe("NOT_FOUND");
+    expect(await admin.campaign.discardQuestionnaireDraft({ campaignId, version: 3 })).toEqual({
+      version: 3,
     });
   });
 
@@ -253,6 +306,19 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     });
     expect(byId.get(good.id)?.answers).not.toHaveProperty("meal_frequency");
     expect(byId.get(plain.id)).toMatchObject({ answers: null, questionnaireVersion: null });
+
+    // Version 1 was answered above while version 2 is in force: accepted. A draft is no version a
+    // phone can hold: answers naming it are refused, and taken once it is published.
+    const drafted = await (await upload(await workbookXlsx(elderlyHealth), adminCookie)).json();
+    const inDraft = answered({ ...ELDERLY_ANSWERS, book_check: "no" }, drafted.version);
+    const refused = await officer.sync.push({ deviceId: crypto.randomUUID(), mutations: [inDraft] });
+    expect(refused.results[0]).toMatchObject({
+      status: "rejected",
+      key: "questionnaire.push.unknownVersion",
+    });
+    await (await adminCaller()).campaign.publishQuestionnaire({ campaignId, version: drafted.version });
+    const taken = await officer.sync.push({ deviceId: crypto.randomUUID(), mutations: [inDraft] });
+    expect(taken.results[0].status).toBe("applied");
   });
 
   it("the review lists the answers as label → answer in words, in the version's labels, personal ones masked", async () => {
@@ -301,6 +367,7 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
   it("any version downloads again as an XLSX that uploads to the same definition, audited", async () => {
     const uploaded = await upload(await workbookXlsx(elderlyHealth), adminCookie, { name: "健康.xlsx" });
     const { version } = await uploaded.json();
+    await (await adminCaller()).campaign.publishQuestionnaire({ campaignId, version });
     const [stored] = await database.db
       .select()
       .from(questionnaires)

@@ -6,7 +6,16 @@ import { and, eq, ne } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { areas, campaignAreas, campaigns, residentFeedback, users, visits } from "@/db/schema";
+import {
+  areas,
+  campaignAreas,
+  campaigns,
+  questionnaires,
+  residentFeedback,
+  users,
+  visits,
+} from "@/db/schema";
+import { parseDefinition } from "@/domain/questionnaire";
 import { targetQuery } from "@/domain/targets";
 import { appRouter } from "@/server/routers";
 import { ensureOpenCampaignCodes } from "@/server/services/codes";
@@ -78,6 +87,9 @@ const PROCEDURES = `
   campaign.previewTargets UN/UN FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   campaign.previewRerun UN/UN   FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   campaign.rerunTargets UN/UN   FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  campaign.questionnaireDraft UN/UN FB/FB  FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  campaign.publishQuestionnaire UN/UN FB/FB FB/FB   FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  campaign.discardQuestionnaireDraft UN/UN FB/FB FB/FB FB/FB    FB/FB       FB/FB  OK/OK UN/UN
   # accounts in a grid: an administrator's under their area, a supervisor's officers under theirs
   user.list           UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   user.areas          UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
@@ -307,6 +319,16 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
     await database.db.insert(campaignAreas).values({ campaignId: campaign.id, areaId: side.communityId });
     return caller.campaign.close({ id: campaign.id });
   },
+  "campaign.questionnaireDraft": ({ caller, side }) =>
+    caller.campaign.questionnaireDraft({ id: side.ownCampaignId }),
+  // Each on a campaign of its own with a draft version 1, so every administrator's call finds one.
+  "campaign.publishQuestionnaire": async ({ caller, side, database }) =>
+    caller.campaign.publishQuestionnaire({ campaignId: await campaignWithDraft(database, side), version: 1 }),
+  "campaign.discardQuestionnaireDraft": async ({ caller, side, database }) =>
+    caller.campaign.discardQuestionnaireDraft({
+      campaignId: await campaignWithDraft(database, side),
+      version: 1,
+    }),
   // Its own campaign too: the setting of the others stays as their tests expect.
   "campaign.setAutoApprove": async ({ caller, side, database }) => {
     const [campaign] = await database.db
@@ -469,7 +491,27 @@ const ROUTE_CALLS: Record<
   "GET health": () => ["/api/health"],
 };
 
-/** A clean questionnaire workbook, made once: each administrator's upload adds a version. */
+/** A campaign over the side's community whose questionnaire has only a draft, version 1. */
+async function campaignWithDraft(database: Database, side: { communityId: string }): Promise<string> {
+  const [campaign] = await database.db
+    .insert(campaigns)
+    .values({ name: "草稿问卷", startsOn: "2026-01-01" })
+    .returning({ id: campaigns.id });
+  await database.db.insert(campaignAreas).values({ campaignId: campaign.id, areaId: side.communityId });
+  const parsed = parseDefinition(elderlyHealth);
+  if (!parsed.ok) throw new Error("the elderly questionnaire does not parse");
+  await database.db.insert(questionnaires).values({
+    campaignId: campaign.id,
+    version: 1,
+    title: "老年人健康档案",
+    definition: parsed.definition,
+    sourceFile: "matrix.xlsx",
+    publishedAt: null,
+  });
+  return campaign.id;
+}
+
+/** A clean questionnaire workbook, made once: each administrator's upload replaces the side's draft. */
 const ELDERLY_XLSX = await workbookXlsx(elderlyHealth);
 
 const STATUS_CODE: Record<number, string> = {

@@ -9,7 +9,8 @@ import { downloadQuestionnaire, uploadQuestionnaire } from "@/server/services/qu
 /**
  * POST /api/questionnaires?campaign=<uuid>&name=<file name>, the XLSX as the raw body (administrators,
  * for a campaign wholly in their area). 200 `{ ok: true, version, title, questions, … }` when it became
- * the campaign's next version; 422 `{ ok: false, problems: [{ sheet, row, column, cell, message }] }`
+ * the campaign's draft (previewed, then published or discarded through campaign.publishQuestionnaire
+ * and campaign.discardQuestionnaireDraft; a draft already there is replaced); 422 `{ ok: false, problems: [{ sheet, row, column, cell, message }] }`
  * listing every problem (nothing stored). Refusals are JSON `{ error: { key, message } }`: 400 for a
  * bad query, a name not ending .xlsx or a file that is no workbook, 404 for a campaign outside the
  * caller's area, 409 for a closed campaign, 413 over QUESTIONNAIRE_MAX_BYTES (declared or counted).

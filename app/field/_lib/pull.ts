@@ -9,6 +9,7 @@ import {
   type FieldDatabase,
   type FieldWriteTransaction,
   type HeldQuestionnaire,
+  OLDER_QUESTIONNAIRES_META,
   QUESTIONNAIRE_META,
   REGISTER_STORES,
   type Row,
@@ -59,7 +60,7 @@ export async function pullAll(
 export async function applyPullPage(db: FieldDatabase, page: PullResponse): Promise<number> {
   // Before anything is touched: a page of a format this app cannot read is refused whole, in words.
   const tables = decodePullRows(page.format, page.rows);
-  const tx = writeTransaction(db, ["meta", ...REGISTER_STORES, "conflicts", "notices", "outbox"]);
+  const tx = writeTransaction(db, ["meta", ...REGISTER_STORES, "conflicts", "notices", "outbox", "drafts"]);
   let written: number;
   try {
     written = await writePage(tx, page, tables);
@@ -163,12 +164,55 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
   }
   // The campaign's questionnaire, sent only when it changed: kept with the cursor that says so.
   if (page.questionnaire !== undefined) {
-    if (page.questionnaire && page.campaignId) {
-      const held: HeldQuestionnaire = { campaignId: page.campaignId, ...page.questionnaire };
-      await tx.objectStore("meta").put(held, QUESTIONNAIRE_META);
-    } else {
-      await tx.objectStore("meta").delete(QUESTIONNAIRE_META);
-    }
+    const next: HeldQuestionnaire | null =
+      page.questionnaire && page.campaignId ? { campaignId: page.campaignId, ...page.questionnaire } : null;
+    await holdQuestionnaire(tx, next);
+  } else {
+    await holdQuestionnaire(tx, undefined);
   }
   return written;
+}
+
+const sameVersion = (a: HeldQuestionnaire, b: HeldQuestionnaire) =>
+  a.campaignId === b.campaignId && a.version === b.version;
+
+/**
+ * The questionnaire in force becomes `next` (undefined: unchanged); the version it replaces joins the
+ * older ones, and an older one stays only while a draft begun in it (RoomDraft.questionnaireVersion,
+ * with typed answers) or an unsent visit answered in it (refused ones too: the officer may send them
+ * again) needs it. A draft saved before drafts recorded their version was begun in the one replaced.
+ */
+async function holdQuestionnaire(tx: FieldWriteTransaction, next: HeldQuestionnaire | null | undefined) {
+  const meta = tx.objectStore("meta");
+  const current = (await meta.get(QUESTIONNAIRE_META)) as HeldQuestionnaire | undefined;
+  const older = ((await meta.get(OLDER_QUESTIONNAIRES_META)) as HeldQuestionnaire[] | undefined) ?? [];
+  if (next === undefined && older.length === 0) return;
+  const inForce = next === undefined ? current : next;
+  const kept = [...older];
+  if (current && (!inForce || !sameVersion(current, inForce)) && !kept.some((q) => sameVersion(q, current)))
+    kept.push(current);
+  const needed = new Set<string>();
+  for (const row of await tx.objectStore("drafts").getAll()) {
+    const draft = row.values as { answers?: unknown; answersEdited?: boolean; questionnaireVersion?: number };
+    if (!draft?.answers || draft.answersEdited !== true) continue;
+    const version = draft.questionnaireVersion ?? current?.version;
+    if (version !== undefined && current) needed.add(`${current.campaignId}|${version}`);
+  }
+  for (const entry of await tx.objectStore("outbox").getAll()) {
+    if (entry.kind !== "visit") continue;
+    const { campaignId, questionnaireVersion } = entry.payload.visit as {
+      campaignId?: string | null;
+      questionnaireVersion?: number | null;
+    };
+    if (campaignId && questionnaireVersion) needed.add(`${campaignId}|${questionnaireVersion}`);
+  }
+  const still = kept.filter(
+    (q) => needed.has(`${q.campaignId}|${q.version}`) && !(inForce && sameVersion(q, inForce)),
+  );
+  if (next !== undefined) {
+    if (next) await meta.put(next, QUESTIONNAIRE_META);
+    else await meta.delete(QUESTIONNAIRE_META);
+  }
+  if (still.length > 0) await meta.put(still, OLDER_QUESTIONNAIRES_META);
+  else await meta.delete(OLDER_QUESTIONNAIRES_META);
 }

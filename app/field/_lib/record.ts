@@ -15,6 +15,7 @@ import {
 } from "@/domain/questionnaire/bind";
 import type { Item, Question, QuestionnaireDefinition } from "@/domain/questionnaire/definition";
 import type { Answers } from "@/domain/questionnaire/evaluate";
+import type { Misfit } from "@/domain/questionnaire/migrate";
 import { toIsoDate } from "@/domain/validators/date";
 import {
   type Change,
@@ -68,8 +69,13 @@ export interface RoomData {
    * register's values, unless the officer changes them.
    */
   returnedChanges?: Change[];
-  /** The campaign's questionnaire the phone holds, when the campaign has one. */
+  /**
+   * The campaign's questionnaire the phone holds, when the campaign has one: the version in force, or
+   * the older one the room's draft was begun in (questionnaireOfDraft).
+   */
   questionnaire?: HeldQuestionnaire | null;
+  /** Older versions the phone still keeps for drafts and unsent visits begun in them. */
+  olderQuestionnaires?: HeldQuestionnaire[];
 }
 
 export type MemberAction =
@@ -137,6 +143,12 @@ export interface RoomDraft {
   answers?: Answers;
   /** The officer typed an answer (defaults filled in by the form alone are no input worth a draft). */
   answersEdited?: boolean;
+  /** The questionnaire version the answers were given in: the draft stays in it until the officer moves it. */
+  questionnaireVersion?: number;
+  /** A newer version the officer chose not to move to (its notice folds away). */
+  keptOver?: number;
+  /** Answers the move to a newer version could not carry, shown to the officer until they dismiss them. */
+  misfits?: Misfit[];
 }
 
 export function emptyDraft(visitId: string): RoomDraft {
@@ -495,6 +507,24 @@ export function buildRecord(
       : { answers: null, questionnaireVersion: null }),
   };
   return { visit, changes, localUpdates, attempt, withoutContact };
+}
+
+/**
+ * The room as the draft sees it: a draft with typed answers begun in an older version the phone still
+ * keeps is answered (and saved) in that version, with the version in force offered as `newer`. Any
+ * other draft follows the version in force.
+ */
+export function questionnaireOfDraft(
+  data: RoomData,
+  draft: Pick<RoomDraft, "questionnaireVersion" | "answersEdited">,
+): { data: RoomData; newer: HeldQuestionnaire | null } {
+  const inForce = data.questionnaire;
+  const version = draft.questionnaireVersion;
+  if (!inForce || !draft.answersEdited || version === undefined || version === inForce.version)
+    return { data, newer: null };
+  const begun = data.olderQuestionnaires?.find((q) => q.version === version);
+  if (!begun) return { data, newer: null };
+  return { data: { ...data, questionnaire: begun }, newer: inForce };
 }
 
 /**

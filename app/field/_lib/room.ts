@@ -1,6 +1,12 @@
 import "client-only";
 import type { RoomData } from "./record";
-import { type FieldDatabase, type HeldQuestionnaire, QUESTIONNAIRE_META, type Row } from "./store";
+import {
+  type FieldDatabase,
+  type HeldQuestionnaire,
+  OLDER_QUESTIONNAIRES_META,
+  QUESTIONNAIRE_META,
+  type Row,
+} from "./store";
 
 /** Everything the room screen shows, read from the phone's store in one transaction. */
 export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomData | null> {
@@ -26,7 +32,7 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     await tx.done;
     return null;
   }
-  const [building, households, rentals, buildingUnits, visits, campaignId, held] = await Promise.all([
+  const [building, households, rentals, buildingUnits, visits, campaignId, held, older] = await Promise.all([
     tx.objectStore("buildings").get(room.buildingId as string),
     tx.objectStore("households").index("roomId").getAll(roomId),
     tx.objectStore("rentals").index("roomId").getAll(roomId),
@@ -37,6 +43,7 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     tx.objectStore("visits").index("roomId").getAll(roomId),
     tx.objectStore("meta").get("campaignId"),
     tx.objectStore("meta").get(QUESTIONNAIRE_META) as Promise<HeldQuestionnaire | undefined>,
+    tx.objectStore("meta").get(OLDER_QUESTIONNAIRES_META) as Promise<HeldQuestionnaire[] | undefined>,
   ]);
   const members: Record<string, Row[]> = {};
   const codes: Record<string, string> = {};
@@ -90,6 +97,7 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     campaignId: typeof campaignId === "string" ? campaignId : null,
     // Only the questionnaire of the campaign the grid was downloaded for.
     questionnaire: held && held.campaignId === campaignId ? held : null,
+    olderQuestionnaires: (older ?? []).filter((q) => q.campaignId === campaignId),
     codes,
     feedback: feedback.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt))),
   };

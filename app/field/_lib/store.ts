@@ -211,6 +211,12 @@ export function abandon(tx: { abort(): void; done: Promise<unknown> }): void {
 /** The meta key of the campaign questionnaire the phone holds (the version in force when last pulled). */
 export const QUESTIONNAIRE_META = "questionnaire";
 export type HeldQuestionnaire = PullQuestionnaire & { campaignId: string };
+/**
+ * The meta key of older versions (HeldQuestionnaire[]) the phone keeps after a newer one came down,
+ * each only while a draft begun in it or an unsent visit answered in it needs it (pull.ts), so a
+ * draft never dies with its version.
+ */
+export const OLDER_QUESTIONNAIRES_META = "olderQuestionnaires";
 
 export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | undefined> {
   return (await db.get("meta", key)) as T | undefined;

@@ -3,6 +3,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Answers, EvalContext } from "@/domain/questionnaire/evaluate";
+import type { Misfit } from "@/domain/questionnaire/migrate";
 import { registerOfSubject } from "@/domain/questionnaire/register";
 import type { WorkVisit } from "@/domain/worklist";
 import { Loading } from "../../_components/controls";
@@ -49,12 +50,13 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   const [db, setDb] = useState<FieldDatabase | null>(null);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   const [savedVisit, setSavedVisit] = useState<WorkVisit | null>(null);
-  const { data, draft, restored, context, update, finish, undoFinish, saved, discard } = useRoomDraft({
-    db,
-    roomId,
-    found: personId,
-    onEdit: () => setSave((s) => (s.state === "invalid" || s.state === "failed" ? { state: "idle" } : s)),
-  });
+  const { data, newerQuestionnaire, draft, restored, context, update, finish, undoFinish, saved, discard } =
+    useRoomDraft({
+      db,
+      roomId,
+      found: personId,
+      onEdit: () => setSave((s) => (s.state === "invalid" || s.state === "failed" ? { state: "idle" } : s)),
+    });
 
   useEffect(() => setUser(readLocalUser()), []);
 
@@ -116,9 +118,29 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
         : null,
     [data, subjectKey],
   );
+  // Answers are recorded with the version they are given in: the draft stays in it (questionnaireOfDraft).
+  const shownVersion = data?.questionnaire?.version;
   const onAnswers = useCallback(
     (answers: Answers, edited: boolean) =>
-      update((d) => ({ ...d, answers, answersEdited: d.answersEdited || edited })),
+      update((d) => ({
+        ...d,
+        answers,
+        answersEdited: d.answersEdited || edited,
+        questionnaireVersion: shownVersion,
+      })),
+    [update, shownVersion],
+  );
+  const onMoveAnswers = useCallback(
+    (answers: Answers, misfits: Misfit[], version: number) =>
+      update((d) => ({
+        ...d,
+        answers,
+        answersEdited: true,
+        questionnaireVersion: version,
+        keptOver: undefined,
+        // Kept until the officer dismisses them, across reloads, with any from an earlier move.
+        misfits: [...(d.misfits ?? []), ...misfits],
+      })),
     [update],
   );
 
@@ -256,6 +278,12 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
             position={draft.position}
             showAll={save.state === "invalid" && save.problems.includes("questionnaire.saveBlocked")}
             onChange={onAnswers}
+            newer={newerQuestionnaire}
+            kept={!!newerQuestionnaire && draft.keptOver === newerQuestionnaire.version}
+            onKeep={() => update((d) => ({ ...d, keptOver: newerQuestionnaire?.version }))}
+            onMove={onMoveAnswers}
+            misfits={draft.misfits}
+            onDismissMisfits={() => update((d) => ({ ...d, misfits: undefined }))}
           />
         )}
         <OutcomePicker

@@ -3,7 +3,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { markFormDirty } from "../../../_components/service-worker";
 import { clearDraft, readDraft, saveDraft } from "../../_lib/drafts";
-import { draftHasInput, emptyDraft, type RoomData, type RoomDraft } from "../../_lib/record";
+import {
+  draftHasInput,
+  emptyDraft,
+  questionnaireOfDraft,
+  type RoomData,
+  type RoomDraft,
+} from "../../_lib/record";
 import { loadRoom } from "../../_lib/room";
 import type { FieldDatabase } from "../../_lib/store";
 import type { RoomContextValue } from "../_parts/context";
@@ -51,7 +57,15 @@ export function useRoomDraft({
       if (stored && stored.v === 1) {
         restoredOpen.current = stored.open;
         openValues.current = stored.open?.values ?? null;
-        setDraft({ ...emptyDraft(stored.visitId), ...stored });
+        // Defaults the form filled in for a version no longer in force, none typed: the form fills in
+        // the new version's instead (a draft with typed answers keeps its version: questionnaireOfDraft).
+        const inForce = room?.questionnaire?.version;
+        const stale = !stored.answersEdited && stored.answers && stored.questionnaireVersion !== inForce;
+        setDraft({
+          ...emptyDraft(stored.visitId),
+          ...stored,
+          ...(stale ? { answers: undefined, questionnaireVersion: undefined } : {}),
+        });
         setRestored(draftHasInput(stored));
       } else {
         setDraft(emptyDraft(crypto.randomUUID()));
@@ -119,10 +133,19 @@ export function useRoomDraft({
     });
   }, []);
 
+  // The room in the questionnaire version the draft is answered in, and the newer one it may move to.
+  const questionnaireVersion = draft?.questionnaireVersion;
+  const answersEdited = draft?.answersEdited;
+  const shown = useMemo(
+    () => (data ? questionnaireOfDraft(data, { questionnaireVersion, answersEdited }) : null),
+    [data, questionnaireVersion, answersEdited],
+  );
+  const roomData = shown ? shown.data : data;
+
   const context = useMemo<RoomContextValue | null>(() => {
-    if (!data || !draft) return null;
+    if (!roomData || !draft) return null;
     return {
-      data,
+      data: roomData,
       draft,
       update,
       openForm: (key) => update((d) => ({ ...d, open: { key, values: null } })),
@@ -135,7 +158,7 @@ export function useRoomDraft({
         restoredOpen.current?.key === key ? (restoredOpen.current.values ?? undefined) : undefined,
       found,
     };
-  }, [data, draft, update, schedule, found]);
+  }, [roomData, draft, update, schedule, found]);
 
   /** The visit is being saved: no draft write from now on (`undo` if the save failed). */
   const finish = useCallback(() => {
@@ -156,5 +179,16 @@ export function useRoomDraft({
     void clearDraft(db, roomId);
   }, [db, roomId]);
 
-  return { data, draft, restored, context, update, finish, undoFinish, saved, discard };
+  return {
+    data: roomData,
+    newerQuestionnaire: shown?.newer ?? null,
+    draft,
+    restored,
+    context,
+    update,
+    finish,
+    undoFinish,
+    saved,
+    discard,
+  };
 }

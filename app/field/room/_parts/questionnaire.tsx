@@ -15,6 +15,8 @@ import {
   type FieldError,
   type FormState,
   type Item,
+  type Misfit,
+  moveAnswers,
   type Question,
   type QuestionnaireDefinition,
   type Repeat,
@@ -52,6 +54,16 @@ export interface QuestionnaireFormProps {
   showAll: boolean;
   /** `edited`: the officer typed it (defaults filled in by the form are not). */
   onChange: (answers: Answers, edited: boolean) => void;
+  /** The version in force, when the draft is answered in an older one (`definition` is that one). */
+  newer?: { definition: QuestionnaireDefinition; version: number; title: string } | null;
+  /** The officer chose to go on in the older version: its choice folds into one line. */
+  kept?: boolean;
+  onKeep?: () => void;
+  /** The answers moved into `newer`, and those that did not fit. */
+  onMove?: (answers: Answers, misfits: Misfit[], version: number) => void;
+  /** Answers an earlier move could not carry, shown until dismissed. */
+  misfits?: readonly Misfit[];
+  onDismissMisfits?: () => void;
 }
 
 const keyOf = (name: string, at: readonly number[]) => `${name}@${at.join(".")}`;
@@ -177,12 +189,36 @@ function AskedForm(props: QuestionnaireFormProps) {
   // Answers no question of this version takes (a draft begun on an older version): no field shows
   // them, so they are listed here, and dropped only when the officer says so — never silently.
   const strays = [...errors.values()].filter((error) => error.kind === "unknown");
+  const { newer } = props;
   return (
     <Section
       title={t("questionnaire.heading", { title: props.title })}
-      aside={t("questionnaire.version", { version: props.version })}
+      aside={
+        newer && props.kept
+          ? t("questionnaire.versionChoice.kept", { old: props.version, new: newer.version })
+          : t("questionnaire.version", { version: props.version })
+      }
       testId="questionnaire"
     >
+      {newer && (
+        <VersionChoice
+          old={props.version}
+          newer={newer.version}
+          kept={!!props.kept}
+          onKeep={() => props.onKeep?.()}
+          onMove={() => {
+            const moved = moveAnswers(definition, newer.definition, answers);
+            props.onMove?.(moved.answers, moved.misfits, newer.version);
+          }}
+        />
+      )}
+      {props.misfits && props.misfits.length > 0 && (
+        <Misfits
+          misfits={props.misfits}
+          version={props.version}
+          onDismiss={() => props.onDismissMisfits?.()}
+        />
+      )}
       {strays.length > 0 && (
         <div
           role="alert"
@@ -208,6 +244,85 @@ function AskedForm(props: QuestionnaireFormProps) {
         ))}
       </div>
     </Section>
+  );
+}
+
+/**
+ * A draft begun in an older version while a newer one is in force: the officer goes on in the old one
+ * (it saves in it, and the server takes it) or moves the answers to the new one by question name.
+ */
+function VersionChoice(props: {
+  old: number;
+  newer: number;
+  kept: boolean;
+  onKeep: () => void;
+  onMove: () => void;
+}) {
+  const { t } = useI18n();
+  const move = (
+    <Button className="self-start" onClick={props.onMove} data-testid="q-version-move">
+      {t("questionnaire.versionChoice.move", { new: props.newer })}
+    </Button>
+  );
+  if (props.kept) return <div className="mb-3 flex">{move}</div>;
+  return (
+    <div
+      role="status"
+      className="mb-3 flex flex-col gap-2 rounded-lg border-2 border-status-revisit bg-amber-50 p-3"
+      data-testid="q-version-choice"
+    >
+      <p className="text-lg font-semibold text-amber-950">
+        {t("questionnaire.versionChoice.title", { new: props.newer })}
+      </p>
+      <p className="text-base text-gray-900">
+        {t("questionnaire.versionChoice.body", { old: props.old, new: props.newer })}
+      </p>
+      <div className="flex flex-wrap gap-2">
+        <Button variant="primary" onClick={props.onKeep} data-testid="q-version-keep">
+          {t("questionnaire.versionChoice.keep", { old: props.old })}
+        </Button>
+        {move}
+      </div>
+    </div>
+  );
+}
+
+const MISFIT_REASON = {
+  gone: "questionnaire.misfits.gone",
+  choiceGone: "questionnaire.misfits.choiceGone",
+  typeChanged: "questionnaire.misfits.typeChanged",
+} as const;
+
+/** The answers a move could not carry, each with its old label, value and why. */
+function Misfits(props: { misfits: readonly Misfit[]; version: number; onDismiss: () => void }) {
+  const { t, locale } = useI18n();
+  return (
+    <div
+      role="alert"
+      className="mb-3 rounded-lg border-2 border-red-700 bg-red-50 p-3"
+      data-testid="q-misfits"
+    >
+      <p className="text-base font-semibold text-red-900">
+        {t("questionnaire.misfits.title", { count: props.misfits.length, version: props.version })}
+      </p>
+      <ul className="mb-2 list-disc pl-5 text-base text-red-950">
+        {props.misfits.map((m) => (
+          <li key={`${m.name}@${m.at.join(".")}:${m.reason}`} data-testid={`q-misfit-${m.name}`}>
+            {t("questionnaire.misfits.item", {
+              label: [
+                textIn(m.label, locale) || m.name,
+                ...m.at.map((i) => t("questionnaire.row", { n: i + 1 })),
+              ].join(" · "),
+              value: textIn(m.value, locale),
+              reason: t(MISFIT_REASON[m.reason]),
+            })}
+          </li>
+        ))}
+      </ul>
+      <Button onClick={props.onDismiss} data-testid="q-misfits-dismiss">
+        {t("questionnaire.misfits.dismiss")}
+      </Button>
+    </div>
   );
 }
 

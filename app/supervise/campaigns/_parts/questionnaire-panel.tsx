@@ -1,10 +1,11 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { QUESTIONNAIRE_MAX_BYTES } from "@/domain/questionnaire/summary";
 import { useI18n } from "../../../_components/i18n";
 import { useTRPC } from "../../../_components/trpc";
+import { QuestionnairePreview } from "./questionnaire-preview";
 
 interface Problem {
   sheet: string;
@@ -23,7 +24,8 @@ type Outcome =
  * A campaign's questionnaire: the version in force with its question count, and for an administrator
  * who may change the campaign (`canManage`: the same test as closing it) an upload of the next version.
  * A refused workbook's report lists every problem with its sheet, row and column, as the server
- * words it, so the administrator fixes them all in one pass.
+ * words it, so the administrator fixes them all in one pass. A clean one becomes a draft, previewed
+ * with the phone's renderer, then published (the version in force from then on) or discarded.
  */
 export function QuestionnairePanel({ campaignId, canManage }: { campaignId: string; canManage: boolean }) {
   const { t, locale } = useI18n();
@@ -31,6 +33,43 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
   const queryClient = useQueryClient();
   const current = useQuery(trpc.campaign.questionnaire.queryOptions({ id: campaignId }));
   const versions = useQuery(trpc.campaign.questionnaireVersions.queryOptions({ id: campaignId }));
+  const draft = useQuery({
+    ...trpc.campaign.questionnaireDraft.queryOptions({ id: campaignId }),
+    enabled: canManage,
+  });
+  const refresh = () =>
+    Promise.all(
+      [
+        trpc.campaign.questionnaire.queryKey({ id: campaignId }),
+        trpc.campaign.questionnaireVersions.queryKey({ id: campaignId }),
+        trpc.campaign.questionnaireDraft.queryKey({ id: campaignId }),
+      ].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
+    );
+  const publish = useMutation(
+    trpc.campaign.publishQuestionnaire.mutationOptions({
+      onSuccess: async (done) => {
+        setOutcome({
+          kind: "done",
+          message: t("questionnairePublish.published", {
+            title: done.title,
+            version: done.version,
+            questions: done.questions,
+          }),
+        });
+        await refresh();
+      },
+      onError: (error) => setOutcome({ kind: "error", message: error.message }),
+    }),
+  );
+  const discard = useMutation(
+    trpc.campaign.discardQuestionnaireDraft.mutationOptions({
+      onSuccess: async (done) => {
+        setOutcome({ kind: "done", message: t("questionnairePublish.discarded", { version: done.version }) });
+        await refresh();
+      },
+      onError: (error) => setOutcome({ kind: "error", message: error.message }),
+    }),
+  );
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -72,14 +111,7 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
         });
         setFile(null);
         setInputKey((key) => key + 1);
-        await Promise.all([
-          queryClient.invalidateQueries({
-            queryKey: trpc.campaign.questionnaire.queryKey({ id: campaignId }),
-          }),
-          queryClient.invalidateQueries({
-            queryKey: trpc.campaign.questionnaireVersions.queryKey({ id: campaignId }),
-          }),
-        ]);
+        await refresh();
       } else if (body?.ok === false) {
         setOutcome({ kind: "problems", problems: body.problems });
       } else {
@@ -93,6 +125,7 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
   };
 
   const q = current.data;
+  const d = canManage ? draft.data : null;
   return (
     <section
       className="flex flex-col gap-2 rounded-xl bg-white p-4 shadow-sm"
@@ -151,6 +184,60 @@ export function QuestionnairePanel({ campaignId, canManage }: { campaignId: stri
             ))}
           </ul>
         </details>
+      )}
+      {d && (
+        <div
+          className="flex flex-col gap-4 rounded-lg border-2 border-amber-400 bg-amber-50 p-3 lg:flex-row lg:items-start"
+          data-testid="questionnaire-draft"
+        >
+          <QuestionnairePreview definition={d.definition} title={d.title} version={d.version} />
+          <div className="flex flex-col gap-2">
+            <p className="text-base font-semibold text-amber-950">
+              {t("questionnairePublish.draft", {
+                title: d.title,
+                version: d.version,
+                questions: d.questions,
+              })}
+            </p>
+            <p className="text-sm text-gray-800">
+              {t("questionnairePublish.draftFile", {
+                file: d.sourceFile,
+                date: new Date(d.createdAt).toLocaleString(locale),
+              })}
+            </p>
+            <h3 className="text-lg font-bold">{t("questionnairePublish.previewHeading")}</h3>
+            <p className="text-sm text-gray-800">
+              {t("questionnairePublish.previewHint", { sample: t("questionnairePublish.sample") })}
+            </p>
+            <p className="text-sm text-gray-800">{t("questionnairePublish.replaces")}</p>
+            <div className="flex flex-wrap gap-2">
+              <button
+                type="button"
+                disabled={publish.isPending || discard.isPending}
+                onClick={() => {
+                  setOutcome(null);
+                  publish.mutate({ campaignId, version: d.version });
+                }}
+                className="min-h-11 rounded-lg bg-brand px-5 font-medium text-white hover:bg-brand-dark disabled:opacity-60"
+                data-testid="questionnaire-publish"
+              >
+                {publish.isPending ? t("questionnairePublish.publishing") : t("questionnairePublish.publish")}
+              </button>
+              <button
+                type="button"
+                disabled={publish.isPending || discard.isPending}
+                onClick={() => {
+                  setOutcome(null);
+                  discard.mutate({ campaignId, version: d.version });
+                }}
+                className="min-h-11 rounded-lg border border-gray-500 bg-white px-4 font-medium hover:bg-gray-50 disabled:opacity-60"
+                data-testid="questionnaire-discard"
+              >
+                {t("questionnairePublish.discard")}
+              </button>
+            </div>
+          </div>
+        </div>
       )}
       {canManage ? (
         <div className="flex flex-col gap-2">
