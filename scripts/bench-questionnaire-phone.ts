@@ -123,6 +123,8 @@ async function campaignWithForm(admin: BrowserContext, name: string): Promise<st
   );
   const body = await upload.json();
   if (body?.ok !== true) throw new Error(`the upload was refused: ${JSON.stringify(body)}`);
+  // An upload is a draft until it is published (the campaign screen's preview, then 发布).
+  await trpc(admin, "campaign.publishQuestionnaire", { campaignId: created.id, version: body.version }, true);
   return created.id;
 }
 
