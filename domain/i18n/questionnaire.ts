@@ -115,7 +115,7 @@ const en = {
   "questionnaire.versionChoice.move": "Move to version {new}",
   "questionnaire.versionChoice.kept": "In version {old} (version {new} is out)",
   "questionnaire.misfits.title":
-    "Moving to version {version}, {count, plural, one {# answer does} other {# answers do}} not fit and {count, plural, one {was} other {were}} not carried over. Check them and answer again in the new version where needed:",
+    "Moving to version {version}, {count, plural, one {# answer did not fit and was} other {# answers did not fit and were}} not carried over. Check them and answer again in the new version where needed:",
   "questionnaire.misfits.gone": "no such question in the new version",
   "questionnaire.misfits.choiceGone": "no such choice in the new version",
   "questionnaire.misfits.typeChanged": "the question's type changed",
