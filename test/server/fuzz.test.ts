@@ -110,6 +110,10 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "campaign.unassign": (s) => ({ campaignId: s.ownCampaignId, gridId: s.gridId }),
   "campaign.close": (s) => ({ id: s.ownCampaignId }),
   "campaign.setAutoApprove": (s) => ({ id: s.ownCampaignId, autoApprove: true }),
+  "campaign.previewTargets": (s) => ({ areaIds: [s.communityId], query: { subject: "person", ageMin: 60 } }),
+  // An every-door campaign: a re-run is refused (a 4xx), which is what a fuzzed call may meet too.
+  "campaign.previewRerun": (s) => ({ campaignId: s.ownCampaignId }),
+  "campaign.rerunTargets": (s) => ({ campaignId: s.ownCampaignId }),
   "user.list": (s) => ({
     search: "officer",
     role: "officer",
