@@ -469,25 +469,25 @@ export class SealedDatabase {
   private one(store: string, mode: IDBTransactionMode) {
     return this.transaction(store, mode).objectStore(store);
   }
-  get(store: string, key: Any) {
+  async get(store: string, key: Any) {
     return this.one(store, "readonly").get(key);
   }
-  getAll(store: string, query?: Any, count?: number) {
+  async getAll(store: string, query?: Any, count?: number) {
     return this.one(store, "readonly").getAll(query, count);
   }
-  getAllKeys(store: string, query?: Any, count?: number) {
+  async getAllKeys(store: string, query?: Any, count?: number) {
     return this.one(store, "readonly").getAllKeys(query, count);
   }
-  getFromIndex(store: string, index: string, query: Any) {
+  async getFromIndex(store: string, index: string, query: Any) {
     return this.one(store, "readonly").index(index).get(query);
   }
-  getAllFromIndex(store: string, index: string, query?: Any, count?: number) {
+  async getAllFromIndex(store: string, index: string, query?: Any, count?: number) {
     return this.one(store, "readonly").index(index).getAll(query, count);
   }
-  count(store: string, query?: Any) {
+  async count(store: string, query?: Any) {
     return this.one(store, "readonly").count(query);
   }
-  countFromIndex(store: string, index: string, query?: Any) {
+  async countFromIndex(store: string, index: string, query?: Any) {
     return this.one(store, "readonly").index(index).count(query);
   }
   async put(store: string, value: Any, key?: IDBValidKey) {
