@@ -6,6 +6,7 @@ import { useI18n } from "../_components/i18n";
 import { useTRPCClient } from "../_components/trpc";
 import { usePendingCount } from "./_lib/pending";
 import { useFieldGrid } from "./_lib/use-field-grid";
+import { lockVault } from "./_lib/vault";
 import { DownloadPanel } from "./_parts/download-panel";
 import { OfflineMapPanel } from "./_parts/offline-map";
 import { SyncChip, SyncPanel } from "./_parts/sync-bar";
@@ -33,7 +34,8 @@ export default function FieldPage() {
   const hasData = !!data && data.rooms.length > 0;
   const logout = async () => {
     if (pending && !window.confirm(t("field.logoutUnsent", { count: pending }))) return;
-    // Only the session ends: the phone's database, outbox included, stays for the next login.
+    // Only the session ends: the phone's database, outbox included, stays sealed for the next login.
+    lockVault();
     await client.auth.logout.mutate().catch(() => {});
     window.location.assign("/login");
   };
