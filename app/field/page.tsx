@@ -35,7 +35,7 @@ export default function FieldPage() {
   const logout = async () => {
     if (pending && !window.confirm(t("field.logoutUnsent", { count: pending }))) return;
     // Only the session ends: the phone's database, outbox included, stays sealed for the next login.
-    lockVault();
+    await lockVault().catch(() => {});
     await client.auth.logout.mutate().catch(() => {});
     window.location.assign("/login");
   };

@@ -85,7 +85,7 @@ describe("the phone's vault", () => {
     await first.setPin("246810");
     const db = await openFieldDb(userId);
     await writeGrid(db);
-    lockVault();
+    await lockVault();
     await expect(db.get("persons", PERSON.id)).rejects.toBeInstanceOf(VaultLockedError);
     await expect(openFieldDb(userId)).rejects.toBeInstanceOf(VaultLockedError);
     expect(await lockedState(userId)).toEqual({ pin: true, pending: 1, lockMinutes: 15 });
@@ -102,7 +102,7 @@ describe("the phone's vault", () => {
     if (first.state !== "unlocked" || !first.setPin) throw new Error("a first login sets a PIN");
     await first.setPin("246810");
     await writeGrid(await openFieldDb(userId));
-    lockVault();
+    await lockVault();
     const left = [];
     for (let i = 0; i < 5; i++) {
       const answer = await unlockWithPin(userId, "135790");
@@ -127,7 +127,7 @@ describe("the phone's vault", () => {
   it("a wrong device secret opens nothing; a withheld one is said", async () => {
     const userId = officer();
     await unlockOnline(userId, { secret: secret(), ...ONLINE });
-    lockVault();
+    await lockVault();
     await expect(unlockOnline(userId, { secret: secret(), ...ONLINE })).rejects.toThrow();
     await expect(openFieldDb(userId)).rejects.toBeInstanceOf(VaultLockedError);
     expect(await unlockOnline(userId, { secret: null, ...ONLINE })).toEqual({ state: "withheld" });

@@ -1,3 +1,4 @@
+import { openDB } from "idb";
 import {
   afterWrongPin,
   clampLockMinutes,
@@ -121,6 +122,7 @@ export async function unlockOnline(
     }
     const held = await unwrap(record.device, byDevice, "device", false);
     holdDataKey(userId, held);
+    await keepSession(userId, held, record.lockMinutes);
     await sealInPlace(db, held);
     const setPin = forPin
       ? async (pin: string) => {
@@ -158,6 +160,7 @@ export async function unlockWithPin(userId: string, pin: string): Promise<PinUnl
     }
     if (record.failedPins > 0) await writeVault(db, { ...record, failedPins: 0 });
     holdDataKey(userId, dataKey);
+    await keepSession(userId, dataKey, record.lockMinutes);
     await sealInPlace(db, dataKey);
     return { ok: true };
   } finally {
@@ -165,9 +168,76 @@ export async function unlockWithPin(userId: string, pin: string): Promise<PinUnl
   }
 }
 
-/** Locks: the data keys are forgotten; what is stored stays sealed. */
-export function lockVault(): void {
+/**
+ * The unlocked key across the page loads of one session. An offline navigation between field screens
+ * is a full page load (the page's payload cannot be fetched), and a PIN at every room would be no
+ * use: so while unlocked, the non-extractable key is also kept in a database of its own with the time
+ * of the officer's last activity, and a page load within the idle limit resumes it. A lock, a logout
+ * or the idle limit deletes it. (While unlocked it is thus in the browser's profile, as a key no
+ * script can export; see the README's vault section.)
+ */
+const SESSION_DB = "doorstep-vault-session";
+const SESSION_STORE = "keys";
+
+type SessionRow = { userId: string; key: CryptoKey; lastActive: number; lockMinutes: number };
+
+function sessionDb() {
+  return openDB(SESSION_DB, 1, {
+    upgrade(db) {
+      db.createObjectStore(SESSION_STORE, { keyPath: "userId" });
+    },
+  });
+}
+
+async function keepSession(userId: string, key: CryptoKey, lockMinutes: number) {
+  const db = await sessionDb();
+  try {
+    await db.put(SESSION_STORE, { userId, key, lastActive: Date.now(), lockMinutes } satisfies SessionRow);
+  } finally {
+    db.close();
+  }
+}
+
+/** Marks the officer active now, so a page load within the idle limit resumes the session. */
+export async function touchSession(userId: string): Promise<void> {
+  const db = await sessionDb();
+  try {
+    const tx = db.transaction(SESSION_STORE, "readwrite");
+    const row = (await tx.store.get(userId)) as SessionRow | undefined;
+    if (row) await tx.store.put({ ...row, lastActive: Date.now() });
+    await tx.done;
+  } finally {
+    db.close();
+  }
+}
+
+/** Resumes an unlocked session of this page's tab's officer, if still within the idle limit. */
+export async function resumeSession(userId: string): Promise<boolean> {
+  const db = await sessionDb();
+  try {
+    const row = (await db.get(SESSION_STORE, userId)) as SessionRow | undefined;
+    if (!row) return false;
+    if (Date.now() - row.lastActive >= row.lockMinutes * 60_000 || Date.now() < row.lastActive) {
+      await db.delete(SESSION_STORE, userId);
+      return false;
+    }
+    holdDataKey(userId, row.key);
+    await db.put(SESSION_STORE, { ...row, lastActive: Date.now() });
+    return true;
+  } finally {
+    db.close();
+  }
+}
+
+/** Locks: the data keys are forgotten, here and in the session's keeping; what is stored stays sealed. */
+export async function lockVault(): Promise<void> {
   forgetDataKeys();
+  const db = await sessionDb();
+  try {
+    await db.clear(SESSION_STORE);
+  } finally {
+    db.close();
+  }
 }
 
 /** What the lock screen may show: whether a PIN can open the phone, and the unsent work's count. */
