@@ -156,7 +156,8 @@ async function vault(page: Page, context: import("@playwright/test").BrowserCont
   await page.clock.install();
   await page.clock.fastForward("16:00");
   const lock = page.getByTestId("lock-screen");
-  await expect(lock).toBeVisible();
+  // The idle check runs every 15 s (a timer from before the clock was installed: real time).
+  await expect(lock).toBeVisible({ timeout: 30_000 });
   await expect(lock.getByTestId("locked-pending")).toHaveText("待同步 1 条");
   await expect(page.getByTestId("work-room")).toHaveCount(0);
   expectNone((await page.locator("body").textContent()) ?? "", secrets);
