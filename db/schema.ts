@@ -481,6 +481,13 @@ export const devices = pgTable(
     storagePersisted: boolean("storage_persisted"),
     storageUsage: bigint("storage_usage", { mode: "number" }),
     storageQuota: bigint("storage_quota", { mode: "number" }),
+    /**
+     * The secret that wraps the phone's data key (domain/vault.ts), handed to the device's own user
+     * after a login, so an online login always unlocks the phone; base64url of 32 random bytes.
+     */
+    wrapSecret: text("wrap_secret"),
+    /** Set when the secret may no longer be handed out (the device was lost or retired). */
+    secretWithheldAt: ts("secret_withheld_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [index("devices_user_idx").on(t.userId)],

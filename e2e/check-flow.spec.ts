@@ -4,7 +4,7 @@
 // supervisor marks it handled and the phone learns that too.
 
 import { expect, type Page, test } from "@playwright/test";
-import { answerDialogs, login, readStore, SCREENS } from "./support";
+import { answerDialogs, login, readStore, SCREENS, unlock } from "./support";
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -44,6 +44,7 @@ test("a resident disputes a member's phone from the visit slip; supervisor and o
   await expect(officer.getByTestId("room-title")).toBeVisible();
   await officerContext.setOffline(true);
   await officer.reload();
+  await unlock(officer);
   await officer.getByTestId("slip-open").first().click();
   const slip = officer.getByTestId("slip");
   await expect(slip.getByTestId("slip-code")).toHaveText(code.replace(/(.{5})(?=.)/g, "$1 "));

@@ -2,7 +2,7 @@
 // in words and, approved, the register.
 
 import { expect, test } from "@playwright/test";
-import { answerDialogs, login, readStore, SCREENS, syncUntilEmpty } from "./support";
+import { answerDialogs, login, readStore, SCREENS, syncUntilEmpty, unlock } from "./support";
 
 // No other spec works in officer4's grid.
 const OFFICER = "officer4";
@@ -53,6 +53,7 @@ test("household facts and a room's use corrected offline are reviewed and approv
   // Offline at the door.
   await phone.setOffline(true);
   await page.goto(`/field/room?id=${roomId}`).catch(() => page.reload());
+  await unlock(page);
   await expect(page.getByTestId("room-title")).toBeVisible();
   const facts = page.getByTestId("household-facts");
   await expect(facts).toContainText("低保户 否");

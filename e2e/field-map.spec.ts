@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { login, SCREENS } from "./support";
+import { login, SCREENS, unlock } from "./support";
 
 async function openMap(page: Page) {
   await page.getByRole("button", { name: "地图", exact: true }).click();
@@ -133,6 +133,7 @@ test("the officer's grid map: boundary and buildings by status, a legend, and it
 
   await context.setOffline(true);
   await page.reload();
+  await unlock(page);
   await expect(page.getByTestId("grid-progress")).toContainText(/已核查 \d+ \/ \d+ 间/);
   await openMap(page);
   // Each building's dot in the colour of its most urgent status: red, purple, amber, green, blue.

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { login, SCREENS } from "./support";
+import { login, SCREENS, unlock } from "./support";
 
 test("an officer downloads the grid, goes offline, reloads and still has the grid", async ({
   page,
@@ -22,6 +22,7 @@ test("an officer downloads the grid, goes offline, reloads and still has the gri
 
   await context.setOffline(true);
   await page.reload();
+  await unlock(page);
   await expect(page.getByTestId("grid-progress")).toContainText(/已核查 0 \/ \d+ 间/);
   await expect(page.getByTestId("work-room")).toHaveCount(rooms);
 

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { login, readStore, SCREENS } from "./support";
+import { login, readStore, SCREENS, unlock } from "./support";
 
 // An officer no other spec works as; this spec only reads, so sharing one later would do no harm.
 const OFFICER = "officer15";
@@ -70,6 +70,7 @@ async function downloadAndGoOffline(page: Page, context: import("@playwright/tes
   });
   await context.setOffline(true);
   await page.reload();
+  await unlock(page);
   await expect(page.getByTestId("grid-progress")).toBeVisible();
 }
 
@@ -124,6 +125,7 @@ test("axe finds no serious or critical violation on /field and /field/room", asy
   await expect(page.getByTestId("search-hits").getByRole("listitem").first()).toBeVisible();
   await noSeriousViolations(page, "/field search hits");
   await page.goto(`/field/room?id=${target.roomId}`);
+  await unlock(page);
   await expect(page.getByTestId("room-title")).toBeVisible();
   await expect(page.getByTestId("member").first()).toBeVisible();
   await noSeriousViolations(page, "/field/room");

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { citizenIdCheckChar } from "../domain/validators/citizen-id";
-import { answerDialogs, login, SCREENS, syncUntilEmpty } from "./support";
+import { answerDialogs, login, readStore, SCREENS, syncUntilEmpty, unlock } from "./support";
 
 /** A valid citizen ID for someone born on `birth` (YYYYMMDD), odd sequence = male. */
 function citizenId(birth: string, male: boolean): string {
@@ -20,24 +20,11 @@ interface Picked {
 
 /** Rooms from the phone's own store: two plain households (one with a mobile to correct) and a rental. */
 async function pickRooms(page: Page): Promise<Picked> {
-  return page.evaluate(async () => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
+  {
     type Row = Record<string, string | null> & { id: string; roomId: string };
-    const all = (name: string) =>
-      new Promise<Row[]>((resolve, reject) => {
-        const request = db.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
     const [households, persons, rentals, units] = await Promise.all(
-      ["households", "persons", "rentals", "units"].map(all),
+      ["households", "persons", "rentals", "units"].map((name) => readStore<Row>(page, name)),
     );
-    db.close();
     const busy = new Set([...rentals.map((r) => r.roomId), ...units.map((u) => u.roomId)]);
     const perRoom = new Map<string, number>();
     for (const h of households) perRoom.set(h.roomId, (perRoom.get(h.roomId) ?? 0) + 1);
@@ -58,7 +45,7 @@ async function pickRooms(page: Page): Promise<Picked> {
       rentalRoom: rental.roomId,
       badIdRoom: others[1].roomId,
     };
-  });
+  }
 }
 
 const tile = (page: Page, roomId: string) => page.locator(`a[href="/field/room?id=${roomId}"]`);
@@ -178,6 +165,8 @@ test("an officer records three visits offline, and they survive a reload", async
   // whether to leave a page with unsent work).
   await page.reload();
   expect(dialogs.leaveWarnings).toBeGreaterThan(0);
+  // The reload forgot the data key: offline, the PIN opens the store again.
+  await unlock(page);
   await expect(page.getByTestId("pending")).toHaveText("待同步 3");
   await expect(page.getByTestId("grid-progress")).toContainText(/已核查 3 \/ \d+ 间/);
   for (const roomId of [rooms.confirmRoom, rooms.correctRoom, rooms.rentalRoom]) {
@@ -186,22 +175,14 @@ test("an officer records three visits offline, and they survive a reload", async
   await page.screenshot({ path: `${SCREENS}/visit-list-offline.png`, fullPage: true });
 
   // The outbox holds the three envelopes as the server will get them.
-  const outbox = await page.evaluate(async () => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const entries: {
+  const entries = (
+    await readStore<{
       state: string;
+      createdAt: string;
       payload: { visit: Record<string, unknown>; changes: { entity: string; field: string }[] };
-    }[] = await new Promise((resolve, reject) => {
-      const request = db.transaction("outbox").objectStore("outbox").index("createdAt").getAll();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    db.close();
+    }>(page, "outbox")
+  ).sort((x, y) => x.createdAt.localeCompare(y.createdAt));
+  const outbox = (() => {
     return entries.map((e) => ({
       state: e.state,
       roomId: e.payload.visit.roomId,
@@ -211,7 +192,7 @@ test("an officer records three visits offline, and they survive a reload", async
       photo: e.payload.visit.photoSha256,
       changes: e.payload.changes.map((c) => `${c.entity}.${c.field}`).sort(),
     }));
-  });
+  })();
   expect(outbox).toEqual([
     {
       state: "pending",
@@ -249,6 +230,7 @@ test("an officer records three visits offline, and they survive a reload", async
 
   // A wrong check character is named as it is typed, and nothing is saved.
   await page.goto(`/field/room?id=${rooms.badIdRoom}`);
+  await unlock(page);
   await page.getByRole("button", { name: "添加成员" }).click();
   const bad = page.getByTestId("person-form");
   await bad.getByLabel("姓名").fill("错号测试");
@@ -268,6 +250,7 @@ test("an officer records three visits offline, and they survive a reload", async
   // What was typed survives a reload as a draft, error and all; discarding it leaves nothing.
   await page.waitForTimeout(1_000);
   await page.reload();
+  await unlock(page);
   await expect(page.getByTestId("draft-restored")).toBeVisible();
   await expect(page.getByTestId("chosen-outcome")).toHaveText("无人应答");
   await expect(bad.getByLabel("姓名")).toHaveValue("错号测试");
@@ -277,6 +260,7 @@ test("an officer records three visits offline, and they survive a reload", async
   await page.getByRole("button", { name: "放弃草稿" }).click();
   await expect(page.getByTestId("person-form")).toHaveCount(0);
   await page.goto("/field");
+  await unlock(page);
   await expect(page.getByTestId("pending")).toHaveText("待同步 3");
   await expect(tile(page, rooms.badIdRoom)).toContainText("未核查");
 
@@ -319,21 +303,8 @@ test("a unit is corrected field by field, then recorded as closed", async ({ pag
     const registration = await navigator.serviceWorker.ready;
     return !!registration.active && !!navigator.serviceWorker.controller;
   });
-  const unitRoom = await page.evaluate(async () => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const units: { roomId: string | null }[] = await new Promise((resolve, reject) => {
-      const request = db.transaction("units").objectStore("units").getAll();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    db.close();
-    return units.find((u) => u.roomId)?.roomId ?? null;
-  });
+  const unitRoom =
+    (await readStore<{ roomId: string | null }>(page, "units")).find((u) => u.roomId)?.roomId ?? null;
   expect(unitRoom).not.toBeNull();
   await context.setOffline(true);
   await openRoom(page, unitRoom!);

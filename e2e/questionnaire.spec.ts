@@ -15,6 +15,7 @@ import {
   readStore,
   syncUntilEmpty,
   trpcMutate,
+  unlock,
   uploadQuestionnaire,
 } from "./support";
 
@@ -89,6 +90,7 @@ test("an uploaded questionnaire is answered offline at the door and read by the 
   // Offline at the door.
   await phone.setOffline(true);
   await page.goto(`/field/room?id=${roomId}`).catch(() => page.reload());
+  await unlock(page);
   const form = page.getByTestId("questionnaire");
   await expect(form).toContainText("问卷：老年人健康档案");
   const q = (name: string) => form.getByTestId(`q-${name}`);

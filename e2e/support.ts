@@ -5,11 +5,47 @@ import type { Workbook } from "@/domain/questionnaire/definition";
 
 export const SCREENS = "test-results/screens";
 
+/** The unlock PIN every e2e officer sets at their first login on a browser. */
+export const E2E_PIN = "246810";
+
+/**
+ * Logs in. An officer lands on /field behind the vault: at the first login on this browser it asks
+ * for a PIN, set here to E2E_PIN, so specs find the field screen as before.
+ */
 export async function login(page: Page, username: string, password = "doorstep") {
   await page.goto("/login");
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole("button", { name: /^(登录|Log in)$/ }).click();
+  const landed = await Promise.race([
+    page.waitForURL((url) => url.pathname !== "/login", { timeout: 20_000 }).then(() => true),
+    page
+      .getByTestId("error")
+      .waitFor({ timeout: 20_000 })
+      .then(() => false),
+  ]).catch(() => false);
+  if (!landed || !new URL(page.url()).pathname.startsWith("/field")) return;
+  const setup = page.getByTestId("pin-setup");
+  await expect(setup.or(page.getByTestId("sync-chip").first())).toBeVisible({ timeout: 20_000 });
+  if (await setup.isVisible()) {
+    await setup.getByLabel(/PIN 码|PIN \(/).fill(E2E_PIN);
+    await setup.getByLabel(/再输入一次|Enter it again/).fill(E2E_PIN);
+    await setup.getByRole("button").click();
+    await expect(setup).toBeHidden({ timeout: 20_000 });
+  }
+}
+
+/**
+ * After an offline reload: unlocks with the PIN if the phone shows its lock screen. A reload within
+ * the idle limit resumes the unlocked session (app/field/_lib/vault.ts), so often it does not.
+ */
+export async function unlock(page: Page, pin = E2E_PIN) {
+  const lock = page.getByTestId("lock-screen");
+  await expect(lock.or(page.getByTestId("sync-chip").first())).toBeVisible({ timeout: 20_000 });
+  if (!(await lock.isVisible())) return;
+  await lock.getByLabel(/PIN 码|PIN \(/).fill(pin);
+  await lock.getByRole("button", { name: /^(解锁|Unlock)$/ }).click();
+  await expect(lock).toBeHidden({ timeout: 20_000 });
 }
 
 /**
@@ -54,25 +90,157 @@ export async function syncUntilEmpty(page: Page, timeout = 60_000) {
   }
 }
 
-/** Every row of one store of the phone's IndexedDB (the logged-in user's database), read in the page. */
-export async function readStore<T = Record<string, unknown>>(page: Page, name: string): Promise<T[]> {
-  return page.evaluate(async (name) => {
-    const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
+/**
+ * Every row of one store of the phone's IndexedDB (the logged-in user's database), read in the page
+ * and opened as someone holding the officer's PIN would: the vault record's PIN wrap (PBKDF2, then
+ * AES-GCM) gives the data key, each row's sealed part (IV, then AES-GCM over a length-prefixed JSON)
+ * its values. Written apart from the app's code (domain/vault.ts), so it also checks the format.
+ */
+export async function readStore<T = Record<string, unknown>>(
+  page: Page,
+  name: string,
+  pin = E2E_PIN,
+  /** For the meta store (keys out of line): the one entry to read. */
+  metaKey?: string,
+): Promise<T[]> {
+  return page.evaluate(
+    async ({ name, pin, metaKey }) => {
+      const rows = await readRaw(name, metaKey);
+      if (!rows.some((row) => row && typeof row === "object" && "sealed" in row)) return rows as T[];
+      const w = window as unknown as { __e2eVaultKeys?: Record<string, CryptoKey> };
+      const dbName = `doorstep-${JSON.parse(localStorage.getItem("doorstep.user") ?? "{}").id}`;
+      w.__e2eVaultKeys ??= {};
+      let key = w.__e2eVaultKeys[dbName];
+      if (!key) {
+        const vault = (await readRaw("meta", "vault"))[0] as {
+          pin: {
+            salt: Uint8Array<ArrayBuffer>;
+            iterations: number;
+            iv: Uint8Array<ArrayBuffer>;
+            wrapped: Uint8Array<ArrayBuffer>;
+          } | null;
+        };
+        if (!vault?.pin) throw new Error("the phone has no PIN wrap to open its store with");
+        const material = await crypto.subtle.importKey(
+          "raw",
+          new TextEncoder().encode(pin),
+          "PBKDF2",
+          false,
+          ["deriveKey"],
+        );
+        const byPin = await crypto.subtle.deriveKey(
+          { name: "PBKDF2", hash: "SHA-256", salt: vault.pin.salt, iterations: vault.pin.iterations },
+          material,
+          { name: "AES-GCM", length: 256 },
+          false,
+          ["unwrapKey"],
+        );
+        key = await crypto.subtle.unwrapKey(
+          "raw",
+          vault.pin.wrapped,
+          byPin,
+          {
+            name: "AES-GCM",
+            iv: vault.pin.iv,
+            additionalData: new TextEncoder().encode("doorstep-vault/1|wrap|pin"),
+          },
+          { name: "AES-GCM", length: 256 },
+          false,
+          ["decrypt"],
+        );
+        w.__e2eVaultKeys[dbName] = key;
+      }
+      const keyPath: Record<string, string> = {
+        drafts: "roomId",
+        photos: "sha256",
+        conflicts: "changeId",
+        notices: "changeId",
+      };
+      const opened = [];
+      for (const row of rows as Record<string, unknown>[]) {
+        const sealed = row.sealed as Uint8Array<ArrayBuffer> | undefined;
+        if (!sealed) {
+          opened.push(row);
+          continue;
+        }
+        const primary = name === "meta" ? metaKey : row[keyPath[name] ?? "id"];
+        const plain = new Uint8Array(
+          await crypto.subtle.decrypt(
+            {
+              name: "AES-GCM",
+              iv: sealed.slice(0, 12),
+              additionalData: new TextEncoder().encode(`doorstep-vault/1|${name}|${JSON.stringify(primary)}`),
+            },
+            key,
+            sealed.slice(12),
+          ),
+        );
+        const length = new DataView(plain.buffer).getUint32(0);
+        const values = JSON.parse(new TextDecoder().decode(plain.slice(4, 4 + length)), (_k, v) =>
+          v && typeof v === "object" && "$date" in v ? new Date(v.$date) : v,
+        );
+        const { sealed: _sealed, ...clear } = row;
+        opened.push(name === "meta" ? values : { ...values, ...clear });
+      }
+      return opened as T[];
+
+      async function readRaw(store: string, key?: string): Promise<unknown[]> {
+        const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
+        const db: IDBDatabase = await new Promise((resolve, reject) => {
+          const request = indexedDB.open(`doorstep-${user.id}`);
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        try {
+          return await new Promise<unknown[]>((resolve, reject) => {
+            const objects = db.transaction(store).objectStore(store);
+            const request = key === undefined ? objects.getAll() : objects.get(key);
+            request.onsuccess = () => resolve(key === undefined ? request.result : [request.result]);
+            request.onerror = () => reject(request.error);
+          });
+        } finally {
+          db.close();
+        }
+      }
+    },
+    { name, pin, metaKey },
+  );
+}
+
+/** Every stored value of every store of the user's database, as stored (sealed or not), as text. */
+export async function rawStoreText(page: Page, userId?: string): Promise<string> {
+  return page.evaluate(async (userId) => {
+    const id = userId ?? JSON.parse(localStorage.getItem("doorstep.user") ?? "{}").id;
     const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open(`doorstep-${user.id}`);
+      const request = indexedDB.open(`doorstep-${id}`);
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
+    const parts: string[] = [];
+    const decoder = new TextDecoder();
+    const dump = (value: unknown): void => {
+      if (value instanceof Uint8Array || value instanceof ArrayBuffer) parts.push(decoder.decode(value));
+      else if (value instanceof Blob) parts.push("[blob]");
+      else if (value && typeof value === "object") for (const v of Object.values(value)) dump(v);
+      else parts.push(String(value));
+    };
     try {
-      return await new Promise<T[]>((resolve, reject) => {
-        const request = db.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
+      for (const name of Array.from(db.objectStoreNames)) {
+        const [keys, values] = await new Promise<[IDBValidKey[], unknown[]]>((resolve, reject) => {
+          const store = db.transaction(name).objectStore(name);
+          const k = store.getAllKeys();
+          const v = store.getAll();
+          v.onsuccess = () => resolve([k.result, v.result]);
+          v.onerror = () => reject(v.error);
+        });
+        dump(keys);
+        dump(values);
+      }
     } finally {
       db.close();
     }
-  }, name);
+    return parts.join("\n");
+  }, userId);
 }
 
 /** A tRPC query over HTTP with superjson's envelope, as the app's client sends it. */

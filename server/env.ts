@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { clampLockMinutes } from "@/domain/vault";
 
 // The server's configuration (README lists every variable). It is parsed once, at start-up, and a value
 // that cannot be meant (a session length of "2h", a demo flag of "ture") stops the start with the
@@ -64,6 +65,8 @@ const envSchema = z.object({
   }),
   // The largest register file the admin page takes, in MB (the command line has no bound).
   DOORSTEP_IMPORT_MAX_MB: positiveNumber(512),
+  // Idle minutes after which an officer's phone locks its store (the PIN or an online login opens it).
+  DOORSTEP_FIELD_LOCK_MINUTES: positiveNumber(15),
 });
 
 /** The configuration in `source`; throws an EnvError naming each variable that has a bad value. */
@@ -86,6 +89,7 @@ export function parseEnv(source: Record<string, string | undefined>) {
     sessionMaxHours: e.DOORSTEP_SESSION_MAX_HOURS,
     trustProxyHops: e.DOORSTEP_TRUST_PROXY,
     importMaxBytes: Math.ceil(e.DOORSTEP_IMPORT_MAX_MB * 1024 * 1024),
+    fieldLockMinutes: clampLockMinutes(e.DOORSTEP_FIELD_LOCK_MINUTES),
   };
 }
 

@@ -6,6 +6,7 @@ import { useI18n } from "../_components/i18n";
 import { useTRPCClient } from "../_components/trpc-client";
 import { usePendingCount } from "./_lib/pending";
 import { useFieldGrid } from "./_lib/use-field-grid";
+import { lockVault } from "./_lib/vault";
 import { DownloadPanel } from "./_parts/download-panel";
 import { OfflineMapPanel } from "./_parts/offline-map";
 import { SyncChip, SyncPanel } from "./_parts/sync-bar";
@@ -34,7 +35,8 @@ export default function FieldPage() {
   const hasData = !!data && data.rooms.length > 0;
   const logout = async () => {
     if (pending && !window.confirm(t("field.logoutUnsent", { count: pending }))) return;
-    // Only the session ends: the phone's database, outbox included, stays for the next login.
+    // Only the session ends: the phone's database, outbox included, stays sealed for the next login.
+    await lockVault().catch(() => {});
     await client.auth.logout.mutate().catch(() => {});
     window.location.assign("/login");
   };

@@ -9,6 +9,7 @@ import { areaRouter, buildingRouter, householdRouter, personRouter } from "./reg
 import { conflictRouter, deviceRouter, reviewRouter } from "./supervise";
 import { syncRouter } from "./sync";
 import { userRouter } from "./user";
+import { vaultRouter } from "./vault";
 
 export const appRouter = router({
   auth: authRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   check: checkRouter,
   campaign: campaignRouter,
   user: userRouter,
+  vault: vaultRouter,
 });
 
 export type AppRouter = typeof appRouter;

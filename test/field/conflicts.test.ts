@@ -9,12 +9,13 @@ import { readNeedsAction } from "@/app/field/_lib/needs-action";
 import { dismissNotice } from "@/app/field/_lib/notices";
 import { resolveConflict } from "@/app/field/_lib/outbox";
 import { applyPullPage } from "@/app/field/_lib/pull";
-import { openFieldDb, readAll } from "@/app/field/_lib/store";
+import { readAll } from "@/app/field/_lib/store";
 import { PULL_FORMAT, type PulledConflict, type PullResponse } from "@/domain/pull";
 import { roomStatus, type WorkVisit } from "@/domain/worklist";
+import { openUnlockedDb } from "../support/unlocked";
 
 let n = 0;
-const freshDb = () => openFieldDb(`conflicts-${++n}-${Date.now()}`);
+const freshDb = () => openUnlockedDb(`conflicts-${++n}-${Date.now()}`);
 
 const page = (conflicts: PulledConflict[], over: Partial<PullResponse> = {}): PullResponse => ({
   format: PULL_FORMAT,

@@ -4,11 +4,12 @@ import { describe, expect, it } from "vitest";
 import { clearDraft, readDraft, saveDraft } from "@/app/field/_lib/drafts";
 import { changesOfVisit, saveVisit } from "@/app/field/_lib/outbox";
 import { countPending, onOutboxChanged } from "@/app/field/_lib/pending";
-import { type FieldDatabase, openFieldDb, readAll } from "@/app/field/_lib/store";
+import { type FieldDatabase, readAll } from "@/app/field/_lib/store";
 import type { Change, Visit } from "@/domain/visit";
+import { openUnlockedDb } from "../support/unlocked";
 
 let n = 0;
-const freshDb = () => openFieldDb(`outbox-${++n}-${Date.now()}`);
+const freshDb = () => openUnlockedDb(`outbox-${++n}-${Date.now()}`);
 
 const gridId = crypto.randomUUID();
 const roomId = crypto.randomUUID();
@@ -245,7 +246,7 @@ describe("the store upgrade", () => {
     await v1.put("visits", { id: "old-visit", gridId, version: 1, roomId, outcome: "no_answer" });
     v1.close();
 
-    const db = await openFieldDb(userId);
+    const db = await openUnlockedDb(userId);
     expect(db.version).toBe(6);
     expect([...db.objectStoreNames].sort()).toEqual(
       [

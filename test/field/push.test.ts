@@ -12,7 +12,7 @@ import { discardRejected, resolveConflict, retryRejected, saveVisit } from "@/ap
 import { countPending } from "@/app/field/_lib/pending";
 import { pullAll } from "@/app/field/_lib/pull";
 import { HttpError, type PushTransport, pushOutbox, SERVER_FAILURES_TO_PARK } from "@/app/field/_lib/push";
-import { type FieldDatabase, type OutboxEntry, openFieldDb, type Row } from "@/app/field/_lib/store";
+import type { FieldDatabase, OutboxEntry, Row } from "@/app/field/_lib/store";
 import type { Database } from "@/db/client";
 import { changes, mutationLedger, persons, visits } from "@/db/schema";
 import { zhCN } from "@/domain/i18n/messages";
@@ -20,6 +20,7 @@ import type { PushInput, PushResponse } from "@/domain/push";
 import { type Change, fieldChanges, type Visit } from "@/domain/visit";
 import { openTestDatabase } from "../support/db";
 import { callerFor, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
+import { openUnlockedDb } from "../support/unlocked";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 
@@ -58,7 +59,7 @@ afterAll(() => database?.close());
 
 /** A phone that has downloaded officer1's grid. */
 async function downloadedPhone(): Promise<FieldDatabase> {
-  const db = await openFieldDb(`sync-${++n}-${Date.now()}`);
+  const db = await openUnlockedDb(`sync-${++n}-${Date.now()}`);
   await pullAll(db, (input) => officer1.sync.pull(input), null);
   return db;
 }
@@ -410,7 +411,7 @@ describe("one bad mutation in the outbox", () => {
     // The app is reloaded: the count is in IndexedDB, not in memory.
     const name = db.name.replace(/^doorstep-/, "");
     db.close();
-    db = await openFieldDb(name);
+    db = await openUnlockedDb(name);
     expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 0, held: 1 });
     expect(await entryOf(db, bad.id)).toMatchObject({ state: "pending", serverErrors: 2 });
 

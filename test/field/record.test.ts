@@ -10,8 +10,8 @@ import {
   recordProblems,
   suggestOutcome,
 } from "@/app/field/_lib/record";
-import { openFieldDb } from "@/app/field/_lib/store";
 import { memberFormSchema, tenantFormSchema, visitSchema } from "@/domain/schemas/visit";
+import { openUnlockedDb } from "../support/unlocked";
 
 const id = () => crypto.randomUUID();
 const gridId = id();
@@ -274,7 +274,7 @@ describe("building the record of a visit", () => {
   });
 
   it("saves what it builds", async () => {
-    const db = await openFieldDb(`record-${Date.now()}`);
+    const db = await openUnlockedDb(`record-${Date.now()}`);
     await db.put("persons", head);
     const corrected = memberFormSchema.parse({ ...head, phone: "13900002222" });
     const d = draft({ outcome: "changed", members: { [head.id]: { kind: "correct", values: corrected } } });

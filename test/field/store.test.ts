@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import { applyPullPage } from "@/app/field/_lib/pull";
-import { openFieldDb, readAll, readMeta } from "@/app/field/_lib/store";
+import { readAll, readMeta } from "@/app/field/_lib/store";
 import { PULL_COLUMNS, PULL_FORMAT, type PullResponse, type PullTableName } from "@/domain/pull";
 import {
   decodePullRows,
@@ -10,9 +10,10 @@ import {
   type PullRecord,
   type PullTables,
 } from "@/domain/wire";
+import { openUnlockedDb } from "../support/unlocked";
 
 let n = 0;
-const freshDb = () => openFieldDb(`test-${++n}-${Date.now()}`);
+const freshDb = () => openUnlockedDb(`test-${++n}-${Date.now()}`);
 
 /** A row as the phone stores it: every column of its table, null where not given. */
 function record(table: PullTableName, values: Record<string, unknown>): PullRecord {
@@ -103,8 +104,8 @@ describe("the phone's grid store", () => {
   });
 
   it("keeps one user's data apart from another's on the same phone", async () => {
-    const a = await openFieldDb("officer-a");
-    const b = await openFieldDb("officer-b");
+    const a = await openUnlockedDb("officer-a");
+    const b = await openUnlockedDb("officer-b");
     await applyPullPage(a, page({ tables: { buildings: [building("b1", "g1")] } }));
     expect((await readAll(b)).buildings).toEqual([]);
     expect((await readAll(a)).buildings).toHaveLength(1);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/trpc/[trpc]/route";
 import { saveVisit } from "@/app/field/_lib/outbox";
 import { applyPullPage } from "@/app/field/_lib/pull";
-import { openFieldDb, readAll } from "@/app/field/_lib/store";
+import { readAll } from "@/app/field/_lib/store";
 import { type Database, rowsOf } from "@/db/client";
 import {
   areas,
@@ -33,6 +33,7 @@ import {
   seedSmallStreet,
 } from "../support/fixture";
 import { supervisorOf, visitMutation } from "../support/push";
+import { openUnlockedDb } from "../support/unlocked";
 
 describe.each(databaseKinds)("the campaigns a phone may download, on %s", (kind) => {
   let database: Database;
@@ -491,7 +492,7 @@ describe.each(databaseKinds)("managing campaigns on %s", (kind) => {
   it("after a reassignment the old officer's phone drops the grid, keeps its unsent visit, and the new officer pulls the grid from zero", async () => {
     // officer1 holds its grid in the seeded campaign and has it on the phone.
     await settle(database.db);
-    const phone = await openFieldDb(`campaigns-${kind}-${randomUUID()}`);
+    const phone = await openUnlockedDb(`campaigns-${kind}-${randomUUID()}`);
     const phoneId = randomUUID();
     const first = await drain(officer1, null, phoneId);
     expect(first.pages[0].grids?.map((g) => g.id)).toEqual([own.gridId]);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as progressRoute } from "@/app/api/export/progress/route";
 import { GET as resultsRoute } from "@/app/api/export/results/route";
 import { pullAll } from "@/app/field/_lib/pull";
-import { openFieldDb, readAll } from "@/app/field/_lib/store";
+import { readAll } from "@/app/field/_lib/store";
 import { households, residentFeedback, rooms, users, visits } from "@/db/schema";
 import { decodeCompletion } from "@/domain/completion";
 import { attemptNumbers, roomsToEscalate } from "@/domain/counts";
@@ -24,6 +24,7 @@ import {
 import { databaseKinds, openTestDatabase, settle, type TestDatabase } from "../support/db";
 import { callerFor, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
 import { visitMutation } from "../support/push";
+import { openUnlockedDb } from "../support/unlocked";
 
 /**
  * The fixture, room by room (times in China, November 2026), and what each room counts as:
@@ -194,7 +195,7 @@ describe.each(databaseKinds)("one definition of each count, on %s", (kind) => {
 
   it("the phone, after a pull, counts what the fixture says", async () => {
     await settle(database.db);
-    const phone = await openFieldDb(`counts-${kind}-${officerId}`);
+    const phone = await openUnlockedDb(`counts-${kind}-${officerId}`);
     await pullAll(phone, (input) => officer1.sync.pull(input), campaignId);
     const held = await readAll(phone);
     phone.close();

@@ -34,6 +34,7 @@ describe("the server's environment", () => {
       sessionMaxHours: 12,
       trustProxyHops: 0,
       importMaxBytes: 512 * 1024 * 1024,
+      fieldLockMinutes: 15,
     });
   });
 
@@ -55,6 +56,7 @@ describe("the server's environment", () => {
         DOORSTEP_SESSION_MAX_HOURS: " ",
         DOORSTEP_TRUST_PROXY: "2",
         DOORSTEP_IMPORT_MAX_MB: "20",
+        DOORSTEP_FIELD_LOCK_MINUTES: "5",
       }),
     ).toEqual({
       databaseUrl: "postgres://db/doorstep",
@@ -65,7 +67,10 @@ describe("the server's environment", () => {
       sessionMaxHours: 12,
       trustProxyHops: 2,
       importMaxBytes: 20 * 1024 * 1024,
+      fieldLockMinutes: 5,
     });
+    // The phone's idle lock is kept within 1–240 minutes.
+    expect(parseEnv({ DOORSTEP_FIELD_LOCK_MINUTES: "1000" }).fieldLockMinutes).toBe(240);
     expect(parseEnv({ DOORSTEP_TRUST_PROXY: "true" }).trustProxyHops).toBe(1);
     expect(parseEnv({ DATABASE_URL: "postgres://db/x", DOORSTEP_DEMO: "true" }).demo).toBe(true);
     expect(parseEnv({ DOORSTEP_DEMO: "0" }).demo).toBe(false);

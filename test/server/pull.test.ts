@@ -12,7 +12,7 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import { applyPullPage } from "@/app/field/_lib/pull";
-import { openFieldDb, readAll } from "@/app/field/_lib/store";
+import { readAll } from "@/app/field/_lib/store";
 import type { Db } from "@/db/client";
 import {
   areas,
@@ -42,6 +42,7 @@ import { ensureCodes } from "@/server/services/codes";
 import { decodeCursor, encodeCursor } from "@/server/services/pull";
 import { databaseKinds, openTestDatabase, settle, type TestDatabase } from "../support/db";
 import { callerFor, codeOf, DEMO_PASSWORD, loginAs, objectsOfOfficer } from "../support/fixture";
+import { openUnlockedDb } from "../support/unlocked";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 type Objects = Awaited<ReturnType<typeof objectsOfOfficer>>;
@@ -271,7 +272,7 @@ describe.each(databaseKinds)("sync.pull on %s", (kind) => {
       expect(byId(recordsOf(wired, table)), table).toStrictEqual(expected[table]);
     }
 
-    const phone = await openFieldDb(`pull-test-${kind}-${Date.now()}`);
+    const phone = await openUnlockedDb(`pull-test-${kind}-${Date.now()}`);
     for (const page of wired) await applyPullPage(phone, page);
     const stored = await readAll(phone);
     for (const table of PULL_TABLES) expect(byId(stored[table]), table).toStrictEqual(expected[table]);

@@ -105,6 +105,7 @@ const PROCEDURES = `
   sync.pull           UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   sync.campaigns      UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   sync.supervisors    UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
+  vault.deviceKey     UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   # the resident's self-check: the proof (name, ID number, slip code) is the key, a session adds nothing
   check.lookup        OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
   check.confirm       OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
@@ -389,6 +390,8 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   "sync.pull": ({ caller }) => caller.sync.pull({}),
   "sync.campaigns": ({ caller }) => caller.sync.campaigns(),
   "sync.supervisors": ({ caller }) => caller.sync.supervisors(),
+  // The caller's own (new) device; another user's device id is refused (test/server/vault.test.ts).
+  "vault.deviceKey": ({ caller }) => caller.vault.deviceKey({ deviceId: randomUUID() }),
   "check.lookup": ({ caller, side }) => caller.check.lookup(side.proof),
   "check.confirm": ({ caller, side }) => caller.check.confirm(side.proof),
   "check.dispute": async ({ caller, side, database }) => {

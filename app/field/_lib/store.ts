@@ -3,6 +3,7 @@ import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type St
 import { PULL_TABLES, type PullQuestionnaire } from "@/domain/pull";
 import type { ConflictField, ResolveMutation, ValueSetter } from "@/domain/push";
 import type { Change, Visit } from "@/domain/visit";
+import { SealedDatabase, VaultLockedError } from "./sealed";
 
 /**
  * The phone's copy of the officer's grids: one IndexedDB database per user, so two officers sharing
@@ -156,7 +157,43 @@ function createRegisterStores(db: IDBPDatabase<FieldDb>, names: readonly Exclude
   }
 }
 
-export function openFieldDb(userId: string): Promise<FieldDatabase> {
+/** The officer's unlocked data keys, in memory only: a reload, a lock or a logout forgets them. */
+const dataKeys = new Map<string, CryptoKey>();
+
+/** Unlocks the officer's store on this page (app/field/_lib/vault.ts gets the key). */
+export function holdDataKey(userId: string, key: CryptoKey): void {
+  dataKeys.set(userId, key);
+}
+
+/** Forgets every data key: every open handle refuses its next request. */
+export function forgetDataKeys(): void {
+  dataKeys.clear();
+}
+
+export function isUnlocked(userId: string): boolean {
+  return dataKeys.has(userId);
+}
+
+/**
+ * The officer's database, sealed: values are encrypted on the way in and opened on the way out
+ * (./sealed.ts), under the officer's data key for this phone. Refuses while locked.
+ */
+export async function openFieldDb(userId: string): Promise<FieldDatabase> {
+  if (!dataKeys.has(userId)) throw new VaultLockedError();
+  const raw = await openRawFieldDb(userId);
+  const keyOf = () => {
+    const key = dataKeys.get(userId);
+    if (!key) throw new VaultLockedError();
+    return key;
+  };
+  return new SealedDatabase(raw, keyOf) as unknown as FieldDatabase;
+}
+
+/**
+ * The database as stored, sealed values and all: for the vault's own record (kept in clear), the
+ * locked phone's pending count and the encryption in place of a store from before the vault.
+ */
+export function openRawFieldDb(userId: string): Promise<FieldDatabase> {
   return openDB<FieldDb>(`doorstep-${userId}`, 6, {
     upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
@@ -245,7 +282,7 @@ export async function readAll(db: FieldDatabase) {
 }
 
 /** This phone's id for the server (devices, late visits): made once, kept in the store. */
-export async function deviceIdOf(db: FieldDatabase): Promise<string> {
+export async function deviceIdOf(db: Pick<FieldDatabase, "get" | "add">): Promise<string> {
   const held = (await db.get("meta", "deviceId")) as string | undefined;
   if (held) return held;
   const id = crypto.randomUUID();
