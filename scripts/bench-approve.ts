@@ -10,18 +10,18 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { openDatabase } from "../db/client";
-import { areas, persons, users, visits } from "../db/schema";
+import { persons, visits } from "../db/schema";
 import { seedDemo } from "../db/seed";
 import { createTranslator } from "../domain/i18n";
 import type { Mutation } from "../domain/push";
 import { PUSH_MAX_MUTATIONS } from "../domain/push";
-import type { SessionUser } from "../server/services/auth";
 import { pushMutations } from "../server/services/push";
 import { decideVisits } from "../server/services/review";
 import { emitFigures } from "./support/figures";
 import { createScratchDatabase } from "./support/scratch-db";
+import { sessionUserOf } from "./support/session-user";
 
 const { values } = parseArgs({
   options: {
@@ -46,21 +46,7 @@ async function main() {
     });
     console.log(`seeded ${seeded.counts.persons} persons in ${seeded.counts.grids} grids`);
     const { db } = database;
-    const [row] = await db
-      .select({ user: users, areaPath: areas.path, areaName: areas.name, areaLevel: areas.level })
-      .from(users)
-      .innerJoin(areas, eq(areas.id, users.areaId))
-      .where(eq(users.username, "supervisor"));
-    const supervisor: SessionUser = {
-      id: row.user.id,
-      username: row.user.username,
-      displayName: row.user.displayName,
-      role: row.user.role,
-      areaId: row.user.areaId,
-      areaPath: row.areaPath,
-      areaName: row.areaName,
-      areaLevel: row.areaLevel,
-    };
+    const supervisor = await sessionUserOf(db, "supervisor");
     const people = await db
       .select()
       .from(persons)

@@ -15,12 +15,13 @@
  *   npm run bench:questionnaire-phone [-- --port 3516 --runs 3]   (after `npm run build`)
  * Uses its own data folder (the demo street, seeded on the first start), closes its campaign at the end.
  */
-import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { type BrowserContext, chromium, type Page } from "@playwright/test";
 import ExcelJS from "exceljs";
 import { chinaDay } from "../domain/progress";
+import { login } from "../e2e/support";
 import { emitFigures } from "./support/figures";
+import { startNext, stopNext, waitHealthy } from "./support/next-server";
 import { formWorkbook, IN_REPEAT, REPEAT_ROWS, TOP } from "./support/questionnaire-form";
 
 const { values } = parseArgs({
@@ -42,26 +43,6 @@ const FIRST_RENDER_AIM = 300;
 const KEYSTROKE_AIM = 16;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function waitHealthy(deadline: number) {
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error("server did not become healthy");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function login(page: Page, username: string, landing: RegExp) {
-  await page.goto("/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill("doorstep");
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.waitForURL(landing);
-}
 
 async function trpc<T>(context: BrowserContext, path: string, input: unknown, mutate = false): Promise<T> {
   const response = mutate
@@ -213,10 +194,9 @@ async function typeMeasured(page: Page, keys: string[]): Promise<number[]> {
 }
 
 async function main() {
-  const server = spawn("node_modules/.bin/next", ["start", "-p", values.port as string], {
-    env: { ...process.env, DOORSTEP_DATA_DIR: values.data, DATABASE_URL: "" },
-    stdio: "ignore",
-    detached: true,
+  const server = startNext(Number(values.port), {
+    DOORSTEP_DATA_DIR: values.data as string,
+    DATABASE_URL: "",
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -225,9 +205,10 @@ async function main() {
   let campaignId: string | null = null;
   const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base });
   try {
-    await waitHealthy(Date.now() + 180_000);
+    await waitHealthy(server);
     const adminPage = await desk.newPage();
-    await login(adminPage, "admin", /\/supervise$/);
+    await login(adminPage, "admin");
+    await adminPage.waitForURL(/\/supervise$/);
     const name = `问卷性能基准 ${new Date().toISOString().slice(0, 19)}`;
     campaignId = await campaignWithForm(desk, name);
 
@@ -243,7 +224,9 @@ async function main() {
     });
     const page = await phone.newPage();
     page.on("dialog", (dialog) => void dialog.accept());
-    await login(page, OFFICER, /\/field$/);
+    // The e2e login: it sets the vault's PIN at the officer's first login.
+    await login(page, OFFICER);
+    await page.waitForURL(/\/field$/);
     await page.getByRole("radio", { name }).check();
     await page.getByRole("button", { name: "下载网格数据" }).click();
     await page.getByTestId("grid-progress").waitFor({ timeout: 120_000 });
@@ -374,7 +357,7 @@ async function main() {
   } finally {
     if (campaignId) await trpc(desk, "campaign.close", { id: campaignId }, true).catch(() => {});
     await browser.close();
-    process.kill(-(server.pid as number), "SIGKILL");
+    await stopNext(server);
   }
 }
 

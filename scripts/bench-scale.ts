@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import superjson from "superjson";
 import { type Database, openDatabase } from "../db/client";
-import { areas, campaigns, users } from "../db/schema";
+import { campaigns } from "../db/schema";
 import { seedDemo } from "../db/seed";
 import { createTranslator } from "../domain/i18n";
 import type { SessionUser } from "../server/services/auth";
@@ -22,6 +22,7 @@ import { progressSummary } from "../server/services/progress";
 import { getAreaView } from "../server/services/register";
 import { emitFigures, type Figure } from "./support/figures";
 import { createScratchDatabase } from "./support/scratch-db";
+import { sessionUserOf } from "./support/session-user";
 
 const { values } = parseArgs({
   options: {
@@ -101,21 +102,7 @@ async function measureCity(streets: number, passwordHash: string): Promise<Map<s
       join assignments a on a.grid_id = r.grid_id and a.campaign_id = ${campaign.id} and a.ended_at is null
       where r.ended_at is null and abs(hashtext(r.id::text)) % 10 = 0`);
     await db.execute(sql`analyze`);
-    const [row] = await db
-      .select({ user: users, areaPath: areas.path, areaName: areas.name, areaLevel: areas.level })
-      .from(users)
-      .innerJoin(areas, eq(areas.id, users.areaId))
-      .where(eq(users.username, "admin"));
-    const admin: SessionUser = {
-      id: row.user.id,
-      username: row.user.username,
-      displayName: row.user.displayName,
-      role: row.user.role,
-      areaId: row.user.areaId,
-      areaPath: row.areaPath,
-      areaName: row.areaName,
-      areaLevel: row.areaLevel,
-    };
+    const admin = await sessionUserOf(db, "admin");
     console.log(
       `${streets} street(s): ${seeded.counts.persons.toLocaleString("en")} persons, ${seeded.counts.grids} grids, seeded in ${(seeded.elapsedMs / 1000).toFixed(0)} s`,
     );
