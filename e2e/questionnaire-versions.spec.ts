@@ -218,25 +218,15 @@ test("a draft questionnaire is previewed and published; a draft on the phone out
     .poll(
       async () => {
         if ((await chip.getAttribute("data-phase")) !== "syncing") await chip.click();
-        const meta = await page.evaluate(async () => {
-          const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
-          const db: IDBDatabase = await new Promise((resolve, reject) => {
-            const request = indexedDB.open(`doorstep-${user.id}`);
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-          const get = (key: string) =>
-            new Promise<{ version: number } | { version: number }[] | undefined>((resolve) => {
-              const request = db.transaction("meta").objectStore("meta").get(key);
-              request.onsuccess = () => resolve(request.result);
-            });
-          const [inForce, older] = await Promise.all([get("questionnaire"), get("olderQuestionnaires")]);
-          db.close();
-          return {
-            inForce: (inForce as { version: number } | undefined)?.version,
-            older: ((older as { version: number }[] | undefined) ?? []).map((v) => v.version),
-          };
-        });
+        // The meta entries are sealed by the vault: read through the PIN, as readStore does.
+        const [inForce] = await readStore<{ version: number }>(page, "meta", undefined, "questionnaire");
+        const [older] = await readStore<{ version: number }[]>(
+          page,
+          "meta",
+          undefined,
+          "olderQuestionnaires",
+        );
+        const meta = { inForce: inForce?.version, older: (older ?? []).map((v) => v.version) };
         return meta;
       },
       { timeout: 30_000, intervals: [1_000] },

@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import type { AppRouter } from "@/server/routers";
-import { useTRPCClient } from "./trpc-client";
+import { trpcClient } from "./trpc-client-eager";
 
 // Query providers for the screens that read through TanStack Query (supervisor, register, check,
 // login). Each of those segments puts <TrpcProviders> in its layout; the officer's /field does not
@@ -28,7 +28,6 @@ function makeQueryClient() {
 
 export function TrpcProviders({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
-  const trpcClient = useTRPCClient();
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
