@@ -12,14 +12,15 @@ import {
   type HeldQuestionnaire,
   OLDER_QUESTIONNAIRES_META,
   type OutboxEntry,
-  openFieldDb,
   QUESTIONNAIRE_META,
 } from "@/app/field/_lib/store";
 import { PULL_FORMAT, type PullQuestionnaire, type PullResponse } from "@/domain/pull";
 import { parseDefinition, sheetRows } from "@/domain/questionnaire";
+import { openUnlockedDb } from "../support/unlocked";
 
 let n = 0;
-const freshDb = () => openFieldDb(`qversions-${++n}-${Date.now()}`);
+// Opened as the phone opens it: sealed, with the officer's data key held (as after an unlock).
+const freshDb = () => openUnlockedDb(`qversions-${++n}-${Date.now()}`);
 const CAMPAIGN = "c0000000-0000-4000-8000-000000000001";
 
 const parsed = parseDefinition({
