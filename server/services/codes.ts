@@ -53,28 +53,6 @@ export async function ensureCodes(db: Db, campaignId: string, householdIds?: str
 }
 
 /**
- * Codes for households that just entered the register (an import's new households), from every open
- * campaign whose areas cover them, in the caller's transaction: a household created while a campaign is
- * open can be checked by its resident at once, not only after the next start. One statement finds the
- * campaigns; nothing to do costs only that.
- */
-export async function ensureCodesForHouseholds(db: Db, householdIds: string[]): Promise<number> {
-  if (householdIds.length === 0) return 0;
-  const open = rowsOf<{ id: string }>(
-    await db.execute(sql`
-      select distinct c.id from campaigns c
-      join campaign_areas ca on ca.campaign_id = c.id
-      join areas a on a.id = ca.area_id
-      where c.status = 'open' and exists (
-        select 1 from households h join areas g on g.id = h.grid_id
-        where h.id = any(${sql.param(householdIds)}::uuid[]) and starts_with(g.path, a.path))`),
-  );
-  let created = 0;
-  for (const campaign of open) created += await ensureCodes(db, campaign.id, householdIds);
-  return created;
-}
-
-/**
  * Codes for every open campaign, run at start: households imported or added since a campaign opened
  * get theirs before any phone pulls. Cheap when nothing is missing (one anti-join per campaign).
  */
