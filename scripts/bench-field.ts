@@ -5,12 +5,12 @@
  * shows in both. Uses its own data folder with the full demo street.
  *   npm run bench:field [-- --user officer1]
  */
-import { spawn } from "node:child_process";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { E2E_PIN, login, readStore } from "../e2e/support";
 import { emitFigures } from "./support/figures";
+import { startNext, stopNext, waitHealthy } from "./support/next-server";
 
 const { values } = parseArgs({
   options: {
@@ -20,18 +20,6 @@ const { values } = parseArgs({
   },
 });
 const base = `http://127.0.0.1:${values.port}`;
-
-async function waitHealthy(deadline: number) {
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error("server did not become healthy");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /**
  * Bytes of one full pull as `next start` sends them for an Accept-Encoding (undici would decode them).
@@ -62,17 +50,16 @@ function pullBytes(cookie: string, encoding: string): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  const server = spawn("node_modules/.bin/next", ["start", "-p", values.port as string], {
-    env: { ...process.env, DOORSTEP_DATA_DIR: values.data, DATABASE_URL: "" },
-    stdio: "ignore",
-    detached: true,
+  const server = startNext(Number(values.port), {
+    DOORSTEP_DATA_DIR: values.data as string,
+    DATABASE_URL: "",
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
   try {
-    await waitHealthy(Date.now() + 180_000);
+    await waitHealthy(server);
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: base });
     const page = await context.newPage();
     // The e2e login: it sets the vault's PIN (E2E_PIN) at the first login.
@@ -302,7 +289,7 @@ async function main() {
     ]);
   } finally {
     await browser.close();
-    process.kill(-(server.pid as number), "SIGKILL");
+    await stopNext(server);
   }
 }
 
