@@ -171,10 +171,15 @@ async function vault(page: Page, context: import("@playwright/test").BrowserCont
   await expect(page.getByTestId("pending")).toHaveText("待同步 1");
 
   // Logout (online) with the visit unsent: it stays, sealed; /field offline shows the lock screen.
+  // The phone syncs by itself when the network comes back; held off here, so the visit is still
+  // unsent when the officer logs out (the race this spec lost once in CI).
+  const isPush = (url: URL) => url.pathname.includes("sync.push");
+  await page.route(isPush, (route) => route.abort("internetdisconnected"));
   await context.setOffline(false);
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByTestId("logout").click();
   await expect(page).toHaveURL(/\/login$/);
+  await page.unroute(isPush);
   expectNone(await rawStoreText(page), secrets);
   expectNone(await otherStorageText(page), secrets);
   await context.setOffline(true);
