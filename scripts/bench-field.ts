@@ -92,7 +92,7 @@ async function main() {
     });
 
     // The rows as the app holds them once opened (the store seals them: readStore opens with the PIN).
-    const plainRows: unknown[] = [];
+    const byStore: Record<string, unknown[]> = {};
     for (const name of [
       "buildings",
       "rooms",
@@ -104,7 +104,8 @@ async function main() {
       "householdCodes",
       "residentFeedback",
     ])
-      plainRows.push(...(await readStore(page, name)));
+      byStore[name] = await readStore(page, name);
+    const plainRows = Object.values(byStore).flat();
     const write = await page.evaluate(async (rows) => {
       const measured = performance
         .getEntriesByName("doorstep:idb-write")
@@ -125,6 +126,54 @@ async function main() {
       });
       return { measured, baseline: performance.now() - started, rows: rows.length };
     }, plainRows);
+    // The vault's own cost: the same rows unsealed into a database with the app's very stores and
+    // indexes (copied from the officer's database), one strict transaction. It leaves out the wire
+    // decoding the app's write includes, so the ratio errs against the vault.
+    const unsealed = await page.evaluate(async (rowsByStore) => {
+      const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
+      // (No helper function here: the bench's compiler would name it with a helper the page lacks.)
+      const app = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(`doorstep-${user.id}`);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const names = Object.keys(rowsByStore);
+      const read = app.transaction(names);
+      const schema = names.map((name) => {
+        const store = read.objectStore(name);
+        return {
+          name,
+          keyPath: store.keyPath,
+          indexes: [...store.indexNames].map((index) => {
+            const i = store.index(index);
+            return { name: i.name, keyPath: i.keyPath, unique: i.unique, multiEntry: i.multiEntry };
+          }),
+        };
+      });
+      app.close();
+      const copy = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(`bench-unsealed-${Date.now()}`, 1);
+        request.onupgradeneeded = () => {
+          for (const s of schema) {
+            const store = request.result.createObjectStore(s.name, { keyPath: s.keyPath });
+            for (const i of s.indexes)
+              store.createIndex(i.name, i.keyPath, { unique: i.unique, multiEntry: i.multiEntry });
+          }
+        };
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const tx = copy.transaction(names, "readwrite", { durability: "strict" });
+        for (const name of names) for (const row of rowsByStore[name]) tx.objectStore(name).put(row);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      const took = performance.now() - started;
+      copy.close();
+      return took;
+    }, byStore);
 
     const search = page.getByPlaceholder("搜索地址、姓名或身份证号后几位");
     const queries = ["0020", "101", "陈", "华宁里", "12345", "梁", "302", "X"];
@@ -225,6 +274,13 @@ async function main() {
     );
     line("per household, gzip", "", `${Math.round(gzipBytes / Math.max(1, households))} B`);
     line(
+      "write sealed vs unsealed",
+      "≤ 1.5×",
+      `${write.measured.toFixed(0)} ms`,
+      `${unsealed.toFixed(0)} ms`,
+      (write.measured / unsealed).toFixed(2),
+    );
+    line(
       "IndexedDB write (whole grid)",
       "< 500 ms",
       `${write.measured.toFixed(0)} ms`,
@@ -280,11 +336,13 @@ async function main() {
         measured: median(pinTimes),
       },
       {
-        figure: "IndexedDB write sealed vs the same rows unencrypted (ratio)",
-        unit: "×",
-        measured: write.measured / write.baseline,
-        aim: "≤ 1.5",
-        met: write.measured / write.baseline <= 1.5,
+        figure:
+          "IndexedDB write of the grid sealed (baseline the same rows unsealed into the app's stores and indexes)",
+        unit: "ms",
+        measured: write.measured,
+        baseline: unsealed,
+        aim: "ratio ≤ 1.5",
+        met: write.measured / unsealed <= 1.5,
       },
     ]);
   } finally {

@@ -38,6 +38,23 @@ describe("the vault's record codec", () => {
     expect(decodeValue(encodeValue("cursor-7")).value).toBe("cursor-7");
   });
 
+  it("keeps values with and without Dates or bytes alike, whichever way they are encoded", () => {
+    // Rows without a Date or bytes skip the tagged JSON; these cover both paths and the edges between.
+    const plain = { note: "门口写着 $date 和 $bytes 🏠", n: 3, list: [{ deep: "é" }] };
+    expect(decodeValue(encodeValue(plain)).value).toEqual(plain);
+    const deepDate = { list: [{ at: new Date("2026-01-02T03:04:05Z") }], text: "𠮷野家" };
+    const back = decodeValue(encodeValue(deepDate)).value as typeof deepDate;
+    expect(back.list[0].at).toBeInstanceOf(Date);
+    expect(back.list[0].at.toISOString()).toBe("2026-01-02T03:04:05.000Z");
+    const deepBytes = { photo: { thumb: bytes(1, 2, 255) } };
+    const backBytes = decodeValue(encodeValue(deepBytes)).value as typeof deepBytes;
+    expect(backBytes.photo.thumb).toBeInstanceOf(Uint8Array);
+    expect(Array.from(backBytes.photo.thumb)).toEqual([1, 2, 255]);
+    expect(decodeValue(encodeValue(null)).value).toBeNull();
+    const { attachment } = decodeValue(encodeValue(plain, bytes(4, 5)));
+    expect(Array.from(attachment ?? [])).toEqual([4, 5]);
+  });
+
   it("refuses a truncated value", () => {
     const encoded = encodeValue({ name: "李四" });
     expect(() => decodeValue(encoded.subarray(0, encoded.length - 3))).toThrow(/truncated/);

@@ -83,9 +83,9 @@ export function isSealed(stored: unknown): stored is Record<string, unknown> & {
 async function encrypt(dataKey: CryptoKey, store: string, key: unknown, plain: Uint8Array) {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: bytesOf(sealContext(store, key)) },
+    { name: "AES-GCM", iv, additionalData: sealContext(store, key) as Uint8Array<ArrayBuffer> },
     dataKey,
-    bytesOf(plain),
+    plain as Uint8Array<ArrayBuffer>,
   );
   const out = new Uint8Array(IV_BYTES + sealed.byteLength);
   out.set(iv);
@@ -94,14 +94,17 @@ async function encrypt(dataKey: CryptoKey, store: string, key: unknown, plain: U
 }
 
 async function decrypt(dataKey: CryptoKey, store: string, key: unknown, sealed: Uint8Array) {
+  // Views, not copies: WebCrypto copies its inputs itself, and an unlock opens thousands of rows.
+  // (IndexedDB gives back plain ArrayBuffer-backed arrays; the cast only narrows the type.)
+  const view = sealed as Uint8Array<ArrayBuffer>;
   const plain = await crypto.subtle.decrypt(
     {
       name: "AES-GCM",
-      iv: bytesOf(sealed.subarray(0, IV_BYTES)),
-      additionalData: bytesOf(sealContext(store, key)),
+      iv: view.subarray(0, IV_BYTES),
+      additionalData: sealContext(store, key) as Uint8Array<ArrayBuffer>,
     },
     dataKey,
-    bytesOf(sealed.subarray(IV_BYTES)),
+    view.subarray(IV_BYTES),
   );
   return new Uint8Array(plain);
 }

@@ -161,12 +161,31 @@ export async function unlockWithPin(userId: string, pin: string): Promise<PinUnl
     if (record.failedPins > 0) await writeVault(db, { ...record, failedPins: 0 });
     holdDataKey(userId, dataKey);
     await keepSession(userId, dataKey, record.lockMinutes);
-    await sealInPlace(db, dataKey);
+    // What the phone held in clear was sealed at the online unlock that set this PIN; only a write that
+    // raced an unlock can have left a row in clear since. The sweep reads every row of every store, so
+    // it runs after the grid is shown rather than in the officer's way.
+    sealSoon(userId, dataKey);
     return { ok: true };
   } finally {
     db.close();
   }
 }
+
+function sealSoon(userId: string, dataKey: CryptoKey) {
+  setTimeout(async () => {
+    const db = await openRawFieldDb(userId);
+    try {
+      await sealInPlace(db, dataKey);
+    } catch (error) {
+      // Nothing is lost: a row left in clear is sealed at the next unlock's sweep.
+      console.warn("vault: sealing in place failed", error);
+    } finally {
+      db.close();
+    }
+  }, SEAL_SWEEP_DELAY_MS);
+}
+/** Time for the grid to be read and drawn after a PIN unlock before the sweep competes with it. */
+const SEAL_SWEEP_DELAY_MS = 3_000;
 
 /**
  * The unlocked key across the page loads of one session. An offline navigation between field screens
