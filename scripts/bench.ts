@@ -83,6 +83,13 @@ const BENCHES: {
     full: ["--streets", "25"],
     quick: ["--streets", "3", "--runs", "1"],
   },
+  // Seeds a city of N streets for the target creation; the pull's part is one street in PGlite.
+  {
+    name: "targets",
+    script: [RS, "scripts/bench-targets.ts"],
+    full: ["--streets", "25"],
+    quick: ["--streets", "2", "--runs", "1"],
+  },
   { name: "lighthouse", script: ["scripts/lighthouse.ts"], full: ["--runs", "3"], quick: ["--runs", "1"] },
   {
     name: "load",
