@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
 import type { Answers, EvalContext } from "@/domain/questionnaire/evaluate";
 import type { Misfit } from "@/domain/questionnaire/migrate";
 import { registerOfSubject } from "@/domain/questionnaire/register";
@@ -120,14 +120,20 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   );
   // Answers are recorded with the version they are given in: the draft stays in it (questionnaireOfDraft).
   const shownVersion = data?.questionnaire?.version;
+  // The questionnaire draws its answers itself; the room (its record, its save bar, the draft write)
+  // takes them in a transition, so a keystroke waits for none of it. A save tapped while one is
+  // pending waits for it (saveAfterAnswers), so it never saves the draft one keystroke behind.
+  const [answersPending, startAnswers] = useTransition();
   const onAnswers = useCallback(
     (answers: Answers, edited: boolean) =>
-      update((d) => ({
-        ...d,
-        answers,
-        answersEdited: d.answersEdited || edited,
-        questionnaireVersion: shownVersion,
-      })),
+      startAnswers(() =>
+        update((d) => ({
+          ...d,
+          answers,
+          answersEdited: d.answersEdited || edited,
+          questionnaireVersion: shownVersion,
+        })),
+      ),
     [update, shownVersion],
   );
   const onMoveAnswers = useCallback(
@@ -146,8 +152,13 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
 
   // A second tap while the schema loads must not save twice.
   const checking = useRef(false);
+  const saveAfterAnswers = useRef(false);
   const onSave = async () => {
     if (!db || !data || !draft || save.state === "saving" || save.state === "saved") return;
+    if (answersPending) {
+      saveAfterAnswers.current = true;
+      return;
+    }
     if (checking.current) return;
     checking.current = true;
     try {
@@ -156,6 +167,14 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
       checking.current = false;
     }
   };
+
+  // The save tapped while the answers were on their way: now, with the draft that holds them.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: this render's onSave, once the answers are in.
+  useEffect(() => {
+    if (answersPending || !saveAfterAnswers.current) return;
+    saveAfterAnswers.current = false;
+    void onSave();
+  }, [answersPending]);
 
   const checkAndSave = async (db: FieldDatabase, data: RoomData, draft: RoomDraft) => {
     const now = new Date();

@@ -1,6 +1,16 @@
 "use client";
 
-import { Fragment, memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  Fragment,
+  memo,
+  type ReactNode,
+  startTransition,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
 import { maskFieldValue } from "@/domain/mask";
@@ -52,7 +62,10 @@ export interface QuestionnaireFormProps {
   position: Position | null;
   /** A save was refused: show every error, touched or not. */
   showAll: boolean;
-  /** `edited`: the officer typed it (defaults filled in by the form are not). */
+  /**
+   * `edited`: the officer typed it (defaults filled in by the form are not). The form has drawn the
+   * answers already: the room may take them in a transition.
+   */
   onChange: (answers: Answers, edited: boolean) => void;
   /** The version in force, when the draft is answered in an older one (`definition` is that one). */
   newer?: { definition: QuestionnaireDefinition; version: number; title: string } | null;
@@ -138,8 +151,27 @@ export function QuestionnaireForm(props: QuestionnaireFormProps) {
 }
 
 function AskedForm(props: QuestionnaireFormProps) {
-  const { definition, answers, ctx, onChange } = props;
+  const { definition, ctx } = props;
   const { t, locale } = useI18n();
+  // The answers live here, not in the room: a keystroke redraws the questionnaire only, and the
+  // room's draft (its record, its save bar, the draft write) follows in a transition, out of the
+  // keystroke's way. Answers the room hands down that are not ours coming back (a restored draft, a
+  // move to the new version) replace them; ours coming back, even late or out of date, never do.
+  const [answers, setAnswers] = useState(props.answers);
+  const [handed, setHanded] = useState(props.answers);
+  const ours = useRef(new WeakSet<Answers>());
+  if (props.answers !== handed) {
+    setHanded(props.answers);
+    if (!ours.current.has(props.answers)) setAnswers(props.answers);
+  }
+  const onChange = useCallback(
+    (next: Answers, edited: boolean) => {
+      ours.current.add(next);
+      setAnswers(next);
+      props.onChange(next, edited);
+    },
+    [props.onChange],
+  );
   const chains = useMemo(() => repeatChains(definition), [definition]);
   const defaulted = useMemo(() => withDefaultsOf(definition), [definition]);
   const blocks = useMemo(() => blocksOf(definition.survey), [definition]);
@@ -154,6 +186,13 @@ function AskedForm(props: QuestionnaireFormProps) {
     return byKey;
   }, [state]);
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  // The first screenful of questions at once, the rest in a transition straight after (React draws
+  // it in slices, between the officer's taps): the door's first questions do not wait for the whole
+  // form, which with a 30-row repeat is hundreds of inputs.
+  const [drawnBlocks, setDrawnBlocks] = useState(FIRST_BLOCKS);
+  useEffect(() => {
+    if (drawnBlocks < blocks.length) startTransition(() => setDrawnBlocks(blocks.length));
+  }, [drawnBlocks, blocks.length]);
 
   useEffect(() => {
     if (defaulted.length === 0) return;
@@ -168,7 +207,10 @@ function AskedForm(props: QuestionnaireFormProps) {
   const set = useCallback((name: string, at: readonly number[], value: AnswerValue) => {
     setTouched((current) => (current.has(keyOf(name, at)) ? current : new Set(current).add(keyOf(name, at))));
     const now = latest.current;
-    now.onChange(setAt(now.answers, now.chains.get(name) ?? [], at, name, value), true);
+    const next = setAt(now.answers, now.chains.get(name) ?? [], at, name, value);
+    // Two keys within one render both count: the second builds on the first.
+    now.answers = next;
+    now.onChange(next, true);
   }, []);
 
   const view: View = {
@@ -239,7 +281,7 @@ function AskedForm(props: QuestionnaireFormProps) {
         </div>
       )}
       <div className="flex flex-col gap-4">
-        {blocks.map((items) => (
+        {blocks.slice(0, drawnBlocks).map((items) => (
           <Block key={items[0].name} items={items} at={ROOT} view={view} digest={digest(items, ROOT, view)} />
         ))}
       </div>
@@ -340,6 +382,8 @@ const ROOT: readonly number[] = [];
 
 /** Top-level items in runs of this many, each drawn again only when something in it changed. */
 const BLOCK_SIZE = 8;
+/** Blocks drawn with the form's first render (a phone screen holds fewer questions than these). */
+const FIRST_BLOCKS = 2;
 
 function blocksOf(items: readonly Item[]): (readonly Item[])[] {
   const out: (readonly Item[])[] = [];
