@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Answers, EvalContext } from "@/domain/questionnaire/evaluate";
 import type { Misfit } from "@/domain/questionnaire/migrate";
 import { registerOfSubject } from "@/domain/questionnaire/register";
@@ -120,20 +120,18 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   );
   // Answers are recorded with the version they are given in: the draft stays in it (questionnaireOfDraft).
   const shownVersion = data?.questionnaire?.version;
-  // The questionnaire draws its answers itself; the room (its record, its save bar, the draft write)
-  // takes them in a transition, so a keystroke waits for none of it. A save tapped while one is
-  // pending waits for it (saveAfterAnswers), so it never saves the draft one keystroke behind.
-  const [answersPending, startAnswers] = useTransition();
+  // The questionnaire draws its answers itself and hands them on in a transition (questionnaire.tsx),
+  // saying here while one is on its way: a save tapped meanwhile waits for it (saveAfterAnswers), so
+  // it never saves the draft one keystroke behind.
+  const answersPending = useRef(false);
   const onAnswers = useCallback(
     (answers: Answers, edited: boolean) =>
-      startAnswers(() =>
-        update((d) => ({
-          ...d,
-          answers,
-          answersEdited: d.answersEdited || edited,
-          questionnaireVersion: shownVersion,
-        })),
-      ),
+      update((d) => ({
+        ...d,
+        answers,
+        answersEdited: d.answersEdited || edited,
+        questionnaireVersion: shownVersion,
+      })),
     [update, shownVersion],
   );
   const onMoveAnswers = useCallback(
@@ -155,7 +153,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   const saveAfterAnswers = useRef(false);
   const onSave = async () => {
     if (!db || !data || !draft || save.state === "saving" || save.state === "saved") return;
-    if (answersPending) {
+    if (answersPending.current) {
       saveAfterAnswers.current = true;
       return;
     }
@@ -168,13 +166,14 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
     }
   };
 
-  // The save tapped while the answers were on their way: now, with the draft that holds them.
+  // The save tapped while the answers were on their way: now, with the draft that holds them (the
+  // questionnaire's pending flag is cleared in the commit that brings them, before this runs).
   // biome-ignore lint/correctness/useExhaustiveDependencies: this render's onSave, once the answers are in.
   useEffect(() => {
-    if (answersPending || !saveAfterAnswers.current) return;
+    if (answersPending.current || !saveAfterAnswers.current) return;
     saveAfterAnswers.current = false;
     void onSave();
-  }, [answersPending]);
+  }, [draft]);
 
   const checkAndSave = async (db: FieldDatabase, data: RoomData, draft: RoomDraft) => {
     const now = new Date();
@@ -297,6 +296,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
             position={draft.position}
             showAll={save.state === "invalid" && save.problems.includes("questionnaire.saveBlocked")}
             onChange={onAnswers}
+            pending={answersPending}
             newer={newerQuestionnaire}
             kept={!!newerQuestionnaire && draft.keptOver === newerQuestionnaire.version}
             onKeep={() => update((d) => ({ ...d, keptOver: newerQuestionnaire?.version }))}

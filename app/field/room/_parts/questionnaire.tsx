@@ -4,12 +4,14 @@ import {
   Fragment,
   memo,
   type ReactNode,
+  type RefObject,
   startTransition,
   useCallback,
   useEffect,
   useMemo,
   useRef,
   useState,
+  useTransition,
 } from "react";
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
@@ -67,6 +69,8 @@ export interface QuestionnaireFormProps {
    * answers already: the room may take them in a transition.
    */
   onChange: (answers: Answers, edited: boolean) => void;
+  /** Set while answers drawn here are on their way to onChange (its transition not yet committed). */
+  pending?: RefObject<boolean>;
   /** The version in force, when the draft is answered in an older one (`definition` is that one). */
   newer?: { definition: QuestionnaireDefinition; version: number; title: string } | null;
   /** The officer chose to go on in the older version: its choice folds into one line. */
@@ -164,11 +168,22 @@ function AskedForm(props: QuestionnaireFormProps) {
     setHanded(props.answers);
     if (!ours.current.has(props.answers)) setAnswers(props.answers);
   }
+  // The transition's pending flag lives here, not in the room: setting it redraws its owner at once.
+  const [sending, send] = useTransition();
+  const { pending } = props;
+  useEffect(() => {
+    if (!pending) return;
+    pending.current = sending;
+    return () => {
+      pending.current = false;
+    };
+  }, [pending, sending]);
   const onChange = useCallback(
     (next: Answers, edited: boolean) => {
       ours.current.add(next);
       setAnswers(next);
-      props.onChange(next, edited);
+      const up = props.onChange;
+      send(() => up(next, edited));
     },
     [props.onChange],
   );
