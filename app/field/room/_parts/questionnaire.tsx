@@ -560,8 +560,10 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
             // biome-ignore lint/suspicious/noArrayIndexKey: a row is its position, as the answers hold it.
             key={i}
             // Rows off screen are neither laid out nor painted (content-visibility): a 30-row repeat
-            // would otherwise be laid out again whole at every keystroke that changes a height.
-            className="flex flex-col gap-3 rounded-lg border-2 border-gray-300 p-3 [contain-intrinsic-size:auto_50rem] [content-visibility:auto]"
+            // would otherwise be laid out again whole at every keystroke that changes a height. Only
+            // the height is guessed: a guessed width (contain-intrinsic-size) became the skipped row's
+            // min-content width, which a fieldset will not shrink below, and the page 850 px wide.
+            className="flex min-w-0 flex-col gap-3 rounded-lg border-2 border-gray-300 p-3 [contain-intrinsic-block-size:auto_50rem] [content-visibility:auto]"
             data-testid={`q-row-${repeat.name}`}
           >
             <legend className="px-1 text-base font-semibold">
