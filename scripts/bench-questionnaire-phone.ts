@@ -282,6 +282,10 @@ async function main() {
     }
     const drawn = await page.locator('[data-testid="q-r0"]').count();
     if (drawn !== REPEAT_ROWS) throw new Error(`${drawn} rows drawn, not ${REPEAT_ROWS}`);
+    // Rows out of view are skipped (content-visibility); their guessed size once made the page 852 px
+    // wide, the save button's label off screen. The form must fit the phone, or nothing is measured.
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 390) throw new Error(`the room is ${width} px wide on a 390 px phone`);
 
     // q3 answered beyond what an empty q0 allows: its constraint (`. < ${q0} + 1000`) follows q0.
     await page.getByTestId("q-q3").fill("999");
