@@ -16,16 +16,22 @@ const storable = (text: string) => text.isWellFormed() && !text.includes("\u0000
 
 /** The first problem found, or null. Iterative, so a value nested 100,000 deep cannot overflow the stack. */
 export function jsonValueProblem(value: unknown, maxDepth = JSON_VALUE_MAX_DEPTH): JsonValueProblem | null {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (stack.length > 0) {
-    const { value: item, depth } = stack.pop() as { value: unknown; depth: number };
+  // Two parallel stacks, not one of {value, depth} objects, and keys rather than entries: the push
+  // walks every payload with it, a questionnaire's answers being hundreds of values.
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const item = values.pop();
+    const depth = depths.pop() as number;
     if (typeof item === "string") {
       if (!storable(item)) return "validation.text.malformed";
     } else if (item !== null && typeof item === "object") {
       if (depth >= maxDepth) return "validation.json.tooDeep";
-      for (const [key, child] of Object.entries(item)) {
+      const record = item as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
         if (!storable(key)) return "validation.text.malformed";
-        stack.push({ value: child, depth: depth + 1 });
+        values.push(record[key]);
+        depths.push(depth + 1);
       }
     }
   }

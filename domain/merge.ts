@@ -9,13 +9,27 @@ export function normaliseValue(value: unknown): unknown {
   return value;
 }
 
+// Built with += rather than entries, map and join: the push hashes every payload with it, and a
+// visit with a 30-row questionnaire is hundreds of values. The text must never change (the ledger
+// keeps these hashes to recognise a replay): keys sorted by UTF-16 code unit, undefined left out.
 function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + stableJson(value[i]);
+    return `${out}]`;
+  }
   if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    let out = "{";
+    let first = true;
+    for (const key of keys) {
+      const item = record[key];
+      if (item === undefined) continue;
+      out += `${first ? "" : ","}${JSON.stringify(key)}:${stableJson(item)}`;
+      first = false;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value ?? null);
 }

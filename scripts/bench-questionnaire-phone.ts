@@ -6,7 +6,8 @@
  *
  * - first render: from the room's heading being drawn to the questionnaire drawn whole (all 30 rows),
  *   laid out — its chunk, its evaluation and its React render; the room's own time from navigation is
- *   the baseline. Aim < 300 ms.
+ *   the baseline. Aim < 300 ms. Also to its first question drawn: the renderer draws the first
+ *   screenful at once and the rest in a transition after it.
  * - keystroke: from a key's keydown to the last DOM change it causes (the answer's own error, another
  *   question's constraint message, the sum over the repeat), laid out. Typed into q0, which q3's
  *   constraint reads, and into a row of the repeat, which `total` sums. The baseline is the same
@@ -117,11 +118,12 @@ async function campaignWithForm(admin: BrowserContext, name: string): Promise<st
 function instrument(expectRows: number) {
   type Probe = {
     roomAt: number | null;
+    firstAt: number | null;
     formAt: number | null;
     expectRows: number;
     keys: { down: number; end: number }[];
   };
-  const probe: Probe = { roomAt: null, formAt: null, expectRows, keys: [] };
+  const probe: Probe = { roomAt: null, firstAt: null, formAt: null, expectRows, keys: [] };
   (window as unknown as { __probe: Probe }).__probe = probe;
   const layout = () => document.body?.offsetHeight;
   const inForm = (node: Node) => {
@@ -132,6 +134,10 @@ function instrument(expectRows: number) {
     if (probe.roomAt === null && document.querySelector('[data-testid="room-title"]')) {
       layout();
       probe.roomAt = performance.now();
+    }
+    if (probe.firstAt === null && document.querySelector('[data-testid="q-q0"]')) {
+      layout();
+      probe.firstAt = performance.now();
     }
     if (
       probe.formAt === null &&
@@ -252,7 +258,7 @@ async function main() {
     await page.getByTestId("q-q0").waitFor({ timeout: 60_000 });
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
 
-    const renders: { room: number; form: number }[] = [];
+    const renders: { room: number; first: number; form: number }[] = [];
     for (let run = 0; run < RUNS; run++) {
       await page.goto(`/field/room?id=${roomId}`);
       await page
@@ -270,12 +276,16 @@ async function main() {
           throw new Error(`the questionnaire was not drawn: ${JSON.stringify(seen)}`, { cause: error });
         });
       const probe = await page.evaluate(
-        () => (window as unknown as { __probe: { roomAt: number; formAt: number } }).__probe,
+        () => (window as unknown as { __probe: { roomAt: number; firstAt: number; formAt: number } }).__probe,
       );
-      renders.push({ room: probe.roomAt, form: probe.formAt });
+      renders.push({ room: probe.roomAt, first: probe.firstAt, form: probe.formAt });
     }
     const drawn = await page.locator('[data-testid="q-r0"]').count();
     if (drawn !== REPEAT_ROWS) throw new Error(`${drawn} rows drawn, not ${REPEAT_ROWS}`);
+    // Rows out of view are skipped (content-visibility); their guessed size once made the page 852 px
+    // wide, the save button's label off screen. The form must fit the phone, or nothing is measured.
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 390) throw new Error(`the room is ${width} px wide on a 390 px phone`);
 
     // q3 answered beyond what an empty q0 allows: its constraint (`. < ${q0} + 1000`) follows q0.
     await page.getByTestId("q-q3").fill("999");
@@ -312,6 +322,7 @@ async function main() {
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
 
     const firstRender = median(renders.map((r) => r.form - r.room));
+    const firstQuestions = median(renders.map((r) => r.first - r.room));
     const roomReady = median(renders.map((r) => r.room));
     const longest = Math.max(...keystrokes);
     const bareLongest = Math.max(...bareKeys);
@@ -321,6 +332,9 @@ async function main() {
     console.log(`form: ${questions} questions, a repeat of ${REPEAT_ROWS} rows; CPU ${THROTTLE}× slower`);
     console.log(
       `first render (room drawn → questionnaire drawn): ${renders.map((r) => (r.form - r.room).toFixed(0)).join(", ")} ms; median ${firstRender.toFixed(0)} ms (aim < ${FIRST_RENDER_AIM}) ${firstRender < FIRST_RENDER_AIM ? "met" : "NOT MET"}`,
+    );
+    console.log(
+      `first questions (room drawn → the form's first question drawn): ${renders.map((r) => (r.first - r.room).toFixed(0)).join(", ")} ms; median ${firstQuestions.toFixed(0)} ms (aim < ${FIRST_RENDER_AIM}) ${firstQuestions < FIRST_RENDER_AIM ? "met" : "NOT MET"}`,
     );
     console.log(`room drawn from navigation (baseline): median ${roomReady.toFixed(0)} ms`);
     console.log(`keystrokes (ms): ${keystrokes.map((k) => k.toFixed(1)).join(", ")}`);
@@ -337,6 +351,14 @@ async function main() {
         baseline: roomReady,
         aim: `< ${FIRST_RENDER_AIM}`,
         met: firstRender < FIRST_RENDER_AIM,
+      },
+      {
+        figure: `questionnaire first questions drawn (the rest follows in a transition), ${questions} questions + ${REPEAT_ROWS}-row repeat, CPU ${THROTTLE}× (room drawn → first question drawn; baseline: room drawn from navigation)`,
+        unit: "ms",
+        measured: firstQuestions,
+        baseline: roomReady,
+        aim: `< ${FIRST_RENDER_AIM}`,
+        met: firstQuestions < FIRST_RENDER_AIM,
       },
       {
         figure: `questionnaire longest keystroke → validated and laid out, CPU ${THROTTLE}× (baseline: bare input)`,

@@ -3,7 +3,7 @@ import "server-only";
 export { insertChunked } from "./bulk";
 
 import { createHash } from "node:crypto";
-import { and, asc, eq, getTableColumns, isNotNull, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
@@ -15,7 +15,6 @@ import {
   devices,
   mutationLedger,
   persons,
-  questionnaires,
   visitAttachments,
   visits,
 } from "@/db/schema";
@@ -66,6 +65,7 @@ import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { insertChunked, updateFromRecordset } from "./bulk";
+import { publishedDefinitions } from "./questionnaires";
 import {
   columnForm,
   ENTITY_ORDER,
@@ -844,7 +844,7 @@ const anyOf = (column: PgColumn, values: readonly string[]) =>
 
 /**
  * The questionnaire versions the batch's answers name, in any campaign the caller may write to (a
- * visit's campaign is settled while it is judged): one query, whatever the batch holds. Any published
+ * visit's campaign is settled while it is judged): one query, whatever the batch holds (publishedDefinitions, which keeps them in the process). Any published
  * version, not only the one in force: a visit begun before a newer version was published keeps the
  * version it was answered in. A draft is no version a phone can hold, so answers naming it are refused.
  */
@@ -853,7 +853,6 @@ async function questionnairesOf(
   mutations: readonly Mutation[],
   grids: Map<string, Map<string, Date | null>>,
 ): Promise<Map<string, QuestionnaireDefinition>> {
-  const out = new Map<string, QuestionnaireDefinition>();
   const versions = new Set<number>();
   for (const m of mutations) {
     const version =
@@ -862,24 +861,8 @@ async function questionnairesOf(
   }
   const campaignIds = new Set<string>();
   for (const campaigns of grids.values()) for (const id of campaigns.keys()) campaignIds.add(id);
-  if (versions.size === 0 || campaignIds.size === 0) return out;
-  const rows = await tx
-    .select({
-      campaignId: questionnaires.campaignId,
-      version: questionnaires.version,
-      definition: questionnaires.definition,
-    })
-    .from(questionnaires)
-    .where(
-      and(
-        sql`${questionnaires.campaignId} = any(${sql.param([...campaignIds])}::uuid[])`,
-        sql`${questionnaires.version} = any(${sql.param([...versions])}::int[])`,
-        isNotNull(questionnaires.publishedAt),
-      ),
-    );
-  for (const row of rows)
-    out.set(`${row.campaignId}|${row.version}`, row.definition as QuestionnaireDefinition);
-  return out;
+  if (versions.size === 0 || campaignIds.size === 0) return new Map();
+  return publishedDefinitions(tx, [...campaignIds], [...versions]);
 }
 
 async function readBatch(

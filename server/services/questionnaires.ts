@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import type { Db } from "@/db/client";
 import { questionnaires } from "@/db/schema";
@@ -396,4 +396,49 @@ export async function discardQuestionnaireDraft(
     });
     return { version: row.version };
   });
+}
+
+/**
+ * Published definitions kept in the server process by questionnaire row: a published version never
+ * changes, so each is read from the database once, and stays the same object, which the evaluator
+ * compiles once (domain/questionnaire/evaluate.ts keeps the compiled form per definition object) —
+ * not once per pushed batch. Keyed by the row's id, never by campaign and version alone, so no other
+ * database (a test's, a restored one) can be answered from it. The oldest go first past the bound.
+ */
+const publishedCache = new Map<string, QuestionnaireDefinition>();
+const PUBLISHED_CACHE_MAX = 64;
+
+/**
+ * The published definitions of these versions in these campaigns, by `campaignId|version`: drafts are
+ * no version a phone can hold. One small query for which rows they are, and the definitions of only
+ * those not held yet.
+ */
+export async function publishedDefinitions(
+  db: Db,
+  campaignIds: readonly string[],
+  versions: readonly number[],
+): Promise<Map<string, QuestionnaireDefinition>> {
+  const out = new Map<string, QuestionnaireDefinition>();
+  if (campaignIds.length === 0 || versions.length === 0) return out;
+  const inCampaigns = sql`${questionnaires.campaignId} = any(${sql.param([...campaignIds])}::uuid[])`;
+  const ofVersions = sql`${questionnaires.version} = any(${sql.param([...versions])}::int[])`;
+  const rows = await db
+    .select({ id: questionnaires.id, campaignId: questionnaires.campaignId, version: questionnaires.version })
+    .from(questionnaires)
+    .where(and(inCampaigns, ofVersions, published));
+  const missing = rows.filter((row) => !publishedCache.has(row.id)).map((row) => row.id);
+  if (missing.length > 0) {
+    const read = await db
+      .select({ id: questionnaires.id, definition: questionnaires.definition })
+      .from(questionnaires)
+      .where(and(sql`${questionnaires.id} = any(${sql.param(missing)}::uuid[])`, published));
+    for (const row of read) publishedCache.set(row.id, row.definition as QuestionnaireDefinition);
+    while (publishedCache.size > PUBLISHED_CACHE_MAX)
+      publishedCache.delete(publishedCache.keys().next().value as string);
+  }
+  for (const row of rows) {
+    const definition = publishedCache.get(row.id);
+    if (definition) out.set(`${row.campaignId}|${row.version}`, definition);
+  }
+  return out;
 }

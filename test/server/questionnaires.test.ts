@@ -4,14 +4,14 @@
 // force as the campaign view reads it.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is XLSForm's reference syntax.
 
-import { and, count, eq, isNotNull } from "drizzle-orm";
+import { and, count, desc, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/questionnaires/route";
 import type { Database } from "@/db/client";
 import { areas, auditLog, questionnaires, users, visits } from "@/db/schema";
 import { parseDefinition, sheetRows, type Workbook } from "@/domain/questionnaire";
 import { hashPassword } from "@/server/auth/password";
-import { readWorkbook } from "@/server/services/questionnaires";
+import { publishedDefinitions, readWorkbook } from "@/server/services/questionnaires";
 import { ELDERLY_ANSWERS, elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import {
@@ -432,5 +432,34 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     expect(response.status).toBe(200);
     const parsed = parseDefinition(await readWorkbook(new Uint8Array(await response.arrayBuffer())));
     expect(parsed.ok && parsed.definition.settings.formId).toBe("unemployed_interview");
+  });
+
+  it("the push's definitions are kept in the process: one object per published version, never a draft", async () => {
+    const [inForce] = await database.db
+      .select({ version: questionnaires.version, definition: questionnaires.definition })
+      .from(questionnaires)
+      .where(and(eq(questionnaires.campaignId, campaignId), isNotNull(questionnaires.publishedAt)))
+      .orderBy(desc(questionnaires.version))
+      .limit(1);
+    const key = `${campaignId}|${inForce.version}`;
+    const first = await publishedDefinitions(database.db, [campaignId], [inForce.version]);
+    expect(first.get(key)).toEqual(inForce.definition);
+    // The same object again, so the evaluator's compiled form (kept per definition object) is reused.
+    const second = await publishedDefinitions(database.db, [campaignId], [inForce.version]);
+    expect(second.get(key)).toBe(first.get(key));
+
+    // A draft is not served, and not remembered as missing either: once published, it is.
+    const draft = (await (await upload(await workbookXlsx(elderlyHealth), adminCookie)).json()) as {
+      version: number;
+    };
+    const draftKey = `${campaignId}|${draft.version}`;
+    expect((await publishedDefinitions(database.db, [campaignId], [draft.version])).has(draftKey)).toBe(
+      false,
+    );
+    const admin = await adminCaller();
+    await admin.campaign.publishQuestionnaire({ campaignId, version: draft.version });
+    const now = await publishedDefinitions(database.db, [campaignId], [inForce.version, draft.version]);
+    expect([...now.keys()].sort()).toEqual([key, draftKey].sort());
+    expect(now.get(key)).toBe(first.get(key));
   });
 });

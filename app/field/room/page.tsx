@@ -120,6 +120,10 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   );
   // Answers are recorded with the version they are given in: the draft stays in it (questionnaireOfDraft).
   const shownVersion = data?.questionnaire?.version;
+  // The questionnaire draws its answers itself and hands them on in a transition (questionnaire.tsx),
+  // saying here while one is on its way: a save tapped meanwhile waits for it (saveAfterAnswers), so
+  // it never saves the draft one keystroke behind.
+  const answersPending = useRef(false);
   const onAnswers = useCallback(
     (answers: Answers, edited: boolean) =>
       update((d) => ({
@@ -146,8 +150,13 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
 
   // A second tap while the schema loads must not save twice.
   const checking = useRef(false);
+  const saveAfterAnswers = useRef(false);
   const onSave = async () => {
     if (!db || !data || !draft || save.state === "saving" || save.state === "saved") return;
+    if (answersPending.current) {
+      saveAfterAnswers.current = true;
+      return;
+    }
     if (checking.current) return;
     checking.current = true;
     try {
@@ -156,6 +165,15 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
       checking.current = false;
     }
   };
+
+  // The save tapped while the answers were on their way: now, with the draft that holds them (the
+  // questionnaire's pending flag is cleared in the commit that brings them, before this runs).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: this render's onSave, once the answers are in.
+  useEffect(() => {
+    if (answersPending.current || !saveAfterAnswers.current) return;
+    saveAfterAnswers.current = false;
+    void onSave();
+  }, [draft]);
 
   const checkAndSave = async (db: FieldDatabase, data: RoomData, draft: RoomDraft) => {
     const now = new Date();
@@ -278,6 +296,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
             position={draft.position}
             showAll={save.state === "invalid" && save.problems.includes("questionnaire.saveBlocked")}
             onChange={onAnswers}
+            pending={answersPending}
             newer={newerQuestionnaire}
             kept={!!newerQuestionnaire && draft.keptOver === newerQuestionnaire.version}
             onKeep={() => update((d) => ({ ...d, keptOver: newerQuestionnaire?.version }))}

@@ -1,6 +1,18 @@
 "use client";
 
-import { Fragment, memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  Fragment,
+  memo,
+  type ReactNode,
+  type RefObject,
+  startTransition,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useTransition,
+} from "react";
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
 import { maskFieldValue } from "@/domain/mask";
@@ -52,8 +64,13 @@ export interface QuestionnaireFormProps {
   position: Position | null;
   /** A save was refused: show every error, touched or not. */
   showAll: boolean;
-  /** `edited`: the officer typed it (defaults filled in by the form are not). */
+  /**
+   * `edited`: the officer typed it (defaults filled in by the form are not). The form has drawn the
+   * answers already: the room may take them in a transition.
+   */
   onChange: (answers: Answers, edited: boolean) => void;
+  /** Set while answers drawn here are on their way to onChange (its transition not yet committed). */
+  pending?: RefObject<boolean>;
   /** The version in force, when the draft is answered in an older one (`definition` is that one). */
   newer?: { definition: QuestionnaireDefinition; version: number; title: string } | null;
   /** The officer chose to go on in the older version: its choice folds into one line. */
@@ -138,8 +155,38 @@ export function QuestionnaireForm(props: QuestionnaireFormProps) {
 }
 
 function AskedForm(props: QuestionnaireFormProps) {
-  const { definition, answers, ctx, onChange } = props;
+  const { definition, ctx } = props;
   const { t, locale } = useI18n();
+  // The answers live here, not in the room: a keystroke redraws the questionnaire only, and the
+  // room's draft (its record, its save bar, the draft write) follows in a transition, out of the
+  // keystroke's way. Answers the room hands down that are not ours coming back (a restored draft, a
+  // move to the new version) replace them; ours coming back, even late or out of date, never do.
+  const [answers, setAnswers] = useState(props.answers);
+  const [handed, setHanded] = useState(props.answers);
+  const ours = useRef(new WeakSet<Answers>());
+  if (props.answers !== handed) {
+    setHanded(props.answers);
+    if (!ours.current.has(props.answers)) setAnswers(props.answers);
+  }
+  // The transition's pending flag lives here, not in the room: setting it redraws its owner at once.
+  const [sending, send] = useTransition();
+  const { pending } = props;
+  useEffect(() => {
+    if (!pending) return;
+    pending.current = sending;
+    return () => {
+      pending.current = false;
+    };
+  }, [pending, sending]);
+  const onChange = useCallback(
+    (next: Answers, edited: boolean) => {
+      ours.current.add(next);
+      setAnswers(next);
+      const up = props.onChange;
+      send(() => up(next, edited));
+    },
+    [props.onChange],
+  );
   const chains = useMemo(() => repeatChains(definition), [definition]);
   const defaulted = useMemo(() => withDefaultsOf(definition), [definition]);
   const blocks = useMemo(() => blocksOf(definition.survey), [definition]);
@@ -154,6 +201,13 @@ function AskedForm(props: QuestionnaireFormProps) {
     return byKey;
   }, [state]);
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  // The first screenful of questions at once, the rest in a transition straight after (React draws
+  // it in slices, between the officer's taps): the door's first questions do not wait for the whole
+  // form, which with a 30-row repeat is hundreds of inputs.
+  const [drawnBlocks, setDrawnBlocks] = useState(FIRST_BLOCKS);
+  useEffect(() => {
+    if (drawnBlocks < blocks.length) startTransition(() => setDrawnBlocks(blocks.length));
+  }, [drawnBlocks, blocks.length]);
 
   useEffect(() => {
     if (defaulted.length === 0) return;
@@ -168,7 +222,10 @@ function AskedForm(props: QuestionnaireFormProps) {
   const set = useCallback((name: string, at: readonly number[], value: AnswerValue) => {
     setTouched((current) => (current.has(keyOf(name, at)) ? current : new Set(current).add(keyOf(name, at))));
     const now = latest.current;
-    now.onChange(setAt(now.answers, now.chains.get(name) ?? [], at, name, value), true);
+    const next = setAt(now.answers, now.chains.get(name) ?? [], at, name, value);
+    // Two keys within one render both count: the second builds on the first.
+    now.answers = next;
+    now.onChange(next, true);
   }, []);
 
   const view: View = {
@@ -239,7 +296,7 @@ function AskedForm(props: QuestionnaireFormProps) {
         </div>
       )}
       <div className="flex flex-col gap-4">
-        {blocks.map((items) => (
+        {blocks.slice(0, drawnBlocks).map((items) => (
           <Block key={items[0].name} items={items} at={ROOT} view={view} digest={digest(items, ROOT, view)} />
         ))}
       </div>
@@ -340,6 +397,8 @@ const ROOT: readonly number[] = [];
 
 /** Top-level items in runs of this many, each drawn again only when something in it changed. */
 const BLOCK_SIZE = 8;
+/** Blocks drawn with the form's first render (a phone screen holds fewer questions than these). */
+const FIRST_BLOCKS = 2;
 
 function blocksOf(items: readonly Item[]): (readonly Item[])[] {
   const out: (readonly Item[])[] = [];
@@ -501,8 +560,10 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
             // biome-ignore lint/suspicious/noArrayIndexKey: a row is its position, as the answers hold it.
             key={i}
             // Rows off screen are neither laid out nor painted (content-visibility): a 30-row repeat
-            // would otherwise be laid out again whole at every keystroke that changes a height.
-            className="flex flex-col gap-3 rounded-lg border-2 border-gray-300 p-3 [contain-intrinsic-size:auto_50rem] [content-visibility:auto]"
+            // would otherwise be laid out again whole at every keystroke that changes a height. Only
+            // the height is guessed: a guessed width (contain-intrinsic-size) became the skipped row's
+            // min-content width, which a fieldset will not shrink below, and the page 850 px wide.
+            className="flex min-w-0 flex-col gap-3 rounded-lg border-2 border-gray-300 p-3 [contain-intrinsic-block-size:auto_50rem] [content-visibility:auto]"
             data-testid={`q-row-${repeat.name}`}
           >
             <legend className="px-1 text-base font-semibold">
