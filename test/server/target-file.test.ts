@@ -6,16 +6,33 @@ import { and, eq, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, rowsOf } from "@/db/client";
-import { areas, auditLog, campaignAreas, campaigns, campaignTargets, users } from "@/db/schema";
+import {
+  areas,
+  auditLog,
+  campaignAreas,
+  campaigns,
+  campaignTargets,
+  persons,
+  users,
+  visits,
+} from "@/db/schema";
 import { createTranslator } from "@/domain/i18n";
 import "@/domain/i18n/all";
-import type { TargetClaim } from "@/domain/target-file";
+import { claimChanges, type TargetClaim } from "@/domain/target-file";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { hashPassword } from "@/server/auth/password";
 import type { SessionUser } from "@/server/services/auth";
 import { uploadTargetFile } from "@/server/services/target-file";
 import { databaseKinds, openTestDatabase } from "../support/db";
-import { codeOf, DEMO_PASSWORD, seedSmallStreet } from "../support/fixture";
+import {
+  callerFor,
+  codeOf,
+  DEMO_PASSWORD,
+  loginAs,
+  objectsOfOfficer,
+  seedSmallStreet,
+} from "../support/fixture";
+import { visitMutation } from "../support/push";
 
 const NOW = new Date("2026-12-06T08:00:00Z");
 const t = createTranslator("zh-CN");
@@ -290,5 +307,121 @@ describe.each(databaseKinds)("a department's returned file, on %s", (kind) => {
         ),
       ),
     ).toBe("BAD_REQUEST");
+  });
+});
+
+describe.each(databaseKinds)("a returned file's claims verified at the door, on %s", (kind) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await seedSmallStreet(database);
+  }, 120_000);
+  afterAll(() => database?.close());
+
+  it("a confirmed move-in reaches the register through the review gate; a refuted one does not", async () => {
+    const admin = await sessionOf(database, "admin");
+    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const { gridId } = await objectsOfOfficer(database, "officer1");
+    const [grid] = await database.db
+      .select({ parentId: areas.parentId })
+      .from(areas)
+      .where(eq(areas.id, gridId));
+    const rooms = rowsOf<{ roomId: string; buildingCode: string; unitNo: string | null; roomNo: string }>(
+      await database.db.execute(sql`select r.id as "roomId", b.code as "buildingCode", r.unit_no as "unitNo",
+          r.room_no as "roomNo"
+        from rooms r join buildings b on b.id = r.building_id
+        where r.grid_id = ${gridId} and r.ended_at is null order by b.code, r.room_no limit 2`),
+    );
+    const [campaign] = await database.db
+      .insert(campaigns)
+      .values({ name: "户籍迁入核实", startsOn: "2026-12-01", targetKind: "file" })
+      .returning({ id: campaigns.id });
+    await database.db
+      .insert(campaignAreas)
+      .values({ campaignId: campaign.id, areaId: grid.parentId as string });
+    const [officerRow] = await database.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, "officer1"));
+    await adminCaller.campaign.assign({ campaignId: campaign.id, gridId, officerId: officerRow.id });
+    const confirmedId = citizenId("19920202", "135");
+    const refutedId = citizenId("19930303", "246");
+    const at = (r: (typeof rooms)[number]) => [r.buildingCode, r.unitNo ?? "", r.roomNo];
+    await uploadTargetFile(
+      database.db,
+      admin,
+      {
+        campaignId: campaign.id,
+        upload: saved(
+          "迁入.csv",
+          csv([
+            ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
+            ["迁入", "2026-11-01", confirmedId, "王迁入", ...at(rooms[0])],
+            ["迁入", "2026-11-02", refutedId, "李未到", ...at(rooms[1])],
+          ]),
+        ),
+        fileName: "迁入.csv",
+      },
+      { now: NOW, translate: t },
+    );
+    const targets = await database.db
+      .select()
+      .from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, campaign.id))
+      .orderBy(campaignTargets.fileRow);
+    expect(targets).toHaveLength(2);
+
+    const confirm = visitMutation({ gridId, roomId: rooms[0].roomId, campaignId: campaign.id });
+    const changes = claimChanges(confirm.id, targets[0], targets[0].claim as TargetClaim, null, "2026-12-06");
+    confirm.payload.changes = changes;
+    (confirm.payload.visit as Record<string, unknown>).outcome = "changed";
+    (confirm.payload.visit as Record<string, unknown>).claims = [
+      { targetId: targets[0].id, answer: "confirmed", found: null },
+    ];
+    const refute = visitMutation({ gridId, roomId: rooms[1].roomId, campaignId: campaign.id });
+    (refute.payload.visit as Record<string, unknown>).claims = [
+      { targetId: targets[1].id, answer: "refuted", found: "房屋空置，无此人" },
+    ];
+    // A claim of another door is refused: the answer must be given where the target is.
+    const misplaced = visitMutation({ gridId, roomId: rooms[1].roomId, campaignId: campaign.id });
+    (misplaced.payload.visit as Record<string, unknown>).claims = [
+      { targetId: targets[0].id, answer: "refuted", found: null },
+    ];
+    const { results } = await officer.sync.push({
+      deviceId: randomUUID(),
+      mutations: [confirm, refute, misplaced],
+    });
+    expect(results.map((r) => r.status)).toEqual(["applied", "applied", "rejected"]);
+
+    const registered = (idNumber: string) =>
+      database.db
+        .select({ name: persons.name, roomId: persons.roomId })
+        .from(persons)
+        .where(eq(persons.idNumber, idNumber));
+    // Pending until approved: the register does not hold a claim the reviewer has not seen.
+    expect(await registered(confirmedId)).toEqual([]);
+    const versionOf = async (id: string) =>
+      (await database.db.select({ version: visits.version }).from(visits).where(eq(visits.id, id)))[0]
+        .version;
+    await supervisor.review.decide({
+      visits: [
+        { id: confirm.id, version: await versionOf(confirm.id) },
+        { id: refute.id, version: await versionOf(refute.id) },
+      ],
+      decision: "approve",
+      comment: null,
+    });
+    expect(await registered(confirmedId)).toEqual([{ name: "王迁入", roomId: rooms[0].roomId }]);
+    expect(await registered(refutedId)).toEqual([]);
+    const [stored] = await database.db
+      .select({ claims: visits.claims })
+      .from(visits)
+      .where(eq(visits.id, refute.id));
+    expect(stored.claims).toEqual([
+      { targetId: targets[1].id, answer: "refuted", found: "房屋空置，无此人" },
+    ]);
+    await adminCaller.campaign.close({ id: campaign.id });
   });
 });
