@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
 import { and, eq, sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +23,7 @@ import { claimChanges, type TargetClaim } from "@/domain/target-file";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { hashPassword } from "@/server/auth/password";
 import type { SessionUser } from "@/server/services/auth";
+import { exportResults } from "@/server/services/export";
 import { uploadTargetFile } from "@/server/services/target-file";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import {
@@ -67,6 +69,18 @@ function saved(name: string, bytes: Uint8Array | string) {
   const file = path.join(dir, name);
   fs.writeFileSync(file, bytes);
   return { id: randomUUID(), dir, file, bytes: fs.statSync(file).size };
+}
+
+/** The campaign's results export as CSV rows (header first). */
+async function exported(database: Database, user: SessionUser, campaignId: string) {
+  const file = await exportResults(
+    database.db,
+    user,
+    { format: "csv", campaignId },
+    { now: NOW, ip: "127.0.0.1", locale: "zh-CN", translate: t },
+  );
+  const bytes = file.body as Uint8Array;
+  return parseCsv(new TextDecoder().decode(bytes.slice(3))) as string[][];
 }
 
 const csv = (rows: string[][]) => `${rows.map((r) => r.join(",")).join("\n")}\n`;
@@ -201,6 +215,23 @@ describe.each(databaseKinds)("a department's returned file, on %s", (kind) => {
       .from(auditLog)
       .where(and(eq(auditLog.action, "campaign.targetFile"), eq(auditLog.entityId, campaignId)));
     expect(audits).toHaveLength(1);
+
+    // The results export answers every line of the file, in its order, none visited yet.
+    const [header, ...lines] = await exported(database, admin, campaignId);
+    const col = (name: string) => header.indexOf(name);
+    expect(lines.map((l) => [l[col("原文件行号")], l[col("核实结论")]])).toEqual([
+      ["2", "未走访"],
+      ["3", "未走访"],
+      ["4", "未走访"],
+      ["5", "未走访"],
+      ["6", "未采用"],
+      ["7", "未采用"],
+      ["8", "未采用"],
+      ["9", "未采用"],
+      ["10", "未采用"],
+      ["11", "未采用"],
+    ]);
+    expect(lines[5][col("核实情况/原因")]).toContain("身份证号");
   });
 
   it("reads an XLSX the same way, and refuses a file without the change column, writing nothing", async () => {
