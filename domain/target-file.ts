@@ -6,26 +6,30 @@
 // (domain/import/columns.ts); this module is the file's columns, the row check, the report's shape and
 // the claim → corrections rule. Pure: no I/O.
 
-import { type CodeTable, ID_TYPE } from "./codes";
+import {
+  CLAIM_KIND,
+  type ClaimKind,
+  claimMayBeNew,
+  type TargetClaim,
+  type TargetFileOutcome,
+} from "./claims";
 import type { MessageKey, MessageParams } from "./i18n";
 import { type ColumnSpec, mapHeaders, normaliseHeader, toCode, toIsoDateText } from "./import/columns";
 import { parseCitizenId } from "./validators/citizen-id";
 import { isIsoDate } from "./validators/date";
 import { normaliseUscc, usccFaults } from "./validators/uscc";
-import { type Change, endChanges, fieldChanges, type NewId, newPersonChange } from "./visit";
 
-/** What a department may say about a record (the police register's changes, and a new approval). */
-export const CLAIM_KIND = [
-  { code: "move_in", zh: "迁入", en: "Moved in" },
-  { code: "move_out", zh: "迁出", en: "Moved out" },
-  { code: "birth", zh: "出生", en: "Birth" },
-  { code: "death", zh: "死亡", en: "Death" },
-  { code: "low_income", zh: "新增低保", en: "New low-income approval" },
-] as const satisfies CodeTable;
-export type ClaimKind = (typeof CLAIM_KIND)[number]["code"];
-
-/** Claims about someone who may not be in the register yet: a target at the named room is enough. */
-const NEW_PERSON_CLAIMS: readonly ClaimKind[] = ["move_in", "birth"];
+export {
+  CLAIM_KIND,
+  type ClaimAnswer,
+  type ClaimKind,
+  type ClaimPerson,
+  claimChanges,
+  claimMayBeNew,
+  TARGET_FILE_OUTCOMES,
+  type TargetClaim,
+  type TargetFileOutcome,
+} from "./claims";
 
 export type TargetFileField =
   | "claim"
@@ -55,31 +59,6 @@ export const TARGET_FILE_MAX_ROWS = 20_000;
 /** Row lines a report keeps (every row is counted; the file's rejected rows stay in the campaign). */
 export const TARGET_FILE_REPORT_ROWS = 20_000;
 
-/** The department's claim, as the target carries it (and the phone shows it). */
-export interface TargetClaim {
-  kind: ClaimKind;
-  /** The day it happened, YYYY-MM-DD, if the file says. */
-  date: string | null;
-  name: string | null;
-  /** The citizen ID as normalised (18 characters), if the file names one. */
-  idNumber: string | null;
-  uscc: string | null;
-  place: { buildingCode: string; unitNo: string | null; roomNo: string } | null;
-  note: string | null;
-  /** What matching found (see TargetFileOutcome) and which register values differ from the file's. */
-  outcome: TargetFileOutcome;
-  differences: string[];
-}
-
-/**
- * matched: the record is in the register where the file says (or the file names no place);
- * matched_diff: it is, but with differences (another room, another name);
- * room: no such record, but the named room is in the register — a target at that room;
- * rejected: neither, or the row itself is wrong (a bad ID number): no target.
- */
-export const TARGET_FILE_OUTCOMES = ["matched", "matched_diff", "room", "rejected"] as const;
-export type TargetFileOutcome = (typeof TARGET_FILE_OUTCOMES)[number];
-
 export interface TargetFileRowReport {
   row: number;
   outcome: TargetFileOutcome;
@@ -103,14 +82,6 @@ export interface TargetFileReport {
   rejected: number;
   ignoredColumns: string[];
   rows: TargetFileRowReport[];
-}
-
-/** The officer's answer to one claim at the door, carried by the visit (visits.claims). */
-export interface ClaimAnswer {
-  targetId: string;
-  answer: "confirmed" | "refuted";
-  /** What was found instead (a refutation), in the officer's words. */
-  found: string | null;
 }
 
 export type ParsedClaimRow =
@@ -169,93 +140,13 @@ export function parseClaimRow(
   if (!idNumber && !uscc && !place) return fail("targetFile.reason.nothingToFind");
   const name = cell("name") || null;
   // A newcomer is added to the register from the claim when confirmed: the name is needed then.
-  if (NEW_PERSON_CLAIMS.includes(claimKind) && !name) return fail("targetFile.reason.name");
+  if (claimMayBeNew(claimKind) && !name) return fail("targetFile.reason.name");
   return {
     ok: true,
     claim: { kind: claimKind, date, name, idNumber, uscc, place, note: cell("note") || null },
   };
 }
 
-/** Whether the claim is about someone the register may not hold yet (a target at the room suffices). */
-export function claimMayBeNew(kind: ClaimKind): boolean {
-  return NEW_PERSON_CLAIMS.includes(kind);
-}
-
 /** The header the report file and templates write, by field. */
 export const targetFileHeaders = TARGET_FILE_COLUMNS.map((c) => c.header);
 export { normaliseHeader };
-
-/** A register person as the phone holds them, for the corrections a confirmed claim implies. */
-export interface ClaimPerson {
-  id: string;
-  version?: unknown;
-  lowIncome?: unknown;
-  endedAt?: unknown;
-  endReason?: unknown;
-}
-
-/**
- * The register corrections a confirmed claim implies, as a visit's change rows: a move-in or birth of
- * someone not in the register adds them at the door's room (sex and birth date read from the ID
- * number, else the claim's date for a birth); a death or move-out ends the person; a new low-income
- * approval sets the flag. A claim the register already agrees with needs none. `person` is the
- * target's register person if the phone holds them.
- */
-export function claimChanges(
-  visitId: string,
-  target: { subjectId: string; roomId: string },
-  claim: TargetClaim,
-  person: ClaimPerson | null,
-  visitDate: string,
-  newId?: NewId,
-): Change[] {
-  switch (claim.kind) {
-    case "move_in":
-    case "birth": {
-      if (person) return [];
-      const id = claim.idNumber ? parseCitizenId(claim.idNumber) : null;
-      const values: Record<string, unknown> = {
-        name: claim.name,
-        idType: ID_TYPE[0].code,
-        idNumber: claim.idNumber,
-        sex: id?.ok ? id.sex : null,
-        birthDate: id?.ok ? id.birthDate : claim.kind === "birth" ? claim.date : null,
-      };
-      return [
-        newPersonChange(
-          visitId,
-          values,
-          { householdId: null, roomId: target.roomId },
-          newId,
-          target.subjectId,
-        ).change,
-      ];
-    }
-    case "death":
-    case "move_out": {
-      if (!person || person.endedAt) return [];
-      const reason =
-        claim.kind === "death"
-          ? { code: "deceased" as const, ...(claim.date ? { deathDate: claim.date } : {}) }
-          : { code: "moved_out" as const };
-      return endChanges(
-        visitId,
-        "person",
-        person,
-        reason,
-        claim.kind === "move_out" && claim.date ? claim.date : visitDate,
-        newId,
-      );
-    }
-    case "low_income": {
-      if (!person || person.lowIncome === true) return [];
-      return fieldChanges(
-        visitId,
-        "person",
-        person,
-        [{ field: "lowIncome", registerValue: person.lowIncome ?? null, observedValue: true }],
-        newId,
-      );
-    }
-  }
-}

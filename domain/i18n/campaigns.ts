@@ -132,7 +132,8 @@ const zh = {
   "targets.error.dateRange": "结束日期不能早于开始日期",
   "targets.error.sizeRange": "最多人数不能少于最少人数",
   "targets.error.notTargeted": "该核查任务走访全部门户，没有筛选条件可以重新运行",
-  "targets.kind.file": "部门回流数据（上传文件）",
+  "targets.kind.file": "部门回流数据（创建后上传文件）",
+  "targets.fileSummary": "走访对象：{count} 个（部门回流数据）",
   "targetFile.heading": "部门回流数据",
   "targetFile.hint":
     "上传部门返回的 XLSX/CSV：每行一条，写明身份证号、统一社会信用代码或建筑物编码+房号，以及变动类型（迁入、迁出、出生、死亡、新增低保）。每行比对登记信息后生成一个核实对象。",
@@ -303,7 +304,9 @@ const en = {
   "targets.error.dateRange": "The end date cannot be before the start date",
   "targets.error.sizeRange": "The most members cannot be fewer than the fewest",
   "targets.error.notTargeted": "This campaign visits every door: it has no query to run again",
-  "targets.kind.file": "A department's returned file (upload)",
+  "targets.kind.file": "A department's returned file (uploaded once created)",
+  "targets.fileSummary":
+    "Whom to visit: {count, plural, one {# target} other {# targets}} from a department's returned file",
   "targetFile.heading": "Department's returned file",
   "targetFile.hint":
     "Upload the XLSX/CSV a department returned: one row each, naming an ID number, a credit code or a building code and room, and the change (迁入 moved in, 迁出 moved out, 出生 birth, 死亡 death, 新增低保 new low-income). Each row is matched to the register and becomes a target to verify.",
