@@ -15,6 +15,7 @@ import {
 } from "./claims";
 import type { MessageKey, MessageParams } from "./i18n";
 import { type ColumnSpec, mapHeaders, normaliseHeader, toCode, toIsoDateText } from "./import/columns";
+import { maskIdNumber } from "./mask";
 import { parseCitizenId } from "./validators/citizen-id";
 import { isIsoDate } from "./validators/date";
 import { normaliseUscc, usccFaults } from "./validators/uscc";
@@ -125,7 +126,8 @@ export function parseClaimRow(
   let idNumber: string | null = null;
   if (cell("idNumber") !== "") {
     const parsed = parseCitizenId(cell("idNumber"), today);
-    if (!parsed.ok) return fail("targetFile.reason.idNumber", { value: cell("idNumber") });
+    // Masked in the report like any ID number: a typo of a real one is still nearly someone's.
+    if (!parsed.ok) return fail("targetFile.reason.idNumber", { value: maskIdNumber(cell("idNumber")) });
     idNumber = parsed.value;
   }
   let uscc: string | null = null;
