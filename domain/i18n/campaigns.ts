@@ -163,7 +163,6 @@ const zh = {
   "targetFile.reason.duplicate": "同一对象已在本任务中",
   "targetFile.tooManyRows": "文件超过 {max} 行，请分批上传",
   "targetFile.notFileCampaign": "该核查任务不是“部门回流数据”任务，不能上传回流文件",
-  "targetFile.files": "已上传：{file}（{read} 行）",
 } as const;
 
 const en = {
@@ -314,7 +313,7 @@ const en = {
   "targetFile.upload": "Upload and match",
   "targetFile.uploading": "Matching…",
   "targetFile.summary":
-    "{read} rows: {matched} matched, {matchedDiff} matched with differences, {room} at the named room only, {rejected} rejected",
+    "{read, plural, one {# row} other {# rows}}: {matched} matched, {matchedDiff} matched with differences, {room} at the named room only, {rejected} rejected",
   "targetFile.col.row": "Row",
   "targetFile.col.kind": "Change",
   "targetFile.col.subject": "Subject",
@@ -334,9 +333,9 @@ const en = {
   "targetFile.reason.name": "A move-in or birth needs a name",
   "targetFile.reason.notFound": "Neither the record nor the named room is in the campaign's register",
   "targetFile.reason.duplicate": "Already a target of this campaign",
-  "targetFile.tooManyRows": "The file has more than {max} rows: upload it in parts",
+  "targetFile.tooManyRows":
+    "The file has more than {max, plural, one {# row} other {# rows}}: upload it in parts",
   "targetFile.notFileCampaign": "This campaign does not take a department's returned file",
-  "targetFile.files": "Uploaded: {file} ({read} rows)",
 } as const satisfies Record<keyof typeof zh, string>;
 
 export const campaignMessages = { "zh-CN": zh, en } as const;
