@@ -24,6 +24,7 @@ import { ROLES } from "../domain/auth";
 import { CAMPAIGN_STATUSES } from "../domain/campaign";
 import { type DisputedField, FEEDBACK_KINDS } from "../domain/check";
 import { CHANGE_STATUSES } from "../domain/push";
+import type { ClaimAnswer, TargetClaim, TargetFileReport } from "../domain/target-file";
 import { TARGET_KINDS, TARGET_STATES, TARGET_SUBJECTS, type TargetQuery } from "../domain/targets";
 import { CHANGE_ENTITIES, REVIEW_STATES, SUBJECT_TYPES } from "../domain/visit";
 
@@ -366,6 +367,8 @@ export const campaigns = pgTable("campaigns", {
   /** every_door: every room of its areas; query: the targets `targetQuery` picked (campaign_targets). */
   targetKind: text("target_kind", { enum: TARGET_KINDS }).notNull().default("every_door"),
   targetQuery: jsonb("target_query").$type<TargetQuery>(),
+  /** A returned-file campaign's uploads: each file's row-level report, rejected rows included (domain/target-file.ts). */
+  targetFiles: jsonb("target_files").$type<TargetFileReport[]>(),
 });
 
 /**
@@ -387,7 +390,9 @@ export const campaignTargets = pgTable(
     roomId: uuid("room_id")
       .notNull()
       .references(() => rooms.id),
-    claim: jsonb("claim"),
+    claim: jsonb("claim").$type<TargetClaim>(),
+    /** The returned file's row the target came from (the header is row 1), null for a query's. */
+    fileRow: integer("file_row"),
     state: text("state", { enum: TARGET_STATES }).notNull().default("open"),
     createdAt: ts("created_at").notNull().defaultNow(),
     /** When it was withdrawn: the pull's tombstone mark, like a register row's end. */
@@ -555,6 +560,8 @@ export const visits = pgTable(
     answers: jsonValue("answers"),
     /** The version of the campaign's questionnaire the answers were given in (its labels read them). */
     questionnaireVersion: integer("questionnaire_version"),
+    /** The officer's answers to the department's claims of this door's targets (a returned-file campaign). */
+    claims: jsonb("claims").$type<ClaimAnswer[]>(),
     version: integer("version").notNull().default(1),
     changeXid: bigint("change_xid", { mode: "bigint" }).notNull().default(sql`0`),
   },

@@ -7,10 +7,11 @@ import { codeLabel, HOUSEHOLD_KIND, INDUSTRY, type PERSON_TYPE, UNIT_STATUS, VIS
 import type { Locale, Translate } from "./i18n";
 import { IMPORT_COLUMNS, type ImportKind } from "./import";
 import { type ColumnSpec, isUsccOverridable } from "./import/columns";
-import { maskName, maskText } from "./mask";
+import { maskIdNumber, maskName, maskText } from "./mask";
 import type { ExportCell, ExportColumn, ExportTable } from "./progress";
 import type { ChangeStatus } from "./push";
 import { parseLandlordId } from "./schemas/rental";
+import { CLAIM_KIND, type TargetClaim, type TargetFileOutcome } from "./target-file";
 import { parseUscc } from "./validators/uscc";
 import type { ChangeEntity, ReviewState, SubjectType } from "./visit";
 
@@ -249,6 +250,77 @@ export function resultsTable(
       t(`review.state.${r.reviewState}`),
       r.reviewComment ?? "",
       maskText(r.note, r.noteNames),
+    ]),
+  };
+}
+
+/**
+ * One target of a targeted campaign (or one rejected row of its returned file): the department's line
+ * with the answer found at the door, so the street can send the list back answered line by line.
+ */
+export interface TargetResultRow {
+  /** The returned file's row, null for a query's target. */
+  fileRow: number | null;
+  claim: TargetClaim | null;
+  /** The register's name of the subject, else the claim's. */
+  name: string | null;
+  idNumber: string | null;
+  communityName: string | null;
+  gridName: string | null;
+  address: string | null;
+  unitNo: string | null;
+  roomNo: string | null;
+  match: TargetFileOutcome | null;
+  /** confirmed / refuted (a claim answered), visited (a query's target), none yet, or rejected (a file row). */
+  answer: "confirmed" | "refuted" | "visited" | "not_visited" | "rejected";
+  /** What was found (a refutation), or why a file row was rejected. */
+  detail: string | null;
+  outcome: string | null;
+  visitedAt: Date | null;
+  officer: string | null;
+  reviewState: ReviewState | null;
+}
+
+export function targetsTable(
+  rows: readonly TargetResultRow[],
+  locale: Locale,
+  t: Translate,
+): ExportTable<"targets"> {
+  return {
+    key: "targets",
+    title: t("export.sheet.targets"),
+    columns: [
+      col(t("export.col.fileRow"), 8, "int"),
+      col(t("export.col.claim"), 10),
+      col(t("export.col.claimDate"), 12),
+      col(t("export.col.subject"), 14),
+      col(t("export.col.idNumber"), 22),
+      ...placeColumns(t),
+      col(t("export.col.match"), 16),
+      col(t("export.col.answer"), 12),
+      col(t("export.col.answerDetail"), 30),
+      col(t("export.col.outcome"), 14),
+      col(t("export.col.visitedAt"), 17, "date"),
+      col(t("export.col.officer"), 12),
+      col(t("export.col.reviewState"), 10),
+    ],
+    rows: rows.map((r): ExportCell[] => [
+      r.fileRow,
+      r.claim ? codeLabel(CLAIM_KIND, r.claim.kind, locale) : "",
+      r.claim?.date ?? "",
+      r.name ? maskName(r.name) : "",
+      r.idNumber ? maskIdNumber(r.idNumber) : "",
+      r.communityName ?? "",
+      r.gridName ?? "",
+      r.address ?? "",
+      r.roomNo ? roomLabel(r.unitNo, r.roomNo, t) : "",
+      r.match ? t(`targetFile.outcome.${r.match}`) : "",
+      t(`export.answer.${r.answer}`),
+      r.detail ?? "",
+      r.outcome ? codeLabel(VISIT_OUTCOME, r.outcome, locale) : "",
+      r.visitedAt ? chinaDateTime(r.visitedAt) : "",
+      r.officer ?? "",
+      r.reviewState ? t(`review.state.${r.reviewState}`) : "",
     ]),
   };
 }

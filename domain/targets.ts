@@ -26,8 +26,11 @@ export type TargetSubject = (typeof TARGET_SUBJECTS)[number];
 export const TARGET_STATES = ["open", "withdrawn"] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 
-/** How a campaign picks whom to visit: every door (the default), or a register query. */
-export const TARGET_KINDS = ["every_door", "query"] as const;
+/**
+ * How a campaign picks whom to visit: every door (the default), a register query, or a department's
+ * returned file (domain/target-file.ts), uploaded once the campaign is open.
+ */
+export const TARGET_KINDS = ["every_door", "query", "file"] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export const AGE_MAX = 150;
@@ -124,6 +127,7 @@ export const campaignTarget = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("every_door") }),
     z.object({ kind: z.literal("query"), query: targetQuery }),
+    z.object({ kind: z.literal("file") }),
   ])
   .default({ kind: "every_door" });
 export type CampaignTarget = z.output<typeof campaignTarget>;

@@ -46,6 +46,8 @@ export interface WorkTarget {
   subjectKind: TargetSubject;
   subjectId: string;
   state: string;
+  /** A returned file's claim (domain/claims.ts): names a newcomer the register does not hold yet. */
+  claim?: { name?: string | null } | null;
 }
 
 /** Rentals and units, for naming the targets that are one (a landlord, a business). */
@@ -151,7 +153,7 @@ function targetNames(input: {
   const rentals = new Map((input.rentals ?? []).map((r) => [r.id, r.landlordName ?? ""]));
   const units = new Map((input.units ?? []).map((u) => [u.id, u.name ?? ""]));
   const of = { person: persons, household: households, rental: rentals, unit: units };
-  return (target) => of[target.subjectKind]?.get(target.subjectId) ?? "";
+  return (target) => of[target.subjectKind]?.get(target.subjectId) ?? target.claim?.name ?? "";
 }
 
 export interface WorkListRoom extends WorkRoom {

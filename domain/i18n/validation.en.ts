@@ -75,6 +75,7 @@ export const validationEn = {
   "validation.visit.revisitDuePast": "The revisit date cannot be before the visit — check it",
   "validation.visit.positionIncomplete": "The position is incomplete — get it again, or save without it",
   "validation.visit.photoHash": "The photo's checksum is not valid — take the photo again",
+  "validation.visit.claimTwice": "A claim can be answered only once",
   "validation.visit.field": "The corrected field's name is not valid",
   "validation.json.tooDeep": "The data is nested too deeply; it was not made by this app. Record it again",
   "validation.text.malformed": "The text contains a character that cannot be read; delete it and type again",

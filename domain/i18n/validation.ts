@@ -62,6 +62,7 @@ const zh = {
   "validation.visit.revisitDuePast": "复访日期不能早于走访日期，请核对",
   "validation.visit.positionIncomplete": "定位不完整，请重新获取定位，或不带定位保存",
   "validation.visit.photoHash": "照片校验值无效，请重新拍摄",
+  "validation.visit.claimTwice": "同一条核实事项只能回答一次",
   "validation.visit.field": "更正的字段名无效",
   "validation.json.tooDeep": "数据层级过深，不是本应用生成的内容，请重新录入",
   "validation.text.malformed": "文字中含有无法识别的字符，请删除后重新输入",

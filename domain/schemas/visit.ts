@@ -58,6 +58,25 @@ export const visitSchema = z
         .nullable()
         .optional(),
       questionnaireVersion: z.number(withKeys).int().min(1).nullable().optional(),
+      /**
+       * The officer's answers to the department's claims of this door's targets (a returned-file
+       * campaign, domain/target-file.ts): confirmed, or "it is not so" with what was found.
+       */
+      claims: z
+        .array(
+          z.object(
+            {
+              targetId: z.uuid(withKeys),
+              answer: z.enum(["confirmed", "refuted"], withKeys),
+              found: z.string(withKeys).trim().max(MAX.note).nullable(),
+            },
+            withKeys,
+          ),
+          withKeys,
+        )
+        .max(50)
+        .nullable()
+        .optional(),
     },
     withKeys,
   )

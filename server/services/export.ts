@@ -4,6 +4,9 @@ import { type Db, rowsOf } from "@/db/client";
 import {
   areas,
   buildings,
+  campaignAreas,
+  campaigns,
+  campaignTargets,
   changes,
   households,
   persons,
@@ -30,6 +33,8 @@ import {
   type StatisticsRow,
   type StatisticsTableKey,
   statisticsTables,
+  type TargetResultRow,
+  targetsTable,
 } from "@/domain/export";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import type { Locale, Translate } from "@/domain/i18n";
@@ -229,15 +234,112 @@ export async function exportResults(
     },
   );
   const t = options.translate;
+  const targets = await targetResults(options.readDb ?? db, campaign.id, area.path);
+  // A targeted campaign's file answers every target (and every rejected line of a returned file);
+  // as XLSX the visits follow on a sheet of their own, as CSV the targets are the file.
+  const tables: ExportTable<string>[] = targets
+    ? input.format === "csv"
+      ? [targetsTable(targets, options.locale, t)]
+      : [targetsTable(targets, options.locale, t), resultsTable(results, options.locale, t)]
+    : [resultsTable(results, options.locale, t)];
   return finish(
     db,
     user,
     options,
     { action: "export_results", entity: "campaign", entityId: campaign.id, area },
-    [resultsTable(results, options.locale, t)],
+    tables,
     input.format,
     { name: t("export.results.name"), ascii: "results" },
   );
+}
+
+type TargetSql = Omit<TargetResultRow, "answer" | "detail" | "visitedAt"> & {
+  claimAnswer: "confirmed" | "refuted" | null;
+  found: string | null;
+  visitedAt: Date | string | null;
+};
+
+/**
+ * A targeted campaign's targets under the area, each with its answer: the latest answer to its claim
+ * (a returned file's), else the latest visit of the campaign at its door; with a returned file's
+ * rejected rows when the area holds the whole campaign. Null for an every-door campaign.
+ */
+async function targetResults(
+  db: Db,
+  campaignId: string,
+  areaPath: string,
+): Promise<TargetResultRow[] | null> {
+  const [campaign] = await db
+    .select({ targetKind: campaigns.targetKind, targetFiles: campaigns.targetFiles })
+    .from(campaigns)
+    .where(eq(campaigns.id, campaignId));
+  if (campaign.targetKind === "every_door") return null;
+  const rows = rowsOf<TargetSql>(
+    await db.execute(sql`
+      select t.file_row as "fileRow", t.claim, coalesce(p.name, hh.household_no, u.name, rt.landlord_name, t.claim ->> 'name') as name,
+        coalesce(p.id_number, t.claim ->> 'idNumber') as "idNumber",
+        c.name as "communityName", g.name as "gridName", b.address, r.unit_no as "unitNo", r.room_no as "roomNo",
+        t.claim ->> 'outcome' as match, a.answer as "claimAnswer", a.found,
+        coalesce(a.outcome, lv.outcome) as outcome, coalesce(a.visited_at, lv.visited_at) as "visitedAt",
+        coalesce(a.officer, lv.officer) as officer, coalesce(a.review_state, lv.review_state) as "reviewState"
+      from ${campaignTargets} t
+      join ${rooms} r on r.id = t.room_id
+      ${placeJoins}
+      left join ${persons} p on t.subject_kind = 'person' and p.id = t.subject_id
+      left join ${households} hh on t.subject_kind = 'household' and hh.id = t.subject_id
+      left join ${units} u on t.subject_kind = 'unit' and u.id = t.subject_id
+      left join ${rentals} rt on t.subject_kind = 'rental' and rt.id = t.subject_id
+      left join lateral (
+        select ca ->> 'answer' as answer, ca ->> 'found' as found, v.outcome, v.visited_at, o.display_name as officer,
+          v.review_state
+        from ${visits} v cross join jsonb_array_elements(coalesce(v.claims, '[]'::jsonb)) ca
+        join ${users} o on o.id = v.officer_id
+        where v.campaign_id = t.campaign_id and v.room_id = t.room_id and ca ->> 'targetId' = t.id::text
+        order by v.visited_at desc limit 1) a on true
+      left join lateral (
+        select v.outcome, v.visited_at, o.display_name as officer, v.review_state
+        from ${visits} v join ${users} o on o.id = v.officer_id
+        where v.campaign_id = t.campaign_id and v.room_id = t.room_id
+        order by v.visited_at desc limit 1) lv on true
+      where t.campaign_id = ${campaignId} and t.state = 'open' and starts_with(g.path, ${areaPath})
+      order by t.file_row nulls last, c.code nulls last, g.code, b.address, r.unit_no nulls first, r.room_no, t.id`),
+  );
+  const answered: TargetResultRow[] = rows.map(({ claimAnswer, found, visitedAt, ...row }) => ({
+    ...row,
+    answer: claimAnswer ?? (row.claim ? "not_visited" : visitedAt ? "visited" : "not_visited"),
+    detail: claimAnswer === "refuted" ? found : null,
+    visitedAt: visitedAt ? new Date(visitedAt) : null,
+  }));
+  // Rejected lines have no place: they belong to the whole campaign, so only its whole area shows them.
+  const [{ outside }] = rowsOf<{ outside: number }>(
+    await db.execute(sql`select count(*)::int as outside from ${campaignAreas} ca join ${areas} a on a.id = ca.area_id
+      where ca.campaign_id = ${campaignId} and not starts_with(a.path, ${areaPath})`),
+  );
+  if (outside > 0) return answered;
+  const rejected: TargetResultRow[] = (campaign.targetFiles ?? []).flatMap((file) =>
+    file.rows
+      .filter((row) => row.outcome === "rejected")
+      .map((row) => ({
+        fileRow: row.row,
+        claim: null,
+        name: null,
+        idNumber: null,
+        communityName: null,
+        gridName: null,
+        address: null,
+        unitNo: null,
+        roomNo: null,
+        match: "rejected" as const,
+        answer: "rejected" as const,
+        detail: [row.label, row.reason].filter(Boolean).join(" "),
+        outcome: null,
+        visitedAt: null,
+        officer: null,
+        reviewState: null,
+      })),
+  );
+  // In the file's order, so the department reads its own list back.
+  return [...answered, ...rejected].sort((a, b) => (a.fileRow ?? Infinity) - (b.fileRow ?? Infinity));
 }
 
 // ---------------------------------------------------------------------------------------------

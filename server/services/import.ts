@@ -179,7 +179,7 @@ async function* decoded(
   if (rest) yield rest;
 }
 
-interface FileRow {
+export interface FileRow {
   /** The spreadsheet's row number: the header is row 1. */
   row: number;
   cells: string[];
@@ -294,6 +294,18 @@ async function* xlsxRows(file: string, counter: { bytes: number }): AsyncGenerat
   } finally {
     input.destroy();
   }
+}
+
+/**
+ * A file's rows by the same readers as the import (XLSX's first sheet; a CSV in UTF-8 or GB18030), for
+ * files that are not register imports (a department's returned file, server/services/target-file.ts).
+ * Null when a CSV is in neither encoding.
+ */
+export async function fileRows(file: string): Promise<AsyncGenerator<FileRow> | null> {
+  const counter = { bytes: 0 };
+  if (importFormatOf(file) === "xlsx") return xlsxRows(file, counter);
+  const encoding = await detectEncoding(file);
+  return encoding ? csvRows(file, encoding, counter) : null;
 }
 
 // ---------------------------------------------------------------------------------------------

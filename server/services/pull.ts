@@ -583,7 +583,7 @@ export async function pullChanges(
         hasMore: stop !== null,
         serverTime: meta.now.toISOString(),
         campaignId,
-        targeted: target?.kind === "query",
+        targeted: target?.kind === "query" || target?.kind === "file",
         ...(grids.length > 0 ? { grids } : {}),
         dropGridIds: plan.dropGridIds,
         ...(questionnaireChanged ? { questionnaire } : {}),

@@ -10,6 +10,7 @@ import type { Db } from "@/db/client";
 import {
   attachments,
   campaigns,
+  campaignTargets,
   changes,
   deviceGrids,
   devices,
@@ -198,6 +199,8 @@ interface Batch {
   ledgerRows: (typeof mutationLedger.$inferInsert)[];
   /** Questionnaire definitions the batch's answers were given in, by `campaignId|version`. */
   questionnaires: Map<string, QuestionnaireDefinition>;
+  /** Targets named by the batch's visits' claim answers: their campaign and door. */
+  targets: Map<string, { campaignId: string; roomId: string }>;
   /** The caller's language, for a refused answer's question and reason (the form's own texts). */
   locale: Locale;
   translate: Translate;
@@ -442,8 +445,16 @@ function answered(batch: Batch, field: string, value: unknown): unknown {
 
 function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   // A visit is flat but for its questionnaire answers, whose repeats nest rows (judged on their own).
-  const { answers: rawAnswers, ...flat } = mutation.payload.visit as Record<string, unknown>;
-  const visitProblem = jsonValueProblem(flat, 2) ?? jsonValueProblem(rawAnswers ?? null);
+  // Its claim answers are a list of flat objects.
+  const {
+    answers: rawAnswers,
+    claims: rawClaims,
+    ...flat
+  } = mutation.payload.visit as Record<string, unknown>;
+  const visitProblem =
+    jsonValueProblem(flat, 2) ??
+    jsonValueProblem(rawAnswers ?? null) ??
+    jsonValueProblem(rawClaims ?? null, 3);
   if (visitProblem) throw new Rejection(visitProblem, undefined, "visit");
   const visitParsed = visitSchema.safeParse(mutation.payload.visit);
   if (!visitParsed.success) throw rejectIssues(visitParsed.error, "visit");
@@ -574,6 +585,14 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   }
 
   const answers = judgeAnswers(batch, visit, campaignId, parsedChanges);
+  // A claim answered is one of this campaign's targets at this door, answered once.
+  const claims = visit.claims && visit.claims.length > 0 ? visit.claims : null;
+  for (const [i, claim] of (claims ?? []).entries()) {
+    const target = batch.targets.get(claim.targetId);
+    if (!target || target.campaignId !== campaignId || target.roomId !== visit.roomId) throw notFound();
+    if (claims?.findIndex((c) => c.targetId === claim.targetId) !== i)
+      throw new Rejection("validation.visit.claimTwice", undefined, "visit.claims");
+  }
 
   // Accepted: from here on nothing can refuse it.
   batch.conflictSetters.push(...setters);
@@ -615,6 +634,7 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     note: visit.note,
     answers,
     questionnaireVersion: answers ? (visit.questionnaireVersion ?? null) : null,
+    claims,
     ...(autoApproved ? { reviewState: "approved" as const, reviewedAt: batch.now } : {}),
   });
   versions[visit.id] = 1;
@@ -927,8 +947,30 @@ async function readBatch(
     ? await tx.select({ id: changes.id }).from(changes).where(anyOf(changes.id, changeIds))
     : [];
   const registeredIds = await registeredPersons(tx, mutations);
+  const targetIds = mutations.flatMap((m) => {
+    const claims = m.kind === "visit" ? (m.payload.visit as Record<string, unknown>).claims : null;
+    return Array.isArray(claims)
+      ? claims.flatMap((c) => {
+          const id = (c as Record<string, unknown> | null)?.targetId;
+          return typeof id === "string" && UUID.test(id) ? [id.toLowerCase()] : [];
+        })
+      : [];
+  });
+  const targets = new Map<string, { campaignId: string; roomId: string }>();
+  if (targetIds.length > 0) {
+    const found = await tx
+      .select({
+        id: campaignTargets.id,
+        campaignId: campaignTargets.campaignId,
+        roomId: campaignTargets.roomId,
+      })
+      .from(campaignTargets)
+      .where(anyOf(campaignTargets.id, targetIds));
+    for (const row of found) targets.set(row.id, row);
+  }
 
   return {
+    targets,
     user,
     deviceId,
     now,

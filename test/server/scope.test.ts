@@ -134,6 +134,8 @@ const ROUTES = `
   GET import/rejected       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # a campaign's questionnaire: administrators over the whole campaign (the side's own)
   POST questionnaires       UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
+  # a department's returned file: administrators over the whole (returned-file) campaign
+  POST target-files         UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # a version downloaded again: administrators and supervisors whose area touches the campaign
   GET questionnaires        UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   # public
@@ -491,6 +493,14 @@ const ROUTE_CALLS: Record<
     { method: "POST", body: ELDERLY_XLSX, headers: { "content-type": "application/octet-stream" } },
   ],
   "GET questionnaires": ({ side }) => [`/api/questionnaires?campaign=${side.ownCampaignId}&version=1`],
+  "POST target-files": ({ side }) => [
+    `/api/target-files?campaign=${side.fileCampaignId}&name=matrix.csv`,
+    {
+      method: "POST",
+      body: `变动类型,身份证号\n迁出,${side.proof.idNumber}\n`,
+      headers: { "content-type": "text/csv" },
+    },
+  ],
   "GET health": () => ["/api/health"],
 };
 

@@ -113,6 +113,12 @@ export async function sideOf(database: Database, officer: string) {
     definition: parsed.definition,
     sourceFile: "老年人健康档案.xlsx",
   });
+  // A returned-file campaign of its own, for the target-file upload.
+  const [fileCampaign] = await db
+    .insert(campaigns)
+    .values({ name: `${officer} 回流核实`, startsOn: "2026-01-01", targetKind: "file" })
+    .returning({ id: campaigns.id });
+  await db.insert(campaignAreas).values({ campaignId: fileCampaign.id, areaId: objects.communityId });
   return {
     ...objects,
     officer,
@@ -126,6 +132,8 @@ export async function sideOf(database: Database, officer: string) {
     proof: { name: resident.name, idNumber: resident.idNumber as string, code: resident.code },
     /** An open campaign over this grid's community alone (the demo campaign covers every street), with questionnaire version 1. */
     ownCampaignId: ownCampaign.id,
+    /** An open returned-file campaign over this grid's community alone, without targets. */
+    fileCampaignId: fileCampaign.id,
   };
 }
 

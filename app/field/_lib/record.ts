@@ -4,6 +4,7 @@
  * without a browser.
  */
 
+import { type ClaimPerson, claimChanges, type TargetClaim } from "@/domain/claims";
 import { type CallNumber, nextCall } from "@/domain/counts";
 import { normaliseValue, sameValue } from "@/domain/merge";
 import { PULL_COLUMNS } from "@/domain/pull";
@@ -58,6 +59,8 @@ export interface RoomData {
   codes: Record<string, string>;
   /** What residents said on /check about this room's households, oldest first. */
   feedback: Row[];
+  /** The campaign's open targets at this door that carry a department's claim to verify. */
+  targets?: Row[];
   /**
    * Rows this phone corrected in visits still waiting for review (or still unsent): their values on
    * the phone are not the register's yet. By row id, the time of the latest such visit.
@@ -149,6 +152,21 @@ export interface RoomDraft {
   keptOver?: number;
   /** Answers the move to a newer version could not carry, shown to the officer until they dismiss them. */
   misfits?: Misfit[];
+  /** The officer's answers to the door's claims, by target id: confirmed, or not so with what was found. */
+  claims?: Record<string, { answer: "confirmed" | "refuted"; found: string }>;
+}
+
+/** A person of the room as the phone holds them (a household member or a tenant), by id. */
+function roomPerson(data: RoomData, id: string): Row | undefined {
+  for (const members of Object.values(data.members)) {
+    const found = members.find((m) => m.id === id);
+    if (found) return found;
+  }
+  for (const links of Object.values(data.tenants)) {
+    const found = links.find((l) => l.person?.id === id)?.person;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function emptyDraft(visitId: string): RoomDraft {
@@ -191,6 +209,7 @@ export function draftHasInput(draft: RoomDraft): boolean {
     Object.keys(draft.households ?? {}).length > 0 ||
     Object.keys(draft.room ?? {}).length > 0 ||
     draft.answersEdited === true ||
+    Object.keys(draft.claims ?? {}).length > 0 ||
     draft.open !== null
   );
 }
@@ -476,6 +495,30 @@ export function buildRecord(
 
   carryReturned(data, draft, changes, visitId, newId);
 
+  // The door's claims answered: a confirmed one brings the corrections it implies (domain/claims.ts).
+  const claims: NonNullable<VisitInput["claims"]> = [];
+  for (const target of data.targets ?? []) {
+    const answered = draft.claims?.[target.id];
+    if (!answered) continue;
+    claims.push({
+      targetId: target.id,
+      answer: answered.answer,
+      found: answered.answer === "refuted" ? answered.found.trim() || null : null,
+    });
+    if (answered.answer !== "confirmed") continue;
+    const person = roomPerson(data, target.subjectId as string);
+    changes.push(
+      ...claimChanges(
+        visitId,
+        { subjectId: target.subjectId as string, roomId: room.id },
+        target.claim as TargetClaim,
+        person && !person.endedAt ? (person as ClaimPerson) : null,
+        visitDate,
+        newId,
+      ),
+    );
+  }
+
   const outcome = draft.outcome ?? "";
   const subject = visitSubject(data, draft);
   const { attempt, withoutContact }: CallNumber = nextCall(
@@ -505,6 +548,7 @@ export function buildRecord(
     ...(questionnaireAsked(data, draft.outcome) && data.questionnaire
       ? { answers: { ...(draft.answers ?? {}) }, questionnaireVersion: data.questionnaire.version }
       : { answers: null, questionnaireVersion: null }),
+    ...(claims.length > 0 ? { claims } : {}),
   };
   return { visit, changes, localUpdates, attempt, withoutContact };
 }

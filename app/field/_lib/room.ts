@@ -24,6 +24,7 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
       "householdCodes",
       "residentFeedback",
       "changes",
+      "campaignTargets",
     ],
     "readonly",
   );
@@ -45,6 +46,10 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     tx.objectStore("meta").get(QUESTIONNAIRE_META) as Promise<HeldQuestionnaire | undefined>,
     tx.objectStore("meta").get(OLDER_QUESTIONNAIRES_META) as Promise<HeldQuestionnaire[] | undefined>,
   ]);
+  // A returned-file campaign's claims at this door, to verify (domain/claims.ts).
+  const targets = (await tx.objectStore("campaignTargets").index("roomId").getAll(roomId)).filter(
+    (target) => target.campaignId === campaignId && target.state === "open" && target.claim,
+  );
   const members: Record<string, Row[]> = {};
   const codes: Record<string, string> = {};
   const feedback: Row[] = [];
@@ -99,6 +104,7 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     questionnaire: held && held.campaignId === campaignId ? held : null,
     olderQuestionnaires: (older ?? []).filter((q) => q.campaignId === campaignId),
     codes,
+    targets,
     feedback: feedback.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt))),
   };
 }

@@ -22,6 +22,7 @@ import {
 import { type LocalUser, readLocalUser } from "../_lib/session";
 import { type FieldDatabase, openFieldDb } from "../_lib/store";
 import { useRoomDraft } from "./_lib/use-room-draft";
+import { ClaimsSection } from "./_parts/claims";
 import { RoomContext } from "./_parts/context";
 import { GpsCard } from "./_parts/gps";
 import { RoomHeading } from "./_parts/heading";
@@ -277,6 +278,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
             </button>
           </div>
         )}
+        <ClaimsSection />
         <HouseholdsSection />
         {(data.rentals.length > 0 || data.units.length > 0) && (
           <Suspense fallback={<Loading />}>

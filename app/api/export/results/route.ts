@@ -4,7 +4,8 @@ import { exportResults } from "@/server/services/export";
 
 /**
  * GET /api/export/results?format=csv|xlsx&campaignId=<uuid>[&areaId=<uuid>]
- * One row per visit of the campaign under the area (the caller's by default), masked, audited.
+ * One row per visit of the campaign under the area (the caller's by default), masked, audited; for a
+ * targeted campaign one row per target with its answer (and a returned file's rejected lines).
  * Supervisors and administrators; refusals as in server/http/export-route.ts.
  */
 

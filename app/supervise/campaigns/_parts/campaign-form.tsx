@@ -124,7 +124,7 @@ export function CampaignForm({
         return;
       }
       target = { kind: "query", query };
-    }
+    } else if (targetKind === "file") target = { kind: "file" };
     try {
       const created = await create.mutateAsync({ ...values, target });
       onCreated(created, values.name);
@@ -260,7 +260,7 @@ export function CampaignForm({
 
       <fieldset className="flex flex-col gap-2" data-testid="target-kind">
         <legend className="font-semibold">{t("targets.heading")}</legend>
-        {(["every_door", "query"] as const).map((kind) => (
+        {(["every_door", "query", "file"] as const).map((kind) => (
           <label key={kind} className="flex min-h-11 items-center gap-3 text-base">
             <input
               type="radio"

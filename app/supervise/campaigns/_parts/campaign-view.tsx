@@ -8,6 +8,7 @@ import { ErrorPanel } from "../../../_components/controls";
 import { useI18n } from "../../../_components/i18n";
 import { useTRPC } from "../../../_components/trpc";
 import { QuestionnairePanel } from "./questionnaire-panel";
+import { TargetFilePanel } from "./target-file-panel";
 import { TargetRerunPanel } from "./target-query";
 import { CampaignFacts, CampaignStatusChip } from "./ui";
 
@@ -102,8 +103,17 @@ export function CampaignView({
         <p className="text-base font-medium text-gray-900" data-testid="campaign-targets">
           {campaign.targetKind === "query"
             ? t("targets.summary", { count: campaign.targets })
-            : t("targets.everyDoor")}
+            : campaign.targetKind === "file"
+              ? t("targets.fileSummary", { count: campaign.targets })
+              : t("targets.everyDoor")}
         </p>
+        {campaign.targetKind === "file" && (
+          <TargetFilePanel
+            campaignId={id}
+            canUpload={campaign.canClose && campaign.status !== "closed"}
+            onUploaded={() => query.refetch()}
+          />
+        )}
         {campaign.targetKind === "query" && (
           // Whoever may close the campaign may re-run its query: an administrator over all its areas.
           <TargetRerunPanel campaignId={id} canRun={campaign.canClose} />

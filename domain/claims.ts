@@ -1,0 +1,133 @@
+// A department's claim about a register record (a returned file's row, domain/target-file.ts), as a
+// target carries it to the phone, and the register corrections a confirmed claim implies. Apart from
+// the file's reading so the phone's room screen loads only this. Pure: no I/O.
+
+import { type CodeTable, ID_TYPE } from "./codes";
+import { parseCitizenId } from "./validators/citizen-id";
+import { type Change, endChanges, fieldChanges, type NewId, newPersonChange } from "./visit";
+
+/** What a department may say about a record (the police register's changes, and a new approval). */
+export const CLAIM_KIND = [
+  { code: "move_in", zh: "迁入", en: "Moved in" },
+  { code: "move_out", zh: "迁出", en: "Moved out" },
+  { code: "birth", zh: "出生", en: "Birth" },
+  { code: "death", zh: "死亡", en: "Death" },
+  { code: "low_income", zh: "新增低保", en: "New low-income approval" },
+] as const satisfies CodeTable;
+export type ClaimKind = (typeof CLAIM_KIND)[number]["code"];
+
+/** Claims about someone who may not be in the register yet: a target at the named room is enough. */
+const NEW_PERSON_CLAIMS: readonly ClaimKind[] = ["move_in", "birth"];
+
+/** The department's claim, as the target carries it (and the phone shows it). */
+export interface TargetClaim {
+  kind: ClaimKind;
+  /** The day it happened, YYYY-MM-DD, if the file says. */
+  date: string | null;
+  name: string | null;
+  /** The citizen ID as normalised (18 characters), if the file names one. */
+  idNumber: string | null;
+  uscc: string | null;
+  place: { buildingCode: string; unitNo: string | null; roomNo: string } | null;
+  note: string | null;
+  /** What matching found (see TargetFileOutcome) and which register values differ from the file's. */
+  outcome: TargetFileOutcome;
+  differences: string[];
+}
+
+/**
+ * matched: the record is in the register where the file says (or the file names no place);
+ * matched_diff: it is, but with differences (another room, another name);
+ * room: no such record, but the named room is in the register — a target at that room;
+ * rejected: neither, or the row itself is wrong (a bad ID number): no target.
+ */
+export const TARGET_FILE_OUTCOMES = ["matched", "matched_diff", "room", "rejected"] as const;
+export type TargetFileOutcome = (typeof TARGET_FILE_OUTCOMES)[number];
+
+/** The officer's answer to one claim at the door, carried by the visit (visits.claims). */
+export interface ClaimAnswer {
+  targetId: string;
+  answer: "confirmed" | "refuted";
+  /** What was found instead (a refutation), in the officer's words. */
+  found: string | null;
+}
+
+/** Whether the claim is about someone the register may not hold yet (a target at the room suffices). */
+export function claimMayBeNew(kind: ClaimKind): boolean {
+  return NEW_PERSON_CLAIMS.includes(kind);
+}
+
+/** A register person as the phone holds them, for the corrections a confirmed claim implies. */
+export interface ClaimPerson {
+  id: string;
+  version?: unknown;
+  lowIncome?: unknown;
+  endedAt?: unknown;
+  endReason?: unknown;
+}
+
+/**
+ * The register corrections a confirmed claim implies, as a visit's change rows: a move-in or birth of
+ * someone not in the register adds them at the door's room (sex and birth date read from the ID
+ * number, else the claim's date for a birth); a death or move-out ends the person; a new low-income
+ * approval sets the flag. A claim the register already agrees with needs none. `person` is the
+ * target's register person if the phone holds them.
+ */
+export function claimChanges(
+  visitId: string,
+  target: { subjectId: string; roomId: string },
+  claim: TargetClaim,
+  person: ClaimPerson | null,
+  visitDate: string,
+  newId?: NewId,
+): Change[] {
+  switch (claim.kind) {
+    case "move_in":
+    case "birth": {
+      if (person) return [];
+      const id = claim.idNumber ? parseCitizenId(claim.idNumber) : null;
+      const values: Record<string, unknown> = {
+        name: claim.name,
+        idType: ID_TYPE[0].code,
+        idNumber: claim.idNumber,
+        sex: id?.ok ? id.sex : null,
+        birthDate: id?.ok ? id.birthDate : claim.kind === "birth" ? claim.date : null,
+      };
+      return [
+        newPersonChange(
+          visitId,
+          values,
+          { householdId: null, roomId: target.roomId },
+          newId,
+          target.subjectId,
+        ).change,
+      ];
+    }
+    case "death":
+    case "move_out": {
+      if (!person || person.endedAt) return [];
+      const reason =
+        claim.kind === "death"
+          ? { code: "deceased" as const, ...(claim.date ? { deathDate: claim.date } : {}) }
+          : { code: "moved_out" as const };
+      return endChanges(
+        visitId,
+        "person",
+        person,
+        reason,
+        claim.kind === "move_out" && claim.date ? claim.date : visitDate,
+        newId,
+      );
+    }
+    case "low_income": {
+      if (!person || person.lowIncome === true) return [];
+      return fieldChanges(
+        visitId,
+        "person",
+        person,
+        [{ field: "lowIncome", registerValue: person.lowIncome ?? null, observedValue: true }],
+        newId,
+      );
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { claimChanges, type TargetClaim } from "@/domain/claims";
+
+const claim = (over: Partial<TargetClaim>): TargetClaim => ({
+  kind: "move_in",
+  date: null,
+  name: null,
+  idNumber: null,
+  uscc: null,
+  place: null,
+  note: null,
+  outcome: "matched",
+  differences: [],
+  ...over,
+});
+let n = 0;
+const newId = () => `id-${++n}`;
+const target = { subjectId: "11111111-1111-4111-8111-111111111111", roomId: "room-1" };
+const person = { id: target.subjectId, version: 3, lowIncome: false, endedAt: null, endReason: null };
+
+describe("the corrections a confirmed claim implies", () => {
+  it("a move-in of someone not in the register adds them at the door, sex and birth date read from the ID", () => {
+    const [change] = claimChanges(
+      "visit-1",
+      target,
+      claim({ name: "王迁入", idNumber: "440104199001010010", outcome: "room" }),
+      null,
+      "2026-12-06",
+      newId,
+    );
+    expect(change).toMatchObject({
+      entity: "person",
+      entityId: target.subjectId,
+      field: "*",
+      registerValue: null,
+      baseVersion: 0,
+      observedValue: {
+        name: "王迁入",
+        idType: "1",
+        idNumber: "440104199001010010",
+        sex: "1",
+        birthDate: "1990-01-01",
+        householdId: null,
+        roomId: "room-1",
+      },
+    });
+  });
+
+  it("a death ends the person on the death date; a low-income approval sets the flag; a move-in already held needs none", () => {
+    expect(
+      claimChanges(
+        "v",
+        target,
+        claim({ kind: "death", date: "2026-10-01" }),
+        person,
+        "2026-12-06",
+        newId,
+      ).map((c) => [c.field, c.observedValue, c.baseVersion]),
+    ).toEqual([
+      ["endedAt", "2026-10-01", 3],
+      ["endReason", { code: "deceased", deathDate: "2026-10-01" }, 3],
+    ]);
+    expect(
+      claimChanges("v", target, claim({ kind: "move_out" }), person, "2026-12-06", newId).map((c) => [
+        c.field,
+        c.observedValue,
+      ]),
+    ).toEqual([
+      ["endedAt", "2026-12-06"],
+      ["endReason", { code: "moved_out" }],
+    ]);
+    expect(
+      claimChanges("v", target, claim({ kind: "low_income" }), person, "2026-12-06", newId).map((c) => [
+        c.field,
+        c.registerValue,
+        c.observedValue,
+      ]),
+    ).toEqual([["lowIncome", false, true]]);
+    expect(
+      claimChanges("v", target, claim({ kind: "move_in", name: "在册" }), person, "2026-12-06", newId),
+    ).toEqual([]);
+    expect(claimChanges("v", target, claim({ kind: "death" }), null, "2026-12-06", newId)).toEqual([]);
+  });
+});

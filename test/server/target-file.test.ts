@@ -1,0 +1,459 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
+import { and, eq, sql } from "drizzle-orm";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, rowsOf } from "@/db/client";
+import {
+  areas,
+  auditLog,
+  campaignAreas,
+  campaigns,
+  campaignTargets,
+  persons,
+  users,
+  visits,
+} from "@/db/schema";
+import { createTranslator } from "@/domain/i18n";
+import "@/domain/i18n/all";
+import { claimChanges, type TargetClaim } from "@/domain/target-file";
+import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
+import { hashPassword } from "@/server/auth/password";
+import type { SessionUser } from "@/server/services/auth";
+import { exportResults } from "@/server/services/export";
+import { uploadTargetFile } from "@/server/services/target-file";
+import { databaseKinds, openTestDatabase } from "../support/db";
+import {
+  callerFor,
+  codeOf,
+  DEMO_PASSWORD,
+  loginAs,
+  objectsOfOfficer,
+  seedSmallStreet,
+} from "../support/fixture";
+import { visitMutation } from "../support/push";
+
+const NOW = new Date("2026-12-06T08:00:00Z");
+const t = createTranslator("zh-CN");
+
+/** A citizen ID of Guangzhou's Yuexiu district born on `birth` (YYYYMMDD), with its right check character. */
+const citizenId = (birth: string, seq: string) => {
+  const first17 = `440104${birth}${seq}`;
+  return first17 + citizenIdCheckChar(first17);
+};
+
+async function sessionOf(database: Database, username: string): Promise<SessionUser> {
+  const [row] = await database.db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      areaId: users.areaId,
+      areaPath: areas.path,
+      areaName: areas.name,
+      areaLevel: areas.level,
+    })
+    .from(users)
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(eq(users.username, username));
+  return row;
+}
+
+/** The file saved as the upload route saves it (a private folder the service removes once read). */
+function saved(name: string, bytes: Uint8Array | string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "target-file-test-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  return { id: randomUUID(), dir, file, bytes: fs.statSync(file).size };
+}
+
+/** The campaign's results export as CSV rows (header first). */
+async function exported(database: Database, user: SessionUser, campaignId: string) {
+  const file = await exportResults(
+    database.db,
+    user,
+    { format: "csv", campaignId },
+    { now: NOW, ip: "127.0.0.1", locale: "zh-CN", translate: t },
+  );
+  const bytes = file.body as Uint8Array;
+  return parseCsv(new TextDecoder().decode(bytes.slice(3))) as string[][];
+}
+
+const csv = (rows: string[][]) => `${rows.map((r) => r.join(",")).join("\n")}\n`;
+
+interface Place {
+  personId: string;
+  idNumber: string;
+  name: string;
+  roomId: string;
+  buildingCode: string;
+  unitNo: string | null;
+  roomNo: string;
+}
+
+describe.each(databaseKinds)("a department's returned file, on %s", (kind) => {
+  let database: Database;
+  let admin: SessionUser;
+  let communityA: { id: string; path: string };
+  let communityB: { id: string; path: string };
+  /** Registered persons with their room, of community A (three) and B (one). */
+  let inA: Place[];
+  let inB: Place;
+
+  async function placesUnder(pathPrefix: string, count: number): Promise<Place[]> {
+    return rowsOf<Place>(
+      await database.db.execute(sql`select p.id as "personId", p.id_number as "idNumber", p.name, r.id as "roomId",
+          b.code as "buildingCode", r.unit_no as "unitNo", r.room_no as "roomNo"
+        from persons p left join households h on h.id = p.household_id
+        join rooms r on r.id = coalesce(p.room_id, h.room_id) and r.ended_at is null
+        join buildings b on b.id = r.building_id join areas g on g.id = p.grid_id
+        where p.ended_at is null and p.id_type = '1' and p.id_number is not null and starts_with(g.path, ${pathPrefix})
+        order by p.id_number limit ${count}`),
+    );
+  }
+
+  async function fileCampaign(areaId: string) {
+    const [campaign] = await database.db
+      .insert(campaigns)
+      .values({ name: "户籍回流核实", startsOn: "2026-12-01", targetKind: "file" })
+      .returning({ id: campaigns.id });
+    await database.db.insert(campaignAreas).values({ campaignId: campaign.id, areaId });
+    return campaign.id;
+  }
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await seedSmallStreet(database);
+    admin = await sessionOf(database, "admin");
+    // The first two communities with registered people (a small seed leaves some empty).
+    [communityA, communityB] = rowsOf<{ id: string; path: string }>(
+      await database.db.execute(sql`select c.id, c.path from areas c where c.level = 'community'
+        and (select count(*) from persons p join areas g on g.id = p.grid_id
+          where starts_with(g.path, c.path)) >= 10
+        order by c.path limit 2`),
+    );
+    inA = await placesUnder(communityA.path, 3);
+    [inB] = await placesUnder(communityB.path, 1);
+    // Two people at two different rooms: row 3's "moved in at another room" needs them apart.
+    expect(inA[0].roomId).not.toBe(inA[2].roomId);
+  }, 120_000);
+  afterAll(() => database?.close());
+
+  it("matches each row to the register and reports it: matched, with differences, at the room, rejected with the reason", async () => {
+    const campaignId = await fileCampaign(communityA.id);
+    const [p1, p2, p3] = inA;
+    const newcomer = citizenId("19900315", "123");
+    const stranger = citizenId("19850101", "456");
+    const badId = `${newcomer.slice(0, 17)}${newcomer[17] === "0" ? "1" : "0"}`;
+    const room = (p: Place) => [p.buildingCode, p.unitNo ?? "", p.roomNo];
+    const file = csv([
+      ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号", "备注"],
+      /* 2 */ ["迁入", "2026-11-02", newcomer, "新来人", ...room(p1), ""],
+      /* 3 */ ["死亡", "2026/10/1", p1.idNumber, p1.name, ...room(p1), ""],
+      /* 4 */ ["迁入", "2026-11-20", p2.idNumber, p2.name, ...room(p3), "户籍迁入"],
+      /* 5 */ ["出生", "2026-09-09", "", "新生儿", ...room(p3), ""],
+      /* 6 */ ["迁出", "", stranger, "外人", "", "", "", ""],
+      /* 7 */ ["死亡", "", badId, "错号", "", "", "", ""],
+      /* 8 */ ["新增低保", "", inB.idNumber, inB.name, "", "", "", ""],
+      /* 9 */ ["迁入", "", citizenId("19700101", "789"), "别处人", ...room(inB), ""],
+      /* 10 */ ["结婚", "", p3.idNumber, p3.name, "", "", "", ""],
+      /* 11 */ ["死亡", "2026/10/1", p1.idNumber, p1.name, ...room(p1), "重复一行"],
+    ]);
+    const report = await uploadTargetFile(
+      database.db,
+      admin,
+      { campaignId, upload: saved("回流.csv", file), fileName: "回流.csv" },
+      { now: NOW, translate: t },
+    );
+    expect(report.rows.map((r) => [r.row, r.outcome, r.reasonKey])).toEqual([
+      [2, "room", null],
+      [3, "matched", null],
+      [4, "matched_diff", null],
+      [5, "room", null],
+      [6, "rejected", "targetFile.reason.notFound"],
+      [7, "rejected", "targetFile.reason.idNumber"],
+      [8, "rejected", "targetFile.reason.notFound"],
+      [9, "rejected", "targetFile.reason.notFound"],
+      [10, "rejected", "targetFile.reason.claim"],
+      [11, "rejected", "targetFile.reason.duplicate"],
+    ]);
+    expect(report.rows[2].differences).toEqual(["room"]);
+    expect(report.rows[5].reason).toContain(`${badId.slice(0, 3)}***`);
+    expect(report.rows[5].reason).not.toContain(badId);
+    expect([report.read, report.matched, report.matchedDiff, report.room, report.rejected]).toEqual([
+      10, 1, 1, 2, 6,
+    ]);
+    // The report is read on a screen: names and ID numbers masked.
+    expect(JSON.stringify(report)).not.toContain(p1.idNumber);
+
+    const targets = await database.db
+      .select()
+      .from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, campaignId))
+      .orderBy(campaignTargets.fileRow);
+    expect(targets.map((x) => [x.fileRow, x.subjectKind, x.roomId])).toEqual([
+      [2, "person", p1.roomId],
+      [3, "person", p1.roomId],
+      [4, "person", p3.roomId],
+      [5, "person", p3.roomId],
+    ]);
+    expect(targets[1].subjectId).toBe(p1.personId);
+    expect(targets[2].subjectId).toBe(p2.personId);
+    const claim = targets[1].claim as TargetClaim;
+    expect([claim.kind, claim.date, claim.outcome]).toEqual(["death", "2026-10-01", "matched"]);
+    expect((targets[0].claim as TargetClaim).idNumber).toBe(newcomer);
+    const [stored] = await database.db
+      .select({ files: campaigns.targetFiles })
+      .from(campaigns)
+      .where(eq(campaigns.id, campaignId));
+    expect(stored.files?.map((f) => [f.file, f.read, f.rejected])).toEqual([["回流.csv", 10, 6]]);
+    const audits = await database.db
+      .select({ detail: auditLog.detail })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "campaign.targetFile"), eq(auditLog.entityId, campaignId)));
+    expect(audits).toHaveLength(1);
+
+    // The results export answers every line of the file, in its order, none visited yet.
+    const [header, ...lines] = await exported(database, admin, campaignId);
+    const col = (name: string) => header.indexOf(name);
+    expect(lines.map((l) => [l[col("原文件行号")], l[col("核实结论")]])).toEqual([
+      ["2", "未走访"],
+      ["3", "未走访"],
+      ["4", "未走访"],
+      ["5", "未走访"],
+      ["6", "未采用"],
+      ["7", "未采用"],
+      ["8", "未采用"],
+      ["9", "未采用"],
+      ["10", "未采用"],
+      ["11", "未采用"],
+    ]);
+    expect(lines[5][col("核实情况/原因")]).toContain("身份证号");
+  });
+
+  it("reads an XLSX the same way, and refuses a file without the change column, writing nothing", async () => {
+    const campaignId = await fileCampaign(communityA.id);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("回流");
+    sheet.addRow(["事项", "公民身份号码"]);
+    sheet.addRow(["新增低保", inA[1].idNumber]);
+    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+    const report = await uploadTargetFile(
+      database.db,
+      admin,
+      { campaignId, upload: saved("低保.xlsx", bytes), fileName: "低保.xlsx" },
+      { now: NOW, translate: t },
+    );
+    expect(report.rows.map((r) => [r.row, r.outcome, r.kind])).toEqual([[2, "matched", "low_income"]]);
+
+    const upload = saved("坏.csv", csv([["身份证号"], [inA[1].idNumber]]));
+    expect(
+      await codeOf(
+        uploadTargetFile(
+          database.db,
+          admin,
+          { campaignId, upload, fileName: "坏.csv" },
+          { now: NOW, translate: t },
+        ),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(fs.existsSync(upload.dir)).toBe(false);
+    const count = await database.db
+      .select({ id: campaignTargets.id })
+      .from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, campaignId));
+    expect(count).toHaveLength(1);
+  });
+
+  it("refuses an administrator of one community another community's campaign, and a supervisor any", async () => {
+    const campaignB = await fileCampaign(communityB.id);
+    const campaignA = await fileCampaign(communityA.id);
+    await database.db.insert(users).values({
+      username: "admin-a",
+      displayName: "社区管理员",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      role: "admin",
+      areaId: communityA.id,
+    });
+    const adminA = await sessionOf(database, "admin-a");
+    const supervisor = await sessionOf(database, "supervisor");
+    const file = () =>
+      saved(
+        "回流.csv",
+        csv([
+          ["变动类型", "身份证号"],
+          ["迁出", inB.idNumber],
+        ]),
+      );
+    const upload = (user: SessionUser, campaignId: string) =>
+      codeOf(
+        uploadTargetFile(
+          database.db,
+          user,
+          { campaignId, upload: file(), fileName: "回流.csv" },
+          { now: NOW, translate: t },
+        ),
+      );
+    expect(await upload(adminA, campaignB)).toBe("NOT_FOUND");
+    expect(await upload(supervisor, campaignA)).toBe("FORBIDDEN");
+    expect(await upload(supervisor, campaignB)).toBe("FORBIDDEN");
+    const made = await database.db
+      .select({ id: campaignTargets.id })
+      .from(campaignTargets)
+      .where(sql`${campaignTargets.campaignId} in (${campaignA}, ${campaignB})`);
+    expect(made).toHaveLength(0);
+    // Within their own campaign, a row naming a person of the other community is "not found".
+    const report = await uploadTargetFile(
+      database.db,
+      adminA,
+      { campaignId: campaignA, upload: file(), fileName: "回流.csv" },
+      { now: NOW, translate: t },
+    );
+    expect(report.rows.map((r) => r.reasonKey)).toEqual(["targetFile.reason.notFound"]);
+  });
+
+  it("refuses a campaign that is not a returned-file one", async () => {
+    const [campaign] = await database.db
+      .insert(campaigns)
+      .values({ name: "全部门户", startsOn: "2026-12-01" })
+      .returning({ id: campaigns.id });
+    await database.db.insert(campaignAreas).values({ campaignId: campaign.id, areaId: communityA.id });
+    const upload = saved(
+      "回流.csv",
+      csv([
+        ["变动类型", "身份证号"],
+        ["迁出", inA[0].idNumber],
+      ]),
+    );
+    expect(
+      await codeOf(
+        uploadTargetFile(
+          database.db,
+          admin,
+          { campaignId: campaign.id, upload, fileName: "回流.csv" },
+          { now: NOW, translate: t },
+        ),
+      ),
+    ).toBe("BAD_REQUEST");
+  });
+});
+
+describe.each(databaseKinds)("a returned file's claims verified at the door, on %s", (kind) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await seedSmallStreet(database);
+  }, 120_000);
+  afterAll(() => database?.close());
+
+  it("a confirmed move-in reaches the register through the review gate; a refuted one does not", async () => {
+    const admin = await sessionOf(database, "admin");
+    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const { gridId } = await objectsOfOfficer(database, "officer1");
+    const [grid] = await database.db
+      .select({ parentId: areas.parentId })
+      .from(areas)
+      .where(eq(areas.id, gridId));
+    const rooms = rowsOf<{ roomId: string; buildingCode: string; unitNo: string | null; roomNo: string }>(
+      await database.db.execute(sql`select r.id as "roomId", b.code as "buildingCode", r.unit_no as "unitNo",
+          r.room_no as "roomNo"
+        from rooms r join buildings b on b.id = r.building_id
+        where r.grid_id = ${gridId} and r.ended_at is null order by b.code, r.room_no limit 2`),
+    );
+    const [campaign] = await database.db
+      .insert(campaigns)
+      .values({ name: "户籍迁入核实", startsOn: "2026-12-01", targetKind: "file" })
+      .returning({ id: campaigns.id });
+    await database.db
+      .insert(campaignAreas)
+      .values({ campaignId: campaign.id, areaId: grid.parentId as string });
+    const [officerRow] = await database.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, "officer1"));
+    await adminCaller.campaign.assign({ campaignId: campaign.id, gridId, officerId: officerRow.id });
+    const confirmedId = citizenId("19920202", "135");
+    const refutedId = citizenId("19930303", "246");
+    const at = (r: (typeof rooms)[number]) => [r.buildingCode, r.unitNo ?? "", r.roomNo];
+    await uploadTargetFile(
+      database.db,
+      admin,
+      {
+        campaignId: campaign.id,
+        upload: saved(
+          "迁入.csv",
+          csv([
+            ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
+            ["迁入", "2026-11-01", confirmedId, "王迁入", ...at(rooms[0])],
+            ["迁入", "2026-11-02", refutedId, "李未到", ...at(rooms[1])],
+          ]),
+        ),
+        fileName: "迁入.csv",
+      },
+      { now: NOW, translate: t },
+    );
+    const targets = await database.db
+      .select()
+      .from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, campaign.id))
+      .orderBy(campaignTargets.fileRow);
+    expect(targets).toHaveLength(2);
+
+    const confirm = visitMutation({ gridId, roomId: rooms[0].roomId, campaignId: campaign.id });
+    const changes = claimChanges(confirm.id, targets[0], targets[0].claim as TargetClaim, null, "2026-12-06");
+    confirm.payload.changes = changes;
+    (confirm.payload.visit as Record<string, unknown>).outcome = "changed";
+    (confirm.payload.visit as Record<string, unknown>).claims = [
+      { targetId: targets[0].id, answer: "confirmed", found: null },
+    ];
+    const refute = visitMutation({ gridId, roomId: rooms[1].roomId, campaignId: campaign.id });
+    (refute.payload.visit as Record<string, unknown>).claims = [
+      { targetId: targets[1].id, answer: "refuted", found: "房屋空置，无此人" },
+    ];
+    // A claim of another door is refused: the answer must be given where the target is.
+    const misplaced = visitMutation({ gridId, roomId: rooms[1].roomId, campaignId: campaign.id });
+    (misplaced.payload.visit as Record<string, unknown>).claims = [
+      { targetId: targets[0].id, answer: "refuted", found: null },
+    ];
+    const { results } = await officer.sync.push({
+      deviceId: randomUUID(),
+      mutations: [confirm, refute, misplaced],
+    });
+    expect(results.map((r) => r.status)).toEqual(["applied", "applied", "rejected"]);
+
+    const registered = (idNumber: string) =>
+      database.db
+        .select({ name: persons.name, roomId: persons.roomId })
+        .from(persons)
+        .where(eq(persons.idNumber, idNumber));
+    // Pending until approved: the register does not hold a claim the reviewer has not seen.
+    expect(await registered(confirmedId)).toEqual([]);
+    const versionOf = async (id: string) =>
+      (await database.db.select({ version: visits.version }).from(visits).where(eq(visits.id, id)))[0]
+        .version;
+    await supervisor.review.decide({
+      visits: [
+        { id: confirm.id, version: await versionOf(confirm.id) },
+        { id: refute.id, version: await versionOf(refute.id) },
+      ],
+      decision: "approve",
+      comment: null,
+    });
+    expect(await registered(confirmedId)).toEqual([{ name: "王迁入", roomId: rooms[0].roomId }]);
+    expect(await registered(refutedId)).toEqual([]);
+    const [stored] = await database.db
+      .select({ claims: visits.claims })
+      .from(visits)
+      .where(eq(visits.id, refute.id));
+    expect(stored.claims).toEqual([
+      { targetId: targets[1].id, answer: "refuted", found: "房屋空置，无此人" },
+    ]);
+    await adminCaller.campaign.close({ id: campaign.id });
+  });
+});
