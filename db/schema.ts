@@ -830,3 +830,18 @@ export const rollupDays = pgTable(
     index("rollup_days_campaign_idx").on(t.campaignId, t.gridId),
   ],
 );
+
+/**
+ * The register statistics of one grid (export.ts statisticsStatements), each statement's rows of the grid
+ * as a JSON array, counted on `as_of` (persons' ages change with the day: a row of another day is
+ * recounted before it is read).
+ */
+export const rollupRegister = pgTable("rollup_register", {
+  gridId: uuid("grid_id").primaryKey(),
+  asOf: date("as_of").notNull(),
+  persons: jsonb("persons").notNull(),
+  households: jsonb("households").notNull(),
+  units: jsonb("units").notNull(),
+  industries: jsonb("industries").notNull(),
+  rentals: jsonb("rentals").notNull(),
+});

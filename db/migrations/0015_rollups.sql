@@ -37,6 +37,16 @@ CREATE TABLE "rollup_progress" (
 	CONSTRAINT "rollup_progress_grid_id_campaign_key_pk" PRIMARY KEY("grid_id","campaign_key")
 );
 --> statement-breakpoint
+CREATE TABLE "rollup_register" (
+	"grid_id" uuid PRIMARY KEY NOT NULL,
+	"as_of" date NOT NULL,
+	"persons" jsonb NOT NULL,
+	"households" jsonb NOT NULL,
+	"units" jsonb NOT NULL,
+	"industries" jsonb NOT NULL,
+	"rentals" jsonb NOT NULL
+);
+--> statement-breakpoint
 CREATE INDEX "rollup_days_campaign_idx" ON "rollup_days" USING btree ("campaign_id","grid_id");--> statement-breakpoint
 CREATE INDEX "rollup_dirty_grid_idx" ON "rollup_dirty" USING btree ("grid_id");--> statement-breakpoint
 -- Roll-ups are kept current lazily (server/services/rollup.ts): every statement that writes a table
@@ -133,6 +143,96 @@ CREATE TRIGGER resident_feedback_rollup_insert AFTER INSERT ON resident_feedback
 CREATE TRIGGER resident_feedback_rollup_update AFTER UPDATE ON resident_feedback REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_resident_feedback();
 --> statement-breakpoint
 CREATE TRIGGER resident_feedback_rollup_delete AFTER DELETE ON resident_feedback REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_resident_feedback();
+--> statement-breakpoint
+CREATE FUNCTION rollup_mark_persons() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM new_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM old_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER persons_rollup_insert AFTER INSERT ON persons REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_persons();
+--> statement-breakpoint
+CREATE TRIGGER persons_rollup_update AFTER UPDATE ON persons REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_persons();
+--> statement-breakpoint
+CREATE TRIGGER persons_rollup_delete AFTER DELETE ON persons REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_persons();
+--> statement-breakpoint
+CREATE FUNCTION rollup_mark_households() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM new_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM old_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER households_rollup_insert AFTER INSERT ON households REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_households();
+--> statement-breakpoint
+CREATE TRIGGER households_rollup_update AFTER UPDATE ON households REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_households();
+--> statement-breakpoint
+CREATE TRIGGER households_rollup_delete AFTER DELETE ON households REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_households();
+--> statement-breakpoint
+CREATE FUNCTION rollup_mark_units() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM new_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM old_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER units_rollup_insert AFTER INSERT ON units REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_units();
+--> statement-breakpoint
+CREATE TRIGGER units_rollup_update AFTER UPDATE ON units REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_units();
+--> statement-breakpoint
+CREATE TRIGGER units_rollup_delete AFTER DELETE ON units REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_units();
+--> statement-breakpoint
+CREATE FUNCTION rollup_mark_rentals() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM new_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM old_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER rentals_rollup_insert AFTER INSERT ON rentals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_rentals();
+--> statement-breakpoint
+CREATE TRIGGER rentals_rollup_update AFTER UPDATE ON rentals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_rentals();
+--> statement-breakpoint
+CREATE TRIGGER rentals_rollup_delete AFTER DELETE ON rentals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_rentals();
+--> statement-breakpoint
+CREATE FUNCTION rollup_mark_rental_tenants() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM new_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty (grid_id) SELECT DISTINCT n.grid_id FROM old_rows n WHERE n.grid_id IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER rental_tenants_rollup_insert AFTER INSERT ON rental_tenants REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_rental_tenants();
+--> statement-breakpoint
+CREATE TRIGGER rental_tenants_rollup_update AFTER UPDATE ON rental_tenants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_rental_tenants();
+--> statement-breakpoint
+CREATE TRIGGER rental_tenants_rollup_delete AFTER DELETE ON rental_tenants REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_rental_tenants();
 --> statement-breakpoint
 -- Every existing grid starts stale: the first read counts it.
 INSERT INTO rollup_dirty (grid_id) SELECT id FROM areas WHERE level = 'grid';

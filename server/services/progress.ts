@@ -197,7 +197,7 @@ const jsonList = (value: unknown): string[] =>
  * The report's grids with their measures, read off the roll-ups (rollup.ts, refreshed before the
  * report's snapshot): a grid without a row of the campaign has its active rooms and nothing else.
  */
-async function gridRows(tx: Db, campaignId: string, areaPath: string) {
+async function gridRows(tx: Db, campaignId: string, areaPath: string, listed: boolean) {
   const rows = rowsOf<
     Counts & {
       gridId: string;
@@ -221,10 +221,15 @@ async function gridRows(tx: Db, campaignId: string, areaPath: string) {
       )
       select g.id as "gridId", g.code as "gridCode", g.name as "gridName", g.path as "gridPath",
         c.id as "communityId", c.name as "communityName",
-        to_json(array(
+        -- Officers' names only for a table that lists the grids (not a district's or city's screen).
+        ${
+          listed
+            ? sql`to_json(array(
           select distinct o.display_name from ${assignments} a join ${users} o on o.id = a.officer_id
           where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null
-          order by 1)) as "officers",
+          order by 1))`
+            : sql`'[]'::json`
+        } as "officers",
         gm.assigned as "assigned", gm."visited", gm."checked", gm."approved", gm."returned", gm."revisitsDue",
         gm."toEscalate"
       from grid_measures gm
@@ -408,12 +413,13 @@ async function buildSummary(
   await db.transaction(
     async (transaction) => {
       const tx = transaction as unknown as Db;
-      const grids = await gridRows(tx, campaignId, path);
+      const listed = !(purpose === "screen" && isAreaView(area.level));
+      const grids = await gridRows(tx, campaignId, path, listed);
       summary.grids = grids.map((g) => g.grid);
       summary.children = await childRows(tx, area, grids);
       summary.totals = sumMeasures(summary.grids);
       summary.days = fillDays(await dayRows(tx, campaignId, path), summary.totals.assigned);
-      if (purpose === "screen" && isAreaView(area.level)) {
+      if (!listed) {
         // A district's or a city's screen lists no grids or officers (domain/completion.ts
         // AREA_VIEW_LEVELS), so the officers, still counted off the visits, are not counted at all.
         summary.listed = false;

@@ -1,8 +1,10 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { rollupCompletion, rollupDays, rollupDirty, rollupProgress } from "@/db/schema";
+import { rollupCompletion, rollupDays, rollupDirty, rollupProgress, rollupRegister } from "@/db/schema";
+import { chinaDay } from "@/domain/progress";
 import { type CompletionFilters, roomCountColumns, roomStatesCte } from "./completion";
+import { statisticsStatements } from "./export";
 import { gridMeasuresCte, scopeCtes } from "./progress";
 
 /**
@@ -13,6 +15,9 @@ import { gridMeasuresCte, scopeCtes } from "./progress";
  *                      campaign where it differs from "the grid's rooms and nothing else"
  *   rollup_progress    progress measures per grid and campaign ('' holds the grid's active rooms)
  *   rollup_days        progress by China day per grid and campaign
+ *   rollup_register    the register statistics per grid (export.ts statisticsStatements), counted on
+ *                      a day: persons' ages move with the calendar, so a grid counted on another day
+ *                      is recounted before statistics of today are read (refreshStatistics)
  *
  * They are counted by the very statements that count them from scratch (completion.ts roomStatesCte,
  * progress.ts scopeCtes + gridMeasuresCte), restricted to the grids recounted, so a roll-up and a
@@ -47,8 +52,53 @@ export async function refreshRollups(db: Db): Promise<number> {
     ];
     if (!ids.length) return 0;
     await recount(tx, ids);
+    await recountRegister(tx, ids, chinaDay(new Date()));
     return ids.length;
   });
+}
+
+/**
+ * Before statistics of `today` (a China day) under `areaPath` are read: the grids written since the last
+ * refresh, and those under the area whose statistics were counted on another day (or never).
+ */
+export async function refreshStatistics(db: Db, today: string, areaPath: string): Promise<number> {
+  const recounted = await refreshRollups(db);
+  const stale = sql`select g.id from areas g left join ${rollupRegister} rr on rr.grid_id = g.id
+    where g.level = 'grid' and starts_with(g.path, ${areaPath}) and rr.as_of is distinct from ${today}::date`;
+  const [any] = rowsOf<{ id: string }>(await db.execute(sql`${stale} limit 1`));
+  if (!any) return recounted;
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK})`);
+    const ids = rowsOf<{ id: string }>(await tx.execute(stale)).map((r) => r.id);
+    if (ids.length) await recountRegister(tx, ids, today);
+    return recounted + ids.length;
+  });
+}
+
+/** Counts the grids' register statistics on `today` and stores each statement's rows per grid. */
+async function recountRegister(tx: Db, ids: string[], today: string) {
+  const list = sql`${sql.param(ids)}::uuid[]`;
+  const statements = statisticsStatements(
+    sql`with sg as (select id from areas where id = any(${list}))`,
+    today,
+  );
+  const rows: Record<string, Record<string, Record<string, unknown>[]>> = {};
+  for (const id of ids) rows[id] = { persons: [], households: [], units: [], industries: [], rentals: [] };
+  for (const [name, statement] of Object.entries(statements)) {
+    for (const { gridId, ...row } of rowsOf<{ gridId: string } & Record<string, unknown>>(
+      await tx.execute(statement),
+    )) {
+      rows[gridId]?.[name].push(row);
+    }
+  }
+  await tx.execute(sql`delete from ${rollupRegister} where grid_id = any(${list})`);
+  await tx.execute(sql`
+    insert into ${rollupRegister} (grid_id, as_of, persons, households, units, industries, rentals)
+    select x.grid_id, ${today}::date, x.persons, x.households, x.units, x.industries, x.rentals
+    from jsonb_to_recordset(${JSON.stringify(
+      ids.map((id) => ({ grid_id: id, ...rows[id] })),
+    )}::jsonb) as x(grid_id uuid, persons jsonb, households jsonb, units jsonb, industries jsonb, rentals jsonb)`);
 }
 
 async function recount(tx: Db, ids: string[]) {
