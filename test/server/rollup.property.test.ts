@@ -1,11 +1,12 @@
 // Roll-ups (server/services/rollup.ts) on every database kind: after any sequence of pushes through the
 // real sync.push, approvals and returns through review.decide, residents' disputes opened and handled,
 // rooms imported through the real import and rooms ended, with refreshes (reads) anywhere between, the
-// roll-ups equal a recount from scratch:
+// roll-ups equal a recount from scratch (persons ended too, for the register statistics):
 //   - the completion counts of every grid, of all campaigns and of each, against a recount in
 //     TypeScript off the raw rows by domain/counts.ts (latestVisit, roomCountState), the rule's spec;
 //   - progress measures and days of every grid and campaign, against today's statements over the whole
 //     street (progress.ts scopeCtes + gridMeasuresCte, and the days statement as it was before roll-ups);
+//   - register statistics of every grid against export.ts statisticsStatements over the whole street;
 //   - and the tables as kept incrementally equal those rebuilt with every grid marked stale.
 // The street is seeded once per database kind and the runs build on each other's history.
 // Deterministic by default; FC_SEED and FC_RUNS override, e.g.
@@ -24,16 +25,20 @@ import {
   assignments,
   buildings,
   households,
+  persons,
   residentFeedback,
   rollupCompletion,
   rollupDays,
   rollupProgress,
+  rollupRegister,
   rooms,
   users,
   visits,
 } from "@/db/schema";
 import { latestVisit, roomCountState } from "@/domain/counts";
 import { createTranslator } from "@/domain/i18n";
+import { chinaDay } from "@/domain/progress";
+import { statisticsStatements } from "@/server/services/export";
 import { importFile } from "@/server/services/import";
 import { gridMeasuresCte, scopeCtes } from "@/server/services/progress";
 import { refreshRollups } from "@/server/services/rollup";
@@ -55,6 +60,7 @@ type Action =
   | { kind: "handle"; pick: number }
   | { kind: "import"; officer: number; count: number }
   | { kind: "end"; officer: number; room: number }
+  | { kind: "endPerson"; officer: number; person: number }
   | { kind: "read" };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -100,6 +106,14 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       room: fc.nat(11),
     }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("endPerson" as const),
+      officer: fc.nat(OFFICERS.length - 1),
+      person: fc.nat(20),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: "read" as const }) },
 );
 
@@ -109,7 +123,16 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
   let dir: string;
   let importedNo = 0;
   /** What took effect, so the property is not passed by writes that all bounced. */
-  const done = { pushed: 0, approved: 0, returned: 0, disputed: 0, handled: 0, imported: 0, ended: 0 };
+  const done = {
+    pushed: 0,
+    approved: 0,
+    returned: 0,
+    disputed: 0,
+    handled: 0,
+    imported: 0,
+    ended: 0,
+    endedPersons: 0,
+  };
   const officers: {
     caller: Caller;
     gridId: string;
@@ -271,6 +294,21 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
         done.ended += 1;
         return;
       }
+      case "endPerson": {
+        const list = await db
+          .select({ id: persons.id })
+          .from(persons)
+          .where(and(eq(persons.gridId, officers[a.officer].gridId), isNull(persons.endedAt)))
+          .orderBy(asc(persons.id))
+          .limit(21);
+        if (!list.length) return;
+        await db
+          .update(persons)
+          .set({ endedAt: new Date() })
+          .where(eq(persons.id, list[a.person % list.length].id));
+        done.endedPersons += 1;
+        return;
+      }
       case "read":
         await refreshRollups(db);
         return;
@@ -417,12 +455,56 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
       );
     }
 
+    // Register statistics: today's statements over every grid of the street, rows compared per grid
+    // (in any order but the industries', which the export lists in the statement's order).
+    const today = chinaDay(new Date());
+    const fresh = new Map<string, Record<string, unknown[]>>();
+    for (const [name, statement] of Object.entries(
+      statisticsStatements(sql`with sg as (select id from areas where level = 'grid')`, today),
+    )) {
+      for (const { gridId, ...row } of rowsOf<{ gridId: string } & Record<string, unknown>>(
+        await db.execute(statement),
+      )) {
+        const held = fresh.get(gridId) ?? {};
+        held[name] = [...(held[name] ?? []), row];
+        fresh.set(gridId, held);
+      }
+    }
+    const normal = (name: string, list: unknown[] | undefined) => {
+      // jsonb keeps its own key order: compare the rows with their keys sorted.
+      const rows = (list ?? []).map((row) =>
+        JSON.stringify(Object.entries(row as object).sort(([a], [b]) => a.localeCompare(b))),
+      );
+      return name === "industries" ? rows : rows.sort();
+    };
+    for (const r of await db.select().from(rollupRegister)) {
+      expect(r.asOf).toBe(today);
+      for (const name of ["persons", "households", "units", "industries", "rentals"] as const) {
+        expect(normal(name, r[name] as unknown[]), `${name} of grid ${r.gridId}`).toEqual(
+          normal(name, fresh.get(r.gridId)?.[name]),
+        );
+      }
+      fresh.delete(r.gridId);
+    }
+    expect([...fresh.keys()], "grids with statistics but no roll-up").toEqual([]);
+
     if (!rebuild) return;
     // Kept incrementally = rebuilt from nothing.
     const snapshot = async () => ({
       completion: (await db.select().from(rollupCompletion)).map((r) => JSON.stringify(r)).sort(),
       progress: (await db.select().from(rollupProgress)).map((r) => JSON.stringify(r)).sort(),
       days: (await db.select().from(rollupDays)).map((r) => JSON.stringify(r)).sort(),
+      register: (await db.select().from(rollupRegister))
+        .map((r) =>
+          JSON.stringify({
+            ...r,
+            persons: normal("persons", r.persons as unknown[]),
+            households: normal("households", r.households as unknown[]),
+            units: normal("units", r.units as unknown[]),
+            rentals: normal("rentals", r.rentals as unknown[]),
+          }),
+        )
+        .sort(),
     });
     const kept = await snapshot();
     await db.execute(sql`insert into rollup_dirty (grid_id) select id from areas where level = 'grid'`);
