@@ -765,3 +765,90 @@ export const residentFeedback = pgTable(
     index("resident_feedback_pull_idx").on(t.gridId, t.changeXid),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Roll-ups (server/services/rollup.ts): per-grid counts the city-wide views sum instead of rescanning
+// visits. Kept current lazily: statement-level triggers on the tables the counts read append the grids
+// they touch to rollup_dirty (append-only, so officers of one grid never wait on a hot row), and a
+// read recounts those grids first.
+
+/** A grid whose roll-ups are stale. Append-only: no key, one row per writing statement and grid. */
+export const rollupDirty = pgTable(
+  "rollup_dirty",
+  {
+    gridId: uuid("grid_id").notNull(),
+  },
+  (t) => [index("rollup_dirty_grid_idx").on(t.gridId)],
+);
+
+/**
+ * The completion map's counts (domain/completion.ts CompletionCounts) of one grid: campaign '' counts
+ * every campaign's visits; a campaign's own row exists only where they differ from "its rooms, nothing
+ * else" (the answer for a campaign with no visit or dispute in the grid).
+ */
+export const rollupCompletion = pgTable(
+  "rollup_completion",
+  {
+    gridId: uuid("grid_id").notNull(),
+    campaignKey: text("campaign_key").notNull(),
+    rooms: integer("rooms").notNull(),
+    visited: integer("visited").notNull(),
+    checked: integer("checked").notNull(),
+    approved: integer("approved").notNull(),
+    returned: integer("returned").notNull(),
+    revisit: integer("revisit").notNull(),
+    conflicts: integer("conflicts").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.gridId, t.campaignKey] })],
+);
+
+/**
+ * Progress measures (domain/progress.ts ProgressMeasures counts) of one grid in one campaign; campaign
+ * '' holds the grid's active rooms (assigned) alone, the answer for a campaign with no row.
+ */
+export const rollupProgress = pgTable(
+  "rollup_progress",
+  {
+    gridId: uuid("grid_id").notNull(),
+    campaignKey: text("campaign_key").notNull(),
+    assigned: integer("assigned").notNull(),
+    visited: integer("visited").notNull(),
+    checked: integer("checked").notNull(),
+    approved: integer("approved").notNull(),
+    returned: integer("returned").notNull(),
+    revisitDue: integer("revisit_due").notNull(),
+    toEscalate: integer("to_escalate").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.gridId, t.campaignKey] })],
+);
+
+/** Progress by China day of one grid in one campaign: visits, and rooms first visited that day. */
+export const rollupDays = pgTable(
+  "rollup_days",
+  {
+    gridId: uuid("grid_id").notNull(),
+    campaignId: uuid("campaign_id").notNull(),
+    day: date("day").notNull(),
+    visits: integer("visits").notNull(),
+    firstVisits: integer("first_visits").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.gridId, t.campaignId, t.day] }),
+    index("rollup_days_campaign_idx").on(t.campaignId, t.gridId),
+  ],
+);
+
+/**
+ * The register statistics of one grid (export.ts statisticsStatements), each statement's rows of the grid
+ * as a JSON array, counted on `as_of` (persons' ages change with the day: a row of another day is
+ * recounted before it is read).
+ */
+export const rollupRegister = pgTable("rollup_register", {
+  gridId: uuid("grid_id").primaryKey(),
+  asOf: date("as_of").notNull(),
+  persons: jsonb("persons").notNull(),
+  households: jsonb("households").notNull(),
+  units: jsonb("units").notNull(),
+  industries: jsonb("industries").notNull(),
+  rentals: jsonb("rentals").notNull(),
+});

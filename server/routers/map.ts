@@ -20,7 +20,7 @@ export const mapRouter = router({
   /** Areas to draw and every building under the caller's (or the chosen) area, as compact columns. */
   completion: supervisorProcedure
     .input(filters.extend({ areaId: z.uuid().optional() }))
-    .query(({ ctx, input }) => getCompletion(ctx.readDb, ctx.user, input)),
+    .query(({ ctx, input }) => getCompletion(ctx.readDb, ctx.user, input, ctx.db)),
   /** One building's rooms, each with its latest counted visit and state. */
   building: supervisorProcedure
     .input(filters.extend({ buildingId: z.uuid() }))

@@ -12,5 +12,5 @@ export const progressRouter = router({
    */
   summary: supervisor
     .input(z.object({ campaignId: z.uuid().optional(), areaId: z.uuid().optional() }))
-    .query(({ ctx, input }) => progressSummary(ctx.readDb, ctx.user, input, ctx.now)),
+    .query(({ ctx, input }) => progressSummary(ctx.readDb, ctx.user, input, ctx.now, ctx.db)),
 });

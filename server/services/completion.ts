@@ -31,6 +31,7 @@ import type { ReviewState } from "@/domain/visit";
 import type { RoomStatus } from "@/domain/worklist";
 import { notFound } from "../errors";
 import type { SessionUser } from "./auth";
+import { refreshRollups } from "./rollup";
 import { areaInScope, areaTrail, inScope } from "./scope";
 
 /**
@@ -154,7 +155,7 @@ function gridsCte(path: string, f: CompletionFilters): SQL {
  * visit, newest open dispute and unsettled conflicts — as the CTE `room_states` (id, building_id,
  * grid_path, visited, conflict, review_state, state), after the CTEs it needs.
  */
-function roomStatesCte(filters: CompletionFilters): SQL {
+export function roomStatesCte(filters: CompletionFilters): SQL {
   const counted = visitFilter(filters);
   const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
   return sql`
@@ -190,7 +191,7 @@ function roomStatesCte(filters: CompletionFilters): SQL {
 }
 
 /** The counts of domain/completion.ts CompletionCounts over the `room_states` rows aliased `rs`. */
-const roomCountColumns = sql`
+export const roomCountColumns = sql`
         count(rs.id)::int as rooms,
         (count(*) filter (where rs.visited))::int as visited,
         (count(*) filter (where rs.state = 'checked'))::int as checked,
@@ -210,11 +211,19 @@ export async function getCompletion(
   db: Db,
   user: SessionUser,
   filters: CompletionFilters,
+  /** Where the roll-ups are refreshed when `db` is a replica (rollup.ts refreshRollups). */
+  primary: Db = db,
 ): Promise<CompletionPayload> {
   const cut = await checkFilters(db, user, filters);
   const g = gridsCte(cut.path, filters);
   const trail = await areaTrail(db, user, cut.path);
-  if (isAreaView(cut.level)) return areaCompletion(db, cut, g, filters, trail);
+  if (isAreaView(cut.level)) {
+    if (filters.officerId || filters.outcome || filters.from || filters.to) {
+      return areaCompletion(db, cut, g, countedStates(filters), trail);
+    }
+    await refreshRollups(primary);
+    return areaCompletion(db, cut, g, rolledUpStates(filters.campaignId), trail);
+  }
 
   const areaRows = rowsOf<CompletionAreaRow>(
     await db.execute(sql`
@@ -245,24 +254,62 @@ export async function getCompletion(
 }
 
 /**
+ * Per-grid counts off the roll-ups (rollup.ts) as the CTE `grid_counts` (grid_path and the columns of
+ * roomCountColumns) over the grids `g`: of every campaign, or of one — a grid with no row of the
+ * campaign has its rooms and nothing else counted.
+ */
+function rolledUpStates(campaignId: string | undefined): SQL {
+  const own = campaignId
+    ? sql`left join rollup_completion c on c.grid_id = g.id and c.campaign_key = ${campaignId}`
+    : sql`left join rollup_completion c on false`;
+  const pick = (column: string) =>
+    column === "rooms"
+      ? sql`coalesce(c.rooms, b.rooms, 0)`
+      : campaignId
+        ? sql`coalesce(${sql.raw(`c.${column}`)}, 0)`
+        : sql`coalesce(${sql.raw(`b.${column}`)}, 0)`;
+  return sql`
+      grid_counts as (
+        select g.path as grid_path, ${pick("rooms")} as rooms, ${pick("visited")} as visited,
+          ${pick("checked")} as checked, ${pick("approved")} as approved, ${pick("returned")} as returned,
+          ${pick("revisit")} as revisit, ${pick("conflicts")} as conflicts
+        from g left join rollup_completion b on b.grid_id = g.id and b.campaign_key = ''
+          ${own}
+      )`;
+}
+
+/** roomStatesCte's rooms counted per grid, as the CTE `grid_counts` that rolledUpStates also gives. */
+function countedStates(filters: CompletionFilters): SQL {
+  return sql`${roomStatesCte(filters)},
+      grid_counts as (
+        select rs.grid_path, ${roomCountColumns}
+        from room_states rs
+        group by rs.grid_path
+      )`;
+}
+
+/**
  * A district's or a city's map: its child areas that hold grids on the map, each with the counts of
- * every room under it. A room's child area is read off its grid's path (the chain of codes), so the
- * rooms are grouped in one pass, not matched against each child.
+ * every room under it, summed over its grids' counts (`counts`: rolledUpStates, or countedStates when a
+ * filter on visits leaves the roll-ups out). A grid's child area is read off its path (the chain of
+ * codes), so the grids are grouped in one pass, not matched against each child.
  */
 async function areaCompletion(
   db: Db,
   cut: { id: string; path: string },
   g: SQL,
-  filters: CompletionFilters,
+  counts: SQL,
   trail: CompletionTrailStep[],
 ): Promise<CompletionPayload> {
   const rows = rowsOf<CompletionAreaRow & CompletionCounts>(
     await db.execute(sql`
-      with ${g}, ${roomStatesCte(filters)},
+      with ${g}, ${counts},
       per_child as (
-        select ${cut.path} || split_part(substr(rs.grid_path, length(${cut.path}) + 1), '/', 1) || '/' as path,
-          ${roomCountColumns}
-        from room_states rs
+        select ${cut.path} || split_part(substr(gc.grid_path, length(${cut.path}) + 1), '/', 1) || '/' as path,
+          sum(gc.rooms)::int as rooms, sum(gc.visited)::int as visited, sum(gc.checked)::int as checked,
+          sum(gc.approved)::int as approved, sum(gc.returned)::int as returned,
+          sum(gc.revisit)::int as revisit, sum(gc.conflicts)::int as conflicts
+        from grid_counts gc
         group by 1
       )
       select a.id, a.parent_id as "parentId", a.level, a.code, a.name, a.boundary,

@@ -13,6 +13,7 @@ import {
   questionnaires,
   rentals,
   rentalTenants,
+  rollupRegister,
   rooms,
   units,
   users,
@@ -48,6 +49,7 @@ import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type ExportFile, type ExportFormat, pagedTableFile, tableFile } from "./export-file";
 import { nameList, noteNames } from "./note-names";
+import { refreshStatistics } from "./rollup";
 import { areaInScope, visibleCampaigns } from "./scope";
 
 /**
@@ -669,19 +671,12 @@ export async function exportRegister(
 type Counted = { gridId: string } & Record<string, number | string | null>;
 
 /**
- * Statistics per grid under the area (communities are the sums of their grids), each figure counted
- * with GROUP BY in the database: active persons by age band at today's date in China, 60+, special
- * groups and migrants; active households by kind and flag; active units by state and by industry;
- * active rental rooms and the active tenants of those rooms.
+ * The statements statistics counts per grid with, over the grids of the CTE `sg` (id) that `scope`
+ * opens: active persons by age band at `today` (a day in China), 60+, special groups and migrants;
+ * active households by kind and flag; active units by state and by industry; active rental rooms and
+ * their active tenants. Each row carries "gridId". rollup.ts stores their rows per grid.
  */
-export async function exportStatistics(
-  db: Db,
-  user: SessionUser,
-  input: AreaExportInput,
-  options: ExportOptions,
-): Promise<ExportFile> {
-  const area = await areaInScope(db, user, input.areaId);
-  const today = chinaDay(options.now);
+export function statisticsStatements(scope: SQL, today: string) {
   const age = sql`extract(year from age(${today}::date, p.birth_date))`;
   const bandColumns = sql.join(
     AGE_BANDS.map(
@@ -690,25 +685,8 @@ export async function exportStatistics(
     ),
     sql`, `,
   );
-  const scope = sql`with sg as (
-    select g.id from ${areas} g where g.level = 'grid' and starts_with(g.path, ${area.path}))`;
-  const { grids, industries } = await readSnapshot(options.readDb ?? db, async (tx) => {
-    const gridRows = rowsOf<{
-      gridId: string;
-      gridCode: string;
-      gridName: string;
-      communityCode: string;
-      communityName: string;
-    }>(
-      await tx.execute(sql`
-        select g.id as "gridId", g.code as "gridCode", g.name as "gridName",
-          coalesce(c.code, '') as "communityCode", coalesce(c.name, '') as "communityName"
-        from ${areas} g left join ${areas} c on c.id = g.parent_id
-        where g.level = 'grid' and starts_with(g.path, ${area.path})
-        order by c.code nulls last, g.code`),
-    );
-    const personRows = rowsOf<Counted>(
-      await tx.execute(sql`${scope}
+  return {
+    persons: sql`${scope}
         select p.grid_id as "gridId", count(*)::int as "population", ${bandColumns},
           count(*) filter (where ${age} >= ${ELDERLY_FROM_AGE})::int as "elderly",
           count(*) filter (where p.disability)::int as "disability",
@@ -718,41 +696,79 @@ export async function exportStatistics(
           count(*) filter (where p.person_type = ${MIGRANT_PERSON_TYPE})::int as "migrants"
         from sg join ${persons} p on p.grid_id = sg.id
         where p.ended_at is null
-        group by p.grid_id`),
-    );
-    const householdRows = rowsOf<Counted>(
-      await tx.execute(sql`${scope}
+        group by p.grid_id`,
+    households: sql`${scope}
         select h.grid_id as "gridId", h.kind as "kind", count(*)::int as "n",
           count(*) filter (where h.low_income)::int as "lowIncome",
           count(*) filter (where h.five_guarantee)::int as "fiveGuarantee"
         from sg join ${households} h on h.grid_id = sg.id
         where h.ended_at is null
-        group by h.grid_id, h.kind`),
-    );
-    const unitRows = rowsOf<Counted>(
-      await tx.execute(sql`${scope}
+        group by h.grid_id, h.kind`,
+    units: sql`${scope}
         select u.grid_id as "gridId", u.status as "status", count(*)::int as "n"
         from sg join ${units} u on u.grid_id = sg.id
         where u.ended_at is null
-        group by u.grid_id, u.status`),
-    );
-    const industryRows = rowsOf<{ gridId: string; industry: string | null; n: number }>(
-      await tx.execute(sql`${scope}
+        group by u.grid_id, u.status`,
+    industries: sql`${scope}
         select u.grid_id as "gridId", u.industry as "industry", count(*)::int as "n"
         from sg join ${units} u on u.grid_id = sg.id
         where u.ended_at is null
         group by u.grid_id, u.industry
-        order by u.industry nulls last`),
-    );
-    const rentalRows = rowsOf<Counted>(
-      await tx.execute(sql`${scope}
+        order by u.industry nulls last`,
+    rentals: sql`${scope}
         select rt.grid_id as "gridId", count(*)::int as "rentals",
           coalesce(sum((select count(*) from ${rentalTenants} t
             where t.rental_id = rt.id and t.ended_at is null)), 0)::int as "tenants"
         from sg join ${rentals} rt on rt.grid_id = sg.id
         where rt.ended_at is null
-        group by rt.grid_id`),
+        group by rt.grid_id`,
+  };
+}
+
+/**
+ * Statistics per grid under the area (communities are the sums of their grids), each figure counted
+ * with GROUP BY in the database (statisticsStatements) and kept per grid by the roll-ups.
+ */
+export async function exportStatistics(
+  db: Db,
+  user: SessionUser,
+  input: AreaExportInput,
+  options: ExportOptions,
+): Promise<ExportFile> {
+  const area = await areaInScope(db, user, input.areaId);
+  const today = chinaDay(options.now);
+  // The counts are the roll-ups' (rollup.ts, recounted first for grids written since, or counted on
+  // another day), read here in one statement of a few hundred grid rows however many residents.
+  await refreshStatistics(db, today, area.path);
+  const { grids, industries } = await readSnapshot(options.readDb ?? db, async (tx) => {
+    const gridRows = rowsOf<{
+      gridId: string;
+      gridCode: string;
+      gridName: string;
+      communityCode: string;
+      communityName: string;
+      persons: Counted[] | null;
+      households: Counted[] | null;
+      units: Counted[] | null;
+      industries: { industry: string | null; n: number }[] | null;
+      rentals: Counted[] | null;
+    }>(
+      await tx.execute(sql`
+        select g.id as "gridId", g.code as "gridCode", g.name as "gridName",
+          coalesce(c.code, '') as "communityCode", coalesce(c.name, '') as "communityName",
+          rr.persons, rr.households, rr.units, rr.industries, rr.rentals
+        from ${areas} g left join ${areas} c on c.id = g.parent_id
+          left join ${rollupRegister} rr on rr.grid_id = g.id
+        where g.level = 'grid' and starts_with(g.path, ${area.path})
+        order by c.code nulls last, g.code`),
     );
+    const rowsOfGrids = <T>(pick: (g: (typeof gridRows)[number]) => T[] | null) =>
+      gridRows.flatMap((g) => (pick(g) ?? []).map((row) => ({ ...row, gridId: g.gridId })));
+    const personRows = rowsOfGrids((g) => g.persons);
+    const householdRows = rowsOfGrids((g) => g.households);
+    const unitRows = rowsOfGrids((g) => g.units);
+    const industryRows = rowsOfGrids((g) => g.industries);
+    const rentalRows = rowsOfGrids((g) => g.rentals);
 
     const byGrid = new Map<string, StatisticsRow>(
       gridRows.map((g) => [g.gridId, { ...g, ...emptyCounts() }]),

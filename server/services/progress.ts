@@ -1,7 +1,17 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { areas, assignments, households, residentFeedback, rooms, users, visits } from "@/db/schema";
+import {
+  areas,
+  assignments,
+  households,
+  residentFeedback,
+  rollupDays,
+  rollupProgress,
+  rooms,
+  users,
+  visits,
+} from "@/db/schema";
 import { isAreaView } from "@/domain/completion";
 import { REVISIT_OUTCOMES } from "@/domain/counts";
 import type { Translate } from "@/domain/i18n";
@@ -25,6 +35,7 @@ import type { SessionUser } from "./auth";
 import { callCtes } from "./calls";
 import { roomStateSql } from "./completion";
 import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
+import { refreshRollups } from "./rollup";
 import { areaInScope, areaTrail, visibleCampaigns } from "./scope";
 
 /**
@@ -71,17 +82,22 @@ const zeroMeasures = () =>
  */
 type Ctes = ReturnType<typeof scopeCtes>;
 
-function scopeCtes(campaignId: string, areaPath: string) {
-  const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
+/** The grids under `areaPath` with an active assignment in the campaign: the body of `scope_grids`. */
+function assignedGrids(campaignId: string, areaPath: string): SQL {
   return sql`
-    with recursive scope_grids as (
       select g.id
       from ${areas} g
       where g.level = 'grid' and starts_with(g.path, ${areaPath})
         and exists (
           select 1 from ${assignments} a
-          where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null)
-    ),
+          where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null)`;
+}
+
+/** `scopeGrids` is the body of `scope_grids` (id): assignedGrids, or the grids a roll-up recounts. */
+export function scopeCtes(campaignId: string, scopeGrids: SQL) {
+  const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
+  return sql`
+    with recursive scope_grids as (${scopeGrids}),
     scoped_visits as (
       select v.id, v.room_id, r.grid_id, r.ended_at is not null as room_ended, v.officer_id,
         v.outcome, v.review_state, v.revisit_due, v.visited_at, v.received_at
@@ -123,6 +139,37 @@ function scopeCtes(campaignId: string, areaPath: string) {
     ${callCtes(sql`scoped_visits`)}`;
 }
 
+/**
+ * Each grid of `scope_grids` with its measures, as the CTE `grid_measures` (grid_id and the columns of
+ * SUM_MEASURES), after scopeCtes: what rollup.ts stores per grid and campaign.
+ */
+export function gridMeasuresCte(): SQL {
+  return sql`
+      grid_measures as (
+        select u.grid_id, ${SUM_MEASURES}
+        from (
+          -- every grid, rooms or not
+          select sg.id as grid_id, 0 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
+            0 as revisit_due, 0 as to_escalate
+          from scope_grids sg
+          union all
+          -- active rooms
+          select r.grid_id, 1, 0, 0, 0, 0, 0, 0
+          from scope_grids sg join ${rooms} r on r.grid_id = sg.id
+          where r.ended_at is null
+          union all
+          -- rooms visited or disputed, by their state (an ended room visited is still assigned)
+          select x.grid_id, case when x.room_ended then 1 else 0 end, x.visited, x.checked, x.approved,
+            x.returned, x.revisit_due, x.to_escalate
+          from states x
+          union all
+          -- rooms to escalate
+          select e.grid_id, 0, 0, 0, 0, 0, 0, 1 from escalations e
+        ) u
+        group by u.grid_id
+      )`;
+}
+
 type Counts = {
   assigned: number;
   visited: number;
@@ -146,7 +193,11 @@ const SUM_MEASURES = sql`
 const jsonList = (value: unknown): string[] =>
   Array.isArray(value) ? (value as string[]) : typeof value === "string" ? JSON.parse(value) : [];
 
-async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
+/**
+ * The report's grids with their measures, read off the roll-ups (rollup.ts, refreshed before the
+ * report's snapshot): a grid without a row of the campaign has its active rooms and nothing else.
+ */
+async function gridRows(tx: Db, campaignId: string, areaPath: string, listed: boolean) {
   const rows = rowsOf<
     Counts & {
       gridId: string;
@@ -158,36 +209,27 @@ async function gridRows(tx: Db, ctes: Ctes, campaignId: string) {
       gridPath: string;
     }
   >(
-    await tx.execute(sql`${ctes},
+    await tx.execute(sql`with scope_grids as (${assignedGrids(campaignId, areaPath)}),
       grid_measures as (
-        select u.grid_id, ${SUM_MEASURES}
-        from (
-          -- every grid, rooms or not
-          select sg.id as grid_id, 0 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
-            0 as revisit_due, 0 as to_escalate
-          from scope_grids sg
-          union all
-          -- active rooms
-          select r.grid_id, 1, 0, 0, 0, 0, 0, 0
-          from scope_grids sg join ${rooms} r on r.grid_id = sg.id
-          where r.ended_at is null
-          union all
-          -- rooms visited or disputed, by their state (an ended room visited is still assigned)
-          select x.grid_id, case when x.room_ended then 1 else 0 end, x.visited, x.checked, x.approved,
-            x.returned, x.revisit_due, x.to_escalate
-          from states x
-          union all
-          -- rooms to escalate
-          select e.grid_id, 0, 0, 0, 0, 0, 0, 1 from escalations e
-        ) u
-        group by u.grid_id
+        select sg.id as grid_id, coalesce(p.assigned, b.assigned, 0) as "assigned",
+          coalesce(p.visited, 0) as "visited", coalesce(p.checked, 0) as "checked",
+          coalesce(p.approved, 0) as "approved", coalesce(p.returned, 0) as "returned",
+          coalesce(p.revisit_due, 0) as "revisitsDue", coalesce(p.to_escalate, 0) as "toEscalate"
+        from scope_grids sg
+          left join ${rollupProgress} b on b.grid_id = sg.id and b.campaign_key = ''
+          left join ${rollupProgress} p on p.grid_id = sg.id and p.campaign_key = ${campaignId}
       )
       select g.id as "gridId", g.code as "gridCode", g.name as "gridName", g.path as "gridPath",
         c.id as "communityId", c.name as "communityName",
-        to_json(array(
+        -- Officers' names only for a table that lists the grids (not a district's or city's screen).
+        ${
+          listed
+            ? sql`to_json(array(
           select distinct o.display_name from ${assignments} a join ${users} o on o.id = a.officer_id
           where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null
-          order by 1)) as "officers",
+          order by 1))`
+            : sql`'[]'::json`
+        } as "officers",
         gm.assigned as "assigned", gm."visited", gm."checked", gm."approved", gm."returned", gm."revisitsDue",
         gm."toEscalate"
       from grid_measures gm
@@ -304,24 +346,15 @@ async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: str
   );
 }
 
-async function dayRows(tx: Db, ctes: Ctes): Promise<DayCount[]> {
-  // A day is the calendar day in China: the instant in UTC moved eight hours (China keeps no
-  // daylight saving), whatever the session's time zone.
+/** Visits and first visits by China day over the report's grids, summed off the roll-ups (rollup.ts). */
+async function dayRows(tx: Db, campaignId: string, areaPath: string): Promise<DayCount[]> {
   return rowsOf<DayCount>(
-    await tx.execute(sql`${ctes},
-      visit_days as (
-        select sv.room_id, ((sv.visited_at at time zone 'UTC') + interval '8 hours')::date as day
-        from scoped_visits sv
-      )
-      select to_char(u.day, 'YYYY-MM-DD') as "day", sum(u.visits)::int as "visits",
-        sum(u.first_visits)::int as "firstVisits"
-      from (
-        select day, 1 as visits, 0 as first_visits from visit_days
-        union all
-        select min(day), 0, 1 from visit_days group by room_id
-      ) u
-      group by u.day
-      order by u.day`),
+    await tx.execute(sql`with scope_grids as (${assignedGrids(campaignId, areaPath)})
+      select to_char(d.day, 'YYYY-MM-DD') as "day", sum(d.visits)::int as "visits",
+        sum(d.first_visits)::int as "firstVisits"
+      from scope_grids sg join ${rollupDays} d on d.grid_id = sg.id and d.campaign_id = ${campaignId}
+      group by d.day
+      order by d.day`),
   );
 }
 
@@ -345,6 +378,7 @@ async function buildSummary(
   input: ProgressInput,
   now: Date,
   purpose: "screen" | "export",
+  primary: Db,
 ) {
   const area = await areaInScope(db, user, input.areaId);
   const list = await visibleCampaigns(db, user);
@@ -373,22 +407,30 @@ async function buildSummary(
   };
   if (!campaign) return { summary, areaPath: path };
   const campaignId = campaign.id;
+  await refreshRollups(primary);
 
   // One snapshot for all statements, so the totals, tables and days agree with each other.
   await db.transaction(
     async (transaction) => {
       const tx = transaction as unknown as Db;
-      const ctes = scopeCtes(campaignId, path);
-      const grids = await gridRows(tx, ctes, campaignId);
+      const listed = !(purpose === "screen" && isAreaView(area.level));
+      const grids = await gridRows(tx, campaignId, path, listed);
       summary.grids = grids.map((g) => g.grid);
       summary.children = await childRows(tx, area, grids);
-      summary.officers = await officerRows(tx, ctes, campaignId, path);
       summary.totals = sumMeasures(summary.grids);
-      summary.days = fillDays(await dayRows(tx, ctes), summary.totals.assigned);
-      if (purpose === "screen" && isAreaView(area.level)) {
+      summary.days = fillDays(await dayRows(tx, campaignId, path), summary.totals.assigned);
+      if (!listed) {
+        // A district's or a city's screen lists no grids or officers (domain/completion.ts
+        // AREA_VIEW_LEVELS), so the officers, still counted off the visits, are not counted at all.
         summary.listed = false;
         summary.grids = [];
-        summary.officers = [];
+      } else {
+        summary.officers = await officerRows(
+          tx,
+          scopeCtes(campaignId, assignedGrids(campaignId, path)),
+          campaignId,
+          path,
+        );
       }
       summary.communities = await communityOptions(tx, user, campaignId);
     },
@@ -403,8 +445,10 @@ export async function progressSummary(
   user: SessionUser,
   input: ProgressInput,
   now: Date,
+  /** Where the roll-ups are refreshed when `db` is a replica (rollup.ts refreshRollups). */
+  primary: Db = db,
 ): Promise<ProgressSummary> {
-  return (await buildSummary(db, user, input, now, "screen")).summary;
+  return (await buildSummary(db, user, input, now, "screen", primary)).summary;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,7 +472,14 @@ export async function exportProgress(
   /** `readDb`: where the numbers are read (a replica, see Database.readDb); the audit row goes to `db`. */
   options: { now: Date; ip: string; translate: Translate; readDb?: Db },
 ): Promise<ExportFile> {
-  const { summary, areaPath } = await buildSummary(options.readDb ?? db, user, input, options.now, "export");
+  const { summary, areaPath } = await buildSummary(
+    options.readDb ?? db,
+    user,
+    input,
+    options.now,
+    "export",
+    db,
+  );
   const t = options.translate;
   const all = exportTables(summary, t);
   const tables = input.format === "csv" && input.table ? all.filter((x) => x.key === input.table) : all;

@@ -1,13 +1,24 @@
 import "server-only";
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { areas, buildings, households, persons, rentals, rentalTenants, rooms, units } from "@/db/schema";
+import {
+  areas,
+  buildings,
+  households,
+  persons,
+  rentals,
+  rentalTenants,
+  rollupRegister,
+  rooms,
+  units,
+} from "@/db/schema";
 import { maskIdNumber, maskName, maskPhone } from "@/domain/mask";
 import { chinaDay } from "@/domain/progress";
 import { ageOn } from "@/domain/validators/date";
 import { notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { refreshRollups } from "./rollup";
 import { inScope } from "./scope";
 
 const underPath = (column: typeof areas.path, prefix: string) => sql`starts_with(${column}, ${prefix})`;
@@ -34,6 +45,7 @@ export async function getAreaView(db: Db, user: SessionUser, areaId?: string) {
     .from(areas)
     .where(eq(areas.id, areaId ?? user.areaId));
   if (!area || !inScope(user, area.path)) throw notFound();
+  await refreshRollups(db);
 
   // Correlated subqueries name the outer table in full: drizzle renders a lone column unqualified,
   // which inside the subquery would silently bind to the inner table's column of the same name.
@@ -44,8 +56,12 @@ export async function getAreaView(db: Db, user: SessionUser, areaId?: string) {
       code: areas.code,
       name: areas.name,
       level: areas.level,
-      households: sql<number>`(select count(*)::int from ${households} h where h.grid_id in ${grids} and h.ended_at is null)`,
-      persons: sql<number>`(select count(*)::int from ${persons} p where p.grid_id in ${grids} and p.ended_at is null)`,
+      // Off the register roll-ups (rollup.ts, refreshed above): the grids' active households by kind
+      // and active persons, summed, rather than every resident of a city counted.
+      households: sql<number>`(select coalesce(sum((select sum((x->>'n')::int) from jsonb_array_elements(rr.households) x)), 0)::int
+        from ${rollupRegister} rr where rr.grid_id in ${grids})`,
+      persons: sql<number>`(select coalesce(sum((rr.persons->0->>'population')::int), 0)::int
+        from ${rollupRegister} rr where rr.grid_id in ${grids})`,
     })
     .from(areas)
     .where(eq(areas.parentId, area.id))

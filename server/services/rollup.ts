@@ -1,0 +1,174 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { type Db, rowsOf } from "@/db/client";
+import { rollupCompletion, rollupDays, rollupDirty, rollupProgress, rollupRegister } from "@/db/schema";
+import { chinaDay } from "@/domain/progress";
+import { type CompletionFilters, roomCountColumns, roomStatesCte } from "./completion";
+import { statisticsStatements } from "./export";
+import { gridMeasuresCte, scopeCtes } from "./progress";
+
+/**
+ * Roll-ups: per-grid counts that the district and city views sum (a few hundred or thousand grid rows)
+ * instead of rescanning every visit of the city. Three tables (db/schema.ts):
+ *
+ *   rollup_completion  the completion map's counts per grid, of every campaign ('') and of each
+ *                      campaign where it differs from "the grid's rooms and nothing else"
+ *   rollup_progress    progress measures per grid and campaign ('' holds the grid's active rooms)
+ *   rollup_days        progress by China day per grid and campaign
+ *   rollup_register    the register statistics per grid (export.ts statisticsStatements), counted on
+ *                      a day: persons' ages move with the calendar, so a grid counted on another day
+ *                      is recounted before statistics of today are read (refreshStatistics)
+ *
+ * They are counted by the very statements that count them from scratch (completion.ts roomStatesCte,
+ * progress.ts scopeCtes + gridMeasuresCte), restricted to the grids recounted, so a roll-up and a
+ * recount cannot disagree by definition. Staleness is tracked, not pushed: statement-level triggers
+ * (migration 0015) append each grid a statement wrote to rollup_dirty, and refreshRollups recounts
+ * those grids before a read. A read therefore never lags behind the primary: it pays for the grids
+ * written since the last read, and a push pays one small insert per statement.
+ *
+ * Race-free under READ COMMITTED: the dirty rows are deleted first, then the grids recounted in later
+ * statements, which see every commit up to then; a write committing after the delete left its own dirty
+ * row, so the next refresh recounts that grid again. Refreshes take a transaction-scoped advisory lock,
+ * so two never recount the same grid at once.
+ */
+
+/** pg_advisory_xact_lock key of the refresh ("rollup" in ASCII). */
+const REFRESH_LOCK = 0x726f6c6c7570;
+
+/** Recounts the grids written since the last refresh. Returns how many. `db` must be the primary. */
+export async function refreshRollups(db: Db): Promise<number> {
+  // Nothing stale (the usual read): one indexed probe, no transaction.
+  const [any] = rowsOf<{ one: number }>(await db.execute(sql`select 1 as one from ${rollupDirty} limit 1`));
+  if (!any) return 0;
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK})`);
+    const ids = [
+      ...new Set(
+        rowsOf<{ grid_id: string }>(await tx.execute(sql`delete from ${rollupDirty} returning grid_id`)).map(
+          (r) => r.grid_id,
+        ),
+      ),
+    ];
+    if (!ids.length) return 0;
+    await recount(tx, ids);
+    await recountRegister(tx, ids, chinaDay(new Date()));
+    return ids.length;
+  });
+}
+
+/**
+ * Before statistics of `today` (a China day) under `areaPath` are read: the grids written since the last
+ * refresh, and those under the area whose statistics were counted on another day (or never).
+ */
+export async function refreshStatistics(db: Db, today: string, areaPath: string): Promise<number> {
+  const recounted = await refreshRollups(db);
+  const stale = sql`select g.id from areas g left join ${rollupRegister} rr on rr.grid_id = g.id
+    where g.level = 'grid' and starts_with(g.path, ${areaPath}) and rr.as_of is distinct from ${today}::date`;
+  const [any] = rowsOf<{ id: string }>(await db.execute(sql`${stale} limit 1`));
+  if (!any) return recounted;
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK})`);
+    const ids = rowsOf<{ id: string }>(await tx.execute(stale)).map((r) => r.id);
+    if (ids.length) await recountRegister(tx, ids, today);
+    return recounted + ids.length;
+  });
+}
+
+/** Counts the grids' register statistics on `today` and stores each statement's rows per grid. */
+async function recountRegister(tx: Db, ids: string[], today: string) {
+  const list = sql`${sql.param(ids)}::uuid[]`;
+  const statements = statisticsStatements(
+    sql`with sg as (select id from areas where id = any(${list}))`,
+    today,
+  );
+  const rows: Record<string, Record<string, Record<string, unknown>[]>> = {};
+  for (const id of ids) rows[id] = { persons: [], households: [], units: [], industries: [], rentals: [] };
+  for (const [name, statement] of Object.entries(statements)) {
+    for (const { gridId, ...row } of rowsOf<{ gridId: string } & Record<string, unknown>>(
+      await tx.execute(statement),
+    )) {
+      rows[gridId]?.[name].push(row);
+    }
+  }
+  await tx.execute(sql`delete from ${rollupRegister} where grid_id = any(${list})`);
+  await tx.execute(sql`
+    insert into ${rollupRegister} (grid_id, as_of, persons, households, units, industries, rentals)
+    select x.grid_id, ${today}::date, x.persons, x.households, x.units, x.industries, x.rentals
+    from jsonb_to_recordset(${JSON.stringify(
+      ids.map((id) => ({ grid_id: id, ...rows[id] })),
+    )}::jsonb) as x(grid_id uuid, persons jsonb, households jsonb, units jsonb, industries jsonb, rentals jsonb)`);
+}
+
+async function recount(tx: Db, ids: string[]) {
+  const list = sql`${sql.param(ids)}::uuid[]`;
+  const g = sql`g as (select a.id, a.path from areas a where a.id = any(${list}))`;
+  // The campaigns with anything in these grids: visits (by the visit's or the room's grid) and residents'
+  // feedback. Any other campaign's counts are the fallback rows'.
+  const campaignIds = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      select v.campaign_id as id from visits v where v.grid_id = any(${list})
+      union
+      select v.campaign_id from rooms r join visits v on v.room_id = r.id where r.grid_id = any(${list})
+      union
+      select f.campaign_id from resident_feedback f where f.grid_id = any(${list})`),
+  ).map((r) => r.id);
+
+  await tx.execute(sql`delete from ${rollupCompletion} where grid_id = any(${list})`);
+  await tx.execute(sql`delete from ${rollupProgress} where grid_id = any(${list})`);
+  await tx.execute(sql`delete from ${rollupDays} where grid_id = any(${list})`);
+
+  const completion = async (key: string, filters: CompletionFilters, onlyActive: boolean) =>
+    tx.execute(sql`
+      insert into ${rollupCompletion}
+        (grid_id, campaign_key, rooms, visited, checked, approved, returned, revisit, conflicts)
+      with ${g}, ${roomStatesCte(filters)},
+      counted as (
+        select g.id as grid_id, ${roomCountColumns}
+        from g left join room_states rs on rs.grid_path = g.path
+        group by g.id
+      )
+      select grid_id, ${key}, rooms, visited, checked, approved, returned, revisit, conflicts
+      from counted
+      where ${onlyActive ? sql`visited + checked + approved + returned + revisit + conflicts > 0` : sql`true`}`);
+  await completion("", {}, false);
+  for (const id of campaignIds) await completion(id, { campaignId: id }, true);
+
+  // Progress: a grid's active rooms, then each campaign's measures where more than those.
+  await tx.execute(sql`
+    insert into ${rollupProgress}
+      (grid_id, campaign_key, assigned, visited, checked, approved, returned, revisit_due, to_escalate)
+    select g.id, '', (select count(*) from rooms r where r.grid_id = g.id and r.ended_at is null)::int,
+      0, 0, 0, 0, 0, 0
+    from areas g where g.id = any(${list})`);
+  for (const id of campaignIds) {
+    await tx.execute(sql`
+      insert into ${rollupProgress}
+        (grid_id, campaign_key, assigned, visited, checked, approved, returned, revisit_due, to_escalate)
+      ${scopeCtes(id, sql`select a.id from areas a where a.id = any(${list})`)},
+      ${gridMeasuresCte()}
+      select gm.grid_id, ${id}, gm."assigned", gm."visited", gm."checked", gm."approved", gm."returned",
+        gm."revisitsDue", gm."toEscalate"
+      from grid_measures gm
+      where gm."visited" + gm."checked" + gm."approved" + gm."returned" + gm."revisitsDue" + gm."toEscalate" > 0`);
+  }
+
+  // Days: a day is the calendar day in China (UTC + 8 hours, no daylight saving); a room's first visit
+  // is its earliest day in the campaign (progress.ts counted the same off scoped_visits).
+  await tx.execute(sql`
+    insert into ${rollupDays} (grid_id, campaign_id, day, visits, first_visits)
+    with visit_days as (
+      select r.grid_id, v.campaign_id, v.room_id,
+        ((v.visited_at at time zone 'UTC') + interval '8 hours')::date as day
+      from rooms r join visits v on v.room_id = r.id
+      where r.grid_id = any(${list})
+    )
+    select u.grid_id, u.campaign_id, u.day, sum(u.visits)::int, sum(u.first_visits)::int
+    from (
+      select grid_id, campaign_id, day, 1 as visits, 0 as first_visits from visit_days
+      union all
+      select grid_id, campaign_id, min(day), 0, 1 from visit_days group by grid_id, campaign_id, room_id
+    ) u
+    group by u.grid_id, u.campaign_id, u.day`);
+}
