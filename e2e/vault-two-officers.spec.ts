@@ -164,6 +164,8 @@ test("two officers share a phone: B never sees nor opens A's grid; A's unsent vi
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByTestId("logout").click();
   await expect(page).toHaveURL(/\/login$/);
+  // B's phone syncs as usual: B's sync must not carry A's visit (A's store is not B's).
+  await page.unroute(isPush);
 
   // Officer B, on the same browser: a PIN of B's own, B's own grid.
   await loginWithPin(page, B, B_PIN);
@@ -201,6 +203,7 @@ test("two officers share a phone: B never sees nor opens A's grid; A's unsent vi
   expect(hrefs.filter((id) => id && aRoomIds.has(id))).toEqual([]);
   const shown = (await page.locator("body").textContent()) ?? "";
   expect(aSecrets.filter((s) => shown.includes(s))).toEqual([]);
+  await page.getByTestId("work-room").first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/b-work-list.png` });
 
   // B's search finds B's people and none of A's.
@@ -264,13 +267,15 @@ test("two officers share a phone: B never sees nor opens A's grid; A's unsent vi
   await page.getByTestId("logout").click();
   await expect(page).toHaveURL(/\/login$/);
 
-  // Officer A again: the unsent visit is there, sealed all along, and syncs; nothing of B's shows.
-  await page.unroute(isPush);
+  // Officer A again: the unsent visit is there, sealed all along (held from syncing until looked at),
+  // and then syncs; nothing of B's shows.
+  await page.route(isPush, (route) => route.abort("internetdisconnected"));
   await login(page, A);
   await expect(page.getByTestId("work-room")).toHaveCount(aRooms.length);
+  await expect(page.getByTestId("pending")).toHaveText("待同步 1");
   const pending = await readStore<{ id: string; state: string }>(page, "outbox");
-  // Sent already (the phone syncs at once), or still waiting: either way the one recorded offline.
-  if (pending.length > 0) expect(pending.map((e) => [e.id, e.state])).toEqual([[entry.id, "pending"]]);
+  expect(pending.map((e) => [e.id, e.state])).toEqual([[entry.id, "pending"]]);
+  await page.unroute(isPush);
   await syncUntilEmpty(page);
   // Taken by the server: nothing left in the outbox, not even set aside as refused.
   expect(await readStore(page, "outbox")).toEqual([]);
