@@ -245,6 +245,8 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
       }
       await store("outbox").delete(entry.id);
       tally.sent += 1;
+      // Held by the server for a supervisor's decision; the phone erases its copies next (wipe).
+      if (result.status === "quarantined") continue;
       const visitId = entry.kind === "visit" ? entry.payload.visit.id : entry.conflict.visitId;
       const roomId = entry.kind === "visit" ? entry.payload.visit.roomId : entry.conflict.roomId;
       const gridId = entry.kind === "visit" ? entry.payload.visit.gridId : entry.conflict.gridId;
