@@ -32,7 +32,7 @@ export function SyncChip({
         : state.phase === "unauthorized"
           ? t("sync.expiredShort")
           : state.phase === "wiped"
-            ? t("vault.wipedTitle")
+            ? t("vault.wipedShort")
             : pending
               ? null
               : t("field.synced");

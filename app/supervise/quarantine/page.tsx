@@ -73,7 +73,7 @@ export default function QuarantinePage() {
                 <th className="p-2">{t("quarantine.what")}</th>
                 <th className="p-2">{t("quarantine.visitedAt")}</th>
                 <th className="p-2">{t("quarantine.received")}</th>
-                <th className="p-2">{t("quarantine.reason")}</th>
+                <th className="w-72 p-2">{t("quarantine.reason")}</th>
               </tr>
             </thead>
             <tbody>
@@ -109,7 +109,10 @@ export default function QuarantinePage() {
                     <input
                       id={`reason-${item.id}`}
                       value={reasons[item.id] ?? ""}
-                      onChange={(event) => setReasons((all) => ({ ...all, [item.id]: event.target.value }))}
+                      onChange={(event) => {
+                        setReasons((all) => ({ ...all, [item.id]: event.target.value }));
+                        if (missing === item.id) setMissing(null);
+                      }}
                       placeholder={t("quarantine.reasonPlaceholder")}
                       maxLength={500}
                       aria-invalid={missing === item.id}
