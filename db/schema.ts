@@ -23,6 +23,7 @@ import { AREA_LEVELS } from "../domain/areas";
 import { ROLES } from "../domain/auth";
 import { CAMPAIGN_STATUSES } from "../domain/campaign";
 import { type DisputedField, FEEDBACK_KINDS } from "../domain/check";
+import { DEVICE_MARKS, QUARANTINE_STATES } from "../domain/device";
 import { CHANGE_STATUSES } from "../domain/push";
 import type { ClaimAnswer, TargetClaim, TargetFileReport } from "../domain/target-file";
 import { TARGET_KINDS, TARGET_STATES, TARGET_SUBJECTS, type TargetQuery } from "../domain/targets";
@@ -493,9 +494,44 @@ export const devices = pgTable(
     wrapSecret: text("wrap_secret"),
     /** Set when the secret may no longer be handed out (the device was lost or retired). */
     secretWithheldAt: ts("secret_withheld_at"),
+    /**
+     * Marked by a supervisor or administrator: a lost or retired phone is told at its next contact to
+     * erase its register data, after handing its unsent work to the quarantine (server/services/devices.ts).
+     */
+    markedAs: text("marked_as", { enum: DEVICE_MARKS }),
+    markedAt: ts("marked_at"),
+    markedBy: uuid("marked_by").references(() => users.id),
+    /** The first contact after the mark: when the phone was told to erase its register data. */
+    wipeToldAt: ts("wipe_told_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [index("devices_user_idx").on(t.userId)],
+);
+
+/**
+ * Unsent work a lost or retired phone (or a disabled officer's) handed over before erasing itself:
+ * held out of the register until a supervisor accepts it into review, as if pushed, or discards it,
+ * with a reason. The id is the phone's mutation id, so a replayed hand-over stores nothing twice.
+ */
+export const quarantinedMutations = pgTable(
+  "quarantined_mutations",
+  {
+    id: uuid("id").primaryKey(),
+    deviceId: uuid("device_id").notNull(),
+    officerId: uuid("officer_id")
+      .notNull()
+      .references(() => users.id),
+    /** The area the work is about (the visit's grid; the officer's area when it names none): scope. */
+    areaPath: text("area_path").notNull(),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").notNull(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+    state: text("state", { enum: QUARANTINE_STATES }).notNull().default("held"),
+    decidedBy: uuid("decided_by").references(() => users.id),
+    decidedAt: ts("decided_at"),
+    reason: text("reason"),
+  },
+  (t) => [index("quarantined_mutations_state_idx").on(t.state, t.areaPath)],
 );
 
 /**

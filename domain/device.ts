@@ -111,3 +111,11 @@ export function deviceLabel(name: DeviceName, t: Translate): string {
     .filter(Boolean)
     .join(" · ");
 }
+
+/** What a supervisor may mark a phone: either way it is told at its next contact to erase its data. */
+export const DEVICE_MARKS = ["lost", "retired"] as const;
+export type DeviceMark = (typeof DEVICE_MARKS)[number];
+
+/** Handed-over work: held until a supervisor accepts it into review or discards it. */
+export const QUARANTINE_STATES = ["held", "accepted", "discarded"] as const;
+export type QuarantineState = (typeof QUARANTINE_STATES)[number];

@@ -94,13 +94,20 @@ export type MutationResult =
   /** Written, except these fields, which wait for someone to settle them. */
   | { status: "conflict"; versions: Record<string, number>; conflicts: ConflictField[] }
   /** Nothing written; the officer must act. `message` is in the caller's language. */
-  | { status: "rejected"; key: string; message: string; field?: string };
+  | { status: "rejected"; key: string; message: string; field?: string }
+  /**
+   * Taken into quarantine, not the register: the device was marked lost or retired. The phone drops
+   * it from its outbox (the server holds it now) and erases its register data (`PushResponse.wipe`).
+   */
+  | { status: "quarantined" };
 
 /** The ledger's answer to a replay is the stored result, marked as such. */
 export type PushResult = { id: string; duplicate: boolean } & MutationResult;
 
 export interface PushResponse {
   results: PushResult[];
+  /** The device was marked lost or retired: erase the register data once the outbox is empty. */
+  wipe?: true;
 }
 
 /** Rejections a later push can clear by itself (the photo uploads first), so the phone retries them. */

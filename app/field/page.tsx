@@ -56,7 +56,26 @@ export default function FieldPage() {
         </div>
       </header>
       <main className="mx-auto w-full max-w-3xl flex-1 px-3 py-3">
-        {!ready ? null : !user ? (
+        {syncState.phase === "wiped" ? (
+          <section
+            role="alert"
+            aria-labelledby="wiped-title"
+            data-testid="wiped"
+            className="rounded-xl bg-white p-6 text-center shadow-sm"
+          >
+            <h1 id="wiped-title" className="mb-3 text-xl font-bold text-red-900">
+              {t("vault.wipedTitle")}
+            </h1>
+            <p className="mb-5 text-base text-gray-800">{t("vault.wipedHint")}</p>
+            <button
+              type="button"
+              onClick={() => void logout()}
+              className="inline-flex min-h-11 items-center rounded-lg bg-brand px-6 font-bold text-white"
+            >
+              {t("field.logout")}
+            </button>
+          </section>
+        ) : !ready ? null : !user ? (
           <div className="rounded-xl bg-white p-6 text-center shadow-sm">
             <p className="mb-4">{t("field.needLogin")}</p>
             <Link

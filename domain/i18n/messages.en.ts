@@ -193,6 +193,11 @@ export const en: Catalogue = {
     "Wrong PIN five times: the PIN no longer works. The data is still on this phone; log in online to unlock it and set a new PIN.",
   "vault.needOnline": "Log in online to unlock the data on this phone.",
   "vault.withheld": "This device has been disabled and cannot be unlocked. Contact your supervisor.",
+  "vault.wipedTitle": "The data on this phone was erased",
+  "vault.wipedShort": "Erased",
+  "vault.wipedHint":
+    "This device was marked lost or retired. Its unsent records were handed to the server for your supervisor to decide on; the register data on this phone was erased. Contact your supervisor.",
+  "device.marked": "This device was marked lost or retired and can no longer download register data",
   "vault.login": "Log in",
   "vault.setupTitle": "Set an unlock PIN",
   "vault.setupHint":

@@ -190,6 +190,11 @@ export const zhCN = {
   "vault.pinErased": "PIN 码已连续输错 5 次，已失效。数据仍在本机，请联网登录后解锁并重新设置 PIN 码。",
   "vault.needOnline": "请联网登录以解锁本机数据。",
   "vault.withheld": "本设备已被停用，无法解锁。请联系督导员。",
+  "vault.wipedTitle": "本机数据已清除",
+  "vault.wipedShort": "已清除",
+  "vault.wipedHint":
+    "本设备已被标记为丢失或停用。未上传的记录已交回服务器，由督导员处理；本机的台账数据已清除。请联系督导员。",
+  "device.marked": "本设备已被标记为丢失或停用，不能再下载台账数据",
   "vault.login": "登录",
   "vault.setupTitle": "设置解锁 PIN 码",
   "vault.setupHint":

@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
+import { DEVICE_MARKS } from "@/domain/device";
 import { createTranslator } from "@/domain/i18n";
 import { REVIEW_STATES } from "@/domain/visit";
+import { decideQuarantine, markDevice, quarantineList } from "../services/devices";
 import {
   conflictInbox,
   decideVisits,
@@ -85,4 +87,29 @@ export const conflictRouter = router({
 
 export const deviceRouter = router({
   list: supervisor.query(({ ctx }) => deviceList(ctx.db, ctx.user, ctx.now)),
+
+  mark: supervisor
+    .input(z.object({ deviceId: z.uuid(), mark: z.enum(DEVICE_MARKS) }))
+    .mutation(({ ctx, input }) => markDevice(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
+
+  quarantine: supervisor.query(({ ctx }) => quarantineList(ctx.db, ctx.user)),
+
+  // Accepting runs the work through a push as the officer: a mutation, audited, never cached.
+  decide: supervisor
+    .input(
+      z.object({
+        id: z.uuid(),
+        decision: z.enum(["accept", "discard"]),
+        reason: z.string().trim().min(1).max(500),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      decideQuarantine(ctx.db, ctx.user, input, {
+        now: ctx.now,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        translate: createTranslator(ctx.locale),
+        locale: ctx.locale,
+      }),
+    ),
 });

@@ -4,8 +4,8 @@ import { pullInputSchema } from "@/domain/pull-input";
 import type { PushInput } from "@/domain/push";
 import { pushInputSchema } from "@/domain/push-input";
 import { whoAssigns } from "../services/contacts";
+import { pushFromDevice } from "../services/devices";
 import { openCampaignsOf, pullChanges } from "../services/pull";
-import { pushMutations } from "../services/push";
 import { authedProcedure, router } from "../trpc";
 
 export const syncRouter = router({
@@ -21,9 +21,10 @@ export const syncRouter = router({
     .mutation(({ ctx, input }) => pullChanges(ctx.db, ctx.user, input, { ip: ctx.ip, now: ctx.now })),
 
   // Any role may push; every object a mutation names is checked against the caller's writable grids,
-  // and an out-of-scope one is rejected alone, like a missing one.
+  // and an out-of-scope one is rejected alone, like a missing one. A phone marked lost or retired hands
+  // its work to the quarantine instead and is told to erase its register data.
   push: authedProcedure.input(pushInputSchema).mutation(({ ctx, input }) =>
-    pushMutations(ctx.db, ctx.user, input as PushInput, {
+    pushFromDevice(ctx.db, ctx.user, input as PushInput, {
       now: ctx.now,
       ip: ctx.ip,
       userAgent: ctx.userAgent,

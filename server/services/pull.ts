@@ -11,6 +11,7 @@ import {
   campaignTargets,
   changes,
   deviceGrids,
+  devices,
   householdCodes,
   households,
   persons,
@@ -469,6 +470,14 @@ export async function pullChanges(
 ): Promise<PullResponse> {
   const held = options.cursor ? decodeCursor(options.cursor) : null;
   const limit = options.limit ?? PULL_LIMIT_DEFAULT;
+  if (options.deviceId) {
+    // A phone marked lost or retired gets no register data: it is to erase what it holds.
+    const [marked] = await db
+      .select({ markedAs: devices.markedAs })
+      .from(devices)
+      .where(and(eq(devices.id, options.deviceId), isNotNull(devices.markedAs)));
+    if (marked) throw new AppError("FORBIDDEN", "device.marked");
+  }
 
   return db.transaction(
     async (transaction) => {

@@ -1258,6 +1258,11 @@ export interface PushMeta {
   translate: Translate;
   /** The caller's language, which the questionnaire's own texts are read in; Chinese when absent. */
   locale?: Locale;
+  /**
+   * Work a supervisor accepts out of the quarantine (server/services/devices.ts): judged as if the
+   * officer pushed it, but the device made no contact, so its record (last contact, browser) stays.
+   */
+  fromQuarantine?: boolean;
 }
 
 interface PushRequest {
@@ -1367,7 +1372,7 @@ async function runBatch(
     }
     await nameConflictSetters(tx, batch);
     await writeBatch(tx, batch);
-    await recordDevice(tx, user, request, meta);
+    if (!meta.fromQuarantine) await recordDevice(tx, user, request, meta);
     const count = (status: string) => results.filter((r) => r.status === status && !r.duplicate).length;
     const revealed = results.flatMap((r) =>
       r.status === "conflict" && user.role === "officer" ? r.conflicts.map((c) => c.changeId) : [],

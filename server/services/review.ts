@@ -682,6 +682,9 @@ export async function deviceList(db: Db, user: SessionUser, now: Date) {
       userAgent: devices.userAgent,
       // First seen: the day the phone first synced, which tells two phones of one officer apart.
       firstSeenAt: devices.createdAt,
+      markedAs: devices.markedAs,
+      markedAt: devices.markedAt,
+      wipeToldAt: devices.wipeToldAt,
     })
     .from(devices)
     .innerJoin(users, eq(users.id, devices.userId))

@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import { applyPullPage } from "@/app/field/_lib/pull";
-import { readAll, readMeta } from "@/app/field/_lib/store";
+import { openRawFieldDb, readAll, readMeta } from "@/app/field/_lib/store";
 import { PULL_COLUMNS, PULL_FORMAT, type PullResponse, type PullTableName } from "@/domain/pull";
 import {
   decodePullRows,
@@ -101,6 +101,43 @@ describe("the phone's grid store", () => {
     expect(all.buildings.map((b) => b.id)).toEqual(["b1"]);
     expect(all.rooms).toEqual([]);
     expect(await readMeta(db, "cursor")).toBe("c2");
+  });
+
+  it("erases a dropped grid's rows and drafts from the store itself, keeping the outbox", async () => {
+    const userId = `drop-${Date.now()}`;
+    const db = await openUnlockedDb(userId);
+    await applyPullPage(
+      db,
+      page({
+        cursor: "c1",
+        tables: {
+          buildings: [building("b1", "g1"), building("b2", "g2")],
+          rooms: [room("r1", "g1", "b1"), room("r2", "g2", "b2")],
+        },
+      }),
+    );
+    await db.put("drafts", {
+      roomId: "r2",
+      savedAt: "2026-11-24T08:00:00Z",
+      values: { phone: "13912345678" },
+    });
+    await db.put("drafts", { roomId: "r1", savedAt: "2026-11-24T08:00:00Z", values: {} });
+    await db.put("outbox", {
+      id: "v2",
+      createdAt: "2026-11-24T08:00:00Z",
+      state: "pending",
+      attempts: 0,
+      kind: "visit",
+      payload: { visit: { id: "v2", gridId: "g2", roomId: "r2" }, changes: [] },
+    } as never);
+    await applyPullPage(db, page({ cursor: "c2", dropGridIds: ["g2"] }));
+    // Read raw, below the vault: deleted, not hidden by the reading layer.
+    const raw = await openRawFieldDb(userId);
+    expect((await raw.getAllKeys("buildings")).map(String)).toEqual(["b1"]);
+    expect((await raw.getAllKeys("rooms")).map(String)).toEqual(["r1"]);
+    expect((await raw.getAllKeys("drafts")).map(String)).toEqual(["r1"]);
+    expect((await raw.getAllKeys("outbox")).map(String)).toEqual(["v2"]);
+    raw.close();
   });
 
   it("keeps one user's data apart from another's on the same phone", async () => {

@@ -78,6 +78,10 @@ const PROCEDURES = `
   # supervisor lists without an object: cut to the caller's area (proved in the files named in LISTS)
   conflict.list       UN/UN     FB/FB    FB/FB    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   device.list         UN/UN     FB/FB    FB/FB    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
+  device.quarantine   UN/UN     FB/FB    FB/FB    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
+  # a device or quarantined work named by id: role-gated here; the cut by area is in devices.test.ts
+  device.mark         UN/UN     FB/FB    FB/FB    NF/NF       NF/NF       NF/NF  NF/NF UN/UN
+  device.decide       UN/UN     FB/FB    FB/FB    NF/NF       NF/NF       NF/NF  NF/NF UN/UN
   map.filters         UN/UN     FB/FB    FB/FB    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   campaign.list       UN/UN     FB/FB    FB/FB    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   # administration
@@ -146,6 +150,7 @@ const ROUTES = `
 const LISTS: Record<string, string> = {
   "conflict.list": "review.test.ts",
   "device.list": "review.test.ts",
+  "device.quarantine": "devices.test.ts",
   "map.filters": "completion.test.ts",
   "campaign.list": "campaigns.test.ts",
 };
@@ -304,6 +309,10 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   },
   "conflict.list": ({ caller }) => caller.conflict.list(),
   "device.list": ({ caller }) => caller.device.list(),
+  "device.quarantine": ({ caller }) => caller.device.quarantine(),
+  "device.mark": ({ caller }) => caller.device.mark({ deviceId: randomUUID(), mark: "lost" }),
+  "device.decide": ({ caller }) =>
+    caller.device.decide({ id: randomUUID(), decision: "discard", reason: "矩阵" }),
   "map.filters": ({ caller }) => caller.map.filters(),
   "campaign.list": ({ caller }) => caller.campaign.list(),
   "campaign.create": ({ caller, side }) =>

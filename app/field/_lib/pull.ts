@@ -120,6 +120,9 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
       if (name === "grids") continue;
       const index = tx.objectStore(name).index("gridId");
       for (let cursor = await index.openCursor(gridId); cursor; cursor = await cursor.continue()) {
+        // A half-filled form of the grid's rooms holds its register values too, and can no longer be
+        // saved (its room is gone): erased with them. Saved visits wait in the outbox, untouched.
+        if (name === "rooms") await tx.objectStore("drafts").delete(cursor.primaryKey);
         await cursor.delete();
       }
     }

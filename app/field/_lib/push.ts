@@ -10,6 +10,7 @@ import {
   type PushResult,
   RETRYABLE_REJECTIONS,
 } from "@/domain/push";
+import { CLEAR_META_KEYS } from "@/domain/vault";
 import type { ChangeEntity } from "@/domain/visit";
 import { countPending, notifyOutboxChanged } from "./pending";
 import {
@@ -20,7 +21,9 @@ import {
   type FieldStoreName,
   type OutboxEntry,
   type PhotoRow,
+  REGISTER_STORES,
   type Row,
+  WIPED_META,
   writeTransaction,
 } from "./store";
 
@@ -71,6 +74,11 @@ export type PushRun =
        */
       held: number;
     }
+  /**
+   * The device was marked lost or retired: its whole outbox went to the server's quarantine and its
+   * register data is erased (see eraseRegister).
+   */
+  | { state: "wiped" }
   /** Another tab holds the sync lock and is doing it. */
   | { state: "busy" }
   /** The session is gone: ask for the password again; nothing was dropped. */
@@ -245,6 +253,8 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
       }
       await store("outbox").delete(entry.id);
       tally.sent += 1;
+      // Held by the server for a supervisor's decision; the phone erases its copies next (wipe).
+      if (result.status === "quarantined") continue;
       const visitId = entry.kind === "visit" ? entry.payload.visit.id : entry.conflict.visitId;
       const roomId = entry.kind === "visit" ? entry.payload.visit.roomId : entry.conflict.roomId;
       const gridId = entry.kind === "visit" ? entry.payload.visit.gridId : entry.conflict.gridId;
@@ -331,6 +341,8 @@ interface Run {
   answeredAtSilence: number | null;
   /** A request went out and was answered, carrying the device's health report. */
   reported: boolean;
+  /** The server said the device is marked lost or retired: hand everything over, then erase. */
+  wipe: boolean;
 }
 
 /**
@@ -388,7 +400,8 @@ function defers(run: Run, entry: OutboxEntry): boolean {
 async function probe(run: Run): Promise<void> {
   const device = await deviceHealth(run.db, run.appVersion);
   try {
-    await run.transport.push({ deviceId: run.deviceId, mutations: [], device });
+    const answer = await run.transport.push({ deviceId: run.deviceId, mutations: [], device });
+    if (answer.wipe) run.wipe = true;
   } catch (error) {
     if (statusOf(error) !== undefined) run.answered += 1;
     throw error;
@@ -462,6 +475,7 @@ async function pushSplitting(run: Run, entries: OutboxEntry[]): Promise<void> {
   run.judged += 1;
   run.loneFailuresInARow = 0;
   run.reported = true;
+  if (answer.wipe) run.wipe = true;
   const done = await applyAnswers(run.db, batch, answer.results);
   run.tally.sent += done.sent;
   run.tally.rejected += done.rejected;
@@ -560,6 +574,64 @@ async function decideUndecided(run: Run): Promise<void> {
   notifyOutboxChanged();
 }
 
+/**
+ * A device marked lost or retired hands over what is still in its outbox (entries held back in this
+ * run, and those set aside as rejected: the supervisor decides on them too), all into the server's
+ * quarantine. True once the outbox is empty; anything unanswered stays for the next contact, and the
+ * register data with it, so nothing unsent is erased.
+ */
+async function handOverRest(run: Run): Promise<boolean> {
+  for (;;) {
+    const rest: OutboxEntry[] = [];
+    let bytes = 0;
+    for (const entry of await run.db.getAll("outbox")) {
+      const size = JSON.stringify(entry.payload).length;
+      if (rest.length > 0 && (rest.length >= PUSH_MAX_MUTATIONS || bytes + size > PUSH_BATCH_BYTES)) break;
+      rest.push(entry);
+      bytes += size;
+    }
+    if (rest.length === 0) return true;
+    const answer = await run.transport.push({ deviceId: run.deviceId, mutations: rest.map(toMutation) });
+    const taken = answer.results.filter((result) => result.status === "quarantined");
+    // Not taken (the mark was lifted meanwhile, or an answer is missing): keep everything.
+    if (!answer.wipe || taken.length < rest.length) return false;
+    await applyAnswers(run.db, rest, answer.results);
+    notifyOutboxChanged();
+  }
+}
+
+/**
+ * Erases the register data the phone holds, and whatever the officer recorded from it: every store
+ * but the (now empty) outbox, and every meta entry but the device's id and the vault record, so the
+ * server still knows the phone and the vault still names its owner. A "wiped" mark stays for the
+ * screen. Deleted, not hidden: nothing of the grid is left to unlock.
+ */
+export async function eraseRegister(db: FieldDatabase): Promise<void> {
+  const stores = [...ERASED_STORES, "meta"] as const;
+  const tx = writeTransaction(db, stores);
+  try {
+    await Promise.all(ERASED_STORES.map((name) => tx.objectStore(name).clear()));
+    const meta = tx.objectStore("meta");
+    for (const key of await meta.getAllKeys()) {
+      if (!CLEAR_META_KEYS.includes(String(key))) await meta.delete(key);
+    }
+    await meta.put(new Date().toISOString(), WIPED_META);
+    await tx.done;
+  } catch (error) {
+    abandon(tx);
+    throw error;
+  }
+}
+
+const ERASED_STORES = [
+  ...REGISTER_STORES,
+  "changes",
+  "drafts",
+  "photos",
+  "conflicts",
+  "notices",
+] as const satisfies readonly FieldStoreName[];
+
 /** Pushes the whole outbox, batch after batch, until it is empty or something stops it. */
 export async function pushOutbox(
   db: FieldDatabase,
@@ -585,6 +657,7 @@ export async function pushOutbox(
       undecided: [],
       answeredAtSilence: null,
       reported: false,
+      wipe: false,
     };
     try {
       run.deviceId = await deviceIdOf(db);
@@ -600,6 +673,10 @@ export async function pushOutbox(
       // Nothing went through this time: still report the device's health (the caller decides how
       // often). After a batch the report went with it, so the last batch needs no request of its own.
       if (!run.reported) await probe(run);
+      if (run.wipe && (await handOverRest(run))) {
+        await eraseRegister(db);
+        return { state: "wiped" };
+      }
       return { state: "done", ...run.tally, held: run.heldIds.size };
     } catch (error) {
       // Stopped (no signal, lone failures in a row, a session gone): what was learnt stands.

@@ -255,6 +255,9 @@ export type HeldQuestionnaire = PullQuestionnaire & { campaignId: string };
  */
 export const OLDER_QUESTIONNAIRES_META = "olderQuestionnaires";
 
+/** The meta key set when the phone erased its register data on the server's word (ISO time). */
+export const WIPED_META = "wiped";
+
 export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | undefined> {
   return (await db.get("meta", key)) as T | undefined;
 }

@@ -6,7 +6,7 @@ import { useTRPCClient } from "../../_components/trpc-client";
 import { backoffDelay } from "./backoff";
 import { countPending, onOutboxChanged } from "./pending";
 import type { PushRun, PushTransport } from "./push";
-import type { FieldDatabase, PhotoRow } from "./store";
+import { type FieldDatabase, type PhotoRow, readMeta, WIPED_META } from "./store";
 
 /** How often to try while work is waiting, and to report health when there is none. */
 const TICK_MS = 60_000;
@@ -29,7 +29,9 @@ export type SyncState =
   | { phase: "syncing"; lastSyncedAt: number | null }
   /** The last try failed (no signal, server down); the next one is at `retryAt`. */
   | { phase: "waiting"; lastSyncedAt: number | null; retryAt: number; failures: number }
-  | { phase: "unauthorized"; lastSyncedAt: number | null };
+  | { phase: "unauthorized"; lastSyncedAt: number | null }
+  /** The device was marked lost or retired: its work went to the server and its data is erased. */
+  | { phase: "wiped"; lastSyncedAt: number | null };
 
 /**
  * The push loop: loaded at the first sync, not with the screen, so the work list and the room draw
@@ -78,6 +80,12 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
     running.current = true;
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
+    // Erased before (this load or an earlier one): nothing left to send or to fetch.
+    if (await readMeta(db, WIPED_META).catch(() => undefined)) {
+      running.current = false;
+      setState((s) => ({ phase: "wiped", lastSyncedAt: s.lastSyncedAt }));
+      return;
+    }
     setState((s) => ({ phase: "syncing", lastSyncedAt: s.lastSyncedAt }));
     const transport: PushTransport = {
       push: (input: PushInput) => client.sync.push.mutate(input),
@@ -97,6 +105,10 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
     }
     lastRun.current = Date.now();
     running.current = false;
+    if (result.state === "wiped") {
+      setState((s) => ({ phase: "wiped", lastSyncedAt: s.lastSyncedAt }));
+      return;
+    }
     if (result.state === "unauthorized") {
       setState((s) => ({ phase: "unauthorized", lastSyncedAt: s.lastSyncedAt }));
       return;

@@ -31,9 +31,11 @@ export function SyncChip({
         ? t("sync.offlineShort")
         : state.phase === "unauthorized"
           ? t("sync.expiredShort")
-          : pending
-            ? null
-            : t("field.synced");
+          : state.phase === "wiped"
+            ? t("vault.wipedShort")
+            : pending
+              ? null
+              : t("field.synced");
   return (
     <button
       type="button"

@@ -18,6 +18,7 @@ const TABS: readonly { href: string; label: string; admin?: boolean }[] = [
   { href: "/supervise/review", label: "supervise.review" },
   { href: "/supervise/conflicts", label: "supervise.conflicts" },
   { href: "/supervise/devices", label: "supervise.devices" },
+  { href: "/supervise/quarantine", label: "supervise.quarantine" },
   { href: "/supervise/export", label: "export.title" },
   { href: "/supervise/users", label: "users.title" },
   { href: "/register", label: "nav.register" },

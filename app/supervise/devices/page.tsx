@@ -1,7 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { deviceLabel, parseUserAgent } from "@/domain/device";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type DeviceMark, deviceLabel, parseUserAgent } from "@/domain/device";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
 
@@ -12,6 +12,17 @@ export default function DevicesPage() {
   const { t, locale } = useI18n();
   const trpc = useTRPC();
   const list = useQuery(trpc.device.list.queryOptions());
+  const queryClient = useQueryClient();
+  const mark = useMutation(
+    trpc.device.mark.mutationOptions({
+      onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.device.list.queryKey() }),
+    }),
+  );
+  const ask = (device: { id: string; displayName: string }, as: DeviceMark) => {
+    const question = as === "lost" ? "devices.confirmLost" : "devices.confirmRetired";
+    if (window.confirm(t(question, { officer: device.displayName })))
+      mark.mutate({ deviceId: device.id, mark: as });
+  };
   if (list.isPending) return <p className="p-4 text-gray-700">{t("review.loading")}</p>;
   if (list.isError)
     return (
@@ -31,11 +42,16 @@ export default function DevicesPage() {
           {t("devices.staleCount", { count: stale })}
         </p>
       )}
+      {mark.isError && (
+        <p role="alert" className="mb-3 rounded-lg bg-red-50 p-3 text-red-900">
+          {mark.error.message}
+        </p>
+      )}
       {list.data.length === 0 ? (
         <p className="rounded-xl bg-white p-6 text-center text-gray-700 shadow-sm">{t("devices.empty")}</p>
       ) : (
         <div className="overflow-x-auto rounded-xl bg-white shadow-sm">
-          <table className="w-full min-w-[56rem] text-left text-base">
+          <table className="w-full min-w-[64rem] text-left text-base">
             <thead>
               <tr className="border-b border-gray-300 text-sm text-gray-700">
                 <th className="p-2">{t("devices.officer")}</th>
@@ -45,6 +61,7 @@ export default function DevicesPage() {
                 <th className="p-2">{t("devices.oldest")}</th>
                 <th className="p-2">{t("devices.storage")}</th>
                 <th className="p-2">{t("devices.version")}</th>
+                <th className="p-2">{t("devices.actions")}</th>
               </tr>
             </thead>
             <tbody>
@@ -84,6 +101,42 @@ export default function DevicesPage() {
                     </span>
                   </td>
                   <td className="p-2">{device.appVersion ?? "—"}</td>
+                  <td className="p-2" data-testid="device-mark" data-mark={device.markedAs ?? ""}>
+                    {device.markedAs ? (
+                      <>
+                        <span className="font-semibold text-red-800">
+                          {t(`devices.marked.${device.markedAs}`)}
+                        </span>
+                        <span className="block text-sm text-gray-700">
+                          {t("devices.markedAt", { time: time(device.markedAt) })}
+                        </span>
+                        <span className="block text-sm text-gray-700">
+                          {device.wipeToldAt
+                            ? t("devices.wipeTold", { time: time(device.wipeToldAt) })
+                            : t("devices.wipeWaiting")}
+                        </span>
+                      </>
+                    ) : (
+                      <div className="flex flex-wrap gap-2">
+                        <button
+                          type="button"
+                          disabled={mark.isPending}
+                          onClick={() => ask(device, "lost")}
+                          className="min-h-11 rounded-lg border border-red-700 px-3 font-semibold text-red-800 hover:bg-red-50 disabled:opacity-50"
+                        >
+                          {t("devices.markLost")}
+                        </button>
+                        <button
+                          type="button"
+                          disabled={mark.isPending}
+                          onClick={() => ask(device, "retired")}
+                          className="min-h-11 rounded-lg border border-gray-500 px-3 font-semibold text-gray-800 hover:bg-gray-50 disabled:opacity-50"
+                        >
+                          {t("devices.markRetired")}
+                        </button>
+                      </div>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

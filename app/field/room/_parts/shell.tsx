@@ -17,6 +17,10 @@ function Header({ db }: { db: FieldDatabase | null }) {
   useEffect(() => setUserId(readLocalUser()?.id ?? null), []);
   // Saves made here go out as soon as there is a signal, without going back to the list.
   const { state, syncNow } = useSync(db, userId);
+  // Erased on the server's word: the room's data is gone; the home screen says why.
+  useEffect(() => {
+    if (state.phase === "wiped") window.location.assign("/field");
+  }, [state.phase]);
   return (
     <header className="sticky top-0 z-20 bg-brand text-white shadow">
       <div className="mx-auto flex max-w-3xl items-center gap-1 px-2 py-1">

@@ -1,0 +1,161 @@
+// A lost phone (issue 18, items 3 and 4): an administrator marks it lost; at its next contact its
+// unsent visit goes to the server's quarantine and its register data is erased (read raw from
+// IndexedDB); the street's supervisor accepts the visit into review, with a reason.
+
+import { mkdirSync } from "node:fs";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { chinaDay } from "@/domain/progress";
+import { login, rawStoreText, readStore, trpcMutate, trpcQuery } from "./support";
+
+// Not seeded (the e2e street has 16 grids): an officer of the spec's own on officer15's grid, in a
+// campaign of the spec's own (closed at the end), so the demo campaign stays as it was.
+const OFFICER = "devicesofficer27";
+const OFFICER_NAME = "设备测试";
+const CAMPAIGN = "设备丢失核查";
+const SHOTS = "/tmp/shots-devices";
+const DESK = { width: 1280, height: 800 };
+
+type Person = { id: string; name: string | null; idNumber: string | null; phone: string | null };
+
+async function makeOfficer(admin: Page): Promise<{ campaignId: string; password: string }> {
+  type List = {
+    campaigns: { id: string; status: string }[];
+    areaOptions: { id: string; name: string; level: string }[];
+  };
+  type Detail = {
+    gridList: { id: string; communityName: string; officer: { id: string; username: string } | null }[];
+  };
+  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
+  const demo = await trpcQuery<Detail>(admin.request, "campaign.get", {
+    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
+  });
+  const grid = demo.gridList.find((g) => g.officer?.username === "officer15");
+  if (!grid) throw new Error("officer15 holds no grid");
+  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
+  if (!community) throw new Error("the grid's community is not offered");
+  const created = await trpcMutate<{ id: string; temporaryPassword: string }>(admin.request, "user.create", {
+    username: OFFICER,
+    displayName: OFFICER_NAME,
+    role: "officer",
+    areaId: grid.id,
+  });
+  const campaign = await trpcMutate<{ id: string }>(admin.request, "campaign.create", {
+    name: CAMPAIGN,
+    startsOn: chinaDay(new Date()),
+    areaIds: [community.id],
+  });
+  await trpcMutate(admin.request, "campaign.assign", {
+    campaignId: campaign.id,
+    gridId: grid.id,
+    officerId: created.id,
+  });
+  return { campaignId: campaign.id, password: created.temporaryPassword };
+}
+
+async function deskPage(browser: Browser, username: string): Promise<Page> {
+  const page = await (
+    await browser.newContext({ viewport: DESK, isMobile: false, hasTouch: false })
+  ).newPage();
+  await login(page, username);
+  await expect(page).toHaveURL(/\/supervise/);
+  return page;
+}
+
+test("a phone marked lost hands its unsent visit to the quarantine and erases its register data", async ({
+  page,
+  context,
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  mkdirSync(SHOTS, { recursive: true });
+  const admin = await deskPage(browser, "admin");
+  const { campaignId, password } = await makeOfficer(admin);
+  try {
+    // The officer's phone: first login (PIN set by the helper), the grid downloaded.
+    await login(page, OFFICER, password);
+    await expect(page).toHaveURL(/\/field$/);
+    await page.getByRole("button", { name: "下载网格数据" }).click();
+    await expect(page.getByTestId("grid-progress")).toContainText(/已核查 0 \/ \d+ 间/, { timeout: 30_000 });
+    const persons = await readStore<Person>(page, "persons");
+    expect(persons.length).toBeGreaterThan(20);
+    const secrets = persons
+      .filter((p) => p.name && p.idNumber && p.phone)
+      .slice(0, 10)
+      .flatMap((p) => [String(p.name), String(p.idNumber), String(p.phone)]);
+    expect(secrets.length).toBeGreaterThan(10);
+
+    // A visit recorded offline waits in the outbox.
+    await context.setOffline(true);
+    const roomId = (await readStore<{ id: string }>(page, "rooms"))[0].id;
+    await page.locator(`a[href="/field/room?id=${roomId}"]`).click();
+    await expect(page.getByTestId("room-title")).toBeVisible();
+    await page.getByRole("button", { name: "无人应答" }).first().click();
+    await page.getByRole("button", { name: /^保存/ }).click();
+    await expect(page.getByTestId("saved")).toHaveText(/已保存，待同步/);
+    await expect(page).toHaveURL(/\/field$/, { timeout: 15_000 });
+    await expect(page.getByTestId("pending")).toHaveText("待同步 1");
+    const [entry] = await readStore<{ id: string; state: string }>(page, "outbox");
+    expect(entry.state).toBe("pending");
+
+    // The administrator marks the phone lost.
+    await admin.goto("/supervise/devices");
+    const row = admin.getByTestId("device-row").filter({ hasText: OFFICER_NAME });
+    await expect(row).toHaveCount(1);
+    admin.once("dialog", (dialog) => void dialog.accept());
+    await row.getByRole("button", { name: "标记丢失" }).click();
+    await expect(row.getByTestId("device-mark")).toContainText("已标记丢失");
+    await expect(row.getByTestId("device-mark")).toContainText("等待设备联网");
+
+    // Its next contact: the visit goes to the quarantine, the register data is erased.
+    await context.setOffline(false);
+    await page.getByTestId("sync-chip").first().click();
+    await expect(page.getByTestId("wiped")).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId("wiped")).toContainText("本机数据已清除");
+    await expect(page.getByTestId("work-room")).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/phone-wiped.png` });
+    for (const store of [
+      "persons",
+      "rooms",
+      "households",
+      "buildings",
+      "visits",
+      "outbox",
+      "drafts",
+      "changes",
+    ])
+      expect(await readStore(page, store), store).toEqual([]);
+    const raw = await rawStoreText(page);
+    expect(secrets.filter((s) => raw.includes(s))).toEqual([]);
+    // After a reload it stays erased and says so.
+    await page.reload();
+    await expect(page.getByTestId("wiped")).toBeVisible({ timeout: 30_000 });
+    expect(await readStore(page, "persons")).toEqual([]);
+
+    await admin.reload();
+    await expect(row.getByTestId("device-mark")).toContainText("已通知清除");
+    await admin.screenshot({ path: `${SHOTS}/devices.png`, fullPage: true });
+
+    // The street's supervisor accepts the visit into review, with a reason.
+    const supervisor = await deskPage(browser, "supervisor");
+    await supervisor.goto("/supervise/quarantine");
+    const held = supervisor.getByTestId("quarantine-row").filter({ hasText: OFFICER_NAME });
+    await expect(held).toHaveCount(1);
+    await expect(held).toContainText("已标记丢失");
+    await held.getByRole("button", { name: "接收进入审核" }).click();
+    await expect(held.getByRole("alert")).toHaveText("请写明原因");
+    await held.getByLabel("原因").fill("已与信息员电话核实，走访属实");
+    await supervisor.screenshot({ path: `${SHOTS}/quarantine.png`, fullPage: true });
+    await held.getByRole("button", { name: "接收进入审核" }).click();
+    await expect(supervisor.getByRole("status")).toHaveText("已接收，进入审核");
+    await expect(held).toHaveCount(0);
+
+    const queue = await trpcQuery<{ visits: { id: string; outcome: string }[] }>(
+      supervisor.request,
+      "review.queue",
+      { state: "submitted", campaignId },
+    );
+    expect(queue.visits.map((v) => [v.id, v.outcome])).toEqual([[entry.id, "no_answer"]]);
+  } finally {
+    await trpcMutate(admin.request, "campaign.close", { id: campaignId });
+  }
+});

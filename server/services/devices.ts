@@ -1,0 +1,255 @@
+import "server-only";
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { areas, devices, quarantinedMutations, users } from "@/db/schema";
+import type { DeviceMark } from "@/domain/device";
+import type { Mutation, PushResponse, PushResult } from "@/domain/push";
+import { AppError, notFound } from "../errors";
+import { writeAudit } from "./audit";
+import type { SessionUser } from "./auth";
+import { type PushMeta, pushMutations } from "./push";
+import { inScope } from "./scope";
+
+interface Meta {
+  now: Date;
+  ip: string;
+}
+
+/** A device and its officer, if the officer's area is within the caller's: else "not found". */
+async function deviceInScope(db: Db, user: SessionUser, deviceId: string) {
+  const [device] = await db
+    .select({
+      id: devices.id,
+      userId: devices.userId,
+      markedAs: devices.markedAs,
+      userAgent: devices.userAgent,
+      areaPath: areas.path,
+    })
+    .from(devices)
+    .innerJoin(users, eq(users.id, devices.userId))
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(eq(devices.id, deviceId));
+  if (!device || !inScope(user, device.areaPath)) throw notFound();
+  return device;
+}
+
+/**
+ * Marks an officer's phone lost or retired: its wrapping secret is withheld from now on (an online
+ * login no longer opens its store), and at its next contact it hands its unsent work to the quarantine
+ * and is told to erase its register data. Audited. Marking it again changes nothing.
+ */
+export async function markDevice(
+  db: Db,
+  user: SessionUser,
+  input: { deviceId: string; mark: DeviceMark },
+  meta: Meta,
+): Promise<{ changed: boolean }> {
+  const device = await deviceInScope(db, user, input.deviceId);
+  if (device.markedAs === input.mark) return { changed: false };
+  return db.transaction(async (tx) => {
+    await tx
+      .update(devices)
+      .set({
+        markedAs: input.mark,
+        markedAt: meta.now,
+        markedBy: user.id,
+        secretWithheldAt: sql`coalesce(${devices.secretWithheldAt}, ${meta.now})`,
+      })
+      .where(eq(devices.id, device.id));
+    await writeAudit(tx, {
+      userId: user.id,
+      action: "device.mark",
+      entity: "device",
+      entityId: device.id,
+      areaPath: device.areaPath,
+      ip: meta.ip,
+      detail: { mark: input.mark, was: device.markedAs, officerId: device.userId },
+    });
+    return { changed: true };
+  });
+}
+
+/**
+ * A push from the officer's phone. From a device marked lost or retired nothing reaches the register:
+ * every mutation is taken into the quarantine (its id is the key, so a replay stores nothing twice)
+ * and the phone is told to erase its register data. Otherwise it is an ordinary push.
+ */
+export async function pushFromDevice(
+  db: Db,
+  user: SessionUser,
+  request: {
+    deviceId: string;
+    mutations: Mutation[];
+    device?: Parameters<typeof pushMutations>[2]["device"];
+  },
+  meta: PushMeta,
+): Promise<PushResponse> {
+  const [device] = await db
+    .select({ markedAs: devices.markedAs })
+    .from(devices)
+    .where(and(eq(devices.id, request.deviceId), eq(devices.userId, user.id)));
+  if (!device?.markedAs) return pushMutations(db, user, request, meta);
+  return db.transaction(async (tx) => {
+    if (request.mutations.length > 0) {
+      await tx
+        .insert(quarantinedMutations)
+        .values(
+          request.mutations.map((mutation) => ({
+            id: mutation.id,
+            deviceId: request.deviceId,
+            officerId: user.id,
+            // Scope is the officer's area, as for the device itself: the payload's grid is the
+            // phone's word, not yet checked against any assignment.
+            areaPath: user.areaPath,
+            kind: mutation.kind,
+            payload: mutation.payload,
+            receivedAt: meta.now,
+          })),
+        )
+        .onConflictDoNothing({ target: quarantinedMutations.id });
+    }
+    const health = request.device;
+    await tx
+      .update(devices)
+      .set({
+        lastSyncAt: meta.now,
+        wipeToldAt: sql`coalesce(${devices.wipeToldAt}, ${meta.now})`,
+        ...(health
+          ? {
+              appVersion: health.appVersion,
+              unsentCount: health.unsentCount,
+              oldestUnsentAt: health.oldestUnsentAt ? new Date(health.oldestUnsentAt) : null,
+              storagePersisted: health.storagePersisted,
+              storageUsage: health.storageUsage,
+              storageQuota: health.storageQuota,
+            }
+          : {}),
+      })
+      .where(eq(devices.id, request.deviceId));
+    await writeAudit(tx, {
+      userId: user.id,
+      action: "device.wipeTold",
+      entity: "device",
+      entityId: request.deviceId,
+      areaPath: user.areaPath,
+      ip: meta.ip,
+      detail: { mark: device.markedAs, quarantined: request.mutations.length },
+    });
+    const results: PushResult[] = request.mutations.map((mutation) => ({
+      id: mutation.id,
+      duplicate: false,
+      status: "quarantined",
+    }));
+    return { results, wipe: true as const };
+  });
+}
+
+/**
+ * Work waiting in the quarantine within the caller's area, newest first. What it says is what a
+ * queue needs (who, which phone, which grid, when, the outcome): the register values stay out.
+ */
+export async function quarantineList(db: Db, user: SessionUser) {
+  const grids = sql`(select name from areas g where g.id::text = ${quarantinedMutations.payload} -> 'visit' ->> 'gridId')`;
+  const rows = await db
+    .select({
+      id: quarantinedMutations.id,
+      kind: quarantinedMutations.kind,
+      receivedAt: quarantinedMutations.receivedAt,
+      deviceId: quarantinedMutations.deviceId,
+      officerName: users.displayName,
+      username: users.username,
+      userAgent: devices.userAgent,
+      markedAs: devices.markedAs,
+      gridName: sql<string | null>`${grids}`,
+      outcome: sql<string | null>`${quarantinedMutations.payload} -> 'visit' ->> 'outcome'`,
+      visitedAt: sql<string | null>`${quarantinedMutations.payload} -> 'visit' ->> 'visitedAt'`,
+      changeCount: sql<number>`coalesce(jsonb_array_length(${quarantinedMutations.payload} -> 'changes'), 0)::int`,
+    })
+    .from(quarantinedMutations)
+    .innerJoin(users, eq(users.id, quarantinedMutations.officerId))
+    .leftJoin(devices, eq(devices.id, quarantinedMutations.deviceId))
+    .where(
+      and(
+        eq(quarantinedMutations.state, "held"),
+        sql`starts_with(${quarantinedMutations.areaPath}, ${user.areaPath})`,
+      ),
+    )
+    .orderBy(desc(quarantinedMutations.receivedAt))
+    .limit(500);
+  return rows.map((row) => ({ ...row, changeCount: Number(row.changeCount) }));
+}
+
+/**
+ * A supervisor's decision on quarantined work, with a reason, audited. Accepted work is judged as if
+ * the officer had pushed it from that phone (into review, or refused with the reason a push would
+ * get, and then it stays held); discarded work never reaches the register.
+ */
+export async function decideQuarantine(
+  db: Db,
+  user: SessionUser,
+  input: { id: string; decision: "accept" | "discard"; reason: string },
+  meta: PushMeta,
+): Promise<{ state: "accepted" | "discarded"; result?: PushResult }> {
+  const [held] = await db
+    .select({ row: quarantinedMutations, userAgent: devices.userAgent })
+    .from(quarantinedMutations)
+    .leftJoin(devices, eq(devices.id, quarantinedMutations.deviceId))
+    .where(eq(quarantinedMutations.id, input.id));
+  if (!held || !inScope(user, held.row.areaPath)) throw notFound();
+  if (held.row.state !== "held") throw new AppError("CONFLICT", "quarantine.decided");
+  const row = held.row;
+  let result: PushResult | undefined;
+  if (input.decision === "accept") {
+    const officer = await officerOf(db, row.officerId);
+    const mutation = { id: row.id, kind: row.kind, payload: row.payload } as Mutation;
+    const answer = await pushMutations(
+      db,
+      officer,
+      { deviceId: row.deviceId, mutations: [mutation] },
+      { ...meta, userAgent: held.userAgent, fromQuarantine: true },
+    );
+    result = answer.results[0];
+    if (result?.status === "rejected")
+      throw new AppError("CONFLICT", "quarantine.refused", { reason: result.message });
+  }
+  const state = input.decision === "accept" ? "accepted" : "discarded";
+  return db.transaction(async (tx) => {
+    const decided = await tx
+      .update(quarantinedMutations)
+      .set({ state, decidedBy: user.id, decidedAt: meta.now, reason: input.reason })
+      .where(and(eq(quarantinedMutations.id, row.id), eq(quarantinedMutations.state, "held")))
+      .returning({ id: quarantinedMutations.id });
+    // Someone else decided meanwhile (an accept replays from the ledger and wrote nothing twice).
+    if (decided.length === 0) throw new AppError("CONFLICT", "quarantine.decided");
+    await writeAudit(tx, {
+      userId: user.id,
+      action: `quarantine.${input.decision}`,
+      entity: "quarantined_mutation",
+      entityId: row.id,
+      areaPath: row.areaPath,
+      ip: meta.ip,
+      detail: { reason: input.reason, deviceId: row.deviceId, officerId: row.officerId, kind: row.kind },
+    });
+    return { state, ...(result ? { result } : {}) };
+  });
+}
+
+/** The officer as a push would see them, disabled or not: their work is judged under their own grids. */
+async function officerOf(db: Db, userId: string): Promise<SessionUser> {
+  const [officer] = await db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      areaId: users.areaId,
+      areaPath: areas.path,
+      areaName: areas.name,
+      areaLevel: areas.level,
+    })
+    .from(users)
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(eq(users.id, userId));
+  if (!officer) throw notFound();
+  return officer;
+}
