@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
-import { areas, households, questionnaires, users } from "../db/schema";
+import { households, questionnaires } from "../db/schema";
 import { seedDemo } from "../db/seed";
 import { createTranslator } from "../domain/i18n";
 import { PUSH_MAX_MUTATIONS, type VisitMutation } from "../domain/push";
@@ -24,6 +24,7 @@ import { pushMutations } from "../server/services/push";
 import { emitFigures } from "./support/figures";
 import { answers, form, IN_REPEAT, REPEAT_ROWS, TOP } from "./support/questionnaire-form";
 import { openBenchDatabase } from "./support/scratch-db";
+import { sessionUserOf } from "./support/session-user";
 
 const { values } = parseArgs({
   options: {
@@ -48,20 +49,7 @@ async function main() {
       scale: Number(values.scale),
       passwordHash: await hashPassword("doorstep"),
     });
-    const [officer] = await db
-      .select({
-        id: users.id,
-        username: users.username,
-        displayName: users.displayName,
-        role: users.role,
-        areaId: users.areaId,
-        areaPath: areas.path,
-        areaName: areas.name,
-        areaLevel: areas.level,
-      })
-      .from(users)
-      .innerJoin(areas, eq(areas.id, users.areaId))
-      .where(eq(users.username, "officer1"));
+    const officer = await sessionUserOf(db, "officer1");
     const user: SessionUser = officer;
     const rooms = await db
       .select({ roomId: households.roomId })

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, loginDevices, sessions, users } from "@/db/schema";
 import type { Role } from "@/domain/auth";
@@ -88,6 +88,19 @@ const sessionUserColumns = {
 function toSessionUser(row: { demo: boolean; disabledAt: Date | null } & SessionUser): SessionUser {
   const { demo: _demo, disabledAt: _disabled, ...user } = row;
   return user;
+}
+
+/**
+ * A user as a session of theirs sees them (role, area), found by `where`, disabled or not: for work
+ * judged on a user's behalf without their session (a quarantined push accepted), and for scripts.
+ */
+export async function sessionUserWhere(db: Db, where: SQL): Promise<SessionUser | null> {
+  const [row] = await db
+    .select(sessionUserColumns)
+    .from(users)
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(where);
+  return row ? toSessionUser(row) : null;
 }
 
 /** The user behind a session cookie, or null for a missing, malformed, expired or idle token. */

@@ -6,8 +6,8 @@ import type { DeviceMark } from "@/domain/device";
 import type { Mutation, PushResponse, PushResult } from "@/domain/push";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
-import type { SessionUser } from "./auth";
-import { type PushMeta, pushMutations } from "./push";
+import { type SessionUser, sessionUserWhere } from "./auth";
+import { deviceHealthColumns, type PushMeta, pushMutations } from "./push";
 import { inScope } from "./scope";
 
 interface Meta {
@@ -108,22 +108,12 @@ export async function pushFromDevice(
         )
         .onConflictDoNothing({ target: quarantinedMutations.id });
     }
-    const health = request.device;
     await tx
       .update(devices)
       .set({
         lastSyncAt: meta.now,
         wipeToldAt: sql`coalesce(${devices.wipeToldAt}, ${meta.now})`,
-        ...(health
-          ? {
-              appVersion: health.appVersion,
-              unsentCount: health.unsentCount,
-              oldestUnsentAt: health.oldestUnsentAt ? new Date(health.oldestUnsentAt) : null,
-              storagePersisted: health.storagePersisted,
-              storageUsage: health.storageUsage,
-              storageQuota: health.storageQuota,
-            }
-          : {}),
+        ...deviceHealthColumns(request.device),
       })
       .where(eq(devices.id, request.deviceId));
     await writeAudit(tx, {
@@ -236,20 +226,7 @@ export async function decideQuarantine(
 
 /** The officer as a push would see them, disabled or not: their work is judged under their own grids. */
 async function officerOf(db: Db, userId: string): Promise<SessionUser> {
-  const [officer] = await db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      areaId: users.areaId,
-      areaPath: areas.path,
-      areaName: areas.name,
-      areaLevel: areas.level,
-    })
-    .from(users)
-    .innerJoin(areas, eq(areas.id, users.areaId))
-    .where(eq(users.id, userId));
+  const officer = await sessionUserWhere(db, eq(users.id, userId));
   if (!officer) throw notFound();
   return officer;
 }

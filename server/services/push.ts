@@ -1421,21 +1421,24 @@ function rejected(id: string, rejection: Rejection, translate: Translate): PushR
   };
 }
 
+/** The devices row's columns for what a push says of the phone's health (none when it said nothing). */
+export function deviceHealthColumns(health: PushRequest["device"]) {
+  if (!health) return {};
+  return {
+    appVersion: health.appVersion,
+    unsentCount: health.unsentCount,
+    oldestUnsentAt: health.oldestUnsentAt ? new Date(health.oldestUnsentAt) : null,
+    storagePersisted: health.storagePersisted,
+    storageUsage: health.storageUsage,
+    storageQuota: health.storageQuota,
+  };
+}
+
 async function recordDevice(tx: Db, user: SessionUser, request: PushRequest, meta: PushMeta): Promise<void> {
-  const health = request.device;
   const values = {
     lastSyncAt: meta.now,
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
-    ...(health
-      ? {
-          appVersion: health.appVersion,
-          unsentCount: health.unsentCount,
-          oldestUnsentAt: health.oldestUnsentAt ? new Date(health.oldestUnsentAt) : null,
-          storagePersisted: health.storagePersisted,
-          storageUsage: health.storageUsage,
-          storageQuota: health.storageQuota,
-        }
-      : {}),
+    ...deviceHealthColumns(request.device),
   };
   const written = await tx
     .insert(devices)
