@@ -68,7 +68,7 @@ export interface ClaimPerson {
 
 /**
  * The register corrections a confirmed claim implies, as a visit's change rows: a move-in or birth of
- * someone not in the register adds them at the door's room (sex and birth date read from the ID
+ * someone not in the register (outcome "room") adds them at the door's room (sex and birth date read from the ID
  * number, else the claim's date for a birth); a death or move-out ends the person; a new low-income
  * approval sets the flag. A claim the register already agrees with needs none. `person` is the
  * target's register person if the phone holds them.
@@ -84,7 +84,11 @@ export function claimChanges(
   switch (claim.kind) {
     case "move_in":
     case "birth": {
-      if (person) return [];
+      // Only someone the register does not hold is added. A subject found in the register (in another
+      // room: matched with differences) keeps their one row — a second would break the one-person-per-
+      // document rule and the push would refuse the whole visit; the confirmed answer still travels
+      // with the visit (visits.claims) for the reviewer and the results export.
+      if (person || claim.outcome !== "room") return [];
       const id = claim.idNumber ? parseCitizenId(claim.idNumber) : null;
       const values: Record<string, unknown> = {
         name: claim.name,

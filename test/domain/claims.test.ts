@@ -81,4 +81,19 @@ describe("the corrections a confirmed claim implies", () => {
     ).toEqual([]);
     expect(claimChanges("v", target, claim({ kind: "death" }), null, "2026-12-06", newId)).toEqual([]);
   });
+
+  it("a move-in or birth of someone the register holds elsewhere (not in the door's room) adds nobody", () => {
+    for (const kind of ["move_in", "birth"] as const)
+      for (const outcome of ["matched", "matched_diff"] as const)
+        expect(
+          claimChanges(
+            "v",
+            target,
+            claim({ kind, name: "王在册", idNumber: "440104199001010010", outcome, differences: ["room"] }),
+            null,
+            "2026-12-06",
+            newId,
+          ),
+        ).toEqual([]);
+  });
 });

@@ -456,4 +456,103 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
     ]);
     await adminCaller.campaign.close({ id: campaign.id });
   });
+
+  it("a confirmed move-in of someone the register holds in another room is pushed and reviewed, and adds no second person", async () => {
+    const admin = await sessionOf(database, "admin");
+    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const { gridId } = await objectsOfOfficer(database, "officer1");
+    const [grid] = await database.db
+      .select({ parentId: areas.parentId })
+      .from(areas)
+      .where(eq(areas.id, gridId));
+    // A registered person of the grid, and another room of the grid that the department names.
+    const [registered] = rowsOf<{ id: string; idNumber: string; name: string; roomId: string }>(
+      await database.db.execute(sql`select p.id, p.id_number as "idNumber", p.name, h.room_id as "roomId"
+        from persons p join households h on h.id = p.household_id
+        where p.grid_id = ${gridId} and p.ended_at is null and p.id_type = '1'
+        order by p.id_number limit 1`),
+    );
+    const [door] = rowsOf<{ roomId: string; buildingCode: string; unitNo: string | null; roomNo: string }>(
+      await database.db.execute(sql`select r.id as "roomId", b.code as "buildingCode", r.unit_no as "unitNo",
+          r.room_no as "roomNo"
+        from rooms r join buildings b on b.id = r.building_id
+        where r.grid_id = ${gridId} and r.ended_at is null and r.id <> ${registered.roomId}
+        order by b.code, r.room_no limit 1`),
+    );
+    const [campaign] = await database.db
+      .insert(campaigns)
+      .values({ name: "迁入核实（在册）", startsOn: "2026-12-01", targetKind: "file" })
+      .returning({ id: campaigns.id });
+    await database.db
+      .insert(campaignAreas)
+      .values({ campaignId: campaign.id, areaId: grid.parentId as string });
+    const [officerRow] = await database.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, "officer1"));
+    await adminCaller.campaign.assign({ campaignId: campaign.id, gridId, officerId: officerRow.id });
+    await uploadTargetFile(
+      database.db,
+      admin,
+      {
+        campaignId: campaign.id,
+        upload: saved(
+          "迁入.csv",
+          csv([
+            ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
+            [
+              "迁入",
+              "2026-11-01",
+              registered.idNumber,
+              registered.name,
+              door.buildingCode,
+              door.unitNo ?? "",
+              door.roomNo,
+            ],
+          ]),
+        ),
+        fileName: "迁入.csv",
+      },
+      { now: NOW, translate: t },
+    );
+    const [target] = await database.db
+      .select()
+      .from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, campaign.id));
+    expect(target).toMatchObject({ subjectId: registered.id, roomId: door.roomId });
+    expect((target.claim as TargetClaim).outcome).toBe("matched_diff");
+
+    // At the door the phone holds no such person in this room (they are registered in another one).
+    const confirm = visitMutation({ gridId, roomId: door.roomId, campaignId: campaign.id });
+    confirm.payload.changes = claimChanges(
+      confirm.id,
+      target,
+      target.claim as TargetClaim,
+      null,
+      "2026-12-06",
+    );
+    (confirm.payload.visit as Record<string, unknown>).claims = [
+      { targetId: target.id, answer: "confirmed", found: null },
+    ];
+    const { results } = await officer.sync.push({ deviceId: randomUUID(), mutations: [confirm] });
+    expect(results.map((r) => r.status)).toEqual(["applied"]);
+    const [pushed] = await database.db
+      .select({ version: visits.version, claims: visits.claims })
+      .from(visits)
+      .where(eq(visits.id, confirm.id));
+    expect(pushed.claims).toEqual([{ targetId: target.id, answer: "confirmed", found: null }]);
+    await supervisor.review.decide({
+      visits: [{ id: confirm.id, version: pushed.version }],
+      decision: "approve",
+      comment: null,
+    });
+    const held = await database.db
+      .select({ id: persons.id, endedAt: persons.endedAt })
+      .from(persons)
+      .where(eq(persons.idNumber, registered.idNumber));
+    expect(held).toEqual([{ id: registered.id, endedAt: null }]);
+    await adminCaller.campaign.close({ id: campaign.id });
+  });
 });
