@@ -3,6 +3,7 @@
 // the file's reading so the phone's room screen loads only this. Pure: no I/O.
 
 import { type CodeTable, ID_TYPE } from "./codes";
+import type { TargetSubject } from "./targets";
 import { parseCitizenId } from "./validators/citizen-id";
 import { type Change, endChanges, fieldChanges, type NewId, newPersonChange } from "./visit";
 
@@ -18,6 +19,17 @@ export type ClaimKind = (typeof CLAIM_KIND)[number]["code"];
 
 /** Claims about someone who may not be in the register yet: a target at the named room is enough. */
 const NEW_PERSON_CLAIMS: readonly ClaimKind[] = ["move_in", "birth"];
+
+/**
+ * What a department may say about a unit (a row naming it by credit code only): that it moved in or
+ * out. Births, deaths and low-income approvals are about people; such a row is refused as it is read.
+ */
+const UNIT_CLAIMS: readonly ClaimKind[] = ["move_in", "move_out"];
+
+/** Whether a claim of this kind can be about a unit. */
+export function claimFitsUnit(kind: ClaimKind): boolean {
+  return UNIT_CLAIMS.includes(kind);
+}
 
 /** The department's claim, as the target carries it (and the phone shows it). */
 export interface TargetClaim {
@@ -57,8 +69,8 @@ export function claimMayBeNew(kind: ClaimKind): boolean {
   return NEW_PERSON_CLAIMS.includes(kind);
 }
 
-/** A register person as the phone holds them, for the corrections a confirmed claim implies. */
-export interface ClaimPerson {
+/** The target's register row (a person or a unit) as the phone holds it, for the corrections a confirmed claim implies. */
+export interface ClaimSubject {
   id: string;
   version?: unknown;
   lowIncome?: unknown;
@@ -68,19 +80,26 @@ export interface ClaimPerson {
 
 /**
  * The register corrections a confirmed claim implies, as a visit's change rows: a move-in or birth of
- * someone not in the register (outcome "room") adds them at the door's room (sex and birth date read from the ID
- * number, else the claim's date for a birth); a death or move-out ends the person; a new low-income
- * approval sets the flag. A claim the register already agrees with needs none. `person` is the
- * target's register person if the phone holds them.
+ * someone not in the register (outcome "room") adds them at the door's room (sex and birth date read
+ * from the ID number, else the claim's date for a birth); a death or move-out ends the person; a new
+ * low-income approval sets the flag. A unit's move-out ends the unit; a unit's move-in changes nothing
+ * (units are registered by market regulation, not at the door: the confirmed answer is the result). A
+ * claim the register already agrees with needs none. `subject` is the target's register row if the
+ * phone holds it.
  */
 export function claimChanges(
   visitId: string,
-  target: { subjectId: string; roomId: string },
+  target: { subjectId: string; roomId: string; subjectKind: TargetSubject },
   claim: TargetClaim,
-  person: ClaimPerson | null,
+  subject: ClaimSubject | null,
   visitDate: string,
   newId?: NewId,
 ): Change[] {
+  if (target.subjectKind === "unit") {
+    if (claim.kind !== "move_out" || !subject || subject.endedAt) return [];
+    return endChanges(visitId, "unit", subject, { code: "moved_out" }, claim.date ?? visitDate, newId);
+  }
+  const person = subject;
   switch (claim.kind) {
     case "move_in":
     case "birth": {

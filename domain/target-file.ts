@@ -9,6 +9,7 @@
 import {
   CLAIM_KIND,
   type ClaimKind,
+  claimFitsUnit,
   claimMayBeNew,
   type TargetClaim,
   type TargetFileOutcome,
@@ -24,8 +25,9 @@ export {
   CLAIM_KIND,
   type ClaimAnswer,
   type ClaimKind,
-  type ClaimPerson,
+  type ClaimSubject,
   claimChanges,
+  claimFitsUnit,
   claimMayBeNew,
   TARGET_FILE_OUTCOMES,
   type TargetClaim,
@@ -140,6 +142,8 @@ export function parseClaimRow(
   const place =
     buildingCode !== "" && roomNo !== "" ? { buildingCode, unitNo: cell("unitNo") || null, roomNo } : null;
   if (!idNumber && !uscc && !place) return fail("targetFile.reason.nothingToFind");
+  // A row naming a unit only (its credit code) is about the unit: a birth or a death is not.
+  if (uscc && !idNumber && !claimFitsUnit(claimKind)) return fail("targetFile.reason.unitClaim");
   const name = cell("name") || null;
   // A newcomer is added to the register from the claim when confirmed: the name is needed then.
   if (claimMayBeNew(claimKind) && !name) return fail("targetFile.reason.name");

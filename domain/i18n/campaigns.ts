@@ -159,6 +159,7 @@ const zh = {
   "targetFile.reason.uscc": "统一社会信用代码“{value}”有误",
   "targetFile.reason.nothingToFind": "没有身份证号、信用代码或建筑物编码+房号，无法比对",
   "targetFile.reason.name": "迁入、出生须写明姓名",
+  "targetFile.reason.unitClaim": "只写信用代码的行是关于单位的，只能是迁入或迁出",
   "targetFile.reason.notFound": "任务范围内的登记信息中没有此记录，也没有所写的房屋",
   "targetFile.reason.duplicate": "同一对象已在本任务中",
   "targetFile.tooManyRows": "文件超过 {max} 行，请分批上传",
@@ -331,6 +332,8 @@ const en = {
   "targetFile.reason.uscc": 'Bad credit code "{value}"',
   "targetFile.reason.nothingToFind": "No ID number, credit code or building and room to match by",
   "targetFile.reason.name": "A move-in or birth needs a name",
+  "targetFile.reason.unitClaim":
+    "A row naming only a credit code is about a unit: it can only be a move-in or a move-out",
   "targetFile.reason.notFound": "Neither the record nor the named room is in the campaign's register",
   "targetFile.reason.duplicate": "Already a target of this campaign",
   "targetFile.tooManyRows":

@@ -15,7 +15,11 @@ const claim = (over: Partial<TargetClaim>): TargetClaim => ({
 });
 let n = 0;
 const newId = () => `id-${++n}`;
-const target = { subjectId: "11111111-1111-4111-8111-111111111111", roomId: "room-1" };
+const target = {
+  subjectId: "11111111-1111-4111-8111-111111111111",
+  roomId: "room-1",
+  subjectKind: "person" as const,
+};
 const person = { id: target.subjectId, version: 3, lowIncome: false, endedAt: null, endReason: null };
 
 describe("the corrections a confirmed claim implies", () => {
@@ -95,5 +99,41 @@ describe("the corrections a confirmed claim implies", () => {
             newId,
           ),
         ).toEqual([]);
+  });
+
+  it("a unit's move-out ends the unit on the claim's date; its move-in, or a claim of a unit the phone does not hold, changes nothing", () => {
+    const unitTarget = { ...target, subjectKind: "unit" as const };
+    const unit = { id: target.subjectId, version: 2, endedAt: null, endReason: null };
+    const uscc = { uscc: "91440101MA59ABCD1X", idNumber: null, name: "某某餐饮店" };
+    expect(
+      claimChanges(
+        "v",
+        unitTarget,
+        claim({ kind: "move_out", date: "2026-11-30", ...uscc }),
+        unit,
+        "2026-12-06",
+        newId,
+      ).map((c) => [c.entity, c.entityId, c.field, c.observedValue, c.baseVersion]),
+    ).toEqual([
+      ["unit", target.subjectId, "endedAt", "2026-11-30", 2],
+      ["unit", target.subjectId, "endReason", { code: "moved_out" }, 2],
+    ]);
+    expect(
+      claimChanges("v", unitTarget, claim({ kind: "move_in", ...uscc }), unit, "2026-12-06", newId),
+    ).toEqual([]);
+    // Not in the register: a unit is not registered at the door (and never as a person).
+    expect(
+      claimChanges(
+        "v",
+        unitTarget,
+        claim({ kind: "move_in", outcome: "room", ...uscc }),
+        null,
+        "2026-12-06",
+        newId,
+      ),
+    ).toEqual([]);
+    expect(
+      claimChanges("v", unitTarget, claim({ kind: "move_out", ...uscc }), null, "2026-12-06", newId),
+    ).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
   campaigns,
   campaignTargets,
   persons,
+  units,
   users,
   visits,
 } from "@/db/schema";
@@ -21,6 +22,7 @@ import { createTranslator } from "@/domain/i18n";
 import "@/domain/i18n/all";
 import { claimChanges, type TargetClaim } from "@/domain/target-file";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
+import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
 import { hashPassword } from "@/server/auth/password";
 import type { SessionUser } from "@/server/services/auth";
 import { exportResults } from "@/server/services/export";
@@ -553,6 +555,115 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
       .from(persons)
       .where(eq(persons.idNumber, registered.idNumber));
     expect(held).toEqual([{ id: registered.id, endedAt: null }]);
+    await adminCaller.campaign.close({ id: campaign.id });
+  });
+
+  it("a unit's confirmed move-out ends the unit once approved", async () => {
+    const admin = await sessionOf(database, "admin");
+    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const { gridId } = await objectsOfOfficer(database, "officer1");
+    const [grid] = await database.db
+      .select({ parentId: areas.parentId })
+      .from(areas)
+      .where(eq(areas.id, gridId));
+    // A unit registered in a room of the grid (the small street's units have no room of their own).
+    const [room] = rowsOf<{ roomId: string; buildingId: string }>(
+      await database.db.execute(sql`select r.id as "roomId", r.building_id as "buildingId" from rooms r
+        where r.grid_id = ${gridId} and r.ended_at is null order by r.room_no desc limit 1`),
+    );
+    const orgCode = `MA5UNAT0${orgCodeCheckChar("MA5UNAT0")}`;
+    const [unit] = await database.db
+      .insert(units)
+      .values({
+        gridId,
+        buildingId: room.buildingId,
+        roomId: room.roomId,
+        name: "某某餐饮店",
+        uscc: `91440101${orgCode}${usccCheckChar(`91440101${orgCode}`)}`,
+      })
+      .returning({
+        id: units.id,
+        uscc: units.uscc,
+        name: units.name,
+        roomId: units.roomId,
+        version: units.version,
+      });
+    const [campaign] = await database.db
+      .insert(campaigns)
+      .values({ name: "单位迁出核实", startsOn: "2026-12-01", targetKind: "file" })
+      .returning({ id: campaigns.id });
+    await database.db
+      .insert(campaignAreas)
+      .values({ campaignId: campaign.id, areaId: grid.parentId as string });
+    const [officerRow] = await database.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, "officer1"));
+    await adminCaller.campaign.assign({ campaignId: campaign.id, gridId, officerId: officerRow.id });
+    const report = await uploadTargetFile(
+      database.db,
+      admin,
+      {
+        campaignId: campaign.id,
+        upload: saved(
+          "单位.csv",
+          csv([
+            ["变动类型", "变动日期", "统一社会信用代码", "姓名"],
+            ["迁出", "2026-11-30", unit.uscc as string, unit.name],
+            ["死亡", "2026-11-30", unit.uscc as string, unit.name],
+          ]),
+        ),
+        fileName: "单位.csv",
+      },
+      { now: NOW, translate: t },
+    );
+    expect(report.rows.map((r) => [r.row, r.outcome, r.reasonKey])).toEqual([
+      [2, "matched", null],
+      [3, "rejected", "targetFile.reason.unitClaim"],
+    ]);
+    const [target] = await database.db
+      .select()
+      .from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, campaign.id));
+    expect(target).toMatchObject({ subjectKind: "unit", subjectId: unit.id, roomId: room.roomId });
+
+    const confirm = visitMutation({ gridId, roomId: room.roomId, campaignId: campaign.id });
+    confirm.payload.changes = claimChanges(
+      confirm.id,
+      target,
+      target.claim as TargetClaim,
+      { id: unit.id, version: unit.version, endedAt: null },
+      "2026-12-06",
+    );
+    (confirm.payload.visit as Record<string, unknown>).outcome = "changed";
+    (confirm.payload.visit as Record<string, unknown>).claims = [
+      { targetId: target.id, answer: "confirmed", found: null },
+    ];
+    const { results } = await officer.sync.push({ deviceId: randomUUID(), mutations: [confirm] });
+    expect(results.map((r) => r.status)).toEqual(["applied"]);
+    const unitNow = async () =>
+      (
+        await database.db
+          .select({ endedAt: units.endedAt, endReason: units.endReason })
+          .from(units)
+          .where(eq(units.id, unit.id))
+      )[0];
+    expect(await unitNow()).toEqual({ endedAt: null, endReason: null });
+    const [pushed] = await database.db
+      .select({ version: visits.version })
+      .from(visits)
+      .where(eq(visits.id, confirm.id));
+    await supervisor.review.decide({
+      visits: [{ id: confirm.id, version: pushed.version }],
+      decision: "approve",
+      comment: null,
+    });
+    const ended = await unitNow();
+    expect(ended.endReason).toBe("moved_out");
+    // The register keeps the day as China's midnight.
+    expect(ended.endedAt).toEqual(new Date("2026-11-30T00:00:00+08:00"));
     await adminCaller.campaign.close({ id: campaign.id });
   });
 });

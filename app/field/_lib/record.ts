@@ -4,7 +4,7 @@
  * without a browser.
  */
 
-import { type ClaimPerson, claimChanges, type TargetClaim } from "@/domain/claims";
+import { type ClaimSubject, claimChanges, type TargetClaim } from "@/domain/claims";
 import { type CallNumber, nextCall } from "@/domain/counts";
 import { normaliseValue, sameValue } from "@/domain/merge";
 import { PULL_COLUMNS } from "@/domain/pull";
@@ -17,6 +17,7 @@ import {
 import type { Item, Question, QuestionnaireDefinition } from "@/domain/questionnaire/definition";
 import type { Answers } from "@/domain/questionnaire/evaluate";
 import type { Misfit } from "@/domain/questionnaire/migrate";
+import type { TargetSubject } from "@/domain/targets";
 import { toIsoDate } from "@/domain/validators/date";
 import {
   type Change,
@@ -506,17 +507,22 @@ export function buildRecord(
       found: answered.answer === "refuted" ? answered.found.trim() || null : null,
     });
     if (answered.answer !== "confirmed") continue;
-    const person = roomPerson(data, target.subjectId as string);
-    changes.push(
-      ...claimChanges(
-        visitId,
-        { subjectId: target.subjectId as string, roomId: room.id },
-        target.claim as TargetClaim,
-        person && !person.endedAt ? (person as ClaimPerson) : null,
-        visitDate,
-        newId,
-      ),
+    const subjectKind = target.subjectKind as TargetSubject;
+    const subject =
+      subjectKind === "unit"
+        ? data.units.find((unit) => unit.id === target.subjectId)
+        : roomPerson(data, target.subjectId as string);
+    const implied = claimChanges(
+      visitId,
+      { subjectId: target.subjectId as string, roomId: room.id, subjectKind },
+      target.claim as TargetClaim,
+      subject && !subject.endedAt ? (subject as ClaimSubject) : null,
+      visitDate,
+      newId,
     );
+    // What the officer already recorded on the row (a unit closed on its own card) is not sent twice.
+    const recorded = new Set(changes.map((c) => `${c.entity}|${c.entityId}|${c.field}`));
+    changes.push(...implied.filter((c) => !recorded.has(`${c.entity}|${c.entityId}|${c.field}`)));
   }
 
   const outcome = draft.outcome ?? "";
