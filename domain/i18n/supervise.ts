@@ -54,6 +54,8 @@ const zh = {
   "review.escalateNote":
     "这间房已连续 {count} 次上门未接触（两小时内连续的无人应答算一次），请上报社区跟进。",
   "review.changesTitle": "台账值与核查值",
+  "review.claims": "部门回流信息核实结果",
+  "review.claimRow": "回流文件第 {row} 行",
   "review.noChanges": "没有更正：信息员核实台账无误。",
   "review.field": "字段",
   "review.record": "记录",
@@ -222,6 +224,8 @@ const en = {
   "review.escalateNote":
     "{count, plural, one {# call} other {# calls}} in a row without contact at this room (no answers within two hours count as one): report it to the community.",
   "review.changesTitle": "Register value and observed value",
+  "review.claims": "The department's lines, as verified",
+  "review.claimRow": "row {row} of the returned file",
   "review.noChanges": "No corrections: the officer confirmed the register.",
   "review.field": "Field",
   "review.record": "Record",

@@ -5,6 +5,7 @@ import {
   areas,
   buildings,
   campaigns,
+  campaignTargets,
   changes,
   devices,
   households,
@@ -18,9 +19,10 @@ import {
   visitAttachments,
   visits,
 } from "@/db/schema";
+import type { ClaimAnswer } from "@/domain/claims";
 import { type CallNumber, callNumbers, roomsToEscalate } from "@/domain/counts";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
-import { maskFieldValue, maskName, maskText } from "@/domain/mask";
+import { maskFieldValue, maskIdNumber, maskName, maskText } from "@/domain/mask";
 import {
   type AnswerLine,
   type Answers,
@@ -313,7 +315,48 @@ export async function reviewVisit(
     photos,
     history,
     questionnaire: await answersInWords(db, visit, !!options.reveal),
+    claims: await claimsAnswered(db, visit, !!options.reveal),
   };
+}
+
+/**
+ * The department's claims the officer answered at this door (a returned-file campaign), each beside
+ * its answer: what the reviewer approves is the officer's word on the department's line, so it is
+ * shown with the line. Names, ID numbers and the officer's free text are masked unless revealed.
+ */
+async function claimsAnswered(db: Db, visit: { id: string; claims: ClaimAnswer[] | null }, reveal: boolean) {
+  const answers = visit.claims ?? [];
+  if (answers.length === 0) return [];
+  const targets = await db
+    .select({ id: campaignTargets.id, claim: campaignTargets.claim, fileRow: campaignTargets.fileRow })
+    .from(campaignTargets)
+    .where(
+      inArray(
+        campaignTargets.id,
+        answers.map((a) => a.targetId),
+      ),
+    );
+  const byId = new Map(targets.map((target) => [target.id, target]));
+  const names = reveal ? [] : await namesAtVisit(db, visit.id);
+  return answers.flatMap((answer) => {
+    const claim = byId.get(answer.targetId)?.claim;
+    if (!claim) return [];
+    return [
+      {
+        targetId: answer.targetId,
+        fileRow: byId.get(answer.targetId)?.fileRow ?? null,
+        kind: claim.kind,
+        date: claim.date,
+        name: claim.name && !reveal ? maskName(claim.name) : claim.name,
+        idNumber: claim.idNumber && !reveal ? maskIdNumber(claim.idNumber) : claim.idNumber,
+        uscc: claim.uscc,
+        outcome: claim.outcome,
+        differences: claim.differences,
+        answer: answer.answer,
+        found: answer.found && !reveal ? maskText(answer.found, names) : answer.found,
+      },
+    ];
+  });
 }
 
 /**

@@ -429,6 +429,27 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
     });
     expect(results.map((r) => r.status)).toEqual(["applied", "applied", "rejected"]);
 
+    // The reviewer sees the department's line beside the officer's word, masked until revealed.
+    const seen = await supervisor.review.visit({ id: confirm.id });
+    expect(seen.claims).toMatchObject([
+      {
+        targetId: targets[0].id,
+        fileRow: 2,
+        kind: "move_in",
+        date: "2026-11-01",
+        name: "王*",
+        idNumber: `${confirmedId.slice(0, 3)}***********${confirmedId.slice(14)}`,
+        outcome: "room",
+        answer: "confirmed",
+        found: null,
+      },
+    ]);
+    const revealed = await supervisor.review.reveal({ id: confirm.id });
+    expect(revealed.claims).toMatchObject([{ name: "王迁入", idNumber: confirmedId }]);
+    expect((await supervisor.review.visit({ id: refute.id })).claims).toMatchObject([
+      { targetId: targets[1].id, kind: "move_in", answer: "refuted", found: "房屋空置，无此人" },
+    ]);
+
     const registered = (idNumber: string) =>
       database.db
         .select({ name: persons.name, roomId: persons.roomId })

@@ -9,6 +9,7 @@ import { useI18n } from "../../_components/i18n";
 import { StatusChip } from "../../_components/status";
 import { useTRPC } from "../../_components/trpc";
 import { AnswersPanel } from "./_parts/answers";
+import { ClaimsPanel } from "./_parts/claims";
 import { Disputes } from "./_parts/disputes";
 
 type ReviewTab = ReviewState | "disputes";
@@ -261,6 +262,7 @@ function VisitReview({ id, onDecided }: { id: string; onDecided: () => void }) {
       </header>
 
       <AnswersPanel questionnaire={data.questionnaire} />
+      <ClaimsPanel claims={data.claims} />
 
       <h3 className="mb-1 font-semibold">{t("review.changesTitle")}</h3>
       {data.changes.length === 0 ? (
