@@ -177,6 +177,20 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   const doors = new Set([roomOf(newcomers[0].id), roomOf(newcomers[1].id)]);
   const visits = (await readStore<Row>(page, "visits")).filter((v) => doors.has(String(v.roomId)));
   expect(visits).toHaveLength(2);
+  // The reviewer reads each of the department's lines beside the officer's word on it.
+  await admin.goto("/supervise/review");
+  for (const [visit, answer] of [
+    [visits.find((v) => v.roomId === roomOf(newcomers[0].id)), "属实"],
+    [visits.find((v) => v.roomId === roomOf(newcomers[1].id)), "不属实"],
+  ] as const) {
+    await admin.locator(`[data-testid="queue-item"][data-visit-id="${visit?.id}"]`).click();
+    const line = admin.getByTestId("review-claim");
+    await expect(line).toHaveCount(1);
+    await expect(line).toContainText("迁入");
+    await expect(line.locator("[data-answer]")).toHaveText(new RegExp(`^${answer}`));
+  }
+  await expect(admin.getByTestId("review-claim")).toContainText("住户称无此人迁入，房屋由原住户居住");
+  await admin.screenshot({ path: `${SHOTS}/review-claim-refuted.png` });
   await trpcMutate(admin.request, "review.decide", {
     visits: visits.map((v) => ({ id: v.id, version: Number(v.version ?? 1) })),
     decision: "approve",

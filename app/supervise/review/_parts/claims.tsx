@@ -44,10 +44,10 @@ export function ClaimsPanel({ claims }: { claims: readonly ReviewedClaim[] }) {
               )}
             </p>
             {claim.outcome === "room" && (
-              <p className="text-sm text-gray-800">{t("field.claim.notInRegister")}</p>
+              <p className="text-sm text-gray-800">{t("review.claimNotInRegister")}</p>
             )}
             {claim.outcome === "matched_diff" && (
-              <p className="text-sm text-amber-900">{t("field.claim.differs")}</p>
+              <p className="text-sm text-amber-900">{t("review.claimDiffers")}</p>
             )}
             <p
               className={`font-semibold ${claim.answer === "confirmed" ? "text-green-900" : "text-red-900"}`}
