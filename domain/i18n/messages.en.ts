@@ -335,6 +335,8 @@ export const en: Catalogue = {
     "This room is not on the phone. Go back to the list and update the data when you have a signal.",
   "visit.backToList": "Back to the list",
   "visit.draftRestored": "Your unsaved input was restored",
+  "visit.otherCampaigns":
+    "Your campaign “{names}” also has someone to visit at this door: switch to it on the home screen to visit them.",
   "visit.discardDraft": "Discard draft",
   "visit.households": "Households",
   "visit.household.title": "Household {no} · {kind}",

@@ -314,6 +314,7 @@ export const zhCN = {
   "visit.roomMissing": "手机上没有这个房间。请回到工作台，在有信号时更新数据。",
   "visit.backToList": "回到工作台",
   "visit.draftRestored": "已恢复上次未保存的填写",
+  "visit.otherCampaigns": "此户还有您的“{names}”任务的走访对象；在首页切换到该任务即可走访。",
   "visit.discardDraft": "放弃草稿",
   "visit.households": "住户",
   "visit.household.title": "户号 {no} · {kind}",

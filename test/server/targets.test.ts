@@ -307,6 +307,66 @@ describe.each(databaseKinds)("register-query targets, on %s", (kind) => {
     await adminCaller.campaign.close({ id });
   });
 
+  it("a pull of one campaign names the officer's other targeted campaigns at rooms of the grid, with those rooms", async () => {
+    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+    const [officer] = await database.db
+      .select({ id: users.id, gridId: users.areaId })
+      .from(users)
+      .where(eq(users.username, "officer3"));
+    const everyDoor = await adminCaller.campaign.create({
+      name: "入户核查（主）",
+      startsOn: "2026-12-01",
+      areaIds: [street.id],
+    });
+    const elderly = await adminCaller.campaign.create({
+      name: "老人健康档案（另一任务）",
+      startsOn: "2026-12-01",
+      areaIds: [street.id],
+      target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
+    });
+    // A targeted campaign of the street the officer is not assigned in: not theirs to be told of.
+    const notMine = await adminCaller.campaign.create({
+      name: "不属于此信息员",
+      startsOn: "2026-12-01",
+      areaIds: [street.id],
+      target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
+    });
+    for (const campaignId of [everyDoor.id, elderly.id])
+      await adminCaller.campaign.assign({ campaignId, gridId: officer.gridId, officerId: officer.id });
+    await settle(database.db);
+    const caller = (await callerFor(database, { cookie: await loginAs(database, "officer3") })).caller;
+    let cursor: string | null = null;
+    const pages: PullResponse[] = [];
+    for (;;) {
+      const page: PullResponse = await caller.sync.pull({
+        cursor,
+        campaignId: everyDoor.id,
+        deviceId: randomUUID(),
+        limit: 50,
+      });
+      pages.push(page);
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    expect(pages.length).toBeGreaterThan(1);
+    // Only the round's last page carries the list.
+    expect(pages.slice(0, -1).every((page) => page.otherCampaigns === undefined)).toBe(true);
+    // The rooms of the elderly persons of the grid, counted without the service.
+    const rooms = rowsOf<{ roomId: string }>(
+      await database.db.execute(sql`
+        select distinct coalesce(p.room_id, h.room_id)::text as "roomId"
+        from persons p left join households h on h.id = p.household_id
+        where p.grid_id = ${officer.gridId} and p.ended_at is null
+          and coalesce(p.room_id, h.room_id) is not null and ${ageOn("2026-12-31")} >= 60
+        order by 1`),
+    ).map((row) => row.roomId);
+    expect(rooms.length).toBeGreaterThan(0);
+    expect(pages.at(-1)?.otherCampaigns).toEqual([
+      { id: elderly.id, name: "老人健康档案（另一任务）", roomIds: rooms },
+    ]);
+    for (const id of [everyDoor.id, elderly.id, notMine.id]) await adminCaller.campaign.close({ id });
+  });
+
   it("refuses a supervisor everywhere, and an administrator of one community another's areas and campaign", async () => {
     const [a, b] = communities;
     await database.db.insert(users).values({

@@ -62,6 +62,8 @@ export interface RoomData {
   feedback: Row[];
   /** The campaign's open targets at this door that carry a department's claim to verify. */
   targets?: Row[];
+  /** The officer's other open campaigns with targets at this door (names only: their work is not here). */
+  otherCampaigns?: { id: string; name: string }[];
   /**
    * Rows this phone corrected in visits still waiting for review (or still unsent): their values on
    * the phone are not the register's yet. By row id, the time of the latest such visit.

@@ -1,4 +1,5 @@
 import "client-only";
+import type { PullOtherCampaign } from "@/domain/pull";
 import type { RoomData } from "./record";
 import {
   type FieldDatabase,
@@ -33,19 +34,21 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     await tx.done;
     return null;
   }
-  const [building, households, rentals, buildingUnits, visits, campaignId, held, older] = await Promise.all([
-    tx.objectStore("buildings").get(room.buildingId as string),
-    tx.objectStore("households").index("roomId").getAll(roomId),
-    tx.objectStore("rentals").index("roomId").getAll(roomId),
-    tx
-      .objectStore("units")
-      .index("buildingId")
-      .getAll(room.buildingId as string),
-    tx.objectStore("visits").index("roomId").getAll(roomId),
-    tx.objectStore("meta").get("campaignId"),
-    tx.objectStore("meta").get(QUESTIONNAIRE_META) as Promise<HeldQuestionnaire | undefined>,
-    tx.objectStore("meta").get(OLDER_QUESTIONNAIRES_META) as Promise<HeldQuestionnaire[] | undefined>,
-  ]);
+  const [building, households, rentals, buildingUnits, visits, campaignId, held, older, others] =
+    await Promise.all([
+      tx.objectStore("buildings").get(room.buildingId as string),
+      tx.objectStore("households").index("roomId").getAll(roomId),
+      tx.objectStore("rentals").index("roomId").getAll(roomId),
+      tx
+        .objectStore("units")
+        .index("buildingId")
+        .getAll(room.buildingId as string),
+      tx.objectStore("visits").index("roomId").getAll(roomId),
+      tx.objectStore("meta").get("campaignId"),
+      tx.objectStore("meta").get(QUESTIONNAIRE_META) as Promise<HeldQuestionnaire | undefined>,
+      tx.objectStore("meta").get(OLDER_QUESTIONNAIRES_META) as Promise<HeldQuestionnaire[] | undefined>,
+      tx.objectStore("meta").get("otherCampaigns") as Promise<PullOtherCampaign[] | undefined>,
+    ]);
   // A returned-file campaign's claims at this door, to verify (domain/claims.ts).
   const targets = (await tx.objectStore("campaignTargets").index("roomId").getAll(roomId)).filter(
     (target) => target.campaignId === campaignId && target.state === "open" && target.claim,
@@ -105,6 +108,9 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     olderQuestionnaires: (older ?? []).filter((q) => q.campaignId === campaignId),
     codes,
     targets,
+    otherCampaigns: (others ?? [])
+      .filter((other) => other.id !== campaignId && other.roomIds.includes(roomId))
+      .map(({ id, name }) => ({ id, name })),
     feedback: feedback.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt))),
   };
 }

@@ -278,6 +278,15 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
             </button>
           </div>
         )}
+        {data.otherCampaigns && data.otherCampaigns.length > 0 && (
+          <p
+            className="mb-3 rounded-xl border-2 border-brand/40 bg-blue-50 p-3 text-base text-blue-950"
+            role="note"
+            data-testid="other-campaigns"
+          >
+            {t("visit.otherCampaigns", { names: data.otherCampaigns.map((c) => c.name).join("、") })}
+          </p>
+        )}
         <ClaimsSection />
         <HouseholdsSection />
         {(data.rentals.length > 0 || data.units.length > 0) && (
