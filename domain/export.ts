@@ -36,6 +36,14 @@ export type AgeBandKey = (typeof AGE_BANDS)[number]["key"];
 /** 60岁以上老人: the programme's headline figure (光塔街: 9,530 of 40,314). */
 export const ELDERLY_FROM_AGE = 60;
 
+/**
+ * The ages at which a person's place in the statistics changes (a band starts, or the elderly count):
+ * between two days, only a grid with someone reaching one of these ages counts differently.
+ */
+export const STATISTICS_AGE_BOUNDARIES: readonly number[] = [
+  ...new Set([...AGE_BANDS.map((band) => band.min), ELDERLY_FROM_AGE]),
+].sort((a, b) => a - b);
+
 /** 人口类型 02 流动人口: the persons counted as migrants (来穗人员). */
 export const MIGRANT_PERSON_TYPE = "02" satisfies (typeof PERSON_TYPE)[number]["code"];
 

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { rollupCompletion, rollupDays, rollupDirty, rollupProgress, rollupRegister } from "@/db/schema";
+import { STATISTICS_AGE_BOUNDARIES } from "@/domain/export";
 import { chinaDay } from "@/domain/progress";
 import { type CompletionFilters, roomCountColumns, roomStatesCte } from "./completion";
 import { statisticsStatements } from "./export";
@@ -17,7 +18,8 @@ import { gridMeasuresCte, scopeCtes } from "./progress";
  *   rollup_days        progress by China day per grid and campaign
  *   rollup_register    the register statistics per grid (export.ts statisticsStatements), counted on
  *                      a day: persons' ages move with the calendar, so a grid counted on another day
- *                      is recounted before statistics of today are read (refreshStatistics)
+ *                      where someone crossed an age band since is recounted before statistics of
+ *                      today are read (refreshStatistics)
  *
  * They are counted by the very statements that count them from scratch (completion.ts roomStatesCte,
  * progress.ts scopeCtes + gridMeasuresCte), restricted to the grids recounted, so a roll-up and a
@@ -60,20 +62,61 @@ export async function refreshRollups(db: Db): Promise<number> {
 /**
  * Before statistics of `today` (a China day) under `areaPath` are read: the grids written since the last
  * refresh, and those under the area whose statistics were counted on another day (or never).
+ *
+ * A grid counted on an earlier day is recounted only if someone in it crossed an age boundary of the
+ * statistics since (a six-year-old turned seven, a 59-year-old turned 60): nothing else in them moves
+ * with the calendar, and everything else is recounted when written. The others only take today's date.
+ * So the first statistics of a day recount the few grids with such a birthday, not the whole city.
  */
 export async function refreshStatistics(db: Db, today: string, areaPath: string): Promise<number> {
   const recounted = await refreshRollups(db);
-  const stale = sql`select g.id from areas g left join ${rollupRegister} rr on rr.grid_id = g.id
+  const stale = sql`select g.id, rr.as_of::text as "asOf" from areas g
+    left join ${rollupRegister} rr on rr.grid_id = g.id
     where g.level = 'grid' and starts_with(g.path, ${areaPath}) and rr.as_of is distinct from ${today}::date`;
   const [any] = rowsOf<{ id: string }>(await db.execute(sql`${stale} limit 1`));
   if (!any) return recounted;
   return db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db;
     await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK})`);
-    const ids = rowsOf<{ id: string }>(await tx.execute(stale)).map((r) => r.id);
-    if (ids.length) await recountRegister(tx, ids, today);
-    return recounted + ids.length;
+    const staleGrids = rowsOf<{ id: string; asOf: string | null }>(await tx.execute(stale));
+    // Never counted, or counted on a later day (a clock set back): counted afresh.
+    const recount = staleGrids.filter((g) => g.asOf === null || g.asOf > today).map((g) => g.id);
+    const byDay = new Map<string, string[]>();
+    for (const g of staleGrids)
+      if (g.asOf !== null && g.asOf < today) byDay.set(g.asOf, [...(byDay.get(g.asOf) ?? []), g.id]);
+    for (const [counted, ids] of byDay) {
+      const crossed = await gridsWithAgeCrossings(tx, ids, counted, today);
+      recount.push(...crossed);
+      const rolled = ids.filter((id) => !crossed.includes(id));
+      if (rolled.length)
+        await tx.execute(sql`update ${rollupRegister} set as_of = ${today}::date
+          where grid_id = any(${sql.param(rolled)}::uuid[])`);
+    }
+    if (recount.length) await recountRegister(tx, recount, today);
+    return recounted + recount.length;
   });
+}
+
+/**
+ * Of `ids`, the grids with an active person whose age passed one of the statistics' boundaries between
+ * `from` and `to` (days, from < to). Ages are whole years as PostgreSQL's age() reckons them; the birth
+ * date windows are widened by a few days so a leap day's reckoning can only add a grid to recount (a
+ * recount is exact), never leave one out.
+ */
+async function gridsWithAgeCrossings(tx: Db, ids: string[], from: string, to: string): Promise<string[]> {
+  // -1 too: age() of a birth date after the day is negative, and its whole years round toward zero, so
+  // someone born within the coming year already counts as 0 (a register row dated ahead of its day).
+  const windows = sql.join(
+    [-1, ...STATISTICS_AGE_BOUNDARIES].map(
+      (years) => sql`(p.birth_date > ${from}::date - make_interval(years => ${years}, days => 3)
+        and p.birth_date <= ${to}::date - make_interval(years => ${years}) + interval '3 days')`,
+    ),
+    sql` or `,
+  );
+  return rowsOf<{ gridId: string }>(
+    await tx.execute(sql`select distinct p.grid_id::text as "gridId" from persons p
+      where p.grid_id = any(${sql.param(ids)}::uuid[]) and p.ended_at is null and (${windows})`),
+  ).map((row) => row.gridId);
 }
 
 /** Counts the grids' register statistics on `today` and stores each statement's rows per grid. */
