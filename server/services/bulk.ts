@@ -1,13 +1,13 @@
 import "server-only";
-import { getTableColumns, sql } from "drizzle-orm";
+import { getTableColumns, getTableName, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { Db } from "@/db/client";
 
 // Bulk writes shared by services. The push and approval's updates travel as one JSON parameter, so
 // neither the number of statements nor of bind parameters grows with the batch; the import's batches go
-// through COPY into a staging table and one set-based statement from it (below), PostgreSQL's own
-// loader being the cheapest way in for thousands of rows.
+// through COPY (below), PostgreSQL's own loader being the cheapest way in for thousands of rows: new rows
+// straight into their table, changed rows into a staging table and one UPDATE … FROM it.
 
 /** Postgres refuses a statement with more bind parameters than this. */
 const MAX_BIND_PARAMETERS = 65_535;
@@ -63,7 +63,7 @@ export async function updateFromRecordset(
 }
 
 // ---------------------------------------------------------------------------------------------
-// COPY into a staging table, then set-based SQL from it (the import's batches)
+// COPY into the table, or into a staging table and set-based SQL from it (the import's batches)
 
 /**
  * One value in COPY's text format: `\N` for null, backslash escapes for the separators. A JSON
@@ -195,9 +195,12 @@ async function stage(
 }
 
 /**
- * Many rows inserted through a COPY into a staging table and one INSERT … SELECT from it. `fields` are
- * the table's property names; the others keep their database defaults. No ON CONFLICT: a row that
- * collides (another writer got there first) fails the statement, and so the caller's transaction.
+ * Many new rows inserted by one COPY straight into `table`: its defaults fill the other columns, its
+ * constraints, indexes and triggers (row and statement, transition tables included) act as on an INSERT.
+ * No staging table: rows known to be new have nothing to merge, and a staging table's CREATE, COPY and
+ * INSERT … SELECT cost about a quarter more than this one COPY (issue 19, `npm run bench:import`).
+ * `fields` are the table's property names. A row that collides (another writer got there first) fails
+ * the COPY, and so the caller's transaction.
  */
 export async function insertViaCopy(
   tx: Db,
@@ -206,10 +209,13 @@ export async function insertViaCopy(
   rows: readonly Record<string, unknown>[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const { name, columns } = await stage(tx, table, fields, rows);
-  const list = columns.map((c) => `"${c}"`).join(", ");
-  await tx.execute(
-    sql`insert into ${table} (${sql.raw(list)}) select ${sql.raw(list)} from ${sql.identifier(name)}`,
+  const all = getTableColumns(table) as Record<string, PgColumn>;
+  const jsonFields = new Set(fields.filter((field) => all[field].getSQLType().startsWith("json")));
+  await copyFrom(
+    tx,
+    `"${getTableName(table)}"`,
+    fields.map((field) => all[field].name),
+    copyText(fields, rows, jsonFields),
   );
 }
 

@@ -15,8 +15,9 @@ import { ensureCodesForNewHouseholds } from "./codes";
 // The write step of each import kind: given a batch of parsed rows, find what each names in the
 // register, judge it inserted / updated / unchanged / rejected, and (unless a dry run) write the batch.
 // The engine (./import.ts) runs each call in one transaction. The lookups are set-based (one array
-// parameter each); the writes load the batch's finished rows by COPY into staging tables and merge them
-// with INSERT … SELECT / UPDATE … FROM (./bulk.ts), so a failure anywhere rolls the whole batch back.
+// parameter each); the writes load the batch's finished rows by COPY, new rows straight into their table,
+// changed rows into a staging table merged by UPDATE … FROM (./bulk.ts), so a failure anywhere rolls the
+// whole batch back.
 
 export type Outcome = "inserted" | "updated" | "unchanged" | "rejected";
 

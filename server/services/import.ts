@@ -43,7 +43,8 @@ import {
  *   file is checked by a first streamed pass before anything is written; a file that is neither is
  *   refused as "wrong encoding" and nothing is written.
  * - Each batch (2,000 rows by default) is written in ONE transaction: its finished rows are loaded by
- *   COPY into staging tables and merged from there (./import-kinds.ts, ./bulk.ts). A batch that fails on the
+ *   COPY, new rows straight into their tables, changed ones into staging tables merged from there
+ *   (./import-kinds.ts, ./bulk.ts). A batch that fails on the
  *   database rolls back alone; the import stops there, and the report's `stoppedAt` gives the first
  *   row not imported. Rows of earlier batches stay committed; re-running the same file finds them
  *   unchanged and imports the rest.

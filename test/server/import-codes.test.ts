@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { areas, buildings, campaignAreas, campaigns, householdCodes, households, rooms } from "@/db/schema";
 import { createTranslator } from "@/domain/i18n";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
+import { ensureCodesForNewHouseholds } from "@/server/services/codes";
 import { importFile } from "@/server/services/import";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/db";
 import { callerFor, seedSmallStreet } from "../support/fixture";
@@ -156,5 +157,29 @@ describe.each(databaseKinds)("visit-slip codes for imported households (%s)", (k
     ]);
     expect([report.unchanged, report.inserted, report.householdsCreated]).toEqual([1, 1, 0]);
     expect(await codesOf("C0001")).toEqual([before]);
+  });
+
+  it("when the one COPY of the codes fails, the rounds with ON CONFLICT give them instead, and the rest of the transaction stands", async () => {
+    // A household that has its code already stands in for a fresh code clashing with another's: the
+    // COPY of both fails on it, and only the savepoint is rolled back.
+    const [coded] = await database.db
+      .select({ id: households.id, gridId: households.gridId })
+      .from(households)
+      .where(eq(households.householdNo, "C0001"));
+    const [before] = await codesOf("C0001");
+    const [room] = await database.db.select({ id: rooms.id, gridId: rooms.gridId }).from(rooms).limit(1);
+    const made = await database.db.transaction(async (tx) => {
+      const [fresh] = await tx
+        .insert(households)
+        .values({ gridId: room.gridId, roomId: room.id, householdNo: "C0002", kind: "1", source: "import" })
+        .returning({ id: households.id, gridId: households.gridId });
+      return ensureCodesForNewHouseholds(tx as never, [coded, fresh]);
+    });
+    expect(made).toBe(1);
+    expect(await codesOf("C0001")).toEqual([before]);
+    const fresh = await codesOf("C0002");
+    expect(fresh.map((c) => c.campaignId)).toEqual([openId]);
+    expect(fresh[0].code).toMatch(/^\S+$/);
+    expect(fresh[0].code).not.toBe(before.code);
   });
 });
