@@ -110,6 +110,11 @@ export interface ProgressSummary {
   listed: boolean;
   /** Today in China, YYYY-MM-DD: the day revisits fall due against. */
   today: string;
+  /**
+   * The campaign counts its open targets, not its doors (a targeted campaign, domain/counts.ts
+   * countTargets): every measure is then a number of targets.
+   */
+  countsTargets: boolean;
   totals: ProgressMeasures;
   grids: GridProgress[];
   officers: OfficerProgress[];

@@ -450,6 +450,7 @@ async function buildSummary(
     children: [],
     listed: true,
     today,
+    countsTargets: false,
     totals: zeroMeasures(),
     grids: [],
     officers: [],
@@ -458,6 +459,7 @@ async function buildSummary(
   if (!campaign) return { summary, areaPath: path };
   const campaignId = campaign.id;
   const targeted = await countsTargets(db, campaignId);
+  summary.countsTargets = targeted;
   await refreshRollups(primary);
 
   // One snapshot for all statements, so the totals, tables and days agree with each other.
