@@ -6,6 +6,7 @@ import {
   buildings,
   campaignAreas,
   campaigns,
+  campaignTargets,
   changes,
   households,
   residentFeedback,
@@ -458,6 +459,26 @@ export async function getBuildingCompletion(
     if (!held || d.at > held) disputedAt.set(d.roomId, d.at);
   }
   const conflicted = new Set(conflictRows.map((c) => c.roomId));
+  // A targeted campaign counts (and colours the building by) its open targets, each in its room's state,
+  // as the map does (roomStatesCte): a room counts once per target at it, a room without one not at all.
+  const targetsAt =
+    filters.campaignId && roomIds.length && (await countsTargets(db, filters.campaignId))
+      ? new Map(
+          (
+            await db
+              .select({ roomId: campaignTargets.roomId, n: sql<number>`count(*)::int` })
+              .from(campaignTargets)
+              .where(
+                and(
+                  eq(campaignTargets.campaignId, filters.campaignId),
+                  eq(campaignTargets.state, "open"),
+                  inArray(campaignTargets.roomId, roomIds),
+                ),
+              )
+              .groupBy(campaignTargets.roomId)
+          ).map((row) => [row.roomId, Number(row.n)]),
+        )
+      : null;
 
   const counts: CompletionCounts = {
     rooms: 0,
@@ -474,13 +495,14 @@ export async function getBuildingCompletion(
     const state = roomCountState(latest, disputedAt.get(room.id));
     const approved = state === "checked" && latest?.reviewState === "approved";
     const conflict = conflicted.has(room.id) && state !== "todo";
-    counts.rooms += 1;
-    if (latest) counts.visited += 1;
-    if (state === "checked") counts.checked += 1;
-    if (approved) counts.approved += 1;
-    if (state === "returned") counts.returned += 1;
-    if (state === "revisit") counts.revisit += 1;
-    if (conflict) counts.conflicts += 1;
+    const n = targetsAt ? (targetsAt.get(room.id) ?? 0) : 1;
+    counts.rooms += n;
+    if (latest) counts.visited += n;
+    if (state === "checked") counts.checked += n;
+    if (approved) counts.approved += n;
+    if (state === "returned") counts.returned += n;
+    if (state === "revisit") counts.revisit += n;
+    if (conflict) counts.conflicts += n;
     return {
       ...room,
       status: roomCompletionStatus(state, approved, conflict),

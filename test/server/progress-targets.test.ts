@@ -195,6 +195,21 @@ describe.each(databaseKinds)("a targeted campaign's progress and map count its t
     if (targetsIn.get(room.A.buildingId) === 2) expect(street.status[only(room.A)]).toBe("approved");
     if (targetsIn.get(room.D.buildingId) === 1) expect(street.status[only(room.D)]).toBe("todo");
 
+    // The building's panel counts the same: A's building by its targets, its status as the map's.
+    const panel = await supervisor.map.building({ buildingId: room.A.buildingId, campaignId });
+    const i = only(room.A);
+    expect(panel.counts).toEqual({
+      rooms: targetsIn.get(room.A.buildingId),
+      visited: street.visited[i],
+      checked: street.checked[i],
+      approved: street.approved[i],
+      returned: street.returned[i],
+      revisit: street.revisit[i],
+      conflicts: 0,
+    });
+    expect(panel.counts.approved).toBeGreaterThanOrEqual(2);
+    expect(panel.status).toBe(street.status[i]);
+
     // The city's map reads the roll-ups: the same totals.
     const city = decodeCompletion(await admin.map.completion({ campaignId }));
     expect(city.view).toBe("areas");
