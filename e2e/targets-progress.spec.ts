@@ -251,6 +251,8 @@ test("a targeted campaign's phone lists exactly the SQL's persons aged 60+, and 
   }
   await expect(page.getByTestId("grid-progress")).toHaveText(`已核查 2 / ${expected.length} 个对象`);
   await page.screenshot({ path: `${SHOTS}/phone-list-answered.png` });
+  await page.getByTestId("work-building").first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/phone-list-targets.png` });
   await phone.setOffline(false);
   await syncUntilEmpty(page);
   const [{ n: stored }] = await onServer<{ n: number }>(
