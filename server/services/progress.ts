@@ -53,6 +53,10 @@ import { countsTargets } from "./targets";
  *                SQL by the rule of callNumbers (the CTE `calls`)
  *   completion   visited ÷ assigned
  *
+ * A targeted campaign (targets.ts countsTargets) counts its open targets instead of its rooms: assigned
+ * is the open targets of the grids, and every other measure the targets whose room is counted so
+ * (domain/counts.ts countTargets), by the same statements with `targeted` set.
+ *
  * Everything is set-based: a handful of statements with GROUP BY in one read-only snapshot, whatever
  * the number of grids, officers or rooms. Every area, grid and room is cut to the caller's area path.
  */
