@@ -404,6 +404,8 @@ export const campaignTargets = pgTable(
     uniqueIndex("campaign_targets_subject_uq").on(t.campaignId, t.subjectKind, t.subjectId),
     index("campaign_targets_campaign_grid_idx").on(t.campaignId, t.gridId),
     index("campaign_targets_pull_idx").on(t.gridId, t.changeXid),
+    // The targets at a door: the completion map's targets per room, and the roll-up trigger of visits.
+    index("campaign_targets_room_idx").on(t.roomId, t.campaignId),
   ],
 );
 

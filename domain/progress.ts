@@ -29,6 +29,10 @@ import type { Translate } from "./i18n";
  * officers sharing a grid both count it); visited the rooms the officer visited at least once;
  * checked, approved, returned, revisits due and to escalate the rooms whose latest visit is the officer's.
  *
+ * A TARGETED campaign (countsTargets) measures its open targets instead of its rooms, each in the
+ * state of its room (domain/counts.ts countTargets): assigned is the open targets of the grids (of the
+ * officer's grids, by officer), and firstVisits counts targets, not rooms.
+ *
  * By day (calendar days in China time): visits recorded that day; firstVisits, the rooms whose first
  * visit in the campaign fell on that day; cumulativeVisited, the running sum of firstVisits; and the
  * cumulative completion, cumulativeVisited ÷ assigned (the area's total).
@@ -110,6 +114,11 @@ export interface ProgressSummary {
   listed: boolean;
   /** Today in China, YYYY-MM-DD: the day revisits fall due against. */
   today: string;
+  /**
+   * The campaign counts its open targets, not its doors (a targeted campaign, domain/counts.ts
+   * countTargets): every measure is then a number of targets.
+   */
+  countsTargets: boolean;
   totals: ProgressMeasures;
   grids: GridProgress[];
   officers: OfficerProgress[];

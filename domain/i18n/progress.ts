@@ -27,6 +27,8 @@ const zh = {
   "progress.measure.completion": "完成率",
   "progress.measure.completionPct": "完成率（%）",
   "progress.completionOf": "已走访 {visited} / 应核查 {assigned} 间",
+  "progress.completionOfTargets": "已走访 {visited} / 应核查 {assigned} 个对象",
+  "progress.targetsNote": "本任务按走访对象统计：每个对象按其所在房屋的走访状态计数。",
 
   "progress.byArea": "下级区域",
   "progress.col.area": "区域",
@@ -117,6 +119,8 @@ const en = {
   "progress.measure.completion": "Completion",
   "progress.measure.completionPct": "Completion (%)",
   "progress.completionOf": "{visited} of {assigned, plural, one {# room} other {# rooms}} visited",
+  "progress.completionOfTargets": "{visited} of {assigned, plural, one {# target} other {# targets}} visited",
+  "progress.targetsNote": "This campaign counts its targets: each target in the state of its room.",
 
   "progress.byArea": "Areas within",
   "progress.col.area": "Area",

@@ -6,6 +6,7 @@ import {
   buildings,
   campaignAreas,
   campaigns,
+  campaignTargets,
   changes,
   households,
   residentFeedback,
@@ -33,6 +34,7 @@ import { notFound } from "../errors";
 import type { SessionUser } from "./auth";
 import { refreshRollups } from "./rollup";
 import { areaInScope, areaTrail, inScope } from "./scope";
+import { countsTargets } from "./targets";
 
 /**
  * The supervisor's completion map: every building under the caller's area with its room counts (one
@@ -153,9 +155,12 @@ function gridsCte(path: string, f: CompletionFilters): SQL {
 /**
  * Each room under the grids `g` in its state as domain/counts.ts defines it — from its latest counted
  * visit, newest open dispute and unsettled conflicts — as the CTE `room_states` (id, building_id,
- * grid_path, visited, conflict, review_state, state), after the CTEs it needs.
+ * grid_path, visited, conflict, review_state, state), after the CTEs it needs. `targeted` (the filters'
+ * campaign counts its targets, targets.ts countsTargets): one row per open target of the campaign, in
+ * its room's state, and no row for a room without one — so a building is counted and coloured by its
+ * targets (domain/counts.ts countTargets).
  */
-export function roomStatesCte(filters: CompletionFilters): SQL {
+export function roomStatesCte(filters: CompletionFilters, targeted: boolean): SQL {
   const counted = visitFilter(filters);
   const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
   return sql`
@@ -186,6 +191,12 @@ export function roomStatesCte(filters: CompletionFilters): SQL {
           left join latest l on l.room_id = r.id
           left join disputed d on d.room_id = r.id
           left join conflicted c on c.room_id = r.id
+          ${
+            targeted && filters.campaignId
+              ? sql`join campaign_targets t on t.room_id = r.id and t.campaign_id = ${filters.campaignId}
+                  and t.state = 'open'`
+              : sql``
+          }
         where r.ended_at is null
       )`;
 }
@@ -215,14 +226,15 @@ export async function getCompletion(
   primary: Db = db,
 ): Promise<CompletionPayload> {
   const cut = await checkFilters(db, user, filters);
+  const targeted = !!filters.campaignId && (await countsTargets(db, filters.campaignId));
   const g = gridsCte(cut.path, filters);
   const trail = await areaTrail(db, user, cut.path);
   if (isAreaView(cut.level)) {
     if (filters.officerId || filters.outcome || filters.from || filters.to) {
-      return areaCompletion(db, cut, g, countedStates(filters), trail);
+      return areaCompletion(db, cut, g, countedStates(filters, targeted), trail);
     }
     await refreshRollups(primary);
-    return areaCompletion(db, cut, g, rolledUpStates(filters.campaignId), trail);
+    return areaCompletion(db, cut, g, rolledUpStates(filters.campaignId, targeted), trail);
   }
 
   const areaRows = rowsOf<CompletionAreaRow>(
@@ -240,7 +252,7 @@ export async function getCompletion(
   // One statement: each room's state, summed per building.
   const buildingRows = rowsOf<CompletionBuildingRow>(
     await db.execute(sql`
-      with ${g}, ${roomStatesCte(filters)}
+      with ${g}, ${roomStatesCte(filters, targeted)}
       select b.id, b.grid_id as "gridId", b.lat, b.lng, b.address, ${roomCountColumns}
       from buildings b
         join g on g.id = b.grid_id
@@ -256,15 +268,18 @@ export async function getCompletion(
 /**
  * Per-grid counts off the roll-ups (rollup.ts) as the CTE `grid_counts` (grid_path and the columns of
  * roomCountColumns) over the grids `g`: of every campaign, or of one — a grid with no row of the
- * campaign has its rooms and nothing else counted.
+ * campaign has its rooms and nothing else counted, or in a targeted campaign (a row for every grid
+ * with a target) nothing at all.
  */
-function rolledUpStates(campaignId: string | undefined): SQL {
+function rolledUpStates(campaignId: string | undefined, targeted: boolean): SQL {
   const own = campaignId
     ? sql`left join rollup_completion c on c.grid_id = g.id and c.campaign_key = ${campaignId}`
     : sql`left join rollup_completion c on false`;
   const pick = (column: string) =>
     column === "rooms"
-      ? sql`coalesce(c.rooms, b.rooms, 0)`
+      ? targeted
+        ? sql`coalesce(c.rooms, 0)`
+        : sql`coalesce(c.rooms, b.rooms, 0)`
       : campaignId
         ? sql`coalesce(${sql.raw(`c.${column}`)}, 0)`
         : sql`coalesce(${sql.raw(`b.${column}`)}, 0)`;
@@ -279,8 +294,8 @@ function rolledUpStates(campaignId: string | undefined): SQL {
 }
 
 /** roomStatesCte's rooms counted per grid, as the CTE `grid_counts` that rolledUpStates also gives. */
-function countedStates(filters: CompletionFilters): SQL {
-  return sql`${roomStatesCte(filters)},
+function countedStates(filters: CompletionFilters, targeted: boolean): SQL {
+  return sql`${roomStatesCte(filters, targeted)},
       grid_counts as (
         select rs.grid_path, ${roomCountColumns}
         from room_states rs
@@ -444,6 +459,26 @@ export async function getBuildingCompletion(
     if (!held || d.at > held) disputedAt.set(d.roomId, d.at);
   }
   const conflicted = new Set(conflictRows.map((c) => c.roomId));
+  // A targeted campaign counts (and colours the building by) its open targets, each in its room's state,
+  // as the map does (roomStatesCte): a room counts once per target at it, a room without one not at all.
+  const targetsAt =
+    filters.campaignId && roomIds.length && (await countsTargets(db, filters.campaignId))
+      ? new Map(
+          (
+            await db
+              .select({ roomId: campaignTargets.roomId, n: sql<number>`count(*)::int` })
+              .from(campaignTargets)
+              .where(
+                and(
+                  eq(campaignTargets.campaignId, filters.campaignId),
+                  eq(campaignTargets.state, "open"),
+                  inArray(campaignTargets.roomId, roomIds),
+                ),
+              )
+              .groupBy(campaignTargets.roomId)
+          ).map((row) => [row.roomId, Number(row.n)]),
+        )
+      : null;
 
   const counts: CompletionCounts = {
     rooms: 0,
@@ -460,13 +495,14 @@ export async function getBuildingCompletion(
     const state = roomCountState(latest, disputedAt.get(room.id));
     const approved = state === "checked" && latest?.reviewState === "approved";
     const conflict = conflicted.has(room.id) && state !== "todo";
-    counts.rooms += 1;
-    if (latest) counts.visited += 1;
-    if (state === "checked") counts.checked += 1;
-    if (approved) counts.approved += 1;
-    if (state === "returned") counts.returned += 1;
-    if (state === "revisit") counts.revisit += 1;
-    if (conflict) counts.conflicts += 1;
+    const n = targetsAt ? (targetsAt.get(room.id) ?? 0) : 1;
+    counts.rooms += n;
+    if (latest) counts.visited += n;
+    if (state === "checked") counts.checked += n;
+    if (approved) counts.approved += n;
+    if (state === "returned") counts.returned += n;
+    if (state === "revisit") counts.revisit += n;
+    if (conflict) counts.conflicts += n;
     return {
       ...room,
       status: roomCompletionStatus(state, approved, conflict),

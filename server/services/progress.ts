@@ -4,6 +4,7 @@ import { type Db, rowsOf } from "@/db/client";
 import {
   areas,
   assignments,
+  campaignTargets,
   households,
   residentFeedback,
   rollupDays,
@@ -37,6 +38,7 @@ import { roomStateSql } from "./completion";
 import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
 import { refreshRollups } from "./rollup";
 import { areaInScope, areaTrail, visibleCampaigns } from "./scope";
+import { countsTargets } from "./targets";
 
 /**
  * Supervisor progress by grid, officer and day, for the screen and its exports. The measures and
@@ -50,6 +52,10 @@ import { areaInScope, areaTrail, visibleCampaigns } from "./scope";
  *   toEscalate   rooms to escalate, by domain/counts.ts roomsToEscalate: each room's calls numbered in
  *                SQL by the rule of callNumbers (the CTE `calls`)
  *   completion   visited ÷ assigned
+ *
+ * A targeted campaign (targets.ts countsTargets) counts its open targets instead of its rooms: assigned
+ * is the open targets of the grids, and every other measure the targets whose room is counted so
+ * (domain/counts.ts countTargets), by the same statements with `targeted` set.
  *
  * Everything is set-based: a handful of statements with GROUP BY in one read-only snapshot, whatever
  * the number of grids, officers or rooms. Every area, grid and room is cut to the caller's area path.
@@ -93,19 +99,40 @@ function assignedGrids(campaignId: string, areaPath: string): SQL {
           where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null)`;
 }
 
-/** `scopeGrids` is the body of `scope_grids` (id): assignedGrids, or the grids a roll-up recounts. */
-export function scopeCtes(campaignId: string, scopeGrids: SQL) {
+/**
+ * `scopeGrids` is the body of `scope_grids` (id): assignedGrids, or the grids a roll-up recounts.
+ * `targeted`: the campaign counts its open targets, not its doors (domain/counts.ts countTargets), and
+ * the CTE `counted_targets` (room_id, grid_id: the target's grid, as its officer's phone lists it)
+ * holds them; its visits are then those to the targets' rooms.
+ */
+export function scopeCtes(campaignId: string, scopeGrids: SQL, targeted: boolean) {
   const revisitList = sql`${sql.param([...REVISIT_OUTCOMES])}::text[]`;
-  return sql`
-    with recursive scope_grids as (${scopeGrids}),
+  const scopedVisits = targeted
+    ? sql`counted_targets as (
+      select t.room_id, t.grid_id
+      from scope_grids sg join ${campaignTargets} t on t.grid_id = sg.id
+      where t.campaign_id = ${campaignId} and t.state = 'open'
+    ),
     scoped_visits as (
+      select v.id, v.room_id, tr.grid_id, r.ended_at is not null as room_ended, v.officer_id,
+        v.outcome, v.review_state, v.revisit_due, v.visited_at, v.received_at
+      from (select distinct on (ct.room_id) ct.room_id, ct.grid_id from counted_targets ct
+            order by ct.room_id, ct.grid_id) tr
+      join ${rooms} r on r.id = tr.room_id
+      join ${visits} v on v.room_id = r.id
+      where v.campaign_id = ${campaignId}
+    )`
+    : sql`scoped_visits as (
       select v.id, v.room_id, r.grid_id, r.ended_at is not null as room_ended, v.officer_id,
         v.outcome, v.review_state, v.revisit_due, v.visited_at, v.received_at
       from scope_grids sg
       join ${rooms} r on r.grid_id = sg.id
       join ${visits} v on v.room_id = r.id
       where v.campaign_id = ${campaignId}
-    ),
+    )`;
+  return sql`
+    with recursive scope_grids as (${scopeGrids}),
+    ${scopedVisits},
     latest as (
       select distinct on (sv.room_id) sv.room_id, sv.grid_id, sv.room_ended, sv.officer_id,
         sv.outcome, sv.review_state, sv.visited_at
@@ -140,19 +167,29 @@ export function scopeCtes(campaignId: string, scopeGrids: SQL) {
 }
 
 /**
- * Each grid of `scope_grids` with its measures, as the CTE `grid_measures` (grid_id and the columns of
- * SUM_MEASURES), after scopeCtes: what rollup.ts stores per grid and campaign.
+ * A room's measures counted once per open target at it (targeted, after scopeCtes' `counted_targets`)
+ * or once (every door): joined after a set with the room's id as `${alias}.room_id`.
  */
-export function gridMeasuresCte(): SQL {
-  return sql`
-      grid_measures as (
-        select u.grid_id, ${SUM_MEASURES}
-        from (
-          -- every grid, rooms or not
-          select sg.id as grid_id, 0 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
-            0 as revisit_due, 0 as to_escalate
-          from scope_grids sg
+function perTarget(alias: string, targeted: boolean): SQL {
+  return targeted ? sql`join counted_targets ct on ct.room_id = ${sql.raw(alias)}.room_id` : sql``;
+}
+
+/**
+ * Each grid of `scope_grids` with its measures, as the CTE `grid_measures` (grid_id and the columns of
+ * SUM_MEASURES), after scopeCtes: what rollup.ts stores per grid and campaign. A targeted campaign's
+ * measures are its open targets', each in the state of its room (domain/counts.ts countTargets).
+ */
+export function gridMeasuresCte(targeted: boolean): SQL {
+  const counted = targeted
+    ? sql`
+          -- open targets, each in its room's state (visited or disputed, or none: todo)
+          select ct.grid_id, 1, coalesce(x.visited, 0), coalesce(x.checked, 0), coalesce(x.approved, 0),
+            coalesce(x.returned, 0), coalesce(x.revisit_due, 0), 0
+          from counted_targets ct left join states x on x.room_id = ct.room_id
           union all
+          -- targets at rooms to escalate
+          select ct.grid_id, 0, 0, 0, 0, 0, 0, 1 from escalations e ${perTarget("e", true)}`
+    : sql`
           -- active rooms
           select r.grid_id, 1, 0, 0, 0, 0, 0, 0
           from scope_grids sg join ${rooms} r on r.grid_id = sg.id
@@ -164,7 +201,17 @@ export function gridMeasuresCte(): SQL {
           from states x
           union all
           -- rooms to escalate
-          select e.grid_id, 0, 0, 0, 0, 0, 0, 1 from escalations e
+          select e.grid_id, 0, 0, 0, 0, 0, 0, 1 from escalations e`;
+  return sql`
+      grid_measures as (
+        select u.grid_id, ${SUM_MEASURES}
+        from (
+          -- every grid, rooms or not
+          select sg.id as grid_id, 0 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
+            0 as revisit_due, 0 as to_escalate
+          from scope_grids sg
+          union all
+          ${counted}
         ) u
         group by u.grid_id
       )`;
@@ -195,9 +242,10 @@ const jsonList = (value: unknown): string[] =>
 
 /**
  * The report's grids with their measures, read off the roll-ups (rollup.ts, refreshed before the
- * report's snapshot): a grid without a row of the campaign has its active rooms and nothing else.
+ * report's snapshot): a grid without a row of the campaign has its active rooms and nothing else, or,
+ * in a targeted campaign (whose every grid with a target has a row), nothing at all.
  */
-async function gridRows(tx: Db, campaignId: string, areaPath: string, listed: boolean) {
+async function gridRows(tx: Db, campaignId: string, areaPath: string, listed: boolean, targeted: boolean) {
   const rows = rowsOf<
     Counts & {
       gridId: string;
@@ -211,7 +259,7 @@ async function gridRows(tx: Db, campaignId: string, areaPath: string, listed: bo
   >(
     await tx.execute(sql`with scope_grids as (${assignedGrids(campaignId, areaPath)}),
       grid_measures as (
-        select sg.id as grid_id, coalesce(p.assigned, b.assigned, 0) as "assigned",
+        select sg.id as grid_id, ${targeted ? sql`coalesce(p.assigned, 0)` : sql`coalesce(p.assigned, b.assigned, 0)`} as "assigned",
           coalesce(p.visited, 0) as "visited", coalesce(p.checked, 0) as "checked",
           coalesce(p.approved, 0) as "approved", coalesce(p.returned, 0) as "returned",
           coalesce(p.revisit_due, 0) as "revisitsDue", coalesce(p.to_escalate, 0) as "toEscalate"
@@ -280,7 +328,18 @@ async function childRows(
   });
 }
 
-async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: string) {
+async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: string, targeted: boolean) {
+  const assigned = targeted
+    ? sql`-- the open targets of the officer's grids
+          select og.officer_id, 1 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
+            0 as revisit_due, 0 as to_escalate
+          from officer_grids og join counted_targets ct on ct.grid_id = og.grid_id`
+    : sql`-- the rooms of the officer's grids: active ones, and ended ones visited in the campaign
+          select og.officer_id, 1 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
+            0 as revisit_due, 0 as to_escalate
+          from officer_grids og join ${rooms} r on r.grid_id = og.grid_id
+          where r.ended_at is null
+            or exists (select 1 from ${visits} v where v.room_id = r.id and v.campaign_id = ${campaignId})`;
   const rows = rowsOf<Counts & { officerId: string; name: string; username: string; grids: unknown }>(
     await tx.execute(sql`${ctes},
       officer_grids as (
@@ -291,23 +350,18 @@ async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: str
       officer_measures as (
         select u.officer_id, ${SUM_MEASURES}
         from (
-          -- the rooms of the officer's grids: active ones, and ended ones visited in the campaign
-          select og.officer_id, 1 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
-            0 as revisit_due, 0 as to_escalate
-          from officer_grids og join ${rooms} r on r.grid_id = og.grid_id
-          where r.ended_at is null
-            or exists (select 1 from ${visits} v where v.room_id = r.id and v.campaign_id = ${campaignId})
+          ${assigned}
           union all
-          -- rooms the officer visited at least once
+          -- rooms (targets) the officer visited at least once
           select x.officer_id, 0, 1, 0, 0, 0, 0, 0
-          from (select distinct sv.officer_id, sv.room_id from scoped_visits sv) x
+          from (select distinct sv.officer_id, sv.room_id from scoped_visits sv) x ${perTarget("x", targeted)}
           union all
-          -- rooms whose latest visit is the officer's
+          -- rooms (targets) whose latest visit is the officer's
           select x.officer_id, 0, 0, x.checked, x.approved, x.returned, x.revisit_due, 0
-          from states x where x.officer_id is not null
+          from states x ${perTarget("x", targeted)} where x.officer_id is not null
           union all
-          -- rooms to escalate whose latest visit is the officer's
-          select e.officer_id, 0, 0, 0, 0, 0, 0, 1 from escalations e
+          -- rooms (targets) to escalate whose latest visit is the officer's
+          select e.officer_id, 0, 0, 0, 0, 0, 0, 1 from escalations e ${perTarget("e", targeted)}
           union all
           -- an assigned officer with no rooms yet still has a row
           select og.officer_id, 0, 0, 0, 0, 0, 0, 0 from officer_grids og
@@ -400,6 +454,7 @@ async function buildSummary(
     children: [],
     listed: true,
     today,
+    countsTargets: false,
     totals: zeroMeasures(),
     grids: [],
     officers: [],
@@ -407,6 +462,8 @@ async function buildSummary(
   };
   if (!campaign) return { summary, areaPath: path };
   const campaignId = campaign.id;
+  const targeted = await countsTargets(db, campaignId);
+  summary.countsTargets = targeted;
   await refreshRollups(primary);
 
   // One snapshot for all statements, so the totals, tables and days agree with each other.
@@ -414,7 +471,7 @@ async function buildSummary(
     async (transaction) => {
       const tx = transaction as unknown as Db;
       const listed = !(purpose === "screen" && isAreaView(area.level));
-      const grids = await gridRows(tx, campaignId, path, listed);
+      const grids = await gridRows(tx, campaignId, path, listed, targeted);
       summary.grids = grids.map((g) => g.grid);
       summary.children = await childRows(tx, area, grids);
       summary.totals = sumMeasures(summary.grids);
@@ -427,9 +484,10 @@ async function buildSummary(
       } else {
         summary.officers = await officerRows(
           tx,
-          scopeCtes(campaignId, assignedGrids(campaignId, path)),
+          scopeCtes(campaignId, assignedGrids(campaignId, path), targeted),
           campaignId,
           path,
+          targeted,
         );
       }
       summary.communities = await communityOptions(tx, user, campaignId);

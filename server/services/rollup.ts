@@ -147,26 +147,41 @@ async function recountRegister(tx: Db, ids: string[], today: string) {
 async function recount(tx: Db, ids: string[]) {
   const list = sql`${sql.param(ids)}::uuid[]`;
   const g = sql`g as (select a.id, a.path from areas a where a.id = any(${list}))`;
-  // The campaigns with anything in these grids: visits (by the visit's or the room's grid) and residents'
-  // feedback. Any other campaign's counts are the fallback rows'.
-  const campaignIds = rowsOf<{ id: string }>(
+  // The campaigns with anything in these grids: visits (by the visit's or the room's grid), residents'
+  // feedback and targets (by the target's or its room's grid). Any other campaign's counts are the
+  // fallback rows'. A targeted campaign counts its targets, never the grid's rooms: it has a row of
+  // its own wherever it has a target, visited or not.
+  const campaignRows = rowsOf<{ id: string; targeted: boolean }>(
     await tx.execute(sql`
-      select v.campaign_id as id from visits v where v.grid_id = any(${list})
-      union
-      select v.campaign_id from rooms r join visits v on v.room_id = r.id where r.grid_id = any(${list})
-      union
-      select f.campaign_id from resident_feedback f where f.grid_id = any(${list})`),
-  ).map((r) => r.id);
+      select c.id, c.target_kind <> 'every_door' as targeted
+      from campaigns c
+      where c.id in (
+        select v.campaign_id from visits v where v.grid_id = any(${list})
+        union
+        select v.campaign_id from rooms r join visits v on v.room_id = r.id where r.grid_id = any(${list})
+        union
+        select f.campaign_id from resident_feedback f where f.grid_id = any(${list})
+        union
+        select t.campaign_id from campaign_targets t where t.grid_id = any(${list}) and t.state = 'open'
+        union
+        select t.campaign_id from rooms r join campaign_targets t on t.room_id = r.id
+        where r.grid_id = any(${list}) and t.state = 'open')`),
+  );
 
   await tx.execute(sql`delete from ${rollupCompletion} where grid_id = any(${list})`);
   await tx.execute(sql`delete from ${rollupProgress} where grid_id = any(${list})`);
   await tx.execute(sql`delete from ${rollupDays} where grid_id = any(${list})`);
 
-  const completion = async (key: string, filters: CompletionFilters, onlyActive: boolean) =>
+  const completion = async (
+    key: string,
+    filters: CompletionFilters,
+    onlyActive: boolean,
+    targeted: boolean,
+  ) =>
     tx.execute(sql`
       insert into ${rollupCompletion}
         (grid_id, campaign_key, rooms, visited, checked, approved, returned, revisit, conflicts)
-      with ${g}, ${roomStatesCte(filters)},
+      with ${g}, ${roomStatesCte(filters, targeted)},
       counted as (
         select g.id as grid_id, ${roomCountColumns}
         from g left join room_states rs on rs.grid_path = g.path
@@ -175,8 +190,8 @@ async function recount(tx: Db, ids: string[]) {
       select grid_id, ${key}, rooms, visited, checked, approved, returned, revisit, conflicts
       from counted
       where ${onlyActive ? sql`visited + checked + approved + returned + revisit + conflicts > 0` : sql`true`}`);
-  await completion("", {}, false);
-  for (const id of campaignIds) await completion(id, { campaignId: id }, true);
+  await completion("", {}, false, false);
+  for (const { id, targeted } of campaignRows) await completion(id, { campaignId: id }, !targeted, targeted);
 
   // Progress: a grid's active rooms, then each campaign's measures where more than those.
   await tx.execute(sql`
@@ -185,25 +200,27 @@ async function recount(tx: Db, ids: string[]) {
     select g.id, '', (select count(*) from rooms r where r.grid_id = g.id and r.ended_at is null)::int,
       0, 0, 0, 0, 0, 0
     from areas g where g.id = any(${list})`);
-  for (const id of campaignIds) {
+  for (const { id, targeted } of campaignRows) {
     await tx.execute(sql`
       insert into ${rollupProgress}
         (grid_id, campaign_key, assigned, visited, checked, approved, returned, revisit_due, to_escalate)
-      ${scopeCtes(id, sql`select a.id from areas a where a.id = any(${list})`)},
-      ${gridMeasuresCte()}
+      ${scopeCtes(id, sql`select a.id from areas a where a.id = any(${list})`, targeted)},
+      ${gridMeasuresCte(targeted)}
       select gm.grid_id, ${id}, gm."assigned", gm."visited", gm."checked", gm."approved", gm."returned",
         gm."revisitsDue", gm."toEscalate"
       from grid_measures gm
-      where gm."visited" + gm."checked" + gm."approved" + gm."returned" + gm."revisitsDue" + gm."toEscalate" > 0`);
+      where ${targeted ? sql`gm."assigned" > 0 or ` : sql``}gm."visited" + gm."checked" + gm."approved" + gm."returned" + gm."revisitsDue" + gm."toEscalate" > 0`);
   }
 
   // Days: a day is the calendar day in China (UTC + 8 hours, no daylight saving); a room's first visit
-  // is its earliest day in the campaign (progress.ts counted the same off scoped_visits).
+  // is its earliest day in the campaign (progress.ts counted the same off scoped_visits). A targeted
+  // campaign's first visits are its open targets', each on its room's first day, in the target's grid
+  // (as progress counts them), so the running sum reaches the visited targets.
+  const chinaDate = sql`((v.visited_at at time zone 'UTC') + interval '8 hours')::date`;
   await tx.execute(sql`
     insert into ${rollupDays} (grid_id, campaign_id, day, visits, first_visits)
     with visit_days as (
-      select r.grid_id, v.campaign_id, v.room_id,
-        ((v.visited_at at time zone 'UTC') + interval '8 hours')::date as day
+      select r.grid_id, v.campaign_id, v.room_id, ${chinaDate} as day
       from rooms r join visits v on v.room_id = r.id
       where r.grid_id = any(${list})
     )
@@ -211,7 +228,14 @@ async function recount(tx: Db, ids: string[]) {
     from (
       select grid_id, campaign_id, day, 1 as visits, 0 as first_visits from visit_days
       union all
-      select grid_id, campaign_id, min(day), 0, 1 from visit_days group by grid_id, campaign_id, room_id
+      select vd.grid_id, vd.campaign_id, min(vd.day), 0, 1
+      from visit_days vd join campaigns c on c.id = vd.campaign_id and c.target_kind = 'every_door'
+      group by vd.grid_id, vd.campaign_id, vd.room_id
+      union all
+      select t.grid_id, t.campaign_id, min(${chinaDate}), 0, 1
+      from campaign_targets t join visits v on v.room_id = t.room_id and v.campaign_id = t.campaign_id
+      where t.grid_id = any(${list}) and t.state = 'open'
+      group by t.id, t.grid_id, t.campaign_id
     ) u
     group by u.grid_id, u.campaign_id, u.day`);
 }

@@ -34,6 +34,18 @@ export interface Meta {
   ip?: string;
 }
 
+/**
+ * Whether the campaign counts its open targets rather than its doors (a register query's or a returned
+ * file's campaign): progress and the completion map then count targets (domain/counts.ts countTargets).
+ */
+export async function countsTargets(db: Db, campaignId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ targetKind: campaigns.targetKind })
+    .from(campaigns)
+    .where(eq(campaigns.id, campaignId));
+  return !!row && row.targetKind !== "every_door";
+}
+
 /** The day ages are reckoned on: the query's, else the day of the run. */
 const runDate = (query: TargetQuery, now: Date) =>
   (query.subject === "person" ? query.ageAt : null) ?? toIsoDate(now);

@@ -24,6 +24,9 @@ import {
   areas,
   assignments,
   buildings,
+  campaignAreas,
+  campaigns,
+  campaignTargets,
   households,
   persons,
   residentFeedback,
@@ -61,6 +64,7 @@ type Action =
   | { kind: "import"; officer: number; count: number }
   | { kind: "end"; officer: number; room: number }
   | { kind: "endPerson"; officer: number; person: number }
+  | { kind: "target"; officer: number; person: number; withdraw: boolean }
   | { kind: "read" };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
@@ -71,7 +75,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       officer: fc.nat(OFFICERS.length - 1),
       room: fc.nat(11),
       outcome: fc.constantFrom(...OUTCOMES),
-      campaign: fc.nat(3),
+      campaign: fc.nat(4),
       // Minutes apart, with ties to the second, so the latest visit's order (second, then id) matters.
       at: fc.nat(20),
     }),
@@ -114,6 +118,15 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       person: fc.nat(20),
     }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("target" as const),
+      officer: fc.nat(OFFICERS.length - 1),
+      person: fc.nat(20),
+      withdraw: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: "read" as const }) },
 );
 
@@ -132,7 +145,11 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
     imported: 0,
     ended: 0,
     endedPersons: 0,
+    targeted: 0,
+    withdrawn: 0,
   };
+  /** A campaign of persons targeted (targets.ts), over the street, every officer's grid given out in it. */
+  let targetedId: string;
   const officers: {
     caller: Caller;
     gridId: string;
@@ -181,6 +198,22 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
       });
     }
     expect(officers.every((o) => o.campaigns.length > 0)).toBe(true);
+
+    const [street] = await db.select({ id: areas.id }).from(areas).where(eq(areas.level, "street"));
+    const [targeted] = await db
+      .insert(campaigns)
+      .values({ name: "60岁以上老人健康档案", startsOn: "2026-11-01", targetKind: "query" })
+      .returning({ id: campaigns.id });
+    targetedId = targeted.id;
+    await db.insert(campaignAreas).values({ campaignId: targetedId, areaId: street.id });
+    for (const [i, o] of officers.entries()) {
+      const [user] = await db.select({ id: users.id }).from(users).where(eq(users.username, OFFICERS[i]));
+      await db.insert(assignments).values({ campaignId: targetedId, gridId: o.gridId, officerId: user.id });
+      o.campaigns.push(targetedId);
+      // A few targets to start with (apply's "target" adds and withdraws more).
+      for (let person = 0; person < 3; person++)
+        await apply({ kind: "target", officer: i, person, withdraw: false });
+    }
   }, 240_000);
 
   afterAll(async () => {
@@ -309,6 +342,47 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
         done.endedPersons += 1;
         return;
       }
+      case "target": {
+        const o = officers[a.officer];
+        if (a.withdraw) {
+          const open = await db
+            .select({ id: campaignTargets.id })
+            .from(campaignTargets)
+            .where(and(eq(campaignTargets.campaignId, targetedId), eq(campaignTargets.state, "open")))
+            .orderBy(asc(campaignTargets.id));
+          if (!open.length) return;
+          await db
+            .update(campaignTargets)
+            .set({ state: "withdrawn", endedAt: new Date() })
+            .where(eq(campaignTargets.id, open[a.person % open.length].id));
+          done.withdrawn += 1;
+          return;
+        }
+        // A person of the grid at their room, as a query's target is made (or made open again).
+        const list = rowsOf<{ id: string; room_id: string }>(
+          await db.execute(sql`
+            select p.id, r.id as room_id from persons p left join households h on h.id = p.household_id
+            join rooms r on r.id = coalesce(p.room_id, h.room_id)
+            where p.grid_id = ${o.gridId} order by p.id limit 21`),
+        );
+        if (!list.length) return;
+        const person = list[a.person % list.length];
+        await db
+          .insert(campaignTargets)
+          .values({
+            campaignId: targetedId,
+            subjectKind: "person",
+            subjectId: person.id,
+            roomId: person.room_id,
+            gridId: o.gridId,
+          })
+          .onConflictDoUpdate({
+            target: [campaignTargets.campaignId, campaignTargets.subjectKind, campaignTargets.subjectId],
+            set: { state: "open", endedAt: null },
+          });
+        done.targeted += 1;
+        return;
+      }
       case "read":
         await refreshRollups(db);
         return;
@@ -319,7 +393,7 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
   const completionKeys = ["rooms", "visited", "checked", "approved", "returned", "revisit", "conflicts"];
 
   /** The completion counts of every grid, of all campaigns ('') and of each, off the raw rows in TypeScript. */
-  async function recountCompletion(campaignIds: string[]) {
+  async function recountCompletion(campaignIds: string[], targetedIds: Set<string>) {
     const { db } = database;
     const roomRows = rowsOf<{ id: string; grid_id: string }>(
       await db.execute(sql`
@@ -348,10 +422,20 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
         where f.kind = 'dispute' and f.handled_at is null`),
     );
     const grids = rowsOf<{ id: string }>(await db.execute(sql`select id from areas where level = 'grid'`));
+    const openTargets = await db
+      .select({ campaignId: campaignTargets.campaignId, roomId: campaignTargets.roomId })
+      .from(campaignTargets)
+      .where(eq(campaignTargets.state, "open"));
     const out = new Map<string, Counts>();
     for (const key of ["", ...campaignIds]) {
       for (const g of grids) out.set(`${g.id}|${key}`, Object.fromEntries(completionKeys.map((k) => [k, 0])));
-      for (const room of roomRows) {
+      // A targeted campaign counts each open target at a live room, in its room's state (countTargets).
+      const counted = targetedIds.has(key)
+        ? openTargets
+            .filter((t) => t.campaignId === key)
+            .flatMap((t) => roomRows.filter((r) => r.id === t.roomId))
+        : roomRows;
+      for (const room of counted) {
         const counted = visitRows.filter((v) => v.roomId === room.id && (!key || v.campaignId === key));
         const latest = latestVisit(counted);
         const disputedAt = disputes
@@ -377,16 +461,26 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
     const campaignIds = rowsOf<{ id: string }>(
       await db.execute(sql`select id from campaigns order by id`),
     ).map((r) => r.id);
+    const targetedIds = new Set(
+      rowsOf<{ id: string }>(
+        await db.execute(sql`select id from campaigns where target_kind <> 'every_door'`),
+      ).map((r) => r.id),
+    );
+    expect([...targetedIds]).toEqual([targetedId]);
     const stored = await db.select().from(rollupCompletion);
     const byKey = new Map(stored.map((r) => [`${r.gridId}|${r.campaignKey}`, r]));
-    const expected = await recountCompletion(campaignIds);
+    const expected = await recountCompletion(campaignIds, targetedIds);
     for (const [key, want] of expected) {
       const [gridId, campaign] = key.split("|");
       const own = byKey.get(key);
       const all = byKey.get(`${gridId}|`);
       const got = own
         ? Object.fromEntries(completionKeys.map((k) => [k, own[k as keyof typeof own]]))
-        : { ...Object.fromEntries(completionKeys.map((k) => [k, 0])), rooms: all?.rooms ?? 0 };
+        : {
+            ...Object.fromEntries(completionKeys.map((k) => [k, 0])),
+            // A targeted campaign without a row of a grid has no target there (rollup.ts).
+            rooms: targetedIds.has(campaign) ? 0 : (all?.rooms ?? 0),
+          };
       expect(got, `completion of grid ${gridId}, campaign '${campaign}'`).toEqual(want);
     }
 
@@ -406,7 +500,8 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
     for (const campaignId of campaignIds) {
       const want = rowsOf<Counts & { grid_id: string }>(
         await db.execute(sql`
-          ${scopeCtes(campaignId, sql`select id from areas where level = 'grid'`)}, ${gridMeasuresCte()}
+          ${scopeCtes(campaignId, sql`select id from areas where level = 'grid'`, targetedIds.has(campaignId))},
+          ${gridMeasuresCte(targetedIds.has(campaignId))}
           select * from grid_measures`),
       );
       for (const row of want) {
@@ -422,24 +517,34 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
               revisitsDue: own.revisitDue,
               toEscalate: own.toEscalate,
             }
-          : { ...Object.fromEntries(progressKeys.map((k) => [k, 0])), assigned: base?.assigned ?? 0 };
+          : {
+              ...Object.fromEntries(progressKeys.map((k) => [k, 0])),
+              assigned: targetedIds.has(campaignId) ? 0 : (base?.assigned ?? 0),
+            };
         expect(got, `progress of grid ${row.grid_id}, campaign ${campaignId}`).toEqual(
           Object.fromEntries(progressKeys.map((k) => [k, Number(row[k])])),
         );
       }
-      // Days as progress.ts counted them off the visits before roll-ups, summed over the street.
+      // Days as progress.ts counted them off the visits before roll-ups, summed over the street; a
+      // targeted campaign's first visits are its open targets' (each on its room's first day).
       const days = rowsOf<{ day: string; visits: number; firstVisits: number }>(
         await db.execute(sql`
           with visit_days as (
             select v.room_id, ((v.visited_at at time zone 'UTC') + interval '8 hours')::date as day
             from rooms r join visits v on v.room_id = r.id where v.campaign_id = ${campaignId}
-          )
+          ),
+          firsts as (select room_id, min(day) as day from visit_days group by room_id)
           select to_char(u.day, 'YYYY-MM-DD') as "day", sum(u.visits)::int as "visits",
             sum(u.first_visits)::int as "firstVisits"
           from (
             select day, 1 as visits, 0 as first_visits from visit_days
             union all
-            select min(day), 0, 1 from visit_days group by room_id
+            ${
+              targetedIds.has(campaignId)
+                ? sql`select f.day, 0, 1 from campaign_targets t join firsts f on f.room_id = t.room_id
+                    where t.campaign_id = ${campaignId} and t.state = 'open'`
+                : sql`select day, 0, 1 from firsts`
+            }
           ) u group by u.day order by u.day`),
       );
       const summed = new Map<string, { visits: number; firstVisits: number }>();

@@ -150,7 +150,12 @@ export default function ProgressPage() {
         </p>
       ) : (
         <>
-          <Totals totals={summary.totals} />
+          <Totals totals={summary.totals} targets={summary.countsTargets} />
+          {summary.countsTargets && (
+            <p className="text-sm text-gray-700" data-testid="targets-note">
+              {t("progress.targetsNote")}
+            </p>
+          )}
           <section
             aria-labelledby="progress-chart"
             className="min-w-0 rounded-xl bg-white p-3 shadow-sm sm:p-4"

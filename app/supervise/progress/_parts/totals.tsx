@@ -16,7 +16,7 @@ const ITEMS: { key: keyof Omit<ProgressMeasures, "completion">; status: RoomStat
 ];
 
 /** The totals as big numbers, each with its status colour and its label; completion as a bar too. */
-export function Totals({ totals }: { totals: ProgressMeasures }) {
+export function Totals({ totals, targets }: { totals: ProgressMeasures; targets: boolean }) {
   const { t } = useI18n();
   const percent = totals.completion === null ? 0 : Math.min(100, totals.completion * 100);
   return (
@@ -32,8 +32,11 @@ export function Totals({ totals }: { totals: ProgressMeasures }) {
             style={{ width: `${percent}%` }}
           />
         </dd>
-        <dd className="mt-1 text-xs text-gray-600">
-          {t("progress.completionOf", { visited: totals.visited, assigned: totals.assigned })}
+        <dd className="mt-1 text-xs text-gray-600" data-testid="completion-of">
+          {t(targets ? "progress.completionOfTargets" : "progress.completionOf", {
+            visited: totals.visited,
+            assigned: totals.assigned,
+          })}
         </dd>
       </div>
       {ITEMS.map((item) => (
