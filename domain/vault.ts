@@ -68,8 +68,12 @@ export function splitRow(store: string, row: Record<string, unknown>) {
  * another row, store or officer's database fails to open rather than showing up there.
  */
 export function sealContext(store: string, key: IDBValidKey | unknown): Uint8Array {
-  return new TextEncoder().encode(`doorstep-vault/1|${store}|${JSON.stringify(key)}`);
+  return utf8.encode(`doorstep-vault/1|${store}|${JSON.stringify(key)}`);
 }
+
+// One coder each for the module, not one per row: an unlock opens every row of the grid.
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
 
 const DATE_TAG = "$date";
 const BYTES_TAG = "$bytes";
@@ -93,7 +97,7 @@ export function encodeValue(value: unknown, attachment?: Uint8Array): Uint8Array
       : JSON.stringify(value)) ?? "null";
   // UTF-8 takes at most 3 bytes per UTF-16 unit: encoded straight into place, no second copy.
   const out = new Uint8Array(4 + json.length * 3 + (attachment?.length ?? 0));
-  const { written } = new TextEncoder().encodeInto(json, out.subarray(4));
+  const { written } = utf8.encodeInto(json, out.subarray(4));
   new DataView(out.buffer).setUint32(0, written);
   if (!attachment) return out.subarray(0, 4 + written);
   out.set(attachment, 4 + written);
@@ -120,7 +124,7 @@ export function decodeValue(bytes: Uint8Array): { value: unknown; attachment: Ui
   if (bytes.length < 4) throw new VaultFormatError("sealed value too short");
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
   if (4 + length > bytes.length) throw new VaultFormatError("sealed value truncated");
-  const json = new TextDecoder().decode(bytes.subarray(4, 4 + length));
+  const json = fromUtf8.decode(bytes.subarray(4, 4 + length));
   // A reviver makes JSON.parse several times slower, and most rows hold no Date nor bytes: the tags
   // are looked for first (an unlock opens every row of the grid).
   if (!json.includes(DATE_TAG) && !json.includes(BYTES_TAG))

@@ -1,6 +1,7 @@
 // A lost phone (issue 18, items 3 and 4): an administrator marks it lost; at its next contact its
 // unsent visit goes to the server's quarantine and its register data is erased (read raw from
 // IndexedDB); the street's supervisor accepts the visit into review, with a reason.
+// A disabled officer's phone, whose session is gone, does the same by its device's contact token.
 
 import { mkdirSync } from "node:fs";
 import { type Browser, expect, type Page, test } from "@playwright/test";
@@ -17,7 +18,11 @@ const DESK = { width: 1280, height: 800 };
 
 type Person = { id: string; name: string | null; idNumber: string | null; phone: string | null };
 
-async function makeOfficer(admin: Page): Promise<{ campaignId: string; password: string }> {
+async function makeOfficer(
+  admin: Page,
+  username = OFFICER,
+  campaignName = CAMPAIGN,
+): Promise<{ campaignId: string; password: string; officerId: string }> {
   type List = {
     campaigns: { id: string; status: string }[];
     areaOptions: { id: string; name: string; level: string }[];
@@ -34,13 +39,13 @@ async function makeOfficer(admin: Page): Promise<{ campaignId: string; password:
   const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
   if (!community) throw new Error("the grid's community is not offered");
   const created = await trpcMutate<{ id: string; temporaryPassword: string }>(admin.request, "user.create", {
-    username: OFFICER,
+    username,
     displayName: OFFICER_NAME,
     role: "officer",
     areaId: grid.id,
   });
   const campaign = await trpcMutate<{ id: string }>(admin.request, "campaign.create", {
-    name: CAMPAIGN,
+    name: campaignName,
     startsOn: chinaDay(new Date()),
     areaIds: [community.id],
   });
@@ -49,7 +54,7 @@ async function makeOfficer(admin: Page): Promise<{ campaignId: string; password:
     gridId: grid.id,
     officerId: created.id,
   });
-  return { campaignId: campaign.id, password: created.temporaryPassword };
+  return { campaignId: campaign.id, password: created.temporaryPassword, officerId: created.id };
 }
 
 async function deskPage(browser: Browser, username: string): Promise<Page> {
@@ -155,6 +160,63 @@ test("a phone marked lost hands its unsent visit to the quarantine and erases it
       { state: "submitted", campaignId },
     );
     expect(queue.visits.map((v) => [v.id, v.outcome])).toEqual([[entry.id, "no_answer"]]);
+  } finally {
+    await trpcMutate(admin.request, "campaign.close", { id: campaignId });
+  }
+});
+
+test("a disabled officer's phone, its session gone, hands its unsent visit to the quarantine and erases its register data", async ({
+  page,
+  context,
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const admin = await deskPage(browser, "admin");
+  const { campaignId, password, officerId } = await makeOfficer(admin, "devicesofficer28", "停用人员核查");
+  try {
+    await login(page, "devicesofficer28", password);
+    await expect(page).toHaveURL(/\/field$/);
+    await page.getByRole("button", { name: "下载网格数据" }).click();
+    await expect(page.getByTestId("grid-progress")).toContainText(/已核查 0 \/ \d+ 间/, { timeout: 30_000 });
+    const names = (await readStore<Person>(page, "persons"))
+      .map((p) => p.name)
+      .filter((n): n is string => !!n && n.length >= 2)
+      .slice(0, 10);
+    expect(names.length).toBe(10);
+
+    // A visit recorded offline waits in the outbox.
+    await context.setOffline(true);
+    const roomId = (await readStore<{ id: string }>(page, "rooms"))[0].id;
+    await page.locator(`a[href="/field/room?id=${roomId}"]`).click();
+    await page.getByRole("button", { name: "无人应答" }).first().click();
+    await page.getByRole("button", { name: /^保存/ }).click();
+    await expect(page).toHaveURL(/\/field$/, { timeout: 15_000 });
+    await expect(page.getByTestId("pending")).toHaveText("待同步 1");
+    const [entry] = await readStore<{ id: string }>(page, "outbox");
+
+    // The administrator disables the officer: every session ends, the phone's included.
+    await trpcMutate(admin.request, "user.setDisabled", { userId: officerId, disabled: true });
+
+    await context.setOffline(false);
+    await page.getByTestId("sync-chip").first().click();
+    await expect(page.getByTestId("wiped")).toBeVisible({ timeout: 30_000 });
+    for (const store of ["persons", "rooms", "visits", "outbox", "changes"])
+      expect(await readStore(page, store), store).toEqual([]);
+    const raw = await rawStoreText(page);
+    expect(names.filter((n) => raw.includes(n))).toEqual([]);
+
+    const supervisor = await deskPage(browser, "supervisor");
+    const held = await trpcQuery<{ id: string; officerName: string }[]>(
+      supervisor.request,
+      "device.quarantine",
+      undefined,
+    );
+    expect(held.filter((q) => q.id === entry.id).map((q) => q.officerName)).toEqual([OFFICER_NAME]);
+    await trpcMutate(supervisor.request, "device.decide", {
+      id: entry.id,
+      decision: "discard",
+      reason: "人员已停用，测试记录",
+    });
   } finally {
     await trpcMutate(admin.request, "campaign.close", { id: campaignId });
   }

@@ -231,7 +231,20 @@ async function main() {
       const times = await page.evaluate(() => ({
         total: performance.now() - performance.getEntriesByName("doorstep:unlock-start")[0].startTime,
         pin: performance.getEntriesByName("doorstep:unlock-pin")[0]?.duration ?? Number.NaN,
+        read: performance.getEntriesByName("doorstep:read-all").at(-1)?.duration ?? Number.NaN,
+        readAt:
+          (performance.getEntriesByName("doorstep:read-all").at(-1)?.startTime ?? Number.NaN) -
+          performance.getEntriesByName("doorstep:unlock-start")[0].startTime,
+        hitsAt:
+          (performance.getEntriesByName("doorstep:hits-drawn").at(-1)?.startTime ?? Number.NaN) -
+          performance.getEntriesByName("doorstep:unlock-start")[0].startTime,
+        drawn:
+          (performance.getEntriesByName("doorstep:work-list-drawn").at(-1)?.startTime ?? Number.NaN) -
+          performance.getEntriesByName("doorstep:unlock-start")[0].startTime,
       }));
+      console.log(
+        `unlock run ${run + 1}: total ${times.total.toFixed(0)} ms, PIN ${times.pin.toFixed(0)}, store read ${times.read.toFixed(0)} from ${times.readAt.toFixed(0)}, list drawn at ${times.drawn.toFixed(0)}, hits drawn at ${times.hitsAt.toFixed(0)}`,
+      );
       unlockTimes.push(times.total);
       pinTimes.push(times.pin);
       await context.setOffline(false);

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, devices, quarantinedMutations, users } from "@/db/schema";
@@ -89,6 +90,79 @@ export async function pushFromDevice(
     .from(devices)
     .where(and(eq(devices.id, request.deviceId), eq(devices.userId, user.id)));
   if (!device?.markedAs) return pushMutations(db, user, request, meta);
+  return quarantineAndTellWipe(db, user, request, meta, device.markedAs);
+}
+
+/**
+ * The token a phone proves its device with when it has no session (its officer was disabled, so no
+ * login will ever give it one): an HMAC of the device's wrapping secret. The server keeps nothing new,
+ * and the token opens nothing: it lets the phone hand over its unsent work and be told to erase.
+ */
+export function contactTokenOf(wrapSecret: string): string {
+  return createHmac("sha256", wrapSecret).update("doorstep-device-contact/1").digest("base64url");
+}
+
+/**
+ * A phone's contact without a session, proved by its device's contact token. A device of a disabled
+ * officer is treated as marked: its unsent work goes to the quarantine and it is told to erase its
+ * register data, as a lost phone is at its next push. Any other device is told to log in (401), as a
+ * push without a session is; so is a wrong token or an unknown device.
+ */
+export async function contactFromDevice(
+  db: Db,
+  request: {
+    deviceId: string;
+    token: string;
+    mutations: Mutation[];
+    device?: Parameters<typeof pushMutations>[2]["device"];
+  },
+  meta: { now: Date; ip: string },
+): Promise<PushResponse> {
+  const [device] = await db
+    .select({
+      wrapSecret: devices.wrapSecret,
+      markedAs: devices.markedAs,
+      officerId: users.id,
+      disabledAt: users.disabledAt,
+      areaPath: areas.path,
+    })
+    .from(devices)
+    .innerJoin(users, eq(users.id, devices.userId))
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(eq(devices.id, request.deviceId));
+  const proved = !!device?.wrapSecret && sameText(contactTokenOf(device.wrapSecret), request.token);
+  if (!proved || !(device.disabledAt || device.markedAs)) throw new AppError("UNAUTHORIZED", "auth.required");
+  return quarantineAndTellWipe(
+    db,
+    { id: device.officerId, areaPath: device.areaPath },
+    request,
+    meta,
+    device.markedAs ?? "officerDisabled",
+  );
+}
+
+/** Constant-time comparison of two texts (a token's bytes say nothing by how long a refusal takes). */
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Takes every mutation of a marked device (or a disabled officer's) into the quarantine (its id is the
+ * key, so a replay stores nothing twice), records the contact and answers "erase". Audited.
+ */
+async function quarantineAndTellWipe(
+  db: Db,
+  officer: { id: string; areaPath: string },
+  request: {
+    deviceId: string;
+    mutations: Mutation[];
+    device?: Parameters<typeof pushMutations>[2]["device"];
+  },
+  meta: { now: Date; ip: string },
+  why: DeviceMark | "officerDisabled",
+): Promise<PushResponse> {
   return db.transaction(async (tx) => {
     if (request.mutations.length > 0) {
       await tx
@@ -97,10 +171,10 @@ export async function pushFromDevice(
           request.mutations.map((mutation) => ({
             id: mutation.id,
             deviceId: request.deviceId,
-            officerId: user.id,
+            officerId: officer.id,
             // Scope is the officer's area, as for the device itself: the payload's grid is the
             // phone's word, not yet checked against any assignment.
-            areaPath: user.areaPath,
+            areaPath: officer.areaPath,
             kind: mutation.kind,
             payload: mutation.payload,
             receivedAt: meta.now,
@@ -117,13 +191,13 @@ export async function pushFromDevice(
       })
       .where(eq(devices.id, request.deviceId));
     await writeAudit(tx, {
-      userId: user.id,
+      userId: officer.id,
       action: "device.wipeTold",
       entity: "device",
       entityId: request.deviceId,
-      areaPath: user.areaPath,
+      areaPath: officer.areaPath,
       ip: meta.ip,
-      detail: { mark: device.markedAs, quarantined: request.mutations.length },
+      detail: { mark: why, quarantined: request.mutations.length },
     });
     const results: PushResult[] = request.mutations.map((mutation) => ({
       id: mutation.id,

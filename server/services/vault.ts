@@ -6,11 +6,17 @@ import { devices } from "@/db/schema";
 import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
+import { contactTokenOf } from "./devices";
 
 export interface DeviceKey {
   /** base64url of the 32-byte secret that wraps the phone's data key; null while withheld. */
   secret: string | null;
   lockMinutes: number;
+  /**
+   * What the phone proves its device with when it has no session (a disabled officer's phone, told
+   * then to hand over its work and erase: devices.ts contactFromDevice); null before a secret exists.
+   */
+  contactToken: string | null;
 }
 
 /**
@@ -40,7 +46,11 @@ export async function deviceKeyOf(
       .from(devices)
       .where(eq(devices.id, input.deviceId));
     if (!device || device.userId !== user.id) throw new AppError("FORBIDDEN", "sync.deviceTaken");
-    return { secret: device.withheldAt ? null : device.secret, withheld: !!device.withheldAt };
+    return {
+      secret: device.withheldAt ? null : device.secret,
+      withheld: !!device.withheldAt,
+      contactToken: device.secret ? contactTokenOf(device.secret) : null,
+    };
   });
   await writeAudit(db, {
     userId: user.id,
@@ -49,5 +59,5 @@ export async function deviceKeyOf(
     entityId: input.deviceId,
     ip: input.ip,
   });
-  return { secret: result.secret, lockMinutes: input.lockMinutes };
+  return { secret: result.secret, lockMinutes: input.lockMinutes, contactToken: result.contactToken };
 }

@@ -17,6 +17,7 @@ type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => {
   let database: Database;
   let officer: Caller;
+  let officerCookie: string;
   let supervisor: Caller;
   let admin: Caller;
   let stranger: Caller;
@@ -49,7 +50,8 @@ describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => 
     await seedSmallStreet(database);
     grid = await objectsOfOfficer(database, "officer1");
     campaignId = await openCampaignId(database);
-    officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    officerCookie = await loginAs(database, "officer1");
+    officer = (await callerFor(database, { cookie: officerCookie })).caller;
     supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
     admin = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
     // A supervisor of a second street of the same district.
@@ -187,6 +189,58 @@ describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => 
     expect(answer.wipe).toBeUndefined();
     expect(answer.results[0].status).toBe("applied");
     expect(await quarantined(work.id)).toHaveLength(0);
+    expect(await visitRow(work.id)).toHaveLength(1);
+  });
+
+  // Last: it disables officer1, whose session then ends.
+  it("a disabled officer's phone, without a session, hands its work to the quarantine by its contact token and is told to erase", async () => {
+    const deviceId = randomUUID();
+    const { contactToken } = await officer.vault.deviceKey({ deviceId });
+    expect(contactToken).toMatch(/^[\w-]{40,}$/);
+    const anonymous = (await callerFor(database)).caller;
+    const work = visit();
+    const contact = (token: string) => anonymous.vault.contact({ deviceId, token, mutations: [work] });
+
+    // An officer still enabled logs in again: the contact takes nothing.
+    expect(await codeOf(contact(contactToken as string))).toBe("UNAUTHORIZED");
+    expect(await quarantined(work.id)).toHaveLength(0);
+
+    const [officerRow] = await database.db
+      .select({ id: devices.userId })
+      .from(devices)
+      .where(eq(devices.id, deviceId));
+    await admin.user.setDisabled({ userId: officerRow.id, disabled: true });
+    // Its session ended with it: the phone's push is refused.
+    const stale = (await callerFor(database, { cookie: officerCookie })).caller;
+    expect(await codeOf(stale.sync.push({ deviceId, mutations: [work] }))).toBe("UNAUTHORIZED");
+
+    // A wrong token, or another device's, is refused and stores nothing.
+    expect(await codeOf(contact("x".repeat(43)))).toBe("UNAUTHORIZED");
+    expect(
+      await codeOf(
+        anonymous.vault.contact({ deviceId: randomUUID(), token: contactToken as string, mutations: [work] }),
+      ),
+    ).toBe("UNAUTHORIZED");
+    expect(await quarantined(work.id)).toHaveLength(0);
+
+    expect(await contact(contactToken as string)).toEqual({
+      wipe: true,
+      results: [{ id: work.id, duplicate: false, status: "quarantined" }],
+    });
+    // A replay stores nothing twice.
+    await contact(contactToken as string);
+    const rows = await quarantined(work.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ deviceId, officerId: officerRow.id, state: "held" });
+    expect(await visitRow(work.id)).toHaveLength(0);
+    const [device] = await database.db.select().from(devices).where(eq(devices.id, deviceId));
+    expect(device.wipeToldAt).not.toBeNull();
+    const told = await audits("device.wipeTold", deviceId);
+    expect(told.map((a) => a.detail)).toContainEqual({ mark: "officerDisabled", quarantined: 1 });
+
+    // The supervisor decides on it as on a lost phone's work: accepted, it reaches review.
+    expect((await supervisor.device.quarantine()).map((q) => q.id)).toContain(work.id);
+    await supervisor.device.decide({ id: work.id, decision: "accept", reason: "信息员已离职，记录属实" });
     expect(await visitRow(work.id)).toHaveLength(1);
   });
 });

@@ -114,6 +114,7 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "campaign.close": (s) => ({ id: s.ownCampaignId }),
   "campaign.setAutoApprove": (s) => ({ id: s.ownCampaignId, autoApprove: true }),
   "vault.deviceKey": () => ({ deviceId: "7d3f4a5e-1b2c-4d3e-8f90-123456789abc" }),
+  "vault.contact": () => ({ deviceId: "7d3f4a5e-1b2c-4d3e-8f90-123456789abc", token: "x", mutations: [] }),
   "campaign.previewTargets": (s) => ({ areaIds: [s.communityId], query: { subject: "person", ageMin: 60 } }),
   // An every-door campaign: a re-run is refused (a 4xx), which is what a fuzzed call may meet too.
   "campaign.previewRerun": (s) => ({ campaignId: s.ownCampaignId }),

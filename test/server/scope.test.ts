@@ -110,6 +110,8 @@ const PROCEDURES = `
   sync.campaigns      UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   sync.supervisors    UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   vault.deviceKey     UN/UN     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
+  # a phone without a session, by its device's contact token: a session adds nothing, a device unproved is told to log in
+  vault.contact       UN/UN     UN/UN    UN/UN    UN/UN       UN/UN       UN/UN  UN/UN UN/UN
   # the resident's self-check: the proof (name, ID number, slip code) is the key, a session adds nothing
   check.lookup        OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
   check.confirm       OK/OK     OK/OK    OK/OK    OK/OK       OK/OK       OK/OK  OK/OK OK/OK
@@ -403,6 +405,9 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   "sync.supervisors": ({ caller }) => caller.sync.supervisors(),
   // The caller's own (new) device; another user's device id is refused (test/server/vault.test.ts).
   "vault.deviceKey": ({ caller }) => caller.vault.deviceKey({ deviceId: randomUUID() }),
+  // A disabled officer's proved device is devices.test.ts's; an unknown one takes nothing from anyone.
+  "vault.contact": ({ caller }) =>
+    caller.vault.contact({ deviceId: randomUUID(), token: "x".repeat(43), mutations: [] }),
   "check.lookup": ({ caller, side }) => caller.check.lookup(side.proof),
   "check.confirm": ({ caller, side }) => caller.check.confirm(side.proof),
   "check.dispute": async ({ caller, side, database }) => {

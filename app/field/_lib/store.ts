@@ -255,6 +255,12 @@ export type HeldQuestionnaire = PullQuestionnaire & { campaignId: string };
  */
 export const OLDER_QUESTIONNAIRES_META = "olderQuestionnaires";
 
+/**
+ * The meta key of the device's contact token (server/services/devices.ts contactTokenOf), handed out
+ * with the device's key at an online unlock: the phone's proof of its device when it has no session.
+ */
+export const CONTACT_TOKEN_META = "contactToken";
+
 /** The meta key set when the phone erased its register data on the server's word (ISO time). */
 export const WIPED_META = "wiped";
 

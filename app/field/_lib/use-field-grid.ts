@@ -79,7 +79,10 @@ export function useFieldGrid() {
         const held = await readMeta<string>(opened, "campaignId");
         if (held) setCampaignId(held);
         setTargeted((await readMeta<boolean>(opened, "targeted")) === true);
+        const reading = performance.now();
         const stored = await readAll(opened);
+        // For the bench (scripts/bench-field.ts): the store's share of an unlock.
+        performance.measure("doorstep:read-all", { start: reading, end: performance.now() });
         // A grid is hundreds of rooms: a transition lets React draw them in slices between the
         // phone's other work rather than in one long task.
         startTransition(() => setData(stored));

@@ -6,7 +6,14 @@ import { useTRPCClient } from "../../_components/trpc-client";
 import { backoffDelay } from "./backoff";
 import { countPending, onOutboxChanged } from "./pending";
 import type { PushRun, PushTransport } from "./push";
-import { type FieldDatabase, type PhotoRow, readMeta, WIPED_META } from "./store";
+import {
+  CONTACT_TOKEN_META,
+  deviceIdOf,
+  type FieldDatabase,
+  type PhotoRow,
+  readMeta,
+  WIPED_META,
+} from "./store";
 
 /** How often to try while work is waiting, and to report health when there is none. */
 const TICK_MS = 60_000;
@@ -91,14 +98,35 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
       push: (input: PushInput) => client.sync.push.mutate(input),
       uploadPhoto,
     };
+    const contactTransport = (token: string): PushTransport => ({
+      push: (input: PushInput) => client.vault.contact.mutate({ ...input, token }),
+      // Photos are stored only with a session: a disabled officer's visits reach the quarantine
+      // without the photo's bytes (the visit still names it). Used only once the server has said
+      // the phone is to erase, so no photo is taken for stored that a later push would need.
+      uploadPhoto: async () => {},
+    });
     let result: PushRun;
     try {
       const { pushOutbox } = await pushModule();
-      result = await pushOutbox(db, transport, {
+      const options = {
         appVersion: appVersion(),
         lockName: `doorstep-sync-${userId}`,
         maxBatch: maxBatchSetting(),
-      });
+      };
+      result = await pushOutbox(db, transport, options);
+      // No session: if the officer was disabled, the server takes the unsent work by the device's
+      // contact token into its quarantine and tells the phone to erase, as for a lost phone. Asked
+      // first with nothing in it: for any other officer it answers 401, and the phone asks for a
+      // login as before, its outbox untouched.
+      const token =
+        result.state === "unauthorized"
+          ? await readMeta<string>(db, CONTACT_TOKEN_META).catch(() => undefined)
+          : undefined;
+      if (token) {
+        const deviceId = await deviceIdOf(db);
+        const told = await client.vault.contact.mutate({ deviceId, token, mutations: [] }).catch(() => null);
+        if (told?.wipe) result = await pushOutbox(db, contactTransport(token), options);
+      }
       if (result.state === "done" && afterSyncRef.current) await afterSyncRef.current().catch(() => {});
     } catch (error) {
       result = { state: "failed", error };

@@ -4,7 +4,7 @@ import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useStat
 import { shouldLock } from "@/domain/vault";
 import { useTRPCClient } from "../../_components/trpc-client";
 import { type LocalUser, readLocalUser, rememberLocalUser } from "../_lib/session";
-import { deviceIdOf, isUnlocked, openFieldDb, openRawFieldDb } from "../_lib/store";
+import { CONTACT_TOKEN_META, deviceIdOf, isUnlocked, openFieldDb, openRawFieldDb } from "../_lib/store";
 import {
   lockedState,
   lockVault,
@@ -37,10 +37,12 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** The officer's profile, sealed with the rest, so the screens can show it after an offline unlock. */
 const PROFILE_META = "profile";
 
-async function keepProfile(user: LocalUser) {
+async function keepProfile(user: LocalUser, contactToken: string | null) {
   const db = await openFieldDb(user.id);
   try {
     await db.put("meta", user, PROFILE_META);
+    // Sealed with the rest: the phone's word for its device should its officer be disabled (use-sync.ts).
+    if (contactToken) await db.put("meta", contactToken, CONTACT_TOKEN_META);
   } finally {
     db.close();
   }
@@ -101,7 +103,7 @@ export function VaultGate({ children }: { children: ReactNode }) {
           const opened = await unlockOnline(id, key);
           if (gone) return;
           if (opened.state === "withheld") return showLocked(id, true);
-          await keepProfile(me);
+          await keepProfile(me, key.contactToken ?? null);
           setGate(
             opened.setPin
               ? { state: "setPin", setPin: opened.setPin, lockMinutes: key.lockMinutes }

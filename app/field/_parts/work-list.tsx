@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { maskIdNumber } from "@/domain/mask";
 import {
   buildSearchIndex,
@@ -14,6 +14,7 @@ import {
   type WorkBuilding,
   type WorkFeedback,
   type WorkHousehold,
+  type WorkListBuilding,
   type WorkNamed,
   type WorkPerson,
   type WorkRoom,
@@ -88,6 +89,13 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
     setMode("list");
     setScrollTo(buildingId);
   }, []);
+  // For the bench (scripts/bench-field.ts): when the list was first on the screen.
+  useEffect(() => {
+    performance.mark("doorstep:work-list-drawn");
+  }, []);
+  useEffect(() => {
+    if (hits.length > 0) performance.mark("doorstep:hits-drawn");
+  }, [hits]);
   useEffect(() => {
     if (mode !== "list" || !scrollTo) return;
     document.getElementById(`building-${scrollTo}`)?.scrollIntoView({ block: "start" });
@@ -181,7 +189,7 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
               ? t("field.hitsMore", { count: HIT_LIMIT })
               : t("field.hits", { count: hits.length })}
       </p>
-      {showHits ? (
+      {showHits && (
         // At least a screen tall, so the page stays long enough to keep the box at the top.
         <ul
           className="flex min-h-dvh flex-col gap-2"
@@ -220,73 +228,96 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
             );
           })}
         </ul>
-      ) : (
-        <ul className="flex flex-col gap-3" hidden={mode === "map"}>
-          {list.map((building) => {
-            const floors = building.floors
-              .map((floor) => ({
-                ...floor,
-                rooms: floor.rooms.filter((r) => filter === "all" || r.status === filter),
-              }))
-              .filter((floor) => floor.rooms.length > 0);
-            const roomCount = floors.reduce((sum, floor) => sum + floor.rooms.length, 0);
-            if (roomCount === 0) return null;
-            return (
-              <li
-                key={building.id}
-                id={`building-${building.id}`}
-                className="scroll-mt-16 rounded-xl bg-white p-3 shadow-sm"
-                data-testid="work-building"
-              >
-                <h2 className="mb-2 flex items-baseline justify-between gap-2">
-                  <span className="text-lg font-bold">{building.address}</span>
-                  <span className="shrink-0 text-sm text-gray-600">
-                    {t(targeted ? "field.targets" : "field.rooms", { count: roomCount })}
-                  </span>
-                </h2>
-                {floors.map((floor) => (
-                  <section key={floor.key} className="mt-2 first-of-type:mt-0">
-                    <h3 className="mb-1 text-sm font-semibold text-gray-600">
-                      {floor.unitNo ? `${t("register.unitNo", { unit: floor.unitNo })} · ` : ""}
-                      {t("register.floor", { floor: floor.floor })}
-                    </h3>
-                    <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
-                      {floor.rooms.map((room) => (
-                        <li
-                          key={room.target?.id ?? room.id}
-                          data-testid="work-room"
-                          data-target={room.target?.id}
-                        >
-                          {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
-                          <Link
-                            href={roomHref(
-                              room.id,
-                              room.target?.subjectKind === "person" ? room.target.subjectId : null,
-                            )}
-                            prefetch={false}
-                            className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
-                          >
-                            <span className="text-base font-semibold">
-                              {room.unitNo ? `${room.unitNo}-` : ""}
-                              {room.roomNo}
-                            </span>
-                            {room.target && (
-                              <span className="truncate text-base text-gray-900" data-testid="target-name">
-                                {room.target.name}
-                              </span>
-                            )}
-                            <StatusChip status={room.status} label={t(`status.${room.status}`)} />
-                          </Link>
-                        </li>
-                      ))}
-                    </ul>
-                  </section>
-                ))}
-              </li>
-            );
-          })}
-        </ul>
       )}
+      {/* Kept mounted while the officer searches (hidden, as in map mode): a keystroke then neither
+          redraws nor tears down hundreds of rooms, and clearing the box shows them at once. */}
+      <BuildingList list={list} filter={filter} targeted={targeted} hidden={showHits || mode === "map"} />
     </>
   );
 }
+
+/**
+ * The grid's buildings, floors and rooms. Memoised on its own props: typing in the search box
+ * re-renders the work list, not these hundreds of rooms (on a slow phone that was most of a keystroke).
+ */
+const BuildingList = memo(function BuildingList({
+  list,
+  filter,
+  targeted,
+  hidden,
+}: {
+  list: WorkListBuilding[];
+  filter: RoomStatus | "all";
+  targeted: boolean;
+  hidden: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <ul className="flex flex-col gap-3" hidden={hidden}>
+      {list.map((building) => {
+        const floors = building.floors
+          .map((floor) => ({
+            ...floor,
+            rooms: floor.rooms.filter((r) => filter === "all" || r.status === filter),
+          }))
+          .filter((floor) => floor.rooms.length > 0);
+        const roomCount = floors.reduce((sum, floor) => sum + floor.rooms.length, 0);
+        if (roomCount === 0) return null;
+        return (
+          <li
+            key={building.id}
+            id={`building-${building.id}`}
+            // Buildings off screen are neither laid out nor painted until scrolled to.
+            className="scroll-mt-16 rounded-xl bg-white p-3 shadow-sm [contain-intrinsic-block-size:auto_16rem] [content-visibility:auto]"
+            data-testid="work-building"
+          >
+            <h2 className="mb-2 flex items-baseline justify-between gap-2">
+              <span className="text-lg font-bold">{building.address}</span>
+              <span className="shrink-0 text-sm text-gray-600">
+                {t(targeted ? "field.targets" : "field.rooms", { count: roomCount })}
+              </span>
+            </h2>
+            {floors.map((floor) => (
+              <section key={floor.key} className="mt-2 first-of-type:mt-0">
+                <h3 className="mb-1 text-sm font-semibold text-gray-600">
+                  {floor.unitNo ? `${t("register.unitNo", { unit: floor.unitNo })} · ` : ""}
+                  {t("register.floor", { floor: floor.floor })}
+                </h3>
+                <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
+                  {floor.rooms.map((room) => (
+                    <li
+                      key={room.target?.id ?? room.id}
+                      data-testid="work-room"
+                      data-target={room.target?.id}
+                    >
+                      {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
+                      <Link
+                        href={roomHref(
+                          room.id,
+                          room.target?.subjectKind === "person" ? room.target.subjectId : null,
+                        )}
+                        prefetch={false}
+                        className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
+                      >
+                        <span className="text-base font-semibold">
+                          {room.unitNo ? `${room.unitNo}-` : ""}
+                          {room.roomNo}
+                        </span>
+                        {room.target && (
+                          <span className="truncate text-base text-gray-900" data-testid="target-name">
+                            {room.target.name}
+                          </span>
+                        )}
+                        <StatusChip status={room.status} label={t(`status.${room.status}`)} />
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ))}
+          </li>
+        );
+      })}
+    </ul>
+  );
+});
