@@ -614,6 +614,12 @@ export class FormState {
     return { all: false, cells, readers };
   }
 
+  /** Every answer replaced (a draft's strays dropped): the whole form worked out again. */
+  replace(answers: Answers): FormChange {
+    this.given = isRecord(answers) ? answers : {};
+    return this.rebuilt();
+  }
+
   private rebuilt(): FormChange {
     this.evaluateAll();
     return { all: true, cells: new Set(), readers: new Set() };
