@@ -138,8 +138,8 @@ interface ItemInfo {
    */
   settleReaders: ItemInfo[];
   /**
-   * Items whose checks or display read it without it deciding their relevance or value: constraint,
-   * required, read_only, choice_filter, a default expression, ${…} in a label or hint.
+   * Items whose checks or display read it: constraint, required, read_only, choice_filter, a default
+   * expression, ${…} in a label or hint.
    */
   checkReaders: ItemInfo[];
 }
@@ -404,7 +404,8 @@ function readersOf(items: readonly ItemInfo[], info: ReadonlyMap<string, ItemInf
     }
     for (const name of check) {
       const read = info.get(name);
-      if (read && !settle.has(name)) add(read.checkReaders, entry);
+      // Also when it decides the reader's relevance too: the reader may settle the same and check otherwise.
+      if (read) add(read.checkReaders, entry);
     }
   }
 }
@@ -560,12 +561,15 @@ export class FormState {
     this.given = setAnswer(this.given, chain, at, name, value);
     const row = info && info.item.kind === "question" ? this.rowAt(info.scope, at) : null;
     if (!info || !row || this.unscanned) return this.rebuilt();
+    const cells = new Set<string>([cellKey(name, at)]);
     // The rows on the way down hold their repeat's new rows array (checked as given: shape, length).
     let node: Answers = this.given;
     let up: Row = this.rowsOf[0][0];
     for (let j = 0; j < chain.length; j++) {
       const repeat = this.c.info.get(chain[j]) as ItemInfo;
       const rows = node[chain[j]] as Answers[];
+      // Rows of a repeat_count given as no list (or none): now a list, whose shape check may differ.
+      if (!Array.isArray(up.raw[repeat.slot])) cells.add(cellKey(chain[j], up.at));
       up.raw[repeat.slot] = rows;
       node = rows[at[j]];
       up = (up.sub[repeat.slot] as Row[])[at[j]];
@@ -587,7 +591,6 @@ export class FormState {
     // Totals remembered on rows may count an answer that changed.
     for (const rows of this.rowsOf) for (const r of rows) r.totals = null;
 
-    const cells = new Set<string>([cellKey(name, at)]);
     const changed = new Set<ItemInfo>([info]);
     for (const item of order) {
       if (item.inner) {
