@@ -17,6 +17,7 @@ import {
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
 import { maskFieldValue } from "@/domain/mask";
+import { chinaDay } from "@/domain/progress";
 import {
   type Answers,
   type AnswerValue,
@@ -99,6 +100,22 @@ export function QuestionnaireForm(props: QuestionnaireFormProps) {
   return <AskedForm {...props} />;
 }
 
+const sameRecord = (a: Readonly<Record<string, unknown>> | undefined, b: typeof a) =>
+  a === b ||
+  (!!a &&
+    !!b &&
+    Object.keys(a).length === Object.keys(b).length &&
+    Object.keys(a).every((k) => a[k] === b[k]));
+
+/**
+ * Contexts the form evaluates the same in: the same day, register and bound values. The room makes
+ * a new one when the draft first takes answers (its version is set then); remaking the store for it
+ * would draw the whole form again in the middle of the officer's first keystroke.
+ */
+const sameContext = (a: EvalContext, b: EvalContext) =>
+  a === b ||
+  (chinaDay(a.now) === chinaDay(b.now) && sameRecord(a.register, b.register) && sameRecord(a.bound, b.bound));
+
 function AskedForm(props: QuestionnaireFormProps) {
   const { definition, ctx } = props;
   const { t, locale } = useI18n();
@@ -114,7 +131,7 @@ function AskedForm(props: QuestionnaireFormProps) {
   if (props.answers !== handed) {
     setHanded(props.answers);
     if (!ours.current.has(props.answers)) setStore(make(props.answers));
-  } else if (store.definition !== definition || store.ctx !== ctx) {
+  } else if (store.definition !== definition || !sameContext(store.ctx, ctx)) {
     setStore(make(store.answers));
   }
   // Rows made again (added, taken away) may change the notices below: drawn again then only.
