@@ -13,7 +13,7 @@
  *   constraint reads, and into a row of the repeat, which `total` sums. The baseline is the same
  *   keys typed into a bare <input> outside React on the same page. Aim: the longest < 16 ms.
  *
- *   npm run bench:questionnaire-phone [-- --port 3516 --runs 3]   (after `npm run build`)
+ *   npm run bench:questionnaire-phone [-- --port 3516 --runs 3 --shot form.png]   (after `npm run build`)
  * Uses its own data folder (the demo street, seeded on the first start), closes its campaign at the end.
  */
 import { parseArgs } from "node:util";
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     throttle: { type: "string", default: "4" },
     /** A file to write the page's CPU profile of the keystrokes to (Chrome DevTools' format). */
     profile: { type: "string" },
+    /** A file to write a screenshot of the form (its first questions) to, after the keystrokes. */
+    shot: { type: "string" },
   },
 });
 const base = `http://127.0.0.1:${values.port}`;
@@ -308,6 +310,16 @@ async function main() {
     if (values.profile) {
       const { profile } = await cdp.send("Profiler.stop");
       (await import("node:fs")).writeFileSync(values.profile, JSON.stringify(profile));
+    }
+
+    if (values.shot) {
+      await q0.fill("500");
+      // The form's heading at the top of the screen, under the app bar.
+      await page.getByTestId("questionnaire").evaluate((form) => {
+        form.scrollIntoView({ block: "start" });
+        window.scrollBy(0, -64);
+      });
+      await page.screenshot({ path: values.shot });
     }
 
     // Baseline: the same number of keys into a bare input outside React, same page, same throttle.

@@ -19,6 +19,7 @@ import { compileExpr, dayValue, type Fn, type Leaves } from "./compile";
 import {
   type Choice,
   dependencyOrder,
+  type Formula,
   type Group,
   type Item,
   offeredChoices,
@@ -29,6 +30,7 @@ import {
   textIn,
   walkItems,
 } from "./definition";
+import { referencedNames } from "./expr";
 import { dayOfIso, toBoolean, toNumber, toText, type Value } from "./values";
 
 export interface Answers {
@@ -128,6 +130,18 @@ interface ItemInfo {
   plainChoices: ReadonlySet<string> | null;
   /** Checked by validateAnswers: a repeat, or a question that takes an answer. */
   checked: boolean;
+  /** Its place in the dependency order: an update settles what it must in this order. */
+  rank: number;
+  /**
+   * Items settled again when this one's relevance or value changes: those whose relevant,
+   * calculation or repeat_count reads it, and the items it contains (their relevance is under its).
+   */
+  settleReaders: ItemInfo[];
+  /**
+   * Items whose checks or display read it: constraint, required, read_only, choice_filter, a default
+   * expression, ${…} in a label or hint.
+   */
+  checkReaders: ItemInfo[];
 }
 
 interface Compiled {
@@ -229,6 +243,9 @@ function compile(def: QuestionnaireDefinition): Compiled {
       checked:
         item.kind === "repeat" ||
         (item.kind === "question" && item.type !== "note" && item.type !== "calculate"),
+      rank: 0,
+      settleReaders: [],
+      checkReaders: [],
     };
     if (item.kind === "repeat") {
       const inner: Scope = {
@@ -329,9 +346,15 @@ function compile(def: QuestionnaireDefinition): Compiled {
     }
   }
 
+  const order = ordered.order.map((name) => info.get(name) as ItemInfo);
+  order.forEach((entry, rank) => {
+    entry.rank = rank;
+  });
+  readersOf(items, info);
+
   const result: Compiled = {
     info,
-    order: ordered.order.map((name) => info.get(name) as ItemInfo),
+    order,
     items,
     scopes,
     choices,
@@ -340,6 +363,51 @@ function compile(def: QuestionnaireDefinition): Compiled {
   };
   compiled.set(def, result);
   return result;
+}
+
+/**
+ * Who reads whom, worked out once per definition from the expressions' references (the same edges
+ * dependencyOrder sorts by, plus the checks' and labels'): what FormState.update settles again after
+ * an answer changes, and which questions it tells the phone to draw again.
+ */
+function readersOf(items: readonly ItemInfo[], info: ReadonlyMap<string, ItemInfo>): void {
+  const add = (list: ItemInfo[], reader: ItemInfo) => {
+    if (!list.includes(reader)) list.push(reader);
+  };
+  const refs = (f: Formula | undefined, into: Set<string>) => {
+    if (f) for (const name of referencedNames(f.ast)) into.add(name);
+  };
+  for (const entry of items) {
+    const { item } = entry;
+    const settle = new Set<string>();
+    const check = new Set<string>();
+    if (entry.parent) settle.add(entry.parent.name);
+    refs(item.relevant, settle);
+    if (item.kind === "repeat") refs(item.count, settle);
+    if (item.kind === "question") {
+      refs(item.calculation, settle);
+      refs(item.constraint, check);
+      refs(item.required, check);
+      refs(item.readOnly, check);
+      refs(item.choiceFilter, check);
+      refs(item.defaultFormula, check);
+    }
+    for (const text of [item.label, item.hint]) {
+      for (const shown of Object.values(text ?? {})) {
+        if (typeof shown !== "string" || !shown.includes("${")) continue;
+        for (const m of shown.matchAll(LABEL_REF)) check.add(m[1]);
+      }
+    }
+    for (const name of settle) {
+      const read = info.get(name);
+      if (read) add(read.settleReaders, entry);
+    }
+    for (const name of check) {
+      const read = info.get(name);
+      // Also when it decides the reader's relevance too: the reader may settle the same and check otherwise.
+      if (read) add(read.checkReaders, entry);
+    }
+  }
 }
 
 /**
@@ -400,6 +468,42 @@ function loadRow(row: Row, scope: Scope): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+/**
+ * What FormState.update may have changed, for the phone to draw again only that: `cells`, places
+ * (`name@row.row`, cellKey) whose relevance or value changed, the answer set among them, and a
+ * repeat under a parent row whose rows' relevance changed; `readers`, questions whose checks,
+ * choices, labels or hints read something that changed, at every row. `all`: the rows were made
+ * again, anything may differ.
+ */
+export interface FormChange {
+  all: boolean;
+  cells: ReadonlySet<string>;
+  readers: ReadonlySet<string>;
+}
+
+/** A place in a form: a question (or a repeat, under its parent row) at its row positions. */
+export const cellKey = (name: string, at: readonly number[]) => `${name}@${at.join(".")}`;
+
+const sameValue = (a: Value, b: Value) =>
+  a === b || (typeof a === "object" && typeof b === "object" && a.day === b.day);
+
+/** The answers with one value set at a row position, rows made as needed (never holes: JSON has no undefined). */
+export function setAnswer(
+  answers: Answers,
+  chain: readonly string[],
+  at: readonly number[],
+  name: string,
+  value: AnswerValue,
+): Answers {
+  if (chain.length === 0) return { ...answers, [name]: value };
+  const held = answers[chain[0]];
+  const rows: Answers[] = Array.isArray(held) ? [...held] : [];
+  while (rows.length <= at[0]) rows.push({});
+  rows[at[0]] = setAnswer(rows[at[0]] ?? {}, chain.slice(1), at.slice(1), name, value);
+  return { ...answers, [chain[0]]: rows };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The state
 
 export class FormState {
@@ -418,9 +522,14 @@ export class FormState {
    */
   unscanned = false;
 
+  /** The answers the state is of: replaced (never changed in place) by update. */
+  get answers(): Answers {
+    return this.given;
+  }
+
   constructor(
     readonly definition: QuestionnaireDefinition,
-    readonly answers: Answers,
+    private given: Answers,
     readonly context: EvalContext,
   ) {
     this.c = compile(definition);
@@ -428,10 +537,146 @@ export class FormState {
     this.today = day.text;
     this.todayValue = day.value;
     this.rowsOf = this.c.scopes.map(() => []);
-    const root = new Row(null, [], answers, this.c.scopes[0].size);
+    this.evaluateAll();
+  }
+
+  private evaluateAll(): void {
+    for (const rows of this.rowsOf) rows.length = 0;
+    const root = new Row(null, [], this.given, this.c.scopes[0].size);
     this.unscanned = loadRow(root, this.c.scopes[0]);
     this.rowsOf[0].push(root);
     for (const info of this.c.order) this.settle(info);
+  }
+
+  /**
+   * One answer set (a question's text, or a repeat's rows) and the state worked out again as
+   * evaluateForm would of the new answers, settling only the items that read the answer, directly
+   * or through others (the readers worked out once per definition). A repeat's rows changing, in
+   * number or by a new rows answer, makes the rows again: the whole form is settled. Says what may
+   * look different now, for the phone to draw again only that.
+   */
+  update(name: string, at: readonly number[], value: AnswerValue): FormChange {
+    const info = this.c.info.get(name);
+    const chain = info ? info.repeats : [];
+    this.given = setAnswer(this.given, chain, at, name, value);
+    const row = info && info.item.kind === "question" ? this.rowAt(info.scope, at) : null;
+    if (!info || !row || this.unscanned) return this.rebuilt();
+    const cells = new Set<string>([cellKey(name, at)]);
+    // The rows on the way down hold their repeat's new rows array (checked as given: shape, length).
+    let node: Answers = this.given;
+    let up: Row = this.rowsOf[0][0];
+    for (let j = 0; j < chain.length; j++) {
+      const repeat = this.c.info.get(chain[j]) as ItemInfo;
+      const rows = node[chain[j]] as Answers[];
+      // Rows of a repeat_count given as no list (or none): now a list, whose shape check may differ.
+      if (!Array.isArray(up.raw[repeat.slot])) cells.add(cellKey(chain[j], up.at));
+      up.raw[repeat.slot] = rows;
+      node = rows[at[j]];
+      up = (up.sub[repeat.slot] as Row[])[at[j]];
+    }
+    row.raw[info.slot] = value;
+
+    // Everything that reads the answer, however indirectly, in the order a full evaluation takes.
+    const dirty = new Set<ItemInfo>([info]);
+    const queue = [info];
+    while (queue.length > 0) {
+      for (const reader of (queue.pop() as ItemInfo).settleReaders) {
+        if (!dirty.has(reader)) {
+          dirty.add(reader);
+          queue.push(reader);
+        }
+      }
+    }
+    const order = [...dirty].sort((a, b) => a.rank - b.rank);
+    // Totals remembered on rows may count an answer that changed.
+    for (const rows of this.rowsOf) for (const r of rows) r.totals = null;
+
+    const changed = new Set<ItemInfo>([info]);
+    for (const item of order) {
+      if (item.inner) {
+        const moved = this.resettleRepeat(item, cells);
+        if (moved === null) return this.rebuilt();
+        if (moved) changed.add(item);
+        continue;
+      }
+      const { slot } = item;
+      for (const r of this.rowsOf[item.scope.index]) {
+        const rel = r.rel[slot];
+        const val = r.val[slot];
+        r.rel[slot] = 0;
+        r.val[slot] = "";
+        this.settleRow(item, r);
+        if (r.rel[slot] !== rel || !sameValue(r.val[slot], val)) {
+          cells.add(cellKey(item.item.name, r.at));
+          changed.add(item);
+        }
+      }
+    }
+    const readers = new Set<string>();
+    for (const item of changed) for (const reader of item.checkReaders) readers.add(reader.item.name);
+    return { all: false, cells, readers };
+  }
+
+  /** Every answer replaced (a draft's strays dropped): the whole form worked out again. */
+  replace(answers: Answers): FormChange {
+    this.given = isRecord(answers) ? answers : {};
+    return this.rebuilt();
+  }
+
+  private rebuilt(): FormChange {
+    this.evaluateAll();
+    return { all: true, cells: new Set(), readers: new Set() };
+  }
+
+  /**
+   * A repeat's rows' relevance again, the rows kept: null when a row count differs (the rows must
+   * be made again); otherwise whether any row's relevance changed. Its cell under a parent row
+   * (repeat@parent) is marked when a row there changed, or when it has none (whether its first row
+   * is offered may have changed).
+   */
+  private resettleRepeat(info: ItemInfo, cells: Set<string>): boolean | null {
+    const { slot, relevant } = info;
+    let moved = false;
+    for (const p of this.rowsOf[info.scope.index]) {
+      const rows = p.sub[slot] as Row[];
+      if (this.rowCount(info, p) !== rows.length) return null;
+      const parentApplies = this.parentApplies(info, p);
+      let here = rows.length === 0;
+      for (const row of rows) {
+        const self = parentApplies && (relevant === null || toBoolean(relevant(this, row, null)));
+        if (self !== row.self) {
+          row.self = self;
+          here = true;
+        }
+      }
+      if (here) {
+        cells.add(cellKey(info.item.name, p.at));
+        moved = true;
+      }
+    }
+    return moved;
+  }
+
+  /** The first reason the answer at this place cannot be saved, as validateForm finds it; unknown names aside. */
+  errorAt(name: string, at: readonly number[] = []): FieldError | undefined {
+    const info = this.c.info.get(name);
+    if (!info?.checked) return undefined;
+    const errors: FieldError[] = [];
+    if (info.inner) {
+      const p = this.rowAt(info.scope, at);
+      if (p) checkRepeat(this, info, p, errors);
+    } else {
+      const row = this.rowAt(info.scope, at);
+      if (row) checkQuestion(this, info, row, errors);
+    }
+    return errors[0];
+  }
+
+  /** Answers to names the form lacks (validateForm's `unknown` errors), found without checking the rest. */
+  strays(): FieldError[] {
+    const errors: FieldError[] = [];
+    if (this.unscanned) unknownAnswers(this.c.scopes[0], this.given, [], errors);
+    return errors;
   }
 
   /** Does the question (group, repeat row) apply? Unknown names and rows do not. */
@@ -597,7 +842,7 @@ export class FormState {
 
   /** Relevance and value of one item in every row of its scope; its dependencies are settled already. */
   private settle(info: ItemInfo): void {
-    const { item, slot, relevant } = info;
+    const { slot, relevant } = info;
     const rows = this.rowsOf[info.scope.index];
     if (info.inner) {
       // Every row count first, so the rows are known before any row's relevance is worked out.
@@ -625,16 +870,19 @@ export class FormState {
       }
       return;
     }
-    const q = item.kind === "question" ? item : null;
-    for (const row of rows) {
-      const applies =
-        this.parentApplies(info, row) && (relevant === null || toBoolean(relevant(this, row, null)));
-      if (!applies) continue;
-      row.rel[slot] = 1;
-      if (!q) continue;
-      const value = info.calculation ? info.calculation(this, row, null) : typedAnswer(q, row.raw[slot]);
-      if (value !== "") row.val[slot] = value;
-    }
+    for (const row of rows) this.settleRow(info, row);
+  }
+
+  /** A question's or group's relevance and value in one row, whose slot is still blank. */
+  private settleRow(info: ItemInfo, row: Row): void {
+    const { item, slot, relevant } = info;
+    const applies =
+      this.parentApplies(info, row) && (relevant === null || toBoolean(relevant(this, row, null)));
+    if (!applies) return;
+    row.rel[slot] = 1;
+    if (item.kind !== "question") return;
+    const value = info.calculation ? info.calculation(this, row, null) : typedAnswer(item, row.raw[slot]);
+    if (value !== "") row.val[slot] = value;
   }
 
   /** @internal Does the item's container apply in this row? */
@@ -814,60 +1062,60 @@ export function validateForm(state: FormState): FieldError[] {
 
   for (const info of c.items) {
     if (!info.checked) continue;
-    const { item, slot } = info;
-    const name = item.name;
-    const rows = state.rowsOf[info.scope.index];
-    if (item.kind === "repeat") {
-      for (const p of rows) {
-        const value = p.raw[slot];
-        if (!state.parentApplies(info, p) || value === undefined) continue;
-        if (!Array.isArray(value) || !value.every(isRecord)) {
-          errors.push(
-            fieldError(name, p.at, "shape", { key: "questionnaire.answer.shape", params: { name } }),
-          );
-        } else if (!item.count && value.length > MAX_ROWS) {
-          // With repeat_count the rows are the count's, whatever was sent.
-          errors.push(
-            fieldError(name, p.at, "rows", {
-              key: "questionnaire.answer.tooManyRows",
-              params: { name, max: MAX_ROWS },
-            }),
-          );
-        }
-      }
-      continue;
-    }
-    const q = item as Question;
-    for (const row of rows) {
-      if (row.rel[slot] !== 1) continue;
-      const raw = row.raw[slot];
-      if (raw !== undefined && typeof raw !== "string") {
-        errors.push(
-          fieldError(name, row.at, "shape", { key: "questionnaire.answer.shape", params: { name } }),
-        );
-        continue;
-      }
-      if (raw === undefined || raw === "") {
-        if (state.isRequired(info, row)) {
-          errors.push(
-            fieldError(name, row.at, "required", { key: "validation.required", message: q.requiredMessage }),
-          );
-        }
-        continue;
-      }
-      const problem = typeProblem(state, info, q, raw, row, !info.calculation && row.val[slot] !== "");
-      if (problem) errors.push(fieldError(name, row.at, "type", problem));
-      else if (info.constraint && !toBoolean(info.constraint(state, row, null))) {
-        errors.push(
-          fieldError(name, row.at, "constraint", {
-            key: "questionnaire.answer.constraint",
-            message: q.constraintMessage,
-          }),
-        );
-      }
-    }
+    if (info.inner) for (const p of state.rowsOf[info.scope.index]) checkRepeat(state, info, p, errors);
+    else for (const row of state.rowsOf[info.scope.index]) checkQuestion(state, info, row, errors);
   }
   return errors;
+}
+
+/** validateForm's checks of a repeat's rows as given under one parent row. */
+function checkRepeat(state: FormState, info: ItemInfo, p: Row, errors: FieldError[]): void {
+  const item = info.item as Repeat;
+  const name = item.name;
+  const value = p.raw[info.slot];
+  if (!state.parentApplies(info, p) || value === undefined) return;
+  if (!Array.isArray(value) || !value.every(isRecord)) {
+    errors.push(fieldError(name, p.at, "shape", { key: "questionnaire.answer.shape", params: { name } }));
+  } else if (!item.count && value.length > MAX_ROWS) {
+    // With repeat_count the rows are the count's, whatever was sent.
+    errors.push(
+      fieldError(name, p.at, "rows", {
+        key: "questionnaire.answer.tooManyRows",
+        params: { name, max: MAX_ROWS },
+      }),
+    );
+  }
+}
+
+/** validateForm's checks of a question's answer in one row. */
+function checkQuestion(state: FormState, info: ItemInfo, row: Row, errors: FieldError[]): void {
+  const { slot } = info;
+  const q = info.item as Question;
+  const name = q.name;
+  if (row.rel[slot] !== 1) return;
+  const raw = row.raw[slot];
+  if (raw !== undefined && typeof raw !== "string") {
+    errors.push(fieldError(name, row.at, "shape", { key: "questionnaire.answer.shape", params: { name } }));
+    return;
+  }
+  if (raw === undefined || raw === "") {
+    if (state.isRequired(info, row)) {
+      errors.push(
+        fieldError(name, row.at, "required", { key: "validation.required", message: q.requiredMessage }),
+      );
+    }
+    return;
+  }
+  const problem = typeProblem(state, info, q, raw, row, !info.calculation && row.val[slot] !== "");
+  if (problem) errors.push(fieldError(name, row.at, "type", problem));
+  else if (info.constraint && !toBoolean(info.constraint(state, row, null))) {
+    errors.push(
+      fieldError(name, row.at, "constraint", {
+        key: "questionnaire.answer.constraint",
+        message: q.constraintMessage,
+      }),
+    );
+  }
 }
 
 /**

@@ -42,6 +42,7 @@ export {
 export {
   type Answers,
   type AnswerValue,
+  cellKey,
   cleanAnswers,
   cleanForm,
   type EvalContext,
@@ -49,10 +50,12 @@ export {
   evaluateForm,
   type FieldError,
   type FieldErrorKind,
+  type FormChange,
   FormState,
   MAX_ANSWER_LENGTH,
   MAX_ROWS,
   type RegisterValue,
+  setAnswer,
   validateAnswers,
   validateForm,
 } from "./evaluate";

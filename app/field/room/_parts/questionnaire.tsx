@@ -11,33 +11,34 @@ import {
   useMemo,
   useRef,
   useState,
+  useSyncExternalStore,
   useTransition,
 } from "react";
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
 import { maskFieldValue } from "@/domain/mask";
+import { chinaDay } from "@/domain/progress";
 import {
   type Answers,
   type AnswerValue,
   type Choice,
+  cellKey,
   cleanAnswers,
   type EvalContext,
   errorText,
   evaluateForm,
-  type FieldError,
-  type FormState,
   type Item,
   type Misfit,
   moveAnswers,
   type Question,
   type QuestionnaireDefinition,
   type Repeat,
+  setAnswer,
   textIn,
-  validateForm,
-  walkItems,
 } from "@/domain/questionnaire";
 import { useI18n } from "../../../_components/i18n";
 import type { Position } from "../../_lib/record";
+import { FormStore } from "./questionnaire-store";
 import { Button, inputClass, Section } from "./ui";
 
 // The questionnaire's own messages travel with this chunk: /field does not carry them otherwise.
@@ -83,62 +84,7 @@ export interface QuestionnaireFormProps {
   onDismissMisfits?: () => void;
 }
 
-const keyOf = (name: string, at: readonly number[]) => `${name}@${at.join(".")}`;
-
-/** Each item's enclosing repeats, outermost first. */
-function repeatChains(def: QuestionnaireDefinition): Map<string, string[]> {
-  const chains = new Map<string, string[]>();
-  for (const { item, parents } of walkItems(def.survey)) {
-    chains.set(
-      item.name,
-      parents.filter((p) => p.kind === "repeat").map((p) => p.name),
-    );
-  }
-  return chains;
-}
-
-/** The answers with one value set at a row position, rows made as needed (never holes: JSON has no undefined). */
-function setAt(
-  answers: Answers,
-  chain: readonly string[],
-  at: readonly number[],
-  name: string,
-  value: AnswerValue,
-): Answers {
-  if (chain.length === 0) return { ...answers, [name]: value };
-  const held = answers[chain[0]];
-  const rows: Answers[] = Array.isArray(held) ? [...held] : [];
-  while (rows.length <= at[0]) rows.push({});
-  rows[at[0]] = setAt(rows[at[0]] ?? {}, chain.slice(1), at.slice(1), name, value);
-  return { ...answers, [chain[0]]: rows };
-}
-
-/** The questions that start with an answer: a default, or (bound to the register) the register's value. */
-function withDefaultsOf(def: QuestionnaireDefinition): Question[] {
-  const out: Question[] = [];
-  for (const { item } of walkItems(def.survey))
-    if (item.kind === "question" && (item.defaultValue || item.defaultFormula || item.bind)) out.push(item);
-  return out;
-}
-
-/** Defaults of the questions that apply and were never answered (a cleared answer stays cleared). */
-function withDefaults(
-  questions: readonly Question[],
-  state: FormState,
-  answers: Answers,
-  chains: Map<string, string[]>,
-): Answers | null {
-  let next = answers;
-  for (const item of questions) {
-    const chain = chains.get(item.name) ?? [];
-    for (const at of state.positions(chain)) {
-      if (!state.relevant(item.name, at) || state.raw(item.name, at) !== undefined) continue;
-      const value = state.defaultFor(item.name, at);
-      if (value) next = setAt(next, chain, at, item.name, value);
-    }
-  }
-  return next === answers ? null : next;
-}
+const keyOf = cellKey;
 
 export function QuestionnaireForm(props: QuestionnaireFormProps) {
   const { t } = useI18n();
@@ -154,21 +100,47 @@ export function QuestionnaireForm(props: QuestionnaireFormProps) {
   return <AskedForm {...props} />;
 }
 
+const sameRecord = (a: Readonly<Record<string, unknown>> | undefined, b: typeof a) =>
+  a === b ||
+  (!!a &&
+    !!b &&
+    Object.keys(a).length === Object.keys(b).length &&
+    Object.keys(a).every((k) => a[k] === b[k]));
+
+/**
+ * Contexts the form evaluates the same in: the same day, register and bound values. The room makes
+ * a new one when the draft first takes answers (its version is set then); remaking the store for it
+ * would draw the whole form again in the middle of the officer's first keystroke.
+ */
+const sameContext = (a: EvalContext, b: EvalContext) =>
+  a === b ||
+  (chinaDay(a.now) === chinaDay(b.now) && sameRecord(a.register, b.register) && sameRecord(a.bound, b.bound));
+
 function AskedForm(props: QuestionnaireFormProps) {
   const { definition, ctx } = props;
   const { t, locale } = useI18n();
-  // The answers live here, not in the room: a keystroke redraws the questionnaire only, and the
-  // room's draft (its record, its save bar, the draft write) follows in a transition, out of the
-  // keystroke's way. Answers the room hands down that are not ours coming back (a restored draft, a
-  // move to the new version) replace them; ours coming back, even late or out of date, never do.
-  const [answers, setAnswers] = useState(props.answers);
+  // The answers live in the form's store, not in the room: a keystroke redraws the questions it
+  // changed only (questionnaire-store.ts), and the room's draft (its record, its save bar, the draft
+  // write) follows in a transition, out of the keystroke's way. Answers the room hands down that are
+  // not ours coming back (a restored draft, a move to the new version) replace them; ours coming
+  // back, even late or out of date, never do.
+  const make = (answers: Answers) => new FormStore(definition, answers, ctx, props.position);
+  const [store, setStore] = useState(() => make(props.answers));
   const [handed, setHanded] = useState(props.answers);
   const ours = useRef(new WeakSet<Answers>());
   if (props.answers !== handed) {
     setHanded(props.answers);
-    if (!ours.current.has(props.answers)) setAnswers(props.answers);
+    if (!ours.current.has(props.answers)) setStore(make(props.answers));
+  } else if (store.definition !== definition || !sameContext(store.ctx, ctx)) {
+    setStore(make(store.answers));
   }
-  // The transition's pending flag lives here, not in the room: setting it redraws its owner at once.
+  // Rows made again (added, taken away) may change the notices below: drawn again then only.
+  useSyncExternalStore(
+    useCallback((listener: () => void) => store.subscribeAll(listener), [store]),
+    () => store.epochNow(),
+  );
+  // The transition's pending flag lives here, not in the room: setting it redraws its owner at once
+  // (cheap: every question below is memoised and follows the store, not this render).
   const [sending, send] = useTransition();
   const { pending } = props;
   useEffect(() => {
@@ -178,29 +150,19 @@ function AskedForm(props: QuestionnaireFormProps) {
       pending.current = false;
     };
   }, [pending, sending]);
-  const onChange = useCallback(
-    (next: Answers, edited: boolean) => {
-      ours.current.add(next);
-      setAnswers(next);
-      const up = props.onChange;
-      send(() => up(next, edited));
-    },
-    [props.onChange],
-  );
-  const chains = useMemo(() => repeatChains(definition), [definition]);
-  const defaulted = useMemo(() => withDefaultsOf(definition), [definition]);
+  const up = useRef(props.onChange);
+  up.current = props.onChange;
+  const handOn = useCallback((next: Answers, edited: boolean) => {
+    ours.current.add(next);
+    const onChange = up.current;
+    send(() => onChange(next, edited));
+  }, []);
+  // Defaults the store filled in as it was made are the room's too (not typed: not `edited`).
+  useEffect(() => {
+    if (store.answers !== handed && !ours.current.has(store.answers)) handOn(store.answers, false);
+  }, [store, handed, handOn]);
+
   const blocks = useMemo(() => blocksOf(definition.survey), [definition]);
-  // One evaluation a keystroke: what is drawn and what is checked are the same state.
-  const state = useMemo(() => evaluateForm(definition, answers, ctx), [definition, answers, ctx]);
-  const errors = useMemo(() => {
-    const byKey = new Map<string, FieldError>();
-    for (const error of validateForm(state)) {
-      const key = keyOf(error.name, error.at);
-      if (!byKey.has(key)) byKey.set(key, error);
-    }
-    return byKey;
-  }, [state]);
-  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   // The first screenful of questions at once, the rest in a transition straight after (React draws
   // it in slices, between the officer's taps): the door's first questions do not wait for the whole
   // form, which with a 30-row repeat is hundreds of inputs.
@@ -209,43 +171,38 @@ function AskedForm(props: QuestionnaireFormProps) {
     if (drawnBlocks < blocks.length) startTransition(() => setDrawnBlocks(blocks.length));
   }, [drawnBlocks, blocks.length]);
 
+  const set = useCallback(
+    (name: string, at: readonly number[], value: AnswerValue) => handOn(store.set(name, at, value), true),
+    [store, handOn],
+  );
+  const { showAll } = props;
+  // One view for as long as the store, the language and the save's verdict stay: the questions are
+  // memoised on it, and each follows its own place in the store.
+  const view = useMemo<View>(
+    () => ({
+      store,
+      locale,
+      t,
+      errorOf: (name, at) => {
+        const key = keyOf(name, at);
+        const error = showAll || store.touched.has(key) ? store.state.errorAt(name, at) : undefined;
+        return error ? errorText(error, locale, t) : undefined;
+      },
+      set,
+    }),
+    [store, locale, t, showAll, set],
+  );
+  // The visit's position, for geopoint questions only: a new fix redraws those, not the form.
+  const position = props.position;
   useEffect(() => {
-    if (defaulted.length === 0) return;
-    const filled = withDefaults(defaulted, state, answers, chains);
-    if (filled) onChange(filled, false);
-  }, [defaulted, state, answers, chains, onChange]);
+    store.setPosition(position);
+  }, [store, position]);
 
-  // The same function every render, so a question whose own props did not change is not drawn
-  // again (QuestionView is memoised): it reads the answers of the moment through a ref.
-  const latest = useRef({ answers, onChange, chains });
-  latest.current = { answers, onChange, chains };
-  const set = useCallback((name: string, at: readonly number[], value: AnswerValue) => {
-    setTouched((current) => (current.has(keyOf(name, at)) ? current : new Set(current).add(keyOf(name, at))));
-    const now = latest.current;
-    const next = setAt(now.answers, now.chains.get(name) ?? [], at, name, value);
-    // Two keys within one render both count: the second builds on the first.
-    now.answers = next;
-    now.onChange(next, true);
-  }, []);
-
-  const view: View = {
-    state,
-    chains,
-    locale,
-    t,
-    errorOf: (name, at) => {
-      const error = errors.get(keyOf(name, at));
-      return error && (props.showAll || touched.has(keyOf(name, at)))
-        ? errorText(error, locale, t)
-        : undefined;
-    },
-    set,
-    position: props.position,
-  };
-
+  const { state } = store;
+  const answers = store.answers;
   // Answers no question of this version takes (a draft begun on an older version): no field shows
   // them, so they are listed here, and dropped only when the officer says so — never silently.
-  const strays = [...errors.values()].filter((error) => error.kind === "unknown");
+  const strays = state.strays();
   const { newer } = props;
   return (
     <Section
@@ -290,14 +247,17 @@ function AskedForm(props: QuestionnaireFormProps) {
               <li key={keyOf(error.name, error.at)}>{error.name}</li>
             ))}
           </ul>
-          <Button variant="danger" onClick={() => onChange(cleanAnswers(definition, answers, ctx), true)}>
+          <Button
+            variant="danger"
+            onClick={() => handOn(store.replace(cleanAnswers(definition, answers, ctx)), true)}
+          >
             {t("questionnaire.dropStrays")}
           </Button>
         </div>
       )}
       <div className="flex flex-col gap-4">
         {blocks.slice(0, drawnBlocks).map((items) => (
-          <Block key={items[0].name} items={items} at={ROOT} view={view} digest={digest(items, ROOT, view)} />
+          <Block key={items[0].name} items={items} at={ROOT} view={view} />
         ))}
       </div>
     </Section>
@@ -384,13 +344,11 @@ function Misfits(props: { misfits: readonly Misfit[]; version: number; onDismiss
 }
 
 interface View {
-  state: FormState;
-  chains: Map<string, string[]>;
+  store: FormStore;
   locale: Locale;
   t: Translate;
   errorOf: (name: string, at: readonly number[]) => string | undefined;
   set: (name: string, at: readonly number[], value: AnswerValue) => void;
-  position: Position | null;
 }
 
 const ROOT: readonly number[] = [];
@@ -407,65 +365,38 @@ function blocksOf(items: readonly Item[]): (readonly Item[])[] {
 }
 
 /**
- * Everything a run of items shows, as one text: what ItemView, QuestionItem and RepeatView read from
- * the state and the view, item by item (rows of a repeat within, recursively). A Block whose digest
- * is unchanged is not drawn again, so a keystroke redraws the block or row it changed (and those
- * whose relevance, labels, errors or sums it changed), not the 30 rows of a repeat.
+ * Draws the item (a question, a group, a repeat under its parent row) again when the store says its
+ * place may look different: the keystroke's answer, what follows it, what reads it.
  */
-function digest(items: readonly Item[], at: readonly number[], view: View): string {
-  const { state, locale } = view;
-  let out = "";
-  for (const item of items) {
-    if (item.kind === "repeat") {
-      const rows = state.rows(item.name, at);
-      const held = state.raw(item.name, at);
-      out += `R${rows}:${Array.isArray(held) ? held.length : -1}:`;
-      if (rows === 0 && !item.count) out += repeatOffered(item, at, view) ? "+" : "-";
-      for (let i = 0; i < rows; i++) {
-        const row = [...at, i];
-        out += state.relevant(item.name, row) ? `[${digest(item.children, row, view)}]` : "x";
-      }
-      continue;
-    }
-    if (!state.relevant(item.name, at)) {
-      out += "\u0002";
-      continue;
-    }
-    out += `${state.fill(textIn(item.label, locale), item.name, at)}\u0001`;
-    if (item.kind === "group") {
-      out += `{${digest(item.children, at, view)}}`;
-      continue;
-    }
-    if (item.type === "calculate") continue;
-    const raw = state.raw(item.name, at);
-    const value = typeof raw === "string" ? raw : "";
-    out += `${value}\u0001${view.errorOf(item.name, at) ?? ""}\u0001${state.required(item.name, at)}${state.readOnly(item.name, at)}`;
-    if (item.hint) out += `\u0001${state.fill(textIn(item.hint, locale), item.name, at)}`;
-    if (item.choiceFilter) out += `\u0001${state.choices(item.name, at).map((c) => c.name)}`;
-    if (item.bind) out += `\u0001${boundNote(item, at, value, view)}`;
-    if (item.type === "geopoint" && view.position)
-      out += `\u0001${view.position.lat},${view.position.lng},${view.position.accuracyM}`;
-    out += "\u0002";
-  }
-  return out;
+function usePlace(view: View, name: string, at: readonly number[]): void {
+  const { store } = view;
+  const cell = keyOf(name, at);
+  useSyncExternalStore(
+    useCallback((listener: () => void) => store.subscribe(name, cell, listener), [store, name, cell]),
+    () => store.version(name, cell),
+  );
 }
 
 interface BlockProps {
   items: readonly Item[];
   at: readonly number[];
   view: View;
-  digest: string;
 }
 
-/** Items drawn again only when their digest changed; `view` is then the current one. */
-const Block = memo(
-  function Block({ items, at, view }: BlockProps) {
-    return <Items items={items} at={at} view={view} />;
-  },
-  (a, b) => a.digest === b.digest && a.items === b.items && sameList(a.at, b.at) && a.view.t === b.view.t,
-);
+const sameBlock = (a: BlockProps, b: BlockProps) =>
+  a.items === b.items && sameList(a.at, b.at) && a.view === b.view;
 
-function Items({ items, at, view }: { items: readonly Item[]; at: readonly number[]; view: View }) {
+interface ItemProps {
+  item: Item;
+  at: readonly number[];
+  view: View;
+}
+
+const sameItem = (a: ItemProps, b: ItemProps) =>
+  a.item === b.item && sameList(a.at, b.at) && a.view === b.view;
+
+/** A run of items: drawn again only with a new view; each item follows its own place. */
+const Block = memo(function Block({ items, at, view }: BlockProps) {
   return (
     <>
       {items.map((item) => (
@@ -475,10 +406,12 @@ function Items({ items, at, view }: { items: readonly Item[]; at: readonly numbe
       ))}
     </>
   );
-}
+}, sameBlock);
 
-function ItemView({ item, at, view }: { item: Item; at: readonly number[]; view: View }) {
-  const { state, locale } = view;
+const ItemView = memo(function ItemView({ item, at, view }: ItemProps) {
+  usePlace(view, item.name, at);
+  const { state } = view.store;
+  const { locale } = view;
   if (item.kind === "repeat") return <RepeatView repeat={item} at={at} view={view} />;
   if (!state.relevant(item.name, at)) return null;
   const label = state.fill(textIn(item.label, locale), item.name, at);
@@ -489,12 +422,12 @@ function ItemView({ item, at, view }: { item: Item; at: readonly number[]; view:
         data-testid={`q-group-${item.name}`}
       >
         {label && <legend className="px-1 text-lg font-bold text-gray-900">{label}</legend>}
-        <Items items={item.children} at={at} view={view} />
+        <Block items={item.children} at={at} view={view} />
       </fieldset>
     );
   }
   return <QuestionItem q={item} at={at} label={label} view={view} />;
-}
+}, sameItem);
 
 const NO_CHOICES: readonly Choice[] = [];
 
@@ -514,7 +447,8 @@ function QuestionItem({
   label: string;
   view: View;
 }) {
-  const { state, locale } = view;
+  const { locale, store } = view;
+  const { state } = store;
   if (q.type === "calculate") return null;
   const raw = state.raw(q.name, at);
   const value = typeof raw === "string" ? raw : "";
@@ -531,14 +465,15 @@ function QuestionItem({
       readOnly={state.readOnly(q.name, at)}
       choices={select ? state.choices(q.name, at) : NO_CHOICES}
       bound={q.bind ? boundNote(q, at, value, view) : undefined}
-      position={q.type === "geopoint" ? view.position : null}
+      position={q.type === "geopoint" ? store.position : null}
       set={view.set}
     />
   );
 }
 
 function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[]; view: View }) {
-  const { state, t, locale } = view;
+  const { t, locale, store } = view;
+  const { state } = store;
   // A repeat's rows are its own positions: relevance is asked of each row.
   const rows = state.rows(repeat.name, at);
   const label = textIn(repeat.label, locale);
@@ -547,8 +482,11 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
   );
   const canAdd = !repeat.count && (rows > 0 ? anyRelevant : repeatOffered(repeat, at, view));
   if (rows === 0 && !canAdd) return null;
-  const current = state.raw(repeat.name, at);
-  const held = Array.isArray(current) ? (current as Answers[]) : [];
+  // The rows as given when tapped (the store's of the moment, not this render's).
+  const held = () => {
+    const current = store.state.raw(repeat.name, at);
+    return Array.isArray(current) ? (current as Answers[]) : [];
+  };
   return (
     <div className="flex flex-col gap-3" data-testid={`q-repeat-${repeat.name}`}>
       <h3 className="text-lg font-bold text-gray-900">{label}</h3>
@@ -569,7 +507,7 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
             <legend className="px-1 text-base font-semibold">
               {label} · {t("questionnaire.row", { n: i + 1 })}
             </legend>
-            <Block items={repeat.children} at={row} view={view} digest={digest(repeat.children, row, view)} />
+            <Block items={repeat.children} at={row} view={view} />
             {!repeat.count && (
               <Button
                 variant="danger"
@@ -578,7 +516,7 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
                   view.set(
                     repeat.name,
                     at,
-                    held.filter((_, j) => j !== i),
+                    held().filter((_, j) => j !== i),
                   )
                 }
               >
@@ -589,7 +527,7 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
         );
       })}
       {canAdd && (
-        <Button className="self-start" onClick={() => view.set(repeat.name, at, [...held, {}])}>
+        <Button className="self-start" onClick={() => view.set(repeat.name, at, [...held(), {}])}>
           + {t("questionnaire.addRow", { label })}
         </Button>
       )}
@@ -601,30 +539,11 @@ function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[
  * Whether an open-ended repeat with no rows yet applies: asked of the evaluator with one empty row
  * added (the same rules, no copy of them here), so its first row is offered only when it would show.
  */
-const offeredRows = new WeakMap<FormState, Map<string, boolean>>();
-
 function repeatOffered(repeat: Repeat, at: readonly number[], view: View): boolean {
-  const { state } = view;
-  // Asked by the digest and by the drawing of the same state: worked out once.
-  let known = offeredRows.get(state);
-  if (!known) {
-    known = new Map();
-    offeredRows.set(state, known);
-  }
-  const key = keyOf(repeat.name, at);
-  const cached = known.get(key);
-  if (cached !== undefined) return cached;
-  const offered = trialOffered(repeat, at, view);
-  known.set(key, offered);
-  return offered;
-}
-
-function trialOffered(repeat: Repeat, at: readonly number[], view: View): boolean {
-  const { state } = view;
-  const chain = view.chains.get(repeat.name) ?? [];
+  const { state, chains } = view.store;
   const trial = evaluateForm(
     state.definition,
-    setAt(state.answers, chain, at, repeat.name, [{}]),
+    setAnswer(state.answers, chains.get(repeat.name) ?? [], at, repeat.name, [{}]),
     state.context,
   );
   return trial.relevant(repeat.name, [...at, 0]);
@@ -637,7 +556,8 @@ function trialOffered(repeat: Repeat, at: readonly number[], view: View): boolea
  * when the visit has no row for the binding.
  */
 function boundNote(q: Question, at: readonly number[], value: string, view: View): string | null | undefined {
-  const { state, t, locale } = view;
+  const { t, locale } = view;
+  const { state } = view.store;
   const bound = state.context.bound;
   if (!bound || !Object.hasOwn(bound, q.name)) return undefined;
   const held = bound[q.name] ?? "";
