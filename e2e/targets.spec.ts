@@ -159,7 +159,37 @@ test("an administrator targets persons aged 60+ of one community; the officer's 
   await expect(page.locator(`[data-person-id="${target.id}"]`)).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/phone-room.png` });
 
+  // A second campaign of the officer, over every door of the same community: downloaded instead, a door
+  // with an elderly person says the targeted campaign has someone to visit there too; one without, not.
   await phone.setOffline(false);
+  const everyDoorName = `入户核查（同网格） ${Date.now()}`;
+  const everyDoor = await trpcMutate<{ id: string }>(admin.request, "campaign.create", {
+    name: everyDoorName,
+    startsOn: "2026-12-01",
+    areaIds: [community.id],
+  });
+  await trpcMutate(admin.request, "campaign.assign", {
+    campaignId: everyDoor.id,
+    gridId: grid.id,
+    officerId: officer.id,
+  });
+  await page.goto("/field");
+  await page.getByRole("radio", { name: everyDoorName }).check();
+  await page.getByRole("button", { name: /下载网格数据|更新数据/ }).click();
+  await expect(page.getByTestId("grid-progress")).toContainText("间", { timeout: 30_000 });
+  await page.goto(`/field/room?id=${String(targets.find((t) => t.subjectId === target.id)?.roomId)}`);
+  await expect(page.getByTestId("other-campaigns")).toContainText(name);
+  await page.screenshot({ path: `${SHOTS}/phone-room-other-campaign.png` });
+  const targetRooms = new Set(targets.map((t) => String(t.roomId)));
+  const rooms = await readStore<Row>(page, "rooms");
+  const quiet = rooms.find((r) => !r.endedAt && !targetRooms.has(String(r.id)));
+  if (quiet) {
+    await page.goto(`/field/room?id=${quiet.id}`);
+    await expect(page.getByTestId("room-title")).toBeVisible();
+    await expect(page.getByTestId("other-campaigns")).toHaveCount(0);
+  }
+  await trpcMutate(admin.request, "campaign.close", { id: everyDoor.id });
+
   const after = await trpcQuery<{ campaigns: { id: string; name: string }[] }>(
     admin.request,
     "campaign.list",

@@ -352,7 +352,11 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
   }, 120_000);
   afterAll(() => database?.close());
 
-  it("a confirmed move-in reaches the register through the review gate; a refuted one does not", async () => {
+  /**
+   * A returned-file campaign over officer1's community, its grid given to officer1, and the callers of
+   * the three roles the tests act as.
+   */
+  async function fileCampaign(name: string) {
     const admin = await sessionOf(database, "admin");
     const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
     const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
@@ -362,15 +366,9 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
       .select({ parentId: areas.parentId })
       .from(areas)
       .where(eq(areas.id, gridId));
-    const rooms = rowsOf<{ roomId: string; buildingCode: string; unitNo: string | null; roomNo: string }>(
-      await database.db.execute(sql`select r.id as "roomId", b.code as "buildingCode", r.unit_no as "unitNo",
-          r.room_no as "roomNo"
-        from rooms r join buildings b on b.id = r.building_id
-        where r.grid_id = ${gridId} and r.ended_at is null order by b.code, r.room_no limit 2`),
-    );
     const [campaign] = await database.db
       .insert(campaigns)
-      .values({ name: "户籍迁入核实", startsOn: "2026-12-01", targetKind: "file" })
+      .values({ name, startsOn: "2026-12-01", targetKind: "file" })
       .returning({ id: campaigns.id });
     await database.db
       .insert(campaignAreas)
@@ -380,6 +378,17 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
       .from(users)
       .where(eq(users.username, "officer1"));
     await adminCaller.campaign.assign({ campaignId: campaign.id, gridId, officerId: officerRow.id });
+    return { admin, adminCaller, officer, supervisor, gridId, campaign };
+  }
+
+  it("a confirmed move-in reaches the register through the review gate; a refuted one does not", async () => {
+    const { admin, adminCaller, officer, supervisor, gridId, campaign } = await fileCampaign("户籍迁入核实");
+    const rooms = rowsOf<{ roomId: string; buildingCode: string; unitNo: string | null; roomNo: string }>(
+      await database.db.execute(sql`select r.id as "roomId", b.code as "buildingCode", r.unit_no as "unitNo",
+          r.room_no as "roomNo"
+        from rooms r join buildings b on b.id = r.building_id
+        where r.grid_id = ${gridId} and r.ended_at is null order by b.code, r.room_no limit 2`),
+    );
     const confirmedId = citizenId("19920202", "135");
     const refutedId = citizenId("19930303", "246");
     const at = (r: (typeof rooms)[number]) => [r.buildingCode, r.unitNo ?? "", r.roomNo];
@@ -481,15 +490,8 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
   });
 
   it("a confirmed move-in of someone the register holds in another room is pushed and reviewed, and adds no second person", async () => {
-    const admin = await sessionOf(database, "admin");
-    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
-    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
-    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
-    const { gridId } = await objectsOfOfficer(database, "officer1");
-    const [grid] = await database.db
-      .select({ parentId: areas.parentId })
-      .from(areas)
-      .where(eq(areas.id, gridId));
+    const { admin, adminCaller, officer, supervisor, gridId, campaign } =
+      await fileCampaign("迁入核实（在册）");
     // A registered person of the grid, and another room of the grid that the department names.
     const [registered] = rowsOf<{ id: string; idNumber: string; name: string; roomId: string }>(
       await database.db.execute(sql`select p.id, p.id_number as "idNumber", p.name, h.room_id as "roomId"
@@ -504,18 +506,6 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
         where r.grid_id = ${gridId} and r.ended_at is null and r.id <> ${registered.roomId}
         order by b.code, r.room_no limit 1`),
     );
-    const [campaign] = await database.db
-      .insert(campaigns)
-      .values({ name: "迁入核实（在册）", startsOn: "2026-12-01", targetKind: "file" })
-      .returning({ id: campaigns.id });
-    await database.db
-      .insert(campaignAreas)
-      .values({ campaignId: campaign.id, areaId: grid.parentId as string });
-    const [officerRow] = await database.db
-      .select({ id: users.id })
-      .from(users)
-      .where(eq(users.username, "officer1"));
-    await adminCaller.campaign.assign({ campaignId: campaign.id, gridId, officerId: officerRow.id });
     await uploadTargetFile(
       database.db,
       admin,
@@ -580,15 +570,7 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
   });
 
   it("a unit's confirmed move-out ends the unit once approved", async () => {
-    const admin = await sessionOf(database, "admin");
-    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
-    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
-    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
-    const { gridId } = await objectsOfOfficer(database, "officer1");
-    const [grid] = await database.db
-      .select({ parentId: areas.parentId })
-      .from(areas)
-      .where(eq(areas.id, gridId));
+    const { admin, adminCaller, officer, supervisor, gridId, campaign } = await fileCampaign("单位迁出核实");
     // A unit registered in a room of the grid (the small street's units have no room of their own).
     const [room] = rowsOf<{ roomId: string; buildingId: string }>(
       await database.db.execute(sql`select r.id as "roomId", r.building_id as "buildingId" from rooms r
@@ -611,18 +593,6 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
         roomId: units.roomId,
         version: units.version,
       });
-    const [campaign] = await database.db
-      .insert(campaigns)
-      .values({ name: "单位迁出核实", startsOn: "2026-12-01", targetKind: "file" })
-      .returning({ id: campaigns.id });
-    await database.db
-      .insert(campaignAreas)
-      .values({ campaignId: campaign.id, areaId: grid.parentId as string });
-    const [officerRow] = await database.db
-      .select({ id: users.id })
-      .from(users)
-      .where(eq(users.username, "officer1"));
-    await adminCaller.campaign.assign({ campaignId: campaign.id, gridId, officerId: officerRow.id });
     const report = await uploadTargetFile(
       database.db,
       admin,
