@@ -133,9 +133,9 @@ async function measureCity(streets: number, passwordHash: string): Promise<Map<s
       times.sort((a, b) => a - b);
       out.set(view.name, { ms: times[Math.floor(times.length / 2)], bytes });
     }
-    // The first statistics read of a day: every grid's register counted on another day, so the grids
-    // where someone crossed an age band since are recounted and the rest take the new date before the
-    // file is made (rollup.ts refreshStatistics). Tomorrow stands for that day.
+    // The first statistics read of a day: every grid's register counted on another day, so its age
+    // counts are moved by the persons who crossed an age band since before the file is made (rollup.ts
+    // refreshStatistics). Tomorrow stands for that day.
     const tomorrow = new Date(Date.now() + 86_400_000);
     const started = performance.now();
     await exportStatistics(
@@ -146,7 +146,7 @@ async function measureCity(streets: number, passwordHash: string): Promise<Map<s
     );
     const firstOfDay = performance.now() - started;
     console.log(
-      `  statistics export, first of a day (grids with an age-band birthday recounted): ${firstOfDay.toFixed(0)} ms`,
+      `  statistics export, first of a day (age counts moved a day on): ${firstOfDay.toFixed(0)} ms`,
     );
     out.set(FIRST_OF_DAY, { ms: firstOfDay, bytes: 0 });
     return out;
@@ -197,7 +197,7 @@ async function main() {
   console.log(
     `${FIRST_OF_DAY.padEnd(38)} ${`${a.ms.toFixed(0)} ms`.padEnd(18)} ${`${b.ms.toFixed(0)} ms`.padEnd(18)} ${(b.ms / a.ms).toFixed(2)}×`,
   );
-  // Shown beside the aim's steady reads, not held to it: once a day, the grids with such a birthday are recounted.
+  // Shown beside the aim's steady reads, not held to it: once a day, the age counts are moved on.
   figures.push({
     figure: `${FIRST_OF_DAY}: time at ${STREETS} streets vs 1`,
     unit: "ms",

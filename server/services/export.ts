@@ -670,6 +670,24 @@ export async function exportRegister(
 
 type Counted = { gridId: string } & Record<string, number | string | null>;
 
+/** A person's (`p`) age in whole years on a day, as the statistics reckon it (PostgreSQL's age()). */
+export const personAgeOn = (day: string) => sql`extract(year from age(${day}::date, p.birth_date))`;
+
+/**
+ * The statistics' counts that depend on a person's age, by column of the persons statement: the age
+ * bands (band0…) and the elderly. The roll-up moves them from one day to the next with the same
+ * conditions (rollup.ts), so they are defined here once.
+ */
+export function ageCounts(age: SQL): { column: string; condition: SQL }[] {
+  return [
+    ...AGE_BANDS.map((band, i) => ({
+      column: `band${i}`,
+      condition: sql`${age} >= ${band.min}${band.max === null ? sql`` : sql` and ${age} <= ${band.max}`}`,
+    })),
+    { column: "elderly", condition: sql`${age} >= ${ELDERLY_FROM_AGE}` },
+  ];
+}
+
 /**
  * The statements statistics counts per grid with, over the grids of the CTE `sg` (id) that `scope`
  * opens: active persons by age band at `today` (a day in China), 60+, special groups and migrants;
@@ -677,18 +695,15 @@ type Counted = { gridId: string } & Record<string, number | string | null>;
  * their active tenants. Each row carries "gridId". rollup.ts stores their rows per grid.
  */
 export function statisticsStatements(scope: SQL, today: string) {
-  const age = sql`extract(year from age(${today}::date, p.birth_date))`;
   const bandColumns = sql.join(
-    AGE_BANDS.map(
-      (band, i) =>
-        sql`count(*) filter (where ${age} >= ${band.min}${band.max === null ? sql`` : sql` and ${age} <= ${band.max}`})::int as ${sql.identifier(`band${i}`)}`,
+    ageCounts(personAgeOn(today)).map(
+      ({ column, condition }) => sql`count(*) filter (where ${condition})::int as ${sql.identifier(column)}`,
     ),
     sql`, `,
   );
   return {
     persons: sql`${scope}
         select p.grid_id as "gridId", count(*)::int as "population", ${bandColumns},
-          count(*) filter (where ${age} >= ${ELDERLY_FROM_AGE})::int as "elderly",
           count(*) filter (where p.disability)::int as "disability",
           count(*) filter (where p.low_income)::int as "lowIncome",
           count(*) filter (where p.unemployed)::int as "unemployed",

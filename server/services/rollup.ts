@@ -5,7 +5,7 @@ import { rollupCompletion, rollupDays, rollupDirty, rollupProgress, rollupRegist
 import { STATISTICS_AGE_BOUNDARIES } from "@/domain/export";
 import { chinaDay } from "@/domain/progress";
 import { type CompletionFilters, roomCountColumns, roomStatesCte } from "./completion";
-import { statisticsStatements } from "./export";
+import { ageCounts, personAgeOn, statisticsStatements } from "./export";
 import { gridMeasuresCte, scopeCtes } from "./progress";
 
 /**
@@ -17,9 +17,9 @@ import { gridMeasuresCte, scopeCtes } from "./progress";
  *   rollup_progress    progress measures per grid and campaign ('' holds the grid's active rooms)
  *   rollup_days        progress by China day per grid and campaign
  *   rollup_register    the register statistics per grid (export.ts statisticsStatements), counted on
- *                      a day: persons' ages move with the calendar, so a grid counted on another day
- *                      where someone crossed an age band since is recounted before statistics of
- *                      today are read (refreshStatistics)
+ *                      a day: persons' ages move with the calendar, so the age counts of a grid
+ *                      counted on another day are moved by the persons who crossed an age band since
+ *                      before statistics of today are read (refreshStatistics)
  *
  * They are counted by the very statements that count them from scratch (completion.ts roomStatesCte,
  * progress.ts scopeCtes + gridMeasuresCte), restricted to the grids recounted, so a roll-up and a
@@ -63,10 +63,12 @@ export async function refreshRollups(db: Db): Promise<number> {
  * Before statistics of `today` (a China day) under `areaPath` are read: the grids written since the last
  * refresh, and those under the area whose statistics were counted on another day (or never).
  *
- * A grid counted on an earlier day is recounted only if someone in it crossed an age boundary of the
- * statistics since (a six-year-old turned seven, a 59-year-old turned 60): nothing else in them moves
- * with the calendar, and everything else is recounted when written. The others only take today's date.
- * So the first statistics of a day recount the few grids with such a birthday, not the whole city.
+ * A grid counted on an earlier day is not recounted: nothing in it moved but the calendar (a write
+ * would have marked it), and the calendar moves only the counts by age. Those are moved by the persons
+ * who crossed an age boundary of the statistics since (a six-year-old turned seven, a 59-year-old
+ * turned 60), each leaving one band and entering another, under the conditions the count itself uses
+ * (export.ts ageCounts). So the first statistics of a day read those persons, not the whole city.
+ * Returns how many grids were counted afresh.
  */
 export async function refreshStatistics(db: Db, today: string, areaPath: string): Promise<number> {
   const recounted = await refreshRollups(db);
@@ -84,26 +86,20 @@ export async function refreshStatistics(db: Db, today: string, areaPath: string)
     const byDay = new Map<string, string[]>();
     for (const g of staleGrids)
       if (g.asOf !== null && g.asOf < today) byDay.set(g.asOf, [...(byDay.get(g.asOf) ?? []), g.id]);
-    for (const [counted, ids] of byDay) {
-      const crossed = await gridsWithAgeCrossings(tx, ids, counted, today);
-      recount.push(...crossed);
-      const rolled = ids.filter((id) => !crossed.includes(id));
-      if (rolled.length)
-        await tx.execute(sql`update ${rollupRegister} set as_of = ${today}::date
-          where grid_id = any(${sql.param(rolled)}::uuid[])`);
-    }
+    for (const [counted, ids] of byDay) await moveAgesForward(tx, ids, counted, today);
     if (recount.length) await recountRegister(tx, recount, today);
     return recounted + recount.length;
   });
 }
 
 /**
- * Of `ids`, the grids with an active person whose age passed one of the statistics' boundaries between
- * `from` and `to` (days, from < to). Ages are whole years as PostgreSQL's age() reckons them; the birth
- * date windows are widened by a few days so a leap day's reckoning can only add a grid to recount (a
- * recount is exact), never leave one out.
+ * Moves the grids' statistics counted on `from` to `to` (from < to): each age count (the bands, the
+ * elderly) changes by the active persons who entered it minus those who left it between the two days.
+ * Only persons born in a window around a boundary can have (ages are whole years as age() reckons
+ * them; the windows are widened by a few days so a leap day's reckoning only adds persons whose counts
+ * do not change, never leaves one out).
  */
-async function gridsWithAgeCrossings(tx: Db, ids: string[], from: string, to: string): Promise<string[]> {
+async function moveAgesForward(tx: Db, ids: string[], from: string, to: string) {
   // -1 too: age() of a birth date after the day is negative, and its whole years round toward zero, so
   // someone born within the coming year already counts as 0 (a register row dated ahead of its day).
   const windows = sql.join(
@@ -113,10 +109,32 @@ async function gridsWithAgeCrossings(tx: Db, ids: string[], from: string, to: st
     ),
     sql` or `,
   );
-  return rowsOf<{ gridId: string }>(
-    await tx.execute(sql`select distinct p.grid_id::text as "gridId" from persons p
-      where p.grid_id = any(${sql.param(ids)}::uuid[]) and p.ended_at is null and (${windows})`),
-  ).map((row) => row.gridId);
+  const before = ageCounts(personAgeOn(from));
+  const after = ageCounts(personAgeOn(to));
+  const deltas = sql.join(
+    after.map(
+      ({ column, condition }, i) =>
+        sql`sum((${condition})::int - (${before[i].condition})::int)::int as ${sql.identifier(column)}`,
+    ),
+    sql`, `,
+  );
+  const moved = sql.join(
+    after.map(
+      ({ column }) =>
+        sql`${column}::text, to_jsonb((rr.persons -> 0 ->> ${column})::int + d.${sql.identifier(column)})`,
+    ),
+    sql`, `,
+  );
+  const list = sql`${sql.param(ids)}::uuid[]`;
+  await tx.execute(sql`
+    with d as (
+      select p.grid_id, ${deltas} from persons p
+      where p.grid_id = any(${list}) and p.ended_at is null and (${windows})
+      group by p.grid_id)
+    update ${rollupRegister} rr
+    set persons = jsonb_build_array((rr.persons -> 0) || jsonb_build_object(${moved}))
+    from d where rr.grid_id = d.grid_id and jsonb_array_length(rr.persons) = 1`);
+  await tx.execute(sql`update ${rollupRegister} set as_of = ${to}::date where grid_id = any(${list})`);
 }
 
 /** Counts the grids' register statistics on `today` and stores each statement's rows per grid. */
