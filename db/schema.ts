@@ -746,6 +746,17 @@ export const auditLog = pgTable(
 );
 
 /**
+ * Settings an administrator of the whole jurisdiction changes while the app runs (the environment's
+ * figures are their defaults), one row per key; every change is audited (server/services/settings.ts).
+ */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => users.id),
+});
+
+/**
  * A household's self-check code for one campaign: printed on the visit slip, typed by the resident on
  * /check with a member's name and ID number. Valid while the campaign is open.
  */

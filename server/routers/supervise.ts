@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { DEVICE_MARKS } from "@/domain/device";
 import { createTranslator } from "@/domain/i18n";
+import { MAX_LOCK_MINUTES, MIN_LOCK_MINUTES } from "@/domain/vault";
 import { REVIEW_STATES } from "@/domain/visit";
 import { decideQuarantine, markDevice, quarantineList } from "../services/devices";
 import {
@@ -13,6 +14,7 @@ import {
   reviewQueue,
   reviewVisit,
 } from "../services/review";
+import { lockSetting, setLockMinutes } from "../services/settings";
 import { roleProcedure, router } from "../trpc";
 
 const supervisor = roleProcedure("supervisor", "admin");
@@ -93,6 +95,15 @@ export const deviceRouter = router({
     .mutation(({ ctx, input }) => markDevice(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
 
   quarantine: supervisor.query(({ ctx }) => quarantineList(ctx.db, ctx.user)),
+
+  // The phones' idle lock: read by supervisors, changed by an administrator of the whole jurisdiction.
+  lock: supervisor.query(({ ctx }) => lockSetting(ctx.db, ctx.user, ctx.env.fieldLockMinutes)),
+
+  setLock: roleProcedure("admin")
+    .input(z.object({ minutes: z.number().int().min(MIN_LOCK_MINUTES).max(MAX_LOCK_MINUTES) }))
+    .mutation(({ ctx, input }) =>
+      setLockMinutes(ctx.db, ctx.user, input.minutes, { ip: ctx.ip, fallback: ctx.env.fieldLockMinutes }),
+    ),
 
   // Accepting runs the work through a push as the officer: a mutation, audited, never cached.
   decide: supervisor

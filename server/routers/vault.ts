@@ -13,7 +13,7 @@ export const vaultRouter = router({
       deviceId: input.deviceId,
       userAgent: ctx.userAgent,
       ip: ctx.ip,
-      lockMinutes: ctx.env.fieldLockMinutes,
+      defaultLockMinutes: ctx.env.fieldLockMinutes,
     }),
   ),
 

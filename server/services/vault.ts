@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { contactTokenOf } from "./devices";
+import { fieldLockMinutes } from "./settings";
 
 export interface DeviceKey {
   /** base64url of the 32-byte secret that wraps the phone's data key; null while withheld. */
@@ -28,7 +29,7 @@ export interface DeviceKey {
 export async function deviceKeyOf(
   db: Db,
   user: SessionUser,
-  input: { deviceId: string; userAgent?: string | null; ip?: string; lockMinutes: number },
+  input: { deviceId: string; userAgent?: string | null; ip?: string; defaultLockMinutes: number },
 ): Promise<DeviceKey> {
   const fresh = randomBytes(32).toString("base64url");
   const result = await db.transaction(async (tx) => {
@@ -59,5 +60,7 @@ export async function deviceKeyOf(
     entityId: input.deviceId,
     ip: input.ip,
   });
-  return { secret: result.secret, lockMinutes: input.lockMinutes, contactToken: result.contactToken };
+  // The administrator's idle lock (settings.ts), else the environment's: the phone keeps it with its key.
+  const lockMinutes = await fieldLockMinutes(db, input.defaultLockMinutes);
+  return { secret: result.secret, lockMinutes, contactToken: result.contactToken };
 }

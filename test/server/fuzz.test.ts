@@ -80,6 +80,8 @@ const VALID: Record<string, (side: Side) => unknown> = {
   "conflict.reveal": (s) => ({ changeId: s.changeId }),
   "device.list": () => undefined,
   "device.quarantine": () => undefined,
+  "device.lock": () => undefined,
+  "device.setLock": () => ({ minutes: 15 }),
   "device.mark": () => ({ deviceId: "7d3f4a5e-1b2c-4d3e-8f90-123456789abc", mark: "lost" }),
   "device.decide": () => ({ id: "7d3f4a5e-1b2c-4d3e-8f90-123456789abc", decision: "discard", reason: "x" }),
   "progress.summary": (s) => ({ campaignId: s.campaignId, areaId: s.communityId }),

@@ -94,6 +94,9 @@ const PROCEDURES = `
   campaign.questionnaireDraft UN/UN FB/FB  FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   campaign.publishQuestionnaire UN/UN FB/FB FB/FB   FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   campaign.discardQuestionnaireDraft UN/UN FB/FB FB/FB FB/FB    FB/FB       FB/FB  OK/OK UN/UN
+  # settings of every phone, no area: supervisors read, the administrator of the whole city changes
+  device.lock         UN/UN     FB/FB    FB/FB    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
+  device.setLock      UN/UN     FB/FB    FB/FB    FB/FB       FB/FB       FB/FB  OK/OK UN/UN
   # accounts in a grid: an administrator's under their area, a supervisor's officers under theirs
   user.list           UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   user.areas          UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
@@ -313,6 +316,8 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
   "device.list": ({ caller }) => caller.device.list(),
   "device.quarantine": ({ caller }) => caller.device.quarantine(),
   "device.mark": ({ caller }) => caller.device.mark({ deviceId: randomUUID(), mark: "lost" }),
+  "device.lock": ({ caller }) => caller.device.lock(),
+  "device.setLock": ({ caller }) => caller.device.setLock({ minutes: 15 }),
   "device.decide": ({ caller }) =>
     caller.device.decide({ id: randomUUID(), decision: "discard", reason: "矩阵" }),
   "map.filters": ({ caller }) => caller.map.filters(),

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type DeviceMark, deviceLabel, parseUserAgent } from "@/domain/device";
 import { useI18n } from "../../_components/i18n";
 import { useTRPC } from "../../_components/trpc";
+import { LockSetting } from "./_parts/lock-setting";
 
 const mb = (bytes: number | null) => (bytes == null ? "—" : `${Math.round(bytes / 1_048_576)} MB`);
 
@@ -37,6 +38,7 @@ export default function DevicesPage() {
       <h1 id="devices-title" className="mb-2 text-lg font-bold">
         {t("supervise.devices")} · {list.data.length}
       </h1>
+      <LockSetting />
       {stale > 0 && (
         <p role="alert" className="mb-3 rounded-lg bg-red-50 p-3 font-semibold text-red-950">
           {t("devices.staleCount", { count: stale })}
