@@ -138,7 +138,18 @@ test("a phone marked lost hands its unsent visit to the quarantine and erases it
 
     await admin.reload();
     await expect(row.getByTestId("device-mark")).toContainText("已通知清除");
+
+    // The city's administrator sets how long a phone may sit idle before it locks (then puts it back:
+    // other specs' phones keep the default).
+    const lock = admin.getByTestId("lock-setting");
+    await lock.getByTestId("lock-minutes").fill("20");
+    await lock.getByRole("button", { name: "保存" }).click();
+    await expect(lock).toContainText("最近由 系统管理员");
+    await expect(lock.getByTestId("lock-minutes")).toHaveValue("20");
     await admin.screenshot({ path: `${SHOTS}/devices.png`, fullPage: true });
+    await lock.getByTestId("lock-minutes").fill("15");
+    await lock.getByRole("button", { name: "保存" }).click();
+    await expect(lock.getByRole("button", { name: "保存" })).toBeDisabled();
 
     // The street's supervisor accepts the visit into review, with a reason.
     const supervisor = await deskPage(browser, "supervisor");
