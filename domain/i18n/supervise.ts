@@ -280,9 +280,10 @@ const en = {
   "devices.lockLabel": "Lock after",
   "devices.lockUnit": "idle minutes",
   "devices.lockSave": "Save",
-  "devices.lockIs": "Officers' phones lock after {minutes} idle minutes.",
+  "devices.lockIs":
+    "Officers' phones lock after {minutes, plural, one {# idle minute} other {# idle minutes}}.",
   "devices.lockHint":
-    "From {min} to {max} minutes; {fallback} when not set. Phones take it at their next online unlock.",
+    "In minutes, from {min} to {max}; {fallback} when not set. Phones take it at their next online unlock.",
   "devices.lockChanged": "Last changed by {who} on {when}.",
   "devices.officer": "Officer",
   "devices.version": "App version",
