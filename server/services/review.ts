@@ -264,6 +264,9 @@ export async function reviewVisit(
     });
   }
   const show = (field: string, value: unknown) => (options.reveal ? value : maskFieldValue(field, value));
+  // The names of the room's people at the visit, read once: the note, the questionnaire's free text
+  // and the officer's words on the department's claims are masked with them unless revealed.
+  const names = options.reveal ? [] : await namesAtVisit(db, visitId);
   const distanceM = distanceOf({
     lat: visit.lat,
     lng: visit.lng,
@@ -284,7 +287,7 @@ export async function reviewVisit(
     receivedAt: visit.receivedAt,
     revisitDue: visit.revisitDue,
     // Free text: the phones, ID numbers and names of the room's people in it are masked like fields.
-    note: options.reveal || !visit.note ? visit.note : maskText(visit.note, await namesAtVisit(db, visitId)),
+    note: options.reveal || !visit.note ? visit.note : maskText(visit.note, names),
     reviewState: visit.reviewState,
     reviewComment: visit.reviewComment,
     reviewFields: visit.reviewFields?.split(",") ?? [],
@@ -314,8 +317,8 @@ export async function reviewVisit(
     })),
     photos,
     history,
-    questionnaire: await answersInWords(db, visit, !!options.reveal),
-    claims: await claimsAnswered(db, visit, !!options.reveal),
+    questionnaire: await answersInWords(db, visit, !!options.reveal, names),
+    claims: await claimsAnswered(db, visit, !!options.reveal, names),
   };
 }
 
@@ -324,7 +327,12 @@ export async function reviewVisit(
  * its answer: what the reviewer approves is the officer's word on the department's line, so it is
  * shown with the line. Names, ID numbers and the officer's free text are masked unless revealed.
  */
-async function claimsAnswered(db: Db, visit: { id: string; claims: ClaimAnswer[] | null }, reveal: boolean) {
+async function claimsAnswered(
+  db: Db,
+  visit: { claims: ClaimAnswer[] | null },
+  reveal: boolean,
+  names: readonly string[],
+) {
   const answers = visit.claims ?? [];
   if (answers.length === 0) return [];
   const targets = await db
@@ -337,7 +345,6 @@ async function claimsAnswered(db: Db, visit: { id: string; claims: ClaimAnswer[]
       ),
     );
   const byId = new Map(targets.map((target) => [target.id, target]));
-  const names = reveal ? [] : await namesAtVisit(db, visit.id);
   return answers.flatMap((answer) => {
     const claim = byId.get(answer.targetId)?.claim;
     if (!claim) return [];
@@ -367,13 +374,13 @@ async function claimsAnswered(db: Db, visit: { id: string; claims: ClaimAnswer[]
 async function answersInWords(
   db: Db,
   visit: {
-    id: string;
     campaignId: string;
     answers: unknown;
     questionnaireVersion: number | null;
     visitedAt: Date;
   },
   reveal: boolean,
+  names: readonly string[],
 ): Promise<{ version: number; title: string; lines: AnswerLine[] } | null> {
   if (!visit.answers || visit.questionnaireVersion === null) return null;
   const [form] = await db
@@ -392,7 +399,6 @@ async function answersInWords(
     now: visit.visitedAt,
   });
   if (!reveal) {
-    const names = await namesAtVisit(db, visit.id);
     for (const line of lines) {
       if (!line.value) continue;
       line.value = Object.fromEntries(
