@@ -291,6 +291,62 @@ export async function publishQuestionnaire(page: Page) {
   await expect(draft).toHaveCount(0);
 }
 
+type AreaOption = { id: string; name: string; level: string };
+type DemoGrid = { id: string; communityName: string; officer: { id: string; username: string } | null };
+
+/**
+ * As the administrator logged in on `admin`: the demo campaign's grids (the campaign open before a
+ * spec opens its own) and the areas a new campaign may cover.
+ */
+async function demoGrids(admin: Page): Promise<{ grids: DemoGrid[]; areaOptions: AreaOption[] }> {
+  const list = await trpcQuery<{ campaigns: { id: string; status: string }[]; areaOptions: AreaOption[] }>(
+    admin.request,
+    "campaign.list",
+    undefined,
+  );
+  const demo = await trpcQuery<{ gridList: DemoGrid[] }>(admin.request, "campaign.get", {
+    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
+  });
+  return { grids: demo.gridList, areaOptions: list.areaOptions };
+}
+
+function communityOf(areaOptions: AreaOption[], grid: DemoGrid): AreaOption {
+  const community = areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
+  if (!community) throw new Error("the grid's community is not offered");
+  return community;
+}
+
+/**
+ * As the administrator logged in on `admin`: the demo campaign's grid at `at` (as Array.at counts), its
+ * community, and a new officer account in that grid for the spec alone: the demo officers' grids are
+ * other specs'.
+ */
+export async function gridWithNewOfficer(
+  admin: Page,
+  at: number,
+  account: { prefix: string; displayName: string },
+): Promise<{
+  grid: DemoGrid;
+  community: AreaOption;
+  officer: { id: string; username: string; temporaryPassword: string };
+}> {
+  const { grids, areaOptions } = await demoGrids(admin);
+  const grid = grids.at(at);
+  if (!grid) throw new Error("no grid");
+  const community = communityOf(areaOptions, grid);
+  const officer = await trpcMutate<{ id: string; username: string; temporaryPassword: string }>(
+    admin.request,
+    "user.create",
+    {
+      username: `${account.prefix}${Date.now() % 1_000_000}`,
+      displayName: account.displayName,
+      role: "officer",
+      areaId: grid.id,
+    },
+  );
+  return { grid, community, officer };
+}
+
 /**
  * As the administrator logged in on `admin`: a campaign of its own (`name`) over `officer`'s community,
  * with the officer's grid given to them, opened on its screen. The spec closes it at its end
@@ -301,22 +357,10 @@ export async function campaignForOfficer(
   officer: string,
   name: string,
 ): Promise<{ id: string }> {
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  type Detail = {
-    gridList: { id: string; communityName: string; officer: { id: string; username: string } | null }[];
-  };
-  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
-  // The demo campaign: the one open before the spec opens its own.
-  const demo = await trpcQuery<Detail>(admin.request, "campaign.get", {
-    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-  });
-  const grid = demo.gridList.find((g) => g.officer?.username === officer);
+  const { grids, areaOptions } = await demoGrids(admin);
+  const grid = grids.find((g) => g.officer?.username === officer);
   if (!grid?.officer) throw new Error(`${officer} holds no grid`);
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
+  const community = communityOf(areaOptions, grid);
   const created = await trpcMutate<{ id: string }>(admin.request, "campaign.create", {
     name,
     startsOn: chinaDay(new Date()),

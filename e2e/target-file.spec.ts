@@ -10,7 +10,7 @@ import { expect, test } from "@playwright/test";
 import { parse as parseCsv } from "csv-parse/sync";
 import { chinaDay } from "@/domain/progress";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
-import { answerDialogs, login, readStore, syncUntilEmpty, trpcMutate, trpcQuery } from "./support";
+import { answerDialogs, gridWithNewOfficer, login, readStore, syncUntilEmpty, trpcMutate } from "./support";
 
 const SHOTS = "/tmp/shots-targets";
 
@@ -34,26 +34,11 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   const admin = await desk.newPage();
   await login(admin, "admin");
   await expect(admin).toHaveURL(/\/supervise$/);
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
-  const demo = await trpcQuery<{ gridList: { id: string; communityName: string }[] }>(
-    admin.request,
-    "campaign.get",
-    { id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id },
-  );
   // The grid before the last (targets.spec takes the last), with an officer of this spec's own.
-  const grid = demo.gridList.at(-2);
-  if (!grid) throw new Error("no grid");
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
-  const officer = await trpcMutate<{ id: string; username: string; temporaryPassword: string }>(
-    admin.request,
-    "user.create",
-    { username: `tf${Date.now() % 1_000_000}`, displayName: "回流核实员", role: "officer", areaId: grid.id },
-  );
+  const { grid, community, officer } = await gridWithNewOfficer(admin, -2, {
+    prefix: "tf",
+    displayName: "回流核实员",
+  });
   const created = await trpcMutate<{ id: string }>(admin.request, "campaign.create", {
     name,
     startsOn: chinaDay(new Date()),
@@ -88,7 +73,7 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   const lines: string[][] = [
     ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
     // rows 2–9: eight moves in of people not in the register, each at a room of the grid
-    ...newcomers.map((n, i) => ["迁入", "2026-11-0" + (i + 1), n.id, n.name, ...at(rooms[i])]),
+    ...newcomers.map((n, i) => ["迁入", `2026-11-0${i + 1}`, n.id, n.name, ...at(rooms[i])]),
     // row 10: a death of a registered person; row 11: a birth at a room
     ["死亡", "2026-10-15", people[0].公民身份号码, people[0].姓名, "", "", ""],
     ["出生", "2026-09-09", "", "新生儿", ...at(rooms[8])],

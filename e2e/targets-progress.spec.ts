@@ -17,12 +17,12 @@ import { chinaDay } from "@/domain/progress";
 import { elderlyHealth } from "../test/domain/questionnaire/fixtures/elderly-health";
 import {
   answerDialogs,
+  gridWithNewOfficer,
   login,
   publishQuestionnaire,
   readStore,
   syncUntilEmpty,
   trpcMutate,
-  trpcQuery,
   unlock,
   uploadQuestionnaire,
 } from "./support";
@@ -137,24 +137,10 @@ test("a targeted campaign's phone lists exactly the SQL's persons aged 60+, and 
   const admin = await desk.newPage();
   await login(admin, "admin");
   await expect(admin).toHaveURL(/\/supervise$/);
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
-  const demo = await trpcQuery<{ gridList: { id: string; communityName: string }[] }>(
-    admin.request,
-    "campaign.get",
-    { id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id },
-  );
-  const grid = demo.gridList[0];
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
-  const officer = await trpcMutate<{ id: string; username: string; temporaryPassword: string }>(
-    admin.request,
-    "user.create",
-    { username: `tgt${Date.now() % 1_000_000}`, displayName: "老人走访员", role: "officer", areaId: grid.id },
-  );
+  const { grid, community, officer } = await gridWithNewOfficer(admin, 0, {
+    prefix: "tgt",
+    displayName: "老人走访员",
+  });
 
   // The persons aged 60+ on AGE_AT living at a room of the grid, by the test's own SQL.
   const sqlTargets = async (where: string, value: string) =>

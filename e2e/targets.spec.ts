@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
-import { answerDialogs, login, readStore, trpcMutate, trpcQuery } from "./support";
+import { answerDialogs, gridWithNewOfficer, login, readStore, trpcMutate, trpcQuery } from "./support";
 
 const SHOTS = "/tmp/shots-targets";
 const AGE_AT = "2026-12-31";
@@ -34,27 +34,10 @@ test("an administrator targets persons aged 60+ of one community; the officer's 
   await expect(admin).toHaveURL(/\/supervise$/);
   // The demo street at the e2e scale has 16 grids, every one an existing spec's: this spec's officer is
   // an account of its own, in the last grid, given that grid in this spec's campaign only.
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
-  const demo = await trpcQuery<{ gridList: { id: string; communityName: string }[] }>(
-    admin.request,
-    "campaign.get",
-    {
-      id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-    },
-  );
-  const grid = demo.gridList.at(-1);
-  if (!grid) throw new Error("no grid");
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
-  const officer = await trpcMutate<{ id: string; username: string; temporaryPassword: string }>(
-    admin.request,
-    "user.create",
-    { username: `tgt${Date.now() % 1_000_000}`, displayName: "对象走访员", role: "officer", areaId: grid.id },
-  );
+  const { grid, community, officer } = await gridWithNewOfficer(admin, -1, {
+    prefix: "tgt",
+    displayName: "对象走访员",
+  });
 
   await admin.goto("/supervise/campaigns");
   await admin.getByRole("button", { name: "新建核查任务" }).click();

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { pullAll } from "@/app/field/_lib/pull";
 import { loadRoom } from "@/app/field/_lib/room";
 import { type Database, rowsOf } from "@/db/client";
-import { areas, users } from "@/db/schema";
+import { areas } from "@/db/schema";
 import { openTestDatabase, settle } from "../support/db";
-import { callerFor, loginAs, seedSmallStreet } from "../support/fixture";
+import { callerFor, everyDoorAndElderly, loginAs, seedSmallStreet } from "../support/fixture";
 import { openUnlockedDb } from "../support/unlocked";
 
 let database: Database;
@@ -18,25 +18,8 @@ beforeAll(async () => {
 afterAll(() => database?.close());
 
 it("a door on the phone names the officer's other campaign that has someone to visit there, and only there", async () => {
-  const admin = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
   const [street] = await database.db.select({ id: areas.id }).from(areas).where(eq(areas.level, "street"));
-  const [officer] = await database.db
-    .select({ id: users.id, gridId: users.areaId })
-    .from(users)
-    .where(eq(users.username, "officer1"));
-  const everyDoor = await admin.campaign.create({
-    name: "入户核查",
-    startsOn: "2026-12-01",
-    areaIds: [street.id],
-  });
-  const elderly = await admin.campaign.create({
-    name: "老人健康档案",
-    startsOn: "2026-12-01",
-    areaIds: [street.id],
-    target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
-  });
-  for (const campaignId of [everyDoor.id, elderly.id])
-    await admin.campaign.assign({ campaignId, gridId: officer.gridId, officerId: officer.id });
+  const { admin, officer, everyDoor, elderly } = await everyDoorAndElderly(database, street.id, "officer1");
   await settle(database.db);
 
   // A room with a person aged 60 or more on the day, and one without, found without the service.

@@ -19,6 +19,7 @@ import { distanceMeters } from "@/domain/geo";
 import { hashPassword } from "@/server/auth/password";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import {
+  addAdmin,
   callerFor,
   codeOf,
   DEMO_PASSWORD,
@@ -378,13 +379,7 @@ describe.each(databaseKinds)("the completion map on %s", (kind) => {
         roomNo,
       })),
     );
-    await db.insert(users).values({
-      username: "city-admin",
-      displayName: "市管理员",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-      role: "admin",
-      areaId: city.id,
-    });
+    await addAdmin(database, "city-admin", city.id, "市管理员");
     const admin = (await callerFor(database, { cookie: await loginAs(database, "city-admin") })).caller;
 
     // The street's counts, building by building, as the street's own map has them.

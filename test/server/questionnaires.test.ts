@@ -15,6 +15,7 @@ import { publishedDefinitions, readWorkbook } from "@/server/services/questionna
 import { ELDERLY_ANSWERS, elderlyHealth } from "../domain/questionnaire/fixtures/elderly-health";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import {
+  addAdmin,
   callerFor,
   codeOf,
   DEMO_PASSWORD,
@@ -56,13 +57,7 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
       .from(areas)
       .where(eq(areas.level, "community"))
       .limit(1);
-    await database.db.insert(users).values({
-      username: "community-admin",
-      displayName: "社区管理员",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-      role: "admin",
-      areaId: community.id,
-    });
+    await addAdmin(database, "community-admin", community.id);
     communityAdminCookie = await loginAs(database, "community-admin");
   });
   afterAll(async () => {

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { areas, auditLog, settings, users } from "@/db/schema";
 import { DEFAULT_LOCK_MINUTES } from "@/domain/vault";
-import { hashPassword } from "@/server/auth/password";
 import { databaseKinds, openTestDatabase } from "../support/db";
-import { callerFor, codeOf, DEMO_PASSWORD, loginAs, seedSmallStreet } from "../support/fixture";
+import { addAdmin, callerFor, codeOf, loginAs, seedSmallStreet } from "../support/fixture";
 
 describe.each(databaseKinds)("the phones' idle lock set by the administrator, on %s", (kind) => {
   let database: Database;
@@ -60,13 +59,7 @@ describe.each(databaseKinds)("the phones' idle lock set by the administrator, on
       .from(areas)
       .where(eq(areas.level, "community"))
       .limit(1);
-    await database.db.insert(users).values({
-      username: "admin-c",
-      displayName: "社区管理员",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-      role: "admin",
-      areaId: community.id,
-    });
+    await addAdmin(database, "admin-c", community.id);
     const before = await database.db.select().from(settings);
     for (const username of ["supervisor", "officer1", "admin-c"]) {
       const caller = (await callerFor(database, { cookie: await loginAs(database, username) })).caller;

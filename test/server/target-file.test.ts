@@ -23,18 +23,18 @@ import "@/domain/i18n/all";
 import { claimChanges, type TargetClaim } from "@/domain/target-file";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
 import { orgCodeCheckChar, usccCheckChar } from "@/domain/validators/uscc";
-import { hashPassword } from "@/server/auth/password";
 import type { SessionUser } from "@/server/services/auth";
 import { exportResults } from "@/server/services/export";
 import { uploadTargetFile } from "@/server/services/target-file";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import {
+  addAdmin,
   callerFor,
   codeOf,
-  DEMO_PASSWORD,
   loginAs,
   objectsOfOfficer,
   seedSmallStreet,
+  sessionOf,
 } from "../support/fixture";
 import { visitMutation } from "../support/push";
 
@@ -47,22 +47,20 @@ const citizenId = (birth: string, seq: string) => {
   return first17 + citizenIdCheckChar(first17);
 };
 
-async function sessionOf(database: Database, username: string): Promise<SessionUser> {
-  const [row] = await database.db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      areaId: users.areaId,
-      areaPath: areas.path,
-      areaName: areas.name,
-      areaLevel: areas.level,
-    })
-    .from(users)
-    .innerJoin(areas, eq(areas.id, users.areaId))
-    .where(eq(users.username, username));
-  return row;
+/** A file uploaded as the upload route passes it on: saved, then read by the service. */
+function uploadFile(
+  database: Database,
+  user: SessionUser,
+  campaignId: string,
+  fileName: string,
+  content: Uint8Array | string,
+) {
+  return uploadTargetFile(
+    database.db,
+    user,
+    { campaignId, upload: saved(fileName, content), fileName },
+    { now: NOW, translate: t },
+  );
 }
 
 /** The file saved as the upload route saves it (a private folder the service removes once read). */
@@ -165,12 +163,7 @@ describe.each(databaseKinds)("a department's returned file, on %s", (kind) => {
       /* 10 */ ["结婚", "", p3.idNumber, p3.name, "", "", "", ""],
       /* 11 */ ["死亡", "2026/10/1", p1.idNumber, p1.name, ...room(p1), "重复一行"],
     ]);
-    const report = await uploadTargetFile(
-      database.db,
-      admin,
-      { campaignId, upload: saved("回流.csv", file), fileName: "回流.csv" },
-      { now: NOW, translate: t },
-    );
+    const report = await uploadFile(database, admin, campaignId, "回流.csv", file);
     expect(report.rows.map((r) => [r.row, r.outcome, r.reasonKey])).toEqual([
       [2, "room", null],
       [3, "matched", null],
@@ -244,12 +237,7 @@ describe.each(databaseKinds)("a department's returned file, on %s", (kind) => {
     sheet.addRow(["事项", "公民身份号码"]);
     sheet.addRow(["新增低保", inA[1].idNumber]);
     const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
-    const report = await uploadTargetFile(
-      database.db,
-      admin,
-      { campaignId, upload: saved("低保.xlsx", bytes), fileName: "低保.xlsx" },
-      { now: NOW, translate: t },
-    );
+    const report = await uploadFile(database, admin, campaignId, "低保.xlsx", bytes);
     expect(report.rows.map((r) => [r.row, r.outcome, r.kind])).toEqual([[2, "matched", "low_income"]]);
 
     const upload = saved("坏.csv", csv([["身份证号"], [inA[1].idNumber]]));
@@ -274,32 +262,15 @@ describe.each(databaseKinds)("a department's returned file, on %s", (kind) => {
   it("refuses an administrator of one community another community's campaign, and a supervisor any", async () => {
     const campaignB = await fileCampaign(communityB.id);
     const campaignA = await fileCampaign(communityA.id);
-    await database.db.insert(users).values({
-      username: "admin-a",
-      displayName: "社区管理员",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-      role: "admin",
-      areaId: communityA.id,
-    });
+    await addAdmin(database, "admin-a", communityA.id);
     const adminA = await sessionOf(database, "admin-a");
     const supervisor = await sessionOf(database, "supervisor");
-    const file = () =>
-      saved(
-        "回流.csv",
-        csv([
-          ["变动类型", "身份证号"],
-          ["迁出", inB.idNumber],
-        ]),
-      );
+    const file = csv([
+      ["变动类型", "身份证号"],
+      ["迁出", inB.idNumber],
+    ]);
     const upload = (user: SessionUser, campaignId: string) =>
-      codeOf(
-        uploadTargetFile(
-          database.db,
-          user,
-          { campaignId, upload: file(), fileName: "回流.csv" },
-          { now: NOW, translate: t },
-        ),
-      );
+      codeOf(uploadFile(database, user, campaignId, "回流.csv", file));
     expect(await upload(adminA, campaignB)).toBe("NOT_FOUND");
     expect(await upload(supervisor, campaignA)).toBe("FORBIDDEN");
     expect(await upload(supervisor, campaignB)).toBe("FORBIDDEN");
@@ -309,12 +280,7 @@ describe.each(databaseKinds)("a department's returned file, on %s", (kind) => {
       .where(sql`${campaignTargets.campaignId} in (${campaignA}, ${campaignB})`);
     expect(made).toHaveLength(0);
     // Within their own campaign, a row naming a person of the other community is "not found".
-    const report = await uploadTargetFile(
-      database.db,
-      adminA,
-      { campaignId: campaignA, upload: file(), fileName: "回流.csv" },
-      { now: NOW, translate: t },
-    );
+    const report = await uploadFile(database, adminA, campaignA, "回流.csv", file);
     expect(report.rows.map((r) => r.reasonKey)).toEqual(["targetFile.reason.notFound"]);
   });
 
@@ -324,23 +290,11 @@ describe.each(databaseKinds)("a department's returned file, on %s", (kind) => {
       .values({ name: "全部门户", startsOn: "2026-12-01" })
       .returning({ id: campaigns.id });
     await database.db.insert(campaignAreas).values({ campaignId: campaign.id, areaId: communityA.id });
-    const upload = saved(
-      "回流.csv",
-      csv([
-        ["变动类型", "身份证号"],
-        ["迁出", inA[0].idNumber],
-      ]),
-    );
-    expect(
-      await codeOf(
-        uploadTargetFile(
-          database.db,
-          admin,
-          { campaignId: campaign.id, upload, fileName: "回流.csv" },
-          { now: NOW, translate: t },
-        ),
-      ),
-    ).toBe("BAD_REQUEST");
+    const file = csv([
+      ["变动类型", "身份证号"],
+      ["迁出", inA[0].idNumber],
+    ]);
+    expect(await codeOf(uploadFile(database, admin, campaign.id, "回流.csv", file))).toBe("BAD_REQUEST");
   });
 });
 
@@ -392,22 +346,16 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
     const confirmedId = citizenId("19920202", "135");
     const refutedId = citizenId("19930303", "246");
     const at = (r: (typeof rooms)[number]) => [r.buildingCode, r.unitNo ?? "", r.roomNo];
-    await uploadTargetFile(
-      database.db,
+    await uploadFile(
+      database,
       admin,
-      {
-        campaignId: campaign.id,
-        upload: saved(
-          "迁入.csv",
-          csv([
-            ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
-            ["迁入", "2026-11-01", confirmedId, "王迁入", ...at(rooms[0])],
-            ["迁入", "2026-11-02", refutedId, "李未到", ...at(rooms[1])],
-          ]),
-        ),
-        fileName: "迁入.csv",
-      },
-      { now: NOW, translate: t },
+      campaign.id,
+      "迁入.csv",
+      csv([
+        ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
+        ["迁入", "2026-11-01", confirmedId, "王迁入", ...at(rooms[0])],
+        ["迁入", "2026-11-02", refutedId, "李未到", ...at(rooms[1])],
+      ]),
     );
     const targets = await database.db
       .select()
@@ -506,29 +454,23 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
         where r.grid_id = ${gridId} and r.ended_at is null and r.id <> ${registered.roomId}
         order by b.code, r.room_no limit 1`),
     );
-    await uploadTargetFile(
-      database.db,
+    await uploadFile(
+      database,
       admin,
-      {
-        campaignId: campaign.id,
-        upload: saved(
-          "迁入.csv",
-          csv([
-            ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
-            [
-              "迁入",
-              "2026-11-01",
-              registered.idNumber,
-              registered.name,
-              door.buildingCode,
-              door.unitNo ?? "",
-              door.roomNo,
-            ],
-          ]),
-        ),
-        fileName: "迁入.csv",
-      },
-      { now: NOW, translate: t },
+      campaign.id,
+      "迁入.csv",
+      csv([
+        ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
+        [
+          "迁入",
+          "2026-11-01",
+          registered.idNumber,
+          registered.name,
+          door.buildingCode,
+          door.unitNo ?? "",
+          door.roomNo,
+        ],
+      ]),
     );
     const [target] = await database.db
       .select()
@@ -593,22 +535,16 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
         roomId: units.roomId,
         version: units.version,
       });
-    const report = await uploadTargetFile(
-      database.db,
+    const report = await uploadFile(
+      database,
       admin,
-      {
-        campaignId: campaign.id,
-        upload: saved(
-          "单位.csv",
-          csv([
-            ["变动类型", "变动日期", "统一社会信用代码", "姓名"],
-            ["迁出", "2026-11-30", unit.uscc as string, unit.name],
-            ["死亡", "2026-11-30", unit.uscc as string, unit.name],
-          ]),
-        ),
-        fileName: "单位.csv",
-      },
-      { now: NOW, translate: t },
+      campaign.id,
+      "单位.csv",
+      csv([
+        ["变动类型", "变动日期", "统一社会信用代码", "姓名"],
+        ["迁出", "2026-11-30", unit.uscc as string, unit.name],
+        ["死亡", "2026-11-30", unit.uscc as string, unit.name],
+      ]),
     );
     expect(report.rows.map((r) => [r.row, r.outcome, r.reasonKey])).toEqual([
       [2, "matched", null],

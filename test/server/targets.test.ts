@@ -6,33 +6,22 @@ import { areas, campaigns, campaignTargets, householdCodes, persons, users, visi
 import type { PullResponse } from "@/domain/pull";
 import { type TargetQuery, targetQuery } from "@/domain/targets";
 import { decodePullRows } from "@/domain/wire";
-import { hashPassword } from "@/server/auth/password";
 import type { SessionUser } from "@/server/services/auth";
 import { createCampaign } from "@/server/services/campaigns";
 import { previewRerun, previewTargets, rerunTargets } from "@/server/services/targets";
 import { databaseKinds, openTestDatabase, settle } from "../support/db";
-import { callerFor, codeOf, DEMO_PASSWORD, loginAs, seedSmallStreet } from "../support/fixture";
+import {
+  addAdmin,
+  callerFor,
+  codeOf,
+  everyDoorAndElderly,
+  loginAs,
+  seedSmallStreet,
+  sessionOf,
+} from "../support/fixture";
 
 /** Someone's age in whole years on a day, as PostgreSQL's own age() reckons it: the test's yardstick. */
 const ageOn = (day: string) => sql.raw(`date_part('year', age('${day}'::date, p.birth_date))`);
-
-async function sessionOf(database: Database, username: string): Promise<SessionUser> {
-  const [row] = await database.db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      areaId: users.areaId,
-      areaPath: areas.path,
-      areaName: areas.name,
-      areaLevel: areas.level,
-    })
-    .from(users)
-    .innerJoin(areas, eq(areas.id, users.areaId))
-    .where(eq(users.username, username));
-  return row;
-}
 
 const persons60 = (ageAt: string | null): TargetQuery =>
   targetQuery.parse({ subject: "person", ageMin: 60, ageAt });
@@ -308,21 +297,14 @@ describe.each(databaseKinds)("register-query targets, on %s", (kind) => {
   });
 
   it("a pull of one campaign names the officer's other targeted campaigns at rooms of the grid, with those rooms", async () => {
-    const adminCaller = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
-    const [officer] = await database.db
-      .select({ id: users.id, gridId: users.areaId })
-      .from(users)
-      .where(eq(users.username, "officer3"));
-    const everyDoor = await adminCaller.campaign.create({
-      name: "入户核查（主）",
-      startsOn: "2026-12-01",
-      areaIds: [street.id],
-    });
-    const elderly = await adminCaller.campaign.create({
-      name: "老人健康档案（另一任务）",
-      startsOn: "2026-12-01",
-      areaIds: [street.id],
-      target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
+    const {
+      admin: adminCaller,
+      officer,
+      everyDoor,
+      elderly,
+    } = await everyDoorAndElderly(database, street.id, "officer3", {
+      everyDoor: "入户核查（主）",
+      elderly: "老人健康档案（另一任务）",
     });
     // A targeted campaign of the street the officer is not assigned in: not theirs to be told of.
     const notMine = await adminCaller.campaign.create({
@@ -331,8 +313,6 @@ describe.each(databaseKinds)("register-query targets, on %s", (kind) => {
       areaIds: [street.id],
       target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
     });
-    for (const campaignId of [everyDoor.id, elderly.id])
-      await adminCaller.campaign.assign({ campaignId, gridId: officer.gridId, officerId: officer.id });
     await settle(database.db);
     const caller = (await callerFor(database, { cookie: await loginAs(database, "officer3") })).caller;
     let cursor: string | null = null;
@@ -369,13 +349,7 @@ describe.each(databaseKinds)("register-query targets, on %s", (kind) => {
 
   it("refuses a supervisor everywhere, and an administrator of one community another's areas and campaign", async () => {
     const [a, b] = communities;
-    await database.db.insert(users).values({
-      username: "admin-a",
-      displayName: "社区管理员",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-      role: "admin",
-      areaId: a.id,
-    });
+    await addAdmin(database, "admin-a", a.id);
     const adminA = (await callerFor(database, { cookie: await loginAs(database, "admin-a") })).caller;
     const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
     const query = { subject: "person", ageMin: 60 } as const;

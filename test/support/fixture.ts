@@ -10,7 +10,7 @@ import { AppError } from "@/server/errors";
 import { readCookie } from "@/server/http/cookies";
 import { PEER_HEADER, peerStamp } from "@/server/http/peer";
 import { createCaller } from "@/server/routers";
-import { SESSION_COOKIE } from "@/server/services/auth";
+import { SESSION_COOKIE, type SessionUser } from "@/server/services/auth";
 
 export const DEMO_PASSWORD = "doorstep";
 
@@ -42,6 +42,72 @@ export async function callerFor(database: Database, options: CallOptions = {}) {
  * Headers that make a request come from `address`, as the HTTP server stamps the socket's address
  * (server/http/peer.ts): tests hand requests straight to the handlers, with no socket.
  */
+/** An administrator of one area (a community's, a city's…) with the demo password: scope tests. */
+export async function addAdmin(
+  database: Database,
+  username: string,
+  areaId: string,
+  displayName = "社区管理员",
+) {
+  await database.db.insert(users).values({
+    username,
+    displayName,
+    passwordHash: await hashPassword(DEMO_PASSWORD),
+    role: "admin",
+    areaId,
+  });
+}
+
+/** A demo account's session as the server builds it, for calling a service directly. */
+export async function sessionOf(database: Database, username: string): Promise<SessionUser> {
+  const [row] = await database.db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      areaId: users.areaId,
+      areaPath: areas.path,
+      areaName: areas.name,
+      areaLevel: areas.level,
+    })
+    .from(users)
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(eq(users.username, username));
+  return row;
+}
+
+/**
+ * An officer's two campaigns at the same doors: every door of an area, and its persons aged 60 or more
+ * on 2026-12-31, both assigned in the officer's own grid.
+ */
+export async function everyDoorAndElderly(
+  database: Database,
+  areaId: string,
+  username: string,
+  names = { everyDoor: "入户核查", elderly: "老人健康档案" },
+) {
+  const admin = (await callerFor(database, { cookie: await loginAs(database, "admin") })).caller;
+  const [officer] = await database.db
+    .select({ id: users.id, gridId: users.areaId })
+    .from(users)
+    .where(eq(users.username, username));
+  const everyDoor = await admin.campaign.create({
+    name: names.everyDoor,
+    startsOn: "2026-12-01",
+    areaIds: [areaId],
+  });
+  const elderly = await admin.campaign.create({
+    name: names.elderly,
+    startsOn: "2026-12-01",
+    areaIds: [areaId],
+    target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
+  });
+  for (const campaignId of [everyDoor.id, elderly.id])
+    await admin.campaign.assign({ campaignId, gridId: officer.gridId, officerId: officer.id });
+  return { admin, officer, everyDoor, elderly };
+}
+
 export function fromAddress(address: string): Record<string, string> {
   return { [PEER_HEADER]: peerStamp(address) };
 }
