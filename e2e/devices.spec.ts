@@ -171,6 +171,24 @@ test("a phone marked lost hands its unsent visit to the quarantine and erases it
       { state: "submitted", campaignId },
     );
     expect(queue.visits.map((v) => [v.id, v.outcome])).toEqual([[entry.id, "no_answer"]]);
+
+    // The phone turns up in the office: the administrator lifts the mark, and the officer, logging in
+    // online again, downloads the grid afresh onto the erased phone.
+    await admin.reload();
+    admin.once("dialog", (dialog) => void dialog.accept());
+    await row.getByRole("button", { name: "撤销标记" }).click();
+    await expect(row.getByTestId("device-mark")).toHaveAttribute("data-mark", "");
+    await expect(row.getByRole("button", { name: "标记丢失" })).toBeVisible();
+    await admin.screenshot({ path: `${SHOTS}/devices-lifted.png`, fullPage: true });
+    await page.getByTestId("wiped").getByRole("button").click();
+    await login(page, OFFICER, password);
+    await expect(page).toHaveURL(/\/field$/);
+    await page.getByRole("button", { name: "下载网格数据" }).click();
+    await expect(page.getByTestId("grid-progress")).toContainText(/已核查 \d+ \/ \d+ 间/, {
+      timeout: 30_000,
+    });
+    expect((await readStore<Person>(page, "persons")).length).toBe(persons.length);
+    await page.screenshot({ path: `${SHOTS}/phone-after-lift.png` });
   } finally {
     await trpcMutate(admin.request, "campaign.close", { id: campaignId });
   }

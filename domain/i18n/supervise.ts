@@ -131,6 +131,9 @@ const zh = {
   "devices.markedAt": "标记于 {time}",
   "devices.wipeTold": "已通知清除 {time}",
   "devices.wipeWaiting": "等待设备联网",
+  "devices.lift": "撤销标记",
+  "devices.confirmLift":
+    "确认撤销 {officer} 这台设备的标记？信息员联网登录后即可重新使用：隔离区中的记录仍待处理；已清除的数据需重新下载。",
   "quarantine.title": "隔离区",
   "quarantine.intro":
     "丢失或停用设备在清除前交回的未上传记录。接收后按正常上传进入审核；舍弃后不会进入台账。两种决定都须写明原因并记录日志。",
@@ -312,6 +315,9 @@ const en = {
   "devices.markedAt": "Marked {time}",
   "devices.wipeTold": "Told to erase {time}",
   "devices.wipeWaiting": "Waiting for the device to connect",
+  "devices.lift": "Lift the mark",
+  "devices.confirmLift":
+    "Lift the mark on this device of {officer}? After an online login the officer can use it again: records in the quarantine still wait for a decision; erased data downloads again.",
   "quarantine.title": "Quarantine",
   "quarantine.intro":
     "Unsent records handed over by lost or retired devices before erasing. Accepted ones go to review as if uploaded; discarded ones never reach the register. Both need a reason and are logged.",

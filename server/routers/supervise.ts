@@ -91,7 +91,8 @@ export const deviceRouter = router({
   list: supervisor.query(({ ctx }) => deviceList(ctx.db, ctx.user, ctx.now)),
 
   mark: supervisor
-    .input(z.object({ deviceId: z.uuid(), mark: z.enum(DEVICE_MARKS) }))
+    // null lifts the mark: the phone is in use again.
+    .input(z.object({ deviceId: z.uuid(), mark: z.enum(DEVICE_MARKS).nullable() }))
     .mutation(({ ctx, input }) => markDevice(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
 
   quarantine: supervisor.query(({ ctx }) => quarantineList(ctx.db, ctx.user)),

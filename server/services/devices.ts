@@ -38,11 +38,17 @@ async function deviceInScope(db: Db, user: SessionUser, deviceId: string) {
  * Marks an officer's phone lost or retired: its wrapping secret is withheld from now on (an online
  * login no longer opens its store), and at its next contact it hands its unsent work to the quarantine
  * and is told to erase its register data. Audited. Marking it again changes nothing.
+ *
+ * `mark: null` lifts the mark (a phone found in the office drawer, a retired one back in service): the
+ * officer's next online login hands the wrapping secret out again, pushes reach the register and pulls
+ * are answered. What it handed to the quarantine stays there for the supervisor's decision, and a
+ * phone already told to erase has erased: it downloads its grid afresh. The secret is not renewed: it
+ * never left the server while withheld, and a store the phone still holds opens again with it.
  */
 export async function markDevice(
   db: Db,
   user: SessionUser,
-  input: { deviceId: string; mark: DeviceMark },
+  input: { deviceId: string; mark: DeviceMark | null },
   meta: Meta,
 ): Promise<{ changed: boolean }> {
   const device = await deviceInScope(db, user, input.deviceId);
@@ -50,12 +56,17 @@ export async function markDevice(
   return db.transaction(async (tx) => {
     await tx
       .update(devices)
-      .set({
-        markedAs: input.mark,
-        markedAt: meta.now,
-        markedBy: user.id,
-        secretWithheldAt: sql`coalesce(${devices.secretWithheldAt}, ${meta.now})`,
-      })
+      .set(
+        input.mark
+          ? {
+              markedAs: input.mark,
+              markedAt: meta.now,
+              markedBy: user.id,
+              secretWithheldAt: sql`coalesce(${devices.secretWithheldAt}, ${meta.now})`,
+            }
+          : // Lifted: as if never marked; a later mark tells it to erase again. The audit keeps the history.
+            { markedAs: null, markedAt: null, markedBy: null, secretWithheldAt: null, wipeToldAt: null },
+      )
       .where(eq(devices.id, device.id));
     await writeAudit(tx, {
       userId: user.id,

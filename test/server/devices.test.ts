@@ -182,6 +182,43 @@ describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => 
     expect(await visitRow(work.id)).toHaveLength(0);
   });
 
+  it("a lifted mark puts the phone back in use: key, pull and push answered again; held work stays held; audited", async () => {
+    const deviceId = await knownPhone();
+    await supervisor.device.mark({ deviceId, mark: "lost" });
+    const handed = visit();
+    expect((await officer.sync.push({ deviceId, mutations: [handed] })).wipe).toBe(true);
+    // Only a supervisor over the officer's area lifts it.
+    expect(await codeOf(stranger.device.mark({ deviceId, mark: null }))).toBe("NOT_FOUND");
+    expect(await codeOf(officer.device.mark({ deviceId, mark: null }))).toBe("FORBIDDEN");
+    expect((await officer.vault.deviceKey({ deviceId })).secret).toBeNull();
+
+    expect(await supervisor.device.mark({ deviceId, mark: null })).toEqual({ changed: true });
+    expect(await supervisor.device.mark({ deviceId, mark: null })).toEqual({ changed: false });
+    const [device] = await database.db.select().from(devices).where(eq(devices.id, deviceId));
+    expect(device).toMatchObject({
+      markedAs: null,
+      markedAt: null,
+      markedBy: null,
+      secretWithheldAt: null,
+      wipeToldAt: null,
+    });
+    expect((await officer.vault.deviceKey({ deviceId })).secret).toEqual(device.wrapSecret);
+    expect(await codeOf(officer.sync.pull({ deviceId }))).toBe("OK");
+    const work = visit();
+    const answer = await officer.sync.push({ deviceId, mutations: [work] });
+    expect(answer.wipe).toBeUndefined();
+    expect(answer.results[0].status).toBe("applied");
+    expect(await visitRow(work.id)).toHaveLength(1);
+    // What it handed over before waits for the supervisor's decision, untouched.
+    expect((await quarantined(handed.id))[0].state).toBe("held");
+    expect(await visitRow(handed.id)).toHaveLength(0);
+    const marks = (await audits("device.mark", deviceId)).sort((a, b) => a.id - b.id);
+    expect(marks.map((a) => a.detail)).toEqual([
+      expect.objectContaining({ mark: "lost", was: null }),
+      expect.objectContaining({ mark: null, was: "lost" }),
+    ]);
+  });
+
   it("an unmarked phone pushes as before", async () => {
     const deviceId = await knownPhone();
     const work = visit();

@@ -19,8 +19,13 @@ export default function DevicesPage() {
       onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.device.list.queryKey() }),
     }),
   );
-  const ask = (device: { id: string; displayName: string }, as: DeviceMark) => {
-    const question = as === "lost" ? "devices.confirmLost" : "devices.confirmRetired";
+  const ask = (device: { id: string; displayName: string }, as: DeviceMark | null) => {
+    const question =
+      as === "lost"
+        ? "devices.confirmLost"
+        : as === "retired"
+          ? "devices.confirmRetired"
+          : "devices.confirmLift";
     if (window.confirm(t(question, { officer: device.displayName })))
       mark.mutate({ deviceId: device.id, mark: as });
   };
@@ -117,6 +122,14 @@ export default function DevicesPage() {
                             ? t("devices.wipeTold", { time: time(device.wipeToldAt) })
                             : t("devices.wipeWaiting")}
                         </span>
+                        <button
+                          type="button"
+                          disabled={mark.isPending}
+                          onClick={() => ask(device, null)}
+                          className="mt-1 min-h-11 rounded-lg border border-gray-500 px-3 font-semibold text-gray-800 hover:bg-gray-50 disabled:opacity-50"
+                        >
+                          {t("devices.lift")}
+                        </button>
                       </>
                     ) : (
                       <div className="flex flex-wrap gap-2">
