@@ -4,7 +4,14 @@ import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useStat
 import { shouldLock } from "@/domain/vault";
 import { useTRPCClient } from "../../_components/trpc-client";
 import { type LocalUser, readLocalUser, rememberLocalUser } from "../_lib/session";
-import { CONTACT_TOKEN_META, deviceIdOf, isUnlocked, openFieldDb, openRawFieldDb } from "../_lib/store";
+import {
+  CONTACT_TOKEN_META,
+  deviceIdOf,
+  isUnlocked,
+  openFieldDb,
+  openRawFieldDb,
+  WIPED_META,
+} from "../_lib/store";
 import {
   lockedState,
   lockVault,
@@ -43,6 +50,9 @@ async function keepProfile(user: LocalUser, contactToken: string | null) {
     await db.put("meta", user, PROFILE_META);
     // Sealed with the rest: the phone's word for its device should its officer be disabled (use-sync.ts).
     if (contactToken) await db.put("meta", contactToken, CONTACT_TOKEN_META);
+    // The server handed out the device's secret, so no mark is in force on it: a phone erased under a
+    // mark since lifted (found again), or for an officer enabled again, starts afresh and downloads.
+    await db.delete("meta", WIPED_META);
   } finally {
     db.close();
   }
