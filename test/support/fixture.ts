@@ -10,7 +10,7 @@ import { AppError } from "@/server/errors";
 import { readCookie } from "@/server/http/cookies";
 import { PEER_HEADER, peerStamp } from "@/server/http/peer";
 import { createCaller } from "@/server/routers";
-import { SESSION_COOKIE, type SessionUser } from "@/server/services/auth";
+import { SESSION_COOKIE, type SessionUser, sessionUserWhere } from "@/server/services/auth";
 
 export const DEMO_PASSWORD = "doorstep";
 
@@ -60,21 +60,9 @@ export async function addAdmin(
 
 /** A demo account's session as the server builds it, for calling a service directly. */
 export async function sessionOf(database: Database, username: string): Promise<SessionUser> {
-  const [row] = await database.db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      areaId: users.areaId,
-      areaPath: areas.path,
-      areaName: areas.name,
-      areaLevel: areas.level,
-    })
-    .from(users)
-    .innerJoin(areas, eq(areas.id, users.areaId))
-    .where(eq(users.username, username));
-  return row;
+  const user = await sessionUserWhere(database.db, eq(users.username, username));
+  if (!user) throw new Error(`no user ${username}`);
+  return user;
 }
 
 /**
