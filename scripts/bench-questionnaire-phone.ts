@@ -34,6 +34,10 @@ const { values } = parseArgs({
     throttle: { type: "string", default: "4" },
     /** A file to write the page's CPU profile of the keystrokes to (Chrome DevTools' format). */
     profile: { type: "string" },
+    /** A file to write a Chrome trace of the keystrokes to (timeline: script, style, layout, paint). */
+    trace: { type: "string" },
+    /** A file to write a Chrome trace of one more opening of the room to (not counted in the figures). */
+    "trace-render": { type: "string" },
     /** A file to write a screenshot of the form (its first questions) to, after the keystrokes. */
     shot: { type: "string" },
   },
@@ -152,9 +156,14 @@ function instrument(expectRows: number) {
     // Only the questionnaire's own changes count: the sync chip or a draft note elsewhere are not
     // the answer being checked.
     const key = probe.keys[probe.keys.length - 1];
-    if (key && records.some((r) => inForm(r.target))) {
+    const mine = records.filter((r) => inForm(r.target));
+    if (key && mine.length > 0) {
       layout();
       key.end = performance.now();
+      const r = mine[mine.length - 1];
+      const el = r.target instanceof Element ? r.target : r.target.parentElement;
+      (key as { what?: string }).what =
+        `${r.type}:${r.attributeName ?? ""} ${el?.tagName}#${el?.getAttribute("data-testid") ?? el?.closest("[data-testid]")?.getAttribute("data-testid")} n=${mine.length}`;
     }
   };
   new MutationObserver(settled).observe(document, {
@@ -196,7 +205,10 @@ async function typeMeasured(page: Page, keys: string[]): Promise<number[]> {
     (from) =>
       (window as unknown as { __probe: { keys: { down: number; end: number }[] } }).__probe.keys
         .slice(from)
-        .map((k) => k.end - k.down),
+        .map((k) => {
+          console.log(`key ${(k.end - k.down).toFixed(1)} ${(k as { what?: string }).what ?? ""}`);
+          return k.end - k.down;
+        }),
     before,
   );
 }
@@ -231,6 +243,9 @@ async function main() {
       content: `globalThis.__name ??= (f) => f; (${instrument.toString()})(${REPEAT_ROWS});`,
     });
     const page = await phone.newPage();
+    page.on("console", (m) => {
+      if (m.text().startsWith("key ")) console.log(m.text());
+    });
     page.on("dialog", (dialog) => void dialog.accept());
     // The e2e login: it sets the vault's PIN at the officer's first login.
     await login(page, OFFICER);
@@ -282,6 +297,30 @@ async function main() {
       );
       renders.push({ room: probe.roomAt, first: probe.firstAt, form: probe.formAt });
     }
+    if (values["trace-render"]) {
+      await browser.startTracing(page, {
+        path: values["trace-render"],
+        categories: [
+          "devtools.timeline",
+          "disabled-by-default-devtools.timeline",
+          "blink.user_timing",
+          "v8.execute",
+          "disabled-by-default-v8.cpu_profiler",
+        ],
+      });
+      await page.goto(`/field/room?id=${roomId}`);
+      await page.waitForFunction(
+        () => (window as unknown as { __probe: { formAt: number | null } }).__probe.formAt !== null,
+        undefined,
+        { timeout: 120_000 },
+      );
+      await page.evaluate(() =>
+        performance.mark(
+          `formAt:${(window as unknown as { __probe: { roomAt: number; formAt: number } }).__probe.roomAt}:${(window as unknown as { __probe: { formAt: number } }).__probe.formAt}`,
+        ),
+      );
+      await browser.stopTracing();
+    }
     const drawn = await page.locator('[data-testid="q-r0"]').count();
     if (drawn !== REPEAT_ROWS) throw new Error(`${drawn} rows drawn, not ${REPEAT_ROWS}`);
     // Rows out of view are skipped (content-visibility); their guessed size once made the page 852 px
@@ -297,6 +336,18 @@ async function main() {
       await cdp.send("Profiler.enable");
       await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
       await cdp.send("Profiler.start");
+    }
+    if (values.trace) {
+      await browser.startTracing(page, {
+        path: values.trace,
+        categories: [
+          "devtools.timeline",
+          "disabled-by-default-devtools.timeline",
+          "blink.user_timing",
+          "v8.execute",
+          "disabled-by-default-v8.cpu_profiler",
+        ],
+      });
     }
     const typed = ["5", "0", "0", "Backspace", "Backspace", "Backspace"];
     const firstKeys = await typeMeasured(page, typed.slice(0, 3));
@@ -331,6 +382,7 @@ async function main() {
     });
     await page.locator("#bench-bare").click();
     const bareKeys = await typeMeasured(page, [...typed, "3", "7", "Backspace", "Backspace"]);
+    if (values.trace) await browser.stopTracing();
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
 
     const firstRender = median(renders.map((r) => r.form - r.room));
