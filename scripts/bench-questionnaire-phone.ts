@@ -156,14 +156,9 @@ function instrument(expectRows: number) {
     // Only the questionnaire's own changes count: the sync chip or a draft note elsewhere are not
     // the answer being checked.
     const key = probe.keys[probe.keys.length - 1];
-    const mine = records.filter((r) => inForm(r.target));
-    if (key && mine.length > 0) {
+    if (key && records.some((r) => inForm(r.target))) {
       layout();
       key.end = performance.now();
-      const r = mine[mine.length - 1];
-      const el = r.target instanceof Element ? r.target : r.target.parentElement;
-      (key as { what?: string }).what =
-        `${r.type}:${r.attributeName ?? ""} ${el?.tagName}#${el?.getAttribute("data-testid") ?? el?.closest("[data-testid]")?.getAttribute("data-testid")} n=${mine.length}`;
     }
   };
   new MutationObserver(settled).observe(document, {
@@ -205,10 +200,7 @@ async function typeMeasured(page: Page, keys: string[]): Promise<number[]> {
     (from) =>
       (window as unknown as { __probe: { keys: { down: number; end: number }[] } }).__probe.keys
         .slice(from)
-        .map((k) => {
-          console.log(`key ${(k.end - k.down).toFixed(1)} ${(k as { what?: string }).what ?? ""}`);
-          return k.end - k.down;
-        }),
+        .map((k) => k.end - k.down),
     before,
   );
 }
@@ -243,9 +235,6 @@ async function main() {
       content: `globalThis.__name ??= (f) => f; (${instrument.toString()})(${REPEAT_ROWS});`,
     });
     const page = await phone.newPage();
-    page.on("console", (m) => {
-      if (m.text().startsWith("key ")) console.log(m.text());
-    });
     page.on("dialog", (dialog) => void dialog.accept());
     // The e2e login: it sets the vault's PIN at the officer's first login.
     await login(page, OFFICER);

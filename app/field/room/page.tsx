@@ -63,6 +63,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
     update,
     stage,
     commitStaged,
+    latestDraft,
     finish,
     undoFinish,
     saved,
@@ -140,7 +141,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   const shownVersion = data?.questionnaire?.version;
   // The questionnaire draws its answers itself and hands them on at every keystroke: staged, written
   // with the draft and taken into the room's state half a second after the last one (useRoomDraft), so
-  // a keystroke draws the question and not the room. A save takes them in first (saveAfterAnswers),
+  // a keystroke draws the question and not the room. A save takes the draft with them (latestDraft),
   // so it never saves the draft one keystroke behind.
   const onAnswers = useCallback(
     (answers: Answers, edited: boolean) =>
@@ -168,29 +169,20 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
 
   // A second tap while the schema loads must not save twice.
   const checking = useRef(false);
-  const saveAfterAnswers = useRef(false);
   const onSave = async () => {
     if (!db || !data || !draft || save.state === "saving" || save.state === "saved") return;
-    if (commitStaged()) {
-      saveAfterAnswers.current = true;
-      return;
-    }
     if (checking.current) return;
     checking.current = true;
+    // The draft as it is now, answers staged and all (this render's may be a keystroke behind, or
+    // one whose answers a blur has just handed over in a transition not yet drawn).
+    commitStaged();
+    const current = latestDraft() ?? draft;
     try {
-      await checkAndSave(db, data, draft);
+      await checkAndSave(db, data, current);
     } finally {
       checking.current = false;
     }
   };
-
-  // The save tapped while answers were staged: now, with the draft that holds them.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: this render's onSave, once the answers are in.
-  useEffect(() => {
-    if (!saveAfterAnswers.current) return;
-    saveAfterAnswers.current = false;
-    void onSave();
-  }, [draft]);
 
   const checkAndSave = async (db: FieldDatabase, data: RoomData, draft: RoomDraft) => {
     const now = new Date();

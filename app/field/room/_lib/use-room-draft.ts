@@ -28,7 +28,8 @@ const FORM_ID = "field-room";
  * `stage` takes an edit the room need not draw at once — a questionnaire answer, which the form
  * draws itself: it is written with the draft and handed to the room's state at the same time, half a
  * second after the last keystroke, so a keystroke draws one question and not the room
- * (bench:questionnaire-phone). `commitStaged` hands it over now, for a save.
+ * (bench:questionnaire-phone). `commitStaged` hands it over now; `latestDraft` is the draft with it,
+ * for a save.
  */
 export function useRoomDraft({
   db,
@@ -105,6 +106,13 @@ export function useRoomDraft({
     );
     return true;
   }, []);
+
+  /** The draft with every edit so far, staged ones too (the rendered `draft` may be behind it). */
+  const latestDraft = useCallback(
+    (): RoomDraft | null =>
+      staged.current && draftRef.current ? staged.current(draftRef.current) : draftRef.current,
+    [],
+  );
 
   /** The draft written now, staged edits and all (`commit`: and handed to the room's state). */
   const persist = useCallback(
@@ -259,6 +267,7 @@ export function useRoomDraft({
     update,
     stage,
     commitStaged,
+    latestDraft,
     finish,
     undoFinish,
     saved,
