@@ -117,9 +117,11 @@ export function useRoomDraft({
   /** The draft written now, staged edits and all (`commit`: and handed to the room's state). */
   const persist = useCallback(
     async (commit = true) => {
+      // No store yet: the pending write stays pending for the persist that has one.
+      if (!db) return;
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
-      if (!db || done.current) return;
+      if (done.current) return;
       if (commit) commitStaged();
       const current =
         staged.current && draftRef.current ? staged.current(draftRef.current) : draftRef.current;
@@ -200,7 +202,6 @@ export function useRoomDraft({
 
   const stage = useCallback(
     (change: (draft: RoomDraft) => RoomDraft) => {
-      if (done.current) return;
       onEditRef.current();
       const before = staged.current;
       staged.current = before ? (draft) => change(before(draft)) : change;
