@@ -126,7 +126,7 @@ async function plainRooms(page: Page): Promise<string[]> {
     .map((h) => String(h.roomId));
 }
 
-/** Waits until the room's draft holds the answers typed (written half a second after the last key). */
+/** Waits until the room's draft holds the answers typed. */
 async function draftSaved(page: Page, roomId: string, answers: Record<string, string>) {
   await expect
     .poll(async () => {
@@ -197,11 +197,17 @@ test("a draft questionnaire is previewed and published; a draft on the phone out
   await expect(page.getByTestId("questionnaire")).toContainText("第 1 版");
   await q("care").getByLabel("部分自理").check();
   await q("hobby").fill("书法");
+  // Straight back to the work list by the app's own link, before the draft's half-second write: the
+  // room writes it as it closes (it was once written later, on a store already closed, and lost).
+  await page.getByRole("link", { name: "工作台" }).click();
+  await expect(page).toHaveURL(/\/field$/);
   await draftSaved(page, moved, { care: "part", hobby: "书法" });
 
   await page.goto(`/field/room?id=${kept}`);
   await q("care").getByLabel("部分自理").check();
   await q("hobby").fill("太极拳");
+  // Reloaded at once: the draft is written as the page goes.
+  await page.reload();
   await draftSaved(page, kept, { care: "part", hobby: "太极拳" });
 
   // Meanwhile version 2 is uploaded and published.

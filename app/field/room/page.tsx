@@ -51,13 +51,31 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   const [db, setDb] = useState<FieldDatabase | null>(null);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   const [savedVisit, setSavedVisit] = useState<WorkVisit | null>(null);
-  const { data, newerQuestionnaire, draft, restored, context, update, finish, undoFinish, saved, discard } =
-    useRoomDraft({
-      db,
-      roomId,
-      found: personId,
-      onEdit: () => setSave((s) => (s.state === "invalid" || s.state === "failed" ? { state: "idle" } : s)),
-    });
+  // Read at every edit: a questionnaire keystroke must not draw the room to find the bar has nothing to clear.
+  const saveState = useRef(save.state);
+  saveState.current = save.state;
+  const {
+    data,
+    newerQuestionnaire,
+    draft,
+    restored,
+    context,
+    update,
+    stage,
+    commitStaged,
+    latestDraft,
+    finish,
+    undoFinish,
+    saved,
+    discard,
+  } = useRoomDraft({
+    db,
+    roomId,
+    found: personId,
+    onEdit: () => {
+      if (saveState.current === "invalid" || saveState.current === "failed") setSave({ state: "idle" });
+    },
+  });
 
   useEffect(() => setUser(readLocalUser()), []);
 
@@ -121,19 +139,19 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   );
   // Answers are recorded with the version they are given in: the draft stays in it (questionnaireOfDraft).
   const shownVersion = data?.questionnaire?.version;
-  // The questionnaire draws its answers itself and hands them on in a transition (questionnaire.tsx),
-  // saying here while one is on its way: a save tapped meanwhile waits for it (saveAfterAnswers), so
-  // it never saves the draft one keystroke behind.
-  const answersPending = useRef(false);
+  // The questionnaire draws its answers itself and hands them on at every keystroke: staged, written
+  // with the draft and taken into the room's state half a second after the last one (useRoomDraft), so
+  // a keystroke draws the question and not the room. A save takes the draft with them (latestDraft),
+  // so it never saves the draft one keystroke behind.
   const onAnswers = useCallback(
     (answers: Answers, edited: boolean) =>
-      update((d) => ({
+      stage((d) => ({
         ...d,
         answers,
         answersEdited: d.answersEdited || edited,
         questionnaireVersion: shownVersion,
       })),
-    [update, shownVersion],
+    [stage, shownVersion],
   );
   const onMoveAnswers = useCallback(
     (answers: Answers, misfits: Misfit[], version: number) =>
@@ -151,30 +169,20 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
 
   // A second tap while the schema loads must not save twice.
   const checking = useRef(false);
-  const saveAfterAnswers = useRef(false);
   const onSave = async () => {
     if (!db || !data || !draft || save.state === "saving" || save.state === "saved") return;
-    if (answersPending.current) {
-      saveAfterAnswers.current = true;
-      return;
-    }
     if (checking.current) return;
     checking.current = true;
+    // The draft as it is now, answers staged and all (this render's may be a keystroke behind, or
+    // one whose answers a blur has just handed over in a transition not yet drawn).
+    commitStaged();
+    const current = latestDraft() ?? draft;
     try {
-      await checkAndSave(db, data, draft);
+      await checkAndSave(db, data, current);
     } finally {
       checking.current = false;
     }
   };
-
-  // The save tapped while the answers were on their way: now, with the draft that holds them (the
-  // questionnaire's pending flag is cleared in the commit that brings them, before this runs).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: this render's onSave, once the answers are in.
-  useEffect(() => {
-    if (answersPending.current || !saveAfterAnswers.current) return;
-    saveAfterAnswers.current = false;
-    void onSave();
-  }, [draft]);
 
   const checkAndSave = async (db: FieldDatabase, data: RoomData, draft: RoomDraft) => {
     const now = new Date();
@@ -307,7 +315,6 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
             position={draft.position}
             showAll={save.state === "invalid" && save.problems.includes("questionnaire.saveBlocked")}
             onChange={onAnswers}
-            pending={answersPending}
             newer={newerQuestionnaire}
             kept={!!newerQuestionnaire && draft.keptOver === newerQuestionnaire.version}
             onKeep={() => update((d) => ({ ...d, keptOver: newerQuestionnaire?.version }))}

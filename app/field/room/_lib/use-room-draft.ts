@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { markFormDirty } from "../../../_components/service-worker";
 import { clearDraft, readDraft, saveDraft } from "../../_lib/drafts";
 import {
@@ -13,15 +13,23 @@ import {
 import { loadRoom } from "../../_lib/room";
 import type { FieldDatabase } from "../../_lib/store";
 import type { RoomContextValue } from "../_parts/context";
+import { loadQuestionnaire } from "../_parts/lazy-forms";
 
 const DRAFT_DELAY_MS = 500;
 const FORM_ID = "field-room";
 
 /**
  * A room's data and the officer's draft of the visit: the draft is written to the phone as the officer
- * types (half a second after the last keystroke, at once when the page is hidden — the phone may go
- * into a pocket mid-sentence) and restored when the officer comes back, with the open form's values.
- * `finish` stops every later write once the visit is saved, so no late write brings the draft back.
+ * types (half a second after the last keystroke; at once when the field loses focus, the page is
+ * hidden — the phone may go into a pocket mid-sentence — or the room is left) and restored when the
+ * officer comes back, with the open form's values. `finish` stops every later write once the visit
+ * is saved, so no late write brings the draft back.
+ *
+ * `stage` takes an edit the room need not draw at once — a questionnaire answer, which the form
+ * draws itself: it is written with the draft and handed to the room's state at the same time, half a
+ * second after the last keystroke, so a keystroke draws one question and not the room
+ * (bench:questionnaire-phone). `commitStaged` hands it over now; `latestDraft` is the draft with it,
+ * for a save.
  */
 export function useRoomDraft({
   db,
@@ -47,12 +55,18 @@ export function useRoomDraft({
   const restoredOpen = useRef<RoomDraft["open"]>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const done = useRef(false);
+  /** Staged edits, composed in order, not yet in `draft`. */
+  const staged = useRef<((draft: RoomDraft) => RoomDraft) | null>(null);
+  /** Drafts made by handing staged edits over as they were written: not written again. */
+  const written = useRef(new WeakSet<RoomDraft>());
 
   useEffect(() => {
     if (!db) return;
     let live = true;
     Promise.all([loadRoom(db, roomId), readDraft<RoomDraft>(db, roomId)]).then(([room, stored]) => {
       if (!live) return;
+      // Fetched while the room is drawn, so the questions follow it without a wait of their own.
+      if (room?.questionnaire) void loadQuestionnaire().catch(() => undefined);
       setData(room);
       if (stored && stored.v === 1) {
         restoredOpen.current = stored.open;
@@ -76,55 +90,108 @@ export function useRoomDraft({
     };
   }, [db, roomId]);
 
-  const persist = useCallback(async () => {
-    timer.current = null;
-    const current = draftRef.current;
-    if (!db || !current || done.current) return;
-    const snapshot: RoomDraft = {
-      ...current,
-      open: current.open ? { key: current.open.key, values: openValues.current } : null,
-    };
-    try {
-      if (draftHasInput(snapshot)) await saveDraft(db, roomId, snapshot);
-      else await clearDraft(db, roomId);
-    } catch (error) {
-      console.warn("draft not saved", error);
-    }
-  }, [db, roomId]);
+  /** The staged edits into the room's state (drawn in a transition), and into draftRef at once. */
+  const commitStaged = useCallback((): boolean => {
+    const change = staged.current;
+    if (!change) return false;
+    staged.current = null;
+    if (draftRef.current) draftRef.current = change(draftRef.current);
+    startTransition(() =>
+      setDraft((current) => {
+        if (!current) return current;
+        const next = change(current);
+        written.current.add(next);
+        return next;
+      }),
+    );
+    return true;
+  }, []);
+
+  /** The draft with every edit so far, staged ones too (the rendered `draft` may be behind it). */
+  const latestDraft = useCallback(
+    (): RoomDraft | null =>
+      staged.current && draftRef.current ? staged.current(draftRef.current) : draftRef.current,
+    [],
+  );
+
+  /** The draft written now, staged edits and all (`commit`: and handed to the room's state). */
+  const persist = useCallback(
+    async (commit = true) => {
+      // No store yet: the pending write stays pending for the persist that has one.
+      if (!db) return;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      if (done.current) return;
+      if (commit) commitStaged();
+      const current =
+        staged.current && draftRef.current ? staged.current(draftRef.current) : draftRef.current;
+      if (!current) return;
+      const snapshot: RoomDraft = {
+        ...current,
+        open: current.open ? { key: current.open.key, values: openValues.current } : null,
+      };
+      try {
+        // The write's transaction opens in this call, before any await: a room being left (its store
+        // closed just after) still writes it.
+        if (draftHasInput(snapshot)) await saveDraft(db, roomId, snapshot);
+        else await clearDraft(db, roomId);
+      } catch (error) {
+        console.warn("draft not saved", error);
+      }
+    },
+    [db, roomId, commitStaged],
+  );
 
   const schedule = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => void persist(), DRAFT_DELAY_MS);
   }, [persist]);
 
+  // Edits made through `update` (and the draft read back) are written after the room is drawn with them.
   useEffect(() => {
     draftRef.current = draft;
     if (!draft || done.current) return;
-    markFormDirty(FORM_ID, draftHasInput(draft));
+    markFormDirty(FORM_ID, draftHasInput(draft) || staged.current !== null);
+    if (written.current.has(draft)) return;
     schedule();
   }, [draft, schedule]);
 
   useEffect(() => {
+    // Pending writes go now: the field left (the next one may be a while), the page hidden (the phone
+    // in a pocket, the app switched, a reload) or the room left in the app (its store is closed next).
+    const pending = () => timer.current !== null || staged.current !== null;
     const flush = () => {
-      if (document.visibilityState === "hidden" && timer.current) {
-        clearTimeout(timer.current);
-        void persist();
-      }
+      if (pending()) void persist();
     };
-    document.addEventListener("visibilitychange", flush);
+    const hidden = () => {
+      if (document.visibilityState === "hidden") flush();
+    };
+    document.addEventListener("focusout", flush);
+    window.addEventListener("blur", flush);
+    document.addEventListener("visibilitychange", hidden);
+    // A reload or a link out: from the navigation's start, while the page still runs (the write is
+    // sealed first, which a page already being unloaded at pagehide may not live to finish).
+    window.addEventListener("beforeunload", flush);
     window.addEventListener("pagehide", flush);
     return () => {
-      document.removeEventListener("visibilitychange", flush);
+      document.removeEventListener("focusout", flush);
+      window.removeEventListener("blur", flush);
+      document.removeEventListener("visibilitychange", hidden);
+      window.removeEventListener("beforeunload", flush);
       window.removeEventListener("pagehide", flush);
+      if (pending()) void persist(false);
       markFormDirty(FORM_ID, false);
     };
   }, [persist]);
 
   const update = useCallback((change: (draft: RoomDraft) => RoomDraft) => {
     onEditRef.current();
+    // After the edits staged before it: a move of the answers to a new version replaces those typed.
+    const before = staged.current;
+    staged.current = null;
     setDraft((current) => {
       if (!current) return current;
-      const next = change(current);
+      const next = change(before ? before(current) : current);
       if (next.open?.key !== current.open?.key) {
         openValues.current = null;
         restoredOpen.current = null;
@@ -132,6 +199,17 @@ export function useRoomDraft({
       return next;
     });
   }, []);
+
+  const stage = useCallback(
+    (change: (draft: RoomDraft) => RoomDraft) => {
+      onEditRef.current();
+      const before = staged.current;
+      staged.current = before ? (draft) => change(before(draft)) : change;
+      markFormDirty(FORM_ID, true);
+      schedule();
+    },
+    [schedule],
+  );
 
   // The room in the questionnaire version the draft is answered in, and the newer one it may move to.
   const questionnaireVersion = draft?.questionnaireVersion;
@@ -163,6 +241,7 @@ export function useRoomDraft({
   /** The visit is being saved: no draft write from now on (`undo` if the save failed). */
   const finish = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
     done.current = true;
   }, []);
   const undoFinish = useCallback(() => {
@@ -174,6 +253,7 @@ export function useRoomDraft({
     if (!db) return;
     restoredOpen.current = null;
     openValues.current = null;
+    staged.current = null;
     setRestored(false);
     setDraft(emptyDraft(crypto.randomUUID()));
     void clearDraft(db, roomId);
@@ -186,6 +266,9 @@ export function useRoomDraft({
     restored,
     context,
     update,
+    stage,
+    commitStaged,
+    latestDraft,
     finish,
     undoFinish,
     saved,

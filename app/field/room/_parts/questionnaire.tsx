@@ -1,10 +1,8 @@
 "use client";
 
 import {
-  Fragment,
   memo,
   type ReactNode,
-  type RefObject,
   startTransition,
   useCallback,
   useEffect,
@@ -12,7 +10,6 @@ import {
   useRef,
   useState,
   useSyncExternalStore,
-  useTransition,
 } from "react";
 import { type Locale, registerMessages, type Translate } from "@/domain/i18n";
 import { questionnaireMessages } from "@/domain/i18n/questionnaire";
@@ -48,8 +45,9 @@ registerMessages(questionnaireMessages);
  * The campaign questionnaire at the door, drawn from its definition: groups as sections, repeats as
  * rows the officer adds (or as many as repeat_count says), relevance and calculations live as the
  * officer types, defaults filled in when a question first applies, and each answer's error under it
- * once the officer has touched it (every error after a refused save). Answers go to the room's draft
- * at every keystroke; checking and cleaning them for the save is answers.ts's, with the same code.
+ * once the officer has touched it (every error after a refused save). Answers are handed to the room
+ * at every keystroke (it stages them for its draft); checking and cleaning them for the save is
+ * answers.ts's, with the same code.
  *
  * This module is its own chunk (lazy-forms.tsx): the room page must not import it statically.
  */
@@ -70,8 +68,6 @@ export interface QuestionnaireFormProps {
    * answers already: the room may take them in a transition.
    */
   onChange: (answers: Answers, edited: boolean) => void;
-  /** Set while answers drawn here are on their way to onChange (its transition not yet committed). */
-  pending?: RefObject<boolean>;
   /** The version in force, when the draft is answered in an older one (`definition` is that one). */
   newer?: { definition: QuestionnaireDefinition; version: number; title: string } | null;
   /** The officer chose to go on in the older version: its choice folds into one line. */
@@ -139,23 +135,15 @@ function AskedForm(props: QuestionnaireFormProps) {
     useCallback((listener: () => void) => store.subscribeAll(listener), [store]),
     () => store.epochNow(),
   );
-  // The transition's pending flag lives here, not in the room: setting it redraws its owner at once
-  // (cheap: every question below is memoised and follows the store, not this render).
-  const [sending, send] = useTransition();
-  const { pending } = props;
-  useEffect(() => {
-    if (!pending) return;
-    pending.current = sending;
-    return () => {
-      pending.current = false;
-    };
-  }, [pending, sending]);
+  // Handed on as a transition: the room stages them (no drawing); a screen that keeps them in its
+  // state (the supervisor's preview) draws them after the question. No pending flag: setting one
+  // drew this form twice more at every keystroke.
   const up = useRef(props.onChange);
   up.current = props.onChange;
   const handOn = useCallback((next: Answers, edited: boolean) => {
     ours.current.add(next);
     const onChange = up.current;
-    send(() => onChange(next, edited));
+    startTransition(() => onChange(next, edited));
   }, []);
   // Defaults the store filled in as it was made are the room's too (not typed: not `edited`).
   useEffect(() => {
@@ -257,7 +245,16 @@ function AskedForm(props: QuestionnaireFormProps) {
       )}
       <div className="flex flex-col gap-4">
         {blocks.slice(0, drawnBlocks).map((items) => (
-          <Block key={items[0].name} items={items} at={ROOT} view={view} />
+          // Each run of questions is laid out, styled and painted only near the screen
+          // (content-visibility): the form's first drawing and a keystroke that moves what is below
+          // it (an error shown) skip the runs out of view. Only the height is guessed (as the
+          // repeat's rows do), and once drawn a run keeps its own ("auto").
+          <div
+            key={items[0].name}
+            className="flex min-w-0 flex-col gap-4 [contain-intrinsic-block-size:auto_50rem] [content-visibility:auto]"
+          >
+            <Block items={items} at={ROOT} view={view} />
+          </div>
         ))}
       </div>
     </Section>
@@ -400,9 +397,7 @@ const Block = memo(function Block({ items, at, view }: BlockProps) {
   return (
     <>
       {items.map((item) => (
-        <Fragment key={item.name}>
-          <ItemView item={item} at={at} view={view} />
-        </Fragment>
+        <ItemView key={item.name} item={item} at={at} view={view} />
       ))}
     </>
   );
