@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
@@ -20,6 +20,7 @@ import {
   rentalTenants,
   residentFeedback,
   rooms,
+  targetAssignments,
   units,
   visits,
 } from "@/db/schema";
@@ -43,7 +44,7 @@ import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { columnForm, toColumn } from "./register-values";
-import { assignedGridIds } from "./scope";
+import { assignedGridIds, coveredGridIds } from "./scope";
 import { namedSetters } from "./setters";
 
 const TABLES = {
@@ -143,19 +144,26 @@ export function decodeCursor(text: string): PullCursor {
 // ---------------------------------------------------------------------------------------------
 // Whose grids
 
-/** Open campaigns the caller has an active assignment in, newest first: what a phone may download. */
+/**
+ * Open campaigns the caller has an active assignment in, or targets moved to them (cover), newest
+ * first: what a phone may download.
+ */
 export async function openCampaignsOf(db: Db, user: SessionUser) {
+  const assigned = sql`exists (select 1 from ${assignments} a where a.campaign_id = ${campaigns.id}
+    and a.officer_id = ${user.id} and a.ended_at is null)`;
+  const covering = sql`exists (select 1 from ${targetAssignments} ta
+    join ${campaignTargets} t on t.id = ta.target_id and t.state = 'open'
+    where ta.campaign_id = ${campaigns.id} and ta.officer_id = ${user.id} and ta.ended_at is null)`;
   return db
-    .selectDistinct({
+    .select({
       id: campaigns.id,
       name: campaigns.name,
       startsOn: campaigns.startsOn,
       endsOn: campaigns.endsOn,
       createdAt: campaigns.createdAt,
     })
-    .from(assignments)
-    .innerJoin(campaigns, eq(campaigns.id, assignments.campaignId))
-    .where(and(eq(assignments.officerId, user.id), isNull(assignments.endedAt), eq(campaigns.status, "open")))
+    .from(campaigns)
+    .where(and(eq(campaigns.status, "open"), sql`(${assigned} or ${covering})`))
     .orderBy(desc(campaigns.startsOn), desc(campaigns.createdAt));
 }
 
@@ -307,6 +315,17 @@ function groupFloors(floors: Map<string, bigint>): [string, string[]][] {
 }
 
 /**
+ * Whether a campaign_targets row is the caller's now: moved to them, or not moved and in a grid they
+ * hold (`heldGridIds`). See db/schema.ts targetAssignments.
+ */
+function targetsOf(user: SessionUser, heldGridIds: string[]): SQL {
+  const active = (who: SQL) => sql`exists (select 1 from ${targetAssignments} ta
+    where ta.target_id = ${campaignTargets.id} and ta.ended_at is null${who})`;
+  return sql`(${active(sql` and ta.officer_id = ${user.id}`)} or (not ${active(sql``)}
+    and ${campaignTargets.gridId} = any(${sql.param(heldGridIds)}::uuid[])))`;
+}
+
+/**
  * Rows of one table in [floor, ceiling) per floor group, after the keyset position, in (stamp, id)
  * order. A grid pulled from zero gets no tombstones: the phone has nothing of it to drop.
  */
@@ -318,17 +337,27 @@ function readTable(
   after: [string, string] | null,
   campaignId: string,
   limit: number,
+  mine: SQL,
 ): Promise<Record<string, unknown>[]> {
   const source = SOURCES[name];
+  // A target that is not the caller's (moved to a colleague, or in a grid they only cover for other
+  // targets) goes out as a tombstone, so a phone that held it drops it; one pulled from zero not at all.
+  const targetEnd =
+    name === "campaignTargets"
+      ? sql`case when ${mine} then ${campaignTargets.endedAt} else coalesce(${campaignTargets.endedAt}, now()) end`.mapWith(
+          campaignTargets.endedAt,
+        )
+      : null;
+  const endedAt = targetEnd ?? source.endedAt;
   const byFloor = groups.map(([floor, ids]) =>
     and(
       sql`${source.gridId} = any(${sql.param(ids)}::uuid[])`,
       sql`${source.changeXid} >= ${floor}::bigint`,
-      BigInt(floor) === 0n && source.endedAt ? isNull(source.endedAt) : undefined,
+      BigInt(floor) === 0n && endedAt ? sql`${endedAt} is null` : undefined,
     ),
   );
   return tx
-    .select(source.selection)
+    .select(targetEnd ? { ...source.selection, endedAt: targetEnd } : source.selection)
     .from(source.table)
     .where(
       and(
@@ -515,7 +544,12 @@ export async function pullChanges(
         await tx.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`),
       );
       const campaignId = await resolveCampaign(tx, user, options.campaignId, held?.campaignId ?? null);
-      const gridIds = campaignId ? await assignedGridIds(tx, user, campaignId) : [];
+      const heldGridIds = campaignId ? await assignedGridIds(tx, user, campaignId) : [];
+      // The grids of targets moved to the caller come too, with only those targets (targetsOf).
+      const gridIds = campaignId
+        ? [...new Set([...heldGridIds, ...(await coveredGridIds(tx, user, campaignId))])].sort()
+        : [];
+      const mine = targetsOf(user, heldGridIds);
       const plan = planRound(held, campaignId, gridIds, BigInt(xmin));
       if (options.deviceId && campaignId && gridIds.length > 0) {
         // From its first pull the device holds these grids: late visits from it still count.
@@ -552,7 +586,16 @@ export async function pullChanges(
           const name = PULL_TABLES[index];
           const after = index === plan.table ? plan.after : null;
           // One more than fits tells whether the table goes on; with nothing left it is a probe.
-          const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1);
+          const rows = await readTable(
+            tx,
+            name,
+            groups,
+            plan.ceiling,
+            after,
+            campaignId,
+            remaining + 1,
+            mine,
+          );
           const taken = rows.slice(0, remaining);
           await layPendingOverPulled(tx, name, taken);
           if (taken.length > 0) {
