@@ -470,9 +470,9 @@ function coverAt(batch: Batch, gridId: string, roomId: string, campaignId: strin
     if (officers.length > 0 && officers.every((officer) => officer !== null && officer !== batch.user.id))
       throw new Rejection("sync.targetMoved");
   } else if (!officers.includes(batch.user.id)) {
-    throw new Rejection(
-      targets.some((moves) => moves.length > 0) ? "sync.targetMoved" : "sync.gridReassigned",
-    );
+    // A door whose targets were the officer's before a move back: moved; any other: not theirs.
+    const wasMine = targets.some((moves) => moves.some((move) => move.officerId === batch.user.id));
+    throw wasMine ? new Rejection("sync.targetMoved") : notFound();
   }
 }
 
@@ -500,12 +500,17 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   if (!campaignId || !campaigns.has(campaignId)) throw new Rejection("sync.campaignClosed");
   // A grid reassigned since: what was recorded before goes in, anything after was not the officer's.
   const endedAt = campaigns.get(campaignId);
-  if (endedAt && new Date(visit.visitedAt) >= endedAt) throw new Rejection("sync.gridReassigned");
+  // An officer's grid held only through targets moved to them ends when the targets are moved away.
+  const ended =
+    batch.user.role === "officer" && !batch.assignedGrids.has(`${visit.gridId}|${campaignId}`)
+      ? "sync.targetMoved"
+      : "sync.gridReassigned";
+  if (endedAt && new Date(visit.visitedAt) >= endedAt) throw new Rejection(ended);
   // A late visit counts only from a device that held the grid before the end: the time on a visit is
   // the phone's word, and any other device could stamp one "before".
   if (endedAt) {
     const held = batch.heldSince.get(`${visit.gridId}|${campaignId}`);
-    if (!held || held >= endedAt) throw new Rejection("sync.gridReassigned");
+    if (!held || held >= endedAt) throw new Rejection(ended);
   }
 
   const scratch = new Scratch(batch);

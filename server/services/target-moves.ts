@@ -94,7 +94,8 @@ export async function moveTargets(db: Db, user: SessionUser, input: TargetMoveIn
 
     const which = input.targetIds
       ? sql`t.id = any(${sql.param([...new Set(input.targetIds)])}::uuid[])`
-      : sql`${targetOfficer(sql`t`)} = ${input.fromOfficerId ?? null}`;
+      : // All of an officer's: those under the caller's area (a named target outside it is refused).
+        sql`${targetOfficer(sql`t`)} = ${input.fromOfficerId ?? null} and starts_with(g.path, ${user.areaPath})`;
     // Locked, so two moves of the same targets take turns and the second sees the first's officer.
     const found = rowsOf<{
       id: string;
