@@ -148,7 +148,6 @@ const zh = {
   "targetMove.done": "已将 {count} 个走访对象移交给 {name}。",
   "targetMove.nothing": "所选对象已经属于 {name}，没有变动。",
   "targetMove.col.pick": "选择",
-  "targetMove.col.grid": "网格",
   "targets.kind.file": "部门回流数据（创建后上传文件）",
   "targets.fileSummary": "走访对象：{count} 个（部门回流数据）",
   "targetFile.heading": "部门回流数据",
@@ -337,7 +336,6 @@ const en = {
   "targetMove.done": "Moved {count, plural, one {# target} other {# targets}} to {name}.",
   "targetMove.nothing": "The chosen targets are {name}'s already: nothing changed.",
   "targetMove.col.pick": "Pick",
-  "targetMove.col.grid": "Grid",
   "targets.kind.file": "A department's returned file (uploaded once created)",
   "targets.fileSummary":
     "Whom to visit: {count, plural, one {# target} other {# targets}} from a department's returned file",
