@@ -117,7 +117,7 @@ export async function moveTargets(db: Db, user: SessionUser, input: TargetMoveIn
     if (input.targetIds && found.length !== new Set(input.targetIds).size) throw notFound();
     if (found.some((target) => !inScope(user, target.path))) throw notFound();
     const overEvery = found.every((target) => target.path.startsWith(officer.path));
-    if (!inScope(user, officer.path) && !overEvery) throw notFound();
+    if (!inScope(user, officer.path) && !(found.length > 0 && overEvery)) throw notFound();
 
     const moving = found.filter((target) => target.officerId !== officer.id);
     if (moving.length === 0) return { moved: 0 };
