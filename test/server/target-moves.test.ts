@@ -147,6 +147,12 @@ describe.each(databaseKinds)("moving targets to a covering officer, on %s", (kin
       (await supervisor.campaign.targetHolders({ campaignId })).officers.find((o) => o.id === officerA.id),
     ).toBeUndefined();
     await settle(database.db);
+    // Progress counts the moved targets as the covering officer's.
+    const progress = await supervisor.progress.summary({ campaignId });
+    expect(progress.officers.find((o) => o.officerId === officerA.id)?.assigned ?? 0).toBe(0);
+    expect(progress.officers.find((o) => o.officerId === officerB.id)?.assigned).toBe(
+      aIds.length + bIds.length,
+    );
 
     // The old phone keeps its grid but drops the moved targets; the covering phone gets the grid
     // (it never held it) with exactly the moved targets, and keeps its own.
