@@ -49,14 +49,20 @@ test("the supervisor moves an officer's targets to a colleague; the colleague's 
   ])
     await trpcMutate(admin.request, "campaign.assign", { campaignId: campaign.id, gridId, officerId });
   type Holders = { officers: { id: string; open: number }[] };
-  const holders = await trpcQuery<Holders>(admin.request, "campaign.targetHolders", { campaignId: campaign.id });
+  const holders = await trpcQuery<Holders>(admin.request, "campaign.targetHolders", {
+    campaignId: campaign.id,
+  });
   const awayCount = holders.officers.find((o) => o.id === away.id)?.open ?? 0;
   const coverCount = holders.officers.find((o) => o.id === cover.id)?.open ?? 0;
   expect(awayCount).toBeGreaterThan(0);
   expect(coverCount).toBeGreaterThan(0);
 
   // The covering officer's phone first holds its own targets only.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
   const page = await phone.newPage();
   answerDialogs(page);
   await login(page, cover.username, cover.temporaryPassword);

@@ -276,10 +276,13 @@ function planRound(
   campaignId: string | null,
   gridIds: string[],
   xmin: bigint,
+  /** Covered grids whose rooms grew since the phone's floor: pulled again from zero, as if joining. */
+  regrown: string[] = [],
 ): Plan {
   const sameCampaign = held !== null && held.campaignId === campaignId;
   const heldFloors = new Map<string, bigint>();
   for (const [floor, ids] of held?.floors ?? []) for (const id of ids) heldFloors.set(id, BigInt(floor));
+  for (const id of regrown) heldFloors.delete(id);
   const current = new Set(gridIds);
   const dropGridIds = [...heldFloors.keys()].filter((id) => !current.has(id)).sort();
   // Another campaign brings other visits: everything starts again from zero.
@@ -314,6 +317,73 @@ function groupFloors(floors: Map<string, bigint>): [string, string[]][] {
     .map(([floor, ids]) => [floor.toString(), ids.sort()]);
 }
 
+/** The rooms of the open targets moved to the caller in the campaign (cover), as a subquery. */
+function coveredRooms(user: SessionUser, campaignId: string): SQL {
+  return sql`select ct.room_id from ${campaignTargets} ct
+    join ${targetAssignments} ta on ta.target_id = ct.id and ta.ended_at is null and ta.officer_id = ${user.id}
+    where ct.campaign_id = ${campaignId} and ct.state = 'open'`;
+}
+
+/**
+ * A table's rows that belong to the `covered` rooms: what a phone needs of a grid it holds only
+ * through cover, rather than the whole grid's register.
+ */
+function roomCut(name: PullTableName, covered: SQL): SQL {
+  const householdsThere = sql`select h.id from ${households} h where h.room_id in (${covered})`;
+  switch (name) {
+    case "buildings":
+      return sql`${buildings.id} in (select r.building_id from ${rooms} r where r.id in (${covered}))`;
+    case "rooms":
+      return sql`${rooms.id} in (${covered})`;
+    case "households":
+      return sql`${households.roomId} in (${covered})`;
+    case "persons":
+      return sql`(${persons.roomId} in (${covered}) or ${persons.householdId} in (${householdsThere}))`;
+    case "units":
+      return sql`${units.roomId} in (${covered})`;
+    case "rentals":
+      return sql`${rentals.roomId} in (${covered})`;
+    case "rentalTenants":
+      return sql`${rentalTenants.rentalId} in (select x.id from ${rentals} x where x.room_id in (${covered}))`;
+    case "visits":
+      return sql`${visits.roomId} in (${covered})`;
+    case "householdCodes":
+      return sql`${householdCodes.householdId} in (${householdsThere})`;
+    case "residentFeedback":
+      return sql`${residentFeedback.householdId} in (${householdsThere})`;
+    case "campaignTargets":
+      return sql`${campaignTargets.roomId} in (${covered})`;
+  }
+}
+
+/**
+ * Covered grids the phone holds whose covered rooms grew since its floor there (a target moved to the
+ * caller since: the move stamps the target). The rows of the new rooms are older than the floor, so
+ * the grid is pulled again from zero; the phone's upserts absorb what it already has.
+ */
+async function coverGrown(
+  tx: Db,
+  user: SessionUser,
+  campaignId: string,
+  held: PullCursor | null,
+  coverOnly: Set<string>,
+): Promise<string[]> {
+  if (!held || held.campaignId !== campaignId || coverOnly.size === 0) return [];
+  const grown: string[] = [];
+  for (const [floor, ids] of held.floors) {
+    const mine = ids.filter((id) => coverOnly.has(id));
+    if (mine.length === 0 || BigInt(floor) === 0n) continue;
+    const rows = rowsOf<{ gridId: string }>(
+      await tx.execute(sql`select distinct ct.grid_id as "gridId" from ${campaignTargets} ct
+        join ${targetAssignments} ta on ta.target_id = ct.id and ta.ended_at is null and ta.officer_id = ${user.id}
+        where ct.campaign_id = ${campaignId} and ct.state = 'open'
+          and ct.grid_id = any(${sql.param(mine)}::uuid[]) and ct.change_xid >= ${floor}::bigint`),
+    );
+    grown.push(...rows.map((row) => row.gridId));
+  }
+  return grown;
+}
+
 /**
  * Whether a campaign_targets row is the caller's now: moved to them, or not moved and in a grid they
  * hold (`heldGridIds`). See db/schema.ts targetAssignments.
@@ -337,8 +407,9 @@ function readTable(
   after: [string, string] | null,
   campaignId: string,
   limit: number,
-  mine: SQL,
+  cut: { mine: SQL; coverOnly: Set<string>; covered: SQL | null },
 ): Promise<Record<string, unknown>[]> {
+  const { mine } = cut;
   const source = SOURCES[name];
   // A target that is not the caller's (moved to a colleague, or in a grid they only cover for other
   // targets) goes out as a tombstone, so a phone that held it drops it; one pulled from zero not at all.
@@ -349,9 +420,21 @@ function readTable(
         )
       : null;
   const endedAt = targetEnd ?? source.endedAt;
+  // A grid held only through cover: only the rows of the covered rooms.
+  const inGrids = (ids: string[]) => {
+    const whole = ids.filter((id) => !cut.coverOnly.has(id));
+    const rooms = ids.filter((id) => cut.coverOnly.has(id));
+    const parts: SQL[] = [];
+    if (whole.length > 0) parts.push(sql`${source.gridId} = any(${sql.param(whole)}::uuid[])`);
+    if (rooms.length > 0 && cut.covered)
+      parts.push(
+        sql`(${source.gridId} = any(${sql.param(rooms)}::uuid[]) and ${roomCut(name, cut.covered)})`,
+      );
+    return parts.length === 1 ? parts[0] : sql`(${sql.join(parts, sql` or `)})`;
+  };
   const byFloor = groups.map(([floor, ids]) =>
     and(
-      sql`${source.gridId} = any(${sql.param(ids)}::uuid[])`,
+      inGrids(ids),
       sql`${source.changeXid} >= ${floor}::bigint`,
       BigInt(floor) === 0n && endedAt ? sql`${endedAt} is null` : undefined,
     ),
@@ -545,12 +628,18 @@ export async function pullChanges(
       );
       const campaignId = await resolveCampaign(tx, user, options.campaignId, held?.campaignId ?? null);
       const heldGridIds = campaignId ? await assignedGridIds(tx, user, campaignId) : [];
-      // The grids of targets moved to the caller come too, with only those targets (targetsOf).
-      const gridIds = campaignId
-        ? [...new Set([...heldGridIds, ...(await coveredGridIds(tx, user, campaignId))])].sort()
-        : [];
+      // The grids of targets moved to the caller come too, with only those targets (targetsOf) and
+      // the register rows of their rooms (roomCut).
+      const coverOnly = new Set(
+        campaignId
+          ? (await coveredGridIds(tx, user, campaignId)).filter((id) => !heldGridIds.includes(id))
+          : [],
+      );
+      const gridIds = [...new Set([...heldGridIds, ...coverOnly])].sort();
       const mine = targetsOf(user, heldGridIds);
-      const plan = planRound(held, campaignId, gridIds, BigInt(xmin));
+      const covered = campaignId ? coveredRooms(user, campaignId) : null;
+      const regrown = campaignId ? await coverGrown(tx, user, campaignId, held, coverOnly) : [];
+      const plan = planRound(held, campaignId, gridIds, BigInt(xmin), regrown);
       if (options.deviceId && campaignId && gridIds.length > 0) {
         // From its first pull the device holds these grids: late visits from it still count.
         await tx
@@ -586,16 +675,11 @@ export async function pullChanges(
           const name = PULL_TABLES[index];
           const after = index === plan.table ? plan.after : null;
           // One more than fits tells whether the table goes on; with nothing left it is a probe.
-          const rows = await readTable(
-            tx,
-            name,
-            groups,
-            plan.ceiling,
-            after,
-            campaignId,
-            remaining + 1,
+          const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1, {
             mine,
-          );
+            coverOnly,
+            covered,
+          });
           const taken = rows.slice(0, remaining);
           await layPendingOverPulled(tx, name, taken);
           if (taken.length > 0) {

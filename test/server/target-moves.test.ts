@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { areas, auditLog, campaignTargets, rooms, targetAssignments, users } from "@/db/schema";
@@ -164,8 +164,23 @@ describe.each(databaseKinds)("moving targets to a covering officer, on %s", (kin
     expect(nextB.pages[0].grids?.map((g) => g.id)).toEqual([gridA]);
     expect(live(targetsOf(nextB.pages))).toEqual(aIds);
     expect(dropped(targetsOf(nextB.pages))).toEqual([]);
+    // Of a grid it holds only through cover, the phone gets the rooms of its targets, not the grid's.
     const roomsB = nextB.pages.flatMap((p) => decodePullRows(p.format, p.rows).rooms ?? []);
-    expect(roomsB.map((r) => String(r.id))).toContain(door.roomId);
+    expect(roomsB.map((r) => String(r.id)).sort()).toEqual(
+      [...new Set(aTargets.map((t) => t.roomId))].sort(),
+    );
+    const personsB = nextB.pages.flatMap((p) => decodePullRows(p.format, p.rows).persons ?? []);
+    const householdsB = new Map(
+      nextB.pages
+        .flatMap((p) => decodePullRows(p.format, p.rows).households ?? [])
+        .map((h) => [String(h.id), String(h.roomId)]),
+    );
+    const targetRooms = new Set(aTargets.map((t) => t.roomId));
+    expect(personsB.filter((p) => p.gridId === gridA).length).toBeGreaterThan(0);
+    for (const person of personsB.filter((p) => p.gridId === gridA))
+      expect(targetRooms.has(String(person.roomId ?? householdsB.get(String(person.householdId))))).toBe(
+        true,
+      );
     // A phone starting from nothing gets the same: its own targets and the moved ones.
     const freshB = await drain(b, campaignId, null, randomUUID());
     expect(live(targetsOf(freshB.pages))).toEqual([...aIds, ...bIds].sort());
@@ -276,17 +291,43 @@ describe.each(databaseKinds)("moving targets to a covering officer, on %s", (kin
       await database.db
         .select({ id: targetAssignments.id })
         .from(targetAssignments)
-        .where(isNull(targetAssignments.endedAt)),
+        .where(
+          and(
+            isNull(targetAssignments.endedAt),
+            inArray(targetAssignments.targetId, [...aChosen, ...chosen]),
+          ),
+        ),
     ).toEqual([]);
 
     const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const a = (await callerFor(database, { cookie: await loginAs(database, officerA.username) })).caller;
+    const phoneA = randomUUID();
+    const before = await drain(a, campaignId, null, phoneA);
     expect(
       await supervisor.campaign.moveTargets({ campaignId, targetIds: chosen, toOfficerId: officerA.id }),
     ).toEqual({ moved: 1 });
+    await settle(database.db);
+    const roomsOf = (pages: PullResponse[]) =>
+      pages.flatMap((p) => decodePullRows(p.format, p.rows).rooms ?? []).map((r) => String(r.id));
+    const first = await drain(a, campaignId, before.cursor, phoneA);
+    const firstRoom = (targetsIn.get(gridB) ?? [])[0].roomId;
+    expect(
+      roomsOf(first.pages).filter((id) => id !== firstRoom && !roomsOf(before.pages).includes(id)),
+    ).toEqual([]);
+    expect(roomsOf(first.pages)).toContain(firstRoom);
+    // A second target, at another door of the same covered grid: its room comes down too, though
+    // its rows are older than the phone's floor there.
+    const next = (targetsIn.get(gridB) ?? []).find((t) => t.roomId !== firstRoom);
+    if (!next) throw new Error("grid B has one door of targets");
+    await supervisor.campaign.moveTargets({ campaignId, targetIds: [next.id], toOfficerId: officerA.id });
+    await settle(database.db);
+    const second = await drain(a, campaignId, first.cursor, phoneA);
+    expect(roomsOf(second.pages)).toContain(next.roomId);
+    expect(live(targetsOf(second.pages))).toContain(next.id);
     const holders = await supervisor.campaign.targetHolders({ campaignId, officerId: officerA.id });
     expect(holders.targets.map((t) => t.id)).toContain(chosen[0]);
     expect(holders.officers.find((o) => o.id === officerB.id)?.open).toBe(
-      (targetsIn.get(gridB) ?? []).length - 1,
+      (targetsIn.get(gridB) ?? []).length - 2,
     );
     // Names are masked on the list.
     for (const target of holders.targets) expect(target.label).toContain("*");
