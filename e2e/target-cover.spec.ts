@@ -95,6 +95,11 @@ test("the supervisor moves an officer's targets to a colleague; the colleague's 
   await panel.getByTestId("target-move-from").selectOption(cover.id);
   await expect(panel.getByTestId("target-move-pick")).toHaveCount(awayCount + coverCount);
   await admin.screenshot({ path: `${SHOTS}/supervisor-moved.png` });
+  // The same panel in English.
+  await admin.getByRole("button", { name: "切换语言" }).click();
+  await expect(panel.getByRole("heading", { name: "Move targets" })).toBeVisible();
+  await panel.scrollIntoViewIfNeeded();
+  await admin.screenshot({ path: `${SHOTS}/supervisor-moved-en.png` });
 
   // The colleague's phone, at its next download, lists both.
   await page.getByRole("button", { name: /下载网格数据|更新数据/ }).click();

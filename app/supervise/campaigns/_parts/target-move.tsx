@@ -101,6 +101,8 @@ export function TargetMovePanel({
               data-testid="target-move-from"
               onChange={(event) => {
                 setFrom(event.target.value);
+                // Nobody receives their own targets: the receiving officer is chosen again.
+                if (event.target.value === to) setTo("");
                 setPicked(new Set());
                 setAll(false);
                 setDone(null);
