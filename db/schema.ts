@@ -474,6 +474,43 @@ export const assignments = pgTable(
   ],
 );
 
+/**
+ * A target given to an officer other than its grid's (a colleague covering a sick officer's list):
+ * while a row is active (endedAt null) the target is that officer's, on their phone and not on the
+ * grid officer's; with no active row a target follows its grid's officer (assignments). Moving a
+ * target ends its active row and, unless the receiving officer holds the grid, starts one for them,
+ * so a move back to the grid's officer simply leaves it following the grid again.
+ *
+ * A table with start and end rather than an officer column on campaign_targets, because the push
+ * needs the history, as it has for grids: a visit recorded on the old phone before the move still
+ * goes in, one recorded after is refused (push.ts), and the covering officer's visits made before a
+ * move back are kept the same way.
+ */
+export const targetAssignments = pgTable(
+  "target_assignments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    targetId: uuid("target_id")
+      .notNull()
+      .references(() => campaignTargets.id),
+    officerId: uuid("officer_id")
+      .notNull()
+      .references(() => users.id),
+    assignedBy: uuid("assigned_by").references(() => users.id),
+    assignedAt: ts("assigned_at").notNull().defaultNow(),
+    endedAt: ts("ended_at"),
+  },
+  (t) => [
+    index("target_assignments_officer_idx").on(t.officerId, t.campaignId),
+    index("target_assignments_target_idx").on(t.targetId),
+    // One active cover a target: a move ends the old row before it starts the new one.
+    uniqueIndex("target_assignments_active_uq").on(t.targetId).where(sql`ended_at is null`),
+  ],
+);
+
 export const devices = pgTable(
   "devices",
   {

@@ -197,3 +197,42 @@ export interface TargetRerunPreview extends TargetPreview {
 }
 
 export const targetRerunInput = z.object({ campaignId: z.uuid(withKeys) });
+
+/** The most targets one move names by id: a screen's selection, never a whole register. */
+export const TARGET_MOVE_MAX = 5000;
+
+/**
+ * Moves targets of a campaign to an officer (a colleague covering another's list), in one action:
+ * either the targets named, or every open target that is `fromOfficerId`'s now. Moving them back is
+ * the same action.
+ */
+export const targetMoveInput = z
+  .object({
+    campaignId: z.uuid(withKeys),
+    toOfficerId: z.uuid(withKeys),
+    targetIds: z.array(z.uuid(withKeys)).min(1).max(TARGET_MOVE_MAX).optional(),
+    fromOfficerId: z.uuid(withKeys).optional(),
+  })
+  .refine((input) => (input.targetIds === undefined) !== (input.fromOfficerId === undefined), {
+    message: "targets.error.moveWhich",
+  });
+export type TargetMoveInput = z.infer<typeof targetMoveInput>;
+
+/** A target as the move screen lists it: where, and who, masked. */
+export interface MovableTarget {
+  id: string;
+  subjectKind: TargetSubject;
+  gridId: string;
+  gridName: string;
+  address: string;
+  roomNo: string;
+  label: string;
+}
+
+/** The officers holding open targets of a campaign in the caller's area, and the chosen one's targets. */
+export interface TargetHolders {
+  officers: { id: string; displayName: string; username: string; open: number }[];
+  targets: MovableTarget[];
+  /** More targets than the list shows (the move of "all of them" still takes every one). */
+  more: boolean;
+}

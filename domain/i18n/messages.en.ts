@@ -524,6 +524,8 @@ export const en: Catalogue = {
     "This survey campaign has ended or the grid is no longer yours, so the record was not taken. Contact your community administrator.",
   "sync.gridReassigned":
     "This grid was reassigned to another officer and this record was saved after that, so it was not taken; contact the community administrator",
+  "sync.targetMoved":
+    "The targets at this door were moved to another officer and this record was saved after that, so it was not taken; contact the community administrator",
   "sync.photoMissing": "The door-plate photo has not been uploaded yet; it will be retried automatically.",
   "sync.applyFailed":
     "The server could not save this record. Contact your administrator and keep the record on the phone.",

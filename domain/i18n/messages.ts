@@ -491,6 +491,8 @@ export const zhCN = {
   "sync.idReused": "这条记录的编号已用于另一份内容，服务器未接收。请在“待处理”中重新录入这次走访",
   "sync.campaignClosed": "这次核查任务已结束或您已不再负责该网格，记录未被接收，请联系社区管理员",
   "sync.gridReassigned": "该网格已改派给其他信息员，这条记录是在改派之后保存的，未被接收；请联系社区管理员",
+  "sync.targetMoved":
+    "这户的走访对象已移交给其他信息员，这条记录是在移交之后保存的，未被接收；请联系社区管理员",
   "sync.photoMissing": "门牌照片尚未上传，稍后会自动重试",
   "sync.applyFailed": "服务器无法保存这条记录，请联系管理员并保留手机上的记录",
   "sync.personRegistered.here":

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { campaignAutoApproveInput, campaignCreateInput, targetPreviewInput } from "@/domain/campaign";
-import { targetRerunInput } from "@/domain/targets";
+import { targetMoveInput, targetRerunInput } from "@/domain/targets";
 import {
   assignGrid,
   closeCampaign,
@@ -18,6 +18,7 @@ import {
   questionnaireDraft,
   questionnaireVersions,
 } from "../services/questionnaires";
+import { moveTargets, targetHolders } from "../services/target-moves";
 import { previewRerun, previewTargets, rerunTargets } from "../services/targets";
 import { roleProcedure, router } from "../trpc";
 
@@ -87,6 +88,14 @@ export const campaignRouter = router({
     .mutation(({ ctx, input }) =>
       rerunTargets(ctx.db, ctx.user, input.campaignId, { now: ctx.now, ip: ctx.ip }),
     ),
+
+  targetHolders: supervisor
+    .input(z.object({ campaignId: z.uuid(), officerId: z.uuid().optional() }))
+    .query(({ ctx, input }) => targetHolders(ctx.db, ctx.user, input)),
+
+  moveTargets: supervisor
+    .input(targetMoveInput)
+    .mutation(({ ctx, input }) => moveTargets(ctx.db, ctx.user, input, { now: ctx.now, ip: ctx.ip })),
 
   assign: supervisor
     .input(gridInput.extend({ officerId: z.uuid() }))

@@ -321,7 +321,7 @@ export async function ownCampaign(db: Db, user: SessionUser, campaignId: string)
   return campaign;
 }
 
-async function lockCampaign(tx: Db, user: SessionUser, campaignId: string) {
+export async function lockCampaign(tx: Db, user: SessionUser, campaignId: string) {
   await visibleCampaign(tx, user, campaignId);
   const [campaign] = await tx
     .select({ id: campaigns.id, status: campaigns.status })

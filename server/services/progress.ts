@@ -10,6 +10,7 @@ import {
   rollupDays,
   rollupProgress,
   rooms,
+  targetAssignments,
   users,
   visits,
 } from "@/db/schema";
@@ -330,10 +331,14 @@ async function childRows(
 
 async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: string, targeted: boolean) {
   const assigned = targeted
-    ? sql`-- the open targets of the officer's grids
-          select og.officer_id, 1 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
-            0 as revisit_due, 0 as to_escalate
-          from officer_grids og join counted_targets ct on ct.grid_id = og.grid_id`
+    ? sql`-- the open targets that are the officer's: moved to them, else following their grid
+          select coalesce(ta.officer_id, og.officer_id) as officer_id, 1 as assigned, 0 as visited,
+            0 as checked, 0 as approved, 0 as returned, 0 as revisit_due, 0 as to_escalate
+          from scope_grids sg
+          join ${campaignTargets} t on t.grid_id = sg.id and t.campaign_id = ${campaignId} and t.state = 'open'
+          left join ${targetAssignments} ta on ta.target_id = t.id and ta.ended_at is null
+          left join officer_grids og on og.grid_id = t.grid_id
+          where coalesce(ta.officer_id, og.officer_id) is not null`
     : sql`-- the rooms of the officer's grids: active ones, and ended ones visited in the campaign
           select og.officer_id, 1 as assigned, 0 as visited, 0 as checked, 0 as approved, 0 as returned,
             0 as revisit_due, 0 as to_escalate

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, getTableColumns, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, isNotNull, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/client";
@@ -20,6 +20,7 @@ import {
   rentalTenants,
   residentFeedback,
   rooms,
+  targetAssignments,
   units,
   visits,
 } from "@/db/schema";
@@ -43,7 +44,7 @@ import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { columnForm, toColumn } from "./register-values";
-import { assignedGridIds } from "./scope";
+import { assignedGridIds, coveredGridIds } from "./scope";
 import { namedSetters } from "./setters";
 
 const TABLES = {
@@ -143,19 +144,26 @@ export function decodeCursor(text: string): PullCursor {
 // ---------------------------------------------------------------------------------------------
 // Whose grids
 
-/** Open campaigns the caller has an active assignment in, newest first: what a phone may download. */
+/**
+ * Open campaigns the caller has an active assignment in, or targets moved to them (cover), newest
+ * first: what a phone may download.
+ */
 export async function openCampaignsOf(db: Db, user: SessionUser) {
+  const assigned = sql`exists (select 1 from ${assignments} a where a.campaign_id = ${campaigns.id}
+    and a.officer_id = ${user.id} and a.ended_at is null)`;
+  const covering = sql`exists (select 1 from ${targetAssignments} ta
+    join ${campaignTargets} t on t.id = ta.target_id and t.state = 'open'
+    where ta.campaign_id = ${campaigns.id} and ta.officer_id = ${user.id} and ta.ended_at is null)`;
   return db
-    .selectDistinct({
+    .select({
       id: campaigns.id,
       name: campaigns.name,
       startsOn: campaigns.startsOn,
       endsOn: campaigns.endsOn,
       createdAt: campaigns.createdAt,
     })
-    .from(assignments)
-    .innerJoin(campaigns, eq(campaigns.id, assignments.campaignId))
-    .where(and(eq(assignments.officerId, user.id), isNull(assignments.endedAt), eq(campaigns.status, "open")))
+    .from(campaigns)
+    .where(and(eq(campaigns.status, "open"), sql`(${assigned} or ${covering})`))
     .orderBy(desc(campaigns.startsOn), desc(campaigns.createdAt));
 }
 
@@ -268,10 +276,13 @@ function planRound(
   campaignId: string | null,
   gridIds: string[],
   xmin: bigint,
+  /** Covered grids whose rooms grew since the phone's floor: pulled again from zero, as if joining. */
+  regrown: string[] = [],
 ): Plan {
   const sameCampaign = held !== null && held.campaignId === campaignId;
   const heldFloors = new Map<string, bigint>();
   for (const [floor, ids] of held?.floors ?? []) for (const id of ids) heldFloors.set(id, BigInt(floor));
+  for (const id of regrown) heldFloors.delete(id);
   const current = new Set(gridIds);
   const dropGridIds = [...heldFloors.keys()].filter((id) => !current.has(id)).sort();
   // Another campaign brings other visits: everything starts again from zero.
@@ -306,6 +317,84 @@ function groupFloors(floors: Map<string, bigint>): [string, string[]][] {
     .map(([floor, ids]) => [floor.toString(), ids.sort()]);
 }
 
+/** The rooms of the open targets moved to the caller in the campaign (cover), as a subquery. */
+function coveredRooms(user: SessionUser, campaignId: string): SQL {
+  return sql`select ct.room_id from ${campaignTargets} ct
+    join ${targetAssignments} ta on ta.target_id = ct.id and ta.ended_at is null and ta.officer_id = ${user.id}
+    where ct.campaign_id = ${campaignId} and ct.state = 'open'`;
+}
+
+/**
+ * A table's rows that belong to the `covered` rooms: what a phone needs of a grid it holds only
+ * through cover, rather than the whole grid's register.
+ */
+function roomCut(name: PullTableName, covered: SQL): SQL {
+  const householdsThere = sql`select h.id from ${households} h where h.room_id in (${covered})`;
+  switch (name) {
+    case "buildings":
+      return sql`${buildings.id} in (select r.building_id from ${rooms} r where r.id in (${covered}))`;
+    case "rooms":
+      return sql`${rooms.id} in (${covered})`;
+    case "households":
+      return sql`${households.roomId} in (${covered})`;
+    case "persons":
+      return sql`(${persons.roomId} in (${covered}) or ${persons.householdId} in (${householdsThere}))`;
+    case "units":
+      return sql`${units.roomId} in (${covered})`;
+    case "rentals":
+      return sql`${rentals.roomId} in (${covered})`;
+    case "rentalTenants":
+      return sql`${rentalTenants.rentalId} in (select x.id from ${rentals} x where x.room_id in (${covered}))`;
+    case "visits":
+      return sql`${visits.roomId} in (${covered})`;
+    case "householdCodes":
+      return sql`${householdCodes.householdId} in (${householdsThere})`;
+    case "residentFeedback":
+      return sql`${residentFeedback.householdId} in (${householdsThere})`;
+    case "campaignTargets":
+      return sql`${campaignTargets.roomId} in (${covered})`;
+  }
+}
+
+/**
+ * Covered grids the phone holds whose covered rooms grew since its floor there (a target moved to the
+ * caller since: the move stamps the target). The rows of the new rooms are older than the floor, so
+ * the grid is pulled again from zero; the phone's upserts absorb what it already has.
+ */
+async function coverGrown(
+  tx: Db,
+  user: SessionUser,
+  campaignId: string,
+  held: PullCursor | null,
+  coverOnly: Set<string>,
+): Promise<string[]> {
+  if (!held || held.campaignId !== campaignId || coverOnly.size === 0) return [];
+  const grown: string[] = [];
+  for (const [floor, ids] of held.floors) {
+    const mine = ids.filter((id) => coverOnly.has(id));
+    if (mine.length === 0 || BigInt(floor) === 0n) continue;
+    const rows = rowsOf<{ gridId: string }>(
+      await tx.execute(sql`select distinct ct.grid_id as "gridId" from ${campaignTargets} ct
+        join ${targetAssignments} ta on ta.target_id = ct.id and ta.ended_at is null and ta.officer_id = ${user.id}
+        where ct.campaign_id = ${campaignId} and ct.state = 'open'
+          and ct.grid_id = any(${sql.param(mine)}::uuid[]) and ct.change_xid >= ${floor}::bigint`),
+    );
+    grown.push(...rows.map((row) => row.gridId));
+  }
+  return grown;
+}
+
+/**
+ * Whether a campaign_targets row is the caller's now: moved to them, or not moved and in a grid they
+ * hold (`heldGridIds`). See db/schema.ts targetAssignments.
+ */
+function targetsOf(user: SessionUser, heldGridIds: string[]): SQL {
+  const active = (who: SQL) => sql`exists (select 1 from ${targetAssignments} ta
+    where ta.target_id = ${campaignTargets.id} and ta.ended_at is null${who})`;
+  return sql`(${active(sql` and ta.officer_id = ${user.id}`)} or (not ${active(sql``)}
+    and ${campaignTargets.gridId} = any(${sql.param(heldGridIds)}::uuid[])))`;
+}
+
 /**
  * Rows of one table in [floor, ceiling) per floor group, after the keyset position, in (stamp, id)
  * order. A grid pulled from zero gets no tombstones: the phone has nothing of it to drop.
@@ -318,17 +407,40 @@ function readTable(
   after: [string, string] | null,
   campaignId: string,
   limit: number,
+  cut: { mine: SQL; coverOnly: Set<string>; covered: SQL | null },
 ): Promise<Record<string, unknown>[]> {
+  const { mine } = cut;
   const source = SOURCES[name];
+  // A target that is not the caller's (moved to a colleague, or in a grid they only cover for other
+  // targets) goes out as a tombstone, so a phone that held it drops it; one pulled from zero not at all.
+  const targetEnd =
+    name === "campaignTargets"
+      ? sql`case when ${mine} then ${campaignTargets.endedAt} else coalesce(${campaignTargets.endedAt}, now()) end`.mapWith(
+          campaignTargets.endedAt,
+        )
+      : null;
+  const endedAt = targetEnd ?? source.endedAt;
+  // A grid held only through cover: only the rows of the covered rooms.
+  const inGrids = (ids: string[]) => {
+    const whole = ids.filter((id) => !cut.coverOnly.has(id));
+    const rooms = ids.filter((id) => cut.coverOnly.has(id));
+    const parts: SQL[] = [];
+    if (whole.length > 0) parts.push(sql`${source.gridId} = any(${sql.param(whole)}::uuid[])`);
+    if (rooms.length > 0 && cut.covered)
+      parts.push(
+        sql`(${source.gridId} = any(${sql.param(rooms)}::uuid[]) and ${roomCut(name, cut.covered)})`,
+      );
+    return parts.length === 1 ? parts[0] : sql`(${sql.join(parts, sql` or `)})`;
+  };
   const byFloor = groups.map(([floor, ids]) =>
     and(
-      sql`${source.gridId} = any(${sql.param(ids)}::uuid[])`,
+      inGrids(ids),
       sql`${source.changeXid} >= ${floor}::bigint`,
-      BigInt(floor) === 0n && source.endedAt ? isNull(source.endedAt) : undefined,
+      BigInt(floor) === 0n && endedAt ? sql`${endedAt} is null` : undefined,
     ),
   );
   return tx
-    .select(source.selection)
+    .select(targetEnd ? { ...source.selection, endedAt: targetEnd } : source.selection)
     .from(source.table)
     .where(
       and(
@@ -515,8 +627,19 @@ export async function pullChanges(
         await tx.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`),
       );
       const campaignId = await resolveCampaign(tx, user, options.campaignId, held?.campaignId ?? null);
-      const gridIds = campaignId ? await assignedGridIds(tx, user, campaignId) : [];
-      const plan = planRound(held, campaignId, gridIds, BigInt(xmin));
+      const heldGridIds = campaignId ? await assignedGridIds(tx, user, campaignId) : [];
+      // The grids of targets moved to the caller come too, with only those targets (targetsOf) and
+      // the register rows of their rooms (roomCut).
+      const coverOnly = new Set(
+        campaignId
+          ? (await coveredGridIds(tx, user, campaignId)).filter((id) => !heldGridIds.includes(id))
+          : [],
+      );
+      const gridIds = [...new Set([...heldGridIds, ...coverOnly])].sort();
+      const mine = targetsOf(user, heldGridIds);
+      const covered = campaignId ? coveredRooms(user, campaignId) : null;
+      const regrown = campaignId ? await coverGrown(tx, user, campaignId, held, coverOnly) : [];
+      const plan = planRound(held, campaignId, gridIds, BigInt(xmin), regrown);
       if (options.deviceId && campaignId && gridIds.length > 0) {
         // From its first pull the device holds these grids: late visits from it still count.
         await tx
@@ -552,7 +675,11 @@ export async function pullChanges(
           const name = PULL_TABLES[index];
           const after = index === plan.table ? plan.after : null;
           // One more than fits tells whether the table goes on; with nothing left it is a probe.
-          const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1);
+          const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1, {
+            mine,
+            coverOnly,
+            covered,
+          });
           const taken = rows.slice(0, remaining);
           await layPendingOverPulled(tx, name, taken);
           if (taken.length > 0) {

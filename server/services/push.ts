@@ -8,6 +8,7 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import {
+  assignments,
   attachments,
   campaigns,
   campaignTargets,
@@ -16,6 +17,7 @@ import {
   devices,
   mutationLedger,
   persons,
+  targetAssignments,
   visitAttachments,
   visits,
 } from "@/db/schema";
@@ -201,6 +203,13 @@ interface Batch {
   questionnaires: Map<string, QuestionnaireDefinition>;
   /** Targets named by the batch's visits' claim answers: their campaign and door. */
   targets: Map<string, { campaignId: string; roomId: string }>;
+  /**
+   * An officer's open targets at the batch's doors, by `roomId|campaignId`, each with its moves
+   * (target_assignments, oldest first): whose the door was when a visit was recorded (coverAt).
+   */
+  doorTargets: Map<string, { officerId: string; from: Date; until: Date | null }[][]>;
+  /** Grids the officer holds by assignment at all (`gridId|campaignId`), not only through cover. */
+  assignedGrids: Set<string>;
   /** The caller's language, for a refused answer's question and reason (the form's own texts). */
   locale: Locale;
   translate: Translate;
@@ -443,6 +452,30 @@ function answered(batch: Batch, field: string, value: unknown): unknown {
   return batch.user.role === "officer" ? value : maskFieldValue(field, value);
 }
 
+/**
+ * Whether the door was the officer's when the visit was recorded, where targets were moved (issue 17,
+ * cover): in a grid they hold only through cover, a target at the door must have been theirs then; in
+ * a grid they hold, not every target at the door may have been moved to someone else by then. So work
+ * recorded before a move goes in from either phone, and work recorded after it only from the phone of
+ * the officer the targets were moved to. Supervisors and administrators write anywhere in their area.
+ */
+function coverAt(batch: Batch, gridId: string, roomId: string, campaignId: string, at: Date): void {
+  if (batch.user.role !== "officer") return;
+  const targets = batch.doorTargets.get(`${roomId}|${campaignId}`) ?? [];
+  const whoseAt = (moves: { officerId: string; from: Date; until: Date | null }[]) =>
+    moves.find((move) => move.from <= at && (move.until === null || at < move.until))?.officerId ?? null;
+  const officers = targets.map(whoseAt);
+  if (batch.assignedGrids.has(`${gridId}|${campaignId}`)) {
+    // Not moved at the time (null): the grid's, so the officer's.
+    if (officers.length > 0 && officers.every((officer) => officer !== null && officer !== batch.user.id))
+      throw new Rejection("sync.targetMoved");
+  } else if (!officers.includes(batch.user.id)) {
+    // A door whose targets were the officer's before a move back: moved; any other: not theirs.
+    const wasMine = targets.some((moves) => moves.some((move) => move.officerId === batch.user.id));
+    throw wasMine ? new Rejection("sync.targetMoved") : notFound();
+  }
+}
+
 function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   // A visit is flat but for its questionnaire answers, whose repeats nest rows (judged on their own).
   // Its claim answers are a list of flat objects.
@@ -467,17 +500,23 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
   if (!campaignId || !campaigns.has(campaignId)) throw new Rejection("sync.campaignClosed");
   // A grid reassigned since: what was recorded before goes in, anything after was not the officer's.
   const endedAt = campaigns.get(campaignId);
-  if (endedAt && new Date(visit.visitedAt) >= endedAt) throw new Rejection("sync.gridReassigned");
+  // An officer's grid held only through targets moved to them ends when the targets are moved away.
+  const ended =
+    batch.user.role === "officer" && !batch.assignedGrids.has(`${visit.gridId}|${campaignId}`)
+      ? "sync.targetMoved"
+      : "sync.gridReassigned";
+  if (endedAt && new Date(visit.visitedAt) >= endedAt) throw new Rejection(ended);
   // A late visit counts only from a device that held the grid before the end: the time on a visit is
   // the phone's word, and any other device could stamp one "before".
   if (endedAt) {
     const held = batch.heldSince.get(`${visit.gridId}|${campaignId}`);
-    if (!held || held >= endedAt) throw new Rejection("sync.gridReassigned");
+    if (!held || held >= endedAt) throw new Rejection(ended);
   }
 
   const scratch = new Scratch(batch);
   const room = scratch.get("room", visit.roomId);
   if (!room || room.gridId !== visit.gridId) throw notFound();
+  coverAt(batch, visit.gridId, visit.roomId, campaignId, new Date(visit.visitedAt));
   if (visit.photoSha256 && !batch.photos.has(visit.photoSha256)) throw new Rejection("sync.photoMissing");
 
   const parsedChanges: Change[] = [];
@@ -969,8 +1008,11 @@ async function readBatch(
     for (const row of found) targets.set(row.id, row);
   }
 
+  const { doorTargets, assignedGrids } = await coverOfDoors(tx, user, mutations);
   return {
     targets,
+    doorTargets,
+    assignedGrids,
     user,
     deviceId,
     now,
@@ -998,6 +1040,53 @@ async function readBatch(
     questionnaires: await questionnairesOf(tx, mutations, grids),
     ...words,
   };
+}
+
+/** The batch's doors' open targets with their moves, and the grids the officer holds by assignment. */
+async function coverOfDoors(tx: Db, user: SessionUser, mutations: readonly Mutation[]) {
+  const doorTargets: Batch["doorTargets"] = new Map();
+  const assignedGrids = new Set<string>();
+  if (user.role !== "officer") return { doorTargets, assignedGrids };
+  const roomIds = new Set<string>();
+  const gridIds = new Set<string>();
+  for (const mutation of mutations) {
+    if (mutation.kind !== "visit") continue;
+    const { roomId, gridId } = mutation.payload.visit as Record<string, unknown>;
+    if (typeof roomId === "string" && UUID.test(roomId)) roomIds.add(roomId.toLowerCase());
+    if (typeof gridId === "string" && UUID.test(gridId)) gridIds.add(gridId.toLowerCase());
+  }
+  if (roomIds.size === 0) return { doorTargets, assignedGrids };
+  const held = await tx
+    .selectDistinct({ gridId: assignments.gridId, campaignId: assignments.campaignId })
+    .from(assignments)
+    .where(and(eq(assignments.officerId, user.id), anyOf(assignments.gridId, [...gridIds])));
+  for (const row of held) assignedGrids.add(`${row.gridId}|${row.campaignId}`);
+  const rows = await tx
+    .select({
+      id: campaignTargets.id,
+      roomId: campaignTargets.roomId,
+      campaignId: campaignTargets.campaignId,
+      officerId: targetAssignments.officerId,
+      from: targetAssignments.assignedAt,
+      until: targetAssignments.endedAt,
+    })
+    .from(campaignTargets)
+    .leftJoin(targetAssignments, eq(targetAssignments.targetId, campaignTargets.id))
+    .where(and(anyOf(campaignTargets.roomId, [...roomIds]), eq(campaignTargets.state, "open")))
+    .orderBy(campaignTargets.id, targetAssignments.assignedAt);
+  const byTarget = new Map<
+    string,
+    { key: string; moves: { officerId: string; from: Date; until: Date | null }[] }
+  >();
+  for (const row of rows) {
+    const held = byTarget.get(row.id) ?? { key: `${row.roomId}|${row.campaignId}`, moves: [] };
+    if (row.officerId && row.from)
+      held.moves.push({ officerId: row.officerId, from: row.from, until: row.until });
+    byTarget.set(row.id, held);
+  }
+  for (const { key, moves } of byTarget.values())
+    doorTargets.set(key, [...(doorTargets.get(key) ?? []), moves]);
+  return { doorTargets, assignedGrids };
 }
 
 async function heldGrids(tx: Db, user: SessionUser, deviceId: string, gridIds: string[]) {

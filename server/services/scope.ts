@@ -1,7 +1,14 @@
 import "server-only";
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { areas, assignments, campaignAreas, campaigns } from "@/db/schema";
+import {
+  areas,
+  assignments,
+  campaignAreas,
+  campaigns,
+  campaignTargets,
+  targetAssignments,
+} from "@/db/schema";
 import type { AreaLevel } from "@/domain/areas";
 import type { CampaignOption } from "@/domain/progress";
 import { notFound } from "../errors";
@@ -81,6 +88,48 @@ export async function areaTrail(
  * officer's own area.
  */
 
+/**
+ * A target's officer now: the one it was moved to (target_assignments), else its grid's. `target` is
+ * the SQL alias of a campaign_targets row.
+ */
+export function targetOfficer(target: SQL): SQL {
+  return sql`coalesce(
+    (select ta.officer_id from ${targetAssignments} ta where ta.target_id = ${target}.id and ta.ended_at is null),
+    (select a.officer_id from ${assignments} a where a.campaign_id = ${target}.campaign_id
+      and a.grid_id = ${target}.grid_id and a.ended_at is null order by a.assigned_at desc limit 1))`;
+}
+
+/**
+ * Grids the caller does not necessarily hold where open targets of the campaign were moved to them
+ * (a colleague's list they cover): the phone pulls these grids too, and shows only the targets that
+ * are the caller's (pull.ts).
+ */
+export async function coveredGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
+  const rows = await tx
+    .selectDistinct({ id: campaignTargets.gridId })
+    .from(targetAssignments)
+    .innerJoin(campaignTargets, eq(campaignTargets.id, targetAssignments.targetId))
+    .where(
+      and(
+        eq(targetAssignments.campaignId, campaignId),
+        eq(targetAssignments.officerId, user.id),
+        isNull(targetAssignments.endedAt),
+        eq(campaignTargets.state, "open"),
+      ),
+    )
+    .orderBy(asc(campaignTargets.gridId));
+  return rows.map((row) => row.id);
+}
+
+/** Every grid an officer's phone pulls in the campaign: those assigned to them, and those they cover. */
+export async function pulledGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
+  const ids = new Set([
+    ...(await assignedGridIds(tx, user, campaignId)),
+    ...(await coveredGridIds(tx, user, campaignId)),
+  ]);
+  return [...ids].sort();
+}
+
 /** Active assignments of the caller in the campaign. */
 export async function assignedGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
   const rows = await tx
@@ -138,6 +187,27 @@ export async function writableGrids(
             .leftJoin(campaigns, and(eq(campaigns.id, assignments.campaignId), eq(campaigns.status, "open")))
             .where(and(wanted, underCaller, eq(areas.level, "grid")))
         ).map((row) => ({ ...row, endedAt: null }));
+  if (user.role === "officer") {
+    // A target moved to the officer makes its grid writable to them as an assignment would, with the
+    // same end; push.ts then holds each visit to the rooms of the targets they cover (coverAt).
+    const covers = await tx
+      .select({
+        gridId: campaignTargets.gridId,
+        campaignId: targetAssignments.campaignId,
+        endedAt: targetAssignments.endedAt,
+      })
+      .from(targetAssignments)
+      .innerJoin(campaignTargets, eq(campaignTargets.id, targetAssignments.targetId))
+      .innerJoin(campaigns, eq(campaigns.id, targetAssignments.campaignId))
+      .where(
+        and(
+          sql`${campaignTargets.gridId} = any(${sql.param([...new Set(gridIds)])}::uuid[])`,
+          eq(targetAssignments.officerId, user.id),
+          eq(campaigns.status, "open"),
+        ),
+      );
+    rows.push(...covers);
+  }
   for (const row of rows) {
     const until = out.get(row.gridId) ?? new Map<string, Date | null>();
     if (row.campaignId) {

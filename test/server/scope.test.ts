@@ -10,6 +10,7 @@ import {
   areas,
   campaignAreas,
   campaigns,
+  campaignTargets,
   questionnaires,
   residentFeedback,
   users,
@@ -75,6 +76,8 @@ const PROCEDURES = `
   campaign.questionnaireVersions UN/UN FB/FB FB/FB OK/NF     NF/OK       OK/NF  OK/OK UN/UN
   campaign.assign     UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   campaign.unassign   UN/UN     FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  campaign.targetHolders UN/UN  FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
+  campaign.moveTargets UN/UN    FB/FB    FB/FB    OK/NF       NF/OK       OK/NF  OK/OK UN/UN
   # supervisor lists without an object: cut to the caller's area (proved in the files named in LISTS)
   conflict.list       UN/UN     FB/FB    FB/FB    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
   device.list         UN/UN     FB/FB    FB/FB    OK/OK       OK/OK       OK/OK  OK/OK UN/UN
@@ -311,6 +314,23 @@ const PROCEDURE_CALLS: Record<string, (c: Call) => Promise<unknown>> = {
       gridId: side.gridId,
       officerId: side.officerId,
     });
+  },
+  "campaign.targetHolders": ({ caller, side }) =>
+    caller.campaign.targetHolders({ campaignId: side.ownCampaignId, officerId: side.officerId }),
+  // A targeted campaign of its own with one target in the side's grid, moved to the side's officer.
+  "campaign.moveTargets": async ({ caller, side, database }) => {
+    const campaignId = await targetedCampaign(database, side);
+    const [target] = await database.db
+      .insert(campaignTargets)
+      .values({
+        campaignId,
+        subjectKind: "person",
+        subjectId: side.personId,
+        roomId: side.roomId,
+        gridId: side.gridId,
+      })
+      .returning({ id: campaignTargets.id });
+    return caller.campaign.moveTargets({ campaignId, targetIds: [target.id], toOfficerId: side.officerId });
   },
   "conflict.list": ({ caller }) => caller.conflict.list(),
   "device.list": ({ caller }) => caller.device.list(),

@@ -9,6 +9,7 @@ import { useI18n } from "../../../_components/i18n";
 import { useTRPC } from "../../../_components/trpc";
 import { QuestionnairePanel } from "./questionnaire-panel";
 import { TargetFilePanel } from "./target-file-panel";
+import { TargetMovePanel } from "./target-move";
 import { TargetRerunPanel } from "./target-query";
 import { CampaignFacts, CampaignStatusChip } from "./ui";
 
@@ -196,6 +197,10 @@ export function CampaignView({
           </div>
         )}
       </section>
+
+      {campaign.targetKind !== "every_door" && campaign.status === "open" && (
+        <TargetMovePanel campaignId={id} officerList={campaign.officerList} onMoved={refresh} />
+      )}
 
       {/* Who may close the campaign may change what it asks: an administrator over all of it. */}
       <QuestionnairePanel campaignId={id} canManage={campaign.canClose} />
