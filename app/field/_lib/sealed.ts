@@ -451,6 +451,8 @@ export class SealedDatabase {
   constructor(
     readonly raw: IDBPDatabase<Any>,
     private readonly keyOf: KeySource,
+    /** Told of every read-write transaction, before it starts. */
+    private readonly onWrite?: () => void,
   ) {}
   get name() {
     return this.raw.name;
@@ -467,6 +469,7 @@ export class SealedDatabase {
   transaction(stores: string | string[], mode?: IDBTransactionMode, options?: IDBTransactionOptions) {
     // Before any request: a locked phone opens no transaction at all.
     this.keyOf();
+    if (mode === "readwrite") this.onWrite?.();
     return new SealedTransaction(this.raw.transaction(stores, mode, options), this.keyOf);
   }
   private one(store: string, mode: IDBTransactionMode) {

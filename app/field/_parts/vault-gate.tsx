@@ -1,10 +1,18 @@
 "use client";
 
+import { usePathname } from "next/navigation";
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { shouldLock } from "@/domain/vault";
 import { useTRPCClient } from "../../_components/trpc-client";
 import { type LocalUser, readLocalUser, rememberLocalUser } from "../_lib/session";
-import { CONTACT_TOKEN_META, deviceIdOf, isUnlocked, openFieldDb, openRawFieldDb } from "../_lib/store";
+import {
+  CONTACT_TOKEN_META,
+  deviceIdOf,
+  isUnlocked,
+  openFieldDb,
+  openRawFieldDb,
+  readAllSoon,
+} from "../_lib/store";
 import {
   lockedState,
   lockVault,
@@ -68,6 +76,8 @@ export function VaultGate({ children }: { children: ReactNode }) {
   const client = useTRPCClient();
   const [gate, setGate] = useState<Gate>({ state: "checking" });
   const [userId, setUserId] = useState<string | null>(null);
+  // On the work list, the grid is read as soon as the store is unlocked (store.ts readAllSoon).
+  const onWorkList = usePathname() === "/field";
 
   const showLocked = useCallback(async (id: string, withheld = false) => {
     const shown = await lockedState(id).catch(() => ({ pin: false, pending: 0 }));
@@ -151,6 +161,7 @@ export function VaultGate({ children }: { children: ReactNode }) {
             performance.mark("doorstep:unlock-start");
             const answer = await unlockWithPin(userId, pin);
             if (answer.ok) performance.measure("doorstep:unlock-pin", "doorstep:unlock-start");
+            if (answer.ok && onWorkList) readAllSoon(userId);
             if (!answer.ok) {
               if (answer.attemptsLeft === 0) setGate({ ...gate, pin: false });
               return answer.attemptsLeft;
