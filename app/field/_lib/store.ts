@@ -201,7 +201,7 @@ let early: { userId: string; writes: number; stores: Promise<GridStores> } | nul
  * opening (thousands of rows) then overlaps the rest of the unlock and the field screen's mounting
  * instead of following them. The screen's first read takes it (readAllFirst).
  */
-export function readAllSoon(userId: string): void {
+export function readAllSoon(userId: string): Promise<void> {
   const writes = pageWrites;
   const stores = openFieldDb(userId).then(async (db) => {
     try {
@@ -210,9 +210,12 @@ export function readAllSoon(userId: string): void {
       db.close();
     }
   });
-  // Taken or not, a failure here only sends the screen to read for itself.
-  stores.catch(() => {});
   early = { userId, writes, stores };
+  // Taken or not, a failure here only sends the screen to read for itself. (Settles when the read has.)
+  return stores.then(
+    () => {},
+    () => {},
+  );
 }
 
 /**
