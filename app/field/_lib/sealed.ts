@@ -63,8 +63,10 @@ export async function openValue(dataKey: CryptoKey, store: string, key: unknown,
   const plain = await decrypt(dataKey, store, key, stored[SEALED]);
   const { value, attachment } = decodeValue(plain);
   if (store === "meta") return value;
-  const { [SEALED]: _sealed, ...clear } = stored;
-  const row = { ...(value as Record<string, unknown>), ...clear };
+  // The clear fields over the opened ones, into the freshly parsed object: no rest and spread
+  // copies per row (an unlock opens every row of the grid).
+  const row = value as Record<string, unknown>;
+  for (const name in stored) if (name !== SEALED) row[name] = stored[name];
   if (attachment) {
     row.blob = new Blob([bytesOf(attachment)], { type: String(row.blobType ?? "") });
     delete row.blobType;
