@@ -161,13 +161,13 @@ export function VaultGate({ children }: { children: ReactNode }) {
             performance.mark("doorstep:unlock-start");
             const answer = await unlockWithPin(userId, pin);
             if (answer.ok) performance.measure("doorstep:unlock-pin", "doorstep:unlock-start");
-            if (answer.ok && onWorkList) readAllSoon(userId);
+            if (answer.ok && onWorkList) void readAllSoon(userId);
             if (!answer.ok) {
               if (answer.attemptsLeft === 0) setGate({ ...gate, pin: false });
               return answer.attemptsLeft;
             }
-            await restoreProfile(userId);
-            const { lockMinutes } = await lockedState(userId);
+            // Side by side: each opens the store, and the officer is waiting.
+            const [, { lockMinutes }] = await Promise.all([restoreProfile(userId), lockedState(userId)]);
             setGate({ state: "open", lockMinutes });
             return null;
           }}
