@@ -261,7 +261,8 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
           list={list}
           filter={filter}
           targeted={targeted}
-          paused={showHits || mode === "map"}
+          // The search index first: the rooms below the first screen can wait for it.
+          paused={showHits || mode === "map" || !index}
           whole={scrollTo !== null}
         />
       </div>
@@ -269,8 +270,8 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
   );
 }
 
-/** Rooms drawn at once when the list appears: a phone screen's worth and more. */
-const FIRST_ROOMS = 60;
+/** Rooms drawn at once when the list appears: more than a phone's first screen shows below the panels. */
+const FIRST_ROOMS = 30;
 /** Rooms drawn in each later slice, between the phone's other work. */
 const SLICE_ROOMS = 120;
 
@@ -288,8 +289,9 @@ function sliceEnd(list: readonly WorkListBuilding[], from: number, rooms: number
 /**
  * The grid's buildings, floors and rooms, drawn in slices: the first screen at once, the rest in
  * transitions after it, so an unlock shows the list (and the search box) without waiting for hundreds
- * of rooms; on a slow phone drawing them all was the longest step of an unlock. The slices pause while
- * the list is hidden (a search, the map), so they never hold up the hits; `whole` draws every building
+ * of rooms; on a slow phone drawing them all was the longest step of an unlock. The slices wait for
+ * the search index and pause while the list is hidden (a search, the map), so they never hold up the
+ * hits; `whole` draws every building
  * at once (the map's "查看房间" scrolls to one). Memoised on its props, each building too: typing in
  * the search box re-renders the work list, not these hundreds of rooms.
  */
