@@ -20,6 +20,8 @@ const { values } = parseArgs({
     data: { type: "string", default: "/tmp/doorstep-bench-field" },
     // Writes a CPU profile of the first PIN unlock there, and prints where its time went.
     profile: { type: "string" },
+    // PIN unlocks measured (the median is the figure): more on a noisy machine.
+    unlocks: { type: "string", default: "3" },
   },
 });
 const base = `http://127.0.0.1:${values.port}`;
@@ -138,9 +140,14 @@ async function main() {
     let jsonBytes = 0;
     page.on("requestfinished", async (request) => {
       if (!request.url().includes("sync.pull")) return;
-      const sizes = await request.sizes();
-      wireBytes += sizes.responseBodySize + sizes.responseHeadersSize;
-      jsonBytes += (await (await request.response())?.body())?.length ?? 0;
+      // A request finishing as the page reloads has no body left to read: counted without it.
+      try {
+        const sizes = await request.sizes();
+        wireBytes += sizes.responseBodySize + sizes.responseHeadersSize;
+        jsonBytes += (await (await request.response())?.body())?.length ?? 0;
+      } catch {
+        // (a later pull of the bench's own: not the download measured)
+      }
     });
     await page.getByRole("button", { name: "下载网格数据" }).click();
     await page.getByTestId("grid-progress").waitFor({ timeout: 120_000 });
@@ -286,7 +293,9 @@ async function main() {
       );
     const unlockTimes: number[] = [];
     const pinTimes: number[] = [];
-    for (let run = 0; run < 3; run++) {
+    const searchableTimes: number[] = [];
+    const drawnTimes: number[] = [];
+    for (let run = 0; run < Number(values.unlocks); run++) {
       await context.setOffline(true);
       await forgetSession();
       await page.reload();
@@ -349,6 +358,8 @@ async function main() {
         `unlock run ${run + 1}: total ${times.total.toFixed(0)} ms, PIN ${times.pin.toFixed(0)}, store read ${times.read.toFixed(0)} from ${times.readAt.toFixed(0)}, list drawn at ${times.drawn.toFixed(0)}, typed at ${times.typedAt.toFixed(0)}, index ${times.index.toFixed(0)} (searchable at ${times.searchableAt.toFixed(0)}), hits drawn at ${times.hitsAt.toFixed(0)}`,
       );
       unlockTimes.push(times.total);
+      searchableTimes.push(times.searchableAt);
+      drawnTimes.push(times.drawn);
       pinTimes.push(times.pin);
       await context.setOffline(false);
     }
@@ -363,6 +374,9 @@ async function main() {
       onlineTimes.push(Date.now() - started);
     }
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+    console.log(
+      `unlock at 4× CPU, in the page: list drawn ${median(drawnTimes).toFixed(0)} ms, grid searchable (index built) ${median(searchableTimes).toFixed(0)} ms (medians)`,
+    );
     console.log(
       `unlock at 4× CPU: PIN ${median(unlockTimes).toFixed(0)} ms (PBKDF2 + unwrap ${median(pinTimes).toFixed(0)} ms), online reload ${median(onlineTimes).toFixed(0)} ms`,
     );
@@ -445,6 +459,13 @@ async function main() {
         baseline: median(onlineTimes),
         aim: "< 800",
         met: median(unlockTimes) < 800,
+      },
+      {
+        // The page's own part of the figure above: without the bench's typing (its fill and waits),
+        // which on a loaded machine added 200–500 ms between the list drawn and the first keystroke.
+        figure: "PIN unlock offline at 4× CPU, to the search index built (in the page)",
+        unit: "ms",
+        measured: median(searchableTimes),
       },
       {
         figure: "PIN unlock: PBKDF2-SHA-256 600,000 + unwrap, at 4× CPU",
