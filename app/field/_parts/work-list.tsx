@@ -262,8 +262,10 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
           filter={filter}
           targeted={targeted}
           // The search index first: the rooms below the first screen can wait for it.
-          paused={showHits || mode === "map" || !index}
-          whole={scrollTo !== null}
+          paused={showHits || !index}
+          // The map picks a building to scroll to: every building is on the page by then, as before
+          // the slices (drawn while it is hidden, the scroll lands where it did).
+          whole={scrollTo !== null || mode === "map"}
         />
       </div>
     </>
@@ -290,9 +292,8 @@ function sliceEnd(list: readonly WorkListBuilding[], from: number, rooms: number
  * The grid's buildings, floors and rooms, drawn in slices: the first screen at once, the rest in
  * transitions after it, so an unlock shows the list (and the search box) without waiting for hundreds
  * of rooms; on a slow phone drawing them all was the longest step of an unlock. The slices wait for
- * the search index and pause while the list is hidden (a search, the map), so they never hold up the
- * hits; `whole` draws every building
- * at once (the map's "查看房间" scrolls to one). Memoised on its props, each building too: typing in
+ * the search index and pause while a search hides the list, so they never hold up the hits; `whole`
+ * draws every building at once (the map, whose "查看房间" scrolls to one). Memoised on its props, each building too: typing in
  * the search box re-renders the work list, not these hundreds of rooms.
  */
 const BuildingList = memo(function BuildingList({
