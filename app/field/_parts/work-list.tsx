@@ -121,7 +121,12 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
   }, [hits]);
   useEffect(() => {
     if (mode !== "list" || !scrollTo) return;
-    document.getElementById(`building-${scrollTo}`)?.scrollIntoView({ block: "start" });
+    const scroll = () => document.getElementById(`building-${scrollTo}`)?.scrollIntoView({ block: "start" });
+    scroll();
+    // Again once the page has laid out the buildings above it: those drawn while the map was shown
+    // were first placed at their estimated height (content-visibility), and the first scroll missed.
+    // (Not cancelled when scrollTo clears just below: that is this very effect's next run.)
+    requestAnimationFrame(() => requestAnimationFrame(scroll));
     setScrollTo(null);
   }, [mode, scrollTo]);
 
@@ -315,9 +320,10 @@ const BuildingList = memo(function BuildingList({
   const complete = drawn >= list.length;
   useEffect(() => {
     if (paused || complete) return;
-    const timer = setTimeout(() => startTransition(() => setDrawn((n) => sliceEnd(list, n, SLICE_ROOMS))));
+    // Each slice drawn runs this again for the next.
+    const timer = setTimeout(() => startTransition(() => setDrawn(sliceEnd(list, drawn, SLICE_ROOMS))));
     return () => clearTimeout(timer);
-  }, [list, paused, complete]);
+  }, [list, paused, complete, drawn]);
   return (
     // data-complete: for tests that count the rooms on the page.
     <ul className="flex flex-col gap-3" data-testid="work-buildings" data-complete={complete}>
