@@ -10,6 +10,8 @@ test("an officer downloads the grid, goes offline, reloads and still has the gri
   await expect(page.getByTestId("campaign")).toHaveText("核查任务：2026年第四季度入户核查");
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toContainText(/已核查 0 \/ \d+ 间/);
+  // The list is drawn in slices (work-list.tsx): all of it before the rooms are counted.
+  await expect(page.getByTestId("work-buildings")).toHaveAttribute("data-complete", "true");
   const rooms = await page.getByTestId("work-room").count();
   expect(rooms).toBeGreaterThan(10);
   await page.screenshot({ path: `${SCREENS}/field-list.png` });

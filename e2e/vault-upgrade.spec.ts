@@ -81,6 +81,8 @@ async function oldPhoneRows(page: Page) {
   for (const key of metaKeys.filter((k) => k !== "vault" && k !== "deviceId"))
     meta.push([key, (await readStore(page, "meta", undefined, key))[0]]);
   const userId = await page.evaluate(() => JSON.parse(localStorage.getItem("doorstep.user") ?? "{}").id);
+  // The list is drawn in slices (work-list.tsx): all of it before the rooms are counted.
+  await expect(page.getByTestId("work-buildings")).toHaveAttribute("data-complete", "true");
   return { userId: userId as string, roomId, rows, meta, rooms: await page.getByTestId("work-room").count() };
 }
 

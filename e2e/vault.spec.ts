@@ -132,6 +132,8 @@ async function vault(page: Page, context: import("@playwright/test").BrowserCont
 
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toContainText(/已核查 0 \/ \d+ 间/, { timeout: 30_000 });
+  // The list is drawn in slices (work-list.tsx): all of it before the rooms are counted.
+  await expect(page.getByTestId("work-buildings")).toHaveAttribute("data-complete", "true");
   const rooms = await page.getByTestId("work-room").count();
   const secrets = await secretsOf(page);
   await page.waitForFunction(async () => {

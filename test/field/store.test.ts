@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import { applyPullPage } from "@/app/field/_lib/pull";
-import { openRawFieldDb, readAll, readMeta } from "@/app/field/_lib/store";
+import { openRawFieldDb, readAll, readAllFirst, readAllSoon, readMeta } from "@/app/field/_lib/store";
 import { PULL_COLUMNS, PULL_FORMAT, type PullResponse, type PullTableName } from "@/domain/pull";
 import {
   decodePullRows,
@@ -146,6 +146,19 @@ describe("the phone's grid store", () => {
     await applyPullPage(a, page({ tables: { buildings: [building("b1", "g1")] } }));
     expect((await readAll(b)).buildings).toEqual([]);
     expect((await readAll(a)).buildings).toHaveLength(1);
+  });
+
+  it("hands the screen the grid read at the unlock, unless the page wrote since: then a fresh read", async () => {
+    const userId = `early-${++n}-${Date.now()}`;
+    const db = await openUnlockedDb(userId);
+    await applyPullPage(db, page({ tables: { buildings: [building("b1", "g1")] } }));
+    // As at a PIN unlock: the read begins, the screen takes it.
+    readAllSoon(userId);
+    expect((await readAllFirst(db, userId)).buildings.map((b) => b.id)).toEqual(["b1"]);
+    // A write after the early read (a pull, a visit saved): what it read is no longer what the store holds.
+    await readAllSoon(userId);
+    await applyPullPage(db, page({ tables: { buildings: [building("b2", "g1")] } }));
+    expect((await readAllFirst(db, userId)).buildings.map((b) => b.id).sort()).toEqual(["b1", "b2"]);
   });
 
   it("writes nothing of a page that fails half-way, and keeps the old cursor", async () => {

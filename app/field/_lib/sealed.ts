@@ -63,8 +63,10 @@ export async function openValue(dataKey: CryptoKey, store: string, key: unknown,
   const plain = await decrypt(dataKey, store, key, stored[SEALED]);
   const { value, attachment } = decodeValue(plain);
   if (store === "meta") return value;
-  const { [SEALED]: _sealed, ...clear } = stored;
-  const row = { ...(value as Record<string, unknown>), ...clear };
+  // The clear fields over the opened ones, into the freshly parsed object: no rest and spread
+  // copies per row (an unlock opens every row of the grid).
+  const row = value as Record<string, unknown>;
+  for (const name in stored) if (name !== SEALED) row[name] = stored[name];
   if (attachment) {
     row.blob = new Blob([bytesOf(attachment)], { type: String(row.blobType ?? "") });
     delete row.blobType;
@@ -451,6 +453,8 @@ export class SealedDatabase {
   constructor(
     readonly raw: IDBPDatabase<Any>,
     private readonly keyOf: KeySource,
+    /** Told of every read-write transaction, before it starts. */
+    private readonly onWrite?: () => void,
   ) {}
   get name() {
     return this.raw.name;
@@ -467,6 +471,7 @@ export class SealedDatabase {
   transaction(stores: string | string[], mode?: IDBTransactionMode, options?: IDBTransactionOptions) {
     // Before any request: a locked phone opens no transaction at all.
     this.keyOf();
+    if (mode === "readwrite") this.onWrite?.();
     return new SealedTransaction(this.raw.transaction(stores, mode, options), this.keyOf);
   }
   private one(store: string, mode: IDBTransactionMode) {

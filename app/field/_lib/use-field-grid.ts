@@ -5,7 +5,7 @@ import { PullFormatError } from "@/domain/wire";
 import { useTRPCClient } from "../../_components/trpc-client";
 import { pullAll } from "./pull";
 import { type LocalUser, readLocalUser, rememberLocalUser } from "./session";
-import { type FieldDatabase, openFieldDb, readAll, readMeta } from "./store";
+import { type FieldDatabase, openFieldDb, readAll, readAllFirst, readMeta } from "./store";
 import { useSync } from "./use-sync";
 
 export type GridData = Awaited<ReturnType<typeof readAll>>;
@@ -79,10 +79,8 @@ export function useFieldGrid() {
         const held = await readMeta<string>(opened, "campaignId");
         if (held) setCampaignId(held);
         setTargeted((await readMeta<boolean>(opened, "targeted")) === true);
-        const reading = performance.now();
-        const stored = await readAll(opened);
-        // For the bench (scripts/bench-field.ts): the store's share of an unlock.
-        performance.measure("doorstep:read-all", { start: reading, end: performance.now() });
+        // Usually begun already at the unlock (vault-gate.tsx): see readAllSoon.
+        const stored = await readAllFirst(opened, user.id);
         // A grid is hundreds of rooms: a transition lets React draw them in slices between the
         // phone's other work rather than in one long task.
         startTransition(() => setData(stored));

@@ -1,5 +1,6 @@
 "use client";
 
+import { usePathname } from "next/navigation";
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { shouldLock } from "@/domain/vault";
 import { useTRPCClient } from "../../_components/trpc-client";
@@ -10,6 +11,7 @@ import {
   isUnlocked,
   openFieldDb,
   openRawFieldDb,
+  readAllSoon,
   WIPED_META,
 } from "../_lib/store";
 import {
@@ -78,6 +80,8 @@ export function VaultGate({ children }: { children: ReactNode }) {
   const client = useTRPCClient();
   const [gate, setGate] = useState<Gate>({ state: "checking" });
   const [userId, setUserId] = useState<string | null>(null);
+  // On the work list, the grid is read as soon as the store is unlocked (store.ts readAllSoon).
+  const onWorkList = usePathname() === "/field";
 
   const showLocked = useCallback(async (id: string, withheld = false) => {
     const shown = await lockedState(id).catch(() => ({ pin: false, pending: 0 }));
@@ -161,12 +165,13 @@ export function VaultGate({ children }: { children: ReactNode }) {
             performance.mark("doorstep:unlock-start");
             const answer = await unlockWithPin(userId, pin);
             if (answer.ok) performance.measure("doorstep:unlock-pin", "doorstep:unlock-start");
+            if (answer.ok && onWorkList) void readAllSoon(userId);
             if (!answer.ok) {
               if (answer.attemptsLeft === 0) setGate({ ...gate, pin: false });
               return answer.attemptsLeft;
             }
-            await restoreProfile(userId);
-            const { lockMinutes } = await lockedState(userId);
+            // Side by side: each opens the store, and the officer is waiting.
+            const [, { lockMinutes }] = await Promise.all([restoreProfile(userId), lockedState(userId)]);
             setGate({ state: "open", lockMinutes });
             return null;
           }}

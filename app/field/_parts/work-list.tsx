@@ -1,7 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import {
+  memo,
+  startTransition,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { maskIdNumber } from "@/domain/mask";
 import {
   buildSearchIndex,
@@ -54,9 +63,23 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
     [data, targeted],
   );
   const list = useMemo(() => buildWorkList(input), [input]);
-  // Built on the first search, not on load: the list alone is what the officer sees first.
+  // Built just after the list is drawn (or at a search typed before that), not with it: the list
+  // alone is what the officer sees first, and the first keystroke then finds the index ready.
+  const [indexWanted, setIndexWanted] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => startTransition(() => setIndexWanted(true)));
+    return () => clearTimeout(timer);
+  }, []);
   const searching = deferredQuery.trim() !== "";
-  const index = useMemo(() => (searching ? buildSearchIndex(input) : null), [input, searching]);
+  const buildIndex = searching || indexWanted;
+  const index = useMemo(() => {
+    if (!buildIndex) return null;
+    const started = performance.now();
+    const built = buildSearchIndex(input);
+    // For the bench (scripts/bench-field.ts): the index's cost, and when the grid became searchable.
+    performance.measure("doorstep:search-index", { start: started, end: performance.now() });
+    return built;
+  }, [input, buildIndex]);
   const hits = useMemo(() => {
     if (!index) return [];
     const started = performance.now();
@@ -98,7 +121,12 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
   }, [hits]);
   useEffect(() => {
     if (mode !== "list" || !scrollTo) return;
-    document.getElementById(`building-${scrollTo}`)?.scrollIntoView({ block: "start" });
+    const scroll = () => document.getElementById(`building-${scrollTo}`)?.scrollIntoView({ block: "start" });
+    scroll();
+    // Again once the page has laid out the buildings above it: those drawn while the map was shown
+    // were first placed at their estimated height (content-visibility), and the first scroll missed.
+    // (Not cancelled when scrollTo clears just below: that is this very effect's next run.)
+    requestAnimationFrame(() => requestAnimationFrame(scroll));
     setScrollTo(null);
   }, [mode, scrollTo]);
 
@@ -164,6 +192,7 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
           value={query}
           onChange={(event) => {
             const next = event.target.value;
+            if (!query.trim() && next.trim()) performance.mark("doorstep:search-typed");
             // The box sits below the panels, so hits would open below the fold (and under the phone's
             // keyboard): on the first keystroke it moves to the top, with the hits right under it.
             if (!query.trim() && next.trim()) searchBox.current?.scrollIntoView({ block: "start" });
@@ -230,94 +259,146 @@ export function WorkList({ data, targeted = false }: { data: GridData; targeted?
         </ul>
       )}
       {/* Kept mounted while the officer searches (hidden, as in map mode): a keystroke then neither
-          redraws nor tears down hundreds of rooms, and clearing the box shows them at once. */}
-      <BuildingList list={list} filter={filter} targeted={targeted} hidden={showHits || mode === "map"} />
+          redraws nor tears down hundreds of rooms, and clearing the box shows them at once. Hidden by
+          a wrapper, not a prop: a prop would redraw every room at the first keystroke of a search. */}
+      <div hidden={showHits || mode === "map"}>
+        <BuildingList
+          list={list}
+          filter={filter}
+          targeted={targeted}
+          // The search index first: the rooms below the first screen can wait for it.
+          paused={showHits || !index}
+          // The map picks a building to scroll to: every building is on the page by then, as before
+          // the slices (drawn while it is hidden, the scroll lands where it did).
+          whole={scrollTo !== null || mode === "map"}
+        />
+      </div>
     </>
   );
 }
 
+/** Rooms drawn at once when the list appears: more than a phone's first screen shows below the panels. */
+const FIRST_ROOMS = 30;
+/** Rooms drawn in each later slice, between the phone's other work. */
+const SLICE_ROOMS = 120;
+
+/** The index past the buildings from `from` that hold about `rooms` rooms (at least one building). */
+function sliceEnd(list: readonly WorkListBuilding[], from: number, rooms: number): number {
+  let end = from;
+  let count = 0;
+  while (end < list.length && (end === from || count < rooms)) {
+    count += list[end].floors.reduce((sum, floor) => sum + floor.rooms.length, 0);
+    end += 1;
+  }
+  return end;
+}
+
 /**
- * The grid's buildings, floors and rooms. Memoised on its own props: typing in the search box
- * re-renders the work list, not these hundreds of rooms (on a slow phone that was most of a keystroke).
+ * The grid's buildings, floors and rooms, drawn in slices: the first screen at once, the rest in
+ * transitions after it, so an unlock shows the list (and the search box) without waiting for hundreds
+ * of rooms; on a slow phone drawing them all was the longest step of an unlock. The slices wait for
+ * the search index and pause while a search hides the list, so they never hold up the hits; `whole`
+ * draws every building at once (the map, whose "查看房间" scrolls to one). Memoised on its props, each building too: typing in
+ * the search box re-renders the work list, not these hundreds of rooms.
  */
 const BuildingList = memo(function BuildingList({
   list,
   filter,
   targeted,
-  hidden,
+  paused,
+  whole,
 }: {
   list: WorkListBuilding[];
   filter: RoomStatus | "all";
   targeted: boolean;
-  hidden: boolean;
+  paused: boolean;
+  whole: boolean;
+}) {
+  const [drawn, setDrawn] = useState(() => sliceEnd(list, 0, FIRST_ROOMS));
+  // Set during render, not in an effect: the building scrolled to must be on the page in this commit.
+  if (whole && drawn < list.length) setDrawn(list.length);
+  const complete = drawn >= list.length;
+  useEffect(() => {
+    if (paused || complete) return;
+    // Each slice drawn runs this again for the next.
+    const timer = setTimeout(() => startTransition(() => setDrawn(sliceEnd(list, drawn, SLICE_ROOMS))));
+    return () => clearTimeout(timer);
+  }, [list, paused, complete, drawn]);
+  return (
+    // data-complete: for tests that count the rooms on the page.
+    <ul className="flex flex-col gap-3" data-testid="work-buildings" data-complete={complete}>
+      {list.slice(0, drawn).map((building) => (
+        <BuildingItem key={building.id} building={building} filter={filter} targeted={targeted} />
+      ))}
+    </ul>
+  );
+});
+
+const BuildingItem = memo(function BuildingItem({
+  building,
+  filter,
+  targeted,
+}: {
+  building: WorkListBuilding;
+  filter: RoomStatus | "all";
+  targeted: boolean;
 }) {
   const { t } = useI18n();
+  const floors = building.floors
+    .map((floor) => ({
+      ...floor,
+      rooms: floor.rooms.filter((r) => filter === "all" || r.status === filter),
+    }))
+    .filter((floor) => floor.rooms.length > 0);
+  const roomCount = floors.reduce((sum, floor) => sum + floor.rooms.length, 0);
+  if (roomCount === 0) return null;
   return (
-    <ul className="flex flex-col gap-3" hidden={hidden}>
-      {list.map((building) => {
-        const floors = building.floors
-          .map((floor) => ({
-            ...floor,
-            rooms: floor.rooms.filter((r) => filter === "all" || r.status === filter),
-          }))
-          .filter((floor) => floor.rooms.length > 0);
-        const roomCount = floors.reduce((sum, floor) => sum + floor.rooms.length, 0);
-        if (roomCount === 0) return null;
-        return (
-          <li
-            key={building.id}
-            id={`building-${building.id}`}
-            // Buildings off screen are neither laid out nor painted until scrolled to.
-            className="scroll-mt-16 rounded-xl bg-white p-3 shadow-sm [contain-intrinsic-block-size:auto_16rem] [content-visibility:auto]"
-            data-testid="work-building"
-          >
-            <h2 className="mb-2 flex items-baseline justify-between gap-2">
-              <span className="text-lg font-bold">{building.address}</span>
-              <span className="shrink-0 text-sm text-gray-600">
-                {t(targeted ? "field.targets" : "field.rooms", { count: roomCount })}
-              </span>
-            </h2>
-            {floors.map((floor) => (
-              <section key={floor.key} className="mt-2 first-of-type:mt-0">
-                <h3 className="mb-1 text-sm font-semibold text-gray-600">
-                  {floor.unitNo ? `${t("register.unitNo", { unit: floor.unitNo })} · ` : ""}
-                  {t("register.floor", { floor: floor.floor })}
-                </h3>
-                <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
-                  {floor.rooms.map((room) => (
-                    <li
-                      key={room.target?.id ?? room.id}
-                      data-testid="work-room"
-                      data-target={room.target?.id}
-                    >
-                      {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
-                      <Link
-                        href={roomHref(
-                          room.id,
-                          room.target?.subjectKind === "person" ? room.target.subjectId : null,
-                        )}
-                        prefetch={false}
-                        className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
-                      >
-                        <span className="text-base font-semibold">
-                          {room.unitNo ? `${room.unitNo}-` : ""}
-                          {room.roomNo}
-                        </span>
-                        {room.target && (
-                          <span className="truncate text-base text-gray-900" data-testid="target-name">
-                            {room.target.name}
-                          </span>
-                        )}
-                        <StatusChip status={room.status} label={t(`status.${room.status}`)} />
-                      </Link>
-                    </li>
-                  ))}
-                </ul>
-              </section>
+    <li
+      id={`building-${building.id}`}
+      // Buildings off screen are neither laid out nor painted until scrolled to.
+      className="scroll-mt-16 rounded-xl bg-white p-3 shadow-sm [contain-intrinsic-block-size:auto_16rem] [content-visibility:auto]"
+      data-testid="work-building"
+    >
+      <h2 className="mb-2 flex items-baseline justify-between gap-2">
+        <span className="text-lg font-bold">{building.address}</span>
+        <span className="shrink-0 text-sm text-gray-600">
+          {t(targeted ? "field.targets" : "field.rooms", { count: roomCount })}
+        </span>
+      </h2>
+      {floors.map((floor) => (
+        <section key={floor.key} className="mt-2 first-of-type:mt-0">
+          <h3 className="mb-1 text-sm font-semibold text-gray-600">
+            {floor.unitNo ? `${t("register.unitNo", { unit: floor.unitNo })} · ` : ""}
+            {t("register.floor", { floor: floor.floor })}
+          </h3>
+          <ul className="grid grid-cols-2 gap-2 min-[400px]:grid-cols-3">
+            {floor.rooms.map((room) => (
+              <li key={room.target?.id ?? room.id} data-testid="work-room" data-target={room.target?.id}>
+                {/* No prefetch: a grid has hundreds of rooms, and the signal is weak. */}
+                <Link
+                  href={roomHref(
+                    room.id,
+                    room.target?.subjectKind === "person" ? room.target.subjectId : null,
+                  )}
+                  prefetch={false}
+                  className="flex h-full min-h-14 flex-col justify-center rounded-lg border border-gray-200 px-2 py-1 hover:border-brand"
+                >
+                  <span className="text-base font-semibold">
+                    {room.unitNo ? `${room.unitNo}-` : ""}
+                    {room.roomNo}
+                  </span>
+                  {room.target && (
+                    <span className="truncate text-base text-gray-900" data-testid="target-name">
+                      {room.target.name}
+                    </span>
+                  )}
+                  <StatusChip status={room.status} label={t(`status.${room.status}`)} />
+                </Link>
+              </li>
             ))}
-          </li>
-        );
-      })}
-    </ul>
+          </ul>
+        </section>
+      ))}
+    </li>
   );
 });
