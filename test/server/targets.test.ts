@@ -249,6 +249,30 @@ describe.each(databaseKinds)("register-query targets, on %s", (kind) => {
       .from(campaignTargets)
       .where(and(eq(campaignTargets.id, visited.id)));
     expect(kept.state).toBe("open");
+
+    // The withdrawn person back on the register (the end was an error): the next run opens the same
+    // target again, and only it.
+    await database.db
+      .update(persons)
+      .set({ endedAt: null, endReason: null })
+      .where(eq(persons.id, unvisited.subjectId));
+    expect(await rerunTargets(database.db, admin, created.id, { now: later })).toEqual({
+      added: 1,
+      withdrawn: 0,
+    });
+    const reopened = await database.db
+      .select({ id: campaignTargets.id, state: campaignTargets.state, endedAt: campaignTargets.endedAt })
+      .from(campaignTargets)
+      .where(
+        and(eq(campaignTargets.campaignId, created.id), eq(campaignTargets.subjectId, unvisited.subjectId)),
+      );
+    expect(reopened).toEqual([{ id: unvisited.id, state: "open", endedAt: null }]);
+    const [{ open }] = rowsOf<{ open: number }>(
+      await database.db.execute(
+        sql`select count(*)::int as open from campaign_targets where campaign_id = ${created.id} and state = 'open'`,
+      ),
+    );
+    expect(open).toBe(atFirst + turned);
   });
 
   it("an officer's pull carries exactly the open targets of their grid, and says the campaign is targeted", async () => {
