@@ -228,12 +228,16 @@ export async function insertTargets(
   now: Date,
 ): Promise<number> {
   const picked = matches(query, await scopeAreaIds(tx, areaPaths, user.areaPath), now);
+  // Only a campaign that holds targets needs the match checked against them. A new one must not be:
+  // to a planner that has seen campaign_targets empty, a nested loop over it is cheapest, and it then
+  // reads every row the same insert has written so far for each match, quadratic in the matches.
   const held = sql`${campaignTargets} t where t.campaign_id = ${campaignId} and t.subject_kind = ${query.subject}`;
   let reopened = 0;
-  // A new campaign has none withdrawn: its creation runs the match once, in the insert.
-  const [{ withdrawn }] = rowsOf<{ withdrawn: boolean }>(
-    await tx.execute(sql`select exists (select 1 from ${held} and t.state = 'withdrawn') as withdrawn`),
+  const [{ any, withdrawn }] = rowsOf<{ any: boolean; withdrawn: boolean }>(
+    await tx.execute(sql`select exists (select 1 from ${held}) as any,
+      exists (select 1 from ${held} and t.state = 'withdrawn') as withdrawn`),
   );
+  // A new campaign has none withdrawn: its creation runs the match once, in the insert.
   if (withdrawn)
     [{ reopened }] = rowsOf<{ reopened: number }>(
       await tx.execute(sql`with re as (
@@ -250,7 +254,7 @@ export async function insertTargets(
       insert into ${campaignTargets} (campaign_id, subject_kind, subject_id, room_id, grid_id)
       select ${campaignId}::uuid, ${query.subject}, m.subject_id, m.room_id, m.grid_id
       from (${picked}) m
-      where not exists (select 1 from ${held} and t.subject_id = m.subject_id)
+      ${any ? sql`where not exists (select 1 from ${held} and t.subject_id = m.subject_id)` : sql``}
       returning 1)
     select count(*)::int as inserted from ins`),
   );
