@@ -181,6 +181,8 @@ test("a phone marked lost hands its unsent visit to the quarantine and erases it
     await expect(row.getByRole("button", { name: "标记丢失" })).toBeVisible();
     await admin.screenshot({ path: `${SHOTS}/devices-lifted.png`, fullPage: true });
     await page.getByTestId("wiped").getByRole("button").click();
+    // The logout goes to the login page itself: the next navigation waits for it.
+    await expect(page).toHaveURL(/\/login/);
     await login(page, OFFICER, password);
     await expect(page).toHaveURL(/\/field$/);
     await page.getByRole("button", { name: "下载网格数据" }).click();
