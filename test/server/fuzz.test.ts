@@ -121,6 +121,13 @@ const VALID: Record<string, (side: Side) => unknown> = {
   // An every-door campaign: a re-run is refused (a 4xx), which is what a fuzzed call may meet too.
   "campaign.previewRerun": (s) => ({ campaignId: s.ownCampaignId }),
   "campaign.rerunTargets": (s) => ({ campaignId: s.ownCampaignId }),
+  // Moving the targets of an every-door campaign is refused (a 4xx) too.
+  "campaign.targetHolders": (s) => ({ campaignId: s.ownCampaignId }),
+  "campaign.moveTargets": (s) => ({
+    campaignId: s.ownCampaignId,
+    toOfficerId: s.officerId,
+    fromOfficerId: s.officerId,
+  }),
   "user.list": (s) => ({
     search: "officer",
     role: "officer",
