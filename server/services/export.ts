@@ -754,8 +754,11 @@ export async function exportStatistics(
   const today = chinaDay(options.now);
   // The counts are the roll-ups' (rollup.ts, recounted first for grids written since, or counted on
   // another day), read here in one statement of a few hundred grid rows however many residents.
-  await refreshStatistics(db, today, area.path);
-  const { grids, industries } = await readSnapshot(options.readDb ?? db, async (tx) => {
+  const refreshed = await refreshStatistics(db, today, area.path);
+  // Counts just written on the primary are read there: a replica may not have replayed them yet, and
+  // would answer with another day's counts, or none for a grid never counted before (all zeros).
+  const reader = refreshed.recounted + refreshed.moved > 0 ? db : (options.readDb ?? db);
+  const { grids, industries } = await readSnapshot(reader, async (tx) => {
     const gridRows = rowsOf<{
       gridId: string;
       gridCode: string;

@@ -68,15 +68,20 @@ export async function refreshRollups(db: Db): Promise<number> {
  * who crossed an age boundary of the statistics since (a six-year-old turned seven, a 59-year-old
  * turned 60), each leaving one band and entering another, under the conditions the count itself uses
  * (export.ts ageCounts). So the first statistics of a day read those persons, not the whole city.
- * Returns how many grids were counted afresh.
+ * Returns how many grids were counted afresh and how many moved to the day: a reader on a replica
+ * that has not replayed these writes yet would read counts of another day, or none.
  */
-export async function refreshStatistics(db: Db, today: string, areaPath: string): Promise<number> {
+export async function refreshStatistics(
+  db: Db,
+  today: string,
+  areaPath: string,
+): Promise<{ recounted: number; moved: number }> {
   const recounted = await refreshRollups(db);
   const stale = sql`select g.id, rr.as_of::text as "asOf" from areas g
     left join ${rollupRegister} rr on rr.grid_id = g.id
     where g.level = 'grid' and starts_with(g.path, ${areaPath}) and rr.as_of is distinct from ${today}::date`;
   const [any] = rowsOf<{ id: string }>(await db.execute(sql`${stale} limit 1`));
-  if (!any) return recounted;
+  if (!any) return { recounted, moved: 0 };
   return db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db;
     await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK})`);
@@ -86,9 +91,13 @@ export async function refreshStatistics(db: Db, today: string, areaPath: string)
     const byDay = new Map<string, string[]>();
     for (const g of staleGrids)
       if (g.asOf !== null && g.asOf < today) byDay.set(g.asOf, [...(byDay.get(g.asOf) ?? []), g.id]);
-    for (const [counted, ids] of byDay) await moveAgesForward(tx, ids, counted, today);
+    let moved = 0;
+    for (const [counted, ids] of byDay) {
+      await moveAgesForward(tx, ids, counted, today);
+      moved += ids.length;
+    }
     if (recount.length) await recountRegister(tx, recount, today);
-    return recounted + recount.length;
+    return { recounted: recounted + recount.length, moved };
   });
 }
 

@@ -80,7 +80,7 @@ describe.each(databaseKinds)("register statistics read on a later day, on %s", (
     };
     const before = await elderlyOf();
 
-    const recounted = await refreshStatistics(database.db, elder.birthday, root);
+    const { recounted } = await refreshStatistics(database.db, elder.birthday, root);
     expect(await stored(database)).toEqual(await countedOn(database, elder.birthday));
     expect(await elderlyOf()).toBe(before + 1);
     // Moved forward, not counted afresh: no grid was recounted.
