@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
-import { login, rawStoreText, readStore, trpcMutate, trpcQuery } from "./support";
+import { demoGridOf, login, rawStoreText, readStore, trpcMutate, trpcQuery } from "./support";
 
 // Not seeded (the e2e street has 16 grids): an officer of the spec's own on officer15's grid, in a
 // campaign of the spec's own (closed at the end), so the demo campaign stays as it was.
@@ -23,21 +23,7 @@ async function makeOfficer(
   username = OFFICER,
   campaignName = CAMPAIGN,
 ): Promise<{ campaignId: string; password: string; officerId: string }> {
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  type Detail = {
-    gridList: { id: string; communityName: string; officer: { id: string; username: string } | null }[];
-  };
-  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
-  const demo = await trpcQuery<Detail>(admin.request, "campaign.get", {
-    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-  });
-  const grid = demo.gridList.find((g) => g.officer?.username === "officer15");
-  if (!grid) throw new Error("officer15 holds no grid");
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
+  const { grid, community } = await demoGridOf(admin, "officer15");
   const created = await trpcMutate<{ id: string; temporaryPassword: string }>(admin.request, "user.create", {
     username,
     displayName: OFFICER_NAME,

@@ -2,7 +2,7 @@
 // in words and, approved, the register.
 
 import { expect, test } from "@playwright/test";
-import { answerDialogs, login, readStore, SCREENS, syncUntilEmpty, unlock } from "./support";
+import { login, officerPhone, readStore, SCREENS, syncUntilEmpty, unlock } from "./support";
 
 // No other spec works in officer4's grid.
 const OFFICER = "officer4";
@@ -20,15 +20,7 @@ test("household facts and a room's use corrected offline are reviewed and approv
   browser,
 }) => {
   test.setTimeout(180_000);
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await phone.newPage();
-  answerDialogs(page);
-  await login(page, OFFICER);
-  await expect(page).toHaveURL(/\/field$/);
+  const { phone, page } = await officerPhone(browser, OFFICER);
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });
   await page.waitForFunction(

@@ -7,9 +7,9 @@ import { expect, test } from "@playwright/test";
 import { maskPhone } from "@/domain/mask";
 import { sheetRows, type Workbook } from "@/domain/questionnaire/definition";
 import {
-  answerDialogs,
   campaignForOfficer,
   login,
+  officerPhone,
   publishQuestionnaire,
   readStore,
   syncUntilEmpty,
@@ -55,15 +55,7 @@ test("a bound question starts from the register and a changed answer is saved as
   await publishQuestionnaire(admin);
   await expect(admin.getByTestId("questionnaire-done")).toContainText("已发布“户主信息核实”第 1 版");
 
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await phone.newPage();
-  answerDialogs(page);
-  await login(page, OFFICER);
-  await expect(page).toHaveURL(/\/field$/);
+  const { phone, page } = await officerPhone(browser, OFFICER);
   await page.getByRole("radio", { name: CAMPAIGN }).check();
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });

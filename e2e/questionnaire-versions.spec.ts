@@ -9,8 +9,10 @@ import { expect, type Page, test } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
 import { sheetRows, type Workbook } from "@/domain/questionnaire/definition";
 import {
-  answerDialogs,
+  communityOf,
+  demoGrids,
   login,
+  officerPhone,
   publishQuestionnaire,
   readStore,
   syncUntilEmpty,
@@ -72,19 +74,9 @@ const V2: Workbook = {
  * the officer's password.
  */
 async function campaignForOfficer19(admin: Page): Promise<{ id: string; password: string }> {
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  type Detail = {
-    gridList: { id: string; communityName: string; officer: { id: string; username: string } | null }[];
-  };
-  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
-  const demo = await trpcQuery<Detail>(admin.request, "campaign.get", {
-    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-  });
-  const held = demo.gridList.find((g) => g.officer?.username === OFFICER);
-  const grid = held ?? demo.gridList.find((g) => g.officer?.username === GRID_OF);
+  const { grids, areaOptions } = await demoGrids(admin);
+  const held = grids.find((g) => g.officer?.username === OFFICER);
+  const grid = held ?? grids.find((g) => g.officer?.username === GRID_OF);
   if (!grid) throw new Error(`${GRID_OF} holds no grid`);
   let officerId = held?.officer?.id;
   let password = "doorstep";
@@ -98,8 +90,7 @@ async function campaignForOfficer19(admin: Page): Promise<{ id: string; password
     officerId = made.id;
     password = made.temporaryPassword;
   }
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
+  const community = communityOf(areaOptions, grid);
   const created = await trpcMutate<{ id: string }>(admin.request, "campaign.create", {
     name: CAMPAIGN,
     startsOn: chinaDay(new Date()),
@@ -169,15 +160,7 @@ test("a draft questionnaire is previewed and published; a draft on the phone out
   await expect(admin.getByTestId("questionnaire-current")).toContainText("第 1 版，3 题");
 
   // The officer downloads the campaign with version 1 and starts two visits without saving them.
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await phone.newPage();
-  answerDialogs(page);
-  await login(page, OFFICER, created.password);
-  await expect(page).toHaveURL(/\/field$/);
+  const { phone, page } = await officerPhone(browser, OFFICER, created.password);
   // An officer made here holds this campaign alone (no choice offered); the demo's officer19 chooses.
   const offered = page.getByRole("radio", { name: CAMPAIGN });
   await expect(page.getByRole("button", { name: "下载网格数据" })).toBeVisible();

@@ -8,9 +8,9 @@ import { chinaDay } from "@/domain/progress";
 import type { Workbook } from "@/domain/questionnaire/definition";
 import { elderlyHealth } from "../test/domain/questionnaire/fixtures/elderly-health";
 import {
-  answerDialogs,
   campaignForOfficer,
   login,
+  officerPhone,
   publishQuestionnaire,
   readStore,
   syncUntilEmpty,
@@ -62,15 +62,7 @@ test("an uploaded questionnaire is answered offline at the door and read by the 
   await admin.screenshot({ path: `${SHOTS}/admin-upload-done.png` });
 
   // The officer downloads the new campaign's grid, questionnaire with it.
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await phone.newPage();
-  answerDialogs(page);
-  await login(page, OFFICER);
-  await expect(page).toHaveURL(/\/field$/);
+  const { phone, page } = await officerPhone(browser, OFFICER);
   await page.getByRole("radio", { name: CAMPAIGN }).check();
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });

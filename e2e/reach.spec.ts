@@ -10,7 +10,7 @@ import { type Browser, type BrowserContext, expect, type Page, test } from "@pla
 import type { PullResponse } from "../domain/pull";
 import { endChanges, newPersonChange } from "../domain/visit";
 import { decodePullRows } from "../domain/wire";
-import { answerDialogs, login, readStore, SCREENS, trpcMutate, trpcQuery } from "./support";
+import { answerDialogs, demoGrids, login, readStore, SCREENS, trpcMutate, trpcQuery } from "./support";
 
 // Officers no other spec works as.
 const OFFICER = "officer12";
@@ -251,35 +251,24 @@ test("the officer's visit reaches the review pane in words; phone, progress and 
 
 test("an officer with no grid is told whom to ask, with no download button", async ({ browser }) => {
   const [deskContext, desk] = await supervisorDesk(browser);
-  // Take the officer's grid away in the open campaign (given back at the end).
-  const { campaigns } = await trpcQuery<{ campaigns: { id: string; status: string }[] }>(
-    desk.request,
-    "campaign.list",
-    undefined,
-  );
-  const open = campaigns.find((c) => c.status === "open") as { id: string };
-  const detail = await trpcQuery<{
-    gridList: { id: string; officer: { id: string; username: string } | null }[];
-  }>(desk.request, "campaign.get", { id: open.id });
-  const theirs = detail.gridList.find((g) => g.officer?.username === IDLE_OFFICER) as {
-    id: string;
-    officer: { id: string };
-  };
-  expect(theirs, "the officer's grid").toBeTruthy();
-  await trpcMutate(desk.request, "campaign.unassign", { campaignId: open.id, gridId: theirs.id });
-
-  const [context, phone] = await phoneOf(browser, IDLE_OFFICER);
-  const notice = phone.getByTestId("no-assignment");
-  await expect(notice).toContainText("您还没有被分配进行中的核查网格");
-  await expect(notice).toContainText(/请联系.+（.+）/);
-  await expect(phone.getByRole("button", { name: "下载网格数据" })).toBeHidden();
-  await phone.screenshot({ path: `${SHOTS}/phone-no-assignment.png` });
-  await context.close();
-  await trpcMutate(desk.request, "campaign.assign", {
-    campaignId: open.id,
-    gridId: theirs.id,
-    officerId: theirs.officer.id,
-  });
+  // Take the officer's grid away in the demo campaign; given back however the spec ends, for the
+  // specs that follow.
+  const { campaignId, grids } = await demoGrids(desk);
+  const theirs = grids.find((g) => g.officer?.username === IDLE_OFFICER);
+  if (!theirs?.officer) throw new Error(`${IDLE_OFFICER} holds no grid`);
+  const officerId = theirs.officer.id;
+  await trpcMutate(desk.request, "campaign.unassign", { campaignId, gridId: theirs.id });
+  try {
+    const [context, phone] = await phoneOf(browser, IDLE_OFFICER);
+    const notice = phone.getByTestId("no-assignment");
+    await expect(notice).toContainText("您还没有被分配进行中的核查网格");
+    await expect(notice).toContainText(/请联系.+（.+）/);
+    await expect(phone.getByRole("button", { name: "下载网格数据" })).toBeHidden();
+    await phone.screenshot({ path: `${SHOTS}/phone-no-assignment.png` });
+    await context.close();
+  } finally {
+    await trpcMutate(desk.request, "campaign.assign", { campaignId, gridId: theirs.id, officerId });
+  }
   await deskContext.close();
 });
 

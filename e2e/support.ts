@@ -1,5 +1,6 @@
-import { type APIRequestContext, expect, type Page } from "@playwright/test";
+import { type APIRequestContext, type Browser, expect, type Page } from "@playwright/test";
 import ExcelJS from "exceljs";
+import { DEMO_CAMPAIGN } from "@/db/seed";
 import { chinaDay } from "@/domain/progress";
 import type { Workbook } from "@/domain/questionnaire/definition";
 
@@ -64,6 +65,23 @@ export function answerDialogs(page: Page) {
     void (state.acceptConfirms ? dialog.accept() : dialog.dismiss());
   });
   return state;
+}
+
+/**
+ * An officer's phone (390 × 844, touch) logged in on the field screen, its dialogs answered: the
+ * context (to close it or take its signal away), its page and the dialogs seen.
+ */
+export async function officerPhone(browser: Browser, username: string, password?: string) {
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await phone.newPage();
+  const dialogs = answerDialogs(page);
+  await login(page, username, password);
+  await expect(page).toHaveURL(/\/field$/);
+  return { phone, page, dialogs };
 }
 
 /** The entries still waiting in the phone's outbox, read from IndexedDB itself. */
@@ -291,26 +309,43 @@ export async function publishQuestionnaire(page: Page) {
   await expect(draft).toHaveCount(0);
 }
 
-type AreaOption = { id: string; name: string; level: string };
-type DemoGrid = { id: string; communityName: string; officer: { id: string; username: string } | null };
+export type AreaOption = { id: string; name: string; level: string };
+export type DemoGrid = {
+  id: string;
+  communityName: string;
+  officer: { id: string; username: string } | null;
+};
 
 /**
- * As the administrator logged in on `admin`: the demo campaign's grids (the campaign open before a
- * spec opens its own) and the areas a new campaign may cover.
+ * As the administrator logged in on `admin`: the demo campaign (found by its name, never as "the first
+ * open campaign": a spec that fails before closing its own campaign would hand that one to every spec
+ * after it), its grids and the areas a new campaign may cover.
  */
-async function demoGrids(admin: Page): Promise<{ grids: DemoGrid[]; areaOptions: AreaOption[] }> {
-  const list = await trpcQuery<{ campaigns: { id: string; status: string }[]; areaOptions: AreaOption[] }>(
-    admin.request,
-    "campaign.list",
-    undefined,
-  );
-  const demo = await trpcQuery<{ gridList: DemoGrid[] }>(admin.request, "campaign.get", {
-    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-  });
-  return { grids: demo.gridList, areaOptions: list.areaOptions };
+export async function demoGrids(
+  admin: Page,
+): Promise<{ campaignId: string; grids: DemoGrid[]; areaOptions: AreaOption[] }> {
+  const list = await trpcQuery<{
+    campaigns: { id: string; name: string; status: string }[];
+    areaOptions: AreaOption[];
+  }>(admin.request, "campaign.list", undefined);
+  const campaign = list.campaigns.find((c) => c.name === DEMO_CAMPAIGN.name && c.status === "open");
+  if (!campaign) throw new Error(`the demo campaign ${DEMO_CAMPAIGN.name} is not open`);
+  const demo = await trpcQuery<{ gridList: DemoGrid[] }>(admin.request, "campaign.get", { id: campaign.id });
+  return { campaignId: campaign.id, grids: demo.gridList, areaOptions: list.areaOptions };
 }
 
-function communityOf(areaOptions: AreaOption[], grid: DemoGrid): AreaOption {
+/** The demo campaign's grid `officer` holds, and its community. */
+export async function demoGridOf(
+  admin: Page,
+  officer: string,
+): Promise<{ grid: DemoGrid & { officer: { id: string; username: string } }; community: AreaOption }> {
+  const { grids, areaOptions } = await demoGrids(admin);
+  const grid = grids.find((g) => g.officer?.username === officer);
+  if (!grid?.officer) throw new Error(`${officer} holds no grid`);
+  return { grid: { ...grid, officer: grid.officer }, community: communityOf(areaOptions, grid) };
+}
+
+export function communityOf(areaOptions: AreaOption[], grid: DemoGrid): AreaOption {
   const community = areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
   if (!community) throw new Error("the grid's community is not offered");
   return community;
@@ -357,10 +392,7 @@ export async function campaignForOfficer(
   officer: string,
   name: string,
 ): Promise<{ id: string }> {
-  const { grids, areaOptions } = await demoGrids(admin);
-  const grid = grids.find((g) => g.officer?.username === officer);
-  if (!grid?.officer) throw new Error(`${officer} holds no grid`);
-  const community = communityOf(areaOptions, grid);
+  const { grid, community } = await demoGridOf(admin, officer);
   const created = await trpcMutate<{ id: string }>(admin.request, "campaign.create", {
     name,
     startsOn: chinaDay(new Date()),

@@ -4,7 +4,7 @@
 
 import { mkdirSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { answerDialogs, login, readStore, trpcMutate, trpcQuery } from "./support";
+import { demoGrids, login, officerPhone, readStore, trpcMutate, trpcQuery } from "./support";
 
 const SHOTS = "/tmp/shots-cover";
 
@@ -19,14 +19,10 @@ test("the supervisor moves an officer's targets to a colleague; the colleague's 
   await login(admin, "admin");
   await expect(admin).toHaveURL(/\/supervise$/);
 
-  type List = { campaigns: { id: string; status: string }[]; areaOptions: { id: string; level: string }[] };
-  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
-  const demo = await trpcQuery<{ gridList: { id: string }[] }>(admin.request, "campaign.get", {
-    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-  });
-  const street = list.areaOptions.find((a) => a.level === "street");
+  const { grids, areaOptions } = await demoGrids(admin);
+  const street = areaOptions.find((a) => a.level === "street");
   if (!street) throw new Error("no street offered");
-  const [gridA, gridB] = demo.gridList.slice(-3, -1);
+  const [gridA, gridB] = grids.slice(-3, -1);
   const stamp = Date.now() % 1_000_000;
   const make = (suffix: string, gridId: string, displayName: string) =>
     trpcMutate<{ id: string; username: string; temporaryPassword: string }>(admin.request, "user.create", {
@@ -58,15 +54,7 @@ test("the supervisor moves an officer's targets to a colleague; the colleague's 
   expect(coverCount).toBeGreaterThan(0);
 
   // The covering officer's phone first holds its own targets only.
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await phone.newPage();
-  answerDialogs(page);
-  await login(page, cover.username, cover.temporaryPassword);
-  await expect(page).toHaveURL(/\/field$/);
+  const { phone, page } = await officerPhone(browser, cover.username, cover.temporaryPassword);
   await expect(page.getByTestId("campaign")).toContainText(name);
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toHaveText(`已核查 0 / ${coverCount} 个对象`, {

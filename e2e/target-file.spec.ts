@@ -10,7 +10,7 @@ import { expect, test } from "@playwright/test";
 import { parse as parseCsv } from "csv-parse/sync";
 import { chinaDay } from "@/domain/progress";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
-import { answerDialogs, gridWithNewOfficer, login, readStore, syncUntilEmpty, trpcMutate } from "./support";
+import { gridWithNewOfficer, login, officerPhone, readStore, syncUntilEmpty, trpcMutate } from "./support";
 
 const SHOTS = "/tmp/shots-targets";
 
@@ -118,15 +118,7 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   await admin.screenshot({ path: `${SHOTS}/admin-target-file-report.png` });
 
   // The officer downloads the campaign; each target carries its claim.
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await phone.newPage();
-  answerDialogs(page);
-  await login(page, officer.username, officer.temporaryPassword);
-  await expect(page).toHaveURL(/\/field$/);
+  const { phone, page } = await officerPhone(browser, officer.username, officer.temporaryPassword);
   await page.getByRole("button", { name: "下载网格数据" }).click();
   await expect(page.getByTestId("grid-progress")).toContainText("个对象", { timeout: 30_000 });
   const targets = await readStore<Row>(page, "campaignTargets");

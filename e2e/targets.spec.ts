@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
-import { answerDialogs, gridWithNewOfficer, login, readStore, trpcMutate, trpcQuery } from "./support";
+import { gridWithNewOfficer, login, officerPhone, readStore, trpcMutate, trpcQuery } from "./support";
 
 const SHOTS = "/tmp/shots-targets";
 const AGE_AT = "2026-12-31";
@@ -76,15 +76,7 @@ test("an administrator targets persons aged 60+ of one community; the officer's 
   await admin.screenshot({ path: `${SHOTS}/admin-created.png` });
 
   // The officer downloads the campaign: the targets of their grid come with it.
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await phone.newPage();
-  answerDialogs(page);
-  await login(page, officer.username, officer.temporaryPassword);
-  await expect(page).toHaveURL(/\/field$/);
+  const { phone, page } = await officerPhone(browser, officer.username, officer.temporaryPassword);
   // Its only campaign: named on the panel, no choice to make.
   await expect(page.getByTestId("campaign")).toContainText(name);
   await page.getByRole("button", { name: "下载网格数据" }).click();

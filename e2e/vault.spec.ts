@@ -5,7 +5,7 @@
 
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
-import { E2E_PIN, login, rawStoreText, readStore, trpcMutate, trpcQuery } from "./support";
+import { demoGridOf, E2E_PIN, login, rawStoreText, readStore, trpcMutate } from "./support";
 
 // The e2e street has 16 grids, so officer26 is not seeded: the spec makes an officer of its own, on
 // officer16's grid in a campaign of its own (closed at the end), leaving the demo campaign as it was.
@@ -60,21 +60,7 @@ async function makeOfficer(browser: Browser): Promise<{ admin: Page; campaignId:
   const admin = await (await browser.newContext()).newPage();
   await login(admin, "admin");
   await expect(admin).toHaveURL(/\/supervise/);
-  type List = {
-    campaigns: { id: string; status: string }[];
-    areaOptions: { id: string; name: string; level: string }[];
-  };
-  type Detail = {
-    gridList: { id: string; communityName: string; officer: { id: string; username: string } | null }[];
-  };
-  const list = await trpcQuery<List>(admin.request, "campaign.list", undefined);
-  const demo = await trpcQuery<Detail>(admin.request, "campaign.get", {
-    id: (list.campaigns.find((c) => c.status === "open") ?? list.campaigns[0]).id,
-  });
-  const grid = demo.gridList.find((g) => g.officer?.username === "officer16");
-  if (!grid) throw new Error("officer16 holds no grid");
-  const community = list.areaOptions.find((a) => a.level === "community" && a.name === grid.communityName);
-  if (!community) throw new Error("the grid's community is not offered");
+  const { grid, community } = await demoGridOf(admin, "officer16");
   const created = await trpcMutate<{ id: string; temporaryPassword: string }>(admin.request, "user.create", {
     username: OFFICER,
     displayName: "保险箱测试",
