@@ -5,6 +5,7 @@ import { useId, useState } from "react";
 import type { CampaignOfficer } from "@/domain/campaign";
 import { useI18n } from "../../../_components/i18n";
 import { useTRPC } from "../../../_components/trpc";
+import { TargetCells, TargetHeadCells, TD_CLASS, TH_CLASS } from "./ui";
 
 /**
  * Cover (issue 17): move an officer's targets to a colleague, or back. Pick the officer the targets
@@ -65,8 +66,6 @@ export function TargetMovePanel({
       else next.add(id);
       return next;
     });
-  const th = "border-b border-gray-300 px-2 py-1 text-left font-semibold";
-  const td = "border-b border-gray-200 px-2 py-1";
   const select = "min-h-11 rounded-lg border border-gray-400 bg-white px-3 text-base";
 
   return (
@@ -178,17 +177,14 @@ export function TargetMovePanel({
             <table className="w-full border-collapse text-sm">
               <thead className="sticky top-0 bg-white">
                 <tr>
-                  <th className={th}>{t("targetMove.col.pick")}</th>
-                  <th className={th}>{t("targets.col.name")}</th>
-                  <th className={th}>{t("targets.col.address")}</th>
-                  <th className={th}>{t("targets.col.room")}</th>
-                  <th className={th}>{t("targets.col.grid")}</th>
+                  <th className={TH_CLASS}>{t("targetMove.col.pick")}</th>
+                  <TargetHeadCells />
                 </tr>
               </thead>
               <tbody>
                 {targets.map((target) => (
                   <tr key={target.id}>
-                    <td className={td}>
+                    <td className={TD_CLASS}>
                       <input
                         type="checkbox"
                         className="h-5 w-5"
@@ -199,10 +195,7 @@ export function TargetMovePanel({
                         data-testid="target-move-pick"
                       />
                     </td>
-                    <td className={td}>{target.label}</td>
-                    <td className={td}>{target.address}</td>
-                    <td className={td}>{target.roomNo}</td>
-                    <td className={td}>{target.gridName}</td>
+                    <TargetCells target={target} />
                   </tr>
                 ))}
               </tbody>

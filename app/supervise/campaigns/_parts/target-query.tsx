@@ -25,7 +25,7 @@ import {
 } from "@/domain/targets";
 import { useI18n } from "../../../_components/i18n";
 import { useTRPC } from "../../../_components/trpc";
-import { INPUT_CLASS } from "./ui";
+import { INPUT_CLASS, TargetCells, TargetHeadCells, TD_CLASS, TH_CLASS } from "./ui";
 
 /**
  * The register query of a targeted campaign as a form: one control a condition, every one "any" when
@@ -189,8 +189,6 @@ export function TargetQueryFields({
 /** A preview's total, its counts per community and grid, and its masked sample. */
 export function TargetPreviewView({ preview }: { preview: TargetPreview }) {
   const { t } = useI18n();
-  const th = "border-b border-gray-300 px-2 py-1 text-left font-semibold";
-  const td = "border-b border-gray-200 px-2 py-1";
   return (
     <section
       className="flex flex-col gap-3 rounded-lg border border-gray-300 p-3"
@@ -208,15 +206,15 @@ export function TargetPreviewView({ preview }: { preview: TargetPreview }) {
               <caption className="text-left font-semibold">{t("targets.byCommunity")}</caption>
               <thead>
                 <tr>
-                  <th className={th}>{t("targets.col.community")}</th>
-                  <th className={`${th} text-right`}>{t("targets.col.count")}</th>
+                  <th className={TH_CLASS}>{t("targets.col.community")}</th>
+                  <th className={`${TH_CLASS} text-right`}>{t("targets.col.count")}</th>
                 </tr>
               </thead>
               <tbody>
                 {preview.communities.map((row) => (
                   <tr key={row.communityId}>
-                    <td className={td}>{row.communityName}</td>
-                    <td className={`${td} text-right tabular-nums`}>{row.count}</td>
+                    <td className={TD_CLASS}>{row.communityName}</td>
+                    <td className={`${TD_CLASS} text-right tabular-nums`}>{row.count}</td>
                   </tr>
                 ))}
               </tbody>
@@ -225,17 +223,17 @@ export function TargetPreviewView({ preview }: { preview: TargetPreview }) {
               <caption className="text-left font-semibold">{t("targets.byGrid")}</caption>
               <thead>
                 <tr>
-                  <th className={th}>{t("targets.col.grid")}</th>
-                  <th className={`${th} text-right`}>{t("targets.col.count")}</th>
+                  <th className={TH_CLASS}>{t("targets.col.grid")}</th>
+                  <th className={`${TH_CLASS} text-right`}>{t("targets.col.count")}</th>
                 </tr>
               </thead>
               <tbody>
                 {preview.grids.map((row) => (
                   <tr key={row.gridId} data-grid={row.gridId}>
-                    <td className={td}>
+                    <td className={TD_CLASS}>
                       {row.communityName} · {row.gridName}
                     </td>
-                    <td className={`${td} text-right tabular-nums`}>{row.count}</td>
+                    <td className={`${TD_CLASS} text-right tabular-nums`}>{row.count}</td>
                   </tr>
                 ))}
               </tbody>
@@ -245,22 +243,14 @@ export function TargetPreviewView({ preview }: { preview: TargetPreview }) {
             <caption className="text-left font-semibold">{t("targets.sample")}</caption>
             <thead>
               <tr>
-                <th className={th}>{t("targets.col.name")}</th>
-                <th className={th}>{t("targets.col.detail")}</th>
-                <th className={th}>{t("targets.col.address")}</th>
-                <th className={th}>{t("targets.col.room")}</th>
-                <th className={th}>{t("targets.col.grid")}</th>
+                <TargetHeadCells detail />
               </tr>
             </thead>
             <tbody>
               {preview.sample.map((row, index) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: masked rows have no id to show
                 <tr key={index}>
-                  <td className={td}>{row.label}</td>
-                  <td className={`${td} tabular-nums`}>{row.detail}</td>
-                  <td className={td}>{row.address}</td>
-                  <td className={td}>{row.roomNo}</td>
-                  <td className={td}>{row.gridName}</td>
+                  <TargetCells target={row} detail />
                 </tr>
               ))}
             </tbody>

@@ -73,3 +73,35 @@ export function FieldError({ id, message }: { id: string; message: string | unde
     </p>
   );
 }
+
+export const TH_CLASS = "border-b border-gray-300 px-2 py-1 text-left font-semibold";
+export const TD_CLASS = "border-b border-gray-200 px-2 py-1";
+
+/** A masked target as every supervisor's table shows it: the preview's sample and the move list alike. */
+type TargetRow = { label: string; detail?: string; address: string; roomNo: string; gridName: string };
+
+/** The head cells of a target row; `detail` adds the column of what matched (an age, a size…). */
+export function TargetHeadCells({ detail = false }: { detail?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <th className={TH_CLASS}>{t("targets.col.name")}</th>
+      {detail && <th className={TH_CLASS}>{t("targets.col.detail")}</th>}
+      <th className={TH_CLASS}>{t("targets.col.address")}</th>
+      <th className={TH_CLASS}>{t("targets.col.room")}</th>
+      <th className={TH_CLASS}>{t("targets.col.grid")}</th>
+    </>
+  );
+}
+
+export function TargetCells({ target, detail = false }: { target: TargetRow; detail?: boolean }) {
+  return (
+    <>
+      <td className={TD_CLASS}>{target.label}</td>
+      {detail && <td className={`${TD_CLASS} tabular-nums`}>{target.detail}</td>}
+      <td className={TD_CLASS}>{target.address}</td>
+      <td className={TD_CLASS}>{target.roomNo}</td>
+      <td className={TD_CLASS}>{target.gridName}</td>
+    </>
+  );
+}
