@@ -4,9 +4,9 @@
 // A disabled officer's phone, whose session is gone, does the same by its device's contact token.
 
 import { mkdirSync } from "node:fs";
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Page } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
-import { demoGridOf, login, rawStoreText, readStore, trpcMutate, trpcQuery } from "./support";
+import { demoGridOf, login, rawStoreText, readStore, test, trpcMutate, trpcQuery } from "./support";
 
 // Not seeded (the e2e street has 16 grids): an officer of the spec's own on officer15's grid, in a
 // campaign of the spec's own (closed at the end), so the demo campaign stays as it was.

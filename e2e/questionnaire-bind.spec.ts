@@ -3,7 +3,7 @@
 // differs and will be sent for review, and the saved visit carries the correction as an ordinary
 // change row with the register's and the observed value.
 
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { maskPhone } from "@/domain/mask";
 import { sheetRows, type Workbook } from "@/domain/questionnaire/definition";
 import {
@@ -13,6 +13,7 @@ import {
   publishQuestionnaire,
   readStore,
   syncUntilEmpty,
+  test,
   trpcMutate,
   uploadQuestionnaire,
 } from "./support";

@@ -5,7 +5,7 @@
 // version 1, another moved to version 2 with the answer that no longer fits shown to the officer.
 // Both sync, and the answers export shows each visit under its own version with its own labels.
 
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
 import { sheetRows, type Workbook } from "@/domain/questionnaire/definition";
 import {
@@ -16,6 +16,7 @@ import {
   publishQuestionnaire,
   readStore,
   syncUntilEmpty,
+  test,
   trpcMutate,
   trpcQuery,
   uploadQuestionnaire,

@@ -3,7 +3,7 @@
 // skip logic, 其他, a repeat, a constraint message that blocks the save — syncs, and the supervisor
 // reads the answers in words.
 
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
 import type { Workbook } from "@/domain/questionnaire/definition";
 import { elderlyHealth } from "../test/domain/questionnaire/fixtures/elderly-health";
@@ -14,6 +14,7 @@ import {
   publishQuestionnaire,
   readStore,
   syncUntilEmpty,
+  test,
   trpcMutate,
   unlock,
   uploadQuestionnaire,

@@ -1,4 +1,4 @@
-import { type APIRequestContext, type Browser, expect, type Page } from "@playwright/test";
+import { type APIRequestContext, type Browser, test as base, expect, type Page } from "@playwright/test";
 import ExcelJS from "exceljs";
 import { DEMO_CAMPAIGN } from "@/db/seed";
 import { chinaDay } from "@/domain/progress";
@@ -276,6 +276,32 @@ export async function trpcMutate<T>(api: APIRequestContext, path: string, input:
   expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
   return (await response.json()).result.data.json as T;
 }
+
+type CampaignList = { campaigns: { id: string; status: string }[] };
+const openCampaigns = (list: CampaignList) =>
+  new Set(list.campaigns.filter((c) => c.status === "open").map((c) => c.id));
+
+/**
+ * `test` for the specs that open campaigns of their own: a test that fails before its last step closes
+ * them still, so its campaign is not offered on the phones and counted on the screens of every spec
+ * after it (one spec failing half-way once failed ten more). A test that passes closes its own.
+ */
+export const test = base.extend<{ campaignsLeftClosed: undefined }>({
+  campaignsLeftClosed: [
+    async ({ playwright }, use, testInfo) => {
+      const api = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL });
+      await trpcMutate(api, "auth.login", { username: "admin", password: "doorstep" });
+      const before = openCampaigns(await trpcQuery<CampaignList>(api, "campaign.list", undefined));
+      await use(undefined);
+      if (testInfo.status !== testInfo.expectedStatus) {
+        const after = openCampaigns(await trpcQuery<CampaignList>(api, "campaign.list", undefined));
+        for (const id of after) if (!before.has(id)) await trpcMutate(api, "campaign.close", { id });
+      }
+      await api.dispose();
+    },
+    { auto: true },
+  ],
+});
 
 /** A questionnaire as an administrator's Excel file. */
 export async function xlsx(workbook: Workbook): Promise<Buffer> {

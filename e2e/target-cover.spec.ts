@@ -3,8 +3,8 @@
 // targets and the moved ones. The spec makes its own officers and campaign, and closes the campaign.
 
 import { mkdirSync } from "node:fs";
-import { expect, test } from "@playwright/test";
-import { demoGrids, login, officerPhone, readStore, trpcMutate, trpcQuery } from "./support";
+import { expect } from "@playwright/test";
+import { demoGrids, login, officerPhone, readStore, test, trpcMutate, trpcQuery } from "./support";
 
 const SHOTS = "/tmp/shots-cover";
 

@@ -6,11 +6,19 @@
 // campaign at the end.
 
 import { mkdirSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { parse as parseCsv } from "csv-parse/sync";
 import { chinaDay } from "@/domain/progress";
 import { citizenIdCheckChar } from "@/domain/validators/citizen-id";
-import { gridWithNewOfficer, login, officerPhone, readStore, syncUntilEmpty, trpcMutate } from "./support";
+import {
+  gridWithNewOfficer,
+  login,
+  officerPhone,
+  readStore,
+  syncUntilEmpty,
+  test,
+  trpcMutate,
+} from "./support";
 
 const SHOTS = "/tmp/shots-targets";
 

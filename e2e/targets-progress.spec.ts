@@ -11,7 +11,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { Client } from "pg";
 import { chinaDay } from "@/domain/progress";
 import { elderlyHealth } from "../test/domain/questionnaire/fixtures/elderly-health";
@@ -22,6 +22,7 @@ import {
   publishQuestionnaire,
   readStore,
   syncUntilEmpty,
+  test,
   trpcMutate,
   unlock,
   uploadQuestionnaire,

@@ -5,9 +5,9 @@
 // room at the person. The spec closes its campaign at the end.
 
 import { mkdirSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
-import { gridWithNewOfficer, login, officerPhone, readStore, trpcMutate, trpcQuery } from "./support";
+import { gridWithNewOfficer, login, officerPhone, readStore, test, trpcMutate, trpcQuery } from "./support";
 
 const SHOTS = "/tmp/shots-targets";
 const AGE_AT = "2026-12-31";

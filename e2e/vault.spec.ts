@@ -3,9 +3,9 @@
 // shows and the PIN opens the grid; five wrong PINs need an online login, after which the grid and
 // the pending visit are intact.
 
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Page } from "@playwright/test";
 import { chinaDay } from "@/domain/progress";
-import { demoGridOf, E2E_PIN, login, rawStoreText, readStore, trpcMutate } from "./support";
+import { demoGridOf, E2E_PIN, login, rawStoreText, readStore, test, trpcMutate } from "./support";
 
 // The e2e street has 16 grids, so officer26 is not seeded: the spec makes an officer of its own, on
 // officer16's grid in a campaign of its own (closed at the end), leaving the demo campaign as it was.

@@ -54,6 +54,8 @@ export function useRoomDraft({
   const openValues = useRef<unknown>(null);
   const restoredOpen = useRef<RoomDraft["open"]>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** The write of staged edits queued at the last key, if it has not run yet. */
+  const soon = useRef<ReturnType<typeof setTimeout> | null>(null);
   const done = useRef(false);
   /** Staged edits, composed in order, not yet in `draft`. */
   const staged = useRef<((draft: RoomDraft) => RoomDraft) | null>(null);
@@ -114,6 +116,25 @@ export function useRoomDraft({
     [],
   );
 
+  /** The draft with every edit so far written now, and nothing else done. */
+  const write = useCallback(async () => {
+    if (!db || done.current) return;
+    const current = staged.current && draftRef.current ? staged.current(draftRef.current) : draftRef.current;
+    if (!current) return;
+    const snapshot: RoomDraft = {
+      ...current,
+      open: current.open ? { key: current.open.key, values: openValues.current } : null,
+    };
+    try {
+      // The write's transaction opens in this call, before any await: a room being left (its store
+      // closed just after) still writes it.
+      if (draftHasInput(snapshot)) await saveDraft(db, roomId, snapshot);
+      else await clearDraft(db, roomId);
+    } catch (error) {
+      console.warn("draft not saved", error);
+    }
+  }, [db, roomId]);
+
   /** The draft written now, staged edits and all (`commit`: and handed to the room's state). */
   const persist = useCallback(
     async (commit = true) => {
@@ -123,23 +144,9 @@ export function useRoomDraft({
       timer.current = null;
       if (done.current) return;
       if (commit) commitStaged();
-      const current =
-        staged.current && draftRef.current ? staged.current(draftRef.current) : draftRef.current;
-      if (!current) return;
-      const snapshot: RoomDraft = {
-        ...current,
-        open: current.open ? { key: current.open.key, values: openValues.current } : null,
-      };
-      try {
-        // The write's transaction opens in this call, before any await: a room being left (its store
-        // closed just after) still writes it.
-        if (draftHasInput(snapshot)) await saveDraft(db, roomId, snapshot);
-        else await clearDraft(db, roomId);
-      } catch (error) {
-        console.warn("draft not saved", error);
-      }
+      await write();
     },
-    [db, roomId, commitStaged],
+    [db, commitStaged, write],
   );
 
   const schedule = useCallback(() => {
@@ -207,8 +214,17 @@ export function useRoomDraft({
       staged.current = before ? (draft) => change(before(draft)) : change;
       markFormDirty(FORM_ID, true);
       schedule();
+      // Written at once as well, after the key has been drawn (the room's state takes the edits at
+      // the timer): the last answer typed is on the phone before a reload or a closed tab, which
+      // on a busy phone can come before the seal that a write at the page's leaving must wait for
+      // (CI lost the last answer of a form reloaded straight after typing that way).
+      if (soon.current === null)
+        soon.current = setTimeout(() => {
+          soon.current = null;
+          void write();
+        }, 0);
     },
-    [schedule],
+    [schedule, write],
   );
 
   // The room in the questionnaire version the draft is answered in, and the newer one it may move to.
@@ -251,6 +267,9 @@ export function useRoomDraft({
 
   const discard = useCallback(() => {
     if (!db) return;
+    // A write queued by the last key would bring the discarded answers back.
+    if (soon.current) clearTimeout(soon.current);
+    soon.current = null;
     restoredOpen.current = null;
     openValues.current = null;
     staged.current = null;
