@@ -54,8 +54,8 @@ export function useRoomDraft({
   const openValues = useRef<unknown>(null);
   const restoredOpen = useRef<RoomDraft["open"]>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  /** The write of staged edits queued at the last key, if it has not run yet. */
-  const soon = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** A write of the staged edits is queued for the end of this task (one for all the edits in it). */
+  const soon = useRef(false);
   const done = useRef(false);
   /** Staged edits, composed in order, not yet in `draft`. */
   const staged = useRef<((draft: RoomDraft) => RoomDraft) | null>(null);
@@ -214,15 +214,17 @@ export function useRoomDraft({
       staged.current = before ? (draft) => change(before(draft)) : change;
       markFormDirty(FORM_ID, true);
       schedule();
-      // Written at once as well, after the key has been drawn (the room's state takes the edits at
-      // the timer): the last answer typed is on the phone before a reload or a closed tab, which
-      // on a busy phone can come before the seal that a write at the page's leaving must wait for
+      // Written at once as well, at the end of the key's own task (the room's state takes the edits
+      // at the timer): the last answer typed is on its way to the store before a reload or a closed
+      // tab, which on a busy phone can come before a write started at the page's leaving is sealed
       // (CI lost the last answer of a form reloaded straight after typing that way).
-      if (soon.current === null)
-        soon.current = setTimeout(() => {
-          soon.current = null;
+      if (!soon.current) {
+        soon.current = true;
+        queueMicrotask(() => {
+          soon.current = false;
           void write();
-        }, 0);
+        });
+      }
     },
     [schedule, write],
   );
@@ -267,9 +269,6 @@ export function useRoomDraft({
 
   const discard = useCallback(() => {
     if (!db) return;
-    // A write queued by the last key would bring the discarded answers back.
-    if (soon.current) clearTimeout(soon.current);
-    soon.current = null;
     restoredOpen.current = null;
     openValues.current = null;
     staged.current = null;
