@@ -1,6 +1,7 @@
 import { openDB } from "idb";
 import {
   afterWrongPin,
+  BUNDLED_STORES,
   clampLockMinutes,
   type DeviceWrap,
   PIN_ITERATIONS,
@@ -8,8 +9,15 @@ import {
   parseVaultRecord,
   type VaultRecord,
 } from "@/domain/vault";
-import { isSealed, SealedDatabase } from "./sealed";
-import { type FieldDatabase, forgetDataKeys, holdDataKey, openRawFieldDb, REGISTER_STORES } from "./store";
+import { isSealed, isStoredSealed, SealedDatabase, type SealedStore } from "./sealed";
+import {
+  type FieldDatabase,
+  type FieldStoreName,
+  forgetDataKeys,
+  holdDataKey,
+  openRawFieldDb,
+  REGISTER_STORES,
+} from "./store";
 
 /**
  * The officer's data key on this phone and its two wraps (domain/vault.ts VaultRecord, kept in clear
@@ -297,12 +305,18 @@ export async function sealInPlace(db: FieldDatabase, dataKey: CryptoKey): Promis
   const sealed = new SealedDatabase(db as never, () => dataKey) as unknown as FieldDatabase;
   let count = 0;
   for (const name of SEALED_STORES) {
-    const clear = (await db.getAll(name)).filter((row) => !isSealed(row));
+    const clear = (await db.getAll(name)).filter((row) => !isStoredSealed(row));
     if (clear.length === 0) continue;
     const tx = sealed.transaction(name, "readwrite", { durability: "strict" });
     await Promise.all(clear.map((row) => tx.objectStore(name).put(row as never)));
     await tx.done;
     count += clear.length;
+  }
+  // Register rows sealed one by one, or bundles holding rows since rewritten: sealed together afresh.
+  for (const name of BUNDLED_STORES) {
+    const tx = sealed.transaction(name as FieldStoreName, "readwrite", { durability: "strict" });
+    count += await (tx.objectStore(name as FieldStoreName) as unknown as SealedStore).rebundle();
+    await tx.done;
   }
   const metaKeys = (await db.getAllKeys("meta")).map(String);
   const clearMeta: [string, unknown][] = [];
