@@ -391,6 +391,26 @@ function openRows(pump: Pump, store: string, rows: unknown[]) {
 }
 
 /**
+ * What a store's sweep has to do (SealedStore.rebundle), from its rows and its bundles as stored: the
+ * bundles fewer rows point at than they hold (stale: they still hold old values), and the grids with
+ * enough rows sealed alone to bundle.
+ */
+export function bundling(stored: unknown[], held: Pick<BundleRecord, "id" | "rows">[]) {
+  const pointing = new Map<string, number>();
+  const aloneByGrid = new Map<string, number>();
+  for (const row of stored) {
+    const bundle = bundleOf(row);
+    if (bundle) pointing.set(bundle, (pointing.get(bundle) ?? 0) + 1);
+    else if (isSealed(row) && typeof row.gridId === "string")
+      aloneByGrid.set(row.gridId, (aloneByGrid.get(row.gridId) ?? 0) + 1);
+  }
+  return {
+    stale: new Set(held.filter((r) => (pointing.get(r.id) ?? 0) < r.rows).map((r) => r.id)),
+    gathered: new Set([...aloneByGrid].filter(([, n]) => n >= BUNDLE_MIN).map(([gridId]) => gridId)),
+  };
+}
+
+/**
  * Rows put into one store in one go (the same task, before any of them is awaited): sealed together
  * at the end of it, by grid, in bundles of up to BUNDLE_ROWS; too few of a grid are sealed alone.
  */
@@ -542,16 +562,7 @@ export class SealedStore {
     const range = IDBKeyRange.bound(...bundleRange(this.name));
     const stored: Record<string, unknown>[] = await this.pump.request(() => this.raw.getAll());
     const held: BundleRecord[] = await this.pump.request(() => bundles.getAll(range));
-    const pointing = new Map<string, number>();
-    const aloneByGrid = new Map<string, number>();
-    for (const row of stored) {
-      const bundle = bundleOf(row);
-      if (bundle) pointing.set(bundle, (pointing.get(bundle) ?? 0) + 1);
-      else if (isSealed(row) && typeof row.gridId === "string")
-        aloneByGrid.set(row.gridId, (aloneByGrid.get(row.gridId) ?? 0) + 1);
-    }
-    const stale = new Set(held.filter((r) => (pointing.get(r.id) ?? 0) < r.rows).map((r) => r.id));
-    const gathered = new Set([...aloneByGrid].filter(([, n]) => n >= BUNDLE_MIN).map(([gridId]) => gridId));
+    const { stale, gathered } = bundling(stored, held);
     if (stale.size === 0 && gathered.size === 0) return 0;
     const chosen = (row: Record<string, unknown>) => {
       const bundle = bundleOf(row);

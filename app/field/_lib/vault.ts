@@ -4,20 +4,14 @@ import {
   BUNDLED_STORES,
   clampLockMinutes,
   type DeviceWrap,
+  isBundleOf,
   PIN_ITERATIONS,
   type PinWrap,
   parseVaultRecord,
   type VaultRecord,
 } from "@/domain/vault";
-import { isSealed, isStoredSealed, SealedDatabase, type SealedStore } from "./sealed";
-import {
-  type FieldDatabase,
-  type FieldStoreName,
-  forgetDataKeys,
-  holdDataKey,
-  openRawFieldDb,
-  REGISTER_STORES,
-} from "./store";
+import { bundling, isSealed, isStoredSealed, SealedDatabase, type SealedStore } from "./sealed";
+import { type FieldDatabase, forgetDataKeys, holdDataKey, openRawFieldDb, REGISTER_STORES } from "./store";
 
 /**
  * The officer's data key on this phone and its two wraps (domain/vault.ts VaultRecord, kept in clear
@@ -304,18 +298,27 @@ const SEALED_STORES = [
 export async function sealInPlace(db: FieldDatabase, dataKey: CryptoKey): Promise<number> {
   const sealed = new SealedDatabase(db as never, () => dataKey) as unknown as FieldDatabase;
   let count = 0;
+  // The bundles as stored (key and row count), to tell which stores the sweep has to rebundle.
+  const held = (await db.getAll("bundles")).map(({ id, rows }) => ({ id, rows }));
   for (const name of SEALED_STORES) {
-    const clear = (await db.getAll(name)).filter((row) => !isStoredSealed(row));
-    if (clear.length === 0) continue;
+    const rows = await db.getAll(name);
+    const clear = rows.filter((row) => !isStoredSealed(row));
+    if (clear.length > 0) {
+      const tx = sealed.transaction(name, "readwrite", { durability: "strict" });
+      await Promise.all(clear.map((row) => tx.objectStore(name).put(row as never)));
+      await tx.done;
+      count += clear.length;
+    }
+    // Register rows sealed one by one, or bundles holding rows since rewritten: sealed together
+    // afresh (looked at again in the sweep's own transaction).
+    if (!BUNDLED_STORES.includes(name)) continue;
+    const { stale, gathered } = bundling(
+      rows,
+      held.filter((b) => isBundleOf(b.id, name)),
+    );
+    if (clear.length === 0 && stale.size === 0 && gathered.size === 0) continue;
     const tx = sealed.transaction(name, "readwrite", { durability: "strict" });
-    await Promise.all(clear.map((row) => tx.objectStore(name).put(row as never)));
-    await tx.done;
-    count += clear.length;
-  }
-  // Register rows sealed one by one, or bundles holding rows since rewritten: sealed together afresh.
-  for (const name of BUNDLED_STORES) {
-    const tx = sealed.transaction(name as FieldStoreName, "readwrite", { durability: "strict" });
-    count += await (tx.objectStore(name as FieldStoreName) as unknown as SealedStore).rebundle();
+    count += await (tx.objectStore(name) as unknown as SealedStore).rebundle();
     await tx.done;
   }
   const metaKeys = (await db.getAllKeys("meta")).map(String);
