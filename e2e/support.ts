@@ -175,26 +175,6 @@ export async function readStore<T = Record<string, unknown>>(
         conflicts: "changeId",
         notices: "changeId",
       };
-      // One sealed value opened: IV, then AES-GCM over a 4-byte length and JSON, bound to store and key.
-      const open = async (sealed: Uint8Array<ArrayBuffer>, store: string, primary: unknown) => {
-        const plain = new Uint8Array(
-          await crypto.subtle.decrypt(
-            {
-              name: "AES-GCM",
-              iv: sealed.slice(0, 12),
-              additionalData: new TextEncoder().encode(
-                `doorstep-vault/1|${store}|${JSON.stringify(primary)}`,
-              ),
-            },
-            key as CryptoKey,
-            sealed.slice(12),
-          ),
-        );
-        const length = new DataView(plain.buffer).getUint32(0);
-        return JSON.parse(new TextDecoder().decode(plain.slice(4, 4 + length)), (_k, v) =>
-          v && typeof v === "object" && "$date" in v ? new Date(v.$date) : v,
-        );
-      };
       // Register rows sealed together: the row names its bundle (bundles store), which holds
       // { store, rows: [[id, values], …] } sealed under the bundle's own key.
       const bundles = new Map<string, Map<string, Record<string, unknown>>>();
@@ -223,6 +203,29 @@ export async function readStore<T = Record<string, unknown>>(
         opened.push(name === "meta" ? values : { ...values, ...clear });
       }
       return opened as T[];
+
+      // One sealed value opened: IV, then AES-GCM over a 4-byte length and JSON, bound to store and key.
+      // (Declared after the return, as readRaw: the bench's compiler names a function assigned to a
+      // const with a helper the page lacks.)
+      async function open(sealed: Uint8Array<ArrayBuffer>, store: string, primary: unknown) {
+        const plain = new Uint8Array(
+          await crypto.subtle.decrypt(
+            {
+              name: "AES-GCM",
+              iv: sealed.slice(0, 12),
+              additionalData: new TextEncoder().encode(
+                `doorstep-vault/1|${store}|${JSON.stringify(primary)}`,
+              ),
+            },
+            key as CryptoKey,
+            sealed.slice(12),
+          ),
+        );
+        const length = new DataView(plain.buffer).getUint32(0);
+        return JSON.parse(new TextDecoder().decode(plain.slice(4, 4 + length)), (_k, v) =>
+          v && typeof v === "object" && "$date" in v ? new Date(v.$date) : v,
+        );
+      }
 
       async function readRaw(store: string, key?: string): Promise<unknown[]> {
         const user = JSON.parse(localStorage.getItem("doorstep.user") ?? "{}");
