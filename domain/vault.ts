@@ -45,6 +45,42 @@ export const CLEAR_FIELDS: Record<string, readonly string[]> = {
 };
 
 /**
+ * Register rows are sealed together, a bundle of up to BUNDLE_ROWS rows of one store and one grid in
+ * one AES-GCM record of the `bundles` store, when a write puts many at once (a pulled page, the sweep):
+ * an unlock then opens a few dozen records, not one per row (thousands: each a WebCrypto call and its
+ * reply task). The row keeps its clear fields and, under BUNDLE, the key of the bundle holding the rest.
+ * A row written alone (a visit saved, a cursor's update) is sealed alone, as before.
+ */
+export const BUNDLE = "bundle";
+export const BUNDLE_STORE = "bundles";
+export const BUNDLE_ROWS = 256;
+/** Fewer rows than this put at once are sealed one by one: a bundle of two saves nothing. */
+export const BUNDLE_MIN = 8;
+/** The stores whose rows may be bundled: those looked up by grid (a dropped grid takes its bundles). */
+export const BUNDLED_STORES: readonly string[] = Object.keys(CLEAR_FIELDS).filter((store) =>
+  CLEAR_FIELDS[store].includes("gridId"),
+);
+
+/**
+ * A bundle's key: the store, the grid (ids carry nothing personal) and its own id, so the bundles of a
+ * store, or of a store's grid, are one key range (bundleRange).
+ */
+export function bundleKey(store: string, gridId: string, id: string): string {
+  return `${store}|${gridId}|${id}`;
+}
+
+/** The lower and upper key of a store's bundles, or of one grid's in it. */
+export function bundleRange(store: string, gridId?: string): [string, string] {
+  const prefix = gridId === undefined ? `${store}|` : `${store}|${gridId}|`;
+  return [prefix, `${prefix}\uffff`];
+}
+
+/** Whether a bundle key is one of `store`'s. */
+export function isBundleOf(key: string, store: string): boolean {
+  return key.startsWith(`${store}|`);
+}
+
+/**
  * Meta entries left in clear: the phone's device id and the vault record are needed before unlock
  * (the record holds only wrapped keys), the lock limit to lock. The rest (cursor, campaign,
  * questionnaire, the officer's profile) is sealed.

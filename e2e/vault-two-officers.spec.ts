@@ -99,20 +99,51 @@ async function openWith(page: Page, keyDb: string, pin: string, rowsDb: string, 
       } catch {
         return { key: false, opened: 0, refused: 0 };
       }
+      const decrypt = (sealed: Uint8Array<ArrayBuffer>, name: string, key: string) =>
+        crypto.subtle.decrypt(
+          {
+            name: "AES-GCM",
+            iv: sealed.slice(0, 12),
+            additionalData: new TextEncoder().encode(`doorstep-vault/1|${name}|${JSON.stringify(key)}`),
+          },
+          dataKey,
+          sealed.slice(12),
+        );
+      // A row sealed together with others (its `bundle`) opens when its bundle does and holds it.
+      const bundles = new Map<string, Promise<string[] | null>>();
+      const bundled = (key: string) => {
+        let ids = bundles.get(key);
+        if (!ids) {
+          ids = get(rowsDb, "bundles", key).then(async ([record]) => {
+            try {
+              const plain = new Uint8Array(
+                await decrypt((record as { sealed: Uint8Array<ArrayBuffer> }).sealed, "bundles", key),
+              );
+              const length = new DataView(plain.buffer).getUint32(0);
+              const content = JSON.parse(new TextDecoder().decode(plain.slice(4, 4 + length)));
+              return content.store === store ? content.rows.map(([id]: [string]) => id) : [];
+            } catch {
+              return null;
+            }
+          });
+          bundles.set(key, ids);
+        }
+        return ids;
+      };
       let opened = 0;
       let refused = 0;
-      for (const row of (await get(rowsDb, store)) as { id: string; sealed?: Uint8Array<ArrayBuffer> }[]) {
+      type Stored = { id: string; sealed?: Uint8Array<ArrayBuffer>; bundle?: string };
+      for (const row of (await get(rowsDb, store)) as Stored[]) {
+        if (row.bundle) {
+          const ids = await bundled(row.bundle);
+          if (ids === null) refused += 1;
+          else if (ids.includes(row.id)) opened += 1;
+          else throw new Error(`a row of ${rowsDb}/${store} is not in its bundle`);
+          continue;
+        }
         if (!row.sealed) throw new Error(`a row of ${rowsDb}/${store} is in clear`);
         try {
-          await crypto.subtle.decrypt(
-            {
-              name: "AES-GCM",
-              iv: row.sealed.slice(0, 12),
-              additionalData: new TextEncoder().encode(`doorstep-vault/1|${store}|${JSON.stringify(row.id)}`),
-            },
-            dataKey,
-            row.sealed.slice(12),
-          );
+          await decrypt(row.sealed, store, row.id);
           opened += 1;
         } catch {
           refused += 1;

@@ -247,10 +247,11 @@ describe("the store upgrade", () => {
     v1.close();
 
     const db = await openUnlockedDb(userId);
-    expect(db.version).toBe(6);
+    expect(db.version).toBe(7);
     expect([...db.objectStoreNames].sort()).toEqual(
       [
         "buildings",
+        "bundles",
         "campaignTargets",
         "changes",
         "conflicts",

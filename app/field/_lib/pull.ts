@@ -1,5 +1,6 @@
 import "client-only";
 import { PULL_TABLES, type PulledConflict, type PullResponse } from "@/domain/pull";
+import { BUNDLED_STORES, bundleRange } from "@/domain/vault";
 import { decodePullRows, type PullTables } from "@/domain/wire";
 import { notifyOutboxChanged } from "./pending";
 import {
@@ -60,7 +61,15 @@ export async function pullAll(
 export async function applyPullPage(db: FieldDatabase, page: PullResponse): Promise<number> {
   // Before anything is touched: a page of a format this app cannot read is refused whole, in words.
   const tables = decodePullRows(page.format, page.rows);
-  const tx = writeTransaction(db, ["meta", ...REGISTER_STORES, "conflicts", "notices", "outbox", "drafts"]);
+  const tx = writeTransaction(db, [
+    "meta",
+    ...REGISTER_STORES,
+    "bundles",
+    "conflicts",
+    "notices",
+    "outbox",
+    "drafts",
+  ]);
   let written: number;
   try {
     written = await writePage(tx, page, tables);
@@ -125,6 +134,9 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
         if (name === "rooms") await tx.objectStore("drafts").delete(cursor.primaryKey);
         await cursor.delete();
       }
+      // The grid's rows sealed together go with them (sealed.ts bundles rows of one grid only).
+      if (BUNDLED_STORES.includes(name))
+        await tx.objectStore("bundles").delete(IDBKeyRange.bound(...bundleRange(name, gridId)));
     }
     await tx.objectStore("grids").delete(gridId);
   }

@@ -625,6 +625,7 @@ export async function eraseRegister(db: FieldDatabase): Promise<void> {
 
 const ERASED_STORES = [
   ...REGISTER_STORES,
+  "bundles",
   "changes",
   "drafts",
   "photos",

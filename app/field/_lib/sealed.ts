@@ -1,12 +1,21 @@
 import type { IDBPDatabase, IDBPTransaction } from "idb";
 import {
+  BUNDLE,
+  BUNDLE_MIN,
+  BUNDLE_ROWS,
+  BUNDLE_STORE,
+  BUNDLED_STORES,
+  bundleKey,
+  bundleRange,
   CLEAR_FIELDS,
   CLEAR_META_KEYS,
   decodeValue,
   encodeValue,
+  isBundleOf,
   SEALED,
   sealContext,
   splitRow,
+  VaultFormatError,
 } from "@/domain/vault";
 
 /**
@@ -82,6 +91,44 @@ export function isSealed(stored: unknown): stored is Record<string, unknown> & {
   );
 }
 
+/** A row whose sealed part is in a bundle (domain/vault.ts BUNDLE): the bundle's key. */
+export function bundleOf(stored: unknown): string | null {
+  if (!stored || typeof stored !== "object") return null;
+  const key = (stored as Record<string, unknown>)[BUNDLE];
+  return typeof key === "string" ? key : null;
+}
+
+/** Whether a stored value holds nothing in clear but its clear fields: sealed alone or in a bundle. */
+export function isStoredSealed(stored: unknown): boolean {
+  return isSealed(stored) || bundleOf(stored) !== null;
+}
+
+/** A bundle as stored: its key, its row count (for the sweep) and the sealed rows. */
+export interface BundleRecord {
+  id: string;
+  rows: number;
+  [SEALED]: Uint8Array;
+}
+
+/** One bundle sealed: its rows' secret parts, with the store they belong to, under its key. */
+async function sealBundle(dataKey: CryptoKey, store: string, key: string, rows: [string, unknown][]) {
+  return {
+    id: key,
+    rows: rows.length,
+    [SEALED]: await encrypt(dataKey, BUNDLE_STORE, key, encodeValue({ store, rows })),
+  } satisfies BundleRecord;
+}
+
+/** A bundle opened: each row's secret part by the row's key. Refuses a bundle of another store. */
+async function openBundle(dataKey: CryptoKey, store: string, record: BundleRecord | undefined, key: string) {
+  if (!record || !isBundleOf(key, store) || !(record[SEALED] instanceof Uint8Array))
+    throw new VaultFormatError(`bundle ${key} of ${store} missing`);
+  const { value } = decodeValue(await decrypt(dataKey, BUNDLE_STORE, key, record[SEALED]));
+  const opened = value as { store: string; rows: [string, Record<string, unknown>][] };
+  if (opened.store !== store) throw new VaultFormatError(`bundle ${key} is not of ${store}`);
+  return new Map(opened.rows);
+}
+
 async function encrypt(dataKey: CryptoKey, store: string, key: unknown, plain: Uint8Array) {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = await crypto.subtle.encrypt(
@@ -132,12 +179,28 @@ class Pump {
   private working = 0;
   private probing = false;
   private failed: unknown = null;
+  /** Bundles opened in this transaction, by key: each is read and decrypted once per transaction. */
+  private readonly bundles = new Map<string, Promise<Map<string, Record<string, unknown>>>>();
 
   constructor(
     readonly raw: IDBPTransaction<Any, Any, Any>,
     readonly keyOf: KeySource,
   ) {
     raw.done.catch((error: unknown) => this.fail(error ?? new DOMException("aborted", "AbortError")));
+  }
+
+  /**
+   * A bundle's rows, read and opened once in this transaction. Called when the transaction is active
+   * (from a request's result): the bundle's read is issued at once.
+   */
+  bundle(store: string, key: string) {
+    let opened = this.bundles.get(key);
+    if (!opened) {
+      const read: Promise<BundleRecord | undefined> = this.raw.objectStore(BUNDLE_STORE).get(key);
+      opened = read.then((record) => openBundle(this.keyOf(), store, record, key));
+      this.bundles.set(key, opened);
+    }
+    return opened;
   }
 
   /** A request needing no preparation (reads, deletes). */
@@ -291,23 +354,146 @@ class SealedCursor {
   }
 }
 
+/** A row whose sealed part is in a bundle, opened: its part from the bundle, its clear fields over it. */
+function fromBundle(
+  parts: Map<string, Record<string, unknown>>,
+  key: unknown,
+  stored: Record<string, unknown>,
+) {
+  const part = parts.get(String(key));
+  if (!part) throw new VaultFormatError(`row ${String(key)} not in bundle ${String(stored[BUNDLE])}`);
+  // A copy: the bundle's parts are shared by every read of the row in this transaction.
+  const row: Record<string, unknown> = { ...part };
+  for (const name in stored) if (name !== BUNDLE) row[name] = stored[name];
+  return row;
+}
+
+async function openBundled(pump: Pump, store: string, key: unknown, stored: Record<string, unknown>) {
+  return fromBundle(await pump.bundle(store, bundleOf(stored) as string), key, stored);
+}
+
+/** One stored value opened, however it is sealed; in clear (from before the vault) as it is. */
+function openStored(pump: Pump, store: string, key: unknown, stored: unknown) {
+  if (isSealed(stored)) return openValue(pump.keyOf(), store, key, stored);
+  if (bundleOf(stored) !== null) return openBundled(pump, store, key, stored as Record<string, unknown>);
+  return stored;
+}
+
 function cursorOf(pump: Pump, store: string, raw: RawCursor | null) {
   if (!raw) return null;
-  if (!isSealed(raw.value)) return new SealedCursor(pump, store, raw, raw.value);
-  return openValue(pump.keyOf(), store, raw.primaryKey, raw.value).then(
+  if (!isStoredSealed(raw.value)) return new SealedCursor(pump, store, raw, raw.value);
+  return Promise.resolve(openStored(pump, store, raw.primaryKey, raw.value)).then(
     (value) => new SealedCursor(pump, store, raw, value),
   );
 }
 
 function openRows(pump: Pump, store: string, rows: unknown[]) {
-  if (!rows.some(isSealed)) return rows;
+  if (!rows.some(isStoredSealed)) return rows;
   const keyPath = keyPathOf(store);
-  const dataKey = pump.keyOf();
-  return Promise.all(
-    rows.map((row) =>
-      isSealed(row) ? openValue(dataKey, store, keyPath ? row[keyPath] : undefined, row) : row,
-    ),
+  const keyOf = (row: unknown) => (keyPath ? (row as Record<string, unknown>)[keyPath] : undefined);
+  // The bundles first, each read once (issued now, while the transaction is active); then the rows
+  // put together without a promise each (an unlock reads thousands).
+  const keys = [...new Set(rows.map(bundleOf).filter((key) => key !== null))];
+  const bundles = Promise.all(keys.map((key) => pump.bundle(store, key)));
+  const alone = Promise.all(
+    rows.map((row) => (bundleOf(row) === null ? openStored(pump, store, keyOf(row), row) : null)),
   );
+  return Promise.all([bundles, alone]).then(([opened, single]) => {
+    const byKey = new Map(keys.map((key, i) => [key, opened[i]]));
+    return rows.map((row, i) => {
+      const bundle = bundleOf(row);
+      if (bundle === null) return single[i];
+      return fromBundle(
+        byKey.get(bundle) as Map<string, Record<string, unknown>>,
+        keyOf(row),
+        row as Record<string, unknown>,
+      );
+    });
+  });
+}
+
+/**
+ * What a store's sweep has to do (SealedStore.rebundle), from its rows and its bundles as stored: the
+ * bundles fewer rows point at than they hold (stale: they still hold old values), and the grids with
+ * enough rows sealed alone to bundle.
+ */
+export function bundling(stored: unknown[], held: Pick<BundleRecord, "id" | "rows">[]) {
+  const pointing = new Map<string, number>();
+  const aloneByGrid = new Map<string, number>();
+  for (const row of stored) {
+    const bundle = bundleOf(row);
+    if (bundle) pointing.set(bundle, (pointing.get(bundle) ?? 0) + 1);
+    else if (isSealed(row) && typeof row.gridId === "string")
+      aloneByGrid.set(row.gridId, (aloneByGrid.get(row.gridId) ?? 0) + 1);
+  }
+  return {
+    stale: new Set(held.filter((r) => (pointing.get(r.id) ?? 0) < r.rows).map((r) => r.id)),
+    gathered: new Set([...aloneByGrid].filter(([, n]) => n >= BUNDLE_MIN).map(([gridId]) => gridId)),
+  };
+}
+
+/**
+ * Rows put into one store in one go (the same task, before any of them is awaited): sealed together
+ * at the end of it, by grid, in bundles of up to BUNDLE_ROWS; too few of a grid are sealed alone.
+ */
+class Burst {
+  readonly rows: Record<string, unknown>[] = [];
+  private close!: () => void;
+  /** Each row's stored value (in the order put) and the bundle records to write before them. */
+  readonly sealed: Promise<{ stored: unknown[]; bundles: BundleRecord[] }>;
+
+  constructor(
+    private readonly store: string,
+    keyOf: KeySource,
+  ) {
+    this.sealed = new Promise<void>((resolve) => {
+      this.close = resolve;
+    }).then(() => this.seal(keyOf()));
+  }
+
+  end() {
+    this.close();
+  }
+
+  private async seal(dataKey: CryptoKey) {
+    const stored: unknown[] = new Array(this.rows.length);
+    const byGrid = new Map<string, number[]>();
+    this.rows.forEach((row, i) => {
+      const gridId = row.gridId as string;
+      const list = byGrid.get(gridId);
+      if (list) list.push(i);
+      else byGrid.set(gridId, [i]);
+    });
+    const work: Promise<unknown>[] = [];
+    const bundles: BundleRecord[] = [];
+    for (const [gridId, indexes] of byGrid) {
+      if (indexes.length < BUNDLE_MIN) {
+        for (const i of indexes)
+          work.push(
+            sealValue(dataKey, this.store, this.rows[i].id, this.rows[i]).then((value) => {
+              stored[i] = value;
+            }),
+          );
+        continue;
+      }
+      for (let from = 0; from < indexes.length; from += BUNDLE_ROWS) {
+        const key = bundleKey(this.store, gridId, crypto.randomUUID());
+        const parts: [string, unknown][] = [];
+        for (const i of indexes.slice(from, from + BUNDLE_ROWS)) {
+          const { clear, secret } = splitRow(this.store, this.rows[i]);
+          parts.push([String(this.rows[i].id), secret]);
+          stored[i] = { ...clear, [BUNDLE]: key };
+        }
+        work.push(
+          sealBundle(dataKey, this.store, key, parts).then((record) => {
+            bundles.push(record);
+          }),
+        );
+      }
+    }
+    await Promise.all(work);
+    return { stored, bundles };
+  }
 }
 
 class SealedIndex {
@@ -344,25 +530,81 @@ class SealedIndex {
   }
 }
 
-class SealedStore {
+export class SealedStore {
   private readonly keyPath: string | null;
+  private readonly bundled: boolean;
+  private burst: Burst | null = null;
   constructor(
     private readonly pump: Pump,
     readonly name: string,
     private readonly raw: Any,
   ) {
     this.keyPath = keyPathOf(name);
+    this.bundled = BUNDLED_STORES.includes(name);
+  }
+  /**
+   * A put joining this task's burst of puts (sealed together when the task's synchronous part ends).
+   * The burst's bundle records are written first, then its rows, each in the order it was asked for.
+   */
+  private putInBurst(value: Record<string, unknown>) {
+    let burst = this.burst;
+    if (!burst) {
+      const started = new Burst(this.name, this.pump.keyOf);
+      burst = started;
+      this.burst = started;
+      queueMicrotask(() => {
+        this.burst = null;
+        started.end();
+      });
+      const bundles: Any = this.pump.raw.objectStore(BUNDLE_STORE);
+      void this.pump
+        .write(started.sealed, (plan: Awaited<Burst["sealed"]>) =>
+          Promise.all(plan.bundles.map((record) => bundles.put(record))),
+        )
+        // A failure aborts the transaction and rejects every put of the burst: told there.
+        .catch(() => {});
+    }
+    const index = burst.rows.push(value) - 1;
+    return this.pump.write(
+      burst.sealed.then((plan) => plan.stored[index]),
+      (sealed) => this.raw.put(sealed),
+    );
   }
   private keyFor(value: Any, key?: IDBValidKey) {
     return this.keyPath ? value?.[this.keyPath] : key;
   }
+  /**
+   * The sweep's part (vault.ts sealInPlace): a grid's rows sealed alone (before bundles, or saved one
+   * by one) are put again together, and a bundle some of whose rows were since rewritten, ended or
+   * dropped (it still holds their old values, sealed) is replaced by one of its live rows; a bundle no
+   * row points at is deleted. All in this one transaction: nothing half-done. Returns the rows put.
+   */
+  async rebundle(): Promise<number> {
+    const bundles: Any = this.pump.raw.objectStore(BUNDLE_STORE);
+    const range = IDBKeyRange.bound(...bundleRange(this.name));
+    const stored: Record<string, unknown>[] = await this.pump.request(() => this.raw.getAll());
+    const held: BundleRecord[] = await this.pump.request(() => bundles.getAll(range));
+    const { stale, gathered } = bundling(stored, held);
+    if (stale.size === 0 && gathered.size === 0) return 0;
+    const chosen = (row: Record<string, unknown>) => {
+      const bundle = bundleOf(row);
+      return bundle ? stale.has(bundle) : isSealed(row) && gathered.has(row.gridId as string);
+    };
+    const rows: Record<string, unknown>[] = await this.pump.request(
+      () => this.raw.getAll(),
+      (all: Record<string, unknown>[]) => openRows(this.pump, this.name, all.filter(chosen)),
+    );
+    // Put at once (one burst: sealed together); the stale bundles deleted after the rows left them.
+    await Promise.all([
+      ...rows.map((row) => this.put(row)),
+      ...[...stale].map((key) => this.pump.request(() => bundles.delete(key))),
+    ]);
+    return rows.length;
+  }
   get(key: Any) {
     return this.pump.request(
       () => this.raw.get(key),
-      (row) =>
-        isSealed(row)
-          ? openValue(this.pump.keyOf(), this.name, this.keyPath ? row[this.keyPath] : key, row)
-          : row,
+      (row) => openStored(this.pump, this.name, this.keyPath && row ? row[this.keyPath] : key, row),
     );
   }
   getAll(query?: Any, count?: number) {
@@ -379,6 +621,8 @@ class SealedStore {
     return this.pump.request(() => this.raw.count(query));
   }
   put(value: Any, key?: IDBValidKey) {
+    if (this.bundled && typeof value?.gridId === "string" && typeof value?.id === "string")
+      return this.putInBurst(value);
     const prepare = sealValue(this.pump.keyOf(), this.name, this.keyFor(value, key), value);
     return this.pump.write(prepare, (sealed) =>
       this.keyPath ? this.raw.put(sealed) : this.raw.put(sealed, key),
@@ -413,6 +657,8 @@ class SealedTransaction {
   constructor(
     private readonly raw: IDBPTransaction<Any, Any, Any>,
     keyOf: KeySource,
+    /** The first store asked for (the bundles store, added to the scope, sorts before most). */
+    private readonly first: string,
   ) {
     this.pump = new Pump(raw, keyOf);
   }
@@ -426,7 +672,7 @@ class SealedTransaction {
     return this.raw.objectStoreNames;
   }
   get store() {
-    return this.objectStore(this.raw.objectStoreNames[0]);
+    return this.objectStore(this.first);
   }
   objectStore(name: string) {
     let store = this.stores.get(name);
@@ -472,7 +718,13 @@ export class SealedDatabase {
     // Before any request: a locked phone opens no transaction at all.
     this.keyOf();
     if (mode === "readwrite") this.onWrite?.();
-    return new SealedTransaction(this.raw.transaction(stores, mode, options), this.keyOf);
+    // A bundled store's rows are opened from, and put into, the bundles store: always in scope with it.
+    const names = typeof stores === "string" ? [stores] : stores;
+    const scope =
+      names.some((name) => BUNDLED_STORES.includes(name)) && !names.includes(BUNDLE_STORE)
+        ? [...names, BUNDLE_STORE]
+        : stores;
+    return new SealedTransaction(this.raw.transaction(scope, mode, options), this.keyOf, names[0]);
   }
   private one(store: string, mode: IDBTransactionMode) {
     return this.transaction(store, mode).objectStore(store);

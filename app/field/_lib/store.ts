@@ -3,7 +3,7 @@ import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type St
 import { PULL_TABLES, type PullQuestionnaire } from "@/domain/pull";
 import type { ConflictField, ResolveMutation, ValueSetter } from "@/domain/push";
 import type { Change, Visit } from "@/domain/visit";
-import { SealedDatabase, VaultLockedError } from "./sealed";
+import { type BundleRecord, SealedDatabase, VaultLockedError } from "./sealed";
 
 /**
  * The phone's copy of the officer's grids: one IndexedDB database per user, so two officers sharing
@@ -40,6 +40,8 @@ interface FieldDb extends DBSchema {
   conflicts: { key: string; value: ConflictRow; indexes: { visitId: string } };
   // Version 5: corrections recorded on this phone that a settlement elsewhere set aside.
   notices: { key: string; value: NoticeRow };
+  // Version 7: register rows sealed together (domain/vault.ts BUNDLE; app/field/_lib/sealed.ts).
+  bundles: { key: string; value: BundleRecord };
 }
 
 /**
@@ -241,7 +243,7 @@ export async function readAllFirst(db: FieldDatabase, userId: string): Promise<G
  * locked phone's pending count and the encryption in place of a store from before the vault.
  */
 export function openRawFieldDb(userId: string): Promise<FieldDatabase> {
-  return openDB<FieldDb>(`doorstep-${userId}`, 6, {
+  return openDB<FieldDb>(`doorstep-${userId}`, 7, {
     upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("meta");
@@ -270,6 +272,11 @@ export function openRawFieldDb(userId: string): Promise<FieldDatabase> {
         createRegisterStores(db, ["campaignTargets"]);
         // As in version 4: the next pull starts over and brings the targets.
         if (oldVersion >= 1) void transaction.objectStore("meta").delete("cursor");
+      }
+      if (oldVersion < 7) {
+        // Rows sealed one by one before stay as they are, and open as before; the sweep after the
+        // next unlock bundles them (vault.ts sealInPlace).
+        db.createObjectStore("bundles", { keyPath: "id" });
       }
     },
     // Another tab (a newer version of the app) wants to upgrade the database: let it, rather than stall it.

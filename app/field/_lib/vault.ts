@@ -1,14 +1,16 @@
 import { openDB } from "idb";
 import {
   afterWrongPin,
+  BUNDLED_STORES,
   clampLockMinutes,
   type DeviceWrap,
+  isBundleOf,
   PIN_ITERATIONS,
   type PinWrap,
   parseVaultRecord,
   type VaultRecord,
 } from "@/domain/vault";
-import { isSealed, SealedDatabase } from "./sealed";
+import { bundling, isSealed, isStoredSealed, SealedDatabase, type SealedStore } from "./sealed";
 import { type FieldDatabase, forgetDataKeys, holdDataKey, openRawFieldDb, REGISTER_STORES } from "./store";
 
 /**
@@ -296,13 +298,28 @@ const SEALED_STORES = [
 export async function sealInPlace(db: FieldDatabase, dataKey: CryptoKey): Promise<number> {
   const sealed = new SealedDatabase(db as never, () => dataKey) as unknown as FieldDatabase;
   let count = 0;
+  // The bundles as stored (key and row count), to tell which stores the sweep has to rebundle.
+  const held = (await db.getAll("bundles")).map(({ id, rows }) => ({ id, rows }));
   for (const name of SEALED_STORES) {
-    const clear = (await db.getAll(name)).filter((row) => !isSealed(row));
-    if (clear.length === 0) continue;
+    const rows = await db.getAll(name);
+    const clear = rows.filter((row) => !isStoredSealed(row));
+    if (clear.length > 0) {
+      const tx = sealed.transaction(name, "readwrite", { durability: "strict" });
+      await Promise.all(clear.map((row) => tx.objectStore(name).put(row as never)));
+      await tx.done;
+      count += clear.length;
+    }
+    // Register rows sealed one by one, or bundles holding rows since rewritten: sealed together
+    // afresh (looked at again in the sweep's own transaction).
+    if (!BUNDLED_STORES.includes(name)) continue;
+    const { stale, gathered } = bundling(
+      rows,
+      held.filter((b) => isBundleOf(b.id, name)),
+    );
+    if (clear.length === 0 && stale.size === 0 && gathered.size === 0) continue;
     const tx = sealed.transaction(name, "readwrite", { durability: "strict" });
-    await Promise.all(clear.map((row) => tx.objectStore(name).put(row as never)));
+    count += await (tx.objectStore(name) as unknown as SealedStore).rebundle();
     await tx.done;
-    count += clear.length;
   }
   const metaKeys = (await db.getAllKeys("meta")).map(String);
   const clearMeta: [string, unknown][] = [];
