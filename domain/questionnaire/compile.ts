@@ -7,18 +7,12 @@
 
 import type { Choice } from "./definition";
 import type { BinaryOp, Expr } from "./expr";
-import {
-  compare,
-  dayOfIso,
-  equals,
-  type Relation,
-  roundTo,
-  toBoolean,
-  toDate,
-  toNumber,
-  toText,
-  type Value,
-} from "./values";
+import type { Relation, Value } from "./values";
+import * as values from "./values";
+
+// The helpers as this module's own constants: a bundler's (and tsx's) named import is a getter on
+// values.ts's exports, called at every use of every compiled expression.
+const { compare, dayOfIso, equals, roundTo, toBoolean, toDate, toNumber, toText } = values;
 
 /**
  * A compiled expression: `S` the form's state, `I` the row (or the form) it is evaluated in, and the
@@ -45,22 +39,54 @@ const constant =
   () =>
     v;
 
+/**
+ * Whether a UTF-16 unit is what `\s` matches (and trim() strips): JavaScript's WhiteSpace and
+ * LineTerminator. Multiple choices are read by hand with it — a pushed visit's every select_multiple
+ * answer is split by it, and a regular expression per character or an array per answer cost the
+ * push more than the rest of its checks.
+ */
+export function isBlankUnit(c: number): boolean {
+  return c <= 0x20
+    ? c === 0x20 || (c >= 0x09 && c <= 0x0d)
+    : c >= 0xa0 &&
+        (c === 0xa0 ||
+          c === 0x1680 ||
+          (c >= 0x2000 && c <= 0x200a) ||
+          c === 0x2028 ||
+          c === 0x2029 ||
+          c === 0x202f ||
+          c === 0x205f ||
+          c === 0x3000 ||
+          c === 0xfeff);
+}
+
 /** The non-blank whitespace-separated pieces of a multiple choice, without an array when counting. */
-function countTokens(text: string): number {
+export function countTokens(text: string): number {
   let n = 0;
   let inToken = false;
   for (let i = 0; i < text.length; i++) {
-    const blank = /\s/.test(text[i]);
+    const blank = isBlankUnit(text.charCodeAt(i));
     if (!blank && !inToken) n++;
     inToken = !blank;
   }
   return n;
 }
 
-function hasToken(text: string, token: string): boolean {
+/** Is `token` one of the whitespace-separated pieces of `text` (as text.split(/\s+/) gives them)? */
+export function hasToken(text: string, token: string): boolean {
   if (token === "") return false;
   if (text === token) return true;
-  for (const piece of text.split(/\s+/)) if (piece === token) return true;
+  // A piece holds no blank: a token with one is no piece.
+  for (let i = 0; i < token.length; i++) if (isBlankUnit(token.charCodeAt(i))) return false;
+  const n = token.length;
+  for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
+    const end = at + n;
+    if (
+      (at === 0 || isBlankUnit(text.charCodeAt(at - 1))) &&
+      (end === text.length || isBlankUnit(text.charCodeAt(end)))
+    )
+      return true;
+  }
   return false;
 }
 

@@ -15,6 +15,7 @@ import { chinaDay } from "../progress";
 import { parseCitizenId } from "../validators/citizen-id";
 import { parsePhone } from "../validators/mobile";
 import { hasBidiControl } from "../validators/text";
+import * as compiling from "./compile";
 import { compileExpr, dayValue, type Fn, type Leaves } from "./compile";
 import {
   type Choice,
@@ -25,13 +26,20 @@ import {
   offeredChoices,
   type Question,
   type QuestionnaireDefinition,
+  type QuestionType,
   type Repeat,
   type Text,
   textIn,
   walkItems,
 } from "./definition";
 import { referencedNames } from "./expr";
-import { dayOfIso, toBoolean, toNumber, toText, type Value } from "./values";
+import type { Value } from "./values";
+import * as values from "./values";
+
+// The hot helpers as this module's own constants: a bundler's (and tsx's) named import is a getter
+// on the other module's exports, called at every use — a sixth of a pushed visit's check.
+const { dayOfIso, toBoolean, toNumber, toText } = values;
+const { isBlankUnit } = compiling;
 
 export interface Answers {
   readonly [name: string]: AnswerValue;
@@ -105,6 +113,15 @@ interface Scope {
 
 interface ItemInfo {
   item: Item;
+  /**
+   * The item's kind, name and question type, copied here for the checks every row runs: the items
+   * of a definition read from JSON come in many shapes, and reading a field of one is a slow lookup
+   * where every ItemInfo has one shape.
+   */
+  kind: Item["kind"];
+  name: string;
+  /** A question's type; null for a group or a repeat. */
+  type: QuestionType | null;
   /** Enclosing repeats, outermost first (not the repeat itself). */
   repeats: readonly string[];
   parent: Group | Repeat | null;
@@ -128,6 +145,11 @@ interface ItemInfo {
   choiceNames: ReadonlySet<string> | null;
   /** Those of them that pass every text check (short, well formed, no direction mark). */
   plainChoices: ReadonlySet<string> | null;
+  /**
+   * A select_multiple's answers already found to fit `choiceNames` (a few hundred at most): visits
+   * pick the same few combinations, and one look-up is cheaper than reading the answer again.
+   */
+  fitting: Set<string> | null;
   /** Checked by validateAnswers: a repeat, or a question that takes an answer. */
   checked: boolean;
   /** Its place in the dependency order: an update settles what it must in this order. */
@@ -212,7 +234,14 @@ function compile(def: QuestionnaireDefinition): Compiled {
   // A stored definition passed the upload's checks; a cycle here means it was edited by hand.
   if (!ordered.ok) throw new Error(`questionnaire definition has a cycle: ${ordered.cycle.join(" → ")}`);
 
-  const root: Scope = { index: 0, repeat: null, chain: [], path: [], names: new Map(), size: 0 };
+  const root: Scope = {
+    index: 0,
+    repeat: null,
+    chain: [],
+    path: [],
+    names: new Map(),
+    size: 0,
+  };
   const scopes: Scope[] = [root];
   const scopeOfRepeat = new Map<string, Scope>();
   const info = new Map<string, ItemInfo>();
@@ -223,6 +252,9 @@ function compile(def: QuestionnaireDefinition): Compiled {
     const parent = parents.length > 0 ? parents[parents.length - 1] : null;
     const entry: ItemInfo = {
       item,
+      kind: item.kind,
+      name: item.name,
+      type: item.kind === "question" ? item.type : null,
       repeats,
       parent,
       parentKind: parent === null ? 0 : parent.kind === "repeat" ? 1 : 2,
@@ -240,6 +272,7 @@ function compile(def: QuestionnaireDefinition): Compiled {
       defaultFormula: null,
       choiceNames: null,
       plainChoices: null,
+      fitting: null,
       checked:
         item.kind === "repeat" ||
         (item.kind === "question" && item.type !== "note" && item.type !== "calculate"),
@@ -423,7 +456,7 @@ function rowTotal(from: Row, target: ItemInfo, down: readonly number[]): Total {
   const visit = (row: Row, depth: number) => {
     if (depth < down.length) {
       for (const r of row.sub[down[depth]] ?? []) visit(r, depth + 1);
-    } else if (target.item.kind === "repeat") {
+    } else if (target.kind === "repeat") {
       for (const r of row.sub[target.slot] ?? []) if (r.self) count++;
     } else if (row.rel[target.slot] === 1) {
       count++;
@@ -461,7 +494,7 @@ function loadRow(row: Row, scope: Scope): boolean {
   let unknown = false;
   for (const name of Object.keys(answers)) {
     const info = scope.names.get(name);
-    if (info === undefined || info.item.kind === "group") unknown = true;
+    if (info === undefined || info.kind === "group") unknown = true;
     else row.raw[info.slot] = answers[name];
   }
   return unknown;
@@ -875,13 +908,15 @@ export class FormState {
 
   /** A question's or group's relevance and value in one row, whose slot is still blank. */
   private settleRow(info: ItemInfo, row: Row): void {
-    const { item, slot, relevant } = info;
+    const { slot, relevant } = info;
     const applies =
       this.parentApplies(info, row) && (relevant === null || toBoolean(relevant(this, row, null)));
     if (!applies) return;
     row.rel[slot] = 1;
-    if (item.kind !== "question") return;
-    const value = info.calculation ? info.calculation(this, row, null) : typedAnswer(item, row.raw[slot]);
+    if (info.type === null) return;
+    const value = info.calculation
+      ? info.calculation(this, row, null)
+      : typedAnswer(info.type, row.raw[slot]);
     if (value !== "") row.val[slot] = value;
   }
 
@@ -915,9 +950,9 @@ const sameChain = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && commonPrefix(a, b) === a.length;
 
 /** An answer as expressions see it: numbers and dates typed; anything unreadable blank. */
-function typedAnswer(q: Question, raw: unknown): Value {
+function typedAnswer(type: QuestionType, raw: unknown): Value {
   if (typeof raw !== "string" || raw === "") return "";
-  switch (q.type) {
+  switch (type) {
     case "integer":
       return integerOf(raw) ?? "";
     case "decimal":
@@ -961,7 +996,7 @@ type Problem = { key: string; params?: Record<string, string | number> };
 function typeProblem(
   state: FormState,
   info: ItemInfo,
-  q: Question,
+  type: QuestionType,
   raw: string,
   row: Row,
   typed: boolean,
@@ -969,16 +1004,16 @@ function typeProblem(
   // One scan decides the usual answer, with no surrogate, NUL or direction mark to look at closer.
   // A number or a date that settling already read as one fits its type (the same patterns), and
   // is short ASCII: nothing else to check.
-  if (typed && (q.type === "integer" || q.type === "decimal" || q.type === "date")) return null;
+  if (typed && (type === "integer" || type === "decimal" || type === "date")) return null;
   // Likewise one of the offered choices, when the choice's name is itself plain text.
-  if (q.type === "select_one" && info.plainChoices?.has(raw)) return null;
+  if (type === "select_one" && info.plainChoices?.has(raw)) return null;
   const suspect = SUSPECT.test(raw);
   if (suspect && (!raw.isWellFormed() || raw.includes("\u0000"))) return { key: "validation.text.malformed" };
   // A string's characters are never more than its UTF-16 units: count them only when it could be too long.
   if (raw.length > MAX_ANSWER_LENGTH && [...raw].length > MAX_ANSWER_LENGTH)
     return { key: "validation.tooLong", params: { max: MAX_ANSWER_LENGTH } };
   if (suspect && hasBidiControl(raw)) return { key: "validation.text.bidiControl" };
-  switch (q.type) {
+  switch (type) {
     case "integer":
       return INTEGER.test(raw) ? null : { key: "validation.notInteger" };
     case "decimal":
@@ -993,10 +1028,16 @@ function typeProblem(
       return fits ? null : { key: "validation.invalidValue" };
     }
     case "select_multiple": {
-      const picked = raw.trim().split(/\s+/);
-      const offered = info.choiceNames ?? new Set(state.choicesIn(info, row).map((c) => c.name));
-      const fits = new Set(picked).size === picked.length && picked.every((n) => offered.has(n));
-      return fits ? null : { key: "questionnaire.answer.choices" };
+      const fixed = info.choiceNames;
+      if (fixed) {
+        if (info.fitting?.has(raw)) return null;
+        if (!choicesFit(raw, fixed)) return { key: "questionnaire.answer.choices" };
+        info.fitting ??= new Set();
+        if (info.fitting.size < FITTING_KEPT) info.fitting.add(raw);
+        return null;
+      }
+      const offered = new Set(state.choicesIn(info, row).map((c) => c.name));
+      return choicesFit(raw, offered) ? null : { key: "questionnaire.answer.choices" };
     }
     case "acknowledge":
       return raw === "OK" ? null : { key: "questionnaire.answer.acknowledge" };
@@ -1019,6 +1060,30 @@ function typeProblem(
     default:
       return null;
   }
+}
+
+/**
+ * Whether every piece of raw.trim().split(/\s+/) is offered and none comes twice, read by hand
+ * (isBlankUnit's reason): the pieces are the runs of non-blank units, or one empty piece when there
+ * are none.
+ */
+const FITTING_KEPT = 256;
+
+function choicesFit(raw: string, offered: ReadonlySet<string>): boolean {
+  const seen: string[] = [];
+  let from = -1;
+  for (let i = 0; i <= raw.length; i++) {
+    if (i < raw.length && !isBlankUnit(raw.charCodeAt(i))) {
+      if (from < 0) from = i;
+      continue;
+    }
+    if (from < 0) continue;
+    const piece = raw.slice(from, i);
+    from = -1;
+    if (!offered.has(piece) || seen.includes(piece)) return false;
+    seen.push(piece);
+  }
+  return seen.length > 0 || offered.has("");
 }
 
 function fieldError(
@@ -1090,9 +1155,9 @@ function checkRepeat(state: FormState, info: ItemInfo, p: Row, errors: FieldErro
 /** validateForm's checks of a question's answer in one row. */
 function checkQuestion(state: FormState, info: ItemInfo, row: Row, errors: FieldError[]): void {
   const { slot } = info;
-  const q = info.item as Question;
-  const name = q.name;
   if (row.rel[slot] !== 1) return;
+  const q = info.item as Question;
+  const name = info.name;
   const raw = row.raw[slot];
   if (raw !== undefined && typeof raw !== "string") {
     errors.push(fieldError(name, row.at, "shape", { key: "questionnaire.answer.shape", params: { name } }));
@@ -1106,7 +1171,14 @@ function checkQuestion(state: FormState, info: ItemInfo, row: Row, errors: Field
     }
     return;
   }
-  const problem = typeProblem(state, info, q, raw, row, !info.calculation && row.val[slot] !== "");
+  const problem = typeProblem(
+    state,
+    info,
+    info.type as QuestionType,
+    raw,
+    row,
+    !info.calculation && row.val[slot] !== "",
+  );
   if (problem) errors.push(fieldError(name, row.at, "type", problem));
   else if (info.constraint && !toBoolean(info.constraint(state, row, null))) {
     errors.push(

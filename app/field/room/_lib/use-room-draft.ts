@@ -170,10 +170,19 @@ export function useRoomDraft({
     const flush = () => {
       if (pending()) void persist();
     };
+    // A field left: its answers written now, and taken into the room's state with the usual delay
+    // after the last edit (a key in the next field puts it off again). The room drawn again at once
+    // landed on the first key typed in the next field: those were the form's slowest keystrokes
+    // (bench:questionnaire-phone, the first key after each change of field).
+    const leaveField = () => {
+      if (!pending()) return;
+      void persist(false);
+      if (staged.current) schedule();
+    };
     const hidden = () => {
       if (document.visibilityState === "hidden") flush();
     };
-    document.addEventListener("focusout", flush);
+    document.addEventListener("focusout", leaveField);
     window.addEventListener("blur", flush);
     document.addEventListener("visibilitychange", hidden);
     // A reload or a link out: from the navigation's start, while the page still runs (the write is
@@ -181,7 +190,7 @@ export function useRoomDraft({
     window.addEventListener("beforeunload", flush);
     window.addEventListener("pagehide", flush);
     return () => {
-      document.removeEventListener("focusout", flush);
+      document.removeEventListener("focusout", leaveField);
       window.removeEventListener("blur", flush);
       document.removeEventListener("visibilitychange", hidden);
       window.removeEventListener("beforeunload", flush);
@@ -189,7 +198,7 @@ export function useRoomDraft({
       if (pending()) void persist(false);
       markFormDirty(FORM_ID, false);
     };
-  }, [persist]);
+  }, [persist, schedule]);
 
   const update = useCallback((change: (draft: RoomDraft) => RoomDraft) => {
     onEditRef.current();
