@@ -8,6 +8,20 @@ import type { ConflictField, ValueSetter } from "./push";
 import type { QuestionnaireDefinition } from "./questionnaire/definition";
 import type { ChangeEntity } from "./visit";
 
+/**
+ * The tables of the register itself, shared by every campaign of a grid: a `campaignOnly` pull skips
+ * them. The others hold one campaign's rows each.
+ */
+export const REGISTER_PULL_TABLES: ReadonlySet<PullTableName> = new Set([
+  "buildings",
+  "rooms",
+  "households",
+  "persons",
+  "units",
+  "rentals",
+  "rentalTenants",
+]);
+
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
 export const PULL_TABLES = [
   "buildings",
@@ -169,11 +183,13 @@ export const PULL_COLUMNS = {
     "endReason",
   ],
   rentalTenants: ["id", "gridId", "version", "rentalId", "personId", "moveInDate", "endedAt", "endReason"],
-  // Visits are never ended, only reviewed; campaign is the envelope's, device and reviewer stay home.
+  // Visits are never ended, only reviewed; device and reviewer stay home. The campaign goes with each
+  // (one value for a whole page, so nearly free): a phone holding several campaigns tells them apart.
   visits: [
     "id",
     "gridId",
     "version",
+    "campaignId",
     "roomId",
     "subjectType",
     "subjectId",

@@ -37,6 +37,7 @@ import {
   type PullQuestionnaire,
   type PullResponse,
   type PullTableName,
+  REGISTER_PULL_TABLES,
 } from "@/domain/pull";
 import { type PullCursor, pullCursorSchema } from "@/domain/pull-input";
 import { encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
@@ -106,6 +107,8 @@ const TOMBSTONE_COLUMNS = new Set(["id", "gridId", "version", "endedAt", "endRea
 
 export interface PullOptions {
   campaignId?: string;
+  /** Only the campaign's own tables, not the register (see pullInputSchema). */
+  campaignOnly?: boolean;
   deviceId?: string;
   cursor?: string | null;
   limit?: number;
@@ -278,8 +281,10 @@ function planRound(
   xmin: bigint,
   /** Covered grids whose rooms grew since the phone's floor: pulled again from zero, as if joining. */
   regrown: string[] = [],
+  campaignOnly = false,
 ): Plan {
-  const sameCampaign = held !== null && held.campaignId === campaignId;
+  // A cursor of the other kind (with or without the register) says nothing of what this pull sends.
+  const sameCampaign = held !== null && held.campaignId === campaignId && (held.co === true) === campaignOnly;
   const heldFloors = new Map<string, bigint>();
   for (const [floor, ids] of held?.floors ?? []) for (const id of ids) heldFloors.set(id, BigInt(floor));
   for (const id of regrown) heldFloors.delete(id);
@@ -639,7 +644,8 @@ export async function pullChanges(
       const mine = targetsOf(user, heldGridIds);
       const covered = campaignId ? coveredRooms(user, campaignId) : null;
       const regrown = campaignId ? await coverGrown(tx, user, campaignId, held, coverOnly) : [];
-      const plan = planRound(held, campaignId, gridIds, BigInt(xmin), regrown);
+      const campaignOnly = options.campaignOnly === true;
+      const plan = planRound(held, campaignId, gridIds, BigInt(xmin), regrown, campaignOnly);
       if (options.deviceId && campaignId && gridIds.length > 0) {
         // From its first pull the device holds these grids: late visits from it still count.
         await tx
@@ -664,6 +670,7 @@ export async function pullChanges(
       const questionnaireChanged =
         held === null ||
         held.campaignId !== campaignId ||
+        (held.co === true) !== campaignOnly ||
         (held.qv ?? null) !== (questionnaire?.version ?? null);
 
       const records: PullTables = {};
@@ -673,6 +680,8 @@ export async function pullChanges(
       if (campaignId && groups.length > 0) {
         for (let index = plan.table; index < PULL_TABLES.length; index++) {
           const name = PULL_TABLES[index];
+          // The phone holds the register from its pull of another campaign of the same grids.
+          if (campaignOnly && REGISTER_PULL_TABLES.has(name)) continue;
           const after = index === plan.table ? plan.after : null;
           // One more than fits tells whether the table goes on; with nothing left it is a probe.
           const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1, {
@@ -715,6 +724,7 @@ export async function pullChanges(
       const cursor: PullCursor = {
         v: 1,
         campaignId,
+        ...(campaignOnly ? { co: true as const } : {}),
         floors: groupFloors(nextFloors),
         ...(questionnaire ? { qv: questionnaire.version } : {}),
         ...(stop
@@ -732,6 +742,7 @@ export async function pullChanges(
           ip: meta.ip,
           detail: {
             campaignId,
+            ...(campaignOnly ? { campaignOnly } : {}),
             gridIds,
             grids: grids.length,
             rows: counts,
