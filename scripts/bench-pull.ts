@@ -117,7 +117,43 @@ async function main() {
     console.log(
       `same rows as format 1 (a tuple a row): ${tuples} B gzip (${kb(tuples)}), ${Math.round(tuples / householdCount)} B gzip per household`,
     );
+    // The officer's other open campaigns (issue 17 item 3): each pulled as the phone pulls it beside
+    // the first (campaignOnly: its own rows, not the register again), against the same campaign
+    // pulled whole, which is what holding it would cost without campaignOnly.
+    const others = (await caller.sync.campaigns()).filter((c) => c.id !== first.campaignId);
+    const extra: { figure: string; unit: string; measured: number; baseline: number }[] = [];
+    for (const other of others) {
+      const size = async (campaignOnly: boolean) => {
+        let bytes = 0;
+        let rows = 0;
+        let next: string | null = null;
+        for (;;) {
+          const page: PullResponse = await caller.sync.pull({
+            cursor: next,
+            campaignId: other.id,
+            campaignOnly,
+            limit: PULL_LIMIT_MAX,
+          });
+          bytes += gzipSync(superjson.stringify(page)).length;
+          rows += Object.values(decodePullRows(page.format, page.rows)).reduce((n, r) => n + r.length, 0);
+          next = page.cursor;
+          if (!page.hasMore) return { bytes, rows };
+        }
+      };
+      const own = await size(true);
+      const whole = await size(false);
+      console.log(
+        `other campaign ${other.name}: ${own.rows} rows ${kb(own.bytes)} gzip on its own, ${kb(whole.bytes)} gzip with the register (${whole.rows} rows)`,
+      );
+      extra.push({
+        figure: `${values.user}'s other campaign ${other.name} (gzip, campaignOnly)`,
+        unit: "KB",
+        measured: own.bytes / 1024,
+        baseline: whole.bytes / 1024,
+      });
+    }
     emitFigures("pull", [
+      ...extra,
       {
         figure: `${values.user}'s grid pull (gzip, scale ${values.scale})`,
         unit: "KB",

@@ -60,6 +60,15 @@ export default function FieldPage() {
           <SyncChip pending={pending} state={syncState} onSync={() => void syncNow()} />
           <LanguageSwitch />
         </div>
+        {user && ready && syncState.phase !== "wiped" && switchable.length > 1 && (
+          <CampaignSwitch
+            campaigns={switchable}
+            activeId={campaignId}
+            onChoose={setCampaignId}
+            all={all}
+            primaryId={primaryId}
+          />
+        )}
       </header>
       <main className="mx-auto w-full max-w-3xl flex-1 px-3 py-3">
         {syncState.phase === "wiped" ? (
@@ -100,15 +109,6 @@ export default function FieldPage() {
               state={syncState}
               onSync={() => void syncNow()}
             />
-            {switchable.length > 1 && (
-              <CampaignSwitch
-                campaigns={switchable}
-                activeId={campaignId}
-                onChoose={setCampaignId}
-                all={all}
-                primaryId={primaryId}
-              />
-            )}
             <DownloadPanel
               download={download}
               hasData={hasData}

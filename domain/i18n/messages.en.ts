@@ -257,7 +257,7 @@ export const en: Catalogue = {
   "field.switchCampaign": "Campaign (tap to switch, no signal needed)",
   "field.campaignsAll":
     "{count, plural, one {Downloads and updates bring your campaign.} other {Downloads and updates bring all # of your campaigns.}}",
-  "field.campaignProgress": "{visited}/{total} visited",
+  "field.campaignProgress": "{done}/{total} checked",
   "field.noCampaign": "No open campaign is assigned to you. Please ask your supervisor.",
   "field.noAssignment":
     "No grid of an open campaign is assigned to you yet, so there is nothing to download.",

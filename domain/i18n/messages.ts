@@ -248,7 +248,7 @@ export const zhCN = {
   "field.campaign": "核查任务：{name}",
   "field.switchCampaign": "核查任务（轻点切换，无需信号）",
   "field.campaignsAll": "下载和更新一并带上您的全部 {count} 项任务。",
-  "field.campaignProgress": "已走访 {visited}/{total}",
+  "field.campaignProgress": "已核查 {done}/{total}",
   "field.noCampaign": "目前没有分配给您的进行中的核查任务，请联系督导员。",
   "field.noAssignment": "您还没有被分配进行中的核查网格，暂时没有数据可下载。",
   "field.askToAssign": "请联系{names}为您分配网格；分配后回到这里下载。",

@@ -52,34 +52,36 @@ export function CampaignSwitch({
             ? (ofCampaign(all.campaignTargets, campaign.id, primaryId) as unknown as WorkTarget[])
             : null,
         });
-        return [campaign.id, t("field.campaignProgress", { visited: counts.visited, total: counts.rooms })];
+        return [campaign.id, t("field.campaignProgress", { done: counts.checked, total: counts.rooms })];
       }),
     );
   }, [all, campaigns, primaryId, t]);
   return (
-    <fieldset className="mb-3" data-testid="campaign-switch">
-      <legend className="mb-1 text-base font-semibold">{t("field.switchCampaign")}</legend>
-      <div className="flex gap-2 overflow-x-auto pb-1">
+    // In the sticky header: one tap from anywhere in a long list, never scrolled away.
+    <fieldset className="mx-auto max-w-3xl px-3 pb-2" data-testid="campaign-switch">
+      <legend className="sr-only">{t("field.switchCampaign")}</legend>
+      <div className="flex gap-2 overflow-x-auto">
         {campaigns.map((campaign) => {
           const active = campaign.id === activeId;
           return (
             <label
               key={campaign.id}
               data-active={active}
-              className={`flex min-h-14 min-w-32 max-w-56 shrink-0 cursor-pointer flex-col justify-center rounded-xl border-2 px-3 py-1 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-brand ${
-                active ? "border-brand bg-brand text-white" : "border-gray-300 bg-white text-gray-900"
+              className={`relative flex min-h-11 w-40 shrink-0 cursor-pointer flex-col justify-center rounded-lg px-2 py-1 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-white ${
+                active ? "bg-white text-brand" : "bg-white/15 text-white"
               }`}
             >
               <input
                 type="radio"
                 name="campaign"
-                className="sr-only"
+                // Over the whole tab, unseen: a tap anywhere on it is a tap on the radio itself.
+                className="absolute inset-0 h-full w-full cursor-pointer appearance-none opacity-0"
                 checked={active}
                 onChange={() => onChoose(campaign.id)}
               />
-              <span className="line-clamp-2 text-base font-semibold leading-tight">{campaign.name}</span>
+              <span className="line-clamp-2 text-sm font-semibold leading-tight">{campaign.name}</span>
               {progress.has(campaign.id) && (
-                <span className={`text-sm ${active ? "text-white/90" : "text-gray-700"}`}>
+                <span className={`text-xs ${active ? "text-gray-800" : "text-white/90"}`}>
                   {progress.get(campaign.id)}
                 </span>
               )}
