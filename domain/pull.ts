@@ -302,14 +302,6 @@ export interface PullQuestionnaire {
   definition: QuestionnaireDefinition;
 }
 
-/** Another open campaign of the officer with targets at rooms of the grids pulled (see PullResponse). */
-export interface PullOtherCampaign {
-  id: string;
-  name: string;
-  /** The rooms where it has open targets. */
-  roomIds: string[];
-}
-
 export interface PullResponse {
   /** `PULL_FORMAT` of the server that answered. */
   format: number;
@@ -334,11 +326,6 @@ export interface PullResponse {
    * the campaign's version in force, or null when the campaign pulled has none. Store it with the page.
    */
   questionnaire?: PullQuestionnaire | null;
-  /**
-   * On a round's last page: the officer's other open campaigns with targets at rooms of these grids,
-   * so a door can say that another campaign wants someone there too. Replaces what the phone held.
-   */
-  otherCampaigns?: PullOtherCampaign[];
   /**
    * Only tables with rows on this page, every column of `PULL_COLUMNS` encoded by `domain/wire.ts`;
    * read them with `decodePullRows`. Timestamps are ISO to the second (`2026-11-24T08:30:00Z`), dates

@@ -33,7 +33,6 @@ import {
   PULL_TABLES,
   type PulledConflict,
   type PullGrid,
-  type PullOtherCampaign,
   type PullQuestionnaire,
   type PullResponse,
   type PullTableName,
@@ -184,33 +183,6 @@ async function resolveCampaign(
   const open = await openCampaignsOf(tx, user);
   if (held && open.some((campaign) => campaign.id === held)) return held;
   return open[0]?.id ?? null;
-}
-
-/**
- * The caller's other open campaigns that have targets at rooms of these grids, with those rooms: the
- * phone holds one campaign's work at a time, and the door tells the officer that another of their
- * campaigns wants someone there too (issue 17, item 3). Only ids and campaign names: nothing personal.
- */
-async function otherCampaignsHere(
-  tx: Db,
-  user: SessionUser,
-  campaignId: string,
-  gridIds: string[],
-): Promise<PullOtherCampaign[]> {
-  if (gridIds.length === 0) return [];
-  const rows = rowsOf<{ id: string; name: string; roomIds: string[] }>(
-    await tx.execute(sql`
-      select c.id, c.name, array_agg(distinct t.room_id order by t.room_id)::text[] as "roomIds"
-      from ${campaignTargets} t
-      join ${campaigns} c on c.id = t.campaign_id
-      where t.grid_id = any(${sql.param(gridIds)}::uuid[]) and t.campaign_id <> ${campaignId}
-        and t.state = 'open' and t.ended_at is null and c.status = 'open'
-        and exists (select 1 from ${assignments} a where a.campaign_id = c.id and a.grid_id = t.grid_id
-          and a.officer_id = ${user.id} and a.ended_at is null)
-      group by c.id, c.name
-      order by c.name`),
-  );
-  return rows.map((row) => ({ id: row.id, name: row.name, roomIds: row.roomIds }));
 }
 
 const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
@@ -765,10 +737,6 @@ export async function pullChanges(
         // Grouped by what rows hang off, references within the page as indexes: see domain/wire.ts.
         rows: encodePullRows(records),
         ...(conflicts.length > 0 ? { conflicts } : {}),
-        // With the round's last page, so the phone's list is as current as its register.
-        ...(stop === null && campaignId
-          ? { otherCampaigns: await otherCampaignsHere(tx, user, campaignId, gridIds) }
-          : {}),
       };
     },
     { isolationLevel: "repeatable read" },

@@ -191,9 +191,6 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
     // Whether the work list shows the targets only (absent from older servers: every door).
     await tx.objectStore("meta").put(page.targeted === true, "targeted");
   }
-  // The officer's other campaigns with targets in these rooms (ids and names only), for the door.
-  if (page.otherCampaigns !== undefined)
-    await tx.objectStore("meta").put(page.otherCampaigns, "otherCampaigns");
   // The campaign's questionnaire, sent only when it changed: kept with the cursor that says so.
   if (page.questionnaire !== undefined) {
     const next: HeldQuestionnaire | null =

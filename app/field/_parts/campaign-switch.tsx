@@ -57,17 +57,18 @@ export function CampaignSwitch({
     );
   }, [all, campaigns, primaryId, t]);
   return (
-    // In the sticky header: one tap from anywhere in a long list, never scrolled away.
+    // In the sticky header: one tap from anywhere in a long list, never scrolled away; two to a row,
+    // each in full view (a row scrolled sideways hid the tabs past the screen's edge).
     <fieldset className="mx-auto max-w-3xl px-3 pb-2" data-testid="campaign-switch">
       <legend className="sr-only">{t("field.switchCampaign")}</legend>
-      <div className="flex gap-2 overflow-x-auto">
+      <div className="grid grid-cols-2 gap-1.5">
         {campaigns.map((campaign) => {
           const active = campaign.id === activeId;
           return (
             <label
               key={campaign.id}
               data-active={active}
-              className={`relative flex min-h-11 w-40 shrink-0 cursor-pointer flex-col justify-center rounded-lg px-2 py-1 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-white ${
+              className={`relative flex min-h-11 min-w-0 cursor-pointer flex-col justify-center rounded-lg px-2 py-1 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-white ${
                 active ? "bg-white text-brand" : "bg-white/15 text-white"
               }`}
             >
@@ -79,7 +80,7 @@ export function CampaignSwitch({
                 checked={active}
                 onChange={() => onChoose(campaign.id)}
               />
-              <span className="line-clamp-2 text-sm font-semibold leading-tight">{campaign.name}</span>
+              <span className="truncate text-sm font-semibold leading-tight">{campaign.name}</span>
               {progress.has(campaign.id) && (
                 <span className={`text-xs ${active ? "text-gray-800" : "text-white/90"}`}>
                   {progress.get(campaign.id)}
