@@ -69,7 +69,7 @@ export function CampaignSwitch({
               key={campaign.id}
               data-active={active}
               className={`relative flex min-h-11 min-w-0 cursor-pointer flex-col justify-center rounded-lg px-2 py-1 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-white ${
-                active ? "bg-white text-brand" : "bg-white/15 text-white"
+                active ? "bg-white text-brand" : "bg-brand-dark text-white"
               }`}
             >
               <input
@@ -82,7 +82,7 @@ export function CampaignSwitch({
               />
               <span className="truncate text-sm font-semibold leading-tight">{campaign.name}</span>
               {progress.has(campaign.id) && (
-                <span className={`text-xs ${active ? "text-gray-800" : "text-white/90"}`}>
+                <span className={`text-xs ${active ? "text-gray-800" : "text-white"}`}>
                   {progress.get(campaign.id)}
                 </span>
               )}
