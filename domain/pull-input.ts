@@ -7,6 +7,12 @@ export const pullInputSchema = z
   .object({
     /** Default: the newest open campaign the caller has an active assignment in. */
     campaignId: z.uuid().optional(),
+    /**
+     * Only the campaign's own rows (targets, visits, codes, feedback), not the register: a phone
+     * holding several campaigns of the same grids downloads the register once, with its first
+     * campaign, and each other campaign this way (app/field/_lib/pull.ts, pullCampaigns).
+     */
+    campaignOnly: z.boolean().optional(),
     cursor: z.string().max(PULL_CURSOR_MAX_LENGTH).nullish(),
     /** The phone's device id: which device holds which grid decides whose late visits count. */
     deviceId: z.uuid().optional(),
@@ -28,6 +34,8 @@ export const pullCursorSchema = z
   .object({
     v: z.literal(1),
     campaignId: z.uuid().nullable(),
+    /** Pulled with `campaignOnly`: the floors say nothing of the register. */
+    co: z.literal(true).optional(),
     floors: z.array(z.tuple([xidSchema, z.array(z.uuid()).min(1)])).max(1_000),
     /** The campaign questionnaire's version the phone holds (absent: none), so it comes down only when it changes. */
     qv: z.number().int().positive().optional(),

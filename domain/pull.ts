@@ -8,6 +8,20 @@ import type { ConflictField, ValueSetter } from "./push";
 import type { QuestionnaireDefinition } from "./questionnaire/definition";
 import type { ChangeEntity } from "./visit";
 
+/**
+ * The tables of the register itself, shared by every campaign of a grid: a `campaignOnly` pull skips
+ * them. The others hold one campaign's rows each.
+ */
+export const REGISTER_PULL_TABLES: ReadonlySet<PullTableName> = new Set([
+  "buildings",
+  "rooms",
+  "households",
+  "persons",
+  "units",
+  "rentals",
+  "rentalTenants",
+]);
+
 /** Parents before children, so a phone applying a page from top to bottom never meets an orphan. */
 export const PULL_TABLES = [
   "buildings",
@@ -169,11 +183,13 @@ export const PULL_COLUMNS = {
     "endReason",
   ],
   rentalTenants: ["id", "gridId", "version", "rentalId", "personId", "moveInDate", "endedAt", "endReason"],
-  // Visits are never ended, only reviewed; campaign is the envelope's, device and reviewer stay home.
+  // Visits are never ended, only reviewed; device and reviewer stay home. The campaign goes with each
+  // (one value for a whole page, so nearly free): a phone holding several campaigns tells them apart.
   visits: [
     "id",
     "gridId",
     "version",
+    "campaignId",
     "roomId",
     "subjectType",
     "subjectId",
@@ -286,14 +302,6 @@ export interface PullQuestionnaire {
   definition: QuestionnaireDefinition;
 }
 
-/** Another open campaign of the officer with targets at rooms of the grids pulled (see PullResponse). */
-export interface PullOtherCampaign {
-  id: string;
-  name: string;
-  /** The rooms where it has open targets. */
-  roomIds: string[];
-}
-
 export interface PullResponse {
   /** `PULL_FORMAT` of the server that answered. */
   format: number;
@@ -318,11 +326,6 @@ export interface PullResponse {
    * the campaign's version in force, or null when the campaign pulled has none. Store it with the page.
    */
   questionnaire?: PullQuestionnaire | null;
-  /**
-   * On a round's last page: the officer's other open campaigns with targets at rooms of these grids,
-   * so a door can say that another campaign wants someone there too. Replaces what the phone held.
-   */
-  otherCampaigns?: PullOtherCampaign[];
   /**
    * Only tables with rows on this page, every column of `PULL_COLUMNS` encoded by `domain/wire.ts`;
    * read them with `decodePullRows`. Timestamps are ISO to the second (`2026-11-24T08:30:00Z`), dates

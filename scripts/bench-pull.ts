@@ -2,12 +2,16 @@
  * How big one officer's full grid download is on the wire: the demo street at full size (scale 1,
  * about 40k persons) in an in-memory PGlite, then officer1's first pull as superjson JSON and gzipped
  * (what `next start` sends). For comparison, the same rows as format 1 sent them (a tuple a row).
- *   npx tsx --conditions=react-server scripts/bench-pull.ts [--scale 1] [--user officer1]
+ *   npx tsx --conditions=react-server scripts/bench-pull.ts [--scale 1] [--user officer1] [--several]
+ * `--several`: an officer of 祝寿巷 instead, who holds the grid in the demo's three open campaigns, with
+ * a campaign of elderly targets (persons aged 60 or more) added over the community: what each
+ * campaign beyond the first costs when pulled on its own (campaignOnly), against the same pulled whole.
  */
 import { parseArgs } from "node:util";
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import superjson from "superjson";
+import { rowsOf } from "../db/client";
 import { households, users } from "../db/schema";
 import { seedDemo } from "../db/seed";
 import type { PullResponse } from "../domain/pull";
@@ -22,7 +26,11 @@ import { emitFigures } from "./support/figures";
 import { openBenchDatabase } from "./support/scratch-db";
 
 const { values } = parseArgs({
-  options: { scale: { type: "string", default: "1" }, user: { type: "string", default: "officer1" } },
+  options: {
+    scale: { type: "string", default: "1" },
+    user: { type: "string", default: "officer1" },
+    several: { type: "boolean", default: false },
+  },
 });
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -39,6 +47,39 @@ async function main() {
       passwordHash: await hashPassword("doorstep"),
     });
     console.log(`seeded ${seeded.counts.persons} persons in ${seeded.counts.grids} grids`);
+    const login = async (username: string) => {
+      const { token } = await loginUser(database.db, readEnv(), {
+        username,
+        password: "doorstep",
+        ip: "127.0.0.1",
+        userAgent: null,
+        now: new Date(),
+      });
+      return createCaller(
+        await createContextFor(database, new Headers({ cookie: `${SESSION_COOKIE}=${token}` })),
+      );
+    };
+    if (values.several) {
+      // The first officer holding a grid in more than one open campaign (the demo's 祝寿巷).
+      const [officer] = rowsOf<{ username: string; gridId: string; id: string; community: string }>(
+        await database.db.execute(sql`select u.username, u.id::text, a.grid_id::text as "gridId",
+            g.parent_id::text as community
+          from users u join assignments a on a.officer_id = u.id and a.ended_at is null
+          join campaigns c on c.id = a.campaign_id and c.status = 'open'
+          join areas g on g.id = a.grid_id
+          group by u.username, u.id, a.grid_id, g.parent_id having count(distinct c.id) > 1
+          order by u.username limit 1`),
+      );
+      values.user = officer.username;
+      const admin = await login("admin");
+      const elderly = await admin.campaign.create({
+        name: "高龄老人走访（基准）",
+        startsOn: "2026-12-01",
+        areaIds: [officer.community],
+        target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
+      });
+      await admin.campaign.assign({ campaignId: elderly.id, gridId: officer.gridId, officerId: officer.id });
+    }
 
     const { token } = await loginUser(database.db, readEnv(), {
       username: values.user as string,
@@ -54,7 +95,12 @@ async function main() {
     const pages: PullResponse[] = [];
     let cursor: string | null = null;
     do {
-      const page: PullResponse = await caller.sync.pull({ cursor, limit: PULL_LIMIT_MAX });
+      const page: PullResponse = await caller.sync.pull({
+        cursor,
+        // With --several, the register comes with the demo campaign, as the officer would start.
+        ...(values.several ? { campaignId: seeded.campaignId } : {}),
+        limit: PULL_LIMIT_MAX,
+      });
       pages.push(page);
       cursor = page.cursor;
     } while (pages.at(-1)?.hasMore);
@@ -117,7 +163,43 @@ async function main() {
     console.log(
       `same rows as format 1 (a tuple a row): ${tuples} B gzip (${kb(tuples)}), ${Math.round(tuples / householdCount)} B gzip per household`,
     );
+    // The officer's other open campaigns (issue 17 item 3): each pulled as the phone pulls it beside
+    // the first (campaignOnly: its own rows, not the register again), against the same campaign
+    // pulled whole, which is what holding it would cost without campaignOnly.
+    const others = (await caller.sync.campaigns()).filter((c) => c.id !== first.campaignId);
+    const extra: { figure: string; unit: string; measured: number; baseline: number }[] = [];
+    for (const other of others) {
+      const size = async (campaignOnly: boolean) => {
+        let bytes = 0;
+        let rows = 0;
+        let next: string | null = null;
+        for (;;) {
+          const page: PullResponse = await caller.sync.pull({
+            cursor: next,
+            campaignId: other.id,
+            campaignOnly,
+            limit: PULL_LIMIT_MAX,
+          });
+          bytes += gzipSync(superjson.stringify(page)).length;
+          rows += Object.values(decodePullRows(page.format, page.rows)).reduce((n, r) => n + r.length, 0);
+          next = page.cursor;
+          if (!page.hasMore) return { bytes, rows };
+        }
+      };
+      const own = await size(true);
+      const whole = await size(false);
+      console.log(
+        `other campaign ${other.name}: ${own.rows} rows ${kb(own.bytes)} gzip on its own, ${kb(whole.bytes)} gzip with the register (${whole.rows} rows)`,
+      );
+      extra.push({
+        figure: `${values.user}'s other campaign ${other.name} (gzip, campaignOnly)`,
+        unit: "KB",
+        measured: own.bytes / 1024,
+        baseline: whole.bytes / 1024,
+      });
+    }
     emitFigures("pull", [
+      ...extra,
       {
         figure: `${values.user}'s grid pull (gzip, scale ${values.scale})`,
         unit: "KB",

@@ -7,6 +7,7 @@ import { useTRPCClient } from "../_components/trpc-client";
 import { usePendingCount } from "./_lib/pending";
 import { useFieldGrid } from "./_lib/use-field-grid";
 import { lockVault } from "./_lib/vault";
+import { CampaignSwitch } from "./_parts/campaign-switch";
 import { DownloadPanel } from "./_parts/download-panel";
 import { OfflineMapPanel } from "./_parts/offline-map";
 import { SyncChip, SyncPanel } from "./_parts/sync-bar";
@@ -20,6 +21,9 @@ export default function FieldPage() {
     user,
     db,
     data,
+    all,
+    held,
+    primaryId,
     targeted,
     storeFailed,
     pulledAt,
@@ -33,6 +37,8 @@ export default function FieldPage() {
   } = useFieldGrid();
   const pending = usePendingCount(db);
   const hasData = !!data && data.rooms.length > 0;
+  // The campaigns held once downloaded (offline too), else those the server offers to download.
+  const switchable = hasData && held.length > 0 ? held : (campaigns ?? []);
   const logout = async () => {
     if (pending && !window.confirm(t("field.logoutUnsent", { count: pending }))) return;
     // Only the session ends: the phone's database, outbox included, stays sealed for the next login.
@@ -54,6 +60,15 @@ export default function FieldPage() {
           <SyncChip pending={pending} state={syncState} onSync={() => void syncNow()} />
           <LanguageSwitch />
         </div>
+        {user && ready && syncState.phase !== "wiped" && switchable.length > 1 && (
+          <CampaignSwitch
+            campaigns={switchable}
+            activeId={campaignId}
+            onChoose={setCampaignId}
+            all={all}
+            primaryId={primaryId}
+          />
+        )}
       </header>
       <main className="mx-auto w-full max-w-3xl flex-1 px-3 py-3">
         {syncState.phase === "wiped" ? (
@@ -101,11 +116,9 @@ export default function FieldPage() {
               onPull={pull}
               ready={!!db}
               campaigns={campaigns}
-              campaignId={campaignId}
-              onCampaign={setCampaignId}
             />
             {hasData && data && <OfflineMapPanel grids={data.grids} buildings={data.buildings} />}
-            {hasData && data && <WorkList data={data} targeted={targeted} />}
+            {hasData && data && <WorkList key={campaignId ?? ""} data={data} targeted={targeted} />}
             <div className="mt-6 flex justify-center">
               <button
                 type="button"

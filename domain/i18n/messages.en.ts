@@ -254,7 +254,10 @@ export const en: Catalogue = {
   "field.online": "Online",
   "field.register": "Register",
   "field.campaign": "Campaign: {name}",
-  "field.chooseCampaign": "Choose the campaign to download",
+  "field.switchCampaign": "Campaign (tap to switch, no signal needed)",
+  "field.campaignsAll":
+    "{count, plural, one {Downloads and updates bring your campaign.} other {Downloads and updates bring all # of your campaigns.}}",
+  "field.campaignProgress": "{done}/{total} checked",
   "field.noCampaign": "No open campaign is assigned to you. Please ask your supervisor.",
   "field.noAssignment":
     "No grid of an open campaign is assigned to you yet, so there is nothing to download.",
@@ -335,8 +338,11 @@ export const en: Catalogue = {
     "This room is not on the phone. Go back to the list and update the data when you have a signal.",
   "visit.backToList": "Back to the list",
   "visit.draftRestored": "Your unsaved input was restored",
-  "visit.otherCampaigns":
-    "Your campaign “{names}” also has someone to visit at this door: switch to it on the home screen to visit them.",
+  "visit.otherCampaigns": "Other campaigns have someone to visit at this door:",
+  "visit.otherCampaignItem": "{name} ({count, plural, one {# target} other {# targets}})",
+  "visit.switchToCampaign": "Switch to it",
+  "visit.draftOtherCampaign":
+    "This door has an unsaved draft for “{name}”. Switch to that campaign to go on with it, so it is not recorded under another.",
   "visit.discardDraft": "Discard draft",
   "visit.households": "Households",
   "visit.household.title": "Household {no} · {kind}",

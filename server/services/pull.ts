@@ -33,10 +33,10 @@ import {
   PULL_TABLES,
   type PulledConflict,
   type PullGrid,
-  type PullOtherCampaign,
   type PullQuestionnaire,
   type PullResponse,
   type PullTableName,
+  REGISTER_PULL_TABLES,
 } from "@/domain/pull";
 import { type PullCursor, pullCursorSchema } from "@/domain/pull-input";
 import { encodePullRows, type PullRecord, type PullTables } from "@/domain/wire";
@@ -106,6 +106,8 @@ const TOMBSTONE_COLUMNS = new Set(["id", "gridId", "version", "endedAt", "endRea
 
 export interface PullOptions {
   campaignId?: string;
+  /** Only the campaign's own tables, not the register (see pullInputSchema). */
+  campaignOnly?: boolean;
   deviceId?: string;
   cursor?: string | null;
   limit?: number;
@@ -183,33 +185,6 @@ async function resolveCampaign(
   return open[0]?.id ?? null;
 }
 
-/**
- * The caller's other open campaigns that have targets at rooms of these grids, with those rooms: the
- * phone holds one campaign's work at a time, and the door tells the officer that another of their
- * campaigns wants someone there too (issue 17, item 3). Only ids and campaign names: nothing personal.
- */
-async function otherCampaignsHere(
-  tx: Db,
-  user: SessionUser,
-  campaignId: string,
-  gridIds: string[],
-): Promise<PullOtherCampaign[]> {
-  if (gridIds.length === 0) return [];
-  const rows = rowsOf<{ id: string; name: string; roomIds: string[] }>(
-    await tx.execute(sql`
-      select c.id, c.name, array_agg(distinct t.room_id order by t.room_id)::text[] as "roomIds"
-      from ${campaignTargets} t
-      join ${campaigns} c on c.id = t.campaign_id
-      where t.grid_id = any(${sql.param(gridIds)}::uuid[]) and t.campaign_id <> ${campaignId}
-        and t.state = 'open' and t.ended_at is null and c.status = 'open'
-        and exists (select 1 from ${assignments} a where a.campaign_id = c.id and a.grid_id = t.grid_id
-          and a.officer_id = ${user.id} and a.ended_at is null)
-      group by c.id, c.name
-      order by c.name`),
-  );
-  return rows.map((row) => ({ id: row.id, name: row.name, roomIds: row.roomIds }));
-}
-
 const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
 
 async function gridRows(tx: Db, gridIds: string[]): Promise<PullGrid[]> {
@@ -278,8 +253,10 @@ function planRound(
   xmin: bigint,
   /** Covered grids whose rooms grew since the phone's floor: pulled again from zero, as if joining. */
   regrown: string[] = [],
+  campaignOnly = false,
 ): Plan {
-  const sameCampaign = held !== null && held.campaignId === campaignId;
+  // A cursor of the other kind (with or without the register) says nothing of what this pull sends.
+  const sameCampaign = held !== null && held.campaignId === campaignId && (held.co === true) === campaignOnly;
   const heldFloors = new Map<string, bigint>();
   for (const [floor, ids] of held?.floors ?? []) for (const id of ids) heldFloors.set(id, BigInt(floor));
   for (const id of regrown) heldFloors.delete(id);
@@ -639,7 +616,8 @@ export async function pullChanges(
       const mine = targetsOf(user, heldGridIds);
       const covered = campaignId ? coveredRooms(user, campaignId) : null;
       const regrown = campaignId ? await coverGrown(tx, user, campaignId, held, coverOnly) : [];
-      const plan = planRound(held, campaignId, gridIds, BigInt(xmin), regrown);
+      const campaignOnly = options.campaignOnly === true;
+      const plan = planRound(held, campaignId, gridIds, BigInt(xmin), regrown, campaignOnly);
       if (options.deviceId && campaignId && gridIds.length > 0) {
         // From its first pull the device holds these grids: late visits from it still count.
         await tx
@@ -664,6 +642,7 @@ export async function pullChanges(
       const questionnaireChanged =
         held === null ||
         held.campaignId !== campaignId ||
+        (held.co === true) !== campaignOnly ||
         (held.qv ?? null) !== (questionnaire?.version ?? null);
 
       const records: PullTables = {};
@@ -673,6 +652,8 @@ export async function pullChanges(
       if (campaignId && groups.length > 0) {
         for (let index = plan.table; index < PULL_TABLES.length; index++) {
           const name = PULL_TABLES[index];
+          // The phone holds the register from its pull of another campaign of the same grids.
+          if (campaignOnly && REGISTER_PULL_TABLES.has(name)) continue;
           const after = index === plan.table ? plan.after : null;
           // One more than fits tells whether the table goes on; with nothing left it is a probe.
           const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1, {
@@ -715,6 +696,7 @@ export async function pullChanges(
       const cursor: PullCursor = {
         v: 1,
         campaignId,
+        ...(campaignOnly ? { co: true as const } : {}),
         floors: groupFloors(nextFloors),
         ...(questionnaire ? { qv: questionnaire.version } : {}),
         ...(stop
@@ -732,6 +714,7 @@ export async function pullChanges(
           ip: meta.ip,
           detail: {
             campaignId,
+            ...(campaignOnly ? { campaignOnly } : {}),
             gridIds,
             grids: grids.length,
             rows: counts,
@@ -754,10 +737,6 @@ export async function pullChanges(
         // Grouped by what rows hang off, references within the page as indexes: see domain/wire.ts.
         rows: encodePullRows(records),
         ...(conflicts.length > 0 ? { conflicts } : {}),
-        // With the round's last page, so the phone's list is as current as its register.
-        ...(stop === null && campaignId
-          ? { otherCampaigns: await otherCampaignsHere(tx, user, campaignId, gridIds) }
-          : {}),
       };
     },
     { isolationLevel: "repeatable read" },

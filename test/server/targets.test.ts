@@ -10,15 +10,7 @@ import type { SessionUser } from "@/server/services/auth";
 import { createCampaign } from "@/server/services/campaigns";
 import { previewRerun, previewTargets, rerunTargets } from "@/server/services/targets";
 import { databaseKinds, openTestDatabase, settle } from "../support/db";
-import {
-  addAdmin,
-  callerFor,
-  codeOf,
-  everyDoorAndElderly,
-  loginAs,
-  seedSmallStreet,
-  sessionOf,
-} from "../support/fixture";
+import { addAdmin, callerFor, codeOf, loginAs, seedSmallStreet, sessionOf } from "../support/fixture";
 
 /** Someone's age in whole years on a day, as PostgreSQL's own age() reckons it: the test's yardstick. */
 const ageOn = (day: string) => sql.raw(`date_part('year', age('${day}'::date, p.birth_date))`);
@@ -318,57 +310,6 @@ describe.each(databaseKinds)("register-query targets, on %s", (kind) => {
     );
     for (const row of pulled) expect(personIds.has(String(row.subjectId))).toBe(true);
     await adminCaller.campaign.close({ id });
-  });
-
-  it("a pull of one campaign names the officer's other targeted campaigns at rooms of the grid, with those rooms", async () => {
-    const {
-      admin: adminCaller,
-      officer,
-      everyDoor,
-      elderly,
-    } = await everyDoorAndElderly(database, street.id, "officer3", {
-      everyDoor: "入户核查（主）",
-      elderly: "老人健康档案（另一任务）",
-    });
-    // A targeted campaign of the street the officer is not assigned in: not theirs to be told of.
-    const notMine = await adminCaller.campaign.create({
-      name: "不属于此信息员",
-      startsOn: "2026-12-01",
-      areaIds: [street.id],
-      target: { kind: "query", query: { subject: "person", ageMin: 60, ageAt: "2026-12-31" } },
-    });
-    await settle(database.db);
-    const caller = (await callerFor(database, { cookie: await loginAs(database, "officer3") })).caller;
-    let cursor: string | null = null;
-    const pages: PullResponse[] = [];
-    for (;;) {
-      const page: PullResponse = await caller.sync.pull({
-        cursor,
-        campaignId: everyDoor.id,
-        deviceId: randomUUID(),
-        limit: 50,
-      });
-      pages.push(page);
-      cursor = page.cursor;
-      if (!page.hasMore) break;
-    }
-    expect(pages.length).toBeGreaterThan(1);
-    // Only the round's last page carries the list.
-    expect(pages.slice(0, -1).every((page) => page.otherCampaigns === undefined)).toBe(true);
-    // The rooms of the elderly persons of the grid, counted without the service.
-    const rooms = rowsOf<{ roomId: string }>(
-      await database.db.execute(sql`
-        select distinct coalesce(p.room_id, h.room_id)::text as "roomId"
-        from persons p left join households h on h.id = p.household_id
-        where p.grid_id = ${officer.gridId} and p.ended_at is null
-          and coalesce(p.room_id, h.room_id) is not null and ${ageOn("2026-12-31")} >= 60
-        order by 1`),
-    ).map((row) => row.roomId);
-    expect(rooms.length).toBeGreaterThan(0);
-    expect(pages.at(-1)?.otherCampaigns).toEqual([
-      { id: elderly.id, name: "老人健康档案（另一任务）", roomIds: rooms },
-    ]);
-    for (const id of [everyDoor.id, elderly.id, notMine.id]) await adminCaller.campaign.close({ id });
   });
 
   it("refuses a supervisor everywhere, and an administrator of one community another's areas and campaign", async () => {

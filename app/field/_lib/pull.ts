@@ -1,15 +1,17 @@
 import "client-only";
-import { PULL_TABLES, type PulledConflict, type PullResponse } from "@/domain/pull";
+import { PULL_TABLES, type PulledConflict, type PullResponse, REGISTER_PULL_TABLES } from "@/domain/pull";
 import { BUNDLED_STORES, bundleRange } from "@/domain/vault";
 import { decodePullRows, type PullTables } from "@/domain/wire";
 import { notifyOutboxChanged } from "./pending";
 import {
   abandon,
+  CAMPAIGNS_META,
   type ConflictRow,
   deviceIdOf,
   type FieldDatabase,
   type FieldWriteTransaction,
   type HeldQuestionnaire,
+  laneMeta,
   OLDER_QUESTIONNAIRES_META,
   QUESTIONNAIRE_META,
   REGISTER_STORES,
@@ -26,28 +28,38 @@ import {
 export type PullPage = (input: {
   cursor: string | null;
   campaignId?: string;
+  campaignOnly?: boolean;
   deviceId?: string;
 }) => Promise<PullResponse>;
 
 /**
  * Pulls until the server has nothing more, each page committed with its cursor, so an interrupted
- * download resumes where it stopped. Returns the number of rows written.
+ * download resumes where it stopped. Returns the number of rows written. `campaignOnly`: the
+ * campaign's own rows alone, for a phone that holds the register through another campaign (see
+ * pullCampaigns), kept under that campaign's own cursor.
  */
 export async function pullAll(
   db: FieldDatabase,
   pull: PullPage,
   campaignId: string | null,
   onProgress?: (rows: number) => void,
+  { campaignOnly = false }: { campaignOnly?: boolean } = {},
 ): Promise<number> {
   let rows = 0;
+  const lane = campaignOnly && campaignId ? campaignId : null;
   // The server notes which device holds the grid: after a reassignment, late visits count only from it.
   const deviceId = await deviceIdOf(db);
   for (;;) {
-    const cursor = (await readMeta<string>(db, "cursor")) ?? null;
-    const page = await pull({ cursor, campaignId: campaignId ?? undefined, deviceId });
+    const cursor = (await readMeta<string>(db, lane ? laneMeta("cursor", lane) : "cursor")) ?? null;
+    const page = await pull({
+      cursor,
+      campaignId: campaignId ?? undefined,
+      ...(lane ? { campaignOnly: true } : {}),
+      deviceId,
+    });
     // Named measures let `npm run bench:field` read the real code path's timings from Chromium.
     const started = performance.now();
-    rows += await applyPullPage(db, page);
+    rows += await applyPullPage(db, page, lane);
     performance.measure("doorstep:idb-write", { start: started, end: performance.now() });
     onProgress?.(rows);
     if (!page.hasMore) return rows;
@@ -58,7 +70,12 @@ export async function pullAll(
  * Writes one pulled page and its cursor in a single strict transaction: after a crash or a lost
  * signal the phone holds either the whole page and the cursor after it, or neither.
  */
-export async function applyPullPage(db: FieldDatabase, page: PullResponse): Promise<number> {
+export async function applyPullPage(
+  db: FieldDatabase,
+  page: PullResponse,
+  /** The campaign of a `campaignOnly` page: it touches that campaign's rows and keys alone. */
+  lane: string | null = null,
+): Promise<number> {
   // Before anything is touched: a page of a format this app cannot read is refused whole, in words.
   const tables = decodePullRows(page.format, page.rows);
   const tx = writeTransaction(db, [
@@ -72,7 +89,7 @@ export async function applyPullPage(db: FieldDatabase, page: PullResponse): Prom
   ]);
   let written: number;
   try {
-    written = await writePage(tx, page, tables);
+    written = lane ? await writeLanePage(tx, page, tables, lane) : await writePage(tx, page, tables);
     await tx.done;
   } catch (error) {
     abandon(tx);
@@ -166,20 +183,26 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
   await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
   // Visits recorded from now on belong to the campaign the grid was downloaded for.
   if (page.campaignId) {
-    // Another campaign's targets are no list of this one's: dropped when the campaign changes.
+    // The targets of a campaign no longer held are no list of anyone's: dropped when the campaign the
+    // register comes with changes. Those of the other campaigns held stay (their own pulls keep them).
     if ((await tx.objectStore("meta").get("campaignId")) !== page.campaignId) {
+      const listed =
+        ((await tx.objectStore("meta").get(CAMPAIGNS_META)) as { id: string }[] | undefined) ?? [];
+      const kept = new Set([page.campaignId, ...listed.map((campaign) => campaign.id)]);
       const targets = tx.objectStore("campaignTargets");
       for (let cursor = await targets.openCursor(); cursor; cursor = await cursor.continue()) {
-        if (cursor.value.campaignId !== page.campaignId) await cursor.delete();
+        if (!kept.has(String(cursor.value.campaignId))) await cursor.delete();
+      }
+      // Visits pulled before they carried their campaign were the old campaign's: not this one's.
+      const visits = tx.objectStore("visits");
+      for (let cursor = await visits.openCursor(); cursor; cursor = await cursor.continue()) {
+        if (!cursor.value.pending && !kept.has(String(cursor.value.campaignId ?? ""))) await cursor.delete();
       }
     }
     await tx.objectStore("meta").put(page.campaignId, "campaignId");
     // Whether the work list shows the targets only (absent from older servers: every door).
     await tx.objectStore("meta").put(page.targeted === true, "targeted");
   }
-  // The officer's other campaigns with targets in these rooms (ids and names only), for the door.
-  if (page.otherCampaigns !== undefined)
-    await tx.objectStore("meta").put(page.otherCampaigns, "otherCampaigns");
   // The campaign's questionnaire, sent only when it changed: kept with the cursor that says so.
   if (page.questionnaire !== undefined) {
     const next: HeldQuestionnaire | null =
@@ -200,9 +223,13 @@ const sameVersion = (a: HeldQuestionnaire, b: HeldQuestionnaire) =>
  * with typed answers) or an unsent visit answered in it (refused ones too: the officer may send them
  * again) needs it. A draft saved before drafts recorded their version was begun in the one replaced.
  */
-async function holdQuestionnaire(tx: FieldWriteTransaction, next: HeldQuestionnaire | null | undefined) {
+async function holdQuestionnaire(
+  tx: FieldWriteTransaction,
+  next: HeldQuestionnaire | null | undefined,
+  key = QUESTIONNAIRE_META,
+) {
   const meta = tx.objectStore("meta");
-  const current = (await meta.get(QUESTIONNAIRE_META)) as HeldQuestionnaire | undefined;
+  const current = (await meta.get(key)) as HeldQuestionnaire | undefined;
   const older = ((await meta.get(OLDER_QUESTIONNAIRES_META)) as HeldQuestionnaire[] | undefined) ?? [];
   if (next === undefined && older.length === 0) return;
   const inForce = next === undefined ? current : next;
@@ -228,9 +255,128 @@ async function holdQuestionnaire(tx: FieldWriteTransaction, next: HeldQuestionna
     (q) => needed.has(`${q.campaignId}|${q.version}`) && !(inForce && sameVersion(q, inForce)),
   );
   if (next !== undefined) {
-    if (next) await meta.put(next, QUESTIONNAIRE_META);
-    else await meta.delete(QUESTIONNAIRE_META);
+    if (next) await meta.put(next, key);
+    else await meta.delete(key);
   }
   if (still.length > 0) await meta.put(still, OLDER_QUESTIONNAIRES_META);
   else await meta.delete(OLDER_QUESTIONNAIRES_META);
+}
+
+/** The tables of one campaign's own rows: each row carries its campaign. */
+const CAMPAIGN_STORES = PULL_TABLES.filter((name) => !REGISTER_PULL_TABLES.has(name));
+
+/**
+ * A `campaignOnly` page of `campaignId`: its rows, its conflicts and its own cursor, questionnaire and
+ * targeted flag. A grid it no longer holds loses that campaign's rows only: the register, drafts and
+ * the other campaigns' rows belong to the pull of the register. Unsent visits wait in the outbox.
+ */
+async function writeLanePage(
+  tx: FieldWriteTransaction,
+  page: PullResponse,
+  tables: PullTables,
+  campaignId: string,
+): Promise<number> {
+  let written = 0;
+  if (page.dropGridIds.length > 0) {
+    const dropped = new Set(page.dropGridIds);
+    for (const name of CAMPAIGN_STORES) {
+      const store = tx.objectStore(name);
+      for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
+        const row = cursor.value;
+        if (dropped.has(String(row.gridId)) && row.campaignId === campaignId && !row.pending)
+          await cursor.delete();
+      }
+    }
+    for (const conflict of await tx.objectStore("conflicts").getAll()) {
+      const visit = await tx.objectStore("visits").get(conflict.visitId);
+      if (conflict.gridId && dropped.has(conflict.gridId) && visit?.campaignId === campaignId)
+        await tx.objectStore("conflicts").delete(conflict.changeId);
+    }
+  }
+  for (const grid of page.grids ?? []) await tx.objectStore("grids").put({ ...grid });
+  const requests: Promise<unknown>[] = [];
+  try {
+    for (const name of CAMPAIGN_STORES) {
+      const store = tx.objectStore(name);
+      for (const row of (tables[name] ?? []) as Row[]) {
+        requests.push(row.endedAt ? store.delete(row.id) : store.put(row));
+        written += 1;
+      }
+    }
+  } catch (error) {
+    for (const request of requests) request.catch(() => {});
+    throw error;
+  }
+  await Promise.all(requests);
+  await writeConflicts(tx, page.conflicts ?? []);
+  const meta = tx.objectStore("meta");
+  await meta.put(page.cursor, laneMeta("cursor", campaignId));
+  await meta.put(page.targeted === true, laneMeta("targeted", campaignId));
+  if (page.questionnaire !== undefined) {
+    const next: HeldQuestionnaire | null = page.questionnaire ? { campaignId, ...page.questionnaire } : null;
+    await holdQuestionnaire(tx, next, laneMeta("questionnaire", campaignId));
+  }
+  return written;
+}
+
+/**
+ * Every open campaign the officer holds (`campaigns`, as `sync.campaigns` lists them): the register
+ * and one campaign's rows in one pull, then each other campaign's own rows alone (`campaignOnly`), each
+ * under its own cursor, so a switch on the phone needs no signal and a sync keeps them all current.
+ * The register comes with the campaign it came with before while that one is held (another would
+ * download it again), else with `preferred`, else the first. A campaign no longer held leaves its
+ * rows, but never a visit not yet sent. Returns the rows written.
+ */
+export async function pullCampaigns(
+  db: FieldDatabase,
+  pull: PullPage,
+  campaigns: readonly { id: string; name: string }[],
+  preferred?: string | null,
+  onProgress?: (rows: number) => void,
+): Promise<number> {
+  if (campaigns.length === 0) return pullAll(db, pull, null, onProgress);
+  const held = new Set(campaigns.map((campaign) => campaign.id));
+  const before = ((await readMeta<{ id: string }[]>(db, CAMPAIGNS_META)) ?? []).map((c) => c.id);
+  const registerWith = (await readMeta<string>(db, "campaignId")) ?? null;
+  const primary = [registerWith, preferred, campaigns[0].id].find((id) => id && held.has(id)) as string;
+  await forgetCampaigns(
+    db,
+    before.filter((id) => !held.has(id)),
+    campaigns.map(({ id, name }) => ({ id, name })),
+  );
+  let rows = await pullAll(db, pull, primary, onProgress);
+  for (const { id } of campaigns) {
+    if (id === primary) continue;
+    const base = rows;
+    rows += await pullAll(db, pull, id, (n) => onProgress?.(base + n), { campaignOnly: true });
+  }
+  return rows;
+}
+
+/** The campaigns no longer held leave the phone (their rows and keys, not unsent visits); the list is `held`. */
+async function forgetCampaigns(
+  db: FieldDatabase,
+  gone: readonly string[],
+  held: readonly { id: string; name: string }[],
+) {
+  const tx = writeTransaction(db, ["meta", ...CAMPAIGN_STORES, "conflicts"]);
+  try {
+    if (gone.length > 0) {
+      const dropped = new Set(gone);
+      for (const name of CAMPAIGN_STORES) {
+        const store = tx.objectStore(name);
+        for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
+          if (dropped.has(String(cursor.value.campaignId)) && !cursor.value.pending) await cursor.delete();
+        }
+      }
+      for (const id of gone)
+        for (const kind of ["cursor", "questionnaire", "targeted"] as const)
+          await tx.objectStore("meta").delete(laneMeta(kind, id));
+    }
+    await tx.objectStore("meta").put(held, CAMPAIGNS_META);
+    await tx.done;
+  } catch (error) {
+    abandon(tx);
+    throw error;
+  }
 }

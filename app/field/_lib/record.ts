@@ -62,8 +62,10 @@ export interface RoomData {
   feedback: Row[];
   /** The campaign's open targets at this door that carry a department's claim to verify. */
   targets?: Row[];
-  /** The officer's other open campaigns with targets at this door (names only: their work is not here). */
-  otherCampaigns?: { id: string; name: string }[];
+  /** The officer's other held campaigns with open targets at this door, how many: a tap switches there. */
+  otherCampaigns?: { id: string; name: string; targets: number }[];
+  /** Every campaign the phone holds, by name (the switcher's list). */
+  heldCampaigns?: { id: string; name: string }[];
   /**
    * Rows this phone corrected in visits still waiting for review (or still unsent): their values on
    * the phone are not the register's yet. By row id, the time of the latest such visit.
@@ -124,6 +126,8 @@ export interface RoomDraft {
   v: 1;
   /** Fixed for the whole visit, so a restored draft saves under the same mutation id. */
   visitId: string;
+  /** The campaign it was begun for (absent from drafts of phones that held one campaign). */
+  campaignId?: string | null;
   outcome: string | null;
   note: string;
   position: Position | null;

@@ -1,9 +1,12 @@
 import "client-only";
-import type { PullOtherCampaign } from "@/domain/pull";
+import { activeCampaignId, type HeldCampaign, ofCampaign, otherCampaignsAt } from "@/domain/held-campaigns";
 import type { RoomData } from "./record";
 import {
+  ACTIVE_CAMPAIGN_META,
+  CAMPAIGNS_META,
   type FieldDatabase,
   type HeldQuestionnaire,
+  laneMeta,
   OLDER_QUESTIONNAIRES_META,
   QUESTIONNAIRE_META,
   type Row,
@@ -34,23 +37,44 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     await tx.done;
     return null;
   }
-  const [building, households, rentals, buildingUnits, visits, campaignId, held, older, others] =
-    await Promise.all([
-      tx.objectStore("buildings").get(room.buildingId as string),
-      tx.objectStore("households").index("roomId").getAll(roomId),
-      tx.objectStore("rentals").index("roomId").getAll(roomId),
-      tx
-        .objectStore("units")
-        .index("buildingId")
-        .getAll(room.buildingId as string),
-      tx.objectStore("visits").index("roomId").getAll(roomId),
-      tx.objectStore("meta").get("campaignId"),
-      tx.objectStore("meta").get(QUESTIONNAIRE_META) as Promise<HeldQuestionnaire | undefined>,
-      tx.objectStore("meta").get(OLDER_QUESTIONNAIRES_META) as Promise<HeldQuestionnaire[] | undefined>,
-      tx.objectStore("meta").get("otherCampaigns") as Promise<PullOtherCampaign[] | undefined>,
-    ]);
+  const [
+    building,
+    households,
+    rentals,
+    buildingUnits,
+    roomVisits,
+    primaryId,
+    chosen,
+    listed,
+    older,
+    roomTargets,
+  ] = await Promise.all([
+    tx.objectStore("buildings").get(room.buildingId as string),
+    tx.objectStore("households").index("roomId").getAll(roomId),
+    tx.objectStore("rentals").index("roomId").getAll(roomId),
+    tx
+      .objectStore("units")
+      .index("buildingId")
+      .getAll(room.buildingId as string),
+    tx.objectStore("visits").index("roomId").getAll(roomId),
+    tx.objectStore("meta").get("campaignId") as Promise<string | undefined>,
+    tx.objectStore("meta").get(ACTIVE_CAMPAIGN_META) as Promise<string | undefined>,
+    tx.objectStore("meta").get(CAMPAIGNS_META) as Promise<{ id: string; name: string }[] | undefined>,
+    tx.objectStore("meta").get(OLDER_QUESTIONNAIRES_META) as Promise<HeldQuestionnaire[] | undefined>,
+    tx.objectStore("campaignTargets").index("roomId").getAll(roomId),
+  ]);
+  // The campaign the officer works on (the switcher's choice): its visits, targets, codes, feedback
+  // and questionnaire are what this door shows, and what a visit saved here is recorded for.
+  const heldCampaigns: HeldCampaign[] = (listed ?? []).map((c) => ({ ...c, targeted: false }));
+  const campaignId = activeCampaignId(heldCampaigns, chosen, primaryId ?? null);
+  const held = (await tx
+    .objectStore("meta")
+    .get(
+      campaignId && campaignId !== primaryId ? laneMeta("questionnaire", campaignId) : QUESTIONNAIRE_META,
+    )) as HeldQuestionnaire | undefined;
+  const visits = ofCampaign(roomVisits, campaignId, primaryId ?? null);
   // A returned-file campaign's claims at this door, to verify (domain/claims.ts).
-  const targets = (await tx.objectStore("campaignTargets").index("roomId").getAll(roomId)).filter(
+  const targets = roomTargets.filter(
     (target) => target.campaignId === campaignId && target.state === "open" && target.claim,
   );
   const members: Record<string, Row[]> = {};
@@ -108,9 +132,8 @@ export async function loadRoom(db: FieldDatabase, roomId: string): Promise<RoomD
     olderQuestionnaires: (older ?? []).filter((q) => q.campaignId === campaignId),
     codes,
     targets,
-    otherCampaigns: (others ?? [])
-      .filter((other) => other.id !== campaignId && other.roomIds.includes(roomId))
-      .map(({ id, name }) => ({ id, name })),
+    otherCampaigns: otherCampaignsAt(roomTargets, roomId, campaignId, heldCampaigns),
+    heldCampaigns: (listed ?? []).map(({ id, name }) => ({ id, name })),
     feedback: feedback.sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt))),
   };
 }

@@ -1,3 +1,4 @@
+import { activeCampaignId, type HeldCampaign } from "@/domain/held-campaigns";
 import "client-only";
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
 import { PULL_TABLES, type PullQuestionnaire } from "@/domain/pull";
@@ -301,6 +302,18 @@ export function abandon(tx: { abort(): void; done: Promise<unknown> }): void {
 
 /** The meta key of the campaign questionnaire the phone holds (the version in force when last pulled). */
 export const QUESTIONNAIRE_META = "questionnaire";
+/**
+ * The phone holds every open campaign of its officer (domain/held-campaigns.ts). The register and
+ * the first campaign's rows come with the keys of old ("cursor", QUESTIONNAIRE_META, "targeted";
+ * "campaignId" names that campaign); each other campaign has its own cursor, questionnaire and
+ * targeted flag under these keys.
+ */
+export const laneMeta = (kind: "cursor" | "questionnaire" | "targeted", campaignId: string) =>
+  `${kind}@${campaignId}`;
+/** The campaigns held, `{ id, name }[]` in the switcher's order, as the last pull found them. */
+export const CAMPAIGNS_META = "campaigns";
+/** The campaign the officer chose on the switcher. */
+export const ACTIVE_CAMPAIGN_META = "activeCampaignId";
 export type HeldQuestionnaire = PullQuestionnaire & { campaignId: string };
 /**
  * The meta key of older versions (HeldQuestionnaire[]) the phone keeps after a newer one came down,
@@ -320,6 +333,28 @@ export const WIPED_META = "wiped";
 
 export async function readMeta<T>(db: FieldDatabase, key: string): Promise<T | undefined> {
   return (await db.get("meta", key)) as T | undefined;
+}
+
+/**
+ * The campaigns the phone holds, the one the register came with (`primaryId`) and the one the officer
+ * works on. A phone that pulled before it held several has its one campaign, unnamed.
+ */
+export async function readHeldCampaigns(
+  db: FieldDatabase,
+): Promise<{ held: HeldCampaign[]; primaryId: string | null; activeId: string | null }> {
+  const tx = db.transaction("meta", "readonly");
+  const meta = tx.objectStore("meta");
+  const primaryId = ((await meta.get("campaignId")) as string | undefined) ?? null;
+  const listed = ((await meta.get(CAMPAIGNS_META)) as { id: string; name: string }[] | undefined) ?? [];
+  const named = listed.length > 0 ? listed : primaryId ? [{ id: primaryId, name: "" }] : [];
+  const held: HeldCampaign[] = [];
+  for (const { id, name } of named) {
+    const targeted = (await meta.get(id === primaryId ? "targeted" : laneMeta("targeted", id))) === true;
+    held.push({ id, name, targeted });
+  }
+  const chosen = (await meta.get(ACTIVE_CAMPAIGN_META)) as string | undefined;
+  await tx.done;
+  return { held, primaryId, activeId: activeCampaignId(held, chosen, primaryId) };
 }
 
 /**

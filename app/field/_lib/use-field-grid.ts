@@ -1,11 +1,20 @@
 "use client";
 
-import { startTransition, useCallback, useEffect, useState } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useState } from "react";
+import { type HeldCampaign, ofCampaign } from "@/domain/held-campaigns";
 import { PullFormatError } from "@/domain/wire";
 import { useTRPCClient } from "../../_components/trpc-client";
-import { pullAll } from "./pull";
+import { pullCampaigns } from "./pull";
 import { type LocalUser, readLocalUser, rememberLocalUser } from "./session";
-import { type FieldDatabase, openFieldDb, readAll, readAllFirst, readMeta } from "./store";
+import {
+  ACTIVE_CAMPAIGN_META,
+  type FieldDatabase,
+  openFieldDb,
+  readAll,
+  readAllFirst,
+  readHeldCampaigns,
+  readMeta,
+} from "./store";
 import { useSync } from "./use-sync";
 
 export type GridData = Awaited<ReturnType<typeof readAll>>;
@@ -54,8 +63,16 @@ export function useFieldGrid() {
   const [download, setDownload] = useState<Download>({ state: "idle" });
   const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
   const [campaignId, setCampaignId] = useState<string | null>(null);
-  // Whether the campaign held visits only its targets (the pull says so with each page).
-  const [targeted, setTargeted] = useState(false);
+  // The campaigns the phone holds (each pull lists them) and the one the register came with.
+  const [held, setHeld] = useState<{ held: HeldCampaign[]; primaryId: string | null }>({
+    held: [],
+    primaryId: null,
+  });
+  const readHeld = useCallback(async (opened: FieldDatabase) => {
+    const found = await readHeldCampaigns(opened);
+    setHeld({ held: found.held, primaryId: found.primaryId });
+    if (found.activeId) setCampaignId(found.activeId);
+  }, []);
 
   useEffect(() => {
     if (!user) return;
@@ -76,9 +93,7 @@ export function useFieldGrid() {
       .then(async (opened) => {
         if (closed) return opened.close();
         setDb(opened);
-        const held = await readMeta<string>(opened, "campaignId");
-        if (held) setCampaignId(held);
-        setTargeted((await readMeta<boolean>(opened, "targeted")) === true);
+        await readHeld(opened);
         // Usually begun already at the unlock (vault-gate.tsx): see readAllSoon.
         const stored = await readAllFirst(opened, user.id);
         // A grid is hundreds of rooms: a transition lets React draw them in slices between the
@@ -91,20 +106,24 @@ export function useFieldGrid() {
     return () => {
       closed = true;
     };
-  }, [user]);
+  }, [user, readHeld]);
 
   const pull = useCallback(async () => {
     if (!db) return;
     setDownload({ state: "running", rows: 0 });
     try {
-      await pullAll(
+      // Every open campaign of the officer, listed afresh: one may have opened since the page loaded.
+      const list = await client.sync.campaigns.query();
+      setCampaigns(list);
+      await pullCampaigns(
         db,
         (input) => client.sync.pull.mutate(input),
+        list,
         campaignId,
         (rows) => setDownload({ state: "running", rows }),
       );
       setData(await readAll(db));
-      setTargeted((await readMeta<boolean>(db, "targeted")) === true);
+      await readHeld(db);
       setPulledAt(await readMeta<string>(db, "pulledAt"));
       setDownload({ state: "idle" });
     } catch (error) {
@@ -113,22 +132,45 @@ export function useFieldGrid() {
       const outdated = error instanceof PullFormatError;
       setDownload((d) => ({ state: "failed", rows: d.state === "running" ? d.rows : 0, outdated }));
     }
-  }, [db, client, campaignId]);
+  }, [db, client, campaignId, readHeld]);
 
   // After each sync, bring in what others changed (and visits returned for rework), quietly.
   const refresh = useCallback(async () => {
     if (!db || !(await readMeta<string>(db, "cursor"))) return;
-    await pullAll(db, (input) => client.sync.pull.mutate(input), campaignId);
+    const list = await client.sync.campaigns.query();
+    await pullCampaigns(db, (input) => client.sync.pull.mutate(input), list, campaignId);
     setData(await readAll(db));
-    setTargeted((await readMeta<boolean>(db, "targeted")) === true);
+    await readHeld(db);
     setPulledAt(await readMeta<string>(db, "pulledAt"));
-  }, [db, client, campaignId]);
+  }, [db, client, campaignId, readHeld]);
   const { state: syncState, syncNow } = useSync(db, user?.id ?? null, refresh);
+
+  /**
+   * One tap on the switcher: the campaign worked on, remembered on the phone (a room opened next
+   * records its visits for it). No signal needed: every campaign held is on the phone already.
+   */
+  const chooseCampaign = useCallback(
+    (id: string) => {
+      setCampaignId(id);
+      if (db) void db.put("meta", id, ACTIVE_CAMPAIGN_META).catch(() => {});
+    },
+    [db],
+  );
+
+  // The rows of the campaign worked on: its visits, targets, codes and feedback; the register is shared.
+  const view = useMemo(
+    () => (data ? campaignView(data, campaignId, held.primaryId) : null),
+    [data, campaignId, held],
+  );
+  const targeted = held.held.find((campaign) => campaign.id === campaignId)?.targeted === true;
 
   return {
     user,
     db,
-    data,
+    data: view,
+    all: data,
+    held: held.held,
+    primaryId: held.primaryId,
     targeted,
     storeFailed,
     pulledAt,
@@ -136,8 +178,20 @@ export function useFieldGrid() {
     pull,
     campaigns,
     campaignId,
-    setCampaignId,
+    setCampaignId: chooseCampaign,
     syncState,
     syncNow,
+  };
+}
+
+/** What the phone holds, with the campaign-owned stores cut to the campaign worked on. */
+export function campaignView(data: GridData, campaignId: string | null, primaryId: string | null): GridData {
+  if (!campaignId) return data;
+  return {
+    ...data,
+    visits: ofCampaign(data.visits, campaignId, primaryId),
+    campaignTargets: ofCampaign(data.campaignTargets, campaignId, primaryId),
+    householdCodes: ofCampaign(data.householdCodes, campaignId, primaryId),
+    residentFeedback: ofCampaign(data.residentFeedback, campaignId, primaryId),
   };
 }

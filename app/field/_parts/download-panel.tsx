@@ -4,7 +4,7 @@ import { useI18n } from "../../_components/i18n";
 import type { Campaign, Download } from "../_lib/use-field-grid";
 import { NoAssignment } from "./no-assignment";
 
-/** Download (or refresh) the grid for a campaign, with its progress, failure and last time. */
+/** Download (or refresh) the grid for every campaign held, with its progress, failure and last time. */
 export function DownloadPanel({
   download,
   hasData,
@@ -12,8 +12,6 @@ export function DownloadPanel({
   onPull,
   ready,
   campaigns,
-  campaignId,
-  onCampaign,
 }: {
   download: Download;
   hasData: boolean;
@@ -22,8 +20,6 @@ export function DownloadPanel({
   /** The phone's database is open: until then a tap would have nowhere to write. */
   ready: boolean;
   campaigns: Campaign[] | null;
-  campaignId: string | null;
-  onCampaign: (id: string) => void;
 }) {
   const { t, locale } = useI18n();
   if (download.state === "running") {
@@ -60,22 +56,11 @@ export function DownloadPanel({
           {t("field.campaign", { name: campaigns[0].name })}
         </p>
       )}
+      {/* Several: the switcher above lists them, and the download brings them all. */}
       {campaigns && campaigns.length > 1 && (
-        <fieldset className="mb-3">
-          <legend className="mb-1 text-base font-semibold">{t("field.chooseCampaign")}</legend>
-          {campaigns.map((campaign) => (
-            <label key={campaign.id} className="flex min-h-11 items-center gap-3 text-base">
-              <input
-                type="radio"
-                name="campaign"
-                className="h-5 w-5"
-                checked={campaignId === campaign.id}
-                onChange={() => onCampaign(campaign.id)}
-              />
-              {campaign.name}
-            </label>
-          ))}
-        </fieldset>
+        <p className="mb-3 text-base" data-testid="campaigns-all">
+          {t("field.campaignsAll", { count: campaigns.length })}
+        </p>
       )}
       <div className="flex items-center gap-3" hidden={!hasData && campaigns?.length === 0}>
         <button

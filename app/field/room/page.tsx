@@ -20,7 +20,7 @@ import {
   visitSubject,
 } from "../_lib/record";
 import { type LocalUser, readLocalUser } from "../_lib/session";
-import { type FieldDatabase, openFieldDb } from "../_lib/store";
+import { ACTIVE_CAMPAIGN_META, type FieldDatabase, openFieldDb } from "../_lib/store";
 import { useRoomDraft } from "./_lib/use-room-draft";
 import { ClaimsSection } from "./_parts/claims";
 import { RoomContext } from "./_parts/context";
@@ -59,6 +59,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
     newerQuestionnaire,
     draft,
     restored,
+    foreignDraft,
     context,
     update,
     stage,
@@ -251,6 +252,25 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
       </Shell>
     );
   }
+  if (data && db && foreignDraft) {
+    const name = data.heldCampaigns?.find((c) => c.id === foreignDraft)?.name;
+    return (
+      <Shell db={db}>
+        <section className="rounded-xl bg-white p-4 shadow-sm" role="alert" data-testid="foreign-draft">
+          <p className="mb-3 text-base text-amber-950">
+            {t("visit.draftOtherCampaign", { name: name ?? "" })}
+          </p>
+          <button
+            type="button"
+            onClick={() => void switchCampaign(db, foreignDraft)}
+            className="min-h-11 rounded-lg bg-brand px-4 text-base font-bold text-white"
+          >
+            {t("visit.switchToCampaign")}
+          </button>
+        </section>
+      </Shell>
+    );
+  }
   if (!data || !draft || !context || !record || !db) {
     return (
       <Shell db={db}>
@@ -287,13 +307,24 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
           </div>
         )}
         {data.otherCampaigns && data.otherCampaigns.length > 0 && (
-          <p
+          <div
             className="mb-3 rounded-xl border-2 border-brand/40 bg-blue-50 p-3 text-base text-blue-950"
             role="note"
             data-testid="other-campaigns"
           >
-            {t("visit.otherCampaigns", { names: data.otherCampaigns.map((c) => c.name).join("、") })}
-          </p>
+            {t("visit.otherCampaigns")}
+            {data.otherCampaigns.map((other) => (
+              <button
+                key={other.id}
+                type="button"
+                onClick={() => void switchCampaign(db, other.id)}
+                className="mt-2 flex min-h-11 w-full items-center justify-between gap-2 rounded-lg border-2 border-brand bg-white px-3 text-left text-base font-semibold text-brand"
+              >
+                <span>{t("visit.otherCampaignItem", { name: other.name, count: other.targets })}</span>
+                <span className="shrink-0 text-sm">{t("visit.switchToCampaign")}</span>
+              </button>
+            ))}
+          </div>
         )}
         <ClaimsSection />
         <HouseholdsSection />
@@ -390,4 +421,13 @@ export default function RoomPage() {
       <RoomPageBody />
     </Suspense>
   );
+}
+
+/**
+ * One tap at the door: the campaign worked on becomes `campaignId` (the switcher's choice, on the
+ * phone) and the room opens again in it, its targets, visits and questionnaire. No signal needed.
+ */
+async function switchCampaign(db: FieldDatabase, campaignId: string) {
+  await db.put("meta", campaignId, ACTIVE_CAMPAIGN_META);
+  window.location.reload();
 }

@@ -49,6 +49,8 @@ export function useRoomDraft({
   const [data, setData] = useState<RoomData | null | undefined>(undefined);
   const [draft, setDraft] = useState<RoomDraft | null>(null);
   const [restored, setRestored] = useState(false);
+  /** The campaign of a draft begun here for another campaign than the one worked on now: not opened. */
+  const [foreignDraft, setForeignDraft] = useState<string | null>(null);
 
   const draftRef = useRef<RoomDraft | null>(null);
   const openValues = useRef<unknown>(null);
@@ -70,6 +72,14 @@ export function useRoomDraft({
       // Fetched while the room is drawn, so the questions follow it without a wait of their own.
       if (room?.questionnaire) void loadQuestionnaire().catch(() => undefined);
       setData(room);
+      // A draft is the door's, whatever the campaign: one begun for another campaign stays as it is
+      // (a save here would record it for this one, a keystroke would overwrite it) until the officer
+      // switches back to that campaign.
+      if (stored && stored.v === 1 && stored.campaignId && room && stored.campaignId !== room.campaignId) {
+        setForeignDraft(stored.campaignId);
+        return;
+      }
+      setForeignDraft(null);
       if (stored && stored.v === 1) {
         restoredOpen.current = stored.open;
         openValues.current = stored.open?.values ?? null;
@@ -84,7 +94,7 @@ export function useRoomDraft({
         });
         setRestored(draftHasInput(stored));
       } else {
-        setDraft(emptyDraft(crypto.randomUUID()));
+        setDraft({ ...emptyDraft(crypto.randomUUID()), campaignId: room?.campaignId ?? null });
       }
     });
     return () => {
@@ -291,6 +301,7 @@ export function useRoomDraft({
     newerQuestionnaire: shown?.newer ?? null,
     draft,
     restored,
+    foreignDraft,
     context,
     update,
     stage,
