@@ -13,6 +13,12 @@ export const pullInputSchema = z
      * campaign, and each other campaign this way (app/field/_lib/pull.ts, pullCampaigns).
      */
     campaignOnly: z.boolean().optional(),
+    /**
+     * With `campaignOnly`: the campaign whose pull brought the phone its register. Only the register
+     * of the grids the caller holds whole there is left out; a grid held in this campaign alone (or
+     * only covered in that one) comes with its register rows. Absent: the whole register is left out.
+     */
+    registerCampaignId: z.uuid().optional(),
     cursor: z.string().max(PULL_CURSOR_MAX_LENGTH).nullish(),
     /** The phone's device id: which device holds which grid decides whose late visits count. */
     deviceId: z.uuid().optional(),
@@ -36,6 +42,8 @@ export const pullCursorSchema = z
     campaignId: z.uuid().nullable(),
     /** Pulled with `campaignOnly`: the floors say nothing of the register. */
     co: z.literal(true).optional(),
+    /** With `co`: the grids whose register it left out (absent, from before: all of them). */
+    ro: z.array(z.uuid()).max(1_000).optional(),
     floors: z.array(z.tuple([xidSchema, z.array(z.uuid()).min(1)])).max(1_000),
     /** The campaign questionnaire's version the phone holds (absent: none), so it comes down only when it changes. */
     qv: z.number().int().positive().optional(),

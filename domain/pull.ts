@@ -322,6 +322,11 @@ export interface PullResponse {
   /** Grids no longer assigned: the phone deletes every row of them (after keeping unsent work). */
   dropGridIds: string[];
   /**
+   * Of a `campaignOnly` page's dropped grids, those whose register came with that campaign's pulls and
+   * that the register's own campaign does not hold: the phone erases their register rows too.
+   */
+  dropRegisterGridIds?: string[];
+  /**
    * Present only when the phone's questionnaire must change (the cursor says which version it holds):
    * the campaign's version in force, or null when the campaign pulled has none. Store it with the page.
    */

@@ -108,6 +108,8 @@ export interface PullOptions {
   campaignId?: string;
   /** Only the campaign's own tables, not the register (see pullInputSchema). */
   campaignOnly?: boolean;
+  /** With campaignOnly: the campaign whose pull brings the phone its register (see pullInputSchema). */
+  registerCampaignId?: string;
   deviceId?: string;
   cursor?: string | null;
   limit?: number;
@@ -617,7 +619,35 @@ export async function pullChanges(
       const covered = campaignId ? coveredRooms(user, campaignId) : null;
       const regrown = campaignId ? await coverGrown(tx, user, campaignId, held, coverOnly) : [];
       const campaignOnly = options.campaignOnly === true;
-      const plan = planRound(held, campaignId, gridIds, BigInt(xmin), regrown, campaignOnly);
+      // The grids whose register this pull leaves out: those the caller holds whole in the campaign
+      // that brings the phone its register (all of them when the phone does not say which). A grid of
+      // this campaign alone, or only covered there, comes with its register rows here. A grid left out
+      // before and no longer is pulled again from zero, register and all.
+      const registerFrom =
+        campaignOnly && options.registerCampaignId && options.registerCampaignId !== campaignId
+          ? options.registerCampaignId
+          : null;
+      const registerHeld = registerFrom ? await assignedGridIds(tx, user, registerFrom) : [];
+      const registerLeftOut = campaignOnly
+        ? gridIds.filter((id) => !registerFrom || registerHeld.includes(id))
+        : [];
+      const leftOutBefore = held?.co ? (held.ro ?? gridIds) : [];
+      const plan = planRound(
+        held,
+        campaignId,
+        gridIds,
+        BigInt(xmin),
+        [...regrown, ...leftOutBefore.filter((id) => gridIds.includes(id) && !registerLeftOut.includes(id))],
+        campaignOnly,
+      );
+      // A grid this pull drops whose register came with it: the phone erases that register too, unless
+      // the register's own campaign holds the grid in any way (then its pull keeps or drops it).
+      const registerKept = registerFrom
+        ? new Set([...registerHeld, ...(await coveredGridIds(tx, user, registerFrom))])
+        : null;
+      const dropRegisterGridIds = registerKept
+        ? plan.dropGridIds.filter((id) => !registerKept.has(id) && !leftOutBefore.includes(id))
+        : [];
       if (options.deviceId && campaignId && gridIds.length > 0) {
         // From its first pull the device holds these grids: late visits from it still count.
         await tx
@@ -633,6 +663,10 @@ export async function pullChanges(
           .onConflictDoNothing();
       }
       const groups = groupFloors(plan.floors);
+      const leftOut = new Set(registerLeftOut);
+      const registerGroups = groups
+        .map(([floor, ids]): [string, string[]] => [floor, ids.filter((id) => !leftOut.has(id))])
+        .filter(([, ids]) => ids.length > 0);
       // The definition is sent only when the phone's differs (another campaign, a new version, a
       // cursor from before questionnaires): it can be large, and most pulls are quick syncs.
       const questionnaire = campaignId ? await questionnaireInForce(tx, campaignId) : null;
@@ -652,15 +686,25 @@ export async function pullChanges(
       if (campaignId && groups.length > 0) {
         for (let index = plan.table; index < PULL_TABLES.length; index++) {
           const name = PULL_TABLES[index];
-          // The phone holds the register from its pull of another campaign of the same grids.
-          if (campaignOnly && REGISTER_PULL_TABLES.has(name)) continue;
+          // The phone holds these grids' register from its pull of the register's campaign.
+          const tableGroups = REGISTER_PULL_TABLES.has(name) ? registerGroups : groups;
+          if (tableGroups.length === 0) continue;
           const after = index === plan.table ? plan.after : null;
           // One more than fits tells whether the table goes on; with nothing left it is a probe.
-          const rows = await readTable(tx, name, groups, plan.ceiling, after, campaignId, remaining + 1, {
-            mine,
-            coverOnly,
-            covered,
-          });
+          const rows = await readTable(
+            tx,
+            name,
+            tableGroups,
+            plan.ceiling,
+            after,
+            campaignId,
+            remaining + 1,
+            {
+              mine,
+              coverOnly,
+              covered,
+            },
+          );
           const taken = rows.slice(0, remaining);
           await layPendingOverPulled(tx, name, taken);
           if (taken.length > 0) {
@@ -696,7 +740,7 @@ export async function pullChanges(
       const cursor: PullCursor = {
         v: 1,
         campaignId,
-        ...(campaignOnly ? { co: true as const } : {}),
+        ...(campaignOnly ? { co: true as const, ro: registerLeftOut } : {}),
         floors: groupFloors(nextFloors),
         ...(questionnaire ? { qv: questionnaire.version } : {}),
         ...(stop
@@ -733,6 +777,7 @@ export async function pullChanges(
         targeted: target?.kind === "query" || target?.kind === "file",
         ...(grids.length > 0 ? { grids } : {}),
         dropGridIds: plan.dropGridIds,
+        ...(dropRegisterGridIds.length > 0 ? { dropRegisterGridIds } : {}),
         ...(questionnaireChanged ? { questionnaire } : {}),
         // Grouped by what rows hang off, references within the page as indexes: see domain/wire.ts.
         rows: encodePullRows(records),

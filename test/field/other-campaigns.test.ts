@@ -130,4 +130,69 @@ describe.each(databaseKinds)("several campaigns on one phone (%s)", (kind) => {
     db.close();
     await admin.campaign.close({ id: everyDoor.id });
   }, 120_000);
+
+  it("a grid held in another campaign but not the register's comes with its register, and leaves with it", async () => {
+    const [street] = await database.db.select({ id: areas.id }).from(areas).where(eq(areas.level, "street"));
+    const { admin, officer, everyDoor, elderly } = await everyDoorAndElderly(
+      database,
+      street.id,
+      "officer1",
+      {
+        everyDoor: "入户核查（二）",
+        elderly: "老人健康档案（二）",
+      },
+    );
+    // A second grid of the street, given to the officer in the elderly campaign alone (a colleague's
+    // grid taken over for that campaign): the register's campaign, every door, does not hold it.
+    const [other] = rowsOf<{ id: string }>(
+      await database.db.execute(sql`select id::text from areas
+        where level = 'grid' and id <> ${officer.gridId} order by code limit 1`),
+    );
+    await admin.campaign.assign({ campaignId: elderly.id, gridId: other.id, officerId: officer.id });
+    await settle(database.db);
+    const activeRooms = async (gridId: string) =>
+      rowsOf<{ n: number }>(
+        await database.db.execute(
+          sql`select count(*)::int as n from rooms where grid_id = ${gridId} and ended_at is null`,
+        ),
+      )[0].n;
+    const [target] = rowsOf<{ roomId: string }>(
+      await database.db.execute(sql`select room_id::text as "roomId" from campaign_targets
+        where campaign_id = ${elderly.id} and grid_id = ${other.id} and state = 'open' order by id limit 1`),
+    );
+    expect(target, "an elderly target in the other grid").toBeTruthy();
+
+    const officer1 = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    const pull: PullPage = (input) => officer1.sync.pull(input);
+    const held = await officer1.sync.campaigns();
+    const db = await openUnlockedDb(`other-grid-${kind}-${Date.now()}`);
+    await pullCampaigns(db, pull, held, everyDoor.id);
+    const roomsOn = async (gridId: string) =>
+      (await db.getAll("rooms")).filter((r) => r.gridId === gridId).length;
+    // Every room of both grids and the other grid's targets, counted in SQL; the elderly door opens.
+    expect(await roomsOn(officer.gridId)).toBe(await activeRooms(officer.gridId));
+    expect(await roomsOn(other.id)).toBe(await activeRooms(other.id));
+    const [{ n: targetsThere }] = rowsOf<{ n: number }>(
+      await database.db.execute(sql`select count(*)::int as n from campaign_targets
+        where campaign_id = ${elderly.id} and grid_id = ${other.id} and state = 'open'`),
+    );
+    expect(
+      (await db.getAll("campaignTargets")).filter(
+        (t) => t.campaignId === elderly.id && t.gridId === other.id,
+      ),
+    ).toHaveLength(targetsThere);
+    await db.put("meta", elderly.id, ACTIVE_CAMPAIGN_META);
+    expect((await loadRoom(db, target.roomId))?.room.id).toBe(target.roomId);
+
+    // The grid taken back in that campaign: the next sync erases it, register and all; the
+    // officer's own grid stays.
+    await admin.campaign.unassign({ campaignId: elderly.id, gridId: other.id });
+    await settle(database.db);
+    await pullCampaigns(db, pull, await officer1.sync.campaigns());
+    expect(await roomsOn(other.id)).toBe(0);
+    expect((await db.getAll("persons")).filter((p) => p.gridId === other.id)).toEqual([]);
+    expect(await roomsOn(officer.gridId)).toBe(await activeRooms(officer.gridId));
+    db.close();
+    for (const id of [everyDoor.id, elderly.id]) await admin.campaign.close({ id });
+  }, 120_000);
 });

@@ -29,24 +29,25 @@ export type PullPage = (input: {
   cursor: string | null;
   campaignId?: string;
   campaignOnly?: boolean;
+  registerCampaignId?: string;
   deviceId?: string;
 }) => Promise<PullResponse>;
 
 /**
  * Pulls until the server has nothing more, each page committed with its cursor, so an interrupted
- * download resumes where it stopped. Returns the number of rows written. `campaignOnly`: the
- * campaign's own rows alone, for a phone that holds the register through another campaign (see
- * pullCampaigns), kept under that campaign's own cursor.
+ * download resumes where it stopped. Returns the number of rows written. `registerWith`: the
+ * campaign whose pull brings the phone its register; this one's pull then leaves out the register
+ * of the grids held there (see pullCampaigns), kept under this campaign's own cursor.
  */
 export async function pullAll(
   db: FieldDatabase,
   pull: PullPage,
   campaignId: string | null,
   onProgress?: (rows: number) => void,
-  { campaignOnly = false }: { campaignOnly?: boolean } = {},
+  { registerWith = null }: { registerWith?: string | null } = {},
 ): Promise<number> {
   let rows = 0;
-  const lane = campaignOnly && campaignId ? campaignId : null;
+  const lane = registerWith && campaignId && registerWith !== campaignId ? campaignId : null;
   // The server notes which device holds the grid: after a reassignment, late visits count only from it.
   const deviceId = await deviceIdOf(db);
   for (;;) {
@@ -54,7 +55,7 @@ export async function pullAll(
     const page = await pull({
       cursor,
       campaignId: campaignId ?? undefined,
-      ...(lane ? { campaignOnly: true } : {}),
+      ...(lane && registerWith ? { campaignOnly: true, registerCampaignId: registerWith } : {}),
       deviceId,
     });
     // Named measures let `npm run bench:field` read the real code path's timings from Chromium.
@@ -138,25 +139,28 @@ async function dropConflictsOf(tx: FieldWriteTransaction, gridIds: readonly stri
   }
 }
 
+/** Every row of a grid no longer held, its register and its campaigns' rows; unsent work stays. */
+async function eraseGrid(tx: FieldWriteTransaction, gridId: string) {
+  for (const name of REGISTER_STORES) {
+    if (name === "grids") continue;
+    const index = tx.objectStore(name).index("gridId");
+    for (let cursor = await index.openCursor(gridId); cursor; cursor = await cursor.continue()) {
+      // A half-filled form of the grid's rooms holds its register values too, and can no longer be
+      // saved (its room is gone): erased with them. Saved visits wait in the outbox, untouched.
+      if (name === "rooms") await tx.objectStore("drafts").delete(cursor.primaryKey);
+      await cursor.delete();
+    }
+    // The grid's rows sealed together go with them (sealed.ts bundles rows of one grid only).
+    if (BUNDLED_STORES.includes(name))
+      await tx.objectStore("bundles").delete(IDBKeyRange.bound(...bundleRange(name, gridId)));
+  }
+  await tx.objectStore("grids").delete(gridId);
+}
+
 async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: PullTables): Promise<number> {
   let written = 0;
   await dropConflictsOf(tx, page.dropGridIds);
-  for (const gridId of page.dropGridIds) {
-    for (const name of REGISTER_STORES) {
-      if (name === "grids") continue;
-      const index = tx.objectStore(name).index("gridId");
-      for (let cursor = await index.openCursor(gridId); cursor; cursor = await cursor.continue()) {
-        // A half-filled form of the grid's rooms holds its register values too, and can no longer be
-        // saved (its room is gone): erased with them. Saved visits wait in the outbox, untouched.
-        if (name === "rooms") await tx.objectStore("drafts").delete(cursor.primaryKey);
-        await cursor.delete();
-      }
-      // The grid's rows sealed together go with them (sealed.ts bundles rows of one grid only).
-      if (BUNDLED_STORES.includes(name))
-        await tx.objectStore("bundles").delete(IDBKeyRange.bound(...bundleRange(name, gridId)));
-    }
-    await tx.objectStore("grids").delete(gridId);
-  }
+  for (const gridId of page.dropGridIds) await eraseGrid(tx, gridId);
   for (const grid of page.grids ?? []) {
     await tx.objectStore("grids").put({ ...grid });
   }
@@ -266,9 +270,11 @@ async function holdQuestionnaire(
 const CAMPAIGN_STORES = PULL_TABLES.filter((name) => !REGISTER_PULL_TABLES.has(name));
 
 /**
- * A `campaignOnly` page of `campaignId`: its rows, its conflicts and its own cursor, questionnaire and
- * targeted flag. A grid it no longer holds loses that campaign's rows only: the register, drafts and
- * the other campaigns' rows belong to the pull of the register. Unsent visits wait in the outbox.
+ * A `campaignOnly` page of `campaignId`: its rows, the register rows of grids the register's campaign
+ * does not hold, its conflicts and its own cursor, questionnaire and targeted flag. A grid it no longer
+ * holds loses that campaign's rows, and its register only when it came this way and no other campaign
+ * held keeps it (`dropRegisterGridIds`): the rest belongs to the pull of the register. Unsent visits
+ * wait in the outbox.
  */
 async function writeLanePage(
   tx: FieldWriteTransaction,
@@ -293,10 +299,19 @@ async function writeLanePage(
         await tx.objectStore("conflicts").delete(conflict.changeId);
     }
   }
+  const erased = page.dropRegisterGridIds ?? [];
+  for (const gridId of erased) await eraseGrid(tx, gridId);
+  if (erased.length > 0) {
+    // Another campaign held here may hold the grid too, its rows just erased with it: its next pull
+    // starts again from zero (rare: a grid held in two campaigns but not the register's).
+    const listed = ((await tx.objectStore("meta").get(CAMPAIGNS_META)) as { id: string }[] | undefined) ?? [];
+    for (const { id } of listed)
+      if (id !== campaignId) await tx.objectStore("meta").delete(laneMeta("cursor", id));
+  }
   for (const grid of page.grids ?? []) await tx.objectStore("grids").put({ ...grid });
   const requests: Promise<unknown>[] = [];
   try {
-    for (const name of CAMPAIGN_STORES) {
+    for (const name of PULL_TABLES) {
       const store = tx.objectStore(name);
       for (const row of (tables[name] ?? []) as Row[]) {
         requests.push(row.endedAt ? store.delete(row.id) : store.put(row));
@@ -348,7 +363,7 @@ export async function pullCampaigns(
   for (const { id } of campaigns) {
     if (id === primary) continue;
     const base = rows;
-    rows += await pullAll(db, pull, id, (n) => onProgress?.(base + n), { campaignOnly: true });
+    rows += await pullAll(db, pull, id, (n) => onProgress?.(base + n), { registerWith: primary });
   }
   return rows;
 }
