@@ -139,6 +139,12 @@ async function dropConflictsOf(tx: FieldWriteTransaction, gridIds: readonly stri
   }
 }
 
+/** The cursors of the campaigns pulled on their own, but `keep`'s: their next pulls start from zero. */
+async function forgetLaneCursors(tx: FieldWriteTransaction, keep: string | null) {
+  const listed = ((await tx.objectStore("meta").get(CAMPAIGNS_META)) as { id: string }[] | undefined) ?? [];
+  for (const { id } of listed) if (id !== keep) await tx.objectStore("meta").delete(laneMeta("cursor", id));
+}
+
 /** Every row of a grid no longer held, its register and its campaigns' rows; unsent work stays. */
 async function eraseGrid(tx: FieldWriteTransaction, gridId: string) {
   for (const name of REGISTER_STORES) {
@@ -161,6 +167,9 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
   let written = 0;
   await dropConflictsOf(tx, page.dropGridIds);
   for (const gridId of page.dropGridIds) await eraseGrid(tx, gridId);
+  // The other campaigns' rows of those grids went too (and a grid one of them holds whole may have
+  // had its register from here): each of their pulls starts again from zero. Drops are rare.
+  if (page.dropGridIds.length > 0) await forgetLaneCursors(tx, null);
   for (const grid of page.grids ?? []) {
     await tx.objectStore("grids").put({ ...grid });
   }
@@ -301,13 +310,9 @@ async function writeLanePage(
   }
   const erased = page.dropRegisterGridIds ?? [];
   for (const gridId of erased) await eraseGrid(tx, gridId);
-  if (erased.length > 0) {
-    // Another campaign held here may hold the grid too, its rows just erased with it: its next pull
-    // starts again from zero (rare: a grid held in two campaigns but not the register's).
-    const listed = ((await tx.objectStore("meta").get(CAMPAIGNS_META)) as { id: string }[] | undefined) ?? [];
-    for (const { id } of listed)
-      if (id !== campaignId) await tx.objectStore("meta").delete(laneMeta("cursor", id));
-  }
+  // Another campaign held here may hold the grid too, its rows just erased with it: its next pull
+  // starts again from zero (rare: a grid held in two campaigns but not the register's).
+  if (erased.length > 0) await forgetLaneCursors(tx, campaignId);
   for (const grid of page.grids ?? []) await tx.objectStore("grids").put({ ...grid });
   const requests: Promise<unknown>[] = [];
   try {
