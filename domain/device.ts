@@ -119,3 +119,10 @@ export type DeviceMark = (typeof DEVICE_MARKS)[number];
 /** Handed-over work: held until a supervisor accepts it into review or discards it. */
 export const QUARANTINE_STATES = ["held", "accepted", "discarded"] as const;
 export type QuarantineState = (typeof QUARANTINE_STATES)[number];
+
+/**
+ * A phone whose officer was disabled proves its device, not a session, when it hands over its unsent
+ * visits' photos: the device's id and its contact token in these headers (server/services/devices.ts).
+ */
+export const DEVICE_HEADER = "x-doorstep-device";
+export const CONTACT_HEADER = "x-doorstep-contact";

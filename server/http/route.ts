@@ -38,6 +38,25 @@ export function sessionRoute<A extends unknown[]>(
   options: RouteOptions,
   handler: (req: Request, ctx: RouteContext, ...rest: A) => Promise<Response>,
 ): (req: Request, ...rest: A) => Promise<Response> {
+  return guarded(options, true, handler as (req: Request, ctx: Context, ...rest: A) => Promise<Response>);
+}
+
+/**
+ * sessionRoute's checks and answers for a request that proves something else than a session (a
+ * phone's device by its contact token, which the handler checks): same origin (when asked), no 401.
+ */
+export function sessionlessRoute<A extends unknown[]>(
+  options: Omit<RouteOptions, "roles">,
+  handler: (req: Request, ctx: Context, ...rest: A) => Promise<Response>,
+): (req: Request, ...rest: A) => Promise<Response> {
+  return guarded(options, false, handler);
+}
+
+function guarded<A extends unknown[]>(
+  options: RouteOptions,
+  needsSession: boolean,
+  handler: (req: Request, ctx: Context, ...rest: A) => Promise<Response>,
+): (req: Request, ...rest: A) => Promise<Response> {
   return async (req, ...rest) => {
     const { headers } = req;
     const refuse = (status: number, key: MessageKey, params?: MessageParams) =>
@@ -47,9 +66,11 @@ export function sessionRoute<A extends unknown[]>(
     if (options.sameOrigin && !isSameOrigin(headers)) return refuse(403, "errors.crossSite");
     try {
       const ctx = await createContext(headers, new Headers());
-      if (!ctx.user) return refuse(401, "auth.required");
-      if (options.roles && !options.roles.includes(ctx.user.role)) return refuse(403, "auth.forbidden");
-      return await handler(req, ctx as RouteContext, ...rest);
+      if (needsSession) {
+        if (!ctx.user) return refuse(401, "auth.required");
+        if (options.roles && !options.roles.includes(ctx.user.role)) return refuse(403, "auth.forbidden");
+      }
+      return await handler(req, ctx, ...rest);
     } catch (error) {
       if (error instanceof AppError) return refuse(HTTP_STATUS[error.kind], error.key, error.params);
       // Without what a failed statement carried (names, ID numbers): see ../log.ts.

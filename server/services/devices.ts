@@ -1,6 +1,7 @@
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { areas, devices, quarantinedMutations, users } from "@/db/schema";
 import type { DeviceMark } from "@/domain/device";
@@ -8,6 +9,7 @@ import type { Mutation, PushResponse, PushResult } from "@/domain/push";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import { type SessionUser, sessionUserWhere } from "./auth";
+import { type PhotoInput, type StoredPhoto, storePhotoOf } from "./photos";
 import { deviceHealthColumns, type PushMeta, pushMutations } from "./push";
 import { inScope } from "./scope";
 
@@ -114,6 +116,38 @@ export function contactTokenOf(wrapSecret: string): string {
 }
 
 /**
+ * The officer of a device proved by its contact token, when that device is to hand its work over: its
+ * officer was disabled, or it is marked. A wrong token, an unknown device or any other device is
+ * refused as a call without a session is (401).
+ */
+async function handingOver(
+  db: Db,
+  deviceId: string,
+  token: string,
+): Promise<{ officer: { id: string; areaPath: string }; why: DeviceMark | "officerDisabled" }> {
+  // A header says what it likes: anything but a device id is nobody's device.
+  if (!z.uuid().safeParse(deviceId).success) throw new AppError("UNAUTHORIZED", "auth.required");
+  const [device] = await db
+    .select({
+      wrapSecret: devices.wrapSecret,
+      markedAs: devices.markedAs,
+      officerId: users.id,
+      disabledAt: users.disabledAt,
+      areaPath: areas.path,
+    })
+    .from(devices)
+    .innerJoin(users, eq(users.id, devices.userId))
+    .innerJoin(areas, eq(areas.id, users.areaId))
+    .where(eq(devices.id, deviceId));
+  const proved = !!device?.wrapSecret && sameText(contactTokenOf(device.wrapSecret), token);
+  if (!proved || !(device.disabledAt || device.markedAs)) throw new AppError("UNAUTHORIZED", "auth.required");
+  return {
+    officer: { id: device.officerId, areaPath: device.areaPath },
+    why: device.markedAs ?? "officerDisabled",
+  };
+}
+
+/**
  * A phone's contact without a session, proved by its device's contact token. A device of a disabled
  * officer is treated as marked: its unsent work goes to the quarantine and it is told to erase its
  * register data, as a lost phone is at its next push. Any other device is told to log in (401), as a
@@ -129,26 +163,35 @@ export async function contactFromDevice(
   },
   meta: { now: Date; ip: string },
 ): Promise<PushResponse> {
-  const [device] = await db
-    .select({
-      wrapSecret: devices.wrapSecret,
-      markedAs: devices.markedAs,
-      officerId: users.id,
-      disabledAt: users.disabledAt,
-      areaPath: areas.path,
-    })
-    .from(devices)
-    .innerJoin(users, eq(users.id, devices.userId))
-    .innerJoin(areas, eq(areas.id, users.areaId))
-    .where(eq(devices.id, request.deviceId));
-  const proved = !!device?.wrapSecret && sameText(contactTokenOf(device.wrapSecret), request.token);
-  if (!proved || !(device.disabledAt || device.markedAs)) throw new AppError("UNAUTHORIZED", "auth.required");
-  return quarantineAndTellWipe(
+  const { officer, why } = await handingOver(db, request.deviceId, request.token);
+  return quarantineAndTellWipe(db, officer, request, meta, why);
+}
+
+/**
+ * A photo of the unsent visits such a device hands over (contactFromDevice), stored by its token so
+ * that a visit the supervisor accepts from the quarantine keeps its photo: in a grid of the officer's
+ * area (their assignments may have ended with them), audited as any stored photo, `handedOver`.
+ */
+export async function storeHandedOverPhoto(
+  db: Db,
+  request: { deviceId: string; token: string },
+  input: PhotoInput,
+  meta: { ip?: string },
+): Promise<StoredPhoto> {
+  const { officer } = await handingOver(db, request.deviceId, request.token);
+  return storePhotoOf(
     db,
-    { id: device.officerId, areaPath: device.areaPath },
-    request,
+    officer,
+    input,
     meta,
-    device.markedAs ?? "officerDisabled",
+    async (gridId) => {
+      const [grid] = await db
+        .select({ path: areas.path })
+        .from(areas)
+        .where(and(eq(areas.id, gridId), eq(areas.level, "grid")));
+      return inScope(officer, grid?.path);
+    },
+    { handedOver: request.deviceId },
   );
 }
 

@@ -84,9 +84,26 @@ export async function storePhoto(
   input: PhotoInput,
   meta: { ip?: string } = {},
 ): Promise<StoredPhoto> {
+  return storePhotoOf(db, user, input, meta, async (gridId) =>
+    (await writableGrids(db, user, [gridId])).has(gridId),
+  );
+}
+
+/**
+ * storePhoto for an uploader whose right to the grid `mayStore` says (a session's writable grids, or
+ * a handed-over device's officer's area): the photo's checks first, then the grid, then one insert and
+ * its audit, `detail` added to it.
+ */
+export async function storePhotoOf(
+  db: Db,
+  uploader: Pick<SessionUser, "id" | "areaPath">,
+  input: PhotoInput,
+  meta: { ip?: string },
+  mayStore: (gridId: string) => Promise<boolean>,
+  detail: Record<string, unknown> = {},
+): Promise<StoredPhoto> {
   const mime = checkPhoto(input);
-  const grids = await writableGrids(db, user, [input.gridId]);
-  if (!grids.has(input.gridId)) throw notFound();
+  if (!(await mayStore(input.gridId))) throw notFound();
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(attachments)
@@ -95,20 +112,20 @@ export async function storePhoto(
         mime,
         bytes: input.bytes.length,
         data: input.bytes,
-        uploadedBy: user.id,
+        uploadedBy: uploader.id,
         gridId: input.gridId,
       })
       .onConflictDoNothing({ target: attachments.sha256 })
       .returning({ sha256: attachments.sha256 });
     if (inserted.length === 0) return { sha256: input.sha256, stored: false };
     await writeAudit(tx, {
-      userId: user.id,
+      userId: uploader.id,
       action: "photo_stored",
       entity: "attachment",
       entityId: input.sha256,
-      areaPath: user.areaPath,
+      areaPath: uploader.areaPath,
       ip: meta.ip,
-      detail: { gridId: input.gridId, mime, bytes: input.bytes.length },
+      detail: { gridId: input.gridId, mime, bytes: input.bytes.length, ...detail },
     });
     return { sha256: input.sha256, stored: true };
   });

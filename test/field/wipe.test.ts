@@ -7,6 +7,7 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveVisit } from "@/app/field/_lib/outbox";
+import { storePhoto } from "@/app/field/_lib/photo";
 import { pullAll } from "@/app/field/_lib/pull";
 import { HttpError, type PushTransport, pushOutbox } from "@/app/field/_lib/push";
 import { deviceIdOf, type FieldDatabase, openRawFieldDb, type Row } from "@/app/field/_lib/store";
@@ -34,9 +35,13 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-/** The server as the phone meets it; `drop` may change an answer on its way back. */
+/**
+ * The server as the phone meets it; `drop` may change an answer on its way back; `upload` stands for
+ * the photo route (by default it takes every photo).
+ */
 function transportFor(
   drop?: (input: PushInput, answer: Awaited<ReturnType<Caller["sync"]["push"]>>) => void,
+  upload: PushTransport["uploadPhoto"] = async () => {},
 ) {
   const transport: PushTransport = {
     async push(input) {
@@ -49,13 +54,18 @@ function transportFor(
         throw error;
       }
     },
-    async uploadPhoto() {},
+    uploadPhoto: upload,
   };
   return transport;
 }
 
-/** A phone with officer1's grid, known to the server, with two saved visits: one set aside. */
-async function markedPhone(): Promise<{ userId: string; db: FieldDatabase; ids: string[] }> {
+/**
+ * A phone with officer1's grid, known to the server, with two saved visits: one set aside, with a
+ * photo when `photo` is given.
+ */
+async function markedPhone(
+  photo?: Uint8Array<ArrayBuffer>,
+): Promise<{ userId: string; db: FieldDatabase; ids: string[] }> {
   const userId = `wipe-${++n}-${Date.now()}`;
   const db = await openUnlockedDb(userId);
   await pullAll(db, (input) => officer1.sync.pull(input), null);
@@ -63,7 +73,8 @@ async function markedPhone(): Promise<{ userId: string; db: FieldDatabase; ids: 
   await officer1.vault.deviceKey({ deviceId });
   const persons = (await db.getAll("persons")).filter((p) => p.householdId) as Row[];
   const ids: string[] = [];
-  for (const person of persons.slice(0, 2)) {
+  const photoSha256 = photo ? (await storePhoto(db, new Blob([photo], { type: "image/jpeg" }))).sha256 : null;
+  for (const [at, person] of persons.slice(0, 2).entries()) {
     const visit: Visit = {
       id: crypto.randomUUID(),
       campaignId: null,
@@ -79,7 +90,7 @@ async function markedPhone(): Promise<{ userId: string; db: FieldDatabase; ids: 
       lng: null,
       accuracyM: null,
       note: null,
-      photoSha256: null,
+      photoSha256: at === 1 ? photoSha256 : null,
     };
     await saveVisit(db, { visit, changes: [], localUpdates: [] });
     ids.push(visit.id);
@@ -145,5 +156,37 @@ describe("a phone marked lost", () => {
       .from(quarantinedMutations)
       .where(eq(quarantinedMutations.id, ids[0]));
     expect(first.state).toBe("held");
+  });
+
+  it("hands over the photos of what it hands over; a photo the line fails on keeps everything", async () => {
+    const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
+    // The line fails on the photo: nothing is handed over past it, and nothing is erased.
+    const failing = await markedPhone(photo);
+    const broken = transportFor(undefined, async () => {
+      throw new TypeError("Failed to fetch");
+    });
+    expect((await pushOutbox(failing.db, broken, OPTIONS)).state).not.toBe("wiped");
+    const kept = await openRawFieldDb(failing.userId);
+    expect(await kept.count("persons")).toBeGreaterThan(0);
+    expect(await kept.count("photos")).toBe(1);
+    expect((await kept.getAllKeys("outbox")).map(String)).toEqual([failing.ids[1]]);
+    kept.close();
+
+    // The line back: the photo goes up before its visit is handed over, then the phone erases.
+    const uploaded: string[] = [];
+    const line = transportFor(undefined, async (row) => {
+      uploaded.push(row.sha256);
+    });
+    expect(await pushOutbox(failing.db, line, OPTIONS)).toEqual({ state: "wiped" });
+    const [{ photoSha256 }] = (await database.db
+      .select({ payload: quarantinedMutations.payload })
+      .from(quarantinedMutations)
+      .where(eq(quarantinedMutations.id, failing.ids[1]))
+      .then((rows) => rows.map((row) => (row.payload as { visit: Visit }).visit))) as Visit[];
+    expect(photoSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(uploaded).toEqual([photoSha256]);
+    const raw = await openRawFieldDb(failing.userId);
+    expect(await raw.count("photos")).toBe(0);
+    raw.close();
   });
 });

@@ -3,16 +3,37 @@
 // erase; a pull gives it nothing; accepted work reaches review as if pushed, discarded work never
 // does; every decision needs a reason and is audited.
 
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PUT } from "@/app/api/photos/[sha256]/route";
 import type { Database } from "@/db/client";
-import { areas, auditLog, devices, quarantinedMutations, visits } from "@/db/schema";
+import {
+  areas,
+  attachments,
+  auditLog,
+  devices,
+  quarantinedMutations,
+  visitAttachments,
+  visits,
+} from "@/db/schema";
+import { CONTACT_HEADER, DEVICE_HEADER } from "@/domain/device";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
 import { openCampaignId, supervisorOf, visitMutation } from "../support/push";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
+
+const BASE = "http://localhost:3000";
+const SAME_ORIGIN = { host: "localhost:3000", origin: BASE, "sec-fetch-site": "same-origin" };
+
+/** A fresh "JPEG": only the magic bytes are checked, the rest is random. */
+function jpeg(size = 2048): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(randomBytes(size));
+  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+  bytes.set([0xff, 0xd9], size - 2);
+  return bytes;
+}
 
 describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => {
   let database: Database;
@@ -48,6 +69,8 @@ describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
     await seedSmallStreet(database);
+    // The photo route opens the process's database through this; point it at the test one.
+    globalThis.__doorstepDatabase = Promise.resolve(database);
     grid = await objectsOfOfficer(database, "officer1");
     campaignId = await openCampaignId(database);
     officerCookie = await loginAs(database, "officer1");
@@ -68,7 +91,10 @@ describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => 
       .returning({ id: areas.id });
     stranger = await supervisorOf(database, other.id, "supervisor-other-street");
   });
-  afterAll(() => database?.close());
+  afterAll(async () => {
+    globalThis.__doorstepDatabase = undefined;
+    await database?.close();
+  });
 
   it("a supervisor of another street neither sees nor marks the device, nor decides on its quarantine", async () => {
     const deviceId = await knownPhone();
@@ -235,12 +261,29 @@ describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => 
     const { contactToken } = await officer.vault.deviceKey({ deviceId });
     expect(contactToken).toMatch(/^[\w-]{40,}$/);
     const anonymous = (await callerFor(database)).caller;
-    const work = visit();
+    // The visit has a photo, uploaded by the device's contact token as it hands the visit over.
+    const photo = jpeg();
+    const photoSha256 = createHash("sha256").update(photo).digest("hex");
+    const work = visitMutation({ gridId: grid.gridId, roomId: grid.roomId, campaignId, photoSha256 });
     const contact = (token: string) => anonymous.vault.contact({ deviceId, token, mutations: [work] });
+    const putPhoto = (headers: Record<string, string>) =>
+      PUT(
+        new Request(`${BASE}/api/photos/${photoSha256}?grid=${grid.gridId}`, {
+          method: "PUT",
+          body: photo,
+          headers: { ...SAME_ORIGIN, "content-type": "image/jpeg", ...headers },
+          duplex: "half",
+        } as RequestInit),
+        { params: Promise.resolve({ sha256: photoSha256 }) },
+      );
+    const stored = () => database.db.select().from(attachments).where(eq(attachments.sha256, photoSha256));
 
-    // An officer still enabled logs in again: the contact takes nothing.
+    // An officer still enabled logs in again: the contact takes nothing, nor a photo by the token.
     expect(await codeOf(contact(contactToken as string))).toBe("UNAUTHORIZED");
     expect(await quarantined(work.id)).toHaveLength(0);
+    const proof = { [DEVICE_HEADER]: deviceId, [CONTACT_HEADER]: contactToken as string };
+    expect((await putPhoto(proof)).status).toBe(401);
+    expect(await stored()).toHaveLength(0);
 
     const [officerRow] = await database.db
       .select({ id: devices.userId })
@@ -260,6 +303,21 @@ describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => 
     ).toBe("UNAUTHORIZED");
     expect(await quarantined(work.id)).toHaveLength(0);
 
+    // The photo by the device's token: a wrong token, another device or no device is 401 and stores
+    // nothing; the right one stores it in the officer's grid, once, audited as handed over.
+    expect((await putPhoto({ ...proof, [CONTACT_HEADER]: "x".repeat(43) })).status).toBe(401);
+    expect((await putPhoto({ ...proof, [DEVICE_HEADER]: randomUUID() })).status).toBe(401);
+    expect((await putPhoto({ ...proof, [DEVICE_HEADER]: "not a device" })).status).toBe(401);
+    expect(await stored()).toHaveLength(0);
+    expect((await putPhoto(proof)).status).toBe(201);
+    expect((await putPhoto(proof)).status).toBe(200);
+    expect(await stored()).toEqual([
+      expect.objectContaining({ gridId: grid.gridId, uploadedBy: officerRow.id, bytes: photo.length }),
+    ]);
+    expect((await audits("photo_stored", photoSha256)).map((a) => a.detail)).toEqual([
+      expect.objectContaining({ gridId: grid.gridId, handedOver: deviceId }),
+    ]);
+
     expect(await contact(contactToken as string)).toEqual({
       wipe: true,
       results: [{ id: work.id, duplicate: false, status: "quarantined" }],
@@ -278,6 +336,10 @@ describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => 
     // The supervisor decides on it as on a lost phone's work: accepted, it reaches review.
     expect((await supervisor.device.quarantine()).map((q) => q.id)).toContain(work.id);
     await supervisor.device.decide({ id: work.id, decision: "accept", reason: "信息员已离职，记录属实" });
+    // With its photo: a visit naming a photo the server lacks is refused (sync.photoMissing).
     expect(await visitRow(work.id)).toHaveLength(1);
+    expect(
+      await database.db.select().from(visitAttachments).where(eq(visitAttachments.visitId, work.id)),
+    ).toEqual([expect.objectContaining({ sha256: photoSha256 })]);
   });
 });

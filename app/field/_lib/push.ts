@@ -575,6 +575,29 @@ async function decideUndecided(run: Run): Promise<void> {
 }
 
 /**
+ * The photos of the visits handed over, uploaded first so that the quarantine's visits keep them. One
+ * refused for what it is (too big, not a photo) does not hold the rest back; a failure of the line or
+ * the server does (false: everything waits for the next contact, photos and register data with it).
+ */
+async function handOverPhotos(run: Run, entries: OutboxEntry[]): Promise<boolean> {
+  for (const entry of entries) {
+    const sha256 = entry.kind === "visit" ? entry.payload.visit.photoSha256 : null;
+    const photo = sha256 ? await run.db.get("photos", sha256) : undefined;
+    if (entry.kind !== "visit" || !photo || photo.uploadedAt) continue;
+    try {
+      await run.transport.uploadPhoto(photo, entry.payload.visit.gridId);
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === undefined || status >= 500 || status === 401 || status === 403 || status === 429)
+        return false;
+      continue;
+    }
+    await run.db.put("photos", { ...photo, uploadedAt: new Date().toISOString() });
+  }
+  return true;
+}
+
+/**
  * A device marked lost or retired hands over what is still in its outbox (entries held back in this
  * run, and those set aside as rejected: the supervisor decides on them too), all into the server's
  * quarantine. True once the outbox is empty; anything unanswered stays for the next contact, and the
@@ -591,6 +614,7 @@ async function handOverRest(run: Run): Promise<boolean> {
       bytes += size;
     }
     if (rest.length === 0) return true;
+    if (!(await handOverPhotos(run, rest))) return false;
     const answer = await run.transport.push({ deviceId: run.deviceId, mutations: rest.map(toMutation) });
     const taken = answer.results.filter((result) => result.status === "quarantined");
     // Not taken (the mark was lifted meanwhile, or an answer is missing): keep everything.

@@ -1,5 +1,6 @@
 import "client-only";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { CONTACT_HEADER, DEVICE_HEADER } from "@/domain/device";
 import type { PushInput } from "@/domain/push";
 import { appVersion } from "../../_components/public-env";
 import { useTRPCClient } from "../../_components/trpc-client";
@@ -46,10 +47,18 @@ export type SyncState =
  */
 const pushModule = () => import("./push");
 
-async function uploadPhoto(photo: PhotoRow, gridId: string): Promise<void> {
+/** PUTs the photo; `proof`: the device's id and contact token, for a phone without a session. */
+async function uploadPhoto(
+  photo: PhotoRow,
+  gridId: string,
+  proof?: { deviceId: string; token: string },
+): Promise<void> {
   const response = await fetch(`/api/photos/${photo.sha256}?grid=${encodeURIComponent(gridId)}`, {
     method: "PUT",
-    headers: { "content-type": photo.mime },
+    headers: {
+      "content-type": photo.mime,
+      ...(proof ? { [DEVICE_HEADER]: proof.deviceId, [CONTACT_HEADER]: proof.token } : {}),
+    },
     body: photo.blob,
     credentials: "same-origin",
   });
@@ -98,12 +107,11 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
       push: (input: PushInput) => client.sync.push.mutate(input),
       uploadPhoto,
     };
-    const contactTransport = (token: string): PushTransport => ({
+    // Used only once the server has said the phone is to erase: its visits and their photos go to
+    // the quarantine by the device's contact token.
+    const contactTransport = (token: string, deviceId: string): PushTransport => ({
       push: (input: PushInput) => client.vault.contact.mutate({ ...input, token }),
-      // Photos are stored only with a session: a disabled officer's visits reach the quarantine
-      // without the photo's bytes (the visit still names it). Used only once the server has said
-      // the phone is to erase, so no photo is taken for stored that a later push would need.
-      uploadPhoto: async () => {},
+      uploadPhoto: (photo, gridId) => uploadPhoto(photo, gridId, { deviceId, token }),
     });
     let result: PushRun;
     try {
@@ -125,7 +133,7 @@ export function useSync(db: FieldDatabase | null, userId: string | null, afterSy
       if (token) {
         const deviceId = await deviceIdOf(db);
         const told = await client.vault.contact.mutate({ deviceId, token, mutations: [] }).catch(() => null);
-        if (told?.wipe) result = await pushOutbox(db, contactTransport(token), options);
+        if (told?.wipe) result = await pushOutbox(db, contactTransport(token, deviceId), options);
       }
       if (result.state === "done" && afterSyncRef.current) await afterSyncRef.current().catch(() => {});
     } catch (error) {
