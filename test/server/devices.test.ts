@@ -3,7 +3,7 @@
 // erase; a pull gives it nothing; accepted work reaches review as if pushed, discarded work never
 // does; every decision needs a reason and is audited.
 
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PUT } from "@/app/api/photos/[sha256]/route";
@@ -21,19 +21,9 @@ import { CONTACT_HEADER, DEVICE_HEADER } from "@/domain/device";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, codeOf, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
 import { openCampaignId, supervisorOf, visitMutation } from "../support/push";
+import { BASE, jpeg, SAME_ORIGIN } from "../support/routes";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
-
-const BASE = "http://localhost:3000";
-const SAME_ORIGIN = { host: "localhost:3000", origin: BASE, "sec-fetch-site": "same-origin" };
-
-/** A fresh "JPEG": only the magic bytes are checked, the rest is random. */
-function jpeg(size = 2048): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(randomBytes(size));
-  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
-  bytes.set([0xff, 0xd9], size - 2);
-  return bytes;
-}
 
 describe.each(databaseKinds)("lost devices and the quarantine on %s", (kind) => {
   let database: Database;

@@ -13,17 +13,7 @@ import type { SessionUser } from "@/server/services/auth";
 import { MAX_PHOTO_BYTES, photoExists, sniffPhotoType, storePhoto } from "@/server/services/photos";
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
-
-const BASE = "http://localhost:3000";
-const SAME_ORIGIN = { host: "localhost:3000", origin: BASE, "sec-fetch-site": "same-origin" };
-
-/** A fresh "JPEG": only the magic bytes are checked, the rest is random so every call differs. */
-function jpeg(size = 2048): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(randomBytes(size));
-  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
-  bytes.set([0xff, 0xd9], size - 2);
-  return bytes;
-}
+import { BASE, jpeg, SAME_ORIGIN } from "../support/routes";
 
 function png(size = 512): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(randomBytes(size));

@@ -16,9 +16,7 @@ import { type QuestionnaireDefinition, sheetRows, type Workbook } from "@/domain
 import { databaseKinds, openTestDatabase } from "../support/db";
 import { callerFor, loginAs, objectsOfOfficer, seedSmallStreet } from "../support/fixture";
 import { workbookXlsx } from "../support/questionnaire";
-
-const BASE = "http://localhost:3000";
-const SAME_ORIGIN = { host: "localhost:3000", origin: BASE, "sec-fetch-site": "same-origin" };
+import { BASE, SAME_ORIGIN } from "../support/routes";
 
 const bound: Workbook = {
   survey: sheetRows([

@@ -25,9 +25,7 @@ import {
 } from "../support/fixture";
 import { visitMutation } from "../support/push";
 import { workbookXlsx } from "../support/questionnaire";
-
-const BASE = "http://localhost:3000";
-const SAME_ORIGIN = { host: "localhost:3000", origin: BASE, "sec-fetch-site": "same-origin" };
+import { BASE, SAME_ORIGIN } from "../support/routes";
 
 /** The elderly form with three mistakes: an unknown type, a duplicate name, a bad expression. */
 const broken: Workbook = {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -32,4 +33,16 @@ export function routeHandlers(): Map<string, () => Promise<RouteHandler>> {
   };
   walk(ROUTES_DIR);
   return out;
+}
+
+/** The origin route tests call, and the headers of a same-origin request from it. */
+export const BASE = "http://localhost:3000";
+export const SAME_ORIGIN = { host: "localhost:3000", origin: BASE, "sec-fetch-site": "same-origin" };
+
+/** A fresh "JPEG": only the magic bytes are checked, the rest is random so every call differs. */
+export function jpeg(size = 2048): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(randomBytes(size));
+  bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+  bytes.set([0xff, 0xd9], size - 2);
+  return bytes;
 }

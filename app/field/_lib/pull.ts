@@ -163,16 +163,10 @@ async function eraseGrid(tx: FieldWriteTransaction, gridId: string) {
   await tx.objectStore("grids").delete(gridId);
 }
 
-async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: PullTables): Promise<number> {
+/** A page's grids, rows and conflicts into the store; answers how many rows. */
+async function writeRows(tx: FieldWriteTransaction, page: PullResponse, tables: PullTables): Promise<number> {
+  for (const grid of page.grids ?? []) await tx.objectStore("grids").put({ ...grid });
   let written = 0;
-  await dropConflictsOf(tx, page.dropGridIds);
-  for (const gridId of page.dropGridIds) await eraseGrid(tx, gridId);
-  // The other campaigns' rows of those grids went too (and a grid one of them holds whole may have
-  // had its register from here): each of their pulls starts again from zero. Drops are rare.
-  if (page.dropGridIds.length > 0) await forgetLaneCursors(tx, null);
-  for (const grid of page.grids ?? []) {
-    await tx.objectStore("grids").put({ ...grid });
-  }
   // Every request is issued before any is awaited: waiting on each put in turn made the browser
   // answer thousands of them one by one. A failure still rejects, and the caller aborts the whole.
   const requests: Promise<unknown>[] = [];
@@ -192,6 +186,16 @@ async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: 
   }
   await Promise.all(requests);
   await writeConflicts(tx, page.conflicts ?? []);
+  return written;
+}
+
+async function writePage(tx: FieldWriteTransaction, page: PullResponse, tables: PullTables): Promise<number> {
+  await dropConflictsOf(tx, page.dropGridIds);
+  for (const gridId of page.dropGridIds) await eraseGrid(tx, gridId);
+  // The other campaigns' rows of those grids went too (and a grid one of them holds whole may have
+  // had its register from here): each of their pulls starts again from zero. Drops are rare.
+  if (page.dropGridIds.length > 0) await forgetLaneCursors(tx, null);
+  const written = await writeRows(tx, page, tables);
   await tx.objectStore("meta").put(page.cursor, "cursor");
   await tx.objectStore("meta").put(new Date().toISOString(), "pulledAt");
   // Visits recorded from now on belong to the campaign the grid was downloaded for.
@@ -291,7 +295,6 @@ async function writeLanePage(
   tables: PullTables,
   campaignId: string,
 ): Promise<number> {
-  let written = 0;
   if (page.dropGridIds.length > 0) {
     const dropped = new Set(page.dropGridIds);
     for (const name of CAMPAIGN_STORES) {
@@ -313,22 +316,7 @@ async function writeLanePage(
   // Another campaign held here may hold the grid too, its rows just erased with it: its next pull
   // starts again from zero (rare: a grid held in two campaigns but not the register's).
   if (erased.length > 0) await forgetLaneCursors(tx, campaignId);
-  for (const grid of page.grids ?? []) await tx.objectStore("grids").put({ ...grid });
-  const requests: Promise<unknown>[] = [];
-  try {
-    for (const name of PULL_TABLES) {
-      const store = tx.objectStore(name);
-      for (const row of (tables[name] ?? []) as Row[]) {
-        requests.push(row.endedAt ? store.delete(row.id) : store.put(row));
-        written += 1;
-      }
-    }
-  } catch (error) {
-    for (const request of requests) request.catch(() => {});
-    throw error;
-  }
-  await Promise.all(requests);
-  await writeConflicts(tx, page.conflicts ?? []);
+  const written = await writeRows(tx, page, tables);
   const meta = tx.objectStore("meta");
   await meta.put(page.cursor, laneMeta("cursor", campaignId));
   await meta.put(page.targeted === true, laneMeta("targeted", campaignId));
