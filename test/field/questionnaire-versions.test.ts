@@ -99,6 +99,35 @@ describe("older questionnaire versions on the phone", () => {
     expect(await held(db)).toEqual({ inForce: 2, older: [] });
   });
 
+  it("another campaign's older version, kept for its draft, outlives the register campaign's pulls", async () => {
+    const db = await freshDb();
+    const OTHER = "c0000000-0000-4000-8000-000000000002";
+    const ofOther = (questionnaire?: PullQuestionnaire | null): PullResponse => ({
+      ...page(questionnaire),
+      campaignId: OTHER,
+    });
+    const olderOf = async () =>
+      (((await db.get("meta", OLDER_QUESTIONNAIRES_META)) as HeldQuestionnaire[] | undefined) ?? []).map(
+        (q) => `${q.campaignId === OTHER ? "other" : "register"} ${q.version}`,
+      );
+    // The register's campaign has version 1; the other campaign, pulled on its own, version 1 then 2,
+    // with a draft begun in its version 1.
+    await applyPullPage(db, page(version(1)));
+    await applyPullPage(db, ofOther(version(1)), OTHER);
+    await saveDraft(db, "room-1", draftIn(1));
+    await applyPullPage(db, ofOther(version(2)), OTHER);
+    expect(await olderOf()).toEqual(["other 1"]);
+    // The register campaign's pulls, with or without a new version of its own, leave it be.
+    await applyPullPage(db, page());
+    expect(await olderOf()).toEqual(["other 1"]);
+    await applyPullPage(db, page(version(2)));
+    expect(await olderOf()).toEqual(["other 1", "register 1"]);
+    // Its own campaign's pull lets it go once no draft needs it.
+    await db.delete("drafts", "room-1");
+    await applyPullPage(db, ofOther(), OTHER);
+    expect(await olderOf()).toEqual(["register 1"]);
+  });
+
   it("keeps nothing for drafts without typed answers or already in the version in force", async () => {
     const db = await freshDb();
     await applyPullPage(db, page(version(1)));

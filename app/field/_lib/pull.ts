@@ -239,6 +239,7 @@ const sameVersion = (a: HeldQuestionnaire, b: HeldQuestionnaire) =>
  * older ones, and an older one stays only while a draft begun in it (RoomDraft.questionnaireVersion,
  * with typed answers) or an unsent visit answered in it (refused ones too: the officer may send them
  * again) needs it. A draft saved before drafts recorded their version was begun in the one replaced.
+ * `key` holds one campaign's questionnaire (the register's campaign's, or another's: laneMeta).
  */
 async function holdQuestionnaire(
   tx: FieldWriteTransaction,
@@ -268,8 +269,13 @@ async function holdQuestionnaire(
     };
     if (campaignId && questionnaireVersion) needed.add(`${campaignId}|${questionnaireVersion}`);
   }
+  // Only this key's campaign's older versions are let go here: another campaign held on the phone
+  // keeps its own by its own pull (the drafts say their version, not their campaign).
+  const own = (next ?? current)?.campaignId;
   const still = kept.filter(
-    (q) => needed.has(`${q.campaignId}|${q.version}`) && !(inForce && sameVersion(q, inForce)),
+    (q) =>
+      q.campaignId !== own ||
+      (needed.has(`${q.campaignId}|${q.version}`) && !(inForce && sameVersion(q, inForce))),
   );
   if (next !== undefined) {
     if (next) await meta.put(next, key);
@@ -320,10 +326,12 @@ async function writeLanePage(
   const meta = tx.objectStore("meta");
   await meta.put(page.cursor, laneMeta("cursor", campaignId));
   await meta.put(page.targeted === true, laneMeta("targeted", campaignId));
-  if (page.questionnaire !== undefined) {
-    const next: HeldQuestionnaire | null = page.questionnaire ? { campaignId, ...page.questionnaire } : null;
-    await holdQuestionnaire(tx, next, laneMeta("questionnaire", campaignId));
-  }
+  // Unchanged too: an older version of this campaign no draft needs any more is let go.
+  const next: HeldQuestionnaire | null | undefined =
+    page.questionnaire === undefined
+      ? undefined
+      : page.questionnaire && { campaignId, ...page.questionnaire };
+  await holdQuestionnaire(tx, next, laneMeta("questionnaire", campaignId));
   return written;
 }
 
