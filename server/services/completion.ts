@@ -233,8 +233,10 @@ export async function getCompletion(
     if (filters.officerId || filters.outcome || filters.from || filters.to) {
       return areaCompletion(db, cut, g, countedStates(filters, targeted), trail);
     }
-    await refreshRollups(primary);
-    return areaCompletion(db, cut, g, rolledUpStates(filters.campaignId, targeted), trail);
+    // Counted afresh on the primary just now: a replica that has not replayed it would read the
+    // counts from before (none at all after a seed), so this read goes to the primary too.
+    const reader = (await refreshRollups(primary)) > 0 ? primary : db;
+    return areaCompletion(reader, cut, g, rolledUpStates(filters.campaignId, targeted), trail);
   }
 
   const areaRows = rowsOf<CompletionAreaRow>(

@@ -469,10 +469,12 @@ async function buildSummary(
   const campaignId = campaign.id;
   const targeted = await countsTargets(db, campaignId);
   summary.countsTargets = targeted;
-  await refreshRollups(primary);
+  // Counted afresh on the primary just now: a replica that has not replayed it would read the counts
+  // from before (none at all after a seed), so this read goes to the primary too.
+  const reader = (await refreshRollups(primary)) > 0 ? primary : db;
 
   // One snapshot for all statements, so the totals, tables and days agree with each other.
-  await db.transaction(
+  await reader.transaction(
     async (transaction) => {
       const tx = transaction as unknown as Db;
       const listed = !(purpose === "screen" && isAreaView(area.level));
