@@ -158,9 +158,10 @@ test("an uploaded questionnaire is answered offline at the door and read by the 
   });
   await phone.setOffline(false);
   await syncUntilEmpty(page);
-  const [visit] = (await readStore<{ id: string; roomId: string }>(page, "visits")).filter(
-    (v) => v.roomId === roomId,
-  );
+  // This campaign's visit: the phone holds the other campaigns' visits of the grid too.
+  const [visit] = (
+    await readStore<{ id: string; roomId: string; campaignId: string }>(page, "visits")
+  ).filter((v) => v.roomId === roomId && v.campaignId === created.id);
 
   // The supervisor reads the answers in words.
   const office = await browser.newContext({ viewport: { width: 1280, height: 800 } });
