@@ -32,7 +32,7 @@ import type { ReviewState } from "@/domain/visit";
 import type { RoomStatus } from "@/domain/worklist";
 import { notFound } from "../errors";
 import type { SessionUser } from "./auth";
-import { refreshRollups } from "./rollup";
+import { rollupReader } from "./rollup";
 import { areaInScope, areaTrail, inScope } from "./scope";
 import { countsTargets } from "./targets";
 
@@ -222,7 +222,7 @@ export async function getCompletion(
   db: Db,
   user: SessionUser,
   filters: CompletionFilters,
-  /** Where the roll-ups are refreshed when `db` is a replica (rollup.ts refreshRollups). */
+  /** Where the roll-ups are refreshed when `db` is a replica (rollup.ts rollupReader). */
   primary: Db = db,
 ): Promise<CompletionPayload> {
   const cut = await checkFilters(db, user, filters);
@@ -233,9 +233,7 @@ export async function getCompletion(
     if (filters.officerId || filters.outcome || filters.from || filters.to) {
       return areaCompletion(db, cut, g, countedStates(filters, targeted), trail);
     }
-    // Counted afresh on the primary just now: a replica that has not replayed it would read the
-    // counts from before (none at all after a seed), so this read goes to the primary too.
-    const reader = (await refreshRollups(primary)) > 0 ? primary : db;
+    const reader = await rollupReader(primary, db);
     return areaCompletion(reader, cut, g, rolledUpStates(filters.campaignId, targeted), trail);
   }
 

@@ -49,7 +49,7 @@ import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type ExportFile, type ExportFormat, pagedTableFile, tableFile } from "./export-file";
 import { nameList, noteNames } from "./note-names";
-import { refreshStatistics } from "./rollup";
+import { statisticsReader } from "./rollup";
 import { areaInScope, visibleCampaigns } from "./scope";
 
 /**
@@ -754,10 +754,9 @@ export async function exportStatistics(
   const today = chinaDay(options.now);
   // The counts are the roll-ups' (rollup.ts, recounted first for grids written since, or counted on
   // another day), read here in one statement of a few hundred grid rows however many residents.
-  const refreshed = await refreshStatistics(db, today, area.path);
   // Counts just written on the primary are read there: a replica may not have replayed them yet, and
   // would answer with another day's counts, or none for a grid never counted before (all zeros).
-  const reader = refreshed.recounted + refreshed.moved > 0 ? db : (options.readDb ?? db);
+  const reader = await statisticsReader(db, today, area.path, options.readDb);
   const { grids, industries } = await readSnapshot(reader, async (tx) => {
     const gridRows = rowsOf<{
       gridId: string;

@@ -37,7 +37,7 @@ import type { SessionUser } from "./auth";
 import { callCtes } from "./calls";
 import { roomStateSql } from "./completion";
 import { type ExportFile, type ExportFormat, tableFile } from "./export-file";
-import { refreshRollups } from "./rollup";
+import { rollupReader } from "./rollup";
 import { areaInScope, areaTrail, visibleCampaigns } from "./scope";
 import { countsTargets } from "./targets";
 
@@ -469,9 +469,7 @@ async function buildSummary(
   const campaignId = campaign.id;
   const targeted = await countsTargets(db, campaignId);
   summary.countsTargets = targeted;
-  // Counted afresh on the primary just now: a replica that has not replayed it would read the counts
-  // from before (none at all after a seed), so this read goes to the primary too.
-  const reader = (await refreshRollups(primary)) > 0 ? primary : db;
+  const reader = await rollupReader(primary, db);
 
   // One snapshot for all statements, so the totals, tables and days agree with each other.
   await reader.transaction(
@@ -510,7 +508,7 @@ export async function progressSummary(
   user: SessionUser,
   input: ProgressInput,
   now: Date,
-  /** Where the roll-ups are refreshed when `db` is a replica (rollup.ts refreshRollups). */
+  /** Where the roll-ups are refreshed when `db` is a replica (rollup.ts rollupReader). */
   primary: Db = db,
 ): Promise<ProgressSummary> {
   return (await buildSummary(db, user, input, now, "screen", primary)).summary;

@@ -60,6 +60,16 @@ export async function refreshRollups(db: Db): Promise<number> {
 }
 
 /**
+ * Where a read of the roll-ups goes, after refreshing them on `primary`: `read` (a replica, or the
+ * primary itself), unless the refresh counted grids afresh just now. A replica that has not replayed
+ * that recount yet would answer the counts from before it (none at all after a seed), so the read goes
+ * to the primary then. Every roll-up view asks here, so none can forget it.
+ */
+export async function rollupReader(primary: Db, read: Db = primary): Promise<Db> {
+  return (await refreshRollups(primary)) > 0 ? primary : read;
+}
+
+/**
  * Before statistics of `today` (a China day) under `areaPath` are read: the grids written since the last
  * refresh, and those under the area whose statistics were counted on another day (or never).
  *
@@ -99,6 +109,12 @@ export async function refreshStatistics(
     if (recount.length) await recountRegister(tx, recount, today);
     return { recounted: recounted + recount.length, moved };
   });
+}
+
+/** Where a read of statistics of `today` under `areaPath` goes: rollupReader's rule, for refreshStatistics. */
+export async function statisticsReader(primary: Db, today: string, areaPath: string, read: Db = primary) {
+  const refreshed = await refreshStatistics(primary, today, areaPath);
+  return refreshed.recounted + refreshed.moved > 0 ? primary : read;
 }
 
 /**
