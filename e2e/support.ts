@@ -311,18 +311,26 @@ const openCampaigns = (list: CampaignList) =>
  * them still, so its campaign is not offered on the phones and counted on the screens of every spec
  * after it (one spec failing half-way once failed ten more). A test that passes closes its own.
  */
-export const test = base.extend<{ campaignsLeftClosed: undefined }>({
-  campaignsLeftClosed: [
-    async ({ playwright }, use, testInfo) => {
-      const api = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL });
+export const test = base.extend<{ campaignsLeftClosed: undefined }, { adminApi: APIRequestContext }>({
+  // One administrator's session per worker: a login hashes a password, and the fixture below runs
+  // before every test of these specs.
+  adminApi: [
+    async ({ playwright }, use, workerInfo) => {
+      const api = await playwright.request.newContext({ baseURL: workerInfo.project.use.baseURL });
       await trpcMutate(api, "auth.login", { username: "admin", password: "doorstep" });
-      const before = openCampaigns(await trpcQuery<CampaignList>(api, "campaign.list", undefined));
+      await use(api);
+      await api.dispose();
+    },
+    { scope: "worker" },
+  ],
+  campaignsLeftClosed: [
+    async ({ adminApi }, use, testInfo) => {
+      const before = openCampaigns(await trpcQuery<CampaignList>(adminApi, "campaign.list", undefined));
       await use(undefined);
       if (testInfo.status !== testInfo.expectedStatus) {
-        const after = openCampaigns(await trpcQuery<CampaignList>(api, "campaign.list", undefined));
-        for (const id of after) if (!before.has(id)) await trpcMutate(api, "campaign.close", { id });
+        const after = openCampaigns(await trpcQuery<CampaignList>(adminApi, "campaign.list", undefined));
+        for (const id of after) if (!before.has(id)) await trpcMutate(adminApi, "campaign.close", { id });
       }
-      await api.dispose();
     },
     { auto: true },
   ],
