@@ -61,6 +61,11 @@ export function useRoomDraft({
   const done = useRef(false);
   /** Staged edits, composed in order, not yet in `draft`. */
   const staged = useRef<((draft: RoomDraft) => RoomDraft) | null>(null);
+  /**
+   * An edit is waiting for the timer's write: one through `update` or the open form's values. Staged
+   * edits are written at their own key (`stage`), so a field left with only those has nothing to write.
+   */
+  const unwritten = useRef(false);
   /** Drafts made by handing staged edits over as they were written: not written again. */
   const written = useRef(new WeakSet<RoomDraft>());
 
@@ -131,6 +136,7 @@ export function useRoomDraft({
     if (!db || done.current) return;
     const current = staged.current && draftRef.current ? staged.current(draftRef.current) : draftRef.current;
     if (!current) return;
+    unwritten.current = false;
     const snapshot: RoomDraft = {
       ...current,
       open: current.open ? { key: current.open.key, values: openValues.current } : null,
@@ -170,6 +176,7 @@ export function useRoomDraft({
     if (!draft || done.current) return;
     markFormDirty(FORM_ID, draftHasInput(draft) || staged.current !== null);
     if (written.current.has(draft)) return;
+    unwritten.current = true;
     schedule();
   }, [draft, schedule]);
 
@@ -180,12 +187,13 @@ export function useRoomDraft({
     const flush = () => {
       if (pending()) void persist();
     };
-    // A field left: its answers written now, and taken into the room's state with the usual delay
-    // after the last edit (a key in the next field puts it off again). The room drawn again at once
-    // landed on the first key typed in the next field: those were the form's slowest keystrokes
+    // A field left: an edit still waiting for the timer is written now (staged answers were written at
+    // their own key), and staged ones are taken into the room's state with the usual delay after the
+    // last edit (a key in the next field puts it off again). The room drawn again at once landed on the
+    // first key typed in the next field: those were the form's slowest keystrokes
     // (bench:questionnaire-phone, the first key after each change of field).
     const leaveField = () => {
-      if (!pending()) return;
+      if (!unwritten.current) return;
       void persist(false);
       if (staged.current) schedule();
     };
@@ -267,6 +275,7 @@ export function useRoomDraft({
       closeForm: () => update((d) => ({ ...d, open: null })),
       setOpenValues: (values) => {
         openValues.current = values;
+        unwritten.current = true;
         schedule();
       },
       initialFor: (key) =>
