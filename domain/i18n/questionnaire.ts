@@ -26,7 +26,8 @@ const zh = {
   "questionnaire.geopoint.use": "使用本次走访的定位",
   "questionnaire.geopoint.none": "请先在下方“定位”中获取位置，再回到这一题",
   "questionnaire.geopoint.value": "纬度 {lat}，经度 {lng}（误差约 {accuracy} 米）",
-  "questionnaire.image.notDone": "问卷中的拍照题暂不支持：请用下方本次走访的照片拍摄",
+  "questionnaire.image.onPhone": "走访时在手机上拍照",
+  "questionnaire.image.taken": "已拍照（见本次走访的照片）",
   "questionnaire.saveBlocked": "问卷中还有题目未填或填写有误，请按问卷里的红字提示改正",
   "questionnaire.loadFailed": "问卷无法打开，请刷新页面；仍不行请重新同步",
   "questionnaire.visit.answersVersion": "问卷答案与问卷版本不对应，请更新应用后重新保存这次走访",
@@ -84,8 +85,8 @@ const en = {
   "questionnaire.geopoint.none":
     "Get the position under “Location” below first, then come back to this question",
   "questionnaire.geopoint.value": "Latitude {lat}, longitude {lng} (within about {accuracy} m)",
-  "questionnaire.image.notDone":
-    "Photo questions are not supported yet: take the photo with this visit's photo below",
+  "questionnaire.image.onPhone": "Taken with the phone at the visit",
+  "questionnaire.image.taken": "Photo taken (see the visit's photos)",
   "questionnaire.saveBlocked":
     "Some questions are unanswered or wrong: correct them as the red notes in the questionnaire say",
   "questionnaire.loadFailed":

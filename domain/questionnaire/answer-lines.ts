@@ -117,11 +117,10 @@ export function answeredLines(
         if (item.type === "select_one" || item.type === "select_multiple") {
           const choices = offeredChoices(item, lists.get(item.list ?? "") ?? []);
           value = choiceWords(item.type === "select_one" ? [raw] : raw.split(" ").filter(Boolean), choices);
-        } else if (item.type === "acknowledge") {
-          value = {
-            "zh-CN": questionnaireMessages["zh-CN"]["questionnaire.acknowledged"],
-            en: questionnaireMessages.en["questionnaire.acknowledged"],
-          };
+        } else if (item.type === "acknowledge" || item.type === "image") {
+          // A photo is shown as one of the visit's photos; its name (a SHA-256) says nothing to a reader.
+          const key = item.type === "image" ? "questionnaire.image.taken" : "questionnaire.acknowledged";
+          value = { "zh-CN": questionnaireMessages["zh-CN"][key], en: questionnaireMessages.en[key] };
         } else {
           value = same(raw);
         }

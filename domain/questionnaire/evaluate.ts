@@ -11,6 +11,7 @@
 // is never checked: whatever the phone kept there is dropped (cleanAnswers).
 
 import type { Locale, Translate } from "../i18n";
+import { isPhotoHash } from "../photo";
 import { chinaDay } from "../progress";
 import { parseCitizenId } from "../validators/citizen-id";
 import { parsePhone } from "../validators/mobile";
@@ -474,7 +475,6 @@ const INTEGER = /^-?\d{1,15}$/;
 const DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/;
 const GEOPOINT = /^(-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)(?: -?\d+(?:\.\d+)?){0,2}$/;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-const SHA256 = /^[0-9a-f]{64}$/;
 /**
  * Any character that could make an answer malformed (a lone surrogate, NUL) or hide its direction
  * (hasBidiControl's): an answer without one needs neither closer check.
@@ -1048,7 +1048,7 @@ function typeProblem(
     }
     case "image":
       // A photo is named by the SHA-256 it is uploaded under (the visit's photo pipeline).
-      return SHA256.test(raw) ? null : { key: "validation.visit.photoHash" };
+      return isPhotoHash(raw) ? null : { key: "validation.visit.photoHash" };
     case "citizen_id": {
       const r = parseCitizenId(raw, state.chinaNoon());
       return r.ok ? null : { key: r.error };

@@ -62,6 +62,7 @@ export {
 export { type Expr, type ExprError, FUNCTIONS, parseExpression } from "./expr";
 export { evaluate, type Scope } from "./interpret";
 export { type Misfit, type MisfitReason, moveAnswers } from "./migrate";
+export { answerPhotos } from "./photos";
 export { registerOfSubject } from "./register";
 export { QUESTIONNAIRE_MAX_BYTES, questionCount } from "./summary";
 export type { DateValue, Value } from "./values";

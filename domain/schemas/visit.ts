@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { VISIT_OUTCOME } from "../codes";
 import { jsonValueProblem } from "../json-value";
+import { PHOTO_HASH } from "../photo";
 import { isIsoDate } from "../validators/date";
 import { CHANGE_ENTITIES, needsRevisit, outcomeAnswersQuestionnaire, SUBJECT_TYPES } from "../visit";
 import { dateField, MAX, optionalText, requiredCode, whenValid, withKeys } from "./fields";
@@ -44,10 +45,7 @@ export const visitSchema = z
       lng: z.number(withKeys).min(-180).max(180).nullable(),
       accuracyM: z.number(withKeys).min(0).max(1_000_000).nullable(),
       note: z.string(withKeys).trim().max(MAX.note).nullable(),
-      photoSha256: z
-        .string(withKeys)
-        .regex(/^[0-9a-f]{64}$/, { error: "validation.visit.photoHash" })
-        .nullable(),
+      photoSha256: z.string(withKeys).regex(PHOTO_HASH, { error: "validation.visit.photoHash" }).nullable(),
       /**
        * The campaign questionnaire's answers (question name → text, repeat name → rows), checked
        * against the definition of `questionnaireVersion` by the push (domain/questionnaire): here only

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { areas, attachments } from "@/db/schema";
+import { isPhotoHash } from "@/domain/photo";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
@@ -19,12 +20,7 @@ export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
 export const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 export type PhotoType = (typeof PHOTO_TYPES)[number];
 
-const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isPhotoHash(value: string): boolean {
-  return SHA256_PATTERN.test(value);
-}
 
 /** A Content-Type header's media type, lower-cased and without parameters, if it is one we store. */
 export function photoType(contentType: string | null | undefined): PhotoType | null {

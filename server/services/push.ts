@@ -32,6 +32,7 @@ import { issueMessage } from "@/domain/i18n/issues";
 import { JSON_VALUE_MAX_DEPTH, jsonValueProblem } from "@/domain/json-value";
 import { maskFieldValue } from "@/domain/mask";
 import { canonicalJson, mergeField, sameValue } from "@/domain/merge";
+import { isPhotoHash } from "@/domain/photo";
 import type {
   ConflictField,
   DeviceHealth,
@@ -44,6 +45,7 @@ import type {
 } from "@/domain/push";
 import {
   type Answers,
+  answerPhotos,
   type BindEntity,
   bindingText,
   cleanForm,
@@ -623,7 +625,11 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     if (!subject || subject.roomId !== visit.roomId) throw notFound();
   }
 
-  const answers = judgeAnswers(batch, visit, campaignId, parsedChanges);
+  const judged = judgeAnswers(batch, visit, campaignId, parsedChanges);
+  const answers = judged?.answers ?? null;
+  // The photos its image questions name come before the visit, as its door-plate photo does.
+  const imagePhotos = (judged?.photos ?? []).filter((sha) => sha !== visit.photoSha256);
+  if (imagePhotos.some((sha) => !batch.photos.has(sha))) throw new Rejection("sync.photoMissing");
   // A claim answered is one of this campaign's targets at this door, answered once.
   const claims = visit.claims && visit.claims.length > 0 ? visit.claims : null;
   for (const [i, claim] of (claims ?? []).entries()) {
@@ -694,7 +700,12 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
       createdAt: batch.now,
     });
   }
-  if (visit.photoSha256) batch.attachmentRows.push({ visitId: visit.id, sha256: visit.photoSha256 });
+  for (const sha256 of visit.photoSha256 ? [visit.photoSha256, ...imagePhotos] : imagePhotos)
+    batch.attachmentRows.push({
+      visitId: visit.id,
+      sha256,
+      kind: sha256 === visit.photoSha256 ? "doorplate" : "answer",
+    });
   return conflicts.length > 0 ? { status: "conflict", versions, conflicts } : { status: "applied", versions };
 }
 
@@ -710,7 +721,7 @@ function judgeAnswers(
   visit: Visit,
   campaignId: string,
   changes: readonly Change[],
-): Answers | null {
+): { answers: Answers; photos: string[] } | null {
   if (!visit.answers) return null;
   const version = visit.questionnaireVersion as number;
   const definition = batch.questionnaires.get(`${campaignId}|${version}`);
@@ -741,7 +752,7 @@ function judgeAnswers(
   }
   const cleaned = cleanForm(state);
   checkBoundAnswers(batch, definition, cleaned, visit, changes);
-  return cleaned;
+  return { answers: cleaned, photos: answerPhotos(definition, cleaned) };
 }
 
 /**
@@ -924,6 +935,13 @@ async function questionnairesOf(
   return publishedDefinitions(tx, [...campaignIds], [...versions]);
 }
 
+/** The strings in a visit's answers (repeats' rows too) that read as a photo's name: at most a few hundred. */
+function photoNamesIn(answers: unknown, depth = 0): string[] {
+  if (isPhotoHash(answers)) return [answers];
+  if (depth > 8 || typeof answers !== "object" || answers === null) return [];
+  return Object.values(answers).flatMap((value) => photoNamesIn(value, depth + 1));
+}
+
 async function readBatch(
   tx: Db,
   user: SessionUser,
@@ -958,9 +976,12 @@ async function readBatch(
   for (const change of conflictChanges.values()) gridIds.add(change.gridId);
   const grids = await writableGrids(tx, user, [...gridIds]);
 
+  // Every photo a visit may name: its door-plate photo, and any answer that reads as a photo's name
+  // (an image question's; which answers are is known once the visit is judged against its version).
   const hashes = mutations.flatMap((m) => {
-    const sha = m.kind === "visit" ? (m.payload.visit as Record<string, unknown>).photoSha256 : null;
-    return typeof sha === "string" && /^[0-9a-f]{64}$/.test(sha) ? [sha] : [];
+    if (m.kind !== "visit") return [];
+    const visit = m.payload.visit as Record<string, unknown>;
+    return [visit.photoSha256, ...photoNamesIn(visit.answers)].filter(isPhotoHash);
   });
   const photos = new Set<string>();
   if (hashes.length > 0) {

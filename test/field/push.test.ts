@@ -14,7 +14,7 @@ import { pullAll } from "@/app/field/_lib/pull";
 import { HttpError, type PushTransport, pushOutbox, SERVER_FAILURES_TO_PARK } from "@/app/field/_lib/push";
 import type { FieldDatabase, OutboxEntry, Row } from "@/app/field/_lib/store";
 import type { Database } from "@/db/client";
-import { changes, mutationLedger, persons, visits } from "@/db/schema";
+import { attachments, changes, mutationLedger, persons, users, visits } from "@/db/schema";
 import { zhCN } from "@/domain/i18n/messages";
 import type { PushInput, PushResponse } from "@/domain/push";
 import { type Change, fieldChanges, type Visit } from "@/domain/visit";
@@ -534,6 +534,63 @@ describe("one bad mutation in the outbox", () => {
     expect(await entryOf(db, failing.id)).toMatchObject({ state: "pending", serverErrors: 1 });
     for (let run = 1; run < PARK_AFTER; run++) await pushOutbox(db, transport, OPTIONS);
     expect(await entryOf(db, failing.id)).toMatchObject({ state: "rejected", errorKey: "sync.serverFailed" });
+  });
+
+  it("the photos a visit's image questions name go up before it, with its door-plate photo; one failing holds it back", async () => {
+    const db = await downloadedPhone();
+    const [person, other] = await apart(db, 2, 23);
+    const [plate, first, second, third] = ["a", "b", "c", "d"].map((c) => c.repeat(64));
+    const keep = (sha256: string) =>
+      db.put("photos", {
+        sha256,
+        blob: new Blob([sha256]),
+        mime: "image/jpeg",
+        bytes: 64,
+        createdAt: new Date().toISOString(),
+      });
+    await keep(plate);
+    await keep(first);
+    // A photo the visit names that is not on the phone: the save is refused and writes nothing.
+    const unsaved = visitAt(person, { outcome: "verified" });
+    await expect(saveVisit(db, { visit: unsaved, changes: [], photos: [second] })).rejects.toThrow(
+      /not on this phone/,
+    );
+    expect(await db.get("outbox", unsaved.id)).toBeUndefined();
+    await keep(second);
+    await keep(third);
+    const visit = visitAt(person, { outcome: "verified", photoSha256: plate });
+    await saveVisit(db, { visit, changes: [], photos: [first, second, first] });
+    const held = visitAt(other, { outcome: "verified" });
+    await saveVisit(db, { visit: held, changes: [], photos: [third] });
+
+    const real = transportFor(officer1);
+    const [me] = await database.db.select({ id: users.id }).from(users).where(eq(users.username, "officer1"));
+    const JPEG = new Uint8Array([0xff, 0xd8, 0xff]);
+    const uploaded: string[] = [];
+    const transport: PushTransport = {
+      push: real.push,
+      async uploadPhoto(photo, gridId) {
+        if (photo.sha256 === third) throw new HttpError(500, "Internal server error");
+        uploaded.push(photo.sha256);
+        await database.db
+          .insert(attachments)
+          .values({
+            sha256: photo.sha256,
+            mime: "image/jpeg",
+            bytes: 3,
+            data: JPEG,
+            uploadedBy: me.id,
+            gridId,
+          })
+          .onConflictDoNothing();
+      },
+    };
+    expect(await pushOutbox(db, transport, OPTIONS)).toMatchObject({ state: "done", sent: 1, held: 1 });
+    expect(uploaded.sort()).toEqual([plate, first, second]);
+    for (const sha256 of [plate, first, second])
+      expect((await db.get("photos", sha256))?.uploadedAt).toBeTruthy();
+    expect(await visitCount([visit.id, held.id])).toBe(1);
+    expect(await entryOf(db, held.id)).toMatchObject({ state: "pending", serverErrors: 1 });
   });
 
   it("no answer at all (no signal) keeps everything pending, parks nothing, and stops soon", async () => {

@@ -8,7 +8,7 @@ import { and, count, desc, eq, isNotNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/questionnaires/route";
 import type { Database } from "@/db/client";
-import { areas, auditLog, questionnaires, users, visits } from "@/db/schema";
+import { areas, attachments, auditLog, questionnaires, users, visitAttachments, visits } from "@/db/schema";
 import { parseDefinition, sheetRows, type Workbook } from "@/domain/questionnaire";
 import { hashPassword } from "@/server/auth/password";
 import { publishedDefinitions, readWorkbook } from "@/server/services/questionnaires";
@@ -454,5 +454,78 @@ describe.each(databaseKinds)("questionnaire upload on %s", (kind) => {
     const now = await publishedDefinitions(database.db, [campaignId], [inForce.version, draft.version]);
     expect([...now.keys()].sort()).toEqual([key, draftKey].sort());
     expect(now.get(key)).toBe(first.get(key));
+  });
+
+  it("an image question is answered with a photo: the push waits for every photo the answers name, and keeps each with the visit", async () => {
+    const photoForm: Workbook = {
+      survey: sheetRows([
+        ["type", "name", "label::zh", "label::en"],
+        ["image", "front", "门牌照片", "Door photo"],
+        ["begin_repeat", "rooms", "房间", "Rooms"],
+        ["image", "room_photo", "房间照片", "Room photo"],
+        ["end_repeat", "", "", ""],
+      ]),
+      choices: sheetRows([["list_name", "name", "label::zh", "label::en"]]),
+      settings: sheetRows([
+        ["form_title::zh", "form_title::en", "form_id", "version", "default_language"],
+        ["照片题", "Photo questions", "photos", "1", "zh"],
+      ]),
+    };
+    const drafted = (await (
+      await upload(await workbookXlsx(photoForm), adminCookie, { name: "照片题.xlsx" })
+    ).json()) as {
+      version: number;
+    };
+    await (await adminCaller()).campaign.publishQuestionnaire({ campaignId, version: drafted.version });
+    const officer = (await callerFor(database, { cookie: await loginAs(database, "officer1") })).caller;
+    const own = await objectsOfOfficer(database, "officer1");
+    const [front, room1, room2] = ["c", "d", "e"].map((c) => c.repeat(64));
+    const mutation = visitMutation({
+      gridId: own.gridId,
+      roomId: own.roomId,
+      campaignId,
+      subjectType: "household",
+      subjectId: own.householdId,
+      visitedAt: "2026-11-21T10:00:00+08:00",
+    });
+    Object.assign(mutation.payload.visit, {
+      answers: { front, rooms: [{ room_photo: room1 }, { room_photo: room2 }, { room_photo: room1 }] },
+      questionnaireVersion: drafted.version,
+    });
+    const push = async () =>
+      (await officer.sync.push({ deviceId: crypto.randomUUID(), mutations: [mutation] })).results[0];
+    const [me] = await database.db.select({ id: users.id }).from(users).where(eq(users.username, "officer1"));
+    const uploaded = (sha256: string) =>
+      database.db.insert(attachments).values({
+        sha256,
+        mime: "image/jpeg",
+        bytes: 3,
+        data: new Uint8Array([0xff, 0xd8, 0xff]),
+        uploadedBy: me.id,
+        gridId: own.gridId,
+      });
+
+    expect(await push()).toMatchObject({ status: "rejected", key: "sync.photoMissing" });
+    // Two of the three: the one in the second repeat row is still missing.
+    await uploaded(front);
+    await uploaded(room1);
+    expect(await push()).toMatchObject({ status: "rejected", key: "sync.photoMissing" });
+    await uploaded(room2);
+    expect(await push()).toMatchObject({ status: "applied" });
+
+    const kept = await database.db
+      .select({ sha256: visitAttachments.sha256, kind: visitAttachments.kind })
+      .from(visitAttachments)
+      .where(eq(visitAttachments.visitId, mutation.id));
+    expect(kept.sort((a, b) => a.sha256.localeCompare(b.sha256))).toEqual([
+      { sha256: front, kind: "answer" },
+      { sha256: room1, kind: "answer" },
+      { sha256: room2, kind: "answer" },
+    ]);
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    const review = await supervisor.review.visit({ id: mutation.id });
+    expect(review.photos.map((photo) => photo.sha256).sort()).toEqual([front, room1, room2]);
+    const front_line = review.questionnaire?.lines.find((line) => line.name === "front");
+    expect(front_line?.value?.["zh-CN"]).toBe("已拍照（见本次走访的照片）");
   });
 });

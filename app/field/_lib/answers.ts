@@ -7,6 +7,7 @@
 
 import {
   type Answers,
+  answerPhotos,
   cleanForm,
   type EvalContext,
   evaluateForm,
@@ -28,18 +29,20 @@ export function answerContext(
 
 /**
  * The visit with its answers checked: `errors` (nothing saved while any) or the visit carrying the
- * cleaned answers. A visit without answers (no questionnaire, nobody met) passes as it is.
+ * cleaned answers and the photos its image questions name. A visit without answers (no
+ * questionnaire, nobody met) passes as it is.
  */
 export function checkVisitAnswers(
   data: RoomData,
   visit: VisitInput,
-): { errors: FieldError[]; visit: VisitInput } {
+): { errors: FieldError[]; visit: VisitInput; photos: string[] } {
   const held = data.questionnaire;
-  if (!visit.answers || !held) return { errors: [], visit };
+  if (!visit.answers || !held) return { errors: [], visit, photos: [] };
   const answers = visit.answers as Answers;
   const ctx = answerContext(data, visit);
   const state = evaluateForm(held.definition, answers, ctx);
   const errors = validateForm(state);
-  if (errors.length > 0) return { errors, visit };
-  return { errors, visit: { ...visit, answers: cleanForm(state) } };
+  if (errors.length > 0) return { errors, visit, photos: [] };
+  const cleaned = cleanForm(state);
+  return { errors, visit: { ...visit, answers: cleaned }, photos: answerPhotos(held.definition, cleaned) };
 }

@@ -6,6 +6,7 @@ import { notifyOutboxChanged } from "./pending";
 import {
   abandon,
   type ConflictRow,
+  entryPhotos,
   type FieldDatabase,
   type FieldStoreName,
   type OutboxEntry,
@@ -38,6 +39,8 @@ export interface SaveVisitInput {
   localUpdates?: LocalUpdate[];
   /** Shown on the phone's copy of the visit; the server takes the officer from the session. */
   officerId?: string | null;
+  /** The photos its image questions name (domain/questionnaire answerPhotos). */
+  photos?: string[];
 }
 
 /** The phone's copy of a visit: the pull's columns, so the work list treats it like a pulled one. */
@@ -67,16 +70,18 @@ export async function saveVisit(db: FieldDatabase, input: SaveVisitInput): Promi
     kind: "visit",
     createdAt: new Date().toISOString(),
     payload: { visit, changes },
+    ...(input.photos && input.photos.length > 0 ? { photos: [...new Set(input.photos)] } : {}),
     state: "pending",
     attempts: 0,
   };
+  const photos = entryPhotos(entry);
   const updates = input.localUpdates ?? [];
   const stores = [
     "visits",
     "changes",
     "outbox",
     "drafts",
-    ...(visit.photoSha256 ? ["photos" as const] : []),
+    ...(photos.length > 0 ? ["photos" as const] : []),
     ...new Set(updates.map((update) => update.store)),
   ] as const;
   const tx = writeTransaction(db, stores);
@@ -95,10 +100,9 @@ export async function saveVisit(db: FieldDatabase, input: SaveVisitInput): Promi
         await store(update.store).put({ ...row, ...update.values, id: row.id });
       }
     }
-    // The photo the visit names must be on the phone, or its upload could never happen.
-    if (visit.photoSha256 && !(await store("photos").get(visit.photoSha256))) {
-      throw new Error(`photo ${visit.photoSha256} is not on this phone`);
-    }
+    // The photos the visit names must be on the phone, or their upload could never happen.
+    for (const sha256 of photos)
+      if (!(await store("photos").get(sha256))) throw new Error(`photo ${sha256} is not on this phone`);
     await store("drafts").delete(visit.roomId);
     await tx.done;
   } catch (error) {

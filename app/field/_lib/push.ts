@@ -17,6 +17,7 @@ import {
   abandon,
   type ConflictRow,
   deviceIdOf,
+  entryPhotos,
   type FieldDatabase,
   type FieldStoreName,
   type OutboxEntry,
@@ -174,11 +175,11 @@ function toMutation(entry: OutboxEntry): Mutation {
  */
 async function uploadPhotos(run: Run, batch: OutboxEntry[]): Promise<OutboxEntry[]> {
   const ready: OutboxEntry[] = [];
-  for (const entry of batch) {
+  entries: for (const entry of batch) {
     if (run.heldIds.has(entry.id) || waitsBehind(run, entry)) continue;
-    const sha256 = entry.kind === "visit" ? entry.payload.visit.photoSha256 : null;
-    const photo = sha256 ? await run.db.get("photos", sha256) : undefined;
-    if (entry.kind === "visit" && photo && !photo.uploadedAt) {
+    for (const sha256 of entryPhotos(entry)) {
+      const photo = await run.db.get("photos", sha256);
+      if (!photo || photo.uploadedAt || entry.kind !== "visit") continue;
       try {
         await run.transport.uploadPhoto(photo, entry.payload.visit.gridId);
       } catch (error) {
@@ -187,7 +188,7 @@ async function uploadPhotos(run: Run, batch: OutboxEntry[]): Promise<OutboxEntry
         // About the caller (log in again, a foreign origin, too many requests): the same for all.
         if (status === 401 || status === 403 || status === 429) throw error;
         await settleAlone(run, entry, error, status);
-        continue;
+        continue entries;
       }
       run.answered += 1;
       await run.db.put("photos", { ...photo, uploadedAt: new Date().toISOString() });
@@ -233,11 +234,9 @@ async function applyAnswers(db: FieldDatabase, batch: OutboxEntry[], results: Pu
             serverErrors: 0,
             suspect: false,
           });
-          // The server lacks the photo though the phone thought it sent it: send it again.
-          if (entry.kind === "visit" && entry.payload.visit.photoSha256) {
-            const photo = (await store("photos").get(entry.payload.visit.photoSha256)) as
-              | PhotoRow
-              | undefined;
+          // The server lacks a photo though the phone thought it sent it: send them again.
+          for (const sha256 of entryPhotos(entry)) {
+            const photo = (await store("photos").get(sha256)) as PhotoRow | undefined;
             if (photo) await store("photos").put({ ...photo, uploadedAt: undefined });
           }
         } else {
@@ -581,18 +580,19 @@ async function decideUndecided(run: Run): Promise<void> {
  */
 async function handOverPhotos(run: Run, entries: OutboxEntry[]): Promise<boolean> {
   for (const entry of entries) {
-    const sha256 = entry.kind === "visit" ? entry.payload.visit.photoSha256 : null;
-    const photo = sha256 ? await run.db.get("photos", sha256) : undefined;
-    if (entry.kind !== "visit" || !photo || photo.uploadedAt) continue;
-    try {
-      await run.transport.uploadPhoto(photo, entry.payload.visit.gridId);
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === undefined || status >= 500 || status === 401 || status === 403 || status === 429)
-        return false;
-      continue;
+    for (const sha256 of entryPhotos(entry)) {
+      const photo = await run.db.get("photos", sha256);
+      if (entry.kind !== "visit" || !photo || photo.uploadedAt) continue;
+      try {
+        await run.transport.uploadPhoto(photo, entry.payload.visit.gridId);
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === undefined || status >= 500 || status === 401 || status === 403 || status === 429)
+          return false;
+        continue;
+      }
+      await run.db.put("photos", { ...photo, uploadedAt: new Date().toISOString() });
     }
-    await run.db.put("photos", { ...photo, uploadedAt: new Date().toISOString() });
   }
   return true;
 }

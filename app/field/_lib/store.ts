@@ -66,9 +66,21 @@ export type OutboxEntry = {
   /** The server failed on it sent alone (5xx): later runs send it last, so it holds nothing else back. */
   suspect?: boolean;
 } & (
-  | { kind: "visit"; payload: { visit: Visit; changes: Change[] } }
+  | {
+      kind: "visit";
+      payload: { visit: Visit; changes: Change[] };
+      /** The photos its image questions name (answerPhotos): uploaded before it, as its door-plate photo. */
+      photos?: string[];
+    }
   | { kind: "resolve"; payload: ResolveMutation["payload"]; conflict: ConflictRow }
 );
+
+/** The photos an outbox entry names, each once: its visit's door-plate photo and its image answers'. */
+export function entryPhotos(entry: OutboxEntry): string[] {
+  if (entry.kind !== "visit") return [];
+  const plate = entry.payload.visit.photoSha256;
+  return [...new Set([...(plate ? [plate] : []), ...(entry.photos ?? [])])];
+}
 
 /**
  * A field the server kept someone else's value for, shown with both values until it is settled: from

@@ -188,6 +188,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
   const checkAndSave = async (db: FieldDatabase, data: RoomData, draft: RoomDraft) => {
     const now = new Date();
     let built = buildRecord(data, draft, { now });
+    let photos: string[] = [];
     const problems: string[] = [];
     // The schema and the outbox come with zod: loaded at the first save (the forms' preload brings zod).
     const [{ visitSchema }, { saveVisit }, { issuesByPath }] = await Promise.all([
@@ -206,6 +207,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
       else if (checked.visit.answers)
         built = buildRecord(data, { ...draft, answers: checked.visit.answers as Answers }, { now });
       built.visit = checked.visit;
+      photos = checked.photos;
     }
     problems.unshift(...recordProblems(draft, built));
     const parsed = visitSchema.safeParse(built.visit);
@@ -225,6 +227,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
         changes: built.changes,
         localUpdates: built.localUpdates,
         officerId: user?.id ?? null,
+        photos,
       });
     } catch (error) {
       console.warn("visit not saved", error);
@@ -340,6 +343,7 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
             definition={data.questionnaire.definition}
             title={data.questionnaire.title}
             version={data.questionnaire.version}
+            db={db}
             asked={questionnaireAsked(data, draft.outcome)}
             answers={draft.answers ?? EMPTY_ANSWERS}
             ctx={answerCtx}

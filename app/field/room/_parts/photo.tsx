@@ -8,16 +8,30 @@ import { Button, Section } from "./ui";
 /** Compressing and storing photos: loaded when a photo is taken or shown, not with the room. */
 const photos = () => import("../../_lib/photo");
 
-/** A door-plate photo, compressed on the phone and kept by its SHA-256 until it is uploaded. */
-export function PhotoCard({
-  db,
-  sha256,
-  onPhoto,
-}: {
+interface PhotoProps {
   db: FieldDatabase;
   sha256: string | null;
   onPhoto: (sha256: string | null) => void;
-}) {
+  /** Greyed out, nothing to take or remove (a read-only question). */
+  disabled?: boolean;
+  testId?: string;
+}
+
+/** A door-plate photo, compressed on the phone and kept by its SHA-256 until it is uploaded. */
+export function PhotoCard(props: PhotoProps) {
+  const { t } = useI18n();
+  return (
+    <Section title={t("visit.photo.title")} testId="photo">
+      <PhotoPicker {...props} />
+    </Section>
+  );
+}
+
+/**
+ * A photo taken (or chosen) on the phone, shown with its size, to take again or remove: the door-plate
+ * photo's card and an image question's answer, through the same pipeline.
+ */
+export function PhotoPicker({ db, sha256, onPhoto, disabled = false, testId }: PhotoProps) {
   const { t } = useI18n();
   const id = useId();
   const [url, setUrl] = useState<string | null>(null);
@@ -63,7 +77,7 @@ export function PhotoCard({
   };
 
   return (
-    <Section title={t("visit.photo.title")} testId="photo">
+    <div data-testid={testId}>
       {url && (
         // biome-ignore lint/performance/noImgElement: a local blob: URL, nothing for next/image to optimise
         <img
@@ -93,18 +107,18 @@ export function PhotoCard({
           accept="image/*"
           capture="environment"
           className="sr-only"
-          disabled={busy}
+          disabled={busy || disabled}
           onChange={(event) => {
             void take(event.target.files?.[0]);
             event.target.value = "";
           }}
         />
-        {url && (
+        {url && !disabled && (
           <Button variant="plain" onClick={() => onPhoto(null)}>
             {t("visit.photo.remove")}
           </Button>
         )}
       </div>
-    </Section>
+    </div>
   );
 }

@@ -35,6 +35,8 @@ import {
 } from "@/domain/questionnaire";
 import { useI18n } from "../../../_components/i18n";
 import type { Position } from "../../_lib/record";
+import type { FieldDatabase } from "../../_lib/store";
+import { PhotoPicker } from "./photo";
 import { FormStore } from "./questionnaire-store";
 import { Button, inputClass, Section } from "./ui";
 
@@ -61,6 +63,8 @@ export interface QuestionnaireFormProps {
   ctx: EvalContext;
   /** The visit's own position, which a geopoint question takes. */
   position: Position | null;
+  /** The phone's store, which an image question's photo is kept in until it is uploaded. */
+  db: FieldDatabase | null;
   /** A save was refused: show every error, touched or not. */
   showAll: boolean;
   /**
@@ -177,8 +181,9 @@ function AskedForm(props: QuestionnaireFormProps) {
         return error ? errorText(error, locale, t) : undefined;
       },
       set,
+      db: props.db,
     }),
-    [store, locale, t, showAll, set],
+    [store, locale, t, showAll, set, props.db],
   );
   // The visit's position, for geopoint questions only: a new fix redraws those, not the form.
   const position = props.position;
@@ -346,6 +351,7 @@ interface View {
   t: Translate;
   errorOf: (name: string, at: readonly number[]) => string | undefined;
   set: (name: string, at: readonly number[], value: AnswerValue) => void;
+  db: FieldDatabase | null;
 }
 
 const ROOT: readonly number[] = [];
@@ -461,6 +467,7 @@ function QuestionItem({
       choices={select ? state.choices(q.name, at) : NO_CHOICES}
       bound={q.bind ? boundNote(q, at, value, view) : undefined}
       position={q.type === "geopoint" ? store.position : null}
+      db={q.type === "image" ? view.db : null}
       set={view.set}
     />
   );
@@ -625,6 +632,8 @@ interface QuestionViewProps {
   /** boundNote's: undefined no note, null the register's value kept, text the register's value. */
   bound: string | null | undefined;
   position: Position | null;
+  /** An image question's: the store its photo is kept in. */
+  db: FieldDatabase | null;
   set: View["set"];
 }
 
@@ -653,6 +662,7 @@ const QuestionView = memo(function QuestionView({
   choices,
   bound,
   position,
+  db,
   set,
 }: QuestionViewProps) {
   const { t, locale } = useI18n();
@@ -800,9 +810,20 @@ const QuestionView = memo(function QuestionView({
   }
 
   if (q.type === "image") {
+    // Answered with the photo's name (its SHA-256): the photo itself goes up before the visit.
     return (
-      <Shell label={shownLabel} error={errorNode}>
-        <p className="text-sm text-gray-700">{t("questionnaire.image.notDone")}</p>
+      <Shell label={shownLabel} error={errorNode} hint={hintNode}>
+        {db ? (
+          <PhotoPicker
+            db={db}
+            sha256={value || null}
+            onPhoto={(sha256) => onText(sha256 ?? "")}
+            disabled={readOnly}
+            testId={`q-${q.name}`}
+          />
+        ) : (
+          <p className="text-sm text-gray-700">{t("questionnaire.image.onPhone")}</p>
+        )}
       </Shell>
     );
   }

@@ -77,6 +77,7 @@ export function QuestionnairePreview(props: {
           answers={answers}
           ctx={ctx}
           position={null}
+          db={null}
           showAll={false}
           onChange={onChange}
         />
