@@ -166,6 +166,38 @@ test("an officer with several campaigns downloads once, switches offline, and a 
       ).visits.map((v) => v.id);
     expect(await queue(unemployedId)).toContain(entry.id);
     expect(await queue(elderlyId)).not.toContain(entry.id);
+
+    // A draft begun at a door is its campaign's: opened in another campaign, the door shows no form
+    // to type over it (a save would record it for the wrong campaign) but says whose it is, and one
+    // tap goes back to it, draft and all.
+    await page.getByRole("button", { name: "Switch language" }).click();
+    await switcher.getByRole("radio", { name: elderlyName }).check();
+    await page.goto(`/field/room?id=${targetRoom}`);
+    await unlock(page);
+    await page.getByRole("button", { name: "无人应答" }).first().click();
+    await expect(page.getByTestId("chosen-outcome")).toHaveText("无人应答");
+    await expect
+      .poll(async () =>
+        (await readStore<{ roomId: string }>(page, "drafts")).some((d) => d.roomId === targetRoom),
+      )
+      .toBe(true);
+    await page.goto("/field");
+    await unlock(page);
+    await switcher.getByRole("radio", { name: unemployedName }).check();
+    await expect(tab(unemployedName)).toHaveAttribute("data-active", "true");
+    await page.goto(`/field/room?id=${targetRoom}`);
+    await unlock(page);
+    const foreign = page.getByTestId("foreign-draft");
+    await expect(foreign).toContainText(`此门有“${elderlyName}”任务未保存的记录草稿`);
+    await expect(page.getByRole("button", { name: /^保存/ })).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/room-foreign-draft-zh.png` });
+    await foreign.getByRole("button", { name: "切换到此任务" }).click();
+    await unlock(page);
+    await expect(page.getByTestId("chosen-outcome")).toHaveText("无人应答");
+    await expect(foreign).toHaveCount(0);
+    await page.goto("/field");
+    await unlock(page);
+    await expect(tab(elderlyName)).toHaveAttribute("data-active", "true");
     await phone.close();
   } finally {
     await trpcMutate(admin.request, "campaign.close", { id: targeted.id });
