@@ -1,7 +1,14 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { rollupCompletion, rollupDays, rollupDirty, rollupProgress, rollupRegister } from "@/db/schema";
+import {
+  rollupAreaRegister,
+  rollupCompletion,
+  rollupDays,
+  rollupDirty,
+  rollupProgress,
+  rollupRegister,
+} from "@/db/schema";
 import { STATISTICS_AGE_BOUNDARIES } from "@/domain/export";
 import { chinaDay } from "@/domain/progress";
 import { type CompletionFilters, roomCountColumns, roomStatesCte } from "./completion";
@@ -20,6 +27,9 @@ import { gridMeasuresCte, scopeCtes } from "./progress";
  *                      a day: persons' ages move with the calendar, so the age counts of a grid
  *                      counted on another day are moved by the persons who crossed an age band since
  *                      before statistics of today are read (refreshStatistics)
+ *   rollup_area_register the register's area view figures (households, persons) of every area, grid or
+ *                      above, summed from rollup_register whenever a grid under it is recounted, so
+ *                      the view reads its child areas' rows and never every grid of a city
  *
  * They are counted by the very statements that count them from scratch (completion.ts roomStatesCte,
  * progress.ts scopeCtes + gridMeasuresCte), restricted to the grids recounted, so a roll-up and a
@@ -185,7 +195,36 @@ async function recountRegister(tx: Db, ids: string[], today: string) {
     from jsonb_to_recordset(${JSON.stringify(
       ids.map((id) => ({ grid_id: id, ...rows[id] })),
     )}::jsonb) as x(grid_id uuid, persons jsonb, households jsonb, units jsonb, industries jsonb, rentals jsonb)`);
+  await sumAreaRegister(tx, list);
 }
+
+/**
+ * The register area view's figures (rollup_area_register) of the grids `list` and of every area above
+ * them, summed afresh over all the grids under each (so a figure never drifts from its grids'). Only the
+ * households and persons, which the calendar does not move: moveAgesForward leaves them as they are.
+ */
+async function sumAreaRegister(tx: Db, list: SQL) {
+  await tx.execute(sql`
+    with touched as (
+      select distinct a.id, a.path
+      from areas g join areas a on starts_with(g.path, a.path)
+      where g.id = any(${list})
+    ),
+    grid_figures as materialized (
+      select g.path, ${AREA_REGISTER_HOUSEHOLDS} as households, ${AREA_REGISTER_PERSONS} as persons
+      from ${rollupRegister} rr join areas g on g.id = rr.grid_id and g.level = 'grid'
+    )
+    insert into ${rollupAreaRegister} (area_id, households, persons)
+    select t.id, coalesce(sum(f.households), 0)::int, coalesce(sum(f.persons), 0)::int
+    from touched t left join grid_figures f on starts_with(f.path, t.path)
+    group by t.id
+    on conflict (area_id) do update set households = excluded.households, persons = excluded.persons`);
+}
+
+/** A grid's active households (its rollup_register households, summed over their kinds), of `rr`. */
+export const AREA_REGISTER_HOUSEHOLDS = sql`coalesce((select sum((x->>'n')::int) from jsonb_array_elements(rr.households) x), 0)`;
+/** A grid's active persons, of `rr`. */
+export const AREA_REGISTER_PERSONS = sql`coalesce((rr.persons->0->>'population')::int, 0)`;
 
 async function recount(tx: Db, ids: string[]) {
   const list = sql`${sql.param(ids)}::uuid[]`;
