@@ -199,24 +199,32 @@ async function recountRegister(tx: Db, ids: string[], today: string) {
 }
 
 /**
- * The register area view's figures (rollup_area_register) of the grids `list` and of every area above
- * them, summed afresh over all the grids under each (so a figure never drifts from its grids'). Only the
- * households and persons, which the calendar does not move: moveAgesForward leaves them as they are.
+ * The register area view's figures (rollup_area_register) of the grids `list`, from their register rows
+ * just written, then of every area above them, summed afresh over the grids' figures under each (so an
+ * area's figure never drifts from its grids'). Only the households and persons, which the calendar does
+ * not move: moveAgesForward leaves them as they are.
  */
 async function sumAreaRegister(tx: Db, list: SQL) {
   await tx.execute(sql`
-    with touched as (
+    insert into ${rollupAreaRegister} (area_id, households, persons)
+    select rr.grid_id, ${AREA_REGISTER_HOUSEHOLDS}, ${AREA_REGISTER_PERSONS}
+    from ${rollupRegister} rr join areas g on g.id = rr.grid_id and g.level = 'grid'
+    where rr.grid_id = any(${list})
+    on conflict (area_id) do update set households = excluded.households, persons = excluded.persons`);
+  // The areas above: those whose path begins a grid's path, found by the path's beginnings (through the
+  // unique index on path) rather than by testing every area against every grid.
+  await tx.execute(sql`
+    with above as (
       select distinct a.id, a.path
-      from areas g join areas a on starts_with(g.path, a.path)
+      from areas g cross join lateral generate_series(1, length(g.path) - 1) i
+        join areas a on a.path = left(g.path, i)
       where g.id = any(${list})
-    ),
-    grid_figures as materialized (
-      select g.path, ${AREA_REGISTER_HOUSEHOLDS} as households, ${AREA_REGISTER_PERSONS} as persons
-      from ${rollupRegister} rr join areas g on g.id = rr.grid_id and g.level = 'grid'
     )
     insert into ${rollupAreaRegister} (area_id, households, persons)
-    select t.id, coalesce(sum(f.households), 0)::int, coalesce(sum(f.persons), 0)::int
-    from touched t left join grid_figures f on starts_with(f.path, t.path)
+    select t.id, coalesce(sum(r.households), 0)::int, coalesce(sum(r.persons), 0)::int
+    from above t
+      left join (areas g join ${rollupAreaRegister} r on r.area_id = g.id)
+        on g.level = 'grid' and starts_with(g.path, t.path)
     group by t.id
     on conflict (area_id) do update set households = excluded.households, persons = excluded.persons`);
 }
