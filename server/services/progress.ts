@@ -342,16 +342,21 @@ async function childSums(
   targeted: boolean,
 ): Promise<AreaProgress[]> {
   const rows = rowsOf<Counts & { id: string; name: string; level: AreaProgress["level"] }>(
-    await tx.execute(sql`${rolledUpGridMeasures(campaignId, area.path, targeted)}
-      select ch.id, ch.name, ch.level, sum(gm.assigned)::int as "assigned",
-        sum(gm."visited")::int as "visited", sum(gm."checked")::int as "checked",
-        sum(gm."approved")::int as "approved", sum(gm."returned")::int as "returned",
-        sum(gm."revisitsDue")::int as "revisitsDue", sum(gm."toEscalate")::int as "toEscalate"
-      from ${areas} ch
-        join ${areas} g on starts_with(g.path, ch.path)
-        join grid_measures gm on gm.grid_id = g.id
-      where ch.parent_id = ${area.id}
-      group by ch.id, ch.name, ch.level, ch.path
+    await tx.execute(sql`${rolledUpGridMeasures(campaignId, area.path, targeted)},
+      -- Each grid's child of the area by its path (the area's path and the next code along), so the
+      -- grids are grouped by hashing rather than tested against each child (as completion.ts does).
+      per_child as (
+        select ${area.path} || split_part(substr(g.path, length(${area.path}) + 1), '/', 1) || '/' as path,
+          sum(gm.assigned)::int as "assigned", sum(gm."visited")::int as "visited",
+          sum(gm."checked")::int as "checked", sum(gm."approved")::int as "approved",
+          sum(gm."returned")::int as "returned", sum(gm."revisitsDue")::int as "revisitsDue",
+          sum(gm."toEscalate")::int as "toEscalate"
+        from grid_measures gm join ${areas} g on g.id = gm.grid_id
+        group by 1
+      )
+      select ch.id, ch.name, ch.level, pc."assigned", pc."visited", pc."checked", pc."approved",
+        pc."returned", pc."revisitsDue", pc."toEscalate"
+      from per_child pc join ${areas} ch on ch.path = pc.path and ch.parent_id = ${area.id}
       order by ch.path`),
   );
   return rows.map(({ id, name, level, ...counts }) => ({ id, name, level, ...measures(counts) }));
