@@ -938,3 +938,16 @@ export const rollupRegister = pgTable("rollup_register", {
   industries: jsonb("industries").notNull(),
   rentals: jsonb("rentals").notNull(),
 });
+
+/**
+ * The register's area view figures of every area, grid or above: its grids' active households and
+ * active persons (rollup_register's households summed over their kinds, and persons' population),
+ * summed, so a view lists its child areas' without reading every grid under them. Kept by the same
+ * refresh that recounts the grids' register statistics (rollup.ts recountRegister), for the grids and
+ * each area above them.
+ */
+export const rollupAreaRegister = pgTable("rollup_area_register", {
+  areaId: uuid("area_id").primaryKey(),
+  households: integer("households").notNull(),
+  persons: integer("persons").notNull(),
+});

@@ -242,11 +242,26 @@ const jsonList = (value: unknown): string[] =>
   Array.isArray(value) ? (value as string[]) : typeof value === "string" ? JSON.parse(value) : [];
 
 /**
- * The report's grids with their measures, read off the roll-ups (rollup.ts, refreshed before the
- * report's snapshot): a grid without a row of the campaign has its active rooms and nothing else, or,
- * in a targeted campaign (whose every grid with a target has a row), nothing at all.
+ * `with scope_grids, grid_measures`: the report's grids (assignedGrids) with their measures, read off
+ * the roll-ups (rollup.ts, refreshed before the report's snapshot): a grid without a row of the
+ * campaign has its active rooms and nothing else, or, in a targeted campaign (whose every grid with a
+ * target has a row), nothing at all.
  */
-async function gridRows(tx: Db, campaignId: string, areaPath: string, listed: boolean, targeted: boolean) {
+function rolledUpGridMeasures(campaignId: string, areaPath: string, targeted: boolean): SQL {
+  return sql`with scope_grids as (${assignedGrids(campaignId, areaPath)}),
+      grid_measures as (
+        select sg.id as grid_id, ${targeted ? sql`coalesce(p.assigned, 0)` : sql`coalesce(p.assigned, b.assigned, 0)`} as "assigned",
+          coalesce(p.visited, 0) as "visited", coalesce(p.checked, 0) as "checked",
+          coalesce(p.approved, 0) as "approved", coalesce(p.returned, 0) as "returned",
+          coalesce(p.revisit_due, 0) as "revisitsDue", coalesce(p.to_escalate, 0) as "toEscalate"
+        from scope_grids sg
+          left join ${rollupProgress} b on b.grid_id = sg.id and b.campaign_key = ''
+          left join ${rollupProgress} p on p.grid_id = sg.id and p.campaign_key = ${campaignId}
+      )`;
+}
+
+/** The report's grids with their measures (rolledUpGridMeasures) and officers, for a table that lists them. */
+async function gridRows(tx: Db, campaignId: string, areaPath: string, targeted: boolean) {
   const rows = rowsOf<
     Counts & {
       gridId: string;
@@ -258,27 +273,13 @@ async function gridRows(tx: Db, campaignId: string, areaPath: string, listed: bo
       gridPath: string;
     }
   >(
-    await tx.execute(sql`with scope_grids as (${assignedGrids(campaignId, areaPath)}),
-      grid_measures as (
-        select sg.id as grid_id, ${targeted ? sql`coalesce(p.assigned, 0)` : sql`coalesce(p.assigned, b.assigned, 0)`} as "assigned",
-          coalesce(p.visited, 0) as "visited", coalesce(p.checked, 0) as "checked",
-          coalesce(p.approved, 0) as "approved", coalesce(p.returned, 0) as "returned",
-          coalesce(p.revisit_due, 0) as "revisitsDue", coalesce(p.to_escalate, 0) as "toEscalate"
-        from scope_grids sg
-          left join ${rollupProgress} b on b.grid_id = sg.id and b.campaign_key = ''
-          left join ${rollupProgress} p on p.grid_id = sg.id and p.campaign_key = ${campaignId}
-      )
+    await tx.execute(sql`${rolledUpGridMeasures(campaignId, areaPath, targeted)}
       select g.id as "gridId", g.code as "gridCode", g.name as "gridName", g.path as "gridPath",
         c.id as "communityId", c.name as "communityName",
-        -- Officers' names only for a table that lists the grids (not a district's or city's screen).
-        ${
-          listed
-            ? sql`to_json(array(
+        to_json(array(
           select distinct o.display_name from ${assignments} a join ${users} o on o.id = a.officer_id
           where a.grid_id = g.id and a.campaign_id = ${campaignId} and a.ended_at is null
-          order by 1))`
-            : sql`'[]'::json`
-        } as "officers",
+          order by 1)) as "officers",
         gm.assigned as "assigned", gm."visited", gm."checked", gm."approved", gm."returned", gm."revisitsDue",
         gm."toEscalate"
       from grid_measures gm
@@ -327,6 +328,38 @@ async function childRows(
     const own = grids.filter((g) => g.path.startsWith(path)).map((g) => g.grid);
     return own.length ? [{ ...child, ...sumMeasures(own) }] : [];
   });
+}
+
+/**
+ * childRows for a screen that lists no grids (a district's or a city's): the child areas' sums added
+ * up in the database, so the answer to the app is one row per child area, not every grid of the city.
+ * The same sums as childRows' (a grid lies under exactly one child of the area), in the same order.
+ */
+async function childSums(
+  tx: Db,
+  campaignId: string,
+  area: { id: string; path: string },
+  targeted: boolean,
+): Promise<AreaProgress[]> {
+  const rows = rowsOf<Counts & { id: string; name: string; level: AreaProgress["level"] }>(
+    await tx.execute(sql`${rolledUpGridMeasures(campaignId, area.path, targeted)},
+      -- Each grid's child of the area by its path (the area's path and the next code along), so the
+      -- grids are grouped by hashing rather than tested against each child (as completion.ts does).
+      per_child as (
+        select ${area.path} || split_part(substr(g.path, length(${area.path}) + 1), '/', 1) || '/' as path,
+          sum(gm.assigned)::int as "assigned", sum(gm."visited")::int as "visited",
+          sum(gm."checked")::int as "checked", sum(gm."approved")::int as "approved",
+          sum(gm."returned")::int as "returned", sum(gm."revisitsDue")::int as "revisitsDue",
+          sum(gm."toEscalate")::int as "toEscalate"
+        from grid_measures gm join ${areas} g on g.id = gm.grid_id
+        group by 1
+      )
+      select ch.id, ch.name, ch.level, pc."assigned", pc."visited", pc."checked", pc."approved",
+        pc."returned", pc."revisitsDue", pc."toEscalate"
+      from per_child pc join ${areas} ch on ch.path = pc.path and ch.parent_id = ${area.id}
+      order by ch.path`),
+  );
+  return rows.map(({ id, name, level, ...counts }) => ({ id, name, level, ...measures(counts) }));
 }
 
 async function officerRows(tx: Db, ctes: Ctes, campaignId: string, areaPath: string, targeted: boolean) {
@@ -476,16 +509,22 @@ async function buildSummary(
     async (transaction) => {
       const tx = transaction as unknown as Db;
       const listed = !(purpose === "screen" && isAreaView(area.level));
-      const grids = await gridRows(tx, campaignId, path, listed, targeted);
-      summary.grids = grids.map((g) => g.grid);
-      summary.children = await childRows(tx, area, grids);
-      summary.totals = sumMeasures(summary.grids);
+      if (listed) {
+        const grids = await gridRows(tx, campaignId, path, targeted);
+        summary.grids = grids.map((g) => g.grid);
+        summary.children = await childRows(tx, area, grids);
+        summary.totals = sumMeasures(summary.grids);
+      } else {
+        // A district's or a city's screen lists no grids: its child areas are summed in the database,
+        // and the totals are theirs (every grid lies under one of them).
+        summary.children = await childSums(tx, campaignId, area, targeted);
+        summary.totals = sumMeasures(summary.children);
+      }
       summary.days = fillDays(await dayRows(tx, campaignId, path), summary.totals.assigned);
       if (!listed) {
         // A district's or a city's screen lists no grids or officers (domain/completion.ts
         // AREA_VIEW_LEVELS), so the officers, still counted off the visits, are not counted at all.
         summary.listed = false;
-        summary.grids = [];
       } else {
         summary.officers = await officerRows(
           tx,

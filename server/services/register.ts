@@ -8,7 +8,7 @@ import {
   persons,
   rentals,
   rentalTenants,
-  rollupRegister,
+  rollupAreaRegister,
   rooms,
   units,
 } from "@/db/schema";
@@ -47,23 +47,20 @@ export async function getAreaView(db: Db, user: SessionUser, areaId?: string) {
   if (!area || !inScope(user, area.path)) throw notFound();
   await refreshRollups(db);
 
-  // Correlated subqueries name the outer table in full: drizzle renders a lone column unqualified,
-  // which inside the subquery would silently bind to the inner table's column of the same name.
-  const grids = sql`(select g.id from ${areas} g where g.level = 'grid' and starts_with(g.path, "areas"."path"))`;
+  // Off the area roll-ups (rollup.ts rollup_area_register, refreshed above): each child's grids' active
+  // households and active persons, summed when those grids were counted, so the view reads one row per
+  // child area whatever lies under it. An area with no row has no grid counted yet: none of either.
   const children = await db
     .select({
       id: areas.id,
       code: areas.code,
       name: areas.name,
       level: areas.level,
-      // Off the register roll-ups (rollup.ts, refreshed above): the grids' active households by kind
-      // and active persons, summed, rather than every resident of a city counted.
-      households: sql<number>`(select coalesce(sum((select sum((x->>'n')::int) from jsonb_array_elements(rr.households) x)), 0)::int
-        from ${rollupRegister} rr where rr.grid_id in ${grids})`,
-      persons: sql<number>`(select coalesce(sum((rr.persons->0->>'population')::int), 0)::int
-        from ${rollupRegister} rr where rr.grid_id in ${grids})`,
+      households: sql<number>`coalesce(${rollupAreaRegister.households}, 0)::int`,
+      persons: sql<number>`coalesce(${rollupAreaRegister.persons}, 0)::int`,
     })
     .from(areas)
+    .leftJoin(rollupAreaRegister, eq(rollupAreaRegister.areaId, areas.id))
     .where(eq(areas.parentId, area.id))
     .orderBy(asc(areas.code));
 

@@ -1,7 +1,14 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { rollupCompletion, rollupDays, rollupDirty, rollupProgress, rollupRegister } from "@/db/schema";
+import {
+  rollupAreaRegister,
+  rollupCompletion,
+  rollupDays,
+  rollupDirty,
+  rollupProgress,
+  rollupRegister,
+} from "@/db/schema";
 import { STATISTICS_AGE_BOUNDARIES } from "@/domain/export";
 import { chinaDay } from "@/domain/progress";
 import { type CompletionFilters, roomCountColumns, roomStatesCte } from "./completion";
@@ -20,6 +27,9 @@ import { gridMeasuresCte, scopeCtes } from "./progress";
  *                      a day: persons' ages move with the calendar, so the age counts of a grid
  *                      counted on another day are moved by the persons who crossed an age band since
  *                      before statistics of today are read (refreshStatistics)
+ *   rollup_area_register the register's area view figures (households, persons) of every area, grid or
+ *                      above, summed from rollup_register whenever a grid under it is recounted, so
+ *                      the view reads its child areas' rows and never every grid of a city
  *
  * They are counted by the very statements that count them from scratch (completion.ts roomStatesCte,
  * progress.ts scopeCtes + gridMeasuresCte), restricted to the grids recounted, so a roll-up and a
@@ -185,7 +195,44 @@ async function recountRegister(tx: Db, ids: string[], today: string) {
     from jsonb_to_recordset(${JSON.stringify(
       ids.map((id) => ({ grid_id: id, ...rows[id] })),
     )}::jsonb) as x(grid_id uuid, persons jsonb, households jsonb, units jsonb, industries jsonb, rentals jsonb)`);
+  await sumAreaRegister(tx, list);
 }
+
+/**
+ * The register area view's figures (rollup_area_register) of the grids `list`, from their register rows
+ * just written, then of every area above them, summed afresh over the grids' figures under each (so an
+ * area's figure never drifts from its grids'). Only the households and persons, which the calendar does
+ * not move: moveAgesForward leaves them as they are.
+ */
+async function sumAreaRegister(tx: Db, list: SQL) {
+  await tx.execute(sql`
+    insert into ${rollupAreaRegister} (area_id, households, persons)
+    select rr.grid_id, ${AREA_REGISTER_HOUSEHOLDS}, ${AREA_REGISTER_PERSONS}
+    from ${rollupRegister} rr join areas g on g.id = rr.grid_id and g.level = 'grid'
+    where rr.grid_id = any(${list})
+    on conflict (area_id) do update set households = excluded.households, persons = excluded.persons`);
+  // The areas above: those whose path begins a grid's path, found by the path's beginnings (through the
+  // unique index on path) rather than by testing every area against every grid.
+  await tx.execute(sql`
+    with above as (
+      select distinct a.id, a.path
+      from areas g cross join lateral generate_series(1, length(g.path) - 1) i
+        join areas a on a.path = left(g.path, i)
+      where g.id = any(${list})
+    )
+    insert into ${rollupAreaRegister} (area_id, households, persons)
+    select t.id, coalesce(sum(r.households), 0)::int, coalesce(sum(r.persons), 0)::int
+    from above t
+      left join (areas g join ${rollupAreaRegister} r on r.area_id = g.id)
+        on g.level = 'grid' and starts_with(g.path, t.path)
+    group by t.id
+    on conflict (area_id) do update set households = excluded.households, persons = excluded.persons`);
+}
+
+/** A grid's active households (its rollup_register households, summed over their kinds), of `rr`. */
+export const AREA_REGISTER_HOUSEHOLDS = sql`coalesce((select sum((x->>'n')::int) from jsonb_array_elements(rr.households) x), 0)`;
+/** A grid's active persons, of `rr`. */
+export const AREA_REGISTER_PERSONS = sql`coalesce((rr.persons->0->>'population')::int, 0)`;
 
 async function recount(tx: Db, ids: string[]) {
   const list = sql`${sql.param(ids)}::uuid[]`;

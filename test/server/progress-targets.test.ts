@@ -168,6 +168,13 @@ describe.each(databaseKinds)("a targeted campaign's progress and map count its t
     expect(summary.days).toEqual([
       { day, visits: 4, firstVisits: 4, cumulativeVisited: 4, completion: 4 / 6 },
     ]);
+
+    // The city's screen sums its child areas in the database: by targets too, the street's figures.
+    const city = await admin.progress.summary({ campaignId });
+    expect(city.listed).toBe(false);
+    expect(city.children.map(({ id, name, level, ...figures }) => figures)).toEqual([summary.totals]);
+    expect(city.totals).toEqual(summary.totals);
+    expect(city.days).toEqual(summary.days);
   });
 
   it("colours buildings by their targets, from the street's buildings and off the roll-ups above it", async () => {

@@ -429,6 +429,15 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
     });
     expect(city.totals).toEqual(street.totals);
     expect(city).toMatchObject({ listed: false, grids: [], officers: [] });
+    // Its child areas are summed in the database, not from grid rows: each child whole, completion too,
+    // down to the district's one street, which is the street's own report; and the same days.
+    const district = await admin.progress.summary({ areaId: city.children[0].id });
+    expect(district).toMatchObject({ listed: false, grids: [], officers: [] });
+    expect(district.children).toEqual([{ ...street.area, ...street.totals }]);
+    expect(city.children).toEqual([{ ...district.area, ...street.totals }]);
+    expect(district.totals).toEqual(street.totals);
+    expect(city.days).toEqual(street.days);
+    expect(street.days.length).toBeGreaterThan(0);
   });
 
   it("a community supervisor sees only their community, and nothing of another", async () => {

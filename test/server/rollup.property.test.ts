@@ -30,6 +30,7 @@ import {
   households,
   persons,
   residentFeedback,
+  rollupAreaRegister,
   rollupCompletion,
   rollupDays,
   rollupProgress,
@@ -593,6 +594,26 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
     }
     expect([...fresh.keys()], "grids with statistics but no roll-up").toEqual([]);
 
+    // The register area view's figures of every area (grid or above): its active households and
+    // persons, counted under it afresh (an area without a row has none).
+    const areaFigures = rowsOf<{ id: string; households: number; persons: number }>(
+      await db.execute(sql`
+        select a.id,
+          (select count(*)::int from households h join areas g on g.id = h.grid_id
+            where h.ended_at is null and g.level = 'grid' and starts_with(g.path, a.path)) as households,
+          (select count(*)::int from persons p join areas g on g.id = p.grid_id
+            where p.ended_at is null and g.level = 'grid' and starts_with(g.path, a.path)) as persons
+        from areas a order by a.id`),
+    );
+    const storedFigures = new Map((await db.select().from(rollupAreaRegister)).map((r) => [r.areaId, r]));
+    for (const { id, households, persons } of areaFigures) {
+      const kept = storedFigures.get(id);
+      expect(
+        { households: kept?.households ?? 0, persons: kept?.persons ?? 0 },
+        `register figures of area ${id}`,
+      ).toEqual({ households, persons });
+    }
+
     if (!rebuild) return;
     // Kept incrementally = rebuilt from nothing.
     const snapshot = async () => ({
@@ -610,6 +631,7 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
           }),
         )
         .sort(),
+      areaRegister: (await db.select().from(rollupAreaRegister)).map((r) => JSON.stringify(r)).sort(),
     });
     const kept = await snapshot();
     await db.execute(sql`insert into rollup_dirty (grid_id) select id from areas where level = 'grid'`);
