@@ -6,6 +6,7 @@ import { expect } from "@playwright/test";
 import type { Workbook } from "@/domain/questionnaire/definition";
 import {
   campaignForOfficer,
+  downloadCampaign,
   login,
   officerPhone,
   publishQuestionnaire,
@@ -57,12 +58,7 @@ test("image questions take photos offline, which reach the supervisor with the v
   await publishQuestionnaire(admin);
 
   const { phone, page } = await officerPhone(browser, OFFICER);
-  await page.getByRole("radio", { name: CAMPAIGN }).check();
-  await page.getByRole("button", { name: "下载网格数据" }).click();
-  await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });
-  await page.waitForFunction(
-    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
-  );
+  await downloadCampaign(page, CAMPAIGN);
   const households = await readStore<Row>(page, "households");
   const household = households.findLast((h) => households.filter((o) => o.roomId === h.roomId).length === 1);
   if (!household) throw new Error("no room with one household alone");

@@ -14,6 +14,7 @@ import type { Workbook } from "@/domain/questionnaire/definition";
 import { elderlyHealth } from "../test/domain/questionnaire/fixtures/elderly-health";
 import {
   campaignForOfficer,
+  downloadCampaign,
   login,
   officerPhone,
   publishQuestionnaire,
@@ -84,12 +85,7 @@ test("an uploaded questionnaire is answered offline at the door and read by the 
 
   // The officer downloads the new campaign's grid, questionnaire with it.
   const { phone, page } = await officerPhone(browser, OFFICER);
-  await page.getByRole("radio", { name: CAMPAIGN }).check();
-  await page.getByRole("button", { name: "下载网格数据" }).click();
-  await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });
-  await page.waitForFunction(
-    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
-  );
+  await downloadCampaign(page, CAMPAIGN);
   const [households, rentals, units, persons] = await Promise.all(
     ["households", "rentals", "units", "persons"].map((name) => readStore<Row>(page, name)),
   );

@@ -336,6 +336,19 @@ export const test = base.extend<{ campaignsLeftClosed: undefined }, { adminApi: 
   ],
 });
 
+/**
+ * On a phone's work list: chooses the campaign, downloads the grid, and waits for the service worker to
+ * control the page, so the phone may go offline from here.
+ */
+export async function downloadCampaign(page: Page, campaign: string) {
+  await page.getByRole("radio", { name: campaign }).check();
+  await page.getByRole("button", { name: "下载网格数据" }).click();
+  await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });
+  await page.waitForFunction(
+    async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller,
+  );
+}
+
 /** A questionnaire as an administrator's Excel file. */
 export async function xlsx(workbook: Workbook): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
