@@ -66,7 +66,7 @@ test("an officer with several campaigns downloads once, switches offline, and a 
     const unemployedId = idOf(unemployedName);
     const elderlyId = idOf(elderlyName);
 
-    const { phone, page } = await officerPhone(browser, officer.username);
+    const { phone, page, dialogs } = await officerPhone(browser, officer.username);
     const switcher = page.getByTestId("campaign-switch");
     const names = [DEMO_CAMPAIGN.name, elderlyName, unemployedName, targetedName];
     for (const name of names) await expect(switcher.getByRole("radio", { name })).toHaveCount(1);
@@ -198,6 +198,29 @@ test("an officer with several campaigns downloads once, switches offline, and a 
     await page.goto("/field");
     await unlock(page);
     await expect(tab(elderlyName)).toHaveAttribute("data-active", "true");
+
+    // Or, begun there by mistake, thrown away from the other campaign after a confirmation: the door
+    // is then this campaign's to record, and the draft is gone from the phone.
+    await switcher.getByRole("radio", { name: unemployedName }).check();
+    await page.goto(`/field/room?id=${targetRoom}`);
+    await unlock(page);
+    const discardIt = foreign.getByRole("button", { name: "放弃该草稿，在本任务记录" });
+    // Not confirmed: nothing happens.
+    await discardIt.click();
+    await expect
+      .poll(() => dialogs.confirms.at(-1))
+      .toContain(`“${elderlyName}”任务在此门未保存的记录草稿将从手机上删除`);
+    await expect(foreign).toBeVisible();
+    dialogs.acceptConfirms = true;
+    await discardIt.click();
+    await expect(foreign).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "无人应答" }).first()).toBeVisible();
+    await expect(page.getByTestId("chosen-outcome")).toHaveCount(0);
+    await expect
+      .poll(async () =>
+        (await readStore<{ roomId: string }>(page, "drafts")).some((d) => d.roomId === targetRoom),
+      )
+      .toBe(false);
     await phone.close();
   } finally {
     await trpcMutate(admin.request, "campaign.close", { id: targeted.id });

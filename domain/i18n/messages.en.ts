@@ -341,6 +341,9 @@ export const en: Catalogue = {
   "visit.otherCampaigns": "Other campaigns have someone to visit at this door:",
   "visit.otherCampaignItem": "{name} ({count, plural, one {# target} other {# targets}})",
   "visit.switchToCampaign": "Switch to it",
+  "visit.discardForeign": "Discard it and record for this campaign",
+  "visit.discardForeignConfirm":
+    "The unsaved draft of “{name}” at this door will be deleted from the phone and cannot be recovered. Discard it?",
   "visit.draftOtherCampaign":
     "This door has an unsaved draft for “{name}”. Switch to that campaign to go on with it, so it is not recorded under another.",
   "visit.discardDraft": "Discard draft",

@@ -319,6 +319,8 @@ export const zhCN = {
   "visit.otherCampaigns": "此门还有其他任务的走访对象：",
   "visit.otherCampaignItem": "{name}（{count}个）",
   "visit.switchToCampaign": "切换到此任务",
+  "visit.discardForeign": "放弃该草稿，在本任务记录",
+  "visit.discardForeignConfirm": "“{name}”任务在此门未保存的记录草稿将从手机上删除，无法恢复。确定放弃吗？",
   "visit.draftOtherCampaign": "此门有“{name}”任务未保存的记录草稿。请切换到该任务继续，以免记到别的任务下。",
   "visit.discardDraft": "放弃草稿",
   "visit.households": "住户",

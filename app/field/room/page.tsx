@@ -263,13 +263,26 @@ function RoomScreen({ roomId, personId }: { roomId: string; personId: string | n
           <p className="mb-3 text-base text-amber-950">
             {t("visit.draftOtherCampaign", { name: name ?? "" })}
           </p>
-          <button
-            type="button"
-            onClick={() => void switchCampaign(db, foreignDraft)}
-            className="min-h-11 rounded-lg bg-brand px-4 text-base font-bold text-white"
-          >
-            {t("visit.switchToCampaign")}
-          </button>
+          <div className="flex flex-wrap gap-2">
+            <button
+              type="button"
+              onClick={() => void switchCampaign(db, foreignDraft)}
+              className="min-h-11 rounded-lg bg-brand px-4 text-base font-bold text-white"
+            >
+              {t("visit.switchToCampaign")}
+            </button>
+            {/* Begun in the wrong campaign by mistake: thrown away here, after a confirmation, rather
+                than by switching to that campaign, opening the door and discarding it there. */}
+            <button
+              type="button"
+              onClick={() => {
+                if (window.confirm(t("visit.discardForeignConfirm", { name: name ?? "" }))) discard();
+              }}
+              className="min-h-11 rounded-lg border-2 border-gray-400 bg-white px-4 text-base font-semibold text-gray-950"
+            >
+              {t("visit.discardForeign")}
+            </button>
+          </div>
         </section>
       </Shell>
     );

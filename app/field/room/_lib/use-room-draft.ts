@@ -295,15 +295,17 @@ export function useRoomDraft({
   }, []);
   const saved = useCallback(() => markFormDirty(FORM_ID, false), []);
 
+  /** The door's draft thrown away (another campaign's too): the room starts afresh in its campaign. */
   const discard = useCallback(() => {
     if (!db) return;
     restoredOpen.current = null;
     openValues.current = null;
     staged.current = null;
     setRestored(false);
-    setDraft(emptyDraft(crypto.randomUUID()));
+    setForeignDraft(null);
+    setDraft({ ...emptyDraft(crypto.randomUUID()), campaignId: data?.campaignId ?? null });
     void clearDraft(db, roomId);
-  }, [db, roomId]);
+  }, [db, roomId, data?.campaignId]);
 
   return {
     data: roomData,
