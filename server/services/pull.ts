@@ -44,7 +44,7 @@ import { AppError } from "../errors";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { columnForm, toColumn } from "./register-values";
-import { assignedGridIds, coveredGridIds, pulledGridIds } from "./scope";
+import { assignedGridIds, coveredGridIds } from "./scope";
 import { namedSetters } from "./setters";
 
 const TABLES = {
@@ -642,7 +642,10 @@ export async function pullChanges(
       );
       // A grid this pull drops whose register came with it: the phone erases that register too, unless
       // the register's own campaign holds the grid in any way (then its pull keeps or drops it).
-      const registerKept = registerFrom ? new Set(await pulledGridIds(tx, user, registerFrom)) : null;
+      // Its assigned grids are registerHeld already; only the covered ones are asked for here.
+      const registerKept = registerFrom
+        ? new Set([...registerHeld, ...(await coveredGridIds(tx, user, registerFrom))])
+        : null;
       const dropRegisterGridIds = registerKept
         ? plan.dropGridIds.filter((id) => !registerKept.has(id) && !leftOutBefore.includes(id))
         : [];

@@ -121,15 +121,6 @@ export async function coveredGridIds(tx: Db, user: SessionUser, campaignId: stri
   return rows.map((row) => row.id);
 }
 
-/** Every grid an officer's phone pulls in the campaign: those assigned to them, and those they cover. */
-export async function pulledGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
-  const ids = new Set([
-    ...(await assignedGridIds(tx, user, campaignId)),
-    ...(await coveredGridIds(tx, user, campaignId)),
-  ]);
-  return [...ids].sort();
-}
-
 /** Active assignments of the caller in the campaign. */
 export async function assignedGridIds(tx: Db, user: SessionUser, campaignId: string): Promise<string[]> {
   const rows = await tx
