@@ -169,6 +169,19 @@ function toMutation(entry: OutboxEntry): Mutation {
 }
 
 /**
+ * Uploads one photo of a visit entry unless the server holds it already (or the phone no longer has
+ * it), and marks it uploaded. True when it was sent; the upload's error is thrown for the caller to
+ * judge, since a push and a hand-over judge failures differently.
+ */
+async function uploadEntryPhoto(run: Run, entry: OutboxEntry, sha256: string): Promise<boolean> {
+  const photo = await run.db.get("photos", sha256);
+  if (entry.kind !== "visit" || !photo || photo.uploadedAt) return false;
+  await run.transport.uploadPhoto(photo, entry.payload.visit.gridId);
+  await run.db.put("photos", { ...photo, uploadedAt: new Date().toISOString() });
+  return true;
+}
+
+/**
  * Uploads the photos the batch names that the server does not hold yet, and returns the entries
  * ready to go. A photo the server fails on or refuses is its entry's trouble alone: that entry is
  * settled as if sent alone, and the others go on.
@@ -178,10 +191,8 @@ async function uploadPhotos(run: Run, batch: OutboxEntry[]): Promise<OutboxEntry
   entries: for (const entry of batch) {
     if (run.heldIds.has(entry.id) || waitsBehind(run, entry)) continue;
     for (const sha256 of entryPhotos(entry)) {
-      const photo = await run.db.get("photos", sha256);
-      if (!photo || photo.uploadedAt || entry.kind !== "visit") continue;
       try {
-        await run.transport.uploadPhoto(photo, entry.payload.visit.gridId);
+        if (await uploadEntryPhoto(run, entry, sha256)) run.answered += 1;
       } catch (error) {
         const status = statusOf(error);
         if (status !== undefined) run.answered += 1;
@@ -190,8 +201,6 @@ async function uploadPhotos(run: Run, batch: OutboxEntry[]): Promise<OutboxEntry
         await settleAlone(run, entry, error, status);
         continue entries;
       }
-      run.answered += 1;
-      await run.db.put("photos", { ...photo, uploadedAt: new Date().toISOString() });
     }
     ready.push(entry);
   }
@@ -581,17 +590,13 @@ async function decideUndecided(run: Run): Promise<void> {
 async function handOverPhotos(run: Run, entries: OutboxEntry[]): Promise<boolean> {
   for (const entry of entries) {
     for (const sha256 of entryPhotos(entry)) {
-      const photo = await run.db.get("photos", sha256);
-      if (entry.kind !== "visit" || !photo || photo.uploadedAt) continue;
       try {
-        await run.transport.uploadPhoto(photo, entry.payload.visit.gridId);
+        await uploadEntryPhoto(run, entry, sha256);
       } catch (error) {
         const status = statusOf(error);
         if (status === undefined || status >= 500 || status === 401 || status === 403 || status === 429)
           return false;
-        continue;
       }
-      await run.db.put("photos", { ...photo, uploadedAt: new Date().toISOString() });
     }
   }
   return true;
