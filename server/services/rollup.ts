@@ -200,33 +200,41 @@ async function recountRegister(tx: Db, ids: string[], today: string) {
 
 /**
  * The register area view's figures (rollup_area_register) of the grids `list`, from their register rows
- * just written, then of every area above them, summed afresh over the grids' figures under each (so an
- * area's figure never drifts from its grids'). Only the households and persons, which the calendar does
- * not move: moveAgesForward leaves them as they are.
+ * just written, and of every area above them, moved by each grid's change (new figure less the one it
+ * replaces) rather than summed again over all the grids under each: a city's root has a thousand grids
+ * and a refresh touches a few. Exact because every grid figure changes only here, under the refresh's
+ * advisory lock, and areas never move. Only the households and persons, which the calendar does not
+ * move: moveAgesForward leaves them as they are.
  */
 async function sumAreaRegister(tx: Db, list: SQL) {
+  // One statement: the grids' previous figures are read in the snapshot the new ones are written over.
   await tx.execute(sql`
-    insert into ${rollupAreaRegister} (area_id, households, persons)
-    select rr.grid_id, ${AREA_REGISTER_HOUSEHOLDS}, ${AREA_REGISTER_PERSONS}
-    from ${rollupRegister} rr join areas g on g.id = rr.grid_id and g.level = 'grid'
-    where rr.grid_id = any(${list})
-    on conflict (area_id) do update set households = excluded.households, persons = excluded.persons`);
-  // The areas above: those whose path begins a grid's path, found by the path's beginnings (through the
-  // unique index on path) rather than by testing every area against every grid.
-  await tx.execute(sql`
-    with above as (
-      select distinct a.id, a.path
-      from areas g cross join lateral generate_series(1, length(g.path) - 1) i
-        join areas a on a.path = left(g.path, i)
-      where g.id = any(${list})
+    with fresh as (
+      select rr.grid_id as id, ${AREA_REGISTER_HOUSEHOLDS} as households, ${AREA_REGISTER_PERSONS} as persons
+      from ${rollupRegister} rr join areas g on g.id = rr.grid_id and g.level = 'grid'
+      where rr.grid_id = any(${list})
+    ),
+    written as (
+      insert into ${rollupAreaRegister} (area_id, households, persons)
+      select id, households, persons from fresh
+      on conflict (area_id) do update set households = excluded.households, persons = excluded.persons
+    ),
+    change as (
+      select f.id, f.households - coalesce(p.households, 0) as households,
+        f.persons - coalesce(p.persons, 0) as persons
+      from fresh f left join ${rollupAreaRegister} p on p.area_id = f.id
+      where f.households is distinct from p.households or f.persons is distinct from p.persons
     )
-    insert into ${rollupAreaRegister} (area_id, households, persons)
-    select t.id, coalesce(sum(r.households), 0)::int, coalesce(sum(r.persons), 0)::int
-    from above t
-      left join (areas g join ${rollupAreaRegister} r on r.area_id = g.id)
-        on g.level = 'grid' and starts_with(g.path, t.path)
-    group by t.id
-    on conflict (area_id) do update set households = excluded.households, persons = excluded.persons`);
+    -- The areas above: those whose path begins a grid's path, found by the path's beginnings (through
+    -- the unique index on path) rather than by testing every area against every grid.
+    insert into ${rollupAreaRegister} as r (area_id, households, persons)
+    select a.id, sum(c.households)::int, sum(c.persons)::int
+    from change c join areas g on g.id = c.id
+      cross join lateral generate_series(1, length(g.path) - 1) i
+      join areas a on a.path = left(g.path, i)
+    group by a.id
+    on conflict (area_id) do update
+      set households = r.households + excluded.households, persons = r.persons + excluded.persons`);
 }
 
 /** A grid's active households (its rollup_register households, summed over their kinds), of `rr`. */
