@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq, type SQL, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import {
   areas,
@@ -270,11 +270,10 @@ async function gridRows(tx: Db, campaignId: string, areaPath: string, targeted: 
       communityId: string | null;
       communityName: string | null;
       officers: unknown;
-      gridPath: string;
     }
   >(
     await tx.execute(sql`${rolledUpGridMeasures(campaignId, areaPath, targeted)}
-      select g.id as "gridId", g.code as "gridCode", g.name as "gridName", g.path as "gridPath",
+      select g.id as "gridId", g.code as "gridCode", g.name as "gridName",
         c.id as "communityId", c.name as "communityName",
         to_json(array(
           select distinct o.display_name from ${assignments} a join ${users} o on o.id = a.officer_id
@@ -297,43 +296,19 @@ async function gridRows(tx: Db, campaignId: string, areaPath: string, targeted: 
       revisitsDue,
       toEscalate,
       officers,
-      gridPath,
       ...grid
-    }): { grid: GridProgress; path: string } => ({
-      grid: {
-        ...grid,
-        officers: jsonList(officers),
-        ...measures({ assigned, visited, checked, approved, returned, revisitsDue, toEscalate }),
-      },
-      path: gridPath,
+    }): GridProgress => ({
+      ...grid,
+      officers: jsonList(officers),
+      ...measures({ assigned, visited, checked, approved, returned, revisitsDue, toEscalate }),
     }),
   );
 }
 
 /**
  * The areas one level below `area` that hold grids of the report, each the sum of its grids (every
- * room lies in one grid, so the sums are exact). A grid's child area is the one whose path starts its.
- */
-async function childRows(
-  tx: Db,
-  area: { id: string },
-  grids: readonly { grid: GridProgress; path: string }[],
-): Promise<AreaProgress[]> {
-  const children = await tx
-    .select({ id: areas.id, name: areas.name, level: areas.level, path: areas.path })
-    .from(areas)
-    .where(eq(areas.parentId, area.id))
-    .orderBy(asc(areas.path));
-  return children.flatMap(({ path, ...child }) => {
-    const own = grids.filter((g) => g.path.startsWith(path)).map((g) => g.grid);
-    return own.length ? [{ ...child, ...sumMeasures(own) }] : [];
-  });
-}
-
-/**
- * childRows for a screen that lists no grids (a district's or a city's): the child areas' sums added
- * up in the database, so the answer to the app is one row per child area, not every grid of the city.
- * The same sums as childRows' (a grid lies under exactly one child of the area), in the same order.
+ * room lies in one grid, so the sums are exact), added up in the database: a district's or a city's
+ * answer is one row per child area, not every grid of the city.
  */
 async function childSums(
   tx: Db,
@@ -509,15 +484,13 @@ async function buildSummary(
     async (transaction) => {
       const tx = transaction as unknown as Db;
       const listed = !(purpose === "screen" && isAreaView(area.level));
+      summary.children = await childSums(tx, campaignId, area, targeted);
       if (listed) {
-        const grids = await gridRows(tx, campaignId, path, targeted);
-        summary.grids = grids.map((g) => g.grid);
-        summary.children = await childRows(tx, area, grids);
+        summary.grids = await gridRows(tx, campaignId, path, targeted);
         summary.totals = sumMeasures(summary.grids);
       } else {
-        // A district's or a city's screen lists no grids: its child areas are summed in the database,
-        // and the totals are theirs (every grid lies under one of them).
-        summary.children = await childSums(tx, campaignId, area, targeted);
+        // A district's or a city's screen lists no grids: the totals are its child areas' (every grid
+        // lies under one of them).
         summary.totals = sumMeasures(summary.children);
       }
       summary.days = fillDays(await dayRows(tx, campaignId, path), summary.totals.assigned);
