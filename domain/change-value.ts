@@ -14,6 +14,9 @@ const EXTRA_LABELS: Record<string, string> = {
   endedAt: "review.field.endedAt",
   endReason: "review.field.endReason",
   "*": "review.field.new",
+  // A person moved by a confirmed move-in (claims.ts movedInChanges).
+  roomId: "change.field.roomId",
+  householdId: "change.field.householdId",
 };
 
 /** A field means something else on some records: a household's kind is 户别, not a unit's 类型. */

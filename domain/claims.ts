@@ -5,7 +5,7 @@
 import { type CodeTable, ID_TYPE } from "./codes";
 import type { TargetSubject } from "./targets";
 import { parseCitizenId } from "./validators/citizen-id";
-import { type Change, endChanges, fieldChanges, type NewId, newPersonChange } from "./visit";
+import { type Change, endChanges, type FieldDiff, fieldChanges, type NewId, newPersonChange } from "./visit";
 
 /** What a department may say about a record (the police register's changes, and a new approval). */
 export const CLAIM_KIND = [
@@ -45,6 +45,13 @@ export interface TargetClaim {
   /** What matching found (see TargetFileOutcome) and which register values differ from the file's. */
   outcome: TargetFileOutcome;
   differences: string[];
+  /**
+   * Where the register holds a person found in another room than the file names (matched_diff with
+   * "room"): the person row's own room and household (either may be null) and its grid, as they stood
+   * when the target was made. A confirmed move-in moves the person from there (claimChanges); a target
+   * made before this was recorded has none, and its confirmation moves nobody.
+   */
+  registered?: { roomId: string | null; householdId: string | null; gridId: string } | null;
 }
 
 /**
@@ -81,7 +88,9 @@ export interface ClaimSubject {
 /**
  * The register corrections a confirmed claim implies, as a visit's change rows: a move-in or birth of
  * someone not in the register (outcome "room") adds them at the door's room (sex and birth date read
- * from the ID number, else the claim's date for a birth); a death or move-out ends the person; a new
+ * from the ID number, else the claim's date for a birth); a move-in of someone the register holds in
+ * another room of the same grid moves them to the door's room (movedInChanges); a death or move-out
+ * ends the person; a new
  * low-income approval sets the flag. A unit's move-out ends the unit; a unit's move-in changes nothing
  * (units are registered by market regulation, not at the door: the confirmed answer is the result). A
  * claim the register already agrees with needs none. `subject` is the target's register row if the
@@ -89,7 +98,7 @@ export interface ClaimSubject {
  */
 export function claimChanges(
   visitId: string,
-  target: { subjectId: string; roomId: string; subjectKind: TargetSubject },
+  target: { subjectId: string; roomId: string; gridId: string; subjectKind: TargetSubject },
   claim: TargetClaim,
   subject: ClaimSubject | null,
   visitDate: string,
@@ -103,10 +112,10 @@ export function claimChanges(
   switch (claim.kind) {
     case "move_in":
     case "birth": {
-      // Only someone the register does not hold is added. A subject found in the register (in another
-      // room: matched with differences) keeps their one row — a second would break the one-person-per-
-      // document rule and the push would refuse the whole visit; the confirmed answer still travels
-      // with the visit (visits.claims) for the reviewer and the results export.
+      // Only someone the register does not hold is added: one found in another room keeps their one
+      // row (a second would break the one-person-per-document rule) and is moved instead.
+      if (claim.kind === "move_in" && claim.outcome === "matched_diff")
+        return movedInChanges(visitId, target, claim, subject, newId);
       if (person || claim.outcome !== "room") return [];
       const id = claim.idNumber ? parseCitizenId(claim.idNumber) : null;
       const values: Record<string, unknown> = {
@@ -154,3 +163,32 @@ export function claimChanges(
     }
   }
 }
+
+/**
+ * The person's row moved to the door's room: its room becomes the door's and it leaves its household
+ * (the household stays where it is; which household, if any, they joined here is for the officer to
+ * record on the room's cards). Change rows like any correction, from the register values the target
+ * recorded, so a person who moved again meanwhile is a conflict for the reviewer, not overwritten.
+ *
+ * Only within the target's grid: every register row keeps its grid for life (a phone holds rows by
+ * grid, and the pull has no way to take a row from one grid's phones to another's). A move-in from
+ * another grid changes nothing; the confirmed answer still travels with the visit (visits.claims) for
+ * the reviewer and the results export, and the review says where the register holds the person.
+ */
+export function movedInChanges(
+  visitId: string,
+  target: { subjectId: string; roomId: string; gridId: string },
+  claim: TargetClaim,
+  subject: ClaimSubject | null,
+  newId?: NewId,
+): Change[] {
+  const from = claim.registered;
+  if (!from || from.gridId !== target.gridId || from.roomId === target.roomId) return [];
+  const diffs: FieldDiff[] = [{ field: "roomId", registerValue: from.roomId, observedValue: target.roomId }];
+  if (from.householdId)
+    diffs.push({ field: "householdId", registerValue: from.householdId, observedValue: null });
+  return fieldChanges(visitId, "person", { id: target.subjectId, version: subject?.version }, diffs, newId);
+}
+
+/** The person fields only a confirmed move-in may change (movedInChanges), never a form. */
+export const MOVE_IN_FIELDS: readonly string[] = ["roomId", "householdId"];

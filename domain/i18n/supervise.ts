@@ -71,6 +71,8 @@ const zh = {
   "change.separator": "；",
   // Household fields a new household may carry that no form of the officer's corrects.
   "change.field.headName": "户主姓名",
+  "change.field.roomId": "居住房屋",
+  "change.field.householdId": "所属户",
   "change.field.fiveGuarantee": "五保户",
   "review.reveal": "显示完整信息（将记录在审计日志中）",
   "review.evidence": "照片与定位",
@@ -251,6 +253,8 @@ const en = {
   "change.pair": "{label}: {value}",
   "change.separator": "; ",
   "change.field.headName": "Head of household",
+  "change.field.roomId": "Room lived in",
+  "change.field.householdId": "Household",
   "change.field.fiveGuarantee": "Five guarantees",
   "review.reveal": "Show in full (written to the audit log)",
   "review.evidence": "Photo and position",

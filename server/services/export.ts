@@ -49,6 +49,7 @@ import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { type ExportFile, type ExportFormat, pagedTableFile, tableFile } from "./export-file";
 import { nameList, noteNames } from "./note-names";
+import { placeWords } from "./place-words";
 import { statisticsReader } from "./rollup";
 import { areaInScope, visibleCampaigns } from "./scope";
 
@@ -450,6 +451,14 @@ export async function exportChanges(
     ),
   );
   const t = options.translate;
+  // A move-in's room and household ids as places (place-words.ts), read where the rows were.
+  const word = await placeWords(
+    options.readDb ?? db,
+    rows.map((row) => ({
+      field: row.field,
+      values: [row.registerValue, row.observedValue, row.resolvedValue],
+    })),
+  );
   return finish(
     db,
     user,
@@ -459,6 +468,9 @@ export async function exportChanges(
       changesTable(
         rows.map((row) => ({
           ...row,
+          registerValue: word(row.field, row.registerValue),
+          observedValue: word(row.field, row.observedValue),
+          resolvedValue: word(row.field, row.resolvedValue),
           visitedAt: new Date(row.visitedAt),
           noteNames: nameList(row.noteNames),
         })),

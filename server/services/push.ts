@@ -21,6 +21,7 @@ import {
   visitAttachments,
   visits,
 } from "@/db/schema";
+import { MOVE_IN_FIELDS } from "@/domain/claims";
 import {
   DEFAULT_LOCALE,
   type Locale,
@@ -105,6 +106,15 @@ import { namedSetters, registerSetters, type SetterSource } from "./setters";
  */
 
 type FieldRules = Record<string, z.ZodType>;
+
+/** A target a pushed visit answers a claim of. */
+interface PushTarget {
+  campaignId: string;
+  roomId: string;
+  subjectKind: string;
+  subjectId: string;
+  claimKind: string | null;
+}
 
 function rulesFor(entity: ChangeEntity, shape: FieldRules): FieldRules {
   const columns = getTableColumns(TABLES[entity]) as Record<string, PgColumn>;
@@ -204,7 +214,7 @@ interface Batch {
   /** Questionnaire definitions the batch's answers were given in, by `campaignId|version`. */
   questionnaires: Map<string, QuestionnaireDefinition>;
   /** Targets named by the batch's visits' claim answers: their campaign and door. */
-  targets: Map<string, { campaignId: string; roomId: string }>;
+  targets: Map<string, PushTarget>;
   /**
    * An officer's open targets at the batch's doors, by `roomId|campaignId`, each with its moves
    * (target_assignments, oldest first): whose the door was when a visit was recorded (coverAt).
@@ -351,6 +361,28 @@ function validateField(entity: ChangeEntity, field: string, value: unknown): unk
   if (parsed.success) return parsed.data ?? null;
   if (value === null && rule.safeParse(null).success) return null;
   throw rejectIssues(parsed.error, field);
+}
+
+/**
+ * A person's room or household, which no form changes: only a move-in the visit confirms at this door
+ * (domain/claims.ts movedInChanges), of the target's own person, to this room and out of any household.
+ * Anything else is refused as a field the officer may not correct.
+ */
+function movedInValue(batch: Batch, visit: Visit, change: Change): unknown {
+  const licensed = (visit.claims ?? []).some((answer) => {
+    const target = batch.targets.get(answer.targetId);
+    return (
+      answer.answer === "confirmed" &&
+      target?.claimKind === "move_in" &&
+      target.subjectKind === "person" &&
+      target.subjectId === change.entityId &&
+      target.roomId === visit.roomId
+    );
+  });
+  const expected = change.field === "roomId" ? visit.roomId : null;
+  if (!licensed || change.observedValue !== expected)
+    throw new Rejection("validation.visit.field", undefined, change.field);
+  return expected;
 }
 
 function createRow(scratch: Scratch, visit: Visit, change: Change, now: Date): void {
@@ -564,7 +596,10 @@ function judgeVisit(batch: Batch, mutation: VisitMutation): MutationResult {
     }
     const current = scratch.get(change.entity, change.entityId);
     if (!current || current.gridId !== visit.gridId) throw notFound();
-    const observed = validateField(change.entity, change.field, change.observedValue);
+    const observed =
+      change.entity === "person" && MOVE_IN_FIELDS.includes(change.field)
+        ? movedInValue(batch, visit, change)
+        : validateField(change.entity, change.field, change.observedValue);
     const serverValue = wireValue(current, change.field);
     const decision = mergeField(
       serverValue,
@@ -808,8 +843,13 @@ function judgeResolve(batch: Batch, mutation: ResolveMutation): MutationResult {
   if (!current) throw notFound();
   // A row still waiting for its own visit's review has no register value to settle yet.
   if (!batch.register.has(keyOf(entity, change.entityId))) throw new Rejection("review.parentPending");
-  const chosen = validateField(entity, change.field, value);
   const serverValue = wireValue(current, change.field);
+  // A move-in's room or household is settled by keeping either side, never by a value typed in.
+  const chosen =
+    entity === "person" && MOVE_IN_FIELDS.includes(change.field)
+      ? [change.observedValue, serverValue].find((side) => sameValue(side, value ?? null))
+      : validateField(entity, change.field, value);
+  if (chosen === undefined) throw new Rejection("validation.visit.field", undefined, change.field);
   const decision = mergeField(serverValue, columnForm(change.field, seen), columnForm(change.field, chosen));
   if (decision === "conflict") {
     batch.changeUpdates.set(changeId, { serverValue });
@@ -1016,13 +1056,16 @@ async function readBatch(
         })
       : [];
   });
-  const targets = new Map<string, { campaignId: string; roomId: string }>();
+  const targets = new Map<string, PushTarget>();
   if (targetIds.length > 0) {
     const found = await tx
       .select({
         id: campaignTargets.id,
         campaignId: campaignTargets.campaignId,
         roomId: campaignTargets.roomId,
+        subjectKind: campaignTargets.subjectKind,
+        subjectId: campaignTargets.subjectId,
+        claimKind: sql<string | null>`${campaignTargets.claim}->>'kind'`,
       })
       .from(campaignTargets)
       .where(anyOf(campaignTargets.id, targetIds));

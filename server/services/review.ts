@@ -36,6 +36,7 @@ import { applyApprovedChanges, returnChanges } from "./approve";
 import { writeAudit } from "./audit";
 import type { SessionUser } from "./auth";
 import { namesAtVisit } from "./note-names";
+import { changeValues, type PlaceWord, placeWords } from "./place-words";
 import { type PushMeta, pushMutations } from "./push";
 import { TABLES, wireValue } from "./register-values";
 import { inScope } from "./scope";
@@ -263,7 +264,15 @@ export async function reviewVisit(
       ip: options.ip,
     });
   }
-  const show = (field: string, value: unknown) => (options.reveal ? value : maskFieldValue(field, value));
+  const word = await placeWords(db, [
+    ...changeValues(changed),
+    ...changed.map((change) => ({
+      field: change.field,
+      values: [registerNow.get(`${change.entity}:${change.entityId}`)?.[change.field]],
+    })),
+  ]);
+  const show = (field: string, value: unknown) =>
+    options.reveal ? word(field, value) : maskFieldValue(field, word(field, value));
   // The names of the room's people at the visit, read once: the note, the questionnaire's free text
   // and the officer's words on the department's claims are masked with them unless revealed.
   const names = options.reveal ? [] : await namesAtVisit(db, visitId);
@@ -624,9 +633,10 @@ export async function conflictInbox(db: Db, user: SessionUser) {
     user,
     rows.map(({ change }) => ({ from: change.serverFrom, userId: change.serverSetBy })),
   );
+  const word = await placeWords(db, changeValues(rows.map((row) => row.change)));
   return rows.map(({ change, ...row }, index) => ({
     ...row,
-    ...conflictValues(change, records.get(change.id), false),
+    ...conflictValues(change, records.get(change.id), false, word),
     visitId: change.visitId,
     entity: change.entity,
     entityId: change.entityId,
@@ -637,8 +647,14 @@ export async function conflictInbox(db: Db, user: SessionUser) {
 }
 
 /** A conflict's record and values as the inbox shows them: masked, or in clear for a reveal. */
-function conflictValues(change: typeof changes.$inferSelect, record: RecordName, reveal: boolean) {
-  const show = (value: unknown) => (reveal ? value : maskFieldValue(change.field, value));
+function conflictValues(
+  change: typeof changes.$inferSelect,
+  record: RecordName,
+  reveal: boolean,
+  word: PlaceWord,
+) {
+  const show = (value: unknown) =>
+    reveal ? word(change.field, value) : maskFieldValue(change.field, word(change.field, value));
   return {
     changeId: change.id,
     record: recordText(record, reveal),
@@ -669,7 +685,12 @@ export async function revealConflict(db: Db, user: SessionUser, changeId: string
     areaPath: row.gridPath,
     ip,
   });
-  return conflictValues(row.change, records.get(changeId), true);
+  return conflictValues(
+    row.change,
+    records.get(changeId),
+    true,
+    await placeWords(db, changeValues([row.change])),
+  );
 }
 
 export interface InboxResolution {

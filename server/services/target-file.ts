@@ -44,6 +44,8 @@ interface Found {
   gridId: string;
   gridPath: string;
   name: string;
+  /** A person's own room and household columns (the room above is theirs or their household's). */
+  registered?: { roomId: string | null; householdId: string | null };
 }
 
 interface PlaceFound {
@@ -127,7 +129,8 @@ export async function uploadTargetFile(
     if (ids.length > 0) {
       for (const p of rowsOf<Found & { idNumber: string }>(
         await tx.execute(sql`select p.id as "subjectId", p.id_number as "idNumber", r.id as "roomId",
-            p.grid_id as "gridId", g.path as "gridPath", p.name
+            p.grid_id as "gridId", g.path as "gridPath", p.name,
+            json_build_object('roomId', p.room_id, 'householdId', p.household_id) as "registered"
           from persons p
           left join households h on h.id = p.household_id
           join rooms r on r.id = coalesce(p.room_id, h.room_id) and r.ended_at is null
@@ -239,7 +242,15 @@ export async function uploadTargetFile(
         roomId: target.roomId,
         gridId: target.gridId,
         fileRow: row,
-        claim: { ...claim, outcome, differences },
+        // Where a person found in another room is registered, for the move a confirmed move-in makes.
+        claim: {
+          ...claim,
+          outcome,
+          differences,
+          ...(found?.registered && differences.includes("room")
+            ? { registered: { ...found.registered, gridId: found.gridId } }
+            : {}),
+        },
       });
       report.push({ row, outcome, kind: claim.kind, label, differences, reason: null, reasonKey: null });
     }

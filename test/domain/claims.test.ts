@@ -18,6 +18,7 @@ const newId = () => `id-${++n}`;
 const target = {
   subjectId: "11111111-1111-4111-8111-111111111111",
   roomId: "room-1",
+  gridId: "grid-1",
   subjectKind: "person" as const,
 };
 const person = { id: target.subjectId, version: 3, lowIncome: false, endedAt: null, endReason: null };
@@ -86,7 +87,49 @@ describe("the corrections a confirmed claim implies", () => {
     expect(claimChanges("v", target, claim({ kind: "death" }), null, "2026-12-06", newId)).toEqual([]);
   });
 
-  it("a move-in or birth of someone the register holds elsewhere (not in the door's room) adds nobody", () => {
+  it("a confirmed move-in of someone the register holds in another room of the grid moves them to the door, out of their household", () => {
+    const moved = claim({
+      name: "王在册",
+      idNumber: "440104199001010010",
+      outcome: "matched_diff",
+      differences: ["room"],
+      registered: { roomId: null, householdId: "household-9", gridId: "grid-1" },
+    });
+    expect(
+      claimChanges("v", target, moved, person, "2026-12-06", newId).map((c) => [
+        c.entity,
+        c.entityId,
+        c.field,
+        c.registerValue,
+        c.observedValue,
+        c.baseVersion,
+      ]),
+    ).toEqual([
+      ["person", target.subjectId, "roomId", null, "room-1", 3],
+      ["person", target.subjectId, "householdId", "household-9", null, 3],
+    ]);
+    // A room of their own and no household: only the room changes. The phone need not hold the row.
+    expect(
+      claimChanges(
+        "v",
+        target,
+        { ...moved, registered: { roomId: "room-7", householdId: null, gridId: "grid-1" } },
+        null,
+        "2026-12-06",
+        newId,
+      ).map((c) => [c.field, c.registerValue, c.observedValue, c.baseVersion]),
+    ).toEqual([["roomId", "room-7", "room-1", 0]]);
+    // From another grid (a row keeps its grid for life), or already in the door's room: nothing.
+    for (const registered of [
+      { roomId: "room-7", householdId: null, gridId: "grid-2" },
+      { roomId: "room-1", householdId: null, gridId: "grid-1" },
+    ])
+      expect(claimChanges("v", target, { ...moved, registered }, person, "2026-12-06", newId)).toEqual([]);
+    // A birth is never a move.
+    expect(claimChanges("v", target, { ...moved, kind: "birth" }, null, "2026-12-06", newId)).toEqual([]);
+  });
+
+  it("a move-in or birth of someone the register holds elsewhere, with no record of where, adds nobody", () => {
     for (const kind of ["move_in", "birth"] as const)
       for (const outcome of ["matched", "matched_diff"] as const)
         expect(

@@ -437,19 +437,37 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
     await adminCaller.campaign.close({ id: campaign.id });
   });
 
-  it("a confirmed move-in of someone the register holds in another room is pushed and reviewed, and adds no second person", async () => {
+  it("a confirmed move-in of someone the register holds in another room of the grid moves them there once approved, and adds no second person", async () => {
     const { admin, adminCaller, officer, supervisor, gridId, campaign } =
       await fileCampaign("迁入核实（在册）");
     // A registered person of the grid, and another room of the grid that the department names.
-    const [registered] = rowsOf<{ id: string; idNumber: string; name: string; roomId: string }>(
-      await database.db.execute(sql`select p.id, p.id_number as "idNumber", p.name, h.room_id as "roomId"
+    const [registered] = rowsOf<{
+      id: string;
+      idNumber: string;
+      name: string;
+      roomId: string;
+      householdId: string;
+      householdNo: string;
+      ownRoomId: string | null;
+      ownRoom: string | null;
+    }>(
+      await database.db.execute(sql`select p.id, p.id_number as "idNumber", p.name, h.room_id as "roomId",
+          h.id as "householdId", h.household_no as "householdNo", p.room_id as "ownRoomId",
+          (select coalesce(b.name, b.address) || ' ' || coalesce(r.unit_no || ' ', '') || r.room_no
+            from rooms r join buildings b on b.id = r.building_id where r.id = p.room_id) as "ownRoom"
         from persons p join households h on h.id = p.household_id
         where p.grid_id = ${gridId} and p.ended_at is null and p.id_type = '1'
         order by p.id_number limit 1`),
     );
-    const [door] = rowsOf<{ roomId: string; buildingCode: string; unitNo: string | null; roomNo: string }>(
+    const [door] = rowsOf<{
+      roomId: string;
+      buildingCode: string;
+      buildingName: string;
+      unitNo: string | null;
+      roomNo: string;
+    }>(
       await database.db.execute(sql`select r.id as "roomId", b.code as "buildingCode", r.unit_no as "unitNo",
-          r.room_no as "roomNo"
+          r.room_no as "roomNo", coalesce(b.name, b.address) as "buildingName"
         from rooms r join buildings b on b.id = r.building_id
         where r.grid_id = ${gridId} and r.ended_at is null and r.id <> ${registered.roomId}
         order by b.code, r.room_no limit 1`),
@@ -477,9 +495,123 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
       .from(campaignTargets)
       .where(eq(campaignTargets.campaignId, campaign.id));
     expect(target).toMatchObject({ subjectId: registered.id, roomId: door.roomId });
-    expect((target.claim as TargetClaim).outcome).toBe("matched_diff");
+    expect(target.claim).toMatchObject({
+      outcome: "matched_diff",
+      registered: { roomId: registered.ownRoomId, householdId: registered.householdId, gridId },
+    });
 
     // At the door the phone holds no such person in this room (they are registered in another one).
+    const confirm = visitMutation({ gridId, roomId: door.roomId, campaignId: campaign.id });
+    const moves = claimChanges(confirm.id, target, target.claim as TargetClaim, null, "2026-12-06");
+    confirm.payload.changes = moves;
+    (confirm.payload.visit as Record<string, unknown>).claims = [
+      { targetId: target.id, answer: "confirmed", found: null },
+    ];
+    // The same move without the confirmation, or to another room than the door's, is refused alone:
+    // no form moves a person; only a move-in confirmed where the target is.
+    const refuted = visitMutation({ gridId, roomId: door.roomId, campaignId: campaign.id });
+    refuted.payload.changes = moves.map((change) => ({ ...change, id: randomUUID(), visitId: refuted.id }));
+    (refuted.payload.visit as Record<string, unknown>).claims = [
+      { targetId: target.id, answer: "refuted", found: "无此人" },
+    ];
+    const elsewhere = visitMutation({ gridId, roomId: door.roomId, campaignId: campaign.id });
+    elsewhere.payload.changes = [
+      { ...moves[0], id: randomUUID(), visitId: elsewhere.id, observedValue: registered.roomId },
+    ];
+    (elsewhere.payload.visit as Record<string, unknown>).claims = [
+      { targetId: target.id, answer: "confirmed", found: null },
+    ];
+    const { results } = await officer.sync.push({
+      deviceId: randomUUID(),
+      mutations: [refuted, elsewhere, confirm],
+    });
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "applied"]);
+    expect(results.slice(0, 2).map((r) => (r.status === "rejected" ? r.key : null))).toEqual([
+      "validation.visit.field",
+      "validation.visit.field",
+    ]);
+
+    // The reviewer reads places, not ids: the room and household the person leaves and the door.
+    const seen = await supervisor.review.visit({ id: confirm.id });
+    expect(
+      seen.changes.map((c) => [
+        c.entityId,
+        c.field,
+        c.status,
+        c.registerValue,
+        c.observedValue,
+        c.registerNow,
+      ]),
+    ).toEqual([
+      [
+        registered.id,
+        "roomId",
+        "pending",
+        registered.ownRoom,
+        `${door.buildingName} ${[door.unitNo, door.roomNo].filter(Boolean).join(" ")}`,
+        registered.ownRoom,
+      ],
+      [registered.id, "householdId", "pending", registered.householdNo, null, registered.householdNo],
+    ]);
+    const before = await database.db
+      .select({ roomId: persons.roomId, householdId: persons.householdId })
+      .from(persons)
+      .where(eq(persons.id, registered.id));
+    expect(before).toEqual([{ roomId: registered.ownRoomId, householdId: registered.householdId }]);
+    const [pushed] = await database.db
+      .select({ version: visits.version, claims: visits.claims })
+      .from(visits)
+      .where(eq(visits.id, confirm.id));
+    expect(pushed.claims).toEqual([{ targetId: target.id, answer: "confirmed", found: null }]);
+    await supervisor.review.decide({
+      visits: [{ id: confirm.id, version: pushed.version }],
+      decision: "approve",
+      comment: null,
+    });
+    const held = await database.db
+      .select({
+        id: persons.id,
+        endedAt: persons.endedAt,
+        roomId: persons.roomId,
+        householdId: persons.householdId,
+      })
+      .from(persons)
+      .where(eq(persons.idNumber, registered.idNumber));
+    expect(held).toEqual([{ id: registered.id, endedAt: null, roomId: door.roomId, householdId: null }]);
+    await adminCaller.campaign.close({ id: campaign.id });
+  });
+
+  it("a move-in whose person moved meanwhile is a conflict in words, settled by keeping a side, never by a typed room", async () => {
+    const { admin, adminCaller, officer, supervisor, gridId, campaign } =
+      await fileCampaign("迁入核实（冲突）");
+    const [person] = rowsOf<{ id: string; idNumber: string; name: string; roomId: string }>(
+      await database.db.execute(sql`select p.id, p.id_number as "idNumber", p.name, p.room_id as "roomId"
+        from persons p
+        where p.grid_id = ${gridId} and p.ended_at is null and p.id_type = '1' and p.room_id is not null
+        order by p.id_number desc limit 1`),
+    );
+    const doors = rowsOf<{ roomId: string; buildingCode: string; unitNo: string | null; roomNo: string }>(
+      await database.db.execute(sql`select r.id as "roomId", b.code as "buildingCode", r.unit_no as "unitNo",
+          r.room_no as "roomNo"
+        from rooms r join buildings b on b.id = r.building_id
+        where r.grid_id = ${gridId} and r.ended_at is null and r.id <> ${person.roomId}
+        order by b.code desc, r.room_no desc limit 2`),
+    );
+    const [door, third] = doors;
+    await uploadFile(
+      database,
+      admin,
+      campaign.id,
+      "迁入.csv",
+      csv([
+        ["变动类型", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
+        ["迁入", person.idNumber, person.name, door.buildingCode, door.unitNo ?? "", door.roomNo],
+      ]),
+    );
+    const [target] = await database.db
+      .select()
+      .from(campaignTargets)
+      .where(eq(campaignTargets.campaignId, campaign.id));
     const confirm = visitMutation({ gridId, roomId: door.roomId, campaignId: campaign.id });
     confirm.payload.changes = claimChanges(
       confirm.id,
@@ -493,21 +625,40 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
     ];
     const { results } = await officer.sync.push({ deviceId: randomUUID(), mutations: [confirm] });
     expect(results.map((r) => r.status)).toEqual(["applied"]);
+    // Meanwhile the register moves them elsewhere (another department's file, say).
+    await database.db.update(persons).set({ roomId: third.roomId }).where(eq(persons.id, person.id));
     const [pushed] = await database.db
-      .select({ version: visits.version, claims: visits.claims })
+      .select({ version: visits.version })
       .from(visits)
       .where(eq(visits.id, confirm.id));
-    expect(pushed.claims).toEqual([{ targetId: target.id, answer: "confirmed", found: null }]);
     await supervisor.review.decide({
       visits: [{ id: confirm.id, version: pushed.version }],
       decision: "approve",
       comment: null,
     });
-    const held = await database.db
-      .select({ id: persons.id, endedAt: persons.endedAt })
+    const inbox = (await supervisor.conflict.list()).filter((c) => c.visitId === confirm.id);
+    const words = (r: (typeof doors)[number]) => [r.unitNo, r.roomNo].filter(Boolean).join(" ");
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toMatchObject({ entityId: person.id, field: "roomId" });
+    // Places, not ids: the door the officer saw them at, and the room the register holds now.
+    expect(String(inbox[0].observedValue).endsWith(words(door))).toBe(true);
+    expect(String(inbox[0].serverValue).endsWith(words(third))).toBe(true);
+    const resolve = (choice: "server" | "observed" | "other", value?: unknown) =>
+      supervisor.conflict.resolve({
+        mutationId: randomUUID(),
+        deviceId: randomUUID(),
+        changeId: inbox[0].changeId,
+        choice,
+        value,
+      });
+    const typed = await resolve("other", person.roomId);
+    expect(typed).toMatchObject({ status: "rejected", key: "validation.visit.field" });
+    expect((await resolve("observed")).status).toBe("applied");
+    const [now] = await database.db
+      .select({ roomId: persons.roomId })
       .from(persons)
-      .where(eq(persons.idNumber, registered.idNumber));
-    expect(held).toEqual([{ id: registered.id, endedAt: null }]);
+      .where(eq(persons.id, person.id));
+    expect(now.roomId).toBe(door.roomId);
     await adminCaller.campaign.close({ id: campaign.id });
   });
 

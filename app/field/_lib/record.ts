@@ -520,7 +520,7 @@ export function buildRecord(
         : roomPerson(data, target.subjectId as string);
     const implied = claimChanges(
       visitId,
-      { subjectId: target.subjectId as string, roomId: room.id, subjectKind },
+      { subjectId: target.subjectId as string, roomId: room.id, gridId, subjectKind },
       target.claim as TargetClaim,
       subject && !subject.endedAt ? (subject as ClaimSubject) : null,
       visitDate,
