@@ -190,5 +190,16 @@ export function movedInChanges(
   return fieldChanges(visitId, "person", { id: target.subjectId, version: subject?.version }, diffs, newId);
 }
 
+/**
+ * A move-in of someone the register holds elsewhere that confirming will not move (movedInChanges): the
+ * register holds them in another grid, or the target does not say where. The officer and the reviewer
+ * are told, so an approval is not taken for a move; the register's own process moves them.
+ */
+export function moveInStaysPut(claim: TargetClaim, targetGridId: string): boolean {
+  if (claim.kind !== "move_in" || claim.outcome !== "matched_diff" || !claim.differences.includes("room"))
+    return false;
+  return !claim.registered || claim.registered.gridId !== targetGridId;
+}
+
 /** The person fields only a confirmed move-in may change (movedInChanges), never a form. */
 export const MOVE_IN_FIELDS: readonly string[] = ["roomId", "householdId"];

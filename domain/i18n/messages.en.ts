@@ -168,6 +168,8 @@ export const en: Catalogue = {
   "field.claim.kind.low_income": "New low-income approval",
   "field.claim.notInRegister": "Not in the register yet: verify in person.",
   "field.claim.differs": "Differs from the register (room or name): verify in person.",
+  "field.claim.staysPut":
+    "Registered in another grid: confirming does not move their record here; the reviewer passes it on.",
   "field.claim.question": "Is what the department says so?",
   "field.claim.confirm": "Confirmed",
   "field.claim.refute": "Not so",

@@ -166,6 +166,7 @@ export const zhCN = {
   "field.claim.kind.low_income": "新增低保",
   "field.claim.notInRegister": "登记信息中暂无此人，请当面核实。",
   "field.claim.differs": "与登记信息不一致（房屋或姓名不同），请当面核实。",
+  "field.claim.staysPut": "此人登记在其他网格：确认不会在这里迁移其登记，审核员将转交办理。",
   "field.claim.question": "部门所说是否属实",
   "field.claim.confirm": "属实",
   "field.claim.refute": "不属实",

@@ -58,6 +58,7 @@ const zh = {
   "review.claimRow": "回流文件第 {row} 行",
   "review.claimNotInRegister": "台账中原无此人：属实则按变更新增。",
   "review.claimDiffers": "与台账不一致（房屋或姓名不同）。",
+  "review.claimStaysPut": "此人登记在其他网格：通过本次走访不会迁移其登记，请转交该网格或户籍部门办理。",
   "review.noChanges": "没有更正：信息员核实台账无误。",
   "review.field": "字段",
   "review.record": "记录",
@@ -242,6 +243,8 @@ const en = {
   "review.claimRow": "row {row} of the returned file",
   "review.claimNotInRegister": "Not in the register before: if confirmed, the changes below add them.",
   "review.claimDiffers": "Differs from the register (room or name).",
+  "review.claimStaysPut":
+    "Registered in another grid: approving this visit does not move their record; pass it on to that grid or the registry.",
   "review.noChanges": "No corrections: the officer confirmed the register.",
   "review.field": "Field",
   "review.record": "Record",

@@ -19,7 +19,7 @@ import {
   visitAttachments,
   visits,
 } from "@/db/schema";
-import type { ClaimAnswer } from "@/domain/claims";
+import { type ClaimAnswer, moveInStaysPut } from "@/domain/claims";
 import { type CallNumber, callNumbers, roomsToEscalate } from "@/domain/counts";
 import { distanceMeters, FAR_FROM_BUILDING_M } from "@/domain/geo";
 import { maskFieldValue, maskIdNumber, maskName, maskText } from "@/domain/mask";
@@ -345,7 +345,12 @@ async function claimsAnswered(
   const answers = visit.claims ?? [];
   if (answers.length === 0) return [];
   const targets = await db
-    .select({ id: campaignTargets.id, claim: campaignTargets.claim, fileRow: campaignTargets.fileRow })
+    .select({
+      id: campaignTargets.id,
+      claim: campaignTargets.claim,
+      fileRow: campaignTargets.fileRow,
+      gridId: campaignTargets.gridId,
+    })
     .from(campaignTargets)
     .where(
       inArray(
@@ -368,6 +373,7 @@ async function claimsAnswered(
         uscc: claim.uscc,
         outcome: claim.outcome,
         differences: claim.differences,
+        staysPut: moveInStaysPut(claim, byId.get(answer.targetId)?.gridId ?? ""),
         answer: answer.answer,
         found: answer.found && !reveal ? maskText(answer.found, names) : answer.found,
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { claimChanges, type TargetClaim } from "@/domain/claims";
+import { claimChanges, moveInStaysPut, type TargetClaim } from "@/domain/claims";
 
 const claim = (over: Partial<TargetClaim>): TargetClaim => ({
   kind: "move_in",
@@ -127,6 +127,20 @@ describe("the corrections a confirmed claim implies", () => {
       expect(claimChanges("v", target, { ...moved, registered }, person, "2026-12-06", newId)).toEqual([]);
     // A birth is never a move.
     expect(claimChanges("v", target, { ...moved, kind: "birth" }, null, "2026-12-06", newId)).toEqual([]);
+  });
+
+  it("says which confirmed move-ins will not move anyone: from another grid, or with no record of where", () => {
+    const elsewhere = claim({ outcome: "matched_diff", differences: ["room"] });
+    const inGrid = { roomId: "room-7", householdId: null, gridId: "grid-1" };
+    expect(moveInStaysPut({ ...elsewhere, registered: inGrid }, "grid-1")).toBe(false);
+    expect(moveInStaysPut({ ...elsewhere, registered: { ...inGrid, gridId: "grid-2" } }, "grid-1")).toBe(
+      true,
+    );
+    expect(moveInStaysPut(elsewhere, "grid-1")).toBe(true);
+    // Not a move: a newcomer, a name that differs only, another kind of claim.
+    expect(moveInStaysPut(claim({ outcome: "room" }), "grid-1")).toBe(false);
+    expect(moveInStaysPut(claim({ outcome: "matched_diff", differences: ["name"] }), "grid-1")).toBe(false);
+    expect(moveInStaysPut({ ...elsewhere, kind: "death" }, "grid-1")).toBe(false);
   });
 
   it("a move-in or birth of someone the register holds elsewhere, with no record of where, adds nobody", () => {

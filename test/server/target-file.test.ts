@@ -531,7 +531,11 @@ describe.each(databaseKinds)("a returned file's claims verified at the door, on 
       "validation.visit.field",
     ]);
 
-    // The reviewer reads places, not ids: the room and household the person leaves and the door.
+    // The reviewer reads places, not ids: the room and household the person leaves and the door; and
+    // is not warned that nothing moves, since it does.
+    expect((await supervisor.review.visit({ id: confirm.id })).claims).toMatchObject([
+      { kind: "move_in", outcome: "matched_diff", staysPut: false, answer: "confirmed" },
+    ]);
     const seen = await supervisor.review.visit({ id: confirm.id });
     expect(
       seen.changes.map((c) => [

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ClaimKind, TargetClaim } from "@/domain/claims";
+import { type ClaimKind, moveInStaysPut, type TargetClaim } from "@/domain/claims";
 import { maskIdNumber, maskName } from "@/domain/mask";
 import { useI18n } from "../../../_components/i18n";
 import { useRoom } from "./context";
@@ -51,6 +51,11 @@ export function ClaimsSection() {
               )}
               {claim.outcome === "matched_diff" && (
                 <p className="text-sm text-amber-900">{t("field.claim.differs")}</p>
+              )}
+              {moveInStaysPut(claim, target.gridId as string) && (
+                <p className="text-sm font-semibold text-amber-900" data-testid="claim-stays">
+                  {t("field.claim.staysPut")}
+                </p>
               )}
               {claim.note && <p className="text-sm text-gray-800">{claim.note}</p>}
               <fieldset className="grid grid-cols-2 gap-2">

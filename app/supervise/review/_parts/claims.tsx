@@ -12,6 +12,8 @@ export interface ReviewedClaim {
   idNumber: string | null;
   uscc: string | null;
   outcome: TargetFileOutcome;
+  /** A move-in that approving does not move (domain/claims.ts moveInStaysPut). */
+  staysPut: boolean;
   answer: "confirmed" | "refuted";
   found: string | null;
 }
@@ -48,6 +50,11 @@ export function ClaimsPanel({ claims }: { claims: readonly ReviewedClaim[] }) {
             )}
             {claim.outcome === "matched_diff" && (
               <p className="text-sm text-amber-900">{t("review.claimDiffers")}</p>
+            )}
+            {claim.staysPut && claim.answer === "confirmed" && (
+              <p className="text-sm font-semibold text-amber-900" data-testid="review-claim-stays">
+                {t("review.claimStaysPut")}
+              </p>
             )}
             <p
               className={`font-semibold ${claim.answer === "confirmed" ? "text-green-900" : "text-red-900"}`}
