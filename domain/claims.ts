@@ -166,8 +166,7 @@ export function claimChanges(
 
 /**
  * The person's row moved to the door's room: its room becomes the door's and it leaves its household
- * (the household stays where it is; which household, if any, they joined here is for the officer to
- * record on the room's cards). Change rows like any correction, from the register values the target
+ * (the household stays where it is; the file does not say which household here, if any, they joined). Change rows like any correction, from the register values the target
  * recorded, so a person who moved again meanwhile is a conflict for the reviewer, not overwritten.
  *
  * Only within the target's grid: every register row keeps its grid for life (a phone holds rows by
