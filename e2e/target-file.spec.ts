@@ -1,8 +1,9 @@
 // A department's returned file end to end: an administrator opens a returned-file campaign over one
 // community, uploads a file of 20 rows (moves in, a death, a birth, three rows that match nothing, one
 // with a bad ID number…) and reads the row-level report; the officer's phone shows the claims at their
-// doors, confirms one move-in and refutes another; after approval the confirmed newcomer is in the
-// register and the refuted one is not; the results export answers all 20 lines. The spec closes its
+// doors, confirms one move-in and refutes another, and confirms the move-in of a registered resident
+// into another room of the grid; after approval the confirmed newcomer is in the register, the refuted
+// one is not, and the resident lives at the new door; the results export answers all 20 lines. The spec closes its
 // campaign at the end.
 
 import { mkdirSync } from "node:fs";
@@ -70,18 +71,25 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   const rooms = (await registerOf("rooms")).filter((r) => r.房号);
   const people = (await registerOf("persons")).filter((p) => /^\d{17}[\dX]$/.test(p.公民身份号码 ?? ""));
   expect(rooms.length).toBeGreaterThanOrEqual(9);
-  expect(people.length).toBeGreaterThanOrEqual(7);
+  expect(people.length).toBeGreaterThanOrEqual(8);
   const at = (r: Record<string, string>) => [r.建筑物编码, r.单元 ?? "", r.房号];
   const newcomers = Array.from({ length: 8 }, (_, i) => ({
     id: citizenId(`1990010${i + 1}`, `${stamp.padStart(3, "0").slice(0, 2)}${i + 1}`),
     name: `迁入者${i + 1}`,
   }));
+  const mover = people.slice(7).find((p) => at(p).join("|") !== at(rooms[7]).join("|")) as Record<
+    string,
+    string
+  >;
+  expect(mover).toBeTruthy();
   const unknown = (i: number) => citizenId(`1980020${i}`, `7${stamp.slice(-1)}${i}`);
   const badId = `${newcomers[0].id.slice(0, 17)}${newcomers[0].id[17] === "0" ? "1" : "0"}`;
   const lines: string[][] = [
     ["变动类型", "变动日期", "身份证号", "姓名", "建筑物编码", "单元", "房号"],
-    // rows 2–9: eight moves in of people not in the register, each at a room of the grid
-    ...newcomers.map((n, i) => ["迁入", `2026-11-0${i + 1}`, n.id, n.name, ...at(rooms[i])]),
+    // rows 2–8: seven moves in of people not in the register, each at a room of the grid
+    ...newcomers.slice(0, 7).map((n, i) => ["迁入", `2026-11-0${i + 1}`, n.id, n.name, ...at(rooms[i])]),
+    // row 9: a registered resident of the grid moving into another of its rooms
+    ["迁入", "2026-11-08", mover.公民身份号码, mover.姓名, ...at(rooms[7])],
     // row 10: a death of a registered person; row 11: a birth at a room
     ["死亡", "2026-10-15", people[0].公民身份号码, people[0].姓名, "", "", ""],
     ["出生", "2026-09-09", "", "新生儿", ...at(rooms[8])],
@@ -115,7 +123,7 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   await panel.getByRole("button", { name: "上传并比对" }).click();
   const report = panel.getByTestId("target-file-report");
   await expect(report.getByRole("status")).toHaveText(
-    "共 20 行：匹配 7，匹配但有差异 0，仅匹配到房屋 9，未采用 4",
+    "共 20 行：匹配 7，匹配但有差异 1，仅匹配到房屋 8，未采用 4",
   );
   await expect(report.locator('tr[data-outcome="rejected"]')).toHaveCount(4);
   await expect(report.locator("tr").filter({ hasText: "身份证号" }).filter({ hasText: "有误" })).toHaveCount(
@@ -156,12 +164,23 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   await page.getByRole("button", { name: /^保存/ }).click();
   await expect(page.getByTestId("saved")).toHaveText(/已保存，待同步/);
   await expect(page).toHaveURL(/\/field$/, { timeout: 15_000 });
+
+  // Row 9: the registered resident does live here now — confirmed; approving will move them.
+  await page.goto(`/field/room?id=${roomOf(mover.公民身份号码)}`);
+  const move = page.getByTestId("claim").filter({ hasText: "2026-11-08" });
+  await expect(move).toContainText("与登记信息不一致");
+  await expect(move.getByTestId("claim-stays")).toHaveCount(0);
+  await move.getByRole("button", { name: "属实", exact: true }).click();
+  await page.getByRole("button", { name: /^信息变更/ }).click();
+  await page.getByRole("button", { name: /^保存/ }).click();
+  await expect(page.getByTestId("saved")).toHaveText(/已保存，待同步/);
+  await expect(page).toHaveURL(/\/field$/, { timeout: 15_000 });
   await syncUntilEmpty(page);
 
   // The reviewer approves both visits; the register then holds the confirmed newcomer only.
-  const doors = new Set([roomOf(newcomers[0].id), roomOf(newcomers[1].id)]);
+  const doors = new Set([roomOf(newcomers[0].id), roomOf(newcomers[1].id), roomOf(mover.公民身份号码)]);
   const visits = (await readStore<Row>(page, "visits")).filter((v) => doors.has(String(v.roomId)));
-  expect(visits).toHaveLength(2);
+  expect(visits).toHaveLength(3);
   // The reviewer reads each of the department's lines beside the officer's word on it.
   await admin.goto("/supervise/review");
   for (const [visit, answer] of [
@@ -176,6 +195,14 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   }
   await expect(admin.getByTestId("review-claim")).toContainText("住户称无此人迁入，房屋由原住户居住");
   await admin.screenshot({ path: `${SHOTS}/review-claim-refuted.png` });
+  // The move: the resident's room and household as places, the door beside where they were.
+  const moveVisit = visits.find((v) => v.roomId === roomOf(mover.公民身份号码));
+  await admin.locator(`[data-testid="queue-item"][data-visit-id="${moveVisit?.id}"]`).click();
+  const moveRows = admin.getByTestId("review-changes").locator("tbody tr");
+  await expect(moveRows.filter({ hasText: "居住房屋" })).toContainText(rooms[7].房号);
+  await expect(moveRows.filter({ hasText: "所属户" })).toHaveCount(1);
+  await expect(admin.getByTestId("review-claim-stays")).toHaveCount(0);
+  await admin.screenshot({ path: `${SHOTS}/review-move-in.png` });
   await trpcMutate(admin.request, "review.decide", {
     visits: visits.map((v) => ({ id: v.id, version: Number(v.version ?? 1) })),
     decision: "approve",
@@ -196,6 +223,24 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
     data: { json: { id: subjectOf(newcomers[1].id) } },
   });
   expect(refused.status()).toBe(404);
+  // The resident now lives at the door the department named, out of their old household: the phone's
+  // next sync brings their register row so.
+  await expect
+    .poll(
+      async () => {
+        await page
+          .getByTestId("sync-chip")
+          .first()
+          .click()
+          .catch(() => {});
+        const row = (await readStore<Row>(page, "persons")).find(
+          (p) => p.id === subjectOf(mover.公民身份号码),
+        );
+        return row ? [row.roomId, row.householdId ?? null] : null;
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual([roomOf(mover.公民身份号码), null]);
 
   // The results export answers all 20 lines of the file, in its order.
   const exported = await admin.request.get(`/api/export/results?format=csv&campaignId=${created.id}`);
@@ -208,7 +253,8 @@ test("a returned file of 20 rows: report per row, a move-in confirmed and one re
   expect(rows[1][col("核实结论")]).toBe("不属实");
   expect(rows[1][col("核实情况/原因")]).toBe("住户称无此人迁入，房屋由原住户居住");
   expect(rows.filter((r) => r[col("核实结论")] === "未采用")).toHaveLength(4);
-  expect(rows.filter((r) => r[col("核实结论")] === "未走访")).toHaveLength(14);
+  expect(rows[7][col("核实结论")]).toBe("属实");
+  expect(rows.filter((r) => r[col("核实结论")] === "未走访")).toHaveLength(13);
 
   await trpcMutate(admin.request, "campaign.close", { id: created.id });
   await phone.close();
