@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { changeFieldLabel, changeValueText } from "@/domain/change-value";
+import { MOVE_IN_FIELDS } from "@/domain/claims";
 import { setterText } from "@/domain/push";
 import { useI18n } from "../../_components/i18n";
 import { needsAnything, useNeedsAction } from "../_lib/needs-action";
@@ -18,8 +19,12 @@ export default function NeedsActionList({ db }: { db: FieldDatabase | null }) {
   const { t, locale } = useI18n();
   const needs = useNeedsAction(db);
   if (!db || !needs || !needsAnything(needs)) return null;
-  const show = (conflict: { entity: string; field: string }, value: unknown) =>
-    changeValueText(conflict.field, value, { locale, t, mask: false, entity: conflict.entity }) || "—";
+  const show = (conflict: { entity: string; field: string; roomId: string }, value: unknown) =>
+    // A move-in's room or household is an id (domain/claims.ts movedInChanges): the door it was
+    // confirmed at, or another place of the register, in words.
+    MOVE_IN_FIELDS.includes(conflict.field) && typeof value === "string"
+      ? t(value === conflict.roomId ? "change.value.thisDoor" : "change.value.elsewhere")
+      : changeValueText(conflict.field, value, { locale, t, mask: false, entity: conflict.entity }) || "—";
   const discard = async (entry: OutboxEntry) => {
     if (!window.confirm(t("sync.discardConfirm"))) return;
     await discardRejected(db, entry);

@@ -19,7 +19,7 @@ export default function NoticeList({
 }: {
   db: FieldDatabase;
   notices: NeedsAction["notices"];
-  show: (conflict: { entity: string; field: string }, value: unknown) => string;
+  show: (conflict: { entity: string; field: string; roomId: string }, value: unknown) => string;
 }) {
   const { t } = useI18n();
   return (
