@@ -118,6 +118,8 @@ interface Scope {
   blankRel: number[];
   blankVal: Value[];
   blankRaw: unknown[];
+  /** Whether a repeat sits directly in this scope (its rows have rows under them). */
+  nested: boolean;
 }
 
 interface ItemInfo {
@@ -216,7 +218,7 @@ class Row {
   /** The answer (a repeat's rows) as given per slot, undefined when absent: read once, when the row is made. */
   readonly raw: unknown[];
   /** Per repeat slot of this scope: that repeat's rows under this row. */
-  readonly sub: (Row[] | undefined)[] = [];
+  readonly sub: (Row[] | undefined)[];
   /** A repeat row's own relevance (the repeat's relevant, under its parent's). */
   self = true;
   totals: Map<ItemInfo, Total> | null = null;
@@ -230,8 +232,12 @@ class Row {
     this.rel = scope.blankRel.slice();
     this.val = scope.blankVal.slice();
     this.raw = scope.blankRaw.slice();
+    // Shared and never written where the scope holds no repeat: one array fewer per row.
+    this.sub = scope.nested ? [] : NO_SUB;
   }
 }
+
+const NO_SUB: (Row[] | undefined)[] = [];
 
 const compiled = new WeakMap<QuestionnaireDefinition, Compiled>();
 
@@ -266,6 +272,7 @@ function compile(def: QuestionnaireDefinition): Compiled {
     blankRel: [],
     blankVal: [],
     blankRaw: [],
+    nested: false,
   };
   const scopes: Scope[] = [root];
   const scopeOfRepeat = new Map<string, Scope>();
@@ -319,7 +326,9 @@ function compile(def: QuestionnaireDefinition): Compiled {
         blankRel: [],
         blankVal: [],
         blankRaw: [],
+        nested: false,
       };
+      scope.nested = true;
       scopes.push(inner);
       scopeOfRepeat.set(item.name, inner);
       entry.inner = inner;
@@ -930,7 +939,7 @@ export class FormState {
         const list: Row[] = new Array(n);
         for (let i = 0; i < n; i++) {
           const answers = Array.isArray(held) && isRecord(held[i]) ? (held[i] as Answers) : null;
-          const row = new Row(p, [...p.at, i], answers, inner);
+          const row = new Row(p, p.at.length === 0 ? [i] : [...p.at, i], answers, inner);
           if (loadRow(row, inner)) this.unscanned = true;
           list[i] = row;
         }
