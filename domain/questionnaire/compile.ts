@@ -7,7 +7,7 @@
 
 import type { Choice } from "./definition";
 import type { BinaryOp, Expr } from "./expr";
-import type { Relation, Value } from "./values";
+import type { Value } from "./values";
 import * as values from "./values";
 
 // The helpers as this module's own constants: a bundler's (and tsx's) named import is a getter on
@@ -139,17 +139,45 @@ function binary<S, I>(op: BinaryOp, a: Fn<S, I>, b: Fn<S, I>): Fn<S, I> {
       return (s, i, c) => toBoolean(a(s, i, c)) || toBoolean(b(s, i, c));
     case "and":
       return (s, i, c) => toBoolean(a(s, i, c)) && toBoolean(b(s, i, c));
+    // Two texts (an answer against a choice's name) are equal exactly when they are the same text.
     case "=":
-      return (s, i, c) => equals(a(s, i, c), b(s, i, c));
+      return (s, i, c) => {
+        const x = a(s, i, c);
+        const y = b(s, i, c);
+        return typeof x === "string" && typeof y === "string" ? x === y : equals(x, y);
+      };
     case "!=":
-      return (s, i, c) => !equals(a(s, i, c), b(s, i, c));
+      return (s, i, c) => {
+        const x = a(s, i, c);
+        const y = b(s, i, c);
+        return typeof x === "string" && typeof y === "string" ? x !== y : !equals(x, y);
+      };
+    // Two numbers (a constraint's answer against a bound, the commonest comparison) compared
+    // directly; anything else as compare() does.
     case "<":
+      return (s, i, c) => {
+        const x = a(s, i, c);
+        const y = b(s, i, c);
+        return typeof x === "number" && typeof y === "number" ? x < y : compare("<", x, y);
+      };
     case "<=":
+      return (s, i, c) => {
+        const x = a(s, i, c);
+        const y = b(s, i, c);
+        return typeof x === "number" && typeof y === "number" ? x <= y : compare("<=", x, y);
+      };
     case ">":
-    case ">=": {
-      const relation = op as Relation;
-      return (s, i, c) => compare(relation, a(s, i, c), b(s, i, c));
-    }
+      return (s, i, c) => {
+        const x = a(s, i, c);
+        const y = b(s, i, c);
+        return typeof x === "number" && typeof y === "number" ? x > y : compare(">", x, y);
+      };
+    case ">=":
+      return (s, i, c) => {
+        const x = a(s, i, c);
+        const y = b(s, i, c);
+        return typeof x === "number" && typeof y === "number" ? x >= y : compare(">=", x, y);
+      };
     case "+":
       return (s, i, c) => toNumber(a(s, i, c)) + toNumber(b(s, i, c));
     case "-":
@@ -180,6 +208,12 @@ function call<S, I>(expr: Expr & { k: "call" }, leaves: Leaves<S, I>, sub: (e: E
     case "false":
       return constant(false);
     case "selected": {
+      // selected(., 'name'), as forms write it: the choice's name trimmed once, here.
+      if (args[1].k === "str") {
+        const list = sub(args[0]);
+        const token = args[1].v.trim();
+        return (s, i, c) => hasToken(toText(list(s, i, c)), token);
+      }
       const [list, choice] = args.map(sub);
       return (s, i, c) => hasToken(toText(list(s, i, c)), toText(choice(s, i, c)).trim());
     }

@@ -110,6 +110,16 @@ interface Scope {
   /** Items whose innermost repeat this is (groups, questions, and repeats nested directly). */
   names: Map<string, ItemInfo>;
   size: number;
+  /**
+   * A new row's slots before anything is settled, copied by each Row (a packed array's copy, where
+   * filling a fresh array costs a pass and leaves it holey): relevance 1 for the items that always
+   * apply (`fixed`), blank values, no answers.
+   */
+  blankRel: number[];
+  blankVal: Value[];
+  blankRaw: unknown[];
+  /** Whether a repeat sits directly in this scope (its rows have rows under them). */
+  nested: boolean;
 }
 
 interface ItemInfo {
@@ -153,6 +163,17 @@ interface ItemInfo {
   fitting: Set<string> | null;
   /** Checked by validateAnswers: a repeat, or a question that takes an answer. */
   checked: boolean;
+  /**
+   * Applies in every row of its scope: no relevant of its own nor on any container. Such an item's
+   * relevance is in the scope's blank row already; nothing to settle for it unless it has a value to
+   * work out.
+   */
+  fixed: boolean;
+  /**
+   * A fixed question whose value is its typed answer (no calculation): worked out as the answer is
+   * read into its slot (loadRow), since it reads nothing else, rather than in a pass of its own.
+   */
+  valueOnLoad: boolean;
   /** Its place in the dependency order: an update settles what it must in this order. */
   rank: number;
   /**
@@ -171,6 +192,8 @@ interface Compiled {
   info: ReadonlyMap<string, ItemInfo>;
   /** Items in dependency order. */
   order: readonly ItemInfo[];
+  /** Those of them a new state settles: the rest are fixed groups and valueOnLoad questions. */
+  settled: readonly ItemInfo[];
   /** Items in form order. */
   items: readonly ItemInfo[];
   scopes: readonly Scope[];
@@ -195,7 +218,7 @@ class Row {
   /** The answer (a repeat's rows) as given per slot, undefined when absent: read once, when the row is made. */
   readonly raw: unknown[];
   /** Per repeat slot of this scope: that repeat's rows under this row. */
-  readonly sub: (Row[] | undefined)[] = [];
+  readonly sub: (Row[] | undefined)[];
   /** A repeat row's own relevance (the repeat's relevant, under its parent's). */
   self = true;
   totals: Map<ItemInfo, Total> | null = null;
@@ -204,13 +227,17 @@ class Row {
     readonly at: readonly number[],
     /** This row's answers object, or null when the answers lack it. */
     readonly answers: Answers | null,
-    size: number,
+    scope: Scope,
   ) {
-    this.rel = new Array<number>(size).fill(0);
-    this.val = new Array<Value>(size).fill("");
-    this.raw = new Array(size);
+    this.rel = scope.blankRel.slice();
+    this.val = scope.blankVal.slice();
+    this.raw = scope.blankRaw.slice();
+    // Shared and never written where the scope holds no repeat: one array fewer per row.
+    this.sub = scope.nested ? [] : NO_SUB;
   }
 }
+
+const NO_SUB: (Row[] | undefined)[] = [];
 
 const compiled = new WeakMap<QuestionnaireDefinition, Compiled>();
 
@@ -242,6 +269,10 @@ function compile(def: QuestionnaireDefinition): Compiled {
     path: [],
     names: new Map(),
     size: 0,
+    blankRel: [],
+    blankVal: [],
+    blankRaw: [],
+    nested: false,
   };
   const scopes: Scope[] = [root];
   const scopeOfRepeat = new Map<string, Scope>();
@@ -251,6 +282,7 @@ function compile(def: QuestionnaireDefinition): Compiled {
     const repeats = parents.filter((p) => p.kind === "repeat").map((p) => p.name);
     const scope = repeats.length > 0 ? (scopeOfRepeat.get(repeats[repeats.length - 1]) as Scope) : root;
     const parent = parents.length > 0 ? parents[parents.length - 1] : null;
+    const fixed = !item.relevant && (parent === null || (info.get(parent.name) as ItemInfo).fixed);
     const entry: ItemInfo = {
       item,
       kind: item.kind,
@@ -277,6 +309,8 @@ function compile(def: QuestionnaireDefinition): Compiled {
       checked:
         item.kind === "repeat" ||
         (item.kind === "question" && item.type !== "note" && item.type !== "calculate"),
+      fixed,
+      valueOnLoad: fixed && item.kind === "question" && !item.calculation,
       rank: 0,
       settleReaders: [],
       checkReaders: [],
@@ -289,7 +323,12 @@ function compile(def: QuestionnaireDefinition): Compiled {
         path: [...scope.path, entry.slot],
         names: new Map(),
         size: 0,
+        blankRel: [],
+        blankVal: [],
+        blankRaw: [],
+        nested: false,
       };
+      scope.nested = true;
       scopes.push(inner);
       scopeOfRepeat.set(item.name, inner);
       entry.inner = inner;
@@ -297,6 +336,12 @@ function compile(def: QuestionnaireDefinition): Compiled {
     scope.names.set(item.name, entry);
     info.set(item.name, entry);
     items.push(entry);
+  }
+  for (const entry of items) {
+    // Pushed one by one, so the arrays are packed (their copies too).
+    entry.scope.blankRel.push(entry.fixed && !entry.inner ? 1 : 0);
+    entry.scope.blankVal.push("");
+    entry.scope.blankRaw.push(undefined);
   }
 
   const language = def.settings.defaultLanguage;
@@ -389,6 +434,7 @@ function compile(def: QuestionnaireDefinition): Compiled {
   const result: Compiled = {
     info,
     order,
+    settled: order.filter((entry) => entry.inner !== null || !entry.fixed || entry.calculation !== null),
     items,
     scopes,
     choices,
@@ -495,7 +541,14 @@ function loadRow(row: Row, scope: Scope): boolean {
   for (const name of Object.keys(answers)) {
     const info = scope.names.get(name);
     if (info === undefined || info.kind === "group") unknown = true;
-    else row.raw[info.slot] = answers[name];
+    else {
+      const raw = answers[name];
+      row.raw[info.slot] = raw;
+      if (info.valueOnLoad) {
+        const value = typedAnswer(info.type as QuestionType, raw);
+        if (value !== "") row.val[info.slot] = value;
+      }
+    }
   }
   return unknown;
 }
@@ -575,10 +628,10 @@ export class FormState {
 
   private evaluateAll(): void {
     for (const rows of this.rowsOf) rows.length = 0;
-    const root = new Row(null, [], this.given, this.c.scopes[0].size);
+    const root = new Row(null, [], this.given, this.c.scopes[0]);
     this.unscanned = loadRow(root, this.c.scopes[0]);
     this.rowsOf[0].push(root);
-    for (const info of this.c.order) this.settle(info);
+    for (const info of this.c.settled) this.settle(info);
   }
 
   /**
@@ -886,7 +939,7 @@ export class FormState {
         const list: Row[] = new Array(n);
         for (let i = 0; i < n; i++) {
           const answers = Array.isArray(held) && isRecord(held[i]) ? (held[i] as Answers) : null;
-          const row = new Row(p, [...p.at, i], answers, inner.size);
+          const row = new Row(p, p.at.length === 0 ? [i] : [...p.at, i], answers, inner);
           if (loadRow(row, inner)) this.unscanned = true;
           list[i] = row;
         }
