@@ -1,8 +1,17 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { areas, attachments } from "@/db/schema";
+import {
+  areas,
+  assignments,
+  attachments,
+  campaigns,
+  campaignTargets,
+  targetAssignments,
+  visitAttachments,
+  visits,
+} from "@/db/schema";
 import { isPhotoHash } from "@/domain/photo";
 import { AppError, notFound } from "../errors";
 import { writeAudit } from "./audit";
@@ -134,17 +143,65 @@ export async function storePhotoOf(
 export async function photoExists(db: Db, user: SessionUser, sha256: string): Promise<boolean> {
   if (!isPhotoHash(sha256)) return false;
   const [row] = await db
-    .select({ gridId: attachments.gridId })
+    .select({ gridId: attachments.gridId, uploadedBy: attachments.uploadedBy })
     .from(attachments)
     .where(eq(attachments.sha256, sha256))
     .limit(1);
   if (!row) return false;
-  return (await writableGrids(db, user, [row.gridId])).has(row.gridId);
+  return officerSeesPhoto(db, user, sha256, row);
 }
 
 /**
- * A photo for viewing: to whoever may write to its grid (its officer) or oversees the area it lies in
- * (a supervisor reviewing the visit). Anyone else is answered as if it did not exist.
+ * Whether an officer may see (or learn of) a photo of `gridId`: one they took; any of a grid assigned
+ * to them (ended assignments too, as for writing, so their own work stays theirs); of a grid they hold
+ * only through targets moved to them (cover), only a photo of a visit at a door they cover — the rest of
+ * that grid's photos are its own officer's.
+ */
+async function officerSeesPhoto(
+  db: Db,
+  user: SessionUser,
+  sha256: string,
+  row: { gridId: string; uploadedBy: string },
+): Promise<boolean> {
+  if (row.uploadedBy === user.id) return true;
+  if (!(await writableGrids(db, user, [row.gridId])).has(row.gridId)) return false;
+  const [assigned] = await db
+    .select({ one: sql<number>`1` })
+    .from(assignments)
+    .innerJoin(campaigns, eq(campaigns.id, assignments.campaignId))
+    .where(
+      and(
+        eq(assignments.gridId, row.gridId),
+        eq(assignments.officerId, user.id),
+        eq(campaigns.status, "open"),
+      ),
+    )
+    .limit(1);
+  if (assigned) return true;
+  const [covered] = await db
+    .select({ one: sql<number>`1` })
+    .from(visitAttachments)
+    .innerJoin(visits, eq(visits.id, visitAttachments.visitId))
+    .innerJoin(
+      campaignTargets,
+      and(eq(campaignTargets.roomId, visits.roomId), eq(campaignTargets.campaignId, visits.campaignId)),
+    )
+    .innerJoin(targetAssignments, eq(targetAssignments.targetId, campaignTargets.id))
+    .where(
+      and(
+        eq(visitAttachments.sha256, sha256),
+        eq(targetAssignments.officerId, user.id),
+        isNull(targetAssignments.endedAt),
+      ),
+    )
+    .limit(1);
+  return !!covered;
+}
+
+/**
+ * A photo for viewing: to its grid's officer (officerSeesPhoto: a covering officer only those of the
+ * doors they cover) or whoever oversees the area it lies in (a supervisor reviewing the visit). Anyone
+ * else is answered as if it did not exist.
  */
 export async function readPhoto(db: Db, user: SessionUser, sha256: string) {
   if (!isPhotoHash(sha256)) throw notFound();
@@ -153,6 +210,7 @@ export async function readPhoto(db: Db, user: SessionUser, sha256: string) {
       mime: attachments.mime,
       data: attachments.data,
       gridId: attachments.gridId,
+      uploadedBy: attachments.uploadedBy,
       gridPath: areas.path,
     })
     .from(attachments)
@@ -161,9 +219,7 @@ export async function readPhoto(db: Db, user: SessionUser, sha256: string) {
     .limit(1);
   if (!row) throw notFound();
   const visible =
-    user.role === "officer"
-      ? (await writableGrids(db, user, [row.gridId])).has(row.gridId)
-      : inScope(user, row.gridPath);
+    user.role === "officer" ? await officerSeesPhoto(db, user, sha256, row) : inScope(user, row.gridPath);
   if (!visible) throw notFound();
   return { mime: row.mime, data: row.data };
 }

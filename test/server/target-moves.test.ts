@@ -1,13 +1,16 @@
-import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { createHash, randomUUID } from "node:crypto";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { areas, auditLog, campaignTargets, rooms, targetAssignments, users } from "@/db/schema";
 import type { PullResponse } from "@/domain/pull";
 import { decodePullRows, type PullRecord } from "@/domain/wire";
+import type { SessionUser } from "@/server/services/auth";
+import { photoExists, readPhoto, storePhoto } from "@/server/services/photos";
 import { databaseKinds, openTestDatabase, settle } from "../support/db";
-import { callerFor, loginAs, seedSmallStreet } from "../support/fixture";
+import { callerFor, loginAs, seedSmallStreet, sessionOf } from "../support/fixture";
 import { supervisorOf, visitMutation } from "../support/push";
+import { jpeg } from "../support/routes";
 
 type Caller = Awaited<ReturnType<typeof callerFor>>["caller"];
 
@@ -266,6 +269,58 @@ describe.each(databaseKinds)("moving targets to a covering officer, on %s", (kin
       ],
     });
     expect(afterBack.results[0]).toMatchObject({ status: "rejected", key: "sync.targetMoved" });
+  });
+
+  it("a covering officer sees the photos of the doors they cover, not the rest of the grid's", async () => {
+    const aTargets = targetsIn.get(gridA) ?? [];
+    const covered = aTargets[0];
+    const [elsewhere] = await database.db
+      .select({ id: rooms.id })
+      .from(rooms)
+      .where(
+        and(
+          eq(rooms.gridId, gridA),
+          isNull(rooms.endedAt),
+          sql`${rooms.id} <> all(${sql.param(aTargets.map((t) => t.roomId))}::uuid[])`,
+        ),
+      )
+      .limit(1);
+    const userA = await sessionOf(database, officerA.username);
+    const userB = await sessionOf(database, officerB.username);
+    const a = (await callerFor(database, { cookie: await loginAs(database, officerA.username) })).caller;
+    // Officer A photographs two doors of their grid: a target's, and one with no target.
+    const photoAt = async (roomId: string) => {
+      const bytes = jpeg();
+      const hash = createHash("sha256").update(bytes).digest("hex");
+      await storePhoto(database.db, userA, { sha256: hash, gridId: gridA, mime: "image/jpeg", bytes });
+      const visit = visitMutation({ gridId: gridA, roomId, campaignId, photoSha256: hash });
+      const { results } = await a.sync.push({ deviceId: randomUUID(), mutations: [visit] });
+      expect(results[0].status).toBe("applied");
+      return hash;
+    };
+    const atCovered = await photoAt(covered.roomId);
+    const atElsewhere = await photoAt(elsewhere.id);
+    const supervisor = (await callerFor(database, { cookie: await loginAs(database, "supervisor") })).caller;
+    await supervisor.campaign.moveTargets({ campaignId, targetIds: [covered.id], toOfficerId: officerB.id });
+
+    const sees = async (user: SessionUser, hash: string) => {
+      const exists = await photoExists(database.db, user, hash);
+      try {
+        await readPhoto(database.db, user, hash);
+        return [exists, "read"];
+      } catch (error) {
+        return [exists, (error as { kind?: string }).kind ?? String(error)];
+      }
+    };
+    // B, who covers one door of A's grid, sees that door's photo and not the other; A sees both.
+    expect(await sees(userB, atCovered)).toEqual([true, "read"]);
+    expect(await sees(userB, atElsewhere)).toEqual([false, "NOT_FOUND"]);
+    expect(await sees(userA, atCovered)).toEqual([true, "read"]);
+    expect(await sees(userA, atElsewhere)).toEqual([true, "read"]);
+
+    // Moved back: B sees neither.
+    await supervisor.campaign.moveTargets({ campaignId, targetIds: [covered.id], toOfficerId: officerA.id });
+    expect(await sees(userB, atCovered)).toEqual([false, "NOT_FOUND"]);
   });
 
   it("moves chosen targets only, and refuses a supervisor of another community, or targets outside the area", async () => {
