@@ -148,7 +148,9 @@ export async function photoExists(db: Db, user: SessionUser, sha256: string): Pr
     .where(eq(attachments.sha256, sha256))
     .limit(1);
   if (!row) return false;
-  return officerSeesPhoto(db, user, sha256, row);
+  return user.role === "officer"
+    ? officerSeesPhoto(db, user, sha256, row)
+    : (await writableGrids(db, user, [row.gridId])).has(row.gridId);
 }
 
 /**
