@@ -331,8 +331,11 @@ async function rolledUpAreaCompletion(
   trail: CompletionTrailStep[],
 ): Promise<CompletionPayload> {
   const pieces = campaignId
-    ? sql`covering as (
-        select c.id, c.path from campaign_areas ca join areas c on c.id = ca.area_id
+    ? // The campaign's areas each by its key (offset 0 keeps the planner from hashing every area of the
+      // city against a few dozen).
+      sql`covering as (
+        select c.id, c.path from campaign_areas ca
+          cross join lateral (select x.id, x.path from areas x where x.id = ca.area_id offset 0) c
         where ca.campaign_id = ${campaignId}
       ),
       pieces as (
