@@ -898,6 +898,28 @@ export const rollupCompletion = pgTable(
 );
 
 /**
+ * rollup_completion summed over the grids under each area above a grid, per campaign key: an area's row
+ * of a key sums its grids' rows of that key (a grid without one adds nothing), so a district's or a
+ * city's map reads its child areas' rows, not every grid under them. Kept by the refresh that recounts
+ * the grids (rollup.ts recount), by each grid's change. An area without a row of a key has nothing of it.
+ */
+export const rollupAreaCompletion = pgTable(
+  "rollup_area_completion",
+  {
+    areaId: uuid("area_id").notNull(),
+    campaignKey: text("campaign_key").notNull(),
+    rooms: integer("rooms").notNull(),
+    visited: integer("visited").notNull(),
+    checked: integer("checked").notNull(),
+    approved: integer("approved").notNull(),
+    returned: integer("returned").notNull(),
+    revisit: integer("revisit").notNull(),
+    conflicts: integer("conflicts").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.areaId, t.campaignKey] })],
+);
+
+/**
  * Progress measures (domain/progress.ts ProgressMeasures counts) of one grid in one campaign; campaign
  * '' holds the grid's active rooms (assigned) alone, the answer for a campaign with no row.
  */

@@ -234,7 +234,7 @@ export async function getCompletion(
       return areaCompletion(db, cut, g, countedStates(filters, targeted), trail);
     }
     const reader = await rollupReader(primary, db);
-    return areaCompletion(reader, cut, g, rolledUpStates(filters.campaignId, targeted), trail);
+    return rolledUpAreaCompletion(reader, cut, filters.campaignId, targeted, trail);
   }
 
   const areaRows = rowsOf<CompletionAreaRow>(
@@ -265,35 +265,7 @@ export async function getCompletion(
   return encodeCompletion(areaRows, buildingRows, trail);
 }
 
-/**
- * Per-grid counts off the roll-ups (rollup.ts) as the CTE `grid_counts` (grid_path and the columns of
- * roomCountColumns) over the grids `g`: of every campaign, or of one — a grid with no row of the
- * campaign has its rooms and nothing else counted, or in a targeted campaign (a row for every grid
- * with a target) nothing at all.
- */
-function rolledUpStates(campaignId: string | undefined, targeted: boolean): SQL {
-  const own = campaignId
-    ? sql`left join rollup_completion c on c.grid_id = g.id and c.campaign_key = ${campaignId}`
-    : sql`left join rollup_completion c on false`;
-  const pick = (column: string) =>
-    column === "rooms"
-      ? targeted
-        ? sql`coalesce(c.rooms, 0)`
-        : sql`coalesce(c.rooms, b.rooms, 0)`
-      : campaignId
-        ? sql`coalesce(${sql.raw(`c.${column}`)}, 0)`
-        : sql`coalesce(${sql.raw(`b.${column}`)}, 0)`;
-  return sql`
-      grid_counts as (
-        select g.path as grid_path, ${pick("rooms")} as rooms, ${pick("visited")} as visited,
-          ${pick("checked")} as checked, ${pick("approved")} as approved, ${pick("returned")} as returned,
-          ${pick("revisit")} as revisit, ${pick("conflicts")} as conflicts
-        from g left join rollup_completion b on b.grid_id = g.id and b.campaign_key = ''
-          ${own}
-      )`;
-}
-
-/** roomStatesCte's rooms counted per grid, as the CTE `grid_counts` that rolledUpStates also gives. */
+/** roomStatesCte's rooms counted per grid, as the CTE `grid_counts` of (grid_path, roomCountColumns). */
 function countedStates(filters: CompletionFilters, targeted: boolean): SQL {
   return sql`${roomStatesCte(filters, targeted)},
       grid_counts as (
@@ -304,10 +276,10 @@ function countedStates(filters: CompletionFilters, targeted: boolean): SQL {
 }
 
 /**
- * A district's or a city's map: its child areas that hold grids on the map, each with the counts of
- * every room under it, summed over its grids' counts (`counts`: rolledUpStates, or countedStates when a
- * filter on visits leaves the roll-ups out). A grid's child area is read off its path (the chain of
- * codes), so the grids are grouped in one pass, not matched against each child.
+ * A district's or a city's map when a filter on visits leaves the roll-ups out (rolledUpAreaCompletion
+ * otherwise): its child areas that hold grids on the map, each with the counts of every room under it,
+ * summed over its grids' counts (`counts`: countedStates). A grid's child area is read off its path (the
+ * chain of codes), so the grids are grouped in one pass, not matched against each child.
  */
 async function areaCompletion(
   db: Db,
@@ -335,6 +307,75 @@ async function areaCompletion(
         coalesce(pc.conflicts, 0) as conflicts
       from areas a left join per_child pc on pc.path = a.path
       where a.parent_id = ${cut.id} and exists (select 1 from g where starts_with(g.path, a.path))
+      order by a.path`),
+  );
+  return encodeAreaCompletion(rows, trail);
+}
+
+/**
+ * A district's or a city's map off the roll-ups: its child areas that hold grids on the map, each with
+ * the counts of every room under it, read off the per-area sums (rollup.ts rollup_area_completion) of a
+ * few pieces per child rather than summed over the thousand grids of a city. Without a campaign, or
+ * where the campaign covers the child whole (it or an area above it is the campaign's), the piece is the
+ * child; otherwise the campaign's outermost areas under the child — the grids gridsCte puts on the map
+ * are exactly those under the pieces. A piece's counts are its campaign row's; its rooms are its ''
+ * row's (a campaign's own grid rows count the grid's rooms too) unless the campaign counts targets,
+ * whose rooms are its own rows' (none without). Every grid has a '' row once counted (migration 0023
+ * marks new grids), so a child holds grids on the map exactly when a piece of it has a '' row.
+ */
+async function rolledUpAreaCompletion(
+  db: Db,
+  cut: { id: string; path: string },
+  campaignId: string | undefined,
+  targeted: boolean,
+  trail: CompletionTrailStep[],
+): Promise<CompletionPayload> {
+  const pieces = campaignId
+    ? // The campaign's areas each by its key (offset 0 keeps the planner from hashing every area of the
+      // city against a few dozen).
+      sql`covering as (
+        select c.id, c.path from campaign_areas ca
+          cross join lateral (select x.id, x.path from areas x where x.id = ca.area_id offset 0) c
+        where ca.campaign_id = ${campaignId}
+      ),
+      pieces as (
+        select a.id as child_id, a.id as area_id from areas a
+        where a.parent_id = ${cut.id} and exists (select 1 from covering c where starts_with(a.path, c.path))
+        union all
+        select a.id, c.id from areas a join covering c on starts_with(c.path, a.path) and c.id <> a.id
+        where a.parent_id = ${cut.id}
+          and not exists (select 1 from covering o where o.id <> c.id and starts_with(c.path, o.path))
+      )`
+    : sql`pieces as (select a.id as child_id, a.id as area_id from areas a where a.parent_id = ${cut.id})`;
+  const keys = sql`${sql.param(["", campaignId ?? ""])}::text[]`;
+  const roomsKey = targeted ? (campaignId as string) : "";
+  const countsKey = campaignId ?? "";
+  const sum = (column: string, key: string) =>
+    sql`coalesce(sum(pr.${sql.identifier(column)}) filter (where pr.campaign_key = ${key}), 0)::int as ${sql.identifier(column)}`;
+  const rows = rowsOf<CompletionAreaRow & CompletionCounts>(
+    await db.execute(sql`
+      with ${pieces},
+      piece_rows as (
+        select p.child_id, x.campaign_key, x.rooms, x.visited, x.checked, x.approved, x.returned,
+          x.revisit, x.conflicts
+        from pieces p join rollup_area_completion x on x.area_id = p.area_id and x.campaign_key = any(${keys})
+        union all
+        select p.child_id, x.campaign_key, x.rooms, x.visited, x.checked, x.approved, x.returned,
+          x.revisit, x.conflicts
+        from pieces p join rollup_completion x on x.grid_id = p.area_id and x.campaign_key = any(${keys})
+      ),
+      per_child as (
+        select pr.child_id, ${sum("rooms", roomsKey)}, ${sum("visited", countsKey)},
+          ${sum("checked", countsKey)}, ${sum("approved", countsKey)}, ${sum("returned", countsKey)},
+          ${sum("revisit", countsKey)}, ${sum("conflicts", countsKey)}
+        from piece_rows pr
+        group by pr.child_id
+        having bool_or(pr.campaign_key = '')
+      )
+      select a.id, a.parent_id as "parentId", a.level, a.code, a.name, a.boundary,
+        a.center_lat as "centerLat", a.center_lng as "centerLng", pc.rooms, pc.visited, pc.checked,
+        pc.approved, pc.returned, pc.revisit, pc.conflicts
+      from areas a join per_child pc on pc.child_id = a.id
       order by a.path`),
   );
   return encodeAreaCompletion(rows, trail);

@@ -2,6 +2,7 @@ import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import {
+  rollupAreaCompletion,
   rollupAreaRegister,
   rollupCompletion,
   rollupDays,
@@ -27,6 +28,9 @@ import { gridMeasuresCte, scopeCtes } from "./progress";
  *                      a day: persons' ages move with the calendar, so the age counts of a grid
  *                      counted on another day are moved by the persons who crossed an age band since
  *                      before statistics of today are read (refreshStatistics)
+ *   rollup_area_completion rollup_completion summed per area above a grid and campaign key, moved by
+ *                      each recounted grid's change, so a district's or a city's map reads its child
+ *                      areas' rows and never every grid of a city
  *   rollup_area_register the register's area view figures (households, persons) of every area, grid or
  *                      above, summed from rollup_register whenever a grid under it is recounted, so
  *                      the view reads its child areas' rows and never every grid of a city
@@ -237,6 +241,35 @@ async function sumAreaRegister(tx: Db, list: SQL) {
       set households = r.households + excluded.households, persons = r.persons + excluded.persons`);
 }
 
+/**
+ * The areas above the grids of `rows` (a CTE named `moved` of rollup_completion rows) moved by `sign`
+ * times those rows, per campaign key (rollup_area_completion): recount takes its grids' old rows out as
+ * it deletes them and puts the new ones in once written, so an area's sums follow its grids' without
+ * summing the thousand grids under a city again. Exact for the reason sumAreaRegister's figures are
+ * (only here, under the refresh's lock; areas never move). A row left at zero reads as no row.
+ */
+async function moveAreaCompletion(tx: Db, rows: SQL, sign: 1 | -1) {
+  const columns = ["rooms", "visited", "checked", "approved", "returned", "revisit", "conflicts"];
+  const sums = sql.join(
+    columns.map((c) => sql`(${sql.raw(String(sign))} * sum(moved.${sql.identifier(c)}))::int`),
+    sql`, `,
+  );
+  const added = sql.join(
+    columns.map((c) => sql`${sql.identifier(c)} = r.${sql.identifier(c)} + excluded.${sql.identifier(c)}`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    with ${rows}
+    insert into ${rollupAreaCompletion} as r
+      (area_id, campaign_key, rooms, visited, checked, approved, returned, revisit, conflicts)
+    select a.id, moved.campaign_key, ${sums}
+    from moved join areas g on g.id = moved.grid_id
+      cross join lateral generate_series(1, length(g.path) - 1) i
+      join areas a on a.path = left(g.path, i)
+    group by a.id, moved.campaign_key
+    on conflict (area_id, campaign_key) do update set ${added}`);
+}
+
 /** A grid's active households (its rollup_register households, summed over their kinds), of `rr`. */
 export const AREA_REGISTER_HOUSEHOLDS = sql`coalesce((select sum((x->>'n')::int) from jsonb_array_elements(rr.households) x), 0)`;
 /** A grid's active persons, of `rr`. */
@@ -266,7 +299,11 @@ async function recount(tx: Db, ids: string[]) {
         where r.grid_id = any(${list}) and t.state = 'open')`),
   );
 
-  await tx.execute(sql`delete from ${rollupCompletion} where grid_id = any(${list})`);
+  await moveAreaCompletion(
+    tx,
+    sql`moved as (delete from ${rollupCompletion} where grid_id = any(${list}) returning *)`,
+    -1,
+  );
   await tx.execute(sql`delete from ${rollupProgress} where grid_id = any(${list})`);
   await tx.execute(sql`delete from ${rollupDays} where grid_id = any(${list})`);
 
@@ -290,6 +327,12 @@ async function recount(tx: Db, ids: string[]) {
       where ${onlyActive ? sql`visited + checked + approved + returned + revisit + conflicts > 0` : sql`true`}`);
   await completion("", {}, false, false);
   for (const { id, targeted } of campaignRows) await completion(id, { campaignId: id }, !targeted, targeted);
+
+  await moveAreaCompletion(
+    tx,
+    sql`moved as (select * from ${rollupCompletion} where grid_id = any(${list}))`,
+    1,
+  );
 
   // Progress: a grid's active rooms, then each campaign's measures where more than those.
   await tx.execute(sql`

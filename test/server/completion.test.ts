@@ -8,7 +8,17 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wgs84ToGcj02 } from "@/app/_components/gcj";
 import type { Database } from "@/db/client";
-import { areas, buildings, changes, rooms, users, visits } from "@/db/schema";
+import {
+  areas,
+  buildings,
+  campaignAreas,
+  campaigns,
+  campaignTargets,
+  changes,
+  rooms,
+  users,
+  visits,
+} from "@/db/schema";
 import {
   buildingStatus,
   type CompletionCounts,
@@ -466,6 +476,154 @@ describe.each(databaseKinds)("the completion map on %s", (kind) => {
     expect(own.view).toBe("buildings");
     expect(own.trail.map((step) => step.id)).toEqual([street.id]);
     expect(await codeOf(supervisor.map.completion({ areaId: district.id }))).toBe("NOT_FOUND");
+  });
+
+  it("a district's and a city's map off the per-area roll-ups equal their streets' building maps, whatever part of them a campaign covers", async () => {
+    const { db } = database;
+    const [street] = await db
+      .select()
+      .from(areas)
+      .where(
+        and(
+          eq(areas.level, "street"),
+          sql`starts_with((select g.path from areas g where g.id = ${own.gridId}), ${areas.path})`,
+        ),
+      );
+    const [district] = await db
+      .select()
+      .from(areas)
+      .where(eq(areas.id, street.parentId as string));
+    const [city] = await db
+      .select()
+      .from(areas)
+      .where(eq(areas.id, district.parentId as string));
+    // A third street: one community with a grid of two rooms and a grid of nothing (never written in),
+    // another community without a grid; and a fourth street without any area under it.
+    const [street3, cm3a, grid3a, grid3b, cm3b, street4] = Array.from({ length: 6 }, () => randomUUID());
+    const area = (id: string, parentId: string, level: "street" | "community" | "grid", path: string) => ({
+      id,
+      parentId,
+      level,
+      code: path.split("/").at(-2) as string,
+      name: path,
+      path,
+    });
+    await db
+      .insert(areas)
+      .values([
+        area(street3, district.id, "street", `${district.path}T-ST3/`),
+        area(cm3a, street3, "community", `${district.path}T-ST3/T-CM3A/`),
+        area(grid3a, cm3a, "grid", `${district.path}T-ST3/T-CM3A/T-GR3A/`),
+        area(grid3b, cm3a, "grid", `${district.path}T-ST3/T-CM3A/T-GR3B/`),
+        area(cm3b, street3, "community", `${district.path}T-ST3/T-CM3B/`),
+        area(street4, district.id, "street", `${district.path}T-ST4/`),
+      ]);
+    const [b3] = await db
+      .insert(buildings)
+      .values({ gridId: grid3a, code: "T-B3", address: "第三街道1号", lat: 23.14, lng: 113.27 })
+      .returning({ id: buildings.id });
+    await db
+      .insert(rooms)
+      .values(["101", "102"].map((roomNo) => ({ gridId: grid3a, buildingId: b3.id, floor: 1, roomNo })));
+    // Campaigns over: a community and a grid of two streets; a street and its own community (nested);
+    // the whole city (above the district); a community without grids; and one of persons targeted,
+    // over the district, with one target at a room of officer1's.
+    const campaignOver = async (
+      name: string,
+      areaIds: string[],
+      targetKind: "every_door" | "query" = "every_door",
+    ) => {
+      const [c] = await db
+        .insert(campaigns)
+        .values({ name, startsOn: "2026-11-01", targetKind })
+        .returning({ id: campaigns.id });
+      await db.insert(campaignAreas).values(areaIds.map((areaId) => ({ campaignId: c.id, areaId })));
+      return c.id;
+    };
+    const partial = await campaignOver("部分", [cm3a, own.gridId]);
+    const nested = await campaignOver("嵌套", [street3, cm3a]);
+    const whole = await campaignOver("全市", [city.id]);
+    const empty = await campaignOver("空社区", [cm3b]);
+    const emptyGrid = await campaignOver("空网格", [grid3b]);
+    const targeted = await campaignOver("对象", [district.id], "query");
+    await db.insert(campaignTargets).values({
+      campaignId: targeted,
+      subjectKind: "person",
+      subjectId: own.personId,
+      roomId: roomIds[0],
+      gridId: own.gridId,
+    });
+    await addAdmin(database, "city-admin-pieces", city.id, "市管理员");
+    const admin = (await callerFor(database, { cookie: await loginAs(database, "city-admin-pieces") }))
+      .caller;
+
+    const total = (payload: CompletionPayload): CompletionCounts => {
+      const b = payload.buildings;
+      const add = (column: number[]) => column.reduce((x, y) => x + y, 0);
+      return {
+        rooms: add(b.rooms),
+        visited: add(b.visited),
+        checked: add(b.checked),
+        approved: add(b.approved),
+        returned: add(b.returned),
+        revisit: add(b.revisit),
+        conflicts: add(b.conflicts),
+      };
+    };
+    const streets = await db
+      .select()
+      .from(areas)
+      .where(eq(areas.parentId, district.id))
+      .orderBy(asc(areas.path));
+    expect(streets.map((s) => s.id)).toEqual(expect.arrayContaining([street.id, street3, street4]));
+    for (const campaign of [undefined, campaignId, partial, nested, whole, empty, emptyGrid, targeted]) {
+      // Each street from its buildings (counted from scratch): on the map when a grid of it is.
+      const expected: { id: string; counts: CompletionCounts }[] = [];
+      for (const s of streets) {
+        const map = await admin.map.completion({ areaId: s.id, campaignId: campaign });
+        expect(map.view).toBe("buildings");
+        if (map.areas.some((a) => a.level === "grid")) expected.push({ id: s.id, counts: total(map) });
+      }
+      const districtMap = await admin.map.completion({ areaId: district.id, campaignId: campaign });
+      expect(districtMap.view).toBe("areas");
+      const shown = districtMap.buildings.id.map((id) => ({ id, counts: countsOf(districtMap, id) }));
+      expect(shown, `district, campaign ${campaign}`).toEqual(expected);
+      const cityMap = await admin.map.completion({ campaignId: campaign });
+      const sum = (key: keyof CompletionCounts) => expected.reduce((n, e) => n + e.counts[key], 0);
+      expect(
+        cityMap.buildings.id.map((id) => ({ id, counts: countsOf(cityMap, id) })),
+        `city, campaign ${campaign}`,
+      ).toEqual(
+        expected.length
+          ? [
+              {
+                id: district.id,
+                counts: {
+                  rooms: sum("rooms"),
+                  visited: sum("visited"),
+                  checked: sum("checked"),
+                  approved: sum("approved"),
+                  returned: sum("returned"),
+                  revisit: sum("revisit"),
+                  conflicts: sum("conflicts"),
+                },
+              },
+            ]
+          : [],
+      );
+    }
+    // What the cases rest on: the partial campaign shows the third street by its one community's grids,
+    // the empty community's campaign shows no street, the empty grid's its street at nothing.
+    const partialMap = await admin.map.completion({ areaId: district.id, campaignId: partial });
+    expect(partialMap.buildings.id).toEqual(
+      streets.filter((s) => s.id === street.id || s.id === street3).map((s) => s.id),
+    );
+    expect(countsOf(partialMap, street3).rooms).toBe(2);
+    expect((await admin.map.completion({ areaId: district.id, campaignId: empty })).buildings.id).toEqual([]);
+    const emptyGridMap = await admin.map.completion({ areaId: district.id, campaignId: emptyGrid });
+    expect(emptyGridMap.buildings.id).toEqual([street3]);
+    expect(countsOf(emptyGridMap, street3).rooms).toBe(0);
+    expect(countsOf(await admin.map.completion({ campaignId: targeted }), district.id).rooms).toBe(1);
   });
 
   it("missing ids are NOT_FOUND; officers are FORBIDDEN; without a session UNAUTHORIZED", async () => {

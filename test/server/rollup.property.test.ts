@@ -7,6 +7,7 @@
 //   - progress measures and days of every grid and campaign, against today's statements over the whole
 //     street (progress.ts scopeCtes + gridMeasuresCte, and the days statement as it was before roll-ups);
 //   - register statistics of every grid against export.ts statisticsStatements over the whole street;
+//   - the per-area sums (completion, register figures) against their grids' rows summed afresh;
 //   - and the tables as kept incrementally equal those rebuilt with every grid marked stale.
 // The street is seeded once per database kind and the runs build on each other's history.
 // Deterministic by default; FC_SEED and FC_RUNS override, e.g.
@@ -30,6 +31,7 @@ import {
   households,
   persons,
   residentFeedback,
+  rollupAreaCompletion,
   rollupAreaRegister,
   rollupCompletion,
   rollupDays,
@@ -485,6 +487,28 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
       expect(got, `completion of grid ${gridId}, campaign '${campaign}'`).toEqual(want);
     }
 
+    // Every grid has its row of all campaigns (zeros in a grid of nothing: the map shows an area by it),
+    // and every area above a grid the sums of its grids' rows per campaign key (a row at zero reads as
+    // none), which the district's and city's maps read.
+    const grids = rowsOf<{ id: string }>(await db.execute(sql`select id from areas where level = 'grid'`));
+    for (const g of grids) expect(byKey.has(`${g.id}|`), `row '' of grid ${g.id}`).toBe(true);
+    const nonZero = (rows: Record<string, unknown>[]) =>
+      rows
+        .filter((r) => completionKeys.some((k) => Number(r[k]) !== 0))
+        .map((r) => JSON.stringify([r.area_id, r.campaign_key, ...completionKeys.map((k) => Number(r[k]))]))
+        .sort();
+    const areaSums = rowsOf<Record<string, unknown>>(
+      await db.execute(sql`
+        select a.id as area_id, rc.campaign_key, ${sql.raw(completionKeys.map((k) => `sum(rc.${k})::int as ${k}`).join(", "))}
+        from areas a join areas g on g.level = 'grid' and g.id <> a.id and starts_with(g.path, a.path)
+          join rollup_completion rc on rc.grid_id = g.id
+        group by a.id, rc.campaign_key`),
+    );
+    const areaKept = rowsOf<Record<string, unknown>>(
+      await db.execute(sql`select * from rollup_area_completion`),
+    );
+    expect(nonZero(areaKept), "completion sums of the areas").toEqual(nonZero(areaSums));
+
     // Progress: today's statements over every grid of the street, per campaign.
     const progressKeys = [
       "assigned",
@@ -632,6 +656,7 @@ describe.each(databaseKinds)("roll-ups equal a recount from scratch (%s)", (kind
         )
         .sort(),
       areaRegister: (await db.select().from(rollupAreaRegister)).map((r) => JSON.stringify(r)).sort(),
+      areaCompletion: (await db.select().from(rollupAreaCompletion)).map((r) => JSON.stringify(r)).sort(),
     });
     const kept = await snapshot();
     await db.execute(sql`insert into rollup_dirty (grid_id) select id from areas where level = 'grid'`);
