@@ -70,11 +70,20 @@ export async function areaTrail(
   user: SessionUser,
   path: string,
 ): Promise<{ id: string; level: AreaLevel; name: string }[]> {
-  return db
-    .select({ id: areas.id, level: areas.level, name: areas.name })
-    .from(areas)
-    .where(and(sql`starts_with(${path}, ${areas.path})`, sql`starts_with(${areas.path}, ${user.areaPath})`))
-    .orderBy(asc(areas.path));
+  return (
+    db
+      .select({ id: areas.id, level: areas.level, name: areas.name })
+      .from(areas)
+      // The path's beginnings, found through the unique index on path rather than by testing every area
+      // of the city against it.
+      .where(
+        and(
+          sql`${areas.path} = any(array(select left(${path}, i) from generate_series(1, length(${path})) i))`,
+          sql`starts_with(${areas.path}, ${user.areaPath})`,
+        ),
+      )
+      .orderBy(asc(areas.path))
+  );
 }
 
 /*
