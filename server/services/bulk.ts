@@ -172,14 +172,15 @@ let stagingNumber = 0;
 
 /**
  * A temporary table shaped like `fields` of `table` (types only: no constraint, index or trigger, so
- * COPY into it is as cheap as PostgreSQL's loader gets), filled by COPY with `rows`, dropped at commit.
+ * COPY into it is as cheap as PostgreSQL's loader gets), filled by COPY with `text` (rows as
+ * `copyText` writes them), dropped at commit.
  * Returns its name and the database names of the columns.
  */
 async function stage(
   tx: Db,
   table: PgTable,
   fields: readonly string[],
-  rows: readonly Record<string, unknown>[],
+  text: string,
 ): Promise<{ name: string; columns: string[] }> {
   const all = getTableColumns(table) as Record<string, PgColumn>;
   const columns = fields.map((field) => all[field].name);
@@ -189,9 +190,23 @@ async function stage(
     sql`create temp table ${sql.identifier(name)} on commit drop as
         select ${sql.raw(columns.map((c) => `"${c}"`).join(", "))} from ${table} with no data`,
   );
-  const jsonFields = new Set(fields.filter((field) => all[field].getSQLType().startsWith("json")));
-  await copyFrom(tx, name, columns, copyText(fields, rows, jsonFields));
+  await copyFrom(tx, name, columns, text);
   return { name, columns };
+}
+
+/**
+ * A batch's rows already turned into COPY text, so the transaction that loads them only sends bytes:
+ * the import prepares batch N+1's writes while batch N's run (issue 19). Run by `runCopyWrite`.
+ */
+export type CopyWrite =
+  | { kind: "insert"; target: string; columns: string[]; text: string }
+  | { kind: "update"; table: PgTable; fields: string[]; text: string };
+
+/** `fields` of `rows` as COPY text for `table`'s columns (JSON columns written as JSON). */
+function tableCopyText(table: PgTable, fields: readonly string[], rows: readonly Record<string, unknown>[]) {
+  const all = getTableColumns(table) as Record<string, PgColumn>;
+  const jsonFields = new Set(fields.filter((field) => all[field].getSQLType().startsWith("json")));
+  return copyText(fields, rows, jsonFields);
 }
 
 /**
@@ -200,39 +215,70 @@ async function stage(
  * No staging table: rows known to be new have nothing to merge, and a staging table's CREATE, COPY and
  * INSERT … SELECT cost about a quarter more than this one COPY (issue 19, `npm run bench:import`).
  * `fields` are the table's property names. A row that collides (another writer got there first) fails
- * the COPY, and so the caller's transaction.
+ * the COPY, and so the caller's transaction. Null when there are no rows.
  */
+export function prepareInsertViaCopy(
+  table: PgTable,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): CopyWrite | null {
+  if (rows.length === 0) return null;
+  const all = getTableColumns(table) as Record<string, PgColumn>;
+  return {
+    kind: "insert",
+    target: `"${getTableName(table)}"`,
+    columns: fields.map((field) => all[field].name),
+    text: tableCopyText(table, fields, rows),
+  };
+}
+
+/**
+ * Many rows updated by id through a COPY into a staging table and one UPDATE … FROM it; `fields` are
+ * set from each row. Null when there are no rows.
+ */
+export function prepareUpdateViaCopy(
+  table: PgTable,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): CopyWrite | null {
+  if (rows.length === 0) return null;
+  const withId = ["id", ...fields];
+  return { kind: "update", table, fields: withId, text: tableCopyText(table, withId, rows) };
+}
+
+/** Runs a prepared write on `tx` (a transaction on node-postgres, as `copyFrom` needs). */
+export async function runCopyWrite(tx: Db, write: CopyWrite | null): Promise<void> {
+  if (!write) return;
+  if (write.kind === "insert") {
+    await copyFrom(tx, write.target, write.columns, write.text);
+    return;
+  }
+  const { name, columns } = await stage(tx, write.table, write.fields, write.text);
+  const assignments = columns
+    .slice(1)
+    .map((c) => `"${c}" = s."${c}"`)
+    .join(", ");
+  await tx.execute(
+    sql`update ${write.table} as t set ${sql.raw(assignments)} from ${sql.identifier(name)} as s where t.id = s.id`,
+  );
+}
+
+/** `prepareInsertViaCopy` run at once. */
 export async function insertViaCopy(
   tx: Db,
   table: PgTable,
   fields: readonly string[],
   rows: readonly Record<string, unknown>[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const all = getTableColumns(table) as Record<string, PgColumn>;
-  const jsonFields = new Set(fields.filter((field) => all[field].getSQLType().startsWith("json")));
-  await copyFrom(
-    tx,
-    `"${getTableName(table)}"`,
-    fields.map((field) => all[field].name),
-    copyText(fields, rows, jsonFields),
-  );
+  await runCopyWrite(tx, prepareInsertViaCopy(table, fields, rows));
 }
 
-/** Many rows updated by id through a COPY into a staging table and one UPDATE … FROM it. */
+/** `prepareUpdateViaCopy` run at once. */
 export async function updateViaCopy(
   tx: Db,
   table: PgTable,
   fields: readonly string[],
   rows: readonly Record<string, unknown>[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const { name, columns } = await stage(tx, table, ["id", ...fields], rows);
-  const assignments = columns
-    .slice(1)
-    .map((c) => `"${c}" = s."${c}"`)
-    .join(", ");
-  await tx.execute(
-    sql`update ${table} as t set ${sql.raw(assignments)} from ${sql.identifier(name)} as s where t.id = s.id`,
-  );
+  await runCopyWrite(tx, prepareUpdateViaCopy(table, fields, rows));
 }
