@@ -125,15 +125,17 @@ class Updates {
     return true;
   }
   /** The queued updates as writes, one a group. */
-  prepare(table: PgTable): BatchWrite[] {
-    return [...this.groups.values()].map(({ fields, rows }) =>
-      prepareUpdateViaCopy(table, [...fields, "version", "updatedAt"], rows),
-    );
+  async prepare(table: PgTable): Promise<BatchWrite[]> {
+    const writes: BatchWrite[] = [];
+    for (const { fields, rows } of this.groups.values()) {
+      writes.push(await prepareUpdateViaCopy(table, [...fields, "version", "updatedAt"], rows));
+    }
+    return writes;
   }
 }
 
 /** New rows as one COPY of every field any of them has. */
-function prepareInserts(table: PgTable, rows: Record<string, unknown>[]): BatchWrite {
+async function prepareInserts(table: PgTable, rows: Record<string, unknown>[]): Promise<BatchWrite> {
   if (rows.length === 0) return null;
   const fields = new Set<string>();
   for (const row of rows) for (const field in row) fields.add(field);
@@ -427,16 +429,16 @@ export function personsWriter(): KindWriter<PersonImportRecord> {
 
     const created = newHouseholds.map((row) => ({ id: row.id as string, gridId: row.gridId as string }));
     return judged({ outcomes, householdsCreated: newHouseholds.length, personsCreated: 0 }, [
-      prepareInsertViaCopy(
+      await prepareInsertViaCopy(
         households,
         ["id", "gridId", "roomId", "householdNo", "kind", "source"],
         newHouseholds,
       ),
       // In the batch's transaction: a household never exists in an open campaign without its code.
       (tx) => ensureCodesForNewHouseholds(tx, created),
-      prepareUpdateViaCopy(households, ["kind", "version", "updatedAt"], householdKinds),
-      prepareInserts(persons, inserts),
-      ...updates.prepare(persons),
+      await prepareUpdateViaCopy(households, ["kind", "version", "updatedAt"], householdKinds),
+      await prepareInserts(persons, inserts),
+      ...(await updates.prepare(persons)),
     ]);
   };
 }
@@ -510,8 +512,8 @@ export function buildingsWriter(): KindWriter<BuildingImportRecord> {
     });
 
     return judged({ outcomes, householdsCreated: 0, personsCreated: 0 }, [
-      prepareInserts(buildings, inserts),
-      ...updates.prepare(buildings),
+      await prepareInserts(buildings, inserts),
+      ...(await updates.prepare(buildings)),
     ]);
   };
 }
@@ -576,8 +578,8 @@ export function roomsWriter(): KindWriter<RoomImportRecord> {
     });
 
     return judged({ outcomes, householdsCreated: 0, personsCreated: 0 }, [
-      prepareInserts(rooms, inserts),
-      ...updates.prepare(rooms),
+      await prepareInserts(rooms, inserts),
+      ...(await updates.prepare(rooms)),
     ]);
   };
 }
@@ -629,8 +631,8 @@ export function unitsWriter(): KindWriter<UnitImportRecord> {
       if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
     return judged({ outcomes, householdsCreated: 0, personsCreated: 0 }, [
-      prepareInserts(units, inserts),
-      ...updates.prepare(units),
+      await prepareInserts(units, inserts),
+      ...(await updates.prepare(units)),
     ]);
   };
 }
@@ -799,11 +801,11 @@ export function rentalsWriter(): KindWriter<RentalImportRecord> {
     });
 
     return judged({ outcomes, householdsCreated: 0, personsCreated: personInserts.length }, [
-      prepareInserts(persons, personInserts),
-      prepareInserts(rentals, rentalInserts),
-      ...rentalUpdates.prepare(rentals),
-      prepareInserts(rentalTenants, linkInserts),
-      ...linkUpdates.prepare(rentalTenants),
+      await prepareInserts(persons, personInserts),
+      await prepareInserts(rentals, rentalInserts),
+      ...(await rentalUpdates.prepare(rentals)),
+      await prepareInserts(rentalTenants, linkInserts),
+      ...(await linkUpdates.prepare(rentalTenants)),
     ]);
   };
 }
