@@ -49,6 +49,9 @@ import {
  *   database rolls back alone; the import stops there, and the report's `stoppedAt` gives the first
  *   row not imported. Rows of earlier batches stay committed; re-running the same file finds them
  *   unchanged and imports the rest.
+ * - Batches go through a pipeline, each stage in file order: while batch N is written, batch N+1 is
+ *   judged (its lookups, outside N's transaction, and its rows made into COPY text) and batch N+2 is
+ *   read. Only the writing holds a transaction, so the database spends the import loading rows.
  * - Totals cover the settled rows: read = inserted + updated + unchanged + rejected. The rows of a batch
  *   that failed are not counted (they were not imported, and `stoppedAt` names where they start).
  * - A blank cell or a missing column never clears a register value (see domain/import/columns.ts).
