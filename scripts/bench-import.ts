@@ -2,6 +2,7 @@ import "@/domain/i18n/all";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import pg from "pg";
@@ -39,18 +40,30 @@ const statementOf = (query: unknown): string => {
 {
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if (!queryClock.on) return query.apply(this, args);
+    const started = performance.now();
+    const statement = statementOf(args[0]);
+    const stop = () => {
+      const ms = performance.now() - started;
+      queryClock.ms += ms;
+      queryClock.byStatement.set(statement, (queryClock.byStatement.get(statement) ?? 0) + ms);
+    };
+    // A query through the pool (the import's lookups, outside a batch's transaction) comes with a
+    // callback, which says when it is answered.
+    const callback = args.at(-1);
+    if (typeof callback === "function") {
+      queryClock.count += 1;
+      args[args.length - 1] = (...answer: unknown[]) => {
+        stop();
+        return callback(...answer);
+      };
+      return query.apply(this, args);
+    }
     const result = query.apply(this, args);
     // A promise, or a custom query object (the import's COPY), which says when it ends by events.
     const custom = result instanceof pg.Query ? result : null;
-    if (queryClock.on && (result instanceof Promise || custom)) {
-      const started = performance.now();
-      const statement = statementOf(args[0]);
+    if (result instanceof Promise || custom) {
       queryClock.count += 1;
-      const stop = () => {
-        const ms = performance.now() - started;
-        queryClock.ms += ms;
-        queryClock.byStatement.set(statement, (queryClock.byStatement.get(statement) ?? 0) + ms);
-      };
       if (custom) {
         custom.once("end", stop);
         custom.once("error", stop);
@@ -175,6 +188,9 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 100);
+    // How long this process's event loop stood blocked: every database answer waits that long.
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     queryClock.on = true;
     const started = performance.now();
     const report = await importFile(database.db, {
@@ -186,6 +202,7 @@ async function main(): Promise<void> {
     });
     const importMs = performance.now() - started;
     queryClock.on = false;
+    loopDelay.disable();
     clearInterval(sampler);
     // A few generated IDs may match demo persons: those rows are updates.
     if (report.inserted + report.updated !== ROWS || report.stoppedAt) {
@@ -314,15 +331,22 @@ async function main(): Promise<void> {
     );
     const { timings } = report;
     console.log("");
-    console.log(`phases        (they overlap: a batch is written while the next is read)`);
+    console.log(
+      `phases        (they overlap: a batch is written while the next is judged and the one after read)`,
+    );
     console.log(`  read        ${ms(timings.readMs)}  decode + CSV parse`);
     console.log(`  validate    ${ms(timings.validateMs)}  row parser (fast path, else the zod schemas)`);
+    console.log(`  judge       ${ms(timings.judgeMs)}  lookups, outcomes, rows made into COPY text`);
     console.log(
-      `  write       ${ms(timings.writeMs)}  batch write steps, start to commit; of which ${ms(queryClock.ms)} in ${fmt(queryClock.count)} database round trips:`,
+      `  write       ${ms(timings.writeMs)}  batch transactions, begin to commit; all phases' ${ms(queryClock.ms)} in ${fmt(queryClock.count)} database round trips:`,
     );
     const statements = [...queryClock.byStatement].sort((x, y) => y[1] - x[1]);
     console.log(`              ${statements.map(([statement, t]) => `${statement} ${ms(t)}`).join(", ")}`);
-    console.log(`  wait        ${ms(timings.waitMs)}  reader idle, waiting for the previous batch`);
+    console.log(`  wait        ${ms(timings.waitMs)}  reader idle, waiting for an earlier batch's write`);
+    const loopMs = (ns: number) => `${(ns / 1e6).toFixed(0)} ms`;
+    console.log(
+      `  event loop  blocked p50 ${loopMs(loopDelay.percentile(50))}, p99 ${loopMs(loopDelay.percentile(99))}, max ${loopMs(loopDelay.max)} (an answer from the database waits as long)`,
+    );
     console.log("");
     console.log(
       `ratio         ${ratio.toFixed(3)} of COPY of the same finished rows into the real tables, measured in this process (aim ≥ ${AIM}) ${ratio >= AIM ? "✓" : "✗"}`,

@@ -53,16 +53,18 @@ export interface ImportReport {
 }
 
 /**
- * Where an import's time went, in milliseconds. A batch is written while the next one is read, so the
- * parts overlap and do not add up to elapsedMs.
+ * Where an import's time went, in milliseconds. A batch is written while the next one is judged and
+ * the one after that read, so the parts overlap and do not add up to elapsedMs.
  */
 export interface ImportTimings {
   /** Getting rows from the file: decode and CSV (or XLSX) parse. A batch's write step may run inside it. */
   readMs: number;
   /** The row parser: header mapping, code tables, the schemas (or their fast path). */
   validateMs: number;
-  /** Each batch's write step, start to commit, summed: lookups, judging, statements, commit. */
+  /** Each batch's judging, summed: lookups, outcomes, its rows made into COPY text. */
+  judgeMs: number;
+  /** Each batch's write, summed: its transaction, begin to commit (a dry run's audit update). */
   writeMs: number;
-  /** Time the reader stood still waiting for the previous batch's write to finish. */
+  /** Time the reader stood still waiting for an earlier batch's write to finish. */
   waitMs: number;
 }

@@ -138,7 +138,8 @@ function driverClient(tx: Db): unknown {
 }
 
 /**
- * `COPY <table> (<columns>) FROM STDIN` of `text` (COPY's text format) on the connection `tx` runs on:
+ * `COPY <table> (<columns>) FROM STDIN` of `text` (COPY's text format, as a string or its UTF-8
+ * bytes) on the connection `tx` runs on:
  * node-postgres through a custom query, PGlite through its `/dev/blob` device. `tx` must be a
  * transaction on node-postgres (a pool has no one connection to copy on).
  */
@@ -146,12 +147,12 @@ export async function copyFrom(
   tx: Db,
   target: string,
   columns: readonly string[],
-  text: string,
+  text: string | Buffer,
 ): Promise<void> {
   const client = driverClient(tx);
   const list = columns.map((c) => `"${c}"`).join(", ");
   if (client instanceof pg.Client) {
-    const data = Buffer.from(text, "utf8");
+    const data = typeof text === "string" ? Buffer.from(text, "utf8") : text;
     await new Promise<void>((resolve, reject) => {
       client.query(
         new CopyIn(`copy ${target} (${list}) from stdin`, data, (error) =>
@@ -165,21 +166,24 @@ export async function copyFrom(
   const pglite = client as {
     query(sql: string, params: unknown[], options: { blob: Blob }): Promise<unknown>;
   };
-  await pglite.query(`copy ${target} (${list}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+  await pglite.query(`copy ${target} (${list}) from '/dev/blob'`, [], {
+    blob: new Blob([typeof text === "string" ? text : new Uint8Array(text)]),
+  });
 }
 
 let stagingNumber = 0;
 
 /**
  * A temporary table shaped like `fields` of `table` (types only: no constraint, index or trigger, so
- * COPY into it is as cheap as PostgreSQL's loader gets), filled by COPY with `rows`, dropped at commit.
+ * COPY into it is as cheap as PostgreSQL's loader gets), filled by COPY with `text` (rows as
+ * `copyText` writes them), dropped at commit.
  * Returns its name and the database names of the columns.
  */
 async function stage(
   tx: Db,
   table: PgTable,
   fields: readonly string[],
-  rows: readonly Record<string, unknown>[],
+  text: Buffer,
 ): Promise<{ name: string; columns: string[] }> {
   const all = getTableColumns(table) as Record<string, PgColumn>;
   const columns = fields.map((field) => all[field].name);
@@ -189,9 +193,43 @@ async function stage(
     sql`create temp table ${sql.identifier(name)} on commit drop as
         select ${sql.raw(columns.map((c) => `"${c}"`).join(", "))} from ${table} with no data`,
   );
-  const jsonFields = new Set(fields.filter((field) => all[field].getSQLType().startsWith("json")));
-  await copyFrom(tx, name, columns, copyText(fields, rows, jsonFields));
+  await copyFrom(tx, name, columns, text);
   return { name, columns };
+}
+
+/**
+ * A batch's rows already turned into COPY text, so the transaction that loads them only sends bytes:
+ * the import prepares batch N+1's writes while batch N's run (issue 19). Run by `runCopyWrite`.
+ */
+export type CopyWrite =
+  | { kind: "insert"; target: string; columns: string[]; data: Buffer }
+  | { kind: "update"; table: PgTable; fields: string[]; data: Buffer };
+
+/**
+ * Rows made into COPY text per turn of the event loop. A batch's 2,000 persons took 10–25 ms in one
+ * go, and the answers of the batch being written meanwhile waited behind them (issue 19).
+ */
+const COPY_ROWS_PER_TURN = 250;
+
+/**
+ * `fields` of `rows` as COPY text for `table`'s columns (JSON columns written as JSON), made a few
+ * hundred rows per turn of the event loop, in UTF-8 bytes: a prepared batch waits for the one before
+ * to be written, and as a string (thousands of pieces on the heap) it outlived the young generation,
+ * doubling the time spent collecting garbage; bytes sit outside the heap.
+ */
+async function tableCopyData(
+  table: PgTable,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<Buffer> {
+  const all = getTableColumns(table) as Record<string, PgColumn>;
+  const jsonFields = new Set(fields.filter((field) => all[field].getSQLType().startsWith("json")));
+  const parts: Buffer[] = [];
+  for (let at = 0; at < rows.length; at += COPY_ROWS_PER_TURN) {
+    if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    parts.push(Buffer.from(copyText(fields, rows.slice(at, at + COPY_ROWS_PER_TURN), jsonFields), "utf8"));
+  }
+  return Buffer.concat(parts);
 }
 
 /**
@@ -200,39 +238,50 @@ async function stage(
  * No staging table: rows known to be new have nothing to merge, and a staging table's CREATE, COPY and
  * INSERT … SELECT cost about a quarter more than this one COPY (issue 19, `npm run bench:import`).
  * `fields` are the table's property names. A row that collides (another writer got there first) fails
- * the COPY, and so the caller's transaction.
+ * the COPY, and so the caller's transaction. Null when there are no rows.
  */
-export async function insertViaCopy(
-  tx: Db,
+export async function prepareInsertViaCopy(
   table: PgTable,
   fields: readonly string[],
   rows: readonly Record<string, unknown>[],
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<CopyWrite | null> {
+  if (rows.length === 0) return null;
   const all = getTableColumns(table) as Record<string, PgColumn>;
-  const jsonFields = new Set(fields.filter((field) => all[field].getSQLType().startsWith("json")));
-  await copyFrom(
-    tx,
-    `"${getTableName(table)}"`,
-    fields.map((field) => all[field].name),
-    copyText(fields, rows, jsonFields),
-  );
+  return {
+    kind: "insert",
+    target: `"${getTableName(table)}"`,
+    columns: fields.map((field) => all[field].name),
+    data: await tableCopyData(table, fields, rows),
+  };
 }
 
-/** Many rows updated by id through a COPY into a staging table and one UPDATE … FROM it. */
-export async function updateViaCopy(
-  tx: Db,
+/**
+ * Many rows updated by id through a COPY into a staging table and one UPDATE … FROM it; `fields` are
+ * set from each row. Null when there are no rows.
+ */
+export async function prepareUpdateViaCopy(
   table: PgTable,
   fields: readonly string[],
   rows: readonly Record<string, unknown>[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const { name, columns } = await stage(tx, table, ["id", ...fields], rows);
+): Promise<CopyWrite | null> {
+  if (rows.length === 0) return null;
+  const withId = ["id", ...fields];
+  return { kind: "update", table, fields: withId, data: await tableCopyData(table, withId, rows) };
+}
+
+/** Runs a prepared write on `tx` (a transaction on node-postgres, as `copyFrom` needs). */
+export async function runCopyWrite(tx: Db, write: CopyWrite | null): Promise<void> {
+  if (!write) return;
+  if (write.kind === "insert") {
+    await copyFrom(tx, write.target, write.columns, write.data);
+    return;
+  }
+  const { name, columns } = await stage(tx, write.table, write.fields, write.data);
   const assignments = columns
     .slice(1)
     .map((c) => `"${c}" = s."${c}"`)
     .join(", ");
   await tx.execute(
-    sql`update ${table} as t set ${sql.raw(assignments)} from ${sql.identifier(name)} as s where t.id = s.id`,
+    sql`update ${write.table} as t set ${sql.raw(assignments)} from ${sql.identifier(name)} as s where t.id = s.id`,
   );
 }

@@ -9,15 +9,18 @@ import type { PersonImportRecord } from "@/domain/import/persons";
 import type { BuildingImportRecord, RoomImportRecord } from "@/domain/import/places";
 import type { RentalImportRecord } from "@/domain/import/rentals";
 import type { UnitImportRecord } from "@/domain/import/units";
-import { insertViaCopy, updateViaCopy } from "./bulk";
+import { type CopyWrite, prepareInsertViaCopy, prepareUpdateViaCopy, runCopyWrite } from "./bulk";
 import { ensureCodesForNewHouseholds } from "./codes";
 
-// The write step of each import kind: given a batch of parsed rows, find what each names in the
-// register, judge it inserted / updated / unchanged / rejected, and (unless a dry run) write the batch.
-// The engine (./import.ts) runs each call in one transaction. The lookups are set-based (one array
-// parameter each); the writes load the batch's finished rows by COPY, new rows straight into their table,
-// changed rows into a staging table merged by UPDATE … FROM (./bulk.ts), so a failure anywhere rolls the
-// whole batch back.
+// The write step of each import kind, in two halves. Judging: given a batch of parsed rows, find what
+// each names in the register, judge it inserted / updated / unchanged / rejected, and prepare the
+// batch's writes (its finished rows as COPY text). Writing: those writes, which the engine (./import.ts)
+// runs in the batch's one transaction (never in a dry run). The engine judges batch N+1 while batch N is
+// written, so judging reads the register outside that transaction: it sees the batches before N, and
+// what it remembers of batch N (households, places, tenants it made) covers the rest, since a natural
+// key is in a file once. The lookups are set-based (one array parameter each); the writes load new rows
+// by COPY straight into their table and changed rows into a staging table merged by UPDATE … FROM
+// (./bulk.ts), so a failure anywhere rolls the whole batch back.
 
 export type Outcome = "inserted" | "updated" | "unchanged" | "rejected";
 
@@ -31,6 +34,7 @@ export interface Pending<R> {
 }
 
 export interface BatchContext<R> {
+  /** Where lookups go: the database, not the transaction of the batch being written. */
   db: Db;
   places: Places;
   batch: Pending<R>[];
@@ -38,7 +42,6 @@ export interface BatchContext<R> {
   columnOf: (field: string) => string;
   /** A row's cell for a field, as written. */
   cellOf: (cells: readonly string[], field: string) => string;
-  write: boolean;
   now: Date;
 }
 
@@ -48,8 +51,29 @@ export interface BatchResult {
   personsCreated: number;
 }
 
-/** One kind's write step; made once per import, so it may remember what earlier batches did. */
-export type KindWriter<R> = (ctx: BatchContext<R>) => Promise<BatchResult>;
+/** A judged batch: its outcomes, and its writes, to run in the batch's transaction (`tx`). */
+export interface JudgedBatch extends BatchResult {
+  write: (tx: Db) => Promise<void>;
+}
+
+/** One kind's write step; made once per import, so it may remember what earlier batches judged. */
+export type KindWriter<R> = (ctx: BatchContext<R>) => Promise<JudgedBatch>;
+
+/** A prepared COPY, or a step that needs the transaction's own answers (the visit-slip codes). */
+type BatchWrite = CopyWrite | ((tx: Db) => Promise<unknown>) | null;
+
+/** The batch's outcomes with its writes, run in order. */
+function judged(result: BatchResult, writes: BatchWrite[]): JudgedBatch {
+  return {
+    ...result,
+    write: async (tx) => {
+      for (const write of writes) {
+        if (typeof write === "function") await write(tx);
+        else await runCopyWrite(tx, write);
+      }
+    },
+  };
+}
 
 const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
 
@@ -100,18 +124,22 @@ class Updates {
     this.add(changed, { ...wanted, id: current.id, version: current.version + 1, updatedAt: now });
     return true;
   }
-  async run(db: Db, table: PgTable): Promise<void> {
+  /** The queued updates as writes, one a group. */
+  async prepare(table: PgTable): Promise<BatchWrite[]> {
+    const writes: BatchWrite[] = [];
     for (const { fields, rows } of this.groups.values()) {
-      await updateViaCopy(db, table, [...fields, "version", "updatedAt"], rows);
+      writes.push(await prepareUpdateViaCopy(table, [...fields, "version", "updatedAt"], rows));
     }
+    return writes;
   }
 }
 
-async function insertRows(db: Db, table: PgTable, rows: Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
+/** New rows as one COPY of every field any of them has. */
+async function prepareInserts(table: PgTable, rows: Record<string, unknown>[]): Promise<BatchWrite> {
+  if (rows.length === 0) return null;
   const fields = new Set<string>();
   for (const row of rows) for (const field in row) fields.add(field);
-  await insertViaCopy(db, table, [...fields], rows);
+  return prepareInsertViaCopy(table, [...fields], rows);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,7 +339,7 @@ export function personsWriter(): KindWriter<PersonImportRecord> {
   }
 
   return async (ctx) => {
-    const { db, places, batch, write, now } = ctx;
+    const { db, places, batch, now } = ctx;
     const records = batch.flatMap((p) => (p.record ? [p.record] : []));
     await places.load(db, records);
     await loadHouseholds(
@@ -399,23 +427,19 @@ export function personsWriter(): KindWriter<PersonImportRecord> {
       if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
 
-    if (write) {
-      await insertViaCopy(
-        db,
+    const created = newHouseholds.map((row) => ({ id: row.id as string, gridId: row.gridId as string }));
+    return judged({ outcomes, householdsCreated: newHouseholds.length, personsCreated: 0 }, [
+      await prepareInsertViaCopy(
         households,
         ["id", "gridId", "roomId", "householdNo", "kind", "source"],
         newHouseholds,
-      );
+      ),
       // In the batch's transaction: a household never exists in an open campaign without its code.
-      await ensureCodesForNewHouseholds(
-        db,
-        newHouseholds.map((row) => ({ id: row.id as string, gridId: row.gridId as string })),
-      );
-      await updateViaCopy(db, households, ["kind", "version", "updatedAt"], householdKinds);
-      await insertRows(db, persons, inserts);
-      await updates.run(db, persons);
-    }
-    return { outcomes, householdsCreated: newHouseholds.length, personsCreated: 0 };
+      (tx) => ensureCodesForNewHouseholds(tx, created),
+      await prepareUpdateViaCopy(households, ["kind", "version", "updatedAt"], householdKinds),
+      await prepareInserts(persons, inserts),
+      ...(await updates.prepare(persons)),
+    ]);
   };
 }
 
@@ -428,7 +452,7 @@ export function personsWriter(): KindWriter<PersonImportRecord> {
  */
 export function buildingsWriter(): KindWriter<BuildingImportRecord> {
   return async (ctx) => {
-    const { db, places, batch, write, now } = ctx;
+    const { db, places, batch, now } = ctx;
     const records = batch.flatMap((p) => (p.record ? [p.record] : []));
     await places.load(db, records);
     const codes = records.map((r) => r.place.buildingCode);
@@ -487,11 +511,10 @@ export function buildingsWriter(): KindWriter<BuildingImportRecord> {
       if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
 
-    if (write) {
-      await insertRows(db, buildings, inserts);
-      await updates.run(db, buildings);
-    }
-    return { outcomes, householdsCreated: 0, personsCreated: 0 };
+    return judged({ outcomes, householdsCreated: 0, personsCreated: 0 }, [
+      await prepareInserts(buildings, inserts),
+      ...(await updates.prepare(buildings)),
+    ]);
   };
 }
 
@@ -501,7 +524,7 @@ export function buildingsWriter(): KindWriter<BuildingImportRecord> {
 /** Rooms upserted by 建筑物编码 + 单元 + 房号, in their building's grid. */
 export function roomsWriter(): KindWriter<RoomImportRecord> {
   return async (ctx) => {
-    const { db, places, batch, write, now } = ctx;
+    const { db, places, batch, now } = ctx;
     const records = batch.flatMap((p) => (p.record ? [p.record] : []));
     await places.load(db, records);
     const outcomes = startOutcomes(batch);
@@ -554,11 +577,10 @@ export function roomsWriter(): KindWriter<RoomImportRecord> {
       if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
 
-    if (write) {
-      await insertRows(db, rooms, inserts);
-      await updates.run(db, rooms);
-    }
-    return { outcomes, householdsCreated: 0, personsCreated: 0 };
+    return judged({ outcomes, householdsCreated: 0, personsCreated: 0 }, [
+      await prepareInserts(rooms, inserts),
+      ...(await updates.prepare(rooms)),
+    ]);
   };
 }
 
@@ -568,7 +590,7 @@ export function roomsWriter(): KindWriter<RoomImportRecord> {
 /** Units upserted by 统一社会信用代码, in the building (and room, when given) named. A unit may move. */
 export function unitsWriter(): KindWriter<UnitImportRecord> {
   return async (ctx) => {
-    const { db, places, batch, write, now } = ctx;
+    const { db, places, batch, now } = ctx;
     const records = batch.flatMap((p) => (p.record ? [p.record] : []));
     await places.load(db, records);
     const existing = new Map<string, typeof units.$inferSelect>();
@@ -608,11 +630,10 @@ export function unitsWriter(): KindWriter<UnitImportRecord> {
       }
       if (updates.change(current, wanted, now)) outcomes[i] = "updated";
     });
-    if (write) {
-      await insertRows(db, units, inserts);
-      await updates.run(db, units);
-    }
-    return { outcomes, householdsCreated: 0, personsCreated: 0 };
+    return judged({ outcomes, householdsCreated: 0, personsCreated: 0 }, [
+      await prepareInserts(units, inserts),
+      ...(await updates.prepare(units)),
+    ]);
   };
 }
 
@@ -636,7 +657,7 @@ export function rentalsWriter(): KindWriter<RentalImportRecord> {
   const knownPersons = new Map<string, string>(); // idType:idNumber → person id, for tenants made earlier
 
   return async (ctx) => {
-    const { db, places, batch, write, now } = ctx;
+    const { db, places, batch, now } = ctx;
     const records = batch.flatMap((p) => (p.record ? [p.record] : []));
     await places.load(db, records);
     const outcomes = startOutcomes(batch);
@@ -779,13 +800,12 @@ export function rentalsWriter(): KindWriter<RentalImportRecord> {
       }
     });
 
-    if (write) {
-      await insertRows(db, persons, personInserts);
-      await insertRows(db, rentals, rentalInserts);
-      await rentalUpdates.run(db, rentals);
-      await insertRows(db, rentalTenants, linkInserts);
-      await linkUpdates.run(db, rentalTenants);
-    }
-    return { outcomes, householdsCreated: 0, personsCreated: personInserts.length };
+    return judged({ outcomes, householdsCreated: 0, personsCreated: personInserts.length }, [
+      await prepareInserts(persons, personInserts),
+      await prepareInserts(rentals, rentalInserts),
+      ...(await rentalUpdates.prepare(rentals)),
+      await prepareInserts(rentalTenants, linkInserts),
+      ...(await linkUpdates.prepare(rentalTenants)),
+    ]);
   };
 }

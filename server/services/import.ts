@@ -21,6 +21,7 @@ import { amendAudit, openAudit } from "./audit";
 import {
   type BatchResult,
   buildingsWriter,
+  type JudgedBatch,
   type KindWriter,
   type Pending,
   Places,
@@ -48,6 +49,9 @@ import {
  *   database rolls back alone; the import stops there, and the report's `stoppedAt` gives the first
  *   row not imported. Rows of earlier batches stay committed; re-running the same file finds them
  *   unchanged and imports the rest.
+ * - Batches go through a pipeline, each stage in file order: while batch N is written, batch N+1 is
+ *   judged (its lookups, outside N's transaction, and its rows made into COPY text) and batch N+2 is
+ *   read. Only the writing holds a transaction, so the database spends the import loading rows.
  * - Totals cover the settled rows: read = inserted + updated + unchanged + rejected. The rows of a batch
  *   that failed are not counted (they were not imported, and `stoppedAt` names where they start).
  * - A blank cell or a missing column never clears a register value (see domain/import/columns.ts).
@@ -91,8 +95,9 @@ export interface UsccOverride {
 
 /**
  * Where an import has got to, after each batch. `rowsRead` counts settled data rows (as `read` in the
- * report); `bytesRead` of `totalBytes` is how far into the file the reader is (it reads ahead up to
- * 1 MiB, so a small file shows its full size from the first batch). Stable: the admin page relies on it.
+ * report); `bytesRead` of `totalBytes` is how far into the file the reader is (it reads ahead of the
+ * batches written, so a small file shows its full size from the first batch). Stable: the admin page
+ * relies on it.
  */
 export interface ImportProgress {
   rowsRead: number;
@@ -156,9 +161,16 @@ export async function detectEncoding(file: string): Promise<ImportEncoding | nul
   return null;
 }
 
+/**
+ * How much of the file is read at a time while importing. csv-parse parses a chunk in one go, holding
+ * the event loop meanwhile, and every database answer of the batch being written waits behind it: a
+ * 1 MiB chunk held it for ~75 ms, 64 KiB for a few (issue 19).
+ */
+const READ_CHUNK = 64 << 10;
+
 /** The file as a stream whose bytes are counted into `counter` as they are read. */
 function counted(file: string, counter: { bytes: number }): fs.ReadStream {
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
   stream.on("data", (chunk) => {
     counter.bytes += chunk.length;
   });
@@ -404,7 +416,7 @@ async function runImport<F extends string, R>(
     warnings: [],
     warningsTotal: 0,
     elapsedMs: 0,
-    timings: { readMs: 0, validateMs: 0, writeMs: 0, waitMs: 0 },
+    timings: { readMs: 0, validateMs: 0, judgeMs: 0, writeMs: 0, waitMs: 0 },
   };
   const { timings } = report;
   const cancelRequested = () => options.signal?.aborted ?? false;
@@ -507,40 +519,34 @@ async function runImport<F extends string, R>(
       return i === undefined ? "" : (cells[i] ?? "").trim();
     };
 
-    const settle = async (pending: Pending<R>[]): Promise<boolean> => {
-      if (pending.length === 0) return true;
-      const settleStarted = performance.now();
+    /** A batch judged (its lookups done, its writes prepared), or why judging failed. */
+    type Judgement = { ok: true; judged: JudgedBatch; tally: Tally } | { ok: false; error: unknown };
+
+    const judge = async (pending: Pending<R>[]): Promise<Judgement> => {
+      const judgeStarted = performance.now();
       try {
-        return await settleBatch(pending);
+        const judged = await writer({ db, places, batch: pending, columnOf, cellOf, now: new Date() });
+        return { ok: true, judged, tally: tallyOf(pending, judged) };
+      } catch (error) {
+        return { ok: false, error };
       } finally {
-        timings.writeMs += performance.now() - settleStarted;
+        timings.judgeMs += performance.now() - judgeStarted;
       }
     };
-    const settleBatch = async (pending: Pending<R>[]): Promise<boolean> => {
-      const now = new Date();
-      let result: BatchResult;
-      let tally: Tally;
+
+    /** Writes a judged batch (unless a dry run) and adds it to the report; false when it failed. */
+    const write = async (pending: Pending<R>[], judgement: Judgement): Promise<boolean> => {
+      const writeStarted = performance.now();
       try {
-        if (dryRun) {
-          result = await writer({ db, places, batch: pending, columnOf, cellOf, write: false, now });
-          tally = tallyOf(pending, result);
-          await amendAudit(db, auditId, counts(tally), { overrides: tally.overrides });
-        } else {
+        if (!judgement.ok) throw judgement.error;
+        const { judged, tally } = judgement;
+        if (dryRun) await amendAudit(db, auditId, counts(tally), { overrides: tally.overrides });
+        else {
           // The audit entry is amended in the batch's transaction: it counts this batch if and only if
           // the batch commits.
-          [result, tally] = await db.transaction(async (tx) => {
-            const written = await writer({
-              db: tx,
-              places,
-              batch: pending,
-              columnOf,
-              cellOf,
-              write: true,
-              now,
-            });
-            const batchTally = tallyOf(pending, written);
-            await amendAudit(tx, auditId, counts(batchTally), { overrides: batchTally.overrides });
-            return [written, batchTally] as const;
+          await db.transaction(async (tx) => {
+            await judged.write(tx);
+            await amendAudit(tx, auditId, counts(tally), { overrides: tally.overrides });
           });
         }
       } catch (error) {
@@ -550,7 +556,10 @@ async function runImport<F extends string, R>(
           reason: t("import.stopped", { row: first, reason: dbMessage(error) }),
         };
         return false;
+      } finally {
+        timings.writeMs += performance.now() - writeStarted;
       }
+      const { judged, tally } = judgement;
       report.batches += 1;
       report.read += tally.read;
       report.inserted += tally.inserted;
@@ -559,7 +568,7 @@ async function runImport<F extends string, R>(
       report.rejected += tally.rejected;
       report.householdsCreated += tally.householdsCreated;
       report.personsCreated += tally.personsCreated;
-      for (const [i, outcome] of result.outcomes.entries()) {
+      for (const [i, outcome] of judged.outcomes.entries()) {
         const p = pending[i];
         if (outcome !== "rejected") {
           noteWarnings(p.row, p.warnings);
@@ -577,21 +586,48 @@ async function runImport<F extends string, R>(
       return true;
     };
 
-    // One batch is written while the next is read and parsed (the database and this process work at
-    // the same time). Batches still settle one after another, in file order, and none starts after one
-    // failed, or after the import was cancelled.
+    /** The last batch: judged and written at once. */
+    const settle = async (pending: Pending<R>[]): Promise<boolean> =>
+      pending.length === 0 || write(pending, await judge(pending));
+
+    // A pipeline of three stages, each in file order: batch N is written in its transaction while batch
+    // N+1 is judged (its lookups on another connection) and batch N+2 is read and parsed, so the
+    // database loads rows while this process prepares the next ones (issue 19). No batch is written
+    // after one failed or after the import was cancelled; judging one that is then not written writes
+    // nothing.
+    let judging: Promise<unknown> = Promise.resolve();
+    /** The last batch handed over: written (true), or failed, cancelled or not written after those. */
     let inFlight: Promise<boolean> = Promise.resolve(true);
-    const previousSettled = async (): Promise<boolean> => {
+    /** The one before it. */
+    let inFlightBefore: Promise<boolean> = Promise.resolve(true);
+    const waitFor = async (written: Promise<boolean>): Promise<boolean> => {
       const waitStarted = performance.now();
       try {
-        return await inFlight;
+        return await written;
       } finally {
         timings.waitMs += performance.now() - waitStarted;
       }
     };
+    const previousSettled = () => waitFor(inFlight);
     const handOver = async (pending: Pending<R>[]): Promise<boolean> => {
-      if (!(await previousSettled()) || cancelRequested()) return false;
-      inFlight = settle(pending);
+      // Two batches in hand at most (one judged, one being written) besides the one being read.
+      if (!(await waitFor(inFlightBefore)) || cancelRequested()) return false;
+      const judgement = judging.then(() => judge(pending));
+      judging = judgement;
+      const previous = inFlight;
+      inFlightBefore = previous;
+      inFlight = (async () => {
+        const ready = await judgement;
+        if (!(await previous) || report.stoppedAt) return false;
+        if (cancelRequested()) {
+          // Judged but not started: not imported, and the first row not imported.
+          const row = pending[0].row;
+          report.cancelled = true;
+          report.stoppedAt = { row, reason: t("import.cancelled", { row }) };
+          return false;
+        }
+        return write(pending, ready);
+      })();
       // Awaited later; this only keeps a failure from counting as unhandled in the meantime.
       inFlight.catch(() => {});
       return true;
@@ -700,6 +736,7 @@ async function runImport<F extends string, R>(
       }
     } finally {
       await inFlight.catch(() => {});
+      await judging;
       await source.return(undefined);
       await rejectedWriter?.close();
     }
