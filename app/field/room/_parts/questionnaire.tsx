@@ -1,11 +1,14 @@
 "use client";
 
 import {
+  type InputHTMLAttributes,
   memo,
   type ReactNode,
   startTransition,
+  type TextareaHTMLAttributes,
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -451,8 +454,7 @@ function QuestionItem({
   const { locale, store } = view;
   const { state } = store;
   if (q.type === "calculate") return null;
-  const raw = state.raw(q.name, at);
-  const value = typeof raw === "string" ? raw : "";
+  const value = answerText(store, q.name, at);
   const select = q.type === "select_one" || q.type === "select_multiple";
   return (
     <QuestionView
@@ -460,7 +462,8 @@ function QuestionItem({
       at={at}
       label={label}
       hint={q.hint ? state.fill(textIn(q.hint, locale), q.name, at) : ""}
-      value={value}
+      // A typed answer is drawn by its input itself (TypedInput): the view does not change with it.
+      value={TYPED.has(q.type) ? "" : value}
       error={view.errorOf(q.name, at)}
       required={state.required(q.name, at)}
       readOnly={state.readOnly(q.name, at)}
@@ -468,10 +471,83 @@ function QuestionItem({
       bound={q.bind ? boundNote(q, at, value, view) : undefined}
       position={q.type === "geopoint" ? store.position : null}
       db={q.type === "image" ? view.db : null}
+      store={store}
       set={view.set}
     />
   );
 }
+
+/** The answer at a place as its input shows it: "" when absent (or rows). */
+function answerText(store: FormStore, name: string, at: readonly number[]): string {
+  const raw = store.state.raw(name, at);
+  return typeof raw === "string" ? raw : "";
+}
+
+/** Questions answered by typing into an input (TypedInput); the others are tapped. */
+const TYPED: ReadonlySet<string> = new Set(["text", "integer", "decimal", "date", "phone", "citizen_id"]);
+
+type TypedInputProps = {
+  store: FormStore;
+  name: string;
+  at: readonly number[];
+  multiline: boolean;
+  onText: (text: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "value" | "defaultValue"> & {
+    "data-testid": string;
+  };
+
+/**
+ * A typed answer's input, left to the browser as the officer types (uncontrolled): a keystroke draws
+ * nothing of the question again and writes nothing back into the input, where a controlled input
+ * drew the question and set the input's value (and its value attribute) at every key
+ * (bench:questionnaire-phone). An answer that comes from elsewhere — a default filled in, a draft
+ * restored, the store made again — is put into the input from the store, whenever its place is told.
+ */
+const TypedInput = memo(function TypedInput({
+  store,
+  name,
+  at,
+  multiline,
+  onText,
+  ...rest
+}: TypedInputProps) {
+  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const cell = keyOf(name, at);
+  // Fixed at the first drawing: a new default value later would rewrite the input's value attribute.
+  const [initial] = useState(() => answerText(store, name, at));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `cell` is `at`'s key.
+  useLayoutEffect(() => {
+    const sync = () => {
+      const input = ref.current;
+      const value = answerText(store, name, at);
+      if (input && input.value !== value) input.value = value;
+    };
+    sync();
+    return store.subscribe(name, cell, sync);
+  }, [store, name, cell]);
+  if (multiline) {
+    const { type: _type, inputMode: _mode, ...area } = rest;
+    return (
+      <textarea
+        ref={ref}
+        {...(area as TextareaHTMLAttributes<HTMLTextAreaElement>)}
+        defaultValue={initial}
+        rows={3}
+        onChange={(e) => onText(e.target.value)}
+        className={`${inputClass} py-2`}
+      />
+    );
+  }
+  return (
+    <input
+      ref={ref}
+      {...rest}
+      defaultValue={initial}
+      onChange={(e) => onText(e.target.value)}
+      className={inputClass}
+    />
+  );
+});
 
 function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[]; view: View }) {
   const { t, locale, store } = view;
@@ -634,6 +710,8 @@ interface QuestionViewProps {
   position: Position | null;
   /** An image question's: the store its photo is kept in. */
   db: FieldDatabase | null;
+  /** The form's store, which a typed answer's input reads its answer from (TypedInput). */
+  store: FormStore;
   set: View["set"];
 }
 
@@ -663,6 +741,7 @@ const QuestionView = memo(function QuestionView({
   bound,
   position,
   db,
+  store,
   set,
 }: QuestionViewProps) {
   const { t, locale } = useI18n();
@@ -838,23 +917,15 @@ const QuestionView = memo(function QuestionView({
   }[q.type as "text"] as { type: string; inputMode?: "numeric" | "decimal" | "tel"; autoComplete?: string };
   return (
     <Shell label={shownLabel} htmlFor={id} error={errorNode} hint={hintNode}>
-      {q.type === "text" && q.appearance === "multiline" ? (
-        <textarea
-          {...common}
-          value={value}
-          rows={3}
-          onChange={(e) => onText(e.target.value)}
-          className={`${inputClass} py-2`}
-        />
-      ) : (
-        <input
-          {...common}
-          {...kind}
-          value={value}
-          onChange={(e) => onText(e.target.value)}
-          className={inputClass}
-        />
-      )}
+      <TypedInput
+        {...common}
+        {...kind}
+        store={store}
+        name={q.name}
+        at={at}
+        multiline={q.type === "text" && q.appearance === "multiline"}
+        onText={onText}
+      />
     </Shell>
   );
 }, sameQuestion);
