@@ -372,15 +372,46 @@ function blocksOf(items: readonly Item[]): (readonly Item[])[] {
 
 /**
  * Draws the item (a question, a group, a repeat under its parent row) again when the store says its
- * place may look different: the keystroke's answer, what follows it, what reads it.
+ * place may look different: the keystroke's answer, what follows it, what reads it. A typed question
+ * is drawn again only when what it shows did change (typedShown): its input draws the answer itself,
+ * so most keystrokes in it draw nothing, not even a render that finds nothing changed.
  */
-function usePlace(view: View, name: string, at: readonly number[]): void {
+function usePlace(view: View, item: Item, at: readonly number[]): void {
   const { store } = view;
+  const { name } = item;
   const cell = keyOf(name, at);
+  const shown = useRef<{ version: string; view: View; shown: string } | null>(null);
   useSyncExternalStore(
     useCallback((listener: () => void) => store.subscribe(name, cell, listener), [store, name, cell]),
-    () => store.version(name, cell),
+    () => {
+      const version = store.version(name, cell);
+      if (item.kind !== "question" || !TYPED.has(item.type)) return version;
+      // Worked out once per telling: React asks for the snapshot more than once per drawing.
+      const known = shown.current;
+      if (known && known.version === version && known.view === view) return known.shown;
+      const now = typedShown(view, item, at);
+      shown.current = { version, view, shown: now };
+      return now;
+    },
   );
+}
+
+/**
+ * What a typed question draws (ItemView, QuestionItem), as one text, its answer aside (TypedInput
+ * draws that): the question draws again when this changes.
+ */
+function typedShown(view: View, q: Question, at: readonly number[]): string {
+  const { store, locale } = view;
+  const { state } = store;
+  if (!state.relevant(q.name, at)) return "";
+  return [
+    state.fill(textIn(q.label, locale), q.name, at),
+    q.hint ? state.fill(textIn(q.hint, locale), q.name, at) : "",
+    view.errorOf(q.name, at) ?? "",
+    state.required(q.name, at),
+    state.readOnly(q.name, at),
+    q.bind ? (JSON.stringify(boundNote(q, at, answerText(store, q.name, at), view)) ?? "-") : "",
+  ].join("\u0000");
 }
 
 interface BlockProps {
@@ -413,7 +444,7 @@ const Block = memo(function Block({ items, at, view }: BlockProps) {
 }, sameBlock);
 
 const ItemView = memo(function ItemView({ item, at, view }: ItemProps) {
-  usePlace(view, item.name, at);
+  usePlace(view, item, at);
   const { state } = view.store;
   const { locale } = view;
   if (item.kind === "repeat") return <RepeatView repeat={item} at={at} view={view} />;
