@@ -380,18 +380,27 @@ function usePlace(view: View, item: Item, at: readonly number[]): void {
   const { store } = view;
   const { name } = item;
   const cell = keyOf(name, at);
-  const shown = useRef<{ version: string; view: View; shown: string } | null>(null);
+  const typed = item.kind === "question" && TYPED.has(item.type);
+  /** The snapshot handed to React (`token`), and at which version and view it was worked out. */
+  const seen = useRef<{ version: string; view: View; shown: string | null; token: string } | null>(null);
   useSyncExternalStore(
     useCallback((listener: () => void) => store.subscribe(name, cell, listener), [store, name, cell]),
     () => {
       const version = store.version(name, cell);
-      if (item.kind !== "question" || !TYPED.has(item.type)) return version;
-      // Worked out once per telling: React asks for the snapshot more than once per drawing.
-      const known = shown.current;
-      if (known && known.version === version && known.view === view) return known.shown;
-      const now = typedShown(view, item, at);
-      shown.current = { version, view, shown: now };
-      return now;
+      if (!typed) return version;
+      const known = seen.current;
+      // Asked more than once per telling: worked out once.
+      if (known && known.version === version && known.view === view) return known.token;
+      // Drawn for the first time, or with another view: drawn whatever it shows, nothing to compare
+      // with yet (so the form's first drawing works out nothing more than it draws).
+      if (!known || known.view !== view) {
+        seen.current = { version, view, shown: null, token: version };
+        return version;
+      }
+      const shown = typedShown(view, item as Question, at);
+      const token = shown === known.shown ? known.token : version;
+      seen.current = { version, view, shown, token };
+      return token;
     },
   );
 }
