@@ -1,11 +1,9 @@
 "use client";
 
 import {
-  type InputHTMLAttributes,
   memo,
   type ReactNode,
   startTransition,
-  type TextareaHTMLAttributes,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -526,22 +524,26 @@ function answerText(store: FormStore, name: string, at: readonly number[]): stri
 /** Questions answered by typing into an input (TypedInput); the others are tapped. */
 const TYPED: ReadonlySet<string> = new Set(["text", "integer", "decimal", "date", "phone", "citizen_id"]);
 
-type TypedInputProps = {
+interface TypedInputProps {
   store: FormStore;
   name: string;
   at: readonly number[];
   multiline: boolean;
   onText: (text: string) => void;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "value" | "defaultValue"> & {
-    "data-testid": string;
-  };
+  disabled: boolean;
+  /** The input's attributes (HTML names): undefined leaves one out. */
+  attributes: Readonly<Record<string, string | undefined>>;
+}
 
 /**
- * A typed answer's input, left to the browser as the officer types (uncontrolled): a keystroke draws
- * nothing of the question again and writes nothing back into the input, where a controlled input
- * drew the question and set the input's value (and its value attribute) at every key
- * (bench:questionnaire-phone). An answer that comes from elsewhere — a default filled in, a draft
- * restored, the store made again — is put into the input from the store, whenever its place is told.
+ * A typed answer's input, made outside React and left to the browser as the officer types: a
+ * keystroke draws nothing of the question and writes nothing into the input. React's own input, even
+ * uncontrolled, set its name and type again at every key (restoring "controlled state" after each
+ * change event), and a controlled one also drew the question and wrote the value and its attribute
+ * back (bench:questionnaire-phone). The question's attributes (its error's aria-*, its being read
+ * only) are set when the question draws; an answer that comes from elsewhere — a default filled in,
+ * a draft restored, the store made again — is put into the input from the store when its place is
+ * told.
  */
 const TypedInput = memo(function TypedInput({
   store,
@@ -549,44 +551,45 @@ const TypedInput = memo(function TypedInput({
   at,
   multiline,
   onText,
-  ...rest
+  disabled,
+  attributes,
 }: TypedInputProps) {
-  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const host = useRef<HTMLSpanElement>(null);
+  const field = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
+  const typed = useRef(onText);
+  typed.current = onText;
   const cell = keyOf(name, at);
-  // Fixed at the first drawing: a new default value later would rewrite the input's value attribute.
-  const [initial] = useState(() => answerText(store, name, at));
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `cell` is `at`'s key.
+  useLayoutEffect(() => {
+    const input = document.createElement(multiline ? "textarea" : "input");
+    input.addEventListener("input", () => typed.current(input.value));
+    host.current?.append(input);
+    field.current = input;
+    return () => {
+      input.remove();
+      field.current = null;
+    };
+  }, [multiline]);
+  useLayoutEffect(() => {
+    const input = field.current;
+    if (!input) return;
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value === undefined) input.removeAttribute(key);
+      else if (input.getAttribute(key) !== value) input.setAttribute(key, value);
+    }
+    input.disabled = disabled;
+  }, [attributes, disabled]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `cell` is `at`'s key; `multiline` makes the input again.
   useLayoutEffect(() => {
     const sync = () => {
-      const input = ref.current;
+      const input = field.current;
       const value = answerText(store, name, at);
       if (input && input.value !== value) input.value = value;
     };
     sync();
     return store.subscribe(name, cell, sync);
-  }, [store, name, cell]);
-  if (multiline) {
-    const { type: _type, inputMode: _mode, ...area } = rest;
-    return (
-      <textarea
-        ref={ref}
-        {...(area as TextareaHTMLAttributes<HTMLTextAreaElement>)}
-        defaultValue={initial}
-        rows={3}
-        onChange={(e) => onText(e.target.value)}
-        className={`${inputClass} py-2`}
-      />
-    );
-  }
-  return (
-    <input
-      ref={ref}
-      {...rest}
-      defaultValue={initial}
-      onChange={(e) => onText(e.target.value)}
-      className={inputClass}
-    />
-  );
+  }, [store, name, cell, multiline]);
+  // Laid out as the input itself (display: contents): the question's column holds the input.
+  return <span ref={host} className="contents" />;
 });
 
 function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[]; view: View }) {
@@ -954,17 +957,37 @@ const QuestionView = memo(function QuestionView({
     date: { type: "date" },
     phone: { type: "tel", inputMode: "tel", autoComplete: "off" },
     citizen_id: { type: "text", autoCapitalize: "characters", autoComplete: "off" },
-  }[q.type as "text"] as { type: string; inputMode?: "numeric" | "decimal" | "tel"; autoComplete?: string };
+  }[q.type as "text"] as {
+    type: string;
+    inputMode?: "numeric" | "decimal" | "tel";
+    autoComplete?: string;
+    autoCapitalize?: string;
+  };
+  const multiline = q.type === "text" && q.appearance === "multiline";
+  // As React would write them (TypedInput sets them itself).
+  const typedAttributes = {
+    id,
+    "aria-invalid": error ? "true" : undefined,
+    "aria-required": required ? "true" : undefined,
+    "aria-describedby": describedBy,
+    "data-testid": `q-${q.name}`,
+    class: multiline ? `${inputClass} py-2` : inputClass,
+    rows: multiline ? "3" : undefined,
+    type: multiline ? undefined : kind.type,
+    inputmode: multiline ? undefined : kind.inputMode,
+    autocomplete: kind.autoComplete,
+    autocapitalize: kind.autoCapitalize,
+  };
   return (
     <Shell label={shownLabel} htmlFor={id} error={errorNode} hint={hintNode}>
       <TypedInput
-        {...common}
-        {...kind}
         store={store}
         name={q.name}
         at={at}
-        multiline={q.type === "text" && q.appearance === "multiline"}
+        multiline={multiline}
         onText={onText}
+        disabled={readOnly}
+        attributes={typedAttributes}
       />
     </Shell>
   );
