@@ -6,6 +6,7 @@ import {
   startTransition,
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -369,15 +370,55 @@ function blocksOf(items: readonly Item[]): (readonly Item[])[] {
 
 /**
  * Draws the item (a question, a group, a repeat under its parent row) again when the store says its
- * place may look different: the keystroke's answer, what follows it, what reads it.
+ * place may look different: the keystroke's answer, what follows it, what reads it. A typed question
+ * is drawn again only when what it shows did change (typedShown): its input draws the answer itself,
+ * so most keystrokes in it draw nothing, not even a render that finds nothing changed.
  */
-function usePlace(view: View, name: string, at: readonly number[]): void {
+function usePlace(view: View, item: Item, at: readonly number[]): void {
   const { store } = view;
+  const { name } = item;
   const cell = keyOf(name, at);
+  const typed = item.kind === "question" && TYPED.has(item.type);
+  /** The snapshot handed to React (`token`), and at which version and view it was worked out. */
+  const seen = useRef<{ version: string; view: View; shown: string | null; token: string } | null>(null);
   useSyncExternalStore(
     useCallback((listener: () => void) => store.subscribe(name, cell, listener), [store, name, cell]),
-    () => store.version(name, cell),
+    () => {
+      const version = store.version(name, cell);
+      if (!typed) return version;
+      const known = seen.current;
+      // Asked more than once per telling: worked out once.
+      if (known && known.version === version && known.view === view) return known.token;
+      // Drawn for the first time, or with another view: drawn whatever it shows, nothing to compare
+      // with yet (so the form's first drawing works out nothing more than it draws).
+      if (!known || known.view !== view) {
+        seen.current = { version, view, shown: null, token: version };
+        return version;
+      }
+      const shown = typedShown(view, item as Question, at);
+      const token = shown === known.shown ? known.token : version;
+      seen.current = { version, view, shown, token };
+      return token;
+    },
   );
+}
+
+/**
+ * What a typed question draws (ItemView, QuestionItem), as one text, its answer aside (TypedInput
+ * draws that): the question draws again when this changes.
+ */
+function typedShown(view: View, q: Question, at: readonly number[]): string {
+  const { store, locale } = view;
+  const { state } = store;
+  if (!state.relevant(q.name, at)) return "";
+  return [
+    state.fill(textIn(q.label, locale), q.name, at),
+    q.hint ? state.fill(textIn(q.hint, locale), q.name, at) : "",
+    view.errorOf(q.name, at) ?? "",
+    state.required(q.name, at),
+    state.readOnly(q.name, at),
+    q.bind ? (JSON.stringify(boundNote(q, at, answerText(store, q.name, at), view)) ?? "-") : "",
+  ].join("\u0000");
 }
 
 interface BlockProps {
@@ -410,7 +451,7 @@ const Block = memo(function Block({ items, at, view }: BlockProps) {
 }, sameBlock);
 
 const ItemView = memo(function ItemView({ item, at, view }: ItemProps) {
-  usePlace(view, item.name, at);
+  usePlace(view, item, at);
   const { state } = view.store;
   const { locale } = view;
   if (item.kind === "repeat") return <RepeatView repeat={item} at={at} view={view} />;
@@ -451,8 +492,7 @@ function QuestionItem({
   const { locale, store } = view;
   const { state } = store;
   if (q.type === "calculate") return null;
-  const raw = state.raw(q.name, at);
-  const value = typeof raw === "string" ? raw : "";
+  const value = answerText(store, q.name, at);
   const select = q.type === "select_one" || q.type === "select_multiple";
   return (
     <QuestionView
@@ -460,7 +500,8 @@ function QuestionItem({
       at={at}
       label={label}
       hint={q.hint ? state.fill(textIn(q.hint, locale), q.name, at) : ""}
-      value={value}
+      // A typed answer is drawn by its input itself (TypedInput): the view does not change with it.
+      value={TYPED.has(q.type) ? "" : value}
       error={view.errorOf(q.name, at)}
       required={state.required(q.name, at)}
       readOnly={state.readOnly(q.name, at)}
@@ -468,10 +509,88 @@ function QuestionItem({
       bound={q.bind ? boundNote(q, at, value, view) : undefined}
       position={q.type === "geopoint" ? store.position : null}
       db={q.type === "image" ? view.db : null}
+      store={store}
       set={view.set}
     />
   );
 }
+
+/** The answer at a place as its input shows it: "" when absent (or rows). */
+function answerText(store: FormStore, name: string, at: readonly number[]): string {
+  const raw = store.state.raw(name, at);
+  return typeof raw === "string" ? raw : "";
+}
+
+/** Questions answered by typing into an input (TypedInput); the others are tapped. */
+const TYPED: ReadonlySet<string> = new Set(["text", "integer", "decimal", "date", "phone", "citizen_id"]);
+
+interface TypedInputProps {
+  store: FormStore;
+  name: string;
+  at: readonly number[];
+  multiline: boolean;
+  onText: (text: string) => void;
+  disabled: boolean;
+  /** The input's attributes (HTML names): undefined leaves one out. */
+  attributes: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A typed answer's input, made outside React and left to the browser as the officer types: a
+ * keystroke draws nothing of the question and writes nothing into the input. React's own input, even
+ * uncontrolled, set its name and type again at every key (restoring "controlled state" after each
+ * change event), and a controlled one also drew the question and wrote the value and its attribute
+ * back (bench:questionnaire-phone). The question's attributes (its error's aria-*, its being read
+ * only) are set when the question draws; an answer that comes from elsewhere — a default filled in,
+ * a draft restored, the store made again — is put into the input from the store when its place is
+ * told.
+ */
+const TypedInput = memo(function TypedInput({
+  store,
+  name,
+  at,
+  multiline,
+  onText,
+  disabled,
+  attributes,
+}: TypedInputProps) {
+  const host = useRef<HTMLSpanElement>(null);
+  const field = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
+  const typed = useRef(onText);
+  typed.current = onText;
+  const cell = keyOf(name, at);
+  useLayoutEffect(() => {
+    const input = document.createElement(multiline ? "textarea" : "input");
+    input.addEventListener("input", () => typed.current(input.value));
+    host.current?.append(input);
+    field.current = input;
+    return () => {
+      input.remove();
+      field.current = null;
+    };
+  }, [multiline]);
+  useLayoutEffect(() => {
+    const input = field.current;
+    if (!input) return;
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value === undefined) input.removeAttribute(key);
+      else if (input.getAttribute(key) !== value) input.setAttribute(key, value);
+    }
+    input.disabled = disabled;
+  }, [attributes, disabled]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `cell` is `at`'s key; `multiline` makes the input again.
+  useLayoutEffect(() => {
+    const sync = () => {
+      const input = field.current;
+      const value = answerText(store, name, at);
+      if (input && input.value !== value) input.value = value;
+    };
+    sync();
+    return store.subscribe(name, cell, sync);
+  }, [store, name, cell, multiline]);
+  // Laid out as the input itself (display: contents): the question's column holds the input.
+  return <span ref={host} className="contents" />;
+});
 
 function RepeatView({ repeat, at, view }: { repeat: Repeat; at: readonly number[]; view: View }) {
   const { t, locale, store } = view;
@@ -634,6 +753,8 @@ interface QuestionViewProps {
   position: Position | null;
   /** An image question's: the store its photo is kept in. */
   db: FieldDatabase | null;
+  /** The form's store, which a typed answer's input reads its answer from (TypedInput). */
+  store: FormStore;
   set: View["set"];
 }
 
@@ -663,6 +784,7 @@ const QuestionView = memo(function QuestionView({
   bound,
   position,
   db,
+  store,
   set,
 }: QuestionViewProps) {
   const { t, locale } = useI18n();
@@ -835,26 +957,38 @@ const QuestionView = memo(function QuestionView({
     date: { type: "date" },
     phone: { type: "tel", inputMode: "tel", autoComplete: "off" },
     citizen_id: { type: "text", autoCapitalize: "characters", autoComplete: "off" },
-  }[q.type as "text"] as { type: string; inputMode?: "numeric" | "decimal" | "tel"; autoComplete?: string };
+  }[q.type as "text"] as {
+    type: string;
+    inputMode?: "numeric" | "decimal" | "tel";
+    autoComplete?: string;
+    autoCapitalize?: string;
+  };
+  const multiline = q.type === "text" && q.appearance === "multiline";
+  // As React would write them (TypedInput sets them itself).
+  const typedAttributes = {
+    id,
+    "aria-invalid": error ? "true" : undefined,
+    "aria-required": required ? "true" : undefined,
+    "aria-describedby": describedBy,
+    "data-testid": `q-${q.name}`,
+    class: multiline ? `${inputClass} py-2` : inputClass,
+    rows: multiline ? "3" : undefined,
+    type: multiline ? undefined : kind.type,
+    inputmode: multiline ? undefined : kind.inputMode,
+    autocomplete: kind.autoComplete,
+    autocapitalize: kind.autoCapitalize,
+  };
   return (
     <Shell label={shownLabel} htmlFor={id} error={errorNode} hint={hintNode}>
-      {q.type === "text" && q.appearance === "multiline" ? (
-        <textarea
-          {...common}
-          value={value}
-          rows={3}
-          onChange={(e) => onText(e.target.value)}
-          className={`${inputClass} py-2`}
-        />
-      ) : (
-        <input
-          {...common}
-          {...kind}
-          value={value}
-          onChange={(e) => onText(e.target.value)}
-          className={inputClass}
-        />
-      )}
+      <TypedInput
+        store={store}
+        name={q.name}
+        at={at}
+        multiline={multiline}
+        onText={onText}
+        disabled={readOnly}
+        attributes={typedAttributes}
+      />
     </Shell>
   );
 }, sameQuestion);
