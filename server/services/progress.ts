@@ -14,6 +14,7 @@ import {
   users,
   visits,
 } from "@/db/schema";
+import type { AreaLevel } from "@/domain/areas";
 import { isAreaView } from "@/domain/completion";
 import { REVISIT_OUTCOMES } from "@/domain/counts";
 import type { Translate } from "@/domain/i18n";
@@ -425,11 +426,23 @@ async function dayRows(tx: Db, campaignId: string, areaPath: string): Promise<Da
   );
 }
 
-/** Communities under the caller's area with grids assigned in the campaign, to narrow the report. */
-async function communityOptions(tx: Db, user: SessionUser, campaignId: string) {
+/**
+ * Communities with grids assigned in the campaign, to narrow the report: those of the street in view
+ * (or the street above the community or grid in view), under the caller's area. None at a district or
+ * the city, whose screen drills down through its child areas instead: a city has thousands of
+ * communities, and the answer stays bounded whatever its size.
+ */
+async function communityOptions(
+  tx: Db,
+  user: SessionUser,
+  campaignId: string,
+  area: { level: AreaLevel; path: string },
+) {
+  if (isAreaView(area.level)) return [];
   return rowsOf<{ id: string; name: string }>(
     await tx.execute(sql`
       select c.id, c.name from ${areas} c
+      join ${areas} s on s.id = c.parent_id and s.level = 'street' and starts_with(${area.path}, s.path)
       where c.level = 'community' and starts_with(c.path, ${user.areaPath})
         and exists (
           select 1 from ${areas} g join ${assignments} a on a.grid_id = g.id
@@ -507,7 +520,7 @@ async function buildSummary(
           targeted,
         );
       }
-      summary.communities = await communityOptions(tx, user, campaignId);
+      summary.communities = await communityOptions(tx, user, campaignId, area);
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );

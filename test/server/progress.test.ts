@@ -429,10 +429,17 @@ describe.each(databaseKinds)("supervisor progress on %s", (kind) => {
     });
     expect(city.totals).toEqual(street.totals);
     expect(city).toMatchObject({ listed: false, grids: [], officers: [] });
+    // No community choice at a district or the city (a city has thousands: the screen drills down);
+    // drilled to a street, the administrator chooses among that street's communities.
+    expect(city.communities).toEqual([]);
+    const streetOfAdmin = await admin.progress.summary({ areaId: street.area.id });
+    expect(streetOfAdmin.communities.map((c) => c.id).sort()).toEqual(
+      street.children.map((c) => c.id).sort(),
+    );
     // Its child areas are summed in the database, not from grid rows: each child whole, completion too,
     // down to the district's one street, which is the street's own report; and the same days.
     const district = await admin.progress.summary({ areaId: city.children[0].id });
-    expect(district).toMatchObject({ listed: false, grids: [], officers: [] });
+    expect(district).toMatchObject({ listed: false, grids: [], officers: [], communities: [] });
     expect(district.children).toEqual([{ ...street.area, ...street.totals }]);
     expect(city.children).toEqual([{ ...district.area, ...street.totals }]);
     expect(district.totals).toEqual(street.totals);
