@@ -8,6 +8,7 @@ import { maskPhone } from "@/domain/mask";
 import { sheetRows, type Workbook } from "@/domain/questionnaire/definition";
 import {
   campaignForOfficer,
+  downloadCampaign,
   login,
   officerPhone,
   publishQuestionnaire,
@@ -57,9 +58,7 @@ test("a bound question starts from the register and a changed answer is saved as
   await expect(admin.getByTestId("questionnaire-done")).toContainText("已发布“户主信息核实”第 1 版");
 
   const { phone, page } = await officerPhone(browser, OFFICER);
-  await page.getByRole("radio", { name: CAMPAIGN }).check();
-  await page.getByRole("button", { name: "下载网格数据" }).click();
-  await expect(page.getByTestId("grid-progress")).toBeVisible({ timeout: 30_000 });
+  await downloadCampaign(page, CAMPAIGN);
   const [households, rentals, units, persons] = await Promise.all(
     ["households", "rentals", "units", "persons"].map((name) => readStore<Row>(page, name)),
   );
