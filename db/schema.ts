@@ -876,6 +876,17 @@ export const rollupDirty = pgTable(
   (t) => [index("rollup_dirty_grid_idx").on(t.gridId)],
 );
 
+/** The completion map's counts (domain/completion.ts CompletionCounts), a grid's or an area's. */
+const completionCountColumns = () => ({
+  rooms: integer("rooms").notNull(),
+  visited: integer("visited").notNull(),
+  checked: integer("checked").notNull(),
+  approved: integer("approved").notNull(),
+  returned: integer("returned").notNull(),
+  revisit: integer("revisit").notNull(),
+  conflicts: integer("conflicts").notNull(),
+});
+
 /**
  * The completion map's counts (domain/completion.ts CompletionCounts) of one grid: campaign '' counts
  * every campaign's visits; a campaign's own row exists only where they differ from "its rooms, nothing
@@ -886,13 +897,7 @@ export const rollupCompletion = pgTable(
   {
     gridId: uuid("grid_id").notNull(),
     campaignKey: text("campaign_key").notNull(),
-    rooms: integer("rooms").notNull(),
-    visited: integer("visited").notNull(),
-    checked: integer("checked").notNull(),
-    approved: integer("approved").notNull(),
-    returned: integer("returned").notNull(),
-    revisit: integer("revisit").notNull(),
-    conflicts: integer("conflicts").notNull(),
+    ...completionCountColumns(),
   },
   (t) => [primaryKey({ columns: [t.gridId, t.campaignKey] })],
 );
@@ -908,13 +913,7 @@ export const rollupAreaCompletion = pgTable(
   {
     areaId: uuid("area_id").notNull(),
     campaignKey: text("campaign_key").notNull(),
-    rooms: integer("rooms").notNull(),
-    visited: integer("visited").notNull(),
-    checked: integer("checked").notNull(),
-    approved: integer("approved").notNull(),
-    returned: integer("returned").notNull(),
-    revisit: integer("revisit").notNull(),
-    conflicts: integer("conflicts").notNull(),
+    ...completionCountColumns(),
   },
   (t) => [primaryKey({ columns: [t.areaId, t.campaignKey] })],
 );
